@@ -1,0 +1,74 @@
+package dev.fjord.lb.core;
+
+import java.util.Objects;
+
+/**
+ * A host and port as written in a {@code bind} or {@code server} line: {@code 10.0.0.1:80}, {@code [::1]:8080},
+ * {@code backend.local:80}, or for binds {@code *:80} and {@code :80} (every address). Never resolved here.
+ *
+ * @param host an IP literal (IPv6 without brackets), a host name, or {@code *} for every address
+ * @param port 0-65535; 0 lets a bind pick a free port
+ */
+public record Address(String host, int port) {
+    /** The {@link #host()} of an address that binds every local address. */
+    public static final String ANY = "*";
+
+    public Address {
+        Objects.requireNonNull(host, "host");
+        if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '[' || c == ']')) {
+            throw new IllegalArgumentException("host '" + host + "' (expected: an IP address, a host name or '*')");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " (expected: 0-65535)");
+        }
+    }
+
+    /**
+     * Parses {@code host:port}, {@code [v6]:port}, {@code *:port} or {@code :port}.
+     *
+     * @throws IllegalArgumentException naming the text and the expected form
+     */
+    public static Address parse(String text) {
+        Objects.requireNonNull(text, "text");
+        String expected = " (expected: host:port, [ipv6]:port, *:port or :port)";
+        int colon = text.lastIndexOf(':');
+        if (colon < 0 || colon == text.length() - 1) {
+            throw new IllegalArgumentException("address '" + text + "'" + expected);
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("address '" + text + "': an IPv6 host needs brackets" + expected);
+        }
+        if (host.isEmpty()) {
+            host = ANY;
+        }
+        String portText = text.substring(colon + 1);
+        if (!portText.chars().allMatch(c -> c >= '0' && c <= '9') || portText.length() > 5) {
+            throw new IllegalArgumentException("address '" + text + "': port '" + portText + "'" + expected);
+        }
+        int port = Integer.parseInt(portText);
+        try {
+            return new Address(host, port);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("address '" + text + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this address binds every local address ({@code *}). */
+    public boolean isAny() {
+        return host.equals(ANY);
+    }
+
+    /** The same host with another port, e.g. to move a configured address onto a test port. */
+    public Address withPort(int port) {
+        return new Address(host, port);
+    }
+
+    /** {@code host:port}, with brackets around an IPv6 host. */
+    @Override
+    public String toString() {
+        return (host.indexOf(':') >= 0 ? '[' + host + ']' : host) + ':' + port;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.fjord.lb.core;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A running backend: its configuration and its {@linkplain Server servers} with their run-time state.
+ * Obtained from {@link Router#backend(String)}.
+ *
+ * <p>Thread-safe. A change to any server's state, weight or connection count is seen by the next routing decision.
+ */
+public interface Backend {
+
+    /** The backend's name. */
+    String name();
+
+    /** The backend's configuration as built. */
+    BackendConfig config();
+
+    /** The servers, in declaration order. */
+    List<Server> servers();
+
+    /** The server called {@code name}, or null. */
+    @Nullable Server server(String name);
+
+    /**
+     * The server called {@code name}.
+     *
+     * @throws IllegalArgumentException naming the backend and the servers it has, when there is no such server
+     */
+    default Server requireServer(String name) {
+        Server server = server(name);
+        if (server == null) {
+            throw new IllegalArgumentException("backend '" + name() + "': server '" + name + "' is not defined (defined: "
+                    + servers().stream().map(Server::name).toList() + ")");
+        }
+        return server;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.fjord.lb.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Argument checks that throw {@link ConfigException} as {@code context: keyword value (expected: rule)}. */
+final class Checks {
+    private Checks() {
+    }
+
+    static int range(String context, String keyword, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigException(prefix(context) + keyword + ' ' + value + " (expected: " + min + '-' + max + ')');
+        }
+        return value;
+    }
+
+    static int atLeast(String context, String keyword, int value, int min) {
+        if (value < min) {
+            throw new ConfigException(prefix(context) + keyword + ' ' + value + " (expected: >= " + min + ')');
+        }
+        return value;
+    }
+
+    static Duration positive(String context, String keyword, Duration value) {
+        Objects.requireNonNull(value, keyword);
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException(prefix(context) + keyword + ' ' + value + " (expected: > 0)");
+        }
+        return value;
+    }
+
+    static Duration notNegative(String context, String keyword, Duration value) {
+        Objects.requireNonNull(value, keyword);
+        if (value.isNegative()) {
+            throw new ConfigException(prefix(context) + keyword + ' ' + value + " (expected: >= 0)");
+        }
+        return value;
+    }
+
+    static String name(String context, String what, String name) {
+        Objects.requireNonNull(name, what);
+        if (name.isEmpty() || !name.chars().allMatch(Checks::isNameChar)) {
+            throw new ConfigException(prefix(context) + what + " '" + name
+                    + "' (expected: letters, digits, '-', '_', '.' and ':')");
+        }
+        return name;
+    }
+
+    static String prefix(String context) {
+        return context.isEmpty() ? "" : context + ": ";
+    }
+
+    /** HAProxy's rule for proxy, server and ACL names. */
+    private static boolean isNameChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '_' || c == '.' || c == ':';
+    }
+}

@@ -1,0 +1,115 @@
+package dev.fjord.lb.core;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The head of an HTTP request as the router sees it: request line, headers, and the addresses of the connection it
+ * arrived on. Transport-agnostic: lb-netty adapts its own request type to it, tests build one with {@link #builder()}.
+ *
+ * <p>Header names are matched case-insensitively; values are as received (not comma-split, not decoded).
+ * Implementations must be immutable, so one head can be routed from any thread.
+ *
+ * <pre>{@code
+ * RequestHead head = RequestHead.builder().method("POST").uri("/login?next=/")
+ *     .header("Host", "shop.example").header("Cookie", "SERVERID=s2").client("203.0.113.7", 51000).build();
+ * }</pre>
+ */
+public interface RequestHead {
+
+    /** A {@code GET} of {@code uri} (path and optional query) with the {@link #builder()} defaults. */
+    static RequestHead get(String uri) {
+        return builder().uri(uri).build();
+    }
+
+    /** A builder; defaults: {@code GET / HTTP/1.1}, no headers, client 127.0.0.1:0, local port 80. */
+    static Builder builder() {
+        return new SimpleRequestHead.Builder();
+    }
+
+    /** The method token, e.g. {@code GET}, as received (case-sensitive, as RFC 9110 says). */
+    String method();
+
+    /** The path of the request target, without the query; {@code *} for {@code OPTIONS *}. */
+    String path();
+
+    /** The query after {@code ?}, without the {@code ?}; null when the target has none. */
+    @Nullable String query();
+
+    /** The protocol version, e.g. {@code HTTP/1.1}. */
+    String version();
+
+    /** The request target as received: {@link #path()} then {@code ?} and {@link #query()} if any. */
+    default String uri() {
+        String query = query();
+        return query == null ? path() : path() + '?' + query;
+    }
+
+    /** Every value of the header {@code name}, in order; empty when absent. */
+    List<String> headers(String name);
+
+    /** The first value of the header {@code name}, or null when absent. */
+    default @Nullable String header(String name) {
+        List<String> values = headers(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Calls {@code action} with each header in order, names as received. */
+    void forEachHeader(BiConsumer<String, String> action);
+
+    /**
+     * The value of the request cookie {@code name} (the first one when several), or null. Cookies come from every
+     * {@code Cookie} header, split on {@code ;} as RFC 6265 section 5.4 writes them.
+     */
+    default @Nullable String cookie(String name) {
+        for (String header : headers("Cookie")) {
+            String value = dev.fjord.lb.core.internal.Cookies.find(header, name);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The client's address (the peer of the connection). */
+    InetAddress clientAddress();
+
+    /** The client's source port. */
+    int clientPort();
+
+    /** The local port the request arrived on (the {@code dst_port} fetch). */
+    int localPort();
+
+    /** Builds {@link RequestHead} values; not thread-safe. */
+    interface Builder {
+        /** The method token; default {@code GET}. */
+        Builder method(String method);
+
+        /** The request target, path and optional query ({@code /a/b?c=d}); default {@code /}. */
+        Builder uri(String uri);
+
+        /** The protocol version; default {@code HTTP/1.1}. */
+        Builder version(String version);
+
+        /** Adds a header (repeat to add several values, in order). */
+        Builder header(String name, String value);
+
+        /** Adds every header of {@code headers}, in the map's order. */
+        Builder headers(Map<String, String> headers);
+
+        /** The client's address, an IPv4 or IPv6 literal (never resolved), and port; default 127.0.0.1:0. */
+        Builder client(String address, int port);
+
+        /** The client's address and port; default 127.0.0.1:0. */
+        Builder client(InetAddress address, int port);
+
+        /** The local port the request arrived on; default 80. */
+        Builder localPort(int port);
+
+        RequestHead build();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.fjord.lb.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code server} line of a backend: where the server is and how it is balanced, checked and limited.
+ * Immutable; made by {@link BackendConfig.Builder#server(String, String, java.util.function.Consumer)}.
+ *
+ * @param name unique in its backend
+ * @param address where requests go
+ * @param weight 0-256, default 1; 0 takes only persistent traffic
+ * @param cookie the value of the persistence cookie that designates this server, or null (no cookie persistence)
+ * @param backup used only when no active server is usable
+ * @param check whether the server is health-checked ({@code check})
+ * @param checkPort the port health checks connect to; 0 (the default) means the server's port
+ * @param checkAddress the address health checks connect to; null (the default) means the server's address
+ * @param inter interval between checks, default 2 s
+ * @param fastInter interval while the server is transitioning (UP going down or DOWN going up), default {@code inter}
+ * @param downInter interval while the server is DOWN, default {@code inter}
+ * @param rise consecutive successful checks to mark a DOWN server UP, default 2
+ * @param fall consecutive failed checks to mark an UP server DOWN, default 3
+ * @param maxConn concurrent requests sent to the server, beyond which requests queue; 0 (the default) is no limit
+ * @param maxQueue requests that may wait for this server; 0 (the default) is no limit
+ * @param slowStart time over which a recovered server's weight ramps up; zero (the default) is at once
+ * @param disabled starts in {@link AdminState#MAINT} ({@code disabled})
+ */
+public record ServerConfig(
+        String name,
+        Address address,
+        int weight,
+        @Nullable String cookie,
+        boolean backup,
+        boolean check,
+        int checkPort,
+        @Nullable String checkAddress,
+        Duration inter,
+        Duration fastInter,
+        Duration downInter,
+        int rise,
+        int fall,
+        int maxConn,
+        int maxQueue,
+        Duration slowStart,
+        boolean disabled) {
+
+    public ServerConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(inter, "inter");
+        Objects.requireNonNull(fastInter, "fastInter");
+        Objects.requireNonNull(downInter, "downInter");
+        Objects.requireNonNull(slowStart, "slowStart");
+    }
+
+    /** Builds a {@link ServerConfig}; not thread-safe. Every value is checked when set. */
+    public static final class Builder {
+        private final String context;
+        private final String name;
+        private Address address;
+        private int weight = 1;
+        private @Nullable String cookie;
+        private boolean backup;
+        private boolean check;
+        private int checkPort;
+        private @Nullable String checkAddress;
+        private Duration inter = Duration.ofSeconds(2);
+        private @Nullable Duration fastInter;
+        private @Nullable Duration downInter;
+        private int rise = 2;
+        private int fall = 3;
+        private int maxConn;
+        private int maxQueue;
+        private Duration slowStart = Duration.ZERO;
+        private boolean disabled;
+
+        Builder(String backendContext, String name, String address) {
+            this.name = Checks.name(backendContext, "server", name);
+            this.context = backendContext + ": server '" + name + "'";
+            this.address = parseAddress(address);
+        }
+
+        /** Starts from a copy of {@code template}'s values ({@code default-server}), keeping this name and address. */
+        Builder copyDefaults(Builder template) {
+            weight = template.weight;
+            check = template.check;
+            checkPort = template.checkPort;
+            checkAddress = template.checkAddress;
+            inter = template.inter;
+            fastInter = template.fastInter;
+            downInter = template.downInter;
+            rise = template.rise;
+            fall = template.fall;
+            maxConn = template.maxConn;
+            maxQueue = template.maxQueue;
+            slowStart = template.slowStart;
+            backup = template.backup;
+            disabled = template.disabled;
+            return this;
+        }
+
+        /** Where requests go: {@code host:port} or {@code [ipv6]:port}. */
+        public Builder address(String address) {
+            this.address = parseAddress(address);
+            return this;
+        }
+
+        /** Where requests go. */
+        public Builder address(Address address) {
+            this.address = parseAddress(Objects.requireNonNull(address, "address").toString());
+            return this;
+        }
+
+        /** 0-256, default 1; 0 takes only persistent traffic. */
+        public Builder weight(int weight) {
+            this.weight = Checks.range(context, "weight", weight, 0, 256);
+            return this;
+        }
+
+        /** The persistence cookie value that designates this server ({@code cookie s1}). */
+        public Builder cookie(String value) {
+            Objects.requireNonNull(value, "cookie");
+            if (value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == ';' || c == ','
+                    || c == '"' || c == '\\' || c == '|' || c == '~')) {
+                throw new ConfigException(context + ": cookie '" + value
+                        + "' (expected: a non-empty cookie value without spaces, quotes, ';', ',', '\\', '|' or '~')");
+            }
+            this.cookie = value;
+            return this;
+        }
+
+        /** Used only when no active server is usable ({@code backup}). */
+        public Builder backup() {
+            this.backup = true;
+            return this;
+        }
+
+        /** Health-checks the server ({@code check}); the backend's check settings say how. */
+        public Builder check() {
+            this.check = true;
+            return this;
+        }
+
+        /** The port checks connect to ({@code port}); default the server's port. */
+        public Builder checkPort(int port) {
+            this.checkPort = Checks.range(context, "port", port, 1, 65535);
+            return this;
+        }
+
+        /** The address checks connect to ({@code addr}); default the server's address. */
+        public Builder checkAddress(String address) {
+            Objects.requireNonNull(address, "addr");
+            if (address.isEmpty() || address.chars().anyMatch(c -> c <= ' ')) {
+                throw new ConfigException(context + ": addr '" + address + "' (expected: an IP address or host name)");
+            }
+            this.checkAddress = address;
+            return this;
+        }
+
+        /** Interval between checks ({@code inter}); default 2 s. */
+        public Builder inter(Duration inter) {
+            this.inter = Checks.positive(context, "inter", inter);
+            return this;
+        }
+
+        /** Interval while transitioning ({@code fastinter}); default {@code inter}. */
+        public Builder fastInter(Duration fastInter) {
+            this.fastInter = Checks.positive(context, "fastinter", fastInter);
+            return this;
+        }
+
+        /** Interval while DOWN ({@code downinter}); default {@code inter}. */
+        public Builder downInter(Duration downInter) {
+            this.downInter = Checks.positive(context, "downinter", downInter);
+            return this;
+        }
+
+        /** Successful checks in a row to mark a DOWN server UP ({@code rise}); default 2. */
+        public Builder rise(int rise) {
+            this.rise = Checks.atLeast(context, "rise", rise, 1);
+            return this;
+        }
+
+        /** Failed checks in a row to mark an UP server DOWN ({@code fall}); default 3. */
+        public Builder fall(int fall) {
+            this.fall = Checks.atLeast(context, "fall", fall, 1);
+            return this;
+        }
+
+        /** Concurrent requests beyond which requests queue ({@code maxconn}); 0 (the default) is no limit. */
+        public Builder maxConn(int maxConn) {
+            this.maxConn = Checks.atLeast(context, "maxconn", maxConn, 0);
+            return this;
+        }
+
+        /** Requests that may wait for this server ({@code maxqueue}); 0 (the default) is no limit. */
+        public Builder maxQueue(int maxQueue) {
+            this.maxQueue = Checks.atLeast(context, "maxqueue", maxQueue, 0);
+            return this;
+        }
+
+        /** Time over which a recovered server's weight ramps up ({@code slowstart}); default zero. */
+        public Builder slowStart(Duration slowStart) {
+            this.slowStart = Checks.notNegative(context, "slowstart", slowStart);
+            return this;
+        }
+
+        /** Starts in {@link AdminState#MAINT} ({@code disabled}). */
+        public Builder disabled() {
+            this.disabled = true;
+            return this;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(name, address, weight, cookie, backup, check, checkPort, checkAddress, inter,
+                    fastInter == null ? inter : fastInter, downInter == null ? inter : downInter, rise, fall,
+                    maxConn, maxQueue, slowStart, disabled);
+        }
+
+        private Address parseAddress(String text) {
+            Address parsed;
+            try {
+                parsed = Address.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(context + ": " + e.getMessage());
+            }
+            if (parsed.isAny() || parsed.port() == 0) {
+                throw new ConfigException(context + ": address '" + text
+                        + "' (expected: a host and a port 1-65535, not '*' or port 0)");
+            }
+            return parsed;
+        }
+    }
+}

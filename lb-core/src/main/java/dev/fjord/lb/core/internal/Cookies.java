@@ -1,0 +1,78 @@
+package dev.fjord.lb.core.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/** Parsing of {@code Cookie} request headers (RFC 6265 section 5.4: {@code name=value} pairs separated by {@code ;}). */
+public final class Cookies {
+    private Cookies() {
+    }
+
+    /** The value of the first cookie called {@code name} in one {@code Cookie} header value, or null. */
+    public static @Nullable String find(String header, String name) {
+        int length = header.length();
+        int start = 0;
+        while (start < length) {
+            int end = header.indexOf(';', start);
+            if (end < 0) {
+                end = length;
+            }
+            int nameStart = skipSpaces(header, start, end);
+            int equals = header.indexOf('=', nameStart);
+            if (equals > 0 && equals < end) {
+                int nameEnd = trimEnd(header, nameStart, equals);
+                if (nameEnd - nameStart == name.length() && header.regionMatches(nameStart, name, 0, name.length())) {
+                    int valueStart = skipSpaces(header, equals + 1, end);
+                    return header.substring(valueStart, trimEnd(header, valueStart, end));
+                }
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    /**
+     * {@code header} without the cookies called {@code name}; null when no cookie is left.
+     * Other cookies keep their order and are joined with {@code "; "}.
+     */
+    public static @Nullable String remove(String header, String name) {
+        StringBuilder kept = new StringBuilder(header.length());
+        int length = header.length();
+        int start = 0;
+        while (start < length) {
+            int end = header.indexOf(';', start);
+            if (end < 0) {
+                end = length;
+            }
+            int pairStart = skipSpaces(header, start, end);
+            int pairEnd = trimEnd(header, pairStart, end);
+            if (pairEnd > pairStart) {
+                int equals = header.indexOf('=', pairStart);
+                int nameEnd = equals < 0 || equals > pairEnd ? pairEnd : trimEnd(header, pairStart, equals);
+                boolean matches = nameEnd - pairStart == name.length()
+                        && header.regionMatches(pairStart, name, 0, name.length());
+                if (!matches) {
+                    if (kept.length() > 0) {
+                        kept.append("; ");
+                    }
+                    kept.append(header, pairStart, pairEnd);
+                }
+            }
+            start = end + 1;
+        }
+        return kept.length() == 0 ? null : kept.toString();
+    }
+
+    private static int skipSpaces(String s, int from, int to) {
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimEnd(String s, int from, int to) {
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return to;
+    }
+}
