@@ -1,7 +1,149 @@
 package dev.fjord.lb.core;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
-/** A backend section (placeholder until the config model lands in the next commit). */
-public record BackendConfig(String name, List<ServerConfig> servers) {
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code backend} section (or the backend side of a {@code listen} section): a set of servers and how requests are
+ * spread over them and kept on them. Immutable; made by {@link ProxyConfig.Builder#backend}.
+ *
+ * @param name unique among backends
+ * @param settings the effective settings: the defaults in force at declaration, overridden by the section
+ * @param cookie cookie persistence ({@code cookie}); null: none
+ * @param stickTable source-address persistence ({@code stick-table} + {@code stick on src}); null: none
+ * @param servers the servers, in declaration order
+ * @param allBackups when no active server is usable, balance over every backup server rather than only the first
+ *     ({@code option allbackups})
+ */
+public record BackendConfig(
+        String name,
+        Settings settings,
+        @Nullable Cookie cookie,
+        @Nullable StickTable stickTable,
+        List<ServerConfig> servers,
+        boolean allBackups) {
+
+    public BackendConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(settings, "settings");
+        servers = List.copyOf(servers);
+    }
+
+    /** The server called {@code name}, or null. */
+    public @Nullable ServerConfig server(String name) {
+        for (ServerConfig server : servers) {
+            if (server.name().equals(name)) {
+                return server;
+            }
+        }
+        return null;
+    }
+
+    /** Builds a {@link BackendConfig}; not thread-safe. Values are checked when set, references at build. */
+    public static final class Builder extends SettingsBuilder<Builder> {
+        private final String name;
+        private final Map<String, ServerConfig.Builder> servers = new java.util.LinkedHashMap<>();
+        private ServerConfig.@Nullable Builder defaultServer;
+        private @Nullable Cookie cookie;
+        private @Nullable StickTable stickTable;
+        private boolean allBackups;
+
+        Builder(String kind, String name, Settings defaults) {
+            super(kind + " '" + name + "'", defaults);
+            this.name = name;
+        }
+
+        /** Adds a server with the default settings, at {@code address} ({@code host:port}). */
+        public Builder server(String name, String address) {
+            return server(name, address, s -> { });
+        }
+
+        /** Adds a server at {@code address} ({@code host:port}), configured by {@code spec}. */
+        public Builder server(String name, String address, Consumer<ServerConfig.Builder> spec) {
+            Checks.name(context, "server", name);
+            if (servers.containsKey(name)) {
+                throw new ConfigException(context + ": server '" + name + "' is defined twice");
+            }
+            ServerConfig.Builder server = new ServerConfig.Builder(context, name, address);
+            if (defaultServer != null) {
+                server.copyDefaults(defaultServer);
+            }
+            spec.accept(server);
+            servers.put(name, server);
+            return this;
+        }
+
+        /**
+         * Changes a server added before, e.g. to move an imported server onto a test address.
+         *
+         * @throws ConfigException when there is no such server, naming those there are
+         */
+        public Builder editServer(String name, Consumer<ServerConfig.Builder> spec) {
+            ServerConfig.Builder server = servers.get(name);
+            if (server == null) {
+                throw new ConfigException(context + ": server '" + name + "' is not defined (defined: "
+                        + List.copyOf(servers.keySet()) + ")");
+            }
+            spec.accept(server);
+            return this;
+        }
+
+        /** Settings that servers added after this call start from ({@code default-server}); address is ignored. */
+        public Builder defaultServer(Consumer<ServerConfig.Builder> spec) {
+            if (defaultServer == null) {
+                defaultServer = new ServerConfig.Builder(context, "default-server", "0.0.0.0:1");
+            }
+            spec.accept(defaultServer);
+            return this;
+        }
+
+        /** Cookie persistence ({@code cookie}). */
+        public Builder cookie(Cookie cookie) {
+            this.cookie = Objects.requireNonNull(cookie, "cookie");
+            return this;
+        }
+
+        /** Source-address persistence ({@code stick-table type ip ...} and {@code stick on src}). */
+        public Builder stickTable(StickTable stickTable) {
+            this.stickTable = Objects.requireNonNull(stickTable, "stickTable");
+            return this;
+        }
+
+        /** Balance over every backup server when no active one is usable ({@code option allbackups}). */
+        public Builder allBackups() {
+            this.allBackups = true;
+            return this;
+        }
+
+        BackendConfig build() {
+            rejectKeywordsOf(false);
+            return buildWith(settings());
+        }
+
+        BackendConfig buildWith(Settings settings) {
+            List<ServerConfig> built = new ArrayList<>(servers.size());
+            Map<String, String> serverByCookie = new HashMap<>();
+            for (ServerConfig.Builder builder : servers.values()) {
+                ServerConfig server = builder.build();
+                if (server.cookie() != null) {
+                    String other = serverByCookie.putIfAbsent(server.cookie(), server.name());
+                    if (other != null) {
+                        throw new ConfigException(context + ": server '" + server.name() + "': cookie '"
+                                + server.cookie() + "' is already used by server '" + other + "'");
+                    }
+                }
+                built.add(server);
+            }
+            if (cookie != null && settings.mode() != Mode.HTTP) {
+                throw new ConfigException(context + ": cookie '" + cookie.name() + "' needs mode http (mode is tcp)");
+            }
+            return new BackendConfig(name, settings, cookie, stickTable, built, allBackups);
+        }
+    }
 }

@@ -9,6 +9,21 @@ public final class Cookies {
 
     /** The value of the first cookie called {@code name} in one {@code Cookie} header value, or null. */
     public static @Nullable String find(String header, String name) {
+        long span = locate(header, name);
+        return span < 0 ? null : header.substring((int) (span >>> 32), (int) span);
+    }
+
+    /**
+     * {@code header} with the value of the first cookie called {@code name} replaced by {@code value}; the header
+     * unchanged when it has no such cookie.
+     */
+    public static String replaceValue(String header, String name, String value) {
+        long span = locate(header, name);
+        return span < 0 ? header : header.substring(0, (int) (span >>> 32)) + value + header.substring((int) span);
+    }
+
+    /** The start and end of the first {@code name} cookie's value as {@code start << 32 | end}, or -1. */
+    private static long locate(String header, String name) {
         int length = header.length();
         int start = 0;
         while (start < length) {
@@ -22,12 +37,12 @@ public final class Cookies {
                 int nameEnd = trimEnd(header, nameStart, equals);
                 if (nameEnd - nameStart == name.length() && header.regionMatches(nameStart, name, 0, name.length())) {
                     int valueStart = skipSpaces(header, equals + 1, end);
-                    return header.substring(valueStart, trimEnd(header, valueStart, end));
+                    return ((long) valueStart << 32) | trimEnd(header, valueStart, end);
                 }
             }
             start = end + 1;
         }
-        return null;
+        return -1;
     }
 
     /**

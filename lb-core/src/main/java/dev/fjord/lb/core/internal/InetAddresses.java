@@ -55,4 +55,42 @@ public final class InetAddresses {
         return !address.isEmpty() && address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
                 && address.length() <= 45;
     }
+
+    /** The address as text without brackets or scope: dotted quad, or IPv6 with the longest zero run as {@code ::}. */
+    public static String toText(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 4) {
+            return (b[0] & 0xff) + "." + (b[1] & 0xff) + '.' + (b[2] & 0xff) + '.' + (b[3] & 0xff);
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
+    }
 }

@@ -1,0 +1,286 @@
+package dev.fjord.lb.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.internal.Words;
+
+/**
+ * An HAProxy ACL: a sample fetched from the request (path, header, source address, ...) and patterns it is matched
+ * against; the ACL matches when any pattern matches any fetched value. Immutable and thread-safe; two ACLs with the
+ * same fetch, match method, flags and patterns are equal.
+ *
+ * <pre>{@code
+ * Acl.pathBeg("/static", "/images").ignoreCase()      // acl url_static path_beg -i /static /images
+ * Acl.src("10.0.0.0/8", "2001:db8::/32")               // acl internal src 10.0.0.0/8 2001:db8::/32
+ * Acl.parse("hdr_end(host) -i .example.com")          // HAProxy syntax
+ * }</pre>
+ *
+ * <p>Fetches: {@code path}, {@code url}, {@code url_param(name)} (alias {@code urlp}), {@code hdr(name)} (each
+ * comma-separated value), {@code hdr_cnt(name)}, {@code hdr_val(name)}, {@code method}, {@code src},
+ * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}; the string fetches take the
+ * suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or {@code -m str|beg|end|sub|dir|
+ * reg|found|int|ip}. Integer patterns are {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of
+ * {@code eq|ge|gt|le|lt N}. Predefined ACLs ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are
+ * {@linkplain #predefined(String) available by name} in conditions.
+ */
+public final class Acl {
+    private final Fetch fetch;
+    private final @Nullable String argument;
+    private final Match match;
+    private final boolean ignoreCase;
+    private final List<String> patterns;
+    private final AclMatcher matcher;
+
+    Acl(Fetch fetch, @Nullable String argument, Match match, boolean ignoreCase, List<String> patterns) {
+        this.fetch = fetch;
+        this.argument = argument;
+        this.match = match;
+        this.ignoreCase = ignoreCase;
+        this.patterns = List.copyOf(patterns);
+        if (fetch.needsArgument && (argument == null || argument.isEmpty())) {
+            throw new ConfigException(fetch.keyword + ": missing argument (expected: " + fetch.keyword + "(name))");
+        }
+        if (patterns.isEmpty() && match != Match.FOUND && fetch != Fetch.TRUE && fetch != Fetch.FALSE) {
+            throw new ConfigException(displayName() + ": no pattern (expected: at least one pattern, or -m found)");
+        }
+        this.matcher = AclMatcher.compile(this);
+    }
+
+    /** What an ACL fetches from the request. */
+    enum Fetch {
+        TRUE("always_true", false, Match.FOUND), FALSE("always_false", false, Match.FOUND),
+        PATH("path", false, Match.STR), URL("url", false, Match.STR), URL_PARAM("url_param", true, Match.STR),
+        HDR("hdr", true, Match.STR), HDR_CNT("hdr_cnt", true, Match.INT), METHOD("method", false, Match.STR),
+        SRC("src", false, Match.IP), DST_PORT("dst_port", false, Match.INT), REQ_COOK("req.cook", true, Match.STR),
+        VERSION("req.ver", false, Match.STR);
+
+        final String keyword;
+        final boolean needsArgument;
+        final Match defaultMatch;
+
+        Fetch(String keyword, boolean needsArgument, Match defaultMatch) {
+            this.keyword = keyword;
+            this.needsArgument = needsArgument;
+            this.defaultMatch = defaultMatch;
+        }
+    }
+
+    /** How fetched values are compared with the patterns ({@code -m}). */
+    enum Match {
+        STR, BEG, END, SUB, DIR, REG, INT, IP, FOUND;
+
+        final String keyword = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code path PATTERN...}: the path equals a pattern. */
+    public static Acl path(String... patterns) {
+        return of(Fetch.PATH, null, Match.STR, patterns);
+    }
+
+    /** {@code path_beg PATTERN...}: the path starts with a pattern. */
+    public static Acl pathBeg(String... prefixes) {
+        return of(Fetch.PATH, null, Match.BEG, prefixes);
+    }
+
+    /** {@code path_end PATTERN...}: the path ends with a pattern. */
+    public static Acl pathEnd(String... suffixes) {
+        return of(Fetch.PATH, null, Match.END, suffixes);
+    }
+
+    /** {@code path_sub PATTERN...}: the path contains a pattern. */
+    public static Acl pathSub(String... parts) {
+        return of(Fetch.PATH, null, Match.SUB, parts);
+    }
+
+    /** {@code path_dir PATTERN...}: a pattern is a run of whole {@code /}-delimited path segments. */
+    public static Acl pathDir(String... segments) {
+        return of(Fetch.PATH, null, Match.DIR, segments);
+    }
+
+    /** {@code path_reg REGEX...}: a regular expression finds a match in the path. */
+    public static Acl pathReg(String... regexes) {
+        return of(Fetch.PATH, null, Match.REG, regexes);
+    }
+
+    /** {@code url_param(NAME) VALUE...}: the first query parameter {@code name} equals a value. */
+    public static Acl urlParam(String name, String... values) {
+        return of(Fetch.URL_PARAM, name, Match.STR, values);
+    }
+
+    /** {@code hdr(NAME) VALUE...}: a comma-separated value of header {@code name} equals a value. */
+    public static Acl hdr(String name, String... values) {
+        return of(Fetch.HDR, name, Match.STR, values);
+    }
+
+    /** {@code hdr_beg(NAME) PREFIX...}. */
+    public static Acl hdrBeg(String name, String... prefixes) {
+        return of(Fetch.HDR, name, Match.BEG, prefixes);
+    }
+
+    /** {@code hdr_end(NAME) SUFFIX...}. */
+    public static Acl hdrEnd(String name, String... suffixes) {
+        return of(Fetch.HDR, name, Match.END, suffixes);
+    }
+
+    /** {@code hdr_sub(NAME) PART...}. */
+    public static Acl hdrSub(String name, String... parts) {
+        return of(Fetch.HDR, name, Match.SUB, parts);
+    }
+
+    /** {@code hdr_reg(NAME) REGEX...}. */
+    public static Acl hdrReg(String name, String... regexes) {
+        return of(Fetch.HDR, name, Match.REG, regexes);
+    }
+
+    /** {@code hdr(NAME) -m found}: the request has header {@code name}. */
+    public static Acl hdrFound(String name) {
+        return of(Fetch.HDR, name, Match.FOUND);
+    }
+
+    /** {@code hdr_cnt(NAME) RANGE...}: the number of values of header {@code name}, e.g. {@code "gt 1"}, {@code "0"}. */
+    public static Acl hdrCnt(String name, String... ranges) {
+        return of(Fetch.HDR_CNT, name, Match.INT, ranges);
+    }
+
+    /** {@code method METHOD...}: the request method is one of {@code methods} (case-sensitive unless -i). */
+    public static Acl method(String... methods) {
+        return of(Fetch.METHOD, null, Match.STR, methods);
+    }
+
+    /** {@code src NETWORK...}: the client address is in one of the IPv4 or IPv6 networks or is one of the addresses. */
+    public static Acl src(String... networks) {
+        return of(Fetch.SRC, null, Match.IP, networks);
+    }
+
+    /** {@code dst_port RANGE...}: the local port the request arrived on, e.g. {@code "80"}, {@code "8000:8099"}. */
+    public static Acl dstPort(String... ranges) {
+        return of(Fetch.DST_PORT, null, Match.INT, ranges);
+    }
+
+    /** {@code req.cook(NAME) VALUE...}: the request cookie {@code name} equals a value. */
+    public static Acl reqCook(String name, String... values) {
+        return of(Fetch.REQ_COOK, name, Match.STR, values);
+    }
+
+    /** {@code req.cook(NAME) -m found}: the request has cookie {@code name}. */
+    public static Acl reqCookFound(String name) {
+        return of(Fetch.REQ_COOK, name, Match.FOUND);
+    }
+
+    private static Acl of(Fetch fetch, @Nullable String argument, Match match, String... patterns) {
+        if (fetch.needsArgument) {
+            Objects.requireNonNull(argument, "name");
+        }
+        return new Acl(fetch, argument, match, false, Arrays.asList(patterns.clone()));
+    }
+
+    /** The same ACL matching strings case-insensitively ({@code -i}). */
+    public Acl ignoreCase() {
+        return new Acl(fetch, argument, match, true, patterns);
+    }
+
+    /**
+     * Parses an ACL as written after its name in HAProxy, e.g. {@code "path_beg -i /static /images"}.
+     *
+     * @throws ConfigException naming the criterion, flag or pattern that is wrong and what was expected
+     */
+    public static Acl parse(String criterion) {
+        Objects.requireNonNull(criterion, "criterion");
+        List<String> words;
+        try {
+            words = Words.split(criterion);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return parse(words);
+    }
+
+    /** Parses an ACL already split into words: the criterion, flags, then patterns. */
+    public static Acl parse(List<String> words) {
+        return AclParser.parse(words);
+    }
+
+    /**
+     * A predefined ACL of HAProxy by name, or null: {@code TRUE}, {@code FALSE}, {@code LOCALHOST}, {@code HTTP_1.0},
+     * {@code HTTP_1.1}, {@code HTTP_2.0}, {@code HTTP_URL_ABS}, {@code HTTP_URL_SLASH}, {@code HTTP_URL_STAR},
+     * {@code HTTP_CONTENT}, {@code METH_CONNECT}, {@code METH_DELETE}, {@code METH_GET} (GET and HEAD),
+     * {@code METH_HEAD}, {@code METH_OPTIONS}, {@code METH_POST}, {@code METH_PUT}, {@code METH_TRACE}.
+     */
+    public static @Nullable Acl predefined(String name) {
+        return AclParser.predefined(name);
+    }
+
+    /** Whether this ACL matches {@code request}. */
+    public boolean test(RequestHead request) {
+        return matcher.test(request);
+    }
+
+    Fetch fetch() {
+        return fetch;
+    }
+
+    @Nullable String argument() {
+        return argument;
+    }
+
+    Match match() {
+        return match;
+    }
+
+    boolean isIgnoreCase() {
+        return ignoreCase;
+    }
+
+    List<String> patterns() {
+        return patterns;
+    }
+
+    /** The criterion as HAProxy writes it, e.g. {@code hdr(host)}. */
+    String criterion() {
+        return argument == null ? fetch.keyword : fetch.keyword + '(' + argument + ')';
+    }
+
+    /** The criterion as HAProxy's short form names it in messages, e.g. {@code path_beg} or {@code hdr_reg(host)}. */
+    String displayName() {
+        boolean suffixed = fetch.defaultMatch == Match.STR && match.ordinal() >= Match.BEG.ordinal()
+                && match.ordinal() <= Match.REG.ordinal();
+        String keyword = suffixed ? fetch.keyword + '_' + match.keyword : fetch.keyword;
+        return argument == null ? keyword : keyword + '(' + argument + ')';
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Acl other && fetch == other.fetch && Objects.equals(argument, other.argument)
+                && match == other.match && ignoreCase == other.ignoreCase && patterns.equals(other.patterns);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(fetch, argument, match, ignoreCase, patterns);
+    }
+
+    /** The ACL in HAProxy syntax, e.g. {@code path -m beg -i /static /images}. */
+    @Override
+    public String toString() {
+        List<String> words = new ArrayList<>();
+        words.add(criterion());
+        if (match != fetch.defaultMatch) {
+            words.add("-m");
+            words.add(match.keyword);
+        }
+        if (ignoreCase) {
+            words.add("-i");
+        }
+        if (patterns.stream().anyMatch(p -> p.startsWith("-"))) {
+            words.add("--");
+        }
+        patterns.forEach(p -> words.add(Words.quote(p)));
+        return String.join(" ", words);
+    }
+}

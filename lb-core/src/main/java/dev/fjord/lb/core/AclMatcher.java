@@ -1,0 +1,325 @@
+package dev.fjord.lb.core;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.Acl.Fetch;
+import dev.fjord.lb.core.Acl.Match;
+import dev.fjord.lb.core.internal.InetAddresses;
+import dev.fjord.lb.core.internal.IpNetwork;
+
+/** An {@link Acl} compiled for matching: patterns parsed once, no allocation for path and method matches. */
+abstract class AclMatcher {
+
+    abstract boolean test(RequestHead request);
+
+    static AclMatcher compile(Acl acl) {
+        Fetch fetch = acl.fetch();
+        if (fetch == Fetch.TRUE || fetch == Fetch.FALSE) {
+            boolean result = fetch == Fetch.TRUE;
+            return new AclMatcher() {
+                @Override
+                boolean test(RequestHead request) {
+                    return result;
+                }
+            };
+        }
+        ValueTest test = valueTest(acl);
+        return new AclMatcher() {
+            @Override
+            boolean test(RequestHead request) {
+                return testFetched(acl, test, request);
+            }
+        };
+    }
+
+    private static boolean testFetched(Acl acl, ValueTest test, RequestHead request) {
+        String argument = acl.argument();
+        return switch (acl.fetch()) {
+            case PATH -> test.test(request.path());
+            case URL -> test.test(request.uri());
+            case METHOD -> test.test(request.method());
+            case VERSION -> test.test(version(request.version()));
+            case URL_PARAM -> test.test(urlParam(request.query(), argument));
+            case REQ_COOK -> test.test(request.cookie(argument));
+            case HDR -> anyHeaderValue(request.headers(argument), test);
+            case HDR_CNT -> test.test(countValues(request.headers(argument)));
+            case DST_PORT -> test.test(request.localPort());
+            case SRC -> test.test(request.clientAddress());
+            case TRUE, FALSE -> throw new AssertionError(acl.fetch());
+        };
+    }
+
+    private static String version(String version) {
+        return version.startsWith("HTTP/") ? version.substring(5) : version;
+    }
+
+    /** The value of the first {@code name} parameter of {@code query} (not decoded), or null. */
+    static @Nullable String urlParam(@Nullable String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        int start = 0;
+        int length = query.length();
+        while (start <= length) {
+            int end = query.indexOf('&', start);
+            if (end < 0) {
+                end = length;
+            }
+            int nameEnd = start + name.length();
+            if (nameEnd <= end && query.startsWith(name, start)) {
+                if (nameEnd == end) {
+                    return "";
+                }
+                if (query.charAt(nameEnd) == '=') {
+                    return query.substring(nameEnd + 1, end);
+                }
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    private static boolean anyHeaderValue(List<String> headers, ValueTest test) {
+        for (String header : headers) {
+            if (header.indexOf(',') < 0) {
+                if (test.test(header.strip())) {
+                    return true;
+                }
+                continue;
+            }
+            for (String value : header.split(",")) {
+                if (test.test(value.strip())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int countValues(List<String> headers) {
+        int count = 0;
+        for (String header : headers) {
+            count += header.split(",", -1).length;
+        }
+        return count;
+    }
+
+    /** Tests one fetched value; a null value (nothing fetched) never matches. */
+    private interface ValueTest {
+        boolean test(@Nullable Object value);
+    }
+
+    private static ValueTest valueTest(Acl acl) {
+        List<String> patterns = acl.patterns();
+        boolean ignoreCase = acl.isIgnoreCase();
+        String criterion = acl.displayName();
+        return switch (acl.match()) {
+            case FOUND -> value -> value != null;
+            case INT -> {
+                long[] ranges = ranges(criterion, patterns);
+                yield value -> value != null && inRanges(ranges, value);
+            }
+            case IP -> {
+                IpNetwork[] networks = networks(criterion, patterns);
+                yield value -> value != null && inNetworks(networks, value);
+            }
+            case REG -> {
+                Pattern[] regexes = regexes(criterion, patterns, ignoreCase);
+                yield value -> {
+                    if (value == null) {
+                        return false;
+                    }
+                    for (Pattern regex : regexes) {
+                        if (regex.matcher(value.toString()).find()) {
+                            return true;
+                        }
+                    }
+                    return false;
+                };
+            }
+            case STR, BEG, END, SUB, DIR -> {
+                String[] texts = patterns.toArray(new String[0]);
+                Match match = acl.match();
+                yield value -> {
+                    if (value == null) {
+                        return false;
+                    }
+                    String text = value.toString();
+                    for (String pattern : texts) {
+                        if (matches(match, text, pattern, ignoreCase)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                };
+            }
+        };
+    }
+
+    static boolean matches(Match match, String value, String pattern, boolean ignoreCase) {
+        int vl = value.length();
+        int pl = pattern.length();
+        return switch (match) {
+            case STR -> ignoreCase ? value.equalsIgnoreCase(pattern) : value.equals(pattern);
+            case BEG -> value.regionMatches(ignoreCase, 0, pattern, 0, pl);
+            case END -> vl >= pl && value.regionMatches(ignoreCase, vl - pl, pattern, 0, pl);
+            case SUB -> indexOf(value, pattern, 0, ignoreCase) >= 0;
+            case DIR -> containsDir(value, pattern, ignoreCase);
+            default -> throw new AssertionError(match);
+        };
+    }
+
+    private static int indexOf(String value, String pattern, int from, boolean ignoreCase) {
+        if (!ignoreCase) {
+            return value.indexOf(pattern, from);
+        }
+        for (int i = from, last = value.length() - pattern.length(); i <= last; i++) {
+            if (value.regionMatches(true, i, pattern, 0, pattern.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** HAProxy's {@code -m dir}: the pattern occurs delimited by {@code /} or the ends of the value. */
+    private static boolean containsDir(String value, String pattern, boolean ignoreCase) {
+        String trimmed = trimSlashes(pattern);
+        if (trimmed.isEmpty()) {
+            return value.indexOf('/') >= 0 || value.isEmpty();
+        }
+        for (int i = indexOf(value, trimmed, 0, ignoreCase); i >= 0; i = indexOf(value, trimmed, i + 1, ignoreCase)) {
+            int end = i + trimmed.length();
+            if ((i == 0 || value.charAt(i - 1) == '/') && (end == value.length() || value.charAt(end) == '/')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String trimSlashes(String pattern) {
+        int start = 0;
+        int end = pattern.length();
+        while (start < end && pattern.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && pattern.charAt(end - 1) == '/') {
+            end--;
+        }
+        return pattern.substring(start, end);
+    }
+
+    private static Pattern[] regexes(String criterion, List<String> patterns, boolean ignoreCase) {
+        Pattern[] regexes = new Pattern[patterns.size()];
+        for (int i = 0; i < regexes.length; i++) {
+            try {
+                regexes[i] = Pattern.compile(patterns.get(i), ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(criterion + ": pattern '" + patterns.get(i)
+                        + "' (expected: a regular expression; " + e.getDescription() + " at index " + e.getIndex() + ")");
+            }
+        }
+        return regexes;
+    }
+
+    private static IpNetwork[] networks(String criterion, List<String> patterns) {
+        IpNetwork[] networks = new IpNetwork[patterns.size()];
+        for (int i = 0; i < networks.length; i++) {
+            try {
+                networks[i] = IpNetwork.parse(patterns.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(criterion + ": pattern " + e.getMessage());
+            }
+        }
+        return networks;
+    }
+
+    private static boolean inNetworks(IpNetwork[] networks, Object value) {
+        InetAddress address;
+        if (value instanceof InetAddress inet) {
+            address = inet;
+        } else if (InetAddresses.isLiteral(value.toString())) {
+            address = InetAddresses.parseLiteral(value.toString());
+        } else {
+            return false;
+        }
+        for (IpNetwork network : networks) {
+            if (network.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Integer patterns as {@code [low0, high0, low1, high1, ...]}, inclusive. */
+    private static long[] ranges(String criterion, List<String> patterns) {
+        List<long[]> ranges = new ArrayList<>();
+        List<String> words = new ArrayList<>();
+        patterns.forEach(pattern -> words.addAll(List.of(pattern.strip().split("\\s+"))));
+        for (int i = 0; i < words.size(); i++) {
+            String pattern = words.get(i);
+            String operator = pattern.toLowerCase(Locale.ROOT);
+            if (operator.matches("eq|ge|gt|le|lt") && i + 1 < words.size()) {
+                long n = integer(criterion, words.get(++i));
+                ranges.add(switch (operator) {
+                    case "eq" -> new long[] {n, n};
+                    case "ge" -> new long[] {n, Long.MAX_VALUE};
+                    case "gt" -> new long[] {n + 1, Long.MAX_VALUE};
+                    case "le" -> new long[] {Long.MIN_VALUE, n};
+                    default -> new long[] {Long.MIN_VALUE, n - 1};
+                });
+            } else {
+                int colon = pattern.indexOf(':');
+                if (colon < 0) {
+                    long n = integer(criterion, pattern);
+                    ranges.add(new long[] {n, n});
+                } else {
+                    String low = pattern.substring(0, colon);
+                    String high = pattern.substring(colon + 1);
+                    ranges.add(new long[] {low.isEmpty() ? Long.MIN_VALUE : integer(criterion, low),
+                            high.isEmpty() ? Long.MAX_VALUE : integer(criterion, high)});
+                }
+            }
+        }
+        long[] flat = new long[ranges.size() * 2];
+        for (int i = 0; i < ranges.size(); i++) {
+            flat[2 * i] = ranges.get(i)[0];
+            flat[2 * i + 1] = ranges.get(i)[1];
+        }
+        return flat;
+    }
+
+    private static long integer(String criterion, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(criterion + ": pattern '" + text
+                    + "' (expected: an integer, a range A:B, or eq|ge|gt|le|lt N)");
+        }
+    }
+
+    private static boolean inRanges(long[] ranges, Object value) {
+        long n;
+        if (value instanceof Number number) {
+            n = number.longValue();
+        } else {
+            try {
+                n = Long.parseLong(value.toString().strip());
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        for (int i = 0; i < ranges.length; i += 2) {
+            if (n >= ranges[i] && n <= ranges[i + 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.fjord.lb.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.Acl.Fetch;
+import dev.fjord.lb.core.Acl.Match;
+
+/** Parses HAProxy ACL criteria ({@code path_beg -i /a /b}) and knows the predefined ACLs. */
+final class AclParser {
+    /** Criterion keywords without their {@code _beg}-style suffixes, and the fetch each stands for. */
+    private static final Map<String, Fetch> FETCHES = new LinkedHashMap<>();
+    private static final Map<String, Match> SUFFIXES = Map.of("beg", Match.BEG, "end", Match.END, "sub", Match.SUB,
+            "dir", Match.DIR, "reg", Match.REG);
+    private static final Map<String, Acl> PREDEFINED = new LinkedHashMap<>();
+
+    static {
+        FETCHES.put("path", Fetch.PATH);
+        FETCHES.put("url", Fetch.URL);
+        FETCHES.put("url_param", Fetch.URL_PARAM);
+        FETCHES.put("urlp", Fetch.URL_PARAM);
+        FETCHES.put("hdr", Fetch.HDR);
+        FETCHES.put("req.hdr", Fetch.HDR);
+        FETCHES.put("hdr_cnt", Fetch.HDR_CNT);
+        FETCHES.put("req.hdr_cnt", Fetch.HDR_CNT);
+        FETCHES.put("method", Fetch.METHOD);
+        FETCHES.put("src", Fetch.SRC);
+        FETCHES.put("dst_port", Fetch.DST_PORT);
+        FETCHES.put("req.cook", Fetch.REQ_COOK);
+        FETCHES.put("cook", Fetch.REQ_COOK);
+        FETCHES.put("req.ver", Fetch.VERSION);
+        FETCHES.put("req_ver", Fetch.VERSION);
+
+        PREDEFINED.put("TRUE", new Acl(Fetch.TRUE, null, Match.FOUND, false, List.of()));
+        PREDEFINED.put("FALSE", new Acl(Fetch.FALSE, null, Match.FOUND, false, List.of()));
+        PREDEFINED.put("LOCALHOST", Acl.src("127.0.0.1/8", "::1"));
+        PREDEFINED.put("HTTP_1.0", new Acl(Fetch.VERSION, null, Match.STR, false, List.of("1.0")));
+        PREDEFINED.put("HTTP_1.1", new Acl(Fetch.VERSION, null, Match.STR, false, List.of("1.1")));
+        PREDEFINED.put("HTTP_2.0", new Acl(Fetch.VERSION, null, Match.STR, false, List.of("2.0")));
+        PREDEFINED.put("HTTP_URL_ABS", new Acl(Fetch.URL, null, Match.REG, false, List.of("^[^/:]*://")));
+        PREDEFINED.put("HTTP_URL_SLASH", new Acl(Fetch.URL, null, Match.BEG, false, List.of("/")));
+        PREDEFINED.put("HTTP_URL_STAR", new Acl(Fetch.URL, null, Match.STR, false, List.of("*")));
+        PREDEFINED.put("HTTP_CONTENT", new Acl(Fetch.HDR, "content-length", Match.INT, false, List.of("gt 0")));
+        PREDEFINED.put("METH_CONNECT", Acl.method("CONNECT"));
+        PREDEFINED.put("METH_DELETE", Acl.method("DELETE"));
+        PREDEFINED.put("METH_GET", Acl.method("GET", "HEAD"));
+        PREDEFINED.put("METH_HEAD", Acl.method("HEAD"));
+        PREDEFINED.put("METH_OPTIONS", Acl.method("OPTIONS"));
+        PREDEFINED.put("METH_POST", Acl.method("POST"));
+        PREDEFINED.put("METH_PUT", Acl.method("PUT"));
+        PREDEFINED.put("METH_TRACE", Acl.method("TRACE"));
+    }
+
+    private AclParser() {
+    }
+
+    static @Nullable Acl predefined(String name) {
+        return PREDEFINED.get(name);
+    }
+
+    static Acl parse(List<String> words) {
+        if (words.isEmpty()) {
+            throw new ConfigException("missing criterion (expected: e.g. path_beg /static)");
+        }
+        String criterion = words.get(0);
+        String argument = null;
+        String keyword = criterion;
+        int open = criterion.indexOf('(');
+        if (open >= 0) {
+            if (!criterion.endsWith(")")) {
+                throw new ConfigException("criterion '" + criterion + "' (expected: a closing ')')");
+            }
+            keyword = criterion.substring(0, open);
+            argument = criterion.substring(open + 1, criterion.length() - 1);
+            int comma = argument.indexOf(',');
+            if (comma >= 0) {
+                argument = argument.substring(0, comma); // hdr(name,occurrence): the occurrence is not supported
+            }
+        }
+        Fetch fetch = FETCHES.get(keyword);
+        Match match = null;
+        if (fetch == null) {
+            int underscore = keyword.lastIndexOf('_');
+            if (underscore > 0) {
+                fetch = FETCHES.get(keyword.substring(0, underscore));
+                match = SUFFIXES.get(keyword.substring(underscore + 1));
+                if ("hdr_val".equals(keyword) || "req.hdr_val".equals(keyword)) {
+                    fetch = Fetch.HDR;
+                    match = Match.INT;
+                }
+            }
+            if (fetch == null || match == null || !isString(fetch)) {
+                throw new ConfigException("criterion '" + criterion + "' (expected: one of " + FETCHES.keySet()
+                        + ", with _beg/_end/_sub/_dir/_reg for path, url, url_param, hdr and req.cook, or hdr_val)");
+            }
+        }
+        if (fetch.needsArgument && argument == null) {
+            throw new ConfigException("criterion '" + criterion + "' (expected: " + keyword + "(name))");
+        }
+        if (!fetch.needsArgument && argument != null) {
+            throw new ConfigException("criterion '" + criterion + "' (expected: " + keyword + " without argument)");
+        }
+        boolean ignoreCase = false;
+        int i = 1;
+        for (; i < words.size() && words.get(i).startsWith("-"); i++) {
+            String flag = words.get(i);
+            if (flag.equals("--")) {
+                i++;
+                break;
+            } else if (flag.equals("-i")) {
+                ignoreCase = true;
+            } else if (flag.equals("-m")) {
+                if (++i == words.size()) {
+                    throw new ConfigException(criterion + ": -m needs a match method (expected: " + methods() + ")");
+                }
+                match = method(criterion, words.get(i));
+            } else if (flag.matches("-\\d+")) {
+                break; // a negative integer pattern
+            } else {
+                throw new ConfigException(criterion + ": flag '" + flag + "' (expected: -i, -m METHOD or --)");
+            }
+        }
+        List<String> patterns = new ArrayList<>(words.subList(i, words.size()));
+        return new Acl(fetch, argument == null ? null : argument, match == null ? fetch.defaultMatch : match,
+                ignoreCase, patterns);
+    }
+
+    private static boolean isString(Fetch fetch) {
+        return fetch.defaultMatch == Match.STR;
+    }
+
+    private static Match method(String criterion, String name) {
+        for (Match match : Match.values()) {
+            if (match.keyword.equals(name)) {
+                return match;
+            }
+        }
+        throw new ConfigException(criterion + ": match method '" + name + "' (expected: " + methods() + ")");
+    }
+
+    private static String methods() {
+        List<String> names = new ArrayList<>();
+        for (Match match : Match.values()) {
+            names.add(match.keyword);
+        }
+        return String.join(", ", names);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.fjord.lb.core;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+
+/** A frontend ready to route: conditions compiled, backends resolved to their live state. Immutable. */
+final class CompiledFrontend {
+    private static final Predicate<RequestHead> ALWAYS = request -> true;
+
+    private final FrontendConfig config;
+    final HttpRequestRule[] rules;
+    final Predicate<RequestHead>[] ruleConditions;
+    final LiveBackend[] useBackends;
+    final Predicate<RequestHead>[] useBackendConditions;
+    final @Nullable LiveBackend defaultBackend;
+    final @Nullable Predicate<RequestHead> statsAdmin;
+
+    @SuppressWarnings("unchecked")
+    CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
+        this.config = config;
+        String context = context(config);
+        Map<String, List<Acl>> acls = config.acls();
+        List<HttpRequestRule> ruleList = config.httpRequestRules();
+        rules = ruleList.toArray(new HttpRequestRule[0]);
+        ruleConditions = new Predicate[rules.length];
+        for (int i = 0; i < rules.length; i++) {
+            ruleConditions[i] = compile(rules[i].condition(), acls, context);
+        }
+        List<UseBackendRule> useList = config.useBackendRules();
+        useBackends = new LiveBackend[useList.size()];
+        useBackendConditions = new Predicate[useList.size()];
+        for (int i = 0; i < useBackends.length; i++) {
+            useBackends[i] = backends.get(useList.get(i).backend());
+            useBackendConditions[i] = compile(useList.get(i).condition(), acls, context);
+        }
+        defaultBackend = config.defaultBackend() == null ? null : backends.get(config.defaultBackend());
+        StatsConfig stats = config.stats();
+        statsAdmin = stats == null || stats.admin() == null ? null : compile(stats.admin(), acls, context);
+    }
+
+    FrontendConfig config() {
+        return config;
+    }
+
+    /** The backend of the first {@code use_backend} rule whose condition holds, else the default backend. */
+    @Nullable LiveBackend backendFor(RequestHead request) {
+        for (int i = 0; i < useBackends.length; i++) {
+            if (useBackendConditions[i].test(request)) {
+                return useBackends[i];
+            }
+        }
+        return defaultBackend;
+    }
+
+    /**
+     * Checks that every condition of {@code config} names only defined ACLs.
+     *
+     * @throws ConfigException naming the frontend and the undefined ACL
+     */
+    static void checkConditions(FrontendConfig config, String context) {
+        for (HttpRequestRule rule : config.httpRequestRules()) {
+            compile(rule.condition(), config.acls(), context);
+        }
+        for (UseBackendRule rule : config.useBackendRules()) {
+            compile(rule.condition(), config.acls(), context);
+        }
+        StatsConfig stats = config.stats();
+        if (stats != null && stats.admin() != null) {
+            compile(stats.admin(), config.acls(), context);
+        }
+    }
+
+    private static Predicate<RequestHead> compile(@Nullable Condition condition, Map<String, List<Acl>> acls,
+            String context) {
+        return condition == null ? ALWAYS : ConditionParser.compile(condition, acls, context);
+    }
+
+    private static String context(FrontendConfig config) {
+        return "frontend '" + config.name() + "'";
+    }
+}

@@ -1,0 +1,182 @@
+package dev.fjord.lb.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code frontend} section (or the frontend side of a {@code listen} section): where clients connect and how their
+ * requests are checked and routed to backends. Immutable; made by {@link ProxyConfig.Builder#frontend}.
+ *
+ * @param name unique among frontends
+ * @param binds the addresses to listen on, at least one ({@code bind})
+ * @param settings the effective settings: the defaults in force at declaration, overridden by the section
+ * @param acls named ACLs; several ACLs under one name match when any of them does ({@code acl})
+ * @param httpRequestRules {@code http-request} rules, in order
+ * @param useBackendRules {@code use_backend} rules, in order
+ * @param defaultBackend the backend when no {@code use_backend} rule applies ({@code default_backend}); null: 503
+ * @param stats the statistics page served by this frontend ({@code stats enable}); null: none
+ */
+public record FrontendConfig(
+        String name,
+        List<Address> binds,
+        Settings settings,
+        Map<String, List<Acl>> acls,
+        List<HttpRequestRule> httpRequestRules,
+        List<UseBackendRule> useBackendRules,
+        @Nullable String defaultBackend,
+        @Nullable StatsConfig stats) {
+
+    public FrontendConfig {
+        Objects.requireNonNull(name, "name");
+        binds = List.copyOf(binds);
+        Objects.requireNonNull(settings, "settings");
+        Map<String, List<Acl>> copy = new LinkedHashMap<>();
+        acls.forEach((acl, lines) -> copy.put(acl, List.copyOf(lines)));
+        acls = Collections.unmodifiableMap(copy);
+        httpRequestRules = List.copyOf(httpRequestRules);
+        useBackendRules = List.copyOf(useBackendRules);
+    }
+
+    /** The names of the backends this frontend may route to: {@code use_backend} targets, then the default. */
+    public List<String> backendNames() {
+        List<String> names = new ArrayList<>();
+        useBackendRules.forEach(rule -> names.add(rule.backend()));
+        if (defaultBackend != null) {
+            names.add(defaultBackend);
+        }
+        return names;
+    }
+
+    /** Builds a {@link FrontendConfig}; not thread-safe. Values are checked when set, references at build. */
+    public static final class Builder extends SettingsBuilder<Builder> {
+        private final String name;
+        private final List<Address> binds = new ArrayList<>();
+        private final Map<String, List<Acl>> acls = new LinkedHashMap<>();
+        private final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
+        private final List<UseBackendRule> useBackendRules = new ArrayList<>();
+        private @Nullable String defaultBackend;
+        private StatsConfig.@Nullable Builder stats;
+
+        Builder(String kind, String name, Settings defaults) {
+            super(kind + " '" + name + "'", defaults);
+            this.name = name;
+        }
+
+        /** Listens on {@code address}: {@code host:port}, {@code [ipv6]:port}, {@code *:port} or {@code :port}. */
+        public Builder bind(String address) {
+            Address parsed;
+            try {
+                parsed = Address.parse(address);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(context + ": bind " + e.getMessage());
+            }
+            return bind(parsed);
+        }
+
+        /** Listens on {@code address}; port 0 picks a free port when the proxy starts. */
+        public Builder bind(Address address) {
+            Objects.requireNonNull(address, "address");
+            if (binds.contains(address)) {
+                throw new ConfigException(context + ": bind '" + address + "' is declared twice");
+            }
+            binds.add(address);
+            return this;
+        }
+
+        /** Removes every bind, e.g. to move an imported frontend onto a test address. */
+        public Builder clearBinds() {
+            binds.clear();
+            return this;
+        }
+
+        /** Adds {@code acl} under {@code name}; several ACLs under one name match when any of them does. */
+        public Builder acl(String name, Acl acl) {
+            Checks.name(context, "acl", name);
+            acls.computeIfAbsent(name, n -> new ArrayList<>()).add(Objects.requireNonNull(acl, "acl"));
+            return this;
+        }
+
+        /** Adds an ACL written as in HAProxy after the name, e.g. {@code "path_beg -i /static /images"}. */
+        public Builder acl(String name, String criterion) {
+            Checks.name(context, "acl", name);
+            try {
+                return acl(name, Acl.parse(criterion));
+            } catch (ConfigException e) {
+                throw new ConfigException(context + ": acl '" + name + "': " + e.getMessage());
+            }
+        }
+
+        /** Adds an {@code http-request} rule, evaluated after those added before it. */
+        public Builder httpRequest(HttpRequestRule rule) {
+            httpRequestRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /** {@code use_backend BACKEND if CONDITION}. */
+        public Builder useBackend(String backend, Condition condition) {
+            useBackendRules.add(new UseBackendRule(Checks.name(context, "use_backend", backend), condition));
+            return this;
+        }
+
+        /** {@code use_backend BACKEND if CONDITION}, the condition in HAProxy syntax (leading {@code unless} allowed). */
+        public Builder useBackend(String backend, String condition) {
+            try {
+                return useBackend(backend, Condition.parse(condition));
+            } catch (ConfigException e) {
+                throw new ConfigException(context + ": use_backend '" + backend + "': " + e.getMessage());
+            }
+        }
+
+        /** The backend for requests no {@code use_backend} rule routes ({@code default_backend}). */
+        public Builder defaultBackend(String backend) {
+            this.defaultBackend = Checks.name(context, "default_backend", backend);
+            return this;
+        }
+
+        /** Serves the statistics page ({@code stats enable}) configured by {@code spec}. */
+        public Builder stats(Consumer<StatsConfig.Builder> spec) {
+            if (stats == null) {
+                stats = new StatsConfig.Builder(context);
+            }
+            spec.accept(stats);
+            return this;
+        }
+
+        boolean hasDefaultBackend() {
+            return defaultBackend != null;
+        }
+
+        FrontendConfig build() {
+            rejectKeywordsOf(true);
+            return buildWith(settings());
+        }
+
+        FrontendConfig buildWith(Settings settings) {
+            if (binds.isEmpty()) {
+                throw new ConfigException(context + ": no bind (expected: at least one bind address)");
+            }
+            StatsConfig builtStats = stats == null ? null : stats.build();
+            if (settings.mode() == Mode.TCP) {
+                requireHttp(!httpRequestRules.isEmpty(), "http-request rules");
+                requireHttp(builtStats != null, "stats");
+            }
+            FrontendConfig config = new FrontendConfig(name, binds, settings, acls, httpRequestRules,
+                    useBackendRules, defaultBackend, builtStats);
+            CompiledFrontend.checkConditions(config, context);
+            return config;
+        }
+
+        private void requireHttp(boolean used, String what) {
+            if (used) {
+                throw new ConfigException(context + ": " + what + " need mode http (mode is tcp)");
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.fjord.lb.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Process-wide settings, as HAProxy's {@code global} section.
+ *
+ * @param maxConn the most concurrent client connections over all frontends; default 4096
+ * @param logs where log lines go ({@code log}); frontends with {@code log global} use these
+ * @param statsSocket the path of the runtime command socket ({@code stats socket}); null: none
+ */
+public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String statsSocket) {
+    /** The default global {@code maxconn}. */
+    public static final int DEFAULT_MAX_CONN = 4096;
+
+    public GlobalConfig {
+        logs = List.copyOf(logs);
+    }
+
+    /** Builds a {@link GlobalConfig}; not thread-safe. */
+    public static final class Builder {
+        private int maxConn = DEFAULT_MAX_CONN;
+        private final List<LogTarget> logs = new ArrayList<>();
+        private @Nullable String statsSocket;
+
+        Builder() {
+        }
+
+        /** The most concurrent client connections ({@code maxconn}); default 4096. */
+        public Builder maxConn(int maxConn) {
+            this.maxConn = Checks.atLeast("global", "maxconn", maxConn, 1);
+            return this;
+        }
+
+        /** Adds a log target ({@code log}). */
+        public Builder log(LogTarget target) {
+            logs.add(Objects.requireNonNull(target, "target"));
+            return this;
+        }
+
+        /** The runtime command socket's path ({@code stats socket}). */
+        public Builder statsSocket(String path) {
+            Objects.requireNonNull(path, "path");
+            if (path.isEmpty() || path.chars().anyMatch(c -> c < ' ')) {
+                throw new ConfigException("global: stats socket '" + path + "' (expected: a file path)");
+            }
+            this.statsSocket = path;
+            return this;
+        }
+
+        GlobalConfig build() {
+            return new GlobalConfig(maxConn, logs, statsSocket);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.fjord.lb.core;
+
+import java.util.Objects;
+
+/**
+ * A change to the headers of a request or response, applied in order by the transport.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-5">RFC 9110 section 5: fields</a>
+ */
+public sealed interface HeaderEdit {
+
+    /** The header's name. */
+    String name();
+
+    /** Replace every {@code name} header by one with {@code value}. */
+    record Set(String name, String value) implements HeaderEdit {
+        public Set {
+            requireHeader("set-header", name, value);
+        }
+    }
+
+    /** Add one {@code name} header with {@code value} after any existing ones. */
+    record Add(String name, String value) implements HeaderEdit {
+        public Add {
+            requireHeader("add-header", name, value);
+        }
+    }
+
+    /** Remove every {@code name} header. */
+    record Delete(String name) implements HeaderEdit {
+        public Delete {
+            requireHeader("del-header", name, "");
+        }
+    }
+
+    /** Checks an RFC 9110 field name (a token) and a value without CR, LF or NUL. */
+    static void requireHeader(String context, String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)) {
+            throw new ConfigException(context + ": name '" + name + "' (expected: an RFC 9110 field name)");
+        }
+        if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+            throw new ConfigException(context + ": value of '" + name + "' contains CR, LF or NUL (expected: none)");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.fjord.lb.core;
+
+import java.util.Objects;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@code http-request} rule of a frontend, evaluated in order for each request whose condition holds:
+ * {@code allow} stops the evaluation of further rules; {@code deny}, {@code redirect} and {@code return} answer the
+ * request themselves; the header actions edit the request and go on.
+ *
+ * <pre>{@code
+ * frontend.httpRequest(HttpRequestRule.deny(403).when("!LOCALHOST { path_beg /admin }"))
+ *         .httpRequest(HttpRequestRule.setHeader("X-Proxy", "fjord"));
+ * }</pre>
+ *
+ * <p>Header values are literal text (HAProxy's log-format expressions such as {@code %[src]} are not interpreted).
+ */
+public sealed interface HttpRequestRule {
+
+    /** The condition under which the rule applies; null: always. */
+    @Nullable Condition condition();
+
+    /** The same rule applying only if {@code condition} holds ({@code if ...}). */
+    HttpRequestRule when(Condition condition);
+
+    /** The same rule applying only if the HAProxy condition text holds, e.g. {@code "url_static !LOCALHOST"}. */
+    default HttpRequestRule when(String condition) {
+        return when(Condition.when(condition));
+    }
+
+    /** The same rule applying only if the HAProxy condition text does not hold ({@code unless ...}). */
+    default HttpRequestRule unless(String condition) {
+        return when(Condition.unless(condition));
+    }
+
+    /** {@code http-request allow}: stop evaluating further {@code http-request} rules. */
+    static HttpRequestRule allow() {
+        return new Allow(null);
+    }
+
+    /** {@code http-request deny}: answer 403. */
+    static HttpRequestRule deny() {
+        return deny(403);
+    }
+
+    /** {@code http-request deny deny_status STATUS}. */
+    static HttpRequestRule deny(int status) {
+        return new Deny(status, null);
+    }
+
+    /** {@code http-request redirect location URL code CODE}: redirect to exactly {@code location}. */
+    static HttpRequestRule redirectLocation(String location, int code) {
+        return new Redirect(RedirectType.LOCATION, location, code, null);
+    }
+
+    /** {@code http-request redirect prefix PREFIX code CODE}: redirect to {@code prefix} followed by the request URI. */
+    static HttpRequestRule redirectPrefix(String prefix, int code) {
+        return new Redirect(RedirectType.PREFIX, prefix, code, null);
+    }
+
+    /** {@code http-request redirect scheme SCHEME code CODE}: the same host and URI with another scheme. */
+    static HttpRequestRule redirectScheme(String scheme, int code) {
+        return new Redirect(RedirectType.SCHEME, scheme, code, null);
+    }
+
+    /** {@code http-request set-header NAME VALUE}: replace every {@code name} header by one. */
+    static HttpRequestRule setHeader(String name, String value) {
+        return new SetHeader(name, value, null);
+    }
+
+    /** {@code http-request add-header NAME VALUE}: add one more {@code name} header. */
+    static HttpRequestRule addHeader(String name, String value) {
+        return new AddHeader(name, value, null);
+    }
+
+    /** {@code http-request del-header NAME}: remove every {@code name} header. */
+    static HttpRequestRule delHeader(String name) {
+        return new DelHeader(name, null);
+    }
+
+    /** {@code http-request return status STATUS content-type TYPE string BODY}. */
+    static HttpRequestRule returnResponse(int status, String contentType, String body) {
+        return new Return(status, contentType, body, null);
+    }
+
+    /** {@code http-request allow}. */
+    record Allow(@Nullable Condition condition) implements HttpRequestRule {
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new Allow(condition);
+        }
+    }
+
+    /** {@code http-request deny [deny_status STATUS]}. */
+    record Deny(int status, @Nullable Condition condition) implements HttpRequestRule {
+        public Deny {
+            Checks.range("http-request deny", "deny_status", status, 200, 599);
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new Deny(status, condition);
+        }
+    }
+
+    /** Where a redirect points. */
+    enum RedirectType {
+        /** Exactly the configured URL. */
+        LOCATION,
+        /** The configured prefix followed by the request URI. */
+        PREFIX,
+        /** The configured scheme, the request's Host and URI. */
+        SCHEME
+    }
+
+    /** {@code http-request redirect location|prefix|scheme VALUE [code CODE]}. */
+    record Redirect(RedirectType type, String value, int code, @Nullable Condition condition)
+            implements HttpRequestRule {
+        private static final Set<Integer> CODES = Set.of(301, 302, 303, 307, 308);
+
+        public Redirect {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(value, "value");
+            if (!CODES.contains(code)) {
+                throw new ConfigException("http-request redirect: code " + code + " (expected: 301, 302, 303, 307 or 308)");
+            }
+            if (value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                throw new ConfigException("http-request redirect: " + type.name().toLowerCase(java.util.Locale.ROOT)
+                        + " '" + value + "' (expected: non-empty text without spaces)");
+            }
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new Redirect(type, value, code, condition);
+        }
+    }
+
+    /** {@code http-request set-header NAME VALUE}. */
+    record SetHeader(String name, String value, @Nullable Condition condition) implements HttpRequestRule {
+        public SetHeader {
+            HeaderEdit.requireHeader("http-request set-header", name, value);
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new SetHeader(name, value, condition);
+        }
+    }
+
+    /** {@code http-request add-header NAME VALUE}. */
+    record AddHeader(String name, String value, @Nullable Condition condition) implements HttpRequestRule {
+        public AddHeader {
+            HeaderEdit.requireHeader("http-request add-header", name, value);
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new AddHeader(name, value, condition);
+        }
+    }
+
+    /** {@code http-request del-header NAME}. */
+    record DelHeader(String name, @Nullable Condition condition) implements HttpRequestRule {
+        public DelHeader {
+            HeaderEdit.requireHeader("http-request del-header", name, "");
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new DelHeader(name, condition);
+        }
+    }
+
+    /** {@code http-request return status STATUS content-type TYPE string BODY}. */
+    record Return(int status, String contentType, String body, @Nullable Condition condition)
+            implements HttpRequestRule {
+        public Return {
+            Checks.range("http-request return", "status", status, 200, 599);
+            HeaderEdit.requireHeader("http-request return", "Content-Type", contentType);
+            Objects.requireNonNull(body, "body");
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new Return(status, contentType, body, condition);
+        }
+    }
+}

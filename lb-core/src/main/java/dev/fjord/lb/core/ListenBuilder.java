@@ -1,0 +1,118 @@
+package dev.fjord.lb.core;
+
+import java.util.function.Consumer;
+
+/**
+ * Builds a {@code listen} section: a frontend and a backend of the same name, sharing settings. Requests not routed
+ * elsewhere by a {@code use_backend} rule go to the section's own servers (a stats-only section has none, so they get
+ * 503 as in HAProxy). Not thread-safe; made by {@link ProxyConfig.Builder#listen}.
+ *
+ * <pre>{@code
+ * builder.listen("stats", l -> l.bind("*:1936").stats(s -> s.uri("/").hideVersion().auth("admin", password)));
+ * }</pre>
+ */
+public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
+    private final FrontendConfig.Builder frontend;
+    private final BackendConfig.Builder backend;
+
+    ListenBuilder(String name, Settings defaults) {
+        super("listen '" + name + "'", defaults);
+        this.frontend = new FrontendConfig.Builder("listen", name, defaults);
+        this.backend = new BackendConfig.Builder("listen", name, defaults);
+    }
+
+    /** See {@link FrontendConfig.Builder#bind(String)}. */
+    public ListenBuilder bind(String address) {
+        frontend.bind(address);
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#clearBinds()}. */
+    public ListenBuilder clearBinds() {
+        frontend.clearBinds();
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#acl(String, Acl)}. */
+    public ListenBuilder acl(String name, Acl acl) {
+        frontend.acl(name, acl);
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#acl(String, String)}. */
+    public ListenBuilder acl(String name, String criterion) {
+        frontend.acl(name, criterion);
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#httpRequest(HttpRequestRule)}. */
+    public ListenBuilder httpRequest(HttpRequestRule rule) {
+        frontend.httpRequest(rule);
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#useBackend(String, String)}. */
+    public ListenBuilder useBackend(String backend, String condition) {
+        frontend.useBackend(backend, condition);
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#stats(Consumer)}. */
+    public ListenBuilder stats(Consumer<StatsConfig.Builder> spec) {
+        frontend.stats(spec);
+        return this;
+    }
+
+    /** See {@link BackendConfig.Builder#server(String, String, Consumer)}. */
+    public ListenBuilder server(String name, String address, Consumer<ServerConfig.Builder> spec) {
+        backend.server(name, address, spec);
+        return this;
+    }
+
+    /** See {@link BackendConfig.Builder#server(String, String)}. */
+    public ListenBuilder server(String name, String address) {
+        backend.server(name, address);
+        return this;
+    }
+
+    /** See {@link BackendConfig.Builder#editServer(String, Consumer)}. */
+    public ListenBuilder editServer(String name, Consumer<ServerConfig.Builder> spec) {
+        backend.editServer(name, spec);
+        return this;
+    }
+
+    /** See {@link BackendConfig.Builder#defaultServer(Consumer)}. */
+    public ListenBuilder defaultServer(Consumer<ServerConfig.Builder> spec) {
+        backend.defaultServer(spec);
+        return this;
+    }
+
+    /** See {@link BackendConfig.Builder#cookie(Cookie)}. */
+    public ListenBuilder cookie(Cookie cookie) {
+        backend.cookie(cookie);
+        return this;
+    }
+
+    /** See {@link BackendConfig.Builder#stickTable(StickTable)}. */
+    public ListenBuilder stickTable(StickTable stickTable) {
+        backend.stickTable(stickTable);
+        return this;
+    }
+
+    /** See {@link BackendConfig.Builder#allBackups()}. */
+    public ListenBuilder allBackups() {
+        backend.allBackups();
+        return this;
+    }
+
+    FrontendConfig buildFrontend(String name) {
+        if (!frontend.hasDefaultBackend()) {
+            frontend.defaultBackend(name);
+        }
+        return frontend.buildWith(settings());
+    }
+
+    BackendConfig buildBackend() {
+        return backend.buildWith(settings());
+    }
+}

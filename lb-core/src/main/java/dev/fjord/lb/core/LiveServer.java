@@ -1,0 +1,98 @@
+package dev.fjord.lb.core;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The {@link Server} of a {@link LiveBackend}; state changes refresh the backend's balancing snapshot. */
+final class LiveServer implements Server {
+    private final ServerConfig config;
+    private final LiveBackend backend;
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private volatile OperationalState operationalState = OperationalState.UP;
+    private volatile AdminState adminState;
+    private volatile int weight;
+
+    LiveServer(ServerConfig config, LiveBackend backend) {
+        this.config = config;
+        this.backend = backend;
+        this.adminState = config.disabled() ? AdminState.MAINT : AdminState.READY;
+        this.weight = config.weight();
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public OperationalState operationalState() {
+        return operationalState;
+    }
+
+    @Override
+    public AdminState adminState() {
+        return adminState;
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    @Override
+    public int activeConnections() {
+        return activeConnections.get();
+    }
+
+    @Override
+    public void markUp() {
+        operationalState = OperationalState.UP;
+        backend.refresh();
+    }
+
+    @Override
+    public void markDown() {
+        operationalState = OperationalState.DOWN;
+        backend.refresh();
+    }
+
+    @Override
+    public void adminState(AdminState state) {
+        adminState = java.util.Objects.requireNonNull(state, "state");
+        backend.refresh();
+    }
+
+    @Override
+    public void weight(int weight) {
+        if (weight < 0 || weight > 256) {
+            throw new IllegalArgumentException("backend '" + backend.name() + "': server '" + name() + "': weight "
+                    + weight + " (expected: 0-256)");
+        }
+        this.weight = weight;
+        backend.refresh();
+    }
+
+    @Override
+    public void connectionOpened() {
+        activeConnections.incrementAndGet();
+    }
+
+    @Override
+    public void connectionClosed() {
+        activeConnections.updateAndGet(n -> n > 0 ? n - 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return backend.name() + '/' + name() + ' ' + operationalState + ' ' + adminState + " weight " + weight;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.fjord.lb.core;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/** What an {@link HttpRequestRule} does to a request: the response it answers with, or the header edit it makes. */
+final class RuleResponses {
+    private RuleResponses() {
+    }
+
+    /** The response of a {@code deny}, {@code redirect} or {@code return} rule; null for the other rules. */
+    static @Nullable LocalResponse responseFor(HttpRequestRule rule, RequestHead request) {
+        if (rule instanceof HttpRequestRule.Deny deny) {
+            return LocalResponse.error(deny.status());
+        }
+        if (rule instanceof HttpRequestRule.Return answer) {
+            return new LocalResponse(answer.status(), List.of(Map.entry("Content-Type", answer.contentType())),
+                    answer.body());
+        }
+        if (rule instanceof HttpRequestRule.Redirect redirect) {
+            String location = switch (redirect.type()) {
+                case LOCATION -> redirect.value();
+                case PREFIX -> (redirect.value().endsWith("/") ? redirect.value().substring(0,
+                        redirect.value().length() - 1) : redirect.value()) + request.uri();
+                case SCHEME -> {
+                    String host = request.header("Host");
+                    yield host == null ? request.uri() : redirect.value() + "://" + host + request.uri();
+                }
+            };
+            return new LocalResponse(redirect.code(), List.of(Map.entry("Location", location),
+                    Map.entry("Cache-Control", "no-cache")), "");
+        }
+        return null;
+    }
+
+    /** The header edit of a {@code set-header}, {@code add-header} or {@code del-header} rule. */
+    static HeaderEdit editFor(HttpRequestRule rule) {
+        if (rule instanceof HttpRequestRule.SetHeader set) {
+            return new HeaderEdit.Set(set.name(), set.value());
+        }
+        if (rule instanceof HttpRequestRule.AddHeader add) {
+            return new HeaderEdit.Add(add.name(), add.value());
+        }
+        if (rule instanceof HttpRequestRule.DelHeader delete) {
+            return new HeaderEdit.Delete(delete.name());
+        }
+        throw new AssertionError("not a header rule: " + rule);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.fjord.lb.core;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The settings a {@code defaults} section gives to the frontends and backends declared after it, and that each of
+ * them may override. A frontend uses the client-side ones (mode, maxconn, client timeouts, logging, forwardfor), a
+ * backend the server-side ones (balance, retries, redispatch, server timeouts, checks, forwardfor).
+ *
+ * @param mode {@code mode}; default {@link Mode#TCP}, as in HAProxy
+ * @param maxConn a frontend's concurrent connections ({@code maxconn}); default 0: bounded by the global maxconn only
+ * @param retries connection attempts to retry after a failed one ({@code retries}); default 3
+ * @param redispatch retries may go to another server ({@code option redispatch}); default false
+ * @param balance the balancing algorithm ({@code balance}); default round robin
+ * @param hashType how hash-based algorithms map keys ({@code hash-type}); default map-based
+ * @param timeouts the {@code timeout} values; default none set
+ * @param forwardFor whether and how the client address is added to requests ({@code option forwardfor}); default null
+ * @param connectionMode how HTTP connections are kept alive; default keep-alive
+ * @param logFormat the access-log format ({@code option httplog/tcplog}); default {@link LogFormat#DEFAULT}
+ * @param dontLogNull connections that sent no data are not logged ({@code option dontlognull}); default false
+ * @param logGlobal log lines go to the global log targets ({@code log global}); default false
+ * @param httpCheck HTTP health checks ({@code option httpchk}); default null: checked servers get TCP connect checks
+ */
+public record Settings(
+        Mode mode,
+        int maxConn,
+        int retries,
+        boolean redispatch,
+        Balance balance,
+        HashType hashType,
+        Timeouts timeouts,
+        @Nullable ForwardFor forwardFor,
+        ConnectionMode connectionMode,
+        LogFormat logFormat,
+        boolean dontLogNull,
+        boolean logGlobal,
+        @Nullable HttpCheck httpCheck) {
+
+    /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
+    public static final Settings DEFAULT = new Settings(Mode.TCP, 0, 3, false, Balance.roundRobin(),
+            HashType.MAP_BASED, Timeouts.NONE, null, ConnectionMode.KEEP_ALIVE, LogFormat.DEFAULT, false, false, null);
+
+    public Settings {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(balance, "balance");
+        Objects.requireNonNull(hashType, "hashType");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(connectionMode, "connectionMode");
+        Objects.requireNonNull(logFormat, "logFormat");
+    }
+
+    /** Builds the settings of a {@code defaults} section, starting from {@link #DEFAULT}; not thread-safe. */
+    public static final class Builder extends SettingsBuilder<Builder> {
+        Builder() {
+            super("defaults", DEFAULT);
+        }
+    }
+}

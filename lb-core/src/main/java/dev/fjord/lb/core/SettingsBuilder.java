@@ -1,0 +1,239 @@
+package dev.fjord.lb.core;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The setters of {@link Settings}, shared by the builders of {@code defaults}, frontends, backends and listen
+ * sections. A section's builder starts from the defaults in force when the section was declared; what it sets
+ * overrides them for that section only. Not thread-safe.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
+    /** Keywords a frontend may not set (HAProxy rejects them there too). */
+    private static final Set<String> BACKEND_ONLY = Set.of("balance", "hash-type", "retries", "option redispatch",
+            "option httpchk", "timeout connect", "timeout server", "timeout queue", "timeout check",
+            "timeout server-fin");
+    /** Keywords a backend may not set. */
+    private static final Set<String> FRONTEND_ONLY = Set.of("maxconn", "timeout client", "timeout http-request",
+            "timeout client-fin", "option dontlognull", "option httplog", "option tcplog");
+
+    final String context;
+    private final Set<String> touched = new LinkedHashSet<>();
+    private Mode mode;
+    private int maxConn;
+    private int retries;
+    private boolean redispatch;
+    private Balance balance;
+    private HashType hashType;
+    private @Nullable Duration timeoutHttpRequest;
+    private @Nullable Duration timeoutQueue;
+    private @Nullable Duration timeoutConnect;
+    private @Nullable Duration timeoutClient;
+    private @Nullable Duration timeoutServer;
+    private @Nullable Duration timeoutHttpKeepAlive;
+    private @Nullable Duration timeoutCheck;
+    private @Nullable Duration timeoutTunnel;
+    private @Nullable Duration timeoutClientFin;
+    private @Nullable Duration timeoutServerFin;
+    private @Nullable ForwardFor forwardFor;
+    private ConnectionMode connectionMode;
+    private LogFormat logFormat;
+    private boolean dontLogNull;
+    private boolean logGlobal;
+    private @Nullable HttpCheck httpCheck;
+
+    SettingsBuilder(String context, Settings defaults) {
+        this.context = context;
+        mode = defaults.mode();
+        maxConn = defaults.maxConn();
+        retries = defaults.retries();
+        redispatch = defaults.redispatch();
+        balance = defaults.balance();
+        hashType = defaults.hashType();
+        Timeouts t = defaults.timeouts();
+        timeoutHttpRequest = t.httpRequest();
+        timeoutQueue = t.queue();
+        timeoutConnect = t.connect();
+        timeoutClient = t.client();
+        timeoutServer = t.server();
+        timeoutHttpKeepAlive = t.httpKeepAlive();
+        timeoutCheck = t.check();
+        timeoutTunnel = t.tunnel();
+        timeoutClientFin = t.clientFin();
+        timeoutServerFin = t.serverFin();
+        forwardFor = defaults.forwardFor();
+        connectionMode = defaults.connectionMode();
+        logFormat = defaults.logFormat();
+        dontLogNull = defaults.dontLogNull();
+        logGlobal = defaults.logGlobal();
+        httpCheck = defaults.httpCheck();
+    }
+
+    @SuppressWarnings("unchecked")
+    private B touch(String keyword) {
+        touched.add(keyword);
+        return (B) this;
+    }
+
+    /** What is proxied ({@code mode}); default {@link Mode#TCP}. */
+    public B mode(Mode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        return touch("mode");
+    }
+
+    /** A frontend's concurrent connections ({@code maxconn}); default 0: the global maxconn only. */
+    public B maxConn(int maxConn) {
+        this.maxConn = Checks.atLeast(context, "maxconn", maxConn, 0);
+        return touch("maxconn");
+    }
+
+    /** Connection attempts retried after a failure ({@code retries}); default 3. */
+    public B retries(int retries) {
+        this.retries = Checks.range(context, "retries", retries, 0, 100);
+        return touch("retries");
+    }
+
+    /** Whether retries may go to another server ({@code option redispatch}); default false. */
+    public B redispatch(boolean redispatch) {
+        this.redispatch = redispatch;
+        return touch("option redispatch");
+    }
+
+    /** The balancing algorithm ({@code balance}); default {@link Balance#roundRobin()}. */
+    public B balance(Balance balance) {
+        this.balance = Objects.requireNonNull(balance, "balance");
+        return touch("balance");
+    }
+
+    /** How hash-based algorithms map keys to servers ({@code hash-type}); default {@link HashType#MAP_BASED}. */
+    public B hashType(HashType hashType) {
+        this.hashType = Objects.requireNonNull(hashType, "hashType");
+        return touch("hash-type");
+    }
+
+    /** {@code timeout http-request}: time to receive a complete request head; default unset (client timeout). */
+    public B timeoutHttpRequest(Duration timeout) {
+        this.timeoutHttpRequest = Checks.positive(context, "timeout http-request", timeout);
+        return touch("timeout http-request");
+    }
+
+    /** {@code timeout queue}: time a request may wait for a connection slot; default unset (connect timeout). */
+    public B timeoutQueue(Duration timeout) {
+        this.timeoutQueue = Checks.positive(context, "timeout queue", timeout);
+        return touch("timeout queue");
+    }
+
+    /** {@code timeout connect}: time to connect to a server; default unset (no limit). */
+    public B timeoutConnect(Duration timeout) {
+        this.timeoutConnect = Checks.positive(context, "timeout connect", timeout);
+        return touch("timeout connect");
+    }
+
+    /** {@code timeout client}: client-side inactivity; default unset (no limit). */
+    public B timeoutClient(Duration timeout) {
+        this.timeoutClient = Checks.positive(context, "timeout client", timeout);
+        return touch("timeout client");
+    }
+
+    /** {@code timeout server}: server-side inactivity; default unset (no limit). */
+    public B timeoutServer(Duration timeout) {
+        this.timeoutServer = Checks.positive(context, "timeout server", timeout);
+        return touch("timeout server");
+    }
+
+    /** {@code timeout http-keep-alive}: idle time between requests; default unset (http-request timeout). */
+    public B timeoutHttpKeepAlive(Duration timeout) {
+        this.timeoutHttpKeepAlive = Checks.positive(context, "timeout http-keep-alive", timeout);
+        return touch("timeout http-keep-alive");
+    }
+
+    /** {@code timeout check}: time for a health check once connected; default unset (the check interval). */
+    public B timeoutCheck(Duration timeout) {
+        this.timeoutCheck = Checks.positive(context, "timeout check", timeout);
+        return touch("timeout check");
+    }
+
+    /** {@code timeout tunnel}: inactivity of tunnels (WebSocket); default unset (client/server timeouts). */
+    public B timeoutTunnel(Duration timeout) {
+        this.timeoutTunnel = Checks.positive(context, "timeout tunnel", timeout);
+        return touch("timeout tunnel");
+    }
+
+    /** {@code timeout client-fin}: inactivity of a half-closed client connection; default unset. */
+    public B timeoutClientFin(Duration timeout) {
+        this.timeoutClientFin = Checks.positive(context, "timeout client-fin", timeout);
+        return touch("timeout client-fin");
+    }
+
+    /** {@code timeout server-fin}: inactivity of a half-closed server connection; default unset. */
+    public B timeoutServerFin(Duration timeout) {
+        this.timeoutServerFin = Checks.positive(context, "timeout server-fin", timeout);
+        return touch("timeout server-fin");
+    }
+
+    /** Adds the client's address to forwarded requests ({@code option forwardfor}); default off. */
+    public B forwardFor(ForwardFor forwardFor) {
+        this.forwardFor = Objects.requireNonNull(forwardFor, "forwardFor");
+        return touch("option forwardfor");
+    }
+
+    /** How HTTP connections are kept alive; default {@link ConnectionMode#KEEP_ALIVE}. */
+    public B connectionMode(ConnectionMode connectionMode) {
+        this.connectionMode = Objects.requireNonNull(connectionMode, "connectionMode");
+        return touch("option " + switch (connectionMode) {
+            case KEEP_ALIVE -> "http-keep-alive";
+            case HTTP_SERVER_CLOSE -> "http-server-close";
+            case HTTP_CLOSE -> "httpclose";
+        });
+    }
+
+    /** The access-log format ({@code option httplog}, {@code option tcplog}); default {@link LogFormat#DEFAULT}. */
+    public B logFormat(LogFormat logFormat) {
+        this.logFormat = Objects.requireNonNull(logFormat, "logFormat");
+        return touch(logFormat == LogFormat.TCP ? "option tcplog" : "option httplog");
+    }
+
+    /** Whether connections that sent nothing are left out of the log ({@code option dontlognull}); default false. */
+    public B dontLogNull(boolean dontLogNull) {
+        this.dontLogNull = dontLogNull;
+        return touch("option dontlognull");
+    }
+
+    /** Whether log lines go to the global log targets ({@code log global}); default false. */
+    public B logGlobal(boolean logGlobal) {
+        this.logGlobal = logGlobal;
+        return touch("log global");
+    }
+
+    /** HTTP health checks for the servers marked {@code check} ({@code option httpchk}); default TCP checks. */
+    public B httpCheck(HttpCheck httpCheck) {
+        this.httpCheck = Objects.requireNonNull(httpCheck, "httpCheck");
+        return touch("option httpchk");
+    }
+
+    /** The settings as set so far. */
+    Settings settings() {
+        return new Settings(mode, maxConn, retries, redispatch, balance, hashType,
+                new Timeouts(timeoutHttpRequest, timeoutQueue, timeoutConnect, timeoutClient, timeoutServer,
+                        timeoutHttpKeepAlive, timeoutCheck, timeoutTunnel, timeoutClientFin, timeoutServerFin),
+                forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, httpCheck);
+    }
+
+    /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */
+    void rejectKeywordsOf(boolean frontend) {
+        Set<String> forbidden = frontend ? BACKEND_ONLY : FRONTEND_ONLY;
+        for (String keyword : touched) {
+            if (forbidden.contains(keyword)) {
+                throw new ConfigException(context + ": '" + keyword + "' is not allowed in a "
+                        + (frontend ? "frontend" : "backend") + " (allowed in: defaults, "
+                        + (frontend ? "backend" : "frontend") + ", listen)");
+            }
+        }
+    }
+}

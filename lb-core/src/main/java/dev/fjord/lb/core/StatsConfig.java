@@ -1,0 +1,124 @@
+package dev.fjord.lb.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The statistics page of a frontend or listen section, as HAProxy's {@code stats enable}, {@code stats uri},
+ * {@code stats realm}, {@code stats auth}, {@code stats refresh}, {@code stats hide-version} and {@code stats admin}.
+ * Requests whose path starts with {@link #uri()} are answered by the page instead of being forwarded; when users are
+ * configured, only they may see it (HTTP Basic authentication).
+ *
+ * @param uri the page's path prefix; HAProxy's default {@code /haproxy?stats}
+ * @param realm the Basic-authentication realm; default {@code HAProxy Statistics}
+ * @param users who may see the page; empty: anyone
+ * @param refresh how often the page reloads itself; null: never
+ * @param hideVersion the page does not show Fjord's version
+ * @param admin authenticated users for whom this holds may change server states; null: nobody
+ */
+public record StatsConfig(
+        String uri,
+        String realm,
+        List<StatsUser> users,
+        @Nullable Duration refresh,
+        boolean hideVersion,
+        @Nullable Condition admin) {
+
+    /** A user allowed to see the stats page ({@code stats auth user:password}); the password is never printed. */
+    public record StatsUser(String name, String password) {
+        public StatsUser {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(password, "password");
+            if (name.isEmpty() || name.indexOf(':') >= 0 || name.chars().anyMatch(c -> c < ' ')) {
+                throw new ConfigException("stats auth: user '" + name + "' (expected: a non-empty name without ':')");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "StatsUser[name=" + name + ", password=***]";
+        }
+    }
+
+    public StatsConfig {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(realm, "realm");
+        users = List.copyOf(users);
+    }
+
+    /** Builds a {@link StatsConfig}; not thread-safe. */
+    public static final class Builder {
+        private final String context;
+        private String uri = "/haproxy?stats";
+        private String realm = "HAProxy Statistics";
+        private final List<StatsUser> users = new ArrayList<>();
+        private @Nullable Duration refresh;
+        private boolean hideVersion;
+        private @Nullable Condition admin;
+
+        Builder(String context) {
+            this.context = context + ": stats";
+        }
+
+        /** The page's path prefix ({@code stats uri}); default {@code /haproxy?stats}. */
+        public Builder uri(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            if (!uri.startsWith("/") || uri.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                throw new ConfigException(context + " uri '" + uri + "' (expected: a path starting with '/')");
+            }
+            this.uri = uri;
+            return this;
+        }
+
+        /** The Basic-authentication realm ({@code stats realm}); default {@code HAProxy Statistics}. */
+        public Builder realm(String realm) {
+            Objects.requireNonNull(realm, "realm");
+            if (realm.isEmpty() || realm.indexOf('"') >= 0 || realm.chars().anyMatch(c -> c < ' ')) {
+                throw new ConfigException(context + " realm '" + realm + "' (expected: text without '\"')");
+            }
+            this.realm = realm;
+            return this;
+        }
+
+        /** Adds a user allowed to see the page ({@code stats auth user:password}). */
+        public Builder auth(String user, String password) {
+            StatsUser added;
+            try {
+                added = new StatsUser(user, password);
+            } catch (ConfigException e) {
+                throw new ConfigException(context + ' ' + e.getMessage().substring("stats ".length()));
+            }
+            if (users.stream().anyMatch(u -> u.name().equals(user))) {
+                throw new ConfigException(context + " auth: user '" + user + "' is defined twice");
+            }
+            users.add(added);
+            return this;
+        }
+
+        /** How often the page reloads itself ({@code stats refresh}); default never. */
+        public Builder refresh(Duration refresh) {
+            this.refresh = Checks.positive(context, "refresh", refresh);
+            return this;
+        }
+
+        /** Hides Fjord's version on the page ({@code stats hide-version}). */
+        public Builder hideVersion() {
+            this.hideVersion = true;
+            return this;
+        }
+
+        /** Authenticated users may change server states when {@code condition} holds ({@code stats admin if}). */
+        public Builder admin(Condition condition) {
+            this.admin = Objects.requireNonNull(condition, "condition");
+            return this;
+        }
+
+        StatsConfig build() {
+            return new StatsConfig(uri, realm, users, refresh, hideVersion, admin);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.fjord.lb.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+class RouterRulesTest {
+
+    private static Router router(Consumer<FrontendConfig.Builder> frontend) {
+        return Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> {
+                    f.bind(":80").defaultBackend("app");
+                    frontend.accept(f);
+                })
+                .backend("app", b -> b.server("web1", "127.0.0.1:8001").server("web2", "127.0.0.1:8002"))
+                .backend("api", b -> b.server("api1", "127.0.0.1:9001"))
+                .build());
+    }
+
+    @Test
+    void rulesRunInOrderAndDenyAnswersWithItsStatus() {
+        Router router = router(f -> f.acl("admin", "path_beg /admin")
+                .httpRequest(HttpRequestRule.allow().when("LOCALHOST"))
+                .httpRequest(HttpRequestRule.deny(429).when("admin")));
+
+        RouteDecision external = router.route(RequestHead.builder().uri("/admin/x").client("198.51.100.1", 1).build());
+        assertThat(external.action()).isEqualTo(RouteDecision.Action.RESPOND);
+        assertThat(external.response().status()).isEqualTo(429);
+        assertThat(external.backend()).isNull();
+
+        RouteDecision local = router.route(RequestHead.builder().uri("/admin/x").client("127.0.0.1", 1).build());
+        assertThat(local.action()).isEqualTo(RouteDecision.Action.FORWARD);
+    }
+
+    @Test
+    void redirectsBuildTheirLocation() {
+        Router router = router(f -> f
+                .httpRequest(HttpRequestRule.redirectScheme("https", 301).when("{ hdr(host) -i shop.example }"))
+                .httpRequest(HttpRequestRule.redirectPrefix("https://new.example", 302).when("{ path_beg /old }"))
+                .httpRequest(HttpRequestRule.redirectLocation("/maintenance.html", 307).when("{ path /down }")));
+
+        RouteDecision scheme = router.route(RequestHead.builder().uri("/a?b=1").header("Host", "SHOP.example").build());
+        assertThat(scheme.response().status()).isEqualTo(301);
+        assertThat(scheme.response().header("Location")).isEqualTo("https://SHOP.example/a?b=1");
+
+        RouteDecision prefix = router.route(RequestHead.get("/old/page"));
+        assertThat(prefix.response().status()).isEqualTo(302);
+        assertThat(prefix.response().header("Location")).isEqualTo("https://new.example/old/page");
+
+        assertThat(router.route(RequestHead.get("/down")).response().header("Location")).isEqualTo("/maintenance.html");
+    }
+
+    @Test
+    void headerRulesEditTheRequestAndLaterRulesSeeTheEdits() {
+        Router router = router(f -> f
+                .httpRequest(HttpRequestRule.delHeader("X-Debug"))
+                .httpRequest(HttpRequestRule.setHeader("X-Tier", "api").when("{ path_beg /api }"))
+                .httpRequest(HttpRequestRule.addHeader("X-Via", "fjord"))
+                .useBackend("api", "{ hdr(x-tier) api }"));
+
+        RouteDecision decision = router.route(RequestHead.builder().uri("/api/v1").header("X-Debug", "1")
+                .header("X-Tier", "spoofed").header("X-Tier", "twice").build());
+
+        assertThat(decision.backend().name()).isEqualTo("api");
+        RequestHead forwarded = decision.forwardedRequest();
+        assertThat(forwarded.headers("X-Debug")).isEmpty();
+        assertThat(forwarded.headers("X-Tier")).containsExactly("api");
+        assertThat(forwarded.headers("X-Via")).containsExactly("fjord");
+        assertThat(decision.request().headers("X-Tier")).containsExactly("spoofed", "twice");
+    }
+
+    @Test
+    void returnAnswersWithTheConfiguredContent() {
+        Router router = router(f -> f.httpRequest(
+                HttpRequestRule.returnResponse(200, "text/plain", "pong\n").when("{ path /ping }")));
+
+        RouteDecision decision = router.route(RequestHead.get("/ping"));
+
+        assertThat(decision.response().status()).isEqualTo(200);
+        assertThat(decision.response().header("content-type")).isEqualTo("text/plain");
+        assertThat(decision.response().body()).isEqualTo("pong\n");
+    }
+
+    @Test
+    void firstMatchingUseBackendWinsElseDefault() {
+        Router router = router(f -> f.acl("is_api", "path_beg /api").acl("is_v2", "path_beg /api/v2")
+                .useBackend("app", "is_v2").useBackend("api", "is_api"));
+
+        assertThat(router.route(RequestHead.get("/api/v2/x")).backend().name()).isEqualTo("app");
+        assertThat(router.route(RequestHead.get("/api/v1/x")).backend().name()).isEqualTo("api");
+        assertThat(router.route(RequestHead.get("/")).backend().name()).isEqualTo("app");
+        assertThat(router.route(RequestHead.get("/api/v1/x")).matchedAcls()).containsExactly("is_api");
+    }
+
+    @Test
+    void frontendWithoutBackendAnswers503() {
+        Router router = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind(":80")).build());
+
+        assertThat(router.route(RequestHead.get("/")).response().status()).isEqualTo(503);
+    }
+
+    @Test
+    void routeByPortNamesTheBinds() {
+        Router router = router(f -> { });
+
+        assertThatThrownBy(() -> router.route(RequestHead.builder().localPort(81).build()))
+                .hasMessage("no frontend binds port 81 (binds: [main [*:80]])");
+        assertThatThrownBy(() -> router.route("mian", RequestHead.get("/")))
+                .hasMessage("frontend 'mian' is not defined (defined: [main])");
+    }
+
+    @Test
+    void stickTableKeepsAClientOnItsServerUntilExpiry() {
+        AtomicLong nanos = new AtomicLong();
+        Router router = Router.builder(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+                        .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                        .backend("app", b -> b.stickTable(StickTable.onSource(1000, Duration.ofMinutes(30)))
+                                .server("web1", "127.0.0.1:8001").server("web2", "127.0.0.1:8002"))
+                        .build())
+                .ticker(nanos::get).build();
+        RequestHead alice = RequestHead.builder().client("198.51.100.1", 1).build();
+        RequestHead bob = RequestHead.builder().client("198.51.100.2", 1).build();
+
+        assertThat(router.route(alice).server().name()).isEqualTo("web1");
+        assertThat(router.route(bob).server().name()).isEqualTo("web2");
+        for (int i = 0; i < 5; i++) {
+            assertThat(router.route(alice).server().name()).isEqualTo("web1"); // stuck: round robin does not move
+        }
+        nanos.addAndGet(Duration.ofMinutes(29).toNanos());
+        assertThat(router.route(alice).server().name()).isEqualTo("web1"); // still within 30 minutes of last use
+
+        nanos.addAndGet(Duration.ofMinutes(31).toNanos());
+        assertThat(router.route(RequestHead.builder().client("198.51.100.3", 1).build()).server().name())
+                .isEqualTo("web1");
+        assertThat(router.route(alice).server().name()).isEqualTo("web2"); // expired: balanced anew
+    }
+
+    @Test
+    void prefixCookieIsStrippedForTheServerAndAddedToItsCookie() {
+        Router router = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                .backend("app", b -> b.cookie(Cookie.prefix("JSESSIONID"))
+                        .server("web1", "127.0.0.1:8001", s -> s.cookie("s1"))
+                        .server("web2", "127.0.0.1:8002", s -> s.cookie("s2")))
+                .build());
+
+        RouteDecision decision = router.route(RequestHead.builder()
+                .header("Cookie", "a=1; JSESSIONID=s2~ABC123; b=2").build());
+
+        assertThat(decision.server().name()).isEqualTo("web2");
+        assertThat(decision.forwardedRequest().header("Cookie")).isEqualTo("a=1; JSESSIONID=ABC123; b=2");
+        assertThat(decision.setCookie()).isNull();
+        assertThat(decision.rewriteSetCookie("JSESSIONID=XYZ; Path=/; HttpOnly"))
+                .isEqualTo("JSESSIONID=s2~XYZ; Path=/; HttpOnly");
+        assertThat(decision.rewriteSetCookie("other=1")).isEqualTo("other=1");
+    }
+
+    @Test
+    void rewriteCookieGetsTheServersValue() {
+        Router router = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                .backend("app", b -> b.cookie(Cookie.rewrite("SRV"))
+                        .server("web1", "127.0.0.1:8001", s -> s.cookie("s1")))
+                .build());
+
+        assertThat(router.route(RequestHead.get("/")).rewriteSetCookie("SRV=anything; path=/"))
+                .isEqualTo("SRV=s1; path=/");
+    }
+
+    @Test
+    void insertOptionsShapeTheSetCookie() {
+        Router router = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                .backend("app", b -> b.cookie(Cookie.insert("SRV").postOnly().httpOnly().secure()
+                                .domain(".example.com").domain(".example.org"))
+                        .server("web1", "127.0.0.1:8001", s -> s.cookie("s1")))
+                .build());
+
+        assertThat(router.route(RequestHead.get("/")).setCookie()).isNull();
+        RouteDecision post = router.route(RequestHead.builder().method("POST").header("Host", "www.example.org:8080")
+                .build());
+        assertThat(post.setCookie()).isEqualTo("SRV=s1; path=/; domain=.example.org; HttpOnly; Secure");
+        assertThat(post.responseEdits()).containsExactly(new HeaderEdit.Add("Set-Cookie", post.setCookie()));
+    }
+
+    @Test
+    void maxIdleAndMaxLifeExpireCookies() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.ofEpochSecond(1_800_000_000L));
+        InstantSource clock = () -> now.get();
+        Router router = Router.builder(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+                        .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                        .backend("app", b -> b.cookie(Cookie.insert("SRV").indirect()
+                                        .maxIdle(Duration.ofMinutes(30)).maxLife(Duration.ofHours(8)))
+                                .server("web1", "127.0.0.1:8001", s -> s.cookie("s1"))
+                                .server("web2", "127.0.0.1:8002", s -> s.cookie("s2")))
+                        .build())
+                .clock(clock).build();
+
+        String first = router.route(RequestHead.get("/")).setCookie();
+        String value = first.substring(4, first.indexOf(';'));
+        assertThat(value).startsWith("s1|");
+
+        now.set(now.get().plus(Duration.ofMinutes(20)));
+        RouteDecision refreshed = router.route(RequestHead.builder().header("Cookie", "SRV=" + value).build());
+        assertThat(refreshed.cookieStatus()).isEqualTo(CookieStatus.VALID);
+        assertThat(refreshed.server().name()).isEqualTo("web1");
+        String refreshedValue = refreshed.setCookie().substring(4, refreshed.setCookie().indexOf(';'));
+        assertThat(refreshedValue).isNotEqualTo(value).endsWith(value.substring(value.lastIndexOf('|')));
+
+        now.set(now.get().plus(Duration.ofMinutes(31)));
+        RouteDecision idle = router.route(RequestHead.builder().header("Cookie", "SRV=" + refreshedValue).build());
+        assertThat(idle.cookieStatus()).isEqualTo(CookieStatus.EXPIRED);
+
+        now.set(now.get().plus(Duration.ofHours(9)));
+        String fresh = "s1|" + Long.toString(now.get().getEpochSecond(), 32) + "|"
+                + Long.toString(now.get().getEpochSecond() - Duration.ofHours(9).toSeconds(), 32);
+        assertThat(router.route(RequestHead.builder().header("Cookie", "SRV=" + fresh).build()).cookieStatus())
+                .isEqualTo(CookieStatus.OLD);
+    }
+
+    @Test
+    void redispatchWithoutAnotherServerAnswers503() {
+        Router router = router(f -> { });
+        router.backend("app").requireServer("web2").adminState(AdminState.MAINT);
+
+        RouteDecision first = router.route(RequestHead.get("/"));
+        RouteDecision retry = router.redispatch(first);
+
+        assertThat(first.server().name()).isEqualTo("web1");
+        assertThat(retry.action()).isEqualTo(RouteDecision.Action.RESPOND);
+        assertThat(retry.response().status()).isEqualTo(503);
+    }
+}
