@@ -1,0 +1,85 @@
+package dev.fjord.lb.benchmarks;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import dev.fjord.lb.core.Acl;
+import dev.fjord.lb.core.Balance;
+import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.Cookie;
+import dev.fjord.lb.core.ForwardFor;
+import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.RequestHead;
+import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.Router;
+
+/**
+ * Routing one request through the reference configuration: the ACLs, the cookie, round robin, X-Forwarded-For.
+ * Run: {@code java -jar lb-benchmarks/target/benchmarks.jar RouterBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RouterBenchmark {
+    private Router router;
+    private RequestHead newClient;
+    private RequestHead stickyClient;
+    private RequestHead staticAsset;
+
+    @Setup
+    public void setUp() {
+        router = Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(dev.fjord.lb.core.Mode.HTTP).connectionMode(ConnectionMode.HTTP_SERVER_CLOSE)
+                        .forwardFor(ForwardFor.except("127.0.0.0/8")).redispatch(true).retries(3)
+                        .timeoutConnect(Duration.ofSeconds(10)).maxConn(3000))
+                .frontend("main", f -> f.bind("*:80")
+                        .acl("url_static", Acl.pathBeg("/static", "/images", "/javascript", "/stylesheets").ignoreCase())
+                        .acl("url_static", Acl.pathEnd(".jpg", ".gif", ".png", ".css", ".js").ignoreCase())
+                        .defaultBackend("app"))
+                .backend("app", b -> b.balance(Balance.roundRobin())
+                        .cookie(Cookie.insert("SERVERID").indirect().noCache())
+                        .httpCheck(HttpCheck.get("/health_check.php"))
+                        .server("web1", "127.0.0.1:8081", s -> s.check().cookie("s1"))
+                        .server("web2", "127.0.0.1:8082", s -> s.check().cookie("s2")))
+                .build());
+        newClient = RequestHead.builder().uri("/index.php?page=2").header("Host", "shop.example")
+                .header("User-Agent", "bench").client("203.0.113.7", 51000).build();
+        stickyClient = RequestHead.builder().uri("/cart").header("Host", "shop.example")
+                .header("Cookie", "PHPSESSID=abc123; SERVERID=s2").client("203.0.113.8", 51001).build();
+        staticAsset = RequestHead.builder().uri("/IMAGES/logo.PNG").header("Host", "shop.example")
+                .client("203.0.113.9", 51002).build();
+    }
+
+    /** A client without the cookie: balanced round robin, cookie inserted. */
+    @Benchmark
+    public RouteDecision newClient() {
+        return router.route(newClient);
+    }
+
+    /** A client with {@code SERVERID=s2}: pinned, cookie removed before forwarding. */
+    @Benchmark
+    public RouteDecision stickyClient() {
+        return router.route(stickyClient);
+    }
+
+    /** A static asset matching {@code url_static} by its extension, case-insensitively. */
+    @Benchmark
+    public boolean staticAssetMatchesAcl() {
+        return router.route(staticAsset).matchedAcls().contains("url_static");
+    }
+}
