@@ -1,6 +1,5 @@
 package dev.fjord.lb.benchmarks;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,16 +13,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.fjord.lb.core.Acl;
-import dev.fjord.lb.core.Balance;
-import dev.fjord.lb.core.ConnectionMode;
-import dev.fjord.lb.core.Cookie;
-import dev.fjord.lb.core.ForwardFor;
-import dev.fjord.lb.core.HttpCheck;
-import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.examples.ReferenceCluster;
 
 /**
  * Routing one request through the reference configuration: the ACLs, the cookie, round robin, X-Forwarded-For.
@@ -43,20 +36,8 @@ public class RouterBenchmark {
 
     @Setup
     public void setUp() {
-        router = Router.of(ProxyConfig.builder()
-                .defaults(d -> d.mode(dev.fjord.lb.core.Mode.HTTP).connectionMode(ConnectionMode.HTTP_SERVER_CLOSE)
-                        .forwardFor(ForwardFor.except("127.0.0.0/8")).redispatch(true).retries(3)
-                        .timeoutConnect(Duration.ofSeconds(10)).maxConn(3000))
-                .frontend("main", f -> f.bind("*:80")
-                        .acl("url_static", Acl.pathBeg("/static", "/images", "/javascript", "/stylesheets").ignoreCase())
-                        .acl("url_static", Acl.pathEnd(".jpg", ".gif", ".png", ".css", ".js").ignoreCase())
-                        .defaultBackend("app"))
-                .backend("app", b -> b.balance(Balance.roundRobin())
-                        .cookie(Cookie.insert("SERVERID").indirect().noCache())
-                        .httpCheck(HttpCheck.get("/health_check.php"))
-                        .server("web1", "127.0.0.1:8081", s -> s.check().cookie("s1"))
-                        .server("web2", "127.0.0.1:8082", s -> s.check().cookie("s2")))
-                .build());
+        router = Router.of(ReferenceCluster.at("127.0.0.1:8080", "127.0.0.1:1936", "127.0.0.1:8081",
+                "127.0.0.1:8082"));
         newClient = RequestHead.builder().uri("/index.php?page=2").header("Host", "shop.example")
                 .header("User-Agent", "bench").client("203.0.113.7", 51000).build();
         stickyClient = RequestHead.builder().uri("/cart").header("Host", "shop.example")
