@@ -1,0 +1,35 @@
+package dev.fjord.lb.examples;
+
+import dev.fjord.lb.core.Acl;
+import dev.fjord.lb.core.Cookie;
+import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.RequestHead;
+import dev.fjord.lb.core.Router;
+
+/** The README's quick start: a proxy configuration built in {@code main()} and a request routed through it. */
+public final class QuickStart {
+    private QuickStart() {
+    }
+
+    /** Two web nodes behind round robin with cookie stickiness; static files go to their own backend. */
+    public static ProxyConfig config() {
+        return ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true))
+                .frontend("main", f -> f.bind("127.0.0.1:8080")
+                        .acl("url_static", Acl.pathEnd(".png", ".css", ".js").ignoreCase())
+                        .useBackend("static", "url_static")
+                        .defaultBackend("app"))
+                .backend("static", b -> b.server("cdn1", "127.0.0.1:9000"))
+                .backend("app", b -> b.cookie(Cookie.insert("SERVERID").indirect().noCache())
+                        .server("web1", "127.0.0.1:8081", s -> s.cookie("s1"))
+                        .server("web2", "127.0.0.1:8082", s -> s.cookie("s2")))
+                .build();
+    }
+
+    public static void main(String[] args) {
+        Router router = Router.of(config());
+        System.out.println(router.route(RequestHead.builder().uri("/logo.PNG").localPort(8080).build()));
+        System.out.println(router.route(RequestHead.builder().uri("/cart").localPort(8080).build()));
+    }
+}

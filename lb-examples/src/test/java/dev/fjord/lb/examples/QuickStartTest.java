@@ -1,0 +1,31 @@
+package dev.fjord.lb.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fjord.lb.core.RequestHead;
+import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.Router;
+
+class QuickStartTest {
+    private final Router router = Router.of(QuickStart.config());
+
+    @Test
+    void staticFilesGoToTheStaticBackend() {
+        RouteDecision decision = router.route(RequestHead.get("/img/logo.PNG"));
+
+        assertThat(decision.backend().name()).isEqualTo("static");
+        assertThat(decision.matchedAcls()).containsExactly("url_static");
+    }
+
+    @Test
+    void aClientStaysOnTheServerItsCookieNames() {
+        RouteDecision first = router.route(RequestHead.get("/cart"));
+        assertThat(first.setCookie()).isEqualTo("SERVERID=s1; path=/");
+
+        RouteDecision again = router.route(RequestHead.builder().uri("/cart").header("Cookie", "SERVERID=s1").build());
+        assertThat(again.server().name()).isEqualTo("web1");
+        assertThat(again.forwardedRequest().header("Cookie")).isNull(); // indirect: the server never sees it
+    }
+}
