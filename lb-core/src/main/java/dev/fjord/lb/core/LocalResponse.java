@@ -31,14 +31,14 @@ public record LocalResponse(int status, List<Map.Entry<String, String>> headers,
     }
 
     /** HAProxy's small HTML error page for {@code status}, e.g. {@code 503 Service Unavailable}. */
-    static LocalResponse error(int status) {
+    public static LocalResponse error(int status) {
         String reason = reason(status);
         String body = "<html><body><h1>" + status + ' ' + reason + "</h1>\n" + message(status) + "\n</body></html>\n";
         return new LocalResponse(status, List.of(Map.entry("Content-Type", "text/html"),
                 Map.entry("Cache-Control", "no-cache")), body);
     }
 
-    static String reason(int status) {
+    public static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";
             case 301 -> "Moved Permanently";

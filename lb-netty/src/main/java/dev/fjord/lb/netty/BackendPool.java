@@ -1,0 +1,100 @@
+package dev.fjord.lb.netty;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.Server;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+
+/**
+ * Connections to one server: new ones on the caller's event loop (so a client connection and its server
+ * connection share a thread and never lock), and idle keep-alive ones kept per event loop for reuse.
+ *
+ * <p>Thread-safe: each event loop touches only its own idle deque.
+ */
+final class BackendPool {
+    static final String CODEC = "fjord.server.codec";
+    private static final int MAX_IDLE_PER_LOOP = 64;
+
+    private final Server server;
+    private final Mode mode;
+    private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+
+    BackendPool(Server server, Mode mode) {
+        this.server = server;
+        this.mode = mode;
+    }
+
+    /** An idle keep-alive connection of {@code loop} still open, or null. Call on {@code loop}. */
+    @Nullable Channel pollIdle(EventLoop loop) {
+        ArrayDeque<Channel> channels = idle.get(loop);
+        if (channels == null) {
+            return null;
+        }
+        Channel channel;
+        while ((channel = channels.pollLast()) != null) {
+            if (channel.isActive()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    /** Keeps {@code channel} for the next request of its event loop; closes it when too many are idle. */
+    void offerIdle(Channel channel) {
+        EventLoop loop = channel.eventLoop();
+        ArrayDeque<Channel> channels = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
+        if (!channel.isActive() || channels.size() >= MAX_IDLE_PER_LOOP) {
+            channel.close();
+            return;
+        }
+        channels.addLast(channel);
+        channel.closeFuture().addListener(f -> channels.remove(channel));
+    }
+
+    /** Connects to the server on {@code loop}, with the HTTP codec in HTTP mode. */
+    ChannelFuture connect(EventLoop loop, @Nullable Duration connectTimeout, HttpLimits limits) {
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (mode == Mode.HTTP) {
+                            ch.pipeline().addLast(CODEC, new HttpClientCodec(limits.maxRequestLine(),
+                                    limits.maxHeaderBytes(), 65536));
+                        }
+                    }
+                });
+        if (connectTimeout != null) {
+            bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                    connectTimeout.toMillis()));
+        }
+        InetSocketAddress address = new InetSocketAddress(server.config().address().host(),
+                server.config().address().port());
+        return bootstrap.connect(address);
+    }
+
+    /** Closes the idle connections, each on its own event loop. */
+    void closeIdle() {
+        idle.forEach((loop, channels) -> {
+            if (!loop.isShuttingDown()) {
+                loop.submit(() -> List.copyOf(channels).forEach(Channel::close)).awaitUninterruptibly(1000);
+            }
+        });
+    }
+}

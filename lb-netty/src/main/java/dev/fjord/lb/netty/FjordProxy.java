@@ -1,0 +1,281 @@
+package dev.fjord.lb.netty;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fjord.lb.core.Address;
+import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.Router;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+/**
+ * A running proxy: the frontends of a {@link ProxyConfig} listening, requests routed by a {@link Router} and
+ * forwarded to servers on Netty. {@link #start(ProxyConfig)} binds every frontend before it returns.
+ *
+ * <pre>{@code
+ * try (FjordProxy proxy = FjordProxy.start(config)) {
+ *     InetSocketAddress main = proxy.address("main");         // the real port when the bind said port 0
+ *     proxy.router().backend("app").requireServer("web1").adminState(AdminState.DRAIN);
+ * }                                                           // graceful close: in-flight requests finish
+ * }</pre>
+ *
+ * <p>Thread-safe. The run-time model ({@link #router()}) may be changed from any thread; each change applies to the
+ * next request.
+ */
+public final class FjordProxy implements AutoCloseable {
+    /** The default time {@link #close()} lets in-flight requests finish. */
+    public static final Duration DEFAULT_CLOSE_DEADLINE = Duration.ofSeconds(10);
+    static final String CLIENT_DECODER = "fjord.client.decoder";
+    private static final Logger log = LoggerFactory.getLogger(FjordProxy.class);
+
+    private final ProxyRuntime runtime;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Map<String, List<Channel>> listeners;
+    private final ChannelGroup connections;
+    private volatile boolean closed;
+
+    private FjordProxy(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
+            Map<String, List<Channel>> listeners, ChannelGroup connections) {
+        this.runtime = runtime;
+        this.boss = boss;
+        this.workers = workers;
+        this.listeners = listeners;
+        this.connections = connections;
+    }
+
+    /** Starts {@code config} with the default options. */
+    public static FjordProxy start(ProxyConfig config) {
+        return builder(Router.of(config)).start();
+    }
+
+    /** A builder for a proxy running {@code router} (made with {@link Router#builder} to inject clocks). */
+    public static Builder builder(Router router) {
+        return new Builder(router);
+    }
+
+    /** The live model: backends and servers whose state, weight and counters this proxy uses. */
+    public Router router() {
+        return runtime.router;
+    }
+
+    /**
+     * The address the first bind of {@code frontend} listens on, with the real port when the bind said 0.
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public InetSocketAddress address(String frontend) {
+        return addresses(frontend).get(0);
+    }
+
+    /** Every address {@code frontend} listens on, in bind order. */
+    public List<InetSocketAddress> addresses(String frontend) {
+        List<Channel> channels = listeners.get(frontend);
+        if (channels == null) {
+            throw new IllegalArgumentException("frontend '" + frontend + "' is not defined (defined: "
+                    + List.copyOf(listeners.keySet()) + ")");
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>(channels.size());
+        channels.forEach(channel -> addresses.add((InetSocketAddress) channel.localAddress()));
+        return addresses;
+    }
+
+    /** Closes gracefully, letting in-flight requests finish for up to {@link #DEFAULT_CLOSE_DEADLINE}. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_DEADLINE);
+    }
+
+    /**
+     * Stops accepting connections, closes idle ones, lets requests in flight finish until {@code deadline}, then
+     * closes everything. Idempotent.
+     *
+     * @return true when every request in flight finished before the deadline
+     */
+    public boolean close(Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        if (closed) {
+            return true;
+        }
+        closed = true;
+        runtime.closing = true;
+        listeners.values().forEach(channels -> channels.forEach(channel -> channel.close().syncUninterruptibly()));
+        for (Channel connection : connections) {
+            connection.eventLoop().execute(() -> {
+                HttpProxyHandler handler = connection.pipeline().get(HttpProxyHandler.class);
+                if (handler != null) {
+                    handler.closeIfIdle();
+                }
+            });
+        }
+        boolean drained = runtime.awaitDrained(deadline);
+        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        runtime.closePools();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.info("Fjord stopped{}", drained ? "" : " with requests still in flight at the deadline");
+        return drained;
+    }
+
+    @Override
+    public String toString() {
+        Map<String, List<InetSocketAddress>> addresses = new LinkedHashMap<>();
+        listeners.keySet().forEach(name -> addresses.put(name, addresses(name)));
+        return "FjordProxy" + addresses;
+    }
+
+    /** Options of a proxy; not thread-safe. */
+    public static final class Builder {
+        private final Router router;
+        private HttpLimits limits = HttpLimits.DEFAULT;
+        private final Map<Integer, LocalResponse> errorPages = new HashMap<>();
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
+
+        private Builder(Router router) {
+            this.router = Objects.requireNonNull(router, "router");
+        }
+
+        /** Limits on request heads and bodies; default {@link HttpLimits#DEFAULT}. */
+        public Builder limits(HttpLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The response sent for {@code status} instead of the built-in page (HAProxy's {@code errorfile}). */
+        public Builder errorPage(int status, LocalResponse response) {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("errorPage: status " + status + " (expected: 400-599)");
+            }
+            errorPages.put(status, Objects.requireNonNull(response, "response"));
+            return this;
+        }
+
+        /** Event-loop threads for connections; default the number of processors. */
+        public Builder ioThreads(int ioThreads) {
+            if (ioThreads < 1) {
+                throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
+            }
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /**
+         * Binds every frontend and starts serving.
+         *
+         * @throws IllegalStateException naming the frontend and address when a bind fails; nothing stays bound
+         */
+        public FjordProxy start() {
+            EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fjord-accept"),
+                    NioIoHandler.newFactory());
+            EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("fjord-io"),
+                    NioIoHandler.newFactory());
+            ProxyRuntime runtime = new ProxyRuntime(router, workers, limits, errorPages);
+            ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+            Map<String, List<Channel>> listeners = new LinkedHashMap<>();
+            List<Channel> all = new ArrayList<>();
+            try {
+                for (FrontendConfig frontend : router.config().frontends().values()) {
+                    List<Channel> channels = new ArrayList<>();
+                    AtomicInteger count = new AtomicInteger();
+                    for (Address bind : frontend.binds()) {
+                        Channel channel = bind(runtime, boss, workers, frontend, bind, channels, all, count,
+                                connections);
+                        channels.add(channel);
+                        all.add(channel);
+                    }
+                    listeners.put(frontend.name(), List.copyOf(channels));
+                }
+            } catch (RuntimeException e) {
+                all.forEach(Channel::close);
+                boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                throw e;
+            }
+            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections);
+            log.info("Fjord started: {}", proxy);
+            return proxy;
+        }
+
+        private Channel bind(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
+                FrontendConfig frontend, Address bind, List<Channel> frontendListeners, List<Channel> allListeners,
+                AtomicInteger frontendCount, ChannelGroup connections) {
+            int frontendMax = frontend.settings().maxConn();
+            boolean http = frontend.settings().mode() == Mode.HTTP;
+            ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            connections.add(ch);
+                            int global = runtime.globalConnections.incrementAndGet();
+                            int local = frontendCount.incrementAndGet();
+                            if (global >= runtime.globalMaxConn) {
+                                allListeners.forEach(l -> l.config().setAutoRead(false));
+                            } else if (frontendMax > 0 && local >= frontendMax) {
+                                frontendListeners.forEach(l -> l.config().setAutoRead(false));
+                            }
+                            ch.closeFuture().addListener(f -> {
+                                int g = runtime.globalConnections.decrementAndGet();
+                                int l = frontendCount.decrementAndGet();
+                                if (g < runtime.globalMaxConn && (frontendMax == 0 || l < frontendMax)
+                                        && !runtime.closing) {
+                                    frontendListeners.forEach(c -> c.config().setAutoRead(true));
+                                    if (g == runtime.globalMaxConn - 1) {
+                                        allListeners.forEach(c -> c.config().setAutoRead(true));
+                                    }
+                                }
+                            });
+                            if (http) {
+                                HttpProxyHandler handler = new HttpProxyHandler(runtime, frontend);
+                                ch.pipeline().addLast("fjord.client.watch", handler.new ByteWatcher())
+                                        .addLast(CLIENT_DECODER, new HttpRequestDecoder(
+                                                runtime.limits.maxRequestLine(), runtime.limits.maxHeaderBytes(),
+                                                65536))
+                                        .addLast("fjord.client.encoder", new HttpResponseEncoder())
+                                        .addLast("fjord.client.proxy", handler);
+                            } else {
+                                ch.pipeline().addLast("fjord.client.tcp", new TcpProxyHandler(runtime, frontend));
+                            }
+                        }
+                    });
+            InetSocketAddress address = bind.isAny() ? new InetSocketAddress(bind.port())
+                    : new InetSocketAddress(bind.host(), bind.port());
+            try {
+                return bootstrap.bind(address).syncUninterruptibly().channel();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("frontend '" + frontend.name() + "': cannot bind " + bind + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package dev.fjord.lb.netty;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.Settings;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One request and its response: routing, a server connection ({@link ServerConnector}), then the request body
+ * streamed to the server and the response streamed back, with back-pressure both ways (a side stops reading while
+ * the other cannot take more). All calls on the client connection's event loop; the server connection shares it.
+ */
+final class HttpExchange implements ServerConnector.Listener {
+    private static final Logger log = LoggerFactory.getLogger(HttpExchange.class);
+    private static final String SERVER_HANDLER = "fjord.server.exchange";
+
+    private final HttpProxyHandler client;
+    private final ChannelHandlerContext ctx;
+    private final HttpRequest request;
+    private final NettyRequestHead head;
+    private final ArrayDeque<HttpContent> bufferedBody = new ArrayDeque<>();
+    private final boolean hasBody;
+    private RouteDecision decision;
+    private @Nullable ServerConnector connector;
+    private @Nullable Channel serverChannel;
+    private @Nullable ScheduledFuture<?> serverTimer;
+    private long lastServerActivity;
+    private boolean reusedConnection;
+    private boolean requestComplete;
+    private boolean requestSent;
+    private boolean responseStarted;
+    private boolean responseBodyless;
+    private boolean upgrading;
+    private boolean clientKeepAlive;
+    private boolean serverReusable;
+    private boolean discardingBody;
+    private boolean done;
+
+    HttpExchange(HttpProxyHandler client, HttpRequest request, NettyRequestHead head) {
+        this.client = client;
+        this.ctx = client.ctx;
+        this.request = request;
+        this.head = head;
+        this.hasBody = HttpUtil.isContentLengthSet(request) ? HttpUtil.getContentLength(request, 0L) > 0
+                : HttpUtil.isTransferEncodingChunked(request);
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request)
+                && client.frontend.settings().connectionMode() != ConnectionMode.HTTP_CLOSE;
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    void start() {
+        decision = client.runtime.router.route(client.frontend.name(), head);
+        switch (decision.action()) {
+            case RESPOND -> respondLocally(decision.response());
+            case STATS -> respondLocally(StatsPage.render(client.runtime.router, decision, request.uri()));
+            case FORWARD -> {
+                ctx.channel().config().setAutoRead(false); // the body waits until a server is connected
+                boolean poolable = backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
+                        && client.frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
+                connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision, poolable, this);
+                connector.start();
+            }
+        }
+    }
+
+    private Settings backendSettings() {
+        return decision.backend().config().settings();
+    }
+
+    // ---- request side ----
+
+    void onRequestContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        if (done || discardingBody) {
+            content.release();
+            if (last && discardingBody && !done) {
+                finish(clientKeepAlive);
+            }
+            return;
+        }
+        if (serverChannel == null) {
+            bufferedBody.add(content);
+            return;
+        }
+        serverChannel.write(content);
+        if (last) {
+            requestSent = true;
+            serverChannel.flush();
+            armServerTimer();
+        } else if (!serverChannel.isWritable()) {
+            // pause the client first: the flush may make the server side writable again at once
+            ctx.channel().config().setAutoRead(false);
+            serverChannel.flush();
+            if (serverChannel.isWritable()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    @Override
+    public void connected(Channel channel, boolean reused) {
+        decision = connector.decision();
+        serverChannel = channel;
+        reusedConnection = reused;
+        channel.pipeline().addLast(SERVER_HANDLER, new ServerSide());
+        channel.config().setAutoRead(true);
+        ConnectionMode mode = client.frontend.settings().connectionMode() == ConnectionMode.HTTP_CLOSE
+                ? ConnectionMode.HTTP_CLOSE : backendSettings().connectionMode();
+        channel.write(HttpMessages.serverRequest(request, decision, mode));
+        boolean wroteLast = false;
+        HttpContent part;
+        while ((part = bufferedBody.poll()) != null) {
+            wroteLast |= part instanceof LastHttpContent;
+            channel.write(part);
+        }
+        if (requestComplete && !wroteLast) {
+            channel.write(LastHttpContent.EMPTY_LAST_CONTENT); // a retry of a body-less request
+        }
+        channel.flush();
+        if (requestComplete) {
+            requestSent = true;
+            armServerTimer();
+        } else {
+            ctx.channel().config().setAutoRead(channel.isWritable());
+        }
+    }
+
+    @Override
+    public void failed(int status, String reason) {
+        fail(status, reason);
+    }
+
+    // ---- response side ----
+
+    /** Handles what the server sends; in the server channel's pipeline for this exchange only. */
+    private final class ServerSide extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext serverCtx, Object msg) {
+            if (done) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            lastServerActivity = System.nanoTime();
+            if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                serverFailed("invalid response: " + object.decoderResult().cause());
+                return;
+            }
+            if (msg instanceof HttpResponse response) {
+                onResponseHead(response);
+            }
+            if (msg instanceof HttpContent content) {
+                onResponseContent(content);
+            } else if (!(msg instanceof HttpResponse)) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext serverCtx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext serverCtx) {
+            if (!requestComplete && !done) {
+                ctx.channel().config().setAutoRead(serverCtx.channel().isWritable());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext serverCtx) {
+            if (!done && serverChannel == serverCtx.channel()) {
+                serverFailed("server closed the connection");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext serverCtx, Throwable cause) {
+            log.debug("server connection error: {}", cause.toString());
+            serverCtx.close();
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        int code = response.status().code();
+        if (code >= 100 && code < 200 && code != 101) {
+            ctx.write(HttpMessages.clientResponse(response, request, decision, true, true)); // interim: 100, 103
+            return;
+        }
+        responseStarted = true;
+        responseBodyless = HttpMessages.isBodyless(request.method(), response.status());
+        serverReusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, responseBodyless);
+        HttpResponse out = HttpMessages.clientResponse(response, request, decision, clientKeepAlive,
+                responseBodyless);
+        clientKeepAlive = clientKeepAlive && HttpUtil.isKeepAlive(out);
+        if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            upgrading = true;
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            out.headers().set(HttpHeaderNames.UPGRADE, response.headers().get(HttpHeaderNames.UPGRADE, ""));
+            out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        ctx.write(out);
+    }
+
+    private void onResponseContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (!responseStarted || upgrading || responseBodyless) {
+            content.release(); // the end of an interim or body-less response, or of a 101
+            if (last && upgrading) {
+                startTunnel();
+                return;
+            }
+            if (last) {
+                ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+        } else {
+            ctx.write(content);
+        }
+        if (last && responseStarted) {
+            onResponseComplete();
+        } else if (!last && !ctx.channel().isWritable()) {
+            Channel server = serverChannel;
+            server.config().setAutoRead(false); // before the flush, which may make the client writable again
+            ctx.flush();
+            if (ctx.channel().isWritable() && !done) {
+                server.config().setAutoRead(true);
+            }
+        }
+    }
+
+    private void startTunnel() {
+        cancelServerTimer();
+        Channel upgraded = serverChannel;
+        serverChannel = null;
+        connector.release(null, false); // the slot is freed; the tunnel keeps the connection
+        done = true;
+        Tunnel.start(ctx, upgraded, SERVER_HANDLER, BackendPool.CODEC, backendSettings().timeouts().effectiveTunnel(),
+                () -> client.exchangeDone(this, false));
+    }
+
+    void clientWritabilityChanged(boolean writable) {
+        if (serverChannel != null && responseStarted && !done) {
+            serverChannel.config().setAutoRead(writable);
+        }
+    }
+
+    private void onResponseComplete() {
+        cancelServerTimer();
+        releaseServer(serverReusable && requestSent);
+        finish(clientKeepAlive && requestComplete);
+    }
+
+    private void serverFailed(String reason) {
+        cancelServerTimer();
+        Channel failed = serverChannel;
+        serverChannel = null;
+        if (failed != null) {
+            failed.pipeline().remove(SERVER_HANDLER);
+            failed.close();
+        }
+        if (!responseStarted && reusedConnection && !hasBody) {
+            // a kept-alive connection the server closed as we reused it: once more, on a fresh connection
+            log.debug("{}: reused connection closed, retrying on a new one", connector.server().name());
+            reusedConnection = false;
+            requestSent = false;
+            connector.retryFresh();
+            return;
+        }
+        connector.release(null, false);
+        if (responseStarted) {
+            abortClient(reason);
+        } else {
+            fail(502, reason);
+        }
+    }
+
+    // ---- timers ----
+
+    /** {@code timeout server}: inactivity while waiting for or reading the response (504 before it starts). */
+    private void armServerTimer() {
+        Duration timeout = backendSettings().timeouts().server();
+        if (timeout == null || done || serverTimer != null) {
+            return;
+        }
+        lastServerActivity = System.nanoTime();
+        scheduleServerTimer(timeout.toNanos());
+    }
+
+    private void scheduleServerTimer(long delayNanos) {
+        serverTimer = ctx.executor().schedule(() -> {
+            serverTimer = null;
+            if (done || serverChannel == null) {
+                return;
+            }
+            long timeout = backendSettings().timeouts().server().toNanos();
+            long idle = System.nanoTime() - lastServerActivity;
+            if (idle < timeout) {
+                scheduleServerTimer(timeout - idle); // activity since: wait for the rest
+                return;
+            }
+            releaseServer(false);
+            if (responseStarted) {
+                abortClient("timeout server");
+            } else {
+                fail(504, "timeout server");
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelServerTimer() {
+        if (serverTimer != null) {
+            serverTimer.cancel(false);
+            serverTimer = null;
+        }
+    }
+
+    // ---- endings ----
+
+    private void respondLocally(LocalResponse response) {
+        ctx.write(HttpMessages.local(response, request.protocolVersion(), clientKeepAlive,
+                HttpProxyHandler.isHead(request.method()), ctx.alloc()));
+        discardingBody = true;
+        if (requestComplete) {
+            finish(clientKeepAlive);
+        }
+    }
+
+    /** Answers {@code status} unless a response started; keeps the connection only if the request is whole. */
+    private void fail(int status, String reason) {
+        log.debug("{} {} -> {}: {}", request.method(), request.uri(), status, reason);
+        cancelServerTimer();
+        if (done) {
+            return;
+        }
+        if (responseStarted) {
+            abortClient(reason);
+            return;
+        }
+        clientKeepAlive = clientKeepAlive && (requestComplete || !hasBody);
+        releaseBuffered();
+        ctx.write(HttpMessages.local(client.runtime.errorPage(status), request.protocolVersion(), clientKeepAlive,
+                HttpProxyHandler.isHead(request.method()), ctx.alloc()));
+        if (requestComplete) {
+            finish(clientKeepAlive);
+        } else if (!hasBody) {
+            discardingBody = true; // the end of a body-less request is on its way
+            ctx.channel().config().setAutoRead(true);
+        } else {
+            finish(false);
+        }
+    }
+
+    private void abortClient(String reason) {
+        log.debug("{} {}: response aborted: {}", request.method(), request.uri(), reason);
+        finish(false);
+    }
+
+    private void finish(boolean keepAlive) {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelServerTimer();
+        releaseBuffered();
+        client.exchangeDone(this, keepAlive);
+    }
+
+    /** The client went away or the proxy is closing: drop everything. */
+    void abort() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelServerTimer();
+        releaseBuffered();
+        if (connector != null) {
+            Channel channel = serverChannel;
+            serverChannel = null;
+            if (channel != null) {
+                channel.pipeline().remove(SERVER_HANDLER);
+            }
+            connector.release(channel, false);
+            connector.abort();
+        }
+    }
+
+    private void releaseServer(boolean reusable) {
+        Channel channel = serverChannel;
+        serverChannel = null;
+        if (channel != null && channel.pipeline().get(SERVER_HANDLER) != null) {
+            channel.pipeline().remove(SERVER_HANDLER);
+        }
+        connector.release(channel, reusable);
+    }
+
+    private void releaseBuffered() {
+        HttpContent part;
+        while ((part = bufferedBody.poll()) != null) {
+            part.release();
+        }
+    }
+}

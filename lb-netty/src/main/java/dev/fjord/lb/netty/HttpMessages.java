@@ -1,0 +1,190 @@
+package dev.fjord.lb.netty;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.HeaderEdit;
+import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.RequestHead;
+import dev.fjord.lb.core.RouteDecision;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * Builds the messages the proxy sends: the request to the server and the response to the client, with hop-by-hop
+ * fields removed and framing and connection fields set anew (RFC 9110 section 7.6.1).
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1">RFC 9110 7.6.1: Connection</a>
+ */
+final class HttpMessages {
+    /** Fields that describe one connection, never forwarded as they are. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade", "proxy-authenticate");
+
+    private HttpMessages() {
+    }
+
+    /** Whether the request asks to switch protocols ({@code Upgrade} listed in {@code Connection}). */
+    static boolean isUpgrade(HttpRequest request) {
+        return request.headers().contains(HttpHeaderNames.UPGRADE)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /** The request to send to the server: the decision's forwarded request, hop-by-hop fields replaced. */
+    static HttpRequest serverRequest(HttpRequest original, RouteDecision decision, ConnectionMode mode) {
+        boolean upgrade = isUpgrade(original);
+        Set<String> hop = connectionListed(original.headers());
+        DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(),
+                false);
+        HttpHeaders headers = request.headers();
+        RequestHead forwarded = decision.forwardedRequest();
+        forwarded.forEachHeader((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(lower) && !hop.contains(lower)) {
+                headers.add(name, value);
+            }
+        });
+        if (HttpUtil.isTransferEncodingChunked(original)) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, original.headers().get(HttpHeaderNames.UPGRADE));
+        } else if (mode != ConnectionMode.KEEP_ALIVE) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return request;
+    }
+
+    /** Whether the client wants its connection kept open after this request. */
+    static boolean clientKeepAlive(HttpRequest request) {
+        return HttpUtil.isKeepAlive(request);
+    }
+
+    /**
+     * The response to send to the client for the server's {@code response}.
+     *
+     * @param keepAlive whether the client connection stays open after it
+     * @return the response; its body framing follows the server's when known, else chunked (HTTP/1.1 clients)
+     */
+    static HttpResponse clientResponse(HttpResponse response, HttpRequest request, RouteDecision decision,
+            boolean keepAlive, boolean bodyless) {
+        Set<String> hop = connectionListed(response.headers());
+        HttpVersion version = request.protocolVersion();
+        DefaultHttpResponse out = new DefaultHttpResponse(version, response.status(), false);
+        HttpHeaders headers = out.headers();
+        String cookieName = decision.backend() == null || decision.backend().config().cookie() == null ? null
+                : decision.backend().config().cookie().name();
+        boolean serverSetsCookie = false;
+        for (Map.Entry<String, String> header : response.headers()) {
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || hop.contains(lower)) {
+                continue;
+            }
+            String value = header.getValue();
+            if (lower.equals("set-cookie")) {
+                value = decision.rewriteSetCookie(value);
+                serverSetsCookie |= cookieName != null && value.startsWith(cookieName + '=');
+            }
+            headers.add(header.getKey(), value);
+        }
+        boolean preserve = decision.backend() != null && decision.backend().config().cookie() != null
+                && decision.backend().config().cookie().isPreserve();
+        if (!(preserve && serverSetsCookie)) {
+            apply(headers, decision.responseEdits());
+        }
+        if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (version.equals(HttpVersion.HTTP_1_1)) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                keepAlive = false; // close-delimited for an HTTP/1.0 client
+            }
+        }
+        setConnection(headers, version, keepAlive);
+        return out;
+    }
+
+    /** Whether the response can carry no body whatever its fields say. */
+    static boolean isBodyless(HttpMethod method, HttpResponseStatus status) {
+        int code = status.code();
+        return method.equals(HttpMethod.HEAD) || code < 200 || code == 204 || code == 304;
+    }
+
+    /** Whether the client response has a known length, so the connection may stay open after it. */
+    static boolean isFramed(HttpResponse response, boolean bodyless) {
+        return bodyless || response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                || HttpUtil.isTransferEncodingChunked(response);
+    }
+
+    /** A response made by the proxy itself. */
+    static FullHttpResponse local(LocalResponse local, HttpVersion version, boolean keepAlive, boolean head,
+            ByteBufAllocator allocator) {
+        byte[] body = local.body().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(local.status(),
+                LocalResponse.reason(local.status())), head ? Unpooled.EMPTY_BUFFER
+                        : allocator.buffer(body.length).writeBytes(body), false, false);
+        HttpHeaders headers = response.headers();
+        for (Map.Entry<String, String> header : local.headers()) {
+            headers.add(header.getKey(), header.getValue());
+        }
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        setConnection(headers, version, keepAlive);
+        return response;
+    }
+
+    private static void setConnection(HttpHeaders headers, HttpVersion version, boolean keepAlive) {
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (version.equals(HttpVersion.HTTP_1_0)) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    static void apply(HttpHeaders headers, List<HeaderEdit> edits) {
+        for (HeaderEdit edit : edits) {
+            if (edit instanceof HeaderEdit.Add add) {
+                headers.add(add.name(), add.value());
+            } else if (edit instanceof HeaderEdit.Set set) {
+                headers.set(set.name(), set.value());
+            } else {
+                headers.remove(edit.name());
+            }
+        }
+    }
+
+    /** The lower-cased field names listed in {@code Connection}. */
+    private static Set<String> connectionListed(HttpHeaders headers) {
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
+        if (values.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        for (String value : values) {
+            for (String name : value.split(",")) {
+                String trimmed = name.strip().toLowerCase(Locale.ROOT);
+                if (!trimmed.isEmpty()) {
+                    names.add(trimmed);
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,255 @@
+package dev.fjord.lb.netty;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.Timeouts;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One client connection of an HTTP frontend: takes requests in order, runs each as an {@link HttpExchange}, and
+ * keeps the connection's timers ({@code timeout http-request}, {@code http-keep-alive}). Requests pipelined behind
+ * the one in flight wait their turn. Not sharable: one per connection, all calls on its event loop.
+ */
+final class HttpProxyHandler extends ChannelDuplexHandler {
+    private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
+
+    final ProxyRuntime runtime;
+    final FrontendConfig frontend;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+    @Nullable ChannelHandlerContext ctx;
+    private @Nullable HttpExchange exchange;
+    private @Nullable ScheduledFuture<?> headTimer;
+    /** Bytes arrived since the last request head (tells a keep-alive timeout from an http-request one). */
+    private boolean bytesSinceHead;
+    private boolean closing;
+
+    HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
+        this.runtime = runtime;
+        this.frontend = frontend;
+    }
+
+    /** Sits before the decoder and notes that bytes arrived, for the head timer. */
+    final class ByteWatcher extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object msg) {
+            if (msg instanceof ByteBuf buf && buf.isReadable()) {
+                bytesSinceHead = true;
+            }
+            context.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        armHeadTimer(false);
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof RequestRejected rejected) {
+            rejectAndClose(rejected.status(), rejected.reason());
+            return;
+        }
+        if (exchange != null && (exchange.requestComplete() || !pipelined.isEmpty())) {
+            pipelined.add(msg); // a pipelined request: it waits for the response in flight
+            context.channel().config().setAutoRead(false);
+            return;
+        }
+        handle(msg);
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            rejectAndClose(statusOf(object.decoderResult()), String.valueOf(object.decoderResult().cause()));
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            cancelHeadTimer();
+            bytesSinceHead = false;
+            InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+            int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+            exchange = new HttpExchange(this, request, new NettyRequestHead(request, client, localPort));
+            runtime.inFlight.incrementAndGet();
+            exchange.start();
+            if (msg instanceof HttpContent content && exchange != null) {
+                exchange.onRequestContent(content);
+            }
+        } else if (msg instanceof HttpContent content) {
+            if (exchange != null) {
+                exchange.onRequestContent(content);
+            } else {
+                content.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static int statusOf(DecoderResult result) {
+        Throwable cause = result.cause();
+        if (cause instanceof TooLongHttpLineException) {
+            return 414;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return 431;
+        }
+        return cause instanceof TooLongFrameException ? 413 : 400;
+    }
+
+    /** Called by the exchange once its response is complete. */
+    void exchangeDone(HttpExchange done, boolean keepAlive) {
+        if (done != exchange) {
+            return;
+        }
+        exchange = null;
+        runtime.exchangeEnded();
+        ChannelHandlerContext context = ctx;
+        if (!keepAlive || runtime.closing) {
+            closing = true;
+            context.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        context.flush();
+        armHeadTimer(true);
+        while (exchange == null && !pipelined.isEmpty()) {
+            handle(pipelined.poll());
+        }
+        if (exchange == null || !exchange.requestComplete()) {
+            context.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Stops everything in flight on this connection: timers, the exchange, pipelined requests. */
+    private void tearDown() {
+        cancelHeadTimer();
+        closing = true;
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+            runtime.exchangeEnded();
+        }
+        pipelined.forEach(ReferenceCountUtil::release);
+        pipelined.clear();
+    }
+
+    /** Answers {@code status} (the configured error page) and closes the connection. */
+    void rejectAndClose(int status, String reason) {
+        log.debug("{}: rejecting request with {}: {}", frontend.name(), status, reason);
+        tearDown();
+        ctx.writeAndFlush(HttpMessages.local(runtime.errorPage(status), HttpVersion.HTTP_1_1, false, false,
+                ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Starts the timer for the next request head: {@code timeout http-request} (408) once bytes arrive, and before
+     * that {@code timeout http-keep-alive} (silent close) on a kept-alive connection.
+     */
+    private void armHeadTimer(boolean keptAlive) {
+        Timeouts timeouts = frontend.settings().timeouts();
+        Duration request = timeouts.effectiveHttpRequest();
+        Duration idle = keptAlive ? timeouts.effectiveHttpKeepAlive() : request;
+        if (idle == null && request == null) {
+            idle = timeouts.client();
+            request = idle;
+        }
+        if (idle == null) {
+            return;
+        }
+        Duration requestTimeout = request;
+        headTimer = ctx.executor().schedule(() -> {
+            if (exchange != null || closing) {
+                return;
+            }
+            if (bytesSinceHead) {
+                rejectAndClose(408, "request head not complete in time");
+            } else if (keptAlive && requestTimeout != null) {
+                closeSilently(); // an idle kept-alive connection simply closes
+            } else {
+                rejectAndClose(408, "no request in time");
+            }
+        }, idle.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelHeadTimer() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
+    }
+
+    /** At proxy close: a connection between requests closes now; one with a request in flight after it. */
+    void closeIfIdle() {
+        if (exchange == null && !closing) {
+            closeSilently();
+        }
+    }
+
+    private void closeSilently() {
+        closing = true;
+        ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (exchange != null) {
+            exchange.clientWritabilityChanged(context.channel().isWritable());
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        tearDown();
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        log.debug("{}: client connection error: {}", frontend.name(), cause.toString());
+        context.close();
+    }
+
+    /** Whether a response to {@code method} has no body. */
+    static boolean isHead(HttpMethod method) {
+        return HttpMethod.HEAD.equals(method);
+    }
+
+    /** Whether the last part of a request has been seen. */
+    static boolean isLast(Object msg) {
+        return msg instanceof LastHttpContent;
+    }
+}

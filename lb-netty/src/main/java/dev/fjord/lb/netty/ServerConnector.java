@@ -1,0 +1,214 @@
+package dev.fjord.lb.netty;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.Server;
+import dev.fjord.lb.core.ServerSlots;
+import dev.fjord.lb.core.Settings;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * Gets a connection to the server a decision chose: waits for a slot ({@code maxconn}, {@code maxqueue},
+ * {@code timeout queue}), reuses an idle kept-alive connection or connects ({@code timeout connect}), retries
+ * ({@code retries}, after HAProxy's turn-around of min(timeout connect, 1 s)) and redispatches to another server on
+ * the last retry or when the server left rotation ({@code option redispatch}).
+ *
+ * <p>All calls on {@code loop}. The caller owns the slot from {@link Listener#connected} until {@link #release}.
+ */
+final class ServerConnector {
+    private static final Logger log = LoggerFactory.getLogger(ServerConnector.class);
+
+    /** What becomes of the attempt. */
+    interface Listener {
+        /** A connection to {@link #server()}; {@code reused}: an idle kept-alive one. */
+        void connected(Channel channel, boolean reused);
+
+        /** No connection could be had: answer {@code status} (503). */
+        void failed(int status, String reason);
+    }
+
+    private final ProxyRuntime runtime;
+    private final EventLoop loop;
+    private final boolean poolable;
+    private final Listener listener;
+    private RouteDecision decision;
+    private Server server;
+    private int retriesLeft;
+    private @Nullable ServerSlots.Waiter waiter;
+    private @Nullable ScheduledFuture<?> timer;
+    private boolean holdsSlot;
+    private boolean counted;
+    private boolean aborted;
+
+    ServerConnector(ProxyRuntime runtime, EventLoop loop, RouteDecision decision, boolean poolable,
+            Listener listener) {
+        this.runtime = runtime;
+        this.loop = loop;
+        this.decision = decision;
+        this.server = decision.server();
+        this.poolable = poolable;
+        this.listener = listener;
+        this.retriesLeft = settings().retries();
+    }
+
+    RouteDecision decision() {
+        return decision;
+    }
+
+    Server server() {
+        return server;
+    }
+
+    private Settings settings() {
+        return decision.backend().config().settings();
+    }
+
+    void start() {
+        ServerSlots slots = runtime.slots(server);
+        if (slots.tryAcquire()) {
+            holdsSlot = true;
+            connect(true);
+            return;
+        }
+        waiter = slots.enqueue(() -> loop.execute(this::slotGranted));
+        if (waiter == null) {
+            listener.failed(503, "queue of " + server.name() + " is full");
+            return;
+        }
+        Duration queueTimeout = settings().timeouts().effectiveQueue();
+        if (queueTimeout != null && waiter != null) {
+            ServerSlots.Waiter queued = waiter;
+            timer = loop.schedule(() -> {
+                if (queued.cancel()) {
+                    waiter = null;
+                    listener.failed(503, "timeout queue");
+                }
+            }, queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void slotGranted() {
+        waiter = null;
+        holdsSlot = true;
+        cancelTimer();
+        if (aborted) {
+            release(null, false);
+            return;
+        }
+        connect(true);
+    }
+
+    /** Connects again, on a fresh connection, after a reused one died before anything came back. */
+    void retryFresh() {
+        release(null, false);
+        if (!aborted) {
+            start0(false);
+        }
+    }
+
+    private void start0(boolean mayReuse) {
+        ServerSlots slots = runtime.slots(server);
+        if (slots.tryAcquire()) {
+            holdsSlot = true;
+            connect(mayReuse);
+        } else {
+            start();
+        }
+    }
+
+    private void connect(boolean mayReuse) {
+        server.connectionOpened();
+        counted = true;
+        BackendPool pool = runtime.pool(server);
+        if (poolable && mayReuse) {
+            Channel idle = pool.pollIdle(loop);
+            if (idle != null) {
+                listener.connected(idle, true);
+                return;
+            }
+        }
+        ChannelFuture future = pool.connect(loop, settings().timeouts().connect(), runtime.limits);
+        future.addListener(f -> {
+            if (!f.isSuccess()) {
+                connectFailed(f.cause());
+            } else if (aborted) {
+                future.channel().close();
+                release(null, false);
+            } else {
+                listener.connected(future.channel(), false);
+            }
+        });
+    }
+
+    private void connectFailed(Throwable cause) {
+        log.debug("connect to {}/{} failed: {}", decision.backend().name(), server.name(), cause.toString());
+        release(null, false);
+        if (aborted) {
+            return;
+        }
+        if (retriesLeft <= 0) {
+            listener.failed(503, "cannot connect to " + server.name());
+            return;
+        }
+        retriesLeft--;
+        if (settings().redispatch() && (retriesLeft == 0 || !server.acceptsPersistent())) {
+            RouteDecision other = runtime.router.redispatch(decision);
+            if (other.action() != RouteDecision.Action.FORWARD) {
+                listener.failed(503, "no other server to redispatch to");
+                return;
+            }
+            decision = other;
+            server = other.server();
+            start();
+            return;
+        }
+        Duration connectTimeout = settings().timeouts().connect();
+        long delay = Math.min(connectTimeout == null ? 1000 : connectTimeout.toMillis(), 1000);
+        timer = loop.schedule(this::start, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Gives back the connection (to the idle pool when {@code reusable}), the slot and the connection count. */
+    void release(@Nullable Channel channel, boolean reusable) {
+        if (channel != null) {
+            if (reusable && poolable && channel.isActive()) {
+                runtime.pool(server).offerIdle(channel);
+            } else {
+                channel.close();
+            }
+        }
+        if (counted) {
+            counted = false;
+            server.connectionClosed();
+        }
+        if (holdsSlot) {
+            holdsSlot = false;
+            runtime.slots(server).release();
+        }
+    }
+
+    /** Stops trying: leaves the queue, cancels a pending retry, frees what is held. */
+    void abort() {
+        aborted = true;
+        cancelTimer();
+        if (waiter != null && waiter.cancel()) {
+            waiter = null;
+        }
+        release(null, false);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.fjord.lb.netty;
+
+import java.net.InetSocketAddress;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.RequestHead;
+import dev.fjord.lb.core.RouteDecision;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * A client connection of a {@code mode tcp} frontend: routed on connect (source address, local port), then relayed
+ * byte for byte to a server, both directions streamed with back-pressure ({@link Tunnel}), with {@code timeout
+ * client} and {@code timeout server} as inactivity timeouts. Not sharable: one per connection.
+ */
+final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements ServerConnector.Listener {
+    private static final Logger log = LoggerFactory.getLogger(TcpProxyHandler.class);
+
+    private final ProxyRuntime runtime;
+    private final FrontendConfig frontend;
+    private @Nullable ChannelHandlerContext ctx;
+    private @Nullable ServerConnector connector;
+    private @Nullable Channel server;
+
+    TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
+        this.runtime = runtime;
+        this.frontend = frontend;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        this.ctx = context;
+        Channel channel = context.channel();
+        channel.config().setAutoRead(false); // nothing is read until the server is connected
+        InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
+        RequestHead head = RequestHead.builder().client(client.getAddress(), client.getPort())
+                .localPort(((InetSocketAddress) channel.localAddress()).getPort()).build();
+        RouteDecision decision = runtime.router.route(frontend.name(), head);
+        if (decision.action() != RouteDecision.Action.FORWARD) {
+            log.debug("{}: no server for {}", frontend.name(), client);
+            channel.close();
+            return;
+        }
+        runtime.inFlight.incrementAndGet();
+        connector = new ServerConnector(runtime, channel.eventLoop(), decision, false, this);
+        connector.start();
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void connected(Channel channel, boolean reused) {
+        server = channel;
+        if (!ctx.channel().isActive()) {
+            connector.release(channel, false);
+            return;
+        }
+        var backend = connector.decision().backend().config().settings().timeouts();
+        Tunnel.relay(ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(), () -> { });
+        channel.closeFuture().addListener(f -> ctx.executor().execute(this::ended));
+        ctx.channel().pipeline().remove(this);
+    }
+
+    @Override
+    public void failed(int status, String reason) {
+        log.debug("{}: {}", frontend.name(), reason);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        if (connector != null && server == null) {
+            connector.abort();
+            runtime.exchangeEnded();
+        }
+        context.fireChannelInactive();
+    }
+
+    private void ended() {
+        connector.release(null, false);
+        runtime.exchangeEnded();
+    }
+}
