@@ -1,29 +1,59 @@
 package dev.fjord.lb.examples;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import dev.fjord.lb.core.AdminState;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.netty.FjordProxy;
 
 /**
- * The demo: the reference cluster on this machine's loopback. Until the transport runs it, it routes sample requests
- * in-process and prints the routing table.
+ * The demo: the reference cluster on this machine's loopback, with embedded defaults. Two demo web nodes answer on
+ * 127.0.0.1:8081 and :8082, the frontend listens on 127.0.0.1:8080 and the stats page on 127.0.0.1:1936
+ * (user {@code admin}, the reference file's password). Ctrl-C closes it gracefully.
+ *
+ * <p>{@code --routes} prints the in-process routing table of the reference cluster instead, without sockets.
  */
 public final class Main {
+    static final String FRONTEND = "127.0.0.1:8080";
+    static final String STATS = "127.0.0.1:1936";
+
     private Main() {
     }
 
-    public static void main(String[] args) {
-        ProxyConfig config = ReferenceCluster.at("127.0.0.1:8080", "127.0.0.1:1936", "127.0.0.1:8081", "127.0.0.1:8082");
-        printRoutingTable(Router.of(config), System.out);
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (List.of(args).contains("--routes")) {
+            printRoutingTable(Router.of(ReferenceCluster.at(FRONTEND, STATS, "127.0.0.1:8081", "127.0.0.1:8082")),
+                    System.out);
+            return;
+        }
+        DemoWebNode web1 = DemoWebNode.start("web1", "127.0.0.1", 8081);
+        DemoWebNode web2 = DemoWebNode.start("web2", "127.0.0.1", 8082);
+        ProxyConfig config = ReferenceCluster.at(FRONTEND, STATS, "127.0.0.1:8081", "127.0.0.1:8082");
+        FjordProxy proxy = FjordProxy.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close(Duration.ofSeconds(5));
+            web1.close();
+            web2.close();
+            stopped.countDown();
+        }, "fjord-shutdown"));
+        System.out.println("Fjord reference cluster is up:");
+        System.out.println("  web nodes   " + web1 + ", " + web2);
+        System.out.println("  frontend    http://" + FRONTEND + "/   (try: curl -i http://" + FRONTEND + "/)");
+        System.out.println("  stats       http://" + STATS + "/   (admin / " + ReferenceCluster.STATS_PASSWORD + ")");
+        System.out.println("Ctrl-C stops it.");
+        stopped.await();
     }
 
     static void printRoutingTable(Router router, PrintStream out) {
-        out.println("Fjord reference cluster, routed in-process (frontend 'main' on 127.0.0.1:8080):");
+        out.println("Fjord reference cluster, routed in-process (frontend 'main' on " + FRONTEND + "):");
         List<RequestHead> requests = List.of(
                 RequestHead.builder().uri("/").client("203.0.113.7", 51000).localPort(8080).build(),
                 RequestHead.builder().uri("/IMAGES/logo.PNG").client("203.0.113.8", 51001).localPort(8080).build(),
