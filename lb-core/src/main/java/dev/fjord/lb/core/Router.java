@@ -72,11 +72,15 @@ public final class Router {
     }
 
     /**
-     * Routes {@code request} through the frontend bound to its {@linkplain RequestHead#localPort() local port}.
+     * Routes {@code request} through the frontend bound to its {@linkplain RequestHead#localPort() local port}, or
+     * through the only frontend when there is one.
      *
      * @throws IllegalArgumentException when no frontend, or more than one, binds that port
      */
     public RouteDecision route(RequestHead request) {
+        if (frontends.size() == 1) {
+            return route(frontends.values().iterator().next(), request);
+        }
         CompiledFrontend found = null;
         for (CompiledFrontend frontend : frontends.values()) {
             for (Address bind : frontend.config().binds()) {

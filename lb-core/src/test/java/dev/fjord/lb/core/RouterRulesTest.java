@@ -111,12 +111,17 @@ class RouterRulesTest {
 
     @Test
     void routeByPortNamesTheBinds() {
-        Router router = router(f -> { });
+        Router router = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                .frontend("admin", f -> f.bind("127.0.0.1:8000").defaultBackend("app"))
+                .backend("app", b -> b.server("web1", "127.0.0.1:8001"))
+                .build());
 
+        assertThat(router.route(RequestHead.builder().localPort(8000).build()).frontend().name()).isEqualTo("admin");
         assertThatThrownBy(() -> router.route(RequestHead.builder().localPort(81).build()))
-                .hasMessage("no frontend binds port 81 (binds: [main [*:80]])");
+                .hasMessage("no frontend binds port 81 (binds: [main [*:80], admin [127.0.0.1:8000]])");
         assertThatThrownBy(() -> router.route("mian", RequestHead.get("/")))
-                .hasMessage("frontend 'mian' is not defined (defined: [main])");
+                .hasMessage("frontend 'mian' is not defined (defined: [main, admin])");
     }
 
     @Test
