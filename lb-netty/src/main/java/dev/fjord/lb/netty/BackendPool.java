@@ -48,6 +48,7 @@ final class BackendPool {
         Channel channel;
         while ((channel = channels.pollLast()) != null) {
             if (channel.isActive()) {
+                channel.pipeline().remove(IdleGuard.NAME);
                 return channel;
             }
         }
@@ -62,6 +63,7 @@ final class BackendPool {
             channel.close();
             return;
         }
+        channel.pipeline().addLast(IdleGuard.NAME, IdleGuard.INSTANCE);
         channels.addLast(channel);
         channel.closeFuture().addListener(f -> channels.remove(channel));
     }
@@ -90,6 +92,24 @@ final class BackendPool {
     }
 
     /** Closes the idle connections, each on its own event loop. */
+    /** Closes an idle connection on which the server sends anything: it can no longer be trusted with a request. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class IdleGuard extends io.netty.channel.ChannelInboundHandlerAdapter {
+        static final String NAME = "fjord.server.idle";
+        static final IdleGuard INSTANCE = new IdleGuard();
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
     void closeIdle() {
         idle.forEach((loop, channels) -> {
             if (!loop.isShuttingDown()) {

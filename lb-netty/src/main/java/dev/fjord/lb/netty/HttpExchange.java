@@ -346,6 +346,9 @@ final class HttpExchange implements ServerConnector.Listener {
     // ---- endings ----
 
     private void respondLocally(LocalResponse response) {
+        if (response.equals(LocalResponse.error(response.status()))) {
+            response = client.runtime.errorPage(response.status()); // a built-in error page: replaceable
+        }
         ctx.write(HttpMessages.local(response, request.protocolVersion(), clientKeepAlive,
                 HttpProxyHandler.isHead(request.method()), ctx.alloc()));
         discardingBody = true;

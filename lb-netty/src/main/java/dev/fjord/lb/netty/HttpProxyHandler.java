@@ -145,11 +145,20 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
         }
         context.flush();
         armHeadTimer(true);
-        while (exchange == null && !pipelined.isEmpty()) {
-            handle(pipelined.poll());
-        }
-        if (exchange == null || !exchange.requestComplete()) {
+        drainPipelined();
+        if (pipelined.isEmpty() && (exchange == null || !exchange.requestComplete())) {
             context.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Feeds queued pipelined messages: a new request when none is in flight, else the rest of the current one. */
+    private void drainPipelined() {
+        while (!pipelined.isEmpty() && !closing) {
+            Object next = pipelined.peek();
+            if (exchange != null && (exchange.requestComplete() || next instanceof HttpRequest)) {
+                return;
+            }
+            handle(pipelined.poll());
         }
     }
 

@@ -1,0 +1,122 @@
+package dev.fjord.lb.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.fjord.lb.core.Balance;
+import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.Router;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TcpProxyTest {
+    private EchoServer db1;
+    private EchoServer db2;
+    private FjordProxy proxy;
+
+    @BeforeEach
+    void start() throws IOException {
+        db1 = new EchoServer("db1");
+        db2 = new EchoServer("db2");
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (proxy != null) {
+            proxy.close(Duration.ofSeconds(1));
+        }
+        db1.close();
+        db2.close();
+    }
+
+    private FjordProxy proxy(String db1Address) {
+        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.TCP).retries(1).redispatch(true).timeoutConnect(Duration.ofMillis(300))
+                        .timeoutClient(Duration.ofSeconds(5)).timeoutServer(Duration.ofSeconds(5)))
+                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
+                .backend("db", b -> b.balance(Balance.roundRobin())
+                        .server("db1", db1Address).server("db2", "127.0.0.1:" + db2.port()))
+                .build())).ioThreads(1).start();
+        return proxy;
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.address("sql").getPort());
+        socket.setSoTimeout(5000);
+        return socket;
+    }
+
+    private static String greeting(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    @Test
+    void connectionsAreBalancedRoundRobin() throws IOException {
+        proxy("127.0.0.1:" + db1.port());
+
+        try (Socket a = connect(); Socket b = connect(); Socket c = connect()) {
+            assertThat(greeting(a.getInputStream())).isEqualTo("db1");
+            assertThat(greeting(b.getInputStream())).isEqualTo("db2");
+            assertThat(greeting(c.getInputStream())).isEqualTo("db1");
+        }
+    }
+
+    @Test
+    void bytesFlowBothWaysIntact() throws Exception {
+        proxy("127.0.0.1:" + db1.port());
+        byte[] payload = new byte[4 * 1024 * 1024];
+        new Random(3).nextBytes(payload);
+
+        try (Socket socket = connect()) {
+            InputStream in = socket.getInputStream();
+            assertThat(greeting(in)).isEqualTo("db1");
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    out.write(payload);
+                    out.flush();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            byte[] echoed = new byte[payload.length];
+            new DataInputStream(in).readFully(echoed);
+            writer.join(5000);
+            assertThat(echoed).isEqualTo(payload);
+        }
+    }
+
+    @Test
+    void refusedConnectionIsRedispatched() throws IOException {
+        int dead;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = closed.getLocalPort();
+        }
+        proxy("127.0.0.1:" + dead);
+
+        try (Socket socket = connect()) {
+            assertThat(greeting(socket.getInputStream())).isEqualTo("db2");
+        }
+    }
+}
