@@ -1,0 +1,90 @@
+package dev.fjord.lb.core;
+
+/** A {@link Server} whose weight and connection count a test sets directly. */
+final class FakeServer implements Server {
+    private final ServerConfig config;
+    private int weight;
+    private int connections;
+
+    FakeServer(String name, int weight) {
+        this(name, weight, 0);
+    }
+
+    FakeServer(String name, int weight, int maxConn) {
+        this.config = new ServerConfig.Builder("backend 'test'", name, "127.0.0.1:80").weight(weight).maxConn(maxConn)
+                .build();
+        this.weight = weight;
+    }
+
+    FakeServer connections(int connections) {
+        this.connections = connections;
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public Backend backend() {
+        throw new UnsupportedOperationException("not in a backend");
+    }
+
+    @Override
+    public OperationalState operationalState() {
+        return OperationalState.UP;
+    }
+
+    @Override
+    public AdminState adminState() {
+        return AdminState.READY;
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    @Override
+    public int activeConnections() {
+        return connections;
+    }
+
+    @Override
+    public void markUp() {
+    }
+
+    @Override
+    public void markDown() {
+    }
+
+    @Override
+    public void adminState(AdminState state) {
+    }
+
+    @Override
+    public void weight(int weight) {
+        this.weight = weight;
+    }
+
+    @Override
+    public void connectionOpened() {
+        connections++;
+    }
+
+    @Override
+    public void connectionClosed() {
+        connections--;
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
