@@ -49,18 +49,18 @@ public class RouterBenchmark {
     /** A client without the cookie: balanced round robin, cookie inserted. */
     @Benchmark
     public RouteDecision newClient() {
-        return router.route(newClient);
+        return router.route("main", newClient);
     }
 
     /** A client with {@code SERVERID=s2}: pinned, cookie removed before forwarding. */
     @Benchmark
     public RouteDecision stickyClient() {
-        return router.route(stickyClient);
+        return router.route("main", stickyClient);
     }
 
     /** A static asset matching {@code url_static} by its extension, case-insensitively. */
     @Benchmark
     public boolean staticAssetMatchesAcl() {
-        return router.route(staticAsset).matchedAcls().contains("url_static");
+        return router.route("main", staticAsset).matchedAcls().contains("url_static");
     }
 }
