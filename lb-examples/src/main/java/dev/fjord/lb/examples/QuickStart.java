@@ -6,8 +6,12 @@ import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.netty.FjordProxy;
 
-/** The README's quick start: a proxy configuration built in {@code main()} and a request routed through it. */
+/**
+ * The README's quick start: a proxy built in {@code main()}: requests routed in-process, then the proxy started for
+ * real.
+ */
 public final class QuickStart {
     private QuickStart() {
     }
@@ -27,9 +31,13 @@ public final class QuickStart {
                 .build();
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         Router router = Router.of(config());
-        System.out.println(router.route(RequestHead.builder().uri("/logo.PNG").localPort(8080).build()));
-        System.out.println(router.route(RequestHead.builder().uri("/cart").localPort(8080).build()));
+        System.out.println(router.route(RequestHead.get("/logo.PNG")));   // FORWARD main -> static/cdn1
+        System.out.println(router.route(RequestHead.get("/cart")));       // FORWARD main -> app/web1 set-cookie ...
+
+        FjordProxy proxy = FjordProxy.start(config());                     // listening on 127.0.0.1:8080
+        Runtime.getRuntime().addShutdownHook(new Thread(proxy::close));    // Ctrl-C: graceful close
+        Thread.currentThread().join();
     }
 }
