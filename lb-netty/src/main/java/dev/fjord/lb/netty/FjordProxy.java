@@ -30,7 +30,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -258,9 +257,7 @@ public final class FjordProxy implements AutoCloseable {
                             if (http) {
                                 HttpProxyHandler handler = new HttpProxyHandler(runtime, frontend);
                                 ch.pipeline().addLast("fjord.client.watch", handler.new ByteWatcher())
-                                        .addLast(CLIENT_DECODER, new HttpRequestDecoder(
-                                                runtime.limits.maxRequestLine(), runtime.limits.maxHeaderBytes(),
-                                                65536))
+                                        .addLast(CLIENT_DECODER, new StrictRequestDecoder(runtime.limits))
                                         .addLast("fjord.client.encoder", new HttpResponseEncoder())
                                         .addLast("fjord.client.proxy", handler);
                             } else {

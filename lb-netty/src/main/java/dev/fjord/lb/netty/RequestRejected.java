@@ -1,5 +1,8 @@
 package dev.fjord.lb.netty;
 
-/** TEMPORARY: replaced by the strict decoder's message when the decoder branch lands. */
+/**
+ * What {@link StrictRequestDecoder} emits instead of a request it will not forward: the status to answer (400, 413,
+ * 414, 431, 501, 505) and why. Nothing more is decoded on that connection.
+ */
 record RequestRejected(int status, String reason) {
 }

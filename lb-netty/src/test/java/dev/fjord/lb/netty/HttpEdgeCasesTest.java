@@ -210,4 +210,22 @@ class HttpEdgeCasesTest {
             }
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 4\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n"
+                + "| HTTP/1.1 400 Bad Request",
+        "GET / HTTP/1.1\\r\\n\\r\\n| HTTP/1.1 400 Bad Request",
+        "POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n| HTTP/1.1 501 Not Implemented",
+        "GET /big HTTP/1.1\\r\\nHost: x\\r\\nX-Big: BIG\\r\\n\\r\\n| HTTP/1.1 431 Request Header Fields Too Large",
+    })
+    void malformedRequestsGetTheirStatusAndAreNeverForwarded(String request, String statusLine) throws Exception {
+        proxy();
+
+        try (RawClient client = client()) {
+            client.send(request.replace("\\r", "\r").replace("\\n", "\n").replace("BIG", "b".repeat(20_000)));
+            assertThat(client.readUntilClose()).startsWith(statusLine);
+        }
+        assertThat(web.getRequestCount()).isZero();
+    }
 }
