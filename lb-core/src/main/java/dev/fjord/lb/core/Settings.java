@@ -1,6 +1,7 @@
 package dev.fjord.lb.core;
 
 import java.util.Objects;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param dontLogNull connections that sent no data are not logged ({@code option dontlognull}); default false
  * @param logGlobal log lines go to the global log targets ({@code log global}); default false
  * @param httpCheck HTTP health checks ({@code option httpchk}); default null: checked servers get TCP connect checks
+ * @param retryOn what is retried ({@code retry-on}); default {@link RetryOn#DEFAULT}: connection failures only
  */
 public record Settings(
         Mode mode,
@@ -36,11 +38,13 @@ public record Settings(
         LogFormat logFormat,
         boolean dontLogNull,
         boolean logGlobal,
-        @Nullable HttpCheck httpCheck) {
+        @Nullable HttpCheck httpCheck,
+        Set<RetryOn> retryOn) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(Mode.TCP, 0, 3, false, Balance.roundRobin(),
-            HashType.MAP_BASED, Timeouts.NONE, null, ConnectionMode.KEEP_ALIVE, LogFormat.DEFAULT, false, false, null);
+            HashType.MAP_BASED, Timeouts.NONE, null, ConnectionMode.KEEP_ALIVE, LogFormat.DEFAULT, false, false, null,
+            RetryOn.DEFAULT);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");
@@ -49,6 +53,7 @@ public record Settings(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(connectionMode, "connectionMode");
         Objects.requireNonNull(logFormat, "logFormat");
+        retryOn = Set.copyOf(retryOn);
     }
 
     /** Builds the settings of a {@code defaults} section, starting from {@link #DEFAULT}; not thread-safe. */

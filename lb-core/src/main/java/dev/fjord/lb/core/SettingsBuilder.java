@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     /** Keywords a frontend may not set (HAProxy rejects them there too). */
     private static final Set<String> BACKEND_ONLY = Set.of("balance", "hash-type", "retries", "option redispatch",
-            "option httpchk", "timeout connect", "timeout server", "timeout queue", "timeout check",
+            "option httpchk", "retry-on", "timeout connect", "timeout server", "timeout queue", "timeout check",
             "timeout server-fin");
     /** Keywords a backend may not set. */
     private static final Set<String> FRONTEND_ONLY = Set.of("maxconn", "timeout client", "timeout http-request",
@@ -47,6 +47,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private boolean dontLogNull;
     private boolean logGlobal;
     private @Nullable HttpCheck httpCheck;
+    private Set<RetryOn> retryOn;
 
     SettingsBuilder(String context, Settings defaults) {
         this.context = context;
@@ -73,6 +74,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         dontLogNull = defaults.dontLogNull();
         logGlobal = defaults.logGlobal();
         httpCheck = defaults.httpCheck();
+        retryOn = defaults.retryOn();
     }
 
     @SuppressWarnings("unchecked")
@@ -217,12 +219,25 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return touch("option httpchk");
     }
 
+    /**
+     * What is retried ({@code retry-on}); default {@link RetryOn#DEFAULT}. Retries count against {@code retries}.
+     *
+     * @throws ConfigException when {@code events} is empty
+     */
+    public B retryOn(RetryOn... events) {
+        if (events.length == 0) {
+            throw new ConfigException(context + ": retry-on: nothing (expected: at least one event, e.g. conn-failure)");
+        }
+        this.retryOn = Set.copyOf(java.util.Arrays.asList(events));
+        return touch("retry-on");
+    }
+
     /** The settings as set so far. */
     Settings settings() {
         return new Settings(mode, maxConn, retries, redispatch, balance, hashType,
                 new Timeouts(timeoutHttpRequest, timeoutQueue, timeoutConnect, timeoutClient, timeoutServer,
                         timeoutHttpKeepAlive, timeoutCheck, timeoutTunnel, timeoutClientFin, timeoutServerFin),
-                forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, httpCheck);
+                forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, httpCheck, retryOn);
     }
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */

@@ -2,6 +2,9 @@ package dev.fjord.lb.netty;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -10,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.ConnectionMode;
 import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.RetryOn;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Settings;
 import io.netty.channel.Channel;
@@ -18,6 +22,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -47,6 +52,8 @@ final class HttpExchange implements ServerConnector.Listener {
     private @Nullable Channel serverChannel;
     private @Nullable ScheduledFuture<?> serverTimer;
     private long lastServerActivity;
+    private @Nullable ScheduledFuture<?> clientTimer;
+    private long lastClientActivity;
     private boolean reusedConnection;
     private boolean requestComplete;
     private boolean requestSent;
@@ -57,6 +64,11 @@ final class HttpExchange implements ServerConnector.Listener {
     private boolean serverReusable;
     private boolean discardingBody;
     private boolean done;
+    /** Retained copies of the request body for a {@code retry-on} retry; null when the request is not retryable. */
+    private @Nullable List<HttpContent> replay;
+    private long replayBytes;
+    private int attempt;
+    private int retriesLeft;
 
     HttpExchange(HttpProxyHandler client, HttpRequest request, NettyRequestHead head) {
         this.client = client;
@@ -79,10 +91,15 @@ final class HttpExchange implements ServerConnector.Listener {
             case RESPOND -> respondLocally(decision.response());
             case STATS -> respondLocally(StatsPage.render(client.runtime.router, decision, request.uri()));
             case FORWARD -> {
+                Set<RetryOn> retryOn = backendSettings().retryOn();
+                retriesLeft = backendSettings().retries();
+                if (isIdempotent(request.method()) && !RetryOn.DEFAULT.containsAll(retryOn)) {
+                    replay = new ArrayList<>(2);
+                }
                 ctx.channel().config().setAutoRead(false); // the body waits until a server is connected
-                boolean poolable = backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
-                        && client.frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
-                connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision, poolable, this);
+                armClientTimer();
+                connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision,
+                        connectorPoolable(), this);
                 connector.start();
             }
         }
@@ -95,6 +112,7 @@ final class HttpExchange implements ServerConnector.Listener {
     // ---- request side ----
 
     void onRequestContent(HttpContent content) {
+        lastClientActivity = System.nanoTime();
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestComplete = true;
@@ -110,6 +128,7 @@ final class HttpExchange implements ServerConnector.Listener {
             bufferedBody.add(content);
             return;
         }
+        remember(content);
         serverChannel.write(content);
         if (last) {
             requestSent = true;
@@ -136,9 +155,16 @@ final class HttpExchange implements ServerConnector.Listener {
                 ? ConnectionMode.HTTP_CLOSE : backendSettings().connectionMode();
         channel.write(HttpMessages.serverRequest(request, decision, mode));
         boolean wroteLast = false;
+        if (attempt > 0 && replay != null) {
+            for (HttpContent copy : replay) {
+                wroteLast |= copy instanceof LastHttpContent;
+                channel.write(copy.retainedDuplicate());
+            }
+        }
         HttpContent part;
         while ((part = bufferedBody.poll()) != null) {
             wroteLast |= part instanceof LastHttpContent;
+            remember(part);
             channel.write(part);
         }
         if (requestComplete && !wroteLast) {
@@ -216,6 +242,10 @@ final class HttpExchange implements ServerConnector.Listener {
             ctx.write(HttpMessages.clientResponse(response, request, decision, true, true)); // interim: 100, 103
             return;
         }
+        RetryOn onStatus = RetryOn.ofStatus(code);
+        if (onStatus != null && retry(onStatus, "status " + code)) {
+            return;
+        }
         responseStarted = true;
         responseBodyless = HttpMessages.isBodyless(request.method(), response.status());
         serverReusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, responseBodyless);
@@ -268,9 +298,50 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     void clientWritabilityChanged(boolean writable) {
+        lastClientActivity = System.nanoTime();
         if (serverChannel != null && responseStarted && !done) {
             serverChannel.config().setAutoRead(writable);
         }
+        if (!writable) {
+            armClientTimer();
+        }
+    }
+
+    /**
+     * {@code timeout client}: inactivity of the client while its request body is awaited (408 before a response
+     * starts) or while it does not take the response (the connection is aborted).
+     */
+    private void armClientTimer() {
+        Duration timeout = client.frontend.settings().timeouts().client();
+        if (timeout == null || done || clientTimer != null) {
+            return;
+        }
+        lastClientActivity = System.nanoTime();
+        scheduleClientTimer(timeout.toNanos());
+    }
+
+    private void scheduleClientTimer(long delayNanos) {
+        clientTimer = ctx.executor().schedule(() -> {
+            clientTimer = null;
+            boolean waitingForBody = hasBody && !requestComplete;
+            boolean stalledReader = responseStarted && !ctx.channel().isWritable();
+            if (done || !(waitingForBody || stalledReader)) {
+                return;
+            }
+            long timeout = client.frontend.settings().timeouts().client().toNanos();
+            long idle = System.nanoTime() - lastClientActivity;
+            if (idle < timeout) {
+                scheduleClientTimer(timeout - idle);
+                return;
+            }
+            if (responseStarted) {
+                releaseServer(false);
+                abortClient("timeout client");
+            } else {
+                releaseServer(false);
+                fail(408, "timeout client");
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void onResponseComplete() {
@@ -280,6 +351,10 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     private void serverFailed(String reason) {
+        if (!responseStarted && retry(reason.startsWith("invalid") ? RetryOn.JUNK_RESPONSE : RetryOn.EMPTY_RESPONSE,
+                reason)) {
+            return;
+        }
         cancelServerTimer();
         Channel failed = serverChannel;
         serverChannel = null;
@@ -300,6 +375,74 @@ final class HttpExchange implements ServerConnector.Listener {
             abortClient(reason);
         } else {
             fail(502, reason);
+        }
+    }
+
+    // ---- retry-on ----
+
+    private static boolean isIdempotent(HttpMethod method) {
+        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS)
+                || method.equals(HttpMethod.TRACE) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.DELETE);
+    }
+
+    /** Keeps a copy of a body part for a retry, or gives up retrying when the body outgrows the bound. */
+    private void remember(HttpContent part) {
+        if (replay == null) {
+            return;
+        }
+        replayBytes += part.content().readableBytes();
+        if (replayBytes > client.runtime.limits.retryBufferBytes()) {
+            releaseReplay();
+        } else {
+            replay.add(part.retainedDuplicate());
+        }
+    }
+
+    /**
+     * Sends the whole request again ({@code retry-on}): to another server with {@code option redispatch}, else to
+     * the same one. Only before any response reached the client, for a retryable request read whole.
+     *
+     * @return whether a retry started
+     */
+    private boolean retry(RetryOn event, String reason) {
+        if (replay == null || !requestComplete || !requestSent || responseStarted || done || retriesLeft <= 0
+                || !backendSettings().retryOn().contains(event)) {
+            return false;
+        }
+        retriesLeft--;
+        attempt++;
+        log.debug("{} {}: retrying after {} ({} retries left)", request.method(), request.uri(), reason, retriesLeft);
+        cancelServerTimer();
+        Channel failed = serverChannel;
+        serverChannel = null;
+        if (failed != null && failed.pipeline().get(SERVER_HANDLER) != null) {
+            failed.pipeline().remove(SERVER_HANDLER);
+        }
+        connector.release(failed, false);
+        requestSent = false;
+        RouteDecision next = decision;
+        if (backendSettings().redispatch()) {
+            next = client.runtime.router.redispatch(decision);
+            if (next.action() != RouteDecision.Action.FORWARD) {
+                next = decision; // nobody else: the same server once more
+            }
+        }
+        decision = next;
+        connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision,
+                connectorPoolable(), this);
+        connector.start();
+        return true;
+    }
+
+    private boolean connectorPoolable() {
+        return backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
+                && client.frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
+    }
+
+    private void releaseReplay() {
+        if (replay != null) {
+            replay.forEach(HttpContent::release);
+            replay = null;
         }
     }
 
@@ -327,6 +470,9 @@ final class HttpExchange implements ServerConnector.Listener {
                 scheduleServerTimer(timeout - idle); // activity since: wait for the rest
                 return;
             }
+            if (!responseStarted && retry(RetryOn.RESPONSE_TIMEOUT, "timeout server")) {
+                return;
+            }
             releaseServer(false);
             if (responseStarted) {
                 abortClient("timeout server");
@@ -334,6 +480,13 @@ final class HttpExchange implements ServerConnector.Listener {
                 fail(504, "timeout server");
             }
         }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelClientTimer() {
+        if (clientTimer != null) {
+            clientTimer.cancel(false);
+            clientTimer = null;
+        }
     }
 
     private void cancelServerTimer() {
@@ -393,7 +546,11 @@ final class HttpExchange implements ServerConnector.Listener {
         }
         done = true;
         cancelServerTimer();
+        cancelClientTimer();
         releaseBuffered();
+        if (connector != null && serverChannel == null) {
+            connector.abort(); // leaves a queue or a pending retry; frees nothing already given back
+        }
         client.exchangeDone(this, keepAlive);
     }
 
@@ -404,6 +561,7 @@ final class HttpExchange implements ServerConnector.Listener {
         }
         done = true;
         cancelServerTimer();
+        cancelClientTimer();
         releaseBuffered();
         if (connector != null) {
             Channel channel = serverChannel;
@@ -426,6 +584,7 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     private void releaseBuffered() {
+        releaseReplay();
         HttpContent part;
         while ((part = bufferedBody.poll()) != null) {
             part.release();

@@ -12,12 +12,14 @@ package dev.fjord.lb.netty;
  * @param maxHeaderCount header fields; more answers 431; default 100
  * @param maxBodyBytes bytes of a request body; more answers 413; default 0: unlimited
  * @param maxChunkLine bytes of a chunk-size line with its extensions; longer answers 400; default 4096
+ * @param retryBufferBytes request body bytes kept to re-send on a {@code retry-on} retry; a larger body makes the
+ *     request not retryable beyond connection failures; default 16384
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9112#section-2.3">RFC 9112 2.3: length limits</a>
  */
 public record HttpLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount, long maxBodyBytes,
-        int maxChunkLine) {
-    /** 8192, 16384, 100, unlimited, 4096. */
-    public static final HttpLimits DEFAULT = new HttpLimits(8192, 16384, 100, 0, 4096);
+        int maxChunkLine, int retryBufferBytes) {
+    /** 8192, 16384, 100, unlimited, 4096, 16384. */
+    public static final HttpLimits DEFAULT = new HttpLimits(8192, 16384, 100, 0, 4096, 16384);
 
     public HttpLimits {
         atLeast("maxRequestLine", maxRequestLine, 64);
@@ -27,6 +29,7 @@ public record HttpLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
             throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 0, 0 is unlimited)");
         }
         atLeast("maxChunkLine", maxChunkLine, 32);
+        atLeast("retryBufferBytes", retryBufferBytes, 0);
     }
 
     /** A builder starting from {@link #DEFAULT}. */
@@ -52,6 +55,7 @@ public record HttpLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
         private int maxHeaderCount;
         private long maxBodyBytes;
         private int maxChunkLine;
+        private int retryBufferBytes;
 
         private Builder(HttpLimits from) {
             maxRequestLine = from.maxRequestLine;
@@ -59,6 +63,7 @@ public record HttpLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
             maxHeaderCount = from.maxHeaderCount;
             maxBodyBytes = from.maxBodyBytes;
             maxChunkLine = from.maxChunkLine;
+            retryBufferBytes = from.retryBufferBytes;
         }
 
         /** See {@link HttpLimits#maxRequestLine()}. */
@@ -91,8 +96,15 @@ public record HttpLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
             return this;
         }
 
+        /** See {@link HttpLimits#retryBufferBytes()}. */
+        public Builder retryBufferBytes(int bytes) {
+            retryBufferBytes = bytes;
+            return this;
+        }
+
         public HttpLimits build() {
-            return new HttpLimits(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBodyBytes, maxChunkLine);
+            return new HttpLimits(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBodyBytes, maxChunkLine,
+                    retryBufferBytes);
         }
     }
 }

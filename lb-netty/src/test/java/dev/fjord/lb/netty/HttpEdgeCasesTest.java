@@ -176,6 +176,20 @@ class HttpEdgeCasesTest {
     }
 
     @Test
+    void clientThatStopsSendingItsBodyGets408() throws Exception {
+        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP).timeoutClient(Duration.ofMillis(300)).timeoutServer(Duration.ofSeconds(5)))
+                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                .backend("app", b -> b.server("web1", "127.0.0.1:" + web.getPort()))
+                .build())).ioThreads(1).start();
+
+        try (RawClient client = client()) {
+            client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+            assertThat(client.readUntilClose()).contains("408 Request Timeout");
+        }
+    }
+
+    @Test
     void idleKeepAliveConnectionIsClosedAfterHttpKeepAlive() throws Exception {
         web.enqueue(new MockResponse.Builder().body("one").build());
         proxy();

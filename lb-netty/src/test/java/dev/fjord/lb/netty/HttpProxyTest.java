@@ -103,6 +103,23 @@ class HttpProxyTest {
     }
 
     @Test
+    void forwardedForFollowsTheExceptRuleAndAppendsToAClientSentValue() throws Exception {
+        web1.enqueue(body("web1"));
+        web2.enqueue(body("web2"));
+        web1.enqueue(body("web1"));
+        FjordProxy local = proxy(b -> b.editBackend("app", a -> a.forwardFor(ForwardFor.except("127.0.0.0/8"))));
+        get(local, "/", "X-Forwarded-For", "198.51.100.9");
+        assertThat(web1.takeRequest(5, TimeUnit.SECONDS).getHeaders().values("X-Forwarded-For"))
+                .containsExactly("198.51.100.9"); // a loopback client: nothing added, the client's value kept
+
+        FjordProxy other = proxy(b -> b.editBackend("app", a -> a.forwardFor(ForwardFor.except("10.0.0.0/8"))));
+        get(other, "/", "X-Forwarded-For", "198.51.100.9");
+        RecordedRequest forwarded = web2.getRequestCount() > 0 ? web2.takeRequest(5, TimeUnit.SECONDS)
+                : web1.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(forwarded.getHeaders().values("X-Forwarded-For")).containsExactly("198.51.100.9", "127.0.0.1");
+    }
+
+    @Test
     void stickyCookieGoesToItsServerAndIsRemovedBeforeForwarding() throws Exception {
         for (int i = 0; i < 3; i++) {
             web2.enqueue(body("web2"));
