@@ -33,10 +33,14 @@ final class BackendPool {
     private final Server server;
     private final Mode mode;
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+    private final Map<EventLoop, Bootstrap> bootstraps = new ConcurrentHashMap<>();
+    private final InetSocketAddress address;
 
     BackendPool(Server server, Mode mode) {
         this.server = server;
         this.mode = mode;
+        // resolved once, at start: never a DNS lookup on an event loop
+        this.address = new InetSocketAddress(server.config().address().host(), server.config().address().port());
     }
 
     /** An idle keep-alive connection of {@code loop} still open, or null. Call on {@code loop}. */
@@ -48,7 +52,6 @@ final class BackendPool {
         Channel channel;
         while ((channel = channels.pollLast()) != null) {
             if (channel.isActive()) {
-                channel.pipeline().remove(IdleGuard.NAME);
                 return channel;
             }
         }
@@ -63,22 +66,26 @@ final class BackendPool {
             channel.close();
             return;
         }
-        channel.pipeline().addLast(IdleGuard.NAME, IdleGuard.INSTANCE);
         channels.addLast(channel);
         channel.closeFuture().addListener(f -> channels.remove(channel));
     }
 
     /** Connects to the server on {@code loop}, with the HTTP codec in HTTP mode. */
     ChannelFuture connect(EventLoop loop, @Nullable Duration connectTimeout, HttpLimits limits) {
+        Bootstrap bootstrap = bootstraps.computeIfAbsent(loop, l -> bootstrap(l, connectTimeout, limits));
+        return bootstrap.connect(address);
+    }
+
+    private Bootstrap bootstrap(EventLoop loop, @Nullable Duration connectTimeout, HttpLimits limits) {
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.AUTO_READ, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (mode == Mode.HTTP) {
                             ch.pipeline().addLast(CODEC, new HttpClientCodec(limits.maxRequestLine(),
-                                    limits.maxHeaderBytes(), 65536));
+                                    limits.maxHeaderBytes(), 65536))
+                                    .addLast(ServerChannelHandler.NAME, new ServerChannelHandler());
                         }
                     }
                 });
@@ -86,30 +93,10 @@ final class BackendPool {
             bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                     connectTimeout.toMillis()));
         }
-        InetSocketAddress address = new InetSocketAddress(server.config().address().host(),
-                server.config().address().port());
-        return bootstrap.connect(address);
+        return bootstrap;
     }
 
     /** Closes the idle connections, each on its own event loop. */
-    /** Closes an idle connection on which the server sends anything: it can no longer be trusted with a request. */
-    @io.netty.channel.ChannelHandler.Sharable
-    private static final class IdleGuard extends io.netty.channel.ChannelInboundHandlerAdapter {
-        static final String NAME = "fjord.server.idle";
-        static final IdleGuard INSTANCE = new IdleGuard();
-
-        @Override
-        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-            ctx.close();
-        }
-
-        @Override
-        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-    }
-
     void closeIdle() {
         idle.forEach((loop, channels) -> {
             if (!loop.isShuttingDown()) {

@@ -18,7 +18,6 @@ import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Settings;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -39,13 +38,13 @@ import io.netty.util.concurrent.ScheduledFuture;
  */
 final class HttpExchange implements ServerConnector.Listener {
     private static final Logger log = LoggerFactory.getLogger(HttpExchange.class);
-    private static final String SERVER_HANDLER = "fjord.server.exchange";
 
     private final HttpProxyHandler client;
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
     private final NettyRequestHead head;
     private final ArrayDeque<HttpContent> bufferedBody = new ArrayDeque<>();
+    private final ServerSide serverSide = new ServerSide();
     private final boolean hasBody;
     private RouteDecision decision;
     private @Nullable ServerConnector connector;
@@ -149,7 +148,7 @@ final class HttpExchange implements ServerConnector.Listener {
         decision = connector.decision();
         serverChannel = channel;
         reusedConnection = reused;
-        channel.pipeline().addLast(SERVER_HANDLER, new ServerSide());
+        ServerChannelHandler.of(channel).attach(serverSide);
         channel.config().setAutoRead(true);
         ConnectionMode mode = client.frontend.settings().connectionMode() == ConnectionMode.HTTP_CLOSE
                 ? ConnectionMode.HTTP_CLOSE : backendSettings().connectionMode();
@@ -186,10 +185,10 @@ final class HttpExchange implements ServerConnector.Listener {
 
     // ---- response side ----
 
-    /** Handles what the server sends; in the server channel's pipeline for this exchange only. */
-    private final class ServerSide extends ChannelInboundHandlerAdapter {
+    /** Handles what the server sends while attached to the server connection. */
+    private final class ServerSide implements ServerChannelHandler.Listener {
         @Override
-        public void channelRead(ChannelHandlerContext serverCtx, Object msg) {
+        public void read(Object msg) {
             if (done) {
                 ReferenceCountUtil.release(msg);
                 return;
@@ -211,28 +210,22 @@ final class HttpExchange implements ServerConnector.Listener {
         }
 
         @Override
-        public void channelReadComplete(ChannelHandlerContext serverCtx) {
+        public void readComplete() {
             ctx.flush();
         }
 
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext serverCtx) {
+        public void writabilityChanged(boolean writable) {
             if (!requestComplete && !done) {
-                ctx.channel().config().setAutoRead(serverCtx.channel().isWritable());
+                ctx.channel().config().setAutoRead(writable);
             }
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext serverCtx) {
-            if (!done && serverChannel == serverCtx.channel()) {
+        public void inactive(Channel channel) {
+            if (!done && serverChannel == channel) {
                 serverFailed("server closed the connection");
             }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext serverCtx, Throwable cause) {
-            log.debug("server connection error: {}", cause.toString());
-            serverCtx.close();
         }
     }
 
@@ -293,7 +286,8 @@ final class HttpExchange implements ServerConnector.Listener {
         serverChannel = null;
         connector.release(null, false); // the slot is freed; the tunnel keeps the connection
         done = true;
-        Tunnel.start(ctx, upgraded, SERVER_HANDLER, BackendPool.CODEC, backendSettings().timeouts().effectiveTunnel(),
+        ServerChannelHandler.of(upgraded).detach();
+        Tunnel.start(ctx, upgraded, ServerChannelHandler.NAME, BackendPool.CODEC, backendSettings().timeouts().effectiveTunnel(),
                 () -> client.exchangeDone(this, false));
     }
 
@@ -359,7 +353,7 @@ final class HttpExchange implements ServerConnector.Listener {
         Channel failed = serverChannel;
         serverChannel = null;
         if (failed != null) {
-            failed.pipeline().remove(SERVER_HANDLER);
+            ServerChannelHandler.of(failed).detach();
             failed.close();
         }
         if (!responseStarted && reusedConnection && !hasBody) {
@@ -415,8 +409,8 @@ final class HttpExchange implements ServerConnector.Listener {
         cancelServerTimer();
         Channel failed = serverChannel;
         serverChannel = null;
-        if (failed != null && failed.pipeline().get(SERVER_HANDLER) != null) {
-            failed.pipeline().remove(SERVER_HANDLER);
+        if (failed != null) {
+            ServerChannelHandler.of(failed).detach();
         }
         connector.release(failed, false);
         requestSent = false;
@@ -567,7 +561,7 @@ final class HttpExchange implements ServerConnector.Listener {
             Channel channel = serverChannel;
             serverChannel = null;
             if (channel != null) {
-                channel.pipeline().remove(SERVER_HANDLER);
+                ServerChannelHandler.of(channel).detach();
             }
             connector.release(channel, false);
             connector.abort();
@@ -577,8 +571,8 @@ final class HttpExchange implements ServerConnector.Listener {
     private void releaseServer(boolean reusable) {
         Channel channel = serverChannel;
         serverChannel = null;
-        if (channel != null && channel.pipeline().get(SERVER_HANDLER) != null) {
-            channel.pipeline().remove(SERVER_HANDLER);
+        if (channel != null) {
+            ServerChannelHandler.of(channel).detach();
         }
         connector.release(channel, reusable);
     }

@@ -10,7 +10,6 @@ import java.util.Set;
 import dev.fjord.lb.core.ConnectionMode;
 import dev.fjord.lb.core.HeaderEdit;
 import dev.fjord.lb.core.LocalResponse;
-import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -55,13 +54,13 @@ final class HttpMessages {
         DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(),
                 false);
         HttpHeaders headers = request.headers();
-        RequestHead forwarded = decision.forwardedRequest();
-        forwarded.forEachHeader((name, value) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, String> header : original.headers()) {
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
             if (!HOP_BY_HOP.contains(lower) && !hop.contains(lower)) {
-                headers.add(name, value);
+                headers.add(header.getKey(), header.getValue());
             }
-        });
+        }
+        apply(headers, decision.requestEdits()); // the same edits forwardedRequest() shows, straight on the headers
         if (HttpUtil.isTransferEncodingChunked(original)) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
