@@ -119,4 +119,41 @@ class TcpProxyTest {
             assertThat(greeting(socket.getInputStream())).isEqualTo("db2");
         }
     }
+
+    @Test
+    void idleSessionsCloseAfterTheClientTimeout() throws IOException {
+        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.TCP).timeoutClient(Duration.ofMillis(300))
+                        .timeoutServer(Duration.ofSeconds(10)))
+                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
+                .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
+                .build())).ioThreads(1).start();
+
+        try (Socket socket = connect()) {
+            InputStream in = socket.getInputStream();
+            assertThat(greeting(in)).isEqualTo("db1");
+            assertThat(in.read()).isEqualTo(-1); // nothing for 300 ms: the proxy closed the session
+        }
+    }
+
+    @Test
+    void globalMaxConnHoldsExtraConnectionsUntilOneCloses() throws IOException {
+        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .global(g -> g.maxConn(1))
+                .defaults(d -> d.mode(Mode.TCP))
+                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
+                .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
+                .build())).ioThreads(1).start();
+
+        Socket first = connect();
+        assertThat(greeting(first.getInputStream())).isEqualTo("db1");
+        try (Socket second = connect()) {
+            second.setSoTimeout(300);
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> second.getInputStream().read()))
+                    .isInstanceOf(java.net.SocketTimeoutException.class); // accepted by the kernel, not by Fjord
+            first.close();
+            second.setSoTimeout(5000);
+            assertThat(greeting(second.getInputStream())).isEqualTo("db1");
+        }
+    }
 }
