@@ -10,6 +10,8 @@ final class LiveServer implements Server {
     private volatile OperationalState operationalState = OperationalState.UP;
     private volatile AdminState adminState;
     private volatile int weight;
+    /** Percent of {@link #weight} in force during slow start; 100 otherwise. */
+    private volatile int throttle = 100;
 
     LiveServer(ServerConfig config, LiveBackend backend) {
         this.config = config;
@@ -45,7 +47,30 @@ final class LiveServer implements Server {
 
     @Override
     public int weight() {
+        int configured = weight;
+        int percent = throttle;
+        return percent >= 100 || configured == 0 ? configured : Math.max(1, configured * percent / 100);
+    }
+
+    /** The weight set by configuration or the operator, before slow start. */
+    int userWeight() {
         return weight;
+    }
+
+    /** Percent of the weight in force ({@code slowstart}); 100 is all of it. */
+    int throttle() {
+        return throttle;
+    }
+
+    void throttle(int percent) {
+        this.throttle = Math.max(0, Math.min(100, percent));
+        backend.refresh();
+    }
+
+    /** Healthy but taking no new load-balanced traffic ({@code disable-on-404}). */
+    void markNoLoadBalancing() {
+        operationalState = OperationalState.NOLB;
+        backend.refresh();
     }
 
     @Override

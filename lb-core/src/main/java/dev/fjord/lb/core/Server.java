@@ -33,9 +33,12 @@ public interface Server {
         return operationalState() == OperationalState.UP && adminState() == AdminState.READY && weight() > 0;
     }
 
-    /** UP and not in MAINT: may receive persistent traffic (a cookie or a stick entry naming it), even when draining. */
+    /**
+     * Not DOWN and not in MAINT: may receive persistent traffic (a cookie or a stick entry naming it), even when
+     * draining or NOLB.
+     */
     default boolean acceptsPersistent() {
-        return operationalState() == OperationalState.UP && adminState() != AdminState.MAINT;
+        return operationalState() != OperationalState.DOWN && adminState() != AdminState.MAINT;
     }
 
     /** Marks the server UP (healthy). */

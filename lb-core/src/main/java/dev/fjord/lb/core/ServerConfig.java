@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxQueue requests that may wait for this server; 0 (the default) is no limit
  * @param slowStart time over which a recovered server's weight ramps up; zero (the default) is at once
  * @param disabled starts in {@link AdminState#MAINT} ({@code disabled})
+ * @param observe passive checks from live traffic ({@code observe}); null: none
  */
 public record ServerConfig(
         String name,
@@ -44,7 +45,8 @@ public record ServerConfig(
         int maxConn,
         int maxQueue,
         Duration slowStart,
-        boolean disabled) {
+        boolean disabled,
+        @Nullable PassiveCheck observe) {
 
     public ServerConfig {
         Objects.requireNonNull(name, "name");
@@ -75,6 +77,7 @@ public record ServerConfig(
         private int maxQueue;
         private Duration slowStart = Duration.ZERO;
         private boolean disabled;
+        private @Nullable PassiveCheck observe;
 
         Builder(String backendContext, String name, String address) {
             this.name = Checks.name(backendContext, "server", name);
@@ -98,6 +101,7 @@ public record ServerConfig(
             slowStart = template.slowStart;
             backup = template.backup;
             disabled = template.disabled;
+            observe = template.observe;
             return this;
         }
 
@@ -213,10 +217,16 @@ public record ServerConfig(
             return this;
         }
 
+        /** Passive checks from live traffic ({@code observe}, {@code error-limit}, {@code on-error}). */
+        public Builder observe(PassiveCheck observe) {
+            this.observe = Objects.requireNonNull(observe, "observe");
+            return this;
+        }
+
         ServerConfig build() {
             return new ServerConfig(name, address, weight, cookie, backup, check, checkPort, checkAddress, inter,
                     fastInter == null ? inter : fastInter, downInter == null ? inter : downInter, rise, fall,
-                    maxConn, maxQueue, slowStart, disabled);
+                    maxConn, maxQueue, slowStart, disabled, observe);
         }
 
         private Address parseAddress(String text) {

@@ -1,0 +1,111 @@
+package dev.fjord.lb.core;
+
+import java.time.Duration;
+
+/**
+ * HAProxy's health counter of one server: 0 to {@code rise + fall - 1}; the server is UP from {@code rise} up.
+ * A passed check adds one, a failed one takes one away, so a fully UP server goes DOWN after {@code fall} failures
+ * in a row and a DOWN one comes back after {@code rise} successes, and alternating results never flap. Pure and
+ * not thread-safe: {@link HealthChecks} owns it.
+ */
+final class HealthState {
+    private final int rise;
+    private final int max;
+    private int health;
+    private boolean up;
+    private int consecutiveErrors;
+    private boolean fastUntilCheck;
+
+    HealthState(int rise, int fall, boolean startUp) {
+        this.rise = rise;
+        this.max = rise + fall - 1;
+        this.health = startUp ? max : 0;
+        this.up = startUp;
+    }
+
+    boolean isUp() {
+        return up;
+    }
+
+    int health() {
+        return health;
+    }
+
+    /** Applies one check; returns whether the UP/DOWN state changed. */
+    boolean check(boolean passed) {
+        fastUntilCheck = false;
+        if (passed) {
+            consecutiveErrors = 0;
+            if (health < max) {
+                health++;
+            }
+            if (!up && health >= rise) {
+                up = true;
+                health = max; // HAProxy jumps to fully up once risen
+                return true;
+            }
+            return false;
+        }
+        if (health > 0) {
+            health--;
+        }
+        if (up && health < rise) {
+            up = false;
+            health = 0; // and to fully down once fallen
+            return true;
+        }
+        return false;
+    }
+
+    /** Forces DOWN ({@code on-error mark-down}); returns whether the state changed. */
+    boolean markDown() {
+        health = 0;
+        if (up) {
+            up = false;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Counts one live-traffic error of a passive check; at {@code limit} in a row applies {@code action} and
+     * returns whether the UP/DOWN state changed.
+     */
+    boolean liveError(int limit, PassiveCheck.OnError action) {
+        if (++consecutiveErrors < limit) {
+            return false;
+        }
+        consecutiveErrors = 0;
+        return switch (action) {
+            case FASTINTER -> {
+                fastUntilCheck = true;
+                yield false;
+            }
+            case FAIL_CHECK -> check(false);
+            case SUDDEN_DEATH -> {
+                if (up) {
+                    health = Math.min(health, rise); // one more failed check and it is DOWN
+                }
+                fastUntilCheck = true;
+                yield false;
+            }
+            case MARK_DOWN -> markDown();
+        };
+    }
+
+    /** A live request went well: errors must be consecutive to count. */
+    void liveSuccess() {
+        consecutiveErrors = 0;
+    }
+
+    /** The wait before the next check: {@code downinter} when fully DOWN, {@code fastinter} in between. */
+    Duration nextInterval(ServerConfig config) {
+        if (!up && health == 0 && !fastUntilCheck) {
+            return config.downInter();
+        }
+        if (fastUntilCheck || health < max) {
+            return config.fastInter();
+        }
+        return config.inter();
+    }
+}

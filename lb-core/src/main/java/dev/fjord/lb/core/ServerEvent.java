@@ -1,0 +1,60 @@
+package dev.fjord.lb.core;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something that happened to a server or backend, for {@link ServerEventListener}s: the Java counterpart of
+ * HAProxy's state-change log lines, which {@link #message()} writes in HAProxy's words.
+ */
+public sealed interface ServerEvent {
+
+    /** The line HAProxy would log for it. */
+    String message();
+
+    /**
+     * A server went UP, DOWN or NOLB.
+     *
+     * @param server the server
+     * @param from the state before
+     * @param to the state now
+     * @param check the check that decided it; null for an operator's or a passive check's decision
+     * @param activeLeft usable active servers of the backend now
+     * @param backupLeft usable backup servers of the backend now
+     */
+    record StateChanged(Server server, OperationalState from, OperationalState to, @Nullable CheckResult check,
+            String reason, int activeLeft, int backupLeft) implements ServerEvent {
+        public StateChanged {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String message() {
+            String name = server.backend().name() + '/' + server.name();
+            String why = check != null ? check.describe() : "reason: " + reason;
+            String left = to == OperationalState.UP
+                    ? activeLeft + " active and " + backupLeft + " backup servers online."
+                    : activeLeft + " active and " + backupLeft + " backup servers left.";
+            return "Server " + name + " is " + to + ", " + why + ". " + left;
+        }
+    }
+
+    /** The last usable server of a backend went away. */
+    record NoServerAvailable(Backend backend) implements ServerEvent {
+        @Override
+        public String message() {
+            return "backend " + backend.name() + " has no server available!";
+        }
+    }
+
+    /** A health check completed (whether or not it changed the state). */
+    record CheckCompleted(Server server, CheckResult result) implements ServerEvent {
+        @Override
+        public String message() {
+            return "Health check for server " + server.backend().name() + '/' + server.name() + ' '
+                    + (result.status().passed() ? "succeeded" : "failed") + ", " + result.describe();
+        }
+    }
+}
