@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,10 +17,14 @@ import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.core.Scheduler;
+import dev.fjord.lb.core.ServerEventListener;
+import dev.fjord.lb.core.Ticker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -59,15 +64,17 @@ public final class FjordProxy implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Map<String, List<Channel>> listeners;
     private final ChannelGroup connections;
+    private final HealthChecks healthChecks;
     private volatile boolean closed;
 
     private FjordProxy(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
-            Map<String, List<Channel>> listeners, ChannelGroup connections) {
+            Map<String, List<Channel>> listeners, ChannelGroup connections, HealthChecks healthChecks) {
         this.runtime = runtime;
         this.boss = boss;
         this.workers = workers;
         this.listeners = listeners;
         this.connections = connections;
+        this.healthChecks = healthChecks;
     }
 
     /** Starts {@code config} with the default options. */
@@ -83,6 +90,11 @@ public final class FjordProxy implements AutoCloseable {
     /** The live model: backends and servers whose state, weight and counters this proxy uses. */
     public Router router() {
         return runtime.router;
+    }
+
+    /** The health checks of the servers marked {@code check}: results, and enabling or disabling them. */
+    public HealthChecks healthChecks() {
+        return healthChecks;
     }
 
     /**
@@ -125,6 +137,7 @@ public final class FjordProxy implements AutoCloseable {
         }
         closed = true;
         runtime.closing = true;
+        healthChecks.close();
         listeners.values().forEach(channels -> channels.forEach(channel -> channel.close().syncUninterruptibly()));
         for (Channel connection : connections) {
             connection.eventLoop().execute(() -> {
@@ -156,6 +169,7 @@ public final class FjordProxy implements AutoCloseable {
         private HttpLimits limits = HttpLimits.DEFAULT;
         private final Map<Integer, LocalResponse> errorPages = new HashMap<>();
         private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private ServerEventListener listener = ServerEventListener.NONE;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -173,6 +187,15 @@ public final class FjordProxy implements AutoCloseable {
                 throw new IllegalArgumentException("errorPage: status " + status + " (expected: 400-599)");
             }
             errorPages.put(status, Objects.requireNonNull(response, "response"));
+            return this;
+        }
+
+        /**
+         * Also tells {@code listener} of every server event (state changes, checks); they are always logged through
+         * SLF4J. Default {@link ServerEventListener#NONE}.
+         */
+        public Builder eventListener(ServerEventListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -217,7 +240,19 @@ public final class FjordProxy implements AutoCloseable {
                 workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
             }
-            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections);
+            EventLog eventLog = new EventLog();
+            ServerEventListener events = listener == ServerEventListener.NONE ? eventLog : event -> {
+                eventLog.onEvent(event);
+                listener.onEvent(event);
+            };
+            Scheduler scheduler = (delay, task) -> {
+                var future = workers.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                return () -> future.cancel(false);
+            };
+            HealthChecks checks = HealthChecks.start(router, scheduler, new NettyCheckProbe(workers), Ticker.system(),
+                    events, () -> ThreadLocalRandom.current().nextLong());
+            runtime.healthChecks = checks;
+            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks);
             log.info("Fjord started: {}", proxy);
             return proxy;
         }

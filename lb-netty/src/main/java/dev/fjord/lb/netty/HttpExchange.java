@@ -235,6 +235,11 @@ final class HttpExchange implements ServerConnector.Listener {
             ctx.write(HttpMessages.clientResponse(response, request, decision, true, true)); // interim: 100, 103
             return;
         }
+        if (code >= 500 && code != 501 && code != 505) {
+            client.runtime.reportError(connector.server(), true);
+        } else {
+            client.runtime.reportSuccess(connector.server());
+        }
         RetryOn onStatus = RetryOn.ofStatus(code);
         if (onStatus != null && retry(onStatus, "status " + code)) {
             return;
@@ -345,6 +350,7 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     private void serverFailed(String reason) {
+        client.runtime.reportError(connector.server(), reason.startsWith("invalid"));
         if (!responseStarted && retry(reason.startsWith("invalid") ? RetryOn.JUNK_RESPONSE : RetryOn.EMPTY_RESPONSE,
                 reason)) {
             return;
@@ -464,6 +470,7 @@ final class HttpExchange implements ServerConnector.Listener {
                 scheduleServerTimer(timeout - idle); // activity since: wait for the rest
                 return;
             }
+            client.runtime.reportError(connector.server(), true);
             if (!responseStarted && retry(RetryOn.RESPONSE_TIMEOUT, "timeout server")) {
                 return;
             }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.fjord.lb.core.Backend;
+import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
@@ -26,6 +27,8 @@ final class ProxyRuntime {
     /** Exchanges in flight, for graceful close. */
     final AtomicInteger inFlight = new AtomicInteger();
     volatile boolean closing;
+    /** Set once at start, before any connection is accepted. */
+    volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
 
     ProxyRuntime(Router router, EventLoopGroup workers, HttpLimits limits, Map<Integer, LocalResponse> errorPages) {
         this.router = router;
@@ -81,6 +84,22 @@ final class ProxyRuntime {
             }
         }
         return true;
+    }
+
+    /** Passive checks ({@code observe}): a live request to {@code server} failed. */
+    void reportError(Server server, boolean layer7) {
+        HealthChecks checks = healthChecks;
+        if (checks != null) {
+            checks.reportError(server, layer7);
+        }
+    }
+
+    /** Passive checks: a live request to {@code server} went well. */
+    void reportSuccess(Server server) {
+        HealthChecks checks = healthChecks;
+        if (checks != null) {
+            checks.reportSuccess(server);
+        }
     }
 
     void closePools() {

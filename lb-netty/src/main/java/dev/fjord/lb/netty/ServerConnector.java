@@ -151,6 +151,7 @@ final class ServerConnector {
 
     private void connectFailed(Throwable cause) {
         log.debug("connect to {}/{} failed: {}", decision.backend().name(), server.name(), cause.toString());
+        runtime.reportError(server, false);
         release(null, false);
         if (aborted) {
             return;

@@ -1,0 +1,31 @@
+package dev.fjord.lb.netty;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fjord.lb.core.OperationalState;
+import dev.fjord.lb.core.ServerEvent;
+import dev.fjord.lb.core.ServerEventListener;
+
+/**
+ * Writes server events to SLF4J (logger {@code dev.fjord.lb.health}) in HAProxy's words: a server going DOWN is a
+ * warning, a backend without servers an error, a server coming UP information, each check a debug line.
+ */
+final class EventLog implements ServerEventListener {
+    private static final Logger log = LoggerFactory.getLogger("dev.fjord.lb.health");
+
+    @Override
+    public void onEvent(ServerEvent event) {
+        if (event instanceof ServerEvent.StateChanged changed) {
+            if (changed.to() == OperationalState.DOWN) {
+                log.warn(event.message());
+            } else {
+                log.info(event.message());
+            }
+        } else if (event instanceof ServerEvent.NoServerAvailable) {
+            log.error(event.message());
+        } else if (log.isDebugEnabled()) {
+            log.debug(event.message());
+        }
+    }
+}

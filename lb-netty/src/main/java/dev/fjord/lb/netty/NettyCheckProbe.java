@@ -1,0 +1,178 @@
+package dev.fjord.lb.netty;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.CheckProbe;
+import dev.fjord.lb.core.CheckResult;
+import dev.fjord.lb.core.CheckStatus;
+import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.Server;
+import dev.fjord.lb.core.ServerConfig;
+import dev.fjord.lb.core.Timeouts;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * Health checks over the network: a TCP connection ({@code L4OK}), or an HTTP request whose response the
+ * backend's {@link HttpCheck} judges. The connection is bounded by {@code timeout connect} and the response by
+ * {@code timeout check} (each defaulting to the server's {@code inter}); responses are read up to 16 KiB.
+ * Thread-safe; checks run on the proxy's event loops.
+ */
+final class NettyCheckProbe implements CheckProbe {
+    private static final int MAX_RESPONSE = 16 * 1024;
+
+    private final EventLoopGroup loops;
+
+    NettyCheckProbe(EventLoopGroup loops) {
+        this.loops = loops;
+    }
+
+    @Override
+    public void check(Server server, @Nullable HttpCheck check, Consumer<CheckResult> done) {
+        ServerConfig config = server.config();
+        Timeouts timeouts = server.backend().config().settings().timeouts();
+        Duration connectTimeout = timeouts.connect() != null ? timeouts.connect() : config.inter();
+        Duration checkTimeout = timeouts.check() != null ? timeouts.check() : config.inter();
+        String host = config.checkAddress() != null ? config.checkAddress() : config.address().host();
+        int port = config.checkPort() > 0 ? config.checkPort() : config.address().port();
+        long start = System.nanoTime();
+        Attempt attempt = new Attempt(done, start);
+        Bootstrap bootstrap = new Bootstrap().group(loops.next()).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        connectTimeout.toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (check != null) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE),
+                                    new ResponseHandler(check, attempt));
+                        }
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(new InetSocketAddress(host, port));
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                attempt.finish(cause instanceof ConnectTimeoutException ? CheckStatus.L4TOUT
+                        : cause instanceof ConnectException ? CheckStatus.L4CON : CheckStatus.SOCKERR, 0,
+                        shortReason(cause));
+                return;
+            }
+            Channel channel = connect.channel();
+            if (check == null) {
+                attempt.finish(CheckStatus.L4OK, 0, "");
+                channel.close();
+                return;
+            }
+            ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
+                attempt.finish(CheckStatus.L7TOUT, 0, "");
+                channel.close();
+            }, checkTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            channel.closeFuture().addListener(c -> {
+                timeout.cancel(false);
+                attempt.finish(CheckStatus.L7RSP, 0, "connection closed without a response");
+            });
+            channel.writeAndFlush(request(check, host, port));
+        });
+    }
+
+    private static DefaultFullHttpRequest request(HttpCheck check, String host, int port) {
+        HttpVersion version = HttpVersion.valueOf(check.version());
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(version, HttpMethod.valueOf(check.method()),
+                check.uri());
+        if (version.equals(HttpVersion.HTTP_1_1)) {
+            request.headers().set(HttpHeaderNames.HOST, host.indexOf(':') >= 0 ? "[" + host + "]:" + port
+                    : host + ':' + port);
+        }
+        for (Map.Entry<String, String> header : check.headers()) {
+            request.headers().add(header.getKey(), header.getValue());
+        }
+        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return request;
+    }
+
+    private static String shortReason(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null) {
+            return cause.getClass().getSimpleName();
+        }
+        int colon = message.indexOf(": /");
+        return colon > 0 ? message.substring(0, colon) : message; // "Connection refused: /127.0.0.1:80"
+    }
+
+    /** One check: reports exactly once. */
+    private static final class Attempt {
+        private final Consumer<CheckResult> done;
+        private final long start;
+        private boolean finished;
+
+        Attempt(Consumer<CheckResult> done, long start) {
+            this.done = done;
+            this.start = start;
+        }
+
+        void finish(CheckStatus status, int code, String detail) {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+            }
+            done.accept(new CheckResult(status, code, Duration.ofNanos(System.nanoTime() - start), detail));
+        }
+    }
+
+    /** Judges the aggregated response of an HTTP check. */
+    private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final HttpCheck check;
+        private final Attempt attempt;
+
+        ResponseHandler(HttpCheck check, Attempt attempt) {
+            this.check = check;
+            this.attempt = attempt;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                attempt.finish(CheckStatus.L7RSP, 0, "invalid response");
+            } else {
+                int code = response.status().code();
+                String body = response.content().toString(StandardCharsets.UTF_8);
+                attempt.finish(check.evaluate(code, body), code, "");
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            attempt.finish(CheckStatus.L7RSP, 0, shortReason(cause));
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.fjord.lb.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.fjord.lb.core.AdminState;
+import dev.fjord.lb.core.Cookie;
+import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.OperationalState;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.RetryOn;
+import dev.fjord.lb.core.Router;
+import dev.fjord.lb.core.ServerEvent;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/** Health checks and drains end to end: real backends, a steady stream of requests, zero client errors. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HealthCheckProxyTest {
+    private static final Duration INTER = Duration.ofMillis(200);
+
+    private final MockWebServer web1 = new MockWebServer();
+    private final MockWebServer web2 = new MockWebServer();
+    private final AtomicBoolean web1Healthy = new AtomicBoolean(true);
+    private final Map<String, Long> eventTimes = new ConcurrentHashMap<>();
+    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private FjordProxy proxy;
+
+    @BeforeEach
+    void start() throws IOException {
+        web1.setDispatcher(node("web1", web1Healthy));
+        web2.setDispatcher(node("web2", new AtomicBoolean(true)));
+        web1.start(InetAddress.getLoopbackAddress(), 0);
+        web2.start(InetAddress.getLoopbackAddress(), 0);
+        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true)
+                        .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE, RetryOn.STATUS_503)
+                        .timeoutConnect(Duration.ofMillis(200)).timeoutServer(Duration.ofSeconds(5))
+                        .timeoutCheck(Duration.ofMillis(500)))
+                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                .backend("app", b -> b.httpCheck(HttpCheck.get("/health_check.php"))
+                        .cookie(Cookie.insert("SERVERID").indirect().noCache())
+                        .defaultServer(s -> s.check().inter(INTER).rise(2).fall(3))
+                        .server("web1", "127.0.0.1:" + web1.getPort(), s -> s.cookie("s1"))
+                        .server("web2", "127.0.0.1:" + web2.getPort(), s -> s.cookie("s2")))
+                .build())).ioThreads(2).eventListener(event -> {
+                    if (event instanceof ServerEvent.StateChanged changed) {
+                        String key = changed.server().name() + ' ' + changed.to();
+                        eventTimes.putIfAbsent(key, System.nanoTime());
+                        events.add(event.message());
+                    }
+                }).start();
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close(Duration.ofSeconds(1));
+        web1.close();
+        web2.close();
+    }
+
+    /** A web node: pages name it; while unhealthy (its database gone) pages and the health check answer 503. */
+    private static Dispatcher node(String name, AtomicBoolean healthy) {
+        return new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (!healthy.get()) {
+                    return new MockResponse.Builder().code(503).body("database unreachable").build();
+                }
+                return new MockResponse.Builder().body(request.getTarget().equals("/health_check.php") ? "OK" : name)
+                        .build();
+            }
+        };
+    }
+
+    private HttpResponse<String> get(String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + proxy.address("main").getPort() + "/page")).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void failingNodeLeavesRotationAndComesBackWhileClientsSeeNoError() throws Exception {
+        List<String> served = new ArrayList<>();
+        long failedAt = 0;
+        long recoveredAt = 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        for (int i = 0; i < 2000 && System.nanoTime() < end; i++) {
+            if (i == 20) {
+                web1Healthy.set(false);
+                failedAt = System.nanoTime();
+            }
+            if (failedAt > 0 && recoveredAt == 0 && eventTimes.containsKey("web1 DOWN")) {
+                web1Healthy.set(true);
+                recoveredAt = System.nanoTime();
+            }
+            HttpResponse<String> response = get();
+            assertThat(response.statusCode()).as("request %d: %s", i, response.body()).isEqualTo(200);
+            served.add(response.body());
+        }
+
+        long down = eventTimes.get("web1 DOWN") - failedAt;
+        long up = eventTimes.get("web1 UP") - recoveredAt;
+        // fall x inter, plus up to one inter until the first failing check and some scheduling slack
+        assertThat(Duration.ofNanos(down)).isLessThan(INTER.multipliedBy(3 + 1).plusMillis(300));
+        assertThat(Duration.ofNanos(up)).isLessThan(INTER.multipliedBy(2 + 1).plusMillis(300));
+        assertThat(served.subList(served.size() - 10, served.size())).contains("web1", "web2");
+        assertThat(events).anySatisfy(line -> assertThat(line).startsWith(
+                "Server app/web1 is DOWN, reason: Layer7 wrong status, code: 503, check duration: "));
+        assertThat(proxy.healthChecks().lastCheck(proxy.router().backend("app").requireServer("web2")).code())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void drainUnderLoadKeepsStickyClientsAndMaintMovesEveryone() throws Exception {
+        var web1Server = proxy.router().backend("app").requireServer("web1");
+        List<String> sticky = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            if (i == 25) {
+                web1Server.adminState(AdminState.DRAIN);
+            }
+            if (i == 100) {
+                web1Server.adminState(AdminState.MAINT);
+            }
+            HttpResponse<String> stickyResponse = get("Cookie", "SERVERID=s1");
+            HttpResponse<String> freshResponse = get();
+            assertThat(stickyResponse.statusCode()).isEqualTo(200);
+            assertThat(freshResponse.statusCode()).isEqualTo(200);
+            sticky.add(stickyResponse.body());
+            fresh.add(freshResponse.body());
+        }
+
+        assertThat(sticky.subList(0, 100)).containsOnly("web1"); // DRAIN honours the cookie
+        assertThat(fresh.subList(25, 100)).containsOnly("web2"); // but takes no new sessions
+        assertThat(sticky.subList(100, 150)).containsOnly("web2"); // MAINT moves everyone
+        assertThat(fresh.subList(0, 25)).contains("web1", "web2");
+        assertThat(web1Server.operationalState()).isEqualTo(OperationalState.UP);
+    }
+}
