@@ -37,4 +37,20 @@ public interface Backend {
         }
         return server;
     }
+
+    /**
+     * Adds a server while running, configured like a {@code server} line (the backend's {@code default-server}
+     * does not apply). A server with {@code check} starts DOWN and takes traffic once it passed {@code rise} checks.
+     *
+     * @throws ConfigException when the name or cookie value is taken, or a value is invalid
+     */
+    Server addServer(String name, String address, java.util.function.Consumer<ServerConfig.Builder> spec);
+
+    /**
+     * Removes a server while running: it takes no new requests, its persistent clients go elsewhere, and requests
+     * in flight finish.
+     *
+     * @throws IllegalArgumentException when there is no such server
+     */
+    void removeServer(String name);
 }

@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param maxConn the most concurrent client connections over all frontends; default 4096
  * @param logs where log lines go ({@code log}); frontends with {@code log global} use these
  * @param statsSocket the path of the runtime command socket ({@code stats socket}); null: none
+ * @param spreadChecks each health-check interval varies randomly by up to this percent ({@code spread-checks});
+ *     default 0
  */
-public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String statsSocket) {
+public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String statsSocket, int spreadChecks) {
     /** The default global {@code maxconn}. */
     public static final int DEFAULT_MAX_CONN = 4096;
 
@@ -26,6 +28,7 @@ public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String s
         private int maxConn = DEFAULT_MAX_CONN;
         private final List<LogTarget> logs = new ArrayList<>();
         private @Nullable String statsSocket;
+        private int spreadChecks;
 
         Builder() {
         }
@@ -52,8 +55,14 @@ public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String s
             return this;
         }
 
+        /** Random variation of check intervals, 0-50 percent ({@code spread-checks}); default 0. */
+        public Builder spreadChecks(int percent) {
+            this.spreadChecks = Checks.range("global", "spread-checks", percent, 0, 50);
+            return this;
+        }
+
         GlobalConfig build() {
-            return new GlobalConfig(maxConn, logs, statsSocket);
+            return new GlobalConfig(maxConn, logs, statsSocket, spreadChecks);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.fjord.lb.core;
 
 import java.time.Duration;
-import java.util.IdentityHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +30,9 @@ public final class HealthChecks implements AutoCloseable {
     private final CheckProbe probe;
     private final Ticker ticker;
     private final ServerEventListener listener;
-    private final Map<Server, Checked> servers = new IdentityHashMap<>();
+    private final Map<Server, Checked> servers = new ConcurrentHashMap<>();
+    private final RandomGenerator random;
+    private final int spreadPercent;
     private volatile boolean closed;
 
     /** The check state of one server. Guarded by itself. */
@@ -43,17 +45,20 @@ public final class HealthChecks implements AutoCloseable {
         boolean enabled;
         long upSince;
 
-        Checked(Server server) {
+        Checked(Server server, ServerConfig.InitState init) {
             this.server = server;
             ServerConfig config = server.config();
-            this.state = new HealthState(config.rise(), config.fall(), true);
+            this.state = new HealthState(config.rise(), config.fall(), config.check() ? init
+                    : ServerConfig.InitState.FULLY_UP);
             this.httpCheck = server.backend().config().settings().httpCheck();
             this.enabled = config.check();
         }
     }
 
     private HealthChecks(Router router, Scheduler scheduler, CheckProbe probe, Ticker ticker,
-            ServerEventListener listener) {
+            ServerEventListener listener, RandomGenerator random) {
+        this.random = random;
+        this.spreadPercent = router.config().global().spreadChecks();
         this.router = router;
         this.scheduler = scheduler;
         this.probe = probe;
@@ -69,20 +74,54 @@ public final class HealthChecks implements AutoCloseable {
             ServerEventListener listener, RandomGenerator random) {
         HealthChecks checks = new HealthChecks(Objects.requireNonNull(router, "router"),
                 Objects.requireNonNull(scheduler, "scheduler"), Objects.requireNonNull(probe, "probe"),
-                Objects.requireNonNull(ticker, "ticker"), Objects.requireNonNull(listener, "listener"));
+                Objects.requireNonNull(ticker, "ticker"), Objects.requireNonNull(listener, "listener"),
+                Objects.requireNonNull(random, "random"));
         for (Backend backend : router.backends()) {
             for (Server server : backend.servers()) {
-                if (server.config().check() || server.config().observe() != null) {
-                    Checked checked = checks.new Checked(server);
-                    checks.servers.put(server, checked);
-                    if (checked.enabled) {
-                        long inter = server.config().inter().toNanos();
-                        checks.schedule(checked, Duration.ofNanos(random.nextLong(Math.max(1, inter))));
-                    }
+                checks.register(server, server.config().initState(), true);
+            }
+            ((LiveBackend) backend).observe(new LiveBackend.Observer() {
+                @Override
+                public void added(Server server) {
+                    checks.register(server, ServerConfig.InitState.FULLY_DOWN, false);
+                }
+
+                @Override
+                public void removed(Server server) {
+                    checks.unregister(server);
+                }
+            });
+        }
+        return checks;
+    }
+
+    /** Starts watching {@code server}; its first check comes within {@code inter} (spread) or at once (added). */
+    private void register(Server server, ServerConfig.InitState init, boolean spread) {
+        if (!server.config().check() && server.config().observe() == null) {
+            return;
+        }
+        Checked checked = new Checked(server, init);
+        servers.put(server, checked);
+        if (!checked.state.isUp() && server.operationalState() != OperationalState.DOWN) {
+            ((LiveServer) server).markDown(); // init-state down: no traffic before it passes its checks
+        }
+        if (checked.enabled) {
+            long inter = server.config().inter().toNanos();
+            schedule(checked, spread ? Duration.ofNanos(random.nextLong(Math.max(1, inter))) : Duration.ZERO);
+        }
+    }
+
+    private void unregister(Server server) {
+        Checked checked = servers.remove(server);
+        if (checked != null) {
+            synchronized (checked) {
+                checked.enabled = false;
+                if (checked.next != null) {
+                    checked.next.cancel();
+                    checked.next = null;
                 }
             }
         }
-        return checks;
     }
 
     /** The last check result of {@code server}, or null when it was not checked yet (or is not checked). */
@@ -184,8 +223,18 @@ public final class HealthChecks implements AutoCloseable {
             if (checked.next != null) {
                 checked.next.cancel();
             }
-            checked.next = scheduler.schedule(delay, () -> run(checked));
+            checked.next = scheduler.schedule(spread(delay), () -> run(checked));
         }
+    }
+
+    /** {@code spread-checks}: the interval varied randomly by up to the configured percent either way. */
+    private Duration spread(Duration delay) {
+        if (spreadPercent == 0 || delay.isZero()) {
+            return delay;
+        }
+        long nanos = delay.toNanos();
+        long deviation = nanos * spreadPercent / 100;
+        return Duration.ofNanos(nanos - deviation + random.nextLong(2 * deviation + 1));
     }
 
     private void run(Checked checked) {

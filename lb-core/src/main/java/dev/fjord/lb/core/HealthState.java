@@ -16,11 +16,16 @@ final class HealthState {
     private int consecutiveErrors;
     private boolean fastUntilCheck;
 
-    HealthState(int rise, int fall, boolean startUp) {
+    HealthState(int rise, int fall, ServerConfig.InitState init) {
         this.rise = rise;
         this.max = rise + fall - 1;
-        this.health = startUp ? max : 0;
-        this.up = startUp;
+        this.health = switch (init) {
+            case FULLY_UP -> max;
+            case UP -> rise;
+            case DOWN -> rise - 1;
+            case FULLY_DOWN -> 0;
+        };
+        this.up = init == ServerConfig.InitState.FULLY_UP || init == ServerConfig.InitState.UP;
     }
 
     boolean isUp() {

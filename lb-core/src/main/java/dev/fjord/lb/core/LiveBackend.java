@@ -2,8 +2,6 @@ package dev.fjord.lb.core;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -21,9 +19,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  */
 final class LiveBackend implements Backend {
     private final BackendConfig config;
-    private final List<Server> servers;
+    private volatile List<Server> servers;
     private final Map<String, LiveServer> byName;
     private final Map<String, LiveServer> byCookie;
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RandomGenerator random;
     private final @Nullable Cache<InetAddress, LiveServer> stickTable;
     private final @Nullable CookiePersistence cookiePersistence;
@@ -38,18 +37,20 @@ final class LiveBackend implements Backend {
     LiveBackend(BackendConfig config, RandomGenerator random, Ticker ticker) {
         this.config = config;
         this.random = random;
-        Map<String, LiveServer> names = new LinkedHashMap<>();
-        Map<String, LiveServer> cookies = new HashMap<>();
+        Map<String, LiveServer> names = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, LiveServer> cookies = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Server> ordered = new ArrayList<>();
         for (ServerConfig server : config.servers()) {
             LiveServer live = new LiveServer(server, this);
             names.put(server.name(), live);
+            ordered.add(live);
             if (server.cookie() != null) {
                 cookies.put(server.cookie(), live);
             }
         }
         this.byName = names;
         this.byCookie = cookies;
-        this.servers = List.copyOf(names.values());
+        this.servers = List.copyOf(ordered);
         StickTable table = config.stickTable();
         this.stickTable = table == null ? null : Caffeine.newBuilder()
                 .maximumSize(table.size())
@@ -97,6 +98,68 @@ final class LiveBackend implements Backend {
     /** The server whose persistence cookie value is {@code value}, or null. */
     @Nullable LiveServer serverByCookie(String value) {
         return byCookie.get(value);
+    }
+
+    /** Told when servers are added or removed at run time (health checks, transports). */
+    interface Observer {
+        void added(Server server);
+
+        void removed(Server server);
+    }
+
+    void observe(Observer observer) {
+        observers.add(observer);
+    }
+
+    @Override
+    public Server addServer(String name, String address, java.util.function.Consumer<ServerConfig.Builder> spec) {
+        ServerConfig.Builder builder = new ServerConfig.Builder("backend '" + name() + "'", name, address);
+        spec.accept(builder);
+        ServerConfig config = builder.build();
+        LiveServer live;
+        synchronized (this) {
+            if (byName.containsKey(name)) {
+                throw new ConfigException("backend '" + name() + "': server '" + name + "' is defined twice");
+            }
+            if (config.cookie() != null && byCookie.containsKey(config.cookie())) {
+                throw new ConfigException("backend '" + name() + "': server '" + name + "': cookie '" + config.cookie()
+                        + "' is already used by server '" + byCookie.get(config.cookie()).name() + "'");
+            }
+            live = new LiveServer(config, this);
+            if (config.check()) {
+                live.markDownQuietly(); // checked before it takes traffic
+            }
+            List<Server> more = new ArrayList<>(servers);
+            more.add(live);
+            byName.put(name, live);
+            if (config.cookie() != null) {
+                byCookie.put(config.cookie(), live);
+            }
+            servers = List.copyOf(more);
+            refresh();
+        }
+        observers.forEach(observer -> observer.added(live));
+        return live;
+    }
+
+    @Override
+    public void removeServer(String name) {
+        LiveServer removed;
+        synchronized (this) {
+            removed = byName.remove(name);
+            if (removed == null) {
+                throw new IllegalArgumentException("backend '" + name() + "': server '" + name
+                        + "' is not defined (defined: " + servers.stream().map(Server::name).toList() + ")");
+            }
+            if (removed.config().cookie() != null) {
+                byCookie.remove(removed.config().cookie());
+            }
+            List<Server> fewer = new ArrayList<>(servers);
+            fewer.remove(removed);
+            servers = List.copyOf(fewer);
+            removed.adminState(AdminState.MAINT); // refreshes: no new requests, no persistent ones
+        }
+        observers.forEach(observer -> observer.removed(removed));
     }
 
     /** A load-balanced server other than {@code avoid}: an active one, else a backup; null when none is usable. */

@@ -67,6 +67,11 @@ final class LiveServer implements Server {
         backend.refresh();
     }
 
+    /** DOWN without refreshing the backend: for a server not yet in the balancing snapshot. */
+    void markDownQuietly() {
+        operationalState = OperationalState.DOWN;
+    }
+
     /** Healthy but taking no new load-balanced traffic ({@code disable-on-404}). */
     void markNoLoadBalancing() {
         operationalState = OperationalState.NOLB;

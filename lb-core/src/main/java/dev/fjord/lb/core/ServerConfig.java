@@ -27,6 +27,11 @@ import org.jspecify.annotations.Nullable;
  * @param slowStart time over which a recovered server's weight ramps up; zero (the default) is at once
  * @param disabled starts in {@link AdminState#MAINT} ({@code disabled})
  * @param observe passive checks from live traffic ({@code observe}); null: none
+ * @param initState how a checked server starts ({@code init-state}); default fully up
+ * @param shutdownSessionsOnDown a server marked DOWN by its checks has its sessions closed
+ *     ({@code on-marked-down shutdown-sessions})
+ * @param shutdownBackupSessionsOnUp an active server coming UP closes the sessions of every backup server
+ *     ({@code on-marked-up shutdown-backup-sessions})
  */
 public record ServerConfig(
         String name,
@@ -46,7 +51,22 @@ public record ServerConfig(
         int maxQueue,
         Duration slowStart,
         boolean disabled,
-        @Nullable PassiveCheck observe) {
+        @Nullable PassiveCheck observe,
+        InitState initState,
+        boolean shutdownSessionsOnDown,
+        boolean shutdownBackupSessionsOnUp) {
+
+    /** How a checked server starts, as HAProxy's {@code init-state}. */
+    public enum InitState {
+        /** UP; {@code fall} failed checks mark it DOWN ({@code fully-up}), the default. */
+        FULLY_UP,
+        /** UP; the first failed check marks it DOWN ({@code up}). */
+        UP,
+        /** DOWN; the first passed check marks it UP ({@code down}). */
+        DOWN,
+        /** DOWN; {@code rise} passed checks mark it UP ({@code fully-down}): checked before it takes traffic. */
+        FULLY_DOWN
+    }
 
     public ServerConfig {
         Objects.requireNonNull(name, "name");
@@ -78,6 +98,9 @@ public record ServerConfig(
         private Duration slowStart = Duration.ZERO;
         private boolean disabled;
         private @Nullable PassiveCheck observe;
+        private InitState initState = InitState.FULLY_UP;
+        private boolean shutdownSessionsOnDown;
+        private boolean shutdownBackupSessionsOnUp;
 
         Builder(String backendContext, String name, String address) {
             this.name = Checks.name(backendContext, "server", name);
@@ -102,6 +125,9 @@ public record ServerConfig(
             backup = template.backup;
             disabled = template.disabled;
             observe = template.observe;
+            initState = template.initState;
+            shutdownSessionsOnDown = template.shutdownSessionsOnDown;
+            shutdownBackupSessionsOnUp = template.shutdownBackupSessionsOnUp;
             return this;
         }
 
@@ -223,10 +249,29 @@ public record ServerConfig(
             return this;
         }
 
+        /** How the server starts when checked ({@code init-state}); default {@link InitState#FULLY_UP}. */
+        public Builder initState(InitState state) {
+            this.initState = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /** Closes the server's sessions when its checks mark it DOWN ({@code on-marked-down shutdown-sessions}). */
+        public Builder shutdownSessionsOnDown() {
+            this.shutdownSessionsOnDown = true;
+            return this;
+        }
+
+        /** Closes backup servers' sessions when this one comes UP ({@code on-marked-up shutdown-backup-sessions}). */
+        public Builder shutdownBackupSessionsOnUp() {
+            this.shutdownBackupSessionsOnUp = true;
+            return this;
+        }
+
         ServerConfig build() {
             return new ServerConfig(name, address, weight, cookie, backup, check, checkPort, checkAddress, inter,
                     fastInter == null ? inter : fastInter, downInter == null ? inter : downInter, rise, fall,
-                    maxConn, maxQueue, slowStart, disabled, observe);
+                    maxConn, maxQueue, slowStart, disabled, observe, initState, shutdownSessionsOnDown,
+                    shutdownBackupSessionsOnUp);
         }
 
         private Address parseAddress(String text) {

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param logGlobal log lines go to the global log targets ({@code log global}); default false
  * @param httpCheck HTTP health checks ({@code option httpchk}); default null: checked servers get TCP connect checks
  * @param retryOn what is retried ({@code retry-on}); default {@link RetryOn#DEFAULT}: connection failures only
+ * @param tcpCheck scripted TCP checks ({@code option tcp-check}); default null: a plain connect, or {@code httpCheck}
  */
 public record Settings(
         Mode mode,
@@ -39,12 +40,13 @@ public record Settings(
         boolean dontLogNull,
         boolean logGlobal,
         @Nullable HttpCheck httpCheck,
-        Set<RetryOn> retryOn) {
+        Set<RetryOn> retryOn,
+        @Nullable TcpCheck tcpCheck) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(Mode.TCP, 0, 3, false, Balance.roundRobin(),
             HashType.MAP_BASED, Timeouts.NONE, null, ConnectionMode.KEEP_ALIVE, LogFormat.DEFAULT, false, false, null,
-            RetryOn.DEFAULT);
+            RetryOn.DEFAULT, null);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");

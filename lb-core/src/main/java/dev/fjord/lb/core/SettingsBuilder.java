@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     /** Keywords a frontend may not set (HAProxy rejects them there too). */
     private static final Set<String> BACKEND_ONLY = Set.of("balance", "hash-type", "retries", "option redispatch",
-            "option httpchk", "retry-on", "timeout connect", "timeout server", "timeout queue", "timeout check",
+            "option httpchk", "option tcp-check", "retry-on", "timeout connect", "timeout server", "timeout queue", "timeout check",
             "timeout server-fin");
     /** Keywords a backend may not set. */
     private static final Set<String> FRONTEND_ONLY = Set.of("maxconn", "timeout client", "timeout http-request",
@@ -48,6 +48,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private boolean logGlobal;
     private @Nullable HttpCheck httpCheck;
     private Set<RetryOn> retryOn;
+    private @Nullable TcpCheck tcpCheck;
 
     SettingsBuilder(String context, Settings defaults) {
         this.context = context;
@@ -75,6 +76,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         logGlobal = defaults.logGlobal();
         httpCheck = defaults.httpCheck();
         retryOn = defaults.retryOn();
+        tcpCheck = defaults.tcpCheck();
     }
 
     @SuppressWarnings("unchecked")
@@ -232,12 +234,18 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return touch("retry-on");
     }
 
+    /** Scripted TCP health checks ({@code option tcp-check}); default none. */
+    public B tcpCheck(TcpCheck tcpCheck) {
+        this.tcpCheck = Objects.requireNonNull(tcpCheck, "tcpCheck");
+        return touch("option tcp-check");
+    }
+
     /** The settings as set so far. */
     Settings settings() {
         return new Settings(mode, maxConn, retries, redispatch, balance, hashType,
                 new Timeouts(timeoutHttpRequest, timeoutQueue, timeoutConnect, timeoutClient, timeoutServer,
                         timeoutHttpKeepAlive, timeoutCheck, timeoutTunnel, timeoutClientFin, timeoutServerFin),
-                forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, httpCheck, retryOn);
+                forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, httpCheck, retryOn, tcpCheck);
     }
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */

@@ -236,4 +236,96 @@ class HealthChecksTest {
         assertThatThrownBy(() -> HttpCheck.Expect.status("2xx"))
                 .hasMessage("http-check expect: status '2xx' (expected: codes or ranges, e.g. 200,300-399)");
     }
+
+    @Test
+    void fullyDownServerTakesTrafficOnlyAfterRiseChecks() {
+        Router router = router(s -> s.initState(ServerConfig.InitState.FULLY_DOWN));
+        Server web1 = router.backend("app").requireServer("web1");
+        start(router);
+
+        assertThat(web1.operationalState()).isEqualTo(OperationalState.DOWN);
+        assertThat(router.route(RequestHead.get("/")).server().name()).isEqualTo("web2");
+        time.advance(Duration.ofMillis(500)); // checks at 0 (health 1) and 500 (2 = rise)
+        assertThat(web1.operationalState()).isEqualTo(OperationalState.UP);
+    }
+
+    @Test
+    void upInitStateGoesDownAtTheFirstFailure() {
+        Router router = router(s -> s.initState(ServerConfig.InitState.UP));
+        start(router);
+        answers = name -> status(500);
+
+        time.advance(Duration.ofMillis(1));
+
+        assertThat(router.backend("app").requireServer("web1").operationalState()).isEqualTo(OperationalState.DOWN);
+    }
+
+    @Test
+    void serverAddedWhileRunningJoinsAfterPassingItsChecks() {
+        Router router = router(s -> { });
+        start(router);
+        Backend app = router.backend("app");
+
+        Server web3 = app.addServer("web3", "127.0.0.1:8003", s -> s.check().inter(Duration.ofSeconds(1))
+                .fastInter(Duration.ofMillis(200)).cookie("s3"));
+
+        assertThat(web3.operationalState()).isEqualTo(OperationalState.DOWN);
+        for (int i = 0; i < 6; i++) {
+            assertThat(router.route(RequestHead.get("/")).server().name()).isNotEqualTo("web3");
+        }
+        time.advance(Duration.ofMillis(200)); // checks at 0 and 200: rise 2
+        assertThat(web3.operationalState()).isEqualTo(OperationalState.UP);
+        assertThat(app.server("web3")).isSameAs(web3);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            names.add(router.route(RequestHead.get("/")).server().name());
+        }
+        assertThat(names).containsExactlyInAnyOrder("web1", "web2", "web3");
+        assertThatThrownBy(() -> app.addServer("web3", "127.0.0.1:8004", s -> { }))
+                .hasMessage("backend 'app': server 'web3' is defined twice");
+    }
+
+    @Test
+    void removedServerGetsNoNewRequestsAndIsNoLongerChecked() {
+        Router router = router(s -> { });
+        Backend app = router.backend("app");
+        start(router);
+        time.advance(Duration.ofMillis(1));
+
+        app.removeServer("web1");
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(checkTimes).containsExactly(0L);
+        assertThat(app.servers()).extracting(Server::name).containsExactly("web2");
+        for (int i = 0; i < 4; i++) {
+            assertThat(router.route(RequestHead.get("/")).server().name()).isEqualTo("web2");
+        }
+        assertThatThrownBy(() -> app.removeServer("web1"))
+                .hasMessage("backend 'app': server 'web1' is not defined (defined: [web2])");
+    }
+
+    @Test
+    void spreadChecksVariesIntervalsWithinTheirPercent() {
+        Router router = Router.builder(ProxyConfig.builder().global(g -> g.spreadChecks(25))
+                        .defaults(d -> d.mode(Mode.HTTP))
+                        .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                        .backend("app", b -> b.server("web1", "127.0.0.1:8001", s -> s.check()
+                                .inter(Duration.ofSeconds(2))))
+                        .build())
+                .ticker(time).build();
+        java.util.Random random = new java.util.Random(3);
+        HealthChecks.start(router, time, (server, check, done) -> {
+            checkTimes.add(time.millis());
+            done.accept(ok());
+        }, time, ServerEventListener.NONE, random::nextLong);
+
+        time.advance(Duration.ofSeconds(60));
+
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < checkTimes.size(); i++) {
+            gaps.add(checkTimes.get(i) - checkTimes.get(i - 1));
+        }
+        assertThat(gaps).hasSizeGreaterThan(20).allSatisfy(gap -> assertThat(gap).isBetween(1500L, 2500L));
+        assertThat(new java.util.HashSet<>(gaps)).hasSizeGreaterThan(5); // they do vary
+    }
 }

@@ -20,9 +20,12 @@ import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Scheduler;
+import dev.fjord.lb.core.Server;
+import dev.fjord.lb.core.ServerEvent;
 import dev.fjord.lb.core.ServerEventListener;
 import dev.fjord.lb.core.Ticker;
 import io.netty.bootstrap.ServerBootstrap;
@@ -241,8 +244,9 @@ public final class FjordProxy implements AutoCloseable {
                 throw e;
             }
             EventLog eventLog = new EventLog();
-            ServerEventListener events = listener == ServerEventListener.NONE ? eventLog : event -> {
+            ServerEventListener events = event -> {
                 eventLog.onEvent(event);
+                shutdownSessions(runtime, event);
                 listener.onEvent(event);
             };
             Scheduler scheduler = (delay, task) -> {
@@ -255,6 +259,21 @@ public final class FjordProxy implements AutoCloseable {
             FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks);
             log.info("Fjord started: {}", proxy);
             return proxy;
+        }
+
+        /** {@code on-marked-down shutdown-sessions} and {@code on-marked-up shutdown-backup-sessions}. */
+        private static void shutdownSessions(ProxyRuntime runtime, ServerEvent event) {
+            if (!(event instanceof ServerEvent.StateChanged changed)) {
+                return;
+            }
+            Server server = changed.server();
+            if (changed.to() == OperationalState.DOWN && server.config().shutdownSessionsOnDown()) {
+                runtime.shutdownSessions(server);
+            } else if (changed.to() == OperationalState.UP && server.config().shutdownBackupSessionsOnUp()
+                    && !server.config().backup()) {
+                server.backend().servers().stream().filter(s -> s.config().backup())
+                        .forEach(runtime::shutdownSessions);
+            }
         }
 
         private Channel bind(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,

@@ -68,6 +68,8 @@ final class HttpExchange implements ServerConnector.Listener {
     private long replayBytes;
     private int attempt;
     private int retriesLeft;
+    /** Unregisters this exchange from its server's sessions; a no-op when not connected. */
+    private Runnable endSession = () -> { };
 
     HttpExchange(HttpProxyHandler client, HttpRequest request, NettyRequestHead head) {
         this.client = client;
@@ -147,6 +149,12 @@ final class HttpExchange implements ServerConnector.Listener {
     public void connected(Channel channel, boolean reused) {
         decision = connector.decision();
         serverChannel = channel;
+        endSession = client.runtime.session(connector.server(), () -> ctx.executor().execute(() -> {
+            if (!done && serverChannel != null) {
+                releaseServer(false);
+                abortClient("server marked down: sessions shut down");
+            }
+        }));
         reusedConnection = reused;
         ServerChannelHandler.of(channel).attach(serverSide);
         channel.config().setAutoRead(true);
@@ -350,6 +358,7 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     private void serverFailed(String reason) {
+        endSession.run();
         client.runtime.reportError(connector.server(), reason.startsWith("invalid"));
         if (!responseStarted && retry(reason.startsWith("invalid") ? RetryOn.JUNK_RESPONSE : RetryOn.EMPTY_RESPONSE,
                 reason)) {
@@ -411,6 +420,7 @@ final class HttpExchange implements ServerConnector.Listener {
         }
         retriesLeft--;
         attempt++;
+        endSession.run();
         log.debug("{} {}: retrying after {} ({} retries left)", request.method(), request.uri(), reason, retriesLeft);
         cancelServerTimer();
         Channel failed = serverChannel;
@@ -561,6 +571,7 @@ final class HttpExchange implements ServerConnector.Listener {
             return;
         }
         done = true;
+        endSession.run();
         cancelServerTimer();
         cancelClientTimer();
         releaseBuffered();
@@ -576,6 +587,7 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     private void releaseServer(boolean reusable) {
+        endSession.run();
         Channel channel = serverChannel;
         serverChannel = null;
         if (channel != null) {

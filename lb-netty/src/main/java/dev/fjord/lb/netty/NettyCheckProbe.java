@@ -16,6 +16,7 @@ import dev.fjord.lb.core.CheckStatus;
 import dev.fjord.lb.core.HttpCheck;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerConfig;
+import dev.fjord.lb.core.TcpCheck;
 import dev.fjord.lb.core.Timeouts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -62,6 +63,7 @@ final class NettyCheckProbe implements CheckProbe {
         int port = config.checkPort() > 0 ? config.checkPort() : config.address().port();
         long start = System.nanoTime();
         Attempt attempt = new Attempt(done, start);
+        TcpCheck tcpCheck = check == null ? server.backend().config().settings().tcpCheck() : null;
         Bootstrap bootstrap = new Bootstrap().group(loops.next()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         connectTimeout.toMillis()))
@@ -71,6 +73,8 @@ final class NettyCheckProbe implements CheckProbe {
                         if (check != null) {
                             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE),
                                     new ResponseHandler(check, attempt));
+                        } else if (tcpCheck != null && !tcpCheck.steps().isEmpty()) {
+                            ch.pipeline().addLast(new TcpCheckHandler(tcpCheck, attempt));
                         }
                     }
                 });
@@ -84,7 +88,7 @@ final class NettyCheckProbe implements CheckProbe {
                 return;
             }
             Channel channel = connect.channel();
-            if (check == null) {
+            if (check == null && (tcpCheck == null || tcpCheck.steps().isEmpty())) {
                 attempt.finish(CheckStatus.L4OK, 0, "");
                 channel.close();
                 return;
@@ -97,7 +101,11 @@ final class NettyCheckProbe implements CheckProbe {
                 timeout.cancel(false);
                 attempt.finish(CheckStatus.L7RSP, 0, "connection closed without a response");
             });
-            channel.writeAndFlush(request(check, host, port));
+            if (check != null) {
+                channel.writeAndFlush(request(check, host, port));
+            } else {
+                channel.pipeline().get(TcpCheckHandler.class).next(channel);
+            }
         });
     }
 
@@ -144,6 +152,57 @@ final class NettyCheckProbe implements CheckProbe {
                 finished = true;
             }
             done.accept(new CheckResult(status, code, Duration.ofNanos(System.nanoTime() - start), detail));
+        }
+    }
+
+    /** Runs the steps of a {@code tcp-check}: sends, and waits for received data to match, in order. */
+    private static final class TcpCheckHandler extends SimpleChannelInboundHandler<io.netty.buffer.ByteBuf> {
+        private final java.util.Iterator<TcpCheck.Step> steps;
+        private final Attempt attempt;
+        private final StringBuilder received = new StringBuilder();
+        private TcpCheck.@Nullable Expect waiting;
+
+        TcpCheckHandler(TcpCheck check, Attempt attempt) {
+            this.steps = check.steps().iterator();
+            this.attempt = attempt;
+        }
+
+        /** Runs steps until one waits for data, or all passed. */
+        void next(Channel channel) {
+            while (steps.hasNext()) {
+                TcpCheck.Step step = steps.next();
+                if (step instanceof TcpCheck.Send send) {
+                    channel.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(send.data(),
+                            StandardCharsets.ISO_8859_1));
+                } else {
+                    waiting = (TcpCheck.Expect) step;
+                    received.setLength(0);
+                    return;
+                }
+            }
+            attempt.finish(CheckStatus.L7OK, 0, "");
+            channel.close();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf data) {
+            if (waiting == null) {
+                return;
+            }
+            received.append(data.toString(StandardCharsets.ISO_8859_1));
+            if (waiting.matches(received.toString())) {
+                waiting = null;
+                next(ctx.channel());
+            } else if (waiting.negated() || received.length() > MAX_RESPONSE) {
+                attempt.finish(CheckStatus.L7RSP, 0, "tcp-check expect failed");
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            attempt.finish(CheckStatus.SOCKERR, 0, shortReason(cause));
+            ctx.close();
         }
     }
 

@@ -1,16 +1,16 @@
 package dev.fjord.lb.netty;
 
 import java.time.Duration;
-import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
-import dev.fjord.lb.core.ServerConfig;
 import dev.fjord.lb.core.ServerSlots;
 import io.netty.channel.EventLoopGroup;
 
@@ -22,8 +22,10 @@ final class ProxyRuntime {
     final Map<Integer, LocalResponse> errorPages;
     final AtomicInteger globalConnections = new AtomicInteger();
     final int globalMaxConn;
-    private final Map<Server, ServerSlots> slots = new IdentityHashMap<>();
-    private final Map<Server, BackendPool> pools = new IdentityHashMap<>();
+    private final Map<Server, ServerSlots> slots = new ConcurrentHashMap<>();
+    private final Map<Server, BackendPool> pools = new ConcurrentHashMap<>();
+    /** Ways to close the sessions in flight on each server ({@code on-marked-down shutdown-sessions}). */
+    private final Map<Server, Set<Runnable>> sessions = new ConcurrentHashMap<>();
     /** Exchanges in flight, for graceful close. */
     final AtomicInteger inFlight = new AtomicInteger();
     volatile boolean closing;
@@ -36,21 +38,29 @@ final class ProxyRuntime {
         this.limits = limits;
         this.errorPages = Map.copyOf(errorPages);
         this.globalMaxConn = router.config().global().maxConn();
-        for (Backend backend : router.backends()) {
-            for (Server server : backend.servers()) {
-                ServerConfig config = server.config();
-                slots.put(server, new ServerSlots(config.maxConn(), config.maxQueue()));
-                pools.put(server, new BackendPool(server, backend.config().settings().mode()));
-            }
-        }
     }
 
     ServerSlots slots(Server server) {
-        return slots.get(server);
+        return slots.computeIfAbsent(server, s -> new ServerSlots(s.config().maxConn(), s.config().maxQueue()));
     }
 
     BackendPool pool(Server server) {
-        return pools.get(server);
+        return pools.computeIfAbsent(server, s -> new BackendPool(s, s.backend().config().settings().mode()));
+    }
+
+    /** Registers a way to close a session on {@code server}; the returned action unregisters it. */
+    Runnable session(Server server, Runnable close) {
+        Set<Runnable> set = sessions.computeIfAbsent(server, s -> ConcurrentHashMap.newKeySet());
+        set.add(close);
+        return () -> set.remove(close);
+    }
+
+    /** Closes every session in flight on {@code server}. */
+    void shutdownSessions(Server server) {
+        Set<Runnable> set = sessions.get(server);
+        if (set != null) {
+            List.copyOf(set).forEach(Runnable::run);
+        }
     }
 
     /** The response for {@code status}: the configured error page, else HAProxy's small built-in one. */

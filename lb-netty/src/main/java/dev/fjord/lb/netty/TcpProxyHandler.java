@@ -26,6 +26,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable ServerConnector connector;
     private @Nullable Channel server;
+    private Runnable endSession = () -> { };
 
     TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
         this.runtime = runtime;
@@ -59,6 +60,10 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             connector.release(channel, false);
             return;
         }
+        endSession = runtime.session(connector.server(), () -> {
+            channel.close();
+            ctx.channel().close();
+        });
         var backend = connector.decision().backend().config().settings().timeouts();
         Tunnel.relay(ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(), () -> { });
         channel.closeFuture().addListener(f -> ctx.executor().execute(this::ended));
@@ -81,6 +86,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     }
 
     private void ended() {
+        endSession.run();
         connector.release(null, false);
         runtime.exchangeEnded();
     }

@@ -163,4 +163,74 @@ class HealthCheckProxyTest {
         assertThat(fresh.subList(0, 25)).contains("web1", "web2");
         assertThat(web1Server.operationalState()).isEqualTo(OperationalState.UP);
     }
+
+    @Test
+    void serverAddedAtRunTimeJoinsAfterItsChecksAndARemovedOneFinishesItsRequests() throws Exception {
+        try (MockWebServer web3 = new MockWebServer()) {
+            web3.setDispatcher(node("web3", new AtomicBoolean(true)));
+            web3.start(InetAddress.getLoopbackAddress(), 0);
+            var app = proxy.router().backend("app");
+
+            app.addServer("web3", "127.0.0.1:" + web3.getPort(), s -> s.check().inter(INTER).cookie("s3"));
+            assertThat(app.requireServer("web3").operationalState()).isEqualTo(OperationalState.DOWN);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!eventTimes.containsKey("web3 UP") && System.nanoTime() < deadline) {
+                assertThat(get().body()).isNotEqualTo("web3"); // not before it passed its checks
+            }
+            List<String> served = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                served.add(get().body());
+            }
+            assertThat(served).contains("web1", "web2", "web3");
+
+            web2.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return new MockResponse.Builder().headersDelay(500, TimeUnit.MILLISECONDS).body("web2 late")
+                            .build();
+                }
+            });
+            var inFlight = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + proxy.address("main").getPort() + "/page")).header("Cookie", "SERVERID=s2").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            while (app.requireServer("web2").activeConnections() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            app.removeServer("web2");
+
+            assertThat(inFlight.get(5, TimeUnit.SECONDS).body()).isEqualTo("web2 late");
+            for (int i = 0; i < 6; i++) {
+                assertThat(get("Cookie", "SERVERID=s2").body()).isIn("web1", "web3");
+            }
+        }
+    }
+
+    @Test
+    void sessionsOfAServerMarkedDownAreShutDownWhenConfigured() throws Exception {
+        web1.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (request.getTarget().equals("/health_check.php")) {
+                    return new MockResponse.Builder().code(web1Healthy.get() ? 200 : 503).build();
+                }
+                return new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).body("too late").build();
+            }
+        });
+        try (FjordProxy shutting = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP).timeoutServer(Duration.ofSeconds(10)))
+                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                .backend("app", b -> b.httpCheck(HttpCheck.get("/health_check.php"))
+                        .server("web1", "127.0.0.1:" + web1.getPort(), s -> s.check().inter(INTER)
+                                .shutdownSessionsOnDown()))
+                .build())).ioThreads(1).start()) {
+            try (RawClient client = new RawClient(shutting.address("main"))) {
+                client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+                long started = System.nanoTime();
+                web1Healthy.set(false);
+
+                assertThat(client.readUntilClose()).isEmpty(); // closed with the session, no response
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            }
+        }
+    }
 }
