@@ -90,6 +90,15 @@ public final class HealthChecks implements AutoCloseable {
                 public void removed(Server server) {
                     checks.unregister(server);
                 }
+
+                @Override
+                public void adminChanged(Server server, AdminState from, AdminState to) {
+                    int[] left = usable(server.backend());
+                    checks.listener.onEvent(new ServerEvent.AdminChanged(server, from, to, left[0], left[1]));
+                    if (to != AdminState.READY && left[0] + left[1] == 0) {
+                        checks.listener.onEvent(new ServerEvent.NoServerAvailable(server.backend()));
+                    }
+                }
             });
         }
         return checks;

@@ -105,6 +105,14 @@ final class LiveBackend implements Backend {
         void added(Server server);
 
         void removed(Server server);
+
+        void adminChanged(Server server, AdminState from, AdminState to);
+    }
+
+    void adminChanged(Server server, AdminState from, AdminState to) {
+        if (from != to) {
+            observers.forEach(observer -> observer.adminChanged(server, from, to));
+        }
     }
 
     void observe(Observer observer) {

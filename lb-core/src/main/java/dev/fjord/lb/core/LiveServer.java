@@ -97,8 +97,10 @@ final class LiveServer implements Server {
 
     @Override
     public void adminState(AdminState state) {
+        AdminState before = adminState;
         adminState = java.util.Objects.requireNonNull(state, "state");
         backend.refresh();
+        backend.adminChanged(this, before, state);
     }
 
     @Override

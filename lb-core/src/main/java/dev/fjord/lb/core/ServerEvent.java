@@ -41,6 +41,27 @@ public sealed interface ServerEvent {
         }
     }
 
+    /**
+     * An operator changed a server's administrative state (READY, DRAIN, MAINT), or removed it.
+     *
+     * @param activeLeft usable active servers of the backend now
+     * @param backupLeft usable backup servers of the backend now
+     */
+    record AdminChanged(Server server, AdminState from, AdminState to, int activeLeft, int backupLeft)
+            implements ServerEvent {
+        @Override
+        public String message() {
+            String name = "Server " + server.backend().name() + '/' + server.name();
+            String left = activeLeft + " active and " + backupLeft + " backup servers left.";
+            return switch (to) {
+                case MAINT -> name + " is going DOWN for maintenance. " + left;
+                case DRAIN -> name + " enters drain state. " + left;
+                case READY -> name + " is " + server.operationalState() + " (leaving forced "
+                        + (from == AdminState.MAINT ? "maintenance" : "drain") + ").";
+            };
+        }
+    }
+
     /** The last usable server of a backend went away. */
     record NoServerAvailable(Backend backend) implements ServerEvent {
         @Override

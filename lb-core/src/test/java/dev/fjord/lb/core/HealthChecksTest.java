@@ -328,4 +328,24 @@ class HealthChecksTest {
         assertThat(gaps).hasSizeGreaterThan(20).allSatisfy(gap -> assertThat(gap).isBetween(1500L, 2500L));
         assertThat(new java.util.HashSet<>(gaps)).hasSizeGreaterThan(5); // they do vary
     }
+
+    @Test
+    void operatorStateChangesAreEventsToo() {
+        Router router = router(s -> { });
+        start(router);
+        Server web1 = router.backend("app").requireServer("web1");
+        Server web2 = router.backend("app").requireServer("web2");
+
+        web1.adminState(AdminState.DRAIN);
+        web1.adminState(AdminState.READY);
+        web1.adminState(AdminState.MAINT);
+        web2.adminState(AdminState.MAINT);
+
+        assertThat(events).containsExactly(
+                "0 Server app/web1 enters drain state. 1 active and 0 backup servers left.",
+                "0 Server app/web1 is UP (leaving forced drain).",
+                "0 Server app/web1 is going DOWN for maintenance. 1 active and 0 backup servers left.",
+                "0 Server app/web2 is going DOWN for maintenance. 0 active and 0 backup servers left.",
+                "0 backend app has no server available!");
+    }
 }

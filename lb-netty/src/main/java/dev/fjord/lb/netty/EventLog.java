@@ -9,7 +9,8 @@ import dev.fjord.lb.core.ServerEventListener;
 
 /**
  * Writes server events to SLF4J (logger {@code dev.fjord.lb.health}) in HAProxy's words: a server going DOWN is a
- * warning, a backend without servers an error, a server coming UP information, each check a debug line.
+ * warning, a backend without servers an error, a server coming UP information, each check a debug line;
+ * maintenance set by an operator is a warning, a drain or a return to READY information.
  */
 final class EventLog implements ServerEventListener {
     private static final Logger log = LoggerFactory.getLogger("dev.fjord.lb.health");
@@ -18,6 +19,12 @@ final class EventLog implements ServerEventListener {
     public void onEvent(ServerEvent event) {
         if (event instanceof ServerEvent.StateChanged changed) {
             if (changed.to() == OperationalState.DOWN) {
+                log.warn(event.message());
+            } else {
+                log.info(event.message());
+            }
+        } else if (event instanceof ServerEvent.AdminChanged changed) {
+            if (changed.to() == dev.fjord.lb.core.AdminState.MAINT) {
                 log.warn(event.message());
             } else {
                 log.info(event.message());
