@@ -105,6 +105,14 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    FrontendConfig.Builder frontendPart() {
+        return frontend;
+    }
+
+    BackendConfig.Builder backendPart() {
+        return backend;
+    }
+
     FrontendConfig buildFrontend(String name) {
         if (!frontend.hasDefaultBackend()) {
             frontend.defaultBackend(name);

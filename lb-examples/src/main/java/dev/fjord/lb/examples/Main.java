@@ -2,11 +2,14 @@ package dev.fjord.lb.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import dev.fjord.lb.core.AdminState;
+import dev.fjord.lb.core.ConfigException;
+import dev.fjord.lb.core.HaproxyImport;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
@@ -18,7 +21,9 @@ import dev.fjord.lb.netty.FjordProxy;
  * 127.0.0.1:8081 and :8082, the frontend listens on 127.0.0.1:8080 and the stats page on 127.0.0.1:1936
  * (user {@code admin}, the reference file's password). Ctrl-C closes it gracefully.
  *
- * <p>{@code --routes} prints the in-process routing table of the reference cluster instead, without sockets.
+ * <p>{@code --config FILE} runs a haproxy.cfg instead, with the addresses in the file as they are, after printing
+ * what the import ignored. {@code --routes} prints the in-process routing table of the reference cluster, without
+ * sockets.
  */
 public final class Main {
     static final String FRONTEND = "127.0.0.1:8080";
@@ -28,6 +33,15 @@ public final class Main {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        int configAt = List.of(args).indexOf("--config");
+        if (configAt >= 0) {
+            if (configAt + 1 >= args.length) {
+                System.err.println("usage: java -jar lb-examples.jar [--config haproxy.cfg | --routes]");
+                System.exit(2);
+            }
+            runConfig(Path.of(args[configAt + 1]));
+            return;
+        }
         if (List.of(args).contains("--routes")) {
             printRoutingTable(Router.of(ReferenceCluster.at(FRONTEND, STATS, "127.0.0.1:8081", "127.0.0.1:8082")),
                     System.out);
@@ -49,6 +63,31 @@ public final class Main {
         System.out.println("  frontend    http://" + FRONTEND + "/   (try: curl -i http://" + FRONTEND + "/)");
         System.out.println("  stats       http://" + STATS + "/   (admin / " + ReferenceCluster.STATS_PASSWORD + ")");
         System.out.println("Ctrl-C stops it.");
+        stopped.await();
+    }
+
+    /** Runs a haproxy.cfg as a proxy, addresses as they are in the file, until Ctrl-C. */
+    static void runConfig(Path file) throws IOException, InterruptedException {
+        HaproxyImport imported;
+        try {
+            imported = HaproxyImport.parse(file);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        } catch (IOException e) {
+            System.err.println("cannot read " + file + ": " + e);
+            System.exit(1);
+            return;
+        }
+        System.out.println("Imported " + file + ": " + imported.report());
+        FjordProxy proxy = FjordProxy.start(imported.builder().build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close(Duration.ofSeconds(5));
+            stopped.countDown();
+        }, "fjord-shutdown"));
+        System.out.println("Fjord is running " + proxy + ". Ctrl-C stops it.");
         stopped.await();
     }
 

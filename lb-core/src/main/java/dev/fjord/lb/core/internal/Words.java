@@ -2,6 +2,9 @@ package dev.fjord.lb.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits configuration text into words as HAProxy does: on spaces and tabs, with {@code "double"} and
@@ -17,6 +20,18 @@ public final class Words {
      * @throws IllegalArgumentException when a quote is not closed or the text ends with a lone backslash
      */
     public static List<String> split(String text) {
+        return split(text, null, false);
+    }
+
+    /**
+     * The words of a haproxy.cfg line: as {@link #split(String)}, and {@code #} starts a comment outside quotes, and
+     * {@code ${NAME}} inside double quotes is replaced by {@code variables.apply(NAME)} when {@code variables} is
+     * given.
+     *
+     * @throws IllegalArgumentException when a quote or {@code ${} is not closed, or a variable is not set
+     */
+    public static List<String> split(String text, @Nullable Function<String, @Nullable String> variables,
+            boolean hashComments) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
@@ -35,6 +50,19 @@ public final class Words {
                 }
                 word.append(text.charAt(i));
                 inWord = true;
+            } else if (quote == '"' && c == '$' && variables != null && i + 1 < text.length()
+                    && text.charAt(i + 1) == '{') {
+                int close = text.indexOf('}', i);
+                if (close < 0) {
+                    throw new IllegalArgumentException("unclosed '${' (expected: \"${VAR}\")");
+                }
+                String name = text.substring(i + 2, close);
+                String value = variables.apply(name);
+                if (value == null) {
+                    throw new IllegalArgumentException("environment variable '" + name + "' is not set");
+                }
+                word.append(value);
+                i = close;
             } else if (quote == '"') {
                 if (c == '"') {
                     quote = 0;
@@ -44,6 +72,8 @@ public final class Words {
             } else if (c == '"' || c == '\'') {
                 quote = c;
                 inWord = true;
+            } else if (c == '#' && hashComments) {
+                break;
             } else if (c == ' ' || c == '\t') {
                 if (inWord) {
                     words.add(word.toString());

@@ -1,0 +1,99 @@
+package dev.fjord.lb.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.fjord.lb.core.HaproxyLines.Line;
+
+/**
+ * Reads a haproxy.cfg into the same {@link ProxyConfig.Builder} the fluent API uses, so a caller can override
+ * addresses or add servers before {@link ProxyConfig.Builder#build()}. Sections {@code global}, {@code defaults}
+ * (several, named or not), {@code frontend}, {@code backend} and {@code listen}; process-level directives are
+ * accepted and listed in the {@link #report()}; anything else Fjord does not support is an error naming the file,
+ * line, keyword and section.
+ *
+ * <pre>{@code
+ * HaproxyImport imported = HaproxyImport.parse(Path.of("/etc/haproxy/haproxy.cfg"));
+ * System.out.println(imported.report());
+ * ProxyConfig config = imported.builder().editBackend("app", b -> b.editServer("web1", s -> s.address("127.0.0.1:8081")))
+ *     .build();
+ * }</pre>
+ */
+public final class HaproxyImport {
+    private static final Set<String> SECTIONS = Set.of("global", "defaults", "frontend", "backend", "listen");
+    private static final Set<String> UNSUPPORTED_SECTIONS = Set.of("userlist", "peers", "resolvers", "mailers",
+            "program", "cache", "ring", "http-errors", "fcgi-app", "crt-store", "traces");
+
+    private final ProxyConfig.Builder builder;
+    private final ImportReport report;
+
+    private HaproxyImport(ProxyConfig.Builder builder, ImportReport report) {
+        this.builder = builder;
+        this.report = report;
+    }
+
+    /** Reads {@code file} (UTF-8), expanding {@code "${VAR}"} from the process environment. */
+    public static HaproxyImport parse(Path file) throws IOException {
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString(), System.getenv());
+    }
+
+    /**
+     * Reads configuration {@code text}; {@code file} names it in messages, {@code environment} expands
+     * {@code "${VAR}"}.
+     *
+     * @throws ConfigException as {@code file:line: 'keyword' in section: what is wrong (expected: ...)}
+     */
+    public static HaproxyImport parse(String text, String file, Map<String, String> environment) {
+        List<Line> lines = HaproxyLines.split(text, file, environment);
+        HaproxyDirectives directives = new HaproxyDirectives(file);
+        ProxyConfig.Builder builder = ProxyConfig.builder();
+        Map<String, Integer> backends = new LinkedHashMap<>();
+        List<Line> current = null;
+        Line header = null;
+        List<Map.Entry<Line, List<Line>>> sections = new ArrayList<>();
+        for (Line line : lines) {
+            String keyword = line.keyword();
+            if (SECTIONS.contains(keyword)) {
+                current = new ArrayList<>();
+                header = line;
+                sections.add(Map.entry(line, current));
+            } else if (UNSUPPORTED_SECTIONS.contains(keyword)) {
+                throw new ConfigException(file + ":" + line.number() + ": section '" + keyword
+                        + "' is not supported (expected: global, defaults, frontend, backend or listen)");
+            } else if (header == null) {
+                throw new ConfigException(file + ":" + line.number() + ": '" + keyword
+                        + "' outside of a section (expected: global, defaults, frontend, backend or listen first)");
+            } else {
+                current.add(line);
+            }
+        }
+        for (Map.Entry<Line, List<Line>> section : sections) {
+            Line head = section.getKey();
+            if (head.keyword().equals("backend") || head.keyword().equals("listen")) {
+                backends.put(head.arg(1), head.number());
+            }
+        }
+        for (Map.Entry<Line, List<Line>> section : sections) {
+            directives.section(builder, section.getKey(), section.getValue());
+        }
+        directives.checkReferences(backends.keySet());
+        return new HaproxyImport(builder, directives.report());
+    }
+
+    /** The configuration read, as a builder to change before building. */
+    public ProxyConfig.Builder builder() {
+        return builder;
+    }
+
+    /** What was ignored or warned about. */
+    public ImportReport report() {
+        return report;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.fjord.lb.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.fjord.lb.core.HaproxyLines.Line;
+
+/** The haproxy.cfg keywords every proxy section shares: mode, limits, timeouts, options, balance, checks. */
+final class HaproxySettings {
+    private HaproxySettings() {
+    }
+
+    /** Applies {@code line} to {@code s}; false when it is not one of these keywords. */
+    static boolean apply(SettingsBuilder<?> s, Line line, HaproxyDirectives.Checks checks, List<String> warnings,
+            String file) {
+        switch (line.keyword()) {
+            case "mode" -> s.mode(switch (line.arg(1)) {
+                case "http" -> Mode.HTTP;
+                case "tcp" -> Mode.TCP;
+                default -> throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http or tcp)");
+            });
+            case "maxconn" -> s.maxConn(HaproxyValues.integer(line.arg(1)));
+            case "retries" -> s.retries(HaproxyValues.integer(line.arg(1)));
+            case "balance" -> s.balance(balance(line));
+            case "hash-type" -> s.hashType(switch (line.arg(1)) {
+                case "map-based" -> HashType.MAP_BASED;
+                case "consistent" -> HashType.CONSISTENT;
+                default -> throw new IllegalArgumentException("'" + line.arg(1)
+                        + "' (expected: map-based or consistent)");
+            });
+            case "timeout" -> timeout(s, line);
+            case "contimeout", "clitimeout", "srvtimeout" -> {
+                String modern = line.keyword().equals("contimeout") ? "connect"
+                        : line.keyword().equals("clitimeout") ? "client" : "server";
+                warnings.add(file + ":" + line.number() + ": " + line.keyword() + " is obsolete; read as timeout "
+                        + modern);
+                timeout(s, new Line(line.number(), List.of("timeout", modern, line.arg(1))));
+            }
+            case "retry-on" -> {
+                List<RetryOn> events = new ArrayList<>();
+                for (String word : line.words().subList(1, line.size())) {
+                    if (word.equals("all-retryable-errors")) {
+                        events.addAll(RetryOn.ALL_RETRYABLE_ERRORS);
+                    } else if (!word.equals("none")) {
+                        events.add(RetryOn.of(word));
+                    }
+                }
+                s.retryOn(events.toArray(new RetryOn[0]));
+            }
+            case "log" -> {
+                if (!line.arg(1).equals("global") || line.size() != 2) {
+                    throw new IllegalArgumentException("log targets per section are not supported yet (expected: "
+                            + "log global, with the targets in the global section)");
+                }
+                s.logGlobal(true);
+            }
+            case "option" -> {
+                return option(s, line, checks);
+            }
+            case "http-check" -> httpCheck(line, checks);
+            case "tcp-check" -> tcpCheck(line, checks);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Balance balance(Line line) {
+        String algorithm = line.arg(1);
+        if (algorithm.startsWith("hdr(") && algorithm.endsWith(")")) {
+            return Balance.hdr(algorithm.substring(4, algorithm.length() - 1));
+        }
+        if (algorithm.startsWith("random")) {
+            String draws = algorithm.equals("random") ? "2" : algorithm.substring(7, algorithm.length() - 1);
+            return Balance.random(HaproxyValues.integer(draws));
+        }
+        return switch (algorithm) {
+            case "roundrobin" -> Balance.roundRobin();
+            case "static-rr" -> Balance.staticRoundRobin();
+            case "leastconn" -> Balance.leastConn();
+            case "first" -> Balance.first();
+            case "source" -> Balance.source();
+            case "uri" -> Balance.uri();
+            case "url_param" -> Balance.urlParam(line.arg(2));
+            default -> throw new IllegalArgumentException("'" + algorithm + "' (expected: roundrobin, static-rr, "
+                    + "leastconn, first, source, uri, url_param NAME, hdr(NAME) or random[(DRAWS)])");
+        };
+    }
+
+    private static void timeout(SettingsBuilder<?> s, Line line) {
+        var value = HaproxyDirectives.time(line, 2);
+        switch (line.arg(1)) {
+            case "http-request" -> s.timeoutHttpRequest(value);
+            case "queue" -> s.timeoutQueue(value);
+            case "connect" -> s.timeoutConnect(value);
+            case "client" -> s.timeoutClient(value);
+            case "server" -> s.timeoutServer(value);
+            case "http-keep-alive" -> s.timeoutHttpKeepAlive(value);
+            case "check" -> s.timeoutCheck(value);
+            case "tunnel" -> s.timeoutTunnel(value);
+            case "client-fin" -> s.timeoutClientFin(value);
+            case "server-fin" -> s.timeoutServerFin(value);
+            default -> throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http-request, queue, "
+                    + "connect, client, server, http-keep-alive, check, tunnel, client-fin or server-fin)");
+        }
+    }
+
+    private static boolean option(SettingsBuilder<?> s, Line line, HaproxyDirectives.Checks checks) {
+        switch (line.arg(1)) {
+            case "redispatch" -> s.redispatch(true);
+            case "httplog" -> s.logFormat(LogFormat.HTTP);
+            case "tcplog" -> s.logFormat(LogFormat.TCP);
+            case "dontlognull" -> s.dontLogNull(true);
+            case "http-server-close" -> s.connectionMode(ConnectionMode.HTTP_SERVER_CLOSE);
+            case "httpclose", "forceclose" -> s.connectionMode(ConnectionMode.HTTP_CLOSE);
+            case "http-keep-alive" -> s.connectionMode(ConnectionMode.KEEP_ALIVE);
+            case "forwardfor" -> s.forwardFor(forwardFor(line));
+            case "httpchk" -> {
+                List<String> args = line.words().subList(2, line.size());
+                HttpCheck check = switch (args.size()) {
+                    case 0 -> HttpCheck.defaults();
+                    case 1 -> HttpCheck.of("OPTIONS", args.get(0));
+                    case 2 -> HttpCheck.of(args.get(0), args.get(1));
+                    default -> HttpCheck.of(args.get(0), args.get(1)).version(args.get(2));
+                };
+                if (checks.http != null) {
+                    check = new HttpCheck(check.method(), check.uri(), check.version(), checks.http.headers(),
+                            checks.http.expect(), checks.http.isDisableOn404());
+                }
+                checks.http = check;
+                checks.touched = true;
+            }
+            case "tcp-check" -> {
+                checks.tcp = checks.tcp == null ? TcpCheck.create() : checks.tcp;
+                checks.touched = true;
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ForwardFor forwardFor(Line line) {
+        ForwardFor option = ForwardFor.enabled();
+        for (int i = 2; i < line.size(); i++) {
+            switch (line.arg(i)) {
+                case "except" -> option = new ForwardFor(option.header(), line.arg(++i), option.onlyIfAbsent());
+                case "header" -> option = option.header(line.arg(++i));
+                case "if-none" -> option = option.ifNone();
+                default -> throw new IllegalArgumentException("'" + line.arg(i)
+                        + "' (expected: except NETWORK, header NAME or if-none)");
+            }
+        }
+        return option;
+    }
+
+    private static void httpCheck(Line line, HaproxyDirectives.Checks checks) {
+        HttpCheck check = checks.http != null ? checks.http : HttpCheck.defaults();
+        switch (line.arg(1)) {
+            case "disable-on-404" -> check = check.disableOn404();
+            case "expect" -> {
+                int i = 2;
+                boolean negate = line.arg(i).equals("!");
+                if (negate) {
+                    i++;
+                }
+                String pattern = line.arg(i + 1);
+                HttpCheck.Expect expect = switch (line.arg(i)) {
+                    case "status" -> HttpCheck.Expect.status(pattern);
+                    case "rstatus" -> HttpCheck.Expect.rstatus(pattern);
+                    case "string" -> HttpCheck.Expect.string(pattern);
+                    case "rstring" -> HttpCheck.Expect.rstring(pattern);
+                    default -> throw new IllegalArgumentException("'" + line.arg(i)
+                            + "' (expected: [!] status|rstatus|string|rstring PATTERN)");
+                };
+                check = check.expect(negate ? expect.negate() : expect);
+            }
+            case "send" -> {
+                for (int i = 2; i < line.size(); i++) {
+                    switch (line.arg(i)) {
+                        case "hdr" -> {
+                            check = check.header(line.arg(i + 1), line.arg(i + 2));
+                            i += 2;
+                        }
+                        case "meth" -> check = new HttpCheck(line.arg(++i), check.uri(), check.version(),
+                                check.headers(), check.expect(), check.isDisableOn404());
+                        case "uri" -> check = new HttpCheck(check.method(), line.arg(++i), check.version(),
+                                check.headers(), check.expect(), check.isDisableOn404());
+                        case "ver" -> check = check.version(line.arg(++i));
+                        default -> throw new IllegalArgumentException("'" + line.arg(i)
+                                + "' (expected: meth, uri, ver or hdr NAME VALUE)");
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException("'" + line.arg(1)
+                    + "' (expected: expect, send or disable-on-404)");
+        }
+        checks.http = check;
+        checks.touched = true;
+    }
+
+    private static void tcpCheck(Line line, HaproxyDirectives.Checks checks) {
+        TcpCheck check = checks.tcp != null ? checks.tcp : TcpCheck.create();
+        switch (line.arg(1)) {
+            case "connect" -> {
+                if (line.size() > 2) {
+                    throw new IllegalArgumentException("connect options are not supported yet");
+                }
+            }
+            case "send" -> check = check.send(line.arg(2));
+            case "expect" -> {
+                int i = 2;
+                boolean negate = line.arg(i).equals("!");
+                if (negate) {
+                    i++;
+                }
+                String kind = line.arg(i);
+                String pattern = line.arg(i + 1);
+                if (kind.equals("string")) {
+                    check = negate ? check.expectNoString(pattern) : check.expectString(pattern);
+                } else if (kind.equals("rstring") && !negate) {
+                    check = check.expectRegex(pattern);
+                } else {
+                    throw new IllegalArgumentException("'" + String.join(" ", line.words().subList(2, line.size()))
+                            + "' (expected: [!] string TEXT, or rstring REGEX)");
+                }
+            }
+            default -> throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: connect, send or expect)");
+        }
+        checks.tcp = check;
+        checks.touched = true;
+    }
+}
