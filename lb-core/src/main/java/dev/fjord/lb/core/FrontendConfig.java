@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param useBackendRules {@code use_backend} rules, in order
  * @param defaultBackend the backend when no {@code use_backend} rule applies ({@code default_backend}); null: 503
  * @param stats the statistics page served by this frontend ({@code stats enable}); null: none
+ * @param logMask how client addresses are masked in this frontend's access log; default {@link LogMask#NONE}
  */
 public record FrontendConfig(
         String name,
@@ -31,7 +32,8 @@ public record FrontendConfig(
         List<HttpRequestRule> httpRequestRules,
         List<UseBackendRule> useBackendRules,
         @Nullable String defaultBackend,
-        @Nullable StatsConfig stats) {
+        @Nullable StatsConfig stats,
+        LogMask logMask) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -63,6 +65,7 @@ public record FrontendConfig(
         private final List<UseBackendRule> useBackendRules = new ArrayList<>();
         private @Nullable String defaultBackend;
         private StatsConfig.@Nullable Builder stats;
+        private LogMask logMask = LogMask.NONE;
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
@@ -149,6 +152,19 @@ public record FrontendConfig(
             return this;
         }
 
+        /**
+         * Masks client addresses in the access log to their first {@code ipv4Bits} / {@code ipv6Bits} bits, as
+         * HAProxy's {@code ipmask(24,64)}; default unmasked.
+         */
+        public Builder logMask(int ipv4Bits, int ipv6Bits) {
+            try {
+                this.logMask = new LogMask(ipv4Bits, ipv6Bits);
+            } catch (ConfigException e) {
+                throw new ConfigException(context + ": " + e.getMessage());
+            }
+            return this;
+        }
+
         boolean hasDefaultBackend() {
             return defaultBackend != null;
         }
@@ -168,7 +184,7 @@ public record FrontendConfig(
                 requireHttp(builtStats != null, "stats");
             }
             FrontendConfig config = new FrontendConfig(name, binds, settings, acls, httpRequestRules,
-                    useBackendRules, defaultBackend, builtStats);
+                    useBackendRules, defaultBackend, builtStats, logMask);
             CompiledFrontend.checkConditions(config, context);
             return config;
         }

@@ -7,5 +7,7 @@ public enum LogFormat {
     /** {@code option tcplog}: adds timers, connection counts and termination state. */
     TCP,
     /** {@code option httplog}: adds the request line, status, cookies and HTTP timers. */
-    HTTP
+    HTTP,
+    /** The fields of {@link #HTTP} (or {@link #TCP} in TCP mode) as one JSON object per line. */
+    JSON
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.AccessLogSink;
 import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
@@ -173,6 +174,7 @@ public final class FjordProxy implements AutoCloseable {
         private final Map<Integer, LocalResponse> errorPages = new HashMap<>();
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private ServerEventListener listener = ServerEventListener.NONE;
+        private AccessLogSink accessLog = new Slf4jAccessLog();
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -202,6 +204,15 @@ public final class FjordProxy implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where access-log records of frontends with {@code log global} go; default each line to SLF4J, logger
+         * {@code dev.fjord.lb.access}, level INFO.
+         */
+        public Builder accessLog(AccessLogSink sink) {
+            this.accessLog = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
         /** Event-loop threads for connections; default the number of processors. */
         public Builder ioThreads(int ioThreads) {
             if (ioThreads < 1) {
@@ -221,7 +232,7 @@ public final class FjordProxy implements AutoCloseable {
                     NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("fjord-io"),
                     NioIoHandler.newFactory());
-            ProxyRuntime runtime = new ProxyRuntime(router, workers, limits, errorPages);
+            ProxyRuntime runtime = new ProxyRuntime(router, workers, limits, errorPages, accessLog);
             ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
             Map<String, List<Channel>> listeners = new LinkedHashMap<>();
             List<Channel> all = new ArrayList<>();
@@ -229,6 +240,7 @@ public final class FjordProxy implements AutoCloseable {
                 for (FrontendConfig frontend : router.config().frontends().values()) {
                     List<Channel> channels = new ArrayList<>();
                     AtomicInteger count = new AtomicInteger();
+                    runtime.frontendConnections.put(frontend.name(), count);
                     for (Address bind : frontend.binds()) {
                         Channel channel = bind(runtime, boss, workers, frontend, bind, channels, all, count,
                                 connections);

@@ -2,8 +2,6 @@ package dev.fjord.lb.netty;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +43,7 @@ final class HttpExchange implements ServerConnector.Listener {
     private final NettyRequestHead head;
     private final ArrayDeque<HttpContent> bufferedBody = new ArrayDeque<>();
     private final ServerSide serverSide = new ServerSide();
+    private final ExchangeLog record;
     private final boolean hasBody;
     private RouteDecision decision;
     private @Nullable ServerConnector connector;
@@ -64,14 +63,16 @@ final class HttpExchange implements ServerConnector.Listener {
     private boolean discardingBody;
     private boolean done;
     /** Retained copies of the request body for a {@code retry-on} retry; null when the request is not retryable. */
-    private @Nullable List<HttpContent> replay;
-    private long replayBytes;
+    /** The request body kept for a {@code retry-on} retry; null when the request is not retryable. */
+    private @Nullable Replay replay;
     private int attempt;
     private int retriesLeft;
     /** Unregisters this exchange from its server's sessions; a no-op when not connected. */
     private Runnable endSession = () -> { };
 
-    HttpExchange(HttpProxyHandler client, HttpRequest request, NettyRequestHead head) {
+    HttpExchange(HttpProxyHandler client, HttpRequest request, NettyRequestHead head, ExchangeLog record) {
+        this.record = record;
+        record.headReceived();
         this.client = client;
         this.ctx = client.ctx;
         this.request = request;
@@ -95,12 +96,12 @@ final class HttpExchange implements ServerConnector.Listener {
                 Set<RetryOn> retryOn = backendSettings().retryOn();
                 retriesLeft = backendSettings().retries();
                 if (isIdempotent(request.method()) && !RetryOn.DEFAULT.containsAll(retryOn)) {
-                    replay = new ArrayList<>(2);
+                    replay = new Replay(client.runtime.limits.retryBufferBytes());
                 }
                 ctx.channel().config().setAutoRead(false); // the body waits until a server is connected
                 armClientTimer();
                 connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision,
-                        connectorPoolable(), this);
+                        connectorPoolable(), this, record);
                 connector.start();
             }
         }
@@ -163,10 +164,7 @@ final class HttpExchange implements ServerConnector.Listener {
         channel.write(HttpMessages.serverRequest(request, decision, mode));
         boolean wroteLast = false;
         if (attempt > 0 && replay != null) {
-            for (HttpContent copy : replay) {
-                wroteLast |= copy instanceof LastHttpContent;
-                channel.write(copy.retainedDuplicate());
-            }
+            wroteLast = replay.writeTo(channel);
         }
         HttpContent part;
         while ((part = bufferedBody.poll()) != null) {
@@ -253,6 +251,7 @@ final class HttpExchange implements ServerConnector.Listener {
             return;
         }
         responseStarted = true;
+        record.response(code, 64 + response.headers().size() * 32L); // an estimate of the head's bytes
         responseBodyless = HttpMessages.isBodyless(request.method(), response.status());
         serverReusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, responseBodyless);
         HttpResponse out = HttpMessages.clientResponse(response, request, decision, clientKeepAlive,
@@ -279,6 +278,7 @@ final class HttpExchange implements ServerConnector.Listener {
                 ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
             }
         } else {
+            record.bodyBytes(content.content().readableBytes());
             ctx.write(content);
         }
         if (last && responseStarted) {
@@ -394,16 +394,9 @@ final class HttpExchange implements ServerConnector.Listener {
                 || method.equals(HttpMethod.TRACE) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.DELETE);
     }
 
-    /** Keeps a copy of a body part for a retry, or gives up retrying when the body outgrows the bound. */
     private void remember(HttpContent part) {
-        if (replay == null) {
-            return;
-        }
-        replayBytes += part.content().readableBytes();
-        if (replayBytes > client.runtime.limits.retryBufferBytes()) {
-            releaseReplay();
-        } else {
-            replay.add(part.retainedDuplicate());
+        if (replay != null) {
+            replay.remember(part);
         }
     }
 
@@ -414,7 +407,7 @@ final class HttpExchange implements ServerConnector.Listener {
      * @return whether a retry started
      */
     private boolean retry(RetryOn event, String reason) {
-        if (replay == null || !requestComplete || !requestSent || responseStarted || done || retriesLeft <= 0
+        if (replay == null || !replay.isAvailable() || !requestComplete || !requestSent || responseStarted || done || retriesLeft <= 0
                 || !backendSettings().retryOn().contains(event)) {
             return false;
         }
@@ -437,9 +430,10 @@ final class HttpExchange implements ServerConnector.Listener {
                 next = decision; // nobody else: the same server once more
             }
         }
+        record.retried(next.server() != decision.server());
         decision = next;
         connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision,
-                connectorPoolable(), this);
+                connectorPoolable(), this, record);
         connector.start();
         return true;
     }
@@ -451,7 +445,7 @@ final class HttpExchange implements ServerConnector.Listener {
 
     private void releaseReplay() {
         if (replay != null) {
-            replay.forEach(HttpContent::release);
+            replay.release();
             replay = null;
         }
     }
@@ -510,6 +504,9 @@ final class HttpExchange implements ServerConnector.Listener {
     // ---- endings ----
 
     private void respondLocally(LocalResponse response) {
+        record.localResponse(response.status(), response.body().length());
+        boolean stats = decision.action() == RouteDecision.Action.STATS;
+        record.ended(stats ? 'L' : decision.backend() != null ? 'S' : 'P', decision.backend() != null ? 'C' : 'R');
         if (response.equals(LocalResponse.error(response.status()))) {
             response = client.runtime.errorPage(response.status()); // a built-in error page: replaceable
         }
@@ -533,6 +530,13 @@ final class HttpExchange implements ServerConnector.Listener {
             return;
         }
         clientKeepAlive = clientKeepAlive && (requestComplete || !hasBody);
+        record.localResponse(status, 100);
+        switch (status) {
+            case 504 -> record.ended('s', 'H');
+            case 502 -> record.ended('S', 'H');
+            case 408 -> record.ended('c', 'D');
+            default -> record.ended(reason.contains("queue") ? 's' : 'S', reason.contains("queue") ? 'Q' : 'C');
+        }
         releaseBuffered();
         ctx.write(HttpMessages.local(client.runtime.errorPage(status), request.protocolVersion(), clientKeepAlive,
                 HttpProxyHandler.isHead(request.method()), ctx.alloc()));
@@ -547,6 +551,8 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     private void abortClient(String reason) {
+        record.ended(reason.contains("timeout server") ? 's' : reason.contains("timeout client") ? 'c'
+                : reason.contains("sessions shut down") ? 'K' : 'S', 'D');
         log.debug("{} {}: response aborted: {}", request.method(), request.uri(), reason);
         finish(false);
     }
@@ -559,6 +565,7 @@ final class HttpExchange implements ServerConnector.Listener {
         cancelServerTimer();
         cancelClientTimer();
         releaseBuffered();
+        writeLog();
         if (connector != null && serverChannel == null) {
             connector.abort(); // leaves a queue or a pending retry; frees nothing already given back
         }
@@ -570,6 +577,8 @@ final class HttpExchange implements ServerConnector.Listener {
         if (done) {
             return;
         }
+        record.ended('C', responseStarted ? 'D' : 'H');
+        writeLog();
         done = true;
         endSession.run();
         cancelServerTimer();
@@ -584,6 +593,12 @@ final class HttpExchange implements ServerConnector.Listener {
             connector.release(channel, false);
             connector.abort();
         }
+    }
+
+    private void writeLog() {
+        client.runtime.log(client.frontend, record, head.clientSocket(), decision,
+                connector == null ? null : connector.server(),
+                request.method() + " " + request.uri() + " " + request.protocolVersion());
     }
 
     private void releaseServer(boolean reusable) {

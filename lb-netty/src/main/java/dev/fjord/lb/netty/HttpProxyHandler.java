@@ -44,6 +44,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
     private @Nullable ScheduledFuture<?> headTimer;
     /** Bytes arrived since the last request head (tells a keep-alive timeout from an http-request one). */
     private boolean bytesSinceHead;
+    /** The record of the request whose bytes are arriving, from its first byte. */
+    private @Nullable ExchangeLog pending;
     private boolean closing;
 
     HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
@@ -57,6 +59,9 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
         public void channelRead(ChannelHandlerContext context, Object msg) {
             if (msg instanceof ByteBuf buf && buf.isReadable()) {
                 bytesSinceHead = true;
+                if (pending == null) {
+                    pending = new ExchangeLog();
+                }
             }
             context.fireChannelRead(msg);
         }
@@ -102,7 +107,9 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
             bytesSinceHead = false;
             InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
             int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
-            exchange = new HttpExchange(this, request, new NettyRequestHead(request, client, localPort));
+            ExchangeLog record = pending != null ? pending : new ExchangeLog();
+            pending = null;
+            exchange = new HttpExchange(this, request, new NettyRequestHead(request, client, localPort), record);
             runtime.inFlight.incrementAndGet();
             exchange.start();
             if (msg instanceof HttpContent content && exchange != null) {
@@ -178,6 +185,13 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
     /** Answers {@code status} (the configured error page) and closes the connection. */
     void rejectAndClose(int status, String reason) {
         log.debug("{}: rejecting request with {}: {}", frontend.name(), status, reason);
+        if (exchange == null && pending != null) {
+            ExchangeLog record = pending;
+            pending = null;
+            record.localResponse(status, 0);
+            record.ended(status == 408 ? 'c' : 'P', 'R');
+            runtime.log(frontend, record, (InetSocketAddress) ctx.channel().remoteAddress(), null, null, null);
+        }
         tearDown();
         ctx.writeAndFlush(HttpMessages.local(runtime.errorPage(status), HttpVersion.HTTP_1_1, false, false,
                 ctx.alloc())).addListener(ChannelFutureListener.CLOSE);

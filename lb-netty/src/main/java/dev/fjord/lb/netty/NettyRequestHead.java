@@ -37,6 +37,10 @@ final class NettyRequestHead implements RequestHead {
         this.localPort = localPort;
     }
 
+    InetSocketAddress clientSocket() {
+        return client;
+    }
+
     HttpRequest request() {
         return request;
     }

@@ -1,18 +1,27 @@
 package dev.fjord.lb.netty;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.fjord.lb.core.AccessLogEntry;
+import dev.fjord.lb.core.AccessLogFormat;
+import dev.fjord.lb.core.AccessLogSink;
+import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
+import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerSlots;
 import io.netty.channel.EventLoopGroup;
+
+import org.jspecify.annotations.Nullable;
 
 /** What every connection of one running proxy shares: the router, slots, connection pools, options. Thread-safe. */
 final class ProxyRuntime {
@@ -29,10 +38,16 @@ final class ProxyRuntime {
     /** Exchanges in flight, for graceful close. */
     final AtomicInteger inFlight = new AtomicInteger();
     volatile boolean closing;
+    final AccessLogSink accessLog;
+    /** Connections per frontend ({@code %fc}), by frontend name. */
+    final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();
+    private final Map<String, AccessLogFormat> formats = new ConcurrentHashMap<>();
     /** Set once at start, before any connection is accepted. */
     volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
 
-    ProxyRuntime(Router router, EventLoopGroup workers, HttpLimits limits, Map<Integer, LocalResponse> errorPages) {
+    ProxyRuntime(Router router, EventLoopGroup workers, HttpLimits limits, Map<Integer, LocalResponse> errorPages,
+            AccessLogSink accessLog) {
+        this.accessLog = accessLog;
         this.router = router;
         this.workers = workers;
         this.limits = limits;
@@ -110,6 +125,26 @@ final class ProxyRuntime {
         if (checks != null) {
             checks.reportSuccess(server);
         }
+    }
+
+    /**
+     * Writes the access-log record of an exchange of {@code frontend}, when the frontend logs ({@code log global}):
+     * in its format ({@code option httplog}, tcplog, JSON), client addresses masked as configured.
+     */
+    void log(FrontendConfig frontend, ExchangeLog record, InetSocketAddress client, @Nullable RouteDecision decision,
+            @Nullable Server server, @Nullable String requestLine) {
+        if (!frontend.settings().logGlobal()) {
+            return;
+        }
+        AtomicInteger count = frontendConnections.get(frontend.name());
+        AccessLogEntry entry = record.entry(frontend, client, decision, server, this, count == null ? 0 : count.get(),
+                requestLine);
+        if (entry == null) {
+            return;
+        }
+        AccessLogFormat format = formats.computeIfAbsent(frontend.name(), name -> new AccessLogFormat(
+                frontend.settings().logFormat(), frontend.logMask(), ZoneId.systemDefault()));
+        accessLog.log(entry, format.format(entry));
     }
 
     void closePools() {

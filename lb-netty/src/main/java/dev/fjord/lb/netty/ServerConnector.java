@@ -40,6 +40,7 @@ final class ServerConnector {
     private final EventLoop loop;
     private final boolean poolable;
     private final Listener listener;
+    private final @Nullable ExchangeLog record;
     private RouteDecision decision;
     private Server server;
     private int retriesLeft;
@@ -50,7 +51,8 @@ final class ServerConnector {
     private boolean aborted;
 
     ServerConnector(ProxyRuntime runtime, EventLoop loop, RouteDecision decision, boolean poolable,
-            Listener listener) {
+            Listener listener, @Nullable ExchangeLog record) {
+        this.record = record;
         this.runtime = runtime;
         this.loop = loop;
         this.decision = decision;
@@ -78,6 +80,9 @@ final class ServerConnector {
             holdsSlot = true;
             connect(true);
             return;
+        }
+        if (record != null) {
+            record.queueing();
         }
         waiter = slots.enqueue(() -> loop.execute(this::slotGranted));
         if (waiter == null) {
@@ -128,10 +133,16 @@ final class ServerConnector {
     private void connect(boolean mayReuse) {
         server.connectionOpened();
         counted = true;
+        if (record != null) {
+            record.connecting();
+        }
         BackendPool pool = runtime.pool(server);
         if (poolable && mayReuse) {
             Channel idle = pool.pollIdle(loop);
             if (idle != null) {
+                if (record != null) {
+                    record.connected();
+                }
                 listener.connected(idle, true);
                 return;
             }
@@ -144,6 +155,9 @@ final class ServerConnector {
                 future.channel().close();
                 release(null, false);
             } else {
+                if (record != null) {
+                    record.connected();
+                }
                 listener.connected(future.channel(), false);
             }
         });
@@ -169,11 +183,17 @@ final class ServerConnector {
             }
             decision = other;
             server = other.server();
+            if (record != null) {
+                record.retried(true);
+            }
             start();
             return;
         }
         Duration connectTimeout = settings().timeouts().connect();
         long delay = Math.min(connectTimeout == null ? 1000 : connectTimeout.toMillis(), 1000);
+        if (record != null) {
+            record.retried(false);
+        }
         timer = loop.schedule(this::start, delay, TimeUnit.MILLISECONDS);
     }
 

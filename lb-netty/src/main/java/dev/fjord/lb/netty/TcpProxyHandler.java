@@ -48,7 +48,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             return;
         }
         runtime.inFlight.incrementAndGet();
-        connector = new ServerConnector(runtime, channel.eventLoop(), decision, false, this);
+        connector = new ServerConnector(runtime, channel.eventLoop(), decision, false, this, null);
         connector.start();
         context.fireChannelActive();
     }

@@ -1,0 +1,71 @@
+package dev.fjord.lb.core;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One access-log record: what HAProxy's {@code option httplog} and {@code option tcplog} print, as values. The
+ * transport fills it; {@link AccessLogFormat} writes it. Timers are milliseconds, -1 where a stage was never
+ * reached.
+ *
+ * @param client the client's address
+ * @param clientPort the client's port
+ * @param acceptedAtMillis when the request (HTTP) or connection (TCP) was accepted, epoch milliseconds ({@code %tr})
+ * @param frontend the frontend's name ({@code %ft})
+ * @param backend the backend's name, or {@code <NOSRV>}-style null when none was chosen ({@code %b})
+ * @param server the server's name, or null ({@code %s}, printed {@code <NOSRV>})
+ * @param requestTime time to receive the request head ({@code %TR})
+ * @param queueTime time waiting in queues ({@code %Tw})
+ * @param connectTime time to connect to the server ({@code %Tc})
+ * @param responseTime time for the server to send the response head ({@code %Tr})
+ * @param activeTime the whole request, from its first byte to the last byte of the response ({@code %Ta})
+ * @param status the status sent to the client, -1 if none ({@code %ST})
+ * @param bytesOut bytes sent to the client ({@code %B})
+ * @param termination HAProxy's four-character termination state, e.g. {@code ----} or {@code sC--}
+ *     ({@code %tsc})
+ * @param activeConnections connections on the process ({@code %ac})
+ * @param frontendConnections connections on the frontend ({@code %fc})
+ * @param backendConnections connections to the backend ({@code %bc})
+ * @param serverConnections connections to the server ({@code %sc})
+ * @param retries retries that happened ({@code %rc}; {@code +} prefixed when redispatched)
+ * @param redispatched whether a retry went to another server
+ * @param serverQueue requests ahead in the server's queue ({@code %sq})
+ * @param backendQueue requests ahead in the backend's queue ({@code %bq})
+ * @param requestLine the request line ({@code %r}); null in TCP mode
+ */
+public record AccessLogEntry(
+        InetAddress client,
+        int clientPort,
+        long acceptedAtMillis,
+        String frontend,
+        @Nullable String backend,
+        @Nullable String server,
+        long requestTime,
+        long queueTime,
+        long connectTime,
+        long responseTime,
+        long activeTime,
+        int status,
+        long bytesOut,
+        String termination,
+        int activeConnections,
+        int frontendConnections,
+        int backendConnections,
+        int serverConnections,
+        int retries,
+        boolean redispatched,
+        int serverQueue,
+        int backendQueue,
+        @Nullable String requestLine) {
+
+    public AccessLogEntry {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(frontend, "frontend");
+        Objects.requireNonNull(termination, "termination");
+        if (termination.length() != 4) {
+            throw new IllegalArgumentException("termination: '" + termination + "' (expected: 4 characters)");
+        }
+    }
+}

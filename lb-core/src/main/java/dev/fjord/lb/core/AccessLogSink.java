@@ -1,0 +1,15 @@
+package dev.fjord.lb.core;
+
+/**
+ * Where access-log records go: lb-netty's default writes each line to SLF4J (logger {@code dev.fjord.lb.access});
+ * an application can send them anywhere. Called on the connection's thread when a request ends; must not block.
+ */
+@FunctionalInterface
+public interface AccessLogSink {
+
+    /**
+     * @param entry the record's values
+     * @param line the record as the frontend's format writes it ({@code option httplog}, tcplog or JSON)
+     */
+    void log(AccessLogEntry entry, String line);
+}

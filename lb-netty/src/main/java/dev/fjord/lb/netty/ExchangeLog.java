@@ -1,0 +1,126 @@
+package dev.fjord.lb.netty;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.AccessLogEntry;
+import dev.fjord.lb.core.Backend;
+import dev.fjord.lb.core.CookieStatus;
+import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.Server;
+
+/**
+ * Records one request's (or TCP session's) timings, sizes and outcome as it goes, and turns them into an
+ * {@link AccessLogEntry} at its end. Timers are HAProxy's: -1 for a stage never reached. Not thread-safe: used on
+ * the connection's event loop.
+ */
+final class ExchangeLog {
+    private final long start = System.nanoTime();
+    private final long acceptedAtMillis = System.currentTimeMillis();
+    private long headEnd = -1;
+    private long queueStart = -1;
+    private long queueEnd = -1;
+    private long connectStart = -1;
+    private long connectEnd = -1;
+    private long responseHead = -1;
+    private int status = -1;
+    private long bytesOut;
+    private char cause = '-';
+    private char state = '-';
+    private int retries;
+    private boolean redispatched;
+    private boolean logged;
+
+    void headReceived() {
+        headEnd = System.nanoTime();
+    }
+
+    void queueing() {
+        queueStart = System.nanoTime();
+    }
+
+    void dequeued() {
+        if (queueStart >= 0 && queueEnd < 0) {
+            queueEnd = System.nanoTime();
+        }
+    }
+
+    void connecting() {
+        if (queueStart < 0) {
+            queueStart = System.nanoTime();
+        }
+        dequeued();
+        connectStart = System.nanoTime();
+    }
+
+    void connected() {
+        connectEnd = System.nanoTime();
+    }
+
+    void retried(boolean toAnotherServer) {
+        retries++;
+        redispatched |= toAnotherServer;
+    }
+
+    void response(int code, long headBytes) {
+        responseHead = System.nanoTime();
+        status = code;
+        bytesOut += headBytes;
+    }
+
+    /** A response made by the proxy: no server stages. */
+    void localResponse(int code, long bytes) {
+        status = code;
+        bytesOut += bytes;
+    }
+
+    void bodyBytes(long bytes) {
+        bytesOut += bytes;
+    }
+
+    /**
+     * How the exchange ended, as HAProxy's first two termination characters: {@code cause} (C client, S server,
+     * P proxy, L local, c/s client/server timeout, - normal) and {@code state} (R request, Q queue, C connect,
+     * H headers, D data, - done).
+     */
+    void ended(char cause, char state) {
+        if (this.cause == '-') {
+            this.cause = cause;
+            this.state = state;
+        }
+    }
+
+    /** The entry, once: null when it was made already. */
+    @Nullable AccessLogEntry entry(FrontendConfig frontend, InetSocketAddress client, @Nullable RouteDecision decision,
+            @Nullable Server server, ProxyRuntime runtime, int frontendConnections, @Nullable String requestLine) {
+        if (logged) {
+            return null;
+        }
+        logged = true;
+        long end = System.nanoTime();
+        Backend backend = decision == null ? null : decision.backend();
+        char cookie = decision == null ? '-' : decision.cookieStatus().code();
+        char setCookie = decision == null || decision.cookieStatus() == CookieStatus.NOT_CHECKED ? '-'
+                : decision.setCookie() == null ? 'N' : decision.cookieStatus() == CookieStatus.VALID ? 'U' : 'I';
+        int backendConnections = 0;
+        if (backend != null) {
+            for (Server each : backend.servers()) {
+                backendConnections += each.activeConnections();
+            }
+        }
+        return new AccessLogEntry(client.getAddress(), client.getPort(), acceptedAtMillis, frontend.name(),
+                backend == null ? null : backend.name(), server == null ? null : server.name(),
+                millis(start, headEnd), millis(queueStart, queueEnd), millis(connectStart, connectEnd),
+                millis(connectEnd, responseHead), millis(start, end), status, bytesOut,
+                "" + cause + state + cookie + setCookie, runtime.globalConnections.get(), frontendConnections,
+                backendConnections, server == null ? 0 : server.activeConnections(), retries, redispatched,
+                server == null ? 0 : runtime.slots(server).queued(), 0, requestLine);
+    }
+
+    private static long millis(long from, long to) {
+        return from < 0 || to < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(to - from);
+    }
+}
