@@ -18,6 +18,9 @@ public interface Backend {
     /** The backend's configuration as built. */
     BackendConfig config();
 
+    /** The traffic counters of the backend as a whole. */
+    Counters counters();
+
     /** The servers, in declaration order. */
     List<Server> servers();
 

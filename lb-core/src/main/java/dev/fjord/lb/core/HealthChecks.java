@@ -267,6 +267,9 @@ public final class HealthChecks implements AutoCloseable {
             wanted = !checked.state.isUp() ? OperationalState.DOWN
                     : result.status() == CheckStatus.L7OKC ? OperationalState.NOLB : OperationalState.UP;
         }
+        if (!result.status().passed()) {
+            checked.server.counters().checkFailed(changed && !checked.state.isUp());
+        }
         listener.onEvent(new ServerEvent.CheckCompleted(checked.server, result));
         if (changed || (checked.state.isUp() && checked.server.operationalState() != wanted)) {
             apply(checked, result, result.status().description());

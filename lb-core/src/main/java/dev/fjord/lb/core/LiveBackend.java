@@ -24,6 +24,7 @@ final class LiveBackend implements Backend {
     private final Map<String, LiveServer> byCookie;
     private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RandomGenerator random;
+    private final Counters counters = new Counters();
     private final @Nullable Cache<InetAddress, LiveServer> stickTable;
     private final @Nullable CookiePersistence cookiePersistence;
     private final @Nullable IpNetwork forwardForExcept;
@@ -83,6 +84,11 @@ final class LiveBackend implements Backend {
     @Override
     public BackendConfig config() {
         return config;
+    }
+
+    @Override
+    public Counters counters() {
+        return counters;
     }
 
     @Override

@@ -7,6 +7,7 @@ final class LiveServer implements Server {
     private final ServerConfig config;
     private final LiveBackend backend;
     private final AtomicInteger activeConnections = new AtomicInteger();
+    private final Counters counters = new Counters();
     private volatile OperationalState operationalState = OperationalState.UP;
     private volatile AdminState adminState;
     private volatile int weight;
@@ -33,6 +34,11 @@ final class LiveServer implements Server {
     @Override
     public Backend backend() {
         return backend;
+    }
+
+    @Override
+    public Counters counters() {
+        return counters;
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class Router {
     private final InstantSource clock;
     private final Map<String, LiveBackend> backends;
     private final Map<String, CompiledFrontend> frontends;
+    private final Map<String, Counters> frontendCounters = new LinkedHashMap<>();
 
     private Router(Builder builder) {
         this.config = builder.config;
@@ -52,6 +53,7 @@ public final class Router {
         Map<String, CompiledFrontend> compiled = new LinkedHashMap<>();
         for (FrontendConfig frontend : config.frontends().values()) {
             compiled.put(frontend.name(), new CompiledFrontend(frontend, live));
+            frontendCounters.put(frontend.name(), new Counters());
         }
         this.frontends = compiled;
     }
@@ -153,6 +155,20 @@ public final class Router {
                     + List.copyOf(backends.keySet()) + ")");
         }
         return backend;
+    }
+
+    /**
+     * The traffic counters of frontend {@code name}.
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public Counters frontendCounters(String name) {
+        Counters counters = frontendCounters.get(name);
+        if (counters == null) {
+            throw new IllegalArgumentException("frontend '" + name + "' is not defined (defined: "
+                    + List.copyOf(frontendCounters.keySet()) + ")");
+        }
+        return counters;
     }
 
     /** Every running backend, in declaration order. */

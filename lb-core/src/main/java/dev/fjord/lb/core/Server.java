@@ -25,6 +25,9 @@ public interface Server {
     /** The current effective weight, 0-256; starts at the configured weight. */
     int weight();
 
+    /** The traffic counters of this server (sessions, bytes, errors, responses), as the stats page shows them. */
+    Counters counters();
+
     /** Requests (or TCP sessions) currently assigned to this server and not yet finished. */
     int activeConnections();
 

@@ -5,6 +5,7 @@ final class FakeServer implements Server {
     private final ServerConfig config;
     private int weight;
     private int connections;
+    private final Counters counters = new Counters();
 
     FakeServer(String name, int weight) {
         this(name, weight, 0);
@@ -34,6 +35,11 @@ final class FakeServer implements Server {
     @Override
     public Backend backend() {
         throw new UnsupportedOperationException("not in a backend");
+    }
+
+    @Override
+    public Counters counters() {
+        return counters;
     }
 
     @Override

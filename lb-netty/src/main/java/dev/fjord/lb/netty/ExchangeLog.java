@@ -34,6 +34,14 @@ final class ExchangeLog {
     private boolean redispatched;
     private boolean logged;
 
+    int status() {
+        return status;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
     void headReceived() {
         headEnd = System.nanoTime();
     }

@@ -88,10 +88,11 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     void start() {
+        client.runtime.router.frontendCounters(client.frontend.name()).sessionStarted();
         decision = client.runtime.router.route(client.frontend.name(), head);
         switch (decision.action()) {
             case RESPOND -> respondLocally(decision.response());
-            case STATS -> respondLocally(StatsPage.render(client.runtime.router, decision, request.uri()));
+            case STATS -> respondLocally(StatsPage.render(client.runtime, decision, request.uri()));
             case FORWARD -> {
                 Set<RetryOn> retryOn = backendSettings().retryOn();
                 retriesLeft = backendSettings().retries();
@@ -252,6 +253,8 @@ final class HttpExchange implements ServerConnector.Listener {
         }
         responseStarted = true;
         record.response(code, 64 + response.headers().size() * 32L); // an estimate of the head's bytes
+        connector.server().counters().response(code);
+        decision.backend().counters().response(code);
         responseBodyless = HttpMessages.isBodyless(request.method(), response.status());
         serverReusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, responseBodyless);
         HttpResponse out = HttpMessages.clientResponse(response, request, decision, clientKeepAlive,
@@ -278,7 +281,10 @@ final class HttpExchange implements ServerConnector.Listener {
                 ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
             }
         } else {
-            record.bodyBytes(content.content().readableBytes());
+            int bytes = content.content().readableBytes();
+            record.bodyBytes(bytes);
+            connector.server().counters().bytes(0, bytes);
+            decision.backend().counters().bytes(0, bytes);
             ctx.write(content);
         }
         if (last && responseStarted) {
@@ -359,6 +365,7 @@ final class HttpExchange implements ServerConnector.Listener {
 
     private void serverFailed(String reason) {
         endSession.run();
+        connector.server().counters().responseError();
         client.runtime.reportError(connector.server(), reason.startsWith("invalid"));
         if (!responseStarted && retry(reason.startsWith("invalid") ? RetryOn.JUNK_RESPONSE : RetryOn.EMPTY_RESPONSE,
                 reason)) {
@@ -506,6 +513,9 @@ final class HttpExchange implements ServerConnector.Listener {
     private void respondLocally(LocalResponse response) {
         record.localResponse(response.status(), response.body().length());
         boolean stats = decision.action() == RouteDecision.Action.STATS;
+        if (!stats && decision.backend() == null && response.status() == 403) {
+            client.runtime.router.frontendCounters(client.frontend.name()).denied();
+        }
         record.ended(stats ? 'L' : decision.backend() != null ? 'S' : 'P', decision.backend() != null ? 'C' : 'R');
         if (response.equals(LocalResponse.error(response.status()))) {
             response = client.runtime.errorPage(response.status()); // a built-in error page: replaceable
@@ -596,6 +606,12 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     private void writeLog() {
+        var frontendCounters = client.runtime.router.frontendCounters(client.frontend.name());
+        frontendCounters.sessionEnded();
+        if (record.status() > 0) {
+            frontendCounters.response(record.status());
+        }
+        frontendCounters.bytes(0, record.bytesOut());
         client.runtime.log(client.frontend, record, head.clientSocket(), decision,
                 connector == null ? null : connector.server(),
                 request.method() + " " + request.uri() + " " + request.protocolVersion());

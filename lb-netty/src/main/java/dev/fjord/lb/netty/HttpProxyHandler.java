@@ -185,6 +185,9 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
     /** Answers {@code status} (the configured error page) and closes the connection. */
     void rejectAndClose(int status, String reason) {
         log.debug("{}: rejecting request with {}: {}", frontend.name(), status, reason);
+        if (status != 408) {
+            runtime.router.frontendCounters(frontend.name()).requestError();
+        }
         if (exchange == null && pending != null) {
             ExchangeLog record = pending;
             pending = null;

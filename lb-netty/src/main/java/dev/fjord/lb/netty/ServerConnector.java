@@ -132,6 +132,9 @@ final class ServerConnector {
 
     private void connect(boolean mayReuse) {
         server.connectionOpened();
+        server.counters().sessionStarted();
+        server.counters().balanced();
+        decision.backend().counters().sessionStarted();
         counted = true;
         if (record != null) {
             record.connecting();
@@ -166,6 +169,8 @@ final class ServerConnector {
     private void connectFailed(Throwable cause) {
         log.debug("connect to {}/{} failed: {}", decision.backend().name(), server.name(), cause.toString());
         runtime.reportError(server, false);
+        server.counters().connectionError();
+        decision.backend().counters().connectionError();
         release(null, false);
         if (aborted) {
             return;
@@ -186,6 +191,8 @@ final class ServerConnector {
             if (record != null) {
                 record.retried(true);
             }
+            server.counters().retried(true);
+            decision.backend().counters().retried(true);
             start();
             return;
         }
@@ -194,6 +201,8 @@ final class ServerConnector {
         if (record != null) {
             record.retried(false);
         }
+        server.counters().retried(false);
+        decision.backend().counters().retried(false);
         timer = loop.schedule(this::start, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -209,6 +218,8 @@ final class ServerConnector {
         if (counted) {
             counted = false;
             server.connectionClosed();
+            server.counters().sessionEnded();
+            decision.backend().counters().sessionEnded();
         }
         if (holdsSlot) {
             holdsSlot = false;

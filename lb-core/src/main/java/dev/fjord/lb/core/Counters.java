@@ -1,0 +1,127 @@
+package dev.fjord.lb.core;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The traffic counters of one frontend, backend or server, as HAProxy's stats show them: sessions, bytes, denials,
+ * errors, retries, responses by status class. The transport counts; the stats page, the CSV, the runtime commands
+ * and the Micrometer binder read. Thread-safe and lock-free.
+ */
+public final class Counters {
+    final LongAdder sessions = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder deniedRequests = new LongAdder();
+    final LongAdder requestErrors = new LongAdder();
+    final LongAdder connectionErrors = new LongAdder();
+    final LongAdder responseErrors = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final LongAdder redispatches = new LongAdder();
+    final LongAdder balanced = new LongAdder();
+    final LongAdder clientAborts = new LongAdder();
+    final LongAdder serverAborts = new LongAdder();
+    final LongAdder failedChecks = new LongAdder();
+    final LongAdder downTransitions = new LongAdder();
+    final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
+            new LongAdder(), new LongAdder()};
+    final AtomicInteger current = new AtomicInteger();
+    final AtomicInteger max = new AtomicInteger();
+
+    /** A session (request or TCP connection) starts: {@code stot}, {@code scur}, {@code smax}. */
+    public void sessionStarted() {
+        sessions.increment();
+        int now = current.incrementAndGet();
+        max.accumulateAndGet(now, Math::max);
+    }
+
+    /** A session counted by {@link #sessionStarted()} ends. */
+    public void sessionEnded() {
+        current.updateAndGet(n -> n > 0 ? n - 1 : 0);
+    }
+
+    /** The load balancer chose this server ({@code lbtot}). */
+    public void balanced() {
+        balanced.increment();
+    }
+
+    /** Bytes received from clients ({@code bin}) and sent to them ({@code bout}). */
+    public void bytes(long in, long out) {
+        bytesIn.add(in);
+        bytesOut.add(out);
+    }
+
+    /** A response with {@code status} was sent ({@code hrsp_1xx} ... {@code hrsp_other}). */
+    public void response(int status) {
+        int index = status >= 100 && status < 600 ? status / 100 - 1 : 5;
+        responses[index].increment();
+    }
+
+    /** A request denied by a rule ({@code dreq}). */
+    public void denied() {
+        deniedRequests.increment();
+    }
+
+    /** A malformed or timed-out request ({@code ereq}). */
+    public void requestError() {
+        requestErrors.increment();
+    }
+
+    /** A failed connection to a server ({@code econ}). */
+    public void connectionError() {
+        connectionErrors.increment();
+    }
+
+    /** An invalid, missing or aborted response ({@code eresp}). */
+    public void responseError() {
+        responseErrors.increment();
+    }
+
+    /** A retry ({@code wretr}), or a redispatch to another server ({@code wredis}). */
+    public void retried(boolean redispatched) {
+        (redispatched ? redispatches : retries).increment();
+    }
+
+    /** The client ({@code cli_abrt}) or server ({@code srv_abrt}) aborted during the data phase. */
+    public void aborted(boolean byClient) {
+        (byClient ? clientAborts : serverAborts).increment();
+    }
+
+    /** A health check failed ({@code chkfail}); {@code wentDown}: it marked the server DOWN ({@code chkdown}). */
+    public void checkFailed(boolean wentDown) {
+        failedChecks.increment();
+        if (wentDown) {
+            downTransitions.increment();
+        }
+    }
+
+    /** Sessions now ({@code scur}). */
+    public int current() {
+        return current.get();
+    }
+
+    /** Sessions at most at once ({@code smax}). */
+    public int max() {
+        return max.get();
+    }
+
+    /** Sessions in total ({@code stot}). */
+    public long sessions() {
+        return sessions.sum();
+    }
+
+    /** Bytes sent to clients ({@code bout}). */
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Bytes received from clients ({@code bin}). */
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    /** Responses of status class {@code hundreds} (1-5), or 0 for others. */
+    public long responses(int hundreds) {
+        return responses[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 5].sum();
+    }
+}
