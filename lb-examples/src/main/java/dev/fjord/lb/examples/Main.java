@@ -62,6 +62,8 @@ public final class Main {
         System.out.println("  web nodes   " + web1 + ", " + web2);
         System.out.println("  frontend    http://" + FRONTEND + "/   (try: curl -i http://" + FRONTEND + "/)");
         System.out.println("  stats       http://" + STATS + "/   (admin / " + ReferenceCluster.STATS_PASSWORD + ")");
+        System.out.println("  commands    echo 'show stat' | socat stdio unix-connect:"
+                + config.global().statsSocket());
         System.out.println("Ctrl-C stops it.");
         stopped.await();
     }

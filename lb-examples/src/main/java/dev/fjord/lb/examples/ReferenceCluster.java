@@ -32,6 +32,12 @@ public final class ReferenceCluster {
     private ReferenceCluster() {
     }
 
+    /** A stats socket path this process can use: {@code fjord-PID.sock} in the temporary directory. */
+    public static String localStatsSocket() {
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "fjord-" + ProcessHandle.current().pid()
+                + ".sock").toString();
+    }
+
     /** A builder holding the reference configuration exactly as the file writes it, addresses included. */
     public static ProxyConfig.Builder builder() {
         return ProxyConfig.builder()
@@ -69,10 +75,12 @@ public final class ReferenceCluster {
 
     /**
      * The reference configuration moved to other addresses: the frontend and stats listener bind {@code frontend}
-     * and {@code stats}, the web nodes are {@code web1} and {@code web2} ({@code host:port}; port 0 binds a free port).
+     * and {@code stats}, the web nodes are {@code web1} and {@code web2} ({@code host:port}; port 0 binds a free port),
+     * and the runtime command socket is {@link #localStatsSocket()}.
      */
     public static ProxyConfig at(String frontend, String stats, String web1, String web2) {
         return builder()
+                .global(g -> g.statsSocket(localStatsSocket()))
                 .editFrontend("main", f -> f.clearBinds().bind(frontend))
                 .editListen("stats", l -> l.clearBinds().bind(stats))
                 .editBackend("app", b -> b.editServer("web1", s -> s.address(web1))

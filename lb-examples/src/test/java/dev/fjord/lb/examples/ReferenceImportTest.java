@@ -48,6 +48,7 @@ class ReferenceImportTest {
         try (DemoWebNode web1 = DemoWebNode.start("web1", "127.0.0.1", 0);
                 DemoWebNode web2 = DemoWebNode.start("web2", "127.0.0.1", 0)) {
             ProxyConfig config = reference().builder()
+                    .global(g -> g.statsSocket(ReferenceCluster.localStatsSocket()))
                     .editFrontend("main", f -> f.clearBinds().bind("127.0.0.1:0"))
                     .editListen("stats", l -> l.clearBinds().bind("127.0.0.1:0"))
                     .editBackend("app", b -> b

@@ -24,6 +24,7 @@ import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.core.RuntimeCommands;
 import dev.fjord.lb.core.Scheduler;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerEvent;
@@ -69,10 +70,13 @@ public final class FjordProxy implements AutoCloseable {
     private final Map<String, List<Channel>> listeners;
     private final ChannelGroup connections;
     private final HealthChecks healthChecks;
+    private final @org.jspecify.annotations.Nullable StatsSocket statsSocket;
     private volatile boolean closed;
 
     private FjordProxy(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
-            Map<String, List<Channel>> listeners, ChannelGroup connections, HealthChecks healthChecks) {
+            Map<String, List<Channel>> listeners, ChannelGroup connections, HealthChecks healthChecks,
+            @org.jspecify.annotations.Nullable StatsSocket statsSocket) {
+        this.statsSocket = statsSocket;
         this.runtime = runtime;
         this.boss = boss;
         this.workers = workers;
@@ -142,6 +146,9 @@ public final class FjordProxy implements AutoCloseable {
         closed = true;
         runtime.closing = true;
         healthChecks.close();
+        if (statsSocket != null) {
+            statsSocket.close();
+        }
         listeners.values().forEach(channels -> channels.forEach(channel -> channel.close().syncUninterruptibly()));
         for (Channel connection : connections) {
             connection.eventLoop().execute(() -> {
@@ -268,7 +275,39 @@ public final class FjordProxy implements AutoCloseable {
             HealthChecks checks = HealthChecks.start(router, scheduler, new NettyCheckProbe(workers), Ticker.system(),
                     events, () -> ThreadLocalRandom.current().nextLong());
             runtime.healthChecks = checks;
-            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks);
+            StatsSocket socket = null;
+            String socketPath = router.config().global().statsSocket();
+            if (socketPath != null) {
+                long started = System.nanoTime();
+                int threads = ioThreads;
+                RuntimeCommands commands = new RuntimeCommands(router, checks, s -> runtime.slots(s).queued(),
+                        s -> runtime.slots(s).maxQueued(), new RuntimeCommands.InfoSource() {
+                            @Override
+                            public long uptimeSeconds() {
+                                return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+                            }
+
+                            @Override
+                            public int currentConnections() {
+                                return runtime.globalConnections.get();
+                            }
+
+                            @Override
+                            public int threads() {
+                                return threads;
+                            }
+                        });
+                try {
+                    socket = StatsSocket.open(java.nio.file.Path.of(socketPath), commands);
+                } catch (IllegalStateException e) {
+                    checks.close();
+                    all.forEach(Channel::close);
+                    boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                    workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                    throw e;
+                }
+            }
+            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks, socket);
             log.info("Fjord started: {}", proxy);
             return proxy;
         }

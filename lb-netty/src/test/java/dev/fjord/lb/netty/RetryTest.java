@@ -28,7 +28,6 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.SocketEffect;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RetryTest {
@@ -79,23 +78,33 @@ class RetryTest {
 
     @Test
     void aServerKilledWhileTrafficFlowsCostsNoClientAnError() throws Exception {
-        web1.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                // web1 dies mid-request: the connection is cut before any response byte
-                return new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket(true, false, false))
-                        .build();
+        web2.setDispatcher(answering("web2"));
+        java.net.ServerSocket dying = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread server = new Thread(() -> {
+            while (!dying.isClosed()) {
+                try (java.net.Socket socket = dying.accept()) {
+                    socket.getInputStream().read(new byte[4096]); // takes the request, dies before answering
+                } catch (IOException e) {
+                    return;
+                }
             }
         });
-        web2.setDispatcher(answering("web2"));
-        proxy(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE);
+        server.start();
+        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true)
+                        .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
+                        .timeoutConnect(Duration.ofMillis(100)).timeoutServer(Duration.ofSeconds(5)))
+                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                .backend("app", b -> b.server("web1", "127.0.0.1:" + dying.getLocalPort())
+                        .server("web2", "127.0.0.1:" + web2.getPort()))
+                .build())).ioThreads(2).start();
 
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             responses.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + proxy.address("main").getPort() + "/item/" + i)).build(), HttpResponse.BodyHandlers.ofString()));
             if (i == 10) {
-                web1.close(); // and now its port refuses connections
+                dying.close(); // and now its port refuses connections
             }
         }
 
@@ -104,6 +113,7 @@ class RetryTest {
             assertThat(done.statusCode()).isEqualTo(200);
             assertThat(done.body()).isEqualTo("web2");
         }
+        server.join(5000);
     }
 
     @Test
