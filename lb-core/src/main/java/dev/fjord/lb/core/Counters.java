@@ -120,6 +120,26 @@ public final class Counters {
         return bytesIn.sum();
     }
 
+    /** Retries to the same server ({@code wretr}). */
+    public long retries() {
+        return retries.sum();
+    }
+
+    /** Retries to another server ({@code wredis}). */
+    public long redispatches() {
+        return redispatches.sum();
+    }
+
+    /** Failed connections to servers ({@code econ}). */
+    public long connectionErrors() {
+        return connectionErrors.sum();
+    }
+
+    /** Invalid, missing or aborted responses ({@code eresp}). */
+    public long responseErrors() {
+        return responseErrors.sum();
+    }
+
     /** Responses of status class {@code hundreds} (1-5), or 0 for others. */
     public long responses(int hundreds) {
         return responses[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 5].sum();

@@ -100,6 +100,10 @@ public final class FjordProxy implements AutoCloseable {
         return runtime.router;
     }
 
+    ProxyRuntime runtime() {
+        return runtime;
+    }
+
     /** The health checks of the servers marked {@code check}: results, and enabling or disabling them. */
     public HealthChecks healthChecks() {
         return healthChecks;

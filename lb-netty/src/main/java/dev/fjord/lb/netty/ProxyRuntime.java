@@ -42,6 +42,8 @@ final class ProxyRuntime {
     /** Connections per frontend ({@code %fc}), by frontend name. */
     final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();
     private final Map<String, AccessLogFormat> formats = new ConcurrentHashMap<>();
+    /** Sees every finished exchange's record, logged or not (the Micrometer timers); null: none. */
+    volatile java.util.function.@Nullable Consumer<AccessLogEntry> entryObserver;
     /** Set once at start, before any connection is accepted. */
     volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
 
@@ -133,13 +135,21 @@ final class ProxyRuntime {
      */
     void log(FrontendConfig frontend, ExchangeLog record, InetSocketAddress client, @Nullable RouteDecision decision,
             @Nullable Server server, @Nullable String requestLine) {
-        if (!frontend.settings().logGlobal()) {
+        boolean logs = frontend.settings().logGlobal();
+        java.util.function.Consumer<AccessLogEntry> observer = entryObserver;
+        if (!logs && observer == null) {
             return;
         }
         AtomicInteger count = frontendConnections.get(frontend.name());
         AccessLogEntry entry = record.entry(frontend, client, decision, server, this, count == null ? 0 : count.get(),
                 requestLine);
         if (entry == null) {
+            return;
+        }
+        if (observer != null) {
+            observer.accept(entry);
+        }
+        if (!logs) {
             return;
         }
         AccessLogFormat format = formats.computeIfAbsent(frontend.name(), name -> new AccessLogFormat(
