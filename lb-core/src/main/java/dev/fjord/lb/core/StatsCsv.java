@@ -36,74 +36,90 @@ public final class StatsCsv {
     public static String write(Router router, @Nullable HealthChecks checks, ToIntFunction<Server> queued,
             ToIntFunction<Server> maxQueued) {
         StringBuilder csv = new StringBuilder(4096).append("# ").append(String.join(",", COLUMNS)).append('\n');
-        int iid = 0;
+        int[] iid = {0};
+        java.util.Set<String> written = new java.util.HashSet<>();
         for (FrontendConfig frontend : router.config().frontends().values()) {
-            iid++;
-            Counters c = router.frontendCounters(frontend.name());
-            String[] row = row(frontend.name(), "FRONTEND", iid, 0, 0, c);
-            row[6] = frontend.settings().maxConn() == 0 ? "" : Integer.toString(frontend.settings().maxConn());
-            row[17] = "OPEN";
-            row[75] = mode(frontend.settings().mode());
-            append(csv, row);
+            frontendRow(csv, router, frontend, ++iid[0]);
+            for (Backend backend : router.backends()) {
+                if (backend.name().equals(frontend.name())) { // a listen section: its backend follows
+                    backendRows(csv, backend, iid[0], checks, queued, maxQueued);
+                    written.add(backend.name());
+                }
+            }
         }
         for (Backend backend : router.backends()) {
-            iid++;
-            int sid = 0;
-            int active = 0;
-            int backup = 0;
-            int totalWeight = 0;
-            for (Server server : backend.servers()) {
-                sid++;
-                String[] row = row(backend.name(), server.name(), iid, sid, 2, server.counters());
-                ServerConfig config = server.config();
-                row[2] = Integer.toString(queued.applyAsInt(server));
-                row[3] = Integer.toString(maxQueued.applyAsInt(server));
-                row[4] = Integer.toString(server.activeConnections());
-                row[6] = config.maxConn() == 0 ? "" : Integer.toString(config.maxConn());
-                row[17] = status(server, checks);
-                row[18] = Integer.toString(server.weight());
-                row[19] = config.backup() ? "0" : "1";
-                row[20] = config.backup() ? "1" : "0";
-                row[25] = config.maxQueue() == 0 ? "" : Integer.toString(config.maxQueue());
-                row[29] = server.weight() < config.weight() && server.operationalState() == OperationalState.UP
-                        && server instanceof LiveServer live && live.throttle() < 100
-                        ? Integer.toString(live.throttle()) : "";
-                row[30] = Long.toString(server.counters().balanced.sum());
-                CheckResult last = checks == null ? null : checks.lastCheck(server);
-                if (last != null) {
-                    row[36] = last.status().name();
-                    row[37] = last.code() > 0 ? Integer.toString(last.code()) : "";
-                    row[38] = Long.toString(last.duration().toMillis());
-                    row[65] = last.status().description();
-                }
-                if (config.check()) {
-                    row[67] = Integer.toString(config.rise());
-                    row[68] = Integer.toString(config.fall());
-                }
-                row[73] = config.address().toString();
-                row[74] = config.cookie() == null ? "" : config.cookie();
-                row[75] = mode(backend.config().settings().mode());
-                if (server.isBalanced()) {
-                    if (config.backup()) {
-                        backup++;
-                    } else {
-                        active++;
-                    }
-                    totalWeight += server.weight();
-                }
-                append(csv, row);
+            if (!written.contains(backend.name())) {
+                backendRows(csv, backend, ++iid[0], checks, queued, maxQueued);
             }
-            String[] row = row(backend.name(), "BACKEND", iid, 0, 1, backend.counters());
-            row[4] = Integer.toString(backend.servers().stream().mapToInt(Server::activeConnections).sum());
-            row[17] = active + backup > 0 ? "UP" : "DOWN";
-            row[18] = Integer.toString(totalWeight);
-            row[19] = Integer.toString(active);
-            row[20] = Integer.toString(backup);
-            row[75] = mode(backend.config().settings().mode());
-            row[76] = backend.config().settings().balance().toString();
-            append(csv, row);
         }
         return csv.toString();
+    }
+
+    private static void frontendRow(StringBuilder csv, Router router, FrontendConfig frontend, int iid) {
+        Counters c = router.frontendCounters(frontend.name());
+        String[] row = row(frontend.name(), "FRONTEND", iid, 0, 0, c);
+        row[6] = frontend.settings().maxConn() == 0 ? "" : Integer.toString(frontend.settings().maxConn());
+        row[17] = "OPEN";
+        row[75] = mode(frontend.settings().mode());
+        append(csv, row);
+    }
+
+    private static void backendRows(StringBuilder csv, Backend backend, int iid, @Nullable HealthChecks checks,
+            ToIntFunction<Server> queued, ToIntFunction<Server> maxQueued) {
+        int sid = 0;
+        int active = 0;
+        int backup = 0;
+        int totalWeight = 0;
+        for (Server server : backend.servers()) {
+            sid++;
+            String[] row = row(backend.name(), server.name(), iid, sid, 2, server.counters());
+            ServerConfig config = server.config();
+            row[2] = Integer.toString(queued.applyAsInt(server));
+            row[3] = Integer.toString(maxQueued.applyAsInt(server));
+            row[4] = Integer.toString(server.activeConnections());
+            row[6] = config.maxConn() == 0 ? "" : Integer.toString(config.maxConn());
+            row[17] = status(server, checks);
+            row[18] = Integer.toString(server.weight());
+            row[19] = config.backup() ? "0" : "1";
+            row[20] = config.backup() ? "1" : "0";
+            row[25] = config.maxQueue() == 0 ? "" : Integer.toString(config.maxQueue());
+            row[29] = server.weight() < config.weight() && server.operationalState() == OperationalState.UP
+                    && server instanceof LiveServer live && live.throttle() < 100
+                    ? Integer.toString(live.throttle()) : "";
+            row[30] = Long.toString(server.counters().balanced.sum());
+            CheckResult last = checks == null ? null : checks.lastCheck(server);
+            if (last != null) {
+                row[36] = last.status().name();
+                row[37] = last.code() > 0 ? Integer.toString(last.code()) : "";
+                row[38] = Long.toString(last.duration().toMillis());
+                row[65] = last.status().description();
+            }
+            if (config.check()) {
+                row[67] = Integer.toString(config.rise());
+                row[68] = Integer.toString(config.fall());
+            }
+            row[73] = config.address().toString();
+            row[74] = config.cookie() == null ? "" : config.cookie();
+            row[75] = mode(backend.config().settings().mode());
+            if (server.isBalanced()) {
+                if (config.backup()) {
+                    backup++;
+                } else {
+                    active++;
+                }
+                totalWeight += server.weight();
+            }
+            append(csv, row);
+        }
+        String[] row = row(backend.name(), "BACKEND", iid, 0, 1, backend.counters());
+        row[4] = Integer.toString(backend.servers().stream().mapToInt(Server::activeConnections).sum());
+        row[17] = active + backup > 0 ? "UP" : "DOWN";
+        row[18] = Integer.toString(totalWeight);
+        row[19] = Integer.toString(active);
+        row[20] = Integer.toString(backup);
+        row[75] = mode(backend.config().settings().mode());
+        row[76] = backend.config().settings().balance().toString();
+        append(csv, row);
     }
 
     /** HAProxy's status word of a server: UP, DOWN, NOLB, MAINT, DRAIN, or {@code no check}. */

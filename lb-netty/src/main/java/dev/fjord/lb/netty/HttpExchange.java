@@ -62,6 +62,8 @@ final class HttpExchange implements ServerConnector.Listener {
     private boolean serverReusable;
     private boolean discardingBody;
     private boolean done;
+    /** The form of a stats admin POST as it arrives; null otherwise. */
+    private @Nullable StringBuilder statsForm;
     /** Retained copies of the request body for a {@code retry-on} retry; null when the request is not retryable. */
     /** The request body kept for a {@code retry-on} retry; null when the request is not retryable. */
     private @Nullable Replay replay;
@@ -92,7 +94,13 @@ final class HttpExchange implements ServerConnector.Listener {
         decision = client.runtime.router.route(client.frontend.name(), head);
         switch (decision.action()) {
             case RESPOND -> respondLocally(decision.response());
-            case STATS -> respondLocally(StatsPage.render(client.runtime, decision, request.uri()));
+            case STATS -> {
+                if (request.method().equals(io.netty.handler.codec.http.HttpMethod.POST)) {
+                    statsForm = new StringBuilder(); // an admin action: answered once its form is read
+                } else {
+                    respondLocally(StatsPage.render(client.runtime, decision, request.uri()));
+                }
+            }
             case FORWARD -> {
                 Set<RetryOn> retryOn = backendSettings().retryOn();
                 retriesLeft = backendSettings().retries();
@@ -119,6 +127,19 @@ final class HttpExchange implements ServerConnector.Listener {
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestComplete = true;
+        }
+        if (statsForm != null && !done && !discardingBody) {
+            statsForm.append(content.content().toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+            content.release();
+            if (statsForm.length() > 16384) {
+                statsForm = null;
+                fail(413, "stats form too large");
+            } else if (last) {
+                String form = statsForm.toString();
+                statsForm = null;
+                respondLocally(StatsPage.post(client.runtime, decision, form));
+            }
+            return;
         }
         if (done || discardingBody) {
             content.release();

@@ -1,62 +1,336 @@
 package dev.fjord.lb.netty;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.AdminState;
+import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.Server;
+import dev.fjord.lb.core.StatsConfig;
 import dev.fjord.lb.core.StatsCsv;
 
 /**
- * The statistics page: HAProxy's CSV with {@code ;csv} in the URI, the same rows as JSON with {@code ;json}, else an
- * HTML table of every frontend, backend and server. A first version of the page; HAProxy's full layout and the
- * admin form come with the stats work.
+ * The statistics page, in HAProxy's layout and colours: a table per frontend and backend with a row per server
+ * (queue, session rate, sessions, bytes, denied, errors, warnings, status, last check, weight, act/bck, check
+ * fails/downs, throttle). {@code ;csv} gives HAProxy's CSV, {@code ;json} the same rows as JSON. Users for whom
+ * {@code stats admin} holds get a form to set servers READY, DRAIN or MAINT, stop or start their checks, or change
+ * their weight; it POSTs back with a token bound to the user (HMAC with a per-process key) and is refused without
+ * it or from another origin. Thread-safe.
  */
 final class StatsPage {
+    private static final byte[] KEY = new byte[32];
+
+    static {
+        new SecureRandom().nextBytes(KEY);
+    }
+
+    private static final String STYLE = """
+            body{font-family:arial,helvetica,sans-serif;font-size:12px;color:#000;background:#fff}
+            table.tbl{border-collapse:collapse;border-style:none;margin-bottom:8px}
+            table.tbl td,table.tbl th{text-align:right;border:1px solid #aaa;padding:1px 3px;white-space:nowrap}
+            table.tbl th.pxname{background:#b00040;color:#ffff40;font-weight:bold;text-align:left;border:none}
+            tr.titre th{background:#20c0ff;color:#000}
+            td.ac{text-align:center}
+            tr.frontend td{background:#f0f0a0}
+            tr.backend td{background:#e0e0e0}
+            tr.active_up td{background:#c0ffc0}
+            tr.active_down td{background:#ff9090}
+            tr.active_nolb td{background:#ffff80}
+            tr.draining td{background:#20a0ff}
+            tr.maintain td{background:#c07820}
+            tr.backup_up td{background:#c0c0ff}
+            """;
+
     private StatsPage() {
     }
 
     static LocalResponse render(ProxyRuntime runtime, RouteDecision decision, String uri) {
-        String csv = StatsCsv.write(runtime.router, runtime.healthChecks, server -> runtime.slots(server).queued(),
-                server -> runtime.slots(server).maxQueued());
+        String csv = csv(runtime);
         if (uri.contains(";csv")) {
             return page("text/plain", csv);
         }
+        List<String[]> rows = rows(csv);
+        if (uri.contains(";json")) {
+            return page("application/json", json(rows));
+        }
+        StatsConfig stats = decision.frontend().stats();
+        String user = user(decision.request());
+        StringBuilder html = new StringBuilder(16384).append("<!DOCTYPE html>\n<html><head><title>Statistics Report")
+                .append("</title>\n");
+        if (stats != null && stats.refresh() != null) {
+            html.append("<meta http-equiv=\"refresh\" content=\"").append(stats.refresh().toSeconds()).append("\">\n");
+        }
+        html.append("<style>").append(STYLE).append("</style></head><body>\n<h1>Fjord statistics")
+                .append(stats != null && stats.hideVersion() ? "" : " (version " + version() + ")")
+                .append("</h1>\n");
+        if (uri.contains(";st=DONE")) {
+            html.append("<p id=\"result\">Action processed successfully.</p>\n");
+        } else if (uri.contains(";st=")) {
+            html.append("<p id=\"result\">Action not processed.</p>\n");
+        }
+        String current = null;
+        boolean admin = decision.statsAdmin();
+        for (int r = 1; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            if (!row[0].equals(current)) {
+                if (current != null) {
+                    closeTable(html, admin, current, runtime, stats, user);
+                }
+                current = row[0];
+                openTable(html, current, admin, stats);
+            }
+            row(html, row, admin, !row[1].equals("FRONTEND") && !row[1].equals("BACKEND"));
+        }
+        if (current != null) {
+            closeTable(html, admin, current, runtime, stats, user);
+        }
+        return page("text/html; charset=utf-8", html.append("</body></html>\n").toString());
+    }
+
+    /**
+     * Applies an admin form POST: {@code b} backend, {@code s} servers (repeated), {@code action} one of
+     * {@code ready drain maint dhlth ehlth weight}, {@code weight}, {@code token}. Answers 303 to the page with
+     * {@code ;st=DONE} or {@code ;st=DENY}.
+     */
+    static LocalResponse post(ProxyRuntime runtime, RouteDecision decision, String form) {
+        StatsConfig stats = decision.frontend().stats();
+        String base = stats == null ? "/" : stats.uri();
+        Map<String, List<String>> fields = parseForm(form);
+        String user = user(decision.request());
+        boolean allowed = decision.statsAdmin() && sameOrigin(decision.request())
+                && MessageDigest.isEqual(token(user).getBytes(StandardCharsets.US_ASCII),
+                        first(fields, "token").getBytes(StandardCharsets.US_ASCII));
+        String result = allowed && apply(runtime, fields) ? "DONE" : "DENY";
+        return new LocalResponse(303, List.of(Map.entry("Location", base + ";st=" + result),
+                Map.entry("Cache-Control", "no-cache")), "");
+    }
+
+    private static boolean apply(ProxyRuntime runtime, Map<String, List<String>> fields) {
+        Backend backend;
+        try {
+            backend = runtime.router.backend(first(fields, "b"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        List<String> names = fields.getOrDefault("s", List.of());
+        if (names.isEmpty()) {
+            return false;
+        }
+        for (String name : names) {
+            Server server = backend.server(name);
+            if (server == null) {
+                return false;
+            }
+            switch (first(fields, "action")) {
+                case "ready" -> server.adminState(AdminState.READY);
+                case "drain" -> server.adminState(AdminState.DRAIN);
+                case "maint" -> server.adminState(AdminState.MAINT);
+                case "dhlth" -> {
+                    if (server.config().check()) {
+                        runtime.healthChecks.disable(server);
+                    }
+                }
+                case "ehlth" -> {
+                    if (server.config().check()) {
+                        runtime.healthChecks.enable(server);
+                    }
+                }
+                case "weight" -> {
+                    String weight = first(fields, "weight");
+                    if (!weight.matches("\\d{1,3}") || Integer.parseInt(weight) > 256) {
+                        return false;
+                    }
+                    server.weight(Integer.parseInt(weight));
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void openTable(StringBuilder html, String proxy, boolean admin, @Nullable StatsConfig stats) {
+        if (admin) {
+            html.append("<form method=\"post\" action=\"").append(stats == null ? "/" : escape(stats.uri()))
+                    .append("\">\n");
+        }
+        html.append("<table class=\"tbl\" id=\"").append(escape(proxy)).append("\">\n<tr><th class=\"pxname\" ")
+                .append("colspan=\"31\">").append(escape(proxy)).append("</th></tr>\n<tr class=\"titre\">")
+                .append(admin ? "<th rowspan=\"2\"></th>" : "").append("<th rowspan=\"2\"></th>")
+                .append("<th colspan=\"3\">Queue</th><th colspan=\"3\">Session rate</th>")
+                .append("<th colspan=\"6\">Sessions</th><th colspan=\"2\">Bytes</th><th colspan=\"2\">Denied</th>")
+                .append("<th colspan=\"3\">Errors</th><th colspan=\"2\">Warnings</th>")
+                .append("<th colspan=\"9\">Server</th></tr>\n<tr class=\"titre\">");
+        for (String title : List.of("Cur", "Max", "Limit", "Cur", "Max", "Limit", "Cur", "Max", "Limit", "Total",
+                "LbTot", "Last", "In", "Out", "Req", "Resp", "Req", "Conn", "Resp", "Retr", "Redis", "Status",
+                "LastChk", "Wght", "Act", "Bck", "Chk", "Dwn", "Dwntme", "Thrtle")) {
+            html.append("<th>").append(title).append("</th>");
+        }
+        html.append("</tr>\n");
+    }
+
+    private static void row(StringBuilder html, String[] c, boolean admin, boolean server) {
+        String status = c[17];
+        String type = c[1].equals("FRONTEND") ? "frontend" : c[1].equals("BACKEND") ? "backend"
+                : switch (status) {
+                    case "DOWN" -> "active_down";
+                    case "MAINT" -> "maintain";
+                    case "DRAIN" -> "draining";
+                    case "NOLB" -> "active_nolb";
+                    default -> c[20].equals("1") ? "backup_up" : "active_up";
+                };
+        html.append("<tr class=\"").append(type).append("\" id=\"").append(escape(c[0] + '/' + c[1])).append("\">");
+        if (admin && server) {
+            html.append("<td><input type=\"checkbox\" name=\"s\" value=\"").append(escape(c[1])).append("\"></td>");
+        } else if (admin) {
+            html.append("<td></td>");
+        }
+        String lastCheck = c[36].isEmpty() ? "" : c[36] + (c[37].isEmpty() ? "" : " " + c[37]) + " in " + c[38] + "ms";
+        String[] cells = {c[1], c[2], c[3], c[25], "", "", "", c[4], c[5], c[6], c[7], c[30], "", c[8], c[9], c[10],
+            c[11], c[12], c[13], c[14], c[15], c[16], status, lastCheck, c[18], c[19], c[20], c[21], c[22], c[24],
+            c[29].isEmpty() ? "" : c[29] + " %"};
+        for (int i = 0; i < cells.length; i++) {
+            html.append(i == 0 ? "<td class=\"ac\">" : "<td>").append(escape(cells[i])).append("</td>");
+        }
+        html.append("</tr>\n");
+    }
+
+    private static void closeTable(StringBuilder html, boolean admin, String proxy, ProxyRuntime runtime,
+            @Nullable StatsConfig stats, String user) {
+        html.append("</table>\n");
+        if (admin) {
+            boolean isBackend = runtime.router.backends().stream()
+                    .anyMatch(b -> b.name().equals(proxy) && !b.servers().isEmpty());
+            if (isBackend) {
+                html.append("Choose the action to perform on the checked servers : <select name=\"action\">")
+                        .append("<option value=\"\"></option><option value=\"ready\">Set state to READY</option>")
+                        .append("<option value=\"drain\">Set state to DRAIN</option>")
+                        .append("<option value=\"maint\">Set state to MAINT</option>")
+                        .append("<option value=\"dhlth\">Health: disable checks</option>")
+                        .append("<option value=\"ehlth\">Health: enable checks</option>")
+                        .append("<option value=\"weight\">Set weight to</option></select>")
+                        .append(" <input type=\"text\" name=\"weight\" size=\"3\">")
+                        .append("<input type=\"hidden\" name=\"b\" value=\"").append(escape(proxy)).append("\">")
+                        .append("<input type=\"hidden\" name=\"token\" value=\"").append(token(user)).append("\">")
+                        .append(" <input type=\"submit\" value=\"Apply\" id=\"apply-").append(escape(proxy))
+                        .append("\">\n");
+            }
+            html.append("</form>\n");
+        }
+    }
+
+    private static String csv(ProxyRuntime runtime) {
+        return StatsCsv.write(runtime.router, runtime.healthChecks, server -> runtime.slots(server).queued(),
+                server -> runtime.slots(server).maxQueued());
+    }
+
+    private static List<String[]> rows(String csv) {
         List<String[]> rows = new ArrayList<>();
         for (String line : csv.split("\n")) {
             rows.add(line.startsWith("# ") ? line.substring(2).split(",", -1) : line.split(",", -1));
         }
+        return rows;
+    }
+
+    private static String json(List<String[]> rows) {
         String[] names = rows.get(0);
-        if (uri.contains(";json")) {
-            StringBuilder json = new StringBuilder("[");
-            for (int r = 1; r < rows.size(); r++) {
-                json.append(r > 1 ? ",\n{" : "\n{");
-                String[] row = rows.get(r);
-                for (int i = 0; i < names.length && i < row.length; i++) {
-                    json.append(i > 0 ? "," : "").append('"').append(names[i]).append("\":\"")
-                            .append(row[i].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-                }
-                json.append('}');
-            }
-            return page("application/json", json.append("\n]\n").toString());
-        }
-        StringBuilder html = new StringBuilder(4096).append("<!DOCTYPE html>\n<html><head><title>Statistics Report")
-                .append("</title></head><body>\n<h1>Fjord statistics</h1>\n<table border=1>\n<tr>");
-        int[] shown = {0, 1, 17, 18, 4, 5, 7, 9, 13, 14, 15, 16, 36, 37};
-        for (int column : shown) {
-            html.append("<th>").append(names[column]).append("</th>");
-        }
-        html.append("</tr>\n");
+        StringBuilder json = new StringBuilder("[");
         for (int r = 1; r < rows.size(); r++) {
-            html.append("<tr>");
-            for (int column : shown) {
-                String value = column < rows.get(r).length ? rows.get(r)[column] : "";
-                html.append("<td>").append(escape(value)).append("</td>");
+            json.append(r > 1 ? ",\n{" : "\n{");
+            String[] row = rows.get(r);
+            for (int i = 0; i < names.length && i < row.length; i++) {
+                json.append(i > 0 ? "," : "").append('"').append(names[i]).append("\":\"")
+                        .append(row[i].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
             }
-            html.append("</tr>\n");
+            json.append('}');
         }
-        return page("text/html", html.append("</table>\n</body></html>\n").toString());
+        return json.append("\n]\n").toString();
+    }
+
+    /** The Basic-authentication user of the request, or empty. */
+    private static String user(RequestHead request) {
+        String authorization = request.header("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return "";
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? decoded : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    /** The anti-CSRF token of {@code user}: an HMAC with a key that never leaves the process. */
+    static String token(String user) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    mac.doFinal(("fjord-stats-admin:" + user).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A browser's POST names its origin; one from another site is refused (no Origin/Referer: a script, allowed). */
+    private static boolean sameOrigin(RequestHead request) {
+        String host = request.header("Host");
+        String origin = request.header("Origin");
+        if (origin == null) {
+            origin = request.header("Referer");
+        }
+        if (origin == null) {
+            return true;
+        }
+        if (host == null) {
+            return false;
+        }
+        return origin.equals("http://" + host) || origin.equals("https://" + host)
+                || origin.startsWith("http://" + host + "/") || origin.startsWith("https://" + host + "/");
+    }
+
+    private static Map<String, List<String>> parseForm(String form) {
+        Map<String, List<String>> fields = new HashMap<>();
+        for (String pair : form.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                String name = URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8);
+                String value = URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                fields.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            }
+        }
+        return fields;
+    }
+
+    private static String first(Map<String, List<String>> fields, String name) {
+        List<String> values = fields.get(name);
+        return values == null || values.isEmpty() ? "" : values.get(0);
+    }
+
+    private static String version() {
+        String version = StatsPage.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     private static LocalResponse page(String type, String body) {
@@ -65,6 +339,6 @@ final class StatsPage {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
