@@ -27,6 +27,14 @@ public final class Counters {
             new LongAdder(), new LongAdder()};
     final AtomicInteger current = new AtomicInteger();
     final AtomicInteger max = new AtomicInteger();
+    private volatile long rateBase;
+    private volatile int rate;
+    private volatile int rateMax;
+    /** Ticker time of the last state change; 0 before any. */
+    private volatile long lastChange;
+    /** Ticker time the server went DOWN, while it is; -1 when it is not DOWN. */
+    private volatile long downSince = -1;
+    private volatile long downtimeNanos;
 
     /** A session (request or TCP connection) starts: {@code stot}, {@code scur}, {@code smax}. */
     public void sessionStarted() {
@@ -93,6 +101,52 @@ public final class Counters {
         if (wentDown) {
             downTransitions.increment();
         }
+    }
+
+    /**
+     * Samples the session rate: called once a second by the transport, it makes {@link #rate()} the sessions
+     * started since the previous call ({@code rate}, {@code rate_max}).
+     */
+    public void sampleRate() {
+        long total = sessions.sum();
+        int now = (int) Math.min(Integer.MAX_VALUE, total - rateBase);
+        rateBase = total;
+        rate = now;
+        if (now > rateMax) {
+            rateMax = now;
+        }
+    }
+
+    /** Sessions started in the last sampled second ({@code rate}). */
+    public int rate() {
+        return rate;
+    }
+
+    /** The highest sampled rate ({@code rate_max}). */
+    public int rateMax() {
+        return rateMax;
+    }
+
+    /** Records a state change at ticker time {@code now}; {@code down}: the server is DOWN from now on. */
+    public synchronized void stateChanged(long now, boolean down) {
+        lastChange = now;
+        if (down && downSince < 0) {
+            downSince = now;
+        } else if (!down && downSince >= 0) {
+            downtimeNanos += now - downSince;
+            downSince = -1;
+        }
+    }
+
+    /** Seconds since the last state change at ticker time {@code now} ({@code lastchg}); -1 before any. */
+    public long secondsSinceChange(long now) {
+        return lastChange == 0 ? -1 : (now - lastChange) / 1_000_000_000L;
+    }
+
+    /** Seconds spent DOWN up to ticker time {@code now} ({@code downtime}). */
+    public synchronized long downtimeSeconds(long now) {
+        long total = downtimeNanos + (downSince >= 0 ? now - downSince : 0);
+        return total / 1_000_000_000L;
     }
 
     /** Sessions now ({@code scur}). */

@@ -93,6 +93,8 @@ public final class HealthChecks implements AutoCloseable {
 
                 @Override
                 public void adminChanged(Server server, AdminState from, AdminState to) {
+                    server.counters().stateChanged(checks.ticker.read(),
+                            server.operationalState() == OperationalState.DOWN);
                     int[] left = usable(server.backend());
                     checks.listener.onEvent(new ServerEvent.AdminChanged(server, from, to, left[0], left[1]));
                     if (to != AdminState.READY && left[0] + left[1] == 0) {
@@ -313,6 +315,7 @@ public final class HealthChecks implements AutoCloseable {
                 }
             }
         }
+        server.counters().stateChanged(ticker.read(), after == OperationalState.DOWN);
         int[] left = usable(server.backend());
         listener.onEvent(new ServerEvent.StateChanged(server, before, after, result, reason, left[0], left[1]));
         if (after == OperationalState.DOWN && left[0] + left[1] == 0) {

@@ -45,6 +45,11 @@ public final class RuntimeCommands {
         int currentConnections();
 
         int threads();
+
+        /** Ticker time now, for {@code lastchg} and {@code downtime}; 0 leaves them out. */
+        default long nowNanos() {
+            return 0;
+        }
     }
 
     public RuntimeCommands(Router router, @Nullable HealthChecks checks, ToIntFunction<Server> queued,
@@ -73,7 +78,7 @@ public final class RuntimeCommands {
         return switch (joined) {
             case "help" -> HELP;
             case "show info" -> showInfo();
-            case "show stat" -> StatsCsv.write(router, checks, queued, maxQueued) + "\n";
+            case "show stat" -> StatsCsv.write(router, checks, queued, maxQueued, info.nowNanos()) + "\n";
             case "show servers" -> words.size() >= 3 && words.get(2).equals("state")
                     ? serversState(words.size() > 3 ? words.get(3) : null) : unknown();
             case "set server" -> setServer(words);

@@ -35,6 +35,13 @@ public final class StatsCsv {
      */
     public static String write(Router router, @Nullable HealthChecks checks, ToIntFunction<Server> queued,
             ToIntFunction<Server> maxQueued) {
+        return write(router, checks, queued, maxQueued, 0);
+    }
+
+    /** As {@link #write(Router, HealthChecks, ToIntFunction, ToIntFunction)}, with ticker time {@code now} for
+     * {@code lastchg} and {@code downtime}. */
+    public static String write(Router router, @Nullable HealthChecks checks, ToIntFunction<Server> queued,
+            ToIntFunction<Server> maxQueued, long now) {
         StringBuilder csv = new StringBuilder(4096).append("# ").append(String.join(",", COLUMNS)).append('\n');
         int[] iid = {0};
         java.util.Set<String> written = new java.util.HashSet<>();
@@ -42,14 +49,14 @@ public final class StatsCsv {
             frontendRow(csv, router, frontend, ++iid[0]);
             for (Backend backend : router.backends()) {
                 if (backend.name().equals(frontend.name())) { // a listen section: its backend follows
-                    backendRows(csv, backend, iid[0], checks, queued, maxQueued);
+                    backendRows(csv, backend, iid[0], checks, queued, maxQueued, now);
                     written.add(backend.name());
                 }
             }
         }
         for (Backend backend : router.backends()) {
             if (!written.contains(backend.name())) {
-                backendRows(csv, backend, ++iid[0], checks, queued, maxQueued);
+                backendRows(csv, backend, ++iid[0], checks, queued, maxQueued, now);
             }
         }
         return csv.toString();
@@ -65,7 +72,7 @@ public final class StatsCsv {
     }
 
     private static void backendRows(StringBuilder csv, Backend backend, int iid, @Nullable HealthChecks checks,
-            ToIntFunction<Server> queued, ToIntFunction<Server> maxQueued) {
+            ToIntFunction<Server> queued, ToIntFunction<Server> maxQueued, long now) {
         int sid = 0;
         int active = 0;
         int backup = 0;
@@ -83,6 +90,9 @@ public final class StatsCsv {
             row[19] = config.backup() ? "0" : "1";
             row[20] = config.backup() ? "1" : "0";
             row[25] = config.maxQueue() == 0 ? "" : Integer.toString(config.maxQueue());
+            long changed = server.counters().secondsSinceChange(now);
+            row[23] = changed < 0 ? "" : Long.toString(changed);
+            row[24] = now == 0 ? "" : Long.toString(server.counters().downtimeSeconds(now));
             row[29] = server.weight() < config.weight() && server.operationalState() == OperationalState.UP
                     && server instanceof LiveServer live && live.throttle() < 100
                     ? Integer.toString(live.throttle()) : "";
@@ -161,6 +171,8 @@ public final class StatsCsv {
         row[27] = Integer.toString(iid);
         row[28] = Integer.toString(sid);
         row[32] = Integer.toString(type);
+        row[33] = Integer.toString(c.rate());
+        row[35] = Integer.toString(c.rateMax());
         for (int i = 0; i < 6; i++) {
             row[39 + i] = Long.toString(c.responses[i].sum());
         }

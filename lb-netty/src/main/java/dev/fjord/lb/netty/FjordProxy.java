@@ -300,6 +300,11 @@ public final class FjordProxy implements AutoCloseable {
                             public int threads() {
                                 return threads;
                             }
+
+                            @Override
+                            public long nowNanos() {
+                                return Ticker.system().read();
+                            }
                         });
                 try {
                     socket = StatsSocket.open(java.nio.file.Path.of(socketPath), commands);
@@ -311,9 +316,19 @@ public final class FjordProxy implements AutoCloseable {
                     throw e;
                 }
             }
+            // session rates (rate, rate_max): sampled once a second on an event loop
+            workers.next().scheduleAtFixedRate(() -> sampleRates(router), 1, 1, TimeUnit.SECONDS);
             FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks, socket);
             log.info("Fjord started: {}", proxy);
             return proxy;
+        }
+
+        private static void sampleRates(Router router) {
+            router.config().frontends().keySet().forEach(name -> router.frontendCounters(name).sampleRate());
+            for (var backend : router.backends()) {
+                backend.counters().sampleRate();
+                backend.servers().forEach(server -> server.counters().sampleRate());
+            }
         }
 
         /** {@code on-marked-down shutdown-sessions} and {@code on-marked-up shutdown-backup-sessions}. */

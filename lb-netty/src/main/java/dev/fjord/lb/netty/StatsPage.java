@@ -204,9 +204,10 @@ final class StatsPage {
             html.append("<td></td>");
         }
         String lastCheck = c[36].isEmpty() ? "" : c[36] + (c[37].isEmpty() ? "" : " " + c[37]) + " in " + c[38] + "ms";
-        String[] cells = {c[1], c[2], c[3], c[25], "", "", "", c[4], c[5], c[6], c[7], c[30], "", c[8], c[9], c[10],
-            c[11], c[12], c[13], c[14], c[15], c[16], status, lastCheck, c[18], c[19], c[20], c[21], c[22], c[24],
-            c[29].isEmpty() ? "" : c[29] + " %"};
+        String since = c[23].isEmpty() ? "" : " " + duration(Long.parseLong(c[23]));
+        String[] cells = {c[1], c[2], c[3], c[25], c[33], c[35], "", c[4], c[5], c[6], c[7], c[30], "", c[8], c[9],
+            c[10], c[11], c[12], c[13], c[14], c[15], c[16], status + since, lastCheck, c[18], c[19], c[20], c[21],
+            c[22], c[24].isEmpty() ? "" : duration(Long.parseLong(c[24])), c[29].isEmpty() ? "" : c[29] + " %"};
         for (int i = 0; i < cells.length; i++) {
             html.append(i == 0 ? "<td class=\"ac\">" : "<td>").append(escape(cells[i])).append("</td>");
         }
@@ -237,9 +238,23 @@ final class StatsPage {
         }
     }
 
+    /** HAProxy's short durations: {@code 42s}, {@code 3m12s}, {@code 2h5m}, {@code 1d3h}. */
+    static String duration(long seconds) {
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m" + seconds % 60 + "s";
+        }
+        if (seconds < 86400) {
+            return seconds / 3600 + "h" + seconds % 3600 / 60 + "m";
+        }
+        return seconds / 86400 + "d" + seconds % 86400 / 3600 + "h";
+    }
+
     private static String csv(ProxyRuntime runtime) {
         return StatsCsv.write(runtime.router, runtime.healthChecks, server -> runtime.slots(server).queued(),
-                server -> runtime.slots(server).maxQueued());
+                server -> runtime.slots(server).maxQueued(), dev.fjord.lb.core.Ticker.system().read());
     }
 
     private static List<String[]> rows(String csv) {

@@ -27,6 +27,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     private @Nullable ServerConnector connector;
     private @Nullable Channel server;
     private Runnable endSession = () -> { };
+    private final ExchangeLog record = new ExchangeLog();
+    private @Nullable RouteDecision decision;
+    private @Nullable Tunnel toClient;
 
     TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
         this.runtime = runtime;
@@ -41,14 +44,17 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
         InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
         RequestHead head = RequestHead.builder().client(client.getAddress(), client.getPort())
                 .localPort(((InetSocketAddress) channel.localAddress()).getPort()).build();
-        RouteDecision decision = runtime.router.route(frontend.name(), head);
+        runtime.router.frontendCounters(frontend.name()).sessionStarted();
+        decision = runtime.router.route(frontend.name(), head);
         if (decision.action() != RouteDecision.Action.FORWARD) {
             log.debug("{}: no server for {}", frontend.name(), client);
+            record.ended('S', 'C');
+            writeLog(null);
             channel.close();
             return;
         }
         runtime.inFlight.incrementAndGet();
-        connector = new ServerConnector(runtime, channel.eventLoop(), decision, false, this, null);
+        connector = new ServerConnector(runtime, channel.eventLoop(), decision, false, this, record);
         connector.start();
         context.fireChannelActive();
     }
@@ -65,7 +71,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             ctx.channel().close();
         });
         var backend = connector.decision().backend().config().settings().timeouts();
-        Tunnel.relay(ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(), () -> { });
+        toClient = Tunnel.relay(ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(),
+                () -> { });
         channel.closeFuture().addListener(f -> ctx.executor().execute(this::ended));
         ctx.channel().pipeline().remove(this);
     }
@@ -73,20 +80,35 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     @Override
     public void failed(int status, String reason) {
         log.debug("{}: {}", frontend.name(), reason);
+        record.ended(reason.contains("queue") ? 's' : 'S', reason.contains("queue") ? 'Q' : 'C');
+        writeLog(connector.server());
+        runtime.exchangeEnded();
+        connector = null;
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         if (connector != null && server == null) {
+            record.ended('C', 'C');
+            writeLog(connector.server());
             connector.abort();
             runtime.exchangeEnded();
         }
         context.fireChannelInactive();
     }
 
+    private void writeLog(dev.fjord.lb.core.@Nullable Server server) {
+        runtime.router.frontendCounters(frontend.name()).sessionEnded();
+        runtime.log(frontend, record, (InetSocketAddress) ctx.channel().remoteAddress(), decision, server, null);
+    }
+
     private void ended() {
         endSession.run();
+        if (toClient != null) {
+            record.bodyBytes(toClient.bytes);
+        }
+        writeLog(connector.server());
         connector.release(null, false);
         runtime.exchangeEnded();
     }

@@ -27,6 +27,8 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
 
     private final Channel peer;
     private final @Nullable Runnable onClose;
+    /** Bytes relayed through this side; read by the session's log at its end. */
+    long bytes;
 
     private Tunnel(Channel peer, @Nullable Runnable onClose) {
         this.peer = peer;
@@ -57,11 +59,16 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
         server.config().setAutoRead(true);
     }
 
-    /** Relays a TCP-mode connection: the handlers go at the end of both pipelines. */
-    static void relay(Channel client, Channel server, @Nullable Duration clientTimeout,
+    /**
+     * Relays a TCP-mode connection: the handlers go at the end of both pipelines.
+     *
+     * @return the server side's handler, whose {@link #bytes} are those sent to the client
+     */
+    static Tunnel relay(Channel client, Channel server, @Nullable Duration clientTimeout,
             @Nullable Duration serverTimeout, Runnable onClose) {
         client.pipeline().addLast(NAME, new Tunnel(server, onClose));
-        server.pipeline().addLast(NAME, new Tunnel(client, null));
+        Tunnel toClient = new Tunnel(client, null);
+        server.pipeline().addLast(NAME, toClient);
         if (clientTimeout != null) {
             idle(client.pipeline(), clientTimeout);
         }
@@ -70,6 +77,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
         }
         client.config().setAutoRead(true);
         server.config().setAutoRead(true);
+        return toClient;
     }
 
     private static void idle(ChannelPipeline pipeline, Duration timeout) {
@@ -78,6 +86,9 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof io.netty.buffer.ByteBuf buf) {
+            bytes += buf.readableBytes();
+        }
         peer.write(msg);
     }
 

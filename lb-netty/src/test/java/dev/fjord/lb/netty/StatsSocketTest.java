@@ -40,6 +40,14 @@ class StatsSocketTest {
         }
     }
 
+    /** Each CSV row's proxy, name and status: what must agree between two reads a moment apart. */
+    private static java.util.List<String> rowsOf(String csv) {
+        return csv.lines().filter(line -> !line.isBlank()).map(line -> {
+            String[] fields = line.split(",", -1);
+            return fields[0] + "," + fields[1] + "," + fields[17];
+        }).toList();
+    }
+
     private static ProxyConfig config(String socket) {
         return ProxyConfig.builder().global(g -> g.statsSocket(socket)).defaults(d -> d.mode(Mode.HTTP))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
@@ -56,6 +64,10 @@ class StatsSocketTest {
             assertThat(command(socket, "set server app/web1 state drain")).isEmpty();
             assertThat(proxy.router().backend("app").requireServer("web1").adminState()).isEqualTo(AdminState.DRAIN);
             assertThat(command(socket, "show info")).contains("Name: Fjord", "CurrConns: 0");
+            String viaSocket = command(socket, "show stat");
+            String viaPage = StatsPage.render(proxy.runtime(), proxy.router().route("main",
+                    dev.fjord.lb.core.RequestHead.get("/")), ";csv").body();
+            assertThat(rowsOf(viaSocket)).isEqualTo(rowsOf(viaPage)); // the same proxies, servers and states
             assertThat(command(socket, "frobnicate")).startsWith("Unknown command.");
         }
         assertThat(socket).doesNotExist();

@@ -156,4 +156,25 @@ class TcpProxyTest {
             assertThat(greeting(second.getInputStream())).isEqualTo("db1");
         }
     }
+
+    @Test
+    void sessionsAreLoggedInTcplogFormat() throws IOException {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.TCP).logGlobal(true).logFormat(dev.fjord.lb.core.LogFormat.TCP))
+                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
+                .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
+                .build())).ioThreads(1).accessLog((entry, line) -> lines.add(line)).start();
+
+        try (Socket socket = connect()) {
+            assertThat(greeting(socket.getInputStream())).isEqualTo("db1");
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (lines.isEmpty() && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+
+        assertThat(lines).singleElement().asString().matches("127\\.0\\.0\\.1:\\d+ \\[[^]]+\\] sql db/db1 "
+                + "0/\\d+/\\d+ 4 -- \\d/\\d/\\d/\\d/0 0/0");
+    }
 }
