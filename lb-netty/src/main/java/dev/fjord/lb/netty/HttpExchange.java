@@ -124,6 +124,14 @@ final class HttpExchange implements ServerConnector.Listener {
 
     void onRequestContent(HttpContent content) {
         lastClientActivity = System.nanoTime();
+        int received = content.content().readableBytes();
+        if (received > 0) {
+            client.runtime.router.frontendCounters(client.frontend.name()).bytes(received, 0);
+            if (connector != null) {
+                connector.server().counters().bytes(received, 0);
+                decision.backend().counters().bytes(received, 0);
+            }
+        }
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestComplete = true;

@@ -149,8 +149,9 @@ final class ProxyRuntime {
         if (observer != null) {
             observer.accept(entry);
         }
-        if (!logs) {
-            return;
+        if (!logs || (frontend.settings().dontLogNull() && requestLine == null && entry.bytesOut() == 0
+                && entry.status() < 0)) {
+            return; // option dontlognull: a connection that carried nothing is not logged
         }
         AccessLogFormat format = formats.computeIfAbsent(frontend.name(), name -> new AccessLogFormat(
                 frontend.settings().logFormat(), frontend.logMask(), ZoneId.systemDefault()));
