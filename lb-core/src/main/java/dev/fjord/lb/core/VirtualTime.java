@@ -3,8 +3,18 @@ package dev.fjord.lb.core;
 import java.time.Duration;
 import java.util.PriorityQueue;
 
-/** A scheduler and ticker in virtual time: tasks run, in time order, only when the test advances the clock. */
-final class VirtualTime implements Scheduler, Ticker {
+/**
+ * A {@link Scheduler} and {@link Ticker} in virtual time, for tests: tasks run, in time order, only when the test
+ * {@linkplain #advance(Duration) advances the clock}, so timers (health checks, slow start, VRRP) are tested exactly
+ * and instantly. Not thread-safe: drive it from the test's thread.
+ *
+ * <pre>{@code
+ * VirtualTime time = new VirtualTime();
+ * HealthChecks.start(router, time, probe, time, listener, random);
+ * time.advance(Duration.ofSeconds(6));
+ * }</pre>
+ */
+public final class VirtualTime implements Scheduler, Ticker {
     private record Task(long at, long order, Runnable action, boolean[] cancelled) implements Comparable<Task> {
         @Override
         public int compareTo(Task other) {
@@ -22,7 +32,7 @@ final class VirtualTime implements Scheduler, Ticker {
     }
 
     /** Milliseconds since the start. */
-    long millis() {
+    public long millis() {
         return now / 1_000_000;
     }
 
@@ -34,7 +44,7 @@ final class VirtualTime implements Scheduler, Ticker {
     }
 
     /** Runs every task due within {@code duration}, moving the clock to each. */
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         long end = now + duration.toNanos();
         while (!tasks.isEmpty() && tasks.peek().at() <= end) {
             Task task = tasks.poll();
