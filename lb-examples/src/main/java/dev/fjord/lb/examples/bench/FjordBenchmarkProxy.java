@@ -19,10 +19,18 @@ public final class FjordBenchmarkProxy {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ProxyConfig config = ReferenceCluster.at("127.0.0.1:" + args[0], "127.0.0.1:0", args[1], args[2]);
+        // as HAProxy in the benchmark, without an access log
+        ProxyConfig config = ReferenceCluster.builder()
+                .global(g -> g.statsSocket(ReferenceCluster.localStatsSocket()))
+                .editFrontend("main", f -> f.clearBinds().bind("127.0.0.1:" + args[0]).logGlobal(false))
+                .editListen("stats", l -> l.clearBinds().bind("127.0.0.1:0"))
+                .editBackend("app", b -> b.editServer("web1", s -> s.address(args[1]))
+                        .editServer("web2", s -> s.address(args[2])))
+                .build();
         if (args.length > 3 && args[3].equals("keep-alive")) {
             config = ReferenceCluster.builder()
-                    .editFrontend("main", f -> f.clearBinds().bind("127.0.0.1:" + args[0])
+                    .global(g -> g.statsSocket(ReferenceCluster.localStatsSocket()))
+                    .editFrontend("main", f -> f.clearBinds().bind("127.0.0.1:" + args[0]).logGlobal(false)
                             .connectionMode(ConnectionMode.KEEP_ALIVE))
                     .editListen("stats", l -> l.clearBinds().bind("127.0.0.1:0"))
                     .editBackend("app", b -> b.connectionMode(ConnectionMode.KEEP_ALIVE)
