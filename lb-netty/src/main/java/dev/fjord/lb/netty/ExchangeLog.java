@@ -85,6 +85,17 @@ final class ExchangeLog {
         bytesOut += bytes;
     }
 
+    /** The proxy answered {@code status} itself after a failure: the termination letters follow the status. */
+    void failed(int code, String reason) {
+        localResponse(code, 100);
+        switch (code) {
+            case 504 -> ended('s', 'H');
+            case 502 -> ended('S', 'H');
+            case 408 -> ended('c', 'D');
+            default -> ended(reason.contains("queue") ? 's' : 'S', reason.contains("queue") ? 'Q' : 'C');
+        }
+    }
+
     void bodyBytes(long bytes) {
         bytesOut += bytes;
     }

@@ -1,9 +1,7 @@
 package dev.fjord.lb.netty;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,7 +25,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * One request and its response: routing, a server connection ({@link ServerConnector}), then the request body
@@ -48,10 +45,10 @@ final class HttpExchange implements ServerConnector.Listener {
     private RouteDecision decision;
     private @Nullable ServerConnector connector;
     private @Nullable Channel serverChannel;
-    private @Nullable ScheduledFuture<?> serverTimer;
-    private long lastServerActivity;
-    private @Nullable ScheduledFuture<?> clientTimer;
-    private long lastClientActivity;
+    /** {@code timeout server}: inactivity while waiting for or reading the response (504 before it starts). */
+    private @Nullable InactivityTimer serverTimer;
+    /** {@code timeout client}: a stalled upload (408) or a client that stops reading (abort). */
+    private final InactivityTimer clientTimer;
     private boolean reusedConnection;
     private boolean requestComplete;
     private boolean requestSent;
@@ -83,6 +80,9 @@ final class HttpExchange implements ServerConnector.Listener {
                 : HttpUtil.isTransferEncodingChunked(request);
         this.clientKeepAlive = HttpUtil.isKeepAlive(request)
                 && client.frontend.settings().connectionMode() != ConnectionMode.HTTP_CLOSE;
+        this.clientTimer = new InactivityTimer(ctx.executor(), client.frontend.settings().timeouts().client(),
+                () -> !done && (hasBody && !requestComplete || responseStarted && !ctx.channel().isWritable()),
+                this::clientTimedOut);
     }
 
     boolean requestComplete() {
@@ -108,7 +108,9 @@ final class HttpExchange implements ServerConnector.Listener {
                     replay = new Replay(client.runtime.limits.retryBufferBytes());
                 }
                 ctx.channel().config().setAutoRead(false); // the body waits until a server is connected
-                armClientTimer();
+                serverTimer = new InactivityTimer(ctx.executor(), backendSettings().timeouts().server(),
+                        () -> !done && serverChannel != null, this::serverTimedOut);
+                clientTimer.arm();
                 connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision,
                         connectorPoolable(), this, record);
                 connector.start();
@@ -123,7 +125,7 @@ final class HttpExchange implements ServerConnector.Listener {
     // ---- request side ----
 
     void onRequestContent(HttpContent content) {
-        lastClientActivity = System.nanoTime();
+        clientTimer.touch();
         int received = content.content().readableBytes();
         if (received > 0) {
             client.runtime.router.frontendCounters(client.frontend.name()).bytes(received, 0);
@@ -229,7 +231,7 @@ final class HttpExchange implements ServerConnector.Listener {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            lastServerActivity = System.nanoTime();
+            serverTimer.touch();
             if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
                 serverFailed("invalid response: " + object.decoderResult().cause());
@@ -340,50 +342,22 @@ final class HttpExchange implements ServerConnector.Listener {
     }
 
     void clientWritabilityChanged(boolean writable) {
-        lastClientActivity = System.nanoTime();
+        clientTimer.touch();
         if (serverChannel != null && responseStarted && !done) {
             serverChannel.config().setAutoRead(writable);
         }
         if (!writable) {
-            armClientTimer();
+            clientTimer.arm();
         }
     }
 
-    /**
-     * {@code timeout client}: inactivity of the client while its request body is awaited (408 before a response
-     * starts) or while it does not take the response (the connection is aborted).
-     */
-    private void armClientTimer() {
-        Duration timeout = client.frontend.settings().timeouts().client();
-        if (timeout == null || done || clientTimer != null) {
-            return;
+    private void clientTimedOut() {
+        releaseServer(false);
+        if (responseStarted) {
+            abortClient("timeout client");
+        } else {
+            fail(408, "timeout client");
         }
-        lastClientActivity = System.nanoTime();
-        scheduleClientTimer(timeout.toNanos());
-    }
-
-    private void scheduleClientTimer(long delayNanos) {
-        clientTimer = ctx.executor().schedule(() -> {
-            clientTimer = null;
-            boolean waitingForBody = hasBody && !requestComplete;
-            boolean stalledReader = responseStarted && !ctx.channel().isWritable();
-            if (done || !(waitingForBody || stalledReader)) {
-                return;
-            }
-            long timeout = client.frontend.settings().timeouts().client().toNanos();
-            long idle = System.nanoTime() - lastClientActivity;
-            if (idle < timeout) {
-                scheduleClientTimer(timeout - idle);
-                return;
-            }
-            if (responseStarted) {
-                releaseServer(false);
-                abortClient("timeout client");
-            } else {
-                releaseServer(false);
-                fail(408, "timeout client");
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void onResponseComplete() {
@@ -488,52 +462,28 @@ final class HttpExchange implements ServerConnector.Listener {
 
     // ---- timers ----
 
-    /** {@code timeout server}: inactivity while waiting for or reading the response (504 before it starts). */
-    private void armServerTimer() {
-        Duration timeout = backendSettings().timeouts().server();
-        if (timeout == null || done || serverTimer != null) {
+    private void serverTimedOut() {
+        client.runtime.reportError(connector.server(), true);
+        if (!responseStarted && retry(RetryOn.RESPONSE_TIMEOUT, "timeout server")) {
             return;
         }
-        lastServerActivity = System.nanoTime();
-        scheduleServerTimer(timeout.toNanos());
+        releaseServer(false);
+        if (responseStarted) {
+            abortClient("timeout server");
+        } else {
+            fail(504, "timeout server");
+        }
     }
 
-    private void scheduleServerTimer(long delayNanos) {
-        serverTimer = ctx.executor().schedule(() -> {
-            serverTimer = null;
-            if (done || serverChannel == null) {
-                return;
-            }
-            long timeout = backendSettings().timeouts().server().toNanos();
-            long idle = System.nanoTime() - lastServerActivity;
-            if (idle < timeout) {
-                scheduleServerTimer(timeout - idle); // activity since: wait for the rest
-                return;
-            }
-            client.runtime.reportError(connector.server(), true);
-            if (!responseStarted && retry(RetryOn.RESPONSE_TIMEOUT, "timeout server")) {
-                return;
-            }
-            releaseServer(false);
-            if (responseStarted) {
-                abortClient("timeout server");
-            } else {
-                fail(504, "timeout server");
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelClientTimer() {
-        if (clientTimer != null) {
-            clientTimer.cancel(false);
-            clientTimer = null;
+    private void armServerTimer() {
+        if (serverTimer != null && !done) {
+            serverTimer.arm();
         }
     }
 
     private void cancelServerTimer() {
         if (serverTimer != null) {
-            serverTimer.cancel(false);
-            serverTimer = null;
+            serverTimer.cancel();
         }
     }
 
@@ -569,13 +519,7 @@ final class HttpExchange implements ServerConnector.Listener {
             return;
         }
         clientKeepAlive = clientKeepAlive && (requestComplete || !hasBody);
-        record.localResponse(status, 100);
-        switch (status) {
-            case 504 -> record.ended('s', 'H');
-            case 502 -> record.ended('S', 'H');
-            case 408 -> record.ended('c', 'D');
-            default -> record.ended(reason.contains("queue") ? 's' : 'S', reason.contains("queue") ? 'Q' : 'C');
-        }
+        record.failed(status, reason);
         releaseBuffered();
         ctx.write(HttpMessages.local(client.runtime.errorPage(status), request.protocolVersion(), clientKeepAlive,
                 HttpProxyHandler.isHead(request.method()), ctx.alloc()));
@@ -602,7 +546,7 @@ final class HttpExchange implements ServerConnector.Listener {
         }
         done = true;
         cancelServerTimer();
-        cancelClientTimer();
+        clientTimer.cancel();
         releaseBuffered();
         writeLog();
         if (connector != null && serverChannel == null) {
@@ -621,7 +565,7 @@ final class HttpExchange implements ServerConnector.Listener {
         done = true;
         endSession.run();
         cancelServerTimer();
-        cancelClientTimer();
+        clientTimer.cancel();
         releaseBuffered();
         if (connector != null) {
             Channel channel = serverChannel;
