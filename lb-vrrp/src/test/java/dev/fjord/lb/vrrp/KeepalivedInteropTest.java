@@ -27,8 +27,8 @@ import dev.fjord.lb.vrrp.internal.LibC;
 
 /**
  * Fjord and keepalived 2.2.7 as VRRPv3 peers in two network namespaces this test creates (198.18.0.1 and .2, VIP
- * 198.18.0.100): keepalived stays BACKUP while Fjord (priority 150) is master, and takes the VIP over within
- * Skew_Time when Fjord resigns with priority 0. Skips without root, {@code ip} or keepalived.
+ * 198.18.0.100): Fjord (priority 150) becomes master and adds the VIP, keepalived stays BACKUP, and when Fjord
+ * resigns with priority 0 keepalived takes the VIP over within Skew_Time while Fjord removes its own. Skips without root, {@code ip} or keepalived.
  */
 class KeepalivedInteropTest {
     private static final String FJORD_NS = "fjt-a" + ProcessHandle.current().pid() % 100000;
@@ -50,7 +50,11 @@ class KeepalivedInteropTest {
     }
 
     private static boolean keepalivedHoldsVip() throws Exception {
-        return output("ip", "-n", KEEPALIVED_NS, "-4", "addr", "show", "dev", "eth0").contains("198.18.0.100");
+        return holdsVip(KEEPALIVED_NS);
+    }
+
+    private static boolean holdsVip(String namespace) throws Exception {
+        return output("ip", "-n", namespace, "-4", "addr", "show", "dev", "eth0").contains("198.18.0.100");
     }
 
     @Test
@@ -63,6 +67,7 @@ class KeepalivedInteropTest {
                 "the ip command is not installed");
         Process keepalived = null;
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        List<java.util.concurrent.ExecutorService> executors = new java.util.ArrayList<>();
         try {
             run("ip", "netns", "add", FJORD_NS);
             run("ip", "netns", "add", KEEPALIVED_NS);
@@ -76,6 +81,12 @@ class KeepalivedInteropTest {
             Inet4Address fjordAddress = (Inet4Address) InetAddress.getByName("198.18.0.1");
             RawVrrpSocket socket = openIn(FJORD_NS, fjordAddress);
 
+            java.util.concurrent.ExecutorService system = Executors.newSingleThreadExecutor();
+            executors.add(system);
+            Inet4Address vip = (Inet4Address) InetAddress.getByName("198.18.0.100");
+            AddressKeeper keeper = new AddressKeeper(VirtualAddresses.ipCommand(FJORD_NS), List.of(vip), 24, "eth0",
+                    system);
+            keeper.removeStale();
             Scheduler scheduler = (delay, task) -> {
                 var future = timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
                 return () -> future.cancel(false);
@@ -88,7 +99,7 @@ class KeepalivedInteropTest {
                         } catch (IOException e) {
                             throw new IllegalStateException(e);
                         }
-                    }, VrrpInstance.Listener.NONE);
+                    }, keeper);
             AtomicBoolean receiving = new AtomicBoolean(true);
             Thread receiver = new Thread(() -> {
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(80);
@@ -133,6 +144,11 @@ class KeepalivedInteropTest {
                 Thread.sleep(100); // real time: the peers exchange real packets
             }
             assertThat(fjord.state()).isEqualTo(VrrpState.MASTER);
+            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!holdsVip(FJORD_NS) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(holdsVip(FJORD_NS)).as("Fjord holds the VIP as master").isTrue();
             for (int i = 0; i < 8; i++) { // 4 s of Fjord's adverts: keepalived must stay BACKUP
                 Thread.sleep(500);
                 assertThat(keepalivedHoldsVip()).as("keepalived took the VIP while Fjord was master").isFalse();
@@ -147,6 +163,11 @@ class KeepalivedInteropTest {
             assertThat(keepalivedHoldsVip()).as(Files.readString(dir.resolve("keepalived.log"))).isTrue();
             // Skew_Time at priority 100 and 1 s is 0.609 s; allow for keepalived's own processing
             assertThat(Duration.ofNanos(System.nanoTime() - resigned)).isLessThan(Duration.ofSeconds(3));
+            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (holdsVip(FJORD_NS) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(holdsVip(FJORD_NS)).as("Fjord released the VIP").isFalse();
 
             receiving.set(false);
             receiver.join(5000);
@@ -158,6 +179,7 @@ class KeepalivedInteropTest {
                 keepalived.waitFor(10, TimeUnit.SECONDS);
             }
             timers.shutdownNow();
+            executors.forEach(java.util.concurrent.ExecutorService::shutdownNow);
             output("ip", "netns", "del", FJORD_NS);
             output("ip", "netns", "del", KEEPALIVED_NS);
         }
