@@ -10,13 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +31,191 @@ import dev.fjord.lb.core.Ticker;
 import dev.fjord.lb.vrrp.internal.LibC;
 
 /**
- * Fjord and keepalived 2.2.7 as VRRPv3 peers in two network namespaces this test creates (198.18.0.1 and .2, VIP
- * 198.18.0.100): Fjord (priority 150) becomes master and adds the VIP, keepalived stays BACKUP, and when Fjord
- * resigns with priority 0 keepalived takes the VIP over within Skew_Time while Fjord removes its own. Skips without root, {@code ip} or keepalived.
+ * Fjord and keepalived 2.2.7 as VRRPv3 peers, either way round, in two network namespaces this test creates
+ * (Fjord 198.18.0.1, keepalived 198.18.0.2, VIP 198.18.0.100/24 on a veth pair). Skips without root, {@code ip} or
+ * keepalived. Every wait is bounded; processes are stopped by the handles this test holds, namespaces removed.
  */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class KeepalivedInteropTest {
     private static final String FJORD_NS = "fjt-a" + ProcessHandle.current().pid() % 100000;
     private static final String KEEPALIVED_NS = "fjt-b" + ProcessHandle.current().pid() % 100000;
+
+    @TempDir
+    Path dir;
+    private final List<ExecutorService> executors = new ArrayList<>();
+    private final AtomicBoolean receiving = new AtomicBoolean(true);
+    private Process keepalived;
+    private RawVrrpSocket socket;
+    private Inet4Address fjordAddress;
+    private Inet4Address vip;
+
+    @BeforeEach
+    void lab() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
+                "needs root for network namespaces and raw sockets");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/keepalived")), "keepalived is not installed");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
+                "the ip command is not installed");
+        run("ip", "netns", "add", FJORD_NS);
+        run("ip", "netns", "add", KEEPALIVED_NS);
+        run("ip", "-n", FJORD_NS, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns",
+                KEEPALIVED_NS);
+        for (String[] node : new String[][] {{FJORD_NS, "198.18.0.1"}, {KEEPALIVED_NS, "198.18.0.2"}}) {
+            run("ip", "-n", node[0], "link", "set", "lo", "up");
+            run("ip", "-n", node[0], "addr", "add", node[1] + "/24", "dev", "eth0");
+            run("ip", "-n", node[0], "link", "set", "eth0", "up");
+        }
+        fjordAddress = (Inet4Address) InetAddress.getByName("198.18.0.1");
+        vip = (Inet4Address) InetAddress.getByName("198.18.0.100");
+        socket = openIn(FJORD_NS, fjordAddress);
+    }
+
+    @AfterEach
+    void teardown() throws Exception {
+        receiving.set(false);
+        if (keepalived != null) {
+            kill("-CONT");
+            keepalived.descendants().forEach(ProcessHandle::destroy);
+            keepalived.destroy();
+            keepalived.waitFor(10, TimeUnit.SECONDS);
+        }
+        executors.forEach(ExecutorService::shutdownNow);
+        if (socket != null) {
+            socket.close();
+        }
+        output("ip", "netns", "del", FJORD_NS);
+        output("ip", "netns", "del", KEEPALIVED_NS);
+    }
+
+    @Test
+    void keepalivedBacksUpFjordAndTakesOverWhenFjordResigns() throws Exception {
+        VrrpInstance fjord = fjord(150);
+        fjord.start();
+        startKeepalived("BACKUP", 100);
+
+        waitUntil(() -> fjord.state() == VrrpState.MASTER && holdsVip(FJORD_NS), 15);
+        for (int i = 0; i < 8; i++) { // 4 s of Fjord's adverts: keepalived must stay BACKUP
+            Thread.sleep(500);
+            assertThat(holdsVip(KEEPALIVED_NS)).as("keepalived took the VIP while Fjord was master").isFalse();
+        }
+
+        long resigned = System.nanoTime();
+        fjord.stop(); // priority 0
+        waitUntil(() -> holdsVip(KEEPALIVED_NS), 10);
+        // Skew_Time at priority 100 and 1 s is 0.609 s; allow for keepalived's own processing
+        assertThat(Duration.ofNanos(System.nanoTime() - resigned)).isLessThan(Duration.ofSeconds(3));
+        waitUntil(() -> !holdsVip(FJORD_NS), 5);
+    }
+
+    @Test
+    void fjordBacksUpKeepalivedAndTakesOverAfterMasterDownIntervalWhenItCrashes() throws Exception {
+        startKeepalived("MASTER", 150);
+        waitUntil(() -> holdsVip(KEEPALIVED_NS), 15);
+        VrrpInstance fjord = fjord(100);
+        fjord.start();
+        Thread.sleep(5000); // five of keepalived's adverts: Fjord stays BACKUP
+        assertThat(fjord.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(holdsVip(FJORD_NS)).isFalse();
+
+        // a crash, as shared/vrrp/ka.sh emulates one: freeze both processes, then kill them, so no priority 0 goes out
+        kill("-STOP");
+        long crashed = System.nanoTime();
+        kill("-KILL");
+        waitUntil(() -> fjord.state() == VrrpState.MASTER, 10);
+        Duration failover = Duration.ofNanos(System.nanoTime() - crashed);
+
+        // Master_Down_Interval at priority 100 and 1 s: 3.609 s after keepalived's last advert (0-1 s before)
+        assertThat(failover).isBetween(Duration.ofMillis(2500), Duration.ofMillis(4200));
+        waitUntil(() -> holdsVip(FJORD_NS), 5);
+        System.out.println("Fjord took over " + failover.toMillis() + " ms after keepalived froze");
+    }
+
+    private VrrpInstance fjord(int priority) {
+        ExecutorService system = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        executors.addAll(List.of(system, timers, reader));
+        AddressKeeper keeper = new AddressKeeper(VirtualAddresses.ipCommand(FJORD_NS), List.of(vip), 24, "eth0",
+                system);
+        keeper.removeStale();
+        Scheduler scheduler = (delay, task) -> {
+            var future = timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> future.cancel(false);
+        };
+        VrrpInstance instance = new VrrpInstance("VI_51", 3, 51, priority, Duration.ofSeconds(1), List.of(vip), "",
+                true, Duration.ZERO, fjordAddress, scheduler, Ticker.system(), ad -> {
+                    try {
+                        socket.send(ad, VrrpCodec.GROUP);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, keeper);
+        reader.execute(() -> {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(80);
+            while (receiving.get() && System.nanoTime() < end) {
+                try {
+                    VrrpCodec.Received received = socket.receive();
+                    if (received != null && !received.source().equals(fjordAddress)) {
+                        instance.received(received.advertisement(), received.source());
+                    }
+                } catch (IOException | VrrpException e) {
+                    // a packet to discard; go on
+                }
+            }
+        });
+        return instance;
+    }
+
+    private void startKeepalived(String state, int priority) throws IOException {
+        Path conf = dir.resolve("keepalived.conf");
+        Files.writeString(conf, """
+                global_defs {
+                    router_id fjord-interop
+                    vrrp_version 3
+                }
+                vrrp_instance VI_51 {
+                    interface eth0
+                    state %s
+                    priority %d
+                    virtual_router_id 51
+                    advert_int 1
+                    virtual_ipaddress {
+                        198.18.0.100/24 dev eth0
+                    }
+                }
+                """.formatted(state, priority));
+        keepalived = new ProcessBuilder("ip", "netns", "exec", KEEPALIVED_NS, "keepalived", "--dont-fork",
+                "--log-console", "--vrrp", "-f", conf.toString(), "-p", dir.resolve("k.pid").toString(),
+                "-r", dir.resolve("v.pid").toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("keepalived.log").toFile()).start();
+    }
+
+    /** Sends {@code signal} to the keepalived this test started and its children, by PID. */
+    private void kill(String signal) throws Exception {
+        if (keepalived == null || !keepalived.isAlive()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        keepalived.descendants().forEach(child -> command.add(Long.toString(child.pid())));
+        command.add(Long.toString(keepalived.pid()));
+        output(command.toArray(new String[0]));
+    }
+
+    private static void waitUntil(BooleanSupplier condition, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited %d s", seconds).isLessThan(end);
+            Thread.sleep(50); // real time: the peers exchange real packets
+        }
+    }
+
+    private static boolean holdsVip(String namespace) {
+        try {
+            return output("ip", "-n", namespace, "-4", "addr", "show", "dev", "eth0").contains("198.18.0.100");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static void run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -47,142 +230,6 @@ class KeepalivedInteropTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor(10, TimeUnit.SECONDS);
         return output;
-    }
-
-    private static boolean keepalivedHoldsVip() throws Exception {
-        return holdsVip(KEEPALIVED_NS);
-    }
-
-    private static boolean holdsVip(String namespace) throws Exception {
-        return output("ip", "-n", namespace, "-4", "addr", "show", "dev", "eth0").contains("198.18.0.100");
-    }
-
-    @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void keepalivedBacksUpFjordAndTakesOverWhenFjordResigns(@TempDir Path dir) throws Exception {
-        assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
-                "needs root for network namespaces and raw sockets");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/keepalived")), "keepalived is not installed");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
-                "the ip command is not installed");
-        Process keepalived = null;
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-        List<java.util.concurrent.ExecutorService> executors = new java.util.ArrayList<>();
-        try {
-            run("ip", "netns", "add", FJORD_NS);
-            run("ip", "netns", "add", KEEPALIVED_NS);
-            run("ip", "-n", FJORD_NS, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns",
-                    KEEPALIVED_NS);
-            for (String[] node : new String[][] {{FJORD_NS, "198.18.0.1"}, {KEEPALIVED_NS, "198.18.0.2"}}) {
-                run("ip", "-n", node[0], "link", "set", "lo", "up");
-                run("ip", "-n", node[0], "addr", "add", node[1] + "/24", "dev", "eth0");
-                run("ip", "-n", node[0], "link", "set", "eth0", "up");
-            }
-            Inet4Address fjordAddress = (Inet4Address) InetAddress.getByName("198.18.0.1");
-            RawVrrpSocket socket = openIn(FJORD_NS, fjordAddress);
-
-            java.util.concurrent.ExecutorService system = Executors.newSingleThreadExecutor();
-            executors.add(system);
-            Inet4Address vip = (Inet4Address) InetAddress.getByName("198.18.0.100");
-            AddressKeeper keeper = new AddressKeeper(VirtualAddresses.ipCommand(FJORD_NS), List.of(vip), 24, "eth0",
-                    system);
-            keeper.removeStale();
-            Scheduler scheduler = (delay, task) -> {
-                var future = timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-                return () -> future.cancel(false);
-            };
-            VrrpInstance fjord = new VrrpInstance("VI_51", 3, 51, 150, Duration.ofSeconds(1),
-                    List.of((Inet4Address) InetAddress.getByName("198.18.0.100")), "", true, Duration.ZERO,
-                    fjordAddress, scheduler, Ticker.system(), ad -> {
-                        try {
-                            socket.send(ad, VrrpCodec.GROUP);
-                        } catch (IOException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }, keeper);
-            AtomicBoolean receiving = new AtomicBoolean(true);
-            Thread receiver = new Thread(() -> {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(80);
-                while (receiving.get() && System.nanoTime() < end) {
-                    try {
-                        VrrpCodec.Received received = socket.receive();
-                        if (received != null && !received.source().equals(fjordAddress)) {
-                            fjord.received(received.advertisement(), received.source());
-                        }
-                    } catch (IOException | VrrpException e) {
-                        // a packet to discard; go on
-                    }
-                }
-            }, "vrrp-receive");
-            receiver.start();
-            fjord.start();
-
-            Path conf = dir.resolve("keepalived.conf");
-            Files.writeString(conf, """
-                    global_defs {
-                        router_id fjord-interop
-                        vrrp_version 3
-                    }
-                    vrrp_instance VI_51 {
-                        interface eth0
-                        state BACKUP
-                        priority 100
-                        virtual_router_id 51
-                        advert_int 1
-                        virtual_ipaddress {
-                            198.18.0.100/24 dev eth0
-                        }
-                    }
-                    """);
-            keepalived = new ProcessBuilder("ip", "netns", "exec", KEEPALIVED_NS, "keepalived", "--dont-fork",
-                    "--log-console", "--vrrp", "-f", conf.toString(), "-p", dir.resolve("k.pid").toString(),
-                    "-r", dir.resolve("v.pid").toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("keepalived.log").toFile()).start();
-
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (fjord.state() != VrrpState.MASTER && System.nanoTime() < end) {
-                Thread.sleep(100); // real time: the peers exchange real packets
-            }
-            assertThat(fjord.state()).isEqualTo(VrrpState.MASTER);
-            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!holdsVip(FJORD_NS) && System.nanoTime() < end) {
-                Thread.sleep(50);
-            }
-            assertThat(holdsVip(FJORD_NS)).as("Fjord holds the VIP as master").isTrue();
-            for (int i = 0; i < 8; i++) { // 4 s of Fjord's adverts: keepalived must stay BACKUP
-                Thread.sleep(500);
-                assertThat(keepalivedHoldsVip()).as("keepalived took the VIP while Fjord was master").isFalse();
-            }
-
-            long resigned = System.nanoTime();
-            fjord.stop(); // priority 0
-            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!keepalivedHoldsVip() && System.nanoTime() < end) {
-                Thread.sleep(50);
-            }
-            assertThat(keepalivedHoldsVip()).as(Files.readString(dir.resolve("keepalived.log"))).isTrue();
-            // Skew_Time at priority 100 and 1 s is 0.609 s; allow for keepalived's own processing
-            assertThat(Duration.ofNanos(System.nanoTime() - resigned)).isLessThan(Duration.ofSeconds(3));
-            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (holdsVip(FJORD_NS) && System.nanoTime() < end) {
-                Thread.sleep(50);
-            }
-            assertThat(holdsVip(FJORD_NS)).as("Fjord released the VIP").isFalse();
-
-            receiving.set(false);
-            receiver.join(5000);
-            socket.close();
-        } finally {
-            if (keepalived != null) {
-                keepalived.descendants().forEach(ProcessHandle::destroy);
-                keepalived.destroy();
-                keepalived.waitFor(10, TimeUnit.SECONDS);
-            }
-            timers.shutdownNow();
-            executors.forEach(java.util.concurrent.ExecutorService::shutdownNow);
-            output("ip", "netns", "del", FJORD_NS);
-            output("ip", "netns", "del", KEEPALIVED_NS);
-        }
     }
 
     /** Opens the raw socket from a thread that entered {@code namespace} (setns moves only that thread). */
