@@ -5,6 +5,7 @@ import java.net.Inet4Address;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +23,23 @@ public final class AddressKeeper implements VrrpInstance.Listener {
     private final int prefixLength;
     private final String interfaceName;
     private final Executor executor;
+    private final @Nullable GarpSender garp;
+    private final int garpRepeat;
 
+    /** Without gratuitous ARPs. */
     public AddressKeeper(VirtualAddresses addresses, List<Inet4Address> vips, int prefixLength, String interfaceName,
             Executor executor) {
+        this(addresses, vips, prefixLength, interfaceName, executor, null, 0);
+    }
+
+    /**
+     * @param garp announces each VIP after adding it, {@code garpRepeat} times (keepalived's garp_master_repeat,
+     *     default 5); null: no announcement
+     */
+    public AddressKeeper(VirtualAddresses addresses, List<Inet4Address> vips, int prefixLength, String interfaceName,
+            Executor executor, @Nullable GarpSender garp, int garpRepeat) {
+        this.garp = garp;
+        this.garpRepeat = garpRepeat;
         this.addresses = addresses;
         this.vips = List.copyOf(vips);
         this.prefixLength = prefixLength;
@@ -57,6 +72,9 @@ public final class AddressKeeper implements VrrpInstance.Listener {
             try {
                 if (add) {
                     addresses.add(vip, prefixLength, interfaceName);
+                    for (int i = 0; garp != null && i < garpRepeat; i++) {
+                        garp.announce(vip);
+                    }
                 } else {
                     addresses.remove(vip, prefixLength, interfaceName);
                 }

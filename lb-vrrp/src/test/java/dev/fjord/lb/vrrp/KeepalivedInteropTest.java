@@ -46,6 +46,7 @@ class KeepalivedInteropTest {
     private final AtomicBoolean receiving = new AtomicBoolean(true);
     private Process keepalived;
     private RawVrrpSocket socket;
+    private GarpSender garp;
     private Inet4Address fjordAddress;
     private Inet4Address vip;
 
@@ -67,7 +68,10 @@ class KeepalivedInteropTest {
         }
         fjordAddress = (Inet4Address) InetAddress.getByName("198.18.0.1");
         vip = (Inet4Address) InetAddress.getByName("198.18.0.100");
-        socket = openIn(FJORD_NS, fjordAddress);
+        socket = openIn(FJORD_NS, () -> RawVrrpSocket.open("eth0", fjordAddress, 200));
+        garp = openIn(FJORD_NS, () -> GarpSender.open("eth0"));
+        // keepalived's side learns addresses from gratuitous ARPs, so the test can see Fjord's announcements
+        run("ip", "netns", "exec", KEEPALIVED_NS, "sysctl", "-qw", "net.ipv4.conf.eth0.arp_accept=1");
     }
 
     @AfterEach
@@ -83,6 +87,9 @@ class KeepalivedInteropTest {
         if (socket != null) {
             socket.close();
         }
+        if (garp != null) {
+            garp.close();
+        }
         output("ip", "netns", "del", FJORD_NS);
         output("ip", "netns", "del", KEEPALIVED_NS);
     }
@@ -94,6 +101,8 @@ class KeepalivedInteropTest {
         startKeepalived("BACKUP", 100);
 
         waitUntil(() -> fjord.state() == VrrpState.MASTER && holdsVip(FJORD_NS), 15);
+        String fjordMac = java.util.HexFormat.ofDelimiter(":").formatHex(garp.mac());
+        waitUntil(() -> neighbour(KEEPALIVED_NS).contains(fjordMac), 5); // the gratuitous ARP arrived
         for (int i = 0; i < 8; i++) { // 4 s of Fjord's adverts: keepalived must stay BACKUP
             Thread.sleep(500);
             assertThat(holdsVip(KEEPALIVED_NS)).as("keepalived took the VIP while Fjord was master").isFalse();
@@ -136,7 +145,7 @@ class KeepalivedInteropTest {
         ExecutorService reader = Executors.newSingleThreadExecutor();
         executors.addAll(List.of(system, timers, reader));
         AddressKeeper keeper = new AddressKeeper(VirtualAddresses.ipCommand(FJORD_NS), List.of(vip), 24, "eth0",
-                system);
+                system, garp, 5);
         keeper.removeStale();
         Scheduler scheduler = (delay, task) -> {
             var future = timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -209,6 +218,14 @@ class KeepalivedInteropTest {
         }
     }
 
+    private static String neighbour(String namespace) {
+        try {
+            return output("ip", "-n", namespace, "neigh", "show", "198.18.0.100");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static boolean holdsVip(String namespace) {
         try {
             return output("ip", "-n", namespace, "-4", "addr", "show", "dev", "eth0").contains("198.18.0.100");
@@ -232,15 +249,20 @@ class KeepalivedInteropTest {
         return output;
     }
 
-    /** Opens the raw socket from a thread that entered {@code namespace} (setns moves only that thread). */
-    private static RawVrrpSocket openIn(String namespace, Inet4Address address) throws Exception {
-        CompletableFuture<RawVrrpSocket> socket = new CompletableFuture<>();
+    /** Something that opens a socket, run in a namespace. */
+    private interface Opener<T> {
+        T open() throws IOException;
+    }
+
+    /** Opens a socket from a thread that entered {@code namespace} (setns moves only that thread). */
+    private static <T> T openIn(String namespace, Opener<T> opener) throws Exception {
+        CompletableFuture<T> socket = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
                 int fd = LibC.INSTANCE.open("/run/netns/" + namespace, 0);
                 LibC.INSTANCE.setns(fd, LibC.CLONE_NEWNET);
                 LibC.INSTANCE.close(fd);
-                socket.complete(RawVrrpSocket.open("eth0", address, 200));
+                socket.complete(opener.open());
             } catch (Exception | Error e) {
                 socket.completeExceptionally(e);
             }

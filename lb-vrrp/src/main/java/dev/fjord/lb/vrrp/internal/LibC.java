@@ -22,6 +22,9 @@ public interface LibC extends Library {
     int CLONE_NEWNET = 0x40000000;
     int EAGAIN = 11;
     int EPERM = 1;
+    int AF_PACKET = 17;
+    int ETH_P_ARP = 0x0806;
+    long SIOCGIFHWADDR = 0x8927;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
@@ -33,6 +36,8 @@ public interface LibC extends Library {
     long recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
 
     int if_nametoindex(String name) throws LastErrorException;
 
