@@ -43,7 +43,7 @@ class NettyCheckProbeTest {
 
     private static Server server(int port, Consumer<SettingsBuilder<?>> settings) {
         return Router.of(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP).timeoutConnect(Duration.ofMillis(500)).timeoutCheck(Duration.ofMillis(500)))
+                .defaults(d -> d.mode(Mode.HTTP).timeoutConnect(Duration.ofSeconds(2)).timeoutCheck(Duration.ofMillis(1500)))
                 .frontend("main", f -> f.bind(":80").defaultBackend("app"))
                 .backend("app", b -> {
                     settings.accept(b);
@@ -78,7 +78,7 @@ class NettyCheckProbeTest {
         web.enqueue(new MockResponse.Builder().code(500).build());
         web.enqueue(new MockResponse.Builder().code(404).build());
         web.enqueue(new MockResponse.Builder().body("database: down").build());
-        web.enqueue(new MockResponse.Builder().headersDelay(2, TimeUnit.SECONDS).build());
+        web.enqueue(new MockResponse.Builder().headersDelay(4, TimeUnit.SECONDS).build());
         web.start(InetAddress.getLoopbackAddress(), 0);
         Server server = server(web.getPort(), b -> { });
         HttpCheck check = HttpCheck.get("/health_check.php").version("HTTP/1.1").header("X-Check", "fjord");
