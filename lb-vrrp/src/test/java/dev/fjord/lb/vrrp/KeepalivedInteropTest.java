@@ -139,6 +139,28 @@ class KeepalivedInteropTest {
         System.out.println("Fjord took over " + failover.toMillis() + " ms after keepalived froze");
     }
 
+    @Test
+    void unicastPeersWithTheHostSideWiredByVrrp() throws Exception {
+        startKeepalived("BACKUP", 100, "unicast_src_ip 198.18.0.2\n    unicast_peer {\n        198.18.0.1\n    }");
+        VrrpConfig config = VrrpConfig.builder("VI_51").interfaceName("eth0").sourceAddress("198.18.0.1").vrid(51)
+                .priority(150).virtualAddress("198.18.0.100").unicastPeers("198.18.0.2").build();
+        List<String> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Vrrp vrrp = openIn(FJORD_NS, () -> Vrrp.start(List.of(config), VirtualAddresses.ipCommand(FJORD_NS),
+                (vi, from, to) -> transitions.add(from + "->" + to)));
+        try {
+            waitUntil(() -> vrrp.instance("VI_51").state() == VrrpState.MASTER && holdsVip(FJORD_NS), 15);
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(500);
+                assertThat(holdsVip(KEEPALIVED_NS)).as("keepalived took the VIP from a unicast master").isFalse();
+            }
+        } finally {
+            vrrp.close(); // resigns with priority 0, removes the VIP
+        }
+        assertThat(holdsVip(FJORD_NS)).isFalse();
+        waitUntil(() -> holdsVip(KEEPALIVED_NS), 5);
+        assertThat(transitions).containsExactly("INITIALIZE->BACKUP", "BACKUP->MASTER", "MASTER->INITIALIZE");
+    }
+
     private VrrpInstance fjord(int priority) {
         ExecutorService system = Executors.newSingleThreadExecutor();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
@@ -175,7 +197,18 @@ class KeepalivedInteropTest {
         return instance;
     }
 
+    private void startKeepalived(Path conf) throws IOException {
+        keepalived = new ProcessBuilder("ip", "netns", "exec", KEEPALIVED_NS, "keepalived", "--dont-fork",
+                "--log-console", "--vrrp", "-f", conf.toString(), "-p", dir.resolve("k.pid").toString(),
+                "-r", dir.resolve("v.pid").toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("keepalived.log").toFile()).start();
+    }
+
     private void startKeepalived(String state, int priority) throws IOException {
+        startKeepalived(state, priority, "");
+    }
+
+    private void startKeepalived(String state, int priority, String extra) throws IOException {
         Path conf = dir.resolve("keepalived.conf");
         Files.writeString(conf, """
                 global_defs {
@@ -186,17 +219,15 @@ class KeepalivedInteropTest {
                     interface eth0
                     state %s
                     priority %d
+                    %s
                     virtual_router_id 51
                     advert_int 1
                     virtual_ipaddress {
                         198.18.0.100/24 dev eth0
                     }
                 }
-                """.formatted(state, priority));
-        keepalived = new ProcessBuilder("ip", "netns", "exec", KEEPALIVED_NS, "keepalived", "--dont-fork",
-                "--log-console", "--vrrp", "-f", conf.toString(), "-p", dir.resolve("k.pid").toString(),
-                "-r", dir.resolve("v.pid").toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("keepalived.log").toFile()).start();
+                """.formatted(state, priority, extra));
+        startKeepalived(conf);
     }
 
     /** Sends {@code signal} to the keepalived this test started and its children, by PID. */

@@ -1,0 +1,201 @@
+package dev.fjord.lb.vrrp;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One VRRP instance, as a keepalived {@code vrrp_instance} block: interface, VRID, priority, interval, virtual
+ * addresses, preemption, optional unicast peers and v2 password. Immutable; made by {@link #builder(String)}, whose
+ * errors name the instance, the value and what was expected.
+ *
+ * <pre>{@code
+ * VrrpConfig vi51 = VrrpConfig.builder("VI_51").interfaceName("eth0").sourceAddress("198.18.0.1")
+ *     .vrid(51).priority(150).virtualAddress("198.18.0.100").build();
+ * }</pre>
+ *
+ * @param unicastPeers send adverts to these instead of 224.0.0.18 ({@code unicast_peer}); null: multicast
+ */
+public record VrrpConfig(String name, String interfaceName, Inet4Address sourceAddress, int version, int vrid,
+        int priority, Duration interval, List<Inet4Address> virtualAddresses, int prefixLength, String password,
+        boolean preempt, Duration preemptDelay, @Nullable List<Inet4Address> unicastPeers, int garpRepeat) {
+
+    public VrrpConfig {
+        virtualAddresses = List.copyOf(virtualAddresses);
+        unicastPeers = unicastPeers == null ? null : List.copyOf(unicastPeers);
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builds a {@link VrrpConfig}; not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private @Nullable String interfaceName;
+        private @Nullable Inet4Address sourceAddress;
+        private int version = 3;
+        private int vrid;
+        private int priority = 100;
+        private Duration interval = Duration.ofSeconds(1);
+        private final List<Inet4Address> virtualAddresses = new ArrayList<>();
+        private int prefixLength = 24;
+        private String password = "";
+        private boolean preempt = true;
+        private Duration preemptDelay = Duration.ZERO;
+        private @Nullable List<Inet4Address> unicastPeers;
+        private int garpRepeat = 5;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        private IllegalArgumentException error(String message) {
+            return new IllegalArgumentException("vrrp instance '" + name + "': " + message);
+        }
+
+        /** The interface adverts go out of and VIPs are added to ({@code interface}). */
+        public Builder interfaceName(String name) {
+            this.interfaceName = Objects.requireNonNull(name, "interfaceName");
+            return this;
+        }
+
+        /** This node's address on the interface ({@code unicast_src_ip}); it also breaks priority ties. */
+        public Builder sourceAddress(String address) {
+            this.sourceAddress = ipv4("source address", address);
+            return this;
+        }
+
+        /** 2 (RFC 3768) or 3 (RFC 5798, the default; keepalived's {@code vrrp_version}). */
+        public Builder version(int version) {
+            if (version != 2 && version != 3) {
+                throw error("version " + version + " (expected: 2 or 3)");
+            }
+            this.version = version;
+            return this;
+        }
+
+        /** {@code virtual_router_id}, 1-255. */
+        public Builder vrid(int vrid) {
+            if (vrid < 1 || vrid > 255) {
+                throw error("virtual_router_id " + vrid + " (expected: 1-255)");
+            }
+            this.vrid = vrid;
+            return this;
+        }
+
+        /** {@code priority}, 1-255 (255: the address owner); default 100. */
+        public Builder priority(int priority) {
+            if (priority < 1 || priority > 255) {
+                throw error("priority " + priority + " (expected: 1-255)");
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        /** {@code advert_int}; default 1 s (v2: whole seconds, v3: centiseconds). */
+        public Builder advertInterval(Duration interval) {
+            this.interval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Adds a virtual address ({@code virtual_ipaddress}). */
+        public Builder virtualAddress(String address) {
+            virtualAddresses.add(ipv4("virtual address", address));
+            return this;
+        }
+
+        /** The prefix length the virtual addresses get on the interface; default 24. */
+        public Builder prefixLength(int bits) {
+            if (bits < 1 || bits > 32) {
+                throw error("prefix length " + bits + " (expected: 1-32)");
+            }
+            this.prefixLength = bits;
+            return this;
+        }
+
+        /** The v2 simple-text password ({@code authentication { auth_type PASS }}), at most 8 characters. */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** {@code nopreempt} when false; default true. */
+        public Builder preempt(boolean preempt) {
+            this.preempt = preempt;
+            return this;
+        }
+
+        /** {@code preempt_delay}; default none. */
+        public Builder preemptDelay(Duration delay) {
+            this.preemptDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /**
+         * Sends adverts to these peers instead of the multicast group ({@code unicast_peer}).
+         *
+         * @throws IllegalArgumentException for an empty list: never a silent fall back to multicast
+         */
+        public Builder unicastPeers(String... peers) {
+            if (peers.length == 0) {
+                throw error("unicast_peer: no peer (expected: at least one address; leave unicast out for multicast)");
+            }
+            List<Inet4Address> list = new ArrayList<>();
+            for (String peer : peers) {
+                list.add(ipv4("unicast peer", peer));
+            }
+            this.unicastPeers = list;
+            return this;
+        }
+
+        /** Gratuitous ARPs per VIP on becoming master ({@code garp_master_repeat}); default 5. */
+        public Builder garpRepeat(int count) {
+            if (count < 0 || count > 255) {
+                throw error("garp_master_repeat " + count + " (expected: 0-255)");
+            }
+            this.garpRepeat = count;
+            return this;
+        }
+
+        public VrrpConfig build() {
+            if (interfaceName == null || sourceAddress == null) {
+                throw error("interface and source address are required");
+            }
+            if (vrid == 0) {
+                throw error("virtual_router_id is required (expected: 1-255)");
+            }
+            if (virtualAddresses.isEmpty()) {
+                throw error("no virtual_ipaddress (expected: at least one)");
+            }
+            if (version == 3 && !password.isEmpty()) {
+                throw error("authentication with VRRPv3 (expected: version 2, or no password)");
+            }
+            try {
+                new Advertisement(version, vrid, priority, interval, virtualAddresses, password);
+            } catch (IllegalArgumentException e) {
+                throw error(e.getMessage());
+            }
+            return new VrrpConfig(name, interfaceName, sourceAddress, version, vrid, priority, interval,
+                    virtualAddresses, prefixLength, password, preempt, preemptDelay, unicastPeers, garpRepeat);
+        }
+
+        private Inet4Address ipv4(String what, String text) {
+            Objects.requireNonNull(text, what);
+            if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+                throw error(what + " '" + text + "' (expected: an IPv4 address)");
+            }
+            try {
+                return (Inet4Address) InetAddress.getByName(text);
+            } catch (UnknownHostException e) {
+                throw error(what + " '" + text + "' (expected: an IPv4 address)");
+            }
+        }
+    }
+}
