@@ -133,8 +133,9 @@ public final class VrrpInstance {
 
     /** An advertisement for this VRID arrived from {@code source} (already checked by {@link VrrpCodec}). */
     public synchronized void received(Advertisement advertisement, Inet4Address source) {
-        if (advertisement.vrid() != vrid || state == VrrpState.INITIALIZE || state == VrrpState.FAULT) {
-            return;
+        if (advertisement.vrid() != vrid || state == VrrpState.INITIALIZE || state == VrrpState.FAULT
+                || advertisement.version() != version || !advertisement.password().equals(password)) {
+            return; // another router, another version, or failed (v2) authentication: discarded (RFC 3768 7.1)
         }
         int theirs = advertisement.priority();
         if (state == VrrpState.BACKUP) {

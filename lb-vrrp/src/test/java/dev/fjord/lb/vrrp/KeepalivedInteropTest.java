@@ -49,6 +49,8 @@ class KeepalivedInteropTest {
     private GarpSender garp;
     private Inet4Address fjordAddress;
     private Inet4Address vip;
+    /** The VRRP version both peers speak; v2 with a PASS password. */
+    private int version = 3;
 
     @BeforeEach
     void lab() throws Exception {
@@ -140,6 +142,18 @@ class KeepalivedInteropTest {
     }
 
     @Test
+    void version2WithPasswordFjordBackup() throws Exception {
+        version = 2;
+        fjordBacksUpKeepalivedAndTakesOverAfterMasterDownIntervalWhenItCrashes();
+    }
+
+    @Test
+    void version2WithPasswordFjordMaster() throws Exception {
+        version = 2;
+        keepalivedBacksUpFjordAndTakesOverWhenFjordResigns();
+    }
+
+    @Test
     void unicastPeersWithTheHostSideWiredByVrrp() throws Exception {
         startKeepalived("BACKUP", 100, "unicast_src_ip 198.18.0.2\n    unicast_peer {\n        198.18.0.1\n    }");
         VrrpConfig config = VrrpConfig.builder("VI_51").interfaceName("eth0").sourceAddress("198.18.0.1").vrid(51)
@@ -173,7 +187,8 @@ class KeepalivedInteropTest {
             var future = timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> future.cancel(false);
         };
-        VrrpInstance instance = new VrrpInstance("VI_51", 3, 51, priority, Duration.ofSeconds(1), List.of(vip), "",
+        VrrpInstance instance = new VrrpInstance("VI_51", version, 51, priority, Duration.ofSeconds(1), List.of(vip),
+                version == 2 ? "s3cret" : "",
                 true, Duration.ZERO, fjordAddress, scheduler, Ticker.system(), ad -> {
                     try {
                         socket.send(ad, VrrpCodec.GROUP);
@@ -213,7 +228,7 @@ class KeepalivedInteropTest {
         Files.writeString(conf, """
                 global_defs {
                     router_id fjord-interop
-                    vrrp_version 3
+                    vrrp_version %d
                 }
                 vrrp_instance VI_51 {
                     interface eth0
@@ -226,7 +241,8 @@ class KeepalivedInteropTest {
                         198.18.0.100/24 dev eth0
                     }
                 }
-                """.formatted(state, priority, extra));
+                """.formatted(version, state, priority, version == 2
+                        ? extra + "\n    authentication {\n        auth_type PASS\n        auth_pass s3cret\n    }" : extra));
         startKeepalived(conf);
     }
 

@@ -187,4 +187,17 @@ class VrrpInstanceTest {
         assertThatThrownBy(() -> instance(300, true, Duration.ZERO))
                 .hasMessage("vrrp instance 'VI_1': priority 300 (expected: 1-255)");
     }
+
+    @Test
+    void advertsOfAnotherVersionOrPasswordAreDiscarded() throws Exception {
+        VrrpInstance vi = instance(100, true, Duration.ZERO);
+        vi.start();
+        for (int i = 0; i < 5; i++) {
+            time.advance(Duration.ofSeconds(1));
+            vi.received(new Advertisement(2, 51, 150, Duration.ofSeconds(1), List.of(ip("198.18.0.100")), "s3cret"),
+                    ip("198.18.0.1"));
+        }
+
+        assertThat(vi.state()).isEqualTo(VrrpState.MASTER); // the v2 adverts did not count
+    }
 }
