@@ -167,7 +167,7 @@ final class NettyCheckProbe implements CheckProbe {
             this.attempt = attempt;
         }
 
-        /** Runs steps until one waits for data, or all passed. */
+        /** Runs steps until one waits for data not received yet, or all passed. */
         void next(Channel channel) {
             while (steps.hasNext()) {
                 TcpCheck.Step step = steps.next();
@@ -176,26 +176,39 @@ final class NettyCheckProbe implements CheckProbe {
                             StandardCharsets.ISO_8859_1));
                 } else {
                     waiting = (TcpCheck.Expect) step;
-                    received.setLength(0);
-                    return;
+                    if (!evaluate(channel)) {
+                        return; // waits for more data, or failed
+                    }
                 }
             }
             attempt.finish(CheckStatus.L7OK, 0, "");
             channel.close();
         }
 
+        /** Judges what was received against the awaited expectation; true when it is met. */
+        private boolean evaluate(Channel channel) {
+            TcpCheck.Expect expect = waiting;
+            if (expect == null || received.length() == 0) {
+                return false;
+            }
+            if (expect.matches(received.toString())) {
+                waiting = null;
+                received.setLength(0);
+                return true;
+            }
+            if (expect.negated() || received.length() > MAX_RESPONSE) {
+                attempt.finish(CheckStatus.L7RSP, 0, "tcp-check expect failed");
+                channel.close();
+            }
+            return false;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf data) {
-            if (waiting == null) {
-                return;
-            }
+            // kept even before an expect step is reached: a greeting may arrive before the connect listener ran
             received.append(data.toString(StandardCharsets.ISO_8859_1));
-            if (waiting.matches(received.toString())) {
-                waiting = null;
+            if (evaluate(ctx.channel())) {
                 next(ctx.channel());
-            } else if (waiting.negated() || received.length() > MAX_RESPONSE) {
-                attempt.finish(CheckStatus.L7RSP, 0, "tcp-check expect failed");
-                ctx.close();
             }
         }
 
