@@ -2,49 +2,62 @@ package dev.fjord.lb.vrrp;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.Scheduler;
+
 /**
- * Keeps the virtual addresses where they belong: adds them when the instance becomes MASTER and removes them when
- * it leaves that state, through {@link VirtualAddresses} on an executor of its own, so the state machine never
- * waits for the system. {@link #removeStale()} clears addresses left by an earlier run (a killed process leaves its
- * VIP behind, as keepalived does). Thread-safe.
+ * Keeps the virtual addresses where they belong: adds them when the instance becomes MASTER and announces them with
+ * gratuitous ARPs on a {@link GarpSchedule}, removes them when it leaves that state. The system calls run one at a
+ * time, in order, on the given executor, so the state machine never waits for the system. {@link #removeStale()}
+ * clears addresses left by an earlier run (a killed process leaves its VIP behind, as keepalived does). Thread-safe.
  */
 public final class AddressKeeper implements VrrpInstance.Listener {
     private static final Logger log = LoggerFactory.getLogger(AddressKeeper.class);
+
+    /** Sends one gratuitous ARP for an address; {@link GarpSender} on a real interface. */
+    @FunctionalInterface
+    public interface Announcer {
+        void announce(Inet4Address address) throws IOException;
+    }
 
     private final VirtualAddresses addresses;
     private final List<Inet4Address> vips;
     private final int prefixLength;
     private final String interfaceName;
     private final Executor executor;
-    private final @Nullable GarpSender garp;
-    private final int garpRepeat;
-
-    /** Without gratuitous ARPs. */
-    public AddressKeeper(VirtualAddresses addresses, List<Inet4Address> vips, int prefixLength, String interfaceName,
-            Executor executor) {
-        this(addresses, vips, prefixLength, interfaceName, executor, null, 0);
-    }
+    private final Scheduler scheduler;
+    private final @Nullable Announcer announcer;
+    private final GarpSchedule garp;
+    /** Bumped on every transition, so announcements scheduled for an earlier mastership are dropped. */
+    private final AtomicLong mastership = new AtomicLong();
+    private final Queue<Runnable> pending = new ArrayDeque<>();
+    private boolean draining;
 
     /**
-     * @param garp announces each VIP after adding it, {@code garpRepeat} times (keepalived's garp_master_repeat,
-     *     default 5); null: no announcement
+     * @param executor runs the system calls, one at a time (this class queues them)
+     * @param scheduler times the second burst and the refreshes of gratuitous ARPs
+     * @param announcer sends the gratuitous ARPs; null: none
      */
     public AddressKeeper(VirtualAddresses addresses, List<Inet4Address> vips, int prefixLength, String interfaceName,
-            Executor executor, @Nullable GarpSender garp, int garpRepeat) {
-        this.garp = garp;
-        this.garpRepeat = garpRepeat;
+            Executor executor, Scheduler scheduler, @Nullable Announcer announcer, GarpSchedule garp) {
         this.addresses = addresses;
         this.vips = List.copyOf(vips);
         this.prefixLength = prefixLength;
         this.interfaceName = interfaceName;
         this.executor = executor;
+        this.scheduler = scheduler;
+        this.announcer = announcer;
+        this.garp = garp;
     }
 
     /** Removes the virtual addresses if they are on the interface, e.g. at start. */
@@ -61,9 +74,41 @@ public final class AddressKeeper implements VrrpInstance.Listener {
     @Override
     public void transition(VrrpInstance instance, VrrpState from, VrrpState to) {
         if (to == VrrpState.MASTER) {
-            executor.execute(() -> apply(instance, true));
+            long term = mastership.incrementAndGet();
+            serially(() -> {
+                apply(instance, true);
+                announce(term, garp.repeat());
+            });
+            if (!garp.delay().isZero()) {
+                scheduler.schedule(garp.delay(), () -> serially(() -> announce(term, garp.repeat())));
+            }
+            if (!garp.refresh().isZero()) {
+                scheduleRefresh(term);
+            }
         } else if (from == VrrpState.MASTER) {
-            executor.execute(() -> apply(instance, false));
+            mastership.incrementAndGet();
+            serially(() -> apply(instance, false));
+        }
+    }
+
+    private void scheduleRefresh(long term) {
+        scheduler.schedule(garp.refresh(), () -> {
+            if (mastership.get() == term) {
+                serially(() -> announce(term, garp.refreshRepeat()));
+                scheduleRefresh(term);
+            }
+        });
+    }
+
+    private void announce(long term, int count) {
+        for (Inet4Address vip : vips) {
+            for (int i = 0; announcer != null && i < count && mastership.get() == term; i++) {
+                try {
+                    announcer.announce(vip);
+                } catch (IOException e) {
+                    log.warn("announcing {}: {}", vip.getHostAddress(), e.getMessage());
+                }
+            }
         }
     }
 
@@ -72,9 +117,6 @@ public final class AddressKeeper implements VrrpInstance.Listener {
             try {
                 if (add) {
                     addresses.add(vip, prefixLength, interfaceName);
-                    for (int i = 0; garp != null && i < garpRepeat; i++) {
-                        garp.announce(vip);
-                    }
                 } else {
                     addresses.remove(vip, prefixLength, interfaceName);
                 }
@@ -82,6 +124,39 @@ public final class AddressKeeper implements VrrpInstance.Listener {
                 log.error("{}: {} {}: {}", instance.name(), add ? "adding" : "removing", vip.getHostAddress(),
                         e.getMessage());
             }
+        }
+    }
+
+    /** Queues {@code task} behind the earlier ones; one drain runs on the executor at a time. */
+    private void serially(Runnable task) {
+        synchronized (pending) {
+            pending.add(task);
+            if (draining) {
+                return;
+            }
+            draining = true;
+        }
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException e) { // shutting down: what is queued is dropped
+            synchronized (pending) {
+                pending.clear();
+                draining = false;
+            }
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable task;
+            synchronized (pending) {
+                task = pending.poll();
+                if (task == null) {
+                    draining = false;
+                    return;
+                }
+            }
+            task.run();
         }
     }
 }

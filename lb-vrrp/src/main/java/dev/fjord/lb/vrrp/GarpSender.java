@@ -15,7 +15,7 @@ import dev.fjord.lb.vrrp.internal.LibC;
  * Sends gratuitous ARPs on one interface through an AF_PACKET socket (JNA), from the interface's own MAC, read with
  * SIOCGIFHWADDR in the namespace the socket was opened in. Needs CAP_NET_RAW. Thread-safe.
  */
-public final class GarpSender implements AutoCloseable {
+public final class GarpSender implements AddressKeeper.Announcer, AutoCloseable {
     private final int fd;
     private final int ifindex;
     private final byte[] mac;
@@ -55,6 +55,7 @@ public final class GarpSender implements AutoCloseable {
     }
 
     /** Broadcasts one gratuitous ARP for {@code address}. */
+    @Override
     public void announce(Inet4Address address) throws IOException {
         byte[] frame = GratuitousArp.frame(mac, address);
         byte[] target = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder())

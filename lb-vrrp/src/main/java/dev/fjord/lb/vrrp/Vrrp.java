@@ -71,7 +71,7 @@ public final class Vrrp implements AutoCloseable {
                 GarpSender garp = GarpSender.open(config.interfaceName());
                 resources.add(garp);
                 AddressKeeper keeper = new AddressKeeper(addresses, config.virtualAddresses(), config.prefixLength(),
-                        config.interfaceName(), threads, garp, config.garpRepeat());
+                        config.interfaceName(), threads, scheduler, garp, config.garp());
                 keeper.removeStale();
                 VrrpInstance.Listener both = (vi, from, to) -> {
                     keeper.transition(vi, from, to);

@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * @param unicastPeers send adverts to these instead of 224.0.0.18 ({@code unicast_peer}); null: multicast
+ * @param garp when a new master announces its addresses; default {@link GarpSchedule#KEEPALIVED}
  */
 public record VrrpConfig(String name, String interfaceName, Inet4Address sourceAddress, int version, int vrid,
         int priority, Duration interval, List<Inet4Address> virtualAddresses, int prefixLength, String password,
-        boolean preempt, Duration preemptDelay, @Nullable List<Inet4Address> unicastPeers, int garpRepeat) {
+        boolean preempt, Duration preemptDelay, @Nullable List<Inet4Address> unicastPeers, GarpSchedule garp) {
 
     public VrrpConfig {
         virtualAddresses = List.copyOf(virtualAddresses);
@@ -50,7 +51,10 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
         private boolean preempt = true;
         private Duration preemptDelay = Duration.ZERO;
         private @Nullable List<Inet4Address> unicastPeers;
-        private int garpRepeat = 5;
+        private int garpRepeat = GarpSchedule.KEEPALIVED.repeat();
+        private Duration garpDelay = GarpSchedule.KEEPALIVED.delay();
+        private Duration garpRefresh = GarpSchedule.KEEPALIVED.refresh();
+        private int garpRefreshRepeat = GarpSchedule.KEEPALIVED.refreshRepeat();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -155,12 +159,25 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
             return this;
         }
 
-        /** Gratuitous ARPs per VIP on becoming master ({@code garp_master_repeat}); default 5. */
+        /** Gratuitous ARPs per VIP on becoming master ({@code garp_master_repeat}), 0-255; default 5. */
         public Builder garpRepeat(int count) {
-            if (count < 0 || count > 255) {
-                throw error("garp_master_repeat " + count + " (expected: 0-255)");
-            }
             this.garpRepeat = count;
+            return this;
+        }
+
+        /** The second burst of gratuitous ARPs after becoming master ({@code garp_master_delay}); default 5 s, zero: none. */
+        public Builder garpMasterDelay(Duration delay) {
+            this.garpDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /**
+         * Gratuitous ARPs every {@code interval} while master ({@code garp_master_refresh}), {@code count} per VIP
+         * ({@code garp_master_refresh_repeat}); default none.
+         */
+        public Builder garpMasterRefresh(Duration interval, int count) {
+            this.garpRefresh = Objects.requireNonNull(interval, "interval");
+            this.garpRefreshRepeat = count;
             return this;
         }
 
@@ -177,13 +194,15 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
             if (version == 3 && !password.isEmpty()) {
                 throw error("authentication with VRRPv3 (expected: version 2, or no password)");
             }
+            GarpSchedule garp;
             try {
                 new Advertisement(version, vrid, priority, interval, virtualAddresses, password);
+                garp = new GarpSchedule(garpRepeat, garpDelay, garpRefresh, garpRefreshRepeat);
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage());
             }
             return new VrrpConfig(name, interfaceName, sourceAddress, version, vrid, priority, interval,
-                    virtualAddresses, prefixLength, password, preempt, preemptDelay, unicastPeers, garpRepeat);
+                    virtualAddresses, prefixLength, password, preempt, preemptDelay, unicastPeers, garp);
         }
 
         private Inet4Address ipv4(String what, String text) {

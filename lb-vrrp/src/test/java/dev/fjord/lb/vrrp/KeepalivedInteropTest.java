@@ -180,13 +180,13 @@ class KeepalivedInteropTest {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         ExecutorService reader = Executors.newSingleThreadExecutor();
         executors.addAll(List.of(system, timers, reader));
-        AddressKeeper keeper = new AddressKeeper(VirtualAddresses.ipCommand(FJORD_NS), List.of(vip), 24, "eth0",
-                system, garp, 5);
-        keeper.removeStale();
         Scheduler scheduler = (delay, task) -> {
             var future = timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> future.cancel(false);
         };
+        AddressKeeper keeper = new AddressKeeper(VirtualAddresses.ipCommand(FJORD_NS), List.of(vip), 24, "eth0",
+                system, scheduler, garp, GarpSchedule.KEEPALIVED);
+        keeper.removeStale();
         VrrpInstance instance = new VrrpInstance("VI_51", version, 51, priority, Duration.ofSeconds(1), List.of(vip),
                 version == 2 ? "s3cret" : "",
                 true, Duration.ZERO, fjordAddress, scheduler, Ticker.system(), ad -> {

@@ -20,7 +20,7 @@ class VrrpConfigTest {
         assertThat(config.version()).isEqualTo(3);
         assertThat(config.preempt()).isTrue();
         assertThat(config.unicastPeers()).isNull();
-        assertThat(config.garpRepeat()).isEqualTo(5);
+        assertThat(config.garp()).isEqualTo(GarpSchedule.KEEPALIVED);
         assertThat(base().unicastPeers("198.18.0.2").build().unicastPeers()).hasSize(1);
     }
 
@@ -38,5 +38,9 @@ class VrrpConfigTest {
                 .build()).hasMessage("vrrp instance 'VI_9': no virtual_ipaddress (expected: at least one)");
         assertThatThrownBy(() -> base().virtualAddress("vip.example")).hasMessage(
                 "vrrp instance 'VI_51': virtual address 'vip.example' (expected: an IPv4 address)");
+        assertThatThrownBy(() -> base().garpRepeat(256).build())
+                .hasMessage("vrrp instance 'VI_51': garp_master_repeat 256 (expected: 0-255)");
+        assertThatThrownBy(() -> base().garpMasterRefresh(java.time.Duration.ofSeconds(10), 0).build())
+                .hasMessage("vrrp instance 'VI_51': garp_master_refresh_repeat 0 (expected: 1-255)");
     }
 }
