@@ -50,7 +50,8 @@ public interface VirtualAddresses {
                 process.destroy();
                 throw new IOException(String.join(" ", command) + ": no answer in 10 s");
             }
-            boolean absent = output.contains("Cannot assign requested address");
+            // iproute2 before 5.x says the first, later ones the second
+            boolean absent = output.contains("Cannot assign requested address") || output.contains("Address not found");
             if (process.exitValue() != 0 && !(absentIsFine && absent)) {
                 throw new IOException(String.join(" ", command) + ": " + output
                         + (output.contains("Operation not permitted") ? " (the process needs CAP_NET_ADMIN)" : ""));
