@@ -137,9 +137,9 @@ public final class Vrrp implements AutoCloseable {
         return List.copyOf(instances);
     }
 
-    /** Resigns (priority 0), removes the VIPs and stops. Idempotent. */
+    /** Resigns (priority 0), removes the VIPs and stops. Idempotent; a second caller waits for the first. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -54,10 +54,7 @@ class FailoverLabTest {
 
     @AfterEach
     void teardown() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (lab != null) {
+        if (lab != null) { // closes the client view too
             lab.close();
         }
     }

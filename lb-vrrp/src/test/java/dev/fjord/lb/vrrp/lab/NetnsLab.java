@@ -18,8 +18,8 @@ import dev.fjord.lb.vrrp.internal.LibC;
  * The VRRP lab of {@code shared/vrrp/lab.sh}, made by a test: namespaces {@code lb1}, {@code lb2} and {@code client}
  * on a bridge inside a fourth namespace, each node with {@code eth0} in 198.18.0.0/24 (lb1 .1, lb2 .2, client .10;
  * the VIP is .100). Nothing is created in the host's namespace. Namespace names carry this JVM's PID so parallel
- * builds do not meet; {@link #close()} stops the processes started through {@link #start} (by their PIDs) and
- * deletes the namespaces.
+ * builds do not meet; {@link #close()} closes what was registered with {@link #closeFirst}, stops the processes
+ * started through {@link #start} (by their PIDs) and deletes the namespaces.
  */
 public final class NetnsLab implements AutoCloseable {
     public static final String VIP = "198.18.0.100";
@@ -27,6 +27,7 @@ public final class NetnsLab implements AutoCloseable {
 
     private final String prefix = "fj" + ProcessHandle.current().pid() % 100000 + "-";
     private final List<Process> processes = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private NetnsLab() {
     }
@@ -138,8 +139,26 @@ public final class NetnsLab implements AutoCloseable {
         }
     }
 
+    /** Closes {@code resource} (e.g. a {@link ClientView}) first when the lab closes. */
+    public void closeFirst(AutoCloseable resource) {
+        synchronized (processes) {
+            closeables.add(resource);
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
+        List<AutoCloseable> resources;
+        synchronized (processes) {
+            resources = List.copyOf(closeables);
+        }
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("closing " + resource + ": " + e);
+            }
+        }
         List<Process> started;
         synchronized (processes) {
             started = List.copyOf(processes);
