@@ -60,14 +60,15 @@ public final class AddressKeeper implements VrrpInstance.Listener {
         this.garp = garp;
     }
 
-    /** Removes the virtual addresses if they are on the interface, e.g. at start. */
-    public void removeStale() {
+    /**
+     * Removes the virtual addresses if they are on the interface, e.g. at start.
+     *
+     * @throws IOException when one cannot be removed, e.g. without CAP_NET_ADMIN: better at start than when the
+     *     instance becomes master
+     */
+    public void removeStale() throws IOException {
         for (Inet4Address vip : vips) {
-            try {
-                addresses.remove(vip, prefixLength, interfaceName);
-            } catch (IOException e) {
-                log.warn("removing stale {}: {}", vip.getHostAddress(), e.getMessage());
-            }
+            addresses.remove(vip, prefixLength, interfaceName);
         }
     }
 

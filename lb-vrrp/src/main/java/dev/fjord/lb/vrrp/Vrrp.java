@@ -49,9 +49,10 @@ public final class Vrrp implements AutoCloseable {
     }
 
     /**
-     * Opens the sockets (in the calling thread's network namespace) and starts every instance.
+     * Opens the sockets (in the calling thread's network namespace), removes stale VIPs and starts every instance.
      *
-     * @throws IOException when a socket cannot be opened, e.g. without CAP_NET_RAW
+     * @throws IOException naming the instance, when a socket cannot be opened (e.g. without CAP_NET_RAW) or a stale
+     *     VIP cannot be removed (e.g. without CAP_NET_ADMIN)
      */
     public static Vrrp start(List<VrrpConfig> configs, VirtualAddresses addresses, VrrpInstance.Listener listener)
             throws IOException {
@@ -66,23 +67,11 @@ public final class Vrrp implements AutoCloseable {
         };
         try {
             for (VrrpConfig config : configs) {
-                RawVrrpSocket socket = RawVrrpSocket.open(config.interfaceName(), config.sourceAddress(), 250);
-                resources.add(socket);
-                GarpSender garp = GarpSender.open(config.interfaceName());
-                resources.add(garp);
-                AddressKeeper keeper = new AddressKeeper(addresses, config.virtualAddresses(), config.prefixLength(),
-                        config.interfaceName(), threads, scheduler, garp, config.garp());
-                keeper.removeStale();
-                VrrpInstance.Listener both = (vi, from, to) -> {
-                    keeper.transition(vi, from, to);
-                    listener.transition(vi, from, to);
-                };
-                VrrpInstance instance = new VrrpInstance(config.name(), config.version(), config.vrid(),
-                        config.priority(), config.interval(), config.virtualAddresses(), config.password(),
-                        config.preempt(), config.preemptDelay(), config.sourceAddress(), scheduler, Ticker.system(),
-                        ad -> send(socket, config, ad), both);
-                instances.add(instance);
-                threads.execute(() -> receive(vrrp, socket, instance, config));
+                try {
+                    instances.add(open(vrrp, config, addresses, listener, scheduler));
+                } catch (IOException e) {
+                    throw new IOException("vrrp instance '" + config.name() + "': " + e.getMessage(), e);
+                }
             }
         } catch (IOException | RuntimeException e) {
             vrrp.close();
@@ -91,6 +80,28 @@ public final class Vrrp implements AutoCloseable {
         instances.forEach(VrrpInstance::start);
         Runtime.getRuntime().addShutdownHook(vrrp.shutdownHook);
         return vrrp;
+    }
+
+    /** Opens one instance's sockets, clears its stale VIPs and starts its reading thread. */
+    private static VrrpInstance open(Vrrp vrrp, VrrpConfig config, VirtualAddresses addresses,
+            VrrpInstance.Listener listener, Scheduler scheduler) throws IOException {
+        RawVrrpSocket socket = RawVrrpSocket.open(config.interfaceName(), config.sourceAddress(), 250);
+        vrrp.resources.add(socket);
+        GarpSender garp = GarpSender.open(config.interfaceName());
+        vrrp.resources.add(garp);
+        AddressKeeper keeper = new AddressKeeper(addresses, config.virtualAddresses(), config.prefixLength(),
+                config.interfaceName(), vrrp.threads, scheduler, garp, config.garp());
+        keeper.removeStale();
+        VrrpInstance.Listener both = (vi, from, to) -> {
+            keeper.transition(vi, from, to);
+            listener.transition(vi, from, to);
+        };
+        VrrpInstance instance = new VrrpInstance(config.name(), config.version(), config.vrid(), config.priority(),
+                config.interval(), config.virtualAddresses(), config.password(), config.preempt(),
+                config.preemptDelay(), config.sourceAddress(), scheduler, Ticker.system(),
+                ad -> send(socket, config, ad), both);
+        vrrp.threads.execute(() -> receive(vrrp, socket, instance, config));
+        return instance;
     }
 
     private static void send(RawVrrpSocket socket, VrrpConfig config, Advertisement advertisement) {

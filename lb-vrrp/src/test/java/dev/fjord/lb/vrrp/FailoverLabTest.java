@@ -152,6 +152,43 @@ class FailoverLabTest {
         }
     }
 
+    /** Active/active: each side masters one of two VRIDs, and the survivor of a crash holds both VIPs. */
+    @ParameterizedTest(name = "v{0}")
+    @ValueSource(ints = {2, 3})
+    void twoInstancesEachMasteredByOneSide(int version) throws Exception {
+        VrrpPeer.Pairing pairing = new VrrpPeer.Pairing(version, false);
+        high = new VrrpPeer.Fjord(lab, "lb1", 150, pairing, dir)
+                .instances("VI_51:51:150:198.18.0.100", "VI_52:52:100:198.18.0.101");
+        low = new VrrpPeer.Keepalived(lab, "lb2", 150, pairing, dir)
+                .instances("VI_51:51:100:198.18.0.100", "VI_52:52:150:198.18.0.101");
+        high.start();
+        low.start();
+        BooleanSupplier split = () -> lab.holds("lb1", "198.18.0.100") && !lab.holds("lb1", "198.18.0.101")
+                && lab.holds("lb2", "198.18.0.101") && !lab.holds("lb2", "198.18.0.100");
+        waitUntil(split, Duration.ofSeconds(12));
+        for (int i = 0; i < 20; i++) { // 3 s: each keeps its own
+            Thread.sleep(150);
+            assertThat(split.getAsBoolean()).as("each side holds its VIP only%n%s", logs()).isTrue();
+        }
+
+        low.crash();
+        waitUntil(() -> lab.holds("lb1", "198.18.0.101"), Duration.ofMillis(3609 + 1000));
+        assertThat(lab.holds("lb1", "198.18.0.100")).isTrue();
+    }
+
+    /** Without CAP_NET_RAW or CAP_NET_ADMIN a node does not start, and says which capability it lacks. */
+    @ParameterizedTest(name = "without {0}")
+    @CsvSource({"-net_raw, CAP_NET_RAW", "-net_admin, CAP_NET_ADMIN"})
+    void aNodeWithoutTheCapabilitiesItNeedsSaysWhichAtStart(String drop, String named) throws Exception {
+        high = new VrrpPeer.Fjord(lab, "lb1", 150, new VrrpPeer.Pairing(3, false), dir)
+                .through("setpriv", "--bounding-set", drop, "--");
+        low = high;
+        high.start();
+
+        assertThat(high.awaitExit(Duration.ofSeconds(20))).as(high.log()).isEqualTo(1);
+        assertThat(high.log()).contains("vrrp instance 'VI_51': ", "(the process needs " + named + ")");
+    }
+
     /** The client keeps seeing {@code node}, and only it holds the VIP, for {@code period}. */
     private void steady(String node, Duration period) throws InterruptedException {
         long end = System.nanoTime() + period.toNanos();

@@ -100,6 +100,34 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void masterYieldsToAnEqualPriorityFromAHigherPrimaryAddress() throws Exception {
+        VrrpInstance vi = instance(100, true, Duration.ZERO); // primary address 198.18.0.2
+        vi.start();
+        time.advance(Duration.ofMillis(3610));
+
+        vi.received(advert(100), ip("198.18.0.9"));
+
+        assertThat(transitions).endsWith("3610 MASTER->BACKUP");
+    }
+
+    @Test
+    void backupTimesTheMasterByTheIntervalItAdvertises() throws Exception {
+        VrrpInstance vi = instance(100, true, Duration.ZERO);
+        vi.start();
+        Advertisement everyTwoSeconds = new Advertisement(3, 51, 150, Duration.ofSeconds(2),
+                List.of(ip("198.18.0.100")), "");
+
+        vi.received(everyTwoSeconds, ip("198.18.0.1"));
+
+        // Master_Down_Interval from Master_Adver_Interval 2 s: 6 s + 156 * 2 s / 256 = 7.21875 s
+        assertThat(vi.masterDownInterval()).isEqualTo(Duration.ofNanos(7_218_750_000L));
+        time.advance(Duration.ofMillis(7218));
+        assertThat(vi.state()).isEqualTo(VrrpState.BACKUP);
+        time.advance(Duration.ofMillis(1));
+        assertThat(transitions).containsExactly("0 INITIALIZE->BACKUP", "7218 BACKUP->MASTER"); // at 7218.75 ms
+    }
+
+    @Test
     void masterAnswersAResigningPeerAtOnce() throws Exception {
         VrrpInstance vi = instance(100, true, Duration.ZERO);
         vi.start();

@@ -95,8 +95,14 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Whether the VIP is on {@code node}'s eth0. */
     public boolean holdsVip(String node) {
+        return holds(node, VIP);
+    }
+
+    /** Whether {@code address} is on {@code node}'s eth0. */
+    public boolean holds(String node, String address) {
         try {
-            return output("ip", "-n", namespace(node), "-4", "addr", "show", "dev", "eth0").contains(" " + VIP + "/");
+            return output("ip", "-n", namespace(node), "-4", "addr", "show", "dev", "eth0")
+                    .contains(" " + address + "/");
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }

@@ -29,6 +29,8 @@ public abstract class VrrpPeer {
     protected final Pairing pairing;
     protected final Path log;
     protected Process process;
+    /** NAME:VRID:PRIORITY:VIP, one per instance; by default VI_51 at this peer's priority for the lab's VIP. */
+    protected List<String> instances;
 
     protected VrrpPeer(NetnsLab lab, String node, int priority, Pairing pairing, Path dir) {
         this.lab = lab;
@@ -36,6 +38,19 @@ public abstract class VrrpPeer {
         this.priority = priority;
         this.pairing = pairing;
         this.log = dir.resolve(getClass().getSimpleName() + "-" + node + ".log");
+        this.instances = List.of("VI_51:51:" + priority + ":" + NetnsLab.VIP);
+    }
+
+    /** Runs these instances instead, e.g. {@code "VI_51:51:150:198.18.0.100", "VI_52:52:100:198.18.0.101"}. */
+    public VrrpPeer instances(String... instances) {
+        this.instances = List.of(instances);
+        return this;
+    }
+
+    /** Waits up to {@code timeout} for the process to end by itself; its exit code, or -1 while it runs. */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                ? process.exitValue() : -1;
     }
 
     public String node() {
@@ -84,16 +99,26 @@ public abstract class VrrpPeer {
 
     /** Fjord's lb-vrrp in a JVM of its own ({@link LabNode}). */
     public static final class Fjord extends VrrpPeer {
+        private List<String> wrapper = List.of();
+
         public Fjord(NetnsLab lab, String node, int priority, Pairing pairing, Path dir) {
             super(lab, node, priority, pairing, dir);
+        }
+
+        /** Starts the JVM through {@code command}, e.g. {@code setpriv --bounding-set -net_raw}. */
+        public Fjord through(String... command) {
+            this.wrapper = List.of(command);
+            return this;
         }
 
         @Override
         public void start() throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+            List<String> command = new ArrayList<>(wrapper);
+            command.addAll(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                     "-Xmx64m", "-cp", System.getProperty("java.class.path"), LabNode.class.getName(),
-                    "source=" + NetnsLab.address(node), "priority=" + priority, "version=" + pairing.version()));
+                    "source=" + NetnsLab.address(node), "instances=" + String.join(",", instances),
+                    "version=" + pairing.version()));
             if (pairing.unicast()) {
                 command.add("peer=" + peerAddress());
             }
@@ -127,24 +152,30 @@ public abstract class VrrpPeer {
                             auth_pass %s
                         }
                     """.formatted(pairing.password()) : "";
+            StringBuilder blocks = new StringBuilder();
+            for (String instance : instances) {
+                String[] fields = instance.split(":");
+                blocks.append("""
+                        vrrp_instance %s {
+                            state %s
+                            interface eth0
+                            virtual_router_id %s
+                            priority %s
+                            advert_int 1
+                        %s%s    virtual_ipaddress {
+                                %s/24 dev eth0
+                            }
+                        }
+                        """.formatted(fields[0], Integer.parseInt(fields[2]) >= 150 ? "MASTER" : "BACKUP",
+                        fields[1], fields[2], unicast, auth, fields[3]));
+            }
             Path conf = dir.resolve("keepalived-" + node + ".conf");
             Files.writeString(conf, """
                     global_defs {
                         router_id fjord-lab-%s
                         vrrp_version %d
                     }
-                    vrrp_instance VI_1 {
-                        state %s
-                        interface eth0
-                        virtual_router_id 51
-                        priority %d
-                        advert_int 1
-                    %s%s    virtual_ipaddress {
-                            198.18.0.100/24 dev eth0
-                        }
-                    }
-                    """.formatted(node, pairing.version(), priority >= 150 ? "MASTER" : "BACKUP", priority, unicast,
-                    auth));
+                    """.formatted(node, pairing.version()) + blocks);
             process = lab.start(node, log, List.of("keepalived", "--dont-fork", "--log-console", "--log-detail", "--no-syslog",
                     "--vrrp", "-f", conf.toString(), "-p", dir.resolve("ka-" + node + ".pid").toString(),
                     "-r", dir.resolve("ka-" + node + "-vrrp.pid").toString()));
