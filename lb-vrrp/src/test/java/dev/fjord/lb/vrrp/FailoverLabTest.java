@@ -1,9 +1,11 @@
 package dev.fjord.lb.vrrp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -180,6 +182,7 @@ class FailoverLabTest {
     @ParameterizedTest(name = "without {0}")
     @CsvSource({"-net_raw, CAP_NET_RAW", "-net_admin, CAP_NET_ADMIN"})
     void aNodeWithoutTheCapabilitiesItNeedsSaysWhichAtStart(String drop, String named) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "skipped: needs setpriv (util-linux)");
         high = new VrrpPeer.Fjord(lab, "lb1", 150, new VrrpPeer.Pairing(3, false), dir)
                 .through("setpriv", "--bounding-set", drop, "--");
         low = high;
