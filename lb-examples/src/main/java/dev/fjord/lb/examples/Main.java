@@ -4,17 +4,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import dev.fjord.lb.core.AdminState;
 import dev.fjord.lb.core.ConfigException;
 import dev.fjord.lb.core.HaproxyImport;
+import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.netty.FjordProxy;
+import dev.fjord.lb.netty.SyslogAccessLog;
 
 /**
  * The demo: the reference cluster on this machine's loopback, with embedded defaults. Two demo web nodes answer on
@@ -50,10 +53,15 @@ public final class Main {
         DemoWebNode web1 = DemoWebNode.start("web1", "127.0.0.1", 8081);
         DemoWebNode web2 = DemoWebNode.start("web2", "127.0.0.1", 8082);
         ProxyConfig config = ReferenceCluster.at(FRONTEND, STATS, "127.0.0.1:8081", "127.0.0.1:8082");
-        FjordProxy proxy = FjordProxy.start(config);
+        // the reference file's syslog target (UDP 127.0.0.1:514, local2), and this console so the demo shows them
+        List<LogTarget> logTargets = new ArrayList<>(config.global().logs());
+        logTargets.add(LogTarget.of("stdout", "local2"));
+        SyslogAccessLog accessLog = SyslogAccessLog.open(logTargets);
+        FjordProxy proxy = FjordProxy.builder(Router.of(config)).accessLog(accessLog).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close(Duration.ofSeconds(5));
+            accessLog.close();
             web1.close();
             web2.close();
             stopped.countDown();
@@ -62,6 +70,7 @@ public final class Main {
         System.out.println("  web nodes   " + web1 + ", " + web2);
         System.out.println("  frontend    http://" + FRONTEND + "/   (try: curl -i http://" + FRONTEND + "/)");
         System.out.println("  stats       http://" + STATS + "/   (admin / " + ReferenceCluster.STATS_PASSWORD + ")");
+        System.out.println("  access log  this console, and syslog to udp 127.0.0.1:514 (local2) as the reference file");
         System.out.println("  commands    echo 'show stat' | socat stdio unix-connect:"
                 + config.global().statsSocket());
         System.out.println("Ctrl-C stops it.");

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.AccessLogSink;
+import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
@@ -71,12 +72,15 @@ public final class FjordProxy implements AutoCloseable {
     private final ChannelGroup connections;
     private final HealthChecks healthChecks;
     private final @org.jspecify.annotations.Nullable StatsSocket statsSocket;
+    private final @org.jspecify.annotations.Nullable SyslogAccessLog syslog;
     private volatile boolean closed;
 
     private FjordProxy(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
             Map<String, List<Channel>> listeners, ChannelGroup connections, HealthChecks healthChecks,
-            @org.jspecify.annotations.Nullable StatsSocket statsSocket) {
+            @org.jspecify.annotations.Nullable StatsSocket statsSocket,
+            @org.jspecify.annotations.Nullable SyslogAccessLog syslog) {
         this.statsSocket = statsSocket;
+        this.syslog = syslog;
         this.runtime = runtime;
         this.boss = boss;
         this.workers = workers;
@@ -167,6 +171,9 @@ public final class FjordProxy implements AutoCloseable {
         runtime.closePools();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (syslog != null) {
+            syslog.close();
+        }
         log.info("Fjord stopped{}", drained ? "" : " with requests still in flight at the deadline");
         return drained;
     }
@@ -185,7 +192,7 @@ public final class FjordProxy implements AutoCloseable {
         private final Map<Integer, LocalResponse> errorPages = new HashMap<>();
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private ServerEventListener listener = ServerEventListener.NONE;
-        private AccessLogSink accessLog = new Slf4jAccessLog();
+        private @org.jspecify.annotations.Nullable AccessLogSink accessLog;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -216,8 +223,9 @@ public final class FjordProxy implements AutoCloseable {
         }
 
         /**
-         * Where access-log records of frontends with {@code log global} go; default each line to SLF4J, logger
-         * {@code dev.fjord.lb.access}, level INFO.
+         * Where access-log records of frontends with {@code log global} go instead of the default: the global
+         * {@code log} targets of the configuration through a {@link SyslogAccessLog} (which the proxy closes), or,
+         * when it names none, each line to SLF4J, logger {@code dev.fjord.lb.access}, level INFO.
          */
         public Builder accessLog(AccessLogSink sink) {
             this.accessLog = Objects.requireNonNull(sink, "sink");
@@ -237,13 +245,17 @@ public final class FjordProxy implements AutoCloseable {
          * Binds every frontend and starts serving.
          *
          * @throws IllegalStateException naming the frontend and address when a bind fails; nothing stays bound
+         * @throws IllegalArgumentException naming the {@code log} target whose host does not resolve
          */
         public FjordProxy start() {
+            List<LogTarget> targets = router.config().global().logs();
+            SyslogAccessLog syslog = accessLog == null && !targets.isEmpty() ? SyslogAccessLog.open(targets) : null;
+            AccessLogSink sink = accessLog != null ? accessLog : syslog != null ? syslog : new Slf4jAccessLog();
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fjord-accept"),
                     NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("fjord-io"),
                     NioIoHandler.newFactory());
-            ProxyRuntime runtime = new ProxyRuntime(router, workers, limits, errorPages, accessLog);
+            ProxyRuntime runtime = new ProxyRuntime(router, workers, limits, errorPages, sink);
             ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
             Map<String, List<Channel>> listeners = new LinkedHashMap<>();
             List<Channel> all = new ArrayList<>();
@@ -262,6 +274,9 @@ public final class FjordProxy implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 all.forEach(Channel::close);
+                if (syslog != null) {
+                    syslog.close();
+                }
                 boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
@@ -311,6 +326,9 @@ public final class FjordProxy implements AutoCloseable {
                 } catch (IllegalStateException e) {
                     checks.close();
                     all.forEach(Channel::close);
+                    if (syslog != null) {
+                        syslog.close();
+                    }
                     boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                     workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                     throw e;
@@ -318,7 +336,7 @@ public final class FjordProxy implements AutoCloseable {
             }
             // session rates (rate, rate_max): sampled once a second on an event loop
             workers.next().scheduleAtFixedRate(() -> sampleRates(router), 1, 1, TimeUnit.SECONDS);
-            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks, socket);
+            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks, socket, syslog);
             log.info("Fjord started: {}", proxy);
             return proxy;
         }

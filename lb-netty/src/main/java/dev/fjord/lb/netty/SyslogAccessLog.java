@@ -1,0 +1,150 @@
+package dev.fjord.lb.netty;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fjord.lb.core.AccessLogEntry;
+import dev.fjord.lb.core.AccessLogSink;
+import dev.fjord.lb.core.LogTarget;
+import dev.fjord.lb.core.SyslogMessage;
+
+/**
+ * Sends access-log lines to {@code log} targets as HAProxy does: to a syslog server as an RFC 3164 message over UDP
+ * at level {@code info} (tag {@code fjord}, this process's PID, at most 1024 bytes), to {@code stdout} or
+ * {@code stderr} as the bare line. Targets whose level is below {@code info} get nothing. A Unix-socket target
+ * ({@code /dev/log}) cannot be reached with Java 17's datagram sockets: its lines go to SLF4J (logger
+ * {@code dev.fjord.lb.access}), with one warning at start. A datagram the socket cannot take at once is dropped and
+ * counted, never waited for. {@link FjordProxy} makes one from the configuration's global targets unless given
+ * another sink. Thread-safe.
+ */
+public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SyslogAccessLog.class);
+    private static final int MAX_LENGTH = 1024;
+    private static final String SEVERITY = "info";
+
+    private final List<LogTarget> targets;
+    /** The resolved address of each UDP target, null for the others; in target order. */
+    private final List<@Nullable InetSocketAddress> addresses;
+    private final @Nullable DatagramChannel channel;
+    private final ZoneId zone;
+    private final long pid = ProcessHandle.current().pid();
+    private final LongAdder dropped = new LongAdder();
+    private final Slf4jAccessLog fallback = new Slf4jAccessLog();
+
+    private SyslogAccessLog(List<LogTarget> targets, List<@Nullable InetSocketAddress> addresses,
+            @Nullable DatagramChannel channel, ZoneId zone) {
+        this.targets = targets;
+        this.addresses = addresses;
+        this.channel = channel;
+        this.zone = zone;
+    }
+
+    /**
+     * Resolves the UDP targets' hosts and opens one datagram socket for them; timestamps in the system's zone.
+     *
+     * @throws IllegalArgumentException naming the target whose host does not resolve
+     * @throws java.io.UncheckedIOException when the socket cannot be opened
+     */
+    public static SyslogAccessLog open(List<LogTarget> targets) {
+        List<@Nullable InetSocketAddress> addresses = new ArrayList<>();
+        boolean udp = false;
+        for (LogTarget target : targets) {
+            InetSocketAddress address = null;
+            if (target.kind() == LogTarget.Kind.UDP) {
+                try {
+                    address = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
+                } catch (UnknownHostException e) {
+                    throw new IllegalArgumentException("log: address '" + target.address() + "': unknown host");
+                }
+                udp = true;
+            } else if (target.kind() == LogTarget.Kind.UNIX) {
+                log.warn("log {}: Unix datagram sockets are not available to Java 17; these lines go to SLF4J "
+                        + "logger dev.fjord.lb.access instead", target.address());
+            }
+            addresses.add(address);
+        }
+        DatagramChannel channel = null;
+        if (udp) {
+            try {
+                channel = DatagramChannel.open();
+                channel.configureBlocking(false);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("opening the syslog socket", e);
+            }
+        }
+        return new SyslogAccessLog(List.copyOf(targets), addresses, channel, ZoneId.systemDefault());
+    }
+
+    @Override
+    public void log(AccessLogEntry entry, String line) {
+        for (int i = 0; i < targets.size(); i++) {
+            LogTarget target = targets.get(i);
+            if (!target.accepts(SEVERITY)) {
+                continue;
+            }
+            switch (target.kind()) {
+                case STDOUT -> print(System.out, line);
+                case STDERR -> print(System.err, line);
+                case UNIX -> fallback.log(entry, line);
+                case UDP -> send(datagram(target, line), addresses.get(i));
+            }
+        }
+    }
+
+    private ByteBuffer datagram(LogTarget target, String line) {
+        byte[] bytes = SyslogMessage.rfc3164(target, SEVERITY, ZonedDateTime.now(zone), "fjord", pid, line)
+                .getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, MAX_LENGTH));
+    }
+
+    private void send(ByteBuffer datagram, @Nullable InetSocketAddress address) {
+        try {
+            if (channel == null || address == null || channel.send(datagram, address) == 0) {
+                dropped.increment(); // the socket's buffer is full: dropped rather than waited for
+            }
+        } catch (IOException e) {
+            dropped.increment();
+            log.debug("syslog to {}: {}", address, e.toString());
+        }
+    }
+
+    private static void print(PrintStream stream, String line) {
+        stream.println(line);
+    }
+
+    /** Datagrams dropped so far: the socket could not take them at once, or sending failed. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("closing the syslog socket: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SyslogAccessLog" + targets.stream().map(LogTarget::address).toList();
+    }
+}
