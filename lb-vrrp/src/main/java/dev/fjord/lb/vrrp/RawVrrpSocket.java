@@ -20,11 +20,13 @@ import dev.fjord.lb.vrrp.internal.LibC;
 public final class RawVrrpSocket implements AutoCloseable {
     private final int fd;
     private final Inet4Address source;
+    private final String interfaceName;
     private volatile boolean closed;
 
-    private RawVrrpSocket(int fd, Inet4Address source) {
+    private RawVrrpSocket(int fd, Inet4Address source, String interfaceName) {
         this.fd = fd;
         this.source = source;
+        this.interfaceName = interfaceName;
     }
 
     /**
@@ -61,7 +63,7 @@ public final class RawVrrpSocket implements AutoCloseable {
             c.close(fd);
             throw new IOException("setting up the VRRP socket on " + interfaceName + ": errno " + e.getErrorCode(), e);
         }
-        return new RawVrrpSocket(fd, source);
+        return new RawVrrpSocket(fd, source, interfaceName);
     }
 
     /** Sends {@code advertisement} to {@code destination} (the group, or a unicast peer). */
@@ -95,6 +97,29 @@ public final class RawVrrpSocket implements AutoCloseable {
         byte[] packet = new byte[(int) length];
         System.arraycopy(buffer, 0, packet, 0, packet.length);
         return VrrpCodec.decode(packet);
+    }
+
+    /**
+     * Whether the socket's interface is up with a carrier (IFF_UP and IFF_RUNNING, read with SIOCGIFFLAGS in the
+     * socket's namespace); false when it is gone.
+     */
+    public boolean interfaceRunning() {
+        byte[] request = new byte[40]; // struct ifreq: the name, then the flags
+        byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(name, 0, request, 0, Math.min(name.length, 15));
+        try {
+            LibC.INSTANCE.ioctl(fd, LibC.SIOCGIFFLAGS, request);
+        } catch (LastErrorException e) {
+            return false;
+        }
+        int flags = ByteBuffer.wrap(request, 16, 2).order(ByteOrder.nativeOrder()).getShort() & 0xffff;
+        int wanted = LibC.IFF_UP | LibC.IFF_RUNNING;
+        return (flags & wanted) == wanted;
+    }
+
+    /** The interface the socket is bound to. */
+    public String interfaceName() {
+        return interfaceName;
     }
 
     private static byte[] intBytes(int value) {

@@ -21,7 +21,8 @@ import dev.fjord.lb.core.Ticker;
  * VRRP in the host JVM: one {@link VrrpInstance} per {@link VrrpConfig}, each with its raw socket, a reading thread
  * (short receive timeout, so closing is prompt), an {@link AddressKeeper} adding the VIPs (and announcing them) on
  * MASTER and removing them on leaving it. Stale VIPs are removed at start; {@link #close()} (also from a JVM shutdown
- * hook) resigns with priority 0 and removes them. Thread-safe.
+ * hook) resigns with priority 0 and removes them. As keepalived does, an instance whose interface is down or has lost
+ * its carrier is in FAULT (checked every 200 ms). Thread-safe.
  *
  * <pre>{@code
  * try (Vrrp vrrp = Vrrp.start(List.of(vi51), VirtualAddresses.ipCommand(null), (vi, from, to) -> log(to))) {
@@ -31,8 +32,10 @@ import dev.fjord.lb.core.Ticker;
  */
 public final class Vrrp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Vrrp.class);
+    private static final long INTERFACE_CHECK_MILLIS = 200;
 
     private final List<VrrpInstance> instances;
+    private final List<RawVrrpSocket> sockets = new ArrayList<>();
     private final List<AutoCloseable> resources;
     private final ScheduledExecutorService timers;
     private final ExecutorService threads;
@@ -77,7 +80,10 @@ public final class Vrrp implements AutoCloseable {
             vrrp.close();
             throw e;
         }
+        vrrp.watchInterfaces();
         instances.forEach(VrrpInstance::start);
+        timers.scheduleWithFixedDelay(vrrp::watchInterfaces, INTERFACE_CHECK_MILLIS, INTERFACE_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
         Runtime.getRuntime().addShutdownHook(vrrp.shutdownHook);
         return vrrp;
     }
@@ -87,6 +93,7 @@ public final class Vrrp implements AutoCloseable {
             VrrpInstance.Listener listener, Scheduler scheduler) throws IOException {
         RawVrrpSocket socket = RawVrrpSocket.open(config.interfaceName(), config.sourceAddress(), 250);
         vrrp.resources.add(socket);
+        vrrp.sockets.add(socket);
         GarpSender garp = GarpSender.open(config.interfaceName());
         vrrp.resources.add(garp);
         AddressKeeper keeper = new AddressKeeper(addresses, config.virtualAddresses(), config.prefixLength(),
@@ -130,6 +137,20 @@ public final class Vrrp implements AutoCloseable {
                     log.warn("{}: receiving: {}", config.name(), e.getMessage());
                 }
             }
+        }
+    }
+
+    /** Like keepalived's tracking of an instance's interface: FAULT while it is down or has no carrier. */
+    private void watchInterfaces() {
+        for (int i = 0; i < instances.size(); i++) {
+            RawVrrpSocket socket = sockets.get(i);
+            VrrpInstance instance = instances.get(i);
+            boolean down = !socket.interfaceRunning();
+            String source = "interface " + socket.interfaceName();
+            if (down != instance.faults().contains(source)) {
+                log.warn("{}: {} is {}", instance.name(), source, down ? "down" : "up again");
+            }
+            instance.fault(source, down);
         }
     }
 

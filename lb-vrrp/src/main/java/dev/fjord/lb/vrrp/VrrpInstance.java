@@ -50,6 +50,7 @@ public final class VrrpInstance {
     private final Sender sender;
     private final Listener listener;
     private VrrpState state = VrrpState.INITIALIZE;
+    private final java.util.Set<String> faults = new java.util.TreeSet<>();
     private int priorityDelta;
     private Duration masterAdverInterval;
     private Scheduler.@Nullable Cancellable timer;
@@ -108,13 +109,15 @@ public final class VrrpInstance {
         return masterAdverInterval.multipliedBy(3).plus(skewTime());
     }
 
-    /** Startup event: MASTER at once for the address owner (priority 255), else BACKUP. */
+    /** Startup event: MASTER at once for the address owner (priority 255), else BACKUP; FAULT while tracking fails. */
     public synchronized void start() {
         if (state != VrrpState.INITIALIZE) {
             return;
         }
         startedAt = ticker.read();
-        if (priority() == 255) {
+        if (!faults.isEmpty()) {
+            transition(VrrpState.FAULT);
+        } else if (priority() == 255) {
             becomeMaster();
         } else {
             masterAdverInterval = interval;
@@ -167,16 +170,40 @@ public final class VrrpInstance {
 
     /** Tracking: a failure puts the instance in FAULT (a master resigns first); clearing it returns to BACKUP. */
     public synchronized void fault(boolean failed) {
-        if (failed && state != VrrpState.FAULT && state != VrrpState.INITIALIZE) {
+        fault("track", failed);
+    }
+
+    /**
+     * Tracking from several sources (the interface, the proxy, ...): the instance is in FAULT while any of them
+     * fails, a master resigning first, and returns to BACKUP when the last clears. Before {@link #start()} it is
+     * remembered: the instance starts in FAULT.
+     *
+     * @param source what failed or recovered, e.g. {@code "interface eth0"}
+     */
+    public synchronized void fault(String source, boolean failed) {
+        if (failed) {
+            faults.add(source);
+        } else {
+            faults.remove(source);
+        }
+        if (state == VrrpState.INITIALIZE) {
+            return;
+        }
+        if (!faults.isEmpty() && state != VrrpState.FAULT) {
             cancelTimer();
             if (state == VrrpState.MASTER) {
                 send(0);
             }
             transition(VrrpState.FAULT);
-        } else if (!failed && state == VrrpState.FAULT) {
+        } else if (faults.isEmpty() && state == VrrpState.FAULT) {
             masterAdverInterval = interval;
             becomeBackup(masterDownInterval());
         }
+    }
+
+    /** The tracking sources failing now, in name order. */
+    public synchronized List<String> faults() {
+        return List.copyOf(faults);
     }
 
     private boolean preemptAllowed() {

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -176,6 +177,35 @@ class FailoverLabTest {
         low.crash();
         waitUntil(() -> lab.holds("lb1", "198.18.0.101"), Duration.ofMillis(3609 + 1000));
         assertThat(lab.holds("lb1", "198.18.0.100")).isTrue();
+    }
+
+    /**
+     * As keepalived tracks its interface: a master whose link goes down is in FAULT (it cannot even resign), the
+     * peer takes over after Master_Down_Interval; when the link returns it preempts again.
+     */
+    @Test
+    void aMasterWhoseLinkGoesDownIsInFaultAndPreemptsWhenItReturns() throws Exception {
+        VrrpPeer.Pairing pairing = new VrrpPeer.Pairing(3, false);
+        high = new VrrpPeer.Fjord(lab, "lb1", 150, pairing, dir);
+        low = new VrrpPeer.Keepalived(lab, "lb2", 100, pairing, dir);
+        low.start();
+        high.start();
+        client.awaitOwner("lb1", System.nanoTime(), Duration.ofSeconds(12));
+
+        long down = System.nanoTime();
+        lab.link("lb1", false);
+        Duration takeover = client.awaitOwner("lb2", down, Duration.ofSeconds(8));
+        waitUntil(() -> high.log().contains("VI_51 MASTER->FAULT"), Duration.ofSeconds(2));
+        waitUntil(() -> !lab.holdsVip("lb1"), Duration.ofSeconds(2));
+
+        long up = System.nanoTime();
+        lab.link("lb1", true);
+        Duration back = client.awaitOwner("lb1", up, Duration.ofSeconds(10));
+        assertThat(high.log()).containsSubsequence("VI_51 MASTER->FAULT", "VI_51 FAULT->BACKUP",
+                "VI_51 BACKUP->MASTER");
+        System.out.printf("link down on the Fjord master: keepalived served after %d ms; link up: Fjord again "
+                + "after %d ms%n", takeover.toMillis(), back.toMillis());
+        assertThat(takeover).isLessThanOrEqualTo(MASTER_DOWN_INTERVAL.plus(CLIENT_SLACK));
     }
 
     /** Without CAP_NET_RAW or CAP_NET_ADMIN a node does not start, and says which capability it lacks. */

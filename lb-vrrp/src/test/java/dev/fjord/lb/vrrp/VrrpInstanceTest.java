@@ -189,6 +189,24 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void faultLastsWhileAnySourceFailsAndMayPrecedeTheStart() throws Exception {
+        VrrpInstance vi = instance(100, true, Duration.ZERO);
+        vi.fault("interface eth0", true); // the link was down before the instance started
+
+        vi.start();
+        assertThat(vi.state()).isEqualTo(VrrpState.FAULT);
+        vi.fault("backend app", true);
+        vi.fault("interface eth0", false);
+        assertThat(vi.state()).isEqualTo(VrrpState.FAULT);
+        assertThat(vi.faults()).containsExactly("backend app");
+
+        time.advance(Duration.ofSeconds(1));
+        vi.fault("backend app", false);
+        assertThat(transitions).containsExactly("0 INITIALIZE->FAULT", "1000 FAULT->BACKUP");
+        assertThat(sent).isEmpty(); // never master: nothing to resign
+    }
+
+    @Test
     void faultResignsAndRecoveryReturnsToBackup() throws Exception {
         VrrpInstance vi = instance(100, true, Duration.ZERO);
         vi.start();

@@ -25,6 +25,9 @@ public interface LibC extends Library {
     int AF_PACKET = 17;
     int ETH_P_ARP = 0x0806;
     long SIOCGIFHWADDR = 0x8927;
+    long SIOCGIFFLAGS = 0x8913;
+    int IFF_UP = 0x1;
+    int IFF_RUNNING = 0x40;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 

@@ -93,6 +93,11 @@ public final class NetnsLab implements AutoCloseable {
         };
     }
 
+    /** Sets {@code node}'s eth0 up or down, as a pulled cable would. */
+    public void link(String node, boolean up) throws IOException, InterruptedException {
+        run("ip", "-n", namespace(node), "link", "set", "eth0", up ? "up" : "down");
+    }
+
     /** Whether the VIP is on {@code node}'s eth0. */
     public boolean holdsVip(String node) {
         return holds(node, VIP);
