@@ -55,12 +55,18 @@ public final class BackendTracker implements AutoCloseable {
         if (closed) {
             return;
         }
-        instance.fault(!healthy());
+        instance.fault(source(), !healthy());
         scheduler.schedule(interval, this::check);
     }
 
+    private String source() {
+        return "backend " + backend.name();
+    }
+
+    /** Stops tracking; a fault this tracker raised is cleared. */
     @Override
     public void close() {
         closed = true;
+        instance.fault(source(), false);
     }
 }

@@ -33,7 +33,7 @@ class BackendTrackerTest {
                 .build()).backend("app");
         AtomicBoolean listening = new AtomicBoolean(true);
         instance.start();
-        BackendTracker.start(instance, app, listening::get, time, Duration.ofMillis(500));
+        BackendTracker tracker = BackendTracker.start(instance, app, listening::get, time, Duration.ofMillis(500));
         time.advance(Duration.ofSeconds(4));
         assertThat(instance.state()).isEqualTo(VrrpState.MASTER);
 
@@ -52,5 +52,11 @@ class BackendTrackerTest {
         listening.set(false);
         time.advance(Duration.ofMillis(500));
         assertThat(instance.state()).isEqualTo(VrrpState.FAULT);
+        assertThat(instance.faults()).containsExactly("backend app");
+
+        tracker.close(); // no longer tracked: its fault is cleared
+        assertThat(instance.state()).isEqualTo(VrrpState.BACKUP);
+        time.advance(Duration.ofSeconds(2));
+        assertThat(instance.faults()).isEmpty();
     }
 }
