@@ -158,6 +158,7 @@ public final class FjordProxy implements AutoCloseable {
             statsSocket.close();
         }
         listeners.values().forEach(channels -> channels.forEach(channel -> channel.close().syncUninterruptibly()));
+        runtime.admission.close();
         for (Channel connection : connections) {
             connection.eventLoop().execute(() -> {
                 HttpProxyHandler handler = connection.pipeline().get(HttpProxyHandler.class);
@@ -259,14 +260,17 @@ public final class FjordProxy implements AutoCloseable {
             ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
             Map<String, List<Channel>> listeners = new LinkedHashMap<>();
             List<Channel> all = new ArrayList<>();
+            Admission admission = new Admission(boss.next(), runtime.globalConnections, runtime.globalMaxConn);
+            runtime.admission = admission;
             try {
                 for (FrontendConfig frontend : router.config().frontends().values()) {
                     List<Channel> channels = new ArrayList<>();
                     AtomicInteger count = new AtomicInteger();
                     runtime.frontendConnections.put(frontend.name(), count);
+                    admission.frontend(frontend.name(), count, frontend.settings().maxConn());
                     for (Address bind : frontend.binds()) {
-                        Channel channel = bind(runtime, boss, workers, frontend, bind, channels, all, count,
-                                connections);
+                        Channel channel = bind(runtime, boss, workers, frontend, bind, admission, connections);
+                        admission.listener(frontend.name(), channel);
                         channels.add(channel);
                         all.add(channel);
                     }
@@ -365,37 +369,18 @@ public final class FjordProxy implements AutoCloseable {
         }
 
         private Channel bind(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
-                FrontendConfig frontend, Address bind, List<Channel> frontendListeners, List<Channel> allListeners,
-                AtomicInteger frontendCount, ChannelGroup connections) {
-            int frontendMax = frontend.settings().maxConn();
+                FrontendConfig frontend, Address bind, Admission admission, ChannelGroup connections) {
             boolean http = frontend.settings().mode() == Mode.HTTP;
             ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
+                    .handler(admission.gate(frontend.name())) // maxconn, before a worker gets the connection
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
                             connections.add(ch);
-                            int global = runtime.globalConnections.incrementAndGet();
-                            int local = frontendCount.incrementAndGet();
-                            if (global >= runtime.globalMaxConn) {
-                                allListeners.forEach(l -> l.config().setAutoRead(false));
-                            } else if (frontendMax > 0 && local >= frontendMax) {
-                                frontendListeners.forEach(l -> l.config().setAutoRead(false));
-                            }
-                            ch.closeFuture().addListener(f -> {
-                                int g = runtime.globalConnections.decrementAndGet();
-                                int l = frontendCount.decrementAndGet();
-                                if (g < runtime.globalMaxConn && (frontendMax == 0 || l < frontendMax)
-                                        && !runtime.closing) {
-                                    frontendListeners.forEach(c -> c.config().setAutoRead(true));
-                                    if (g == runtime.globalMaxConn - 1) {
-                                        allListeners.forEach(c -> c.config().setAutoRead(true));
-                                    }
-                                }
-                            });
                             if (http) {
                                 HttpProxyHandler handler = new HttpProxyHandler(runtime, frontend);
                                 ch.pipeline().addLast("fjord.client.watch", handler.new ByteWatcher())

@@ -38,6 +38,8 @@ final class ProxyRuntime {
     /** Exchanges in flight, for graceful close. */
     final AtomicInteger inFlight = new AtomicInteger();
     volatile boolean closing;
+    /** Set once while the proxy starts, before any connection. */
+    Admission admission;
     final AccessLogSink accessLog;
     /** Connections per frontend ({@code %fc}), by frontend name. */
     final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();

@@ -158,6 +158,54 @@ class TcpProxyTest {
     }
 
     @Test
+    void frontendMaxConnIsExactUnderABurstAndEachCloseAdmitsOneMore() throws IOException {
+        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.TCP))
+                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db").maxConn(2))
+                .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
+                .build())).ioThreads(2).start();
+        java.util.List<Socket> burst = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) { // in the backlog at once: one wake-up of the listener accepts them all
+                burst.add(connect());
+            }
+            assertThat(served(burst)).as("served of a burst of 12 with maxconn 2").isEqualTo(2);
+
+            Socket servedOne = burst.stream().filter(socket -> socket.isInputShutdown()).findFirst().orElseThrow();
+            servedOne.close();
+            burst.remove(servedOne);
+            assertThat(served(burst)).as("served after one closed").isEqualTo(1);
+        } finally {
+            for (Socket socket : burst) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * How many of {@code sockets} not yet served get their greeting within 300 ms; each one served is marked by
+     * shutting its input down.
+     */
+    private static int served(java.util.List<Socket> sockets) throws IOException {
+        int served = 0;
+        for (Socket socket : sockets) {
+            if (socket.isInputShutdown()) {
+                continue;
+            }
+            socket.setSoTimeout(300);
+            try {
+                if (greeting(socket.getInputStream()).equals("db1")) {
+                    served++;
+                    socket.shutdownInput();
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // held: not accepted by Fjord
+            }
+        }
+        return served;
+    }
+
+    @Test
     void sessionsAreLoggedInTcplogFormat() throws IOException {
         java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()

@@ -1,0 +1,151 @@
+package dev.fjord.lb.netty;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+
+/**
+ * {@code maxconn}, global and per frontend, enforced where connections are accepted. A {@link Gate} on each listening
+ * channel sees every accepted connection on the accepting thread before a worker gets it: within the limits it goes
+ * on; beyond them it is held, unregistered and unread (as the kernel's backlog holds connections HAProxy does not
+ * accept), and the listeners concerned stop accepting. Each close admits the oldest held connection that fits, then
+ * lets listeners with room accept again. Exact under bursts, where a listener accepts up to 16 connections per wake-up.
+ * Thread-safe: admission and the held queue live on the one accepting thread; releases come from any thread.
+ */
+final class Admission {
+    private final EventLoop acceptor;
+    private final AtomicInteger global;
+    private final int globalMax;
+    private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+    /** Connections beyond a limit, oldest first; touched on the accepting thread only. */
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private boolean closed;
+
+    /** One frontend's count (shared with the stats), limit (0: none) and listeners. */
+    private static final class Frontend {
+        final AtomicInteger count;
+        final int max;
+        final List<Channel> listeners = new ArrayList<>();
+
+        Frontend(AtomicInteger count, int max) {
+            this.count = count;
+            this.max = max;
+        }
+    }
+
+    private record Held(Frontend frontend, ChannelHandlerContext gate, Channel child) {
+    }
+
+    /**
+     * @param acceptor the event loop every listener is registered with
+     * @param global the count of client connections over all frontends
+     */
+    Admission(EventLoop acceptor, AtomicInteger global, int globalMax) {
+        this.acceptor = acceptor;
+        this.global = global;
+        this.globalMax = globalMax;
+    }
+
+    /** Declares a frontend before its listeners bind; not thread-safe, called while the proxy starts. */
+    void frontend(String name, AtomicInteger count, int max) {
+        frontends.put(name, new Frontend(count, max));
+    }
+
+    /** The handler for a listening channel of {@code frontend}, on the server channel's pipeline. */
+    Gate gate(String frontend) {
+        return new Gate(frontends.get(frontend));
+    }
+
+    /** Records a bound listener, which the gates pause and resume. */
+    void listener(String frontend, Channel channel) {
+        acceptor.execute(() -> frontends.get(frontend).listeners.add(channel));
+    }
+
+    /** Closes the connections still held; no more are admitted. */
+    void close() {
+        acceptor.execute(() -> {
+            closed = true;
+            held.forEach(h -> h.child().unsafe().closeForcibly());
+            held.clear();
+        });
+    }
+
+    /** Sees each accepted connection of one listener; not sharable. */
+    final class Gate extends ChannelInboundHandlerAdapter {
+        private final Frontend frontend;
+
+        private Gate(Frontend frontend) {
+            this.frontend = frontend;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel child = (Channel) msg;
+            if (closed) {
+                child.unsafe().closeForcibly();
+            } else if (hasRoom(frontend) && held.stream().noneMatch(h -> h.frontend() == frontend)) {
+                admit(frontend, ctx, child);
+            } else {
+                held.add(new Held(frontend, ctx, child));
+                pauseFull();
+            }
+        }
+    }
+
+    private boolean hasRoom(Frontend frontend) {
+        return global.get() < globalMax && (frontend.max == 0 || frontend.count.get() < frontend.max);
+    }
+
+    private void admit(Frontend frontend, ChannelHandlerContext gate, Channel child) {
+        global.incrementAndGet();
+        frontend.count.incrementAndGet();
+        child.closeFuture().addListener(f -> release(frontend));
+        gate.fireChannelRead(child);
+        pauseFull();
+    }
+
+    /** Stops the listeners of whatever is full, so the kernel holds what comes next. */
+    private void pauseFull() {
+        for (Frontend frontend : frontends.values()) {
+            if (!hasRoom(frontend)) {
+                frontend.listeners.forEach(listener -> listener.config().setAutoRead(false));
+            }
+        }
+    }
+
+    private void release(Frontend frontend) {
+        global.decrementAndGet();
+        frontend.count.decrementAndGet();
+        if (!acceptor.isShuttingDown()) {
+            acceptor.execute(this::drain);
+        }
+    }
+
+    /** Admits held connections that now fit, oldest first, then resumes listeners with room and nothing held. */
+    private void drain() {
+        if (closed) {
+            return;
+        }
+        for (Iterator<Held> it = held.iterator(); it.hasNext() && global.get() < globalMax; ) {
+            Held next = it.next();
+            if (hasRoom(next.frontend())) {
+                it.remove();
+                admit(next.frontend(), next.gate(), next.child());
+            }
+        }
+        for (Frontend frontend : frontends.values()) {
+            if (hasRoom(frontend) && held.stream().noneMatch(h -> h.frontend() == frontend)) {
+                frontend.listeners.forEach(listener -> listener.config().setAutoRead(true));
+            }
+        }
+    }
+}
