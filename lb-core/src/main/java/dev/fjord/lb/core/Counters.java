@@ -30,6 +30,8 @@ public final class Counters {
     private volatile long rateBase;
     private volatile int rate;
     private volatile int rateMax;
+    /** Ticker time the load balancer last chose this server; 0 before any. */
+    private volatile long lastBalanced;
     /** Ticker time of the last state change; 0 before any. */
     private volatile long lastChange;
     /** Ticker time the server went DOWN, while it is; -1 when it is not DOWN. */
@@ -48,9 +50,16 @@ public final class Counters {
         current.updateAndGet(n -> n > 0 ? n - 1 : 0);
     }
 
-    /** The load balancer chose this server ({@code lbtot}). */
-    public void balanced() {
+    /** The load balancer chose this server ({@code lbtot}) at ticker time {@code now} ({@code lastsess}). */
+    public void balanced(long now) {
         balanced.increment();
+        lastBalanced = now == 0 ? 1 : now; // 0 means never
+    }
+
+    /** Seconds since the load balancer last chose this server, at ticker time {@code now}; -1 before any. */
+    public long secondsSinceBalanced(long now) {
+        long last = lastBalanced;
+        return last == 0 ? -1 : Math.max(0, now - last) / 1_000_000_000L;
     }
 
     /** Bytes received from clients ({@code bin}) and sent to them ({@code bout}). */

@@ -39,7 +39,7 @@ public final class StatsCsv {
     }
 
     /** As {@link #write(Router, HealthChecks, ToIntFunction, ToIntFunction)}, with ticker time {@code now} for
-     * {@code lastchg} and {@code downtime}. */
+     * {@code lastchg}, {@code downtime} and {@code lastsess}. */
     public static String write(Router router, @Nullable HealthChecks checks, ToIntFunction<Server> queued,
             ToIntFunction<Server> maxQueued, long now) {
         StringBuilder csv = new StringBuilder(4096).append("# ").append(String.join(",", COLUMNS)).append('\n');
@@ -77,6 +77,7 @@ public final class StatsCsv {
         int active = 0;
         int backup = 0;
         int totalWeight = 0;
+        long lastSession = -1;
         for (Server server : backend.servers()) {
             sid++;
             String[] row = row(backend.name(), server.name(), iid, sid, 2, server.counters());
@@ -97,6 +98,11 @@ public final class StatsCsv {
                     && server instanceof LiveServer live && live.throttle() < 100
                     ? Integer.toString(live.throttle()) : "";
             row[30] = Long.toString(server.counters().balanced.sum());
+            long sinceBalanced = server.counters().secondsSinceBalanced(now);
+            row[55] = now == 0 || sinceBalanced < 0 ? "" : Long.toString(sinceBalanced);
+            if (sinceBalanced >= 0 && (lastSession < 0 || sinceBalanced < lastSession)) {
+                lastSession = sinceBalanced;
+            }
             CheckResult last = checks == null ? null : checks.lastCheck(server);
             if (last != null) {
                 row[36] = last.status().name();
@@ -129,6 +135,7 @@ public final class StatsCsv {
         row[20] = Integer.toString(backup);
         row[75] = mode(backend.config().settings().mode());
         row[76] = backend.config().settings().balance().toString();
+        row[55] = now == 0 || lastSession < 0 ? "" : Long.toString(lastSession);
         append(csv, row);
     }
 
@@ -160,6 +167,7 @@ public final class StatsCsv {
         row[8] = Long.toString(c.bytesIn());
         row[9] = Long.toString(c.bytesOut());
         row[10] = Long.toString(c.deniedRequests.sum());
+        row[11] = "0"; // dresp: Fjord has no response rules that deny
         row[12] = Long.toString(c.requestErrors.sum());
         row[13] = Long.toString(c.connectionErrors.sum());
         row[14] = Long.toString(c.responseErrors.sum());

@@ -37,7 +37,7 @@ class StatsCsvTest {
         Server web1 = router.backend("app").requireServer("web1");
         Server web2 = router.backend("app").requireServer("web2");
         web1.counters().sessionStarted();
-        web1.counters().balanced();
+        web1.counters().balanced(1_000_000_000L);
         web1.counters().response(200);
         web1.counters().bytes(100, 2048);
         web2.adminState(AdminState.DRAIN);
@@ -57,5 +57,10 @@ class StatsCsvTest {
         assertThat(row(csv, "main", "FRONTEND")).containsEntry("status", "OPEN").containsEntry("dreq", "1")
                 .containsEntry("slim", "3000").containsEntry("mode", "http");
         assertThat(Arrays.asList(csv.lines().toArray())).hasSize(1 + 2 + 2 + 2); // header, 2 frontends, 2 backends
+
+        String later = StatsCsv.write(router, null, s -> 0, s -> 3, 6_500_000_000L); // 5.5 s after web1 was chosen
+        assertThat(row(later, "app", "web1")).containsEntry("lastsess", "5").containsEntry("dresp", "0");
+        assertThat(row(later, "app", "web2")).containsEntry("lastsess", "");
+        assertThat(row(later, "app", "BACKEND")).containsEntry("lastsess", "5");
     }
 }

@@ -74,7 +74,7 @@ public final class FailoverNode {
         };
         VrrpInstance instance = vrrp.instance("VI_51");
         BackendTracker tracker = BackendTracker.start(instance, proxy.router().backend("app"),
-                () -> !proxy.addresses("main").isEmpty(), scheduler, Duration.ofMillis(500));
+                () -> !proxy.addresses("main").isEmpty(), scheduler, Duration.ofMillis(250));
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -133,7 +133,7 @@ final class ServerConnector {
     private void connect(boolean mayReuse) {
         server.connectionOpened();
         server.counters().sessionStarted();
-        server.counters().balanced();
+        server.counters().balanced(dev.fjord.lb.core.Ticker.system().read());
         decision.backend().counters().sessionStarted();
         counted = true;
         if (record != null) {
