@@ -48,11 +48,14 @@ final class HaproxySettings {
                 s.retryOn(events.toArray(new RetryOn[0]));
             }
             case "log" -> {
-                if (!line.arg(1).equals("global") || line.size() != 2) {
-                    throw new IllegalArgumentException("log targets per section are not supported yet (expected: "
-                            + "log global, with the targets in the global section)");
+                if (line.size() == 2 && line.arg(1).equals("global")) {
+                    s.logGlobal(true);
+                } else if (line.size() < 3 || line.size() > 4) {
+                    throw new IllegalArgumentException("log " + String.join(" ", line.words().subList(1,
+                            line.size())) + " (expected: log global, or log ADDRESS FACILITY [LEVEL])");
+                } else {
+                    s.log(new LogTarget(line.arg(1), line.arg(2), line.size() > 3 ? line.arg(3) : null));
                 }
-                s.logGlobal(true);
             }
             case "option" -> {
                 return option(s, line, checks);

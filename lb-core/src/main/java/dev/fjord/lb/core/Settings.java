@@ -1,5 +1,6 @@
 package dev.fjord.lb.core;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param logFormat the access-log format ({@code option httplog/tcplog}); default {@link LogFormat#DEFAULT}
  * @param dontLogNull connections that sent no data are not logged ({@code option dontlognull}); default false
  * @param logGlobal log lines go to the global log targets ({@code log global}); default false
+ * @param logTargets this section's own {@code log} targets, after the global ones when {@code logGlobal}; default none
  * @param httpCheck HTTP health checks ({@code option httpchk}); default null: checked servers get TCP connect checks
  * @param retryOn what is retried ({@code retry-on}); default {@link RetryOn#DEFAULT}: connection failures only
  * @param tcpCheck scripted TCP checks ({@code option tcp-check}); default null: a plain connect, or {@code httpCheck}
@@ -39,14 +41,15 @@ public record Settings(
         LogFormat logFormat,
         boolean dontLogNull,
         boolean logGlobal,
+        List<LogTarget> logTargets,
         @Nullable HttpCheck httpCheck,
         Set<RetryOn> retryOn,
         @Nullable TcpCheck tcpCheck) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(Mode.TCP, 0, 3, false, Balance.roundRobin(),
-            HashType.MAP_BASED, Timeouts.NONE, null, ConnectionMode.KEEP_ALIVE, LogFormat.DEFAULT, false, false, null,
-            RetryOn.DEFAULT, null);
+            HashType.MAP_BASED, Timeouts.NONE, null, ConnectionMode.KEEP_ALIVE, LogFormat.DEFAULT, false, false, List.of(),
+            null, RetryOn.DEFAULT, null);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");
@@ -56,6 +59,7 @@ public record Settings(
         Objects.requireNonNull(connectionMode, "connectionMode");
         Objects.requireNonNull(logFormat, "logFormat");
         retryOn = Set.copyOf(retryOn);
+        logTargets = List.copyOf(logTargets);
     }
 
     /** Builds the settings of a {@code defaults} section, starting from {@link #DEFAULT}; not thread-safe. */

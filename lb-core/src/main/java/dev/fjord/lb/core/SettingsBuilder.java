@@ -2,6 +2,7 @@ package dev.fjord.lb.core;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -46,6 +47,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private LogFormat logFormat;
     private boolean dontLogNull;
     private boolean logGlobal;
+    private List<LogTarget> logTargets;
     private @Nullable HttpCheck httpCheck;
     private Set<RetryOn> retryOn;
     private @Nullable TcpCheck tcpCheck;
@@ -74,6 +76,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         logFormat = defaults.logFormat();
         dontLogNull = defaults.dontLogNull();
         logGlobal = defaults.logGlobal();
+        logTargets = defaults.logTargets();
         httpCheck = defaults.httpCheck();
         retryOn = defaults.retryOn();
         tcpCheck = defaults.tcpCheck();
@@ -215,6 +218,17 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return touch("log global");
     }
 
+    /**
+     * Adds a log target of this section ({@code log ADDRESS FACILITY [LEVEL]}), after those inherited from the
+     * defaults; with {@code log global} too, lines go to the global targets and to these.
+     */
+    public B log(LogTarget target) {
+        List<LogTarget> targets = new java.util.ArrayList<>(logTargets);
+        targets.add(Objects.requireNonNull(target, "target"));
+        this.logTargets = List.copyOf(targets);
+        return touch("log");
+    }
+
     /** HTTP health checks for the servers marked {@code check} ({@code option httpchk}); default TCP checks. */
     public B httpCheck(HttpCheck httpCheck) {
         this.httpCheck = Objects.requireNonNull(httpCheck, "httpCheck");
@@ -245,7 +259,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return new Settings(mode, maxConn, retries, redispatch, balance, hashType,
                 new Timeouts(timeoutHttpRequest, timeoutQueue, timeoutConnect, timeoutClient, timeoutServer,
                         timeoutHttpKeepAlive, timeoutCheck, timeoutTunnel, timeoutClientFin, timeoutServerFin),
-                forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, httpCheck, retryOn, tcpCheck);
+                forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, logTargets, httpCheck, retryOn,
+                tcpCheck);
     }
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */

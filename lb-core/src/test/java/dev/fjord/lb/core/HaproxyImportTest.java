@@ -146,6 +146,34 @@ class HaproxyImportTest {
     }
 
     @Test
+    void logLinesOfASectionAddToWhatTheDefaultsGive() {
+        ProxyConfig config = parse("""
+                global
+                    log 127.0.0.1 local2
+                defaults
+                    mode http
+                    log global
+                    log 10.0.0.5:1514 local0
+                frontend main
+                    bind :80
+                    log stdout local1 notice
+                    default_backend app
+                backend app
+                    server web1 10.0.0.1:80
+                """).builder().build();
+
+        Settings main = config.frontends().get("main").settings();
+        assertThat(main.logGlobal()).isTrue();
+        assertThat(main.logTargets()).containsExactly(LogTarget.of("10.0.0.5:1514", "local0"),
+                new LogTarget("stdout", "local1", "notice"));
+        assertThatThrownBy(() -> parse("""
+                frontend main
+                    log 10.0.0.5
+                """)).hasMessage("haproxy.cfg:2: 'log' in frontend 'main': log 10.0.0.5 "
+                + "(expected: log global, or log ADDRESS FACILITY [LEVEL])");
+    }
+
+    @Test
     void badTimeUnitNamesTheKeyword() {
         assertThatThrownBy(() -> parse("""
                 defaults

@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.AccessLogSink;
-import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
@@ -72,15 +71,14 @@ public final class FjordProxy implements AutoCloseable {
     private final ChannelGroup connections;
     private final HealthChecks healthChecks;
     private final @org.jspecify.annotations.Nullable StatsSocket statsSocket;
-    private final @org.jspecify.annotations.Nullable SyslogAccessLog syslog;
+    private final AccessLogs accessLogs;
     private volatile boolean closed;
 
     private FjordProxy(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
             Map<String, List<Channel>> listeners, ChannelGroup connections, HealthChecks healthChecks,
-            @org.jspecify.annotations.Nullable StatsSocket statsSocket,
-            @org.jspecify.annotations.Nullable SyslogAccessLog syslog) {
+            @org.jspecify.annotations.Nullable StatsSocket statsSocket, AccessLogs accessLogs) {
         this.statsSocket = statsSocket;
-        this.syslog = syslog;
+        this.accessLogs = accessLogs;
         this.runtime = runtime;
         this.boss = boss;
         this.workers = workers;
@@ -172,9 +170,7 @@ public final class FjordProxy implements AutoCloseable {
         runtime.closePools();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        if (syslog != null) {
-            syslog.close();
-        }
+        accessLogs.close();
         log.info("Fjord stopped{}", drained ? "" : " with requests still in flight at the deadline");
         return drained;
     }
@@ -224,9 +220,10 @@ public final class FjordProxy implements AutoCloseable {
         }
 
         /**
-         * Where access-log records of frontends with {@code log global} go instead of the default: the global
-         * {@code log} targets of the configuration through a {@link SyslogAccessLog} (which the proxy closes), or,
-         * when it names none, each line to SLF4J, logger {@code dev.fjord.lb.access}, level INFO.
+         * Where access-log records of frontends that log go instead of the default: the frontend's {@code log}
+         * targets (the global ones with {@code log global}, then its own) through a {@link SyslogAccessLog} the
+         * proxy closes, or, for {@code log global} without global targets, each line to SLF4J, logger
+         * {@code dev.fjord.lb.access}, level INFO.
          */
         public Builder accessLog(AccessLogSink sink) {
             this.accessLog = Objects.requireNonNull(sink, "sink");
@@ -249,14 +246,12 @@ public final class FjordProxy implements AutoCloseable {
          * @throws IllegalArgumentException naming the {@code log} target whose host does not resolve
          */
         public FjordProxy start() {
-            List<LogTarget> targets = router.config().global().logs();
-            SyslogAccessLog syslog = accessLog == null && !targets.isEmpty() ? SyslogAccessLog.open(targets) : null;
-            AccessLogSink sink = accessLog != null ? accessLog : syslog != null ? syslog : new Slf4jAccessLog();
+            AccessLogs accessLogs = AccessLogs.of(router.config(), accessLog);
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fjord-accept"),
                     NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("fjord-io"),
                     NioIoHandler.newFactory());
-            ProxyRuntime runtime = new ProxyRuntime(router, workers, limits, errorPages, sink);
+            ProxyRuntime runtime = new ProxyRuntime(router, workers, limits, errorPages, accessLogs);
             ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
             Map<String, List<Channel>> listeners = new LinkedHashMap<>();
             List<Channel> all = new ArrayList<>();
@@ -278,9 +273,7 @@ public final class FjordProxy implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 all.forEach(Channel::close);
-                if (syslog != null) {
-                    syslog.close();
-                }
+                accessLogs.close();
                 boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
@@ -330,9 +323,7 @@ public final class FjordProxy implements AutoCloseable {
                 } catch (IllegalStateException e) {
                     checks.close();
                     all.forEach(Channel::close);
-                    if (syslog != null) {
-                        syslog.close();
-                    }
+                    accessLogs.close();
                     boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                     workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                     throw e;
@@ -340,7 +331,8 @@ public final class FjordProxy implements AutoCloseable {
             }
             // session rates (rate, rate_max): sampled once a second on an event loop
             workers.next().scheduleAtFixedRate(() -> sampleRates(router), 1, 1, TimeUnit.SECONDS);
-            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks, socket, syslog);
+            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks, socket,
+                    accessLogs);
             log.info("Fjord started: {}", proxy);
             return proxy;
         }

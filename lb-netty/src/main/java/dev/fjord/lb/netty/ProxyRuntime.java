@@ -40,7 +40,7 @@ final class ProxyRuntime {
     volatile boolean closing;
     /** Set once while the proxy starts, before any connection. */
     Admission admission;
-    final AccessLogSink accessLog;
+    final AccessLogs accessLogs;
     /** Connections per frontend ({@code %fc}), by frontend name. */
     final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();
     private final Map<String, AccessLogFormat> formats = new ConcurrentHashMap<>();
@@ -50,8 +50,8 @@ final class ProxyRuntime {
     volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
 
     ProxyRuntime(Router router, EventLoopGroup workers, HttpLimits limits, Map<Integer, LocalResponse> errorPages,
-            AccessLogSink accessLog) {
-        this.accessLog = accessLog;
+            AccessLogs accessLogs) {
+        this.accessLogs = accessLogs;
         this.router = router;
         this.workers = workers;
         this.limits = limits;
@@ -132,12 +132,13 @@ final class ProxyRuntime {
     }
 
     /**
-     * Writes the access-log record of an exchange of {@code frontend}, when the frontend logs ({@code log global}):
+     * Writes the access-log record of an exchange of {@code frontend}, when the frontend logs ({@code log}):
      * in its format ({@code option httplog}, tcplog, JSON), client addresses masked as configured.
      */
     void log(FrontendConfig frontend, ExchangeLog record, InetSocketAddress client, @Nullable RouteDecision decision,
             @Nullable Server server, @Nullable String requestLine) {
-        boolean logs = frontend.settings().logGlobal();
+        AccessLogSink sink = accessLogs.sink(frontend.name());
+        boolean logs = sink != null;
         java.util.function.Consumer<AccessLogEntry> observer = entryObserver;
         if (!logs && observer == null) {
             return;
@@ -151,13 +152,13 @@ final class ProxyRuntime {
         if (observer != null) {
             observer.accept(entry);
         }
-        if (!logs || (frontend.settings().dontLogNull() && requestLine == null && entry.bytesOut() == 0
+        if (sink == null || (frontend.settings().dontLogNull() && requestLine == null && entry.bytesOut() == 0
                 && entry.status() < 0)) {
             return; // option dontlognull: a connection that carried nothing is not logged
         }
         AccessLogFormat format = formats.computeIfAbsent(frontend.name(), name -> new AccessLogFormat(
                 frontend.settings().logFormat(), frontend.logMask(), ZoneId.systemDefault()));
-        accessLog.log(entry, format.format(entry));
+        sink.log(entry, format.format(entry));
     }
 
     void closePools() {

@@ -39,13 +39,8 @@ class SyslogAccessLogTest {
 
     @Test
     void accessLinesGoToTheGlobalSyslogTargetsAtInfo() throws IOException {
-        try (MockWebServer web = new MockWebServer();
-                DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                DatagramSocket noticeOnly = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            web.start(InetAddress.getLoopbackAddress(), 0);
-            web.enqueue(new MockResponse.Builder().body("hello").build());
-            syslog.setSoTimeout(5000);
-            noticeOnly.setSoTimeout(300);
+        try (MockWebServer web = web(1); DatagramSocket syslog = syslogServer(5000);
+                DatagramSocket noticeOnly = syslogServer(300)) {
             FjordProxy proxy = FjordProxy.start(config(web.getPort(),
                     LogTarget.of("127.0.0.1:" + syslog.getLocalPort(), "local2"),
                     new LogTarget("udp@127.0.0.1:" + noticeOnly.getLocalPort(), "local0", "notice")).build());
@@ -68,6 +63,54 @@ class SyslogAccessLogTest {
                 proxy.close(Duration.ofSeconds(1));
             }
         }
+    }
+
+    @Test
+    void aFrontendsOwnTargetsFollowTheGlobalOnesAndAFrontendWithoutLogSendsNothing() throws IOException {
+        try (MockWebServer web = web(2); DatagramSocket global = syslogServer(5000);
+                DatagramSocket own = syslogServer(5000)) {
+            FjordProxy proxy = FjordProxy.start(config(web.getPort(),
+                    LogTarget.of("127.0.0.1:" + global.getLocalPort(), "local2"))
+                    .editFrontend("main", f -> f.log(LogTarget.of("127.0.0.1:" + own.getLocalPort(), "local3")))
+                    .frontend("quiet", f -> f.bind("127.0.0.1:0").defaultBackend("app").logGlobal(false))
+                    .build());
+            try {
+                for (String frontend : java.util.List.of("quiet", "main")) {
+                    try (RawClient client = new RawClient(proxy.address(frontend))) {
+                        client.send("GET /" + frontend + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                        assertThat(client.readUntilClose()).contains("hello");
+                    }
+                }
+                // the first datagram on each socket is main's: quiet sent none
+                assertThat(receive(global)).startsWith("<150>").contains("\"GET /main HTTP/1.1\"");
+                assertThat(receive(own)).startsWith("<158>").contains("\"GET /main HTTP/1.1\"");
+            } finally {
+                proxy.close(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** A web server on loopback with {@code responses} "hello" answers queued. */
+    private static MockWebServer web(int responses) throws IOException {
+        MockWebServer web = new MockWebServer();
+        web.start(InetAddress.getLoopbackAddress(), 0);
+        for (int i = 0; i < responses; i++) {
+            web.enqueue(new MockResponse.Builder().body("hello").build());
+        }
+        return web;
+    }
+
+    /** A UDP socket on loopback standing for a syslog server. */
+    private static DatagramSocket syslogServer(int timeoutMillis) throws IOException {
+        DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        socket.setSoTimeout(timeoutMillis);
+        return socket;
+    }
+
+    private static String receive(DatagramSocket socket) throws IOException {
+        DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+        socket.receive(packet);
+        return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
     }
 
     @Test
