@@ -65,7 +65,7 @@ public final class FailoverNode {
         DemoWebNode web2 = DemoWebNode.start("web2@" + name, "127.0.0.1", 8082);
         FjordProxy proxy = FjordProxy.start(ReferenceCluster.at("0.0.0.0:8080", "0.0.0.0:1936", "127.0.0.1:8081",
                 "127.0.0.1:8082"));
-        Vrrp vrrp = Vrrp.start(List.of(vrrpConfig.build()), VirtualAddresses.ipCommand(null),
+        Vrrp vrrp = Vrrp.start(List.of(vrrpConfig.build()), VirtualAddresses.netlink(),
                 (instance, from, to) -> System.out.println(name + ": " + instance.name() + " " + from + " -> " + to));
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         Scheduler scheduler = (delay, task) -> {

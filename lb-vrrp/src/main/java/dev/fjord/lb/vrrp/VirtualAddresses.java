@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Adds and removes a master's virtual addresses on an interface. Pluggable; {@link #ipCommand} runs iproute2's
- * {@code ip addr}, optionally in a named network namespace (as keepalived's lab does). Implementations must be
- * thread-safe; a failure throws with the command's output.
+ * Adds and removes a master's virtual addresses on an interface. Pluggable: {@link #netlink()} talks rtnetlink as
+ * keepalived does (the usual choice); {@link #ipCommand} runs iproute2's {@code ip addr}, optionally in a named network
+ * namespace. Implementations must be thread-safe; a failure throws saying what and why.
  */
 public interface VirtualAddresses {
 
@@ -21,7 +21,12 @@ public interface VirtualAddresses {
     /** Removes the address; removing one that is not there is not an error (a stale VIP may or may not exist). */
     void remove(Inet4Address address, int prefixLength, String interfaceName) throws IOException;
 
-    /** {@code ip [-n NAMESPACE] addr add|del ADDRESS/PREFIX dev INTERFACE}. */
+    /** rtnetlink in the calling thread's network namespace; see {@link NetlinkAddresses}. */
+    static NetlinkAddresses netlink() throws IOException {
+        return NetlinkAddresses.open();
+    }
+
+    /** {@code ip [-n NAMESPACE] addr add|del ADDRESS/PREFIX dev INTERFACE}, a process per change. */
     static VirtualAddresses ipCommand(@Nullable String namespace) {
         return new VirtualAddresses() {
             @Override

@@ -25,7 +25,7 @@ import dev.fjord.lb.core.Ticker;
  * its carrier is in FAULT (checked every 200 ms). Thread-safe.
  *
  * <pre>{@code
- * try (Vrrp vrrp = Vrrp.start(List.of(vi51), VirtualAddresses.ipCommand(null), (vi, from, to) -> log(to))) {
+ * try (Vrrp vrrp = Vrrp.start(List.of(vi51), VirtualAddresses.netlink(), (vi, from, to) -> log(to))) {
  *     ...                                       // the host application runs; vrrp.instance("VI_51").state()
  * }
  * }</pre>
@@ -38,21 +38,24 @@ public final class Vrrp implements AutoCloseable {
     private final List<RawVrrpSocket> sockets = new ArrayList<>();
     private final List<AutoCloseable> resources;
     private final ScheduledExecutorService timers;
+    private final VirtualAddresses addresses;
     private final ExecutorService threads;
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private Vrrp(List<VrrpInstance> instances, List<AutoCloseable> resources, ScheduledExecutorService timers,
-            ExecutorService threads) {
+    private Vrrp(VirtualAddresses addresses, List<VrrpInstance> instances, List<AutoCloseable> resources,
+            ScheduledExecutorService timers, ExecutorService threads) {
         this.instances = instances;
         this.resources = resources;
         this.timers = timers;
+        this.addresses = addresses;
         this.threads = threads;
         this.shutdownHook = new Thread(this::close, "vrrp-shutdown");
     }
 
     /**
      * Opens the sockets (in the calling thread's network namespace), removes stale VIPs and starts every instance.
+     * {@code addresses} is closed with this object when it is {@link AutoCloseable}.
      *
      * @throws IOException naming the instance, when a socket cannot be opened (e.g. without CAP_NET_RAW) or a stale
      *     VIP cannot be removed (e.g. without CAP_NET_ADMIN)
@@ -63,7 +66,7 @@ public final class Vrrp implements AutoCloseable {
         ExecutorService threads = Executors.newCachedThreadPool(daemon("vrrp"));
         List<VrrpInstance> instances = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
-        Vrrp vrrp = new Vrrp(instances, resources, timers, threads);
+        Vrrp vrrp = new Vrrp(addresses, instances, resources, timers, threads);
         Scheduler scheduler = (delay, task) -> {
             var future = timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> future.cancel(false);
@@ -184,6 +187,9 @@ public final class Vrrp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+        if (addresses instanceof AutoCloseable closeable) {
+            resources.add(closeable); // e.g. NetlinkAddresses' socket, after the VIPs were removed
+        }
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -23,9 +23,12 @@ public interface LibC extends Library {
     int EAGAIN = 11;
     int EPERM = 1;
     int AF_PACKET = 17;
+    int AF_NETLINK = 16;
+    int NETLINK_ROUTE = 0;
     int ETH_P_ARP = 0x0806;
     long SIOCGIFHWADDR = 0x8927;
     long SIOCGIFFLAGS = 0x8913;
+    long SIOCGIFINDEX = 0x8933;
     int IFF_UP = 0x1;
     int IFF_RUNNING = 0x40;
 

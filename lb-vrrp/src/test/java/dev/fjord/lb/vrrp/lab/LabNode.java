@@ -42,7 +42,7 @@ public final class LabNode {
             }
             configs.add(config.build());
         }
-        Vrrp vrrp = Vrrp.start(configs, VirtualAddresses.ipCommand(null),
+        Vrrp vrrp = Vrrp.start(configs, VirtualAddresses.netlink(),
                 (instance, from, to) -> System.out.println(java.time.Instant.now() + " " + instance.name() + " " + from
                         + "->" + to));
         System.out.println("started " + vrrp);
