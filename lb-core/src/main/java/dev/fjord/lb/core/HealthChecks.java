@@ -84,11 +84,13 @@ public final class HealthChecks implements AutoCloseable {
                 @Override
                 public void added(Server server) {
                     checks.register(server, ServerConfig.InitState.FULLY_DOWN, false);
+                    checks.listener.onEvent(new ServerEvent.Added(server));
                 }
 
                 @Override
                 public void removed(Server server) {
                     checks.unregister(server);
+                    checks.listener.onEvent(new ServerEvent.Removed(server));
                 }
 
                 @Override

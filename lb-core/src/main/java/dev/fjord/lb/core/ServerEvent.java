@@ -62,6 +62,23 @@ public sealed interface ServerEvent {
         }
     }
 
+    /** A server was added to a backend at run time ({@link Backend#addServer}). */
+    record Added(Server server) implements ServerEvent {
+        @Override
+        public String message() {
+            return "Server " + server.backend().name() + '/' + server.name() + " added at " + server.config().address()
+                    + ".";
+        }
+    }
+
+    /** A server was removed from its backend at run time ({@link Backend#removeServer}). */
+    record Removed(Server server) implements ServerEvent {
+        @Override
+        public String message() {
+            return "Server " + server.backend().name() + '/' + server.name() + " removed.";
+        }
+    }
+
     /** The last usable server of a backend went away. */
     record NoServerAvailable(Backend backend) implements ServerEvent {
         @Override

@@ -29,6 +29,8 @@ final class EventLog implements ServerEventListener {
             } else {
                 log.info(event.message());
             }
+        } else if (event instanceof ServerEvent.Added || event instanceof ServerEvent.Removed) {
+            log.info(event.message());
         } else if (event instanceof ServerEvent.NoServerAvailable) {
             log.error(event.message());
         } else if (log.isDebugEnabled()) {

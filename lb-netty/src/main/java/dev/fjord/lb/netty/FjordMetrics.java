@@ -1,6 +1,9 @@
 package dev.fjord.lb.netty;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -11,8 +14,10 @@ import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.Server;
+import dev.fjord.lb.core.ServerEvent;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -29,7 +34,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * new FjordMetrics(proxy).bindTo(registry);
  * }</pre>
  *
- * <p>Servers added after binding are not bound. Thread-safe.
+ * <p>Servers added at run time are bound as they come, and their meters removed with them. Thread-safe.
  */
 public final class FjordMetrics implements MeterBinder {
     private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
@@ -46,50 +51,69 @@ public final class FjordMetrics implements MeterBinder {
         for (FrontendConfig frontend : runtime.router.config().frontends().values()) {
             counters(registry, runtime.router.frontendCounters(frontend.name()), Tags.of("frontend", frontend.name()));
         }
+        Map<Server, List<Meter>> byServer = new ConcurrentHashMap<>();
         for (Backend backend : runtime.router.backends()) {
-            Tags backendTags = Tags.of("backend", backend.name());
-            counters(registry, backend.counters(), backendTags);
+            counters(registry, backend.counters(), Tags.of("backend", backend.name()));
             for (Server server : backend.servers()) {
-                Tags tags = backendTags.and("server", server.name());
-                counters(registry, server.counters(), tags);
-                gauge(registry, "fjord.queue.current", tags, server, s -> runtime.slots(s).queued());
-                gauge(registry, "fjord.server.up", tags, server,
-                        s -> s.operationalState() == OperationalState.DOWN ? 0 : 1);
-                gauge(registry, "fjord.server.weight", tags, server, Server::weight);
-                gauge(registry, "fjord.check.duration", tags, server, s -> {
-                    CheckResult last = proxy.healthChecks().lastCheck(s);
-                    return last == null ? Double.NaN : last.duration().toMillis();
-                });
+                byServer.put(server, server(registry, runtime, server));
             }
         }
+        runtime.serverListeners.add(event -> {
+            if (event instanceof ServerEvent.Added added) {
+                byServer.put(added.server(), server(registry, runtime, added.server()));
+            } else if (event instanceof ServerEvent.Removed removed) {
+                List<Meter> meters = byServer.remove(removed.server());
+                if (meters != null) {
+                    meters.forEach(registry::remove);
+                }
+            }
+        });
         runtime.entryObserver = entry -> record(registry, entry);
     }
 
-    private static void counters(MeterRegistry registry, Counters c, Tags tags) {
-        FunctionCounter.builder("fjord.requests", c, Counters::sessions).tags(tags)
-                .description("requests (or TCP sessions) handled").register(registry);
-        for (int i = 0; i < CLASSES.length; i++) {
-            int hundreds = i + 1;
-            FunctionCounter.builder("fjord.responses", c, counters -> counters.responses(hundreds))
-                    .tags(tags.and("class", CLASSES[i])).register(registry);
-        }
-        FunctionCounter.builder("fjord.bytes.out", c, Counters::bytesOut).tags(tags).baseUnit("bytes")
-                .register(registry);
-        FunctionCounter.builder("fjord.bytes.in", c, Counters::bytesIn).tags(tags).baseUnit("bytes")
-                .register(registry);
-        Gauge.builder("fjord.sessions.current", c, Counters::current).tags(tags).register(registry);
-        Gauge.builder("fjord.sessions.max", c, Counters::max).tags(tags).register(registry);
-        FunctionCounter.builder("fjord.retries", c, Counters::retries).tags(tags).register(registry);
-        FunctionCounter.builder("fjord.redispatches", c, Counters::redispatches).tags(tags).register(registry);
-        FunctionCounter.builder("fjord.connection.errors", c, Counters::connectionErrors).tags(tags)
-                .register(registry);
-        FunctionCounter.builder("fjord.response.errors", c, Counters::responseErrors).tags(tags)
-                .register(registry);
+    /** Binds one server's meters and returns them, to remove when the server is. */
+    private List<Meter> server(MeterRegistry registry, ProxyRuntime runtime, Server server) {
+        Tags tags = Tags.of("backend", server.backend().name(), "server", server.name());
+        List<Meter> meters = new ArrayList<>(counters(registry, server.counters(), tags));
+        meters.add(gauge(registry, "fjord.queue.current", tags, server, s -> runtime.slots(s).queued()));
+        meters.add(gauge(registry, "fjord.server.up", tags, server,
+                s -> s.operationalState() == OperationalState.DOWN ? 0 : 1));
+        meters.add(gauge(registry, "fjord.server.weight", tags, server, Server::weight));
+        meters.add(gauge(registry, "fjord.check.duration", tags, server, s -> {
+            CheckResult last = proxy.healthChecks().lastCheck(s);
+            return last == null ? Double.NaN : last.duration().toMillis();
+        }));
+        return meters;
     }
 
-    private static void gauge(MeterRegistry registry, String name, Tags tags, Server server,
+    private static List<Meter> counters(MeterRegistry registry, Counters c, Tags tags) {
+        List<Meter> meters = new ArrayList<>();
+        meters.add(FunctionCounter.builder("fjord.requests", c, Counters::sessions).tags(tags)
+                .description("requests (or TCP sessions) handled").register(registry));
+        for (int i = 0; i < CLASSES.length; i++) {
+            int hundreds = i + 1;
+            meters.add(FunctionCounter.builder("fjord.responses", c, counters -> counters.responses(hundreds))
+                    .tags(tags.and("class", CLASSES[i])).register(registry));
+        }
+        meters.add(FunctionCounter.builder("fjord.bytes.out", c, Counters::bytesOut).tags(tags).baseUnit("bytes")
+                .register(registry));
+        meters.add(FunctionCounter.builder("fjord.bytes.in", c, Counters::bytesIn).tags(tags).baseUnit("bytes")
+                .register(registry));
+        meters.add(Gauge.builder("fjord.sessions.current", c, Counters::current).tags(tags).register(registry));
+        meters.add(Gauge.builder("fjord.sessions.max", c, Counters::max).tags(tags).register(registry));
+        meters.add(FunctionCounter.builder("fjord.retries", c, Counters::retries).tags(tags).register(registry));
+        meters.add(FunctionCounter.builder("fjord.redispatches", c, Counters::redispatches).tags(tags)
+                .register(registry));
+        meters.add(FunctionCounter.builder("fjord.connection.errors", c, Counters::connectionErrors).tags(tags)
+                .register(registry));
+        meters.add(FunctionCounter.builder("fjord.response.errors", c, Counters::responseErrors).tags(tags)
+                .register(registry));
+        return meters;
+    }
+
+    private static Meter gauge(MeterRegistry registry, String name, Tags tags, Server server,
             ToDoubleFunction<Server> value) {
-        Gauge.builder(name, server, value).tags(tags).register(registry);
+        return Gauge.builder(name, server, value).tags(tags).register(registry);
     }
 
     private static void record(MeterRegistry registry, AccessLogEntry entry) {

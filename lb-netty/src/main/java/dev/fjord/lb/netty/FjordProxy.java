@@ -283,6 +283,7 @@ public final class FjordProxy implements AutoCloseable {
                 eventLog.onEvent(event);
                 shutdownSessions(runtime, event);
                 listener.onEvent(event);
+                runtime.serverListeners.forEach(l -> l.onEvent(event));
             };
             Scheduler scheduler = (delay, task) -> {
                 var future = workers.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);

@@ -40,6 +40,9 @@ final class ProxyRuntime {
     volatile boolean closing;
     /** Set once while the proxy starts, before any connection. */
     Admission admission;
+    /** Told of every server event after the proxy's own listeners (the Micrometer binding). */
+    final List<dev.fjord.lb.core.ServerEventListener> serverListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     final AccessLogs accessLogs;
     /** Connections per frontend ({@code %fc}), by frontend name. */
     final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();

@@ -63,4 +63,25 @@ class FjordMetricsTest {
             }
         }
     }
+
+    @Test
+    void serversAddedAtRunTimeAreBoundAndRemovedOnesUnbound() throws Exception {
+        try (FjordProxy proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                .backend("app", b -> b.server("web1", "127.0.0.1:1"))
+                .build())).ioThreads(1).start()) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new FjordMetrics(proxy).bindTo(registry);
+
+            proxy.router().backend("app").addServer("web2", "127.0.0.1:2", s -> s.weight(3));
+            assertThat(registry.get("fjord.server.weight").tag("server", "web2").gauge().value()).isEqualTo(3);
+            assertThat(registry.get("fjord.requests").tag("server", "web2").functionCounter().count()).isZero();
+
+            proxy.router().backend("app").removeServer("web2");
+            assertThat(registry.find("fjord.server.weight").tag("server", "web2").gauge()).isNull();
+            assertThat(registry.find("fjord.requests").tag("server", "web2").functionCounter()).isNull();
+            assertThat(registry.find("fjord.server.weight").tag("server", "web1").gauge()).isNotNull();
+        }
+    }
 }
