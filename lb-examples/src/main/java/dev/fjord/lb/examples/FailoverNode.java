@@ -26,7 +26,7 @@ import dev.fjord.lb.vrrp.VrrpInstance;
  *
  * <pre>
  * java -cp lb-examples.jar dev.fjord.lb.examples.FailoverNode --name lb1 --interface eth0 \
- *     --address 198.18.0.1 --priority 150 [--peer 198.18.0.2] [--vip 198.18.0.100] [--vrid 51]
+ *     --address 198.18.0.1 --priority 150 [--peer 198.18.0.2] [--vip 198.18.0.100/24] [--vrid 51]
  * </pre>
  *
  * <p>The frontend listens on 0.0.0.0:8080 and the stats page on 0.0.0.0:1936, so they answer on the VIP as soon as
@@ -37,7 +37,7 @@ import dev.fjord.lb.vrrp.VrrpInstance;
  */
 public final class FailoverNode {
     private static final String USAGE = "usage: FailoverNode --name NAME --interface IF --address IP --priority N "
-            + "[--peer IP] [--vip IP] [--vrid N]";
+            + "[--peer IP] [--vip IP[/PREFIX]] [--vrid N]";
 
     private FailoverNode() {
     }
@@ -51,7 +51,7 @@ public final class FailoverNode {
                     .sourceAddress(required(options, "address"))
                     .priority(Integer.parseInt(options.getOrDefault("priority", "100")))
                     .vrid(Integer.parseInt(options.getOrDefault("vrid", "51")))
-                    .virtualAddress(options.getOrDefault("vip", "198.18.0.100"));
+                    .virtualAddress(options.getOrDefault("vip", "198.18.0.100/24"));
             if (options.containsKey("peer")) {
                 vrrpConfig.unicastPeers(options.get("peer"));
             }

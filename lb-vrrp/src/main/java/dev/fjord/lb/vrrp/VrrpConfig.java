@@ -46,7 +46,9 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
         private int priority = 100;
         private Duration interval = Duration.ofSeconds(1);
         private final List<Inet4Address> virtualAddresses = new ArrayList<>();
-        private int prefixLength = 24;
+        private int prefixLength = 32;
+        /** The prefix set explicitly or by a VIP's {@code /NN}, which the others must match; 0: none yet. */
+        private int declaredPrefix;
         private String password = "";
         private boolean preempt = true;
         private Duration preemptDelay = Duration.ZERO;
@@ -109,19 +111,43 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
             return this;
         }
 
-        /** Adds a virtual address ({@code virtual_ipaddress}). */
+        /**
+         * Adds a virtual address ({@code virtual_ipaddress}), as keepalived writes it: {@code 198.18.0.100} or
+         * {@code 198.18.0.100/24}. The instance's VIPs share one prefix length.
+         */
         public Builder virtualAddress(String address) {
-            virtualAddresses.add(ipv4("virtual address", address));
+            Objects.requireNonNull(address, "address");
+            int slash = address.indexOf('/');
+            if (slash >= 0) {
+                String bits = address.substring(slash + 1);
+                if (!bits.matches("\\d{1,2}")) {
+                    throw error("virtual address '" + address + "' (expected: an IPv4 address, with /1-32 or not)");
+                }
+                prefix(Integer.parseInt(bits), "virtual address '" + address + "'");
+            }
+            virtualAddresses.add(ipv4("virtual address", slash >= 0 ? address.substring(0, slash) : address));
             return this;
         }
 
-        /** The prefix length the virtual addresses get on the interface; default 24. */
+        /**
+         * The prefix length the virtual addresses get on the interface; default 32, as keepalived gives a VIP
+         * written without one.
+         */
         public Builder prefixLength(int bits) {
-            if (bits < 1 || bits > 32) {
-                throw error("prefix length " + bits + " (expected: 1-32)");
-            }
-            this.prefixLength = bits;
+            prefix(bits, "prefix length " + bits);
             return this;
+        }
+
+        private void prefix(int bits, String what) {
+            if (bits < 1 || bits > 32) {
+                throw error(what + " (expected: a prefix length of 1-32)");
+            }
+            if (declaredPrefix != 0 && declaredPrefix != bits) {
+                throw error(what + ": /" + bits + " differs from /" + declaredPrefix
+                        + " given before (expected: one prefix length per instance)");
+            }
+            declaredPrefix = bits;
+            prefixLength = bits;
         }
 
         /** The v2 simple-text password ({@code authentication { auth_type PASS }}), at most 8 characters. */

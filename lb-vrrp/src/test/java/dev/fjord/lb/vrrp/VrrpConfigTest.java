@@ -21,7 +21,23 @@ class VrrpConfigTest {
         assertThat(config.preempt()).isTrue();
         assertThat(config.unicastPeers()).isNull();
         assertThat(config.garp()).isEqualTo(GarpSchedule.KEEPALIVED);
+        assertThat(config.prefixLength()).isEqualTo(32); // keepalived's for a VIP written without one
         assertThat(base().unicastPeers("198.18.0.2").build().unicastPeers()).hasSize(1);
+    }
+
+    @Test
+    void virtualAddressesMayCarryTheirPrefixAsKeepalivedWritesThem() {
+        VrrpConfig config = VrrpConfig.builder("VI_1").interfaceName("eth0").sourceAddress("198.18.0.1").vrid(51)
+                .virtualAddress("198.18.0.100/24").virtualAddress("198.18.0.101").build();
+
+        assertThat(config.prefixLength()).isEqualTo(24);
+        assertThat(config.virtualAddresses()).extracting(java.net.InetAddress::getHostAddress)
+                .containsExactly("198.18.0.100", "198.18.0.101");
+        assertThatThrownBy(() -> base().virtualAddress("198.18.0.101/16").prefixLength(24))
+                .hasMessage("vrrp instance 'VI_51': prefix length 24: /24 differs from /16 given before "
+                        + "(expected: one prefix length per instance)");
+        assertThatThrownBy(() -> base().virtualAddress("198.18.0.101/33")).hasMessage("vrrp instance 'VI_51': "
+                + "virtual address '198.18.0.101/33' (expected: a prefix length of 1-32)");
     }
 
     @Test

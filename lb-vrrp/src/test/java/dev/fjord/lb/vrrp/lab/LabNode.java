@@ -31,7 +31,8 @@ public final class LabNode {
         for (String instance : instances.split(",")) {
             String[] fields = instance.split(":");
             VrrpConfig.Builder config = VrrpConfig.builder(fields[0]).interfaceName("eth0")
-                    .vrid(Integer.parseInt(fields[1])).priority(Integer.parseInt(fields[2])).virtualAddress(fields[3])
+                    .vrid(Integer.parseInt(fields[1])).priority(Integer.parseInt(fields[2]))
+                    .virtualAddress(fields[3] + "/24")
                     .sourceAddress(options.get("source"))
                     .version(Integer.parseInt(options.getOrDefault("version", "3")));
             if (options.containsKey("peer")) {
