@@ -10,7 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Scheduler;
 import dev.fjord.lb.netty.FjordProxy;
 import dev.fjord.lb.vrrp.BackendTracker;
@@ -30,9 +32,10 @@ import dev.fjord.lb.vrrp.VrrpInstance;
  * </pre>
  *
  * <p>The frontend listens on 0.0.0.0:8080 and the stats page on 0.0.0.0:1936, so they answer on the VIP as soon as
- * it arrives. A {@link BackendTracker} hands the VIP over (FAULT) while backend {@code app} has no usable server.
- * SIGTERM resigns at once (priority 0, the peer takes over after its Skew_Time), then drains the proxy for up to 5 s.
- * Needs CAP_NET_RAW (raw VRRP and ARP sockets) and CAP_NET_ADMIN ({@code ip addr} of the VIP). Each web node
+ * it arrives. A {@link BackendTracker} hands the VIP over (FAULT) while backend {@code app} has no usable server,
+ * checked on every server event and every 250 ms. SIGTERM resigns at once (priority 0, the peer takes over after its
+ * Skew_Time), then drains the proxy for up to 5 s. Needs CAP_NET_RAW (raw VRRP and ARP sockets) and CAP_NET_ADMIN
+ * (the VIP, through rtnetlink). Each web node
  * answers "Hello from web1@NAME", so a client can tell which load balancer served it.
  */
 public final class FailoverNode {
@@ -63,8 +66,15 @@ public final class FailoverNode {
 
         DemoWebNode web1 = DemoWebNode.start("web1@" + name, "127.0.0.1", 8081);
         DemoWebNode web2 = DemoWebNode.start("web2@" + name, "127.0.0.1", 8082);
-        FjordProxy proxy = FjordProxy.start(ReferenceCluster.at("0.0.0.0:8080", "0.0.0.0:1936", "127.0.0.1:8081",
-                "127.0.0.1:8082"));
+        // server events (a node down, in maintenance) recheck the tracker at once, besides its periodic check
+        AtomicReference<BackendTracker> tracking = new AtomicReference<>();
+        FjordProxy proxy = FjordProxy.builder(Router.of(ReferenceCluster.at("0.0.0.0:8080", "0.0.0.0:1936",
+                "127.0.0.1:8081", "127.0.0.1:8082"))).eventListener(event -> {
+                    BackendTracker tracker = tracking.get();
+                    if (tracker != null) {
+                        tracker.recheck();
+                    }
+                }).start();
         Vrrp vrrp = Vrrp.start(List.of(vrrpConfig.build()), VirtualAddresses.netlink(),
                 (instance, from, to) -> System.out.println(name + ": " + instance.name() + " " + from + " -> " + to));
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
@@ -75,6 +85,7 @@ public final class FailoverNode {
         VrrpInstance instance = vrrp.instance("VI_51");
         BackendTracker tracker = BackendTracker.start(instance, proxy.router().backend("app"),
                 () -> !proxy.addresses("main").isEmpty(), scheduler, Duration.ofMillis(250));
+        tracking.set(tracker);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

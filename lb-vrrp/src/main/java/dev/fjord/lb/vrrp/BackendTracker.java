@@ -59,6 +59,16 @@ public final class BackendTracker implements AutoCloseable {
         scheduler.schedule(interval, this::check);
     }
 
+    /**
+     * Checks now, besides the periodic checks: call it from the proxy's server events (a server went down or into
+     * maintenance) so the VIP moves without waiting for the next period.
+     */
+    public void recheck() {
+        if (!closed) {
+            instance.fault(source(), !healthy());
+        }
+    }
+
     private String source() {
         return "backend " + backend.name();
     }

@@ -54,6 +54,12 @@ class BackendTrackerTest {
         assertThat(instance.state()).isEqualTo(VrrpState.FAULT);
         assertThat(instance.faults()).containsExactly("backend app");
 
+        listening.set(true);
+        app.requireServer("web1").markDown();
+        app.requireServer("web2").markDown();
+        tracker.recheck(); // as a server event would: at once, not at the next period
+        assertThat(instance.faults()).containsExactly("backend app");
+
         tracker.close(); // no longer tracked: its fault is cleared
         assertThat(instance.state()).isEqualTo(VrrpState.BACKUP);
         time.advance(Duration.ofSeconds(2));
