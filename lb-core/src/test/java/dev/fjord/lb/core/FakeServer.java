@@ -1,6 +1,9 @@
 package dev.fjord.lb.core;
 
-/** A {@link Server} whose weight and connection count a test sets directly. */
+/**
+ * A {@link Server} whose weight and connection count a test sets directly, for the balancers, which never ask a
+ * server for its backend.
+ */
 final class FakeServer implements Server {
     private final ServerConfig config;
     private int weight;
@@ -34,7 +37,8 @@ final class FakeServer implements Server {
 
     @Override
     public Backend backend() {
-        throw new UnsupportedOperationException("not in a backend");
+        throw new UnsupportedOperationException("FakeServer '" + name() + "' belongs to no backend: use a Router's "
+                + "servers where a test needs one");
     }
 
     @Override

@@ -125,8 +125,10 @@ final class Admission {
     private void release(Frontend frontend) {
         global.decrementAndGet();
         frontend.count.decrementAndGet();
-        if (!acceptor.isShuttingDown()) {
+        try {
             acceptor.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the proxy is closing: nothing more to admit
         }
     }
 

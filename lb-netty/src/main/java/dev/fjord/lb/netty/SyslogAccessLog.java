@@ -1,7 +1,6 @@
 package dev.fjord.lb.netty;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -37,19 +36,22 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
     private static final int MAX_LENGTH = 1024;
     private static final String SEVERITY = "info";
 
+    /** A target whose level takes info lines, with its UDP address resolved once (null for the others). */
+    private record Destination(LogTarget target, LogTarget.Kind kind, @Nullable InetSocketAddress address) {
+    }
+
     private final List<LogTarget> targets;
-    /** The resolved address of each UDP target, null for the others; in target order. */
-    private final List<@Nullable InetSocketAddress> addresses;
+    private final List<Destination> destinations;
     private final @Nullable DatagramChannel channel;
     private final ZoneId zone;
     private final long pid = ProcessHandle.current().pid();
     private final LongAdder dropped = new LongAdder();
     private final Slf4jAccessLog fallback = new Slf4jAccessLog();
 
-    private SyslogAccessLog(List<LogTarget> targets, List<@Nullable InetSocketAddress> addresses,
+    private SyslogAccessLog(List<LogTarget> targets, List<Destination> destinations,
             @Nullable DatagramChannel channel, ZoneId zone) {
         this.targets = targets;
-        this.addresses = addresses;
+        this.destinations = destinations;
         this.channel = channel;
         this.zone = zone;
     }
@@ -61,8 +63,7 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
      * @throws java.io.UncheckedIOException when the socket cannot be opened
      */
     public static SyslogAccessLog open(List<LogTarget> targets) {
-        List<@Nullable InetSocketAddress> addresses = new ArrayList<>();
-        boolean udp = false;
+        List<Destination> destinations = new ArrayList<>();
         for (LogTarget target : targets) {
             InetSocketAddress address = null;
             if (target.kind() == LogTarget.Kind.UDP) {
@@ -71,15 +72,16 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
                 } catch (UnknownHostException e) {
                     throw new IllegalArgumentException("log: address '" + target.address() + "': unknown host");
                 }
-                udp = true;
             } else if (target.kind() == LogTarget.Kind.UNIX) {
                 log.warn("log {}: Unix datagram sockets are not available to Java 17; these lines go to SLF4J "
                         + "logger dev.fjord.lb.access instead", target.address());
             }
-            addresses.add(address);
+            if (target.accepts(SEVERITY)) {
+                destinations.add(new Destination(target, target.kind(), address));
+            }
         }
         DatagramChannel channel = null;
-        if (udp) {
+        if (destinations.stream().anyMatch(d -> d.kind() == LogTarget.Kind.UDP)) {
             try {
                 channel = DatagramChannel.open();
                 channel.configureBlocking(false);
@@ -87,21 +89,17 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
                 throw new java.io.UncheckedIOException("opening the syslog socket", e);
             }
         }
-        return new SyslogAccessLog(List.copyOf(targets), addresses, channel, ZoneId.systemDefault());
+        return new SyslogAccessLog(List.copyOf(targets), List.copyOf(destinations), channel, ZoneId.systemDefault());
     }
 
     @Override
     public void log(AccessLogEntry entry, String line) {
-        for (int i = 0; i < targets.size(); i++) {
-            LogTarget target = targets.get(i);
-            if (!target.accepts(SEVERITY)) {
-                continue;
-            }
-            switch (target.kind()) {
-                case STDOUT -> print(System.out, line);
-                case STDERR -> print(System.err, line);
+        for (Destination destination : destinations) {
+            switch (destination.kind()) {
+                case STDOUT -> System.out.println(line);
+                case STDERR -> System.err.println(line);
                 case UNIX -> fallback.log(entry, line);
-                case UDP -> send(datagram(target, line), addresses.get(i));
+                case UDP -> send(datagram(destination.target(), line), destination.address());
             }
         }
     }
@@ -121,10 +119,6 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
             dropped.increment();
             log.debug("syslog to {}: {}", address, e.toString());
         }
-    }
-
-    private static void print(PrintStream stream, String line) {
-        stream.println(line);
     }
 
     /** Datagrams dropped so far: the socket could not take them at once, or sending failed. */

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import com.sun.jna.LastErrorException;
 
+import dev.fjord.lb.vrrp.internal.Ifreq;
 import dev.fjord.lb.vrrp.internal.LibC;
 
 /**
@@ -38,11 +38,11 @@ public final class GarpSender implements AddressKeeper.Announcer, AutoCloseable 
                     + (e.getErrorCode() == LibC.EPERM ? " (the process needs CAP_NET_RAW)" : ""), e);
         }
         try {
-            byte[] request = new byte[40];
-            byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(name, 0, request, 0, Math.min(name.length, 15));
+            byte[] request = Ifreq.named(interfaceName);
             c.ioctl(fd, LibC.SIOCGIFHWADDR, request);
-            return new GarpSender(fd, c.if_nametoindex(interfaceName), Arrays.copyOfRange(request, 18, 24));
+            // ifr_hwaddr is a sockaddr: 2 bytes of family, then the MAC
+            return new GarpSender(fd, c.if_nametoindex(interfaceName),
+                    Arrays.copyOfRange(request, Ifreq.DATA + 2, Ifreq.DATA + 8));
         } catch (LastErrorException e) {
             c.close(fd);
             throw new IOException("reading the MAC of " + interfaceName + ": errno " + e.getErrorCode(), e);

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 
 import com.sun.jna.LastErrorException;
 
+import dev.fjord.lb.vrrp.internal.Ifreq;
 import dev.fjord.lb.vrrp.internal.LibC;
 
 /**
@@ -27,6 +28,8 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
     private static final short IFA_LOCAL = 2;
     private static final int EEXIST = 17;
     private static final int EADDRNOTAVAIL = 99;
+    /** Messages read while waiting for the answer; the socket joins no group, so the answer comes first. */
+    private static final int MAX_READS = 16;
 
     private final int fd;
     private int sequence;
@@ -83,7 +86,7 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
         byte[] answer = new byte[1024];
         try {
             LibC.INSTANCE.sendto(fd, message, message.length, 0, kernel, kernel.length);
-            while (true) {
+            for (int read = 0; read < MAX_READS; read++) {
                 long length = LibC.INSTANCE.recv(fd, answer, answer.length, 0);
                 ByteBuffer in = ByteBuffer.wrap(answer, 0, (int) length).order(ByteOrder.nativeOrder());
                 if (length < 20 || in.getShort(4) != NLMSG_ERROR || in.getInt(8) != seq) {
@@ -97,6 +100,7 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
                 throw new IOException(what + ": errno " + errno
                         + (errno == LibC.EPERM ? " (the process needs CAP_NET_ADMIN)" : ""));
             }
+            throw new IOException(what + ": no answer to request " + seq + " among " + MAX_READS + " messages");
         } catch (LastErrorException e) {
             throw new IOException(what + ": errno " + e.getErrorCode()
                     + (e.getErrorCode() == LibC.EAGAIN ? " (no answer from the kernel in 5 s)" : ""), e);
@@ -105,15 +109,13 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
 
     /** The interface's index in the socket's namespace (SIOCGIFINDEX), 0 when there is none. */
     private int interfaceIndex(String interfaceName) {
-        byte[] request = new byte[40];
-        byte[] name = interfaceName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        System.arraycopy(name, 0, request, 0, Math.min(name.length, 15));
+        byte[] request = Ifreq.named(interfaceName);
         try {
             LibC.INSTANCE.ioctl(fd, LibC.SIOCGIFINDEX, request);
         } catch (LastErrorException e) {
             return 0;
         }
-        return ByteBuffer.wrap(request, 16, 4).order(ByteOrder.nativeOrder()).getInt();
+        return ByteBuffer.wrap(request, Ifreq.DATA, 4).order(ByteOrder.nativeOrder()).getInt();
     }
 
     /** The RTM_NEWADDR or RTM_DELADDR message: nlmsghdr, ifaddrmsg, IFA_LOCAL and IFA_ADDRESS. */

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import com.sun.jna.LastErrorException;
 
+import dev.fjord.lb.vrrp.internal.Ifreq;
 import dev.fjord.lb.vrrp.internal.LibC;
 
 /**
@@ -104,15 +105,13 @@ public final class RawVrrpSocket implements AutoCloseable {
      * socket's namespace); false when it is gone.
      */
     public boolean interfaceRunning() {
-        byte[] request = new byte[40]; // struct ifreq: the name, then the flags
-        byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(name, 0, request, 0, Math.min(name.length, 15));
+        byte[] request = Ifreq.named(interfaceName);
         try {
             LibC.INSTANCE.ioctl(fd, LibC.SIOCGIFFLAGS, request);
         } catch (LastErrorException e) {
             return false;
         }
-        int flags = ByteBuffer.wrap(request, 16, 2).order(ByteOrder.nativeOrder()).getShort() & 0xffff;
+        int flags = ByteBuffer.wrap(request, Ifreq.DATA, 2).order(ByteOrder.nativeOrder()).getShort() & 0xffff;
         int wanted = LibC.IFF_UP | LibC.IFF_RUNNING;
         return (flags & wanted) == wanted;
     }

@@ -5,6 +5,7 @@ import java.net.Inet4Address;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +36,8 @@ public final class Vrrp implements AutoCloseable {
     private static final long INTERFACE_CHECK_MILLIS = 200;
 
     private final List<VrrpInstance> instances;
-    private final List<RawVrrpSocket> sockets = new ArrayList<>();
+    /** Each instance's socket, whose interface {@link #watchInterfaces()} reads. */
+    private final Map<VrrpInstance, RawVrrpSocket> sockets = new java.util.IdentityHashMap<>();
     private final List<AutoCloseable> resources;
     private final ScheduledExecutorService timers;
     private final VirtualAddresses addresses;
@@ -96,7 +98,6 @@ public final class Vrrp implements AutoCloseable {
             VrrpInstance.Listener listener, Scheduler scheduler) throws IOException {
         RawVrrpSocket socket = RawVrrpSocket.open(config.interfaceName(), config.sourceAddress(), 250);
         vrrp.resources.add(socket);
-        vrrp.sockets.add(socket);
         GarpSender garp = GarpSender.open(config.interfaceName());
         vrrp.resources.add(garp);
         AddressKeeper keeper = new AddressKeeper(addresses, config.virtualAddresses(), config.prefixLength(),
@@ -110,6 +111,7 @@ public final class Vrrp implements AutoCloseable {
                 config.interval(), config.virtualAddresses(), config.password(), config.preempt(),
                 config.preemptDelay(), config.sourceAddress(), scheduler, Ticker.system(),
                 ad -> send(socket, config, ad), both);
+        vrrp.sockets.put(instance, socket);
         vrrp.threads.execute(() -> receive(vrrp, socket, instance, config));
         return instance;
     }
@@ -145,16 +147,14 @@ public final class Vrrp implements AutoCloseable {
 
     /** Like keepalived's tracking of an instance's interface: FAULT while it is down or has no carrier. */
     private void watchInterfaces() {
-        for (int i = 0; i < instances.size(); i++) {
-            RawVrrpSocket socket = sockets.get(i);
-            VrrpInstance instance = instances.get(i);
+        sockets.forEach((instance, socket) -> {
             boolean down = !socket.interfaceRunning();
             String source = "interface " + socket.interfaceName();
             if (down != instance.faults().contains(source)) {
                 log.warn("{}: {} is {}", instance.name(), source, down ? "down" : "up again");
             }
             instance.fault(source, down);
-        }
+        });
     }
 
     /** The instance called {@code name}. */
