@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param serverQueue requests ahead in the server's queue ({@code %sq})
  * @param backendQueue requests ahead in the backend's queue ({@code %bq})
  * @param requestLine the request line ({@code %r}); null in TCP mode
+ * @param droppedHeaders request header and trailer fields the proxy removed as look-alikes of framing or routing
+ *     fields ({@link UnderscoreHeaders}) or as not allowed in trailers; JSON field {@code dropped_headers}
  */
 public record AccessLogEntry(
         InetAddress client,
@@ -58,7 +60,8 @@ public record AccessLogEntry(
         boolean redispatched,
         int serverQueue,
         int backendQueue,
-        @Nullable String requestLine) {
+        @Nullable String requestLine,
+        int droppedHeaders) {
 
     public AccessLogEntry {
         Objects.requireNonNull(client, "client");
@@ -67,5 +70,16 @@ public record AccessLogEntry(
         if (termination.length() != 4) {
             throw new IllegalArgumentException("termination: '" + termination + "' (expected: 4 characters)");
         }
+    }
+
+    /** An entry with no dropped header fields. */
+    public AccessLogEntry(InetAddress client, int clientPort, long acceptedAtMillis, String frontend,
+            @Nullable String backend, @Nullable String server, long requestTime, long queueTime, long connectTime,
+            long responseTime, long activeTime, int status, long bytesOut, String termination, int activeConnections,
+            int frontendConnections, int backendConnections, int serverConnections, int retries, boolean redispatched,
+            int serverQueue, int backendQueue, @Nullable String requestLine) {
+        this(client, clientPort, acceptedAtMillis, frontend, backend, server, requestTime, queueTime, connectTime,
+                responseTime, activeTime, status, bytesOut, termination, activeConnections, frontendConnections,
+                backendConnections, serverConnections, retries, redispatched, serverQueue, backendQueue, requestLine, 0);
     }
 }

@@ -107,6 +107,9 @@ public final class AccessLogFormat {
         if (e.requestLine() != null) {
             field(json, "http_request", e.requestLine());
         }
+        if (e.droppedHeaders() > 0) {
+            number(json, "dropped_headers", e.droppedHeaders());
+        }
         json.setLength(json.length() - 1);
         return json.append('}').toString();
     }

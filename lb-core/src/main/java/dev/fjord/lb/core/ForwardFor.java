@@ -25,6 +25,11 @@ public record ForwardFor(String header, @Nullable String except, boolean onlyIfA
         if (header.isEmpty() || header.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == ':')) {
             throw new ConfigException("forwardfor: header '" + header + "' (expected: a header name)");
         }
+        if (header.equalsIgnoreCase("Content-Length") || header.equalsIgnoreCase("Transfer-Encoding")
+                || header.equalsIgnoreCase("Host")) {
+            throw new ConfigException("forwardfor: header '" + header
+                    + "' (expected: a header other than Content-Length, Transfer-Encoding and Host)");
+        }
         if (except != null) {
             try {
                 Acl.src(except);

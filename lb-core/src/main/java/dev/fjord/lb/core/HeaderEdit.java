@@ -33,12 +33,19 @@ public sealed interface HeaderEdit {
         }
     }
 
-    /** Checks an RFC 9110 field name (a token) and a value without CR, LF or NUL. */
+    /**
+     * Checks an RFC 9110 field name (a token) that does not frame messages ({@code Content-Length},
+     * {@code Transfer-Encoding}: the transport sets those from the body it sends) and a value without CR, LF or NUL.
+     */
     static void requireHeader(String context, String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)) {
             throw new ConfigException(context + ": name '" + name + "' (expected: an RFC 9110 field name)");
+        }
+        if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
+            throw new ConfigException(context + ": '" + name + "' frames the message body (expected: a header other "
+                    + "than Content-Length and Transfer-Encoding)");
         }
         if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
             throw new ConfigException(context + ": value of '" + name + "' contains CR, LF or NUL (expected: none)");

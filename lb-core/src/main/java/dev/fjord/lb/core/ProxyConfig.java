@@ -87,6 +87,19 @@ public record ProxyConfig(
         return backend;
     }
 
+    /**
+     * The request headers (lower-case names) that the routing of {@code frontend} reads or writes: those its ACLs
+     * fetch ({@code hdr}, {@code hdr_cnt}, {@code hdr_val}; {@code Cookie} for {@code req.cook}), those its
+     * {@code http-request set-header|add-header|del-header} rules name, and, over the backends it may use, the
+     * {@code option forwardfor} header, {@code balance hdr(NAME)} and {@code Cookie} for cookie persistence. A
+     * transport uses it to refuse look-alikes of these headers ({@link UnderscoreHeaders}).
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public Set<String> routingHeaders(String frontend) {
+        return RoutingHeaders.of(this, frontend(frontend));
+    }
+
     /** Builds a {@link ProxyConfig}; not thread-safe. */
     public static final class Builder {
         private final GlobalConfig.Builder global = new GlobalConfig.Builder();

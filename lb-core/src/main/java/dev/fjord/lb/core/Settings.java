@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param httpCheck HTTP health checks ({@code option httpchk}); default null: checked servers get TCP connect checks
  * @param retryOn what is retried ({@code retry-on}); default {@link RetryOn#DEFAULT}: connection failures only
  * @param tcpCheck scripted TCP checks ({@code option tcp-check}); default null: a plain connect, or {@code httpCheck}
+ * @param underscoreHeaders what a frontend does with request headers that look like framing or routing headers once
+ *     {@code _} is read as {@code -}; default {@link UnderscoreHeaders#DROP}
  */
 public record Settings(
         Mode mode,
@@ -44,12 +46,13 @@ public record Settings(
         List<LogTarget> logTargets,
         @Nullable HttpCheck httpCheck,
         Set<RetryOn> retryOn,
-        @Nullable TcpCheck tcpCheck) {
+        @Nullable TcpCheck tcpCheck,
+        UnderscoreHeaders underscoreHeaders) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(Mode.TCP, 0, 3, false, Balance.roundRobin(),
             HashType.MAP_BASED, Timeouts.NONE, null, ConnectionMode.KEEP_ALIVE, LogFormat.DEFAULT, false, false, List.of(),
-            null, RetryOn.DEFAULT, null);
+            null, RetryOn.DEFAULT, null, UnderscoreHeaders.DROP);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");
@@ -58,6 +61,7 @@ public record Settings(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(connectionMode, "connectionMode");
         Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
         retryOn = Set.copyOf(retryOn);
         logTargets = List.copyOf(logTargets);
     }

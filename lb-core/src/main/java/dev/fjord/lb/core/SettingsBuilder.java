@@ -22,7 +22,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
             "timeout server-fin");
     /** Keywords a backend may not set. */
     private static final Set<String> FRONTEND_ONLY = Set.of("maxconn", "timeout client", "timeout http-request",
-            "timeout client-fin", "option dontlognull", "option httplog", "option tcplog");
+            "timeout client-fin", "option dontlognull", "option httplog", "option tcplog", "underscore-headers");
 
     final String context;
     private final Set<String> touched = new LinkedHashSet<>();
@@ -51,6 +51,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private @Nullable HttpCheck httpCheck;
     private Set<RetryOn> retryOn;
     private @Nullable TcpCheck tcpCheck;
+    private UnderscoreHeaders underscoreHeaders;
 
     SettingsBuilder(String context, Settings defaults) {
         this.context = context;
@@ -80,6 +81,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         httpCheck = defaults.httpCheck();
         retryOn = defaults.retryOn();
         tcpCheck = defaults.tcpCheck();
+        underscoreHeaders = defaults.underscoreHeaders();
     }
 
     @SuppressWarnings("unchecked")
@@ -254,13 +256,22 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return touch("option tcp-check");
     }
 
+    /**
+     * What a frontend does with a request header whose name, with {@code _} read as {@code -}, is one that frames or
+     * routes the request; default {@link UnderscoreHeaders#DROP}. Frontends only.
+     */
+    public B underscoreHeaders(UnderscoreHeaders underscoreHeaders) {
+        this.underscoreHeaders = Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
+        return touch("underscore-headers");
+    }
+
     /** The settings as set so far. */
     Settings settings() {
         return new Settings(mode, maxConn, retries, redispatch, balance, hashType,
                 new Timeouts(timeoutHttpRequest, timeoutQueue, timeoutConnect, timeoutClient, timeoutServer,
                         timeoutHttpKeepAlive, timeoutCheck, timeoutTunnel, timeoutClientFin, timeoutServerFin),
                 forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, logTargets, httpCheck, retryOn,
-                tcpCheck);
+                tcpCheck, underscoreHeaders);
     }
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */

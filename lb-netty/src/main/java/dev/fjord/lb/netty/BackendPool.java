@@ -18,7 +18,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 
 /**
  * Connections to one server: new ones on the caller's event loop (so a client connection and its server
@@ -52,22 +51,30 @@ final class BackendPool {
         Channel channel;
         while ((channel = channels.pollLast()) != null) {
             if (channel.isActive()) {
+                if (mode == Mode.HTTP) {
+                    ServerCodec.of(channel).idle(false);
+                }
                 return channel;
             }
         }
         return null;
     }
 
-    /** Keeps {@code channel} for the next request of its event loop; closes it when too many are idle. */
+    /**
+     * Keeps {@code channel} for the next request of its event loop; closes it instead when too many are idle, or
+     * when the server sent bytes beyond the response just relayed (they would be read as the next response).
+     */
     void offerIdle(Channel channel) {
-        EventLoop loop = channel.eventLoop();
-        ArrayDeque<Channel> channels = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
-        if (!channel.isActive() || channels.size() >= MAX_IDLE_PER_LOOP) {
+        ArrayDeque<Channel> channels = idle.computeIfAbsent(channel.eventLoop(), l -> new ArrayDeque<>());
+        if (!channel.isActive() || channels.size() >= MAX_IDLE_PER_LOOP
+                || (mode == Mode.HTTP && ServerCodec.of(channel).bufferedBytes() > 0)) {
             channel.close();
             return;
         }
+        if (mode == Mode.HTTP) {
+            ServerCodec.of(channel).idle(true);
+        }
         channels.addLast(channel);
-        channel.closeFuture().addListener(f -> channels.remove(channel));
     }
 
     /** Connects to the server on {@code loop}, with the HTTP codec in HTTP mode. */
@@ -83,10 +90,16 @@ final class BackendPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (mode == Mode.HTTP) {
-                            ch.pipeline().addLast(CODEC, new HttpClientCodec(limits.maxRequestLine(),
-                                    limits.maxHeaderBytes(), 65536))
+                            ch.pipeline().addLast(CODEC, new ServerCodec(limits))
                                     .addLast(ServerChannelHandler.NAME, new ServerChannelHandler());
                         }
+                        // once per connection: an idle one that closes leaves the pool
+                        ch.closeFuture().addListener(f -> {
+                            ArrayDeque<Channel> channels = idle.get(loop);
+                            if (channels != null) {
+                                channels.remove(ch);
+                            }
+                        });
                     }
                 });
         if (connectTimeout != null) {

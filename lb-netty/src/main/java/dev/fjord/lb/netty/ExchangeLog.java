@@ -32,6 +32,7 @@ final class ExchangeLog {
     private char state = '-';
     private int retries;
     private boolean redispatched;
+    private int droppedHeaders;
     private boolean logged;
 
     int status() {
@@ -96,6 +97,11 @@ final class ExchangeLog {
         }
     }
 
+    /** Header and trailer fields the client decoder dropped (look-alikes, fields not allowed in trailers). */
+    void droppedHeaders(int fields) {
+        droppedHeaders = fields;
+    }
+
     void bodyBytes(long bytes) {
         bytesOut += bytes;
     }
@@ -136,7 +142,7 @@ final class ExchangeLog {
                 millis(connectEnd, responseHead), millis(start, end), status, bytesOut,
                 "" + cause + state + cookie + setCookie, runtime.globalConnections.get(), frontendConnections,
                 backendConnections, server == null ? 0 : server.activeConnections(), retries, redispatched,
-                server == null ? 0 : runtime.slots(server).queued(), 0, requestLine);
+                server == null ? 0 : runtime.slots(server).queued(), 0, requestLine, droppedHeaders);
     }
 
     private static long millis(long from, long to) {

@@ -364,6 +364,7 @@ public final class FjordProxy implements AutoCloseable {
         private Channel bind(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
                 FrontendConfig frontend, Address bind, Admission admission, ChannelGroup connections) {
             boolean http = frontend.settings().mode() == Mode.HTTP;
+            RequestPolicy policy = RequestPolicy.of(runtime.router.config(), frontend, runtime.limits);
             ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -377,7 +378,7 @@ public final class FjordProxy implements AutoCloseable {
                             if (http) {
                                 HttpProxyHandler handler = new HttpProxyHandler(runtime, frontend);
                                 ch.pipeline().addLast("fjord.client.watch", handler.new ByteWatcher())
-                                        .addLast(CLIENT_DECODER, new StrictRequestDecoder(runtime.limits))
+                                        .addLast(CLIENT_DECODER, new StrictRequestDecoder(policy))
                                         .addLast("fjord.client.encoder", new HttpResponseEncoder())
                                         .addLast("fjord.client.proxy", handler);
                             } else {

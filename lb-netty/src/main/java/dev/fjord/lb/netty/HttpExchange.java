@@ -585,6 +585,9 @@ final class HttpExchange implements ServerConnector.Listener {
             frontendCounters.response(record.status());
         }
         frontendCounters.bytes(0, record.bytesOut());
+        if (request instanceof ParsedRequest parsed) {
+            record.droppedHeaders(parsed.droppedFields());
+        }
         client.runtime.log(client.frontend, record, head.clientSocket(), decision,
                 connector == null ? null : connector.server(),
                 request.method() + " " + request.uri() + " " + request.protocolVersion());

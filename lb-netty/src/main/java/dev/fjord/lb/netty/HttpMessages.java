@@ -47,16 +47,17 @@ final class HttpMessages {
                 && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
-    /** The request to send to the server: the decision's forwarded request, hop-by-hop fields replaced. */
+    /**
+     * The request to send to the server: the decision's forwarded request, hop-by-hop fields replaced. The fields
+     * that {@code Connection} named were removed when the request was parsed ({@link RequestFields}), before routing.
+     */
     static HttpRequest serverRequest(HttpRequest original, RouteDecision decision, ConnectionMode mode) {
         boolean upgrade = isUpgrade(original);
-        Set<String> hop = connectionListed(original.headers());
         DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(),
                 false);
         HttpHeaders headers = request.headers();
         for (Map.Entry<String, String> header : original.headers()) {
-            String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !hop.contains(lower)) {
+            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 headers.add(header.getKey(), header.getValue());
             }
         }
@@ -169,7 +170,10 @@ final class HttpMessages {
         }
     }
 
-    /** The lower-cased field names listed in {@code Connection}. */
+    /**
+     * The lower-cased field names listed in {@code Connection}, but for {@code Content-Length} and
+     * {@code Transfer-Encoding}: framing is never hop-by-hop, or the body would reach the client unframed.
+     */
     private static Set<String> connectionListed(HttpHeaders headers) {
         List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
         if (values.isEmpty()) {
@@ -179,7 +183,7 @@ final class HttpMessages {
         for (String value : values) {
             for (String name : value.split(",")) {
                 String trimmed = name.strip().toLowerCase(Locale.ROOT);
-                if (!trimmed.isEmpty()) {
+                if (!trimmed.isEmpty() && !trimmed.equals("content-length") && !trimmed.equals("transfer-encoding")) {
                     names.add(trimmed);
                 }
             }

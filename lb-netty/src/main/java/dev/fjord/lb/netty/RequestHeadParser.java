@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -49,38 +48,66 @@ final class RequestHeadParser {
     }
 
     /** A parsed head and how its body is framed. */
-    record Head(HttpRequest request, long contentLength, boolean chunked) {
+    record Head(ParsedRequest request, long contentLength, boolean chunked) {
+    }
+
+    /** A checked request line: the method, the target as it is forwarded, the version it is handled as. */
+    record RequestLine(HttpMethod method, RequestTarget.Checked target, HttpVersion version) {
     }
 
     /**
-     * Parses {@code head}: the request line, the header lines and the empty line that ends them.
+     * Checks the request line in {@code buf[start, lineEnd)} (its LF at {@code lineEnd}) as soon as it is complete,
+     * before the header fields arrive: an HTTP/0.9 line or a bad target is refused at once.
      *
-     * @throws Rejection with 400, 414, 431, 501 or 505 and the reason
+     * @throws Rejection with 400, 414, 501 or 505 and the reason
      */
-    static Head parse(ByteBuf head, HttpLimits limits) throws Rejection {
+    static RequestLine requestLine(ByteBuf buf, int start, int lineEnd, HttpLimits limits) throws Rejection {
+        int end = contentEnd(buf, start, lineEnd);
+        if (end - start > limits.maxRequestLine()) {
+            throw new Rejection(414, "request line longer than " + limits.maxRequestLine() + " bytes");
+        }
+        int firstSpace = buf.indexOf(start, end, (byte) ' ');
+        int secondSpace = firstSpace < 0 ? -1 : buf.indexOf(firstSpace + 1, end, (byte) ' ');
+        if (firstSpace <= start || secondSpace < 0 || buf.indexOf(secondSpace + 1, end, (byte) ' ') >= 0
+                || secondSpace == firstSpace + 1) {
+            throw new Rejection(400, "request line is not 'METHOD SP target SP HTTP-version'");
+        }
+        String method = token(buf, start, firstSpace, "method");
+        String target = ascii(buf, firstSpace + 1, secondSpace);
+        HttpVersion version = version(ascii(buf, secondSpace + 1, end));
+        return new RequestLine(HttpMethod.valueOf(method), RequestTarget.check(method, target), version);
+    }
+
+    /**
+     * Parses {@code head}, whose request line was already checked as {@code line}: the header lines and the empty
+     * line that ends them. Fields named by {@code Connection} are removed here, before routing, except those that
+     * frame or route the message; look-alikes of those are dropped or refused as {@code policy} says.
+     *
+     * @throws Rejection with 400 or 431 and the reason
+     */
+    static Head parse(ByteBuf head, RequestLine line, RequestPolicy policy) throws Rejection {
         int end = head.writerIndex();
-        int position = head.readerIndex();
-        int lineEnd = head.indexOf(position, end, (byte) '\n');
-        String[] requestLine = requestLine(head, position, contentEnd(head, position, lineEnd), limits);
-        HttpMethod method = HttpMethod.valueOf(requestLine[0]);
-        HttpVersion version = requestLine[2].equals("HTTP/1.1") ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
-        HttpRequest request = new DefaultHttpRequest(version, method, requestLine[1], false);
+        int position = head.indexOf(head.readerIndex(), end, (byte) '\n') + 1;
+        ParsedRequest request = new ParsedRequest(line.version(), line.method(), line.target().forwarded());
         HttpHeaders headers = request.headers();
         int count = 0;
-        position = lineEnd + 1;
         while (true) {
-            lineEnd = head.indexOf(position, end, (byte) '\n');
+            int lineEnd = head.indexOf(position, end, (byte) '\n');
             int contentEnd = contentEnd(head, position, lineEnd);
             if (contentEnd == position) {
                 break; // the empty line
             }
-            if (++count > limits.maxHeaderCount()) {
-                throw new Rejection(431, "more than " + limits.maxHeaderCount() + " header fields");
+            if (++count > policy.limits().maxHeaderCount()) {
+                throw new Rejection(431, "more than " + policy.limits().maxHeaderCount() + " header fields");
             }
             addField(headers, head, position, contentEnd);
             position = lineEnd + 1;
         }
-        return framing(request, version);
+        RequestFields.removeConnectionListed(headers);
+        request.dropped(RequestFields.lookalikes(headers, policy));
+        Head parsed = framing(request, line.version());
+        host(headers, line);
+        return parsed;
     }
 
     /** Parses trailer fields (the lines after the last chunk) into {@code trailers}. */
@@ -111,45 +138,24 @@ final class RequestHeadParser {
         return end;
     }
 
-    private static String[] requestLine(ByteBuf buf, int start, int end, HttpLimits limits) throws Rejection {
-        if (end - start > limits.maxRequestLine()) {
-            throw new Rejection(414, "request line longer than " + limits.maxRequestLine() + " bytes");
+    /**
+     * {@code HTTP/1.0}, or {@code HTTP/1.1} for any later 1.x (RFC 9110 2.5: the highest minor version implemented);
+     * 505 for another major version, 400 for anything that is not {@code HTTP/DIGIT.DIGIT}.
+     */
+    private static HttpVersion version(String version) throws Rejection {
+        boolean valid = version.length() == 8 && version.startsWith("HTTP/") && isDigit(version.charAt(5))
+                && version.charAt(6) == '.' && isDigit(version.charAt(7));
+        if (!valid) {
+            throw new Rejection(400, "version '" + version + "' (expected: HTTP/1.1 or HTTP/1.0)");
         }
-        int firstSpace = buf.indexOf(start, end, (byte) ' ');
-        int secondSpace = firstSpace < 0 ? -1 : buf.indexOf(firstSpace + 1, end, (byte) ' ');
-        if (firstSpace <= start || secondSpace < 0 || buf.indexOf(secondSpace + 1, end, (byte) ' ') >= 0
-                || secondSpace == firstSpace + 1) {
-            throw new Rejection(400, "request line is not 'METHOD SP target SP version'");
+        if (version.charAt(5) != '1') {
+            throw new Rejection(505, "version '" + version + "' (expected: HTTP/1.x)");
         }
-        String method = token(buf, start, firstSpace, "method");
-        String target = ascii(buf, firstSpace + 1, secondSpace);
-        String version = ascii(buf, secondSpace + 1, end);
-        for (int i = 0; i < target.length(); i++) {
-            char c = target.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                throw new Rejection(400, "invalid character 0x" + Integer.toHexString(c) + " in the request target");
-            }
-        }
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            boolean http = version.length() == 8 && version.startsWith("HTTP/") && Character.isDigit(version.charAt(5))
-                    && version.charAt(6) == '.' && Character.isDigit(version.charAt(7));
-            throw new Rejection(http ? 505 : 400, "version '" + version + "'");
-        }
-        if (method.equals("CONNECT")) {
-            throw new Rejection(501, "CONNECT is not supported");
-        }
-        if (target.equals("*")) {
-            if (!method.equals("OPTIONS")) {
-                throw new Rejection(400, "'*' target with " + method);
-            }
-        } else if (target.charAt(0) != '/') {
-            String lower = target.toLowerCase(Locale.ROOT);
-            int authority = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
-            if (authority < 0 || lower.length() == authority) {
-                throw new Rejection(400, "request target '" + target + "' (expected: /path or an absolute URI)");
-            }
-        }
-        return new String[] {method, target, version};
+        return version.charAt(7) == '0' ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static void addField(HttpHeaders headers, ByteBuf buf, int start, int end) throws Rejection {
@@ -179,7 +185,7 @@ final class RequestHeadParser {
         headers.add(name, buf.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
     }
 
-    private static Head framing(HttpRequest request, HttpVersion version) throws Rejection {
+    private static Head framing(ParsedRequest request, HttpVersion version) throws Rejection {
         HttpHeaders headers = request.headers();
         boolean hasTransferEncoding = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
         long contentLength = contentLength(headers);
@@ -193,7 +199,6 @@ final class RequestHeadParser {
             }
             chunked = chunkedLast(headers);
         }
-        host(headers, version);
         return new Head(request, contentLength, chunked);
     }
 
@@ -244,20 +249,31 @@ final class RequestHeadParser {
         return true;
     }
 
-    private static void host(HttpHeaders headers, HttpVersion version) throws Rejection {
+    /**
+     * One valid {@code Host} (required in HTTP/1.1), naming the authority of an absolute-form target; an HTTP/1.0
+     * request in absolute-form without one gets the target's.
+     */
+    private static void host(HttpHeaders headers, RequestLine line) throws Rejection {
         var hosts = headers.getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
             throw new Rejection(400, "more than one Host");
         }
         if (hosts.isEmpty()) {
-            if (version.equals(HttpVersion.HTTP_1_1)) {
+            if (line.version().equals(HttpVersion.HTTP_1_1)) {
                 throw new Rejection(400, "HTTP/1.1 request without Host");
+            }
+            if (line.target().authority() != null) {
+                headers.set("Host", line.target().authority());
             }
             return;
         }
         String host = hosts.get(0);
         if (!host.isEmpty() && !validHost(host)) {
             throw new Rejection(400, "Host '" + host + "'");
+        }
+        if (!line.target().matchesHost(host)) {
+            throw new Rejection(400, "Host '" + host + "' differs from the target's authority '"
+                    + line.target().authority() + "'");
         }
     }
 

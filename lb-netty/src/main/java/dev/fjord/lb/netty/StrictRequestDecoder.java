@@ -2,6 +2,8 @@ package dev.fjord.lb.netty;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -26,8 +28,13 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
 
     private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, REJECTED }
 
+    private final RequestPolicy policy;
     private final HttpLimits limits;
     private State state = State.HEAD;
+    /** The request line of the head being read, checked as soon as it was complete. */
+    private RequestHeadParser.@Nullable RequestLine line;
+    /** The request whose body is being read. */
+    private @Nullable ParsedRequest current;
     /** Bytes of the current head or trailer block already scanned for its end. */
     private int scanned;
     /** Where the header fields start, after the request line, relative to the reader index; 0 before it ends. */
@@ -36,8 +43,9 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
     private long remaining;
     private long bodyBytes;
 
-    StrictRequestDecoder(HttpLimits limits) {
-        this.limits = limits;
+    StrictRequestDecoder(RequestPolicy policy) {
+        this.policy = policy;
+        this.limits = policy.limits();
     }
 
     @Override
@@ -113,7 +121,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         leadingEmpty = 0;
-        RequestHeadParser.Head head = RequestHeadParser.parse(in.readSlice(length), limits);
+        RequestHeadParser.RequestLine requestLine = line;
+        line = null;
+        RequestHeadParser.Head head = RequestHeadParser.parse(in.readSlice(length), requestLine, policy);
+        current = head.request();
         if (limits.maxBodyBytes() > 0 && head.contentLength() > limits.maxBodyBytes()) {
             throw new RequestHeadParser.Rejection(413, "Content-Length " + head.contentLength()
                     + " over the limit of " + limits.maxBodyBytes());
@@ -158,6 +169,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             }
             if (requestLine) {
                 headerStart = lf + 1 - start;
+                line = RequestHeadParser.requestLine(in, start, lf, limits); // an HTTP/0.9 line fails here, at once
             }
             boolean empty = lf == lineStart || (lf == lineStart + 1 && in.getByte(lineStart) == '\r');
             if (empty && !requestLine) {
@@ -253,6 +265,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         ByteBuf block = in.readSlice(length);
         try {
             RequestHeadParser.parseFields(block, last.trailingHeaders(), limits);
+            int removed = RequestFields.trailers(last.trailingHeaders(), policy);
+            if (current != null) {
+                current.dropped(removed);
+            }
         } catch (RequestHeadParser.Rejection e) {
             last.release();
             throw e;

@@ -32,7 +32,7 @@ class StrictRequestDecoderTest {
 
     /** What the decoder made of {@code input} fed in pieces: requests, body text, trailers, rejections. */
     private static List<String> decode(String input, int[] cuts) {
-        EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(LIMITS));
+        EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(RequestPolicy.of(LIMITS)));
         byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
         int from = 0;
         for (int cut : cuts) {
@@ -124,8 +124,62 @@ class StrictRequestDecoderTest {
     void absoluteFormAndAsteriskForm() {
         assertThat(decode("GET http://shop.example/a HTTP/1.1\r\nHost: shop.example\r\n\r\n"
                 + "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"))
-                .containsExactly("GET http://shop.example/a HTTP/1.1 [Host=shop.example]", "body ''",
+                .containsExactly("GET /a HTTP/1.1 [Host=shop.example]", "body ''",
                         "OPTIONS * HTTP/1.1 [Host=x]", "body ''");
+        assertThat(decode("GET HTTP://Shop.Example:80?q=1 HTTP/1.1\r\nHost: shop.example\r\n\r\n"
+                + "GET https://a.example/x HTTP/1.0\r\n\r\n"))
+                .containsExactly("GET /?q=1 HTTP/1.1 [Host=shop.example]", "body ''",
+                        "GET /x HTTP/1.0 [Host=a.example]", "body ''");
+    }
+
+    @Test
+    void laterMinorVersionsAreHandledAsHttp11() {
+        assertThat(decode("GET / HTTP/1.2\r\nHost: x\r\n\r\n")).containsExactly("GET / HTTP/1.1 [Host=x]", "body ''");
+    }
+
+    @Test
+    void anHttp09RequestLineIsRefusedWithoutWaitingForHeaders() {
+        assertThat(decode("GET /\r\n")).containsExactly("rejected 400");
+        assertThat(decode("GET / \r\n")).containsExactly("rejected 400");
+        assertThat(decode("GET /#x HTTP/1.1\r\n")).containsExactly("rejected 400");
+        assertThat(decode("GET / HTTP/3.0\r\n")).containsExactly("rejected 505");
+    }
+
+    @Test
+    void connectionOptionsRemoveFieldsButNeverFramingOrHost() {
+        assertThat(decode("POST / HTTP/1.1\r\nHost: x\r\nConnection: Content-Length, Host, X-Gone, "
+                + "Transfer-Encoding\r\nX-Gone: 1\r\nContent-Length: 2\r\n\r\nhi"))
+                .containsExactly("POST / HTTP/1.1 [Host=x, Connection=Content-Length, Host, X-Gone, Transfer-Encoding, "
+                        + "Content-Length=2]", "body 'hi'");
+    }
+
+    @Test
+    void underscoreLookalikesOfFramingRoutingOrPresentHeadersAreDropped() {
+        EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(RequestPolicy.of(LIMITS)));
+        channel.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: x\r\nTransfer_Encoding: chunked\r\n"
+                + "X_Forwarded_For: 1.2.3.4\r\nX-Api-Key: a\r\nX_Api_Key: b\r\nX_Other: ok\r\n"
+                + "Content-Length: 5\r\n\r\nhello", StandardCharsets.US_ASCII));
+
+        ParsedRequest request = channel.readInbound();
+        assertThat(request.headers().names()).containsExactly("Host", "X-Api-Key", "X_Other", "Content-Length");
+        assertThat(request.droppedFields()).isEqualTo(3);
+        ReferenceCountUtil.release(channel.readInbound());
+        assertThat(channel.finish()).isFalse();
+
+        RequestPolicy reject = new RequestPolicy(LIMITS, dev.fjord.lb.core.UnderscoreHeaders.REJECT,
+                RequestPolicy.ALWAYS_GUARDED);
+        EmbeddedChannel strict = new EmbeddedChannel(new StrictRequestDecoder(reject));
+        strict.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\nContent_Length: 5\r\n\r\n",
+                StandardCharsets.US_ASCII));
+        assertThat(((RequestRejected) strict.readInbound()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void trailersThatFrameOrRouteAreRemoved() {
+        assertThat(decode("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n"
+                + "Content-Length: 5\r\nHost: evil\r\nX-Checksum: 1\r\n\r\n"))
+                .containsExactly("POST / HTTP/1.1 [Host=x, Transfer-Encoding=chunked]",
+                        "body 'a' trailers [X-Checksum=1]");
     }
 
     @ParameterizedTest(name = "{1}: {0}")
@@ -155,6 +209,27 @@ class StrictRequestDecoderTest {
         "GET relative HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
         "GET * HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
         "GET / HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n| 505",
+        "GET / HTTP/0.9\\r\\nHost: x\\r\\n\\r\\n| 505",
+        "GET / http/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET / HTTP/1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /a#frag HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /a?q=1#frag HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /a\\\\b HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /a<b> HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /a%zz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /a% HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /static/../admin HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /static/%2e%2E/admin HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /static%2f..%2fadmin HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /./a HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /a/.. HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET /a\\u0080 HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
+        "GET http://a.example/ HTTP/1.1\\r\\nHost: b.example\\r\\n\\r\\n| 400",
+        "GET http://user@a.example/ HTTP/1.1\\r\\nHost: a.example\\r\\n\\r\\n| 400",
+        "GET http:///x HTTP/1.1\\r\\nHost: a.example\\r\\n\\r\\n| 400",
+        "GET a.example:80 HTTP/1.1\\r\\nHost: a.example\\r\\n\\r\\n| 400",
+        "CONNECT /x HTTP/1.1\\r\\nHost: a.example\\r\\n\\r\\n| 400",
         "GET / HTTP/1.1x\\r\\nHost: x\\r\\n\\r\\n| 400",
         "GET / FTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
         "CONNECT shop.example:443 HTTP/1.1\\r\\nHost: shop.example:443\\r\\n\\r\\n| 501",
@@ -167,7 +242,7 @@ class StrictRequestDecoderTest {
     })
     void malformedRequestsAreRejectedAndNothingFollows(String request, int status) {
         String input = request.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\0")
-                .replace("\\u007f", "\u007f") + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n";
+                .replace("\\u007f", "\u007f").replace("\\u0080", "\u0080") + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n";
 
         List<String> events = decode(input);
 
@@ -190,7 +265,7 @@ class StrictRequestDecoderTest {
 
     @Test
     void bodyBytesAreRetainedSlicesReleasedByTheConsumer() {
-        EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(LIMITS));
+        EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(RequestPolicy.of(LIMITS)));
         ByteBuf input = Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbody",
                 StandardCharsets.US_ASCII);
 

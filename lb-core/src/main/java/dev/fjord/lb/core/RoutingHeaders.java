@@ -1,0 +1,74 @@
+package dev.fjord.lb.core;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Collects the request headers a frontend's configuration reads or writes; see {@link ProxyConfig#routingHeaders}. */
+final class RoutingHeaders {
+    private final Set<String> names = new TreeSet<>();
+
+    private RoutingHeaders() {
+    }
+
+    static Set<String> of(ProxyConfig config, FrontendConfig frontend) {
+        RoutingHeaders headers = new RoutingHeaders();
+        frontend.acls().values().forEach(acls -> acls.forEach(headers::acl));
+        for (HttpRequestRule rule : frontend.httpRequestRules()) {
+            headers.condition(rule.condition());
+            if (rule instanceof HttpRequestRule.SetHeader set) {
+                headers.add(set.name());
+            } else if (rule instanceof HttpRequestRule.AddHeader add) {
+                headers.add(add.name());
+            } else if (rule instanceof HttpRequestRule.DelHeader delete) {
+                headers.add(delete.name());
+            }
+        }
+        frontend.useBackendRules().forEach(rule -> headers.condition(rule.condition()));
+        headers.forwardFor(frontend.settings());
+        for (String name : frontend.backendNames()) {
+            BackendConfig backend = config.backends().get(name);
+            if (backend == null) {
+                continue;
+            }
+            headers.forwardFor(backend.settings());
+            if (backend.settings().balance() instanceof Balance.Hdr hdr) {
+                headers.add(hdr.name());
+            }
+            if (backend.cookie() != null) {
+                headers.add("Cookie");
+            }
+        }
+        return Set.copyOf(headers.names);
+    }
+
+    private void add(String name) {
+        names.add(name.toLowerCase(Locale.ROOT));
+    }
+
+    private void forwardFor(Settings settings) {
+        if (settings.forwardFor() != null) {
+            add(settings.forwardFor().header());
+        }
+    }
+
+    private void acl(Acl acl) {
+        if ((acl.fetch() == Acl.Fetch.HDR || acl.fetch() == Acl.Fetch.HDR_CNT) && acl.argument() != null) {
+            add(acl.argument());
+        } else if (acl.fetch() == Acl.Fetch.REQ_COOK) {
+            add("Cookie");
+        }
+    }
+
+    private void condition(@org.jspecify.annotations.Nullable Condition condition) {
+        if (condition instanceof Condition.Anonymous anonymous) {
+            acl(anonymous.acl());
+        } else if (condition instanceof Condition.Not not) {
+            condition(not.condition());
+        } else if (condition instanceof Condition.All all) {
+            all.conditions().forEach(this::condition);
+        } else if (condition instanceof Condition.Any any) {
+            any.conditions().forEach(this::condition);
+        }
+    }
+}
