@@ -19,6 +19,24 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void rulesCannotEditFramingHeaders() {
+        fails(b -> b.frontend("main", f -> f.bind(":80").httpRequest(HttpRequestRule.setHeader("Content-Length", "0"))),
+                "http-request set-header: 'Content-Length' frames the message body (expected: a header other than "
+                        + "Content-Length and Transfer-Encoding)");
+        fails(b -> b.frontend("main", f -> f.bind(":80").httpRequest(HttpRequestRule.delHeader("transfer-encoding"))),
+                "http-request del-header: 'transfer-encoding' frames the message body (expected: a header other than "
+                        + "Content-Length and Transfer-Encoding)");
+        fails(b -> b.defaults(d -> d.forwardFor(ForwardFor.enabled().header("Host"))),
+                "forwardfor: header 'Host' (expected: a header other than Content-Length, Transfer-Encoding and Host)");
+    }
+
+    @Test
+    void underscoreHeadersIsAFrontendOption() {
+        fails(b -> b.backend("app", a -> a.underscoreHeaders(UnderscoreHeaders.REJECT)),
+                "backend 'app': 'underscore-headers' is not allowed in a backend (allowed in: defaults, frontend, listen)");
+    }
+
+    @Test
     void serverWeightOutOfRange() {
         fails(b -> b.backend("app", a -> a.server("web1", "127.0.0.1:80", s -> s.weight(300))),
                 "backend 'app': server 'web1': weight 300 (expected: 0-256)");

@@ -89,6 +89,11 @@ final class HttpExchange implements ServerConnector.Listener {
         return requestComplete;
     }
 
+    /** Whether the response head went to the client. */
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
     void start() {
         client.runtime.router.frontendCounters(client.frontend.name()).sessionStarted();
         decision = client.runtime.router.route(client.frontend.name(), head);

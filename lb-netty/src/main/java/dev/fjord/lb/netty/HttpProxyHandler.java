@@ -84,12 +84,9 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof RequestRejected rejected) {
-            rejectAndClose(rejected.status(), rejected.reason());
-            return;
-        }
         if (exchange != null && (exchange.requestComplete() || !pipelined.isEmpty())) {
-            pipelined.add(msg); // a pipelined request: it waits for the response in flight
+            // a pipelined request, or its refusal: it waits for the response in flight, so answers stay in order
+            pipelined.add(msg);
             context.channel().config().setAutoRead(false);
             return;
         }
@@ -97,6 +94,15 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
     }
 
     private void handle(Object msg) {
+        if (msg instanceof RequestRejected rejected) {
+            if (exchange != null && exchange.responseStarted()) {
+                tearDown(); // the request in flight is malformed and its response has begun: no room for a 400
+                ctx.close();
+            } else {
+                rejectAndClose(rejected.status(), rejected.reason());
+            }
+            return;
+        }
         if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             rejectAndClose(statusOf(object.decoderResult()), String.valueOf(object.decoderResult().cause()));

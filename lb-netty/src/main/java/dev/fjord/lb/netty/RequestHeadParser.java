@@ -129,6 +129,28 @@ final class RequestHeadParser {
         }
     }
 
+    /**
+     * Refuses a field line (LF at {@code lineEnd}) as soon as it is complete when it holds a bare CR or starts an
+     * obsolete line folding, so that the end of the head is not awaited for a head that can never be accepted.
+     */
+    static void checkFieldLine(ByteBuf buf, int start, int lineEnd) throws Rejection {
+        nameEnd(buf, start, contentEnd(buf, start, lineEnd));
+    }
+
+    /** The colon after the field name of the line {@code [start, end)}; refuses obs-fold and names not tokens. */
+    private static int nameEnd(ByteBuf buf, int start, int end) throws Rejection {
+        byte first = buf.getByte(start);
+        if (first == ' ' || first == '\t') {
+            throw new Rejection(400, "obsolete line folding in a header field");
+        }
+        int colon = buf.indexOf(start, end, (byte) ':');
+        if (colon < 0) {
+            throw new Rejection(400, "header line without ':'");
+        }
+        token(buf, start, colon, "header field name");
+        return colon;
+    }
+
     /** The end of a line's content: before its CR LF (or bare LF); a CR anywhere else is refused. */
     private static int contentEnd(ByteBuf buf, int start, int lineEnd) throws Rejection {
         int end = lineEnd > start && buf.getByte(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
@@ -159,15 +181,8 @@ final class RequestHeadParser {
     }
 
     private static void addField(HttpHeaders headers, ByteBuf buf, int start, int end) throws Rejection {
-        byte first = buf.getByte(start);
-        if (first == ' ' || first == '\t') {
-            throw new Rejection(400, "obsolete line folding in a header field");
-        }
-        int colon = buf.indexOf(start, end, (byte) ':');
-        if (colon < 0) {
-            throw new Rejection(400, "header line without ':'");
-        }
-        String name = token(buf, start, colon, "header field name");
+        int colon = nameEnd(buf, start, end);
+        String name = buf.toString(start, colon - start, StandardCharsets.US_ASCII);
         int valueStart = colon + 1;
         int valueEnd = end;
         while (valueStart < valueEnd && isOws(buf.getByte(valueStart))) {

@@ -172,6 +172,9 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 line = RequestHeadParser.requestLine(in, start, lf, limits); // an HTTP/0.9 line fails here, at once
             }
             boolean empty = lf == lineStart || (lf == lineStart + 1 && in.getByte(lineStart) == '\r');
+            if (!requestLine && !empty) {
+                RequestHeadParser.checkFieldLine(in, lineStart, lf); // a bad line fails now, not at a timeout
+            }
             if (empty && !requestLine) {
                 scanned = 0;
                 headerStart = 0;
@@ -217,9 +220,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             throw new RequestHeadParser.Rejection(400, "invalid chunk-size line");
         }
         for (int j = ext; j < end; j++) {
-            byte b = in.getByte(j);
-            if ((b < 0x20 && b != '\t') || b == 0x7f) {
-                throw new RequestHeadParser.Rejection(400, "invalid character in a chunk extension");
+            int b = in.getByte(j) & 0xff;
+            if ((b < 0x20 && b != '\t') || b >= 0x7f) { // controls, and bytes no extension needs (not even obs-text)
+                throw new RequestHeadParser.Rejection(400, "byte 0x" + Integer.toHexString(b)
+                        + " in a chunk extension");
             }
         }
         in.readerIndex(lf + 1);

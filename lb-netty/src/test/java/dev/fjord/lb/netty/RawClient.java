@@ -11,11 +11,25 @@ import java.nio.charset.StandardCharsets;
 /** A plain socket client for exact bytes on the wire: malformed requests, slow clients, pipelining. */
 final class RawClient implements AutoCloseable {
     private final Socket socket;
+    private final InputStream in;
 
     RawClient(InetSocketAddress address) throws IOException {
         socket = new Socket();
         socket.connect(address, 2000);
         socket.setSoTimeout(5000);
+        in = new java.io.BufferedInputStream(socket.getInputStream());
+    }
+
+    /** Gives up reading after {@code millis} without a byte (default 5 s). */
+    RawClient timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        return this;
+    }
+
+    RawClient send(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return this;
     }
 
     RawClient send(String text) throws IOException {
@@ -27,7 +41,6 @@ final class RawClient implements AutoCloseable {
     /** Everything the proxy sends until it closes the connection (or 5 s pass). */
     String readUntilClose() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
         byte[] buffer = new byte[8192];
         try {
             int n;
@@ -42,10 +55,45 @@ final class RawClient implements AutoCloseable {
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Reads one response framed by {@code Content-Length} (every response of the proxy and of the test servers
+     * is), or what came before the proxy closed or 5 s passed, marked {@code <closed>} or {@code <timeout>}.
+     */
+    String readResponse() throws IOException {
+        return readResponse(false);
+    }
+
+    /** The same, for a request whose response has no body whatever its fields say ({@code HEAD}) when {@code bodyless}. */
+    String readResponse(boolean bodyless) throws IOException {
+        StringBuilder text = new StringBuilder();
+        while (true) {
+            int headEnd = text.indexOf("\r\n\r\n");
+            if (headEnd >= 0) {
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
+                        .matcher(text.substring(0, headEnd + 2));
+                int body = length.find() && !bodyless ? Integer.parseInt(length.group(1)) : 0;
+                if (text.length() >= headEnd + 4 + body) {
+                    return text.toString();
+                }
+            }
+            int b;
+            try {
+                b = in.read();
+            } catch (SocketTimeoutException e) {
+                return text + "<timeout>";
+            } catch (IOException e) {
+                return text + "<" + e.getMessage() + ">";
+            }
+            if (b < 0) {
+                return text + "<closed>";
+            }
+            text.append((char) b);
+        }
+    }
+
     /** Reads until {@code count} occurrences of {@code marker} have arrived (or 5 s pass). */
     String readUntil(String marker, int count) throws IOException {
         StringBuilder text = new StringBuilder();
-        InputStream in = socket.getInputStream();
         byte[] buffer = new byte[8192];
         while (occurrences(text, marker) < count) {
             int n;

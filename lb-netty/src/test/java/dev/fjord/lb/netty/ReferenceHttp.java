@@ -161,7 +161,7 @@ final class ReferenceHttp {
         if (!isToken(parts[0])) {
             throw new Invalid("method '" + parts[0] + "'");
         }
-        if (!parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0")) {
+        if (!parts[2].matches("HTTP/1\\.[0-9]")) {
             throw new Invalid("version '" + parts[2] + "'");
         }
         for (char c : parts[1].toCharArray()) {
@@ -192,6 +192,9 @@ final class ReferenceHttp {
                 hasTransferEncoding = true;
                 for (String element : header.getValue().split(",", -1)) {
                     String coding = ows(element);
+                    if (coding.isEmpty()) {
+                        continue; // RFC 9110 5.6.1.2: empty list elements are ignored
+                    }
                     if (!coding.equalsIgnoreCase("chunked") || chunked) {
                         throw new Invalid("Transfer-Encoding '" + header.getValue() + "'");
                     }
@@ -201,13 +204,17 @@ final class ReferenceHttp {
                 hosts++;
             }
         }
+        if (hasTransferEncoding && !chunked) {
+            throw new Invalid("Transfer-Encoding without a coding");
+        }
         if (hasTransferEncoding && contentLength >= 0) {
             throw new Invalid("Content-Length and Transfer-Encoding");
         }
-        if (hasTransferEncoding && parts[2].equals("HTTP/1.0")) {
+        boolean http10 = parts[2].equals("HTTP/1.0");
+        if (hasTransferEncoding && http10) {
             throw new Invalid("Transfer-Encoding in HTTP/1.0");
         }
-        if (hosts > 1 || (hosts == 0 && parts[2].equals("HTTP/1.1"))) {
+        if (hosts > 1 || (hosts == 0 && !http10)) {
             throw new Invalid(hosts + " Host fields");
         }
         List<Map.Entry<String, String>> trailers = List.of();

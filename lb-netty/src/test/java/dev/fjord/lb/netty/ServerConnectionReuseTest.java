@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.fjord.lb.core.HaproxyImport;
-import dev.fjord.lb.core.Router;
 import dev.fjord.lb.netty.RecordingHttpServer.Received;
 
 /**
@@ -33,8 +30,7 @@ class ServerConnectionReuseTest {
         String cfg = "defaults\n    mode http\n    timeout connect 1s\n    timeout client 5s\n    timeout server 2s\n"
                 + "frontend main\n    bind 127.0.0.1:0\n    default_backend app\n"
                 + "backend app\n    server web1 " + server.address() + "\n";
-        proxy = FjordProxy.builder(Router.of(HaproxyImport.parse(cfg, "haproxy.cfg", Map.of()).builder().build()))
-                .ioThreads(1).start();
+        proxy = TestProxies.start(cfg);
     }
 
     @AfterEach
