@@ -24,6 +24,7 @@ final class HaproxyDirectives {
     private final List<String> ignored = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<Reference> references = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
     private @Nullable HttpCheck defaultsHttpCheck;
     private @Nullable TcpCheck defaultsTcpCheck;
 
@@ -33,6 +34,20 @@ final class HaproxyDirectives {
 
     HaproxyDirectives(String file) {
         this.file = file;
+    }
+
+    /** The errors found so far, each naming its file and line; reading goes on after each. */
+    List<String> errors() {
+        return errors;
+    }
+
+    /** Runs what one line says; its error is kept, naming the line, and the next line is read. */
+    private void attempt(Line line, String context, Runnable step) {
+        try {
+            step.run();
+        } catch (IllegalArgumentException e) {
+            errors.add(located(e, line, context).getMessage());
+        }
     }
 
     ImportReport report() {
@@ -47,6 +62,9 @@ final class HaproxyDirectives {
     /** {@code e} as it is when it already names its line, else with this line and section in front. */
     private IllegalArgumentException located(IllegalArgumentException e, Line line, String context) {
         String message = String.valueOf(e.getMessage());
+        if (message.startsWith(context + ": ")) {
+            message = message.substring(context.length() + 2); // a builder's message names the section too
+        }
         return message.startsWith(file + ":") ? e : error(line, context, message);
     }
 
@@ -61,20 +79,20 @@ final class HaproxyDirectives {
         String kind = head.keyword();
         String name = head.arg(1);
         if (!kind.equals("global") && !kind.equals("defaults") && name.isEmpty()) {
-            throw new ConfigException(file + ":" + head.number() + ": '" + kind + "' without a name (expected: "
-                    + kind + " NAME)");
+            errors.add(file + ":" + head.number() + ": '" + kind + "' without a name (expected: " + kind + " NAME)");
+            return;
         }
         String context = kind.equals("global") || kind.equals("defaults") ? kind : kind + " '" + name + "'";
         try {
             switch (kind) {
-                case "global" -> builder.global(g -> lines.forEach(line -> global(g, line)));
+                case "global" -> builder.global(g -> lines.forEach(line -> attempt(line, "global", () -> global(g, line))));
                 case "defaults" -> {
                     if (head.size() > 2) {
                         throw error(head, context, "'from' and other arguments are not supported");
                     }
                     builder.defaults(d -> {
                         Checks checks = new Checks(defaultsHttpCheck, defaultsTcpCheck);
-                        lines.forEach(line -> settingOrFail(d, line, context, checks));
+                        lines.forEach(line -> attempt(line, context, () -> settingOrFail(d, line, context, checks)));
                         checks.apply(d);
                         defaultsHttpCheck = checks.http;
                         defaultsTcpCheck = checks.tcp;
@@ -84,9 +102,11 @@ final class HaproxyDirectives {
                     legacyBind(head, f::bind, context);
                     Checks checks = new Checks(defaultsHttpCheck, defaultsTcpCheck);
                     for (Line line : lines) {
-                        if (!frontendLine(f, line, context) && !setting(f, line, context, checks)) {
-                            throw unknown(line, context);
-                        }
+                        attempt(line, context, () -> {
+                            if (!frontendLine(f, line, context) && !setting(f, line, context, checks)) {
+                                throw unknown(line, context);
+                            }
+                        });
                     }
                 });
                 case "backend" -> builder.backend(name, b -> {
@@ -95,9 +115,11 @@ final class HaproxyDirectives {
                     }
                     Checks checks = new Checks(defaultsHttpCheck, defaultsTcpCheck);
                     for (Line line : lines) {
-                        if (!backendLine(b, line, context) && !setting(b, line, context, checks)) {
-                            throw unknown(line, context);
-                        }
+                        attempt(line, context, () -> {
+                            if (!backendLine(b, line, context) && !setting(b, line, context, checks)) {
+                                throw unknown(line, context);
+                            }
+                        });
                     }
                     checks.apply(b);
                 });
@@ -105,19 +127,19 @@ final class HaproxyDirectives {
                     legacyBind(head, l::bind, context);
                     Checks checks = new Checks(defaultsHttpCheck, defaultsTcpCheck);
                     for (Line line : lines) {
-                        if (!frontendLine(l.frontendPart(), line, context) && !backendLine(l.backendPart(), line, context)
-                                && !setting(l, line, context, checks)) {
-                            throw unknown(line, context);
-                        }
+                        attempt(line, context, () -> {
+                            if (!frontendLine(l.frontendPart(), line, context)
+                                    && !backendLine(l.backendPart(), line, context) && !setting(l, line, context, checks)) {
+                                throw unknown(line, context);
+                            }
+                        });
                     }
                     checks.apply(l);
                 });
             }
         } catch (ConfigException e) {
-            if (e.getMessage().startsWith(file + ":")) {
-                throw e;
-            }
-            throw new ConfigException(file + ":" + head.number() + ": " + kind + " '" + name + "': " + e.getMessage());
+            errors.add(e.getMessage().startsWith(file + ":") ? e.getMessage()
+                    : file + ":" + head.number() + ": " + kind + " '" + name + "': " + e.getMessage());
         }
     }
 
@@ -125,8 +147,8 @@ final class HaproxyDirectives {
     void checkReferences(Set<String> defined) {
         for (Reference reference : references) {
             if (!defined.contains(reference.backend())) {
-                throw error(reference.line(), reference.context(), "backend '" + reference.backend()
-                        + "' is not defined (defined: " + List.copyOf(defined) + ")");
+                errors.add(error(reference.line(), reference.context(), "backend '" + reference.backend()
+                        + "' is not defined (defined: " + List.copyOf(defined) + ")").getMessage());
             }
         }
     }

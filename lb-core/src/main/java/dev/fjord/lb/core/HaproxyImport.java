@@ -48,30 +48,34 @@ public final class HaproxyImport {
      * Reads configuration {@code text}; {@code file} names it in messages, {@code environment} expands
      * {@code "${VAR}"}.
      *
-     * @throws ConfigException as {@code file:line: 'keyword' in section: what is wrong (expected: ...)}
+     * @throws ConfigException with every error in the text, each as {@code file:line: 'keyword' in section: what is
+     *     wrong (expected: ...)} ({@link ConfigException#errors()})
      */
     public static HaproxyImport parse(String text, String file, Map<String, String> environment) {
         List<Line> lines = HaproxyLines.split(text, file, environment);
         HaproxyDirectives directives = new HaproxyDirectives(file);
+        List<String> errors = new ArrayList<>();
         ProxyConfig.Builder builder = ProxyConfig.builder();
         Map<String, Integer> backends = new LinkedHashMap<>();
         List<Line> current = null;
-        Line header = null;
         List<Map.Entry<Line, List<Line>>> sections = new ArrayList<>();
+        boolean skipping = false; // the lines of an unsupported section, already reported
         for (Line line : lines) {
             String keyword = line.keyword();
             if (SECTIONS.contains(keyword)) {
                 current = new ArrayList<>();
-                header = line;
                 sections.add(Map.entry(line, current));
+                skipping = false;
             } else if (UNSUPPORTED_SECTIONS.contains(keyword)) {
-                throw new ConfigException(file + ":" + line.number() + ": section '" + keyword
+                errors.add(file + ":" + line.number() + ": section '" + keyword
                         + "' is not supported (expected: global, defaults, frontend, backend or listen)");
-            } else if (header == null) {
-                throw new ConfigException(file + ":" + line.number() + ": '" + keyword
-                        + "' outside of a section (expected: global, defaults, frontend, backend or listen first)");
-            } else {
+                current = null;
+                skipping = true;
+            } else if (current != null) {
                 current.add(line);
+            } else if (!skipping) {
+                errors.add(file + ":" + line.number() + ": '" + keyword
+                        + "' outside of a section (expected: global, defaults, frontend, backend or listen first)");
             }
         }
         for (Map.Entry<Line, List<Line>> section : sections) {
@@ -84,7 +88,23 @@ public final class HaproxyImport {
             directives.section(builder, section.getKey(), section.getValue());
         }
         directives.checkReferences(backends.keySet());
+        errors.addAll(directives.errors());
+        if (!errors.isEmpty()) {
+            errors.sort(java.util.Comparator.comparingInt(HaproxyImport::lineOf));
+            throw new ConfigException(errors);
+        }
         return new HaproxyImport(builder, directives.report());
+    }
+
+    /** The line number an error names after {@code file:}, for sorting; errors without one go last. */
+    private static int lineOf(String error) {
+        int colon = error.indexOf(':');
+        int next = colon < 0 ? -1 : error.indexOf(':', colon + 1);
+        try {
+            return next < 0 ? Integer.MAX_VALUE : Integer.parseInt(error.substring(colon + 1, next));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** The configuration read, as a builder to change before building. */

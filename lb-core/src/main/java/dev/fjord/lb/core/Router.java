@@ -99,10 +99,25 @@ public final class Router {
         if (found == null) {
             List<String> binds = new ArrayList<>();
             frontends.values().forEach(f -> binds.add(f.config().name() + ' ' + f.config().binds()));
+            String first = frontends.keySet().iterator().next();
             throw new IllegalArgumentException("no frontend binds port " + request.localPort() + " (binds: " + binds
-                    + ")");
+                    + "): route through one by name, router.frontend(\"" + first + "\").route(request), or give the "
+                    + "request a bound port, RequestHead.builder().localPort(PORT)");
         }
         return route(found, request);
+    }
+
+    /**
+     * The frontend called {@code name}, to route requests through it whatever port they name.
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public FrontendRouter frontend(String name) {
+        if (!frontends.containsKey(name)) {
+            throw new IllegalArgumentException("frontend '" + name + "' is not defined (defined: "
+                    + List.copyOf(frontends.keySet()) + ")");
+        }
+        return new FrontendRouter(this, name);
     }
 
     /**

@@ -208,7 +208,7 @@ class HaproxyImportTest {
         assertThatThrownBy(() -> parse("""
                 backend app
                     server web1 10.0.0.1:80 weight 300
-                """)).hasMessage("haproxy.cfg:2: 'server' in backend 'app': backend 'app': server 'web1': weight 300 "
+                """)).hasMessage("haproxy.cfg:2: 'server' in backend 'app': server 'web1': weight 300 "
                 + "(expected: 0-256)");
         assertThatThrownBy(() -> parse("""
                 userlist admins
@@ -237,5 +237,33 @@ class HaproxyImportTest {
 
         assertThat(config.frontend("main").binds()).containsExactly(Address.parse("127.0.0.1:0"));
         assertThat(config.backend("app").server("web1").address()).isEqualTo(Address.parse("127.0.0.1:9000"));
+    }
+
+    @Test
+    void everyErrorOfAFileIsReportedAtOnceWithItsLine() {
+        assertThatThrownBy(() -> parse("""
+                global
+                    maxconn lots
+                defaults
+                    mode http
+                    timeout connect 5parsecs
+                frontend main
+                    bind :80
+                    balanse roundrobin
+                    use_backend apps if { path_beg /api }
+                    default_backend app
+                userlist admins
+                    user admin insecure-password x
+                backend app
+                    server web1 127.0.0.1:80 weight 300
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
+                        "haproxy.cfg:2: 'maxconn' in global: 'lots' (expected: a whole number)",
+                        "haproxy.cfg:5: 'timeout connect' in defaults: '5parsecs' (expected: a time such as 100ms, 10s or 1m)",
+                        "haproxy.cfg:8: unknown keyword 'balanse' in frontend 'main' (see the README's table of "
+                                + "supported keywords)",
+                        "haproxy.cfg:9: 'use_backend' in frontend 'main': backend 'apps' is not defined (defined: [app])",
+                        "haproxy.cfg:11: section 'userlist' is not supported (expected: global, defaults, frontend, "
+                                + "backend or listen)",
+                        "haproxy.cfg:14: 'server' in backend 'app': server 'web1': weight 300 (expected: 0-256)"));
     }
 }

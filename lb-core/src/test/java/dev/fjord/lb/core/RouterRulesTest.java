@@ -119,9 +119,26 @@ class RouterRulesTest {
 
         assertThat(router.route(RequestHead.builder().localPort(8000).build()).frontend().name()).isEqualTo("admin");
         assertThatThrownBy(() -> router.route(RequestHead.builder().localPort(81).build()))
-                .hasMessage("no frontend binds port 81 (binds: [main [*:80], admin [127.0.0.1:8000]])");
+                .hasMessage("no frontend binds port 81 (binds: [main [*:80], admin [127.0.0.1:8000]]): route through"
+                        + " one by name, router.frontend(\"main\").route(request), or give the request a bound port,"
+                        + " RequestHead.builder().localPort(PORT)");
         assertThatThrownBy(() -> router.route("mian", RequestHead.get("/")))
                 .hasMessage("frontend 'mian' is not defined (defined: [main, admin])");
+    }
+
+    @Test
+    void routingTestsNameTheFrontendWhenThereAreSeveral() {
+        Router router = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind("127.0.0.1:8080").defaultBackend("app"))
+                .listen("stats", l -> l.bind("127.0.0.1:1936").stats(s -> s.uri("/")))
+                .backend("app", b -> b.server("web1", "127.0.0.1:8001"))
+                .build());
+
+        RouteDecision decision = router.frontend("main").route(RequestHead.get("/cart")); // port 80: bound by neither
+        assertThat(decision.frontend().name()).isEqualTo("main");
+        assertThat(decision.server().name()).isEqualTo("web1");
+        assertThatThrownBy(() -> router.frontend("mian"))
+                .hasMessage("frontend 'mian' is not defined (defined: [main, stats])");
     }
 
     @Test

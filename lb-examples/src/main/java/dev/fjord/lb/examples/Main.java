@@ -25,8 +25,8 @@ import dev.fjord.lb.netty.SyslogAccessLog;
  * (user {@code admin}, the reference file's password). Ctrl-C closes it gracefully.
  *
  * <p>{@code --config FILE} runs a haproxy.cfg instead, with the addresses in the file as they are, after printing
- * what the import ignored. {@code --routes} prints the in-process routing table of the reference cluster, without
- * sockets.
+ * what the import ignored. {@code --routes} prints the in-process routing table (of the demo, or of FILE), without
+ * sockets; {@code --check FILE} checks a file as {@code haproxy -c} does. See {@link CommandLine#USAGE}.
  */
 public final class Main {
     static final String FRONTEND = "127.0.0.1:8080";
@@ -36,19 +36,36 @@ public final class Main {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        int configAt = List.of(args).indexOf("--config");
-        if (configAt >= 0) {
-            if (configAt + 1 >= args.length) {
-                System.err.println("usage: java -jar lb-examples.jar [--config haproxy.cfg | --routes]");
-                System.exit(2);
-            }
-            runConfig(Path.of(args[configAt + 1]));
+        CommandLine options;
+        try {
+            options = CommandLine.parse(List.of(args));
+        } catch (CommandLine.Usage e) {
+            System.err.println("lb-examples: " + e.getMessage());
+            System.err.print(CommandLine.USAGE);
+            System.exit(2);
             return;
         }
-        if (List.of(args).contains("--routes")) {
-            printRoutingTable(Router.of(ReferenceCluster.at(FRONTEND, STATS, "127.0.0.1:8081", "127.0.0.1:8082")),
-                    System.out);
-            return;
+        switch (options.mode()) {
+            case HELP -> {
+                System.out.print(CommandLine.USAGE);
+                return;
+            }
+            case CHECK -> System.exit(ConfigCheck.run(options.file(), System.out, System.err) ? 0 : 1);
+            case CONFIG -> {
+                if (options.routes()) {
+                    printRoutingTable(options.file(), System.out);
+                } else {
+                    runConfig(options.file());
+                }
+                return;
+            }
+            default -> {
+                if (options.routes()) {
+                    printRoutingTable(Router.of(ReferenceCluster.at(FRONTEND, STATS, "127.0.0.1:8081",
+                            "127.0.0.1:8082")), System.out);
+                    return;
+                }
+            }
         }
         DemoWebNode web1 = DemoWebNode.start("web1", "127.0.0.1", 8081);
         DemoWebNode web2 = DemoWebNode.start("web2", "127.0.0.1", 8082);
@@ -100,6 +117,26 @@ public final class Main {
         }, "fjord-shutdown"));
         System.out.println("Fjord is running " + proxy + ". Ctrl-C stops it.");
         stopped.await();
+    }
+
+    /** {@code --config FILE --routes}: a {@code GET /} through each frontend of {@code file}, routed in-process. */
+    static void printRoutingTable(Path file, PrintStream out) throws IOException {
+        HaproxyImport imported;
+        try {
+            imported = HaproxyImport.parse(file);
+        } catch (ConfigException e) {
+            e.errors().forEach(System.err::println);
+            System.exit(1);
+            return;
+        }
+        Router router = Router.of(imported.builder().build());
+        out.println(file + ", routed in-process (no socket opened):");
+        for (var frontend : router.config().frontends().values()) {
+            RequestHead request = RequestHead.builder().uri("/").header("Host", "example.com")
+                    .client("203.0.113.7", 51000).build();
+            out.print("  frontend '" + frontend.name() + "':");
+            print(out, request, router.frontend(frontend.name()).route(request));
+        }
     }
 
     static void printRoutingTable(Router router, PrintStream out) {
