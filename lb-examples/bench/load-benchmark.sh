@@ -79,7 +79,7 @@ sed -e "s#^frontend main \*:80#frontend main\n    bind 127.0.0.1:$PROXY_PORT#" \
     -e "/^ *log 127.0.0.1/d" -e "/^ *log global/d" -e "/^ *chroot/d" -e "/^ *pidfile/d" -e "/^ *user /d" \
     -e "/^ *group /d" -e "/^ *daemon/d" -e "/^ *stats socket/d" \
     -e "s#^global#global\n    nbthread 1#" \
-    lb-examples/bench/haproxy-reference.cfg > "$WORK/haproxy.cfg"
+    reference/haproxy.cfg > "$WORK/haproxy.cfg"
 
 wait_port() {
     for _ in $(seq 1 100); do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two Fjord load balancers sharing the VIP 198.18.0.100 with VRRP, in network namespaces on this machine
-# (root only; nothing is created in the host's namespace). Like shared/vrrp/lab.sh:
+# (root only; nothing is created in the host's namespace). Like lb-vrrp's test lab (NetnsLab.java):
 #
 #   fjord-lb1     eth0 198.18.0.1/24   FailoverNode priority 150 (master)  \
 #   fjord-lb2     eth0 198.18.0.2/24   FailoverNode priority 100 (backup)   > bridge br0 in fjord-sw

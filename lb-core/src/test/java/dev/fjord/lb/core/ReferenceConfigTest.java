@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reference cluster (shared/reference/haproxy.cfg) built with the fluent API and routed in-process: the
+ * The reference cluster (reference/haproxy.cfg) built with the fluent API and routed in-process: the
  * acceptance test of the foundation.
  */
 class ReferenceConfigTest {

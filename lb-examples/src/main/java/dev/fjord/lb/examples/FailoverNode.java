@@ -23,7 +23,7 @@ import dev.fjord.lb.vrrp.VrrpInstance;
 
 /**
  * One of the reference cluster's two load balancers: the reference proxy (with its own embedded web nodes on
- * 127.0.0.1:8081 and :8082) and VRRP instance VI_51 of {@code shared/reference/keepalived.conf}, holding the
+ * 127.0.0.1:8081 and :8082) and VRRP instance VI_51 of {@code reference/keepalived.conf}, holding the
  * floating IP while it is master. Run one per machine (or network namespace):
  *
  * <pre>

@@ -14,7 +14,7 @@ import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 
 /**
- * The reference cluster (shared/reference/haproxy.cfg) built in code: two web nodes behind round robin with
+ * The reference cluster (reference/haproxy.cfg) built in code: two web nodes behind round robin with
  * {@code SERVERID} cookie stickiness and HTTP health checks, and a stats listener.
  *
  * <pre>{@code

@@ -27,7 +27,7 @@ import dev.fjord.lb.vrrp.lab.NetnsLab;
 import dev.fjord.lb.vrrp.lab.VrrpPeer;
 
 /**
- * Fjord and keepalived 2.2.7 as the two load balancers of {@code shared/reference/keepalived.conf} (priorities 150
+ * Fjord and keepalived 2.2.7 as the two load balancers of {@code reference/keepalived.conf} (priorities 150
  * and 100, advert_int 1 s), either way round, v2 with PASS and v3, multicast and unicast, in a lab of network
  * namespaces with a client. Failover is timed from the client's side: the first answer from the other node on the
  * VIP after the master stops. Bounds from RFC 5798 for the backup's priority 100: a crash is noticed within

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import dev.fjord.lb.vrrp.internal.LibC;
 
 /**
- * The VRRP lab of {@code shared/vrrp/lab.sh}, made by a test: namespaces {@code lb1}, {@code lb2} and {@code client}
+ * The VRRP lab of the interop tests, made by a test: namespaces {@code lb1}, {@code lb2} and {@code client}
  * on a bridge inside a fourth namespace, each node with {@code eth0} in 198.18.0.0/24 (lb1 .1, lb2 .2, client .10;
  * the VIP is .100). Nothing is created in the host's namespace. Namespace names carry this JVM's PID so parallel
  * builds do not meet; {@link #close()} closes what was registered with {@link #closeFirst}, stops the processes

@@ -72,7 +72,7 @@ public abstract class VrrpPeer {
 
     /**
      * A crash: freezes the process and its children first (SIGSTOP), so that nothing (no priority-0 advert) goes
-     * out while they die, then kills them; as {@code shared/vrrp/ka.sh crash}. The VIP stays on the interface.
+     * out while they die, then kills them (children, then the parent). The VIP stays on the interface.
      */
     public void crash() throws InterruptedException {
         List<Long> pids = new ArrayList<>();
@@ -129,7 +129,7 @@ public abstract class VrrpPeer {
         }
     }
 
-    /** keepalived 2.2.7, VRRP only, configured like {@code shared/reference/keepalived.conf}. */
+    /** keepalived 2.2.7, VRRP only, configured like {@code reference/keepalived.conf}. */
     public static final class Keepalived extends VrrpPeer {
         private final Path dir;
 
