@@ -28,7 +28,7 @@ public final class Words {
      * {@code ${NAME}} inside double quotes is replaced by {@code variables.apply(NAME)} when {@code variables} is
      * given.
      *
-     * @throws IllegalArgumentException when a quote or {@code ${} is not closed, or a variable is not set
+     * @throws IllegalArgumentException when a quote or <code>${</code> is not closed, or a variable is not set
      */
     public static List<String> split(String text, @Nullable Function<String, @Nullable String> variables,
             boolean hashComments) {
