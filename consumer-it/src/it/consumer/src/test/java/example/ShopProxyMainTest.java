@@ -1,0 +1,31 @@
+package example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link ShopProxy#main} in a JVM of its own, as a user runs it: it proxies one request and exits 0. */
+class ShopProxyMainTest {
+
+    @Test
+    void mainProxiesOneRequestAndExitsZero() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "example.ShopProxy")
+                .redirectErrorStream(true).start();
+
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(exited).as("exited within 60 s; output:%n%s", output).isTrue();
+        assertThat(process.exitValue()).as("exit code; output:%n%s", output).isZero();
+        assertThat(output).contains("proxied GET /cart: 200 'web1 /cart', SERVERID=s1");
+    }
+}
