@@ -42,6 +42,17 @@ public interface Backend {
     }
 
     /**
+     * The balancing step alone: a server chosen by the backend's {@code balance} for {@code request} among the usable
+     * active servers (the backups when none is), never {@code avoid} when another one is usable. No persistence, no
+     * rules: for transports that have no frontend, such as a load-balanced HTTP client; a proxy uses
+     * {@link Router#route}. Hash-based algorithms hash what {@code request} carries (path, query parameter, header,
+     * client address). Lock-free.
+     *
+     * @return the server, or null when no server is usable (or {@code avoid} is the only one)
+     */
+    @Nullable Server pick(RequestHead request, @Nullable Server avoid);
+
+    /**
      * Adds a server while running, configured like a {@code server} line (the backend's {@code default-server}
      * does not apply). A server with {@code check} starts DOWN and takes traffic once it passed {@code rise} checks.
      *

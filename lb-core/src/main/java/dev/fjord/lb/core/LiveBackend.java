@@ -177,7 +177,8 @@ final class LiveBackend implements Backend {
     }
 
     /** A load-balanced server other than {@code avoid}: an active one, else a backup; null when none is usable. */
-    @Nullable Server pick(RequestHead request, @Nullable Server avoid) {
+    @Override
+    public @Nullable Server pick(RequestHead request, @Nullable Server avoid) {
         Snapshot current = snapshot;
         Server server = current.active.pick(request, avoid);
         return server != null ? server : current.backup.pick(request, avoid);
