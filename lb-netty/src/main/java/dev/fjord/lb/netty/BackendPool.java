@@ -17,7 +17,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.SocketChannel;
 
 /**
  * Connections to one server: new ones on the caller's event loop (so a client connection and its server
@@ -34,10 +34,12 @@ final class BackendPool {
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
     private final Map<EventLoop, Bootstrap> bootstraps = new ConcurrentHashMap<>();
     private final InetSocketAddress address;
+    private final Class<? extends SocketChannel> channelType;
 
-    BackendPool(Server server, Mode mode) {
+    BackendPool(Server server, Mode mode, Class<? extends SocketChannel> channelType) {
         this.server = server;
         this.mode = mode;
+        this.channelType = channelType;
         // resolved once, at start: never a DNS lookup on an event loop
         this.address = new InetSocketAddress(server.config().address().host(), server.config().address().port());
     }
@@ -84,7 +86,7 @@ final class BackendPool {
     }
 
     private Bootstrap bootstrap(EventLoop loop, @Nullable Duration connectTimeout, HttpLimits limits) {
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

@@ -24,7 +24,6 @@ import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
-import dev.fjord.lb.core.RuntimeCommands;
 import dev.fjord.lb.core.Scheduler;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerEvent;
@@ -35,14 +34,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * A running proxy: the frontends of a {@link ProxyConfig} listening, requests routed by a {@link Router} and
@@ -65,8 +61,10 @@ public final class FjordProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FjordProxy.class);
 
     private final ProxyRuntime runtime;
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final EventLoops loops;
+    /** False when the loops are the host application's ({@link Builder#eventLoops}): never shut down here. */
+    private final boolean ownsLoops;
+    private final ScheduledFuture<?> rateSampler;
     private final Map<String, List<Channel>> listeners;
     private final ChannelGroup connections;
     private final HealthChecks healthChecks;
@@ -74,14 +72,15 @@ public final class FjordProxy implements AutoCloseable {
     private final AccessLogs accessLogs;
     private volatile boolean closed;
 
-    private FjordProxy(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
+    private FjordProxy(ProxyRuntime runtime, EventLoops loops, boolean ownsLoops, ScheduledFuture<?> rateSampler,
             Map<String, List<Channel>> listeners, ChannelGroup connections, HealthChecks healthChecks,
             @org.jspecify.annotations.Nullable StatsSocket statsSocket, AccessLogs accessLogs) {
         this.statsSocket = statsSocket;
         this.accessLogs = accessLogs;
         this.runtime = runtime;
-        this.boss = boss;
-        this.workers = workers;
+        this.loops = loops;
+        this.ownsLoops = ownsLoops;
+        this.rateSampler = rateSampler;
         this.listeners = listeners;
         this.connections = connections;
         this.healthChecks = healthChecks;
@@ -140,7 +139,7 @@ public final class FjordProxy implements AutoCloseable {
 
     /**
      * Stops accepting connections, closes idle ones, lets requests in flight finish until {@code deadline}, then
-     * closes everything. Idempotent.
+     * closes everything: its own event loops too, but not loops given to {@link Builder#eventLoops}. Idempotent.
      *
      * @return true when every request in flight finished before the deadline
      */
@@ -168,8 +167,11 @@ public final class FjordProxy implements AutoCloseable {
         boolean drained = runtime.awaitDrained(deadline);
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         runtime.closePools();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        rateSampler.cancel(false);
+        if (ownsLoops) {
+            loops.acceptor().shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            loops.workers().shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         accessLogs.close();
         log.info("Fjord stopped{}", drained ? "" : " with requests still in flight at the deadline");
         return drained;
@@ -190,6 +192,7 @@ public final class FjordProxy implements AutoCloseable {
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private ServerEventListener listener = ServerEventListener.NONE;
         private @org.jspecify.annotations.Nullable AccessLogSink accessLog;
+        private @org.jspecify.annotations.Nullable EventLoops eventLoops;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -230,7 +233,17 @@ public final class FjordProxy implements AutoCloseable {
             return this;
         }
 
-        /** Event-loop threads for connections; default the number of processors. */
+        /**
+         * Runs on the host application's event loops instead of starting its own (one set of I/O threads per
+         * process; {@code dev.fjord.lb.netty.reactor.ReactorEventLoops} adapts Reactor Netty's). {@link #close()}
+         * leaves them running. Default: the proxy's own NIO loops, {@link #ioThreads} of them.
+         */
+        public Builder eventLoops(EventLoops loops) {
+            this.eventLoops = Objects.requireNonNull(loops, "loops");
+            return this;
+        }
+
+        /** Event-loop threads for connections, unless {@link #eventLoops} are given; default the processors. */
         public Builder ioThreads(int ioThreads) {
             if (ioThreads < 1) {
                 throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
@@ -247,15 +260,16 @@ public final class FjordProxy implements AutoCloseable {
          */
         public FjordProxy start() {
             AccessLogs accessLogs = AccessLogs.of(router.config(), accessLog);
-            EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fjord-accept"),
-                    NioIoHandler.newFactory());
-            EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("fjord-io"),
-                    NioIoHandler.newFactory());
-            ProxyRuntime runtime = new ProxyRuntime(router, workers, limits, errorPages, accessLogs);
+            boolean ownsLoops = eventLoops == null;
+            EventLoops loops = eventLoops != null ? eventLoops : EventLoops.ownNio(ioThreads);
+            EventLoopGroup workers = loops.workers();
+            ProxyRuntime runtime = new ProxyRuntime(router, workers, loops.channelType(), limits, errorPages,
+                    accessLogs);
             ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
             Map<String, List<Channel>> listeners = new LinkedHashMap<>();
             List<Channel> all = new ArrayList<>();
-            Admission admission = new Admission(boss.next(), runtime.globalConnections, runtime.globalMaxConn);
+            Admission admission = new Admission(loops.acceptor().next(), runtime.globalConnections,
+                    runtime.globalMaxConn);
             runtime.admission = admission;
             try {
                 for (FrontendConfig frontend : router.config().frontends().values()) {
@@ -264,7 +278,7 @@ public final class FjordProxy implements AutoCloseable {
                     runtime.frontendConnections.put(frontend.name(), count);
                     admission.frontend(frontend.name(), count, frontend.settings().maxConn());
                     for (Address bind : frontend.binds()) {
-                        Channel channel = bind(runtime, boss, workers, frontend, bind, admission, connections);
+                        Channel channel = bind(runtime, loops, frontend, bind, admission, connections);
                         admission.listener(frontend.name(), channel);
                         channels.add(channel);
                         all.add(channel);
@@ -274,8 +288,7 @@ public final class FjordProxy implements AutoCloseable {
             } catch (RuntimeException e) {
                 all.forEach(Channel::close);
                 accessLogs.close();
-                boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-                workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                shutdownOwn(loops, ownsLoops);
                 throw e;
             }
             EventLog eventLog = new EventLog();
@@ -289,53 +302,37 @@ public final class FjordProxy implements AutoCloseable {
                 var future = workers.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
                 return () -> future.cancel(false);
             };
-            HealthChecks checks = HealthChecks.start(router, scheduler, new NettyCheckProbe(workers), Ticker.system(),
-                    events, () -> ThreadLocalRandom.current().nextLong());
+            HealthChecks checks = HealthChecks.start(router, scheduler, new NettyCheckProbe(workers,
+                    loops.channelType()), Ticker.system(), events, () -> ThreadLocalRandom.current().nextLong());
             runtime.healthChecks = checks;
             StatsSocket socket = null;
             String socketPath = router.config().global().statsSocket();
             if (socketPath != null) {
-                long started = System.nanoTime();
-                int threads = ioThreads;
-                RuntimeCommands commands = new RuntimeCommands(router, checks, s -> runtime.slots(s).queued(),
-                        s -> runtime.slots(s).maxQueued(), new RuntimeCommands.InfoSource() {
-                            @Override
-                            public long uptimeSeconds() {
-                                return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-                            }
-
-                            @Override
-                            public int currentConnections() {
-                                return runtime.globalConnections.get();
-                            }
-
-                            @Override
-                            public int threads() {
-                                return threads;
-                            }
-
-                            @Override
-                            public long nowNanos() {
-                                return Ticker.system().read();
-                            }
-                        });
                 try {
-                    socket = StatsSocket.open(java.nio.file.Path.of(socketPath), commands);
+                    socket = StatsSocket.open(java.nio.file.Path.of(socketPath), runtime, checks, ioThreads);
                 } catch (IllegalStateException e) {
                     checks.close();
                     all.forEach(Channel::close);
                     accessLogs.close();
-                    boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-                    workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                    shutdownOwn(loops, ownsLoops);
                     throw e;
                 }
             }
             // session rates (rate, rate_max): sampled once a second on an event loop
-            workers.next().scheduleAtFixedRate(() -> sampleRates(router), 1, 1, TimeUnit.SECONDS);
-            FjordProxy proxy = new FjordProxy(runtime, boss, workers, listeners, connections, checks, socket,
-                    accessLogs);
+            ScheduledFuture<?> sampler = workers.next().scheduleAtFixedRate(() -> sampleRates(router), 1, 1,
+                    TimeUnit.SECONDS);
+            FjordProxy proxy = new FjordProxy(runtime, loops, ownsLoops, sampler, listeners, connections, checks,
+                    socket, accessLogs);
             log.info("Fjord started: {}", proxy);
             return proxy;
+        }
+
+        /** After a failed start: shuts the loops down when they are the proxy's own. */
+        private static void shutdownOwn(EventLoops loops, boolean owned) {
+            if (owned) {
+                loops.acceptor().shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                loops.workers().shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            }
         }
 
         private static void sampleRates(Router router) {
@@ -361,12 +358,12 @@ public final class FjordProxy implements AutoCloseable {
             }
         }
 
-        private Channel bind(ProxyRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
-                FrontendConfig frontend, Address bind, Admission admission, ChannelGroup connections) {
+        private Channel bind(ProxyRuntime runtime, EventLoops loops, FrontendConfig frontend, Address bind,
+                Admission admission, ChannelGroup connections) {
             boolean http = frontend.settings().mode() == Mode.HTTP;
             RequestPolicy policy = RequestPolicy.of(runtime.router.config(), frontend, runtime.limits);
-            ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
+            ServerBootstrap bootstrap = new ServerBootstrap().group(loops.acceptor(), loops.workers())
+                    .channel(loops.serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(admission.gate(frontend.name())) // maxconn, before a worker gets the connection

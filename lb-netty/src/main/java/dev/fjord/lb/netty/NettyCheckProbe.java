@@ -27,6 +27,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -42,15 +43,30 @@ import io.netty.util.concurrent.ScheduledFuture;
  * Health checks over the network: a TCP connection ({@code L4OK}), or an HTTP request whose response the
  * backend's {@link HttpCheck} judges. The connection is bounded by {@code timeout connect} and the response by
  * {@code timeout check} (each defaulting to the server's {@code inter}); responses are read up to 16 KiB.
- * Thread-safe; checks run on the proxy's event loops.
+ * Thread-safe; checks run on the given event loops (a proxy's, or those of the Reactor Netty client binding).
+ *
+ * <pre>{@code
+ * HealthChecks checks = HealthChecks.start(router, scheduler, new NettyCheckProbe(loops, NioSocketChannel.class),
+ *         Ticker.system(), listener, random);
+ * }</pre>
  */
-final class NettyCheckProbe implements CheckProbe {
+public final class NettyCheckProbe implements CheckProbe {
     private static final int MAX_RESPONSE = 16 * 1024;
 
     private final EventLoopGroup loops;
+    private final Class<? extends SocketChannel> channelType;
 
     NettyCheckProbe(EventLoopGroup loops) {
-        this.loops = loops;
+        this(loops, NioSocketChannel.class);
+    }
+
+    /**
+     * A probe connecting with {@code channelType} channels on {@code loops}; the type must suit the loops' I/O
+     * handler (NIO channels on NIO loops, epoll channels on epoll loops).
+     */
+    public NettyCheckProbe(EventLoopGroup loops, Class<? extends SocketChannel> channelType) {
+        this.loops = java.util.Objects.requireNonNull(loops, "loops");
+        this.channelType = java.util.Objects.requireNonNull(channelType, "channelType");
     }
 
     @Override
@@ -64,7 +80,7 @@ final class NettyCheckProbe implements CheckProbe {
         long start = System.nanoTime();
         Attempt attempt = new Attempt(done, start);
         TcpCheck tcpCheck = check == null ? server.backend().config().settings().tcpCheck() : null;
-        Bootstrap bootstrap = new Bootstrap().group(loops.next()).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(loops.next()).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         connectTimeout.toMillis()))
                 .handler(new ChannelInitializer<Channel>() {

@@ -20,6 +20,7 @@ import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerSlots;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,8 @@ import org.jspecify.annotations.Nullable;
 final class ProxyRuntime {
     final Router router;
     final EventLoopGroup workers;
+    /** The type of connections to servers, suiting {@link #workers}' I/O handler. */
+    final Class<? extends SocketChannel> channelType;
     final HttpLimits limits;
     final Map<Integer, LocalResponse> errorPages;
     final AtomicInteger globalConnections = new AtomicInteger();
@@ -52,11 +55,12 @@ final class ProxyRuntime {
     /** Set once at start, before any connection is accepted. */
     volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
 
-    ProxyRuntime(Router router, EventLoopGroup workers, HttpLimits limits, Map<Integer, LocalResponse> errorPages,
-            AccessLogs accessLogs) {
+    ProxyRuntime(Router router, EventLoopGroup workers, Class<? extends SocketChannel> channelType, HttpLimits limits,
+            Map<Integer, LocalResponse> errorPages, AccessLogs accessLogs) {
         this.accessLogs = accessLogs;
         this.router = router;
         this.workers = workers;
+        this.channelType = channelType;
         this.limits = limits;
         this.errorPages = Map.copyOf(errorPages);
         this.globalMaxConn = router.config().global().maxConn();
@@ -67,7 +71,7 @@ final class ProxyRuntime {
     }
 
     BackendPool pool(Server server) {
-        return pools.computeIfAbsent(server, s -> new BackendPool(s, s.backend().config().settings().mode()));
+        return pools.computeIfAbsent(server, s -> new BackendPool(s, s.backend().config().settings().mode(), channelType));
     }
 
     /** Registers a way to close a session on {@code server}; the returned action unregisters it. */

@@ -13,7 +13,11 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
+import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.RuntimeCommands;
+import dev.fjord.lb.core.Ticker;
 
 /**
  * The runtime command socket ({@code stats socket PATH}): a Unix domain socket answering one command line (or several
@@ -53,6 +57,34 @@ final class StatsSocket implements AutoCloseable {
             throw new IllegalStateException("global: stats socket '" + path + "': cannot listen (" + e.getMessage()
                     + "); check that its directory exists and is writable", e);
         }
+    }
+
+    /** Listens on {@code path} with the runtime commands of a running proxy; see {@link #open(Path, RuntimeCommands)}. */
+    static StatsSocket open(Path path, ProxyRuntime runtime, HealthChecks checks, int threads) {
+        long started = System.nanoTime();
+        RuntimeCommands commands = new RuntimeCommands(runtime.router, checks, s -> runtime.slots(s).queued(),
+                s -> runtime.slots(s).maxQueued(), new RuntimeCommands.InfoSource() {
+                    @Override
+                    public long uptimeSeconds() {
+                        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+                    }
+
+                    @Override
+                    public int currentConnections() {
+                        return runtime.globalConnections.get();
+                    }
+
+                    @Override
+                    public int threads() {
+                        return threads;
+                    }
+
+                    @Override
+                    public long nowNanos() {
+                        return Ticker.system().read();
+                    }
+                });
+        return open(path, commands);
     }
 
     private void serve(RuntimeCommands commands) {
