@@ -10,9 +10,10 @@ import dev.fjord.lb.core.ServerEventListener;
 /**
  * Writes server events to SLF4J (logger {@code dev.fjord.lb.health}) in HAProxy's words: a server going DOWN is a
  * warning, a backend without servers an error, a server coming UP information, each check a debug line;
- * maintenance set by an operator is a warning, a drain or a return to READY information.
+ * maintenance set by an operator is a warning, a drain or a return to READY information. {@link FjordProxy} and the
+ * Reactor Netty client binding log through it. Stateless and thread-safe.
  */
-final class EventLog implements ServerEventListener {
+public final class EventLog implements ServerEventListener {
     private static final Logger log = LoggerFactory.getLogger("dev.fjord.lb.health");
 
     @Override

@@ -4,17 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.AccessLogEntry;
 import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.CheckResult;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.OperationalState;
+import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerEvent;
+import dev.fjord.lb.core.ServerEventListener;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -32,6 +40,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  *
  * <pre>{@code
  * new FjordMetrics(proxy).bindTo(registry);
+ * client.metrics().bindTo(registry);   // a FjordHttpClient of dev.fjord.lb.netty.reactor: the same meters
  * }</pre>
  *
  * <p>Servers added at run time are bound as they come, and their meters removed with them. Thread-safe.
@@ -39,28 +48,56 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 public final class FjordMetrics implements MeterBinder {
     private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
 
-    private final FjordProxy proxy;
+    private final Router router;
+    private final HealthChecks healthChecks;
+    private final ToIntFunction<Server> queueLength;
+    private final Consumer<ServerEventListener> serverEvents;
+    /** Hands the observer of finished exchanges (for the timers) to the proxy; null for other transports. */
+    private final @Nullable Consumer<Consumer<AccessLogEntry>> exchanges;
 
     public FjordMetrics(FjordProxy proxy) {
-        this.proxy = proxy;
+        this(proxy.router(), proxy.healthChecks(), s -> proxy.runtime().slots(s).queued(),
+                proxy.runtime().serverListeners::add, observer -> proxy.runtime().entryObserver = observer);
+    }
+
+    private FjordMetrics(Router router, HealthChecks healthChecks, ToIntFunction<Server> queueLength,
+            Consumer<ServerEventListener> serverEvents, @Nullable Consumer<Consumer<AccessLogEntry>> exchanges) {
+        this.router = Objects.requireNonNull(router, "router");
+        this.healthChecks = Objects.requireNonNull(healthChecks, "healthChecks");
+        this.queueLength = Objects.requireNonNull(queueLength, "queueLength");
+        this.serverEvents = Objects.requireNonNull(serverEvents, "serverEvents");
+        this.exchanges = exchanges;
+    }
+
+    /**
+     * The same meters for a transport other than {@link FjordProxy} that serves {@code router}'s backends (the Reactor
+     * Netty client binding's {@code FjordHttpClient.metrics()} makes one): every meter but the
+     * {@code fjord.request.time} timers, which need the proxy's access-log records.
+     *
+     * @param queueLength requests waiting for each server now ({@code fjord.queue.current})
+     * @param serverEvents called once by {@link #bindTo} with a listener that must then be told of every server event,
+     *     so that servers added or removed at run time get or lose their meters
+     */
+    public static FjordMetrics of(Router router, HealthChecks healthChecks, ToIntFunction<Server> queueLength,
+            Consumer<ServerEventListener> serverEvents) {
+        return new FjordMetrics(router, healthChecks, queueLength, serverEvents, null);
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        ProxyRuntime runtime = proxy.runtime();
-        for (FrontendConfig frontend : runtime.router.config().frontends().values()) {
-            counters(registry, runtime.router.frontendCounters(frontend.name()), Tags.of("frontend", frontend.name()));
+        for (FrontendConfig frontend : router.config().frontends().values()) {
+            counters(registry, router.frontendCounters(frontend.name()), Tags.of("frontend", frontend.name()));
         }
         Map<Server, List<Meter>> byServer = new ConcurrentHashMap<>();
-        for (Backend backend : runtime.router.backends()) {
+        for (Backend backend : router.backends()) {
             counters(registry, backend.counters(), Tags.of("backend", backend.name()));
             for (Server server : backend.servers()) {
-                byServer.put(server, server(registry, runtime, server));
+                byServer.put(server, server(registry, server));
             }
         }
-        runtime.serverListeners.add(event -> {
+        serverEvents.accept(event -> {
             if (event instanceof ServerEvent.Added added) {
-                byServer.put(added.server(), server(registry, runtime, added.server()));
+                byServer.put(added.server(), server(registry, added.server()));
             } else if (event instanceof ServerEvent.Removed removed) {
                 List<Meter> meters = byServer.remove(removed.server());
                 if (meters != null) {
@@ -68,19 +105,21 @@ public final class FjordMetrics implements MeterBinder {
                 }
             }
         });
-        runtime.entryObserver = entry -> record(registry, entry);
+        if (exchanges != null) {
+            exchanges.accept(entry -> record(registry, entry));
+        }
     }
 
     /** Binds one server's meters and returns them, to remove when the server is. */
-    private List<Meter> server(MeterRegistry registry, ProxyRuntime runtime, Server server) {
+    private List<Meter> server(MeterRegistry registry, Server server) {
         Tags tags = Tags.of("backend", server.backend().name(), "server", server.name());
         List<Meter> meters = new ArrayList<>(counters(registry, server.counters(), tags));
-        meters.add(gauge(registry, "fjord.queue.current", tags, server, s -> runtime.slots(s).queued()));
+        meters.add(gauge(registry, "fjord.queue.current", tags, server, queueLength::applyAsInt));
         meters.add(gauge(registry, "fjord.server.up", tags, server,
                 s -> s.operationalState() == OperationalState.DOWN ? 0 : 1));
         meters.add(gauge(registry, "fjord.server.weight", tags, server, Server::weight));
         meters.add(gauge(registry, "fjord.check.duration", tags, server, s -> {
-            CheckResult last = proxy.healthChecks().lastCheck(s);
+            CheckResult last = healthChecks.lastCheck(s);
             return last == null ? Double.NaN : last.duration().toMillis();
         }));
         return meters;
