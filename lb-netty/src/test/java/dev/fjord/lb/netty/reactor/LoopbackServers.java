@@ -1,0 +1,124 @@
+package dev.fjord.lb.netty.reactor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.reactivestreams.Publisher;
+
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Reactor Netty servers on 127.0.0.1 (port 0) that count what they receive and answer as told: a recording fake of
+ * a backend's web nodes. {@link #close()} disposes every one still running.
+ */
+final class LoopbackServers implements AutoCloseable {
+    private final List<Node> nodes = new ArrayList<>();
+
+    /** How a node answers. */
+    @FunctionalInterface
+    interface Behavior {
+        Publisher<Void> answer(Node node, HttpServerResponse response);
+    }
+
+    /** 200 with the node's name as the body. */
+    static Behavior ok() {
+        return (node, response) -> response.sendString(Mono.just(node.name));
+    }
+
+    /** {@code status} with the node's name as the body. */
+    static Behavior status(int status) {
+        return (node, response) -> response.status(status).sendString(Mono.just(node.name));
+    }
+
+    /** Closes the connection without answering (a reset before the response). */
+    static Behavior reset() {
+        return (node, response) -> Mono.<Void>fromRunnable(() -> response.withConnection(c -> c.channel().close()))
+                .then(Mono.never());
+    }
+
+    /** 200 with the node's name, after {@code delay}. */
+    static Behavior slow(Duration delay) {
+        return (node, response) -> response.sendString(Mono.just(node.name).delayElement(delay));
+    }
+
+    /** 200 with the node's name once {@code gate} completes. */
+    static Behavior heldUntil(Sinks.Empty<Void> gate) {
+        return (node, response) -> response.sendString(gate.asMono().then(Mono.just(node.name)));
+    }
+
+    /** A running node. */
+    static final class Node {
+        final String name;
+        final AtomicInteger received = new AtomicInteger();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+        volatile Behavior behavior;
+        DisposableServer server;
+
+        Node(String name, Behavior behavior) {
+            this.name = name;
+            this.behavior = behavior;
+        }
+
+        /** {@code 127.0.0.1:PORT}. */
+        String address() {
+            return "127.0.0.1:" + server.port();
+        }
+
+        /** Stops the node at once, closing its connections (a crash, for the clients). */
+        void kill() {
+            server.disposeNow(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Starts a node answering as {@code behavior} says. */
+    Node start(String name, Behavior behavior) {
+        Node node = new Node(name, behavior);
+        node.server = HttpServer.create().host("127.0.0.1").port(0)
+                .handle((request, response) -> {
+                    node.received.incrementAndGet();
+                    node.maxInFlight.accumulateAndGet(node.inFlight.incrementAndGet(), Math::max);
+                    return Mono.from(node.behavior.answer(node, response))
+                            .doFinally(signal -> node.inFlight.decrementAndGet());
+                })
+                .bindNow(Duration.ofSeconds(10));
+        nodes.add(node);
+        return node;
+    }
+
+    /** An address where nothing listens: a node started and stopped. */
+    String deadAddress() {
+        Node node = start("dead", ok());
+        node.kill();
+        return node.address();
+    }
+
+    /** Waits until {@code condition} holds, polling, for at most {@code timeout}; false when it never did. */
+    static boolean await(BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        for (Node node : nodes) {
+            if (!node.server.isDisposed()) {
+                node.server.disposeNow(Duration.ofSeconds(5));
+            }
+        }
+    }
+}
