@@ -8,6 +8,9 @@ import java.util.function.BooleanSupplier;
 
 import org.reactivestreams.Publisher;
 
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
@@ -61,6 +64,8 @@ final class LoopbackServers implements AutoCloseable {
         final AtomicInteger maxInFlight = new AtomicInteger();
         volatile Behavior behavior;
         DisposableServer server;
+        /** Its connections, to close them all when it is killed (disposing a server leaves them open). */
+        final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
         Node(String name, Behavior behavior) {
             this.name = name;
@@ -75,13 +80,14 @@ final class LoopbackServers implements AutoCloseable {
         /** Stops the node at once, closing its connections (a crash, for the clients). */
         void kill() {
             server.disposeNow(Duration.ofSeconds(5));
+            connections.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
     /** Starts a node answering as {@code behavior} says. */
     Node start(String name, Behavior behavior) {
         Node node = new Node(name, behavior);
-        node.server = HttpServer.create().host("127.0.0.1").port(0)
+        node.server = HttpServer.create().host("127.0.0.1").port(0).channelGroup(node.connections)
                 .handle((request, response) -> {
                     node.received.incrementAndGet();
                     node.maxInFlight.accumulateAndGet(node.inFlight.incrementAndGet(), Math::max);
@@ -117,7 +123,7 @@ final class LoopbackServers implements AutoCloseable {
     public void close() {
         for (Node node : nodes) {
             if (!node.server.isDisposed()) {
-                node.server.disposeNow(Duration.ofSeconds(5));
+                node.kill();
             }
         }
     }
