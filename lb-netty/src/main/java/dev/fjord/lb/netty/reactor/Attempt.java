@@ -126,9 +126,9 @@ final class Attempt implements ConnectionObserver {
         server.counters().response(status);
         runtime.backend.counters().response(status);
         if (status >= 500 && status != 501 && status != 505) {
-            runtime.reportError(server, true);
+            runtime.healthChecks.reportError(server, true);
         } else {
-            runtime.reportSuccess(server);
+            runtime.healthChecks.reportSuccess(server);
         }
     }
 
@@ -145,11 +145,11 @@ final class Attempt implements ConnectionObserver {
         if (!connected) {
             counters.connectionError();
             runtime.backend.counters().connectionError();
-            runtime.reportError(server, false);
+            runtime.healthChecks.reportError(server, false);
         } else {
             counters.responseError();
             runtime.backend.counters().responseError();
-            runtime.reportError(server, isTimeout(error));
+            runtime.healthChecks.reportError(server, isTimeout(error));
         }
     }
 

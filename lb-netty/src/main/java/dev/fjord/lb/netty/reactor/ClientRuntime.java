@@ -32,11 +32,12 @@ final class ClientRuntime {
     final boolean retryNonIdempotent;
     private final Map<Server, ServerSlots> slots = new ConcurrentHashMap<>();
     private final Map<Server, InetSocketAddress> addresses = new ConcurrentHashMap<>();
-    /** Set once, right after the checks started and before the client is handed out. */
-    volatile @Nullable HealthChecks healthChecks;
+    /** Active checks, and the passive ones that live calls feed ({@code reportError}, {@code reportSuccess}). */
+    final HealthChecks healthChecks;
 
-    ClientRuntime(Backend backend, Ticker ticker, boolean retryNonIdempotent) {
+    ClientRuntime(Backend backend, HealthChecks healthChecks, Ticker ticker, boolean retryNonIdempotent) {
         this.backend = backend;
+        this.healthChecks = healthChecks;
         this.settings = backend.config().settings();
         this.ticker = ticker;
         this.retryNonIdempotent = retryNonIdempotent;
@@ -125,19 +126,4 @@ final class ClientRuntime {
                 "backend '" + backend.name() + "': sticky key '" + key + "' cannot be hashed (" + why + ")");
     }
 
-    /** Passive checks ({@code observe}): a live call to {@code server} failed. */
-    void reportError(Server server, boolean layer7) {
-        HealthChecks checks = healthChecks;
-        if (checks != null) {
-            checks.reportError(server, layer7);
-        }
-    }
-
-    /** Passive checks: a live call to {@code server} went well. */
-    void reportSuccess(Server server) {
-        HealthChecks checks = healthChecks;
-        if (checks != null) {
-            checks.reportSuccess(server);
-        }
-    }
 }

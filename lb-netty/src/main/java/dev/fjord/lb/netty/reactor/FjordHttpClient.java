@@ -277,7 +277,6 @@ public final class FjordHttpClient implements AutoCloseable {
             Router router = Router.of(new ProxyConfig(config.global(), config.defaults(), Map.of(),
                     Map.of(backend, config.backend(backend)), Set.of()));
             Backend live = router.backend(backend);
-            ClientRuntime runtime = new ClientRuntime(live, Ticker.system(), retryNonIdempotent);
             LoopResources resources = loops != null ? loops : HttpResources.get();
             EventLoopGroup group = resources.onClient(preferNative);
             Scheduler scheduler = (delay, task) -> {
@@ -294,7 +293,7 @@ public final class FjordHttpClient implements AutoCloseable {
                         user.onEvent(event);
                         metricsListeners.forEach(l -> l.onEvent(event));
                     }, () -> ThreadLocalRandom.current().nextLong());
-            runtime.healthChecks = checks;
+            ClientRuntime runtime = new ClientRuntime(live, checks, Ticker.system(), retryNonIdempotent);
             int perServer = live.servers().stream().mapToInt(s -> s.config().maxConn()).max().orElse(0);
             ConnectionProvider provider = new BalancedConnectionProvider(runtime, ConnectionProvider
                     .builder("fjord-" + backend).maxConnections(Math.max(perServer, poolSize))

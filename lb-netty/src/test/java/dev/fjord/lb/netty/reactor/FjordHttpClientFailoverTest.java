@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.PassiveCheck;
@@ -28,16 +28,9 @@ class FjordHttpClientFailoverTest {
     private static final int CALLS = 600;
     private static final int KILL_AFTER = 60;
 
-    private final LoopbackServers servers = new LoopbackServers();
+    @RegisterExtension
+    final LoopbackServers servers = new LoopbackServers();
     private FjordHttpClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        servers.close();
-    }
 
     @Test
     void aServerKilledUnderLoadGetsNoMoreCallsOnceItsPassiveCheckTripsAndNoCallerSeesAnError() {
@@ -45,7 +38,7 @@ class FjordHttpClientFailoverTest {
         var b = servers.start("b", slow(Duration.ofMillis(2)));
         var victim = servers.start("victim", slow(Duration.ofMillis(2)));
         AtomicLong attemptsAtDown = new AtomicLong(-1);
-        client = FjordHttpClient.builder("app", backend -> backend.retries(3).redispatch(true)
+        client = servers.client(FjordHttpClient.builder("app", backend -> backend.retries(3).redispatch(true)
                         .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
                         .defaultServer(s -> s.observe(PassiveCheck.layer4().errorLimit(3)
                                 .onError(PassiveCheck.OnError.MARK_DOWN)))
@@ -54,8 +47,7 @@ class FjordHttpClientFailoverTest {
                     if (event instanceof ServerEvent.StateChanged changed && changed.to() == OperationalState.DOWN) {
                         attemptsAtDown.set(attempts(changed.server()));
                     }
-                })
-                .build();
+                }));
         Server victimServer = client.backend().requireServer("victim");
         AtomicInteger done = new AtomicInteger();
 

@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.Server;
 import io.netty.handler.codec.http.HttpMethod;
@@ -21,23 +21,16 @@ import reactor.core.publisher.Sinks;
 /** {@code maxconn} bounds the calls in flight per server; the rest wait in its queue, up to {@code timeout queue}. */
 @Timeout(60)
 class FjordHttpClientLimitsTest {
-    private final LoopbackServers servers = new LoopbackServers();
+    @RegisterExtension
+    final LoopbackServers servers = new LoopbackServers();
     private FjordHttpClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        servers.close();
-    }
 
     @Test
     void callsBeyondMaxConnWaitAndThoseStillWaitingAtTimeoutQueueFailSayingSo() {
         Sinks.Empty<Void> gate = Sinks.empty();
         var web1 = servers.start("web1", heldUntil(gate));
-        client = FjordHttpClient.builder("app", b -> b.retries(0).timeoutQueue(Duration.ofMillis(300))
-                .server("web1", web1.address(), s -> s.maxConn(2))).build();
+        client = servers.client(b -> b.retries(0).timeoutQueue(Duration.ofMillis(300))
+                .server("web1", web1.address(), s -> s.maxConn(2)));
         Server server = client.backend().requireServer("web1");
         List<String> results = new CopyOnWriteArrayList<>();
 
@@ -63,8 +56,8 @@ class FjordHttpClientLimitsTest {
     @Test
     void queuedCallsTakeTheSlotsAsTheyFreeUpAndNeverExceedMaxConn() {
         var web1 = servers.start("web1", slow(Duration.ofMillis(30)));
-        client = FjordHttpClient.builder("app", b -> b.timeoutQueue(Duration.ofSeconds(10))
-                .server("web1", web1.address(), s -> s.maxConn(3))).build();
+        client = servers.client(b -> b.timeoutQueue(Duration.ofSeconds(10))
+                .server("web1", web1.address(), s -> s.maxConn(3)));
 
         List<String> results = Flux.range(0, 30).flatMap(i -> FjordHttpClientRetryTest.call(client, HttpMethod.GET),
                 12).collectList().block(Duration.ofSeconds(30));
@@ -82,8 +75,8 @@ class FjordHttpClientLimitsTest {
     void aFullQueueRefusesAtOnce() {
         Sinks.Empty<Void> gate = Sinks.empty();
         var web1 = servers.start("web1", heldUntil(gate));
-        client = FjordHttpClient.builder("app", b -> b.retries(0)
-                .server("web1", web1.address(), s -> s.maxConn(1).maxQueue(1))).build();
+        client = servers.client(b -> b.retries(0)
+                .server("web1", web1.address(), s -> s.maxConn(1).maxQueue(1)));
         List<String> results = new CopyOnWriteArrayList<>();
 
         for (int i = 0; i < 3; i++) {

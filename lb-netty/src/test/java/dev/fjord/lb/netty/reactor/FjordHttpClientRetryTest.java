@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.BackendConfig;
 import dev.fjord.lb.core.RetryOn;
@@ -22,19 +22,12 @@ import reactor.core.publisher.Mono;
 /** Retries redispatched to another server: what each server received, and what callers saw. */
 @Timeout(60)
 class FjordHttpClientRetryTest {
-    private final LoopbackServers servers = new LoopbackServers();
+    @RegisterExtension
+    final LoopbackServers servers = new LoopbackServers();
     private FjordHttpClient client;
 
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        servers.close();
-    }
-
     private FjordHttpClient client(Consumer<BackendConfig.Builder> spec) {
-        client = FjordHttpClient.builder("app", spec).build();
+        client = servers.client(spec);
         return client;
     }
 

@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.HttpCheck;
 import dev.fjord.lb.core.OperationalState;
@@ -21,23 +21,16 @@ import io.netty.handler.codec.http.HttpMethod;
 /** Fjord's counters, CSV and meters move with the client's calls; active checks take a sick server out. */
 @Timeout(60)
 class FjordHttpClientStatsTest {
-    private final LoopbackServers servers = new LoopbackServers();
+    @RegisterExtension
+    final LoopbackServers servers = new LoopbackServers();
     private FjordHttpClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        servers.close();
-    }
 
     @Test
     void countersStatsAndMetersCountCallsResponsesAndRedispatchesPerServer() {
         var web1 = servers.start("web1", ok());
         var busy = servers.start("busy", status(503));
-        client = FjordHttpClient.builder("app", b -> b.redispatch(true).retryOn(RetryOn.STATUS_503)
-                .server("web1", web1.address()).server("busy", busy.address())).build();
+        client = servers.client(b -> b.redispatch(true).retryOn(RetryOn.STATUS_503)
+                .server("web1", web1.address()).server("busy", busy.address()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         client.metrics().bindTo(registry);
 
@@ -74,9 +67,9 @@ class FjordHttpClientStatsTest {
     void anActiveHttpCheckTakesASickServerOutAfterFallFailuresAndItsMetersSaySo() {
         var web1 = servers.start("web1", ok());
         var sick = servers.start("sick", status(500));
-        client = FjordHttpClient.builder("app", b -> b.httpCheck(HttpCheck.get("/health"))
+        client = servers.client(b -> b.httpCheck(HttpCheck.get("/health"))
                 .defaultServer(s -> s.check().inter(Duration.ofMillis(100)).fall(2).rise(2))
-                .server("web1", web1.address()).server("sick", sick.address())).build();
+                .server("web1", web1.address()).server("sick", sick.address()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         client.metrics().bindTo(registry);
 

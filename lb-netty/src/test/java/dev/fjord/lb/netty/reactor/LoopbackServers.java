@@ -6,7 +6,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.reactivestreams.Publisher;
+
+import dev.fjord.lb.core.BackendConfig;
 
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -19,10 +25,12 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Reactor Netty servers on 127.0.0.1 (port 0) that count what they receive and answer as told: a recording fake of
- * a backend's web nodes. {@link #close()} disposes every one still running.
+ * a backend's web nodes. Registered as a JUnit extension ({@code @RegisterExtension}), it closes the clients made
+ * with {@link #client} and disposes every node still running after each test.
  */
-final class LoopbackServers implements AutoCloseable {
+final class LoopbackServers implements AfterEachCallback {
     private final List<Node> nodes = new ArrayList<>();
+    private final List<FjordHttpClient> clients = new ArrayList<>();
 
     /** How a node answers. */
     @FunctionalInterface
@@ -119,8 +127,21 @@ final class LoopbackServers implements AutoCloseable {
         return true;
     }
 
+    /** A client of a backend {@code app} configured by {@code spec}, closed after the test. */
+    FjordHttpClient client(Consumer<BackendConfig.Builder> spec) {
+        return client(FjordHttpClient.builder("app", spec));
+    }
+
+    /** The client {@code builder} makes, closed after the test. */
+    FjordHttpClient client(FjordHttpClient.Builder builder) {
+        FjordHttpClient client = builder.build();
+        clients.add(client);
+        return client;
+    }
+
     @Override
-    public void close() {
+    public void afterEach(ExtensionContext context) {
+        clients.forEach(FjordHttpClient::close);
         for (Node node : nodes) {
             if (!node.server.isDisposed()) {
                 node.kill();
