@@ -80,9 +80,9 @@ import reactor.util.context.Context;
  *   <li>The {@code fjord.request.time} timers are not recorded ({@link #metrics()} has every other meter).</li>
  * </ul>
  *
- * <p>Defaults: HAProxy's ({@code retries 3} on connection failures to the same server, no queue timeout but
- * {@code timeout connect}, no limit per server); Reactor Netty's shared event loops ({@link HttpResources}), native
- * transport preferred. Thread-safe: one client serves any number of concurrent calls, from any thread; its
+ * <p>Defaults: HAProxy's ({@code retries 3} on connection failures, to the same server unless {@code option
+ * redispatch}; no {@code maxconn}; {@code timeout queue} falls back to {@code timeout connect}, else a queued call
+ * waits as long as it takes); Reactor Netty's shared event loops ({@link HttpResources}), native transport preferred. Thread-safe: one client serves any number of concurrent calls, from any thread; its
  * {@link #backend()} may be changed at run time (drain, weights, servers added or removed). {@link #close()} stops
  * the checks and closes the pooled connections, never the event loops.
  */
