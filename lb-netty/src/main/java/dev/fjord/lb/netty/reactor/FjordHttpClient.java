@@ -199,7 +199,10 @@ public final class FjordHttpClient implements AutoCloseable {
         return attempt == null ? null : attempt.server();
     }
 
-    /** Stops the health checks and closes the pooled connections; the event loops stay as they are. Idempotent. */
+    /**
+     * Stops the health checks and closes the pooled connections, waiting up to 10 s for them (so not from an event
+     * loop); the event loops stay as they are. Idempotent.
+     */
     @Override
     public void close() {
         rateSampler.cancel(false);
