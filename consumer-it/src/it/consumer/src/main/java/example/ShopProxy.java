@@ -14,6 +14,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.fjord.lb.core.Acl;
 import dev.fjord.lb.core.Cookie;
+import dev.fjord.lb.core.LogFormat;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.netty.FjordProxy;
@@ -30,7 +31,7 @@ public final class ShopProxy {
     public static ProxyConfig config(String staticServer, String appServer) {
         return ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true))
-                .frontend("main", f -> f.bind("127.0.0.1:0")
+                .frontend("main", f -> f.bind("127.0.0.1:0").logGlobal(true).logFormat(LogFormat.HTTP)
                         .acl("url_static", Acl.pathEnd(".png", ".css", ".js").ignoreCase())
                         .useBackend("static", "url_static")
                         .defaultBackend("app"))

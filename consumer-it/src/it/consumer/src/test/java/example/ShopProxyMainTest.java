@@ -9,7 +9,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link ShopProxy#main} in a JVM of its own, as a user runs it: it proxies one request and exits 0. */
+/**
+ * {@link ShopProxy#main} in a JVM of its own, as a user runs it: it proxies one request and exits 0. The project has
+ * no SLF4J provider, as a new user's may not: Fjord's start line and access log still reach the console, through the
+ * JDK's logging.
+ */
 class ShopProxyMainTest {
 
     @Test
@@ -27,5 +31,7 @@ class ShopProxyMainTest {
         assertThat(exited).as("exited within 60 s; output:%n%s", output).isTrue();
         assertThat(process.exitValue()).as("exit code; output:%n%s", output).isZero();
         assertThat(output).contains("proxied GET /cart: 200 'web1 /cart', SERVERID=s1");
+        assertThat(output).contains("INFO: Fjord started: FjordProxy{main=").contains(" main app/web1 ")
+                .contains("\"GET /cart HTTP/1.1\"");
     }
 }

@@ -1,20 +1,27 @@
 package dev.fjord.lb.netty;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.ServerEvent;
 import dev.fjord.lb.core.ServerEventListener;
 
 /**
- * Writes server events to SLF4J (logger {@code dev.fjord.lb.health}) in HAProxy's words: a server going DOWN is a
+ * Writes server events to logger {@code dev.fjord.lb.health} (SLF4J, or the JDK's System.Logger when SLF4J has no
+ * provider) in HAProxy's words: a server going DOWN is a
  * warning, a backend without servers an error, a server coming UP information, each check a debug line;
  * maintenance set by an operator is a warning, a drain or a return to READY information. {@link FjordProxy} and the
  * Reactor Netty client binding log through it. Stateless and thread-safe.
  */
 public final class EventLog implements ServerEventListener {
-    private static final Logger log = LoggerFactory.getLogger("dev.fjord.lb.health");
+    private final OperatorLog log;
+
+    /** Writes to logger {@code dev.fjord.lb.health}. */
+    public EventLog() {
+        this(OperatorLog.of("dev.fjord.lb.health"));
+    }
+
+    EventLog(OperatorLog log) {
+        this.log = log;
+    }
 
     @Override
     public void onEvent(ServerEvent event) {

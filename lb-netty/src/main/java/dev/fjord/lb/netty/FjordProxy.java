@@ -12,8 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.AccessLogSink;
 import dev.fjord.lb.core.Address;
@@ -58,7 +56,7 @@ public final class FjordProxy implements AutoCloseable {
     /** The default time {@link #close()} lets in-flight requests finish. */
     public static final Duration DEFAULT_CLOSE_DEADLINE = Duration.ofSeconds(10);
     static final String CLIENT_DECODER = "fjord.client.decoder";
-    private static final Logger log = LoggerFactory.getLogger(FjordProxy.class);
+    private static final OperatorLog log = OperatorLog.of(FjordProxy.class.getName());
 
     private final ProxyRuntime runtime;
     private final EventLoops loops;
@@ -173,7 +171,7 @@ public final class FjordProxy implements AutoCloseable {
             loops.workers().shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         accessLogs.close();
-        log.info("Fjord stopped{}", drained ? "" : " with requests still in flight at the deadline");
+        log.info("Fjord stopped" + (drained ? "" : " with requests still in flight at the deadline"));
         return drained;
     }
 
@@ -323,7 +321,7 @@ public final class FjordProxy implements AutoCloseable {
                     TimeUnit.SECONDS);
             FjordProxy proxy = new FjordProxy(runtime, loops, ownsLoops, sampler, listeners, connections, checks,
                     socket, accessLogs);
-            log.info("Fjord started: {}", proxy);
+            log.info("Fjord started: " + proxy);
             return proxy;
         }
 

@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +24,7 @@ import dev.fjord.lb.core.Ticker;
  * and must arrive within 5 s. Thread-safe; {@link #close()} stops it and removes the file.
  */
 final class StatsSocket implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(StatsSocket.class);
+    private static final OperatorLog log = OperatorLog.of(StatsSocket.class.getName());
     private static final int MAX_LINE = 4096;
 
     private final Path path;
@@ -96,7 +94,7 @@ final class StatsSocket implements AutoCloseable {
                 }
             } catch (IOException e) {
                 if (server.isOpen()) {
-                    log.debug("stats socket: {}", e.toString());
+                    log.debug("stats socket: " + e);
                 }
             } catch (RuntimeException e) {
                 log.warn("stats socket command failed", e);
@@ -139,7 +137,7 @@ final class StatsSocket implements AutoCloseable {
             thread.join(2000);
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            log.debug("closing the stats socket: {}", e.toString());
+            log.debug("closing the stats socket: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.AccessLogEntry;
 import dev.fjord.lb.core.AccessLogSink;
@@ -32,7 +30,7 @@ import dev.fjord.lb.core.SyslogMessage;
  * another sink. Thread-safe.
  */
 public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(SyslogAccessLog.class);
+    private static final OperatorLog log = OperatorLog.of(SyslogAccessLog.class.getName());
     private static final int MAX_LENGTH = 1024;
     private static final String SEVERITY = "info";
 
@@ -73,8 +71,8 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
                     throw new IllegalArgumentException("log: address '" + target.address() + "': unknown host");
                 }
             } else if (target.kind() == LogTarget.Kind.UNIX) {
-                log.warn("log {}: Unix datagram sockets are not available to Java 17; these lines go to SLF4J "
-                        + "logger dev.fjord.lb.access instead", target.address());
+                log.warn("log " + target.address() + ": Unix datagram sockets are not available to Java 17; these "
+                        + "lines go to logger dev.fjord.lb.access instead");
             }
             if (target.accepts(SEVERITY)) {
                 destinations.add(new Destination(target, target.kind(), address));
@@ -117,7 +115,7 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
             }
         } catch (IOException e) {
             dropped.increment();
-            log.debug("syslog to {}: {}", address, e.toString());
+            log.debug("syslog to " + address + ": " + e);
         }
     }
 
@@ -132,7 +130,7 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
             try {
                 channel.close();
             } catch (IOException e) {
-                log.debug("closing the syslog socket: {}", e.toString());
+                log.debug("closing the syslog socket: " + e);
             }
         }
     }
