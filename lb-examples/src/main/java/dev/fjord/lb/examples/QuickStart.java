@@ -2,6 +2,7 @@ package dev.fjord.lb.examples;
 
 import dev.fjord.lb.core.Acl;
 import dev.fjord.lb.core.Cookie;
+import dev.fjord.lb.core.FrontendRouter;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RequestHead;
@@ -32,9 +33,9 @@ public final class QuickStart {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Router router = Router.of(config());
-        System.out.println(router.route(RequestHead.get("/logo.PNG")));   // FORWARD main -> static/cdn1
-        System.out.println(router.route(RequestHead.get("/cart")));       // FORWARD main -> app/web1 set-cookie ...
+        FrontendRouter main = Router.of(config()).frontend("main");      // routing in-process, no socket
+        System.out.println(main.route(RequestHead.get("/logo.PNG")));     // FORWARD main -> static/cdn1
+        System.out.println(main.route(RequestHead.get("/cart")));         // FORWARD main -> app/web1 set-cookie ...
 
         FjordProxy proxy = FjordProxy.start(config());                     // listening on 127.0.0.1:8080
         Runtime.getRuntime().addShutdownHook(new Thread(proxy::close));    // Ctrl-C: graceful close

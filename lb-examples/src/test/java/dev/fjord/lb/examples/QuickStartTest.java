@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fjord.lb.core.FrontendRouter;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
 
 class QuickStartTest {
-    private final Router router = Router.of(QuickStart.config());
+    private final FrontendRouter router = Router.of(QuickStart.config()).frontend("main");
 
     @Test
     void staticFilesGoToTheStaticBackend() {
