@@ -33,7 +33,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * keeps the connection's timers ({@code timeout http-request}, {@code http-keep-alive}). Requests pipelined behind
  * the one in flight wait their turn. Not sharable: one per connection, all calls on its event loop.
  */
-final class HttpProxyHandler extends ChannelDuplexHandler {
+final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchange.Completion {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 
     final ProxyRuntime runtime;
@@ -115,7 +115,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
             int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
             ExchangeLog record = pending != null ? pending : new ExchangeLog();
             pending = null;
-            exchange = new HttpExchange(this, request, new NettyRequestHead(request, client, localPort), record);
+            exchange = new HttpExchange(ctx, runtime, frontend, this, request,
+                    new NettyRequestHead(request, client, localPort), record);
             runtime.inFlight.incrementAndGet();
             exchange.start();
             if (msg instanceof HttpContent content && exchange != null) {
@@ -144,7 +145,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
     }
 
     /** Called by the exchange once its response is complete. */
-    void exchangeDone(HttpExchange done, boolean keepAlive) {
+    @Override
+    public void exchangeDone(HttpExchange done, boolean keepAlive) {
         if (done != exchange) {
             return;
         }
@@ -198,7 +200,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
             ExchangeLog record = pending;
             pending = null;
             record.localResponse(status, 0);
-            record.ended(status == 408 ? 'c' : 'P', 'R');
+            record.ended(status == 408 ? Termination.CLIENT_TIMEOUT : Termination.PROXY, Termination.Phase.REQUEST);
             runtime.log(frontend, record, (InetSocketAddress) ctx.channel().remoteAddress(), null, null, null);
         }
         tearDown();
