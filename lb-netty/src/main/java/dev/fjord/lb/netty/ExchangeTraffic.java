@@ -12,11 +12,11 @@ import dev.fjord.lb.core.Server;
  */
 final class ExchangeTraffic {
     private final Counters frontend;
-    private final ExchangeLog record;
+    private final ExchangeRecord record;
     private @Nullable Backend backend;
     private @Nullable Server server;
 
-    ExchangeTraffic(Counters frontend, ExchangeLog record) {
+    ExchangeTraffic(Counters frontend, ExchangeRecord record) {
         this.frontend = frontend;
         this.record = record;
         frontend.sessionStarted();

@@ -38,7 +38,7 @@ final class HttpExchange {
     private final Completion completion;
     private final HttpRequest request;
     private final NettyRequestHead head;
-    private final ExchangeLog record;
+    private final ExchangeRecord record;
     private final ExchangeTraffic traffic;
     private final RequestRelay requestRelay;
     private final ResponseRelay responseRelay;
@@ -53,7 +53,7 @@ final class HttpExchange {
     private boolean done;
 
     HttpExchange(ChannelHandlerContext ctx, ProxyRuntime runtime, FrontendConfig frontend, Completion completion,
-            HttpRequest request, NettyRequestHead head, ExchangeLog record) {
+            HttpRequest request, NettyRequestHead head, ExchangeRecord record) {
         this.ctx = ctx;
         this.runtime = runtime;
         this.frontend = frontend;

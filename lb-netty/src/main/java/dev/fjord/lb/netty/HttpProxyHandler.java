@@ -45,7 +45,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
     /** Bytes arrived since the last request head (tells a keep-alive timeout from an http-request one). */
     private boolean bytesSinceHead;
     /** The record of the request whose bytes are arriving, from its first byte. */
-    private @Nullable ExchangeLog pending;
+    private @Nullable ExchangeRecord pending;
     private boolean closing;
 
     HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
@@ -60,7 +60,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
             if (msg instanceof ByteBuf buf && buf.isReadable()) {
                 bytesSinceHead = true;
                 if (pending == null) {
-                    pending = new ExchangeLog();
+                    pending = new ExchangeRecord();
                 }
             }
             context.fireChannelRead(msg);
@@ -113,7 +113,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
             bytesSinceHead = false;
             InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
             int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
-            ExchangeLog record = pending != null ? pending : new ExchangeLog();
+            ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
             pending = null;
             exchange = new HttpExchange(ctx, runtime, frontend, this, request,
                     new NettyRequestHead(request, client, localPort), record);
@@ -197,7 +197,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
             runtime.router.frontendCounters(frontend.name()).requestError();
         }
         if (exchange == null && pending != null) {
-            ExchangeLog record = pending;
+            ExchangeRecord record = pending;
             pending = null;
             record.localResponse(status, 0);
             record.ended(status == 408 ? Termination.CLIENT_TIMEOUT : Termination.PROXY, Termination.Phase.REQUEST);

@@ -19,9 +19,9 @@ import dev.fjord.lb.core.RetryOn;
  * client ({@link HttpMessages#clientResponse}), the body relayed with the server paused while the client cannot take
  * more, a {@code 101} turned into a tunnel. What it learns that the exchange decides on (a status to retry, the end
  * of the response, a failure) goes to its {@link HttpExchange}. Attached to the server connection's
- * {@link ServerChannelHandler} for one attempt. Not thread-safe: one event loop.
+ * {@link ServerConnectionHandler} for one attempt. Not thread-safe: one event loop.
  */
-final class ResponseRelay implements ServerChannelHandler.Listener {
+final class ResponseRelay implements ServerConnectionHandler.Listener {
     private final HttpExchange exchange;
     private final ChannelHandlerContext client;
     private final RequestRelay request;

@@ -40,7 +40,7 @@ final class ServerConnector {
     private final EventLoop loop;
     private final boolean poolable;
     private final Listener listener;
-    private final @Nullable ExchangeLog record;
+    private final @Nullable ExchangeRecord record;
     private RouteDecision decision;
     private Server server;
     private int retriesLeft;
@@ -51,7 +51,7 @@ final class ServerConnector {
     private boolean aborted;
 
     ServerConnector(ProxyRuntime runtime, EventLoop loop, RouteDecision decision, boolean poolable,
-            Listener listener, @Nullable ExchangeLog record) {
+            Listener listener, @Nullable ExchangeRecord record) {
         this.record = record;
         this.runtime = runtime;
         this.loop = loop;

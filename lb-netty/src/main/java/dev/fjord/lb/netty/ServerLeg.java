@@ -31,7 +31,7 @@ final class ServerLeg implements ServerConnector.Listener {
     private final ProxyRuntime runtime;
     private final FrontendConfig frontend;
     private final HttpRequest request;
-    private final ExchangeLog record;
+    private final ExchangeRecord record;
     private final RequestRelay requestRelay;
     private final ResponseRelay responseRelay;
     private final RetryPolicy retry;
@@ -45,7 +45,7 @@ final class ServerLeg implements ServerConnector.Listener {
     private Runnable endSession = () -> { };
 
     ServerLeg(HttpExchange exchange, ChannelHandlerContext ctx, ProxyRuntime runtime, FrontendConfig frontend,
-            HttpRequest request, ExchangeLog record, RequestRelay requestRelay, ResponseRelay responseRelay,
+            HttpRequest request, ExchangeRecord record, RequestRelay requestRelay, ResponseRelay responseRelay,
             boolean hasBody) {
         this.exchange = exchange;
         this.ctx = ctx;
@@ -87,7 +87,7 @@ final class ServerLeg implements ServerConnector.Listener {
             }
         }));
         reusedConnection = reused;
-        ServerChannelHandler.of(connection).attach(responseRelay);
+        ServerConnectionHandler.of(connection).attach(responseRelay);
         connection.config().setAutoRead(true);
         ConnectionMode mode = frontend.settings().connectionMode() == ConnectionMode.HTTP_CLOSE
                 ? ConnectionMode.HTTP_CLOSE : backendSettings().connectionMode();
@@ -155,7 +155,7 @@ final class ServerLeg implements ServerConnector.Listener {
         timer.cancel();
         Channel upgraded = detach();
         connector.release(null, false); // the slot is freed; the tunnel keeps the connection
-        Tunnel.start(ctx, upgraded, ServerChannelHandler.NAME, BackendPool.CODEC,
+        Tunnel.start(ctx, upgraded, ServerConnectionHandler.NAME, BackendPool.CODEC,
                 backendSettings().timeouts().effectiveTunnel(), closed);
     }
 
@@ -256,7 +256,7 @@ final class ServerLeg implements ServerConnector.Listener {
         Channel connection = channel;
         channel = null;
         if (connection != null) {
-            ServerChannelHandler.of(connection).detach();
+            ServerConnectionHandler.of(connection).detach();
         }
         return connection;
     }

@@ -27,7 +27,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     private @Nullable ServerConnector connector;
     private @Nullable Channel server;
     private Runnable endSession = () -> { };
-    private final ExchangeLog record = new ExchangeLog();
+    private final ExchangeRecord record = new ExchangeRecord();
     private @Nullable RouteDecision decision;
     private @Nullable Tunnel toClient;
 

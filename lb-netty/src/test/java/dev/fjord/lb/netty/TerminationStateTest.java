@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.AccessLogEntry;
 
@@ -22,24 +22,18 @@ import dev.fjord.lb.core.AccessLogEntry;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TerminationStateTest {
     private final List<AccessLogEntry> entries = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
     private RecordingHttpServer server;
     private FjordProxy proxy;
 
     @BeforeEach
-    void start() throws IOException {
-        server = new RecordingHttpServer();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (proxy != null) {
-            proxy.close(Duration.ofSeconds(1));
-        }
-        server.close();
+    void start() {
+        server = fjord.recordingServer();
     }
 
     private void proxy(String serverAddress, String extraFrontend, String extraBackend) {
-        proxy = TestProxies.start("defaults\n    mode http\n    option httplog\n    log global\n    retries 0\n"
+        proxy = fjord.start("defaults\n    mode http\n    option httplog\n    log global\n    retries 0\n"
                 + "    timeout connect 1s\n    timeout client 5s\n    timeout server 800ms\n    timeout queue 200ms\n"
                 + "frontend main\n    bind 127.0.0.1:0\n" + extraFrontend + "    default_backend app\n"
                 + "backend app\n" + extraBackend + "    server web1 " + serverAddress + " maxconn 1\n",

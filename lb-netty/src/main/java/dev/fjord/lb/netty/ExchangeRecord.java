@@ -17,7 +17,7 @@ import dev.fjord.lb.core.Server;
  * {@link AccessLogEntry} at its end. Timers are HAProxy's: -1 for a stage never reached. Not thread-safe: used on
  * the connection's event loop.
  */
-final class ExchangeLog {
+final class ExchangeRecord {
     private final long start = System.nanoTime();
     private final long acceptedAtMillis = System.currentTimeMillis();
     private long headEnd = -1;
