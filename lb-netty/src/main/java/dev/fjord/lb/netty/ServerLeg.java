@@ -65,9 +65,14 @@ final class ServerLeg implements ServerConnector.Listener {
         return exchange.decision().backend().config().settings();
     }
 
-    /** Asks for a connection to the decision's server; the request body waits for it. */
+    /**
+     * Asks for a connection to the decision's server. A request body waits for it: the client is not read meanwhile
+     * (a body-less request leaves reading on, so no read interest is toggled per request).
+     */
     void start() {
-        ctx.channel().config().setAutoRead(false);
+        if (hasBody && !requestRelay.received()) {
+            ctx.channel().config().setAutoRead(false);
+        }
         boolean poolable = backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
         connector = new ServerConnector(runtime, ctx.channel().eventLoop(), exchange.decision(), poolable, this,
