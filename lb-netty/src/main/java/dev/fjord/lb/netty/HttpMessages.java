@@ -1,7 +1,9 @@
 package dev.fjord.lb.netty;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,10 +36,6 @@ import io.netty.handler.codec.http.HttpVersion;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1">RFC 9110 7.6.1: Connection</a>
  */
 final class HttpMessages {
-    /** Fields that describe one connection, never forwarded as they are. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "proxy-authenticate");
-
     private HttpMessages() {
     }
 
@@ -56,9 +54,11 @@ final class HttpMessages {
         DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(),
                 false);
         HttpHeaders headers = request.headers();
-        for (Map.Entry<String, String> header : original.headers()) {
-            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                headers.add(header.getKey(), header.getValue());
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = original.headers().iteratorCharSequence();
+        while (fields.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> field = fields.next();
+            if (!isHopByHop(field.getKey())) {
+                headers.add(field.getKey(), field.getValue());
             }
         }
         apply(headers, decision.requestEdits()); // the same edits forwardedRequest() shows, straight on the headers
@@ -84,37 +84,45 @@ final class HttpMessages {
     }
 
     /**
-     * The response to send to the client for the server's {@code response}.
+     * Turns the server's {@code response} into the one the client gets, in place (no copy of its fields): hop-by-hop
+     * fields and those its {@code Connection} names (never its framing) removed, {@code Set-Cookie} rewritten and the
+     * decision's edits applied for cookie persistence, framing and {@code Connection} set for the client.
      *
-     * @param keepAlive whether the client connection stays open after it
-     * @return the response; its body framing follows the server's when known, else chunked (HTTP/1.1 clients)
+     * @param keepAlive whether the client connection stays open after it, as far as the exchange knows
+     * @return {@code response}; its body framing follows the server's when known, else chunked (HTTP/1.1 clients),
+     *     and its {@code Connection: close} says when the client connection closes after it
      */
     static HttpResponse clientResponse(HttpResponse response, HttpRequest request, RouteDecision decision,
             boolean keepAlive, boolean bodyless) {
-        Set<String> hop = connectionListed(response.headers());
-        HttpVersion version = request.protocolVersion();
-        DefaultHttpResponse out = new DefaultHttpResponse(version, response.status(), false);
-        HttpHeaders headers = out.headers();
+        HttpHeaders headers = response.headers();
+        Set<String> listed = connectionListed(headers);
         String cookieName = decision.backend() == null || decision.backend().config().cookie() == null ? null
                 : decision.backend().config().cookie().name();
         boolean serverSetsCookie = false;
-        for (Map.Entry<String, String> header : response.headers()) {
-            String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || hop.contains(lower)) {
-                continue;
+        List<CharSequence> removed = null; // Netty's header iterator cannot remove
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+        while (fields.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> field = fields.next();
+            CharSequence name = field.getKey();
+            if (isHopByHop(name) || !listed.isEmpty() && listed.contains(name.toString().toLowerCase(Locale.ROOT))) {
+                if (removed == null) {
+                    removed = new ArrayList<>(4);
+                }
+                removed.add(name);
+            } else if (cookieName != null && HttpHeaderNames.SET_COOKIE.contentEqualsIgnoreCase(name)) {
+                String value = decision.rewriteSetCookie(field.getValue().toString());
+                field.setValue(value);
+                serverSetsCookie |= value.startsWith(cookieName + '=');
             }
-            String value = header.getValue();
-            if (lower.equals("set-cookie")) {
-                value = decision.rewriteSetCookie(value);
-                serverSetsCookie |= cookieName != null && value.startsWith(cookieName + '=');
-            }
-            headers.add(header.getKey(), value);
         }
-        boolean preserve = decision.backend() != null && decision.backend().config().cookie() != null
-                && decision.backend().config().cookie().isPreserve();
+        if (removed != null) {
+            removed.forEach(headers::remove);
+        }
+        boolean preserve = cookieName != null && decision.backend().config().cookie().isPreserve();
         if (!(preserve && serverSetsCookie)) {
             apply(headers, decision.responseEdits());
         }
+        HttpVersion version = request.protocolVersion();
         if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             if (version.equals(HttpVersion.HTTP_1_1)) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -123,7 +131,27 @@ final class HttpMessages {
             }
         }
         setConnection(headers, version, keepAlive);
-        return out;
+        response.setProtocolVersion(version);
+        return response;
+    }
+
+    /**
+     * Whether {@code name} is a field that describes one connection, never forwarded as it is ({@code Connection},
+     * {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE}, {@code Trailer}, {@code Transfer-Encoding},
+     * {@code Upgrade}, {@code Proxy-Authenticate}), case-insensitively, without a copy.
+     */
+    static boolean isHopByHop(CharSequence name) {
+        return switch (name.length()) {
+            case 2 -> HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
+            case 7 -> HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name)
+                    || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
+            case 10 -> HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
+                    || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
+            case 16 -> HttpHeaderNames.PROXY_CONNECTION.contentEqualsIgnoreCase(name);
+            case 17 -> HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
+            case 18 -> HttpHeaderNames.PROXY_AUTHENTICATE.contentEqualsIgnoreCase(name);
+            default -> false;
+        };
     }
 
     /** Whether the response can carry no body whatever its fields say. */

@@ -115,8 +115,9 @@ final class RequestTarget {
             char c = i < end ? originForm.charAt(i) : '/';
             int step = 1;
             if (c == '%') {
-                String escape = originForm.substring(i, i + 3).toLowerCase(Locale.ROOT);
-                c = escape.equals("%2e") ? '.' : escape.equals("%2f") ? '/' : escape.equals("%5c") ? '/' : '%';
+                char high = originForm.charAt(i + 1);
+                char low = Character.toLowerCase(originForm.charAt(i + 2));
+                c = high == '2' && low == 'e' ? '.' : high == '2' && low == 'f' || high == '5' && low == 'c' ? '/' : '%';
                 step = 3;
             }
             if (c == '/') {

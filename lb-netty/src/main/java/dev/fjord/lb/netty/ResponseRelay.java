@@ -80,12 +80,13 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         exchange.traffic().responseHead(code, 64 + response.headers().size() * 32L); // an estimate of the head
         bodyless = HttpMessages.isBodyless(exchange.method(), response.status());
         reusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, bodyless);
+        String upgrade = response.headers().get(HttpHeaderNames.UPGRADE, ""); // before the hop-by-hop fields go
         HttpResponse out = exchange.clientResponse(response, exchange.clientKeepAlive(), bodyless);
-        exchange.clientKeepAlive(HttpUtil.isKeepAlive(out));
+        exchange.clientKeepAlive(!out.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
         if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             upgrading = true;
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            out.headers().set(HttpHeaderNames.UPGRADE, response.headers().get(HttpHeaderNames.UPGRADE, ""));
+            out.headers().set(HttpHeaderNames.UPGRADE, upgrade);
             out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
         client.write(out);
