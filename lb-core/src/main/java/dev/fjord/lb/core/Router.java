@@ -196,7 +196,7 @@ public final class Router {
         List<HeaderEdit> edits = List.of();
         boolean http = frontend.config().settings().mode() == Mode.HTTP;
         for (int i = 0; i < frontend.rules.length; i++) {
-            if (!frontend.ruleConditions[i].test(routed)) {
+            if (!frontend.ruleConditions.get(i).test(routed)) {
                 continue;
             }
             HttpRequestRule rule = frontend.rules[i];
