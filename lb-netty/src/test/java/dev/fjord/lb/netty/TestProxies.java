@@ -3,8 +3,8 @@ package dev.fjord.lb.netty;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import dev.fjord.lb.core.HaproxyImport;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.core.haproxy.HaproxyImport;
 
 /** Proxies for tests, started from haproxy.cfg text on one event-loop thread (so connection reuse is predictable). */
 final class TestProxies {
