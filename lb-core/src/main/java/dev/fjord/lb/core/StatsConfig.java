@@ -101,7 +101,7 @@ public record StatsConfig(
 
         /** How often the page reloads itself ({@code stats refresh}); default never. */
         public Builder refresh(Duration refresh) {
-            this.refresh = Checks.positive(context, "refresh", refresh);
+            this.refresh = Require.positive(context, "refresh", refresh);
             return this;
         }
 
