@@ -30,9 +30,9 @@ final class LiveBackend implements Backend {
     private final @Nullable IpNetwork forwardForExcept;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
-    /** The balancers of one moment: over the usable active servers, and over the backups to use when none is. */
-    private record Snapshot(Balancer active, Balancer backup) {
-        static final Snapshot EMPTY = new Snapshot((request, avoid) -> null, (request, avoid) -> null);
+    /** The pickers of one moment: over the usable active servers, and over the backups to use when none is. */
+    private record Snapshot(ServerPicker active, ServerPicker backup) {
+        static final Snapshot EMPTY = new Snapshot(ServerPicker.NONE, ServerPicker.NONE);
     }
 
     LiveBackend(BackendConfig config, RandomGenerator random, Ticker ticker) {
@@ -213,8 +213,8 @@ final class LiveBackend implements Backend {
             backups = List.of(backups.get(0));
         }
         Settings settings = config.settings();
-        snapshot = new Snapshot(Balancers.create(settings.balance(), settings.hashType(), actives, random),
-                Balancers.create(settings.balance(), settings.hashType(), backups, random));
+        snapshot = new Snapshot(ServerPicker.of(settings.balance(), settings.hashType(), actives, random),
+                ServerPicker.of(settings.balance(), settings.hashType(), backups, random));
     }
 
     @Override
