@@ -26,7 +26,7 @@ import dev.fjord.lb.core.internal.IpNetwork;
  *
  * <pre>{@code
  * Router router = Router.of(config);
- * RouteDecision first = router.route(RequestHead.get("/"));
+ * RouteDecision.Forward first = router.route(RequestHead.get("/")).asForward();
  * assertThat(first.setCookie()).isEqualTo("SERVERID=s1; path=/");
  * router.backend("app").requireServer("web2").markDown();
  * }</pre>
@@ -138,16 +138,18 @@ public final class Router {
      * A new decision for a request whose server failed ({@code option redispatch}): another server of the same
      * backend, never the failed one, with the cookie re-pinned; a 503 when no other server is usable.
      *
-     * @throws IllegalArgumentException when {@code decision} did not forward
+     * @throws IllegalArgumentException when {@code decision} was not made by this router
      */
-    public RouteDecision redispatch(RouteDecision decision) {
-        if (decision.action() != RouteDecision.Action.FORWARD) {
-            throw new IllegalArgumentException("only a FORWARD decision can be redispatched: " + decision);
+    public RouteDecision redispatch(RouteDecision.Forward decision) {
+        LiveBackend backend = backends.get(decision.backend().name());
+        if (backend != decision.backend()) {
+            throw new IllegalArgumentException("backend '" + decision.backend().name() + "' is not this router's: "
+                    + decision);
         }
-        LiveBackend backend = decision.liveBackend();
         Server other = backend.pick(decision.forwardedRequest(), decision.server());
         if (other == null || other == decision.server()) {
-            return respond(decision, backend, LocalResponse.error(503));
+            return new RouteDecision.Respond(decision.frontend(), decision.request(), decision.forwardedRequest(),
+                    backend, LocalResponse.error(503), decision.cookieStatus());
         }
         CookiePersistence persistence = backend.cookiePersistence();
         String cookie = persistence == null ? null : persistence.setCookie(decision.request(), other,
@@ -155,7 +157,8 @@ public final class Router {
         if (backend.config().stickTable() != null) {
             backend.stick(decision.request().clientAddress(), other);
         }
-        return decision.withServer(other, cookie);
+        return new RouteDecision.Forward(decision.frontend(), decision.request(), decision.routedRequest(), backend,
+                other, decision.requestEdits(), cookie, decision.cookieStatus());
     }
 
     /**
@@ -205,8 +208,8 @@ public final class Router {
             }
             LocalResponse response = RuleResponses.responseFor(rule, routed);
             if (response != null) {
-                return new RouteDecision(RouteDecision.Action.RESPOND, frontend, request, routed, null, null, edits,
-                        null, response, CookieStatus.NOT_CHECKED, false);
+                return new RouteDecision.Respond(frontend.config(), request, routed, null, response,
+                        CookieStatus.NOT_CHECKED);
             }
             HeaderEdit edit = RuleResponses.editFor(rule);
             if (edits.isEmpty()) {
@@ -217,12 +220,12 @@ public final class Router {
         }
         StatsConfig stats = frontend.config().stats();
         if (stats != null && request.uri().startsWith(stats.uri())) {
-            return stats(frontend, stats, request, routed, edits);
+            return stats(frontend, stats, request, routed);
         }
         LiveBackend backend = frontend.backendFor(routed);
         if (backend == null) {
-            return new RouteDecision(RouteDecision.Action.RESPOND, frontend, request, routed, null, null, edits, null,
-                    LocalResponse.error(503), CookieStatus.NOT_CHECKED, false);
+            return new RouteDecision.Respond(frontend.config(), request, routed, null, LocalResponse.error(503),
+                    CookieStatus.NOT_CHECKED);
         }
         return forward(frontend, backend, request, routed, edits, http);
     }
@@ -251,8 +254,8 @@ public final class Router {
         if (server == null) {
             server = backend.pick(routed, null);
             if (server == null) {
-                return new RouteDecision(RouteDecision.Action.RESPOND, frontend, request, routed, backend, null, edits,
-                        null, LocalResponse.error(503), cookieStatus, false);
+                return new RouteDecision.Respond(frontend.config(), request, routed, backend, LocalResponse.error(503),
+                        cookieStatus);
             }
             backend.stick(client, server);
         }
@@ -263,8 +266,8 @@ public final class Router {
             }
         }
         String setCookie = persistence == null ? null : persistence.setCookie(routed, server, reading, now);
-        return new RouteDecision(RouteDecision.Action.FORWARD, frontend, request, routed, backend, server, edits,
-                setCookie, null, cookieStatus, false);
+        return new RouteDecision.Forward(frontend.config(), request, routed, backend, server, edits, setCookie,
+                cookieStatus);
     }
 
     private static @Nullable HeaderEdit forwardedFor(CompiledFrontend frontend, LiveBackend backend,
@@ -282,19 +285,18 @@ public final class Router {
         return new HeaderEdit.Add(option.header(), InetAddresses.toText(request.clientAddress()));
     }
 
-    private RouteDecision stats(CompiledFrontend frontend, StatsConfig stats, RequestHead request, RequestHead routed,
-            List<HeaderEdit> edits) {
+    private static RouteDecision stats(CompiledFrontend frontend, StatsConfig stats, RequestHead request,
+            RequestHead routed) {
         if (!stats.users().isEmpty() && !authenticated(stats, request.header("Authorization"))) {
             LocalResponse challenge = new LocalResponse(401, List.of(
                     Map.entry("WWW-Authenticate", "Basic realm=\"" + stats.realm() + '"'),
                     Map.entry("Content-Type", "text/html"), Map.entry("Cache-Control", "no-cache")),
                     LocalResponse.error(401).body());
-            return new RouteDecision(RouteDecision.Action.RESPOND, frontend, request, routed, null, null, edits, null,
-                    challenge, CookieStatus.NOT_CHECKED, false);
+            return new RouteDecision.Respond(frontend.config(), request, routed, null, challenge,
+                    CookieStatus.NOT_CHECKED);
         }
         boolean admin = frontend.statsAdmin != null && frontend.statsAdmin.test(routed);
-        return new RouteDecision(RouteDecision.Action.STATS, frontend, request, routed, null, null, edits, null, null,
-                CookieStatus.NOT_CHECKED, admin);
+        return new RouteDecision.Stats(frontend.config(), request, routed, admin);
     }
 
     private static boolean authenticated(StatsConfig stats, @Nullable String authorization) {
@@ -313,12 +315,6 @@ public final class Router {
             ok |= MessageDigest.isEqual(expected, given);
         }
         return ok;
-    }
-
-    private static RouteDecision respond(RouteDecision decision, LiveBackend backend, LocalResponse response) {
-        return new RouteDecision(RouteDecision.Action.RESPOND, decision.compiledFrontend(), decision.request(),
-                decision.forwardedRequest(), backend, null, decision.requestEdits(), null, response,
-                decision.cookieStatus(), false);
     }
 
     private long nowSeconds() {

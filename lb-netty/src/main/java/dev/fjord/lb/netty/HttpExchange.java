@@ -97,29 +97,27 @@ final class HttpExchange implements ServerConnector.Listener {
     void start() {
         client.runtime.router.frontendCounters(client.frontend.name()).sessionStarted();
         decision = client.runtime.router.route(client.frontend.name(), head);
-        switch (decision.action()) {
-            case RESPOND -> respondLocally(decision.response());
-            case STATS -> {
-                if (request.method().equals(io.netty.handler.codec.http.HttpMethod.POST)) {
-                    statsForm = new StringBuilder(); // an admin action: answered once its form is read
-                } else {
-                    respondLocally(StatsPage.render(client.runtime, decision, request.uri()));
-                }
+        if (decision instanceof RouteDecision.Respond respond) {
+            respondLocally(respond.response());
+        } else if (decision instanceof RouteDecision.Stats stats) {
+            if (request.method().equals(io.netty.handler.codec.http.HttpMethod.POST)) {
+                statsForm = new StringBuilder(); // an admin action: answered once its form is read
+            } else {
+                respondLocally(StatsPage.render(client.runtime, stats, request.uri()));
             }
-            case FORWARD -> {
-                Set<RetryOn> retryOn = backendSettings().retryOn();
-                retriesLeft = backendSettings().retries();
-                if (isIdempotent(request.method()) && !RetryOn.DEFAULT.containsAll(retryOn)) {
-                    replay = new Replay(client.runtime.limits.retryBufferBytes());
-                }
-                ctx.channel().config().setAutoRead(false); // the body waits until a server is connected
-                serverTimer = new InactivityTimer(ctx.executor(), backendSettings().timeouts().server(),
-                        () -> !done && serverChannel != null, this::serverTimedOut);
-                clientTimer.arm();
-                connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision,
-                        connectorPoolable(), this, record);
-                connector.start();
+        } else if (decision instanceof RouteDecision.Forward forward) {
+            Set<RetryOn> retryOn = backendSettings().retryOn();
+            retriesLeft = backendSettings().retries();
+            if (isIdempotent(request.method()) && !RetryOn.DEFAULT.containsAll(retryOn)) {
+                replay = new Replay(client.runtime.limits.retryBufferBytes());
             }
+            ctx.channel().config().setAutoRead(false); // the body waits until a server is connected
+            serverTimer = new InactivityTimer(ctx.executor(), backendSettings().timeouts().server(),
+                    () -> !done && serverChannel != null, this::serverTimedOut);
+            clientTimer.arm();
+            connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), forward,
+                    connectorPoolable(), this, record);
+            connector.start();
         }
     }
 
@@ -152,7 +150,7 @@ final class HttpExchange implements ServerConnector.Listener {
             } else if (last) {
                 String form = statsForm.toString();
                 statsForm = null;
-                respondLocally(StatsPage.post(client.runtime, decision, form));
+                respondLocally(StatsPage.post(client.runtime, decision.asStats(), form));
             }
             return;
         }
@@ -198,7 +196,7 @@ final class HttpExchange implements ServerConnector.Listener {
         channel.config().setAutoRead(true);
         ConnectionMode mode = client.frontend.settings().connectionMode() == ConnectionMode.HTTP_CLOSE
                 ? ConnectionMode.HTTP_CLOSE : backendSettings().connectionMode();
-        channel.write(HttpMessages.serverRequest(request, decision, mode));
+        channel.write(HttpMessages.serverRequest(request, connector.decision(), mode));
         boolean wroteLast = false;
         if (attempt > 0 && replay != null) {
             wroteLast = replay.writeTo(channel);
@@ -275,7 +273,7 @@ final class HttpExchange implements ServerConnector.Listener {
     private void onResponseHead(HttpResponse response) {
         int code = response.status().code();
         if (code >= 100 && code < 200 && code != 101) {
-            ctx.write(HttpMessages.clientResponse(response, request, decision, true, true)); // interim: 100, 103
+            ctx.write(HttpMessages.clientResponse(response, request, connector.decision(), true, true)); // 100, 103
             return;
         }
         if (code >= 500 && code != 501 && code != 505) {
@@ -293,7 +291,7 @@ final class HttpExchange implements ServerConnector.Listener {
         decision.backend().counters().response(code);
         responseBodyless = HttpMessages.isBodyless(request.method(), response.status());
         serverReusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, responseBodyless);
-        HttpResponse out = HttpMessages.clientResponse(response, request, decision, clientKeepAlive,
+        HttpResponse out = HttpMessages.clientResponse(response, request, connector.decision(), clientKeepAlive,
                 responseBodyless);
         clientKeepAlive = clientKeepAlive && HttpUtil.isKeepAlive(out);
         if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
@@ -438,16 +436,15 @@ final class HttpExchange implements ServerConnector.Listener {
         }
         connector.release(failed, false);
         requestSent = false;
-        RouteDecision next = decision;
-        if (backendSettings().redispatch()) {
-            next = client.runtime.router.redispatch(decision);
-            if (next.action() != RouteDecision.Action.FORWARD) {
-                next = decision; // nobody else: the same server once more
-            }
+        RouteDecision.Forward last = connector.decision();
+        RouteDecision.Forward next = last; // unless redispatched: the same server once more
+        if (backendSettings().redispatch()
+                && client.runtime.router.redispatch(last) instanceof RouteDecision.Forward other) {
+            next = other;
         }
-        record.retried(next.server() != decision.server());
+        record.retried(next.server() != last.server());
         decision = next;
-        connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), decision,
+        connector = new ServerConnector(client.runtime, ctx.channel().eventLoop(), next,
                 connectorPoolable(), this, record);
         connector.start();
         return true;
@@ -496,7 +493,7 @@ final class HttpExchange implements ServerConnector.Listener {
 
     private void respondLocally(LocalResponse response) {
         record.localResponse(response.status(), response.body().length());
-        boolean stats = decision.action() == RouteDecision.Action.STATS;
+        boolean stats = decision instanceof RouteDecision.Stats;
         if (!stats && decision.backend() == null && response.status() == 403) {
             client.runtime.router.frontendCounters(client.frontend.name()).denied();
         }
