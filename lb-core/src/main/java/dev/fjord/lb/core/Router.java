@@ -6,10 +6,12 @@ import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -41,13 +43,16 @@ public final class Router {
     private final Map<String, LiveBackend> backends;
     private final Map<String, CompiledFrontend> frontends;
     private final Map<String, Counters> frontendCounters = new LinkedHashMap<>();
+    /** Hear the run-time model's server events; see {@link #listen}. */
+    private final List<ServerEventListener> listeners = new CopyOnWriteArrayList<>();
 
     private Router(Builder builder) {
         this.config = builder.config;
         this.clock = builder.clock;
         Map<String, LiveBackend> live = new LinkedHashMap<>();
         for (BackendConfig backend : config.backends().values()) {
-            live.put(backend.name(), new LiveBackend(backend, builder.random, builder.ticker));
+            live.put(backend.name(), new LiveBackend(backend, builder.random, builder.ticker,
+                    event -> listeners.forEach(listener -> listener.onEvent(event))));
         }
         this.backends = java.util.Collections.unmodifiableMap(live);
         Map<String, CompiledFrontend> compiled = new LinkedHashMap<>();
@@ -192,6 +197,19 @@ public final class Router {
     /** Every running backend, in declaration order. */
     public List<Backend> backends() {
         return List.copyOf(backends.values());
+    }
+
+    /** Every running backend, as the run-time model has them. */
+    Collection<LiveBackend> liveBackends() {
+        return backends.values();
+    }
+
+    /**
+     * Makes {@code listener} hear the events of the servers' lifecycle, which the run-time model makes: servers
+     * added and removed, and operators' admin state changes.
+     */
+    void listen(ServerEventListener listener) {
+        listeners.add(listener);
     }
 
     private RouteDecision route(CompiledFrontend frontend, RequestHead request) {
