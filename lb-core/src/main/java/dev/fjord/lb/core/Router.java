@@ -1,11 +1,8 @@
 package dev.fjord.lb.core;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -305,7 +302,7 @@ public final class Router {
 
     private static RouteDecision stats(CompiledFrontend frontend, StatsConfig stats, RequestHead request,
             RequestHead routed) {
-        if (!stats.users().isEmpty() && !authenticated(stats, request.header("Authorization"))) {
+        if (!stats.admits(request.header("Authorization"))) {
             LocalResponse challenge = new LocalResponse(401, List.of(
                     Map.entry("WWW-Authenticate", "Basic realm=\"" + stats.realm() + '"'),
                     Map.entry("Content-Type", "text/html"), Map.entry("Cache-Control", "no-cache")),
@@ -315,24 +312,6 @@ public final class Router {
         }
         boolean admin = frontend.statsAdmin != null && frontend.statsAdmin.test(routed);
         return new RouteDecision.Stats(frontend.config(), request, routed, admin);
-    }
-
-    private static boolean authenticated(StatsConfig stats, @Nullable String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        byte[] given;
-        try {
-            given = Base64.getDecoder().decode(authorization.substring(6).strip());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        boolean ok = false;
-        for (StatsConfig.StatsUser user : stats.users()) {
-            byte[] expected = (user.name() + ':' + user.password()).getBytes(StandardCharsets.UTF_8);
-            ok |= MessageDigest.isEqual(expected, given);
-        }
-        return ok;
     }
 
     private long nowSeconds() {
