@@ -88,7 +88,7 @@ public final class HealthChecks implements AutoCloseable {
         }
         ServerHealth health = new ServerHealth(server, init);
         servers.put(server, health);
-        if (!health.state.isUp() && server.operationalState() != OperationalState.DOWN) {
+        if (!health.counter.isUp() && server.operationalState() != OperationalState.DOWN) {
             server.markDown(); // init-state down: no traffic before it passes its checks
         }
         if (health.enabled) {
@@ -163,7 +163,7 @@ public final class HealthChecks implements AutoCloseable {
         ObservedErrors.Outcome outcome;
         boolean enabled;
         synchronized (health) {
-            outcome = health.observed.error(layer7, health.state);
+            outcome = health.observed.error(layer7, health.counter);
             enabled = health.enabled;
         }
         switch (outcome) {
@@ -232,19 +232,19 @@ public final class HealthChecks implements AutoCloseable {
         OperationalState wanted;
         synchronized (health) {
             health.last = result;
-            changed = health.state.check(result.status().passed());
+            changed = health.counter.check(result.status().passed());
             if (result.status().passed() && health.observed != null) {
                 health.observed.success();
             }
-            next = health.state.nextInterval(health.server.config());
-            wanted = !health.state.isUp() ? OperationalState.DOWN
+            next = health.counter.nextInterval(health.server.config());
+            wanted = !health.counter.isUp() ? OperationalState.DOWN
                     : result.status() == CheckStatus.L7OKC ? OperationalState.NOLB : OperationalState.UP;
         }
         if (!result.status().passed()) {
-            health.server.counters().checkFailed(changed && !health.state.isUp());
+            health.server.counters().checkFailed(changed && !health.counter.isUp());
         }
         listener.onEvent(new ServerEvent.CheckCompleted(health.server, result));
-        if (changed || (health.state.isUp() && health.server.operationalState() != wanted)) {
+        if (changed || (health.counter.isUp() && health.server.operationalState() != wanted)) {
             apply(health, result, result.status().description());
         }
         boolean enabled;
@@ -256,13 +256,13 @@ public final class HealthChecks implements AutoCloseable {
         }
     }
 
-    /** Makes the server's operational state follow its health state, and tells the listener. */
+    /** Makes the server's operational state follow its health counter, and tells the listener. */
     private void apply(ServerHealth health, @Nullable CheckResult result, String reason) {
         LiveServer server = health.server;
         OperationalState before = server.operationalState();
         OperationalState after;
         synchronized (health) {
-            after = !health.state.isUp() ? OperationalState.DOWN
+            after = !health.counter.isUp() ? OperationalState.DOWN
                     : result != null && result.status() == CheckStatus.L7OKC ? OperationalState.NOLB
                     : OperationalState.UP;
             if (after == before) {

@@ -28,15 +28,15 @@ final class ObservedErrors {
      * errors do not count under {@code observe layer4}. An error that does not change the state of a server that is
      * UP asks for a check soon, unless {@code on-error} is {@code fail-check}.
      */
-    Outcome error(boolean layer7, HealthState state) {
+    Outcome error(boolean layer7, HealthCounter counter) {
         if (layer7 && observe.layer() == PassiveCheck.Layer.LAYER4) {
             return Outcome.NONE;
         }
-        boolean wasUp = state.isUp();
+        boolean wasUp = counter.isUp();
         boolean changed = false;
         if (++inARow >= observe.errorLimit()) {
             inARow = 0;
-            changed = state.errorLimitReached(observe.onError());
+            changed = counter.errorLimitReached(observe.onError());
         }
         if (changed) {
             return Outcome.STATE_CHANGED;

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServerHealth {
     final LiveServer server;
-    final HealthState state;
+    final HealthCounter counter;
     /** The backend's {@code option httpchk}; null for a TCP check. */
     final @Nullable HttpCheck httpCheck;
     /** The server's {@code observe}; null when it has none. */
@@ -22,7 +22,7 @@ final class ServerHealth {
     ServerHealth(LiveServer server, ServerConfig.InitState init) {
         this.server = server;
         ServerConfig config = server.config();
-        this.state = new HealthState(config.rise(), config.fall(), config.check() ? init
+        this.counter = new HealthCounter(config.rise(), config.fall(), config.check() ? init
                 : ServerConfig.InitState.FULLY_UP);
         this.httpCheck = server.backend().config().settings().httpCheck();
         this.observed = config.observe() == null ? null : new ObservedErrors(config.observe());

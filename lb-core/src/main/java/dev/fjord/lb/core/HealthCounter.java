@@ -8,14 +8,14 @@ import java.time.Duration;
  * in a row and a DOWN one comes back after {@code rise} successes, and alternating results never flap. Pure and
  * not thread-safe: {@link HealthChecks} owns it.
  */
-final class HealthState {
+final class HealthCounter {
     private final int rise;
     private final int max;
     private int health;
     private boolean up;
     private boolean fastUntilCheck;
 
-    HealthState(int rise, int fall, ServerConfig.InitState init) {
+    HealthCounter(int rise, int fall, ServerConfig.InitState init) {
         this.rise = rise;
         this.max = rise + fall - 1;
         this.health = switch (init) {
