@@ -1,18 +1,36 @@
 #!/usr/bin/env bash
-# Load benchmark: HAProxy, a bare Reactor Netty proxy and Fjord, one after the other, in front of the same two
-# nginx backends on loopback. The proxy under test runs alone on CPU 0 with one event-loop thread (HAProxy:
-# nbthread 1); wrk and nginx share CPU 1. The main figure is the proxy's CPU time per request (utime+stime
-# from /proc over the requests wrk counted), beside req/s and latency percentiles.
+# Load benchmark: HAProxy, Fjord and a bare Reactor Netty proxy in front of the same two nginx backends on loopback,
+# in alternating rounds (A B A B ...: the machine drifts, so ratios are taken within a round, then their median).
+# The proxy under test runs alone on CPU 0 with one event-loop thread (HAProxy: nbthread 1); wrk and nginx share
+# CPU 1. The main figure is the proxy's CPU time per request (utime+stime from /proc over the requests wrk counted).
 #
 # Usage (from the repository root, as root to install missing packages):
 #   lb-examples/bench/load-benchmark.sh [seconds-per-run, default 10]
+# Environment:
+#   CONTESTANTS  who runs, in this order within each round; default "haproxy fjord haproxy-ka fjord-ka"
+#                haproxy     the reference haproxy.cfg (option http-server-close), addresses on loopback, no syslog
+#                haproxy-ka  the same with option http-keep-alive (server connections kept and reused)
+#                fjord       Fjord running the reference cluster (http-server-close), no access log
+#                fjord-ka    the same with pooled keep-alive server connections
+#                bare        a bare Reactor Netty proxy (pools server connections)
+#                fjord-b, fjord-ka-b   fjord and fjord-ka from the jar JAR_B (another build, for before/after)
+#   ROUNDS       rounds (default 1); WARMUP seconds of load before measuring (default 20); CONNECTIONS (default 64)
+#   SCENARIOS    default "keepalive-1k keepalive-64k close-1k" (close-1k: a new client connection per request)
+#   STRACE=1     also count syscalls per request (strace -c -f on the proxy, a separate 5 s run per scenario)
+#   JAR, JAR_B   Fjord's runnable jars (default lb-examples/target/lb-examples.jar); JAVA_OPTS for the JVM
 # Every process it starts is stopped by PID on exit. Traffic stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DURATION=${1:-10}
 WARMUP=${WARMUP:-20}       # the JVM needs ~20 s at full load on one core before C2 settles
-CONNECTIONS=${CONNECTIONS:-32}
+CONNECTIONS=${CONNECTIONS:-64}
+ROUNDS=${ROUNDS:-1}
+CONTESTANTS=${CONTESTANTS:-haproxy fjord haproxy-ka fjord-ka}
+SCENARIOS=${SCENARIOS:-keepalive-1k keepalive-64k close-1k}
+JAR=${JAR:-lb-examples/target/lb-examples.jar}
+JAR_B=${JAR_B:-}
+read -r -a JAVA_FLAGS <<< "${JAVA_OPTS:--Dio.netty.allocator.type=pooled -Xms256m -Xmx256m}"
 PROXY_CPU=0
 LOAD_CPU=1
 BACKEND1=127.0.0.1:9101
@@ -37,11 +55,10 @@ need() {
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
 }
-need wrk nginx haproxy taskset
+need wrk nginx haproxy taskset python3
+[ "${STRACE:-}" = 1 ] && need strace
 [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx || NGINX=$(command -v nginx)
 [ -x /usr/sbin/haproxy ] && HAPROXY=/usr/sbin/haproxy || HAPROXY=$(command -v haproxy)
-
-JAR=lb-examples/target/lb-examples.jar
 if [ ! -f "$JAR" ]; then mvn -B -ntp -q -DskipTests package; fi
 
 # --- backends: nginx, one worker, keep-alive without a request limit, 1 KiB and 64 KiB files ---
@@ -80,6 +97,7 @@ sed -e "s#^frontend main \*:80#frontend main\n    bind 127.0.0.1:$PROXY_PORT#" \
     -e "/^ *group /d" -e "/^ *daemon/d" -e "/^ *stats socket/d" \
     -e "s#^global#global\n    nbthread 1#" \
     reference/haproxy.cfg > "$WORK/haproxy.cfg"
+sed -e "s#option http-server-close#option http-keep-alive#" "$WORK/haproxy.cfg" > "$WORK/haproxy-ka.cfg"
 
 wait_port() {
     for _ in $(seq 1 100); do
@@ -90,70 +108,143 @@ wait_port() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
-# run NAME PID PATH EXTRA-WRK-ARGS: one wrk run, prints a result line and appends it to $WORK/results
-run() {
-    local name=$1 pid=$2 path=$3 scenario=$4; shift 4
-    local before after requests
+# start CONTESTANT: starts it on CPU 0, sets $pid
+start() {
+    case $1 in
+        haproxy) taskset -c $PROXY_CPU "$HAPROXY" -f "$WORK/haproxy.cfg" -db > "$WORK/$1.log" 2>&1 & ;;
+        haproxy-ka) taskset -c $PROXY_CPU "$HAPROXY" -f "$WORK/haproxy-ka.cfg" -db > "$WORK/$1.log" 2>&1 & ;;
+        bare) taskset -c $PROXY_CPU java "${JAVA_FLAGS[@]}" -cp "$JAR" dev.fjord.lb.examples.bench.BareReactorNettyProxy \
+                  $PROXY_PORT $BACKEND1 $BACKEND2 > "$WORK/$1.log" 2>&1 & ;;
+        fjord|fjord-ka|fjord-b|fjord-ka-b)
+            local jar=$JAR mode=""
+            [[ $1 == *-b ]] && jar=$JAR_B
+            [[ $1 == fjord-ka* ]] && mode=keep-alive
+            taskset -c $PROXY_CPU java "${JAVA_FLAGS[@]}" -cp "$jar" dev.fjord.lb.examples.bench.FjordBenchmarkProxy \
+                $PROXY_PORT $BACKEND1 $BACKEND2 $mode > "$WORK/$1.log" 2>&1 & ;;
+        *) echo "unknown contestant $1" >&2; exit 2 ;;
+    esac
+    pid=$!
+    PIDS+=($pid)
+    wait_port $PROXY_PORT
+}
+
+# wrk_load SECONDS SCENARIO: wrk on CPU 1 against the proxy, its report in $WORK/wrk.out
+wrk_load() {
+    local seconds=$1 scenario=$2
+    case $scenario in
+        keepalive-1k) set -- "http://127.0.0.1:$PROXY_PORT/1k.bin" ;;
+        keepalive-64k) set -- "http://127.0.0.1:$PROXY_PORT/64k.bin" ;;
+        close-1k) set -- -H "Connection: close" "http://127.0.0.1:$PROXY_PORT/1k.bin" ;;
+        *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+    esac
+    taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency "$@" > "$WORK/wrk.out"
+}
+
+# measure ROUND NAME PID SCENARIO: one wrk run; a result line to the console and to $WORK/results
+measure() {
+    local round=$1 name=$2 pid=$3 scenario=$4
+    local before after
     before=$(cpu_ticks "$pid")
-    taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "http://127.0.0.1:$PROXY_PORT$path" \
-        > "$WORK/wrk.out"
+    wrk_load "$DURATION" "$scenario"
     after=$(cpu_ticks "$pid")
+    local requests rps p99 errors
     requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
-    local rps p50 p99 errors
     rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out")
-    p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.out")
     p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.out")
     errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.out" | tr '\n' ' ')
-    local tick_us=$((1000000 / $(getconf CLK_TCK)))
     local us
-    us=$(awk -v t="$((after - before))" -v n="$requests" -v k="$tick_us" 'BEGIN {printf "%.1f", t * k / n}')
-    printf '%-8s %-14s %10s req/s  p50 %8s  p99 %8s  %7s us CPU/req %s\n' "$name" "$scenario" "$rps" "$p50" "$p99" \
-        "$us" "$errors"
-    echo "$name $scenario $us" >> "$WORK/results"
+    us=$(awk -v t="$((after - before))" -v n="$requests" -v k="$((1000000 / $(getconf CLK_TCK)))" \
+        'BEGIN {printf "%.1f", t * k / n}')
+    printf 'round %d  %-10s %-14s %9s req/s  p99 %8s  %7s us CPU/req %s\n' "$round" "$name" "$scenario" "$rps" \
+        "$p99" "$us" "$errors"
+    echo "$round $name $scenario $us $rps" >> "$WORK/results"
 }
 
-scenarios() {
-    local name=$1 pid=$2
-    wait_port $PROXY_PORT
-    taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$PROXY_PORT/1k.bin" > /dev/null
-    run "$name" "$pid" /1k.bin keepalive-1k
-    run "$name" "$pid" /64k.bin keepalive-64k
-    run "$name" "$pid" /1k.bin close-1k -H "Connection: close"
+# syscalls NAME PID SCENARIO: syscalls per request under strace -c (slower: a separate, shorter run)
+syscalls() {
+    local name=$1 pid=$2 scenario=$3
+    strace -f -c -p "$pid" -o "$WORK/strace.out" 2>/dev/null &
+    local tracer=$!
+    sleep 1
+    wrk_load 5 "$scenario"
+    kill -INT $tracer; wait $tracer 2>/dev/null || true
+    local requests
+    requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
+    awk -v n="$requests" -v who="$name" -v s="$scenario" '
+        $NF != "syscall" && $NF != "total" && NF >= 5 && $4 ~ /^[0-9]+$/ {calls[$NF] = $4}
+        $NF == "total" {total = $4}
+        END {
+            line = ""
+            for (c in calls) if (calls[c] / n >= 0.05) line = line sprintf(" %s %.2f", c, calls[c] / n)
+            printf "syscalls %-10s %-14s %.2f per request:%s\n", who, s, total / n, line
+        }' "$WORK/strace.out" | tee -a "$WORK/syscalls"
 }
 
-stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+sample_rss() { # peak RSS of PID into FILE until killed
+    local peak=0 now
+    while kill -0 "$1" 2>/dev/null; do
+        now=$(rss_kb "$1" 2>/dev/null || echo 0)
+        [ "$now" -gt "$peak" ] && peak=$now && echo "$peak" > "$2"
+        sleep 0.5
+    done
+}
 
-echo "$(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1); $DURATION s per run, $CONNECTIONS connections"
+echo "$(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1), $($HAPROXY -v | head -1 | cut -d' ' -f1-3)"
+echo "$ROUNDS round(s) of: $CONTESTANTS; $DURATION s per run after ${WARMUP} s of warm-up, $CONNECTIONS connections"
+echo "JVM: ${JAVA_FLAGS[*]}"
 wait_port 9101; wait_port 9102
 
-taskset -c $PROXY_CPU "$HAPROXY" -f "$WORK/haproxy.cfg" -db > "$WORK/haproxy.log" 2>&1 &
-pid=$!; PIDS+=($pid)
-scenarios haproxy $pid; stop $pid
-
-JAVA_OPTS=(-Dio.netty.allocator.type=pooled -Xms512m -Xmx512m)
-taskset -c $PROXY_CPU java "${JAVA_OPTS[@]}" -cp "$JAR" dev.fjord.lb.examples.bench.BareReactorNettyProxy \
-    $PROXY_PORT $BACKEND1 $BACKEND2 > "$WORK/bare.log" 2>&1 &
-pid=$!; PIDS+=($pid)
-scenarios bare $pid; stop $pid
-
-taskset -c $PROXY_CPU java "${JAVA_OPTS[@]}" -cp "$JAR" dev.fjord.lb.examples.bench.FjordBenchmarkProxy \
-    $PROXY_PORT $BACKEND1 $BACKEND2 > "$WORK/fjord.log" 2>&1 &
-pid=$!; PIDS+=($pid)
-scenarios fjord $pid; stop $pid
-
-# the same with pooled keep-alive server connections instead of the reference's http-server-close
-taskset -c $PROXY_CPU java "${JAVA_OPTS[@]}" -cp "$JAR" dev.fjord.lb.examples.bench.FjordBenchmarkProxy \
-    $PROXY_PORT $BACKEND1 $BACKEND2 keep-alive > "$WORK/fjord-ka.log" 2>&1 &
-pid=$!; PIDS+=($pid)
-scenarios fjord-ka $pid; stop $pid
+for round in $(seq 1 "$ROUNDS"); do
+    for name in $CONTESTANTS; do
+        start "$name"
+        idle=$(rss_kb "$pid")
+        sample_rss "$pid" "$WORK/peak" & sampler=$!
+        wrk_load "$WARMUP" keepalive-1k
+        for scenario in $SCENARIOS; do measure "$round" "$name" "$pid" "$scenario"; done
+        if [ "${STRACE:-}" = 1 ] && [ "$round" = 1 ]; then
+            for scenario in $SCENARIOS; do syscalls "$name" "$pid" "$scenario"; done
+        fi
+        kill $sampler 2>/dev/null; wait $sampler 2>/dev/null || true
+        echo "rss $round $name $idle $(cat "$WORK/peak" 2>/dev/null || echo 0)" >> "$WORK/rss"
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+    done
+done
 
 echo
-echo "CPU per request, ratios (fjord: the reference config, server side closed after each response;"
-echo "fjord-ka: the same with pooled keep-alive server connections, as the bare proxy does):"
-for scenario in keepalive-1k keepalive-64k close-1k; do
-    awk -v s="$scenario" '$2 == s {cpu[$1] = $3} END {
-        printf "  %-14s fjord/haproxy %.2f   fjord/bare %.2f   fjord-ka/bare %.2f\n", s,
-            cpu["fjord"] / cpu["haproxy"], cpu["fjord"] / cpu["bare"], cpu["fjord-ka"] / cpu["bare"]
-    }' "$WORK/results"
-done
+python3 - "$WORK/results" "$WORK/rss" <<'PY'
+import sys, statistics
+from collections import defaultdict
+cpu, rps = defaultdict(dict), defaultdict(dict)
+for line in open(sys.argv[1]):
+    rnd, name, scenario, us, r = line.split()
+    cpu[(name, scenario)][int(rnd)] = float(us)
+    rps[(name, scenario)][int(rnd)] = float(r)
+def spread(values):
+    values = sorted(values)
+    return f"{statistics.median(values):.2f} ({values[0]:.2f}-{values[-1]:.2f})" if len(values) > 1 else f"{values[0]:.2f}"
+names = sorted({n for n, _ in cpu}, key=lambda n: ["haproxy", "haproxy-ka", "fjord", "fjord-ka", "fjord-b", "fjord-ka-b", "bare"].index(n))
+scenarios = sorted({s for _, s in cpu}, key=lambda s: ["keepalive-1k", "keepalive-64k", "close-1k"].index(s))
+print("CPU us per request, median of rounds (min-max):")
+print(f"  {'':12}" + "".join(f"{s:>26}" for s in scenarios))
+for n in names:
+    print(f"  {n:12}" + "".join(f"{spread(cpu[(n, s)].values()):>26}" for s in scenarios))
+print("Ratios of CPU per request within each round, median (min-max); req/s ratio after the slash:")
+for b, a in [("fjord", "haproxy"), ("fjord-ka", "haproxy-ka"), ("fjord-ka", "bare"), ("fjord-b", "fjord"), ("fjord-ka-b", "fjord-ka")]:
+    if b in names and a in names:
+        cells = []
+        for s in scenarios:
+            rounds = sorted(set(cpu[(b, s)]) & set(cpu[(a, s)]))
+            ratio = [cpu[(b, s)][r] / cpu[(a, s)][r] for r in rounds]
+            speed = statistics.median([rps[(b, s)][r] / rps[(a, s)][r] for r in rounds])
+            cells.append(f"{spread(ratio)} / {speed:.2f}")
+        print(f"  {b + '/' + a:22}" + "".join(f"{c:>30}" for c in cells))
+rss = defaultdict(list)
+for line in open(sys.argv[2]):
+    _, rnd, name, idle, peak = line.split()
+    rss[name].append((int(idle), int(peak)))
+print("RSS (MB), idle after start / peak under load, median of rounds:")
+for n in names:
+    print(f"  {n:12} {statistics.median(i for i, _ in rss[n]) / 1024:6.1f} / {statistics.median(p for _, p in rss[n]) / 1024:6.1f}")
+PY

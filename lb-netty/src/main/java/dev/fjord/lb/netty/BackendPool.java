@@ -93,7 +93,7 @@ final class BackendPool {
                     protected void initChannel(Channel ch) {
                         if (mode == Mode.HTTP) {
                             ch.pipeline().addLast(CODEC, new ServerCodec(limits))
-                                    .addLast(ServerChannelHandler.NAME, new ServerChannelHandler());
+                                    .addLast(ServerConnectionHandler.NAME, new ServerConnectionHandler());
                         }
                         // once per connection: an idle one that closes leaves the pool
                         ch.closeFuture().addListener(f -> {

@@ -4,11 +4,8 @@ import java.util.Objects;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -40,12 +37,15 @@ public record EventLoops(EventLoopGroup acceptor, EventLoopGroup workers,
         Objects.requireNonNull(channelType, "channelType");
     }
 
-    /** A proxy's own NIO loops: one acceptor thread and {@code ioThreads} workers. */
-    static EventLoops ownNio(int ioThreads) {
-        return of(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fjord-accept"),
-                NioIoHandler.newFactory()), new MultiThreadIoEventLoopGroup(ioThreads,
-                new DefaultThreadFactory("fjord-io"), NioIoHandler.newFactory()),
-                NioServerSocketChannel.class, NioSocketChannel.class);
+    /**
+     * A proxy's own loops: {@code ioThreads} of them on {@code transport}, which also accept connections, as
+     * HAProxy's threads do (no acceptor thread handing each connection over to another).
+     */
+    static EventLoops own(Transport transport, int ioThreads) {
+        Transport resolved = transport.resolve();
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("fjord-io"),
+                resolved.ioHandlers());
+        return of(loops, loops, resolved.serverChannelType(), resolved.channelType());
     }
 
     /** The loops and channel types, as the record's fields say. */

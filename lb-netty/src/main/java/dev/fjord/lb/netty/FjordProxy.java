@@ -191,6 +191,7 @@ public final class FjordProxy implements AutoCloseable {
         private ServerEventListener listener = ServerEventListener.NONE;
         private @org.jspecify.annotations.Nullable AccessLogSink accessLog;
         private @org.jspecify.annotations.Nullable EventLoops eventLoops;
+        private Transport transport = Transport.AUTO;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -234,10 +235,19 @@ public final class FjordProxy implements AutoCloseable {
         /**
          * Runs on the host application's event loops instead of starting its own (one set of I/O threads per
          * process; {@code dev.fjord.lb.netty.reactor.ReactorEventLoops} adapts Reactor Netty's). {@link #close()}
-         * leaves them running. Default: the proxy's own NIO loops, {@link #ioThreads} of them.
+         * leaves them running. Default: the proxy's own loops, {@link #ioThreads} of them on {@link #transport}.
          */
         public Builder eventLoops(EventLoops loops) {
             this.eventLoops = Objects.requireNonNull(loops, "loops");
+            return this;
+        }
+
+        /**
+         * The I/O transport of the proxy's own event loops; default {@link Transport#AUTO} (epoll on Linux, else
+         * NIO). Ignored with {@link #eventLoops}.
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
@@ -259,15 +269,16 @@ public final class FjordProxy implements AutoCloseable {
         public FjordProxy start() {
             AccessLogs accessLogs = AccessLogs.of(router.config(), accessLog);
             boolean ownsLoops = eventLoops == null;
-            EventLoops loops = eventLoops != null ? eventLoops : EventLoops.ownNio(ioThreads);
+            EventLoops loops = eventLoops != null ? eventLoops : EventLoops.own(transport, ioThreads);
             EventLoopGroup workers = loops.workers();
             ProxyRuntime runtime = new ProxyRuntime(router, workers, loops.channelType(), limits, errorPages,
                     accessLogs);
             ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
             Map<String, List<Channel>> listeners = new LinkedHashMap<>();
             List<Channel> all = new ArrayList<>();
-            Admission admission = new Admission(loops.acceptor().next(), runtime.globalConnections,
-                    runtime.globalMaxConn);
+            // every listener on one loop, which admission (maxconn) keeps its state on
+            io.netty.channel.EventLoop acceptLoop = loops.acceptor().next();
+            Admission admission = new Admission(acceptLoop, runtime.globalConnections, runtime.globalMaxConn);
             runtime.admission = admission;
             try {
                 for (FrontendConfig frontend : router.config().frontends().values()) {
@@ -276,7 +287,7 @@ public final class FjordProxy implements AutoCloseable {
                     runtime.frontendConnections.put(frontend.name(), count);
                     admission.frontend(frontend.name(), count, frontend.settings().maxConn());
                     for (Address bind : frontend.binds()) {
-                        Channel channel = bind(runtime, loops, frontend, bind, admission, connections);
+                        Channel channel = bind(runtime, loops, acceptLoop, frontend, bind, admission, connections);
                         admission.listener(frontend.name(), channel);
                         channels.add(channel);
                         all.add(channel);
@@ -356,11 +367,11 @@ public final class FjordProxy implements AutoCloseable {
             }
         }
 
-        private Channel bind(ProxyRuntime runtime, EventLoops loops, FrontendConfig frontend, Address bind,
-                Admission admission, ChannelGroup connections) {
+        private Channel bind(ProxyRuntime runtime, EventLoops loops, io.netty.channel.EventLoop acceptLoop,
+                FrontendConfig frontend, Address bind, Admission admission, ChannelGroup connections) {
             boolean http = frontend.settings().mode() == Mode.HTTP;
             RequestPolicy policy = RequestPolicy.of(runtime.router.config(), frontend, runtime.limits);
-            ServerBootstrap bootstrap = new ServerBootstrap().group(loops.acceptor(), loops.workers())
+            ServerBootstrap bootstrap = new ServerBootstrap().group(acceptLoop, loops.workers())
                     .channel(loops.serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)

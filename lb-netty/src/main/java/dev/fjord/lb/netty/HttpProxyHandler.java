@@ -33,7 +33,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * keeps the connection's timers ({@code timeout http-request}, {@code http-keep-alive}). Requests pipelined behind
  * the one in flight wait their turn. Not sharable: one per connection, all calls on its event loop.
  */
-final class HttpProxyHandler extends ChannelDuplexHandler {
+final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchange.Completion {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 
     final ProxyRuntime runtime;
@@ -45,7 +45,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
     /** Bytes arrived since the last request head (tells a keep-alive timeout from an http-request one). */
     private boolean bytesSinceHead;
     /** The record of the request whose bytes are arriving, from its first byte. */
-    private @Nullable ExchangeLog pending;
+    private @Nullable ExchangeRecord pending;
     private boolean closing;
 
     HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
@@ -60,7 +60,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
             if (msg instanceof ByteBuf buf && buf.isReadable()) {
                 bytesSinceHead = true;
                 if (pending == null) {
-                    pending = new ExchangeLog();
+                    pending = new ExchangeRecord();
                 }
             }
             context.fireChannelRead(msg);
@@ -113,9 +113,10 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
             bytesSinceHead = false;
             InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
             int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
-            ExchangeLog record = pending != null ? pending : new ExchangeLog();
+            ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
             pending = null;
-            exchange = new HttpExchange(this, request, new NettyRequestHead(request, client, localPort), record);
+            exchange = new HttpExchange(ctx, runtime, frontend, this, request,
+                    new NettyRequestHead(request, client, localPort), record);
             runtime.inFlight.incrementAndGet();
             exchange.start();
             if (msg instanceof HttpContent content && exchange != null) {
@@ -144,7 +145,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
     }
 
     /** Called by the exchange once its response is complete. */
-    void exchangeDone(HttpExchange done, boolean keepAlive) {
+    @Override
+    public void exchangeDone(HttpExchange done, boolean keepAlive) {
         if (done != exchange) {
             return;
         }
@@ -195,10 +197,10 @@ final class HttpProxyHandler extends ChannelDuplexHandler {
             runtime.router.frontendCounters(frontend.name()).requestError();
         }
         if (exchange == null && pending != null) {
-            ExchangeLog record = pending;
+            ExchangeRecord record = pending;
             pending = null;
             record.localResponse(status, 0);
-            record.ended(status == 408 ? 'c' : 'P', 'R');
+            record.ended(status == 408 ? Termination.CLIENT_TIMEOUT : Termination.PROXY, Termination.Phase.REQUEST);
             runtime.log(frontend, record, (InetSocketAddress) ctx.channel().remoteAddress(), null, null, null);
         }
         tearDown();

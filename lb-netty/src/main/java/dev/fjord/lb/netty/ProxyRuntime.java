@@ -142,7 +142,7 @@ final class ProxyRuntime {
      * Writes the access-log record of an exchange of {@code frontend}, when the frontend logs ({@code log}):
      * in its format ({@code option httplog}, tcplog, JSON), client addresses masked as configured.
      */
-    void log(FrontendConfig frontend, ExchangeLog record, InetSocketAddress client, @Nullable RouteDecision decision,
+    void log(FrontendConfig frontend, ExchangeRecord record, InetSocketAddress client, @Nullable RouteDecision decision,
             @Nullable Server server, @Nullable String requestLine) {
         AccessLogSink sink = accessLogs.sink(frontend.name());
         boolean logs = sink != null;

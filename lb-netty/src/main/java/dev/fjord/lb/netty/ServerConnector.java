@@ -32,15 +32,15 @@ final class ServerConnector {
         /** A connection to {@link #server()}; {@code reused}: an idle kept-alive one. */
         void connected(Channel channel, boolean reused);
 
-        /** No connection could be had: answer {@code status} (503). */
-        void failed(int status, String reason);
+        /** No connection could be had (the proxy answers 503): {@code why}, in the queue or connecting. */
+        void failed(Termination why);
     }
 
     private final ProxyRuntime runtime;
     private final EventLoop loop;
     private final boolean poolable;
     private final Listener listener;
-    private final @Nullable ExchangeLog record;
+    private final @Nullable ExchangeRecord record;
     private RouteDecision.Forward decision;
     private Server server;
     private int retriesLeft;
@@ -51,7 +51,7 @@ final class ServerConnector {
     private boolean aborted;
 
     ServerConnector(ProxyRuntime runtime, EventLoop loop, RouteDecision.Forward decision, boolean poolable,
-            Listener listener, @Nullable ExchangeLog record) {
+            Listener listener, @Nullable ExchangeRecord record) {
         this.record = record;
         this.runtime = runtime;
         this.loop = loop;
@@ -70,6 +70,11 @@ final class ServerConnector {
         return server;
     }
 
+    /** Whether the attempt waits in the server's queue. */
+    boolean queued() {
+        return waiter != null;
+    }
+
     private Settings settings() {
         return decision.backend().config().settings();
     }
@@ -86,7 +91,7 @@ final class ServerConnector {
         }
         waiter = slots.enqueue(() -> loop.execute(this::slotGranted));
         if (waiter == null) {
-            listener.failed(503, "queue of " + server.name() + " is full");
+            listener.failed(Termination.QUEUE_FULL);
             return;
         }
         Duration queueTimeout = settings().timeouts().effectiveQueue();
@@ -95,7 +100,7 @@ final class ServerConnector {
             timer = loop.schedule(() -> {
                 if (queued.cancel()) {
                     waiter = null;
-                    listener.failed(503, "timeout queue");
+                    listener.failed(Termination.QUEUE_TIMEOUT);
                 }
             }, queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
@@ -176,13 +181,13 @@ final class ServerConnector {
             return;
         }
         if (retriesLeft <= 0) {
-            listener.failed(503, "cannot connect to " + server.name());
+            listener.failed(Termination.CONNECT_FAILED);
             return;
         }
         retriesLeft--;
         if (settings().redispatch() && (retriesLeft == 0 || !server.acceptsPersistent())) {
             if (!(runtime.router.redispatch(decision) instanceof RouteDecision.Forward other)) {
-                listener.failed(503, "no other server to redispatch to");
+                listener.failed(Termination.NO_OTHER_SERVER);
                 return;
             }
             decision = other;

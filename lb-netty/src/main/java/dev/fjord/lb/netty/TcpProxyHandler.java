@@ -27,7 +27,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     private @Nullable ServerConnector connector;
     private @Nullable Channel server;
     private Runnable endSession = () -> { };
-    private final ExchangeLog record = new ExchangeLog();
+    private final ExchangeRecord record = new ExchangeRecord();
     private @Nullable RouteDecision decision;
     private @Nullable Tunnel toClient;
 
@@ -48,7 +48,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
         decision = runtime.router.route(frontend.name(), head);
         if (!(decision instanceof RouteDecision.Forward forward)) {
             log.debug("{}: no server for {}", frontend.name(), client);
-            record.ended('S', 'C');
+            record.ended(Termination.NO_SERVER, Termination.Phase.CONNECT);
             writeLog(null);
             channel.close();
             return;
@@ -78,9 +78,10 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     }
 
     @Override
-    public void failed(int status, String reason) {
-        log.debug("{}: {}", frontend.name(), reason);
-        record.ended(reason.contains("queue") ? 's' : 'S', reason.contains("queue") ? 'Q' : 'C');
+    public void failed(Termination why) {
+        log.debug("{}: {}", frontend.name(), why.description);
+        record.ended(why, why == Termination.QUEUE_FULL || why == Termination.QUEUE_TIMEOUT ? Termination.Phase.QUEUE
+                : Termination.Phase.CONNECT);
         writeLog(connector.server());
         runtime.exchangeEnded();
         connector = null;
@@ -90,7 +91,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         if (connector != null && server == null) {
-            record.ended('C', 'C');
+            record.ended(Termination.CLIENT_CLOSED, Termination.Phase.CONNECT);
             writeLog(connector.server());
             connector.abort();
             runtime.exchangeEnded();

@@ -3,15 +3,14 @@ package dev.fjord.lb.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.fjord.lb.core.Cookie;
@@ -19,33 +18,27 @@ import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.LogFormat;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
-import dev.fjord.lb.core.Router;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AccessLogTest {
-    private final MockWebServer web = new MockWebServer();
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
+    private final MockWebServer web = fjord.mockServer();
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private FjordProxy proxy;
 
     @BeforeEach
-    void start() throws IOException {
-        web.start(InetAddress.getLoopbackAddress(), 0);
-        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+    void start() {
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).logGlobal(true).logFormat(LogFormat.HTTP)
                         .timeoutServer(Duration.ofSeconds(5)))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app").logMask(8, 64)
                         .httpRequest(HttpRequestRule.deny().when("{ path_beg /admin }")))
                 .backend("app", b -> b.cookie(Cookie.insert("SERVERID").indirect().noCache())
-                        .server("web1", "127.0.0.1:" + web.getPort(), s -> s.cookie("s1")))
-                .build())).ioThreads(1).accessLog((entry, line) -> lines.add(line)).start();
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close(Duration.ofSeconds(1));
-        web.close();
+                        .server("web1", ProxyExtension.address(web), s -> s.cookie("s1")))
+                .build(), b -> b.accessLog((entry, line) -> lines.add(line)));
     }
 
     private String exchange(String request) throws IOException {

@@ -2,7 +2,6 @@ package dev.fjord.lb.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.fjord.lb.core.AdminState;
@@ -41,8 +40,10 @@ import mockwebserver3.RecordedRequest;
 class HealthCheckProxyTest {
     private static final Duration INTER = Duration.ofMillis(200);
 
-    private final MockWebServer web1 = new MockWebServer();
-    private final MockWebServer web2 = new MockWebServer();
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
+    private final MockWebServer web1 = fjord.mockServer();
+    private final MockWebServer web2 = fjord.mockServer();
     private final AtomicBoolean web1Healthy = new AtomicBoolean(true);
     private final Map<String, Long> eventTimes = new ConcurrentHashMap<>();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
@@ -50,12 +51,10 @@ class HealthCheckProxyTest {
     private FjordProxy proxy;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         web1.setDispatcher(node("web1", web1Healthy));
         web2.setDispatcher(node("web2", new AtomicBoolean(true)));
-        web1.start(InetAddress.getLoopbackAddress(), 0);
-        web2.start(InetAddress.getLoopbackAddress(), 0);
-        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true)
                         .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE, RetryOn.STATUS_503)
                         .timeoutConnect(Duration.ofMillis(200)).timeoutServer(Duration.ofSeconds(5))
@@ -64,22 +63,15 @@ class HealthCheckProxyTest {
                 .backend("app", b -> b.httpCheck(HttpCheck.get("/health_check.php"))
                         .cookie(Cookie.insert("SERVERID").indirect().noCache())
                         .defaultServer(s -> s.check().inter(INTER).rise(2).fall(3))
-                        .server("web1", "127.0.0.1:" + web1.getPort(), s -> s.cookie("s1"))
-                        .server("web2", "127.0.0.1:" + web2.getPort(), s -> s.cookie("s2")))
-                .build())).ioThreads(2).eventListener(event -> {
+                        .server("web1", ProxyExtension.address(web1), s -> s.cookie("s1"))
+                        .server("web2", ProxyExtension.address(web2), s -> s.cookie("s2")))
+                .build(), b -> b.ioThreads(2).eventListener(event -> {
                     if (event instanceof ServerEvent.StateChanged changed) {
                         String key = changed.server().name() + ' ' + changed.to();
                         eventTimes.putIfAbsent(key, System.nanoTime());
                         events.add(event.message());
                     }
-                }).start();
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close(Duration.ofSeconds(1));
-        web1.close();
-        web2.close();
+                }));
     }
 
     /** A web node: pages name it; while unhealthy (its database gone) pages and the health check answer 503. */

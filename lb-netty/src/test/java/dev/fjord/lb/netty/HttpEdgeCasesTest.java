@@ -13,52 +13,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
-import dev.fjord.lb.core.Router;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HttpEdgeCasesTest {
-    private final MockWebServer web = new MockWebServer();
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
+    private final MockWebServer web = fjord.mockServer();
     private FjordProxy proxy;
 
-    @BeforeEach
-    void start() throws IOException {
-        web.start(InetAddress.getLoopbackAddress(), 0);
-    }
-
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close(Duration.ofSeconds(1));
-        }
-        web.close();
-    }
-
     private FjordProxy proxy(String server, java.util.function.Consumer<FjordProxy.Builder> options) {
-        FjordProxy.Builder builder = FjordProxy.builder(Router.of(ProxyConfig.builder()
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).timeoutConnect(Duration.ofMillis(500))
                         .timeoutServer(Duration.ofSeconds(3)).timeoutHttpRequest(Duration.ofSeconds(3))
                         .timeoutHttpKeepAlive(Duration.ofMillis(300)))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
                 .backend("app", b -> b.server("web1", server))
-                .build())).ioThreads(1);
-        options.accept(builder);
-        proxy = builder.start();
+                .build(), options);
         return proxy;
     }
 
     private FjordProxy proxy() {
-        return proxy("127.0.0.1:" + web.getPort(), b -> { });
+        return proxy(ProxyExtension.address(web), b -> { });
     }
 
     private RawClient client() throws IOException {
@@ -110,7 +95,7 @@ class HttpEdgeCasesTest {
 
     @Test
     void errorPagesCanBeReplaced() throws Exception {
-        proxy("127.0.0.1:" + web.getPort(), b -> b.errorPage(503, new LocalResponse(503,
+        proxy(ProxyExtension.address(web), b -> b.errorPage(503, new LocalResponse(503,
                 List.of(Map.entry("Content-Type", "text/plain")), "back soon\n")));
         proxy.router().backend("app").requireServer("web1").markDown();
 
@@ -177,11 +162,11 @@ class HttpEdgeCasesTest {
 
     @Test
     void clientThatStopsSendingItsBodyGets408() throws Exception {
-        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).timeoutClient(Duration.ofMillis(300)).timeoutServer(Duration.ofSeconds(5)))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.server("web1", "127.0.0.1:" + web.getPort()))
-                .build())).ioThreads(1).start();
+                .backend("app", b -> b.server("web1", ProxyExtension.address(web)))
+                .build());
 
         try (RawClient client = client()) {
             client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
@@ -205,11 +190,11 @@ class HttpEdgeCasesTest {
     void frontendMaxConnHoldsExtraConnectionsInTheBacklog() throws Exception {
         web.enqueue(new MockResponse.Builder().body("first").build());
         web.enqueue(new MockResponse.Builder().body("second").build());
-        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).timeoutHttpKeepAlive(Duration.ofSeconds(5)))
                 .frontend("main", f -> f.bind("127.0.0.1:0").maxConn(1).defaultBackend("app"))
-                .backend("app", b -> b.server("web1", "127.0.0.1:" + web.getPort()))
-                .build())).ioThreads(1).start();
+                .backend("app", b -> b.server("web1", ProxyExtension.address(web)))
+                .build());
 
         try (RawClient first = client()) {
             first.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");

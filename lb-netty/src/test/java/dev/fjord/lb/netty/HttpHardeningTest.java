@@ -8,16 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.AccessLogEntry;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.UnderscoreHeaders;
-import dev.fjord.lb.core.Router;
 import dev.fjord.lb.netty.RecordingHttpServer.Received;
 
 /**
@@ -26,20 +25,14 @@ import dev.fjord.lb.netty.RecordingHttpServer.Received;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HttpHardeningTest {
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
     private RecordingHttpServer server;
     private FjordProxy proxy;
 
     @BeforeEach
-    void start() throws IOException {
-        server = new RecordingHttpServer();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (proxy != null) {
-            proxy.close(Duration.ofSeconds(1));
-        }
-        server.close();
+    void start() {
+        server = fjord.recordingServer();
     }
 
     private void proxy(String frontendLines) {
@@ -52,7 +45,7 @@ class HttpHardeningTest {
                 + "frontend main\n    bind 127.0.0.1:0\n" + frontendLines + "    default_backend app\n"
                 + "    option httplog\n    log global\n"
                 + "backend app\n    server web1 " + server.address() + "\n";
-        proxy = TestProxies.start(cfg, b -> b.accessLog(log));
+        proxy = fjord.start(cfg, b -> b.accessLog(log));
     }
 
     private String send(String request) throws IOException {
@@ -145,12 +138,12 @@ class HttpHardeningTest {
 
     @Test
     void aFrontendMayRefuseUnderscoreLookalikes() throws Exception {
-        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).timeoutClient(Duration.ofSeconds(5)))
                 .frontend("main", f -> f.bind("127.0.0.1:0").underscoreHeaders(UnderscoreHeaders.REJECT)
                         .defaultBackend("app"))
                 .backend("app", b -> b.server("web1", server.address()))
-                .build())).ioThreads(1).start();
+                .build());
 
         assertThat(send("GET / HTTP/1.1\r\nHost: x\r\nContent_Length: 5\r\n\r\n")).startsWith("HTTP/1.1 400");
         assertThat(send("GET / HTTP/1.1\r\nHost: x\r\nX_Mine: 5\r\n\r\n")).startsWith("HTTP/1.1 200");

@@ -2,7 +2,6 @@ package dev.fjord.lb.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -10,14 +9,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.fjord.lb.core.AdminState;
@@ -32,24 +29,12 @@ import mockwebserver3.RecordedRequest;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HttpProxyTest {
-    private final MockWebServer web1 = new MockWebServer();
-    private final MockWebServer web2 = new MockWebServer();
-    private final List<FjordProxy> proxies = new ArrayList<>();
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
+    private final MockWebServer web1 = fjord.mockServer();
+    private final MockWebServer web2 = fjord.mockServer();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
-
-    @BeforeEach
-    void startBackends() throws IOException {
-        web1.start(InetAddress.getLoopbackAddress(), 0);
-        web2.start(InetAddress.getLoopbackAddress(), 0);
-    }
-
-    @AfterEach
-    void stop() {
-        proxies.forEach(proxy -> proxy.close(Duration.ofSeconds(1)));
-        web1.close();
-        web2.close();
-    }
 
     private FjordProxy proxy(Consumer<ProxyConfig.Builder> extra) {
         ProxyConfig.Builder builder = ProxyConfig.builder()
@@ -59,12 +44,10 @@ class HttpProxyTest {
                         .forwardFor(ForwardFor.enabled()))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
                 .backend("app", b -> b.cookie(Cookie.insert("SERVERID").indirect().noCache())
-                        .server("web1", "127.0.0.1:" + web1.getPort(), s -> s.cookie("s1"))
-                        .server("web2", "127.0.0.1:" + web2.getPort(), s -> s.cookie("s2")));
+                        .server("web1", ProxyExtension.address(web1), s -> s.cookie("s1"))
+                        .server("web2", ProxyExtension.address(web2), s -> s.cookie("s2")));
         extra.accept(builder);
-        FjordProxy proxy = FjordProxy.builder(dev.fjord.lb.core.Router.of(builder.build())).ioThreads(2).start();
-        proxies.add(proxy);
-        return proxy;
+        return fjord.start(builder.build(), b -> b.ioThreads(2));
     }
 
     private HttpResponse<String> get(FjordProxy proxy, String path, String... headers) throws Exception {

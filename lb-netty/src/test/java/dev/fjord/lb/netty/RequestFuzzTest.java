@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,10 +11,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.netty.RecordingHttpServer.Received;
 import dev.fjord.lb.netty.ReferenceHttp.Request;
@@ -38,23 +37,19 @@ class RequestFuzzTest {
     private static final int CASES = Integer.getInteger("fjord.fuzz.cases", 20_000);
     private static final int SECONDS = Integer.getInteger("fjord.fuzz.seconds", 150);
 
+    @RegisterExtension
+    static final ProxyExtension FJORD = ProxyExtension.perClass();
     private static RecordingHttpServer server;
     private static FjordProxy proxy;
 
     @BeforeAll
-    static void start() throws IOException {
-        server = new RecordingHttpServer();
+    static void start() {
+        server = FJORD.recordingServer();
         String cfg = "defaults\n    mode http\n    timeout connect 1s\n    timeout client 1s\n    timeout server 2s\n"
                 + "    timeout http-request 1s\n    timeout http-keep-alive 1s\n"
                 + "frontend main\n    bind 127.0.0.1:0\n    default_backend app\n"
                 + "backend app\n    server web1 " + server.address() + "\n";
-        proxy = TestProxies.start(cfg);
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        proxy.close(Duration.ofSeconds(1));
-        server.close();
+        proxy = FJORD.start(cfg);
     }
 
     /** Counts of how cases ended, for the report. */

@@ -14,16 +14,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.fjord.lb.core.ForwardFor;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RetryOn;
-import dev.fjord.lb.core.Router;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -31,35 +29,22 @@ import mockwebserver3.RecordedRequest;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RetryTest {
-    private final MockWebServer web1 = new MockWebServer();
-    private final MockWebServer web2 = new MockWebServer();
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
+    private final MockWebServer web1 = fjord.mockServer();
+    private final MockWebServer web2 = fjord.mockServer();
     private FjordProxy proxy;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    @BeforeEach
-    void start() throws IOException {
-        web1.start(InetAddress.getLoopbackAddress(), 0);
-        web2.start(InetAddress.getLoopbackAddress(), 0);
-    }
-
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close(Duration.ofSeconds(1));
-        }
-        web1.close();
-        web2.close();
-    }
-
     private void proxy(RetryOn... retryOn) {
-        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true).retryOn(retryOn)
                         .timeoutConnect(Duration.ofMillis(100)).timeoutServer(Duration.ofSeconds(5))
                         .forwardFor(ForwardFor.except("127.0.0.0/8")))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.server("web1", "127.0.0.1:" + web1.getPort())
-                        .server("web2", "127.0.0.1:" + web2.getPort()))
-                .build())).ioThreads(2).start();
+                .backend("app", b -> b.server("web1", ProxyExtension.address(web1))
+                        .server("web2", ProxyExtension.address(web2)))
+                .build(), b -> b.ioThreads(2));
     }
 
     private static Dispatcher answering(String name) {
@@ -90,14 +75,14 @@ class RetryTest {
             }
         });
         server.start();
-        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true)
                         .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
                         .timeoutConnect(Duration.ofMillis(100)).timeoutServer(Duration.ofSeconds(5)))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
                 .backend("app", b -> b.server("web1", "127.0.0.1:" + dying.getLocalPort())
-                        .server("web2", "127.0.0.1:" + web2.getPort()))
-                .build())).ioThreads(2).start();
+                        .server("web2", ProxyExtension.address(web2)))
+                .build(), b -> b.ioThreads(2));
 
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -158,13 +143,13 @@ class RetryTest {
                 }
             });
             server.start();
-            proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+            proxy = fjord.start(ProxyConfig.builder()
                     .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true)
                             .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE))
                     .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
                     .backend("app", b -> b.server("dying", "127.0.0.1:" + dying.getLocalPort())
-                            .server("web2", "127.0.0.1:" + web2.getPort()))
-                    .build())).ioThreads(1).start();
+                            .server("web2", ProxyExtension.address(web2)))
+                    .build());
 
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + proxy.address("main").getPort() + "/pay")).POST(HttpRequest.BodyPublishers.ofString("x"))

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.netty.RecordingHttpServer.Received;
 
@@ -21,22 +20,18 @@ import dev.fjord.lb.netty.RecordingHttpServer.Received;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ServerConnectionReuseTest {
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
     private RecordingHttpServer server;
     private FjordProxy proxy;
 
     @BeforeEach
-    void start() throws IOException {
-        server = new RecordingHttpServer();
+    void start() {
+        server = fjord.recordingServer();
         String cfg = "defaults\n    mode http\n    timeout connect 1s\n    timeout client 5s\n    timeout server 2s\n"
                 + "frontend main\n    bind 127.0.0.1:0\n    default_backend app\n"
                 + "backend app\n    server web1 " + server.address() + "\n";
-        proxy = TestProxies.start(cfg);
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        proxy.close(Duration.ofSeconds(1));
-        server.close();
+        proxy = fjord.start(cfg);
     }
 
     private String get(String path) throws IOException {

@@ -3,15 +3,14 @@ package dev.fjord.lb.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,25 +34,21 @@ class SmugglingMatrixTest {
 
     enum Framing { NONE, CONTENT_LENGTH, CHUNKED }
 
+    @RegisterExtension
+    static final ProxyExtension FJORD = ProxyExtension.perClass();
     private static RecordingHttpServer server;
     private static FjordProxy proxy;
 
     @BeforeAll
-    static void start() throws IOException {
-        server = new RecordingHttpServer();
+    static void start() {
+        server = FJORD.recordingServer();
         String cfg = "defaults\n    mode http\n    timeout connect 1s\n    timeout client 5s\n    timeout server 5s\n"
                 + "    timeout http-request 5s\n"
                 + "frontend pooled\n    bind 127.0.0.1:0\n    default_backend pooled\n"
                 + "frontend fresh\n    bind 127.0.0.1:0\n    default_backend fresh\n"
                 + "backend pooled\n    server web1 " + server.address() + "\n"
                 + "backend fresh\n    option http-server-close\n    server web1 " + server.address() + "\n";
-        proxy = TestProxies.start(cfg);
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        proxy.close(Duration.ofSeconds(1));
-        server.close();
+        proxy = FJORD.start(cfg);
     }
 
     static Stream<Arguments> cases() {

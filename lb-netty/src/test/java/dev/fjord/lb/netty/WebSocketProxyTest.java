@@ -2,20 +2,17 @@ package dev.fjord.lb.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
-import dev.fjord.lb.core.Router;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.OkHttpClient;
@@ -26,20 +23,13 @@ import okhttp3.WebSocketListener;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class WebSocketProxyTest {
-    private final MockWebServer backend = new MockWebServer();
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
+    private final MockWebServer backend = fjord.mockServer();
     private FjordProxy proxy;
-
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close(Duration.ofSeconds(1));
-        }
-        backend.close();
-    }
 
     @Test
     void upgradedConnectionIsTunnelledToTheChosenServer() throws Exception {
-        backend.start(InetAddress.getLoopbackAddress(), 0);
         backend.enqueue(new MockResponse.Builder().webSocketUpgrade(new WebSocketListener() {
             @Override
             public void onMessage(WebSocket webSocket, String text) {
@@ -51,11 +41,11 @@ class WebSocketProxyTest {
                 webSocket.close(code, reason);
             }
         }).build());
-        proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
+        proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).timeoutTunnel(Duration.ofSeconds(10)))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.server("ws1", "127.0.0.1:" + backend.getPort()))
-                .build())).ioThreads(1).start();
+                .backend("app", b -> b.server("ws1", ProxyExtension.address(backend)))
+                .build());
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(5)).build();
 

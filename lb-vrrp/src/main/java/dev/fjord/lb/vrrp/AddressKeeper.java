@@ -17,14 +17,14 @@ import dev.fjord.lb.core.Scheduler;
 
 /**
  * Keeps the virtual addresses where they belong: adds them when the instance becomes MASTER and announces them with
- * gratuitous ARPs on a {@link GarpSchedule}, removes them when it leaves that state. The system calls run one at a
+ * gratuitous ARPs on a {@link GratuitousArpSchedule}, removes them when it leaves that state. The system calls run one at a
  * time, in order, on the given executor, so the state machine never waits for the system. {@link #removeStale()}
  * clears addresses left by an earlier run (a killed process leaves its VIP behind, as keepalived does). Thread-safe.
  */
 public final class AddressKeeper implements VrrpInstance.Listener {
     private static final Logger log = LoggerFactory.getLogger(AddressKeeper.class);
 
-    /** Sends one gratuitous ARP for an address; {@link GarpSender} on a real interface. */
+    /** Sends one gratuitous ARP for an address; {@link GratuitousArpSender} on a real interface. */
     @FunctionalInterface
     public interface Announcer {
         void announce(Inet4Address address) throws IOException;
@@ -37,7 +37,7 @@ public final class AddressKeeper implements VrrpInstance.Listener {
     private final Executor executor;
     private final Scheduler scheduler;
     private final @Nullable Announcer announcer;
-    private final GarpSchedule garp;
+    private final GratuitousArpSchedule garp;
     /** Bumped on every transition, so announcements scheduled for an earlier mastership are dropped. */
     private final AtomicLong mastership = new AtomicLong();
     private final Queue<Runnable> pending = new ArrayDeque<>();
@@ -49,7 +49,7 @@ public final class AddressKeeper implements VrrpInstance.Listener {
      * @param announcer sends the gratuitous ARPs; null: none
      */
     public AddressKeeper(VirtualAddresses addresses, List<Inet4Address> vips, int prefixLength, String interfaceName,
-            Executor executor, Scheduler scheduler, @Nullable Announcer announcer, GarpSchedule garp) {
+            Executor executor, Scheduler scheduler, @Nullable Announcer announcer, GratuitousArpSchedule garp) {
         this.addresses = addresses;
         this.vips = List.copyOf(vips);
         this.prefixLength = prefixLength;

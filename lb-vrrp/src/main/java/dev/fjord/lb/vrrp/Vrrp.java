@@ -98,7 +98,7 @@ public final class Vrrp implements AutoCloseable {
             VrrpInstance.Listener listener, Scheduler scheduler) throws IOException {
         RawVrrpSocket socket = RawVrrpSocket.open(config.interfaceName(), config.sourceAddress(), 250);
         vrrp.resources.add(socket);
-        GarpSender garp = GarpSender.open(config.interfaceName());
+        GratuitousArpSender garp = GratuitousArpSender.open(config.interfaceName());
         vrrp.resources.add(garp);
         AddressKeeper keeper = new AddressKeeper(addresses, config.virtualAddresses(), config.prefixLength(),
                 config.interfaceName(), vrrp.threads, scheduler, garp, config.garp());

@@ -21,11 +21,11 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * @param unicastPeers send adverts to these instead of 224.0.0.18 ({@code unicast_peer}); null: multicast
- * @param garp when a new master announces its addresses; default {@link GarpSchedule#KEEPALIVED}
+ * @param garp when a new master announces its addresses; default {@link GratuitousArpSchedule#KEEPALIVED}
  */
 public record VrrpConfig(String name, String interfaceName, Inet4Address sourceAddress, int version, int vrid,
         int priority, Duration interval, List<Inet4Address> virtualAddresses, int prefixLength, String password,
-        boolean preempt, Duration preemptDelay, @Nullable List<Inet4Address> unicastPeers, GarpSchedule garp) {
+        boolean preempt, Duration preemptDelay, @Nullable List<Inet4Address> unicastPeers, GratuitousArpSchedule garp) {
 
     public VrrpConfig {
         virtualAddresses = List.copyOf(virtualAddresses);
@@ -53,10 +53,10 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
         private boolean preempt = true;
         private Duration preemptDelay = Duration.ZERO;
         private @Nullable List<Inet4Address> unicastPeers;
-        private int garpRepeat = GarpSchedule.KEEPALIVED.repeat();
-        private Duration garpDelay = GarpSchedule.KEEPALIVED.delay();
-        private Duration garpRefresh = GarpSchedule.KEEPALIVED.refresh();
-        private int garpRefreshRepeat = GarpSchedule.KEEPALIVED.refreshRepeat();
+        private int garpRepeat = GratuitousArpSchedule.KEEPALIVED.repeat();
+        private Duration garpDelay = GratuitousArpSchedule.KEEPALIVED.delay();
+        private Duration garpRefresh = GratuitousArpSchedule.KEEPALIVED.refresh();
+        private int garpRefreshRepeat = GratuitousArpSchedule.KEEPALIVED.refreshRepeat();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -220,10 +220,10 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
             if (version == 3 && !password.isEmpty()) {
                 throw error("authentication with VRRPv3 (expected: version 2, or no password)");
             }
-            GarpSchedule garp;
+            GratuitousArpSchedule garp;
             try {
                 new Advertisement(version, vrid, priority, interval, virtualAddresses, password);
-                garp = new GarpSchedule(garpRepeat, garpDelay, garpRefresh, garpRefreshRepeat);
+                garp = new GratuitousArpSchedule(garpRepeat, garpDelay, garpRefresh, garpRefreshRepeat);
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage());
             }

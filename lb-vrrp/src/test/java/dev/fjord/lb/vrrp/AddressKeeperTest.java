@@ -40,7 +40,7 @@ class AddressKeeperTest {
         }
     }
 
-    private AddressKeeper keeper(GarpSchedule garp) throws Exception {
+    private AddressKeeper keeper(GratuitousArpSchedule garp) throws Exception {
         List<Inet4Address> vips = List.of((Inet4Address) InetAddress.getByName("198.18.0.100"),
                 (Inet4Address) InetAddress.getByName("198.18.0.101"));
         return new AddressKeeper(addresses, vips, 24, "eth0", Runnable::run, time,
@@ -49,7 +49,7 @@ class AddressKeeperTest {
 
     @Test
     void announcesLikeKeepalivedByDefaultTwoBurstsFiveSecondsApart() throws Exception {
-        AddressKeeper keeper = keeper(GarpSchedule.KEEPALIVED);
+        AddressKeeper keeper = keeper(GratuitousArpSchedule.KEEPALIVED);
 
         keeper.transition(instance, VrrpState.BACKUP, VrrpState.MASTER);
         time.advance(Duration.ofSeconds(60));
@@ -63,7 +63,7 @@ class AddressKeeperTest {
 
     @Test
     void refreshesWhileMasterAndStopsAnnouncingOnceItLeaves() throws Exception {
-        AddressKeeper keeper = keeper(new GarpSchedule(1, Duration.ZERO, Duration.ofSeconds(10), 2));
+        AddressKeeper keeper = keeper(new GratuitousArpSchedule(1, Duration.ZERO, Duration.ofSeconds(10), 2));
 
         keeper.transition(instance, VrrpState.BACKUP, VrrpState.MASTER);
         time.advance(Duration.ofSeconds(25));
@@ -81,7 +81,7 @@ class AddressKeeperTest {
 
     @Test
     void aSecondBurstDueAfterLosingMastershipIsDropped() throws Exception {
-        AddressKeeper keeper = keeper(GarpSchedule.KEEPALIVED);
+        AddressKeeper keeper = keeper(GratuitousArpSchedule.KEEPALIVED);
 
         keeper.transition(instance, VrrpState.BACKUP, VrrpState.MASTER);
         time.advance(Duration.ofSeconds(2));

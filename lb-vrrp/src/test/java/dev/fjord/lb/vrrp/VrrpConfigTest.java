@@ -20,7 +20,7 @@ class VrrpConfigTest {
         assertThat(config.version()).isEqualTo(3);
         assertThat(config.preempt()).isTrue();
         assertThat(config.unicastPeers()).isNull();
-        assertThat(config.garp()).isEqualTo(GarpSchedule.KEEPALIVED);
+        assertThat(config.garp()).isEqualTo(GratuitousArpSchedule.KEEPALIVED);
         assertThat(config.prefixLength()).isEqualTo(32); // keepalived's for a VIP written without one
         assertThat(base().unicastPeers("198.18.0.2").build().unicastPeers()).hasSize(1);
     }

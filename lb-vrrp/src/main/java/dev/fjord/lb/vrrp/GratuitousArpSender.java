@@ -15,19 +15,19 @@ import dev.fjord.lb.vrrp.internal.LibC;
  * Sends gratuitous ARPs on one interface through an AF_PACKET socket (JNA), from the interface's own MAC, read with
  * SIOCGIFHWADDR in the namespace the socket was opened in. Needs CAP_NET_RAW. Thread-safe.
  */
-public final class GarpSender implements AddressKeeper.Announcer, AutoCloseable {
+public final class GratuitousArpSender implements AddressKeeper.Announcer, AutoCloseable {
     private final int fd;
     private final int ifindex;
     private final byte[] mac;
 
-    private GarpSender(int fd, int ifindex, byte[] mac) {
+    private GratuitousArpSender(int fd, int ifindex, byte[] mac) {
         this.fd = fd;
         this.ifindex = ifindex;
         this.mac = mac;
     }
 
     /** Opens the socket on {@code interfaceName} in the calling thread's network namespace. */
-    public static GarpSender open(String interfaceName) throws IOException {
+    public static GratuitousArpSender open(String interfaceName) throws IOException {
         LibC c = LibC.INSTANCE;
         int protocol = Short.reverseBytes((short) LibC.ETH_P_ARP) & 0xffff;
         int fd;
@@ -41,7 +41,7 @@ public final class GarpSender implements AddressKeeper.Announcer, AutoCloseable 
             byte[] request = Ifreq.named(interfaceName);
             c.ioctl(fd, LibC.SIOCGIFHWADDR, request);
             // ifr_hwaddr is a sockaddr: 2 bytes of family, then the MAC
-            return new GarpSender(fd, c.if_nametoindex(interfaceName),
+            return new GratuitousArpSender(fd, c.if_nametoindex(interfaceName),
                     Arrays.copyOfRange(request, Ifreq.DATA + 2, Ifreq.DATA + 8));
         } catch (LastErrorException e) {
             c.close(fd);

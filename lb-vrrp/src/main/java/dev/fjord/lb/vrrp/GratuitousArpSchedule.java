@@ -13,14 +13,14 @@ import java.util.Objects;
  * @param refresh {@code garp_master_refresh}; keepalived's default zero, off
  * @param refreshRepeat {@code garp_master_refresh_repeat}, 1-255; keepalived's default 1
  */
-public record GarpSchedule(int repeat, Duration delay, Duration refresh, int refreshRepeat) {
+public record GratuitousArpSchedule(int repeat, Duration delay, Duration refresh, int refreshRepeat) {
     /** keepalived's defaults: 5 at once, 5 more after 5 s, no refresh. */
-    public static final GarpSchedule KEEPALIVED = new GarpSchedule(5, Duration.ofSeconds(5), Duration.ZERO, 1);
+    public static final GratuitousArpSchedule KEEPALIVED = new GratuitousArpSchedule(5, Duration.ofSeconds(5), Duration.ZERO, 1);
 
     /**
      * @throws IllegalArgumentException for a count outside its range or a negative duration, naming the setting
      */
-    public GarpSchedule {
+    public GratuitousArpSchedule {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(refresh, "refresh");
         if (repeat < 0 || repeat > 255) {

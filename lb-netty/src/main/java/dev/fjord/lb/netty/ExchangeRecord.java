@@ -17,7 +17,7 @@ import dev.fjord.lb.core.Server;
  * {@link AccessLogEntry} at its end. Timers are HAProxy's: -1 for a stage never reached. Not thread-safe: used on
  * the connection's event loop.
  */
-final class ExchangeLog {
+final class ExchangeRecord {
     private final long start = System.nanoTime();
     private final long acceptedAtMillis = System.currentTimeMillis();
     private long headEnd = -1;
@@ -86,17 +86,6 @@ final class ExchangeLog {
         bytesOut += bytes;
     }
 
-    /** The proxy answered {@code status} itself after a failure: the termination letters follow the status. */
-    void failed(int code, String reason) {
-        localResponse(code, 100);
-        switch (code) {
-            case 504 -> ended('s', 'H');
-            case 502 -> ended('S', 'H');
-            case 408 -> ended('c', 'D');
-            default -> ended(reason.contains("queue") ? 's' : 'S', reason.contains("queue") ? 'Q' : 'C');
-        }
-    }
-
     /** Header and trailer fields the client decoder dropped (look-alikes, fields not allowed in trailers). */
     void droppedHeaders(int fields) {
         droppedHeaders = fields;
@@ -106,15 +95,11 @@ final class ExchangeLog {
         bytesOut += bytes;
     }
 
-    /**
-     * How the exchange ended, as HAProxy's first two termination characters: {@code cause} (C client, S server,
-     * P proxy, L local, c/s client/server timeout, - normal) and {@code state} (R request, Q queue, C connect,
-     * H headers, D data, - done).
-     */
-    void ended(char cause, char state) {
+    /** How the exchange ended, as HAProxy's first two termination letters; the first ending recorded stays. */
+    void ended(Termination why, Termination.Phase phase) {
         if (this.cause == '-') {
-            this.cause = cause;
-            this.state = state;
+            this.cause = why.cause;
+            this.state = phase.letter;
         }
     }
 

@@ -13,7 +13,7 @@ import io.netty.util.ReferenceCountUtil;
  * idle in the pool) anything the server sends closes the connection: it could never be trusted as a response.
  * Not sharable; all calls on the connection's event loop.
  */
-final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
+final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "fjord.server.exchange";
 
     /** What an attached exchange gets from its server connection. */
@@ -30,8 +30,8 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
     private @Nullable Listener listener;
 
     /** The handler of {@code channel}. */
-    static ServerChannelHandler of(Channel channel) {
-        return (ServerChannelHandler) channel.pipeline().get(NAME);
+    static ServerConnectionHandler of(Channel channel) {
+        return (ServerConnectionHandler) channel.pipeline().get(NAME);
     }
 
     void attach(Listener exchange) {

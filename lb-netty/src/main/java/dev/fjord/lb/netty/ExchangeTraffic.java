@@ -1,0 +1,78 @@
+package dev.fjord.lb.netty;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.Backend;
+import dev.fjord.lb.core.Counters;
+import dev.fjord.lb.core.Server;
+
+/**
+ * The one place an exchange counts its traffic: requests, responses and bytes, for the frontend, the backend and the
+ * server it went to, and the access-log record, together. Not thread-safe: one event loop.
+ */
+final class ExchangeTraffic {
+    private final Counters frontend;
+    private final ExchangeRecord record;
+    private @Nullable Backend backend;
+    private @Nullable Server server;
+
+    ExchangeTraffic(Counters frontend, ExchangeRecord record) {
+        this.frontend = frontend;
+        this.record = record;
+        frontend.sessionStarted();
+    }
+
+    /** From now on bytes also count for {@code server} of {@code backend} (a retry may change them). */
+    void server(Backend backend, Server server) {
+        this.backend = backend;
+        this.server = server;
+    }
+
+    /** Request body bytes from the client. */
+    void requestBytes(long bytes) {
+        if (bytes > 0) {
+            frontend.bytes(bytes, 0);
+            if (server != null) {
+                server.counters().bytes(bytes, 0);
+                backend.counters().bytes(bytes, 0);
+            }
+        }
+    }
+
+    /** The server's response head, relayed to the client. */
+    void responseHead(int status, long headBytes) {
+        record.response(status, headBytes);
+        if (server != null) {
+            server.counters().response(status);
+            backend.counters().response(status);
+        }
+    }
+
+    /** Response body bytes relayed to the client. */
+    void responseBytes(long bytes) {
+        record.bodyBytes(bytes);
+        if (server != null) {
+            server.counters().bytes(0, bytes);
+            backend.counters().bytes(0, bytes);
+        }
+    }
+
+    /** A response the proxy made itself. */
+    void localResponse(int status, long bytes) {
+        record.localResponse(status, bytes);
+    }
+
+    /** A request the frontend refused ({@code http-request deny}). */
+    void denied() {
+        frontend.denied();
+    }
+
+    /** The exchange is over: the frontend's session, its response and its bytes out. */
+    void ended() {
+        frontend.sessionEnded();
+        if (record.status() > 0) {
+            frontend.response(record.status());
+        }
+        frontend.bytes(0, record.bytesOut());
+    }
+}

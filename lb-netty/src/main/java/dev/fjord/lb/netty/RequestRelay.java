@@ -1,0 +1,121 @@
+package dev.fjord.lb.netty;
+
+import java.util.ArrayDeque;
+
+import org.jspecify.annotations.Nullable;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * The request, from the client to the server: its body held while there is no server connection, then the head
+ * and the body written as they arrive, the client paused while the server connection cannot take more (and resumed
+ * when it can). Every part sent is also given to the {@link RetryPolicy}. Not thread-safe: the client connection's
+ * event loop, which the server connection shares.
+ */
+final class RequestRelay {
+    private final ChannelHandlerContext client;
+    private final ArrayDeque<HttpContent> held = new ArrayDeque<>();
+    private @Nullable Channel server;
+    private boolean received;
+    private boolean sent;
+
+    RequestRelay(ChannelHandlerContext client) {
+        this.client = client;
+    }
+
+    /** Whether the last part of the request arrived from the client. */
+    boolean received() {
+        return received;
+    }
+
+    /** Whether the whole request went to the current server connection. */
+    boolean sent() {
+        return sent;
+    }
+
+    /** Notes that a part arrived, before it is relayed, discarded or read as a form. */
+    void arrived(HttpContent part) {
+        received |= part instanceof LastHttpContent;
+    }
+
+    /**
+     * Relays a body part: held without a server connection, else written (and kept by {@code retry}).
+     *
+     * @return whether it completed the request on the server connection
+     */
+    boolean relay(HttpContent part, RetryPolicy retry) {
+        Channel channel = server;
+        if (channel == null) {
+            held.add(part);
+            return false;
+        }
+        retry.remember(part);
+        channel.write(part);
+        if (part instanceof LastHttpContent) {
+            sent = true;
+            channel.flush();
+            return true;
+        }
+        if (!channel.isWritable()) {
+            // pause the client first: the flush may make the server side writable again at once
+            client.channel().config().setAutoRead(false);
+            channel.flush();
+            if (channel.isWritable()) {
+                client.channel().config().setAutoRead(true);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes {@code head} to a new server connection, then the body kept for a retry, then the parts held.
+     *
+     * @return whether the request is complete on it
+     */
+    boolean connected(Channel channel, HttpRequest head, RetryPolicy retry) {
+        server = channel;
+        channel.write(head);
+        boolean wroteLast = retry.retrying() && retry.replayTo(channel);
+        HttpContent part;
+        while ((part = held.poll()) != null) {
+            wroteLast |= part instanceof LastHttpContent;
+            retry.remember(part);
+            channel.write(part);
+        }
+        if (received && !wroteLast) {
+            channel.write(LastHttpContent.EMPTY_LAST_CONTENT); // a retry of a body-less request
+        }
+        channel.flush();
+        if (received) {
+            sent = true;
+        } else {
+            client.channel().config().setAutoRead(channel.isWritable());
+        }
+        return received;
+    }
+
+    /** The server connection can take more, or not: the client reads while the request is still arriving. */
+    void serverWritable(boolean writable) {
+        if (!received) {
+            client.channel().config().setAutoRead(writable);
+        }
+    }
+
+    /** The server connection is gone (a retry, the end): a new one gets the whole request again. */
+    void detached() {
+        server = null;
+        sent = false;
+    }
+
+    /** Frees the parts still held. */
+    void release() {
+        HttpContent part;
+        while ((part = held.poll()) != null) {
+            part.release();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.fjord.lb.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+import dev.fjord.lb.core.RetryOn;
+
+/**
+ * The response, from the server connection to the client: interim responses passed on, the head rewritten for the
+ * client ({@link HttpMessages#clientResponse}), the body relayed with the server paused while the client cannot take
+ * more, a {@code 101} turned into a tunnel. What it learns that the exchange decides on (a status to retry, the end
+ * of the response, a failure) goes to its {@link HttpExchange}. Attached to the server connection's
+ * {@link ServerConnectionHandler} for one attempt. Not thread-safe: one event loop.
+ */
+final class ResponseRelay implements ServerConnectionHandler.Listener {
+    private final HttpExchange exchange;
+    private final ChannelHandlerContext client;
+    private final RequestRelay request;
+    private boolean started;
+    private boolean bodyless;
+    private boolean upgrading;
+    private boolean reusable;
+
+    ResponseRelay(HttpExchange exchange, ChannelHandlerContext client, RequestRelay request) {
+        this.exchange = exchange;
+        this.client = client;
+        this.request = request;
+    }
+
+    /** Whether the response head went to the client: from then on, nothing can be retried or answered instead. */
+    boolean started() {
+        return started;
+    }
+
+    @Override
+    public void read(Object msg) {
+        if (exchange.isDone()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        exchange.server().active();
+        if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            exchange.server().failed(Termination.SERVER_INVALID, "invalid response: " + object.decoderResult().cause());
+            return;
+        }
+        if (msg instanceof HttpResponse response && !head(response)) {
+            ReferenceCountUtil.release(msg); // retried: the rest of this response is not wanted
+            return;
+        }
+        if (msg instanceof HttpContent content) {
+            content(content);
+        } else if (!(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Passes the head on; false when the exchange retries instead. */
+    private boolean head(HttpResponse response) {
+        int code = response.status().code();
+        if (code >= 100 && code < 200 && code != 101) {
+            client.write(exchange.clientResponse(response, true, true)); // interim: 100, 103
+            return true;
+        }
+        exchange.server().reportStatus(code);
+        RetryOn onStatus = RetryOn.ofStatus(code);
+        if (onStatus != null && exchange.server().retry(onStatus, "status " + code)) {
+            return false;
+        }
+        started = true;
+        exchange.traffic().responseHead(code, 64 + response.headers().size() * 32L); // an estimate of the head
+        bodyless = HttpMessages.isBodyless(exchange.method(), response.status());
+        reusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, bodyless);
+        HttpResponse out = exchange.clientResponse(response, exchange.clientKeepAlive(), bodyless);
+        exchange.clientKeepAlive(HttpUtil.isKeepAlive(out));
+        if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            upgrading = true;
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            out.headers().set(HttpHeaderNames.UPGRADE, response.headers().get(HttpHeaderNames.UPGRADE, ""));
+            out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        client.write(out);
+        return true;
+    }
+
+    private void content(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (!started || upgrading || bodyless) {
+            content.release(); // the end of an interim or body-less response, or of a 101
+            if (last && upgrading) {
+                exchange.startTunnel();
+                return;
+            }
+            if (last) {
+                client.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+        } else {
+            exchange.traffic().responseBytes(content.content().readableBytes());
+            client.write(content);
+        }
+        if (last && started) {
+            exchange.responseComplete(reusable);
+        } else if (!last && !client.channel().isWritable()) {
+            Channel server = exchange.server().channel();
+            server.config().setAutoRead(false); // before the flush, which may make the client writable again
+            client.flush();
+            if (client.channel().isWritable() && !exchange.isDone()) {
+                server.config().setAutoRead(true);
+            }
+        }
+    }
+
+    @Override
+    public void readComplete() {
+        client.flush();
+    }
+
+    @Override
+    public void writabilityChanged(boolean writable) {
+        if (!exchange.isDone()) {
+            request.serverWritable(writable); // the request may still be arriving
+        }
+    }
+
+    @Override
+    public void inactive(Channel channel) {
+        exchange.server().inactive(channel);
+    }
+
+    /** The client can take more, or not: the server is read only while it can, once the response started. */
+    void clientWritable(boolean writable) {
+        Channel server = exchange.server() == null ? null : exchange.server().channel();
+        if (server != null && started && !exchange.isDone()) {
+            server.config().setAutoRead(writable);
+        }
+    }
+}
