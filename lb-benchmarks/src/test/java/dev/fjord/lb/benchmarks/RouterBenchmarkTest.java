@@ -14,9 +14,9 @@ class RouterBenchmarkTest {
         RouterBenchmark benchmark = new RouterBenchmark();
         benchmark.setUp();
 
-        RouteDecision fresh = benchmark.newClient();
+        RouteDecision.Forward fresh = benchmark.newClient().asForward();
         assertThat(fresh.setCookie()).startsWith("SERVERID=s");
-        RouteDecision sticky = benchmark.stickyClient();
+        RouteDecision.Forward sticky = benchmark.stickyClient().asForward();
         assertThat(sticky.server().name()).isEqualTo("web2");
         assertThat(benchmark.staticAssetMatchesAcl()).isTrue();
     }

@@ -66,7 +66,7 @@ public record BackendConfig(
 
         /** Adds a server at {@code address} ({@code host:port}), configured by {@code spec}. */
         public Builder server(String name, String address, Consumer<ServerConfig.Builder> spec) {
-            Checks.name(context, "server", name);
+            Require.name(context, "server", name);
             if (servers.containsKey(name)) {
                 throw new ConfigException(context + ": server '" + name + "' is defined twice");
             }

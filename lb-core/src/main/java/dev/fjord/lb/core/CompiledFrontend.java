@@ -1,5 +1,6 @@
 package dev.fjord.lb.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -12,30 +13,31 @@ final class CompiledFrontend {
 
     private final FrontendConfig config;
     final HttpRequestRule[] rules;
-    final Predicate<RequestHead>[] ruleConditions;
+    final List<Predicate<RequestHead>> ruleConditions;
     final LiveBackend[] useBackends;
-    final Predicate<RequestHead>[] useBackendConditions;
+    final List<Predicate<RequestHead>> useBackendConditions;
     final @Nullable LiveBackend defaultBackend;
     final @Nullable Predicate<RequestHead> statsAdmin;
 
-    @SuppressWarnings("unchecked")
     CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
         this.config = config;
         String context = context(config);
         Map<String, List<Acl>> acls = config.acls();
         List<HttpRequestRule> ruleList = config.httpRequestRules();
         rules = ruleList.toArray(new HttpRequestRule[0]);
-        ruleConditions = new Predicate[rules.length];
-        for (int i = 0; i < rules.length; i++) {
-            ruleConditions[i] = compile(rules[i].condition(), acls, context);
+        List<Predicate<RequestHead>> ruleTests = new ArrayList<>(rules.length);
+        for (HttpRequestRule rule : rules) {
+            ruleTests.add(compile(rule.condition(), acls, context));
         }
+        ruleConditions = List.copyOf(ruleTests);
         List<UseBackendRule> useList = config.useBackendRules();
         useBackends = new LiveBackend[useList.size()];
-        useBackendConditions = new Predicate[useList.size()];
+        List<Predicate<RequestHead>> useTests = new ArrayList<>(useList.size());
         for (int i = 0; i < useBackends.length; i++) {
             useBackends[i] = backends.get(useList.get(i).backend());
-            useBackendConditions[i] = compile(useList.get(i).condition(), acls, context);
+            useTests.add(compile(useList.get(i).condition(), acls, context));
         }
+        useBackendConditions = List.copyOf(useTests);
         defaultBackend = config.defaultBackend() == null ? null : backends.get(config.defaultBackend());
         StatsConfig stats = config.stats();
         statsAdmin = stats == null || stats.admin() == null ? null : compile(stats.admin(), acls, context);
@@ -48,7 +50,7 @@ final class CompiledFrontend {
     /** The backend of the first {@code use_backend} rule whose condition holds, else the default backend. */
     @Nullable LiveBackend backendFor(RequestHead request) {
         for (int i = 0; i < useBackends.length; i++) {
-            if (useBackendConditions[i].test(request)) {
+            if (useBackendConditions.get(i).test(request)) {
                 return useBackends[i];
             }
         }

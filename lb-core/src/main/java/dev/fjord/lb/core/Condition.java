@@ -96,7 +96,7 @@ public sealed interface Condition {
     /** The ACLs called {@code name}. */
     record Named(String name) implements Condition {
         public Named {
-            Checks.name("", "acl", name);
+            Require.name("", "acl", name);
         }
 
         @Override

@@ -108,21 +108,22 @@ final class ConditionParser {
         }
         boolean all = condition instanceof Condition.All;
         List<Condition> parts = all ? ((Condition.All) condition).conditions() : ((Condition.Any) condition).conditions();
-        @SuppressWarnings("unchecked")
-        Predicate<RequestHead>[] compiled = new Predicate[parts.size()];
-        for (int i = 0; i < compiled.length; i++) {
-            compiled[i] = compile(parts.get(i), acls, context);
+        List<Predicate<RequestHead>> compiled = new ArrayList<>(parts.size());
+        for (Condition part : parts) {
+            compiled.add(compile(part, acls, context));
         }
+        List<Predicate<RequestHead>> tests = List.copyOf(compiled);
+        int count = tests.size();
         return all ? request -> {
-            for (Predicate<RequestHead> p : compiled) {
-                if (!p.test(request)) {
+            for (int i = 0; i < count; i++) {
+                if (!tests.get(i).test(request)) {
                     return false;
                 }
             }
             return true;
         } : request -> {
-            for (Predicate<RequestHead> p : compiled) {
-                if (p.test(request)) {
+            for (int i = 0; i < count; i++) {
+                if (tests.get(i).test(request)) {
                     return true;
                 }
             }

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * hash of its name, so they do not move when other servers come or go); a key goes to the first point at or after
  * its hash. Removing one of N servers moves about 1/N of the keys.
  */
-final class ConsistentHash implements Balancers.HashedBalancer {
+final class ConsistentHash implements HashPicker.Mapping {
     /** Points per server of the highest weight; others get proportionally fewer (at least one). */
     private static final int POINTS = 160;
 

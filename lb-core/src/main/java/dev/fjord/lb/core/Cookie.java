@@ -72,10 +72,10 @@ public record Cookie(
             throw new ConfigException(context + ": preserve (expected: with insert or indirect)");
         }
         if (maxIdle != null) {
-            Checks.positive(context, "maxidle", maxIdle);
+            Require.positive(context, "maxidle", maxIdle);
         }
         if (maxLife != null) {
-            Checks.positive(context, "maxlife", maxLife);
+            Require.positive(context, "maxlife", maxLife);
         }
         for (String domain : domains) {
             if (domain.isEmpty() || domain.chars().anyMatch(c -> c <= ' ' || c == ';' || c == ',')) {

@@ -121,7 +121,7 @@ final class CookiePersistence {
      * A {@code Set-Cookie} value from {@code server}'s response as the client must get it: with {@code rewrite} the
      * value becomes the server's cookie value, with {@code prefix} it gets {@code VALUE~} in front; else unchanged.
      */
-    String rewriteResponseCookie(String setCookie, Server server) {
+    static String rewriteResponseCookie(Cookie cookie, String setCookie, Server server) {
         String value = server.config().cookie();
         if (value == null || cookie.kind() == Cookie.Kind.INSERT) {
             return setCookie;

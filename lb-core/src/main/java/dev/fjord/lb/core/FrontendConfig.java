@@ -101,14 +101,14 @@ public record FrontendConfig(
 
         /** Adds {@code acl} under {@code name}; several ACLs under one name match when any of them does. */
         public Builder acl(String name, Acl acl) {
-            Checks.name(context, "acl", name);
+            Require.name(context, "acl", name);
             acls.computeIfAbsent(name, n -> new ArrayList<>()).add(Objects.requireNonNull(acl, "acl"));
             return this;
         }
 
         /** Adds an ACL written as in HAProxy after the name, e.g. {@code "path_beg -i /static /images"}. */
         public Builder acl(String name, String criterion) {
-            Checks.name(context, "acl", name);
+            Require.name(context, "acl", name);
             try {
                 return acl(name, Acl.parse(criterion));
             } catch (ConfigException e) {
@@ -124,7 +124,7 @@ public record FrontendConfig(
 
         /** {@code use_backend BACKEND if CONDITION}. */
         public Builder useBackend(String backend, Condition condition) {
-            useBackendRules.add(new UseBackendRule(Checks.name(context, "use_backend", backend), condition));
+            useBackendRules.add(new UseBackendRule(Require.name(context, "use_backend", backend), condition));
             return this;
         }
 
@@ -139,7 +139,7 @@ public record FrontendConfig(
 
         /** The backend for requests no {@code use_backend} rule routes ({@code default_backend}). */
         public Builder defaultBackend(String backend) {
-            this.defaultBackend = Checks.name(context, "default_backend", backend);
+            this.defaultBackend = Require.name(context, "default_backend", backend);
             return this;
         }
 

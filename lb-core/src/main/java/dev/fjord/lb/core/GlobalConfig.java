@@ -35,7 +35,7 @@ public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String s
 
         /** The most concurrent client connections ({@code maxconn}); default 4096. */
         public Builder maxConn(int maxConn) {
-            this.maxConn = Checks.atLeast("global", "maxconn", maxConn, 1);
+            this.maxConn = Require.atLeast("global", "maxconn", maxConn, 1);
             return this;
         }
 
@@ -57,7 +57,7 @@ public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String s
 
         /** Random variation of check intervals, 0-50 percent ({@code spread-checks}); default 0. */
         public Builder spreadChecks(int percent) {
-            this.spreadChecks = Checks.range("global", "spread-checks", percent, 0, 50);
+            this.spreadChecks = Require.range("global", "spread-checks", percent, 0, 50);
             return this;
         }
 

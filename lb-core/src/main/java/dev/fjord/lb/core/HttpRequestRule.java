@@ -96,7 +96,7 @@ public sealed interface HttpRequestRule {
     /** {@code http-request deny [deny_status STATUS]}. */
     record Deny(int status, @Nullable Condition condition) implements HttpRequestRule {
         public Deny {
-            Checks.range("http-request deny", "deny_status", status, 200, 599);
+            Require.range("http-request deny", "deny_status", status, 200, 599);
         }
 
         @Override
@@ -178,7 +178,7 @@ public sealed interface HttpRequestRule {
     record Return(int status, String contentType, String body, @Nullable Condition condition)
             implements HttpRequestRule {
         public Return {
-            Checks.range("http-request return", "status", status, 200, 599);
+            Require.range("http-request return", "status", status, 200, 599);
             HeaderEdit.requireHeader("http-request return", "Content-Type", contentType);
             Objects.requireNonNull(body, "body");
         }

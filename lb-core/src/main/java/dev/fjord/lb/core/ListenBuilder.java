@@ -57,6 +57,21 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link FrontendConfig.Builder#useBackend(String, Condition)}. */
+    public ListenBuilder useBackend(String backend, Condition condition) {
+        frontend.useBackend(backend, condition);
+        return this;
+    }
+
+    /**
+     * The backend for requests no {@code use_backend} rule routes ({@code default_backend}); default the section's
+     * own servers. See {@link FrontendConfig.Builder#defaultBackend(String)}.
+     */
+    public ListenBuilder defaultBackend(String backend) {
+        frontend.defaultBackend(backend);
+        return this;
+    }
+
     /** See {@link FrontendConfig.Builder#stats(Consumer)}. */
     public ListenBuilder stats(Consumer<StatsConfig.Builder> spec) {
         frontend.stats(spec);
@@ -103,14 +118,6 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
     public ListenBuilder allBackups() {
         backend.allBackups();
         return this;
-    }
-
-    FrontendConfig.Builder frontendPart() {
-        return frontend;
-    }
-
-    BackendConfig.Builder backendPart() {
-        return backend;
     }
 
     FrontendConfig buildFrontend(String name) {

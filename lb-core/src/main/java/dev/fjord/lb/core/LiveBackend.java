@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
@@ -15,14 +17,18 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * The running {@link Backend}: servers with live state, and an immutable balancing snapshot rebuilt whenever a
- * server's state or weight changes, so picks never lock.
+ * server's state or weight changes, so picks never lock. The server lifecycle happens here, so its events are made
+ * here too: {@link ServerEvent.Added}, {@link ServerEvent.Removed}, {@link ServerEvent.AdminChanged} and the
+ * {@link ServerEvent.NoServerAvailable} an operator causes.
  */
 final class LiveBackend implements Backend {
     private final BackendConfig config;
-    private volatile List<Server> servers;
+    private volatile List<LiveServer> servers;
     private final Map<String, LiveServer> byName;
     private final Map<String, LiveServer> byCookie;
-    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Membership> memberships = new CopyOnWriteArrayList<>();
+    private final ServerEventListener events;
+    private final Ticker ticker;
     private final RandomGenerator random;
     private final Counters counters = new Counters();
     private final @Nullable Cache<InetAddress, LiveServer> stickTable;
@@ -30,17 +36,23 @@ final class LiveBackend implements Backend {
     private final @Nullable IpNetwork forwardForExcept;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
-    /** The balancers of one moment: over the usable active servers, and over the backups to use when none is. */
-    private record Snapshot(Balancer active, Balancer backup) {
-        static final Snapshot EMPTY = new Snapshot((request, avoid) -> null, (request, avoid) -> null);
+    /** The pickers of one moment: over the usable active servers, and over the backups to use when none is. */
+    private record Snapshot(ServerPicker active, ServerPicker backup) {
+        static final Snapshot EMPTY = new Snapshot(ServerPicker.NONE, ServerPicker.NONE);
     }
 
-    LiveBackend(BackendConfig config, RandomGenerator random, Ticker ticker) {
+    /**
+     * @param events hears the lifecycle events of this backend's servers
+     * @param ticker the time of stick-table expiry and of state changes in the servers' counters
+     */
+    LiveBackend(BackendConfig config, RandomGenerator random, Ticker ticker, ServerEventListener events) {
         this.config = config;
         this.random = random;
-        Map<String, LiveServer> names = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<String, LiveServer> cookies = new java.util.concurrent.ConcurrentHashMap<>();
-        List<Server> ordered = new ArrayList<>();
+        this.ticker = ticker;
+        this.events = events;
+        Map<String, LiveServer> names = new ConcurrentHashMap<>();
+        Map<String, LiveServer> cookies = new ConcurrentHashMap<>();
+        List<LiveServer> ordered = new ArrayList<>();
         for (ServerConfig server : config.servers()) {
             LiveServer live = new LiveServer(server, this);
             names.put(server.name(), live);
@@ -93,6 +105,11 @@ final class LiveBackend implements Backend {
 
     @Override
     public List<Server> servers() {
+        return List.copyOf(servers); // the same immutable list, typed for the API: List.copyOf does not copy it
+    }
+
+    /** The servers, in declaration order, as the run-time model has them. */
+    List<LiveServer> liveServers() {
         return servers;
     }
 
@@ -106,23 +123,54 @@ final class LiveBackend implements Backend {
         return byCookie.get(value);
     }
 
-    /** Told when servers are added or removed at run time (health checks, transports). */
-    interface Observer {
-        void added(Server server);
+    /**
+     * Told of servers added and removed at run time, before the events: what must follow the set of servers, such as
+     * their health checks.
+     */
+    interface Membership {
+        void added(LiveServer server);
 
-        void removed(Server server);
-
-        void adminChanged(Server server, AdminState from, AdminState to);
+        void removed(LiveServer server);
     }
 
-    void adminChanged(Server server, AdminState from, AdminState to) {
-        if (from != to) {
-            observers.forEach(observer -> observer.adminChanged(server, from, to));
+    void observe(Membership membership) {
+        memberships.add(membership);
+    }
+
+    /** Usable servers of the backend, as HAProxy's state-change lines count them. */
+    record Usable(int active, int backup) {
+        boolean none() {
+            return active + backup == 0;
         }
     }
 
-    void observe(Observer observer) {
-        observers.add(observer);
+    /** The servers that take load-balanced traffic now, active and backup. */
+    Usable usable() {
+        int active = 0;
+        int backup = 0;
+        for (Server server : servers) {
+            if (server.isBalanced()) {
+                if (server.config().backup()) {
+                    backup++;
+                } else {
+                    active++;
+                }
+            }
+        }
+        return new Usable(active, backup);
+    }
+
+    /** An operator changed {@code server}'s administrative state: counted, and told in HAProxy's words. */
+    void adminChanged(LiveServer server, AdminState from, AdminState to) {
+        if (from == to) {
+            return;
+        }
+        server.counters().stateChanged(ticker.read(), server.operationalState() == OperationalState.DOWN);
+        Usable left = usable();
+        events.onEvent(new ServerEvent.AdminChanged(server, from, to, left.active(), left.backup()));
+        if (to != AdminState.READY && left.none()) {
+            events.onEvent(new ServerEvent.NoServerAvailable(this));
+        }
     }
 
     @Override
@@ -143,7 +191,7 @@ final class LiveBackend implements Backend {
             if (config.check()) {
                 live.markDownQuietly(); // checked before it takes traffic
             }
-            List<Server> more = new ArrayList<>(servers);
+            List<LiveServer> more = new ArrayList<>(servers);
             more.add(live);
             byName.put(name, live);
             if (config.cookie() != null) {
@@ -152,7 +200,8 @@ final class LiveBackend implements Backend {
             servers = List.copyOf(more);
             refresh();
         }
-        observers.forEach(observer -> observer.added(live));
+        memberships.forEach(membership -> membership.added(live));
+        events.onEvent(new ServerEvent.Added(live));
         return live;
     }
 
@@ -168,12 +217,13 @@ final class LiveBackend implements Backend {
             if (removed.config().cookie() != null) {
                 byCookie.remove(removed.config().cookie());
             }
-            List<Server> fewer = new ArrayList<>(servers);
+            List<LiveServer> fewer = new ArrayList<>(servers);
             fewer.remove(removed);
             servers = List.copyOf(fewer);
             removed.adminState(AdminState.MAINT); // refreshes: no new requests, no persistent ones
         }
-        observers.forEach(observer -> observer.removed(removed));
+        memberships.forEach(membership -> membership.removed(removed));
+        events.onEvent(new ServerEvent.Removed(removed));
     }
 
     /** A load-balanced server other than {@code avoid}: an active one, else a backup; null when none is usable. */
@@ -213,8 +263,8 @@ final class LiveBackend implements Backend {
             backups = List.of(backups.get(0));
         }
         Settings settings = config.settings();
-        snapshot = new Snapshot(Balancers.create(settings.balance(), settings.hashType(), actives, random),
-                Balancers.create(settings.balance(), settings.hashType(), backups, random));
+        snapshot = new Snapshot(ServerPicker.of(settings.balance(), settings.hashType(), actives, random),
+                ServerPicker.of(settings.balance(), settings.hashType(), backups, random));
     }
 
     @Override

@@ -32,7 +32,7 @@ final class LiveServer implements Server {
     }
 
     @Override
-    public Backend backend() {
+    public LiveBackend backend() {
         return backend;
     }
 

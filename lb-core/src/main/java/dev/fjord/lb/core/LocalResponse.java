@@ -15,7 +15,7 @@ import java.util.Objects;
 public record LocalResponse(int status, List<Map.Entry<String, String>> headers, String body) {
 
     public LocalResponse {
-        Checks.range("response", "status", status, 100, 599);
+        Require.range("response", "status", status, 100, 599);
         headers = List.copyOf(headers);
         Objects.requireNonNull(body, "body");
     }

@@ -15,8 +15,8 @@ public record LogMask(int ipv4Bits, int ipv6Bits) {
     public static final LogMask NONE = new LogMask(32, 128);
 
     public LogMask {
-        Checks.range("log mask", "ipv4 bits", ipv4Bits, 0, 32);
-        Checks.range("log mask", "ipv6 bits", ipv6Bits, 0, 128);
+        Require.range("log mask", "ipv4 bits", ipv4Bits, 0, 32);
+        Require.range("log mask", "ipv6 bits", ipv6Bits, 0, 128);
     }
 
     /** {@code address} with the bits beyond the mask set to zero. */

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * {@code hash-type map-based}: the hash modulo the total weight, mapped through a table where each server fills as
  * many slots as its weight. Even, but a change to the set of servers remaps most keys.
  */
-final class MapBasedHash implements Balancers.HashedBalancer {
+final class MapBasedHash implements HashPicker.Mapping {
     private final Server[] table;
 
     MapBasedHash(Server[] servers) {

@@ -39,7 +39,7 @@ public record PassiveCheck(Layer layer, int errorLimit, OnError onError) {
     public PassiveCheck {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(onError, "onError");
-        Checks.range("observe", "error-limit", errorLimit, 1, 1000);
+        Require.range("observe", "error-limit", errorLimit, 1, 1000);
     }
 
     /** {@code observe layer4}, error-limit 10, on-error fail-check. */

@@ -230,7 +230,7 @@ public record ProxyConfig(
         }
 
         private static void requireNew(String kind, String name, boolean exists) {
-            Checks.name("", kind, name);
+            Require.name("", kind, name);
             if (exists) {
                 throw new ConfigException(kind + " '" + name + "' is defined twice");
             }

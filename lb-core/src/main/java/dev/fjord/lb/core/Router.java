@@ -1,15 +1,14 @@
 package dev.fjord.lb.core;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -26,7 +25,7 @@ import dev.fjord.lb.core.internal.IpNetwork;
  *
  * <pre>{@code
  * Router router = Router.of(config);
- * RouteDecision first = router.route(RequestHead.get("/"));
+ * RouteDecision.Forward first = router.route(RequestHead.get("/")).asForward();
  * assertThat(first.setCookie()).isEqualTo("SERVERID=s1; path=/");
  * router.backend("app").requireServer("web2").markDown();
  * }</pre>
@@ -41,13 +40,16 @@ public final class Router {
     private final Map<String, LiveBackend> backends;
     private final Map<String, CompiledFrontend> frontends;
     private final Map<String, Counters> frontendCounters = new LinkedHashMap<>();
+    /** Hear the run-time model's server events; see {@link #listen}. */
+    private final List<ServerEventListener> listeners = new CopyOnWriteArrayList<>();
 
     private Router(Builder builder) {
         this.config = builder.config;
         this.clock = builder.clock;
         Map<String, LiveBackend> live = new LinkedHashMap<>();
         for (BackendConfig backend : config.backends().values()) {
-            live.put(backend.name(), new LiveBackend(backend, builder.random, builder.ticker));
+            live.put(backend.name(), new LiveBackend(backend, builder.random, builder.ticker,
+                    event -> listeners.forEach(listener -> listener.onEvent(event))));
         }
         this.backends = java.util.Collections.unmodifiableMap(live);
         Map<String, CompiledFrontend> compiled = new LinkedHashMap<>();
@@ -138,16 +140,18 @@ public final class Router {
      * A new decision for a request whose server failed ({@code option redispatch}): another server of the same
      * backend, never the failed one, with the cookie re-pinned; a 503 when no other server is usable.
      *
-     * @throws IllegalArgumentException when {@code decision} did not forward
+     * @throws IllegalArgumentException when {@code decision} was not made by this router
      */
-    public RouteDecision redispatch(RouteDecision decision) {
-        if (decision.action() != RouteDecision.Action.FORWARD) {
-            throw new IllegalArgumentException("only a FORWARD decision can be redispatched: " + decision);
+    public RouteDecision redispatch(RouteDecision.Forward decision) {
+        LiveBackend backend = backends.get(decision.backend().name());
+        if (backend != decision.backend()) {
+            throw new IllegalArgumentException("backend '" + decision.backend().name() + "' is not this router's: "
+                    + decision);
         }
-        LiveBackend backend = decision.liveBackend();
         Server other = backend.pick(decision.forwardedRequest(), decision.server());
         if (other == null || other == decision.server()) {
-            return respond(decision, backend, LocalResponse.error(503));
+            return new RouteDecision.Respond(decision.frontend(), decision.request(), decision.forwardedRequest(),
+                    backend, LocalResponse.error(503), decision.cookieStatus());
         }
         CookiePersistence persistence = backend.cookiePersistence();
         String cookie = persistence == null ? null : persistence.setCookie(decision.request(), other,
@@ -155,7 +159,8 @@ public final class Router {
         if (backend.config().stickTable() != null) {
             backend.stick(decision.request().clientAddress(), other);
         }
-        return decision.withServer(other, cookie);
+        return new RouteDecision.Forward(decision.frontend(), decision.request(), decision.routedRequest(), backend,
+                other, decision.requestEdits(), cookie, decision.cookieStatus());
     }
 
     /**
@@ -191,12 +196,25 @@ public final class Router {
         return List.copyOf(backends.values());
     }
 
+    /** Every running backend, as the run-time model has them. */
+    Collection<LiveBackend> liveBackends() {
+        return backends.values();
+    }
+
+    /**
+     * Makes {@code listener} hear the events of the servers' lifecycle, which the run-time model makes: servers
+     * added and removed, and operators' admin state changes.
+     */
+    void listen(ServerEventListener listener) {
+        listeners.add(listener);
+    }
+
     private RouteDecision route(CompiledFrontend frontend, RequestHead request) {
         RequestHead routed = request;
         List<HeaderEdit> edits = List.of();
         boolean http = frontend.config().settings().mode() == Mode.HTTP;
         for (int i = 0; i < frontend.rules.length; i++) {
-            if (!frontend.ruleConditions[i].test(routed)) {
+            if (!frontend.ruleConditions.get(i).test(routed)) {
                 continue;
             }
             HttpRequestRule rule = frontend.rules[i];
@@ -205,8 +223,8 @@ public final class Router {
             }
             LocalResponse response = RuleResponses.responseFor(rule, routed);
             if (response != null) {
-                return new RouteDecision(RouteDecision.Action.RESPOND, frontend, request, routed, null, null, edits,
-                        null, response, CookieStatus.NOT_CHECKED, false);
+                return new RouteDecision.Respond(frontend.config(), request, routed, null, response,
+                        CookieStatus.NOT_CHECKED);
             }
             HeaderEdit edit = RuleResponses.editFor(rule);
             if (edits.isEmpty()) {
@@ -217,12 +235,12 @@ public final class Router {
         }
         StatsConfig stats = frontend.config().stats();
         if (stats != null && request.uri().startsWith(stats.uri())) {
-            return stats(frontend, stats, request, routed, edits);
+            return stats(frontend, stats, request, routed);
         }
         LiveBackend backend = frontend.backendFor(routed);
         if (backend == null) {
-            return new RouteDecision(RouteDecision.Action.RESPOND, frontend, request, routed, null, null, edits, null,
-                    LocalResponse.error(503), CookieStatus.NOT_CHECKED, false);
+            return new RouteDecision.Respond(frontend.config(), request, routed, null, LocalResponse.error(503),
+                    CookieStatus.NOT_CHECKED);
         }
         return forward(frontend, backend, request, routed, edits, http);
     }
@@ -251,8 +269,8 @@ public final class Router {
         if (server == null) {
             server = backend.pick(routed, null);
             if (server == null) {
-                return new RouteDecision(RouteDecision.Action.RESPOND, frontend, request, routed, backend, null, edits,
-                        null, LocalResponse.error(503), cookieStatus, false);
+                return new RouteDecision.Respond(frontend.config(), request, routed, backend, LocalResponse.error(503),
+                        cookieStatus);
             }
             backend.stick(client, server);
         }
@@ -263,8 +281,8 @@ public final class Router {
             }
         }
         String setCookie = persistence == null ? null : persistence.setCookie(routed, server, reading, now);
-        return new RouteDecision(RouteDecision.Action.FORWARD, frontend, request, routed, backend, server, edits,
-                setCookie, null, cookieStatus, false);
+        return new RouteDecision.Forward(frontend.config(), request, routed, backend, server, edits, setCookie,
+                cookieStatus);
     }
 
     private static @Nullable HeaderEdit forwardedFor(CompiledFrontend frontend, LiveBackend backend,
@@ -282,43 +300,18 @@ public final class Router {
         return new HeaderEdit.Add(option.header(), InetAddresses.toText(request.clientAddress()));
     }
 
-    private RouteDecision stats(CompiledFrontend frontend, StatsConfig stats, RequestHead request, RequestHead routed,
-            List<HeaderEdit> edits) {
-        if (!stats.users().isEmpty() && !authenticated(stats, request.header("Authorization"))) {
+    private static RouteDecision stats(CompiledFrontend frontend, StatsConfig stats, RequestHead request,
+            RequestHead routed) {
+        if (!stats.admits(request.header("Authorization"))) {
             LocalResponse challenge = new LocalResponse(401, List.of(
                     Map.entry("WWW-Authenticate", "Basic realm=\"" + stats.realm() + '"'),
                     Map.entry("Content-Type", "text/html"), Map.entry("Cache-Control", "no-cache")),
                     LocalResponse.error(401).body());
-            return new RouteDecision(RouteDecision.Action.RESPOND, frontend, request, routed, null, null, edits, null,
-                    challenge, CookieStatus.NOT_CHECKED, false);
+            return new RouteDecision.Respond(frontend.config(), request, routed, null, challenge,
+                    CookieStatus.NOT_CHECKED);
         }
         boolean admin = frontend.statsAdmin != null && frontend.statsAdmin.test(routed);
-        return new RouteDecision(RouteDecision.Action.STATS, frontend, request, routed, null, null, edits, null, null,
-                CookieStatus.NOT_CHECKED, admin);
-    }
-
-    private static boolean authenticated(StatsConfig stats, @Nullable String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        byte[] given;
-        try {
-            given = Base64.getDecoder().decode(authorization.substring(6).strip());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        boolean ok = false;
-        for (StatsConfig.StatsUser user : stats.users()) {
-            byte[] expected = (user.name() + ':' + user.password()).getBytes(StandardCharsets.UTF_8);
-            ok |= MessageDigest.isEqual(expected, given);
-        }
-        return ok;
-    }
-
-    private static RouteDecision respond(RouteDecision decision, LiveBackend backend, LocalResponse response) {
-        return new RouteDecision(RouteDecision.Action.RESPOND, decision.compiledFrontend(), decision.request(),
-                decision.forwardedRequest(), backend, null, decision.requestEdits(), null, response,
-                decision.cookieStatus(), false);
+        return new RouteDecision.Stats(frontend.config(), request, routed, admin);
     }
 
     private long nowSeconds() {

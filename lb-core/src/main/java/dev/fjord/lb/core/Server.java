@@ -1,7 +1,7 @@
 package dev.fjord.lb.core;
 
 /**
- * A server of a running {@link Backend}: its configuration plus the run-time state the balancers honour.
+ * A server of a running {@link Backend}: its configuration plus the run-time state that balancing honours.
  *
  * <p>Thread-safe. Every state change is atomic and takes effect for the next routing decision.
  */

@@ -103,7 +103,7 @@ public record ServerConfig(
         private boolean shutdownBackupSessionsOnUp;
 
         Builder(String backendContext, String name, String address) {
-            this.name = Checks.name(backendContext, "server", name);
+            this.name = Require.name(backendContext, "server", name);
             this.context = backendContext + ": server '" + name + "'";
             this.address = parseAddress(address);
         }
@@ -145,7 +145,7 @@ public record ServerConfig(
 
         /** 0-256, default 1; 0 takes only persistent traffic. */
         public Builder weight(int weight) {
-            this.weight = Checks.range(context, "weight", weight, 0, 256);
+            this.weight = Require.range(context, "weight", weight, 0, 256);
             return this;
         }
 
@@ -175,7 +175,7 @@ public record ServerConfig(
 
         /** The port checks connect to ({@code port}); default the server's port. */
         public Builder checkPort(int port) {
-            this.checkPort = Checks.range(context, "port", port, 1, 65535);
+            this.checkPort = Require.range(context, "port", port, 1, 65535);
             return this;
         }
 
@@ -191,49 +191,49 @@ public record ServerConfig(
 
         /** Interval between checks ({@code inter}); default 2 s. */
         public Builder inter(Duration inter) {
-            this.inter = Checks.positive(context, "inter", inter);
+            this.inter = Require.positive(context, "inter", inter);
             return this;
         }
 
         /** Interval while transitioning ({@code fastinter}); default {@code inter}. */
         public Builder fastInter(Duration fastInter) {
-            this.fastInter = Checks.positive(context, "fastinter", fastInter);
+            this.fastInter = Require.positive(context, "fastinter", fastInter);
             return this;
         }
 
         /** Interval while DOWN ({@code downinter}); default {@code inter}. */
         public Builder downInter(Duration downInter) {
-            this.downInter = Checks.positive(context, "downinter", downInter);
+            this.downInter = Require.positive(context, "downinter", downInter);
             return this;
         }
 
         /** Successful checks in a row to mark a DOWN server UP ({@code rise}); default 2. */
         public Builder rise(int rise) {
-            this.rise = Checks.atLeast(context, "rise", rise, 1);
+            this.rise = Require.atLeast(context, "rise", rise, 1);
             return this;
         }
 
         /** Failed checks in a row to mark an UP server DOWN ({@code fall}); default 3. */
         public Builder fall(int fall) {
-            this.fall = Checks.atLeast(context, "fall", fall, 1);
+            this.fall = Require.atLeast(context, "fall", fall, 1);
             return this;
         }
 
         /** Concurrent requests beyond which requests queue ({@code maxconn}); 0 (the default) is no limit. */
         public Builder maxConn(int maxConn) {
-            this.maxConn = Checks.atLeast(context, "maxconn", maxConn, 0);
+            this.maxConn = Require.atLeast(context, "maxconn", maxConn, 0);
             return this;
         }
 
         /** Requests that may wait for this server ({@code maxqueue}); 0 (the default) is no limit. */
         public Builder maxQueue(int maxQueue) {
-            this.maxQueue = Checks.atLeast(context, "maxqueue", maxQueue, 0);
+            this.maxQueue = Require.atLeast(context, "maxqueue", maxQueue, 0);
             return this;
         }
 
         /** Time over which a recovered server's weight ramps up ({@code slowstart}); default zero. */
         public Builder slowStart(Duration slowStart) {
-            this.slowStart = Checks.notNegative(context, "slowstart", slowStart);
+            this.slowStart = Require.notNegative(context, "slowstart", slowStart);
             return this;
         }
 

@@ -32,8 +32,8 @@ public final class ServerSlots {
      * @param maxQueue the waiters at most; 0 is unlimited
      */
     public ServerSlots(int maxConn, int maxQueue) {
-        this.maxConn = Checks.atLeast("slots", "maxconn", maxConn, 0);
-        this.maxQueue = Checks.atLeast("slots", "maxqueue", maxQueue, 0);
+        this.maxConn = Require.atLeast("slots", "maxconn", maxConn, 0);
+        this.maxQueue = Require.atLeast("slots", "maxqueue", maxQueue, 0);
     }
 
     /** A request waiting for a slot. */

@@ -98,13 +98,13 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
     /** A frontend's concurrent connections ({@code maxconn}); default 0: the global maxconn only. */
     public B maxConn(int maxConn) {
-        this.maxConn = Checks.atLeast(context, "maxconn", maxConn, 0);
+        this.maxConn = Require.atLeast(context, "maxconn", maxConn, 0);
         return touch("maxconn");
     }
 
     /** Connection attempts retried after a failure ({@code retries}); default 3. */
     public B retries(int retries) {
-        this.retries = Checks.range(context, "retries", retries, 0, 100);
+        this.retries = Require.range(context, "retries", retries, 0, 100);
         return touch("retries");
     }
 
@@ -128,61 +128,61 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
     /** {@code timeout http-request}: time to receive a complete request head; default unset (client timeout). */
     public B timeoutHttpRequest(Duration timeout) {
-        this.timeoutHttpRequest = Checks.positive(context, "timeout http-request", timeout);
+        this.timeoutHttpRequest = Require.positive(context, "timeout http-request", timeout);
         return touch("timeout http-request");
     }
 
     /** {@code timeout queue}: time a request may wait for a connection slot; default unset (connect timeout). */
     public B timeoutQueue(Duration timeout) {
-        this.timeoutQueue = Checks.positive(context, "timeout queue", timeout);
+        this.timeoutQueue = Require.positive(context, "timeout queue", timeout);
         return touch("timeout queue");
     }
 
     /** {@code timeout connect}: time to connect to a server; default unset (no limit). */
     public B timeoutConnect(Duration timeout) {
-        this.timeoutConnect = Checks.positive(context, "timeout connect", timeout);
+        this.timeoutConnect = Require.positive(context, "timeout connect", timeout);
         return touch("timeout connect");
     }
 
     /** {@code timeout client}: client-side inactivity; default unset (no limit). */
     public B timeoutClient(Duration timeout) {
-        this.timeoutClient = Checks.positive(context, "timeout client", timeout);
+        this.timeoutClient = Require.positive(context, "timeout client", timeout);
         return touch("timeout client");
     }
 
     /** {@code timeout server}: server-side inactivity; default unset (no limit). */
     public B timeoutServer(Duration timeout) {
-        this.timeoutServer = Checks.positive(context, "timeout server", timeout);
+        this.timeoutServer = Require.positive(context, "timeout server", timeout);
         return touch("timeout server");
     }
 
     /** {@code timeout http-keep-alive}: idle time between requests; default unset (http-request timeout). */
     public B timeoutHttpKeepAlive(Duration timeout) {
-        this.timeoutHttpKeepAlive = Checks.positive(context, "timeout http-keep-alive", timeout);
+        this.timeoutHttpKeepAlive = Require.positive(context, "timeout http-keep-alive", timeout);
         return touch("timeout http-keep-alive");
     }
 
     /** {@code timeout check}: time for a health check once connected; default unset (the check interval). */
     public B timeoutCheck(Duration timeout) {
-        this.timeoutCheck = Checks.positive(context, "timeout check", timeout);
+        this.timeoutCheck = Require.positive(context, "timeout check", timeout);
         return touch("timeout check");
     }
 
     /** {@code timeout tunnel}: inactivity of tunnels (WebSocket); default unset (client/server timeouts). */
     public B timeoutTunnel(Duration timeout) {
-        this.timeoutTunnel = Checks.positive(context, "timeout tunnel", timeout);
+        this.timeoutTunnel = Require.positive(context, "timeout tunnel", timeout);
         return touch("timeout tunnel");
     }
 
     /** {@code timeout client-fin}: inactivity of a half-closed client connection; default unset. */
     public B timeoutClientFin(Duration timeout) {
-        this.timeoutClientFin = Checks.positive(context, "timeout client-fin", timeout);
+        this.timeoutClientFin = Require.positive(context, "timeout client-fin", timeout);
         return touch("timeout client-fin");
     }
 
     /** {@code timeout server-fin}: inactivity of a half-closed server connection; default unset. */
     public B timeoutServerFin(Duration timeout) {
-        this.timeoutServerFin = Checks.positive(context, "timeout server-fin", timeout);
+        this.timeoutServerFin = Require.positive(context, "timeout server-fin", timeout);
         return touch("timeout server-fin");
     }
 

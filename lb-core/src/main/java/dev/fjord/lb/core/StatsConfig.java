@@ -1,7 +1,10 @@
 package dev.fjord.lb.core;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
@@ -48,6 +51,31 @@ public record StatsConfig(
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(realm, "realm");
         users = List.copyOf(users);
+    }
+
+    /**
+     * Whether a request with this {@code Authorization} header may see the page: when no users are configured, or
+     * with the Basic credentials of one of them (compared in constant time).
+     */
+    boolean admits(@Nullable String authorization) {
+        if (users.isEmpty()) {
+            return true;
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        byte[] given;
+        try {
+            given = Base64.getDecoder().decode(authorization.substring(6).strip());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        boolean ok = false;
+        for (StatsUser user : users) {
+            byte[] expected = (user.name() + ':' + user.password()).getBytes(StandardCharsets.UTF_8);
+            ok |= MessageDigest.isEqual(expected, given);
+        }
+        return ok;
     }
 
     /** Builds a {@link StatsConfig}; not thread-safe. */
@@ -101,7 +129,7 @@ public record StatsConfig(
 
         /** How often the page reloads itself ({@code stats refresh}); default never. */
         public Builder refresh(Duration refresh) {
-            this.refresh = Checks.positive(context, "refresh", refresh);
+            this.refresh = Require.positive(context, "refresh", refresh);
             return this;
         }
 

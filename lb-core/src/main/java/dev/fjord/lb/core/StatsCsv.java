@@ -47,14 +47,14 @@ public final class StatsCsv {
         java.util.Set<String> written = new java.util.HashSet<>();
         for (FrontendConfig frontend : router.config().frontends().values()) {
             frontendRow(csv, router, frontend, ++iid[0]);
-            for (Backend backend : router.backends()) {
+            for (LiveBackend backend : router.liveBackends()) {
                 if (backend.name().equals(frontend.name())) { // a listen section: its backend follows
                     backendRows(csv, backend, iid[0], checks, queued, maxQueued, now);
                     written.add(backend.name());
                 }
             }
         }
-        for (Backend backend : router.backends()) {
+        for (LiveBackend backend : router.liveBackends()) {
             if (!written.contains(backend.name())) {
                 backendRows(csv, backend, ++iid[0], checks, queued, maxQueued, now);
             }
@@ -71,14 +71,14 @@ public final class StatsCsv {
         append(csv, row);
     }
 
-    private static void backendRows(StringBuilder csv, Backend backend, int iid, @Nullable HealthChecks checks,
+    private static void backendRows(StringBuilder csv, LiveBackend backend, int iid, @Nullable HealthChecks checks,
             ToIntFunction<Server> queued, ToIntFunction<Server> maxQueued, long now) {
         int sid = 0;
         int active = 0;
         int backup = 0;
         int totalWeight = 0;
         long lastSession = -1;
-        for (Server server : backend.servers()) {
+        for (LiveServer server : backend.liveServers()) {
             sid++;
             String[] row = row(backend.name(), server.name(), iid, sid, 2, server.counters());
             ServerConfig config = server.config();
@@ -95,8 +95,7 @@ public final class StatsCsv {
             row[23] = changed < 0 ? "" : Long.toString(changed);
             row[24] = now == 0 ? "" : Long.toString(server.counters().downtimeSeconds(now));
             row[29] = server.weight() < config.weight() && server.operationalState() == OperationalState.UP
-                    && server instanceof LiveServer live && live.throttle() < 100
-                    ? Integer.toString(live.throttle()) : "";
+                    && server.throttle() < 100 ? Integer.toString(server.throttle()) : "";
             row[30] = Long.toString(server.counters().balanced.sum());
             long sinceBalanced = server.counters().secondsSinceBalanced(now);
             row[55] = now == 0 || sinceBalanced < 0 ? "" : Long.toString(sinceBalanced);

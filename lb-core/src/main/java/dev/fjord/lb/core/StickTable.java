@@ -13,8 +13,8 @@ import java.time.Duration;
 public record StickTable(int size, Duration expire) {
 
     public StickTable {
-        Checks.atLeast("stick-table", "size", size, 1);
-        Checks.positive("stick-table", "expire", expire);
+        Require.atLeast("stick-table", "size", size, 1);
+        Require.positive("stick-table", "expire", expire);
     }
 
     /** {@code stick-table type ip size SIZE expire EXPIRE} with {@code stick on src}. */

@@ -1,7 +1,12 @@
 /**
- * Fjord's core: the configuration model and its fluent builders, ACLs and routing, balancing and stickiness,
- * and the run-time state of backends and servers. Pure Java: no sockets, no threads, no clock reads (time comes
- * from an injected {@link dev.fjord.lb.core.Ticker}), so everything here can be unit-tested in-process.
+ * Fjord's core: the configuration model and its fluent builders ({@link dev.fjord.lb.core.ProxyConfig} and the
+ * settings, ACLs, rules and checks it holds), routing ({@link dev.fjord.lb.core.Router}, whose
+ * {@link dev.fjord.lb.core.RouteDecision} says what to do with a request), balancing and stickiness, the run-time
+ * state of backends and servers with their {@link dev.fjord.lb.core.HealthChecks} and
+ * {@link dev.fjord.lb.core.ServerEvent}s, and the stats and log formats. Pure Java: no sockets, no threads, no clock
+ * reads (time comes from an injected {@link dev.fjord.lb.core.Ticker} and {@link dev.fjord.lb.core.Scheduler}), so
+ * everything here can be unit-tested in-process. A haproxy.cfg is read into the same builders by
+ * {@code dev.fjord.lb.core.haproxy}.
  *
  * <pre>{@code
  * ProxyConfig config = ProxyConfig.builder()

@@ -26,7 +26,7 @@ class BackupServersTest {
     private static Set<String> servers(Router router, int requests) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < requests; i++) {
-            names.add(router.route(RequestHead.get("/")).server().name());
+            names.add(router.route(RequestHead.get("/")).asForward().server().name());
         }
         return names;
     }

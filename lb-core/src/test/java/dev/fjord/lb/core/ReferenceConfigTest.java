@@ -79,8 +79,7 @@ class ReferenceConfigTest {
         List<String> servers = new ArrayList<>();
         List<String> cookies = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            RouteDecision decision = router.route(RequestHead.get("/"));
-            assertThat(decision.action()).isEqualTo(RouteDecision.Action.FORWARD);
+            RouteDecision.Forward decision = router.route(RequestHead.get("/")).asForward();
             assertThat(decision.cookieStatus()).isEqualTo(CookieStatus.NONE);
             servers.add(decision.server().name());
             cookies.add(decision.setCookie());
@@ -100,7 +99,7 @@ class ReferenceConfigTest {
                 .header("Cookie", "PHPSESSID=abc; SERVERID=s2; lang=en").build();
 
         for (int i = 0; i < 4; i++) {
-            RouteDecision decision = router.route(request);
+            RouteDecision.Forward decision = router.route(request).asForward();
             assertThat(decision.server().name()).isEqualTo("web2");
             assertThat(decision.cookieStatus()).isEqualTo(CookieStatus.VALID);
             assertThat(decision.setCookie()).isNull();
@@ -111,7 +110,8 @@ class ReferenceConfigTest {
 
     @Test
     void onlyCookieIsDeletedWhenItIsTheOnlyOne() {
-        RouteDecision decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s1").build());
+        RouteDecision.Forward decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s1").build())
+                .asForward();
 
         assertThat(decision.server().name()).isEqualTo("web1");
         assertThat(decision.requestEdits()).contains(new HeaderEdit.Delete("Cookie"));
@@ -122,7 +122,8 @@ class ReferenceConfigTest {
     void cookieOfADownServerGoesElsewhereAndIsRepinned() {
         router.backend("app").requireServer("web2").markDown();
 
-        RouteDecision decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build());
+        RouteDecision.Forward decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build())
+                .asForward();
 
         assertThat(decision.server().name()).isEqualTo("web1");
         assertThat(decision.cookieStatus()).isEqualTo(CookieStatus.DOWN);
@@ -134,7 +135,8 @@ class ReferenceConfigTest {
     void cookieOfAServerInMaintGoesElsewhere() {
         router.backend("app").requireServer("web2").adminState(AdminState.MAINT);
 
-        RouteDecision decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build());
+        RouteDecision.Forward decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build())
+                .asForward();
 
         assertThat(decision.server().name()).isEqualTo("web1");
         assertThat(decision.setCookie()).isEqualTo("SERVERID=s1; path=/");
@@ -144,18 +146,20 @@ class ReferenceConfigTest {
     void drainingServerKeepsItsStickyClientsButGetsNoNewOnes() {
         router.backend("app").requireServer("web2").adminState(AdminState.DRAIN);
 
-        RouteDecision sticky = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build());
+        RouteDecision.Forward sticky = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build())
+                .asForward();
         assertThat(sticky.server().name()).isEqualTo("web2");
         assertThat(sticky.cookieStatus()).isEqualTo(CookieStatus.VALID);
 
         for (int i = 0; i < 4; i++) {
-            assertThat(router.route(RequestHead.get("/")).server().name()).isEqualTo("web1");
+            assertThat(router.route(RequestHead.get("/")).asForward().server().name()).isEqualTo("web1");
         }
     }
 
     @Test
     void unknownCookieIsInvalidRemovedAndRepinned() {
-        RouteDecision decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s9").build());
+        RouteDecision.Forward decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s9").build())
+                .asForward();
 
         assertThat(decision.cookieStatus()).isEqualTo(CookieStatus.INVALID);
         assertThat(decision.setCookie()).startsWith("SERVERID=s");
@@ -164,14 +168,16 @@ class ReferenceConfigTest {
 
     @Test
     void forwardedForIsAddedExceptForLoopbackClients() {
-        RouteDecision remote = router.route(RequestHead.builder().client("203.0.113.7", 40000)
-                .header("X-Forwarded-For", "10.9.9.9").build());
+        RouteDecision.Forward remote = router.route(RequestHead.builder().client("203.0.113.7", 40000)
+                .header("X-Forwarded-For", "10.9.9.9").build()).asForward();
         assertThat(remote.forwardedRequest().headers("X-Forwarded-For")).containsExactly("10.9.9.9", "203.0.113.7");
 
-        RouteDecision local = router.route(RequestHead.builder().client("127.0.0.5", 40000).build());
+        RouteDecision.Forward local = router.route(RequestHead.builder().client("127.0.0.5", 40000).build())
+                .asForward();
         assertThat(local.forwardedRequest().headers("X-Forwarded-For")).isEmpty();
 
-        RouteDecision v6 = router.route(RequestHead.builder().client("2001:db8:0:0:0:0:0:7", 1).build());
+        RouteDecision.Forward v6 = router.route(RequestHead.builder().client("2001:db8:0:0:0:0:0:7", 1).build())
+                .asForward();
         assertThat(v6.forwardedRequest().header("X-Forwarded-For")).isEqualTo("2001:db8::7");
     }
 
@@ -182,33 +188,31 @@ class ReferenceConfigTest {
 
         RouteDecision decision = router.route(RequestHead.get("/"));
 
-        assertThat(decision.action()).isEqualTo(RouteDecision.Action.RESPOND);
-        assertThat(decision.response().status()).isEqualTo(503);
+        assertThat(decision.asRespond().response().status()).isEqualTo(503);
         assertThat(decision.backend().name()).isEqualTo("app");
     }
 
     @Test
     void statsListenerAsksForCredentialsThenServesThePage() {
-        RouteDecision anonymous = router.route(RequestHead.builder().localPort(1936).build());
-        assertThat(anonymous.action()).isEqualTo(RouteDecision.Action.RESPOND);
-        assertThat(anonymous.response().status()).isEqualTo(401);
-        assertThat(anonymous.response().header("WWW-Authenticate")).isEqualTo("Basic realm=\"HAProxy Statistics\"");
+        LocalResponse anonymous = router.route(RequestHead.builder().localPort(1936).build()).asRespond().response();
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Basic realm=\"HAProxy Statistics\"");
 
         RouteDecision wrong = router.route(RequestHead.builder().localPort(1936)
                 .header("Authorization", "Basic YWRtaW46d3Jvbmc=").build());
-        assertThat(wrong.response().status()).isEqualTo(401);
+        assertThat(wrong.asRespond().response().status()).isEqualTo(401);
 
-        RouteDecision admin = router.route(RequestHead.builder().localPort(1936)
-                .header("Authorization", "Basic YWRtaW46U3VwZXJTZWNyZXRQYXNzd29yZA==").build());
-        assertThat(admin.action()).isEqualTo(RouteDecision.Action.STATS);
+        RouteDecision.Stats admin = router.route(RequestHead.builder().localPort(1936)
+                .header("Authorization", "Basic YWRtaW46U3VwZXJTZWNyZXRQYXNzd29yZA==").build()).asStats();
         assertThat(admin.frontend().name()).isEqualTo("stats");
     }
 
     @Test
     void redispatchNeverReturnsTheFailedServerAndRepinsTheCookie() {
-        RouteDecision first = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build());
+        RouteDecision.Forward first = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build())
+                .asForward();
 
-        RouteDecision retry = router.redispatch(first);
+        RouteDecision.Forward retry = router.redispatch(first).asForward();
 
         assertThat(retry.server().name()).isEqualTo("web1");
         assertThat(retry.setCookie()).isEqualTo("SERVERID=s1; path=/");

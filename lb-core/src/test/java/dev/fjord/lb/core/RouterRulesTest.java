@@ -33,12 +33,11 @@ class RouterRulesTest {
                 .httpRequest(HttpRequestRule.deny(429).when("admin")));
 
         RouteDecision external = router.route(RequestHead.builder().uri("/admin/x").client("198.51.100.1", 1).build());
-        assertThat(external.action()).isEqualTo(RouteDecision.Action.RESPOND);
-        assertThat(external.response().status()).isEqualTo(429);
+        assertThat(external.asRespond().response().status()).isEqualTo(429);
         assertThat(external.backend()).isNull();
 
         RouteDecision local = router.route(RequestHead.builder().uri("/admin/x").client("127.0.0.1", 1).build());
-        assertThat(local.action()).isEqualTo(RouteDecision.Action.FORWARD);
+        assertThat(local).isInstanceOf(RouteDecision.Forward.class);
     }
 
     @Test
@@ -48,15 +47,17 @@ class RouterRulesTest {
                 .httpRequest(HttpRequestRule.redirectPrefix("https://new.example", 302).when("{ path_beg /old }"))
                 .httpRequest(HttpRequestRule.redirectLocation("/maintenance.html", 307).when("{ path /down }")));
 
-        RouteDecision scheme = router.route(RequestHead.builder().uri("/a?b=1").header("Host", "SHOP.example").build());
-        assertThat(scheme.response().status()).isEqualTo(301);
-        assertThat(scheme.response().header("Location")).isEqualTo("https://SHOP.example/a?b=1");
+        LocalResponse scheme = router.route(RequestHead.builder().uri("/a?b=1").header("Host", "SHOP.example").build())
+                .asRespond().response();
+        assertThat(scheme.status()).isEqualTo(301);
+        assertThat(scheme.header("Location")).isEqualTo("https://SHOP.example/a?b=1");
 
-        RouteDecision prefix = router.route(RequestHead.get("/old/page"));
-        assertThat(prefix.response().status()).isEqualTo(302);
-        assertThat(prefix.response().header("Location")).isEqualTo("https://new.example/old/page");
+        LocalResponse prefix = router.route(RequestHead.get("/old/page")).asRespond().response();
+        assertThat(prefix.status()).isEqualTo(302);
+        assertThat(prefix.header("Location")).isEqualTo("https://new.example/old/page");
 
-        assertThat(router.route(RequestHead.get("/down")).response().header("Location")).isEqualTo("/maintenance.html");
+        assertThat(router.route(RequestHead.get("/down")).asRespond().response().header("Location"))
+                .isEqualTo("/maintenance.html");
     }
 
     @Test
@@ -67,8 +68,8 @@ class RouterRulesTest {
                 .httpRequest(HttpRequestRule.addHeader("X-Via", "fjord"))
                 .useBackend("api", "{ hdr(x-tier) api }"));
 
-        RouteDecision decision = router.route(RequestHead.builder().uri("/api/v1").header("X-Debug", "1")
-                .header("X-Tier", "spoofed").header("X-Tier", "twice").build());
+        RouteDecision.Forward decision = router.route(RequestHead.builder().uri("/api/v1").header("X-Debug", "1")
+                .header("X-Tier", "spoofed").header("X-Tier", "twice").build()).asForward();
 
         assertThat(decision.backend().name()).isEqualTo("api");
         RequestHead forwarded = decision.forwardedRequest();
@@ -83,11 +84,11 @@ class RouterRulesTest {
         Router router = router(f -> f.httpRequest(
                 HttpRequestRule.returnResponse(200, "text/plain", "pong\n").when("{ path /ping }")));
 
-        RouteDecision decision = router.route(RequestHead.get("/ping"));
+        LocalResponse response = router.route(RequestHead.get("/ping")).asRespond().response();
 
-        assertThat(decision.response().status()).isEqualTo(200);
-        assertThat(decision.response().header("content-type")).isEqualTo("text/plain");
-        assertThat(decision.response().body()).isEqualTo("pong\n");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("content-type")).isEqualTo("text/plain");
+        assertThat(response.body()).isEqualTo("pong\n");
     }
 
     @Test
@@ -106,7 +107,7 @@ class RouterRulesTest {
         Router router = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
                 .frontend("main", f -> f.bind(":80")).build());
 
-        assertThat(router.route(RequestHead.get("/")).response().status()).isEqualTo(503);
+        assertThat(router.route(RequestHead.get("/")).asRespond().response().status()).isEqualTo(503);
     }
 
     @Test
@@ -134,7 +135,7 @@ class RouterRulesTest {
                 .backend("app", b -> b.server("web1", "127.0.0.1:8001"))
                 .build());
 
-        RouteDecision decision = router.frontend("main").route(RequestHead.get("/cart")); // port 80: bound by neither
+        RouteDecision.Forward decision = router.frontend("main").route(RequestHead.get("/cart")).asForward(); // port 80
         assertThat(decision.frontend().name()).isEqualTo("main");
         assertThat(decision.server().name()).isEqualTo("web1");
         assertThatThrownBy(() -> router.frontend("mian"))
@@ -153,18 +154,20 @@ class RouterRulesTest {
         RequestHead alice = RequestHead.builder().client("198.51.100.1", 1).build();
         RequestHead bob = RequestHead.builder().client("198.51.100.2", 1).build();
 
-        assertThat(router.route(alice).server().name()).isEqualTo("web1");
-        assertThat(router.route(bob).server().name()).isEqualTo("web2");
+        assertThat(router.route(alice).asForward().server().name()).isEqualTo("web1");
+        assertThat(router.route(bob).asForward().server().name()).isEqualTo("web2");
         for (int i = 0; i < 5; i++) {
-            assertThat(router.route(alice).server().name()).isEqualTo("web1"); // stuck: round robin does not move
+            // stuck: round robin does not move
+            assertThat(router.route(alice).asForward().server().name()).isEqualTo("web1");
         }
         nanos.addAndGet(Duration.ofMinutes(29).toNanos());
-        assertThat(router.route(alice).server().name()).isEqualTo("web1"); // still within 30 minutes of last use
+        // still within 30 minutes of last use
+        assertThat(router.route(alice).asForward().server().name()).isEqualTo("web1");
 
         nanos.addAndGet(Duration.ofMinutes(31).toNanos());
-        assertThat(router.route(RequestHead.builder().client("198.51.100.3", 1).build()).server().name())
+        assertThat(router.route(RequestHead.builder().client("198.51.100.3", 1).build()).asForward().server().name())
                 .isEqualTo("web1");
-        assertThat(router.route(alice).server().name()).isEqualTo("web2"); // expired: balanced anew
+        assertThat(router.route(alice).asForward().server().name()).isEqualTo("web2"); // expired: balanced anew
     }
 
     @Test
@@ -176,8 +179,8 @@ class RouterRulesTest {
                         .server("web2", "127.0.0.1:8002", s -> s.cookie("s2")))
                 .build());
 
-        RouteDecision decision = router.route(RequestHead.builder()
-                .header("Cookie", "a=1; JSESSIONID=s2~ABC123; b=2").build());
+        RouteDecision.Forward decision = router.route(RequestHead.builder()
+                .header("Cookie", "a=1; JSESSIONID=s2~ABC123; b=2").build()).asForward();
 
         assertThat(decision.server().name()).isEqualTo("web2");
         assertThat(decision.forwardedRequest().header("Cookie")).isEqualTo("a=1; JSESSIONID=ABC123; b=2");
@@ -195,7 +198,7 @@ class RouterRulesTest {
                         .server("web1", "127.0.0.1:8001", s -> s.cookie("s1")))
                 .build());
 
-        assertThat(router.route(RequestHead.get("/")).rewriteSetCookie("SRV=anything; path=/"))
+        assertThat(router.route(RequestHead.get("/")).asForward().rewriteSetCookie("SRV=anything; path=/"))
                 .isEqualTo("SRV=s1; path=/");
     }
 
@@ -208,9 +211,9 @@ class RouterRulesTest {
                         .server("web1", "127.0.0.1:8001", s -> s.cookie("s1")))
                 .build());
 
-        assertThat(router.route(RequestHead.get("/")).setCookie()).isNull();
-        RouteDecision post = router.route(RequestHead.builder().method("POST").header("Host", "www.example.org:8080")
-                .build());
+        assertThat(router.route(RequestHead.get("/")).asForward().setCookie()).isNull();
+        RouteDecision.Forward post = router.route(RequestHead.builder().method("POST")
+                .header("Host", "www.example.org:8080").build()).asForward();
         assertThat(post.setCookie()).isEqualTo("SRV=s1; path=/; domain=.example.org; HttpOnly; Secure");
         assertThat(post.responseEdits()).containsExactly(new HeaderEdit.Add("Set-Cookie", post.setCookie()));
     }
@@ -228,12 +231,13 @@ class RouterRulesTest {
                         .build())
                 .clock(clock).build();
 
-        String first = router.route(RequestHead.get("/")).setCookie();
+        String first = router.route(RequestHead.get("/")).asForward().setCookie();
         String value = first.substring(4, first.indexOf(';'));
         assertThat(value).startsWith("s1|");
 
         now.set(now.get().plus(Duration.ofMinutes(20)));
-        RouteDecision refreshed = router.route(RequestHead.builder().header("Cookie", "SRV=" + value).build());
+        RouteDecision.Forward refreshed = router.route(RequestHead.builder().header("Cookie", "SRV=" + value).build())
+                .asForward();
         assertThat(refreshed.cookieStatus()).isEqualTo(CookieStatus.VALID);
         assertThat(refreshed.server().name()).isEqualTo("web1");
         String refreshedValue = refreshed.setCookie().substring(4, refreshed.setCookie().indexOf(';'));
@@ -255,11 +259,27 @@ class RouterRulesTest {
         Router router = router(f -> { });
         router.backend("app").requireServer("web2").adminState(AdminState.MAINT);
 
-        RouteDecision first = router.route(RequestHead.get("/"));
+        RouteDecision.Forward first = router.route(RequestHead.get("/")).asForward();
         RouteDecision retry = router.redispatch(first);
 
         assertThat(first.server().name()).isEqualTo("web1");
-        assertThat(retry.action()).isEqualTo(RouteDecision.Action.RESPOND);
-        assertThat(retry.response().status()).isEqualTo(503);
+        assertThat(retry.asRespond().response().status()).isEqualTo(503);
+        assertThat(retry.backend()).isSameAs(first.backend());
+    }
+
+    @Test
+    void decisionsOfAnotherOutcomeSayWhatTheyAre() {
+        Router router = router(f -> f.httpRequest(HttpRequestRule.deny().when("{ path /secret }")));
+        RouteDecision denied = router.route(RequestHead.get("/secret"));
+
+        assertThat(denied).hasToString("RESPOND 403");
+        assertThatThrownBy(denied::asForward).isInstanceOf(IllegalStateException.class)
+                .hasMessage("not a forward: RESPOND 403");
+        assertThatThrownBy(denied::asStats).hasMessage("not the stats page: RESPOND 403");
+        assertThatThrownBy(() -> router.route(RequestHead.get("/")).asRespond())
+                .hasMessage("not a local response: FORWARD main -> app/web1");
+        RouteDecision.Forward elsewhere = router(f -> { }).route(RequestHead.get("/")).asForward();
+        assertThatThrownBy(() -> router.redispatch(elsewhere))
+                .hasMessage("backend 'app' is not this router's: FORWARD main -> app/web1");
     }
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fjord.lb.core.haproxy.HaproxyImport;
+
 class RoutingHeadersTest {
     @Test
     void theHeadersAFrontendsRoutingReadsOrWrites() {

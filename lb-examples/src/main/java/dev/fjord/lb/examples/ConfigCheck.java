@@ -9,10 +9,10 @@ import java.util.List;
 
 import dev.fjord.lb.core.BackendConfig;
 import dev.fjord.lb.core.ConfigException;
-import dev.fjord.lb.core.HaproxyImport;
 import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.ServerConfig;
+import dev.fjord.lb.core.haproxy.HaproxyImport;
 
 /**
  * {@code --check FILE}: what {@code haproxy -c -f FILE} does for a haproxy.cfg, without binding anything. Reads the

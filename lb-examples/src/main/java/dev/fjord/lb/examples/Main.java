@@ -10,12 +10,12 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.fjord.lb.core.AdminState;
 import dev.fjord.lb.core.ConfigException;
-import dev.fjord.lb.core.HaproxyImport;
 import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.core.haproxy.HaproxyImport;
 import dev.fjord.lb.netty.FjordProxy;
 import dev.fjord.lb.netty.SyslogAccessLog;
 

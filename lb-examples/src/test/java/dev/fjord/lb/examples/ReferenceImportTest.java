@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.fjord.lb.core.HaproxyImport;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.core.haproxy.HaproxyImport;
 import dev.fjord.lb.netty.FjordProxy;
 
 /** The reference haproxy.cfg, unchanged, imports into the configuration ReferenceCluster builds in code. */

@@ -113,8 +113,9 @@ final class ExchangeRecord {
         long end = System.nanoTime();
         Backend backend = decision == null ? null : decision.backend();
         char cookie = decision == null ? '-' : decision.cookieStatus().code();
+        String cookieSet = decision instanceof RouteDecision.Forward forward ? forward.setCookie() : null;
         char setCookie = decision == null || decision.cookieStatus() == CookieStatus.NOT_CHECKED ? '-'
-                : decision.setCookie() == null ? 'N' : decision.cookieStatus() == CookieStatus.VALID ? 'U' : 'I';
+                : cookieSet == null ? 'N' : decision.cookieStatus() == CookieStatus.VALID ? 'U' : 'I';
         int backendConnections = 0;
         if (backend != null) {
             for (Server each : backend.servers()) {

@@ -85,21 +85,19 @@ final class HttpExchange {
 
     void start() {
         decision = runtime.router.route(frontend.name(), head);
-        switch (decision.action()) {
-            case RESPOND -> respondLocally(decision.response());
-            case STATS -> {
-                if (request.method().equals(HttpMethod.POST)) {
-                    statsForm = new StatsForm(); // an admin action: answered once its form is read
-                } else {
-                    respondLocally(StatsPage.render(runtime, decision, request.uri()));
-                }
+        if (decision instanceof RouteDecision.Respond respond) {
+            respondLocally(respond.response());
+        } else if (decision instanceof RouteDecision.Stats stats) {
+            if (request.method().equals(HttpMethod.POST)) {
+                statsForm = new StatsForm(); // an admin action: answered once its form is read
+            } else {
+                respondLocally(StatsPage.render(runtime, stats, request.uri()));
             }
-            case FORWARD -> {
-                server = new ServerLeg(this, ctx, runtime, frontend, request, record, requestRelay, responseRelay,
-                        hasBody);
-                clientTimer.arm();
-                server.start();
-            }
+        } else {
+            server = new ServerLeg(this, ctx, runtime, frontend, request, record, requestRelay, responseRelay,
+                    hasBody);
+            clientTimer.arm();
+            server.start();
         }
     }
 
@@ -131,7 +129,7 @@ final class HttpExchange {
         }
         if (form != null) {
             statsForm = null;
-            respondLocally(StatsPage.post(runtime, decision, form));
+            respondLocally(StatsPage.post(runtime, decision.asStats(), form));
         }
     }
 
@@ -146,7 +144,7 @@ final class HttpExchange {
     }
 
     /** The decision of a retry, or of the server a connection was finally had to. */
-    void decision(RouteDecision decision) {
+    void decision(RouteDecision.Forward decision) {
         this.decision = decision;
     }
 
@@ -173,7 +171,7 @@ final class HttpExchange {
 
     /** The server's response as the client gets it: hop-by-hop fields replaced, the decision's edits applied. */
     HttpResponse clientResponse(HttpResponse response, boolean keepAlive, boolean bodyless) {
-        return HttpMessages.clientResponse(response, request, decision, keepAlive, bodyless);
+        return HttpMessages.clientResponse(response, request, decision.asForward(), keepAlive, bodyless);
     }
 
     void responseComplete(boolean serverReusable) {
@@ -218,7 +216,7 @@ final class HttpExchange {
 
     private void respondLocally(LocalResponse response) {
         traffic.localResponse(response.status(), response.body().length());
-        boolean stats = decision.action() == RouteDecision.Action.STATS;
+        boolean stats = decision instanceof RouteDecision.Stats;
         if (!stats && decision.backend() == null && response.status() == 403) {
             traffic.denied();
         }

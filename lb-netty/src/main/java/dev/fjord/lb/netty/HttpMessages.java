@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.Cookie;
 import dev.fjord.lb.core.HeaderEdit;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.RouteDecision;
@@ -49,7 +50,7 @@ final class HttpMessages {
      * The request to send to the server: the decision's forwarded request, hop-by-hop fields replaced. The fields
      * that {@code Connection} named were removed when the request was parsed ({@link RequestFields}), before routing.
      */
-    static HttpRequest serverRequest(HttpRequest original, RouteDecision decision, ConnectionMode mode) {
+    static HttpRequest serverRequest(HttpRequest original, RouteDecision.Forward decision, ConnectionMode mode) {
         boolean upgrade = isUpgrade(original);
         DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(),
                 false);
@@ -62,7 +63,7 @@ final class HttpMessages {
             }
         }
         apply(headers, decision.requestEdits()); // the same edits forwardedRequest() shows, straight on the headers
-        if (!headers.contains(HttpHeaderNames.HOST) && decision.server() != null) {
+        if (!headers.contains(HttpHeaderNames.HOST)) {
             // an HTTP/1.0 request without Host, forwarded as HTTP/1.1, which requires one: the server's address
             headers.set("Host", decision.server().config().address().toString());
         }
@@ -92,12 +93,12 @@ final class HttpMessages {
      * @return {@code response}; its body framing follows the server's when known, else chunked (HTTP/1.1 clients),
      *     and its {@code Connection: close} says when the client connection closes after it
      */
-    static HttpResponse clientResponse(HttpResponse response, HttpRequest request, RouteDecision decision,
+    static HttpResponse clientResponse(HttpResponse response, HttpRequest request, RouteDecision.Forward decision,
             boolean keepAlive, boolean bodyless) {
         HttpHeaders headers = response.headers();
         Set<String> listed = connectionListed(headers);
-        String cookieName = decision.backend() == null || decision.backend().config().cookie() == null ? null
-                : decision.backend().config().cookie().name();
+        Cookie cookie = decision.backend().config().cookie();
+        String cookieName = cookie == null ? null : cookie.name();
         boolean serverSetsCookie = false;
         List<CharSequence> removed = null; // Netty's header iterator cannot remove
         Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
@@ -118,7 +119,7 @@ final class HttpMessages {
         if (removed != null) {
             removed.forEach(headers::remove);
         }
-        boolean preserve = cookieName != null && decision.backend().config().cookie().isPreserve();
+        boolean preserve = cookie != null && cookie.isPreserve();
         if (!(preserve && serverSetsCookie)) {
             apply(headers, decision.responseEdits());
         }

@@ -50,14 +50,13 @@ final class RetryPolicy {
      * Takes one retry: the decision for it, another server with {@code option redispatch} when there is one, else
      * {@code decision} again.
      */
-    RouteDecision next(Router router, RouteDecision decision) {
+    RouteDecision.Forward next(Router router, RouteDecision.Forward decision) {
         retriesLeft--;
         attempt++;
         if (!backend.redispatch()) {
             return decision;
         }
-        RouteDecision other = router.redispatch(decision);
-        return other.action() == RouteDecision.Action.FORWARD ? other : decision;
+        return router.redispatch(decision) instanceof RouteDecision.Forward other ? other : decision;
     }
 
     /** Whether a retry is under way: the kept body goes before what is still to come. */

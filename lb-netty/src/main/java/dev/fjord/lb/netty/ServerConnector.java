@@ -41,7 +41,7 @@ final class ServerConnector {
     private final boolean poolable;
     private final Listener listener;
     private final @Nullable ExchangeRecord record;
-    private RouteDecision decision;
+    private RouteDecision.Forward decision;
     private Server server;
     private int retriesLeft;
     private @Nullable ServerSlots.Waiter waiter;
@@ -50,7 +50,7 @@ final class ServerConnector {
     private boolean counted;
     private boolean aborted;
 
-    ServerConnector(ProxyRuntime runtime, EventLoop loop, RouteDecision decision, boolean poolable,
+    ServerConnector(ProxyRuntime runtime, EventLoop loop, RouteDecision.Forward decision, boolean poolable,
             Listener listener, @Nullable ExchangeRecord record) {
         this.record = record;
         this.runtime = runtime;
@@ -62,7 +62,7 @@ final class ServerConnector {
         this.retriesLeft = settings().retries();
     }
 
-    RouteDecision decision() {
+    RouteDecision.Forward decision() {
         return decision;
     }
 
@@ -186,8 +186,7 @@ final class ServerConnector {
         }
         retriesLeft--;
         if (settings().redispatch() && (retriesLeft == 0 || !server.acceptsPersistent())) {
-            RouteDecision other = runtime.router.redispatch(decision);
-            if (other.action() != RouteDecision.Action.FORWARD) {
+            if (!(runtime.router.redispatch(decision) instanceof RouteDecision.Forward other)) {
                 listener.failed(Termination.NO_OTHER_SERVER);
                 return;
             }

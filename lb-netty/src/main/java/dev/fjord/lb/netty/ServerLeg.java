@@ -75,8 +75,8 @@ final class ServerLeg implements ServerConnector.Listener {
         }
         boolean poolable = backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
-        connector = new ServerConnector(runtime, ctx.channel().eventLoop(), exchange.decision(), poolable, this,
-                record);
+        connector = new ServerConnector(runtime, ctx.channel().eventLoop(), exchange.decision().asForward(), poolable,
+                this, record);
         connector.start();
     }
 
@@ -96,7 +96,7 @@ final class ServerLeg implements ServerConnector.Listener {
         connection.config().setAutoRead(true);
         ConnectionMode mode = frontend.settings().connectionMode() == ConnectionMode.HTTP_CLOSE
                 ? ConnectionMode.HTTP_CLOSE : backendSettings().connectionMode();
-        if (requestRelay.connected(connection, HttpMessages.serverRequest(request, exchange.decision(), mode),
+        if (requestRelay.connected(connection, HttpMessages.serverRequest(request, connector.decision(), mode),
                 retry)) {
             armTimer();
         }
@@ -206,8 +206,8 @@ final class ServerLeg implements ServerConnector.Listener {
         timer.cancel();
         connector.release(detach(), false);
         requestRelay.detached();
-        RouteDecision decision = exchange.decision();
-        RouteDecision next = retry.next(runtime.router, decision);
+        RouteDecision.Forward decision = connector.decision();
+        RouteDecision.Forward next = retry.next(runtime.router, decision);
         record.retried(next.server() != decision.server());
         exchange.decision(next);
         start();

@@ -61,7 +61,7 @@ final class StatsPage {
     private StatsPage() {
     }
 
-    static LocalResponse render(ProxyRuntime runtime, RouteDecision decision, String uri) {
+    static LocalResponse render(ProxyRuntime runtime, RouteDecision.Stats decision, String uri) {
         String csv = csv(runtime);
         if (uri.contains(";csv")) {
             return page("text/plain", csv);
@@ -86,7 +86,7 @@ final class StatsPage {
             html.append("<p id=\"result\">Action not processed.</p>\n");
         }
         String current = null;
-        boolean admin = decision.statsAdmin();
+        boolean admin = decision.admin();
         for (int r = 1; r < rows.size(); r++) {
             String[] row = rows.get(r);
             if (!row[0].equals(current)) {
@@ -109,12 +109,12 @@ final class StatsPage {
      * {@code ready drain maint dhlth ehlth weight}, {@code weight}, {@code token}. Answers 303 to the page with
      * {@code ;st=DONE} or {@code ;st=DENY}.
      */
-    static LocalResponse post(ProxyRuntime runtime, RouteDecision decision, String form) {
+    static LocalResponse post(ProxyRuntime runtime, RouteDecision.Stats decision, String form) {
         StatsConfig stats = decision.frontend().stats();
         String base = stats == null ? "/" : stats.uri();
         Map<String, List<String>> fields = parseForm(form);
         String user = user(decision.request());
-        boolean allowed = decision.statsAdmin() && sameOrigin(decision.request())
+        boolean allowed = decision.admin() && sameOrigin(decision.request())
                 && MessageDigest.isEqual(token(user).getBytes(StandardCharsets.US_ASCII),
                         first(fields, "token").getBytes(StandardCharsets.US_ASCII));
         String result = allowed && apply(runtime, fields) ? "DONE" : "DENY";

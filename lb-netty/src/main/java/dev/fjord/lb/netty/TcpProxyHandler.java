@@ -46,7 +46,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
                 .localPort(((InetSocketAddress) channel.localAddress()).getPort()).build();
         runtime.router.frontendCounters(frontend.name()).sessionStarted();
         decision = runtime.router.route(frontend.name(), head);
-        if (decision.action() != RouteDecision.Action.FORWARD) {
+        if (!(decision instanceof RouteDecision.Forward forward)) {
             log.debug("{}: no server for {}", frontend.name(), client);
             record.ended(Termination.NO_SERVER, Termination.Phase.CONNECT);
             writeLog(null);
@@ -54,7 +54,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             return;
         }
         runtime.inFlight.incrementAndGet();
-        connector = new ServerConnector(runtime, channel.eventLoop(), decision, false, this, record);
+        connector = new ServerConnector(runtime, channel.eventLoop(), forward, false, this, record);
         connector.start();
         context.fireChannelActive();
     }

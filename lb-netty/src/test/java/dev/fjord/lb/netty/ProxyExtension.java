@@ -13,9 +13,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import dev.fjord.lb.core.HaproxyImport;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
+import dev.fjord.lb.core.haproxy.HaproxyImport;
 import mockwebserver3.MockWebServer;
 
 /**

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.fjord.lb.core.AdminState;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.RequestHead;
+import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -65,8 +67,9 @@ class StatsSocketTest {
             assertThat(proxy.router().backend("app").requireServer("web1").adminState()).isEqualTo(AdminState.DRAIN);
             assertThat(command(socket, "show info")).contains("Name: Fjord", "CurrConns: 0");
             String viaSocket = command(socket, "show stat");
-            String viaPage = StatsPage.render(proxy.runtime(), proxy.router().route("main",
-                    dev.fjord.lb.core.RequestHead.get("/")), ";csv").body();
+            RequestHead csv = RequestHead.get("/;csv");
+            String viaPage = StatsPage.render(proxy.runtime(), new RouteDecision.Stats(
+                    proxy.router().config().frontend("main"), csv, csv, false), csv.uri()).body();
             assertThat(rowsOf(viaSocket)).isEqualTo(rowsOf(viaPage)); // the same proxies, servers and states
             assertThat(command(socket, "frobnicate")).startsWith("Unknown command.");
         }

@@ -1,26 +1,39 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.fjord.lb.core.HaproxyLines.Line;
+import dev.fjord.lb.core.Balance;
+import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.ForwardFor;
+import dev.fjord.lb.core.HashType;
+import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.LogFormat;
+import dev.fjord.lb.core.LogTarget;
+import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.RetryOn;
+import dev.fjord.lb.core.SettingsBuilder;
+import dev.fjord.lb.core.TcpCheck;
+import dev.fjord.lb.core.haproxy.Lines.Line;
 
-/** The haproxy.cfg keywords every proxy section shares: mode, limits, timeouts, options, balance, checks. */
-final class HaproxySettings {
-    private HaproxySettings() {
+/**
+ * The keywords every proxy section ({@code defaults}, {@code frontend}, {@code backend}, {@code listen}) shares:
+ * mode, limits, timeouts, options, balance, checks.
+ */
+final class ProxyKeywords {
+    private ProxyKeywords() {
     }
 
     /** Applies {@code line} to {@code s}; false when it is not one of these keywords. */
-    static boolean apply(SettingsBuilder<?> s, Line line, HaproxyDirectives.Checks checks, List<String> warnings,
-            String file) {
+    static boolean apply(SettingsBuilder<?> s, Line line, CheckLines checks, List<String> warnings, String file) {
         switch (line.keyword()) {
             case "mode" -> s.mode(switch (line.arg(1)) {
                 case "http" -> Mode.HTTP;
                 case "tcp" -> Mode.TCP;
                 default -> throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http or tcp)");
             });
-            case "maxconn" -> s.maxConn(HaproxyValues.integer(line.arg(1)));
-            case "retries" -> s.retries(HaproxyValues.integer(line.arg(1)));
+            case "maxconn" -> s.maxConn(Values.integer(line.arg(1)));
+            case "retries" -> s.retries(Values.integer(line.arg(1)));
             case "balance" -> s.balance(balance(line));
             case "hash-type" -> s.hashType(switch (line.arg(1)) {
                 case "map-based" -> HashType.MAP_BASED;
@@ -76,7 +89,7 @@ final class HaproxySettings {
         }
         if (algorithm.startsWith("random")) {
             String draws = algorithm.equals("random") ? "2" : algorithm.substring(7, algorithm.length() - 1);
-            return Balance.random(HaproxyValues.integer(draws));
+            return Balance.random(Values.integer(draws));
         }
         return switch (algorithm) {
             case "roundrobin" -> Balance.roundRobin();
@@ -92,7 +105,7 @@ final class HaproxySettings {
     }
 
     private static void timeout(SettingsBuilder<?> s, Line line) {
-        var value = HaproxyDirectives.time(line, 2);
+        var value = Values.time(line, 2);
         switch (line.arg(1)) {
             case "http-request" -> s.timeoutHttpRequest(value);
             case "queue" -> s.timeoutQueue(value);
@@ -109,7 +122,7 @@ final class HaproxySettings {
         }
     }
 
-    private static boolean option(SettingsBuilder<?> s, Line line, HaproxyDirectives.Checks checks) {
+    private static boolean option(SettingsBuilder<?> s, Line line, CheckLines checks) {
         switch (line.arg(1)) {
             case "redispatch" -> s.redispatch(true);
             case "httplog" -> s.logFormat(LogFormat.HTTP);
@@ -159,7 +172,7 @@ final class HaproxySettings {
         return option;
     }
 
-    private static void httpCheck(Line line, HaproxyDirectives.Checks checks) {
+    private static void httpCheck(Line line, CheckLines checks) {
         HttpCheck check = checks.http != null ? checks.http : HttpCheck.defaults();
         switch (line.arg(1)) {
             case "disable-on-404" -> check = check.disableOn404();
@@ -204,7 +217,7 @@ final class HaproxySettings {
         checks.touched = true;
     }
 
-    private static void tcpCheck(Line line, HaproxyDirectives.Checks checks) {
+    private static void tcpCheck(Line line, CheckLines checks) {
         TcpCheck check = checks.tcp != null ? checks.tcp : TcpCheck.create();
         switch (line.arg(1)) {
             case "connect" -> {

@@ -1,26 +1,16 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
-import dev.fjord.lb.core.HaproxyLines.Line;
+import dev.fjord.lb.core.PassiveCheck;
+import dev.fjord.lb.core.ServerConfig;
+import dev.fjord.lb.core.haproxy.Lines.Line;
 
-/** {@code server NAME ADDRESS [options]} and {@code default-server [options]} lines. */
-final class HaproxyServers {
-    private HaproxyServers() {
+/** The options of {@code server NAME ADDRESS [options]} and {@code default-server [options]} lines. */
+final class ServerOptions {
+    private ServerOptions() {
     }
 
-    static void server(BackendConfig.Builder backend, Line line) {
-        String name = line.arg(1);
-        String address = line.arg(2);
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("missing name (expected: server NAME ADDRESS [options])");
-        }
-        if (address.isEmpty() || isOption(address)) {
-            throw new IllegalArgumentException("server '" + name
-                    + "' has no address (expected: server NAME ADDRESS [options])");
-        }
-        backend.server(name, address, s -> options(s, line, 3));
-    }
-
-    private static boolean isOption(String word) {
+    /** Whether {@code word} is a server option, so cannot be a server's address. */
+    static boolean isOption(String word) {
         return switch (word) {
             case "check", "backup", "disabled", "weight", "cookie", "port", "addr", "inter", "fastinter", "downinter",
                     "rise", "fall", "maxconn", "maxqueue", "slowstart", "observe", "error-limit", "on-error",
@@ -30,7 +20,7 @@ final class HaproxyServers {
     }
 
     /** The options of a server line from word {@code from} on. */
-    static void options(ServerConfig.Builder s, Line line, int from) {
+    static void apply(ServerConfig.Builder s, Line line, int from) {
         PassiveCheck.Layer layer = null;
         int errorLimit = 10;
         PassiveCheck.OnError onError = PassiveCheck.OnError.FAIL_CHECK;
@@ -40,25 +30,25 @@ final class HaproxyServers {
                 case "check" -> s.check();
                 case "backup" -> s.backup();
                 case "disabled" -> s.disabled();
-                case "weight" -> s.weight(HaproxyValues.integer(value(line, ++i, option)));
+                case "weight" -> s.weight(Values.integer(value(line, ++i, option)));
                 case "cookie" -> s.cookie(value(line, ++i, option));
-                case "port" -> s.checkPort(HaproxyValues.integer(value(line, ++i, option)));
+                case "port" -> s.checkPort(Values.integer(value(line, ++i, option)));
                 case "addr" -> s.checkAddress(value(line, ++i, option));
-                case "inter" -> s.inter(HaproxyDirectives.time(line, ++i));
-                case "fastinter" -> s.fastInter(HaproxyDirectives.time(line, ++i));
-                case "downinter" -> s.downInter(HaproxyDirectives.time(line, ++i));
-                case "rise" -> s.rise(HaproxyValues.integer(value(line, ++i, option)));
-                case "fall" -> s.fall(HaproxyValues.integer(value(line, ++i, option)));
-                case "maxconn" -> s.maxConn(HaproxyValues.integer(value(line, ++i, option)));
-                case "maxqueue" -> s.maxQueue(HaproxyValues.integer(value(line, ++i, option)));
-                case "slowstart" -> s.slowStart(HaproxyDirectives.time(line, ++i));
+                case "inter" -> s.inter(Values.time(line, ++i));
+                case "fastinter" -> s.fastInter(Values.time(line, ++i));
+                case "downinter" -> s.downInter(Values.time(line, ++i));
+                case "rise" -> s.rise(Values.integer(value(line, ++i, option)));
+                case "fall" -> s.fall(Values.integer(value(line, ++i, option)));
+                case "maxconn" -> s.maxConn(Values.integer(value(line, ++i, option)));
+                case "maxqueue" -> s.maxQueue(Values.integer(value(line, ++i, option)));
+                case "slowstart" -> s.slowStart(Values.time(line, ++i));
                 case "observe" -> layer = switch (value(line, ++i, option)) {
                     case "layer4" -> PassiveCheck.Layer.LAYER4;
                     case "layer7" -> PassiveCheck.Layer.LAYER7;
                     default -> throw new IllegalArgumentException("observe '" + line.arg(i)
                             + "' (expected: layer4 or layer7)");
                 };
-                case "error-limit" -> errorLimit = HaproxyValues.integer(value(line, ++i, option));
+                case "error-limit" -> errorLimit = Values.integer(value(line, ++i, option));
                 case "on-error" -> onError = switch (value(line, ++i, option)) {
                     case "fastinter" -> PassiveCheck.OnError.FASTINTER;
                     case "fail-check" -> PassiveCheck.OnError.FAIL_CHECK;

@@ -1,4 +1,4 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,26 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import dev.fjord.lb.core.Acl;
+import dev.fjord.lb.core.Address;
+import dev.fjord.lb.core.Balance;
+import dev.fjord.lb.core.Condition;
+import dev.fjord.lb.core.ConfigException;
+import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.Cookie;
+import dev.fjord.lb.core.ForwardFor;
+import dev.fjord.lb.core.HashType;
+import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.HttpRequestRule;
+import dev.fjord.lb.core.LogTarget;
+import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.PassiveCheck;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.RetryOn;
+import dev.fjord.lb.core.ServerConfig;
+import dev.fjord.lb.core.Settings;
+import dev.fjord.lb.core.StickTable;
 
 class HaproxyImportTest {
 
@@ -109,6 +129,52 @@ class HaproxyImportTest {
                 .build();
 
         assertThat(imported).isEqualTo(built);
+    }
+
+    @Test
+    void listenSectionReadsFrontendAndBackendKeywordsIntoTheListenBuilder() {
+        ProxyConfig imported = parse("""
+                defaults
+                    mode http
+                listen web *:80
+                    acl api path_beg /api
+                    http-request set-header X-Via fjord
+                    use_backend api if api
+                    default_backend app
+                    stats uri /stats
+                    balance leastconn
+                    cookie SRV insert
+                    stick-table type ip size 1k
+                    stick on src
+                    option allbackups
+                    default-server inter 3s
+                    server web1 10.0.0.1:80 check cookie w1
+                backend api
+                    server api1 10.0.0.2:80
+                backend app
+                    server app1 10.0.0.3:80
+                """).builder().build();
+
+        ProxyConfig built = ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .listen("web", l -> l.bind("*:80")
+                        .acl("api", Acl.pathBeg("/api"))
+                        .httpRequest(HttpRequestRule.setHeader("X-Via", "fjord"))
+                        .useBackend("api", Condition.parse("if api"))
+                        .defaultBackend("app")
+                        .stats(s -> s.uri("/stats"))
+                        .balance(Balance.leastConn())
+                        .cookie(Cookie.insert("SRV"))
+                        .stickTable(StickTable.onSource(1024, Duration.ofMinutes(30)))
+                        .allBackups()
+                        .defaultServer(s -> s.inter(Duration.ofSeconds(3)))
+                        .server("web1", "10.0.0.1:80", s -> s.check().cookie("w1")))
+                .backend("api", b -> b.server("api1", "10.0.0.2:80"))
+                .backend("app", b -> b.server("app1", "10.0.0.3:80"))
+                .build();
+
+        assertThat(imported).isEqualTo(built);
+        assertThat(imported.frontend("web").defaultBackend()).isEqualTo("app");
     }
 
     @Test

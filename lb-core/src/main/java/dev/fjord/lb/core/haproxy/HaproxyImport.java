@@ -1,4 +1,4 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.fjord.lb.core.HaproxyLines.Line;
+import dev.fjord.lb.core.ConfigException;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * Reads a haproxy.cfg into the same {@link ProxyConfig.Builder} the fluent API uses, so a caller can override
@@ -52,8 +54,8 @@ public final class HaproxyImport {
      *     wrong (expected: ...)} ({@link ConfigException#errors()})
      */
     public static HaproxyImport parse(String text, String file, Map<String, String> environment) {
-        List<Line> lines = HaproxyLines.split(text, file, environment);
-        HaproxyDirectives directives = new HaproxyDirectives(file);
+        List<Line> lines = Lines.split(text, file, environment);
+        Sections reader = new Sections(file);
         List<String> errors = new ArrayList<>();
         ProxyConfig.Builder builder = ProxyConfig.builder();
         Map<String, Integer> backends = new LinkedHashMap<>();
@@ -85,15 +87,15 @@ public final class HaproxyImport {
             }
         }
         for (Map.Entry<Line, List<Line>> section : sections) {
-            directives.section(builder, section.getKey(), section.getValue());
+            reader.section(builder, section.getKey(), section.getValue());
         }
-        directives.checkReferences(backends.keySet());
-        errors.addAll(directives.errors());
+        reader.checkReferences(backends.keySet());
+        errors.addAll(reader.errors());
         if (!errors.isEmpty()) {
             errors.sort(java.util.Comparator.comparingInt(HaproxyImport::lineOf));
             throw new ConfigException(errors);
         }
-        return new HaproxyImport(builder, directives.report());
+        return new HaproxyImport(builder, reader.report());
     }
 
     /** The line number an error names after {@code file:}, for sorting; errors without one go last. */

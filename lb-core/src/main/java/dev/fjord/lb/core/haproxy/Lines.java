@@ -1,9 +1,10 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.fjord.lb.core.ConfigException;
 import dev.fjord.lb.core.internal.Words;
 
 /**
@@ -12,8 +13,8 @@ import dev.fjord.lb.core.internal.Words;
  * {@code 'single'} quotes do not, a backslash escapes the next character, and a backslash at the end of a line
  * continues it on the next.
  */
-final class HaproxyLines {
-    private HaproxyLines() {
+final class Lines {
+    private Lines() {
     }
 
     /** A line's words and its number in the file (the first line of a continued one). */

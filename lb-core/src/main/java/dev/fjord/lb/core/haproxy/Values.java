@@ -1,10 +1,12 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
 import java.time.Duration;
 
+import dev.fjord.lb.core.haproxy.Lines.Line;
+
 /** HAProxy's value syntaxes: times ({@code 10s}, {@code 100ms}, bare milliseconds) and sizes ({@code 200k}). */
-final class HaproxyValues {
-    private HaproxyValues() {
+final class Values {
+    private Values() {
     }
 
     /**
@@ -31,6 +33,14 @@ final class HaproxyValues {
             case "d" -> Duration.ofDays(amount);
             default -> throw invalidTime(text);
         };
+    }
+
+    /** The time in word {@code index} of {@code line}. */
+    static Duration time(Line line, int index) {
+        if (index >= line.size()) {
+            throw new IllegalArgumentException("missing time (expected: e.g. 10s)");
+        }
+        return time(line.arg(index));
     }
 
     private static IllegalArgumentException invalidTime(String text) {

@@ -1,4 +1,4 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
 import java.util.List;
 

@@ -8,13 +8,13 @@ import org.jspecify.annotations.Nullable;
  * HAProxy's {@code random(draws)}: {@code draws} servers drawn at random in proportion to their weights, and the
  * one with the fewest active connections kept; {@code random(2)} is the power of two choices.
  */
-final class RandomDraws implements Balancer {
+final class RandomPicker implements ServerPicker {
     private final Server[] servers;
     private final int[] cumulative;
     private final int draws;
     private final RandomGenerator random;
 
-    RandomDraws(Server[] servers, int draws, RandomGenerator random) {
+    RandomPicker(Server[] servers, int draws, RandomGenerator random) {
         this.servers = servers;
         this.draws = draws;
         this.random = random;

@@ -8,12 +8,12 @@ import org.jspecify.annotations.Nullable;
  * HAProxy's {@code leastconn}: the server with the fewest active connections relative to its weight; among equals,
  * the scan starts one further each time, so ties go round robin. Connection counts are read live.
  */
-final class LeastConnections implements Balancer {
+final class LeastConnPicker implements ServerPicker {
     private final Server[] servers;
     private final int[] weights;
     private final AtomicInteger start = new AtomicInteger();
 
-    LeastConnections(Server[] servers) {
+    LeastConnPicker(Server[] servers) {
         this.servers = servers;
         this.weights = new int[servers.length];
         for (int i = 0; i < servers.length; i++) {

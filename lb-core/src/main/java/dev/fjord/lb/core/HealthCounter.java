@@ -8,15 +8,14 @@ import java.time.Duration;
  * in a row and a DOWN one comes back after {@code rise} successes, and alternating results never flap. Pure and
  * not thread-safe: {@link HealthChecks} owns it.
  */
-final class HealthState {
+final class HealthCounter {
     private final int rise;
     private final int max;
     private int health;
     private boolean up;
-    private int consecutiveErrors;
     private boolean fastUntilCheck;
 
-    HealthState(int rise, int fall, ServerConfig.InitState init) {
+    HealthCounter(int rise, int fall, ServerConfig.InitState init) {
         this.rise = rise;
         this.max = rise + fall - 1;
         this.health = switch (init) {
@@ -40,7 +39,6 @@ final class HealthState {
     boolean check(boolean passed) {
         fastUntilCheck = false;
         if (passed) {
-            consecutiveErrors = 0;
             if (health < max) {
                 health++;
             }
@@ -73,14 +71,10 @@ final class HealthState {
     }
 
     /**
-     * Counts one live-traffic error of a passive check; at {@code limit} in a row applies {@code action} and
-     * returns whether the UP/DOWN state changed.
+     * A passive check reached its error limit ({@link ObservedErrors}): applies {@code action} and returns whether
+     * the UP/DOWN state changed.
      */
-    boolean liveError(int limit, PassiveCheck.OnError action) {
-        if (++consecutiveErrors < limit) {
-            return false;
-        }
-        consecutiveErrors = 0;
+    boolean errorLimitReached(PassiveCheck.OnError action) {
         return switch (action) {
             case FASTINTER -> {
                 fastUntilCheck = true;
@@ -96,11 +90,6 @@ final class HealthState {
             }
             case MARK_DOWN -> markDown();
         };
-    }
-
-    /** A live request went well: errors must be consecutive to count. */
-    void liveSuccess() {
-        consecutiveErrors = 0;
     }
 
     /** The wait before the next check: {@code downinter} when fully DOWN, {@code fastinter} in between. */

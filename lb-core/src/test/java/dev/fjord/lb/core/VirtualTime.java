@@ -8,6 +8,9 @@ import java.util.PriorityQueue;
  * {@linkplain #advance(Duration) advances the clock}, so timers (health checks, slow start, VRRP) are tested exactly
  * and instantly. Not thread-safe: drive it from the test's thread.
  *
+ * <p>Other modules' tests get it from lb-core's test jar: {@code dev.fjord:lb-core} with
+ * {@code <type>test-jar</type>} and test scope, its version managed by {@code fjord-bom}.
+ *
  * <pre>{@code
  * VirtualTime time = new VirtualTime();
  * HealthChecks.start(router, time, probe, time, listener, random);

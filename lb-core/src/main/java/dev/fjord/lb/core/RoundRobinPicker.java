@@ -7,15 +7,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Smooth weighted round robin (the algorithm of nginx): over one cycle of the weights' sum, each server appears
- * as often as its weight, spread out rather than in bursts (weights 5, 1, 1 give a a b a c a a). The cycle is
- * computed once; a pick is an atomic increment and an array read.
+ * HAProxy's {@code roundrobin} and {@code static-rr}, as smooth weighted round robin (the algorithm of nginx): over
+ * one cycle of the weights' sum, each server appears as often as its weight, spread out rather than in bursts
+ * (weights 5, 1, 1 give a a b a c a a). The cycle is computed once; a pick is an atomic increment and an array read.
  */
-final class WeightedRoundRobin implements Balancer {
+final class RoundRobinPicker implements ServerPicker {
     private final Server[] cycle;
     private final AtomicLong next = new AtomicLong();
 
-    WeightedRoundRobin(Server[] servers, boolean staticWeights) {
+    /** Over the servers' current weights ({@code roundrobin}), or their configured ones ({@code static-rr}). */
+    RoundRobinPicker(Server[] servers, boolean staticWeights) {
         int[] weights = new int[servers.length];
         int gcd = 0;
         for (int i = 0; i < servers.length; i++) {

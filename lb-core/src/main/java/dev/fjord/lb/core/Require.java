@@ -3,9 +3,13 @@ package dev.fjord.lb.core;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks that throw {@link ConfigException} as {@code context: keyword value (expected: rule)}. */
-final class Checks {
-    private Checks() {
+/**
+ * Validates configuration values as builders receive them, throwing {@link ConfigException} as
+ * {@code context: keyword value (expected: rule)}, e.g. {@code backend 'app': server 'web1': weight 300 (expected:
+ * 0-256)}. Each method returns the value it accepted.
+ */
+final class Require {
+    private Require() {
     }
 
     static int range(String context, String keyword, int value, int min, int max) {
@@ -40,7 +44,7 @@ final class Checks {
 
     static String name(String context, String what, String name) {
         Objects.requireNonNull(name, what);
-        if (name.isEmpty() || !name.chars().allMatch(Checks::isNameChar)) {
+        if (name.isEmpty() || !name.chars().allMatch(Require::isNameChar)) {
             throw new ConfigException(prefix(context) + what + " '" + name
                     + "' (expected: letters, digits, '-', '_', '.' and ':')");
         }

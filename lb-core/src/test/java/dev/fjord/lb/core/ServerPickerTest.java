@@ -15,17 +15,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class BalancersTest {
+class ServerPickerTest {
     private static final RequestHead ANY = RequestHead.get("/");
 
-    private static Balancer balancer(Balance balance, Server... servers) {
-        return Balancers.create(balance, HashType.MAP_BASED, List.of(servers), new SplittableRandom(42));
+    private static ServerPicker picker(Balance balance, Server... servers) {
+        return ServerPicker.of(balance, HashType.MAP_BASED, List.of(servers), new SplittableRandom(42));
     }
 
-    private static List<String> picks(Balancer balancer, int count) {
+    private static List<String> picks(ServerPicker picker, int count) {
         List<String> names = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            names.add(balancer.pick(ANY, null).name());
+            names.add(picker.pick(ANY, null).name());
         }
         return names;
     }
@@ -38,10 +38,10 @@ class BalancersTest {
 
     @Test
     void roundRobinIsSmoothAndExactlyWeighted() {
-        Balancer balancer = balancer(Balance.roundRobin(), new FakeServer("a", 5), new FakeServer("b", 1),
+        ServerPicker picker = picker(Balance.roundRobin(), new FakeServer("a", 5), new FakeServer("b", 1),
                 new FakeServer("c", 1));
 
-        List<String> picks = picks(balancer, 700);
+        List<String> picks = picks(picker, 700);
 
         assertThat(picks.subList(0, 7)).containsExactly("a", "a", "b", "a", "c", "a", "a");
         assertThat(counts(picks)).containsExactlyInAnyOrderEntriesOf(Map.of("a", 500, "b", 100, "c", 100));
@@ -52,17 +52,17 @@ class BalancersTest {
 
     @Test
     void equalWeightsAlternateAndZeroWeightIsNeverPicked() {
-        Balancer balancer = balancer(Balance.roundRobin(), new FakeServer("web1", 1), new FakeServer("off", 0),
+        ServerPicker picker = picker(Balance.roundRobin(), new FakeServer("web1", 1), new FakeServer("off", 0),
                 new FakeServer("web2", 1));
 
-        assertThat(picks(balancer, 6)).containsExactly("web1", "web2", "web1", "web2", "web1", "web2");
+        assertThat(picks(picker, 6)).containsExactly("web1", "web2", "web1", "web2", "web1", "web2");
     }
 
     @Test
     void largeWeightsAreReducedByTheirCommonDivisor() {
-        Balancer balancer = balancer(Balance.roundRobin(), new FakeServer("a", 200), new FakeServer("b", 100));
+        ServerPicker picker = picker(Balance.roundRobin(), new FakeServer("a", 200), new FakeServer("b", 100));
 
-        assertThat(picks(balancer, 6)).containsExactly("a", "b", "a", "a", "b", "a");
+        assertThat(picks(picker, 6)).containsExactly("a", "b", "a", "a", "b", "a");
     }
 
     @Test
@@ -71,9 +71,9 @@ class BalancersTest {
         FakeServer b = new FakeServer("b", 1);
         a.weight(3); // a run-time change static-rr ignores
 
-        assertThat(counts(picks(balancer(Balance.staticRoundRobin(), a, b), 100)))
+        assertThat(counts(picks(picker(Balance.staticRoundRobin(), a, b), 100)))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("a", 50, "b", 50));
-        assertThat(counts(picks(balancer(Balance.roundRobin(), a, b), 100)))
+        assertThat(counts(picks(picker(Balance.roundRobin(), a, b), 100)))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("a", 75, "b", 25));
     }
 
@@ -82,29 +82,29 @@ class BalancersTest {
         FakeServer a = new FakeServer("a", 1).connections(3);
         FakeServer b = new FakeServer("b", 1).connections(1);
         FakeServer heavy = new FakeServer("heavy", 4).connections(6); // 1.5 per weight unit
-        Balancer balancer = balancer(Balance.leastConn(), a, b, heavy);
+        ServerPicker picker = picker(Balance.leastConn(), a, b, heavy);
 
-        assertThat(balancer.pick(ANY, null)).isSameAs(b);
+        assertThat(picker.pick(ANY, null)).isSameAs(b);
         b.connections(2);
-        assertThat(balancer.pick(ANY, null)).isSameAs(heavy);
+        assertThat(picker.pick(ANY, null)).isSameAs(heavy);
     }
 
     @Test
     void leastConnRotatesTies() {
-        Balancer balancer = balancer(Balance.leastConn(), new FakeServer("a", 1), new FakeServer("b", 1),
+        ServerPicker picker = picker(Balance.leastConn(), new FakeServer("a", 1), new FakeServer("b", 1),
                 new FakeServer("c", 1));
 
-        assertThat(picks(balancer, 6)).containsExactly("a", "b", "c", "a", "b", "c");
+        assertThat(picks(picker, 6)).containsExactly("a", "b", "c", "a", "b", "c");
     }
 
     @Test
     void leastConnSpreadsLiveLoadEvenly() {
         FakeServer a = new FakeServer("a", 1);
         FakeServer b = new FakeServer("b", 2);
-        Balancer balancer = balancer(Balance.leastConn(), a, b);
+        ServerPicker picker = picker(Balance.leastConn(), a, b);
 
         for (int i = 0; i < 300; i++) {
-            balancer.pick(ANY, null).connectionOpened(); // long-lived connections pile up
+            picker.pick(ANY, null).connectionOpened(); // long-lived connections pile up
         }
 
         assertThat(a.activeConnections()).isEqualTo(100);
@@ -115,11 +115,11 @@ class BalancersTest {
     void firstFillsServersInOrder() {
         FakeServer a = new FakeServer("a", 1, 2);
         FakeServer b = new FakeServer("b", 1, 2);
-        Balancer balancer = balancer(Balance.first(), a, b);
+        ServerPicker picker = picker(Balance.first(), a, b);
         List<String> picks = new ArrayList<>();
 
         for (int i = 0; i < 5; i++) {
-            Server server = balancer.pick(ANY, null);
+            Server server = picker.pick(ANY, null);
             server.connectionOpened();
             picks.add(server.name());
         }
@@ -130,10 +130,10 @@ class BalancersTest {
     @Test
     void hashAlgorithmsAreStablePerKeyAndSpreadKeys() {
         Server[] servers = {new FakeServer("a", 1), new FakeServer("b", 1), new FakeServer("c", 1)};
-        Balancer byPath = balancer(Balance.uri(), servers);
-        Balancer byParam = balancer(Balance.urlParam("user"), servers);
-        Balancer byHeader = balancer(Balance.hdr("X-Tenant"), servers);
-        Balancer bySource = balancer(Balance.source(), servers);
+        ServerPicker byPath = picker(Balance.uri(), servers);
+        ServerPicker byParam = picker(Balance.urlParam("user"), servers);
+        ServerPicker byHeader = picker(Balance.hdr("X-Tenant"), servers);
+        ServerPicker bySource = picker(Balance.source(), servers);
         Map<String, Integer> spread = new HashMap<>();
 
         for (int key = 0; key < 3000; key++) {
@@ -152,9 +152,9 @@ class BalancersTest {
 
     @Test
     void missingHashKeyFallsBackToRoundRobin() {
-        Balancer balancer = balancer(Balance.urlParam("user"), new FakeServer("a", 1), new FakeServer("b", 1));
+        ServerPicker picker = picker(Balance.urlParam("user"), new FakeServer("a", 1), new FakeServer("b", 1));
 
-        assertThat(picks(balancer, 4)).containsExactly("a", "b", "a", "b");
+        assertThat(picks(picker, 4)).containsExactly("a", "b", "a", "b");
     }
 
     @ParameterizedTest
@@ -162,8 +162,8 @@ class BalancersTest {
     void removingOneOfFourServersMovesKeys(HashType hashType) {
         List<Server> four = List.of(new FakeServer("s1", 1), new FakeServer("s2", 1), new FakeServer("s3", 1),
                 new FakeServer("s4", 1));
-        Balancer before = Balancers.create(Balance.uri(), hashType, four, new SplittableRandom(1));
-        Balancer after = Balancers.create(Balance.uri(), hashType, four.subList(0, 3), new SplittableRandom(1));
+        ServerPicker before = ServerPicker.of(Balance.uri(), hashType, four, new SplittableRandom(1));
+        ServerPicker after = ServerPicker.of(Balance.uri(), hashType, four.subList(0, 3), new SplittableRandom(1));
         int moved = 0;
         int keys = 10_000;
 
@@ -190,18 +190,18 @@ class BalancersTest {
     void powerOfTwoChoicesPrefersTheLessLoaded() {
         FakeServer busy = new FakeServer("busy", 1).connections(50);
         FakeServer idle = new FakeServer("idle", 1);
-        Balancer balancer = balancer(Balance.random(2), busy, idle);
+        ServerPicker picker = picker(Balance.random(2), busy, idle);
 
-        Map<String, Integer> counts = counts(picks(balancer, 1000));
+        Map<String, Integer> counts = counts(picks(picker, 1000));
 
         assertThat(counts.get("idle")).isBetween(700, 800); // busy only when both draws hit it: about 1/4
     }
 
     @Test
     void randomWithOneDrawFollowsWeights() {
-        Balancer balancer = balancer(Balance.random(1), new FakeServer("a", 3), new FakeServer("b", 1));
+        ServerPicker picker = picker(Balance.random(1), new FakeServer("a", 3), new FakeServer("b", 1));
 
-        assertThat(counts(picks(balancer, 4000)).get("a")).isBetween(2800, 3200);
+        assertThat(counts(picks(picker, 4000)).get("a")).isBetween(2800, 3200);
     }
 
     static List<Balance> everyAlgorithm() {
@@ -215,8 +215,8 @@ class BalancersTest {
         FakeServer a = new FakeServer("a", 1);
         FakeServer b = new FakeServer("b", 1);
         for (HashType hashType : HashType.values()) {
-            Balancer two = Balancers.create(balance, hashType, List.of(a, b), new SplittableRandom(5));
-            Balancer one = Balancers.create(balance, hashType, List.of(a), new SplittableRandom(5));
+            ServerPicker two = ServerPicker.of(balance, hashType, List.of(a, b), new SplittableRandom(5));
+            ServerPicker one = ServerPicker.of(balance, hashType, List.of(a), new SplittableRandom(5));
             for (int i = 0; i < 50; i++) {
                 RequestHead request = RequestHead.builder().uri("/p" + i + "?u=" + i).header("h", "v" + i)
                         .client("10.1.1." + i, 1).build();
@@ -224,22 +224,22 @@ class BalancersTest {
                 assertThat(two.pick(request, b)).isSameAs(a);
                 assertThat(one.pick(request, a)).isNull();
             }
-            assertThat(Balancers.create(balance, hashType, List.of(), new SplittableRandom(5)).pick(ANY, null))
+            assertThat(ServerPicker.of(balance, hashType, List.of(), new SplittableRandom(5)).pick(ANY, null))
                     .isNull();
         }
     }
 
     @Test
     void roundRobinIsExactUnderConcurrency() throws InterruptedException {
-        Balancer balancer = balancer(Balance.roundRobin(), new FakeServer("a", 3), new FakeServer("b", 1));
+        ServerPicker picker = picker(Balance.roundRobin(), new FakeServer("a", 3), new FakeServer("b", 1));
         Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-        Runnable picker = () -> {
+        Runnable picking = () -> {
             for (int i = 0; i < 20_000; i++) {
-                counts.computeIfAbsent(balancer.pick(ANY, null).name(), n -> new AtomicInteger()).incrementAndGet();
+                counts.computeIfAbsent(picker.pick(ANY, null).name(), n -> new AtomicInteger()).incrementAndGet();
             }
         };
-        Thread one = new Thread(picker);
-        Thread two = new Thread(picker);
+        Thread one = new Thread(picking);
+        Thread two = new Thread(picking);
         one.start();
         two.start();
         one.join(10_000);

@@ -1,17 +1,27 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.fjord.lb.core.HaproxyLines.Line;
+import dev.fjord.lb.core.ConfigException;
+import dev.fjord.lb.core.GlobalConfig;
+import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.LogTarget;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.SettingsBuilder;
+import dev.fjord.lb.core.TcpCheck;
+import dev.fjord.lb.core.haproxy.Lines.Line;
 
-/** Applies haproxy.cfg directives to the fluent builders; one instance per import, not thread-safe. */
-final class HaproxyDirectives {
+/**
+ * Applies each section's lines to the fluent builders, keeping every error (each naming its file and line) and what
+ * was ignored; {@code global} keywords are read here, the proxy sections' in the {@code *Keywords} classes. One
+ * instance per import, not thread-safe.
+ */
+final class Sections {
     /** Process-level directives that mean nothing inside a JVM: accepted and reported as ignored. */
     private static final Set<String> PROCESS_LEVEL = Set.of("chroot", "user", "group", "uid", "gid", "daemon",
             "pidfile", "nbthread", "nbproc", "ulimit-n", "master-worker", "cpu-map", "node", "description", "quiet",
@@ -32,7 +42,7 @@ final class HaproxyDirectives {
     private record Reference(Line line, String context, String backend) {
     }
 
-    HaproxyDirectives(String file) {
+    Sections(String file) {
         this.file = file;
     }
 
@@ -91,7 +101,7 @@ final class HaproxyDirectives {
                         throw error(head, context, "'from' and other arguments are not supported");
                     }
                     builder.defaults(d -> {
-                        Checks checks = new Checks(defaultsHttpCheck, defaultsTcpCheck);
+                        CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                         lines.forEach(line -> attempt(line, context, () -> settingOrFail(d, line, context, checks)));
                         checks.apply(d);
                         defaultsHttpCheck = checks.http;
@@ -100,10 +110,11 @@ final class HaproxyDirectives {
                 }
                 case "frontend" -> builder.frontend(name, f -> {
                     legacyBind(head, f::bind, context);
-                    Checks checks = new Checks(defaultsHttpCheck, defaultsTcpCheck);
+                    CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                     for (Line line : lines) {
                         attempt(line, context, () -> {
-                            if (!frontendLine(f, line, context) && !setting(f, line, context, checks)) {
+                            if (!frontendLine(FrontendKeywords.Target.of(f), line, context)
+                                    && !setting(f, line, context, checks)) {
                                 throw unknown(line, context);
                             }
                         });
@@ -113,10 +124,11 @@ final class HaproxyDirectives {
                     if (head.size() > 2) {
                         throw error(head, context, "address after the name (expected: backend NAME)");
                     }
-                    Checks checks = new Checks(defaultsHttpCheck, defaultsTcpCheck);
+                    CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                     for (Line line : lines) {
                         attempt(line, context, () -> {
-                            if (!backendLine(b, line, context) && !setting(b, line, context, checks)) {
+                            if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line)
+                                    && !setting(b, line, context, checks)) {
                                 throw unknown(line, context);
                             }
                         });
@@ -125,11 +137,12 @@ final class HaproxyDirectives {
                 });
                 default -> builder.listen(name, l -> {
                     legacyBind(head, l::bind, context);
-                    Checks checks = new Checks(defaultsHttpCheck, defaultsTcpCheck);
+                    CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                     for (Line line : lines) {
                         attempt(line, context, () -> {
-                            if (!frontendLine(l.frontendPart(), line, context)
-                                    && !backendLine(l.backendPart(), line, context) && !setting(l, line, context, checks)) {
+                            if (!frontendLine(FrontendKeywords.Target.of(l), line, context)
+                                    && !BackendKeywords.apply(BackendKeywords.Target.of(l), line)
+                                    && !setting(l, line, context, checks)) {
                                 throw unknown(line, context);
                             }
                         });
@@ -159,7 +172,7 @@ final class HaproxyDirectives {
     }
 
     /** HAProxy 1.x let a frontend or listen section name its address after its name: {@code frontend main *:80}. */
-    private void legacyBind(Line head, java.util.function.Consumer<String> bind, String context) {
+    private void legacyBind(Line head, Consumer<String> bind, String context) {
         for (int i = 2; i < head.size(); i++) {
             for (String address : head.arg(i).split(",")) {
                 bindAddress(head, address, bind, context);
@@ -167,7 +180,7 @@ final class HaproxyDirectives {
         }
     }
 
-    private void bindAddress(Line line, String address, java.util.function.Consumer<String> bind, String context) {
+    private void bindAddress(Line line, String address, Consumer<String> bind, String context) {
         try {
             bind.accept(address);
         } catch (ConfigException e) {
@@ -179,9 +192,9 @@ final class HaproxyDirectives {
         String keyword = line.keyword();
         try {
             switch (keyword) {
-                case "maxconn" -> global.maxConn(HaproxyValues.integer(line.arg(1)));
+                case "maxconn" -> global.maxConn(Values.integer(line.arg(1)));
                 case "log" -> global.log(logTarget(line, "global"));
-                case "spread-checks" -> global.spreadChecks(HaproxyValues.integer(line.arg(1)));
+                case "spread-checks" -> global.spreadChecks(Values.integer(line.arg(1)));
                 case "stats" -> {
                     if (!line.arg(1).equals("socket")) {
                         if (line.arg(1).equals("timeout") || line.arg(1).equals("maxconn")) {
@@ -216,124 +229,23 @@ final class HaproxyDirectives {
         return new LogTarget(line.arg(1), line.arg(2), line.size() > 3 ? line.arg(3) : null);
     }
 
-    /** Health-check lines of a section, applied at its end over what the defaults said. */
-    static final class Checks {
-        @Nullable HttpCheck http;
-        @Nullable TcpCheck tcp;
-        boolean touched;
-
-        Checks(@Nullable HttpCheck http, @Nullable TcpCheck tcp) {
-            this.http = http;
-            this.tcp = tcp;
-        }
-
-        void apply(SettingsBuilder<?> settings) {
-            if (touched && http != null) {
-                settings.httpCheck(http);
-            }
-            if (touched && tcp != null) {
-                settings.tcpCheck(tcp);
-            }
-        }
-    }
-
-    private void settingOrFail(SettingsBuilder<?> settings, Line line, String context, Checks checks) {
+    private void settingOrFail(SettingsBuilder<?> settings, Line line, String context, CheckLines checks) {
         if (!setting(settings, line, context, checks)) {
             throw unknown(line, context);
         }
     }
 
     /** The keywords of every proxy section; false when {@code line} is none of them. */
-    private boolean setting(SettingsBuilder<?> s, Line line, String context, Checks checks) {
+    private boolean setting(SettingsBuilder<?> s, Line line, String context, CheckLines checks) {
         try {
-            return HaproxySettings.apply(s, line, checks, warnings, file);
+            return ProxyKeywords.apply(s, line, checks, warnings, file);
         } catch (IllegalArgumentException e) {
             throw located(e, line, context);
         }
     }
 
     /** The keywords of a frontend; false when {@code line} is none of them. */
-    private boolean frontendLine(FrontendConfig.Builder f, Line line, String context) {
-        try {
-            switch (line.keyword()) {
-                case "bind" -> {
-                    if (line.size() < 2) {
-                        throw new IllegalArgumentException("missing address (expected: bind ADDRESS)");
-                    }
-                    if (line.size() > 2) {
-                        throw new IllegalArgumentException("bind options " + line.words().subList(2, line.size())
-                                + " are not supported yet (TLS and socket options)");
-                    }
-                    for (String address : line.arg(1).split(",")) {
-                        f.bind(address);
-                    }
-                }
-                case "acl" -> {
-                    if (line.size() < 3) {
-                        throw new IllegalArgumentException("expected: acl NAME CRITERION [FLAGS] [PATTERNS]");
-                    }
-                    f.acl(line.arg(1), Acl.parse(line.words().subList(2, line.size())));
-                }
-                case "http-request" -> f.httpRequest(HaproxyRules.httpRequest(line));
-                case "use_backend" -> {
-                    if (line.size() < 4) {
-                        throw new IllegalArgumentException("expected: use_backend NAME if|unless CONDITION");
-                    }
-                    f.useBackend(line.arg(1), Condition.parse(line.words().subList(2, line.size())));
-                    references.add(new Reference(line, context, line.arg(1)));
-                }
-                case "default_backend" -> {
-                    f.defaultBackend(line.arg(1));
-                    references.add(new Reference(line, context, line.arg(1)));
-                }
-                case "stats" -> HaproxyRules.stats(f, line);
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IllegalArgumentException e) {
-            throw located(e, line, context);
-        }
-    }
-
-    /** The keywords of a backend; false when {@code line} is none of them. */
-    private boolean backendLine(BackendConfig.Builder b, Line line, String context) {
-        try {
-            switch (line.keyword()) {
-                case "server" -> HaproxyServers.server(b, line);
-                case "default-server" -> b.defaultServer(s -> HaproxyServers.options(s, line, 1));
-                case "cookie" -> b.cookie(HaproxyRules.cookie(line));
-                case "stick-table" -> b.stickTable(HaproxyRules.stickTable(line));
-                case "stick" -> {
-                    if (!(line.arg(1).equals("on") && line.arg(2).equals("src") && line.size() == 3)) {
-                        throw new IllegalArgumentException("only 'stick on src' is supported");
-                    }
-                }
-                case "option" -> {
-                    if (!line.arg(1).equals("allbackups")) {
-                        return false;
-                    }
-                    b.allBackups();
-                }
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IllegalArgumentException e) {
-            throw located(e, line, context);
-        }
-    }
-
-    static Duration time(Line line, int index) {
-        if (index >= line.size()) {
-            throw new IllegalArgumentException("missing time (expected: e.g. 10s)");
-        }
-        return HaproxyValues.time(line.arg(index));
-    }
-
-    static String lower(String text) {
-        return text.toLowerCase(Locale.ROOT);
+    private boolean frontendLine(FrontendKeywords.Target frontend, Line line, String context) {
+        return FrontendKeywords.apply(frontend, line, backend -> references.add(new Reference(line, context, backend)));
     }
 }

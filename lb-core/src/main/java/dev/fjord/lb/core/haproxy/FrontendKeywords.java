@@ -1,19 +1,88 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.haproxy;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
-import org.jspecify.annotations.Nullable;
+import dev.fjord.lb.core.Acl;
+import dev.fjord.lb.core.Condition;
+import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.HttpRequestRule;
+import dev.fjord.lb.core.ListenBuilder;
+import dev.fjord.lb.core.StatsConfig;
+import dev.fjord.lb.core.haproxy.Lines.Line;
 
-import dev.fjord.lb.core.HaproxyLines.Line;
+/**
+ * The keywords of a frontend, which a {@code listen} section reads too: {@code bind}, {@code acl},
+ * {@code http-request}, {@code use_backend}, {@code default_backend} and {@code stats}.
+ */
+final class FrontendKeywords {
+    private FrontendKeywords() {
+    }
 
-/** haproxy.cfg lines that become rules and persistence: http-request, stats, cookie, stick-table. */
-final class HaproxyRules {
-    private HaproxyRules() {
+    /**
+     * Where the keywords go: a frontend's builder or a listen section's, which have these methods without a common
+     * type.
+     */
+    record Target(Consumer<String> bind, BiConsumer<String, Acl> acl, Consumer<HttpRequestRule> httpRequest,
+            BiConsumer<String, Condition> useBackend, Consumer<String> defaultBackend,
+            Consumer<Consumer<StatsConfig.Builder>> stats) {
+
+        static Target of(FrontendConfig.Builder f) {
+            return new Target(f::bind, f::acl, f::httpRequest, f::useBackend, f::defaultBackend, f::stats);
+        }
+
+        static Target of(ListenBuilder l) {
+            return new Target(l::bind, l::acl, l::httpRequest, l::useBackend, l::defaultBackend, l::stats);
+        }
+    }
+
+    /**
+     * Applies {@code line} to {@code frontend}; false when it is none of these keywords. {@code backendNamed} hears of
+     * every backend a rule names, to be checked once all sections are read.
+     */
+    static boolean apply(Target frontend, Line line, Consumer<String> backendNamed) {
+        switch (line.keyword()) {
+            case "bind" -> {
+                if (line.size() < 2) {
+                    throw new IllegalArgumentException("missing address (expected: bind ADDRESS)");
+                }
+                if (line.size() > 2) {
+                    throw new IllegalArgumentException("bind options " + line.words().subList(2, line.size())
+                            + " are not supported yet (TLS and socket options)");
+                }
+                for (String address : line.arg(1).split(",")) {
+                    frontend.bind().accept(address);
+                }
+            }
+            case "acl" -> {
+                if (line.size() < 3) {
+                    throw new IllegalArgumentException("expected: acl NAME CRITERION [FLAGS] [PATTERNS]");
+                }
+                frontend.acl().accept(line.arg(1), Acl.parse(line.words().subList(2, line.size())));
+            }
+            case "http-request" -> frontend.httpRequest().accept(httpRequest(line));
+            case "use_backend" -> {
+                if (line.size() < 4) {
+                    throw new IllegalArgumentException("expected: use_backend NAME if|unless CONDITION");
+                }
+                frontend.useBackend().accept(line.arg(1), Condition.parse(line.words().subList(2, line.size())));
+                backendNamed.accept(line.arg(1));
+            }
+            case "default_backend" -> {
+                frontend.defaultBackend().accept(line.arg(1));
+                backendNamed.accept(line.arg(1));
+            }
+            case "stats" -> frontend.stats().accept(stats(line));
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code http-request ACTION [ARGS] [if|unless CONDITION]}. */
-    static HttpRequestRule httpRequest(Line line) {
+    private static HttpRequestRule httpRequest(Line line) {
         List<String> words = line.words();
         int condition = words.indexOf("if");
         int unless = words.indexOf("unless");
@@ -30,7 +99,7 @@ final class HaproxyRules {
         return switch (name) {
             case "allow" -> HttpRequestRule.allow();
             case "deny" -> words.size() >= 3 && words.get(1).equals("deny_status")
-                    ? HttpRequestRule.deny(HaproxyValues.integer(words.get(2))) : HttpRequestRule.deny();
+                    ? HttpRequestRule.deny(Values.integer(words.get(2))) : HttpRequestRule.deny();
             case "redirect" -> redirect(words);
             case "set-header" -> HttpRequestRule.setHeader(arg(words, 1), arg(words, 2));
             case "add-header" -> HttpRequestRule.addHeader(arg(words, 1), arg(words, 2));
@@ -47,7 +116,7 @@ final class HaproxyRules {
         int code = 302;
         for (int i = 3; i < words.size(); i++) {
             if (words.get(i).equals("code")) {
-                code = HaproxyValues.integer(arg(words, ++i));
+                code = Values.integer(arg(words, ++i));
             } else {
                 throw new IllegalArgumentException("redirect option '" + words.get(i)
                         + "' is not supported yet (expected: code CODE)");
@@ -68,7 +137,7 @@ final class HaproxyRules {
         String body = "";
         for (int i = 1; i < words.size(); i++) {
             switch (words.get(i)) {
-                case "status" -> status = HaproxyValues.integer(arg(words, ++i));
+                case "status" -> status = Values.integer(arg(words, ++i));
                 case "content-type" -> type = arg(words, ++i);
                 case "string", "lf-string" -> body = arg(words, ++i);
                 default -> throw new IllegalArgumentException("return option '" + words.get(i)
@@ -78,10 +147,10 @@ final class HaproxyRules {
         return HttpRequestRule.returnResponse(status, type, body);
     }
 
-    /** {@code stats enable|uri|realm|auth|refresh|hide-version|admin}. */
-    static void stats(FrontendConfig.Builder frontend, Line line) {
+    /** {@code stats enable|uri|realm|auth|refresh|hide-version|admin}, as a change to the frontend's stats page. */
+    private static Consumer<StatsConfig.Builder> stats(Line line) {
         String what = line.arg(1);
-        frontend.stats(s -> {
+        return s -> {
             switch (what) {
                 case "enable" -> { }
                 case "uri" -> s.uri(line.arg(2));
@@ -94,70 +163,13 @@ final class HaproxyRules {
                     }
                     s.auth(credentials.substring(0, colon), credentials.substring(colon + 1));
                 }
-                case "refresh" -> s.refresh(HaproxyDirectives.time(line, 2));
+                case "refresh" -> s.refresh(Values.time(line, 2));
                 case "hide-version" -> s.hideVersion();
                 case "admin" -> s.admin(Condition.parse(line.words().subList(2, line.size())));
                 default -> throw new IllegalArgumentException("'" + what + "' (expected: enable, uri, realm, auth, "
                         + "refresh, hide-version or admin)");
             }
-        });
-    }
-
-    /** {@code cookie NAME insert|rewrite|prefix [options]}. */
-    static Cookie cookie(Line line) {
-        String name = line.arg(1);
-        Cookie cookie = null;
-        for (int i = 2; i < line.size(); i++) {
-            String word = line.arg(i);
-            switch (word) {
-                case "insert" -> cookie = Cookie.insert(name);
-                case "rewrite" -> cookie = Cookie.rewrite(name);
-                case "prefix" -> cookie = Cookie.prefix(name);
-                default -> {
-                    if (cookie == null) {
-                        throw new IllegalArgumentException("'" + word + "' before insert, rewrite or prefix");
-                    }
-                    cookie = switch (word) {
-                        case "indirect" -> cookie.indirect();
-                        case "nocache" -> cookie.noCache();
-                        case "postonly" -> cookie.postOnly();
-                        case "preserve" -> cookie.preserve();
-                        case "httponly" -> cookie.httpOnly();
-                        case "secure" -> cookie.secure();
-                        case "domain" -> cookie.domain(line.arg(++i));
-                        case "maxidle" -> cookie.maxIdle(HaproxyDirectives.time(line, ++i));
-                        case "maxlife" -> cookie.maxLife(HaproxyDirectives.time(line, ++i));
-                        default -> throw new IllegalArgumentException("option '" + word + "' (expected: indirect, "
-                                + "nocache, postonly, preserve, httponly, secure, domain, maxidle or maxlife)");
-                    };
-                }
-            }
-        }
-        if (cookie == null) {
-            throw new IllegalArgumentException("'" + name + "' without insert, rewrite or prefix (passive cookies "
-                    + "are not supported yet)");
-        }
-        return cookie;
-    }
-
-    /** {@code stick-table type ip size SIZE [expire TIME]}. */
-    static StickTable stickTable(Line line) {
-        @Nullable Long size = null;
-        Duration expire = Duration.ofMinutes(30);
-        boolean ip = false;
-        for (int i = 1; i < line.size(); i++) {
-            switch (line.arg(i)) {
-                case "type" -> ip = line.arg(++i).equals("ip") || line.arg(i).equals("ipv6");
-                case "size" -> size = HaproxyValues.size(line.arg(++i));
-                case "expire" -> expire = HaproxyDirectives.time(line, ++i);
-                default -> throw new IllegalArgumentException("option '" + line.arg(i)
-                        + "' is not supported yet (expected: type ip, size SIZE, expire TIME)");
-            }
-        }
-        if (!ip || size == null) {
-            throw new IllegalArgumentException("expected: stick-table type ip size SIZE [expire TIME]");
-        }
-        return StickTable.onSource((int) Math.min(Integer.MAX_VALUE, size), expire);
+        };
     }
 
     private static String arg(List<String> words, int index) {

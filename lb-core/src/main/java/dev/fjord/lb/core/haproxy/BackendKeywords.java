@@ -1,0 +1,141 @@
+package dev.fjord.lb.core.haproxy;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.BackendConfig;
+import dev.fjord.lb.core.Cookie;
+import dev.fjord.lb.core.ListenBuilder;
+import dev.fjord.lb.core.ServerConfig;
+import dev.fjord.lb.core.StickTable;
+import dev.fjord.lb.core.haproxy.Lines.Line;
+
+/**
+ * The keywords of a backend, which a {@code listen} section reads too: {@code server}, {@code default-server},
+ * {@code cookie}, {@code stick-table}, {@code stick on src} and {@code option allbackups}.
+ */
+final class BackendKeywords {
+    private BackendKeywords() {
+    }
+
+    /**
+     * Where the keywords go: a backend's builder or a listen section's, which have these methods without a common
+     * type.
+     */
+    record Target(ServerAdder server, Consumer<Consumer<ServerConfig.Builder>> defaultServer, Consumer<Cookie> cookie,
+            Consumer<StickTable> stickTable, Runnable allBackups) {
+
+        static Target of(BackendConfig.Builder b) {
+            return new Target(b::server, b::defaultServer, b::cookie, b::stickTable, b::allBackups);
+        }
+
+        static Target of(ListenBuilder l) {
+            return new Target(l::server, l::defaultServer, l::cookie, l::stickTable, l::allBackups);
+        }
+    }
+
+    /** Adds a server, as {@link BackendConfig.Builder#server(String, String, Consumer)}. */
+    @FunctionalInterface
+    interface ServerAdder {
+        void add(String name, String address, Consumer<ServerConfig.Builder> spec);
+    }
+
+    /** Applies {@code line} to {@code backend}; false when it is none of these keywords. */
+    static boolean apply(Target backend, Line line) {
+        switch (line.keyword()) {
+            case "server" -> server(backend, line);
+            case "default-server" -> backend.defaultServer().accept(s -> ServerOptions.apply(s, line, 1));
+            case "cookie" -> backend.cookie().accept(cookie(line));
+            case "stick-table" -> backend.stickTable().accept(stickTable(line));
+            case "stick" -> {
+                if (!(line.arg(1).equals("on") && line.arg(2).equals("src") && line.size() == 3)) {
+                    throw new IllegalArgumentException("only 'stick on src' is supported");
+                }
+            }
+            case "option" -> {
+                if (!line.arg(1).equals("allbackups")) {
+                    return false;
+                }
+                backend.allBackups().run();
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code server NAME ADDRESS [options]}. */
+    private static void server(Target backend, Line line) {
+        String name = line.arg(1);
+        String address = line.arg(2);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("missing name (expected: server NAME ADDRESS [options])");
+        }
+        if (address.isEmpty() || ServerOptions.isOption(address)) {
+            throw new IllegalArgumentException("server '" + name
+                    + "' has no address (expected: server NAME ADDRESS [options])");
+        }
+        backend.server().add(name, address, s -> ServerOptions.apply(s, line, 3));
+    }
+
+    /** {@code cookie NAME insert|rewrite|prefix [options]}. */
+    private static Cookie cookie(Line line) {
+        String name = line.arg(1);
+        Cookie cookie = null;
+        for (int i = 2; i < line.size(); i++) {
+            String word = line.arg(i);
+            switch (word) {
+                case "insert" -> cookie = Cookie.insert(name);
+                case "rewrite" -> cookie = Cookie.rewrite(name);
+                case "prefix" -> cookie = Cookie.prefix(name);
+                default -> {
+                    if (cookie == null) {
+                        throw new IllegalArgumentException("'" + word + "' before insert, rewrite or prefix");
+                    }
+                    cookie = switch (word) {
+                        case "indirect" -> cookie.indirect();
+                        case "nocache" -> cookie.noCache();
+                        case "postonly" -> cookie.postOnly();
+                        case "preserve" -> cookie.preserve();
+                        case "httponly" -> cookie.httpOnly();
+                        case "secure" -> cookie.secure();
+                        case "domain" -> cookie.domain(line.arg(++i));
+                        case "maxidle" -> cookie.maxIdle(Values.time(line, ++i));
+                        case "maxlife" -> cookie.maxLife(Values.time(line, ++i));
+                        default -> throw new IllegalArgumentException("option '" + word + "' (expected: indirect, "
+                                + "nocache, postonly, preserve, httponly, secure, domain, maxidle or maxlife)");
+                    };
+                }
+            }
+        }
+        if (cookie == null) {
+            throw new IllegalArgumentException("'" + name + "' without insert, rewrite or prefix (passive cookies "
+                    + "are not supported yet)");
+        }
+        return cookie;
+    }
+
+    /** {@code stick-table type ip size SIZE [expire TIME]}. */
+    private static StickTable stickTable(Line line) {
+        @Nullable Long size = null;
+        Duration expire = Duration.ofMinutes(30);
+        boolean ip = false;
+        for (int i = 1; i < line.size(); i++) {
+            switch (line.arg(i)) {
+                case "type" -> ip = line.arg(++i).equals("ip") || line.arg(i).equals("ipv6");
+                case "size" -> size = Values.size(line.arg(++i));
+                case "expire" -> expire = Values.time(line, ++i);
+                default -> throw new IllegalArgumentException("option '" + line.arg(i)
+                        + "' is not supported yet (expected: type ip, size SIZE, expire TIME)");
+            }
+        }
+        if (!ip || size == null) {
+            throw new IllegalArgumentException("expected: stick-table type ip size SIZE [expire TIME]");
+        }
+        return StickTable.onSource((int) Math.min(Integer.MAX_VALUE, size), expire);
+    }
+
+}
