@@ -9,6 +9,8 @@ package dev.fjord.lb.core;
 public interface AccessLogSink {
 
     /**
+     * Logs one record; called on an event loop, so it must not block.
+     *
      * @param entry the record's values
      * @param line the record as the frontend's format writes it ({@code option httplog}, tcplog or JSON)
      */

@@ -52,6 +52,10 @@ public final class Acl {
         this.matcher = AclMatcher.compile(this);
     }
 
+    /** The matches HAProxy writes as a suffix of a string fetch ({@code path_beg}, {@code hdr_reg}). */
+    private static final java.util.Set<Match> SUFFIXES = java.util.EnumSet.of(Match.BEG, Match.END, Match.SUB,
+            Match.DIR, Match.REG);
+
     /** What an ACL fetches from the request. */
     enum Fetch {
         TRUE("always_true", false, Match.FOUND), FALSE("always_false", false, Match.FOUND),
@@ -196,7 +200,7 @@ public final class Acl {
         try {
             words = Words.split(criterion);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
+            throw new ConfigException(String.valueOf(e.getMessage()));
         }
         return parse(words);
     }
@@ -248,8 +252,7 @@ public final class Acl {
 
     /** The criterion as HAProxy's short form names it in messages, e.g. {@code path_beg} or {@code hdr_reg(host)}. */
     String displayName() {
-        boolean suffixed = fetch.defaultMatch == Match.STR && match.ordinal() >= Match.BEG.ordinal()
-                && match.ordinal() <= Match.REG.ordinal();
+        boolean suffixed = fetch.defaultMatch == Match.STR && SUFFIXES.contains(match);
         String keyword = suffixed ? fetch.keyword + '_' + match.keyword : fetch.keyword;
         return argument == null ? keyword : keyword + '(' + argument + ')';
     }

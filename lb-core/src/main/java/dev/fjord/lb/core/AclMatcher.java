@@ -40,7 +40,8 @@ abstract class AclMatcher {
     }
 
     private static boolean testFetched(Acl acl, ValueTest test, RequestHead request) {
-        String argument = acl.argument();
+        String argument = acl.fetch().needsArgument ? java.util.Objects.requireNonNull(acl.argument(), "argument")
+                : "";
         return switch (acl.fetch()) {
             case PATH -> test.test(request.path());
             case URL -> test.test(request.uri());
@@ -94,7 +95,7 @@ abstract class AclMatcher {
                 }
                 continue;
             }
-            for (String value : header.split(",")) {
+            for (String value : header.split(",", -1)) {
                 if (test.test(value.strip())) {
                     return true;
                 }

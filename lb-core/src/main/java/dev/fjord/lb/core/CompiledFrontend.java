@@ -9,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 
 /** A frontend ready to route: conditions compiled, backends resolved to their live state. Immutable. */
 final class CompiledFrontend {
-    private static final Predicate<RequestHead> ALWAYS = request -> true;
 
     private final FrontendConfig config;
     final HttpRequestRule[] rules;
@@ -77,10 +76,14 @@ final class CompiledFrontend {
 
     private static Predicate<RequestHead> compile(@Nullable Condition condition, Map<String, List<Acl>> acls,
             String context) {
-        return condition == null ? ALWAYS : ConditionParser.compile(condition, acls, context);
+        return condition == null ? CompiledFrontend::always : ConditionParser.compile(condition, acls, context);
     }
 
     private static String context(FrontendConfig config) {
         return "frontend '" + config.name() + "'";
+    }
+
+    private static boolean always(RequestHead request) {
+        return true;
     }
 }

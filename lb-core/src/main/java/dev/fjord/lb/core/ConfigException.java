@@ -30,6 +30,12 @@ public final class ConfigException extends IllegalArgumentException {
         this.errors = java.util.List.copyOf(errors);
     }
 
+    /** The message: never null (it names the element, the value and what was expected). */
+    @Override
+    public String getMessage() {
+        return java.util.Objects.requireNonNullElse(super.getMessage(), "");
+    }
+
     /** Every error this exception stands for, in the order found. */
     public java.util.List<String> errors() {
         return errors;

@@ -169,7 +169,10 @@ public record HttpCheck(String method, String uri, String version, List<Map.Entr
         }
 
         private boolean statusIn(int status) {
-            for (String part : pattern.split(",")) {
+            for (String part : pattern.split(",", -1)) {
+                if (part.isEmpty()) {
+                    continue;
+                }
                 int dash = part.indexOf('-');
                 int low = Integer.parseInt(dash < 0 ? part : part.substring(0, dash));
                 int high = dash < 0 ? low : Integer.parseInt(part.substring(dash + 1));

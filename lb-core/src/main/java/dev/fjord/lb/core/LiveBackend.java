@@ -246,7 +246,7 @@ final class LiveBackend implements Backend {
     /** Pins {@code client} to {@code server} in the stick table, if the backend has one. */
     void stick(InetAddress client, Server server) {
         if (stickTable != null) {
-            stickTable.put(client, byName.get(server.name()));
+            stickTable.put(client, java.util.Objects.requireNonNull(byName.get(server.name()), server.name()));
         }
     }
 

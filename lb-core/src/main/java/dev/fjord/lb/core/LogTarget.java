@@ -51,8 +51,8 @@ public record LogTarget(String address, String facility, @Nullable String level)
         }
         if (kindOf(address) == Kind.UDP) {
             String port = portText(address);
-            if (hostOf(address).isEmpty() || port != null && (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1
-                    || Integer.parseInt(port) > 65535)) {
+            if (hostOf(address).isEmpty() || (port != null && (!port.matches("\\d{1,5}")
+                    || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535))) {
                 throw new ConfigException("log: address '" + address + "' (expected: host[:port] with a port of "
                         + "1-65535, stdout, stderr or a path)");
             }

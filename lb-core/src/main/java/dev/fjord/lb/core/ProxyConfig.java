@@ -191,10 +191,10 @@ public record ProxyConfig(
             for (String entry : order) {
                 String name = entry.substring(1);
                 switch (entry.charAt(0)) {
-                    case 'f' -> builtFrontends.put(name, frontends.get(name).build());
-                    case 'b' -> builtBackends.put(name, backends.get(name).build());
+                    case 'f' -> builtFrontends.put(name, Objects.requireNonNull(frontends.get(name), name).build());
+                    case 'b' -> builtBackends.put(name, Objects.requireNonNull(backends.get(name), name).build());
                     default -> {
-                        ListenBuilder listen = listens.get(name);
+                        ListenBuilder listen = Objects.requireNonNull(listens.get(name), name);
                         builtFrontends.put(name, listen.buildFrontend(name));
                         builtBackends.put(name, listen.buildBackend());
                     }

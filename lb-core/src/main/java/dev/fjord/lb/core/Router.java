@@ -280,7 +280,8 @@ public final class Router {
                 edits = append(edits, forwardedFor);
             }
         }
-        String setCookie = persistence == null ? null : persistence.setCookie(routed, server, reading, now);
+        String setCookie = persistence == null || reading == null ? null
+                : persistence.setCookie(routed, server, reading, now);
         return new RouteDecision.Forward(frontend.config(), request, routed, backend, server, edits, setCookie,
                 cookieStatus);
     }

@@ -64,7 +64,7 @@ public final class RuntimeCommands {
     /** The answer to {@code line}: one command or several separated by {@code ;}. */
     public String execute(String line) {
         StringBuilder out = new StringBuilder();
-        for (String command : line.split(";")) {
+        for (String command : line.split(";", -1)) {
             if (!command.isBlank()) {
                 out.append(one(command.strip()));
             }

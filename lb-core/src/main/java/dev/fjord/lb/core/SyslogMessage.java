@@ -16,6 +16,8 @@ public final class SyslogMessage {
     }
 
     /**
+     * One message in RFC 3164's form: {@code <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: LINE}.
+     *
      * @param severity a level name ({@code info} for access logs)
      * @param tag the program name, e.g. {@code fjord}
      */

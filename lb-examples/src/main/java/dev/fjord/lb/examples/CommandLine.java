@@ -29,6 +29,14 @@ record CommandLine(Mode mode, @Nullable Path file, boolean routes) {
               --help         print this text
             """;
 
+    /** The file of {@code --config} or {@code --check}; there is one in those modes. */
+    Path requireFile() {
+        if (file == null) {
+            throw new IllegalStateException(mode + " without a FILE");
+        }
+        return file;
+    }
+
     /** What the jar does. */
     enum Mode { DEMO, CONFIG, CHECK, HELP }
 

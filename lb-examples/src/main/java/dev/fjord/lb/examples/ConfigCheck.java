@@ -53,7 +53,7 @@ final class ConfigCheck {
         if (!imported.report().ignored().isEmpty() || !imported.report().warnings().isEmpty()) {
             out.println(imported.report());
         }
-        if (!errors.isEmpty()) {
+        if (!errors.isEmpty() || config == null) {
             errors.forEach(err::println);
             err.println(file + ": " + errors.size() + (errors.size() == 1 ? " error" : " errors"));
             return false;

@@ -50,12 +50,12 @@ public final class Main {
                 System.out.print(CommandLine.USAGE);
                 return;
             }
-            case CHECK -> System.exit(ConfigCheck.run(options.file(), System.out, System.err) ? 0 : 1);
+            case CHECK -> System.exit(ConfigCheck.run(options.requireFile(), System.out, System.err) ? 0 : 1);
             case CONFIG -> {
                 if (options.routes()) {
-                    printRoutingTable(options.file(), System.out);
+                    printRoutingTable(options.requireFile(), System.out);
                 } else {
-                    runConfig(options.file());
+                    runConfig(options.requireFile());
                 }
                 return;
             }

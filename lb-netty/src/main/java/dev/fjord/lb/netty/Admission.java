@@ -62,12 +62,21 @@ final class Admission {
 
     /** The handler for a listening channel of {@code frontend}, on the server channel's pipeline. */
     Gate gate(String frontend) {
-        return new Gate(frontends.get(frontend));
+        return new Gate(declared(frontend));
+    }
+
+    private Frontend declared(String frontend) {
+        Frontend declared = frontends.get(frontend);
+        if (declared == null) {
+            throw new IllegalStateException("frontend '" + frontend + "' was not declared to admission");
+        }
+        return declared;
     }
 
     /** Records a bound listener, which the gates pause and resume. */
     void listener(String frontend, Channel channel) {
-        acceptor.execute(() -> frontends.get(frontend).listeners.add(channel));
+        Frontend declared = declared(frontend);
+        acceptor.execute(() -> declared.listeners.add(channel));
     }
 
     /** Closes the connections still held; no more are admitted. */

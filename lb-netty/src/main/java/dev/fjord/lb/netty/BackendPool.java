@@ -29,7 +29,6 @@ final class BackendPool {
     static final String CODEC = "fjord.server.codec";
     private static final int MAX_IDLE_PER_LOOP = 64;
 
-    private final Server server;
     private final Mode mode;
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
     private final Map<EventLoop, Bootstrap> bootstraps = new ConcurrentHashMap<>();
@@ -37,7 +36,6 @@ final class BackendPool {
     private final Class<? extends SocketChannel> channelType;
 
     BackendPool(Server server, Mode mode, Class<? extends SocketChannel> channelType) {
-        this.server = server;
         this.mode = mode;
         this.channelType = channelType;
         // resolved once, at start: never a DNS lookup on an event loop

@@ -32,9 +32,11 @@ final class ExchangeTraffic {
     void requestBytes(long bytes) {
         if (bytes > 0) {
             frontend.bytes(bytes, 0);
-            if (server != null) {
-                server.counters().bytes(bytes, 0);
-                backend.counters().bytes(bytes, 0);
+            Server at = server;
+            Backend of = backend;
+            if (at != null && of != null) {
+                at.counters().bytes(bytes, 0);
+                of.counters().bytes(bytes, 0);
             }
         }
     }
@@ -42,18 +44,22 @@ final class ExchangeTraffic {
     /** The server's response head, relayed to the client. */
     void responseHead(int status, long headBytes) {
         record.response(status, headBytes);
-        if (server != null) {
-            server.counters().response(status);
-            backend.counters().response(status);
+        Server at = server;
+        Backend of = backend;
+        if (at != null && of != null) {
+            at.counters().response(status);
+            of.counters().response(status);
         }
     }
 
     /** Response body bytes relayed to the client. */
     void responseBytes(long bytes) {
         record.bodyBytes(bytes);
-        if (server != null) {
-            server.counters().bytes(0, bytes);
-            backend.counters().bytes(0, bytes);
+        Server at = server;
+        Backend of = backend;
+        if (at != null && of != null) {
+            at.counters().bytes(0, bytes);
+            of.counters().bytes(0, bytes);
         }
     }
 

@@ -153,7 +153,10 @@ public final class FjordProxy implements AutoCloseable {
             statsSocket.close();
         }
         listeners.values().forEach(channels -> channels.forEach(channel -> channel.close().syncUninterruptibly()));
-        runtime.admission.close();
+        Admission admission = runtime.admission;
+        if (admission != null) {
+            admission.close();
+        }
         for (Channel connection : connections) {
             connection.eventLoop().execute(() -> {
                 HttpProxyHandler handler = connection.pipeline().get(HttpProxyHandler.class);

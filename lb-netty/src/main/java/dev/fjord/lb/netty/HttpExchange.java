@@ -63,6 +63,7 @@ final class HttpExchange {
         this.record = record;
         record.headReceived();
         this.traffic = new ExchangeTraffic(runtime.router.frontendCounters(frontend.name()), record);
+        this.decision = runtime.router.route(frontend.name(), head);
         this.requestRelay = new RequestRelay(ctx);
         this.responseRelay = new ResponseRelay(this, ctx, requestRelay);
         this.hasBody = HttpUtil.isContentLengthSet(request) ? HttpUtil.getContentLength(request, 0L) > 0
@@ -70,8 +71,8 @@ final class HttpExchange {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request)
                 && frontend.settings().connectionMode() != ConnectionMode.HTTP_CLOSE;
         this.clientTimer = new InactivityTimer(ctx.executor(), frontend.settings().timeouts().client(),
-                () -> !done && (hasBody && !requestRelay.received() || responseRelay.started()
-                        && !ctx.channel().isWritable()), this::clientTimedOut);
+                () -> !done && ((hasBody && !requestRelay.received()) || (responseRelay.started()
+                        && !ctx.channel().isWritable())), this::clientTimedOut);
     }
 
     boolean requestComplete() {
@@ -84,7 +85,6 @@ final class HttpExchange {
     }
 
     void start() {
-        decision = runtime.router.route(frontend.name(), head);
         if (decision instanceof RouteDecision.Respond respond) {
             respondLocally(respond.response());
         } else if (decision instanceof RouteDecision.Stats stats) {
@@ -114,17 +114,18 @@ final class HttpExchange {
                 finish(clientKeepAlive);
             }
         } else {
-            server.relay(content);
+            server().relay(content);
         }
     }
 
     private void statsForm(HttpContent content, boolean last) {
+        StatsForm reading = java.util.Objects.requireNonNull(statsForm, "statsForm");
         String form;
         try {
-            form = statsForm.add(content, last);
+            form = reading.add(content, last);
         } catch (IllegalStateException tooLarge) {
             statsForm = null;
-            fail(413, Termination.PROXY, tooLarge.getMessage(), Termination.Phase.REQUEST);
+            fail(413, Termination.PROXY, String.valueOf(tooLarge.getMessage()), Termination.Phase.REQUEST);
             return;
         }
         if (form != null) {
@@ -152,9 +153,13 @@ final class HttpExchange {
         return traffic;
     }
 
-    /** The server side; called by the response relay, which exists only for forwarded exchanges. */
+    /** The server side; called by the relays, which exist only for forwarded exchanges. */
     ServerLeg server() {
-        return server;
+        ServerLeg leg = server;
+        if (leg == null) {
+            throw new IllegalStateException("not forwarded: " + decision);
+        }
+        return leg;
     }
 
     HttpMethod method() {
@@ -175,13 +180,13 @@ final class HttpExchange {
     }
 
     void responseComplete(boolean serverReusable) {
-        server.responseComplete(serverReusable);
+        server().responseComplete(serverReusable);
         finish(clientKeepAlive && requestRelay.received());
     }
 
     void startTunnel() {
         done = true;
-        server.startTunnel(() -> completion.exchangeDone(this, false));
+        server().startTunnel(() -> completion.exchangeDone(this, false));
     }
 
     void clientWritabilityChanged(boolean writable) {
@@ -204,7 +209,7 @@ final class HttpExchange {
 
     /** Where the exchange is, for the access log's state letter. */
     Termination.Phase phase() {
-        if (responseRelay.started() || server != null && server.channel() != null && !requestRelay.sent()) {
+        if (responseRelay.started() || (server != null && server.channel() != null && !requestRelay.sent())) {
             return Termination.Phase.DATA;
         }
         if (server == null) {

@@ -17,18 +17,21 @@ import dev.fjord.lb.core.RouteDecision;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 /**
  * Builds the messages the proxy sends: the request to the server and the response to the client, with hop-by-hop
@@ -37,6 +40,13 @@ import io.netty.handler.codec.http.HttpVersion;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1">RFC 9110 7.6.1: Connection</a>
  */
 final class HttpMessages {
+    /** Headers of messages Fjord makes from fields it checked already: no second validation. */
+    static final HttpHeadersFactory CHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    static final HttpHeadersFactory CHECKED_TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
+            .withValidation(false);
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+
     private HttpMessages() {
     }
 
@@ -53,7 +63,7 @@ final class HttpMessages {
     static HttpRequest serverRequest(HttpRequest original, RouteDecision.Forward decision, ConnectionMode mode) {
         boolean upgrade = isUpgrade(original);
         DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(),
-                false);
+                CHECKED);
         HttpHeaders headers = request.headers();
         Iterator<Map.Entry<CharSequence, CharSequence>> fields = original.headers().iteratorCharSequence();
         while (fields.hasNext()) {
@@ -105,7 +115,7 @@ final class HttpMessages {
         while (fields.hasNext()) {
             Map.Entry<CharSequence, CharSequence> field = fields.next();
             CharSequence name = field.getKey();
-            if (isHopByHop(name) || !listed.isEmpty() && listed.contains(name.toString().toLowerCase(Locale.ROOT))) {
+            if (isHopByHop(name) || (!listed.isEmpty() && listed.contains(name.toString().toLowerCase(Locale.ROOT)))) {
                 if (removed == null) {
                     removed = new ArrayList<>(4);
                 }
@@ -147,8 +157,8 @@ final class HttpMessages {
             case 7 -> HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name)
                     || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
             case 10 -> HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
-                    || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
-            case 16 -> HttpHeaderNames.PROXY_CONNECTION.contentEqualsIgnoreCase(name);
+                    || KEEP_ALIVE.contentEqualsIgnoreCase(name);
+            case 16 -> PROXY_CONNECTION.contentEqualsIgnoreCase(name);
             case 17 -> HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
             case 18 -> HttpHeaderNames.PROXY_AUTHENTICATE.contentEqualsIgnoreCase(name);
             default -> false;
@@ -173,7 +183,7 @@ final class HttpMessages {
         byte[] body = local.body().getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(local.status(),
                 LocalResponse.reason(local.status())), head ? Unpooled.EMPTY_BUFFER
-                        : allocator.buffer(body.length).writeBytes(body), false, false);
+                        : allocator.buffer(body.length).writeBytes(body), CHECKED, CHECKED_TRAILERS);
         HttpHeaders headers = response.headers();
         for (Map.Entry<String, String> header : local.headers()) {
             headers.add(header.getKey(), header.getValue());
@@ -214,7 +224,7 @@ final class HttpMessages {
         }
         Set<String> names = new HashSet<>();
         for (String value : values) {
-            for (String name : value.split(",")) {
+            for (String name : value.split(",", -1)) {
                 String trimmed = name.strip().toLowerCase(Locale.ROOT);
                 if (!trimmed.isEmpty() && !trimmed.equals("content-length") && !trimmed.equals("transfer-encoding")) {
                     names.add(trimmed);

@@ -39,7 +39,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
     final ProxyRuntime runtime;
     final FrontendConfig frontend;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
-    @Nullable ChannelHandlerContext ctx;
+    /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
+    ChannelHandlerContext ctx;
     private @Nullable HttpExchange exchange;
     private @Nullable ScheduledFuture<?> headTimer;
     /** Bytes arrived since the last request head (tells a keep-alive timeout from an http-request one). */

@@ -52,6 +52,7 @@ final class InactivityTimer {
     }
 
     private void schedule(long delayNanos) {
+        Duration timeout = java.util.Objects.requireNonNull(this.timeout, "timeout"); // armed only with one
         scheduled = executor.schedule(() -> {
             scheduled = null;
             if (!watching.getAsBoolean()) {

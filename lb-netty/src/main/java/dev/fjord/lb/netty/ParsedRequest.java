@@ -12,7 +12,7 @@ final class ParsedRequest extends DefaultHttpRequest {
     private int droppedFields;
 
     ParsedRequest(HttpVersion version, HttpMethod method, String uri) {
-        super(version, method, uri, false);
+        super(version, method, uri, HttpMessages.CHECKED); // the parser checked every field
     }
 
     int droppedFields() {

@@ -42,7 +42,7 @@ final class ProxyRuntime {
     final AtomicInteger inFlight = new AtomicInteger();
     volatile boolean closing;
     /** Set once while the proxy starts, before any connection. */
-    Admission admission;
+    @org.jspecify.annotations.Nullable Admission admission;
     /** Told of every server event after the proxy's own listeners (the Micrometer binding). */
     final List<dev.fjord.lb.core.ServerEventListener> serverListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();

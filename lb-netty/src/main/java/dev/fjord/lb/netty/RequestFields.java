@@ -41,7 +41,7 @@ final class RequestFields {
     static void removeConnectionListed(HttpHeaders headers) {
         List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
         for (String value : values) {
-            for (String option : value.split(",")) {
+            for (String option : value.split(",", -1)) {
                 String name = option.strip().toLowerCase(Locale.ROOT);
                 if (!name.isEmpty() && !NOT_REMOVABLE.contains(name)) {
                     headers.remove(name);

@@ -245,7 +245,7 @@ final class RequestHeadParser {
         int chunked = 0;
         String last = null;
         for (String value : headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)) {
-            for (String element : value.split(",")) {
+            for (String element : value.split(",", -1)) {
                 String coding = element.strip().toLowerCase(Locale.ROOT);
                 if (coding.isEmpty()) {
                     continue;

@@ -117,7 +117,8 @@ final class RequestTarget {
             if (c == '%') {
                 char high = originForm.charAt(i + 1);
                 char low = Character.toLowerCase(originForm.charAt(i + 2));
-                c = high == '2' && low == 'e' ? '.' : high == '2' && low == 'f' || high == '5' && low == 'c' ? '/' : '%';
+                c = high == '2' && low == 'e' ? '.' : (high == '2' && low == 'f') || (high == '5' && low == 'c') ? '/'
+                        : '%';
                 step = 3;
             }
             if (c == '/') {

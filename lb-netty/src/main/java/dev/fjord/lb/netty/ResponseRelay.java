@@ -112,6 +112,9 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
             exchange.responseComplete(reusable);
         } else if (!last && !client.channel().isWritable()) {
             Channel server = exchange.server().channel();
+            if (server == null) {
+                return;
+            }
             server.config().setAutoRead(false); // before the flush, which may make the client writable again
             client.flush();
             if (client.channel().isWritable() && !exchange.isDone()) {

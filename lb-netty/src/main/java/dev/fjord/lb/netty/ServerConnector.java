@@ -44,7 +44,7 @@ final class ServerConnector {
     private RouteDecision.Forward decision;
     private Server server;
     private int retriesLeft;
-    private @Nullable ServerSlots.Waiter waiter;
+    private ServerSlots.@Nullable Waiter waiter;
     private @Nullable ScheduledFuture<?> timer;
     private boolean holdsSlot;
     private boolean counted;

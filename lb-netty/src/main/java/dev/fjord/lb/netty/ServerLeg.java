@@ -62,7 +62,7 @@ final class ServerLeg implements ServerConnector.Listener {
     }
 
     private Settings backendSettings() {
-        return exchange.decision().backend().config().settings();
+        return exchange.decision().asForward().backend().config().settings();
     }
 
     /**
@@ -75,17 +75,18 @@ final class ServerLeg implements ServerConnector.Listener {
         }
         boolean poolable = backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
-        connector = new ServerConnector(runtime, ctx.channel().eventLoop(), exchange.decision().asForward(), poolable,
-                this, record);
-        connector.start();
+        ServerConnector started = new ServerConnector(runtime, ctx.channel().eventLoop(),
+                exchange.decision().asForward(), poolable, this, record);
+        connector = started;
+        started.start();
     }
 
     @Override
     public void connected(Channel connection, boolean reused) {
-        exchange.decision(connector.decision());
-        exchange.traffic().server(connector.decision().backend(), connector.server());
+        exchange.decision(connector().decision());
+        exchange.traffic().server(connector().decision().backend(), connector().server());
         channel = connection;
-        endSession = runtime.session(connector.server(), () -> ctx.executor().execute(() -> {
+        endSession = runtime.session(connector().server(), () -> ctx.executor().execute(() -> {
             if (!exchange.isDone() && channel != null) {
                 release(false);
                 exchange.abortClient(Termination.SESSIONS_SHUT_DOWN);
@@ -96,7 +97,7 @@ final class ServerLeg implements ServerConnector.Listener {
         connection.config().setAutoRead(true);
         ConnectionMode mode = frontend.settings().connectionMode() == ConnectionMode.HTTP_CLOSE
                 ? ConnectionMode.HTTP_CLOSE : backendSettings().connectionMode();
-        if (requestRelay.connected(connection, HttpMessages.serverRequest(request, connector.decision(), mode),
+        if (requestRelay.connected(connection, HttpMessages.serverRequest(request, connector().decision(), mode),
                 retry)) {
             armTimer();
         }
@@ -121,12 +122,19 @@ final class ServerLeg implements ServerConnector.Listener {
 
     /** The server chosen, or null before routing chose one. */
     @Nullable Server server() {
-        return connector == null ? null : connector.server();
+        ServerConnector current = connector;
+        return current == null ? null : current.server();
     }
 
     /** Whether the exchange waits in a server's queue. */
     boolean queued() {
-        return connector != null && connector.queued();
+        ServerConnector current = connector;
+        return current != null && current.queued();
+    }
+
+    /** The connector of the current attempt; there is one from {@link #start}. */
+    private ServerConnector connector() {
+        return java.util.Objects.requireNonNull(connector, "connector");
     }
 
     /** Something came from the server: {@code timeout server} starts over. */
@@ -137,9 +145,9 @@ final class ServerLeg implements ServerConnector.Listener {
     /** Passive checks ({@code observe layer7}): a 5xx other than 501 and 505 is an error of the server. */
     void reportStatus(int code) {
         if (code >= 500 && code != 501 && code != 505) {
-            runtime.reportError(connector.server(), true);
+            runtime.reportError(connector().server(), true);
         } else {
-            runtime.reportSuccess(connector.server());
+            runtime.reportSuccess(connector().server());
         }
     }
 
@@ -158,16 +166,16 @@ final class ServerLeg implements ServerConnector.Listener {
     /** A {@code 101}: the connection leaves the pool's accounting and becomes one end of a tunnel. */
     void startTunnel(Runnable closed) {
         timer.cancel();
-        Channel upgraded = detach();
-        connector.release(null, false); // the slot is freed; the tunnel keeps the connection
+        Channel upgraded = java.util.Objects.requireNonNull(detach(), "a 101 arrived on a connection");
+        connector().release(null, false); // the slot is freed; the tunnel keeps the connection
         Tunnel.start(ctx, upgraded, ServerConnectionHandler.NAME, BackendPool.CODEC,
                 backendSettings().timeouts().effectiveTunnel(), closed);
     }
 
     void failed(Termination why, String reason) {
         endSession.run();
-        connector.server().counters().responseError();
-        runtime.reportError(connector.server(), why == Termination.SERVER_INVALID);
+        connector().server().counters().responseError();
+        runtime.reportError(connector().server(), why == Termination.SERVER_INVALID);
         if (!responseRelay.started() && retry(why == Termination.SERVER_INVALID ? RetryOn.JUNK_RESPONSE
                 : RetryOn.EMPTY_RESPONSE, reason)) {
             return;
@@ -180,13 +188,13 @@ final class ServerLeg implements ServerConnector.Listener {
         }
         if (!responseRelay.started() && reusedConnection && !hasBody) {
             // a kept-alive connection the server closed as we reused it: once more, on a fresh connection
-            log.debug("{}: reused connection closed, retrying on a new one", connector.server().name());
+            log.debug("{}: reused connection closed, retrying on a new one", connector().server().name());
             reusedConnection = false;
             requestRelay.detached();
-            connector.retryFresh();
+            connector().retryFresh();
             return;
         }
-        connector.release(null, false);
+        connector().release(null, false);
         exchange.fail(502, why, reason, at);
     }
 
@@ -204,9 +212,9 @@ final class ServerLeg implements ServerConnector.Listener {
         endSession.run();
         log.debug("{} {}: retrying after {}", request.method(), request.uri(), reason);
         timer.cancel();
-        connector.release(detach(), false);
+        connector().release(detach(), false);
         requestRelay.detached();
-        RouteDecision.Forward decision = connector.decision();
+        RouteDecision.Forward decision = connector().decision();
         RouteDecision.Forward next = retry.next(runtime.router, decision);
         record.retried(next.server() != decision.server());
         exchange.decision(next);
@@ -215,7 +223,7 @@ final class ServerLeg implements ServerConnector.Listener {
     }
 
     private void timedOut() {
-        runtime.reportError(connector.server(), true);
+        runtime.reportError(connector().server(), true);
         if (!responseRelay.started() && retry(RetryOn.RESPONSE_TIMEOUT, "timeout server")) {
             return;
         }
@@ -235,7 +243,7 @@ final class ServerLeg implements ServerConnector.Listener {
         timer.cancel();
         retry.release();
         if (connector != null && channel == null) {
-            connector.abort(); // frees nothing already given back
+            connector().abort(); // frees nothing already given back
         }
     }
 
@@ -245,15 +253,15 @@ final class ServerLeg implements ServerConnector.Listener {
         timer.cancel();
         retry.release();
         if (connector != null) {
-            connector.release(detach(), false);
-            connector.abort();
+            connector().release(detach(), false);
+            connector().abort();
         }
     }
 
     /** Gives the connection back, to the pool when {@code reusable}, and the server's slot. */
     void release(boolean reusable) {
         endSession.run();
-        connector.release(detach(), reusable);
+        connector().release(detach(), reusable);
     }
 
     /** Takes the connection from the exchange (its handler forgets the exchange); null when there is none. */

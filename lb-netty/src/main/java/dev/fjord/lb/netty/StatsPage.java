@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.AdminState;
+import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.RequestHead;
@@ -91,7 +92,7 @@ final class StatsPage {
             String[] row = rows.get(r);
             if (!row[0].equals(current)) {
                 if (current != null) {
-                    closeTable(html, admin, current, runtime, stats, user);
+                    closeTable(html, admin, current, runtime, user);
                 }
                 current = row[0];
                 openTable(html, current, admin, stats);
@@ -99,7 +100,7 @@ final class StatsPage {
             row(html, row, admin, !row[1].equals("FRONTEND") && !row[1].equals("BACKEND"));
         }
         if (current != null) {
-            closeTable(html, admin, current, runtime, stats, user);
+            closeTable(html, admin, current, runtime, user);
         }
         return page("text/html; charset=utf-8", html.append("</body></html>\n").toString());
     }
@@ -143,13 +144,15 @@ final class StatsPage {
                 case "drain" -> server.adminState(AdminState.DRAIN);
                 case "maint" -> server.adminState(AdminState.MAINT);
                 case "dhlth" -> {
-                    if (server.config().check()) {
-                        runtime.healthChecks.disable(server);
+                    HealthChecks checks = runtime.healthChecks;
+                    if (server.config().check() && checks != null) {
+                        checks.disable(server);
                     }
                 }
                 case "ehlth" -> {
-                    if (server.config().check()) {
-                        runtime.healthChecks.enable(server);
+                    HealthChecks checks = runtime.healthChecks;
+                    if (server.config().check() && checks != null) {
+                        checks.enable(server);
                     }
                 }
                 case "weight" -> {
@@ -215,7 +218,7 @@ final class StatsPage {
     }
 
     private static void closeTable(StringBuilder html, boolean admin, String proxy, ProxyRuntime runtime,
-            @Nullable StatsConfig stats, String user) {
+            String user) {
         html.append("</table>\n");
         if (admin) {
             boolean isBackend = runtime.router.backends().stream()
@@ -259,7 +262,10 @@ final class StatsPage {
 
     private static List<String[]> rows(String csv) {
         List<String[]> rows = new ArrayList<>();
-        for (String line : csv.split("\n")) {
+        for (String line : csv.split("\n", -1)) {
+            if (line.isEmpty()) {
+                continue;
+            }
             rows.add(line.startsWith("# ") ? line.substring(2).split(",", -1) : line.split(",", -1));
         }
         return rows;
@@ -327,7 +333,7 @@ final class StatsPage {
 
     private static Map<String, List<String>> parseForm(String form) {
         Map<String, List<String>> fields = new HashMap<>();
-        for (String pair : form.split("&")) {
+        for (String pair : form.split("&", -1)) {
             int equals = pair.indexOf('=');
             if (equals > 0) {
                 String name = URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8);

@@ -103,7 +103,7 @@ final class StatsSocket implements AutoCloseable {
     }
 
     /** The first line sent, or everything until the client half-closes; null when nothing came. */
-    private static String readLine(SocketChannel client) throws IOException {
+    private static @org.jspecify.annotations.Nullable String readLine(SocketChannel client) throws IOException {
         client.configureBlocking(true);
         ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE);
         long deadline = System.nanoTime() + 5_000_000_000L;

@@ -57,7 +57,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         } catch (RequestHeadParser.Rejection rejection) {
             state = State.REJECTED;
             in.skipBytes(in.readableBytes());
-            out.add(new RequestRejected(rejection.status, rejection.getMessage()));
+            out.add(new RequestRejected(rejection.status, String.valueOf(rejection.getMessage())));
         }
         if (state == State.REJECTED) {
             in.skipBytes(in.readableBytes());
@@ -83,7 +83,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
                 return true;
             }
             case CHUNK_SIZE -> {
-                return chunkSize(in, out);
+                return chunkSize(in);
             }
             case CHUNK_DATA -> {
                 int length = (int) Math.min(remaining, in.readableBytes());
@@ -121,7 +121,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         leadingEmpty = 0;
-        RequestHeadParser.RequestLine requestLine = line;
+        RequestHeadParser.RequestLine requestLine = java.util.Objects.requireNonNull(line, "checked when its LF came");
         line = null;
         RequestHeadParser.Head head = RequestHeadParser.parse(in.readSlice(length), requestLine, policy);
         current = head.request();
@@ -184,7 +184,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private boolean chunkSize(ByteBuf in, List<Object> out) throws RequestHeadParser.Rejection {
+    private boolean chunkSize(ByteBuf in) throws RequestHeadParser.Rejection {
         int start = in.readerIndex();
         int lf = in.indexOf(start, in.writerIndex(), (byte) '\n');
         if (lf < 0) {
@@ -265,7 +265,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         if (length < 0) {
             return false;
         }
-        LastHttpContent last = new DefaultLastHttpContent(in.alloc().buffer(0), false);
+        LastHttpContent last = new DefaultLastHttpContent(in.alloc().buffer(0), HttpMessages.CHECKED_TRAILERS);
         ByteBuf block = in.readSlice(length);
         try {
             RequestHeadParser.parseFields(block, last.trailingHeaders(), limits);

@@ -23,7 +23,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
 
     private final ProxyRuntime runtime;
     private final FrontendConfig frontend;
-    private @Nullable ChannelHandlerContext ctx;
+    /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
+    private ChannelHandlerContext ctx;
     private @Nullable ServerConnector connector;
     private @Nullable Channel server;
     private Runnable endSession = () -> { };
@@ -37,8 +38,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext context) {
+    public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
         Channel channel = context.channel();
         channel.config().setAutoRead(false); // nothing is read until the server is connected
         InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
@@ -55,7 +60,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
         }
         runtime.inFlight.incrementAndGet();
         connector = new ServerConnector(runtime, channel.eventLoop(), forward, false, this, record);
-        connector.start();
+        connector().start();
         context.fireChannelActive();
     }
 
@@ -63,14 +68,14 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     public void connected(Channel channel, boolean reused) {
         server = channel;
         if (!ctx.channel().isActive()) {
-            connector.release(channel, false);
+            connector().release(channel, false);
             return;
         }
-        endSession = runtime.session(connector.server(), () -> {
+        endSession = runtime.session(connector().server(), () -> {
             channel.close();
             ctx.channel().close();
         });
-        var backend = connector.decision().backend().config().settings().timeouts();
+        var backend = connector().decision().backend().config().settings().timeouts();
         toClient = Tunnel.relay(ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(),
                 () -> { });
         channel.closeFuture().addListener(f -> ctx.executor().execute(this::ended));
@@ -82,7 +87,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
         log.debug("{}: {}", frontend.name(), why.description);
         record.ended(why, why == Termination.QUEUE_FULL || why == Termination.QUEUE_TIMEOUT ? Termination.Phase.QUEUE
                 : Termination.Phase.CONNECT);
-        writeLog(connector.server());
+        writeLog(connector().server());
         runtime.exchangeEnded();
         connector = null;
         ctx.close();
@@ -92,11 +97,15 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     public void channelInactive(ChannelHandlerContext context) {
         if (connector != null && server == null) {
             record.ended(Termination.CLIENT_CLOSED, Termination.Phase.CONNECT);
-            writeLog(connector.server());
-            connector.abort();
+            writeLog(connector().server());
+            connector().abort();
             runtime.exchangeEnded();
         }
         context.fireChannelInactive();
+    }
+
+    private ServerConnector connector() {
+        return java.util.Objects.requireNonNull(connector, "connector");
     }
 
     private void writeLog(dev.fjord.lb.core.@Nullable Server server) {
@@ -109,8 +118,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
         if (toClient != null) {
             record.bodyBytes(toClient.bytes);
         }
-        writeLog(connector.server());
-        connector.release(null, false);
+        writeLog(connector().server());
+        connector().release(null, false);
         runtime.exchangeEnded();
     }
 }

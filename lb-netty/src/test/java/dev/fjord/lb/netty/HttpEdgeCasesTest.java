@@ -187,6 +187,7 @@ class HttpEdgeCasesTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the first client closes inside its try: that is when the second gets its turn
     void frontendMaxConnHoldsExtraConnectionsInTheBacklog() throws Exception {
         web.enqueue(new MockResponse.Builder().body("first").build());
         web.enqueue(new MockResponse.Builder().body("second").build());

@@ -37,7 +37,7 @@ public final class GratuitousArp {
 
     /** Parses {@code 02:00:c6:12:00:01}. */
     public static byte[] mac(String text) {
-        String[] parts = text.split(":");
+        String[] parts = text.split(":", -1);
         if (parts.length != 6) {
             throw new IllegalArgumentException("mac: '" + text + "' (expected: six hex bytes like 02:00:c6:12:00:01)");
         }

@@ -93,8 +93,8 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
                     continue; // not the answer to this request
                 }
                 int errno = -in.getInt(16);
-                if (errno == 0 || type == RTM_NEWADDR && errno == EEXIST
-                        || type == RTM_DELADDR && errno == EADDRNOTAVAIL) {
+                if (errno == 0 || (type == RTM_NEWADDR && errno == EEXIST)
+                        || (type == RTM_DELADDR && errno == EADDRNOTAVAIL)) {
                     return; // done, or already as wanted
                 }
                 throw new IOException(what + ": errno " + errno

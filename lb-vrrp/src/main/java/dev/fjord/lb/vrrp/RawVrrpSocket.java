@@ -58,7 +58,7 @@ public final class RawVrrpSocket implements AutoCloseable {
             c.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TTL, intBytes(255), 4);
             c.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TOS, intBytes(0xc0), 4);
             byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
-                    .putLong(receiveTimeoutMillis / 1000).putLong(receiveTimeoutMillis % 1000 * 1000).array();
+                    .putLong(receiveTimeoutMillis / 1000).putLong(receiveTimeoutMillis % 1000 * 1000L).array();
             c.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, timeout.length);
         } catch (LastErrorException e) {
             c.close(fd);

@@ -37,7 +37,7 @@ public final class Vrrp implements AutoCloseable {
 
     private final List<VrrpInstance> instances;
     /** Each instance's socket, whose interface {@link #watchInterfaces()} reads. */
-    private final Map<VrrpInstance, RawVrrpSocket> sockets = new java.util.IdentityHashMap<>();
+    private final java.util.IdentityHashMap<VrrpInstance, RawVrrpSocket> sockets = new java.util.IdentityHashMap<>();
     private final List<AutoCloseable> resources;
     private final ScheduledExecutorService timers;
     private final VirtualAddresses addresses;

@@ -137,17 +137,17 @@ public final class VrrpCodec {
         try {
             return new Advertisement(version, message[1] & 0xff, message[2] & 0xff, interval, addresses, password);
         } catch (IllegalArgumentException e) {
-            throw new VrrpException(e.getMessage());
+            throw new VrrpException(String.valueOf(e.getMessage()));
         }
     }
 
     /**
-     * The Internet checksum of {@code message}, over the IPv4 pseudo-header too when {@code source} is given; a
+     * The Internet checksum of {@code message}, over the IPv4 pseudo-header too when {@code source} and {@code destination} are given; a
      * message whose checksum field is right sums to 0.
      */
     static int checksum(byte[] message, @Nullable Inet4Address source, @Nullable Inet4Address destination) {
         long sum = 0;
-        if (source != null) {
+        if (source != null && destination != null) {
             byte[] s = source.getAddress();
             byte[] d = destination.getAddress();
             sum += (s[0] & 0xff) << 8 | (s[1] & 0xff);

@@ -225,7 +225,7 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
                 new Advertisement(version, vrid, priority, interval, virtualAddresses, password);
                 garp = new GratuitousArpSchedule(garpRepeat, garpDelay, garpRefresh, garpRefreshRepeat);
             } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
+                throw error(String.valueOf(e.getMessage()));
             }
             return new VrrpConfig(name, interfaceName, sourceAddress, version, vrid, priority, interval,
                     virtualAddresses, prefixLength, password, preempt, preemptDelay, unicastPeers, garp);

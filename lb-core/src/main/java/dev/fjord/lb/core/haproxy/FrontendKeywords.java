@@ -51,7 +51,7 @@ final class FrontendKeywords {
                     throw new IllegalArgumentException("bind options " + line.words().subList(2, line.size())
                             + " are not supported yet (TLS and socket options)");
                 }
-                for (String address : line.arg(1).split(",")) {
+                for (String address : line.arg(1).split(",", -1)) {
                     frontend.bind().accept(address);
                 }
             }

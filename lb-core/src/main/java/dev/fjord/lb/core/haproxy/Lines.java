@@ -62,7 +62,7 @@ final class Lines {
         try {
             return Words.split(line, environment::get, true);
         } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
+            String message = String.valueOf(e.getMessage());
             if (message.startsWith("'")) {
                 message = message.substring(message.indexOf(" has ") + 5); // "has an unclosed ' quote"
             }

@@ -174,7 +174,7 @@ final class Sections {
     /** HAProxy 1.x let a frontend or listen section name its address after its name: {@code frontend main *:80}. */
     private void legacyBind(Line head, Consumer<String> bind, String context) {
         for (int i = 2; i < head.size(); i++) {
-            for (String address : head.arg(i).split(",")) {
+            for (String address : head.arg(i).split(",", -1)) {
                 bindAddress(head, address, bind, context);
             }
         }

@@ -158,7 +158,16 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
+        try {
+            closeAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the namespaces may stay: 'ip netns del fj*' removes them
+            throw new IOException("interrupted while closing the lab", e);
+        }
+    }
+
+    private void closeAll() throws IOException, InterruptedException {
         List<AutoCloseable> resources;
         synchronized (processes) {
             resources = List.copyOf(closeables);
