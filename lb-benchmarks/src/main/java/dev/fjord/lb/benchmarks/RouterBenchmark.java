@@ -36,14 +36,24 @@ public class RouterBenchmark {
 
     @Setup
     public void setUp() {
-        router = Router.of(ReferenceCluster.at("127.0.0.1:8080", "127.0.0.1:1936", "127.0.0.1:8081",
-                "127.0.0.1:8082"));
-        newClient = RequestHead.builder().uri("/index.php?page=2").header("Host", "shop.example")
-                .header("User-Agent", "bench").client("203.0.113.7", 51000).build();
-        stickyClient = RequestHead.builder().uri("/cart").header("Host", "shop.example")
-                .header("Cookie", "PHPSESSID=abc123; SERVERID=s2").client("203.0.113.8", 51001).build();
-        staticAsset = RequestHead.builder().uri("/IMAGES/logo.PNG").header("Host", "shop.example")
-                .client("203.0.113.9", 51002).build();
+        router = Router.of(ReferenceCluster.at("127.0.0.1:8080", "127.0.0.1:1936", "127.0.0.1:8081", "127.0.0.1:8082"));
+        newClient = RequestHead.builder()
+                .uri("/index.php?page=2")
+                .header("Host", "shop.example")
+                .header("User-Agent", "bench")
+                .client("203.0.113.7", 51000)
+                .build();
+        stickyClient = RequestHead.builder()
+                .uri("/cart")
+                .header("Host", "shop.example")
+                .header("Cookie", "PHPSESSID=abc123; SERVERID=s2")
+                .client("203.0.113.8", 51001)
+                .build();
+        staticAsset = RequestHead.builder()
+                .uri("/IMAGES/logo.PNG")
+                .header("Host", "shop.example")
+                .client("203.0.113.9", 51002)
+                .build();
     }
 
     /** A client without the cookie: balanced round robin, cookie inserted. */

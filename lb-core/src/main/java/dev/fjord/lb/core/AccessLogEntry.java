@@ -73,13 +73,54 @@ public record AccessLogEntry(
     }
 
     /** An entry with no dropped header fields. */
-    public AccessLogEntry(InetAddress client, int clientPort, long acceptedAtMillis, String frontend,
-            @Nullable String backend, @Nullable String server, long requestTime, long queueTime, long connectTime,
-            long responseTime, long activeTime, int status, long bytesOut, String termination, int activeConnections,
-            int frontendConnections, int backendConnections, int serverConnections, int retries, boolean redispatched,
-            int serverQueue, int backendQueue, @Nullable String requestLine) {
-        this(client, clientPort, acceptedAtMillis, frontend, backend, server, requestTime, queueTime, connectTime,
-                responseTime, activeTime, status, bytesOut, termination, activeConnections, frontendConnections,
-                backendConnections, serverConnections, retries, redispatched, serverQueue, backendQueue, requestLine, 0);
+    public AccessLogEntry(
+            InetAddress client,
+            int clientPort,
+            long acceptedAtMillis,
+            String frontend,
+            @Nullable String backend,
+            @Nullable String server,
+            long requestTime,
+            long queueTime,
+            long connectTime,
+            long responseTime,
+            long activeTime,
+            int status,
+            long bytesOut,
+            String termination,
+            int activeConnections,
+            int frontendConnections,
+            int backendConnections,
+            int serverConnections,
+            int retries,
+            boolean redispatched,
+            int serverQueue,
+            int backendQueue,
+            @Nullable String requestLine) {
+        this(
+                client,
+                clientPort,
+                acceptedAtMillis,
+                frontend,
+                backend,
+                server,
+                requestTime,
+                queueTime,
+                connectTime,
+                responseTime,
+                activeTime,
+                status,
+                bytesOut,
+                termination,
+                activeConnections,
+                frontendConnections,
+                backendConnections,
+                serverConnections,
+                retries,
+                redispatched,
+                serverQueue,
+                backendQueue,
+                requestLine,
+                0);
     }
 }

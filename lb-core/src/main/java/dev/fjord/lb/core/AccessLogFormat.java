@@ -18,8 +18,7 @@ import dev.fjord.lb.core.internal.InetAddresses;
  * }</pre>
  */
 public final class AccessLogFormat {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS",
-            Locale.ROOT);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ROOT);
 
     private final LogFormat format;
     private final LogMask mask;
@@ -47,19 +46,41 @@ public final class AccessLogFormat {
 
     private String http(AccessLogEntry e) {
         StringBuilder line = prefix(e);
-        line.append(' ').append(e.requestTime()).append('/').append(e.queueTime()).append('/')
-                .append(e.connectTime()).append('/').append(e.responseTime()).append('/').append(e.activeTime())
-                .append(' ').append(e.status()).append(' ').append(e.bytesOut()).append(" - - ")
+        line.append(' ')
+                .append(e.requestTime())
+                .append('/')
+                .append(e.queueTime())
+                .append('/')
+                .append(e.connectTime())
+                .append('/')
+                .append(e.responseTime())
+                .append('/')
+                .append(e.activeTime())
+                .append(' ')
+                .append(e.status())
+                .append(' ')
+                .append(e.bytesOut())
+                .append(" - - ")
                 .append(e.termination());
         counters(line, e);
-        line.append(" \"").append(escape(e.requestLine() == null ? "<BADREQ>" : e.requestLine())).append('"');
+        line.append(" \"")
+                .append(escape(e.requestLine() == null ? "<BADREQ>" : e.requestLine()))
+                .append('"');
         return line.toString();
     }
 
     private String tcp(AccessLogEntry e) {
         StringBuilder line = prefix(e);
-        line.append(' ').append(e.queueTime()).append('/').append(e.connectTime()).append('/').append(e.activeTime())
-                .append(' ').append(e.bytesOut()).append(' ').append(e.termination(), 0, 2);
+        line.append(' ')
+                .append(e.queueTime())
+                .append('/')
+                .append(e.connectTime())
+                .append('/')
+                .append(e.activeTime())
+                .append(' ')
+                .append(e.bytesOut())
+                .append(' ')
+                .append(e.termination(), 0, 2);
         counters(line, e);
         return line.toString();
     }
@@ -67,25 +88,46 @@ public final class AccessLogFormat {
     private StringBuilder prefix(AccessLogEntry e) {
         StringBuilder line = new StringBuilder(160);
         String address = InetAddresses.toText(mask.apply(e.client()));
-        line.append(address).append(':').append(e.clientPort()).append(" [")
-                .append(DATE.format(Instant.ofEpochMilli(e.acceptedAtMillis()).atZone(zone))).append("] ")
-                .append(e.frontend()).append(' ').append(e.backend() == null ? e.frontend() : e.backend()).append('/')
+        line.append(address)
+                .append(':')
+                .append(e.clientPort())
+                .append(" [")
+                .append(DATE.format(Instant.ofEpochMilli(e.acceptedAtMillis()).atZone(zone)))
+                .append("] ")
+                .append(e.frontend())
+                .append(' ')
+                .append(e.backend() == null ? e.frontend() : e.backend())
+                .append('/')
                 .append(e.server() == null ? "<NOSRV>" : e.server());
         return line;
     }
 
     private static void counters(StringBuilder line, AccessLogEntry e) {
-        line.append(' ').append(e.activeConnections()).append('/').append(e.frontendConnections()).append('/')
-                .append(e.backendConnections()).append('/').append(e.serverConnections()).append('/')
-                .append(e.redispatched() ? "+" : "").append(e.retries()).append(' ').append(e.serverQueue())
-                .append('/').append(e.backendQueue());
+        line.append(' ')
+                .append(e.activeConnections())
+                .append('/')
+                .append(e.frontendConnections())
+                .append('/')
+                .append(e.backendConnections())
+                .append('/')
+                .append(e.serverConnections())
+                .append('/')
+                .append(e.redispatched() ? "+" : "")
+                .append(e.retries())
+                .append(' ')
+                .append(e.serverQueue())
+                .append('/')
+                .append(e.backendQueue());
     }
 
     private String json(AccessLogEntry e) {
         StringBuilder json = new StringBuilder(320).append('{');
         field(json, "client_ip", InetAddresses.toText(mask.apply(e.client())));
         number(json, "client_port", e.clientPort());
-        field(json, "accept_date", DATE.format(Instant.ofEpochMilli(e.acceptedAtMillis()).atZone(zone)));
+        field(
+                json,
+                "accept_date",
+                DATE.format(Instant.ofEpochMilli(e.acceptedAtMillis()).atZone(zone)));
         field(json, "frontend_name", e.frontend());
         field(json, "backend_name", e.backend() == null ? e.frontend() : e.backend());
         field(json, "server_name", e.server() == null ? "<NOSRV>" : e.server());

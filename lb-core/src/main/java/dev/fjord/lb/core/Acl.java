@@ -53,15 +53,22 @@ public final class Acl {
     }
 
     /** The matches HAProxy writes as a suffix of a string fetch ({@code path_beg}, {@code hdr_reg}). */
-    private static final java.util.Set<Match> SUFFIXES = java.util.EnumSet.of(Match.BEG, Match.END, Match.SUB,
-            Match.DIR, Match.REG);
+    private static final java.util.Set<Match> SUFFIXES =
+            java.util.EnumSet.of(Match.BEG, Match.END, Match.SUB, Match.DIR, Match.REG);
 
     /** What an ACL fetches from the request. */
     enum Fetch {
-        TRUE("always_true", false, Match.FOUND), FALSE("always_false", false, Match.FOUND),
-        PATH("path", false, Match.STR), URL("url", false, Match.STR), URL_PARAM("url_param", true, Match.STR),
-        HDR("hdr", true, Match.STR), HDR_CNT("hdr_cnt", true, Match.INT), METHOD("method", false, Match.STR),
-        SRC("src", false, Match.IP), DST_PORT("dst_port", false, Match.INT), REQ_COOK("req.cook", true, Match.STR),
+        TRUE("always_true", false, Match.FOUND),
+        FALSE("always_false", false, Match.FOUND),
+        PATH("path", false, Match.STR),
+        URL("url", false, Match.STR),
+        URL_PARAM("url_param", true, Match.STR),
+        HDR("hdr", true, Match.STR),
+        HDR_CNT("hdr_cnt", true, Match.INT),
+        METHOD("method", false, Match.STR),
+        SRC("src", false, Match.IP),
+        DST_PORT("dst_port", false, Match.INT),
+        REQ_COOK("req.cook", true, Match.STR),
         VERSION("req.ver", false, Match.STR);
 
         final String keyword;
@@ -77,7 +84,15 @@ public final class Acl {
 
     /** How fetched values are compared with the patterns ({@code -m}). */
     enum Match {
-        STR, BEG, END, SUB, DIR, REG, INT, IP, FOUND;
+        STR,
+        BEG,
+        END,
+        SUB,
+        DIR,
+        REG,
+        INT,
+        IP,
+        FOUND;
 
         final String keyword = name().toLowerCase(Locale.ROOT);
     }
@@ -147,7 +162,9 @@ public final class Acl {
         return of(Fetch.HDR, name, Match.FOUND);
     }
 
-    /** {@code hdr_cnt(NAME) RANGE...}: the number of values of header {@code name}, e.g. {@code "gt 1"}, {@code "0"}. */
+    /**
+     * {@code hdr_cnt(NAME) RANGE...}: the number of values of header {@code name}, e.g. {@code "gt 1"}, {@code "0"}.
+     */
     public static Acl hdrCnt(String name, String... ranges) {
         return of(Fetch.HDR_CNT, name, Match.INT, ranges);
     }
@@ -229,7 +246,8 @@ public final class Acl {
         return fetch;
     }
 
-    @Nullable String argument() {
+    @Nullable
+    String argument() {
         return argument;
     }
 
@@ -259,8 +277,12 @@ public final class Acl {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Acl other && fetch == other.fetch && Objects.equals(argument, other.argument)
-                && match == other.match && ignoreCase == other.ignoreCase && patterns.equals(other.patterns);
+        return o instanceof Acl other
+                && fetch == other.fetch
+                && Objects.equals(argument, other.argument)
+                && match == other.match
+                && ignoreCase == other.ignoreCase
+                && patterns.equals(other.patterns);
     }
 
     @Override

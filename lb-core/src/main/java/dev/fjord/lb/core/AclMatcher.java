@@ -40,8 +40,7 @@ abstract class AclMatcher {
     }
 
     private static boolean testFetched(Acl acl, ValueTest test, RequestHead request) {
-        String argument = acl.fetch().needsArgument ? java.util.Objects.requireNonNull(acl.argument(), "argument")
-                : "";
+        String argument = acl.fetch().needsArgument ? java.util.Objects.requireNonNull(acl.argument(), "argument") : "";
         return switch (acl.fetch()) {
             case PATH -> test.test(request.path());
             case URL -> test.test(request.uri());
@@ -222,8 +221,9 @@ abstract class AclMatcher {
             try {
                 regexes[i] = Pattern.compile(patterns.get(i), ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
             } catch (PatternSyntaxException e) {
-                throw new ConfigException(criterion + ": pattern '" + patterns.get(i)
-                        + "' (expected: a regular expression; " + e.getDescription() + " at index " + e.getIndex() + ")");
+                throw new ConfigException(
+                        criterion + ": pattern '" + patterns.get(i) + "' (expected: a regular expression; "
+                                + e.getDescription() + " at index " + e.getIndex() + ")");
             }
         }
         return regexes;
@@ -268,13 +268,14 @@ abstract class AclMatcher {
             String operator = pattern.toLowerCase(Locale.ROOT);
             if (operator.matches("eq|ge|gt|le|lt") && i + 1 < words.size()) {
                 long n = integer(criterion, words.get(++i));
-                ranges.add(switch (operator) {
-                    case "eq" -> new long[] {n, n};
-                    case "ge" -> new long[] {n, Long.MAX_VALUE};
-                    case "gt" -> new long[] {n + 1, Long.MAX_VALUE};
-                    case "le" -> new long[] {Long.MIN_VALUE, n};
-                    default -> new long[] {Long.MIN_VALUE, n - 1};
-                });
+                ranges.add(
+                        switch (operator) {
+                            case "eq" -> new long[] {n, n};
+                            case "ge" -> new long[] {n, Long.MAX_VALUE};
+                            case "gt" -> new long[] {n + 1, Long.MAX_VALUE};
+                            case "le" -> new long[] {Long.MIN_VALUE, n};
+                            default -> new long[] {Long.MIN_VALUE, n - 1};
+                        });
             } else {
                 int colon = pattern.indexOf(':');
                 if (colon < 0) {
@@ -283,8 +284,10 @@ abstract class AclMatcher {
                 } else {
                     String low = pattern.substring(0, colon);
                     String high = pattern.substring(colon + 1);
-                    ranges.add(new long[] {low.isEmpty() ? Long.MIN_VALUE : integer(criterion, low),
-                            high.isEmpty() ? Long.MAX_VALUE : integer(criterion, high)});
+                    ranges.add(new long[] {
+                        low.isEmpty() ? Long.MIN_VALUE : integer(criterion, low),
+                        high.isEmpty() ? Long.MAX_VALUE : integer(criterion, high)
+                    });
                 }
             }
         }
@@ -300,8 +303,8 @@ abstract class AclMatcher {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new ConfigException(criterion + ": pattern '" + text
-                    + "' (expected: an integer, a range A:B, or eq|ge|gt|le|lt N)");
+            throw new ConfigException(
+                    criterion + ": pattern '" + text + "' (expected: an integer, a range A:B, or eq|ge|gt|le|lt N)");
         }
     }
 

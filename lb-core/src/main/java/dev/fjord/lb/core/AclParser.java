@@ -14,8 +14,9 @@ import dev.fjord.lb.core.Acl.Match;
 final class AclParser {
     /** Criterion keywords without their {@code _beg}-style suffixes, and the fetch each stands for. */
     private static final Map<String, Fetch> FETCHES = new LinkedHashMap<>();
-    private static final Map<String, Match> SUFFIXES = Map.of("beg", Match.BEG, "end", Match.END, "sub", Match.SUB,
-            "dir", Match.DIR, "reg", Match.REG);
+
+    private static final Map<String, Match> SUFFIXES =
+            Map.of("beg", Match.BEG, "end", Match.END, "sub", Match.SUB, "dir", Match.DIR, "reg", Match.REG);
     private static final Map<String, Acl> PREDEFINED = new LinkedHashMap<>();
 
     static {
@@ -55,8 +56,7 @@ final class AclParser {
         PREDEFINED.put("METH_TRACE", Acl.method("TRACE"));
     }
 
-    private AclParser() {
-    }
+    private AclParser() {}
 
     static @Nullable Acl predefined(String name) {
         return PREDEFINED.get(name);
@@ -125,8 +125,12 @@ final class AclParser {
             }
         }
         List<String> patterns = new ArrayList<>(words.subList(i, words.size()));
-        return new Acl(fetch, argument == null ? null : argument, match == null ? fetch.defaultMatch : match,
-                ignoreCase, patterns);
+        return new Acl(
+                fetch,
+                argument == null ? null : argument,
+                match == null ? fetch.defaultMatch : match,
+                ignoreCase,
+                patterns);
     }
 
     private static boolean isString(Fetch fetch) {

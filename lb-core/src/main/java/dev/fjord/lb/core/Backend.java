@@ -25,7 +25,8 @@ public interface Backend {
     List<Server> servers();
 
     /** The server called {@code name}, or null. */
-    @Nullable Server server(String name);
+    @Nullable
+    Server server(String name);
 
     /**
      * The server called {@code name}.
@@ -35,8 +36,9 @@ public interface Backend {
     default Server requireServer(String name) {
         Server server = server(name);
         if (server == null) {
-            throw new IllegalArgumentException("backend '" + name() + "': server '" + name + "' is not defined (defined: "
-                    + servers().stream().map(Server::name).toList() + ")");
+            throw new IllegalArgumentException(
+                    "backend '" + name() + "': server '" + name + "' is not defined (defined: "
+                            + servers().stream().map(Server::name).toList() + ")");
         }
         return server;
     }
@@ -50,7 +52,8 @@ public interface Backend {
      *
      * @return the server, or null when no server is usable (or {@code avoid} is the only one)
      */
-    @Nullable Server pick(RequestHead request, @Nullable Server avoid);
+    @Nullable
+    Server pick(RequestHead request, @Nullable Server avoid);
 
     /**
      * Adds a server while running, configured like a {@code server} line (the backend's {@code default-server}

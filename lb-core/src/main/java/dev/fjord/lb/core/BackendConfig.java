@@ -61,7 +61,7 @@ public record BackendConfig(
 
         /** Adds a server with the default settings, at {@code address} ({@code host:port}). */
         public Builder server(String name, String address) {
-            return server(name, address, s -> { });
+            return server(name, address, s -> {});
         }
 
         /** Adds a server at {@code address} ({@code host:port}), configured by {@code spec}. */

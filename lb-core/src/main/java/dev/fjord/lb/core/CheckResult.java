@@ -28,6 +28,9 @@ public record CheckResult(CheckStatus status, int code, Duration duration, Strin
         if (!detail.isEmpty()) {
             text.append(", info: \"").append(detail).append('"');
         }
-        return text.append(", check duration: ").append(duration.toMillis()).append("ms").toString();
+        return text.append(", check duration: ")
+                .append(duration.toMillis())
+                .append("ms")
+                .toString();
     }
 }

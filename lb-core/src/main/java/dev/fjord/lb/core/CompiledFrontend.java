@@ -47,7 +47,8 @@ final class CompiledFrontend {
     }
 
     /** The backend of the first {@code use_backend} rule whose condition holds, else the default backend. */
-    @Nullable LiveBackend backendFor(RequestHead request) {
+    @Nullable
+    LiveBackend backendFor(RequestHead request) {
         for (int i = 0; i < useBackends.length; i++) {
             if (useBackendConditions.get(i).test(request)) {
                 return useBackends[i];
@@ -74,8 +75,8 @@ final class CompiledFrontend {
         }
     }
 
-    private static Predicate<RequestHead> compile(@Nullable Condition condition, Map<String, List<Acl>> acls,
-            String context) {
+    private static Predicate<RequestHead> compile(
+            @Nullable Condition condition, Map<String, List<Acl>> acls, String context) {
         return condition == null ? CompiledFrontend::always : ConditionParser.compile(condition, acls, context);
     }
 

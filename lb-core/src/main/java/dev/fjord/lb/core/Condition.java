@@ -125,7 +125,8 @@ public sealed interface Condition {
 
         @Override
         public String toString() {
-            return condition instanceof Named || condition instanceof Anonymous ? "!" + condition
+            return condition instanceof Named || condition instanceof Anonymous
+                    ? "!" + condition
                     : "!(" + condition + ")";
         }
     }
@@ -138,7 +139,8 @@ public sealed interface Condition {
 
         @Override
         public String toString() {
-            return conditions.stream().map(c -> c instanceof Any ? "(" + c + ")" : c.toString())
+            return conditions.stream()
+                    .map(c -> c instanceof Any ? "(" + c + ")" : c.toString())
                     .collect(Collectors.joining(" "));
         }
     }

@@ -8,8 +8,7 @@ import java.util.function.Predicate;
 
 /** Parses HAProxy conditions and compiles them against a frontend's ACLs. */
 final class ConditionParser {
-    private ConditionParser() {
-    }
+    private ConditionParser() {}
 
     static Condition parse(List<String> words) {
         int start = 0;
@@ -59,8 +58,8 @@ final class ConditionParser {
             not = false;
         }
         if (terms.isEmpty() || not) {
-            throw new ConfigException("condition: ends with '" + words.get(words.size() - 1)
-                    + "' (expected: an ACL after it)");
+            throw new ConfigException(
+                    "condition: ends with '" + words.get(words.size() - 1) + "' (expected: an ACL after it)");
         }
         alternatives.add(all(terms));
         Condition condition = alternatives.size() == 1 ? alternatives.get(0) : new Condition.Any(alternatives);
@@ -107,27 +106,30 @@ final class ConditionParser {
             return compile(not.condition(), acls, context).negate();
         }
         boolean all = condition instanceof Condition.All;
-        List<Condition> parts = all ? ((Condition.All) condition).conditions() : ((Condition.Any) condition).conditions();
+        List<Condition> parts =
+                all ? ((Condition.All) condition).conditions() : ((Condition.Any) condition).conditions();
         List<Predicate<RequestHead>> compiled = new ArrayList<>(parts.size());
         for (Condition part : parts) {
             compiled.add(compile(part, acls, context));
         }
         List<Predicate<RequestHead>> tests = List.copyOf(compiled);
         int count = tests.size();
-        return all ? request -> {
-            for (int i = 0; i < count; i++) {
-                if (!tests.get(i).test(request)) {
-                    return false;
-                }
-            }
-            return true;
-        } : request -> {
-            for (int i = 0; i < count; i++) {
-                if (tests.get(i).test(request)) {
+        return all
+                ? request -> {
+                    for (int i = 0; i < count; i++) {
+                        if (!tests.get(i).test(request)) {
+                            return false;
+                        }
+                    }
                     return true;
                 }
-            }
-            return false;
-        };
+                : request -> {
+                    for (int i = 0; i < count; i++) {
+                        if (tests.get(i).test(request)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                };
     }
 }

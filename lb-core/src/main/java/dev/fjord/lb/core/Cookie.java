@@ -60,7 +60,8 @@ public record Cookie(
         Objects.requireNonNull(kind, "kind");
         domains = List.copyOf(domains);
         String context = "cookie '" + name + "'";
-        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)) {
+        if (name.isEmpty()
+                || name.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)) {
             throw new ConfigException("cookie: name '" + name + "' (expected: an RFC 6265 cookie name)");
         }
         if (kind != Kind.INSERT) {
@@ -101,57 +102,86 @@ public record Cookie(
 
     /** With {@code indirect}. */
     public Cookie indirect() {
-        return new Cookie(name, kind, true, isNoCache, isPostOnly, isPreserve, isHttpOnly, isSecure,
-                domains, maxIdle, maxLife);
+        return new Cookie(
+                name, kind, true, isNoCache, isPostOnly, isPreserve, isHttpOnly, isSecure, domains, maxIdle, maxLife);
     }
 
     /** With {@code nocache}. */
     public Cookie noCache() {
-        return new Cookie(name, kind, isIndirect, true, isPostOnly, isPreserve, isHttpOnly, isSecure,
-                domains, maxIdle, maxLife);
+        return new Cookie(
+                name, kind, isIndirect, true, isPostOnly, isPreserve, isHttpOnly, isSecure, domains, maxIdle, maxLife);
     }
 
     /** With {@code postonly}. */
     public Cookie postOnly() {
-        return new Cookie(name, kind, isIndirect, isNoCache, true, isPreserve, isHttpOnly, isSecure,
-                domains, maxIdle, maxLife);
+        return new Cookie(
+                name, kind, isIndirect, isNoCache, true, isPreserve, isHttpOnly, isSecure, domains, maxIdle, maxLife);
     }
 
     /** With {@code preserve}. */
     public Cookie preserve() {
-        return new Cookie(name, kind, isIndirect, isNoCache, isPostOnly, true, isHttpOnly, isSecure,
-                domains, maxIdle, maxLife);
+        return new Cookie(
+                name, kind, isIndirect, isNoCache, isPostOnly, true, isHttpOnly, isSecure, domains, maxIdle, maxLife);
     }
 
     /** With {@code httponly}. */
     public Cookie httpOnly() {
-        return new Cookie(name, kind, isIndirect, isNoCache, isPostOnly, isPreserve, true, isSecure,
-                domains, maxIdle, maxLife);
+        return new Cookie(
+                name, kind, isIndirect, isNoCache, isPostOnly, isPreserve, true, isSecure, domains, maxIdle, maxLife);
     }
 
     /** With {@code secure}. */
     public Cookie secure() {
-        return new Cookie(name, kind, isIndirect, isNoCache, isPostOnly, isPreserve, isHttpOnly, true,
-                domains, maxIdle, maxLife);
+        return new Cookie(
+                name, kind, isIndirect, isNoCache, isPostOnly, isPreserve, isHttpOnly, true, domains, maxIdle, maxLife);
     }
 
     /** With one more {@code domain}. */
     public Cookie domain(String domain) {
         List<String> more = new ArrayList<>(domains);
         more.add(Objects.requireNonNull(domain, "domain"));
-        return new Cookie(name, kind, isIndirect, isNoCache, isPostOnly, isPreserve, isHttpOnly, isSecure, more,
-                maxIdle, maxLife);
+        return new Cookie(
+                name,
+                kind,
+                isIndirect,
+                isNoCache,
+                isPostOnly,
+                isPreserve,
+                isHttpOnly,
+                isSecure,
+                more,
+                maxIdle,
+                maxLife);
     }
 
     /** With {@code maxidle}. */
     public Cookie maxIdle(Duration maxIdle) {
-        return new Cookie(name, kind, isIndirect, isNoCache, isPostOnly, isPreserve, isHttpOnly, isSecure, domains,
-                Objects.requireNonNull(maxIdle, "maxIdle"), maxLife);
+        return new Cookie(
+                name,
+                kind,
+                isIndirect,
+                isNoCache,
+                isPostOnly,
+                isPreserve,
+                isHttpOnly,
+                isSecure,
+                domains,
+                Objects.requireNonNull(maxIdle, "maxIdle"),
+                maxLife);
     }
 
     /** With {@code maxlife}. */
     public Cookie maxLife(Duration maxLife) {
-        return new Cookie(name, kind, isIndirect, isNoCache, isPostOnly, isPreserve, isHttpOnly, isSecure, domains,
+        return new Cookie(
+                name,
+                kind,
+                isIndirect,
+                isNoCache,
+                isPostOnly,
+                isPreserve,
+                isHttpOnly,
+                isSecure,
+                domains,
                 maxIdle,
                 Objects.requireNonNull(maxLife, "maxLife"));
     }

@@ -26,8 +26,11 @@ final class CookiePersistence {
     }
 
     /** What the request's cookie said. */
-    record Reading(CookieStatus status, @Nullable Server server, @Nullable HeaderEdit requestEdit, long firstSeen) {
-    }
+    record Reading(
+            CookieStatus status,
+            @Nullable Server server,
+            @Nullable HeaderEdit requestEdit,
+            long firstSeen) {}
 
     Reading read(RequestHead request, long nowSeconds) {
         String value = request.cookie(cookie.name());
@@ -59,15 +62,16 @@ final class CookiePersistence {
                         return new Reading(CookieStatus.INVALID, null, edit, -1);
                     }
                     firstSeen = dates[1];
-                    if (cookie.maxLife() != null && nowSeconds - dates[1] > cookie.maxLife().toSeconds()) {
+                    if (cookie.maxLife() != null
+                            && nowSeconds - dates[1] > cookie.maxLife().toSeconds()) {
                         dated = CookieStatus.OLD;
-                    } else if (cookie.maxIdle() != null && nowSeconds - dates[0] > cookie.maxIdle().toSeconds()) {
+                    } else if (cookie.maxIdle() != null
+                            && nowSeconds - dates[0] > cookie.maxIdle().toSeconds()) {
                         dated = CookieStatus.EXPIRED;
                     }
                 }
             }
-            case REWRITE -> {
-            }
+            case REWRITE -> {}
         }
         LiveServer server = backend.serverByCookie(serverValue);
         if (server == null) {
@@ -87,9 +91,11 @@ final class CookiePersistence {
      * cookie is not inserted by Fjord, the server has no cookie value, a valid cookie needs no refresh, or the
      * request is not a POST under {@code postonly}.
      */
-    @Nullable String setCookie(RequestHead request, Server server, Reading reading, long nowSeconds) {
+    @Nullable
+    String setCookie(RequestHead request, Server server, Reading reading, long nowSeconds) {
         String value = server.config().cookie();
-        if (cookie.kind() != Cookie.Kind.INSERT || value == null
+        if (cookie.kind() != Cookie.Kind.INSERT
+                || value == null
                 || (cookie.isPostOnly() && !request.method().equals("POST"))) {
             return null;
         }
@@ -97,9 +103,11 @@ final class CookiePersistence {
         if (reading.status() == CookieStatus.VALID && !dated) {
             return null;
         }
-        StringBuilder header = new StringBuilder(48).append(cookie.name()).append('=').append(value);
+        StringBuilder header =
+                new StringBuilder(48).append(cookie.name()).append('=').append(value);
         if (dated) {
-            long first = reading.status() == CookieStatus.VALID && reading.firstSeen() >= 0 ? reading.firstSeen()
+            long first = reading.status() == CookieStatus.VALID && reading.firstSeen() >= 0
+                    ? reading.firstSeen()
                     : nowSeconds;
             header.append('|').append(Long.toString(nowSeconds, 32)).append('|').append(Long.toString(first, 32));
         }
@@ -147,7 +155,8 @@ final class CookiePersistence {
             String name = colon > 0 && lower.indexOf(']') < colon ? lower.substring(0, colon) : lower;
             for (String domain : domains) {
                 String d = domain.toLowerCase(Locale.ROOT);
-                if (name.endsWith(d.startsWith(".") ? d : "." + d) || name.equals(d.startsWith(".") ? d.substring(1) : d)) {
+                if (name.endsWith(d.startsWith(".") ? d : "." + d)
+                        || name.equals(d.startsWith(".") ? d.substring(1) : d)) {
                     return domain;
                 }
             }

@@ -23,8 +23,9 @@ public final class Counters {
     final LongAdder serverAborts = new LongAdder();
     final LongAdder failedChecks = new LongAdder();
     final LongAdder downTransitions = new LongAdder();
-    final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
-            new LongAdder(), new LongAdder()};
+    final LongAdder[] responses = {
+        new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
+    };
     final AtomicInteger current = new AtomicInteger();
     final AtomicInteger max = new AtomicInteger();
     private volatile long rateBase;
@@ -36,6 +37,7 @@ public final class Counters {
     private volatile long lastChange;
     /** Ticker time the server went DOWN, while it is; -1 when it is not DOWN. */
     private volatile long downSince = -1;
+
     private volatile long downtimeNanos;
 
     /** A session (request or TCP connection) starts: {@code stot}, {@code scur}, {@code smax}. */

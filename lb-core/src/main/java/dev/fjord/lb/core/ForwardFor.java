@@ -25,7 +25,8 @@ public record ForwardFor(String header, @Nullable String except, boolean onlyIfA
         if (header.isEmpty() || header.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == ':')) {
             throw new ConfigException("forwardfor: header '" + header + "' (expected: a header name)");
         }
-        if (header.equalsIgnoreCase("Content-Length") || header.equalsIgnoreCase("Transfer-Encoding")
+        if (header.equalsIgnoreCase("Content-Length")
+                || header.equalsIgnoreCase("Transfer-Encoding")
                 || header.equalsIgnoreCase("Host")) {
             throw new ConfigException("forwardfor: header '" + header
                     + "' (expected: a header other than Content-Length, Transfer-Encoding and Host)");

@@ -128,7 +128,9 @@ public record FrontendConfig(
             return this;
         }
 
-        /** {@code use_backend BACKEND if CONDITION}, the condition in HAProxy syntax (leading {@code unless} allowed). */
+        /**
+         * {@code use_backend BACKEND if CONDITION}, the condition in HAProxy syntax (leading {@code unless} allowed).
+         */
         public Builder useBackend(String backend, String condition) {
             try {
                 return useBackend(backend, Condition.parse(condition));
@@ -183,8 +185,16 @@ public record FrontendConfig(
                 requireHttp(!httpRequestRules.isEmpty(), "http-request rules");
                 requireHttp(builtStats != null, "stats");
             }
-            FrontendConfig config = new FrontendConfig(name, binds, settings, acls, httpRequestRules,
-                    useBackendRules, defaultBackend, builtStats, logMask);
+            FrontendConfig config = new FrontendConfig(
+                    name,
+                    binds,
+                    settings,
+                    acls,
+                    httpRequestRules,
+                    useBackendRules,
+                    defaultBackend,
+                    builtStats,
+                    logMask);
             CompiledFrontend.checkConditions(config, context);
             return config;
         }

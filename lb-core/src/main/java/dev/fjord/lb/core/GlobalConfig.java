@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param spreadChecks each health-check interval varies randomly by up to this percent ({@code spread-checks});
  *     default 0
  */
-public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String statsSocket, int spreadChecks) {
+public record GlobalConfig(
+        int maxConn, List<LogTarget> logs, @Nullable String statsSocket, int spreadChecks) {
     /** The default global {@code maxconn}. */
     public static final int DEFAULT_MAX_CONN = 4096;
 
@@ -30,8 +31,7 @@ public record GlobalConfig(int maxConn, List<LogTarget> logs, @Nullable String s
         private @Nullable String statsSocket;
         private int spreadChecks;
 
-        Builder() {
-        }
+        Builder() {}
 
         /** The most concurrent client connections ({@code maxconn}); default 4096. */
         public Builder maxConn(int maxConn) {

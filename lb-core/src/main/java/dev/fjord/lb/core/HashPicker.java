@@ -15,7 +15,8 @@ final class HashPicker implements ServerPicker {
     /** How a hash maps to a server. */
     interface Mapping {
         /** The server for {@code hash}; another one than {@code avoid} when there is one. */
-        @Nullable Server pick(int hash, @Nullable Server avoid);
+        @Nullable
+        Server pick(int hash, @Nullable Server avoid);
     }
 
     HashPicker(HashKey key, HashType hashType, Server[] servers, ServerPicker withoutKey) {

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: results and reports may come from any thread; each server's state changes under its own lock.
  *
  * <pre>{@code
- * HealthChecks checks = HealthChecks.start(router, scheduler, probe, Ticker.system(), event -> log.info(event.message()));
+ * HealthChecks checks = HealthChecks.start(router, scheduler, probe, Ticker.system(), event ->
+ * log.info(event.message()));
  * }</pre>
  */
 public final class HealthChecks implements AutoCloseable {
@@ -34,8 +35,13 @@ public final class HealthChecks implements AutoCloseable {
     private final int spreadPercent;
     private volatile boolean closed;
 
-    private HealthChecks(Router router, Scheduler scheduler, CheckProbe probe, Ticker ticker,
-            ServerEventListener listener, RandomGenerator random) {
+    private HealthChecks(
+            Router router,
+            Scheduler scheduler,
+            CheckProbe probe,
+            Ticker ticker,
+            ServerEventListener listener,
+            RandomGenerator random) {
         this.random = random;
         this.spreadPercent = router.config().global().spreadChecks();
         this.router = router;
@@ -54,11 +60,19 @@ public final class HealthChecks implements AutoCloseable {
      *     {@code CheckCompleted}, {@code NoServerAvailable}) and the run-time model's ({@code Added},
      *     {@code Removed}, {@code AdminChanged}), so that one listener sees what HAProxy's log would say
      */
-    public static HealthChecks start(Router router, Scheduler scheduler, CheckProbe probe, Ticker ticker,
-            ServerEventListener listener, RandomGenerator random) {
-        HealthChecks checks = new HealthChecks(Objects.requireNonNull(router, "router"),
-                Objects.requireNonNull(scheduler, "scheduler"), Objects.requireNonNull(probe, "probe"),
-                Objects.requireNonNull(ticker, "ticker"), Objects.requireNonNull(listener, "listener"),
+    public static HealthChecks start(
+            Router router,
+            Scheduler scheduler,
+            CheckProbe probe,
+            Ticker ticker,
+            ServerEventListener listener,
+            RandomGenerator random) {
+        HealthChecks checks = new HealthChecks(
+                Objects.requireNonNull(router, "router"),
+                Objects.requireNonNull(scheduler, "scheduler"),
+                Objects.requireNonNull(probe, "probe"),
+                Objects.requireNonNull(ticker, "ticker"),
+                Objects.requireNonNull(listener, "listener"),
                 Objects.requireNonNull(random, "random"));
         LiveBackend.Membership membership = new LiveBackend.Membership() {
             @Override
@@ -173,7 +187,7 @@ public final class HealthChecks implements AutoCloseable {
                     schedule(health, server.config().fastInter()); // to confirm or clear
                 }
             }
-            case NONE -> { }
+            case NONE -> {}
         }
     }
 
@@ -237,7 +251,8 @@ public final class HealthChecks implements AutoCloseable {
                 health.observed.success();
             }
             next = health.counter.nextInterval(health.server.config());
-            wanted = !health.counter.isUp() ? OperationalState.DOWN
+            wanted = !health.counter.isUp()
+                    ? OperationalState.DOWN
                     : result.status() == CheckStatus.L7OKC ? OperationalState.NOLB : OperationalState.UP;
         }
         if (!result.status().passed()) {
@@ -262,9 +277,11 @@ public final class HealthChecks implements AutoCloseable {
         OperationalState before = server.operationalState();
         OperationalState after;
         synchronized (health) {
-            after = !health.counter.isUp() ? OperationalState.DOWN
-                    : result != null && result.status() == CheckStatus.L7OKC ? OperationalState.NOLB
-                    : OperationalState.UP;
+            after = !health.counter.isUp()
+                    ? OperationalState.DOWN
+                    : result != null && result.status() == CheckStatus.L7OKC
+                            ? OperationalState.NOLB
+                            : OperationalState.UP;
             if (after == before) {
                 return;
             }
@@ -277,7 +294,9 @@ public final class HealthChecks implements AutoCloseable {
                 case NOLB -> server.markNoLoadBalancing();
                 case UP -> {
                     server.markUp();
-                    if (before == OperationalState.DOWN && !server.config().slowStart().isZero() && !closed) {
+                    if (before == OperationalState.DOWN
+                            && !server.config().slowStart().isZero()
+                            && !closed) {
                         health.slowStart = SlowStart.begin(server, scheduler, ticker);
                     }
                 }
@@ -285,8 +304,8 @@ public final class HealthChecks implements AutoCloseable {
         }
         server.counters().stateChanged(ticker.read(), after == OperationalState.DOWN);
         LiveBackend.Usable left = server.backend().usable();
-        listener.onEvent(new ServerEvent.StateChanged(server, before, after, result, reason, left.active(),
-                left.backup()));
+        listener.onEvent(
+                new ServerEvent.StateChanged(server, before, after, result, reason, left.active(), left.backup()));
         if (after == OperationalState.DOWN && left.none()) {
             listener.onEvent(new ServerEvent.NoServerAvailable(server.backend()));
         }

@@ -26,8 +26,13 @@ import org.jspecify.annotations.Nullable;
  * @param expect what the response must show; null: a 2xx or 3xx status
  * @param isDisableOn404 a 404 puts the server in NOLB rather than DOWN ({@code http-check disable-on-404})
  */
-public record HttpCheck(String method, String uri, String version, List<Map.Entry<String, String>> headers,
-        @Nullable Expect expect, boolean isDisableOn404) {
+public record HttpCheck(
+        String method,
+        String uri,
+        String version,
+        List<Map.Entry<String, String>> headers,
+        @Nullable Expect expect,
+        boolean isDisableOn404) {
 
     public HttpCheck {
         Objects.requireNonNull(method, "method");
@@ -75,8 +80,7 @@ public record HttpCheck(String method, String uri, String version, List<Map.Entr
 
     /** With {@code http-check expect}. */
     public HttpCheck expect(Expect expect) {
-        return new HttpCheck(method, uri, version, headers, Objects.requireNonNull(expect, "expect"),
-                isDisableOn404);
+        return new HttpCheck(method, uri, version, headers, Objects.requireNonNull(expect, "expect"), isDisableOn404);
     }
 
     /** With {@code http-check disable-on-404}. */
@@ -112,7 +116,12 @@ public record HttpCheck(String method, String uri, String version, List<Map.Entr
      */
     public record Expect(Kind kind, boolean negated, String pattern) {
         /** What {@code expect} looks at. */
-        public enum Kind { STATUS, RSTATUS, STRING, RSTRING }
+        public enum Kind {
+            STATUS,
+            RSTATUS,
+            STRING,
+            RSTRING
+        }
 
         public Expect {
             Objects.requireNonNull(kind, "kind");
@@ -128,8 +137,8 @@ public record HttpCheck(String method, String uri, String version, List<Map.Entr
                             + "' (expected: a regular expression; " + e.getDescription() + ")");
                 }
             } else if (kind == Kind.STATUS && !pattern.matches("\\d{3}(-\\d{3})?(,\\d{3}(-\\d{3})?)*")) {
-                throw new ConfigException("http-check expect: status '" + pattern
-                        + "' (expected: codes or ranges, e.g. 200,300-399)");
+                throw new ConfigException(
+                        "http-check expect: status '" + pattern + "' (expected: codes or ranges, e.g. 200,300-399)");
             }
         }
 
@@ -161,7 +170,8 @@ public record HttpCheck(String method, String uri, String version, List<Map.Entr
         boolean matches(int status, String body) {
             boolean matched = switch (kind) {
                 case STATUS -> statusIn(status);
-                case RSTATUS -> Pattern.compile(pattern).matcher(Integer.toString(status)).find();
+                case RSTATUS ->
+                    Pattern.compile(pattern).matcher(Integer.toString(status)).find();
                 case STRING -> body.contains(pattern);
                 case RSTRING -> Pattern.compile(pattern).matcher(body).find();
             };

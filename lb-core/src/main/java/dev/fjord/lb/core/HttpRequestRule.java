@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 public sealed interface HttpRequestRule {
 
     /** The condition under which the rule applies; null: always. */
-    @Nullable Condition condition();
+    @Nullable
+    Condition condition();
 
     /** The same rule applying only if {@code condition} holds ({@code if ...}). */
     HttpRequestRule when(Condition condition);
@@ -55,7 +56,9 @@ public sealed interface HttpRequestRule {
         return new Redirect(RedirectType.LOCATION, location, code, null);
     }
 
-    /** {@code http-request redirect prefix PREFIX code CODE}: redirect to {@code prefix} followed by the request URI. */
+    /**
+     * {@code http-request redirect prefix PREFIX code CODE}: redirect to {@code prefix} followed by the request URI.
+     */
     static HttpRequestRule redirectPrefix(String prefix, int code) {
         return new Redirect(RedirectType.PREFIX, prefix, code, null);
     }
@@ -116,19 +119,24 @@ public sealed interface HttpRequestRule {
     }
 
     /** {@code http-request redirect location|prefix|scheme VALUE [code CODE]}. */
-    record Redirect(RedirectType type, String value, int code, @Nullable Condition condition)
-            implements HttpRequestRule {
+    record Redirect(
+            RedirectType type,
+            String value,
+            int code,
+            @Nullable Condition condition) implements HttpRequestRule {
         private static final Set<Integer> CODES = Set.of(301, 302, 303, 307, 308);
 
         public Redirect {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(value, "value");
             if (!CODES.contains(code)) {
-                throw new ConfigException("http-request redirect: code " + code + " (expected: 301, 302, 303, 307 or 308)");
+                throw new ConfigException(
+                        "http-request redirect: code " + code + " (expected: 301, 302, 303, 307 or 308)");
             }
             if (value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-                throw new ConfigException("http-request redirect: " + type.name().toLowerCase(java.util.Locale.ROOT)
-                        + " '" + value + "' (expected: non-empty text without spaces)");
+                throw new ConfigException(
+                        "http-request redirect: " + type.name().toLowerCase(java.util.Locale.ROOT) + " '" + value
+                                + "' (expected: non-empty text without spaces)");
             }
         }
 
@@ -175,8 +183,11 @@ public sealed interface HttpRequestRule {
     }
 
     /** {@code http-request return status STATUS content-type TYPE string BODY}. */
-    record Return(int status, String contentType, String body, @Nullable Condition condition)
-            implements HttpRequestRule {
+    record Return(
+            int status,
+            String contentType,
+            String body,
+            @Nullable Condition condition) implements HttpRequestRule {
         public Return {
             Require.range("http-request return", "status", status, 200, 599);
             HeaderEdit.requireHeader("http-request return", "Content-Type", contentType);

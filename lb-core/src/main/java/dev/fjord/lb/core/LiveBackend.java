@@ -10,10 +10,10 @@ import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.fjord.lb.core.internal.IpNetwork;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.fjord.lb.core.internal.IpNetwork;
 
 /**
  * The running {@link Backend}: servers with live state, and an immutable balancing snapshot rebuilt whenever a
@@ -65,26 +65,30 @@ final class LiveBackend implements Backend {
         this.byCookie = cookies;
         this.servers = List.copyOf(ordered);
         StickTable table = config.stickTable();
-        this.stickTable = table == null ? null : Caffeine.newBuilder()
-                .maximumSize(table.size())
-                .expireAfterAccess(table.expire())
-                .ticker(ticker::read)
-                .executor(Runnable::run)
-                .build();
+        this.stickTable = table == null
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(table.size())
+                        .expireAfterAccess(table.expire())
+                        .ticker(ticker::read)
+                        .executor(Runnable::run)
+                        .build();
         this.cookiePersistence = config.cookie() == null ? null : new CookiePersistence(config.cookie(), this);
         ForwardFor forwardFor = config.settings().forwardFor();
-        this.forwardForExcept = forwardFor == null || forwardFor.except() == null ? null
-                : IpNetwork.parse(forwardFor.except());
+        this.forwardForExcept =
+                forwardFor == null || forwardFor.except() == null ? null : IpNetwork.parse(forwardFor.except());
         refresh();
     }
 
     /** Cookie persistence, or null when the backend has none. */
-    @Nullable CookiePersistence cookiePersistence() {
+    @Nullable
+    CookiePersistence cookiePersistence() {
         return cookiePersistence;
     }
 
     /** The network of {@code option forwardfor except}, or null. */
-    @Nullable IpNetwork forwardForExcept() {
+    @Nullable
+    IpNetwork forwardForExcept() {
         return forwardForExcept;
     }
 
@@ -119,7 +123,8 @@ final class LiveBackend implements Backend {
     }
 
     /** The server whose persistence cookie value is {@code value}, or null. */
-    @Nullable LiveServer serverByCookie(String value) {
+    @Nullable
+    LiveServer serverByCookie(String value) {
         return byCookie.get(value);
     }
 
@@ -185,7 +190,8 @@ final class LiveBackend implements Backend {
             }
             if (config.cookie() != null && byCookie.containsKey(config.cookie())) {
                 throw new ConfigException("backend '" + name() + "': server '" + name + "': cookie '" + config.cookie()
-                        + "' is already used by server '" + byCookie.get(config.cookie()).name() + "'");
+                        + "' is already used by server '"
+                        + byCookie.get(config.cookie()).name() + "'");
             }
             live = new LiveServer(config, this);
             if (config.check()) {
@@ -211,8 +217,9 @@ final class LiveBackend implements Backend {
         synchronized (this) {
             removed = byName.remove(name);
             if (removed == null) {
-                throw new IllegalArgumentException("backend '" + name() + "': server '" + name
-                        + "' is not defined (defined: " + servers.stream().map(Server::name).toList() + ")");
+                throw new IllegalArgumentException(
+                        "backend '" + name() + "': server '" + name + "' is not defined (defined: "
+                                + servers.stream().map(Server::name).toList() + ")");
             }
             if (removed.config().cookie() != null) {
                 byCookie.remove(removed.config().cookie());
@@ -235,7 +242,8 @@ final class LiveBackend implements Backend {
     }
 
     /** The live server the stick table pins {@code client} to, if it still accepts persistent traffic. */
-    @Nullable Server stuck(InetAddress client) {
+    @Nullable
+    Server stuck(InetAddress client) {
         if (stickTable == null) {
             return null;
         }
@@ -263,7 +271,8 @@ final class LiveBackend implements Backend {
             backups = List.of(backups.get(0));
         }
         Settings settings = config.settings();
-        snapshot = new Snapshot(ServerPicker.of(settings.balance(), settings.hashType(), actives, random),
+        snapshot = new Snapshot(
+                ServerPicker.of(settings.balance(), settings.hashType(), actives, random),
                 ServerPicker.of(settings.balance(), settings.hashType(), backups, random));
     }
 

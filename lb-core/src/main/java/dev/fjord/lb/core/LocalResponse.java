@@ -34,8 +34,8 @@ public record LocalResponse(int status, List<Map.Entry<String, String>> headers,
     public static LocalResponse error(int status) {
         String reason = reason(status);
         String body = "<html><body><h1>" + status + ' ' + reason + "</h1>\n" + message(status) + "\n</body></html>\n";
-        return new LocalResponse(status, List.of(Map.entry("Content-Type", "text/html"),
-                Map.entry("Cache-Control", "no-cache")), body);
+        return new LocalResponse(
+                status, List.of(Map.entry("Content-Type", "text/html"), Map.entry("Cache-Control", "no-cache")), body);
     }
 
     public static String reason(int status) {

@@ -15,14 +15,15 @@ import org.jspecify.annotations.Nullable;
  * @param facility a syslog facility name ({@code local0} to {@code local7}, {@code daemon}, ...)
  * @param level the most verbose level sent; null: every level
  */
-public record LogTarget(String address, String facility, @Nullable String level) {
+public record LogTarget(
+        String address, String facility, @Nullable String level) {
     /** Syslog facilities, in the order of their codes (RFC 5424 section 6.2.1, HAProxy's names). */
-    private static final List<String> FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
-            "news", "uucp", "cron", "auth2", "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2",
-            "local3", "local4", "local5", "local6", "local7");
+    private static final List<String> FACILITIES = List.of(
+            "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "auth2", "ftp", "ntp",
+            "audit", "alert", "cron2", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
     /** Syslog severities, in the order of their codes. */
-    private static final List<String> LEVELS = List.of("emerg", "alert", "crit", "err", "warning", "notice", "info",
-            "debug");
+    private static final List<String> LEVELS =
+            List.of("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug");
 
     /** What kind of destination the address names. */
     public enum Kind {
@@ -40,7 +41,8 @@ public record LogTarget(String address, String facility, @Nullable String level)
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(facility, "facility");
         if (address.isEmpty() || address.chars().anyMatch(c -> c <= ' ')) {
-            throw new ConfigException("log: address '" + address + "' (expected: host[:port], stdout, stderr or a path)");
+            throw new ConfigException(
+                    "log: address '" + address + "' (expected: host[:port], stdout, stderr or a path)");
         }
         if (!FACILITIES.contains(facility)) {
             throw new ConfigException("log: facility '" + facility + "' (expected one of: "
@@ -51,8 +53,11 @@ public record LogTarget(String address, String facility, @Nullable String level)
         }
         if (kindOf(address) == Kind.UDP) {
             String port = portText(address);
-            if (hostOf(address).isEmpty() || (port != null && (!port.matches("\\d{1,5}")
-                    || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535))) {
+            if (hostOf(address).isEmpty()
+                    || (port != null
+                            && (!port.matches("\\d{1,5}")
+                                    || Integer.parseInt(port) < 1
+                                    || Integer.parseInt(port) > 65535))) {
                 throw new ConfigException("log: address '" + address + "' (expected: host[:port] with a port of "
                         + "1-65535, stdout, stderr or a path)");
             }

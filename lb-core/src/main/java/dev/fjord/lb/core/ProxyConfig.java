@@ -67,8 +67,8 @@ public record ProxyConfig(
     public FrontendConfig frontend(String name) {
         FrontendConfig frontend = frontends.get(name);
         if (frontend == null) {
-            throw new IllegalArgumentException("frontend '" + name + "' is not defined (defined: "
-                    + List.copyOf(frontends.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "frontend '" + name + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
         }
         return frontend;
     }
@@ -81,8 +81,8 @@ public record ProxyConfig(
     public BackendConfig backend(String name) {
         BackendConfig backend = backends.get(name);
         if (backend == null) {
-            throw new IllegalArgumentException("backend '" + name + "' is not defined (defined: "
-                    + List.copyOf(backends.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "backend '" + name + "' is not defined (defined: " + List.copyOf(backends.keySet()) + ")");
         }
         return backend;
     }
@@ -106,12 +106,12 @@ public record ProxyConfig(
         private Settings defaults = Settings.DEFAULT;
         /** Frontend, backend and listen builders in declaration order, by kind and name. */
         private final Map<String, FrontendConfig.Builder> frontends = new LinkedHashMap<>();
+
         private final Map<String, BackendConfig.Builder> backends = new LinkedHashMap<>();
         private final Map<String, ListenBuilder> listens = new LinkedHashMap<>();
         private final List<String> order = new ArrayList<>();
 
-        Builder() {
-        }
+        Builder() {}
 
         /** Configures the {@code global} section. */
         public Builder global(Consumer<GlobalConfig.Builder> spec) {
@@ -152,8 +152,10 @@ public record ProxyConfig(
 
         /** Adds a listen section (a frontend and a backend of the same name) configured by {@code spec}. */
         public Builder listen(String name, Consumer<ListenBuilder> spec) {
-            requireNew("listen", name, frontends.containsKey(name) || backends.containsKey(name)
-                    || listens.containsKey(name));
+            requireNew(
+                    "listen",
+                    name,
+                    frontends.containsKey(name) || backends.containsKey(name) || listens.containsKey(name));
             ListenBuilder builder = new ListenBuilder(name, defaults);
             spec.accept(builder);
             listens.put(name, builder);
@@ -191,8 +193,15 @@ public record ProxyConfig(
             for (String entry : order) {
                 String name = entry.substring(1);
                 switch (entry.charAt(0)) {
-                    case 'f' -> builtFrontends.put(name, Objects.requireNonNull(frontends.get(name), name).build());
-                    case 'b' -> builtBackends.put(name, Objects.requireNonNull(backends.get(name), name).build());
+                    case 'f' ->
+                        builtFrontends.put(
+                                name,
+                                Objects.requireNonNull(frontends.get(name), name)
+                                        .build());
+                    case 'b' ->
+                        builtBackends.put(
+                                name,
+                                Objects.requireNonNull(backends.get(name), name).build());
                     default -> {
                         ListenBuilder listen = Objects.requireNonNull(listens.get(name), name);
                         builtFrontends.put(name, listen.buildFrontend(name));
@@ -213,7 +222,11 @@ public record ProxyConfig(
             return new ProxyConfig(global.build(), defaults, builtFrontends, builtBackends, listens.keySet());
         }
 
-        private static void requireBackend(String context, String what, String name, FrontendConfig frontend,
+        private static void requireBackend(
+                String context,
+                String what,
+                String name,
+                FrontendConfig frontend,
                 Map<String, BackendConfig> backends) {
             BackendConfig backend = backends.get(name);
             if (backend == null) {
@@ -239,8 +252,8 @@ public record ProxyConfig(
         private static <T> T existing(Map<String, T> builders, String kind, String name) {
             T builder = builders.get(name);
             if (builder == null) {
-                throw new ConfigException(kind + " '" + name + "' is not defined (defined: "
-                        + List.copyOf(builders.keySet()) + ")");
+                throw new ConfigException(
+                        kind + " '" + name + "' is not defined (defined: " + List.copyOf(builders.keySet()) + ")");
             }
             return builder;
         }

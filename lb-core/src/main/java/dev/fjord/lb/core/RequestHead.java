@@ -38,7 +38,8 @@ public interface RequestHead {
     String path();
 
     /** The query after {@code ?}, without the {@code ?}; null when the target has none. */
-    @Nullable String query();
+    @Nullable
+    String query();
 
     /** The protocol version, e.g. {@code HTTP/1.1}. */
     String version();

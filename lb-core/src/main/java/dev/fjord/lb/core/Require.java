@@ -9,8 +9,7 @@ import java.util.Objects;
  * 0-256)}. Each method returns the value it accepted.
  */
 final class Require {
-    private Require() {
-    }
+    private Require() {}
 
     static int range(String context, String keyword, int value, int min, int max) {
         if (value < min || value > max) {
@@ -45,8 +44,8 @@ final class Require {
     static String name(String context, String what, String name) {
         Objects.requireNonNull(name, what);
         if (name.isEmpty() || !name.chars().allMatch(Require::isNameChar)) {
-            throw new ConfigException(prefix(context) + what + " '" + name
-                    + "' (expected: letters, digits, '-', '_', '.' and ':')");
+            throw new ConfigException(
+                    prefix(context) + what + " '" + name + "' (expected: letters, digits, '-', '_', '.' and ':')");
         }
         return name;
     }
@@ -57,7 +56,12 @@ final class Require {
 
     /** HAProxy's rule for proxy, server and ACL names. */
     private static boolean isNameChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '_' || c == '.' || c == ':';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '_'
+                || c == '.'
+                || c == ':';
     }
 }

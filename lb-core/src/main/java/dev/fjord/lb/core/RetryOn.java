@@ -34,8 +34,15 @@ public enum RetryOn {
     STATUS_504("504", 504);
 
     /** HAProxy's {@code all-retryable-errors}. */
-    public static final Set<RetryOn> ALL_RETRYABLE_ERRORS = Set.copyOf(EnumSet.of(CONN_FAILURE, EMPTY_RESPONSE,
-            JUNK_RESPONSE, RESPONSE_TIMEOUT, STATUS_500, STATUS_502, STATUS_503, STATUS_504));
+    public static final Set<RetryOn> ALL_RETRYABLE_ERRORS = Set.copyOf(EnumSet.of(
+            CONN_FAILURE,
+            EMPTY_RESPONSE,
+            JUNK_RESPONSE,
+            RESPONSE_TIMEOUT,
+            STATUS_500,
+            STATUS_502,
+            STATUS_503,
+            STATUS_504));
     /** HAProxy's default: only connection failures. */
     public static final Set<RetryOn> DEFAULT = Set.of(CONN_FAILURE);
 

@@ -47,7 +47,8 @@ public sealed interface RouteDecision {
      * The backend chosen; null when the request was answered before one was: by an {@code http-request} rule, by the
      * stats page, or because no rule named a backend.
      */
-    @Nullable Backend backend();
+    @Nullable
+    Backend backend();
 
     /** What the request's persistence cookie said; {@link CookieStatus#NOT_CHECKED} when it was not read. */
     CookieStatus cookieStatus();
@@ -118,8 +119,15 @@ public sealed interface RouteDecision {
      *     transport skips it when the server's response sets that cookie itself
      * @param cookieStatus what the request's persistence cookie said
      */
-    record Forward(FrontendConfig frontend, RequestHead request, RequestHead routedRequest, Backend backend,
-            Server server, List<HeaderEdit> requestEdits, @Nullable String setCookie, CookieStatus cookieStatus)
+    record Forward(
+            FrontendConfig frontend,
+            RequestHead request,
+            RequestHead routedRequest,
+            Backend backend,
+            Server server,
+            List<HeaderEdit> requestEdits,
+            @Nullable String setCookie,
+            CookieStatus cookieStatus)
             implements RouteDecision {
 
         public Forward {
@@ -186,8 +194,14 @@ public sealed interface RouteDecision {
      * @param response the response to send
      * @param cookieStatus what the request's persistence cookie said
      */
-    record Respond(FrontendConfig frontend, RequestHead request, RequestHead routedRequest, @Nullable Backend backend,
-            LocalResponse response, CookieStatus cookieStatus) implements RouteDecision {
+    record Respond(
+            FrontendConfig frontend,
+            RequestHead request,
+            RequestHead routedRequest,
+            @Nullable Backend backend,
+            LocalResponse response,
+            CookieStatus cookieStatus)
+            implements RouteDecision {
 
         public Respond {
             Objects.requireNonNull(frontend, "frontend");

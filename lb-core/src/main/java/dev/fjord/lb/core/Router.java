@@ -48,8 +48,13 @@ public final class Router {
         this.clock = builder.clock;
         Map<String, LiveBackend> live = new LinkedHashMap<>();
         for (BackendConfig backend : config.backends().values()) {
-            live.put(backend.name(), new LiveBackend(backend, builder.random, builder.ticker,
-                    event -> listeners.forEach(listener -> listener.onEvent(event))));
+            live.put(
+                    backend.name(),
+                    new LiveBackend(
+                            backend,
+                            builder.random,
+                            builder.ticker,
+                            event -> listeners.forEach(listener -> listener.onEvent(event))));
         }
         this.backends = java.util.Collections.unmodifiableMap(live);
         Map<String, CompiledFrontend> compiled = new LinkedHashMap<>();
@@ -91,7 +96,8 @@ public final class Router {
                 if (bind.port() == request.localPort()) {
                     if (found != null && found != frontend) {
                         throw new IllegalArgumentException("port " + request.localPort() + " is bound by frontends '"
-                                + found.config().name() + "' and '" + frontend.config().name()
+                                + found.config().name() + "' and '"
+                                + frontend.config().name()
                                 + "' (expected: route(frontend, request))");
                     }
                     found = frontend;
@@ -100,7 +106,9 @@ public final class Router {
         }
         if (found == null) {
             List<String> binds = new ArrayList<>();
-            frontends.values().forEach(f -> binds.add(f.config().name() + ' ' + f.config().binds()));
+            frontends
+                    .values()
+                    .forEach(f -> binds.add(f.config().name() + ' ' + f.config().binds()));
             String first = frontends.keySet().iterator().next();
             throw new IllegalArgumentException("no frontend binds port " + request.localPort() + " (binds: " + binds
                     + "): route through one by name, router.frontend(\"" + first + "\").route(request), or give the "
@@ -116,8 +124,8 @@ public final class Router {
      */
     public FrontendRouter frontend(String name) {
         if (!frontends.containsKey(name)) {
-            throw new IllegalArgumentException("frontend '" + name + "' is not defined (defined: "
-                    + List.copyOf(frontends.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "frontend '" + name + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
         }
         return new FrontendRouter(this, name);
     }
@@ -130,8 +138,8 @@ public final class Router {
     public RouteDecision route(String frontend, RequestHead request) {
         CompiledFrontend compiled = frontends.get(frontend);
         if (compiled == null) {
-            throw new IllegalArgumentException("frontend '" + frontend + "' is not defined (defined: "
-                    + List.copyOf(frontends.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "frontend '" + frontend + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
         }
         return route(compiled, request);
     }
@@ -145,22 +153,39 @@ public final class Router {
     public RouteDecision redispatch(RouteDecision.Forward decision) {
         LiveBackend backend = backends.get(decision.backend().name());
         if (backend != decision.backend()) {
-            throw new IllegalArgumentException("backend '" + decision.backend().name() + "' is not this router's: "
-                    + decision);
+            throw new IllegalArgumentException(
+                    "backend '" + decision.backend().name() + "' is not this router's: " + decision);
         }
         Server other = backend.pick(decision.forwardedRequest(), decision.server());
         if (other == null || other == decision.server()) {
-            return new RouteDecision.Respond(decision.frontend(), decision.request(), decision.forwardedRequest(),
-                    backend, LocalResponse.error(503), decision.cookieStatus());
+            return new RouteDecision.Respond(
+                    decision.frontend(),
+                    decision.request(),
+                    decision.forwardedRequest(),
+                    backend,
+                    LocalResponse.error(503),
+                    decision.cookieStatus());
         }
         CookiePersistence persistence = backend.cookiePersistence();
-        String cookie = persistence == null ? null : persistence.setCookie(decision.request(), other,
-                new CookiePersistence.Reading(CookieStatus.DOWN, null, null, -1), nowSeconds());
+        String cookie = persistence == null
+                ? null
+                : persistence.setCookie(
+                        decision.request(),
+                        other,
+                        new CookiePersistence.Reading(CookieStatus.DOWN, null, null, -1),
+                        nowSeconds());
         if (backend.config().stickTable() != null) {
             backend.stick(decision.request().clientAddress(), other);
         }
-        return new RouteDecision.Forward(decision.frontend(), decision.request(), decision.routedRequest(), backend,
-                other, decision.requestEdits(), cookie, decision.cookieStatus());
+        return new RouteDecision.Forward(
+                decision.frontend(),
+                decision.request(),
+                decision.routedRequest(),
+                backend,
+                other,
+                decision.requestEdits(),
+                cookie,
+                decision.cookieStatus());
     }
 
     /**
@@ -171,8 +196,8 @@ public final class Router {
     public Backend backend(String name) {
         LiveBackend backend = backends.get(name);
         if (backend == null) {
-            throw new IllegalArgumentException("backend '" + name + "' is not defined (defined: "
-                    + List.copyOf(backends.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "backend '" + name + "' is not defined (defined: " + List.copyOf(backends.keySet()) + ")");
         }
         return backend;
     }
@@ -185,8 +210,8 @@ public final class Router {
     public Counters frontendCounters(String name) {
         Counters counters = frontendCounters.get(name);
         if (counters == null) {
-            throw new IllegalArgumentException("frontend '" + name + "' is not defined (defined: "
-                    + List.copyOf(frontendCounters.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "frontend '" + name + "' is not defined (defined: " + List.copyOf(frontendCounters.keySet()) + ")");
         }
         return counters;
     }
@@ -223,8 +248,8 @@ public final class Router {
             }
             LocalResponse response = RuleResponses.responseFor(rule, routed);
             if (response != null) {
-                return new RouteDecision.Respond(frontend.config(), request, routed, null, response,
-                        CookieStatus.NOT_CHECKED);
+                return new RouteDecision.Respond(
+                        frontend.config(), request, routed, null, response, CookieStatus.NOT_CHECKED);
             }
             HeaderEdit edit = RuleResponses.editFor(rule);
             if (edits.isEmpty()) {
@@ -239,14 +264,19 @@ public final class Router {
         }
         LiveBackend backend = frontend.backendFor(routed);
         if (backend == null) {
-            return new RouteDecision.Respond(frontend.config(), request, routed, null, LocalResponse.error(503),
-                    CookieStatus.NOT_CHECKED);
+            return new RouteDecision.Respond(
+                    frontend.config(), request, routed, null, LocalResponse.error(503), CookieStatus.NOT_CHECKED);
         }
         return forward(frontend, backend, request, routed, edits, http);
     }
 
-    private RouteDecision forward(CompiledFrontend frontend, LiveBackend backend, RequestHead request,
-            RequestHead routed, List<HeaderEdit> ruleEdits, boolean http) {
+    private RouteDecision forward(
+            CompiledFrontend frontend,
+            LiveBackend backend,
+            RequestHead request,
+            RequestHead routed,
+            List<HeaderEdit> ruleEdits,
+            boolean http) {
         List<HeaderEdit> edits = ruleEdits;
         CookieStatus cookieStatus = CookieStatus.NOT_CHECKED;
         CookiePersistence persistence = http ? backend.cookiePersistence() : null;
@@ -269,8 +299,8 @@ public final class Router {
         if (server == null) {
             server = backend.pick(routed, null);
             if (server == null) {
-                return new RouteDecision.Respond(frontend.config(), request, routed, backend, LocalResponse.error(503),
-                        cookieStatus);
+                return new RouteDecision.Respond(
+                        frontend.config(), request, routed, backend, LocalResponse.error(503), cookieStatus);
             }
             backend.stick(client, server);
         }
@@ -280,36 +310,40 @@ public final class Router {
                 edits = append(edits, forwardedFor);
             }
         }
-        String setCookie = persistence == null || reading == null ? null
-                : persistence.setCookie(routed, server, reading, now);
-        return new RouteDecision.Forward(frontend.config(), request, routed, backend, server, edits, setCookie,
-                cookieStatus);
+        String setCookie =
+                persistence == null || reading == null ? null : persistence.setCookie(routed, server, reading, now);
+        return new RouteDecision.Forward(
+                frontend.config(), request, routed, backend, server, edits, setCookie, cookieStatus);
     }
 
-    private static @Nullable HeaderEdit forwardedFor(CompiledFrontend frontend, LiveBackend backend,
-            RequestHead request) {
+    private static @Nullable HeaderEdit forwardedFor(
+            CompiledFrontend frontend, LiveBackend backend, RequestHead request) {
         ForwardFor option = backend.config().settings().forwardFor();
         IpNetwork except = backend.forwardForExcept();
         if (option == null) {
             option = frontend.config().settings().forwardFor();
             except = option == null || option.except() == null ? null : IpNetwork.parse(option.except());
         }
-        if (option == null || (except != null && except.contains(request.clientAddress()))
+        if (option == null
+                || (except != null && except.contains(request.clientAddress()))
                 || (option.onlyIfAbsent() && request.header(option.header()) != null)) {
             return null;
         }
         return new HeaderEdit.Add(option.header(), InetAddresses.toText(request.clientAddress()));
     }
 
-    private static RouteDecision stats(CompiledFrontend frontend, StatsConfig stats, RequestHead request,
-            RequestHead routed) {
+    private static RouteDecision stats(
+            CompiledFrontend frontend, StatsConfig stats, RequestHead request, RequestHead routed) {
         if (!stats.admits(request.header("Authorization"))) {
-            LocalResponse challenge = new LocalResponse(401, List.of(
-                    Map.entry("WWW-Authenticate", "Basic realm=\"" + stats.realm() + '"'),
-                    Map.entry("Content-Type", "text/html"), Map.entry("Cache-Control", "no-cache")),
+            LocalResponse challenge = new LocalResponse(
+                    401,
+                    List.of(
+                            Map.entry("WWW-Authenticate", "Basic realm=\"" + stats.realm() + '"'),
+                            Map.entry("Content-Type", "text/html"),
+                            Map.entry("Cache-Control", "no-cache")),
                     LocalResponse.error(401).body());
-            return new RouteDecision.Respond(frontend.config(), request, routed, null, challenge,
-                    CookieStatus.NOT_CHECKED);
+            return new RouteDecision.Respond(
+                    frontend.config(), request, routed, null, challenge, CookieStatus.NOT_CHECKED);
         }
         boolean admin = frontend.statsAdmin != null && frontend.statsAdmin.test(routed);
         return new RouteDecision.Stats(frontend.config(), request, routed, admin);

@@ -8,8 +8,7 @@ import java.util.TreeSet;
 final class RoutingHeaders {
     private final Set<String> names = new TreeSet<>();
 
-    private RoutingHeaders() {
-    }
+    private RoutingHeaders() {}
 
     static Set<String> of(ProxyConfig config, FrontendConfig frontend) {
         RoutingHeaders headers = new RoutingHeaders();

@@ -7,8 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /** What an {@link HttpRequestRule} does to a request: the response it answers with, or the header edit it makes. */
 final class RuleResponses {
-    private RuleResponses() {
-    }
+    private RuleResponses() {}
 
     /** The response of a {@code deny}, {@code redirect} or {@code return} rule; null for the other rules. */
     static @Nullable LocalResponse responseFor(HttpRequestRule rule, RequestHead request) {
@@ -16,21 +15,27 @@ final class RuleResponses {
             return LocalResponse.error(deny.status());
         }
         if (rule instanceof HttpRequestRule.Return answer) {
-            return new LocalResponse(answer.status(), List.of(Map.entry("Content-Type", answer.contentType())),
-                    answer.body());
+            return new LocalResponse(
+                    answer.status(), List.of(Map.entry("Content-Type", answer.contentType())), answer.body());
         }
         if (rule instanceof HttpRequestRule.Redirect redirect) {
             String location = switch (redirect.type()) {
                 case LOCATION -> redirect.value();
-                case PREFIX -> (redirect.value().endsWith("/") ? redirect.value().substring(0,
-                        redirect.value().length() - 1) : redirect.value()) + request.uri();
+                case PREFIX ->
+                    (redirect.value().endsWith("/")
+                                    ? redirect.value()
+                                            .substring(0, redirect.value().length() - 1)
+                                    : redirect.value())
+                            + request.uri();
                 case SCHEME -> {
                     String host = request.header("Host");
                     yield host == null ? request.uri() : redirect.value() + "://" + host + request.uri();
                 }
             };
-            return new LocalResponse(redirect.code(), List.of(Map.entry("Location", location),
-                    Map.entry("Cache-Control", "no-cache")), "");
+            return new LocalResponse(
+                    redirect.code(),
+                    List.of(Map.entry("Location", location), Map.entry("Cache-Control", "no-cache")),
+                    "");
         }
         return null;
     }

@@ -52,8 +52,12 @@ public final class RuntimeCommands {
         }
     }
 
-    public RuntimeCommands(Router router, @Nullable HealthChecks checks, ToIntFunction<Server> queued,
-            ToIntFunction<Server> maxQueued, InfoSource info) {
+    public RuntimeCommands(
+            Router router,
+            @Nullable HealthChecks checks,
+            ToIntFunction<Server> queued,
+            ToIntFunction<Server> maxQueued,
+            InfoSource info) {
         this.router = router;
         this.checks = checks;
         this.queued = queued;
@@ -79,24 +83,28 @@ public final class RuntimeCommands {
             case "help" -> HELP;
             case "show info" -> showInfo();
             case "show stat" -> StatsCsv.write(router, checks, queued, maxQueued, info.nowNanos()) + "\n";
-            case "show servers" -> words.size() >= 3 && words.get(2).equals("state")
-                    ? serversState(words.size() > 3 ? words.get(3) : null) : unknown();
+            case "show servers" ->
+                words.size() >= 3 && words.get(2).equals("state")
+                        ? serversState(words.size() > 3 ? words.get(3) : null)
+                        : unknown();
             case "set server" -> setServer(words);
-            case "enable server", "disable server" -> withServer(words, 2, server -> {
-                server.adminState(words.get(0).equals("enable") ? AdminState.READY : AdminState.MAINT);
-                return "";
-            });
-            case "enable health", "disable health" -> withServer(words, 2, server -> {
-                if (checks == null || !server.config().check()) {
-                    return "Health checks are not configured on this server, cannot enable.\n";
-                }
-                if (words.get(0).equals("enable")) {
-                    checks.enable(server);
-                } else {
-                    checks.disable(server);
-                }
-                return "";
-            });
+            case "enable server", "disable server" ->
+                withServer(words, 2, server -> {
+                    server.adminState(words.get(0).equals("enable") ? AdminState.READY : AdminState.MAINT);
+                    return "";
+                });
+            case "enable health", "disable health" ->
+                withServer(words, 2, server -> {
+                    if (checks == null || !server.config().check()) {
+                        return "Health checks are not configured on this server, cannot enable.\n";
+                    }
+                    if (words.get(0).equals("enable")) {
+                        checks.enable(server);
+                    } else {
+                        checks.disable(server);
+                    }
+                    return "";
+                });
             default -> words.get(0).equals("help") ? HELP : unknown();
         };
     }
@@ -107,7 +115,8 @@ public final class RuntimeCommands {
             total += router.frontendCounters(frontend.name()).sessions();
         }
         return "Name: Fjord\nVersion: " + version() + "\nNbthread: " + info.threads() + "\nUptime_sec: "
-                + info.uptimeSeconds() + "\nMaxconn: " + router.config().global().maxConn() + "\nCurrConns: "
+                + info.uptimeSeconds() + "\nMaxconn: "
+                + router.config().global().maxConn() + "\nCurrConns: "
                 + info.currentConnections() + "\nCumReq: " + total + "\n\n";
     }
 
@@ -117,7 +126,8 @@ public final class RuntimeCommands {
     }
 
     private String serversState(@Nullable String backendName) {
-        if (backendName != null && router.backends().stream().noneMatch(b -> b.name().equals(backendName))) {
+        if (backendName != null
+                && router.backends().stream().noneMatch(b -> b.name().equals(backendName))) {
             return "Can't find backend.\n";
         }
         StringBuilder out = new StringBuilder("1\n# be_id be_name srv_id srv_name srv_addr srv_op_state "
@@ -142,13 +152,30 @@ public final class RuntimeCommands {
                     case DRAIN -> 0x08;
                 };
                 CheckResult last = checks == null ? null : checks.lastCheck(server);
-                out.append(beId).append(' ').append(backend.name()).append(' ').append(srvId).append(' ')
-                        .append(server.name()).append(' ').append(server.config().address().host()).append(' ')
-                        .append(opState).append(' ').append(adminState).append(' ').append(server.weight())
-                        .append(' ').append(server.config().weight()).append(' ')
-                        .append(last == null ? "-" : last.status().name()).append(' ')
-                        .append(server.config().rise() + server.config().fall() - 1).append(' ')
-                        .append(server.config().address().port()).append('\n');
+                out.append(beId)
+                        .append(' ')
+                        .append(backend.name())
+                        .append(' ')
+                        .append(srvId)
+                        .append(' ')
+                        .append(server.name())
+                        .append(' ')
+                        .append(server.config().address().host())
+                        .append(' ')
+                        .append(opState)
+                        .append(' ')
+                        .append(adminState)
+                        .append(' ')
+                        .append(server.weight())
+                        .append(' ')
+                        .append(server.config().weight())
+                        .append(' ')
+                        .append(last == null ? "-" : last.status().name())
+                        .append(' ')
+                        .append(server.config().rise() + server.config().fall() - 1)
+                        .append(' ')
+                        .append(server.config().address().port())
+                        .append('\n');
             }
         }
         return out.append('\n').toString();
@@ -159,12 +186,13 @@ public final class RuntimeCommands {
             return "Require 'backend/server' and 'weight' or 'state'.\n";
         }
         return withServer(words, 2, server -> switch (words.get(3)) {
-            case "state" -> switch (words.get(4).toLowerCase(Locale.ROOT)) {
-                case "ready" -> state(server, AdminState.READY);
-                case "drain" -> state(server, AdminState.DRAIN);
-                case "maint" -> state(server, AdminState.MAINT);
-                default -> "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n";
-            };
+            case "state" ->
+                switch (words.get(4).toLowerCase(Locale.ROOT)) {
+                    case "ready" -> state(server, AdminState.READY);
+                    case "drain" -> state(server, AdminState.DRAIN);
+                    case "maint" -> state(server, AdminState.MAINT);
+                    default -> "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n";
+                };
             case "weight" -> weight(server, words.get(4));
             default -> "'set server <srv>' only supports 'state' and 'weight'.\n";
         });
@@ -209,8 +237,8 @@ public final class RuntimeCommands {
     }
 
     private static String unknown() {
-        List<String> lines = new ArrayList<>(List.of("Unknown command. Please enter one of the following commands "
-                + "only :"));
+        List<String> lines =
+                new ArrayList<>(List.of("Unknown command. Please enter one of the following commands " + "only :"));
         HELP.lines().skip(1).forEach(lines::add);
         return String.join("\n", lines) + "\n";
     }

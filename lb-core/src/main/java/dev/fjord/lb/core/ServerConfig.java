@@ -139,7 +139,8 @@ public record ServerConfig(
 
         /** Where requests go. */
         public Builder address(Address address) {
-            this.address = parseAddress(Objects.requireNonNull(address, "address").toString());
+            this.address =
+                    parseAddress(Objects.requireNonNull(address, "address").toString());
             return this;
         }
 
@@ -152,8 +153,10 @@ public record ServerConfig(
         /** The persistence cookie value that designates this server ({@code cookie s1}). */
         public Builder cookie(String value) {
             Objects.requireNonNull(value, "cookie");
-            if (value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == ';' || c == ','
-                    || c == '"' || c == '\\' || c == '|' || c == '~')) {
+            if (value.isEmpty()
+                    || value.chars()
+                            .anyMatch(c -> c <= ' ' || c >= 0x7f || c == ';' || c == ',' || c == '"' || c == '\\'
+                                    || c == '|' || c == '~')) {
                 throw new ConfigException(context + ": cookie '" + value
                         + "' (expected: a non-empty cookie value without spaces, quotes, ';', ',', '\\', '|' or '~')");
             }
@@ -268,9 +271,27 @@ public record ServerConfig(
         }
 
         ServerConfig build() {
-            return new ServerConfig(name, address, weight, cookie, backup, check, checkPort, checkAddress, inter,
-                    fastInter == null ? inter : fastInter, downInter == null ? inter : downInter, rise, fall,
-                    maxConn, maxQueue, slowStart, disabled, observe, initState, shutdownSessionsOnDown,
+            return new ServerConfig(
+                    name,
+                    address,
+                    weight,
+                    cookie,
+                    backup,
+                    check,
+                    checkPort,
+                    checkAddress,
+                    inter,
+                    fastInter == null ? inter : fastInter,
+                    downInter == null ? inter : downInter,
+                    rise,
+                    fall,
+                    maxConn,
+                    maxQueue,
+                    slowStart,
+                    disabled,
+                    observe,
+                    initState,
+                    shutdownSessionsOnDown,
                     shutdownBackupSessionsOnUp);
         }
 
@@ -282,8 +303,8 @@ public record ServerConfig(
                 throw new ConfigException(context + ": " + e.getMessage());
             }
             if (parsed.isAny() || parsed.port() == 0) {
-                throw new ConfigException(context + ": address '" + text
-                        + "' (expected: a host and a port 1-65535, not '*' or port 0)");
+                throw new ConfigException(
+                        context + ": address '" + text + "' (expected: a host and a port 1-65535, not '*' or port 0)");
             }
             return parsed;
         }

@@ -23,8 +23,15 @@ public sealed interface ServerEvent {
      * @param activeLeft usable active servers of the backend now
      * @param backupLeft usable backup servers of the backend now
      */
-    record StateChanged(Server server, OperationalState from, OperationalState to, @Nullable CheckResult check,
-            String reason, int activeLeft, int backupLeft) implements ServerEvent {
+    record StateChanged(
+            Server server,
+            OperationalState from,
+            OperationalState to,
+            @Nullable CheckResult check,
+            String reason,
+            int activeLeft,
+            int backupLeft)
+            implements ServerEvent {
         public StateChanged {
             Objects.requireNonNull(server, "server");
             Objects.requireNonNull(reason, "reason");
@@ -56,8 +63,9 @@ public sealed interface ServerEvent {
             return switch (to) {
                 case MAINT -> name + " is going DOWN for maintenance. " + left;
                 case DRAIN -> name + " enters drain state. " + left;
-                case READY -> name + " is " + server.operationalState() + " (leaving forced "
-                        + (from == AdminState.MAINT ? "maintenance" : "drain") + ").";
+                case READY ->
+                    name + " is " + server.operationalState() + " (leaving forced "
+                            + (from == AdminState.MAINT ? "maintenance" : "drain") + ").";
             };
         }
     }
@@ -66,8 +74,8 @@ public sealed interface ServerEvent {
     record Added(Server server) implements ServerEvent {
         @Override
         public String message() {
-            return "Server " + server.backend().name() + '/' + server.name() + " added at " + server.config().address()
-                    + ".";
+            return "Server " + server.backend().name() + '/' + server.name() + " added at "
+                    + server.config().address() + ".";
         }
     }
 

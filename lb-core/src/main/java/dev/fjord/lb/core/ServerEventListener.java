@@ -4,7 +4,7 @@ package dev.fjord.lb.core;
 @FunctionalInterface
 public interface ServerEventListener {
     /** Ignores every event. */
-    ServerEventListener NONE = event -> { };
+    ServerEventListener NONE = event -> {};
 
     void onEvent(ServerEvent event);
 }

@@ -14,16 +14,22 @@ final class ServerHealth {
     final @Nullable HttpCheck httpCheck;
     /** The server's {@code observe}; null when it has none. */
     final @Nullable ObservedErrors observed;
+
     Scheduler.@Nullable Cancellable next;
-    @Nullable CheckResult last;
-    @Nullable SlowStart slowStart;
+
+    @Nullable
+    CheckResult last;
+
+    @Nullable
+    SlowStart slowStart;
+
     boolean enabled;
 
     ServerHealth(LiveServer server, ServerConfig.InitState init) {
         this.server = server;
         ServerConfig config = server.config();
-        this.counter = new HealthCounter(config.rise(), config.fall(), config.check() ? init
-                : ServerConfig.InitState.FULLY_UP);
+        this.counter = new HealthCounter(
+                config.rise(), config.fall(), config.check() ? init : ServerConfig.InitState.FULLY_UP);
         this.httpCheck = server.backend().config().settings().httpCheck();
         this.observed = config.observe() == null ? null : new ObservedErrors(config.observe());
         this.enabled = config.check();

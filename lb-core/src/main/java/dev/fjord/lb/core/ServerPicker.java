@@ -22,7 +22,8 @@ interface ServerPicker {
      * A server for {@code request}, other than {@code avoid} when another exists (a redispatch); null when there is
      * no server, or {@code avoid} is the only one.
      */
-    @Nullable Server pick(RequestHead request, @Nullable Server avoid);
+    @Nullable
+    Server pick(RequestHead request, @Nullable Server avoid);
 
     /** A picker running {@code balance} over {@code servers} (the usable ones, in declaration order). */
     static ServerPicker of(Balance balance, HashType hashType, List<Server> servers, RandomGenerator random) {

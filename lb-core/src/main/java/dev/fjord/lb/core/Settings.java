@@ -50,9 +50,24 @@ public record Settings(
         UnderscoreHeaders underscoreHeaders) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
-    public static final Settings DEFAULT = new Settings(Mode.TCP, 0, 3, false, Balance.roundRobin(),
-            HashType.MAP_BASED, Timeouts.NONE, null, ConnectionMode.KEEP_ALIVE, LogFormat.DEFAULT, false, false, List.of(),
-            null, RetryOn.DEFAULT, null, UnderscoreHeaders.DROP);
+    public static final Settings DEFAULT = new Settings(
+            Mode.TCP,
+            0,
+            3,
+            false,
+            Balance.roundRobin(),
+            HashType.MAP_BASED,
+            Timeouts.NONE,
+            null,
+            ConnectionMode.KEEP_ALIVE,
+            LogFormat.DEFAULT,
+            false,
+            false,
+            List.of(),
+            null,
+            RetryOn.DEFAULT,
+            null,
+            UnderscoreHeaders.DROP);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");

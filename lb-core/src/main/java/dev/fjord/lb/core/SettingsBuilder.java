@@ -17,12 +17,29 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     /** Keywords a frontend may not set (HAProxy rejects them there too). */
-    private static final Set<String> BACKEND_ONLY = Set.of("balance", "hash-type", "retries", "option redispatch",
-            "option httpchk", "option tcp-check", "retry-on", "timeout connect", "timeout server", "timeout queue", "timeout check",
+    private static final Set<String> BACKEND_ONLY = Set.of(
+            "balance",
+            "hash-type",
+            "retries",
+            "option redispatch",
+            "option httpchk",
+            "option tcp-check",
+            "retry-on",
+            "timeout connect",
+            "timeout server",
+            "timeout queue",
+            "timeout check",
             "timeout server-fin");
     /** Keywords a backend may not set. */
-    private static final Set<String> FRONTEND_ONLY = Set.of("maxconn", "timeout client", "timeout http-request",
-            "timeout client-fin", "option dontlognull", "option httplog", "option tcplog", "underscore-headers");
+    private static final Set<String> FRONTEND_ONLY = Set.of(
+            "maxconn",
+            "timeout client",
+            "timeout http-request",
+            "timeout client-fin",
+            "option dontlognull",
+            "option httplog",
+            "option tcplog",
+            "underscore-headers");
 
     final String context;
     private final Set<String> touched = new LinkedHashSet<>();
@@ -195,11 +212,12 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     /** How HTTP connections are kept alive; default {@link ConnectionMode#KEEP_ALIVE}. */
     public B connectionMode(ConnectionMode connectionMode) {
         this.connectionMode = Objects.requireNonNull(connectionMode, "connectionMode");
-        return touch("option " + switch (connectionMode) {
-            case KEEP_ALIVE -> "http-keep-alive";
-            case HTTP_SERVER_CLOSE -> "http-server-close";
-            case HTTP_CLOSE -> "httpclose";
-        });
+        return touch("option "
+                + switch (connectionMode) {
+                    case KEEP_ALIVE -> "http-keep-alive";
+                    case HTTP_SERVER_CLOSE -> "http-server-close";
+                    case HTTP_CLOSE -> "httpclose";
+                });
     }
 
     /** The access-log format ({@code option httplog}, {@code option tcplog}); default {@link LogFormat#DEFAULT}. */
@@ -244,7 +262,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      */
     public B retryOn(RetryOn... events) {
         if (events.length == 0) {
-            throw new ConfigException(context + ": retry-on: nothing (expected: at least one event, e.g. conn-failure)");
+            throw new ConfigException(
+                    context + ": retry-on: nothing (expected: at least one event, e.g. conn-failure)");
         }
         this.retryOn = Set.copyOf(java.util.Arrays.asList(events));
         return touch("retry-on");
@@ -267,11 +286,34 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
     /** The settings as set so far. */
     Settings settings() {
-        return new Settings(mode, maxConn, retries, redispatch, balance, hashType,
-                new Timeouts(timeoutHttpRequest, timeoutQueue, timeoutConnect, timeoutClient, timeoutServer,
-                        timeoutHttpKeepAlive, timeoutCheck, timeoutTunnel, timeoutClientFin, timeoutServerFin),
-                forwardFor, connectionMode, logFormat, dontLogNull, logGlobal, logTargets, httpCheck, retryOn,
-                tcpCheck, underscoreHeaders);
+        return new Settings(
+                mode,
+                maxConn,
+                retries,
+                redispatch,
+                balance,
+                hashType,
+                new Timeouts(
+                        timeoutHttpRequest,
+                        timeoutQueue,
+                        timeoutConnect,
+                        timeoutClient,
+                        timeoutServer,
+                        timeoutHttpKeepAlive,
+                        timeoutCheck,
+                        timeoutTunnel,
+                        timeoutClientFin,
+                        timeoutServerFin),
+                forwardFor,
+                connectionMode,
+                logFormat,
+                dontLogNull,
+                logGlobal,
+                logTargets,
+                httpCheck,
+                retryOn,
+                tcpCheck,
+                underscoreHeaders);
     }
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */

@@ -19,6 +19,7 @@ final class SimpleRequestHead implements RequestHead {
     private final String version;
     /** Names and values, alternating: {@code [name0, value0, name1, value1, ...]}. */
     private final String[] headers;
+
     private final InetAddress clientAddress;
     private final int clientPort;
     private final int localPort;
@@ -175,7 +176,8 @@ final class SimpleRequestHead implements RequestHead {
 
         private static String requireToken(String what, String token) {
             Objects.requireNonNull(token, what);
-            if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)) {
+            if (token.isEmpty()
+                    || token.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)) {
                 throw new IllegalArgumentException(what + ": '" + token + "' (expected: an RFC 9110 token)");
             }
             return token;

@@ -13,19 +13,89 @@ import org.jspecify.annotations.Nullable;
  */
 public final class StatsCsv {
     /** HAProxy's column names, in order. */
-    public static final List<String> COLUMNS = List.of("pxname", "svname", "qcur", "qmax", "scur", "smax", "slim",
-            "stot", "bin", "bout", "dreq", "dresp", "ereq", "econ", "eresp", "wretr", "wredis", "status", "weight",
-            "act", "bck", "chkfail", "chkdown", "lastchg", "downtime", "qlimit", "pid", "iid", "sid", "throttle",
-            "lbtot", "tracked", "type", "rate", "rate_lim", "rate_max", "check_status", "check_code",
-            "check_duration", "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other", "hanafail",
-            "req_rate", "req_rate_max", "req_tot", "cli_abrt", "srv_abrt", "comp_in", "comp_out", "comp_byp",
-            "comp_rsp", "lastsess", "last_chk", "last_agt", "qtime", "ctime", "rtime", "ttime", "agent_status",
-            "agent_code", "agent_duration", "check_desc", "agent_desc", "check_rise", "check_fall", "check_health",
-            "agent_rise", "agent_fall", "agent_health", "addr", "cookie", "mode", "algo", "conn_rate",
-            "conn_rate_max", "conn_tot");
+    public static final List<String> COLUMNS = List.of(
+            "pxname",
+            "svname",
+            "qcur",
+            "qmax",
+            "scur",
+            "smax",
+            "slim",
+            "stot",
+            "bin",
+            "bout",
+            "dreq",
+            "dresp",
+            "ereq",
+            "econ",
+            "eresp",
+            "wretr",
+            "wredis",
+            "status",
+            "weight",
+            "act",
+            "bck",
+            "chkfail",
+            "chkdown",
+            "lastchg",
+            "downtime",
+            "qlimit",
+            "pid",
+            "iid",
+            "sid",
+            "throttle",
+            "lbtot",
+            "tracked",
+            "type",
+            "rate",
+            "rate_lim",
+            "rate_max",
+            "check_status",
+            "check_code",
+            "check_duration",
+            "hrsp_1xx",
+            "hrsp_2xx",
+            "hrsp_3xx",
+            "hrsp_4xx",
+            "hrsp_5xx",
+            "hrsp_other",
+            "hanafail",
+            "req_rate",
+            "req_rate_max",
+            "req_tot",
+            "cli_abrt",
+            "srv_abrt",
+            "comp_in",
+            "comp_out",
+            "comp_byp",
+            "comp_rsp",
+            "lastsess",
+            "last_chk",
+            "last_agt",
+            "qtime",
+            "ctime",
+            "rtime",
+            "ttime",
+            "agent_status",
+            "agent_code",
+            "agent_duration",
+            "check_desc",
+            "agent_desc",
+            "check_rise",
+            "check_fall",
+            "check_health",
+            "agent_rise",
+            "agent_fall",
+            "agent_health",
+            "addr",
+            "cookie",
+            "mode",
+            "algo",
+            "conn_rate",
+            "conn_rate_max",
+            "conn_tot");
 
-    private StatsCsv() {
-    }
+    private StatsCsv() {}
 
     /**
      * The CSV of {@code router}'s proxies.
@@ -33,16 +103,26 @@ public final class StatsCsv {
      * @param checks the health checks, for check columns; null when none run
      * @param queued requests waiting for a server now; {@code maxQueued} the most at once
      */
-    public static String write(Router router, @Nullable HealthChecks checks, ToIntFunction<Server> queued,
+    public static String write(
+            Router router,
+            @Nullable HealthChecks checks,
+            ToIntFunction<Server> queued,
             ToIntFunction<Server> maxQueued) {
         return write(router, checks, queued, maxQueued, 0);
     }
 
     /** As {@link #write(Router, HealthChecks, ToIntFunction, ToIntFunction)}, with ticker time {@code now} for
      * {@code lastchg}, {@code downtime} and {@code lastsess}. */
-    public static String write(Router router, @Nullable HealthChecks checks, ToIntFunction<Server> queued,
-            ToIntFunction<Server> maxQueued, long now) {
-        StringBuilder csv = new StringBuilder(4096).append("# ").append(String.join(",", COLUMNS)).append('\n');
+    public static String write(
+            Router router,
+            @Nullable HealthChecks checks,
+            ToIntFunction<Server> queued,
+            ToIntFunction<Server> maxQueued,
+            long now) {
+        StringBuilder csv = new StringBuilder(4096)
+                .append("# ")
+                .append(String.join(",", COLUMNS))
+                .append('\n');
         int[] iid = {0};
         java.util.Set<String> written = new java.util.HashSet<>();
         for (FrontendConfig frontend : router.config().frontends().values()) {
@@ -65,14 +145,22 @@ public final class StatsCsv {
     private static void frontendRow(StringBuilder csv, Router router, FrontendConfig frontend, int iid) {
         Counters c = router.frontendCounters(frontend.name());
         String[] row = row(frontend.name(), "FRONTEND", iid, 0, 0, c);
-        row[6] = frontend.settings().maxConn() == 0 ? "" : Integer.toString(frontend.settings().maxConn());
+        row[6] = frontend.settings().maxConn() == 0
+                ? ""
+                : Integer.toString(frontend.settings().maxConn());
         row[17] = "OPEN";
         row[75] = mode(frontend.settings().mode());
         append(csv, row);
     }
 
-    private static void backendRows(StringBuilder csv, LiveBackend backend, int iid, @Nullable HealthChecks checks,
-            ToIntFunction<Server> queued, ToIntFunction<Server> maxQueued, long now) {
+    private static void backendRows(
+            StringBuilder csv,
+            LiveBackend backend,
+            int iid,
+            @Nullable HealthChecks checks,
+            ToIntFunction<Server> queued,
+            ToIntFunction<Server> maxQueued,
+            long now) {
         int sid = 0;
         int active = 0;
         int backup = 0;
@@ -94,8 +182,11 @@ public final class StatsCsv {
             long changed = server.counters().secondsSinceChange(now);
             row[23] = changed < 0 ? "" : Long.toString(changed);
             row[24] = now == 0 ? "" : Long.toString(server.counters().downtimeSeconds(now));
-            row[29] = server.weight() < config.weight() && server.operationalState() == OperationalState.UP
-                    && server.throttle() < 100 ? Integer.toString(server.throttle()) : "";
+            row[29] = server.weight() < config.weight()
+                            && server.operationalState() == OperationalState.UP
+                            && server.throttle() < 100
+                    ? Integer.toString(server.throttle())
+                    : "";
             row[30] = Long.toString(server.counters().balanced.sum());
             long sinceBalanced = server.counters().secondsSinceBalanced(now);
             row[55] = now == 0 || sinceBalanced < 0 ? "" : Long.toString(sinceBalanced);
@@ -127,7 +218,8 @@ public final class StatsCsv {
             append(csv, row);
         }
         String[] row = row(backend.name(), "BACKEND", iid, 0, 1, backend.counters());
-        row[4] = Integer.toString(backend.servers().stream().mapToInt(Server::activeConnections).sum());
+        row[4] = Integer.toString(
+                backend.servers().stream().mapToInt(Server::activeConnections).sum());
         row[17] = active + backup > 0 ? "UP" : "DOWN";
         row[18] = Integer.toString(totalWeight);
         row[19] = Integer.toString(active);
@@ -200,8 +292,10 @@ public final class StatsCsv {
                 csv.append(',');
             }
             String value = row[i];
-            csv.append(value.indexOf(',') >= 0 || value.indexOf('"') >= 0
-                    ? '"' + value.replace("\"", "\"\"") + '"' : value);
+            csv.append(
+                    value.indexOf(',') >= 0 || value.indexOf('"') >= 0
+                            ? '"' + value.replace("\"", "\"\"") + '"'
+                            : value);
         }
         csv.append('\n');
     }

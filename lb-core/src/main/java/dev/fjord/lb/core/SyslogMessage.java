@@ -12,8 +12,7 @@ import java.util.Locale;
 public final class SyslogMessage {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
 
-    private SyslogMessage() {
-    }
+    private SyslogMessage() {}
 
     /**
      * One message in RFC 3164's form: {@code <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: LINE}.
@@ -21,8 +20,8 @@ public final class SyslogMessage {
      * @param severity a level name ({@code info} for access logs)
      * @param tag the program name, e.g. {@code fjord}
      */
-    public static String rfc3164(LogTarget target, String severity, ZonedDateTime time, String tag, long pid,
-            String message) {
+    public static String rfc3164(
+            LogTarget target, String severity, ZonedDateTime time, String tag, long pid, String message) {
         int priority = target.facilityCode() * 8 + LogTarget.severityCode(severity);
         return "<" + priority + ">" + TIMESTAMP.format(time) + " " + tag + "[" + pid + "]: " + message;
     }

@@ -55,8 +55,7 @@ public record TcpCheck(List<Step> steps) {
     }
 
     /** One step of a TCP check. */
-    public sealed interface Step permits Send, Expect {
-    }
+    public sealed interface Step permits Send, Expect {}
 
     /** Sends {@code data} (as ISO-8859-1 bytes). */
     public record Send(String data) implements Step {

@@ -12,8 +12,30 @@ class AccessLogFormatTest {
     private static final long ACCEPTED = 1_795_534_788_123L; // 2026-11-24T15:39:48.123Z
 
     private static AccessLogEntry entry(String client, String requestLine) {
-        return new AccessLogEntry(InetAddresses.parseLiteral(client), 51000, ACCEPTED, "main", "app", "web1",
-                0, 0, 1, 2, 3, 200, 345, "--NI", 1, 1, 0, 0, 0, false, 0, 0, requestLine);
+        return new AccessLogEntry(
+                InetAddresses.parseLiteral(client),
+                51000,
+                ACCEPTED,
+                "main",
+                "app",
+                "web1",
+                0,
+                0,
+                1,
+                2,
+                3,
+                200,
+                345,
+                "--NI",
+                1,
+                1,
+                0,
+                0,
+                0,
+                false,
+                0,
+                0,
+                requestLine);
     }
 
     @Test
@@ -27,8 +49,30 @@ class AccessLogFormatTest {
 
     @Test
     void unreachedStagesAndMissingServerPrintAsHaproxyDoes() {
-        AccessLogEntry denied = new AccessLogEntry(InetAddresses.parseLiteral("::1"), 4000, ACCEPTED, "main", null,
-                null, 0, -1, -1, -1, 0, 403, 188, "PR--", 1, 1, 0, 0, 0, false, 0, 0, "GET /admin HTTP/1.1");
+        AccessLogEntry denied = new AccessLogEntry(
+                InetAddresses.parseLiteral("::1"),
+                4000,
+                ACCEPTED,
+                "main",
+                null,
+                null,
+                0,
+                -1,
+                -1,
+                -1,
+                0,
+                403,
+                188,
+                "PR--",
+                1,
+                1,
+                0,
+                0,
+                0,
+                false,
+                0,
+                0,
+                "GET /admin HTTP/1.1");
 
         assertThat(new AccessLogFormat(LogFormat.HTTP, LogMask.NONE, ZoneOffset.UTC).format(denied))
                 .isEqualTo("::1:4000 [24/Nov/2026:15:39:48.123] main main/<NOSRV> 0/-1/-1/-1/0 403 188 - - PR-- "
@@ -37,8 +81,30 @@ class AccessLogFormatTest {
 
     @Test
     void tcplogAndRetriesWithRedispatch() {
-        AccessLogEntry session = new AccessLogEntry(InetAddresses.parseLiteral("10.1.2.3"), 6000, ACCEPTED, "sql",
-                "db", "db2", -1, 0, 2, -1, 1500, -1, 4096, "----", 3, 2, 2, 1, 1, true, 0, 0, null);
+        AccessLogEntry session = new AccessLogEntry(
+                InetAddresses.parseLiteral("10.1.2.3"),
+                6000,
+                ACCEPTED,
+                "sql",
+                "db",
+                "db2",
+                -1,
+                0,
+                2,
+                -1,
+                1500,
+                -1,
+                4096,
+                "----",
+                3,
+                2,
+                2,
+                1,
+                1,
+                true,
+                0,
+                0,
+                null);
 
         assertThat(new AccessLogFormat(LogFormat.TCP, LogMask.NONE, ZoneOffset.UTC).format(session))
                 .isEqualTo("10.1.2.3:6000 [24/Nov/2026:15:39:48.123] sql db/db2 0/2/1500 4096 -- 3/2/2/1/+1 0/0");
@@ -49,7 +115,8 @@ class AccessLogFormatTest {
         AccessLogFormat masked = new AccessLogFormat(LogFormat.HTTP, new LogMask(24, 64), ZoneOffset.UTC);
 
         assertThat(masked.format(entry("203.0.113.7", "GET / HTTP/1.1"))).startsWith("203.0.113.0:51000 ");
-        assertThat(masked.format(entry("2001:db8:1:2:3:4:5:6", "GET / HTTP/1.1"))).startsWith("2001:db8:1:2:::51000 ");
+        assertThat(masked.format(entry("2001:db8:1:2:3:4:5:6", "GET / HTTP/1.1")))
+                .startsWith("2001:db8:1:2:::51000 ");
     }
 
     @Test
@@ -70,6 +137,7 @@ class AccessLogFormatTest {
                         + "\"server_name\":\"web1\",\"time_request\":0,\"time_queue\":0,\"time_connect\":1,"
                         + "\"time_response\":2,\"time_active\":3,\"status_code\":200,\"bytes_read\":345,"
                         + "\"termination_state\":\"--NI\",\"actconn\":1,\"feconn\":1,\"beconn\":0,\"srv_conn\":0,"
-                        + "\"retries\":0,\"srv_queue\":0,\"backend_queue\":0,\"http_request\":\"GET /\\\"x\\\" HTTP/1.1\"}");
+                        + "\"retries\":0,\"srv_queue\":0,\"backend_queue\":0,\"http_request\":\"GET "
+                        + "/\\\"x\\\" HTTP/1.1\"}");
     }
 }

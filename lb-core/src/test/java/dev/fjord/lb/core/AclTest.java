@@ -18,43 +18,50 @@ class AclTest {
     }
 
     @ParameterizedTest(name = "{0} on {1} -> {2}")
-    @CsvSource(delimiter = '|', value = {
-        "path /a/b              | /a/b        | true",
-        "path /a/b              | /a/b/       | false",
-        "path -i /A/B           | /a/b        | true",
-        "path_beg /static /img  | /img/x.png  | true",
-        "path_beg /static       | /Static/x   | false",
-        "path_beg -i /static    | /STATIC/x   | true",
-        "path_end .png .jpg     | /a/b.jpg    | true",
-        "path_end .png          | /a.png?x=1  | true",
-        "path_sub cart          | /shop/cart/1| true",
-        "path_sub -i CART       | /shop/cart/1| true",
-        "path_dir shop          | /shop/cart  | true",
-        "path_dir sho           | /shop/cart  | false",
-        "path_dir shop/cart     | /x/shop/cart| true",
-        "path_reg ^/api/v[0-9]+/| /api/v2/x   | true",
-        "path_reg -i ^/API/     | /api/x      | true",
-        "path_reg ^/api/        | /API/x      | false",
-        "url_param(id) 42       | /?a=1&id=42 | true",
-        "url_param(id) 42       | /?id=4&x=42 | false",
-        "urlp(id) -m found      | /?id        | true",
-        "url_param(id) -m found | /?idx=1     | false",
-        "url_beg /a?            | /a?b=1      | true",
-        "path -m beg /api       | /api/x      | true",
-        "method GET HEAD        | /           | true",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "path /a/b              | /a/b        | true",
+                "path /a/b              | /a/b/       | false",
+                "path -i /A/B           | /a/b        | true",
+                "path_beg /static /img  | /img/x.png  | true",
+                "path_beg /static       | /Static/x   | false",
+                "path_beg -i /static    | /STATIC/x   | true",
+                "path_end .png .jpg     | /a/b.jpg    | true",
+                "path_end .png          | /a.png?x=1  | true",
+                "path_sub cart          | /shop/cart/1| true",
+                "path_sub -i CART       | /shop/cart/1| true",
+                "path_dir shop          | /shop/cart  | true",
+                "path_dir sho           | /shop/cart  | false",
+                "path_dir shop/cart     | /x/shop/cart| true",
+                "path_reg ^/api/v[0-9]+/| /api/v2/x   | true",
+                "path_reg -i ^/API/     | /api/x      | true",
+                "path_reg ^/api/        | /API/x      | false",
+                "url_param(id) 42       | /?a=1&id=42 | true",
+                "url_param(id) 42       | /?id=4&x=42 | false",
+                "urlp(id) -m found      | /?id        | true",
+                "url_param(id) -m found | /?idx=1     | false",
+                "url_beg /a?            | /a?b=1      | true",
+                "path -m beg /api       | /api/x      | true",
+                "method GET HEAD        | /           | true",
+            })
     void pathAndUrlFetches(String acl, String uri, boolean expected) {
         assertThat(matchesPath(acl, uri)).isEqualTo(expected);
     }
 
     @Test
     void headerFetchesMatchEachCommaSeparatedValue() {
-        RequestHead request = RequestHead.builder().header("Host", "Shop.Example.com")
-                .header("Accept", "text/html, application/json").header("Accept", "image/png").build();
+        RequestHead request = RequestHead.builder()
+                .header("Host", "Shop.Example.com")
+                .header("Accept", "text/html, application/json")
+                .header("Accept", "image/png")
+                .build();
 
         assertThat(Acl.hdr("host", "shop.example.com").test(request)).isFalse();
-        assertThat(Acl.hdr("host", "shop.example.com").ignoreCase().test(request)).isTrue();
-        assertThat(Acl.hdrEnd("host", ".example.com").ignoreCase().test(request)).isTrue();
+        assertThat(Acl.hdr("host", "shop.example.com").ignoreCase().test(request))
+                .isTrue();
+        assertThat(Acl.hdrEnd("host", ".example.com").ignoreCase().test(request))
+                .isTrue();
         assertThat(Acl.hdrBeg("Host", "Shop.").test(request)).isTrue();
         assertThat(Acl.hdrSub("accept", "json").test(request)).isTrue();
         assertThat(Acl.hdr("accept", "application/json").test(request)).isTrue();
@@ -85,8 +92,11 @@ class AclTest {
 
     @Test
     void dstPortCookieAndVersion() {
-        RequestHead request = RequestHead.builder().localPort(8443).version("HTTP/1.0")
-                .header("Cookie", "a=1; lang=de").build();
+        RequestHead request = RequestHead.builder()
+                .localPort(8443)
+                .version("HTTP/1.0")
+                .header("Cookie", "a=1; lang=de")
+                .build();
 
         assertThat(Acl.dstPort("80", "8000:8999").test(request)).isTrue();
         assertThat(Acl.dstPort(":8442").test(request)).isFalse();
@@ -96,7 +106,9 @@ class AclTest {
         assertThat(matches("cook(lang) -i DE", request)).isTrue();
         assertThat(Acl.predefined("HTTP_1.0").test(request)).isTrue();
         assertThat(Acl.predefined("HTTP_1.1").test(request)).isFalse();
-        assertThat(Acl.predefined("METH_GET").test(RequestHead.builder().method("HEAD").build())).isTrue();
+        assertThat(Acl.predefined("METH_GET")
+                        .test(RequestHead.builder().method("HEAD").build()))
+                .isTrue();
         assertThat(Acl.predefined("NOPE")).isNull();
     }
 
@@ -113,27 +125,39 @@ class AclTest {
 
     @Test
     void patternsAfterDoubleDashMayStartWithADash() {
-        assertThat(Acl.parse("hdr(x) -- -1 -weird").test(RequestHead.builder().header("x", "-weird").build()))
+        assertThat(Acl.parse("hdr(x) -- -1 -weird")
+                        .test(RequestHead.builder().header("x", "-weird").build()))
                 .isTrue();
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '#', value = {
-        "path_bgn /a           # criterion 'path_bgn' (expected: one of [path, url, url_param, urlp, hdr, req.hdr,"
-                + " hdr_cnt, req.hdr_cnt, method, src, dst_port, req.cook, cook, req.ver, req_ver], with _beg/_end/_sub"
-                + "/_dir/_reg for path, url, url_param, hdr and req.cook, or hdr_val)",
-        "path_beg              # path_beg: no pattern (expected: at least one pattern, or -m found)",
-        "hdr /a                # criterion 'hdr' (expected: hdr(name))",
-        "path(x) /a            # criterion 'path(x)' (expected: path without argument)",
-        "path_beg -x /a        # path_beg: flag '-x' (expected: -i, -m METHOD or --)",
-        "path -m nope /a       # path: match method 'nope' (expected: str, beg, end, sub, dir, reg, int, ip, found)",
-        "path_reg (            # path_reg: pattern '(' (expected: a regular expression; Unclosed group at index 1)",
-        "src 10.0.0.0/33       # src: pattern '10.0.0.0/33' (expected: an IPv4 or IPv6 address or CIDR network)",
-        "src example.com       # src: pattern 'example.com' (expected: an IPv4 or IPv6 address or CIDR network)",
-        "dst_port http         # dst_port: pattern 'http' (expected: an integer, a range A:B, or eq|ge|gt|le|lt N)",
-    })
+    @CsvSource(
+            delimiter = '#',
+            value = {
+                "path_bgn /a           # criterion 'path_bgn' (expected: one of [path, url, url_param, urlp, hdr, "
+                        + "req.hdr,"
+                        + " hdr_cnt, req.hdr_cnt, method, src, dst_port, req.cook, cook, req.ver, req_ver], with "
+                        + "_beg/_end/_sub"
+                        + "/_dir/_reg for path, url, url_param, hdr and req.cook, or hdr_val)",
+                "path_beg              # path_beg: no pattern (expected: at least one pattern, or -m found)",
+                "hdr /a                # criterion 'hdr' (expected: hdr(name))",
+                "path(x) /a            # criterion 'path(x)' (expected: path without argument)",
+                "path_beg -x /a        # path_beg: flag '-x' (expected: -i, -m METHOD or --)",
+                "path -m nope /a       # path: match method 'nope' (expected: str, beg, end, sub, dir, reg, int, ip, "
+                        + "found)",
+                "path_reg (            # path_reg: pattern '(' (expected: a regular expression; Unclosed group at "
+                        + "index 1)",
+                "src 10.0.0.0/33       # src: pattern '10.0.0.0/33' (expected: an IPv4 or IPv6 address or CIDR "
+                        + "network)",
+                "src example.com       # src: pattern 'example.com' (expected: an IPv4 or IPv6 address or CIDR "
+                        + "network)",
+                "dst_port http         # dst_port: pattern 'http' (expected: an integer, a range A:B, or "
+                        + "eq|ge|gt|le|lt N)",
+            })
     void invalidAclsFailWithTheReason(String acl, String message) {
-        assertThatThrownBy(() -> Acl.parse(acl)).isInstanceOf(ConfigException.class).hasMessage(message);
+        assertThatThrownBy(() -> Acl.parse(acl))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message);
     }
 
     private static RequestHead client(String address) {

@@ -8,11 +8,17 @@ import org.junit.jupiter.api.Test;
 class BackendPickTest {
 
     private static Backend backend(Balance balance) {
-        return Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
-                .backend("app", b -> b.balance(balance).hashType(HashType.CONSISTENT)
-                        .server("web1", "127.0.0.1:8001").server("web2", "127.0.0.1:8002")
-                        .server("spare", "127.0.0.1:8101", s -> s.backup()))
-                .build()).backend("app");
+        return Router.of(ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP))
+                        .backend(
+                                "app",
+                                b -> b.balance(balance)
+                                        .hashType(HashType.CONSISTENT)
+                                        .server("web1", "127.0.0.1:8001")
+                                        .server("web2", "127.0.0.1:8002")
+                                        .server("spare", "127.0.0.1:8101", s -> s.backup()))
+                        .build())
+                .backend("app");
     }
 
     @Test
@@ -21,7 +27,8 @@ class BackendPickTest {
         app.requireServer("web1").connectionOpened();
 
         assertThat(app.pick(RequestHead.get("/"), null).name()).isEqualTo("web2");
-        assertThat(app.pick(RequestHead.get("/"), app.requireServer("web2")).name()).isEqualTo("web1");
+        assertThat(app.pick(RequestHead.get("/"), app.requireServer("web2")).name())
+                .isEqualTo("web1");
     }
 
     @Test

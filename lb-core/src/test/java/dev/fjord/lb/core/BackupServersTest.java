@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
 class BackupServersTest {
 
     private static Router router(boolean allBackups) {
-        return Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+        return Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
                 .frontend("main", f -> f.bind(":80").defaultBackend("app"))
                 .backend("app", b -> {
-                    b.server("web1", "127.0.0.1:8001").server("web2", "127.0.0.1:8002")
+                    b.server("web1", "127.0.0.1:8001")
+                            .server("web2", "127.0.0.1:8002")
                             .server("spare1", "127.0.0.1:8101", s -> s.backup())
                             .server("spare2", "127.0.0.1:8102", s -> s.backup());
                     if (allBackups) {

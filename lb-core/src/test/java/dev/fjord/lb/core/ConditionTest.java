@@ -34,7 +34,8 @@ class ConditionTest {
         assertThat(compile("is_api !internal").test(apiGetExternal)).isTrue();
         assertThat(compile("is_api ! internal").test(apiPostInternal)).isFalse();
         assertThat(compile("is_post or internal").test(pageGetInternal)).isTrue();
-        assertThat(compile("is_post || { path_beg /nothing }").test(apiGetExternal)).isFalse();
+        assertThat(compile("is_post || { path_beg /nothing }").test(apiGetExternal))
+                .isFalse();
         assertThat(compile("{ path_beg /page } internal").test(pageGetInternal)).isTrue();
         assertThat(compile("!{ path_beg /page }").test(pageGetInternal)).isFalse();
         assertThat(compile("if internal").test(pageGetInternal)).isTrue();
@@ -51,8 +52,8 @@ class ConditionTest {
 
     @Test
     void parsedAndBuiltConditionsAreEqual() {
-        Condition built = Condition.acl("is_api").and(Condition.acl("internal").negate())
-                .or(Condition.of(Acl.pathBeg("/x")));
+        Condition built =
+                Condition.acl("is_api").and(Condition.acl("internal").negate()).or(Condition.of(Acl.pathBeg("/x")));
 
         assertThat(Condition.parse("if is_api !internal or { path_beg /x }")).isEqualTo(built);
         assertThat(built).hasToString("is_api !internal or { path -m beg /x }");
@@ -70,10 +71,12 @@ class ConditionTest {
     @Test
     void malformedConditionsFail() {
         assertThatThrownBy(() -> Condition.parse("if")).hasMessageStartingWith("condition: empty");
-        assertThatThrownBy(() -> Condition.parse("a or")).hasMessage("condition: ends with 'or' (expected: an ACL after it)");
+        assertThatThrownBy(() -> Condition.parse("a or"))
+                .hasMessage("condition: ends with 'or' (expected: an ACL after it)");
         assertThatThrownBy(() -> Condition.parse("or a")).hasMessage("condition: 'or' without a term before it");
         assertThatThrownBy(() -> Condition.parse("{ path_beg /a")).hasMessage("condition: '{' without '}'");
-        assertThatThrownBy(() -> Condition.parse("a !")).hasMessage("condition: ends with '!' (expected: an ACL after it)");
+        assertThatThrownBy(() -> Condition.parse("a !"))
+                .hasMessage("condition: ends with '!' (expected: an ACL after it)");
         assertThatThrownBy(() -> Condition.parse("a 'b")).hasMessage("condition 'a 'b' has an unclosed ' quote");
     }
 }

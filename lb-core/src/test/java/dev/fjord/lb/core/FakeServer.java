@@ -15,7 +15,9 @@ final class FakeServer implements Server {
     }
 
     FakeServer(String name, int weight, int maxConn) {
-        this.config = new ServerConfig.Builder("backend 'test'", name, "127.0.0.1:80").weight(weight).maxConn(maxConn)
+        this.config = new ServerConfig.Builder("backend 'test'", name, "127.0.0.1:80")
+                .weight(weight)
+                .maxConn(maxConn)
                 .build();
         this.weight = weight;
     }
@@ -67,16 +69,13 @@ final class FakeServer implements Server {
     }
 
     @Override
-    public void markUp() {
-    }
+    public void markUp() {}
 
     @Override
-    public void markDown() {
-    }
+    public void markDown() {}
 
     @Override
-    public void adminState(AdminState state) {
-    }
+    public void adminState(AdminState state) {}
 
     @Override
     public void weight(int weight) {

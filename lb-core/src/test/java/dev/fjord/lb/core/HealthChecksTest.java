@@ -28,17 +28,23 @@ class HealthChecksTest {
     }
 
     private Router router(Consumer<ServerConfig.Builder> server) {
-        return Router.builder(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+        return Router.builder(ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP))
                         .frontend("main", f -> f.bind(":80").defaultBackend("app"))
-                        .backend("app", b -> b.httpCheck(HttpCheck.get("/health_check.php"))
-                                .server("web1", "127.0.0.1:8001", s -> {
-                                    s.check().inter(Duration.ofSeconds(2)).fastInter(Duration.ofMillis(500))
-                                            .downInter(Duration.ofSeconds(5));
-                                    server.accept(s);
-                                })
-                                .server("web2", "127.0.0.1:8002"))
+                        .backend(
+                                "app",
+                                b -> b.httpCheck(HttpCheck.get("/health_check.php"))
+                                        .server("web1", "127.0.0.1:8001", s -> {
+                                            s.check()
+                                                    .inter(Duration.ofSeconds(2))
+                                                    .fastInter(Duration.ofMillis(500))
+                                                    .downInter(Duration.ofSeconds(5));
+                                            server.accept(s);
+                                        })
+                                        .server("web2", "127.0.0.1:8002"))
                         .build())
-                .ticker(time).build();
+                .ticker(time)
+                .build();
     }
 
     private HealthChecks start(Router router) {
@@ -48,16 +54,22 @@ class HealthChecksTest {
             }
             done.accept(answers.apply(server.name()));
         };
-        return HealthChecks.start(router, time, probe, time, event -> {
-            if (!(event instanceof ServerEvent.CheckCompleted)) {
-                events.add(time.millis() + " " + event.message());
-            }
-        }, () -> 0L);
+        return HealthChecks.start(
+                router,
+                time,
+                probe,
+                time,
+                event -> {
+                    if (!(event instanceof ServerEvent.CheckCompleted)) {
+                        events.add(time.millis() + " " + event.message());
+                    }
+                },
+                () -> 0L);
     }
 
     @Test
     void failingServerGoesDownAfterFallChecksAtFastinterThenRisesAfterRise() {
-        Router router = router(s -> { });
+        Router router = router(s -> {});
         Server web1 = router.backend("app").requireServer("web1");
         start(router);
 
@@ -66,8 +78,9 @@ class HealthChecksTest {
         // checks at 0 (health 4 -> 3), then fastinter: 500 (-> 2), 1000 (-> 1 < rise: DOWN)
         assertThat(checkTimes).containsExactly(0L, 500L, 1000L);
         assertThat(web1.operationalState()).isEqualTo(OperationalState.DOWN);
-        assertThat(events).containsExactly("1000 Server app/web1 is DOWN, reason: Layer7 wrong status, code: 500, "
-                + "check duration: 3ms. 1 active and 0 backup servers left.");
+        assertThat(events)
+                .containsExactly("1000 Server app/web1 is DOWN, reason: Layer7 wrong status, code: 500, "
+                        + "check duration: 3ms. 1 active and 0 backup servers left.");
 
         time.advance(Duration.ofMillis(5000)); // DOWN: downinter
         assertThat(checkTimes).containsExactly(0L, 500L, 1000L, 6000L);
@@ -76,8 +89,10 @@ class HealthChecksTest {
         time.advance(Duration.ofMillis(5500)); // 11000 passes (-> 1, fastinter), 11500 passes (-> 2 = rise: UP)
         assertThat(checkTimes).containsExactly(0L, 500L, 1000L, 6000L, 11000L, 11500L);
         assertThat(web1.operationalState()).isEqualTo(OperationalState.UP);
-        assertThat(events).last().isEqualTo("11500 Server app/web1 is UP, reason: Layer7 check passed, code: 200, "
-                + "check duration: 1ms. 2 active and 0 backup servers online.");
+        assertThat(events)
+                .last()
+                .isEqualTo("11500 Server app/web1 is UP, reason: Layer7 check passed, code: 200, "
+                        + "check duration: 1ms. 2 active and 0 backup servers online.");
 
         time.advance(Duration.ofMillis(4000)); // UP again: inter
         assertThat(checkTimes).endsWith(11500L, 13500L, 15500L);
@@ -85,22 +100,24 @@ class HealthChecksTest {
 
     @Test
     void lastServerDownSaysTheBackendHasNone() {
-        Router router = router(s -> { });
+        Router router = router(s -> {});
         router.backend("app").requireServer("web2").adminState(AdminState.MAINT);
         start(router);
 
         answers = name -> new CheckResult(CheckStatus.L4CON, 0, Duration.ZERO, "Connection refused");
         time.advance(Duration.ofMillis(1000));
 
-        assertThat(events).containsExactly(
-                "1000 Server app/web1 is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", "
-                        + "check duration: 0ms. 0 active and 0 backup servers left.",
-                "1000 backend app has no server available!");
+        assertThat(events)
+                .containsExactly(
+                        "1000 Server app/web1 is DOWN, reason: Layer4 connection problem, info: \"Connection "
+                                + "refused\", "
+                                + "check duration: 0ms. 0 active and 0 backup servers left.",
+                        "1000 backend app has no server available!");
     }
 
     @Test
     void alternatingResultsNeverFlap() {
-        Router router = router(s -> { });
+        Router router = router(s -> {});
         start(router);
         boolean[] pass = {false};
         answers = name -> (pass[0] = !pass[0]) ? ok() : status(503);
@@ -108,7 +125,8 @@ class HealthChecksTest {
         time.advance(Duration.ofSeconds(60));
 
         assertThat(events).isEmpty();
-        assertThat(router.backend("app").requireServer("web1").operationalState()).isEqualTo(OperationalState.UP);
+        assertThat(router.backend("app").requireServer("web1").operationalState())
+                .isEqualTo(OperationalState.UP);
     }
 
     @Test
@@ -133,7 +151,7 @@ class HealthChecksTest {
 
     @Test
     void notFoundWithDisableOn404PutsTheServerInNolb() {
-        Router router = router(s -> { });
+        Router router = router(s -> {});
         Server web1 = router.backend("app").requireServer("web1");
         start(router);
         HttpCheck check = HttpCheck.get("/health").disableOn404();
@@ -151,8 +169,8 @@ class HealthChecksTest {
 
     @Test
     void passiveErrorsMarkDownAtTheLimit() {
-        Router router = router(s -> s.observe(PassiveCheck.layer7().errorLimit(3)
-                .onError(PassiveCheck.OnError.MARK_DOWN)));
+        Router router =
+                router(s -> s.observe(PassiveCheck.layer7().errorLimit(3).onError(PassiveCheck.OnError.MARK_DOWN)));
         Server web1 = router.backend("app").requireServer("web1");
         HealthChecks checks = start(router);
 
@@ -165,14 +183,15 @@ class HealthChecksTest {
         checks.reportError(web1, true);
 
         assertThat(web1.operationalState()).isEqualTo(OperationalState.DOWN);
-        assertThat(events).containsExactly("0 Server app/web1 is DOWN, reason: Health analyze: 3 consecutive errors. "
-                + "1 active and 0 backup servers left.");
+        assertThat(events)
+                .containsExactly("0 Server app/web1 is DOWN, reason: Health analyze: 3 consecutive errors. "
+                        + "1 active and 0 backup servers left.");
     }
 
     @Test
     void suddenDeathLeavesOneFailedCheckBeforeDown() {
-        Router router = router(s -> s.observe(PassiveCheck.layer4().errorLimit(2)
-                .onError(PassiveCheck.OnError.SUDDEN_DEATH)));
+        Router router =
+                router(s -> s.observe(PassiveCheck.layer4().errorLimit(2).onError(PassiveCheck.OnError.SUDDEN_DEATH)));
         Server web1 = router.backend("app").requireServer("web1");
         HealthChecks checks = start(router);
         time.advance(Duration.ofMillis(100)); // first check at 0 passed
@@ -189,8 +208,8 @@ class HealthChecksTest {
 
     @Test
     void layer7ErrorsDoNotCountUnderObserveLayer4() {
-        Router router = router(s -> s.observe(PassiveCheck.layer4().errorLimit(1)
-                .onError(PassiveCheck.OnError.MARK_DOWN)));
+        Router router =
+                router(s -> s.observe(PassiveCheck.layer4().errorLimit(1).onError(PassiveCheck.OnError.MARK_DOWN)));
         Server web1 = router.backend("app").requireServer("web1");
         HealthChecks checks = start(router);
 
@@ -201,7 +220,7 @@ class HealthChecksTest {
 
     @Test
     void disabledChecksStopAndResume() {
-        Router router = router(s -> { });
+        Router router = router(s -> {});
         Server web1 = router.backend("app").requireServer("web1");
         HealthChecks checks = start(router);
         time.advance(Duration.ofMillis(1));
@@ -229,7 +248,8 @@ class HealthChecksTest {
         HttpCheck body = HttpCheck.get("/").expect(HttpCheck.Expect.string("database: ok"));
         assertThat(body.evaluate(200, "status\ndatabase: ok\n")).isEqualTo(CheckStatus.L7OK);
         assertThat(body.evaluate(200, "database: down")).isEqualTo(CheckStatus.L7RSP);
-        HttpCheck notMaint = HttpCheck.get("/").expect(HttpCheck.Expect.rstring("maint").negate());
+        HttpCheck notMaint =
+                HttpCheck.get("/").expect(HttpCheck.Expect.rstring("maint").negate());
         assertThat(notMaint.evaluate(200, "in maintenance")).isEqualTo(CheckStatus.L7RSP);
         assertThat(HttpCheck.get("/").expect(HttpCheck.Expect.rstatus("^2")).evaluate(201, ""))
                 .isEqualTo(CheckStatus.L7OK);
@@ -244,7 +264,8 @@ class HealthChecksTest {
         start(router);
 
         assertThat(web1.operationalState()).isEqualTo(OperationalState.DOWN);
-        assertThat(router.route(RequestHead.get("/")).asForward().server().name()).isEqualTo("web2");
+        assertThat(router.route(RequestHead.get("/")).asForward().server().name())
+                .isEqualTo("web2");
         time.advance(Duration.ofMillis(500)); // checks at 0 (health 1) and 500 (2 = rise)
         assertThat(web1.operationalState()).isEqualTo(OperationalState.UP);
     }
@@ -257,21 +278,28 @@ class HealthChecksTest {
 
         time.advance(Duration.ofMillis(1));
 
-        assertThat(router.backend("app").requireServer("web1").operationalState()).isEqualTo(OperationalState.DOWN);
+        assertThat(router.backend("app").requireServer("web1").operationalState())
+                .isEqualTo(OperationalState.DOWN);
     }
 
     @Test
     void serverAddedWhileRunningJoinsAfterPassingItsChecks() {
-        Router router = router(s -> { });
+        Router router = router(s -> {});
         start(router);
         Backend app = router.backend("app");
 
-        Server web3 = app.addServer("web3", "127.0.0.1:8003", s -> s.check().inter(Duration.ofSeconds(1))
-                .fastInter(Duration.ofMillis(200)).cookie("s3"));
+        Server web3 = app.addServer(
+                "web3",
+                "127.0.0.1:8003",
+                s -> s.check()
+                        .inter(Duration.ofSeconds(1))
+                        .fastInter(Duration.ofMillis(200))
+                        .cookie("s3"));
 
         assertThat(web3.operationalState()).isEqualTo(OperationalState.DOWN);
         for (int i = 0; i < 6; i++) {
-            assertThat(router.route(RequestHead.get("/")).asForward().server().name()).isNotEqualTo("web3");
+            assertThat(router.route(RequestHead.get("/")).asForward().server().name())
+                    .isNotEqualTo("web3");
         }
         time.advance(Duration.ofMillis(200)); // checks at 0 and 200: rise 2
         assertThat(web3.operationalState()).isEqualTo(OperationalState.UP);
@@ -281,13 +309,13 @@ class HealthChecksTest {
             names.add(router.route(RequestHead.get("/")).asForward().server().name());
         }
         assertThat(names).containsExactlyInAnyOrder("web1", "web2", "web3");
-        assertThatThrownBy(() -> app.addServer("web3", "127.0.0.1:8004", s -> { }))
+        assertThatThrownBy(() -> app.addServer("web3", "127.0.0.1:8004", s -> {}))
                 .hasMessage("backend 'app': server 'web3' is defined twice");
     }
 
     @Test
     void removedServerGetsNoNewRequestsAndIsNoLongerChecked() {
-        Router router = router(s -> { });
+        Router router = router(s -> {});
         Backend app = router.backend("app");
         start(router);
         time.advance(Duration.ofMillis(1));
@@ -298,7 +326,8 @@ class HealthChecksTest {
         assertThat(checkTimes).containsExactly(0L);
         assertThat(app.servers()).extracting(Server::name).containsExactly("web2");
         for (int i = 0; i < 4; i++) {
-            assertThat(router.route(RequestHead.get("/")).asForward().server().name()).isEqualTo("web2");
+            assertThat(router.route(RequestHead.get("/")).asForward().server().name())
+                    .isEqualTo("web2");
         }
         assertThatThrownBy(() -> app.removeServer("web1"))
                 .hasMessage("backend 'app': server 'web1' is not defined (defined: [web2])");
@@ -306,18 +335,28 @@ class HealthChecksTest {
 
     @Test
     void spreadChecksVariesIntervalsWithinTheirPercent() {
-        Router router = Router.builder(ProxyConfig.builder().global(g -> g.spreadChecks(25))
+        Router router = Router.builder(ProxyConfig.builder()
+                        .global(g -> g.spreadChecks(25))
                         .defaults(d -> d.mode(Mode.HTTP))
                         .frontend("main", f -> f.bind(":80").defaultBackend("app"))
-                        .backend("app", b -> b.server("web1", "127.0.0.1:8001", s -> s.check()
-                                .inter(Duration.ofSeconds(2))))
+                        .backend(
+                                "app",
+                                b -> b.server(
+                                        "web1", "127.0.0.1:8001", s -> s.check().inter(Duration.ofSeconds(2))))
                         .build())
-                .ticker(time).build();
+                .ticker(time)
+                .build();
         java.util.Random random = new java.util.Random(3);
-        HealthChecks.start(router, time, (server, check, done) -> {
-            checkTimes.add(time.millis());
-            done.accept(ok());
-        }, time, ServerEventListener.NONE, random::nextLong);
+        HealthChecks.start(
+                router,
+                time,
+                (server, check, done) -> {
+                    checkTimes.add(time.millis());
+                    done.accept(ok());
+                },
+                time,
+                ServerEventListener.NONE,
+                random::nextLong);
 
         time.advance(Duration.ofSeconds(60));
 
@@ -325,20 +364,24 @@ class HealthChecksTest {
         for (int i = 1; i < checkTimes.size(); i++) {
             gaps.add(checkTimes.get(i) - checkTimes.get(i - 1));
         }
-        assertThat(gaps).hasSizeGreaterThan(20).allSatisfy(gap -> assertThat(gap).isBetween(1500L, 2500L));
+        assertThat(gaps)
+                .hasSizeGreaterThan(20)
+                .allSatisfy(gap -> assertThat(gap).isBetween(1500L, 2500L));
         assertThat(new java.util.HashSet<>(gaps)).hasSizeGreaterThan(5); // they do vary
     }
 
     @Test
     void theListenerAlsoHearsTheRunTimeModel() {
-        Router router = router(s -> { });
+        Router router = router(s -> {});
         start(router);
         Backend app = router.backend("app");
 
         app.requireServer("web2").adminState(AdminState.DRAIN);
-        app.addServer("web3", "127.0.0.1:8003", s -> { });
+        app.addServer("web3", "127.0.0.1:8003", s -> {});
 
-        assertThat(events).containsExactly("0 Server app/web2 enters drain state. 1 active and 0 backup servers left.",
-                "0 Server app/web3 added at 127.0.0.1:8003.");
+        assertThat(events)
+                .containsExactly(
+                        "0 Server app/web2 enters drain state. 1 active and 0 backup servers left.",
+                        "0 Server app/web3 added at 127.0.0.1:8003.");
     }
 }

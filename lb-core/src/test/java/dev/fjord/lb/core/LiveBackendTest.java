@@ -12,12 +12,17 @@ import org.junit.jupiter.api.Test;
 class LiveBackendTest {
     private final VirtualTime time = new VirtualTime();
     private final List<String> events = new ArrayList<>();
-    private final Router router = Router.builder(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
+    private final Router router = Router.builder(ProxyConfig.builder()
+                    .defaults(d -> d.mode(Mode.HTTP))
                     .frontend("main", f -> f.bind(":80").defaultBackend("app"))
-                    .backend("app", b -> b.server("web1", "127.0.0.1:8001").server("web2", "127.0.0.1:8002")
-                            .server("spare", "127.0.0.1:8009", s -> s.backup()))
+                    .backend(
+                            "app",
+                            b -> b.server("web1", "127.0.0.1:8001")
+                                    .server("web2", "127.0.0.1:8002")
+                                    .server("spare", "127.0.0.1:8009", s -> s.backup()))
                     .build())
-            .ticker(time).build();
+            .ticker(time)
+            .build();
     private final Backend app = router.backend("app");
 
     LiveBackendTest() {
@@ -36,13 +41,14 @@ class LiveBackendTest {
         web2.adminState(AdminState.MAINT);
         app.requireServer("spare").adminState(AdminState.MAINT);
 
-        assertThat(events).containsExactly(
-                "Server app/web1 enters drain state. 1 active and 1 backup servers left.",
-                "Server app/web1 is UP (leaving forced drain).",
-                "Server app/web1 is going DOWN for maintenance. 1 active and 1 backup servers left.",
-                "Server app/web2 is going DOWN for maintenance. 0 active and 1 backup servers left.",
-                "Server app/spare is going DOWN for maintenance. 0 active and 0 backup servers left.",
-                "backend app has no server available!");
+        assertThat(events)
+                .containsExactly(
+                        "Server app/web1 enters drain state. 1 active and 1 backup servers left.",
+                        "Server app/web1 is UP (leaving forced drain).",
+                        "Server app/web1 is going DOWN for maintenance. 1 active and 1 backup servers left.",
+                        "Server app/web2 is going DOWN for maintenance. 0 active and 1 backup servers left.",
+                        "Server app/spare is going DOWN for maintenance. 0 active and 0 backup servers left.",
+                        "backend app has no server available!");
     }
 
     @Test
@@ -50,9 +56,11 @@ class LiveBackendTest {
         app.addServer("web3", "127.0.0.1:8003", s -> s.weight(10));
         app.removeServer("web3");
 
-        assertThat(events).containsExactly("Server app/web3 added at 127.0.0.1:8003.",
-                "Server app/web3 is going DOWN for maintenance. 2 active and 1 backup servers left.",
-                "Server app/web3 removed.");
+        assertThat(events)
+                .containsExactly(
+                        "Server app/web3 added at 127.0.0.1:8003.",
+                        "Server app/web3 is going DOWN for maintenance. 2 active and 1 backup servers left.",
+                        "Server app/web3 removed.");
     }
 
     @Test

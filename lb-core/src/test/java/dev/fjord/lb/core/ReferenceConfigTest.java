@@ -18,8 +18,8 @@ class ReferenceConfigTest {
     /** The reference haproxy.cfg, line for line, in code. */
     static ProxyConfig referenceConfig() {
         return ProxyConfig.builder()
-                .global(g -> g.log(LogTarget.of("127.0.0.1", "local2")).maxConn(4000)
-                        .statsSocket("/var/lib/haproxy/stats"))
+                .global(g ->
+                        g.log(LogTarget.of("127.0.0.1", "local2")).maxConn(4000).statsSocket("/var/lib/haproxy/stats"))
                 .defaults(d -> d.mode(Mode.HTTP)
                         .logGlobal(true)
                         .logFormat(LogFormat.HTTP)
@@ -36,17 +36,35 @@ class ReferenceConfigTest {
                         .timeoutHttpKeepAlive(Duration.ofSeconds(10))
                         .timeoutCheck(Duration.ofSeconds(10))
                         .maxConn(3000))
-                .frontend("main", f -> f.bind("*:80")
-                        .acl("url_static", Acl.pathBeg("/static", "/images", "/javascript", "/stylesheets").ignoreCase())
-                        .acl("url_static", Acl.pathEnd(".jpg", ".gif", ".png", ".css", ".js").ignoreCase())
-                        .defaultBackend("app"))
-                .backend("app", b -> b.balance(Balance.roundRobin())
-                        .cookie(Cookie.insert("SERVERID").indirect().noCache())
-                        .httpCheck(HttpCheck.get("/health_check.php"))
-                        .server("web1", "192.168.10.11:80", s -> s.check().cookie("s1"))
-                        .server("web2", "192.168.10.12:80", s -> s.check().cookie("s2")))
-                .listen("stats", l -> l.bind("*:1936")
-                        .stats(s -> s.uri("/").hideVersion().auth("admin", "SuperSecretPassword")))
+                .frontend(
+                        "main",
+                        f -> f.bind("*:80")
+                                .acl(
+                                        "url_static",
+                                        Acl.pathBeg("/static", "/images", "/javascript", "/stylesheets")
+                                                .ignoreCase())
+                                .acl(
+                                        "url_static",
+                                        Acl.pathEnd(".jpg", ".gif", ".png", ".css", ".js")
+                                                .ignoreCase())
+                                .defaultBackend("app"))
+                .backend(
+                        "app",
+                        b -> b.balance(Balance.roundRobin())
+                                .cookie(Cookie.insert("SERVERID").indirect().noCache())
+                                .httpCheck(HttpCheck.get("/health_check.php"))
+                                .server(
+                                        "web1",
+                                        "192.168.10.11:80",
+                                        s -> s.check().cookie("s1"))
+                                .server(
+                                        "web2",
+                                        "192.168.10.12:80",
+                                        s -> s.check().cookie("s2")))
+                .listen(
+                        "stats",
+                        l -> l.bind("*:1936")
+                                .stats(s -> s.uri("/").hideVersion().auth("admin", "SuperSecretPassword")))
                 .build();
     }
 
@@ -83,20 +101,29 @@ class ReferenceConfigTest {
             assertThat(decision.cookieStatus()).isEqualTo(CookieStatus.NONE);
             servers.add(decision.server().name());
             cookies.add(decision.setCookie());
-            assertThat(decision.responseEdits()).containsExactly(
-                    new HeaderEdit.Add("Set-Cookie", decision.setCookie()),
-                    new HeaderEdit.Add("Cache-Control", "private"));
+            assertThat(decision.responseEdits())
+                    .containsExactly(
+                            new HeaderEdit.Add("Set-Cookie", decision.setCookie()),
+                            new HeaderEdit.Add("Cache-Control", "private"));
         }
 
         assertThat(servers).containsExactly("web1", "web2", "web1", "web2", "web1", "web2");
-        assertThat(cookies).containsExactly("SERVERID=s1; path=/", "SERVERID=s2; path=/", "SERVERID=s1; path=/",
-                "SERVERID=s2; path=/", "SERVERID=s1; path=/", "SERVERID=s2; path=/");
+        assertThat(cookies)
+                .containsExactly(
+                        "SERVERID=s1; path=/",
+                        "SERVERID=s2; path=/",
+                        "SERVERID=s1; path=/",
+                        "SERVERID=s2; path=/",
+                        "SERVERID=s1; path=/",
+                        "SERVERID=s2; path=/");
     }
 
     @Test
     void cookieSticksToItsServerAndIsRemovedBeforeForwarding() {
-        RequestHead request = RequestHead.builder().uri("/cart")
-                .header("Cookie", "PHPSESSID=abc; SERVERID=s2; lang=en").build();
+        RequestHead request = RequestHead.builder()
+                .uri("/cart")
+                .header("Cookie", "PHPSESSID=abc; SERVERID=s2; lang=en")
+                .build();
 
         for (int i = 0; i < 4; i++) {
             RouteDecision.Forward decision = router.route(request).asForward();
@@ -110,7 +137,8 @@ class ReferenceConfigTest {
 
     @Test
     void onlyCookieIsDeletedWhenItIsTheOnlyOne() {
-        RouteDecision.Forward decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s1").build())
+        RouteDecision.Forward decision = router.route(
+                        RequestHead.builder().header("Cookie", "SERVERID=s1").build())
                 .asForward();
 
         assertThat(decision.server().name()).isEqualTo("web1");
@@ -122,7 +150,8 @@ class ReferenceConfigTest {
     void cookieOfADownServerGoesElsewhereAndIsRepinned() {
         router.backend("app").requireServer("web2").markDown();
 
-        RouteDecision.Forward decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build())
+        RouteDecision.Forward decision = router.route(
+                        RequestHead.builder().header("Cookie", "SERVERID=s2").build())
                 .asForward();
 
         assertThat(decision.server().name()).isEqualTo("web1");
@@ -135,7 +164,8 @@ class ReferenceConfigTest {
     void cookieOfAServerInMaintGoesElsewhere() {
         router.backend("app").requireServer("web2").adminState(AdminState.MAINT);
 
-        RouteDecision.Forward decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build())
+        RouteDecision.Forward decision = router.route(
+                        RequestHead.builder().header("Cookie", "SERVERID=s2").build())
                 .asForward();
 
         assertThat(decision.server().name()).isEqualTo("web1");
@@ -146,19 +176,22 @@ class ReferenceConfigTest {
     void drainingServerKeepsItsStickyClientsButGetsNoNewOnes() {
         router.backend("app").requireServer("web2").adminState(AdminState.DRAIN);
 
-        RouteDecision.Forward sticky = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build())
+        RouteDecision.Forward sticky = router.route(
+                        RequestHead.builder().header("Cookie", "SERVERID=s2").build())
                 .asForward();
         assertThat(sticky.server().name()).isEqualTo("web2");
         assertThat(sticky.cookieStatus()).isEqualTo(CookieStatus.VALID);
 
         for (int i = 0; i < 4; i++) {
-            assertThat(router.route(RequestHead.get("/")).asForward().server().name()).isEqualTo("web1");
+            assertThat(router.route(RequestHead.get("/")).asForward().server().name())
+                    .isEqualTo("web1");
         }
     }
 
     @Test
     void unknownCookieIsInvalidRemovedAndRepinned() {
-        RouteDecision.Forward decision = router.route(RequestHead.builder().header("Cookie", "SERVERID=s9").build())
+        RouteDecision.Forward decision = router.route(
+                        RequestHead.builder().header("Cookie", "SERVERID=s9").build())
                 .asForward();
 
         assertThat(decision.cookieStatus()).isEqualTo(CookieStatus.INVALID);
@@ -168,15 +201,20 @@ class ReferenceConfigTest {
 
     @Test
     void forwardedForIsAddedExceptForLoopbackClients() {
-        RouteDecision.Forward remote = router.route(RequestHead.builder().client("203.0.113.7", 40000)
-                .header("X-Forwarded-For", "10.9.9.9").build()).asForward();
+        RouteDecision.Forward remote = router.route(RequestHead.builder()
+                        .client("203.0.113.7", 40000)
+                        .header("X-Forwarded-For", "10.9.9.9")
+                        .build())
+                .asForward();
         assertThat(remote.forwardedRequest().headers("X-Forwarded-For")).containsExactly("10.9.9.9", "203.0.113.7");
 
-        RouteDecision.Forward local = router.route(RequestHead.builder().client("127.0.0.5", 40000).build())
+        RouteDecision.Forward local = router.route(
+                        RequestHead.builder().client("127.0.0.5", 40000).build())
                 .asForward();
         assertThat(local.forwardedRequest().headers("X-Forwarded-For")).isEmpty();
 
-        RouteDecision.Forward v6 = router.route(RequestHead.builder().client("2001:db8:0:0:0:0:0:7", 1).build())
+        RouteDecision.Forward v6 = router.route(
+                        RequestHead.builder().client("2001:db8:0:0:0:0:0:7", 1).build())
                 .asForward();
         assertThat(v6.forwardedRequest().header("X-Forwarded-For")).isEqualTo("2001:db8::7");
     }
@@ -194,22 +232,31 @@ class ReferenceConfigTest {
 
     @Test
     void statsListenerAsksForCredentialsThenServesThePage() {
-        LocalResponse anonymous = router.route(RequestHead.builder().localPort(1936).build()).asRespond().response();
+        LocalResponse anonymous = router.route(
+                        RequestHead.builder().localPort(1936).build())
+                .asRespond()
+                .response();
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Basic realm=\"HAProxy Statistics\"");
 
-        RouteDecision wrong = router.route(RequestHead.builder().localPort(1936)
-                .header("Authorization", "Basic YWRtaW46d3Jvbmc=").build());
+        RouteDecision wrong = router.route(RequestHead.builder()
+                .localPort(1936)
+                .header("Authorization", "Basic YWRtaW46d3Jvbmc=")
+                .build());
         assertThat(wrong.asRespond().response().status()).isEqualTo(401);
 
-        RouteDecision.Stats admin = router.route(RequestHead.builder().localPort(1936)
-                .header("Authorization", "Basic YWRtaW46U3VwZXJTZWNyZXRQYXNzd29yZA==").build()).asStats();
+        RouteDecision.Stats admin = router.route(RequestHead.builder()
+                        .localPort(1936)
+                        .header("Authorization", "Basic YWRtaW46U3VwZXJTZWNyZXRQYXNzd29yZA==")
+                        .build())
+                .asStats();
         assertThat(admin.frontend().name()).isEqualTo("stats");
     }
 
     @Test
     void redispatchNeverReturnsTheFailedServerAndRepinsTheCookie() {
-        RouteDecision.Forward first = router.route(RequestHead.builder().header("Cookie", "SERVERID=s2").build())
+        RouteDecision.Forward first = router.route(
+                        RequestHead.builder().header("Cookie", "SERVERID=s2").build())
                 .asForward();
 
         RouteDecision.Forward retry = router.redispatch(first).asForward();

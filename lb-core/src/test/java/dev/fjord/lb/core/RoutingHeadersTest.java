@@ -11,7 +11,8 @@ import dev.fjord.lb.core.haproxy.HaproxyImport;
 class RoutingHeadersTest {
     @Test
     void theHeadersAFrontendsRoutingReadsOrWrites() {
-        ProxyConfig config = HaproxyImport.parse("""
+        ProxyConfig config =
+                HaproxyImport.parse("""
                 frontend main
                     mode http
                     bind :80
@@ -37,7 +38,15 @@ class RoutingHeadersTest {
                     server c 127.0.0.1:3
                 """, "haproxy.cfg", Map.of()).builder().build();
 
-        assertThat(config.routingHeaders("main")).containsExactlyInAnyOrder("x-api-version", "x-many", "x-admin",
-                "cookie", "x-client-verified", "x-internal-user", "x-real-client", "x-tenant");
+        assertThat(config.routingHeaders("main"))
+                .containsExactlyInAnyOrder(
+                        "x-api-version",
+                        "x-many",
+                        "x-admin",
+                        "cookie",
+                        "x-client-verified",
+                        "x-internal-user",
+                        "x-real-client",
+                        "x-tenant");
     }
 }

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class RuntimeCommandsTest {
     private final Router router = Router.of(ReferenceConfigTest.referenceConfig());
-    private final RuntimeCommands commands = new RuntimeCommands(router, null, s -> 0, s -> 0,
-            new RuntimeCommands.InfoSource() {
+    private final RuntimeCommands commands =
+            new RuntimeCommands(router, null, s -> 0, s -> 0, new RuntimeCommands.InfoSource() {
                 @Override
                 public long uptimeSeconds() {
                     return 42;
@@ -32,7 +32,8 @@ class RuntimeCommandsTest {
     void setServerStateAndWeight() {
         assertThat(commands.execute("set server app/web1 state drain")).isEmpty();
         assertThat(web1().adminState()).isEqualTo(AdminState.DRAIN);
-        assertThat(commands.execute("set server app/web1 state maint; set server app/web1 weight 50%")).isEmpty();
+        assertThat(commands.execute("set server app/web1 state maint; set server app/web1 weight 50%"))
+                .isEmpty();
         assertThat(web1().adminState()).isEqualTo(AdminState.MAINT);
         assertThat(commands.execute("enable server app/web1")).isEmpty();
         assertThat(web1().adminState()).isEqualTo(AdminState.READY);
@@ -50,19 +51,21 @@ class RuntimeCommandsTest {
                 .isEqualTo("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
         assertThat(commands.execute("set server app/web1 weight 300"))
                 .isEqualTo("Absolute weight can only be between 0 and 256 inclusive.\n");
-        assertThat(commands.execute("show me everything")).startsWith(
-                "Unknown command. Please enter one of the following commands only :\n  help ");
+        assertThat(commands.execute("show me everything"))
+                .startsWith("Unknown command. Please enter one of the following commands only :\n  help ");
         assertThat(commands.execute("show servers state nope")).isEqualTo("Can't find backend.\n");
     }
 
     @Test
     void showCommands() {
-        assertThat(commands.execute("show info")).contains("Name: Fjord\n", "Uptime_sec: 42\n", "Maxconn: 4000\n",
-                "CurrConns: 3\n");
-        assertThat(commands.execute("show stat")).startsWith("# pxname,svname,qcur,qmax,")
+        assertThat(commands.execute("show info"))
+                .contains("Name: Fjord\n", "Uptime_sec: 42\n", "Maxconn: 4000\n", "CurrConns: 3\n");
+        assertThat(commands.execute("show stat"))
+                .startsWith("# pxname,svname,qcur,qmax,")
                 .contains("\napp,web1,", "\napp,BACKEND,");
         web1().adminState(AdminState.DRAIN);
-        assertThat(commands.execute("show servers state app")).contains("\n1 app 1 web1 192.168.10.11 2 8 1 1 - 4 80\n");
+        assertThat(commands.execute("show servers state app"))
+                .contains("\n1 app 1 web1 192.168.10.11 2 8 1 1 - 4 80\n");
         assertThat(commands.execute("help")).contains("set server <bk>/<srv> state [ready|drain|maint]");
     }
 }

@@ -38,8 +38,8 @@ class ServerPickerTest {
 
     @Test
     void roundRobinIsSmoothAndExactlyWeighted() {
-        ServerPicker picker = picker(Balance.roundRobin(), new FakeServer("a", 5), new FakeServer("b", 1),
-                new FakeServer("c", 1));
+        ServerPicker picker =
+                picker(Balance.roundRobin(), new FakeServer("a", 5), new FakeServer("b", 1), new FakeServer("c", 1));
 
         List<String> picks = picks(picker, 700);
 
@@ -52,8 +52,8 @@ class ServerPickerTest {
 
     @Test
     void equalWeightsAlternateAndZeroWeightIsNeverPicked() {
-        ServerPicker picker = picker(Balance.roundRobin(), new FakeServer("web1", 1), new FakeServer("off", 0),
-                new FakeServer("web2", 1));
+        ServerPicker picker = picker(
+                Balance.roundRobin(), new FakeServer("web1", 1), new FakeServer("off", 0), new FakeServer("web2", 1));
 
         assertThat(picks(picker, 6)).containsExactly("web1", "web2", "web1", "web2", "web1", "web2");
     }
@@ -91,8 +91,8 @@ class ServerPickerTest {
 
     @Test
     void leastConnRotatesTies() {
-        ServerPicker picker = picker(Balance.leastConn(), new FakeServer("a", 1), new FakeServer("b", 1),
-                new FakeServer("c", 1));
+        ServerPicker picker =
+                picker(Balance.leastConn(), new FakeServer("a", 1), new FakeServer("b", 1), new FakeServer("c", 1));
 
         assertThat(picks(picker, 6)).containsExactly("a", "b", "c", "a", "b", "c");
     }
@@ -137,10 +137,15 @@ class ServerPickerTest {
         Map<String, Integer> spread = new HashMap<>();
 
         for (int key = 0; key < 3000; key++) {
-            RequestHead request = RequestHead.builder().uri("/item/" + key + "?user=u" + key)
-                    .header("X-Tenant", "t" + key).client("10.0." + (key / 256) + "." + (key % 256), 1).build();
+            RequestHead request = RequestHead.builder()
+                    .uri("/item/" + key + "?user=u" + key)
+                    .header("X-Tenant", "t" + key)
+                    .client("10.0." + (key / 256) + "." + (key % 256), 1)
+                    .build();
             String server = byPath.pick(request, null).name();
-            assertThat(byPath.pick(RequestHead.get("/item/" + key + "?other=1"), null).name()).isEqualTo(server);
+            assertThat(byPath.pick(RequestHead.get("/item/" + key + "?other=1"), null)
+                            .name())
+                    .isEqualTo(server);
             assertThat(byParam.pick(request, null)).isSameAs(byParam.pick(request, null));
             assertThat(byHeader.pick(request, null)).isSameAs(byHeader.pick(request, null));
             assertThat(bySource.pick(request, null)).isSameAs(bySource.pick(request, null));
@@ -160,8 +165,8 @@ class ServerPickerTest {
     @ParameterizedTest
     @EnumSource(HashType.class)
     void removingOneOfFourServersMovesKeys(HashType hashType) {
-        List<Server> four = List.of(new FakeServer("s1", 1), new FakeServer("s2", 1), new FakeServer("s3", 1),
-                new FakeServer("s4", 1));
+        List<Server> four = List.of(
+                new FakeServer("s1", 1), new FakeServer("s2", 1), new FakeServer("s3", 1), new FakeServer("s4", 1));
         ServerPicker before = ServerPicker.of(Balance.uri(), hashType, four, new SplittableRandom(1));
         ServerPicker after = ServerPicker.of(Balance.uri(), hashType, four.subList(0, 3), new SplittableRandom(1));
         int moved = 0;
@@ -205,8 +210,16 @@ class ServerPickerTest {
     }
 
     static List<Balance> everyAlgorithm() {
-        return List.of(Balance.roundRobin(), Balance.staticRoundRobin(), Balance.leastConn(), Balance.first(),
-                Balance.source(), Balance.uri(), Balance.urlParam("u"), Balance.hdr("h"), Balance.random(2));
+        return List.of(
+                Balance.roundRobin(),
+                Balance.staticRoundRobin(),
+                Balance.leastConn(),
+                Balance.first(),
+                Balance.source(),
+                Balance.uri(),
+                Balance.urlParam("u"),
+                Balance.hdr("h"),
+                Balance.random(2));
     }
 
     @ParameterizedTest
@@ -218,13 +231,17 @@ class ServerPickerTest {
             ServerPicker two = ServerPicker.of(balance, hashType, List.of(a, b), new SplittableRandom(5));
             ServerPicker one = ServerPicker.of(balance, hashType, List.of(a), new SplittableRandom(5));
             for (int i = 0; i < 50; i++) {
-                RequestHead request = RequestHead.builder().uri("/p" + i + "?u=" + i).header("h", "v" + i)
-                        .client("10.1.1." + i, 1).build();
+                RequestHead request = RequestHead.builder()
+                        .uri("/p" + i + "?u=" + i)
+                        .header("h", "v" + i)
+                        .client("10.1.1." + i, 1)
+                        .build();
                 assertThat(two.pick(request, a)).isSameAs(b);
                 assertThat(two.pick(request, b)).isSameAs(a);
                 assertThat(one.pick(request, a)).isNull();
             }
-            assertThat(ServerPicker.of(balance, hashType, List.of(), new SplittableRandom(5)).pick(ANY, null))
+            assertThat(ServerPicker.of(balance, hashType, List.of(), new SplittableRandom(5))
+                            .pick(ANY, null))
                     .isNull();
         }
     }
@@ -235,7 +252,8 @@ class ServerPickerTest {
         Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
         Runnable picking = () -> {
             for (int i = 0; i < 20_000; i++) {
-                counts.computeIfAbsent(picker.pick(ANY, null).name(), n -> new AtomicInteger()).incrementAndGet();
+                counts.computeIfAbsent(picker.pick(ANY, null).name(), n -> new AtomicInteger())
+                        .incrementAndGet();
             }
         };
         Thread one = new Thread(picking);

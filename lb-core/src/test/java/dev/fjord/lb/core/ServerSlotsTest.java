@@ -64,7 +64,7 @@ class ServerSlotsTest {
     void cancelAfterGrantReportsThatTheSlotIsOwned() {
         ServerSlots slots = new ServerSlots(1, 0);
         slots.tryAcquire();
-        ServerSlots.Waiter waiter = slots.enqueue(() -> { });
+        ServerSlots.Waiter waiter = slots.enqueue(() -> {});
         slots.release();
 
         assertThat(waiter.cancel()).isFalse();

@@ -14,17 +14,23 @@ class StatsCsvTest {
     private static Map<String, String> row(String csv, String pxname, String svname) {
         List<String> lines = csv.lines().toList();
         String[] names = lines.get(0).substring(2).split(",", -1);
-        String[] values = lines.stream().filter(l -> l.startsWith(pxname + "," + svname + ",")).findFirst()
-                .orElseThrow().split(",", -1);
+        String[] values = lines.stream()
+                .filter(l -> l.startsWith(pxname + "," + svname + ","))
+                .findFirst()
+                .orElseThrow()
+                .split(",", -1);
         assertThat(values).hasSameSizeAs(names);
-        return java.util.stream.IntStream.range(0, names.length).boxed()
+        return java.util.stream.IntStream.range(0, names.length)
+                .boxed()
                 .collect(Collectors.toMap(i -> names[i], i -> values[i]));
     }
 
     @Test
     void headerHasHaproxysFirst80ColumnsInOrder() {
-        assertThat(StatsCsv.COLUMNS).hasSize(80).startsWith("pxname", "svname", "qcur", "qmax", "scur", "smax",
-                "slim", "stot", "bin", "bout").contains("status", "weight", "check_status", "hrsp_2xx", "lbtot")
+        assertThat(StatsCsv.COLUMNS)
+                .hasSize(80)
+                .startsWith("pxname", "svname", "qcur", "qmax", "scur", "smax", "slim", "stot", "bin", "bout")
+                .contains("status", "weight", "check_status", "hrsp_2xx", "lbtot")
                 .endsWith("conn_rate", "conn_rate_max", "conn_tot");
         assertThat(StatsCsv.COLUMNS.indexOf("status")).isEqualTo(17);
         assertThat(StatsCsv.COLUMNS.indexOf("check_status")).isEqualTo(36);
@@ -46,16 +52,33 @@ class StatsCsvTest {
         String csv = StatsCsv.write(router, null, s -> 0, s -> 3);
 
         Map<String, String> first = row(csv, "app", "web1");
-        assertThat(first).containsEntry("status", "UP").containsEntry("weight", "1").containsEntry("act", "1")
-                .containsEntry("stot", "1").containsEntry("scur", "0").containsEntry("smax", "1").containsEntry("lbtot", "1")
-                .containsEntry("hrsp_2xx", "1").containsEntry("bout", "2048").containsEntry("qmax", "3")
-                .containsEntry("addr", "192.168.10.11:80").containsEntry("cookie", "s1")
-                .containsEntry("check_rise", "2").containsEntry("check_fall", "3").containsEntry("type", "2");
+        assertThat(first)
+                .containsEntry("status", "UP")
+                .containsEntry("weight", "1")
+                .containsEntry("act", "1")
+                .containsEntry("stot", "1")
+                .containsEntry("scur", "0")
+                .containsEntry("smax", "1")
+                .containsEntry("lbtot", "1")
+                .containsEntry("hrsp_2xx", "1")
+                .containsEntry("bout", "2048")
+                .containsEntry("qmax", "3")
+                .containsEntry("addr", "192.168.10.11:80")
+                .containsEntry("cookie", "s1")
+                .containsEntry("check_rise", "2")
+                .containsEntry("check_fall", "3")
+                .containsEntry("type", "2");
         assertThat(row(csv, "app", "web2")).containsEntry("status", "DRAIN");
-        assertThat(row(csv, "app", "BACKEND")).containsEntry("status", "UP").containsEntry("act", "1")
-                .containsEntry("algo", "roundrobin").containsEntry("type", "1");
-        assertThat(row(csv, "main", "FRONTEND")).containsEntry("status", "OPEN").containsEntry("dreq", "1")
-                .containsEntry("slim", "3000").containsEntry("mode", "http");
+        assertThat(row(csv, "app", "BACKEND"))
+                .containsEntry("status", "UP")
+                .containsEntry("act", "1")
+                .containsEntry("algo", "roundrobin")
+                .containsEntry("type", "1");
+        assertThat(row(csv, "main", "FRONTEND"))
+                .containsEntry("status", "OPEN")
+                .containsEntry("dreq", "1")
+                .containsEntry("slim", "3000")
+                .containsEntry("mode", "http");
         assertThat(Arrays.asList(csv.lines().toArray())).hasSize(1 + 2 + 2 + 2); // header, 2 frontends, 2 backends
 
         String later = StatsCsv.write(router, null, s -> 0, s -> 3, 6_500_000_000L); // 5.5 s after web1 was chosen

@@ -13,8 +13,13 @@ class SyslogMessageTest {
 
     @Test
     void rfc3164AsHaproxySendsIt() {
-        assertThat(SyslogMessage.rfc3164(LogTarget.of("127.0.0.1", "local2"), "info", NOV_5, "fjord", 4242,
-                "127.0.0.1:51000 [...] main app/web1"))
+        assertThat(SyslogMessage.rfc3164(
+                        LogTarget.of("127.0.0.1", "local2"),
+                        "info",
+                        NOV_5,
+                        "fjord",
+                        4242,
+                        "127.0.0.1:51000 [...] main app/web1"))
                 .isEqualTo("<150>Nov  5 09:07:03 fjord[4242]: 127.0.0.1:51000 [...] main app/web1");
         assertThat(SyslogMessage.rfc3164(LogTarget.of("127.0.0.1", "kern"), "emerg", NOV_5.plusDays(20), "t", 1, "m"))
                 .isEqualTo("<0>Nov 25 09:07:03 t[1]: m");
@@ -47,8 +52,9 @@ class SyslogMessageTest {
 
     @Test
     void badAddressesFailWhenMade() {
-        assertThatThrownBy(() -> LogTarget.of("127.0.0.1:70000", "local2")).hasMessage("log: address "
-                + "'127.0.0.1:70000' (expected: host[:port] with a port of 1-65535, stdout, stderr or a path)");
+        assertThatThrownBy(() -> LogTarget.of("127.0.0.1:70000", "local2"))
+                .hasMessage("log: address "
+                        + "'127.0.0.1:70000' (expected: host[:port] with a port of 1-65535, stdout, stderr or a path)");
         assertThatThrownBy(() -> LogTarget.of("syslog.example:x", "local2")).hasMessageContaining("'syslog.example:x'");
         assertThatThrownBy(() -> LogTarget.of("127.0.0.1", "local9")).hasMessageStartingWith("log: facility 'local9'");
     }

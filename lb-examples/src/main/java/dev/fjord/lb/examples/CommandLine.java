@@ -38,7 +38,12 @@ record CommandLine(Mode mode, @Nullable Path file, boolean routes) {
     }
 
     /** What the jar does. */
-    enum Mode { DEMO, CONFIG, CHECK, HELP }
+    enum Mode {
+        DEMO,
+        CONFIG,
+        CHECK,
+        HELP
+    }
 
     /** Options that mean nothing: the message says which. */
     static final class Usage extends Exception {

@@ -20,8 +20,7 @@ import dev.fjord.lb.core.haproxy.HaproxyImport;
  * names that would not resolve at start (servers, syslog targets); prints what the import ignored.
  */
 final class ConfigCheck {
-    private ConfigCheck() {
-    }
+    private ConfigCheck() {}
 
     /**
      * Checks {@code file}, printing the report to {@code out} and each error to {@code err}.
@@ -45,12 +44,15 @@ final class ConfigCheck {
         try {
             config = imported.builder().build();
         } catch (ConfigException e) {
-            errors.addAll(e.errors().stream().map(error -> file.getFileName() + ": " + error).toList());
+            errors.addAll(e.errors().stream()
+                    .map(error -> file.getFileName() + ": " + error)
+                    .toList());
         }
         if (config != null) {
             errors.addAll(unresolved(config, file.getFileName().toString()));
         }
-        if (!imported.report().ignored().isEmpty() || !imported.report().warnings().isEmpty()) {
+        if (!imported.report().ignored().isEmpty()
+                || !imported.report().warnings().isEmpty()) {
             out.println(imported.report());
         }
         if (!errors.isEmpty() || config == null) {
@@ -60,7 +62,9 @@ final class ConfigCheck {
         }
         out.println(file + ": configuration is valid (" + config.frontends().size() + " frontends, "
                 + config.backends().size() + " backends, "
-                + config.backends().values().stream().mapToInt(b -> b.servers().size()).sum() + " servers)");
+                + config.backends().values().stream()
+                        .mapToInt(b -> b.servers().size())
+                        .sum() + " servers)");
         return true;
     }
 
@@ -70,14 +74,16 @@ final class ConfigCheck {
         for (BackendConfig backend : config.backends().values()) {
             for (ServerConfig server : backend.servers()) {
                 String host = server.address().host();
-                if (!server.address().isAny() && new InetSocketAddress(host, server.address().port()).isUnresolved()) {
+                if (!server.address().isAny()
+                        && new InetSocketAddress(host, server.address().port()).isUnresolved()) {
                     errors.add(file + ": backend '" + backend.name() + "': server '" + server.name() + "': address '"
                             + host + "' does not resolve (expected: an IP address or a resolvable name)");
                 }
             }
         }
         for (LogTarget target : config.global().logs()) {
-            if (target.kind() == LogTarget.Kind.UDP && new InetSocketAddress(target.host(), target.port()).isUnresolved()) {
+            if (target.kind() == LogTarget.Kind.UDP
+                    && new InetSocketAddress(target.host(), target.port()).isUnresolved()) {
                 errors.add(file + ": global: log '" + target.address() + "' does not resolve (expected: an IP address "
                         + "or a resolvable name)");
             }

@@ -42,15 +42,15 @@ public final class FailoverNode {
     private static final String USAGE = "usage: FailoverNode --name NAME --interface IF --address IP --priority N "
             + "[--peer IP] [--vip IP[/PREFIX]] [--vrid N]";
 
-    private FailoverNode() {
-    }
+    private FailoverNode() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
         Map<String, String> options = options(args);
         String name = options.getOrDefault("name", "lb");
         VrrpConfig.Builder vrrpConfig;
         try {
-            vrrpConfig = VrrpConfig.builder("VI_51").interfaceName(required(options, "interface"))
+            vrrpConfig = VrrpConfig.builder("VI_51")
+                    .interfaceName(required(options, "interface"))
                     .sourceAddress(required(options, "address"))
                     .priority(Integer.parseInt(options.getOrDefault("priority", "100")))
                     .vrid(Integer.parseInt(options.getOrDefault("vrid", "51")))
@@ -68,14 +68,18 @@ public final class FailoverNode {
         DemoWebNode web2 = DemoWebNode.start("web2@" + name, "127.0.0.1", 8082);
         // server events (a node down, in maintenance) recheck the tracker at once, besides its periodic check
         AtomicReference<BackendTracker> tracking = new AtomicReference<>();
-        FjordProxy proxy = FjordProxy.builder(Router.of(ReferenceCluster.at("0.0.0.0:8080", "0.0.0.0:1936",
-                "127.0.0.1:8081", "127.0.0.1:8082"))).eventListener(event -> {
+        FjordProxy proxy = FjordProxy.builder(Router.of(
+                        ReferenceCluster.at("0.0.0.0:8080", "0.0.0.0:1936", "127.0.0.1:8081", "127.0.0.1:8082")))
+                .eventListener(event -> {
                     BackendTracker tracker = tracking.get();
                     if (tracker != null) {
                         tracker.recheck();
                     }
-                }).start();
-        Vrrp vrrp = Vrrp.start(List.of(vrrpConfig.build()), VirtualAddresses.netlink(),
+                })
+                .start();
+        Vrrp vrrp = Vrrp.start(
+                List.of(vrrpConfig.build()),
+                VirtualAddresses.netlink(),
                 (instance, from, to) -> System.out.println(name + ": " + instance.name() + " " + from + " -> " + to));
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         Scheduler scheduler = (delay, task) -> {
@@ -83,22 +87,29 @@ public final class FailoverNode {
             return () -> future.cancel(false);
         };
         VrrpInstance instance = vrrp.instance("VI_51");
-        BackendTracker tracker = BackendTracker.start(instance, proxy.router().backend("app"),
-                () -> !proxy.addresses("main").isEmpty(), scheduler, Duration.ofMillis(250));
+        BackendTracker tracker = BackendTracker.start(
+                instance,
+                proxy.router().backend("app"),
+                () -> !proxy.addresses("main").isEmpty(),
+                scheduler,
+                Duration.ofMillis(250));
         tracking.set(tracker);
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            tracker.close();
-            vrrp.close(); // first: the peer takes the VIP while this node drains
-            timers.shutdownNow();
-            proxy.close(Duration.ofSeconds(5));
-            web1.close();
-            web2.close();
-            stopped.countDown();
-        }, "failover-node-shutdown"));
-        System.out.println(name + ": proxy " + proxy + ", " + vrrp + ", stats socket "
-                + ReferenceCluster.localStatsSocket());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            tracker.close();
+                            vrrp.close(); // first: the peer takes the VIP while this node drains
+                            timers.shutdownNow();
+                            proxy.close(Duration.ofSeconds(5));
+                            web1.close();
+                            web2.close();
+                            stopped.countDown();
+                        },
+                        "failover-node-shutdown"));
+        System.out.println(
+                name + ": proxy " + proxy + ", " + vrrp + ", stats socket " + ReferenceCluster.localStatsSocket());
         stopped.await();
     }
 

@@ -32,8 +32,7 @@ public final class Main {
     static final String FRONTEND = "127.0.0.1:8080";
     static final String STATS = "127.0.0.1:1936";
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
         CommandLine options;
@@ -61,8 +60,9 @@ public final class Main {
             }
             default -> {
                 if (options.routes()) {
-                    printRoutingTable(Router.of(ReferenceCluster.at(FRONTEND, STATS, "127.0.0.1:8081",
-                            "127.0.0.1:8082")), System.out);
+                    printRoutingTable(
+                            Router.of(ReferenceCluster.at(FRONTEND, STATS, "127.0.0.1:8081", "127.0.0.1:8082")),
+                            System.out);
                     return;
                 }
             }
@@ -74,20 +74,25 @@ public final class Main {
         List<LogTarget> logTargets = new ArrayList<>(config.global().logs());
         logTargets.add(LogTarget.of("stdout", "local2"));
         SyslogAccessLog accessLog = SyslogAccessLog.open(logTargets);
-        FjordProxy proxy = FjordProxy.builder(Router.of(config)).accessLog(accessLog).start();
+        FjordProxy proxy =
+                FjordProxy.builder(Router.of(config)).accessLog(accessLog).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close(Duration.ofSeconds(5));
-            accessLog.close();
-            web1.close();
-            web2.close();
-            stopped.countDown();
-        }, "fjord-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            proxy.close(Duration.ofSeconds(5));
+                            accessLog.close();
+                            web1.close();
+                            web2.close();
+                            stopped.countDown();
+                        },
+                        "fjord-shutdown"));
         System.out.println("Fjord reference cluster is up:");
         System.out.println("  web nodes   " + web1 + ", " + web2);
         System.out.println("  frontend    http://" + FRONTEND + "/   (try: curl -i http://" + FRONTEND + "/)");
         System.out.println("  stats       http://" + STATS + "/   (admin / " + ReferenceCluster.STATS_PASSWORD + ")");
-        System.out.println("  access log  this console, and syslog to udp 127.0.0.1:514 (local2) as the reference file");
+        System.out.println(
+                "  access log  this console, and syslog to udp 127.0.0.1:514 (local2) as the reference file");
         System.out.println("  commands    echo 'show stat' | socat stdio unix-connect:"
                 + config.global().statsSocket());
         System.out.println("Ctrl-C stops it.");
@@ -111,10 +116,13 @@ public final class Main {
         System.out.println("Imported " + file + ": " + imported.report());
         FjordProxy proxy = FjordProxy.start(imported.builder().build());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close(Duration.ofSeconds(5));
-            stopped.countDown();
-        }, "fjord-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            proxy.close(Duration.ofSeconds(5));
+                            stopped.countDown();
+                        },
+                        "fjord-shutdown"));
         System.out.println("Fjord is running " + proxy + ". Ctrl-C stops it.");
         stopped.await();
     }
@@ -132,8 +140,11 @@ public final class Main {
         Router router = Router.of(imported.builder().build());
         out.println(file + ", routed in-process (no socket opened):");
         for (var frontend : router.config().frontends().values()) {
-            RequestHead request = RequestHead.builder().uri("/").header("Host", "example.com")
-                    .client("203.0.113.7", 51000).build();
+            RequestHead request = RequestHead.builder()
+                    .uri("/")
+                    .header("Host", "example.com")
+                    .client("203.0.113.7", 51000)
+                    .build();
             out.print("  frontend '" + frontend.name() + "':");
             print(out, request, router.frontend(frontend.name()).route(request));
         }
@@ -142,9 +153,21 @@ public final class Main {
     static void printRoutingTable(Router router, PrintStream out) {
         out.println("Fjord reference cluster, routed in-process (frontend 'main' on " + FRONTEND + "):");
         List<RequestHead> requests = List.of(
-                RequestHead.builder().uri("/").client("203.0.113.7", 51000).localPort(8080).build(),
-                RequestHead.builder().uri("/IMAGES/logo.PNG").client("203.0.113.8", 51001).localPort(8080).build(),
-                RequestHead.builder().uri("/cart").header("Cookie", "SERVERID=s2").localPort(8080).build(),
+                RequestHead.builder()
+                        .uri("/")
+                        .client("203.0.113.7", 51000)
+                        .localPort(8080)
+                        .build(),
+                RequestHead.builder()
+                        .uri("/IMAGES/logo.PNG")
+                        .client("203.0.113.8", 51001)
+                        .localPort(8080)
+                        .build(),
+                RequestHead.builder()
+                        .uri("/cart")
+                        .header("Cookie", "SERVERID=s2")
+                        .localPort(8080)
+                        .build(),
                 RequestHead.builder().uri("/").localPort(1936).build());
         for (RequestHead request : requests) {
             print(out, request, router.route(request));
@@ -156,7 +179,8 @@ public final class Main {
     }
 
     private static void print(PrintStream out, RequestHead request, RouteDecision decision) {
-        out.printf("  %-28s -> %-62s acls %s%n", request.method() + ' ' + request.uri() + " :" + request.localPort(),
-                decision, decision.matchedAcls());
+        out.printf(
+                "  %-28s -> %-62s acls %s%n",
+                request.method() + ' ' + request.uri() + " :" + request.localPort(), decision, decision.matchedAcls());
     }
 }

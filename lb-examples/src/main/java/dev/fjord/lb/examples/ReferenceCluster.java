@@ -29,21 +29,21 @@ public final class ReferenceCluster {
     /** The stats password of the reference file; change it for anything but a demo. */
     public static final String STATS_PASSWORD = "SuperSecretPassword";
 
-    private ReferenceCluster() {
-    }
+    private ReferenceCluster() {}
 
     /** A stats socket path this process can use: {@code fjord-PID.sock} in the temporary directory. */
     public static String localStatsSocket() {
-        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "fjord-" + ProcessHandle.current().pid()
-                + ".sock").toString();
+        return java.nio.file.Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "fjord-" + ProcessHandle.current().pid() + ".sock")
+                .toString();
     }
 
     /** A builder holding the reference configuration exactly as the file writes it, addresses included. */
     public static ProxyConfig.Builder builder() {
         return ProxyConfig.builder()
-                .global(g -> g.log(LogTarget.of("127.0.0.1", "local2"))
-                        .maxConn(4000)
-                        .statsSocket("/var/lib/haproxy/stats"))
+                .global(g ->
+                        g.log(LogTarget.of("127.0.0.1", "local2")).maxConn(4000).statsSocket("/var/lib/haproxy/stats"))
                 .defaults(d -> d.mode(Mode.HTTP)
                         .logGlobal(true)
                         .logFormat(LogFormat.HTTP)
@@ -60,17 +60,35 @@ public final class ReferenceCluster {
                         .timeoutHttpKeepAlive(Duration.ofSeconds(10))
                         .timeoutCheck(Duration.ofSeconds(10))
                         .maxConn(3000))
-                .frontend("main", f -> f.bind("*:80")
-                        .acl("url_static", Acl.pathBeg("/static", "/images", "/javascript", "/stylesheets").ignoreCase())
-                        .acl("url_static", Acl.pathEnd(".jpg", ".gif", ".png", ".css", ".js").ignoreCase())
-                        .defaultBackend("app"))
-                .backend("app", b -> b.balance(Balance.roundRobin())
-                        .cookie(Cookie.insert("SERVERID").indirect().noCache())
-                        .httpCheck(HttpCheck.get("/health_check.php"))
-                        .server("web1", "192.168.10.11:80", s -> s.check().cookie("s1"))
-                        .server("web2", "192.168.10.12:80", s -> s.check().cookie("s2")))
-                .listen("stats", l -> l.bind("*:1936")
-                        .stats(s -> s.uri("/").hideVersion().auth("admin", STATS_PASSWORD)));
+                .frontend(
+                        "main",
+                        f -> f.bind("*:80")
+                                .acl(
+                                        "url_static",
+                                        Acl.pathBeg("/static", "/images", "/javascript", "/stylesheets")
+                                                .ignoreCase())
+                                .acl(
+                                        "url_static",
+                                        Acl.pathEnd(".jpg", ".gif", ".png", ".css", ".js")
+                                                .ignoreCase())
+                                .defaultBackend("app"))
+                .backend(
+                        "app",
+                        b -> b.balance(Balance.roundRobin())
+                                .cookie(Cookie.insert("SERVERID").indirect().noCache())
+                                .httpCheck(HttpCheck.get("/health_check.php"))
+                                .server(
+                                        "web1",
+                                        "192.168.10.11:80",
+                                        s -> s.check().cookie("s1"))
+                                .server(
+                                        "web2",
+                                        "192.168.10.12:80",
+                                        s -> s.check().cookie("s2")))
+                .listen(
+                        "stats",
+                        l -> l.bind("*:1936")
+                                .stats(s -> s.uri("/").hideVersion().auth("admin", STATS_PASSWORD)));
     }
 
     /**
@@ -83,8 +101,8 @@ public final class ReferenceCluster {
                 .global(g -> g.statsSocket(localStatsSocket()))
                 .editFrontend("main", f -> f.clearBinds().bind(frontend))
                 .editListen("stats", l -> l.clearBinds().bind(stats))
-                .editBackend("app", b -> b.editServer("web1", s -> s.address(web1))
-                        .editServer("web2", s -> s.address(web2)))
+                .editBackend(
+                        "app", b -> b.editServer("web1", s -> s.address(web1)).editServer("web2", s -> s.address(web2)))
                 .build();
     }
 }

@@ -24,7 +24,8 @@ class CommandLineTest {
     @Test
     void optionsAreParsedStrictly() throws Exception {
         assertThat(CommandLine.parse(List.of())).isEqualTo(new CommandLine(CommandLine.Mode.DEMO, null, false));
-        assertThat(CommandLine.parse(List.of("--routes"))).isEqualTo(new CommandLine(CommandLine.Mode.DEMO, null, true));
+        assertThat(CommandLine.parse(List.of("--routes")))
+                .isEqualTo(new CommandLine(CommandLine.Mode.DEMO, null, true));
         assertThat(CommandLine.parse(List.of("--config", "a.cfg", "--routes")))
                 .isEqualTo(new CommandLine(CommandLine.Mode.CONFIG, Path.of("a.cfg"), true));
         assertThat(CommandLine.parse(List.of("--check", "a.cfg")))
@@ -59,7 +60,8 @@ class CommandLineTest {
             Output output = check(file);
 
             assertThat(output.valid).isTrue();
-            assertThat(output.out).contains("ignored: haproxy.cfg:2: daemon")
+            assertThat(output.out)
+                    .contains("ignored: haproxy.cfg:2: daemon")
                     .contains("configuration is valid (1 frontends, 1 backends, 1 servers)");
             assertThat(output.err).isEmpty();
         }
@@ -81,11 +83,13 @@ class CommandLineTest {
         Output output = check(file);
 
         assertThat(output.valid).isFalse();
-        assertThat(output.err.lines()).containsExactly(
-                "haproxy.cfg:2: 'maxconn' in global: 'lots' (expected: a whole number)",
-                "haproxy.cfg:5: unknown keyword 'balanse' in frontend 'main' (see the README's table of supported keywords)",
-                "haproxy.cfg:8: 'server' in backend 'app': server 'web1': weight 300 (expected: 0-256)",
-                file + ": 3 errors");
+        assertThat(output.err.lines())
+                .containsExactly(
+                        "haproxy.cfg:2: 'maxconn' in global: 'lots' (expected: a whole number)",
+                        "haproxy.cfg:5: unknown keyword 'balanse' in frontend 'main' (see the README's table of "
+                                + "supported keywords)",
+                        "haproxy.cfg:8: 'server' in backend 'app': server 'web1': weight 300 (expected: 0-256)",
+                        file + ": 3 errors");
     }
 
     @Test
@@ -103,12 +107,12 @@ class CommandLineTest {
         Output output = check(file);
 
         assertThat(output.valid).isFalse();
-        assertThat(output.err).contains("haproxy.cfg: backend 'app': server 'web1': address 'web1.invalid' does not "
-                + "resolve (expected: an IP address or a resolvable name)");
+        assertThat(output.err)
+                .contains("haproxy.cfg: backend 'app': server 'web1': address 'web1.invalid' does not "
+                        + "resolve (expected: an IP address or a resolvable name)");
     }
 
-    private record Output(boolean valid, String out, String err) {
-    }
+    private record Output(boolean valid, String out, String err) {}
 
     private Path write(String text) throws IOException {
         return Files.writeString(dir.resolve("haproxy.cfg"), text);
@@ -117,7 +121,9 @@ class CommandLineTest {
     private static Output check(Path file) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        boolean valid = ConfigCheck.run(file, new PrintStream(out, true, StandardCharsets.UTF_8),
+        boolean valid = ConfigCheck.run(
+                file,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Output(valid, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -41,6 +41,7 @@ class FailoverNodeTest {
 
     @TempDir
     Path dir;
+
     private NetnsLab lab;
     private ClientView client;
     private Node lb1;
@@ -69,7 +70,8 @@ class FailoverNodeTest {
         client.awaitOwner("lb1", System.nanoTime(), Duration.ofSeconds(30));
 
         long maintenance = System.nanoTime();
-        assertThat(lb1.command("disable server app/web1; disable server app/web2")).isBlank();
+        assertThat(lb1.command("disable server app/web1; disable server app/web2"))
+                .isBlank();
         Duration noBackends = client.awaitOwner("lb2", maintenance, Duration.ofSeconds(5));
         assertThat(lb1.command("enable server app/web1")).isBlank();
         Duration backendsBack = client.awaitOwner("lb1", System.nanoTime(), Duration.ofSeconds(10));
@@ -85,16 +87,25 @@ class FailoverNodeTest {
         lb1.stop();
         Duration graceful = client.awaitOwner("lb2", stopped, Duration.ofSeconds(5));
 
-        System.out.printf("two Fjord nodes, failover seen by an HTTP client: graceful stop %d ms, crash %d ms, "
-                + "all web nodes in maintenance %d ms; back on lb1 %d ms after a web node returned, %d ms after "
-                + "restart%n", graceful.toMillis(), crash.toMillis(), noBackends.toMillis(), backendsBack.toMillis(),
+        System.out.printf(
+                "two Fjord nodes, failover seen by an HTTP client: graceful stop %d ms, crash %d ms, "
+                        + "all web nodes in maintenance %d ms; back on lb1 %d ms after a web node returned, %d ms "
+                        + "after "
+                        + "restart%n",
+                graceful.toMillis(),
+                crash.toMillis(),
+                noBackends.toMillis(),
+                backendsBack.toMillis(),
                 preempted.toMillis());
-        assertThat(graceful).as("graceful stop; client saw:%s%n%s", client.describe(stopped), logs())
+        assertThat(graceful)
+                .as("graceful stop; client saw:%s%n%s", client.describe(stopped), logs())
                 .isLessThanOrEqualTo(Duration.ofMillis(609 + 100));
-        assertThat(crash).as("crash; client saw:%s%n%s", client.describe(crashed), logs())
+        assertThat(crash)
+                .as("crash; client saw:%s%n%s", client.describe(crashed), logs())
                 .isLessThanOrEqualTo(Duration.ofMillis(3609 + 100));
         // the maintenance event rechecks the tracker at once, the master resigns: the backup waits Skew_Time
-        assertThat(noBackends).as("no usable server; client saw:%s%n%s", client.describe(maintenance), logs())
+        assertThat(noBackends)
+                .as("no usable server; client saw:%s%n%s", client.describe(maintenance), logs())
                 .isLessThanOrEqualTo(Duration.ofMillis(609 + 100 + 100)); // + the command and the event to the tracker
     }
 
@@ -103,12 +114,15 @@ class FailoverNodeTest {
         try (Socket socket = new Socket()) {
             socket.connect(vip, 50);
             socket.setSoTimeout(300);
-            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 198.18.0.100\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: 198.18.0.100\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Matcher matcher = SERVED_BY.matcher(response);
-            return matcher.find() ? matcher.group(1) : response.lines().findFirst().orElse("empty response");
+            return matcher.find()
+                    ? matcher.group(1)
+                    : response.lines().findFirst().orElse("empty response");
         }
     }
 
@@ -124,10 +138,25 @@ class FailoverNodeTest {
 
         @Override
         public void start() throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = lab.start(node, log, List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    FailoverNode.class.getName(), "--name", node, "--interface", "eth0",
-                    "--address", NetnsLab.address(node), "--priority", Integer.toString(priority)));
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            process = lab.start(
+                    node,
+                    log,
+                    List.of(
+                            java,
+                            "-Xmx256m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            FailoverNode.class.getName(),
+                            "--name",
+                            node,
+                            "--interface",
+                            "eth0",
+                            "--address",
+                            NetnsLab.address(node),
+                            "--priority",
+                            Integer.toString(priority)));
         }
 
         /** The crash leaves the node's stats socket file behind; this test removes it. */

@@ -25,8 +25,11 @@ class QuickStartTest {
         RouteDecision.Forward first = router.route(RequestHead.get("/cart")).asForward();
         assertThat(first.setCookie()).isEqualTo("SERVERID=s1; path=/");
 
-        RouteDecision.Forward again = router.route(RequestHead.builder().uri("/cart")
-                .header("Cookie", "SERVERID=s1").build()).asForward();
+        RouteDecision.Forward again = router.route(RequestHead.builder()
+                        .uri("/cart")
+                        .header("Cookie", "SERVERID=s1")
+                        .build())
+                .asForward();
         assertThat(again.server().name()).isEqualTo("web1");
         assertThat(again.forwardedRequest().header("Cookie")).isNull(); // indirect: the server never sees it
     }

@@ -12,7 +12,8 @@ class ReactorClientExampleTest {
 
     @Test
     void everyCallIsAnsweredAndTheFlakyNodesBusyAnswersAreRetriedOnTheOther() {
-        assertThat(ReactorClientExample.run(6)).hasSize(6)
+        assertThat(ReactorClientExample.run(6))
+                .hasSize(6)
                 .allMatch(answer -> answer.matches("/users/\\d from web[12]"))
                 .anyMatch(answer -> answer.endsWith("from web1"));
     }

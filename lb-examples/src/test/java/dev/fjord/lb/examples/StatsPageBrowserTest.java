@@ -34,20 +34,30 @@ class StatsPageBrowserTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void operatorDrainsWeb1FromTheStatsPage() throws Exception {
-        assumeTrue(Files.isExecutable(WebDriver.CHROMEDRIVER) && Files.isExecutable(WebDriver.CHROMIUM),
+        assumeTrue(
+                Files.isExecutable(WebDriver.CHROMEDRIVER) && Files.isExecutable(WebDriver.CHROMIUM),
                 "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
         try (DemoWebNode web1 = DemoWebNode.start("web1", "127.0.0.1", 0);
                 DemoWebNode web2 = DemoWebNode.start("web2", "127.0.0.1", 0)) {
             ProxyConfig config = ReferenceCluster.builder()
                     .global(g -> g.statsSocket(ReferenceCluster.localStatsSocket()))
                     .editFrontend("main", f -> f.clearBinds().bind("127.0.0.1:0"))
-                    .editListen("stats", l -> l.clearBinds().bind("127.0.0.1:0")
-                            .stats(s -> s.admin(Condition.acl("LOCALHOST"))))
-                    .editBackend("app", b -> b
-                            .editServer("web1", s -> s.address("127.0.0.1:" + web1.address().getPort()))
-                            .editServer("web2", s -> s.address("127.0.0.1:" + web2.address().getPort())))
+                    .editListen(
+                            "stats",
+                            l -> l.clearBinds().bind("127.0.0.1:0").stats(s -> s.admin(Condition.acl("LOCALHOST"))))
+                    .editBackend(
+                            "app",
+                            b -> b.editServer(
+                                            "web1",
+                                            s -> s.address("127.0.0.1:"
+                                                    + web1.address().getPort()))
+                                    .editServer(
+                                            "web2",
+                                            s -> s.address("127.0.0.1:"
+                                                    + web2.address().getPort())))
                     .build();
-            try (FjordProxy proxy = FjordProxy.builder(Router.of(config)).ioThreads(1).start();
+            try (FjordProxy proxy =
+                            FjordProxy.builder(Router.of(config)).ioThreads(1).start();
                     WebDriver browser = new WebDriver()) {
                 int statsPort = proxy.address("stats").getPort();
                 List<Integer> statuses = new CopyOnWriteArrayList<>();
@@ -94,19 +104,26 @@ class StatsPageBrowserTest {
 
     /** A client sending requests without pause until told to stop (at most 2 minutes), recording statuses. */
     private static Thread trafficTo(int port, AtomicBoolean running, List<Integer> statuses) {
-        Thread thread = new Thread(() -> {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (running.get() && System.nanoTime() < end) {
-                try {
-                    statuses.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode());
-                } catch (Exception e) {
-                    statuses.add(-1);
-                }
-            }
-        }, "traffic");
+        Thread thread = new Thread(
+                () -> {
+                    HttpClient http = HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(2))
+                            .build();
+                    long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                    while (running.get() && System.nanoTime() < end) {
+                        try {
+                            statuses.add(http.send(
+                                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                                                    .timeout(Duration.ofSeconds(5))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode());
+                        } catch (Exception e) {
+                            statuses.add(-1);
+                        }
+                    }
+                },
+                "traffic");
         thread.start();
         return thread;
     }

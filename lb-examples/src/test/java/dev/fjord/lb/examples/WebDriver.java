@@ -23,7 +23,8 @@ final class WebDriver implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     private final Process driver;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String base;
     private final String session;
 
@@ -33,14 +34,21 @@ final class WebDriver implements AutoCloseable {
             port = socket.getLocalPort();
         }
         driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port, "--allowed-ips=127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         base = "http://127.0.0.1:" + port;
         String created = null;
         for (int attempt = 0; attempt < 50 && created == null; attempt++) {
             try {
-                created = send("POST", "/session", "{\"capabilities\":{\"alwaysMatch\":{\"browserName\":\"chrome\","
-                        + "\"goog:chromeOptions\":{\"binary\":\"" + CHROMIUM + "\",\"args\":[\"--headless=new\","
-                        + "\"--no-sandbox\",\"--disable-gpu\",\"--disable-dev-shm-usage\",\"--window-size=1400,900\"]}}}}");
+                created = send(
+                        "POST",
+                        "/session",
+                        "{\"capabilities\":{\"alwaysMatch\":{\"browserName\":\"chrome\","
+                                + "\"goog:chromeOptions\":{\"binary\":\"" + CHROMIUM
+                                + "\",\"args\":[\"--headless=new\","
+                                + "\"--no-sandbox\",\"--disable-gpu\",\"--disable-dev-shm-usage\","
+                                + "\"--window-size=1400,900\"]}}}}");
             } catch (IOException e) {
                 Thread.sleep(100); // chromedriver is starting: bounded to 5 s
             }
@@ -65,7 +73,8 @@ final class WebDriver implements AutoCloseable {
     String script(String script) throws IOException, InterruptedException {
         String body = "{\"script\":" + quote(script) + ",\"args\":[]}";
         String response = send("POST", session + "/execute/sync", body);
-        return response.substring(response.indexOf(':') + 1, response.lastIndexOf('}')).strip();
+        return response.substring(response.indexOf(':') + 1, response.lastIndexOf('}'))
+                .strip();
     }
 
     void screenshot(Path file) throws IOException, InterruptedException {
@@ -79,10 +88,11 @@ final class WebDriver implements AutoCloseable {
     }
 
     private String send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException(method + " " + path + ": " + response.statusCode() + " " + response.body());

@@ -48,9 +48,13 @@ final class AccessLogs implements AutoCloseable {
                 if (!settings.logGlobal() && targets.isEmpty()) {
                     continue;
                 }
-                byFrontend.put(frontend.name(), custom != null ? custom
-                        : targets.isEmpty() ? slf4j : shared.computeIfAbsent(List.copyOf(targets),
-                                SyslogAccessLog::open));
+                byFrontend.put(
+                        frontend.name(),
+                        custom != null
+                                ? custom
+                                : targets.isEmpty()
+                                        ? slf4j
+                                        : shared.computeIfAbsent(List.copyOf(targets), SyslogAccessLog::open));
             }
         } catch (RuntimeException e) {
             shared.values().forEach(SyslogAccessLog::close);
@@ -60,7 +64,8 @@ final class AccessLogs implements AutoCloseable {
     }
 
     /** The sink of {@code frontend}, or null when it does not log. */
-    @Nullable AccessLogSink sink(String frontend) {
+    @Nullable
+    AccessLogSink sink(String frontend) {
         return byFrontend.get(frontend);
     }
 

@@ -28,6 +28,7 @@ final class Admission {
     private final Map<String, Frontend> frontends = new LinkedHashMap<>();
     /** Connections beyond a limit, oldest first; touched on the accepting thread only. */
     private final ArrayDeque<Held> held = new ArrayDeque<>();
+
     private boolean closed;
 
     /** One frontend's count (shared with the stats), limit (0: none) and listeners. */
@@ -42,8 +43,7 @@ final class Admission {
         }
     }
 
-    private record Held(Frontend frontend, ChannelHandlerContext gate, Channel child) {
-    }
+    private record Held(Frontend frontend, ChannelHandlerContext gate, Channel child) {}
 
     /**
      * @param acceptor the event loop every listener is registered with

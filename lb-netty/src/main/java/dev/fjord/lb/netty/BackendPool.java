@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.Server;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -39,11 +40,13 @@ final class BackendPool {
         this.mode = mode;
         this.channelType = channelType;
         // resolved once, at start: never a DNS lookup on an event loop
-        this.address = new InetSocketAddress(server.config().address().host(), server.config().address().port());
+        this.address = new InetSocketAddress(
+                server.config().address().host(), server.config().address().port());
     }
 
     /** An idle keep-alive connection of {@code loop} still open, or null. Call on {@code loop}. */
-    @Nullable Channel pollIdle(EventLoop loop) {
+    @Nullable
+    Channel pollIdle(EventLoop loop) {
         ArrayDeque<Channel> channels = idle.get(loop);
         if (channels == null) {
             return null;
@@ -66,7 +69,8 @@ final class BackendPool {
      */
     void offerIdle(Channel channel) {
         ArrayDeque<Channel> channels = idle.computeIfAbsent(channel.eventLoop(), l -> new ArrayDeque<>());
-        if (!channel.isActive() || channels.size() >= MAX_IDLE_PER_LOOP
+        if (!channel.isActive()
+                || channels.size() >= MAX_IDLE_PER_LOOP
                 || (mode == Mode.HTTP && ServerCodec.of(channel).bufferedBytes() > 0)) {
             channel.close();
             return;
@@ -84,13 +88,16 @@ final class BackendPool {
     }
 
     private Bootstrap bootstrap(EventLoop loop, @Nullable Duration connectTimeout, HttpLimits limits) {
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelType)
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (mode == Mode.HTTP) {
-                            ch.pipeline().addLast(CODEC, new ServerCodec(limits))
+                            ch.pipeline()
+                                    .addLast(CODEC, new ServerCodec(limits))
                                     .addLast(ServerConnectionHandler.NAME, new ServerConnectionHandler());
                         }
                         // once per connection: an idle one that closes leaves the pool
@@ -103,8 +110,8 @@ final class BackendPool {
                     }
                 });
         if (connectTimeout != null) {
-            bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                    connectTimeout.toMillis()));
+            bootstrap.option(
+                    ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
         }
         return bootstrap;
     }

@@ -27,8 +27,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * @param serverChannelType the listening channels' type, matching {@code acceptor}
  * @param channelType the type of connections to servers and of health checks, matching {@code workers}
  */
-public record EventLoops(EventLoopGroup acceptor, EventLoopGroup workers,
-        Class<? extends ServerSocketChannel> serverChannelType, Class<? extends SocketChannel> channelType) {
+public record EventLoops(
+        EventLoopGroup acceptor,
+        EventLoopGroup workers,
+        Class<? extends ServerSocketChannel> serverChannelType,
+        Class<? extends SocketChannel> channelType) {
 
     public EventLoops {
         Objects.requireNonNull(acceptor, "acceptor");
@@ -43,14 +46,17 @@ public record EventLoops(EventLoopGroup acceptor, EventLoopGroup workers,
      */
     static EventLoops own(Transport transport, int ioThreads) {
         Transport resolved = transport.resolve();
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("fjord-io"),
-                resolved.ioHandlers());
+        EventLoopGroup loops =
+                new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("fjord-io"), resolved.ioHandlers());
         return of(loops, loops, resolved.serverChannelType(), resolved.channelType());
     }
 
     /** The loops and channel types, as the record's fields say. */
-    public static EventLoops of(EventLoopGroup acceptor, EventLoopGroup workers,
-            Class<? extends ServerSocketChannel> serverChannelType, Class<? extends SocketChannel> channelType) {
+    public static EventLoops of(
+            EventLoopGroup acceptor,
+            EventLoopGroup workers,
+            Class<? extends ServerSocketChannel> serverChannelType,
+            Class<? extends SocketChannel> channelType) {
         return new EventLoops(acceptor, workers, serverChannelType, channelType);
     }
 }

@@ -104,8 +104,15 @@ final class ExchangeRecord {
     }
 
     /** The entry, once: null when it was made already. */
-    @Nullable AccessLogEntry entry(FrontendConfig frontend, InetSocketAddress client, @Nullable RouteDecision decision,
-            @Nullable Server server, ProxyRuntime runtime, int frontendConnections, @Nullable String requestLine) {
+    @Nullable
+    AccessLogEntry entry(
+            FrontendConfig frontend,
+            InetSocketAddress client,
+            @Nullable RouteDecision decision,
+            @Nullable Server server,
+            ProxyRuntime runtime,
+            int frontendConnections,
+            @Nullable String requestLine) {
         if (logged) {
             return null;
         }
@@ -114,7 +121,8 @@ final class ExchangeRecord {
         Backend backend = decision == null ? null : decision.backend();
         char cookie = decision == null ? '-' : decision.cookieStatus().code();
         String cookieSet = decision instanceof RouteDecision.Forward forward ? forward.setCookie() : null;
-        char setCookie = decision == null || decision.cookieStatus() == CookieStatus.NOT_CHECKED ? '-'
+        char setCookie = decision == null || decision.cookieStatus() == CookieStatus.NOT_CHECKED
+                ? '-'
                 : cookieSet == null ? 'N' : decision.cookieStatus() == CookieStatus.VALID ? 'U' : 'I';
         int backendConnections = 0;
         if (backend != null) {
@@ -122,13 +130,31 @@ final class ExchangeRecord {
                 backendConnections += each.activeConnections();
             }
         }
-        return new AccessLogEntry(client.getAddress(), client.getPort(), acceptedAtMillis, frontend.name(),
-                backend == null ? null : backend.name(), server == null ? null : server.name(),
-                millis(start, headEnd), millis(queueStart, queueEnd), millis(connectStart, connectEnd),
-                millis(connectEnd, responseHead), millis(start, end), status, bytesOut,
-                "" + cause + state + cookie + setCookie, runtime.globalConnections.get(), frontendConnections,
-                backendConnections, server == null ? 0 : server.activeConnections(), retries, redispatched,
-                server == null ? 0 : runtime.slots(server).queued(), 0, requestLine, droppedHeaders);
+        return new AccessLogEntry(
+                client.getAddress(),
+                client.getPort(),
+                acceptedAtMillis,
+                frontend.name(),
+                backend == null ? null : backend.name(),
+                server == null ? null : server.name(),
+                millis(start, headEnd),
+                millis(queueStart, queueEnd),
+                millis(connectStart, connectEnd),
+                millis(connectEnd, responseHead),
+                millis(start, end),
+                status,
+                bytesOut,
+                "" + cause + state + cookie + setCookie,
+                runtime.globalConnections.get(),
+                frontendConnections,
+                backendConnections,
+                server == null ? 0 : server.activeConnections(),
+                retries,
+                redispatched,
+                server == null ? 0 : runtime.slots(server).queued(),
+                0,
+                requestLine,
+                droppedHeaders);
     }
 
     private static long millis(long from, long to) {

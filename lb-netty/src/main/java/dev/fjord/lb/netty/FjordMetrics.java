@@ -3,8 +3,8 @@ package dev.fjord.lb.netty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
@@ -23,6 +23,7 @@ import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerEvent;
 import dev.fjord.lb.core.ServerEventListener;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -56,12 +57,20 @@ public final class FjordMetrics implements MeterBinder {
     private final @Nullable Consumer<Consumer<AccessLogEntry>> exchanges;
 
     public FjordMetrics(FjordProxy proxy) {
-        this(proxy.router(), proxy.healthChecks(), s -> proxy.runtime().slots(s).queued(),
-                proxy.runtime().serverListeners::add, observer -> proxy.runtime().entryObserver = observer);
+        this(
+                proxy.router(),
+                proxy.healthChecks(),
+                s -> proxy.runtime().slots(s).queued(),
+                proxy.runtime().serverListeners::add,
+                observer -> proxy.runtime().entryObserver = observer);
     }
 
-    private FjordMetrics(Router router, HealthChecks healthChecks, ToIntFunction<Server> queueLength,
-            Consumer<ServerEventListener> serverEvents, @Nullable Consumer<Consumer<AccessLogEntry>> exchanges) {
+    private FjordMetrics(
+            Router router,
+            HealthChecks healthChecks,
+            ToIntFunction<Server> queueLength,
+            Consumer<ServerEventListener> serverEvents,
+            @Nullable Consumer<Consumer<AccessLogEntry>> exchanges) {
         this.router = Objects.requireNonNull(router, "router");
         this.healthChecks = Objects.requireNonNull(healthChecks, "healthChecks");
         this.queueLength = Objects.requireNonNull(queueLength, "queueLength");
@@ -78,7 +87,10 @@ public final class FjordMetrics implements MeterBinder {
      * @param serverEvents called once by {@link #bindTo} with a listener that must then be told of every server event,
      *     so that servers added or removed at run time get or lose their meters
      */
-    public static FjordMetrics of(Router router, HealthChecks healthChecks, ToIntFunction<Server> queueLength,
+    public static FjordMetrics of(
+            Router router,
+            HealthChecks healthChecks,
+            ToIntFunction<Server> queueLength,
             Consumer<ServerEventListener> serverEvents) {
         return new FjordMetrics(router, healthChecks, queueLength, serverEvents, null);
     }
@@ -115,8 +127,8 @@ public final class FjordMetrics implements MeterBinder {
         Tags tags = Tags.of("backend", server.backend().name(), "server", server.name());
         List<Meter> meters = new ArrayList<>(counters(registry, server.counters(), tags));
         meters.add(gauge(registry, "fjord.queue.current", tags, server, queueLength::applyAsInt));
-        meters.add(gauge(registry, "fjord.server.up", tags, server,
-                s -> s.operationalState() == OperationalState.DOWN ? 0 : 1));
+        meters.add(gauge(
+                registry, "fjord.server.up", tags, server, s -> s.operationalState() == OperationalState.DOWN ? 0 : 1));
         meters.add(gauge(registry, "fjord.server.weight", tags, server, Server::weight));
         meters.add(gauge(registry, "fjord.check.duration", tags, server, s -> {
             CheckResult last = healthChecks.lastCheck(s);
@@ -127,45 +139,69 @@ public final class FjordMetrics implements MeterBinder {
 
     private static List<Meter> counters(MeterRegistry registry, Counters c, Tags tags) {
         List<Meter> meters = new ArrayList<>();
-        meters.add(FunctionCounter.builder("fjord.requests", c, Counters::sessions).tags(tags)
-                .description("requests (or TCP sessions) handled").register(registry));
+        meters.add(FunctionCounter.builder("fjord.requests", c, Counters::sessions)
+                .tags(tags)
+                .description("requests (or TCP sessions) handled")
+                .register(registry));
         for (int i = 0; i < CLASSES.length; i++) {
             int hundreds = i + 1;
             meters.add(FunctionCounter.builder("fjord.responses", c, counters -> counters.responses(hundreds))
-                    .tags(tags.and("class", CLASSES[i])).register(registry));
+                    .tags(tags.and("class", CLASSES[i]))
+                    .register(registry));
         }
-        meters.add(FunctionCounter.builder("fjord.bytes.out", c, Counters::bytesOut).tags(tags).baseUnit("bytes")
+        meters.add(FunctionCounter.builder("fjord.bytes.out", c, Counters::bytesOut)
+                .tags(tags)
+                .baseUnit("bytes")
                 .register(registry));
-        meters.add(FunctionCounter.builder("fjord.bytes.in", c, Counters::bytesIn).tags(tags).baseUnit("bytes")
+        meters.add(FunctionCounter.builder("fjord.bytes.in", c, Counters::bytesIn)
+                .tags(tags)
+                .baseUnit("bytes")
                 .register(registry));
-        meters.add(Gauge.builder("fjord.sessions.current", c, Counters::current).tags(tags).register(registry));
-        meters.add(Gauge.builder("fjord.sessions.max", c, Counters::max).tags(tags).register(registry));
-        meters.add(FunctionCounter.builder("fjord.retries", c, Counters::retries).tags(tags).register(registry));
-        meters.add(FunctionCounter.builder("fjord.redispatches", c, Counters::redispatches).tags(tags)
+        meters.add(Gauge.builder("fjord.sessions.current", c, Counters::current)
+                .tags(tags)
                 .register(registry));
-        meters.add(FunctionCounter.builder("fjord.connection.errors", c, Counters::connectionErrors).tags(tags)
+        meters.add(
+                Gauge.builder("fjord.sessions.max", c, Counters::max).tags(tags).register(registry));
+        meters.add(FunctionCounter.builder("fjord.retries", c, Counters::retries)
+                .tags(tags)
                 .register(registry));
-        meters.add(FunctionCounter.builder("fjord.response.errors", c, Counters::responseErrors).tags(tags)
+        meters.add(FunctionCounter.builder("fjord.redispatches", c, Counters::redispatches)
+                .tags(tags)
+                .register(registry));
+        meters.add(FunctionCounter.builder("fjord.connection.errors", c, Counters::connectionErrors)
+                .tags(tags)
+                .register(registry));
+        meters.add(FunctionCounter.builder("fjord.response.errors", c, Counters::responseErrors)
+                .tags(tags)
                 .register(registry));
         return meters;
     }
 
-    private static Meter gauge(MeterRegistry registry, String name, Tags tags, Server server,
-            ToDoubleFunction<Server> value) {
+    private static Meter gauge(
+            MeterRegistry registry, String name, Tags tags, Server server, ToDoubleFunction<Server> value) {
         return Gauge.builder(name, server, value).tags(tags).register(registry);
     }
 
     private static void record(MeterRegistry registry, AccessLogEntry entry) {
-        Tags tags = Tags.of("frontend", entry.frontend(), "backend", entry.backend() == null ? "none" : entry.backend());
-        for (var stage : List.of(new long[] {0, entry.queueTime()}, new long[] {1, entry.connectTime()},
-                new long[] {2, entry.responseTime()}, new long[] {3, entry.activeTime()})) {
+        Tags tags =
+                Tags.of("frontend", entry.frontend(), "backend", entry.backend() == null ? "none" : entry.backend());
+        for (var stage : List.of(
+                new long[] {0, entry.queueTime()},
+                new long[] {1, entry.connectTime()},
+                new long[] {2, entry.responseTime()},
+                new long[] {3, entry.activeTime()})) {
             if (stage[1] >= 0) {
-                Timer.builder("fjord.request.time").tags(tags.and("stage", switch ((int) stage[0]) {
-                    case 0 -> "queue";
-                    case 1 -> "connect";
-                    case 2 -> "response";
-                    default -> "total";
-                })).register(registry).record(stage[1], TimeUnit.MILLISECONDS);
+                Timer.builder("fjord.request.time")
+                        .tags(tags.and(
+                                "stage",
+                                switch ((int) stage[0]) {
+                                    case 0 -> "queue";
+                                    case 1 -> "connect";
+                                    case 2 -> "response";
+                                    default -> "total";
+                                }))
+                        .register(registry)
+                        .record(stage[1], TimeUnit.MILLISECONDS);
             }
         }
     }

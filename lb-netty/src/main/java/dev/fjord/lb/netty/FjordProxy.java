@@ -12,7 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-
 import dev.fjord.lb.core.AccessLogSink;
 import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.FrontendConfig;
@@ -27,6 +26,7 @@ import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerEvent;
 import dev.fjord.lb.core.ServerEventListener;
 import dev.fjord.lb.core.Ticker;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -55,6 +55,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 public final class FjordProxy implements AutoCloseable {
     /** The default time {@link #close()} lets in-flight requests finish. */
     public static final Duration DEFAULT_CLOSE_DEADLINE = Duration.ofSeconds(10);
+
     static final String CLIENT_DECODER = "fjord.client.decoder";
     private static final OperatorLog log = OperatorLog.of(FjordProxy.class.getName());
 
@@ -62,6 +63,7 @@ public final class FjordProxy implements AutoCloseable {
     private final EventLoops loops;
     /** False when the loops are the host application's ({@link Builder#eventLoops}): never shut down here. */
     private final boolean ownsLoops;
+
     private final ScheduledFuture<?> rateSampler;
     private final Map<String, List<Channel>> listeners;
     private final ChannelGroup connections;
@@ -70,9 +72,16 @@ public final class FjordProxy implements AutoCloseable {
     private final AccessLogs accessLogs;
     private volatile boolean closed;
 
-    private FjordProxy(ProxyRuntime runtime, EventLoops loops, boolean ownsLoops, ScheduledFuture<?> rateSampler,
-            Map<String, List<Channel>> listeners, ChannelGroup connections, HealthChecks healthChecks,
-            @org.jspecify.annotations.Nullable StatsSocket statsSocket, AccessLogs accessLogs) {
+    private FjordProxy(
+            ProxyRuntime runtime,
+            EventLoops loops,
+            boolean ownsLoops,
+            ScheduledFuture<?> rateSampler,
+            Map<String, List<Channel>> listeners,
+            ChannelGroup connections,
+            HealthChecks healthChecks,
+            @org.jspecify.annotations.Nullable StatsSocket statsSocket,
+            AccessLogs accessLogs) {
         this.statsSocket = statsSocket;
         this.accessLogs = accessLogs;
         this.runtime = runtime;
@@ -121,8 +130,8 @@ public final class FjordProxy implements AutoCloseable {
     public List<InetSocketAddress> addresses(String frontend) {
         List<Channel> channels = listeners.get(frontend);
         if (channels == null) {
-            throw new IllegalArgumentException("frontend '" + frontend + "' is not defined (defined: "
-                    + List.copyOf(listeners.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "frontend '" + frontend + "' is not defined (defined: " + List.copyOf(listeners.keySet()) + ")");
         }
         List<InetSocketAddress> addresses = new ArrayList<>(channels.size());
         channels.forEach(channel -> addresses.add((InetSocketAddress) channel.localAddress()));
@@ -152,7 +161,9 @@ public final class FjordProxy implements AutoCloseable {
         if (statsSocket != null) {
             statsSocket.close();
         }
-        listeners.values().forEach(channels -> channels.forEach(channel -> channel.close().syncUninterruptibly()));
+        listeners
+                .values()
+                .forEach(channels -> channels.forEach(channel -> channel.close().syncUninterruptibly()));
         Admission admission = runtime.admission;
         if (admission != null) {
             admission.close();
@@ -274,8 +285,8 @@ public final class FjordProxy implements AutoCloseable {
             boolean ownsLoops = eventLoops == null;
             EventLoops loops = eventLoops != null ? eventLoops : EventLoops.own(transport, ioThreads);
             EventLoopGroup workers = loops.workers();
-            ProxyRuntime runtime = new ProxyRuntime(router, workers, loops.channelType(), limits, errorPages,
-                    accessLogs);
+            ProxyRuntime runtime =
+                    new ProxyRuntime(router, workers, loops.channelType(), limits, errorPages, accessLogs);
             ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
             Map<String, List<Channel>> listeners = new LinkedHashMap<>();
             List<Channel> all = new ArrayList<>();
@@ -288,7 +299,8 @@ public final class FjordProxy implements AutoCloseable {
                     List<Channel> channels = new ArrayList<>();
                     AtomicInteger count = new AtomicInteger();
                     runtime.frontendConnections.put(frontend.name(), count);
-                    admission.frontend(frontend.name(), count, frontend.settings().maxConn());
+                    admission.frontend(
+                            frontend.name(), count, frontend.settings().maxConn());
                     for (Address bind : frontend.binds()) {
                         Channel channel = bind(runtime, loops, acceptLoop, frontend, bind, admission, connections);
                         admission.listener(frontend.name(), channel);
@@ -314,8 +326,13 @@ public final class FjordProxy implements AutoCloseable {
                 var future = workers.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
                 return () -> future.cancel(false);
             };
-            HealthChecks checks = HealthChecks.start(router, scheduler, new NettyCheckProbe(workers,
-                    loops.channelType()), Ticker.system(), events, () -> ThreadLocalRandom.current().nextLong());
+            HealthChecks checks = HealthChecks.start(
+                    router,
+                    scheduler,
+                    new NettyCheckProbe(workers, loops.channelType()),
+                    Ticker.system(),
+                    events,
+                    () -> ThreadLocalRandom.current().nextLong());
             runtime.healthChecks = checks;
             StatsSocket socket = null;
             String socketPath = router.config().global().statsSocket();
@@ -331,10 +348,10 @@ public final class FjordProxy implements AutoCloseable {
                 }
             }
             // session rates (rate, rate_max): sampled once a second on an event loop
-            ScheduledFuture<?> sampler = workers.next().scheduleAtFixedRate(() -> sampleRates(router), 1, 1,
-                    TimeUnit.SECONDS);
-            FjordProxy proxy = new FjordProxy(runtime, loops, ownsLoops, sampler, listeners, connections, checks,
-                    socket, accessLogs);
+            ScheduledFuture<?> sampler =
+                    workers.next().scheduleAtFixedRate(() -> sampleRates(router), 1, 1, TimeUnit.SECONDS);
+            FjordProxy proxy = new FjordProxy(
+                    runtime, loops, ownsLoops, sampler, listeners, connections, checks, socket, accessLogs);
             log.info("Fjord started: " + proxy);
             return proxy;
         }
@@ -348,7 +365,10 @@ public final class FjordProxy implements AutoCloseable {
         }
 
         private static void sampleRates(Router router) {
-            router.config().frontends().keySet().forEach(name -> router.frontendCounters(name).sampleRate());
+            router.config()
+                    .frontends()
+                    .keySet()
+                    .forEach(name -> router.frontendCounters(name).sampleRate());
             for (var backend : router.backends()) {
                 backend.counters().sampleRate();
                 backend.servers().forEach(server -> server.counters().sampleRate());
@@ -363,18 +383,27 @@ public final class FjordProxy implements AutoCloseable {
             Server server = changed.server();
             if (changed.to() == OperationalState.DOWN && server.config().shutdownSessionsOnDown()) {
                 runtime.shutdownSessions(server);
-            } else if (changed.to() == OperationalState.UP && server.config().shutdownBackupSessionsOnUp()
+            } else if (changed.to() == OperationalState.UP
+                    && server.config().shutdownBackupSessionsOnUp()
                     && !server.config().backup()) {
-                server.backend().servers().stream().filter(s -> s.config().backup())
+                server.backend().servers().stream()
+                        .filter(s -> s.config().backup())
                         .forEach(runtime::shutdownSessions);
             }
         }
 
-        private Channel bind(ProxyRuntime runtime, EventLoops loops, io.netty.channel.EventLoop acceptLoop,
-                FrontendConfig frontend, Address bind, Admission admission, ChannelGroup connections) {
+        private Channel bind(
+                ProxyRuntime runtime,
+                EventLoops loops,
+                io.netty.channel.EventLoop acceptLoop,
+                FrontendConfig frontend,
+                Address bind,
+                Admission admission,
+                ChannelGroup connections) {
             boolean http = frontend.settings().mode() == Mode.HTTP;
             RequestPolicy policy = RequestPolicy.of(runtime.router.config(), frontend, runtime.limits);
-            ServerBootstrap bootstrap = new ServerBootstrap().group(acceptLoop, loops.workers())
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(acceptLoop, loops.workers())
                     .channel(loops.serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -386,7 +415,8 @@ public final class FjordProxy implements AutoCloseable {
                             connections.add(ch);
                             if (http) {
                                 HttpProxyHandler handler = new HttpProxyHandler(runtime, frontend);
-                                ch.pipeline().addLast("fjord.client.watch", handler.new ByteWatcher())
+                                ch.pipeline()
+                                        .addLast("fjord.client.watch", handler.new ByteWatcher())
                                         .addLast(CLIENT_DECODER, new StrictRequestDecoder(policy))
                                         .addLast("fjord.client.encoder", new HttpResponseEncoder())
                                         .addLast("fjord.client.proxy", handler);
@@ -395,13 +425,13 @@ public final class FjordProxy implements AutoCloseable {
                             }
                         }
                     });
-            InetSocketAddress address = bind.isAny() ? new InetSocketAddress(bind.port())
-                    : new InetSocketAddress(bind.host(), bind.port());
+            InetSocketAddress address =
+                    bind.isAny() ? new InetSocketAddress(bind.port()) : new InetSocketAddress(bind.host(), bind.port());
             try {
                 return bootstrap.bind(address).syncUninterruptibly().channel();
             } catch (RuntimeException e) {
-                throw new IllegalStateException("frontend '" + frontend.name() + "': cannot bind " + bind + ": "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "frontend '" + frontend.name() + "': cannot bind " + bind + ": " + e.getMessage(), e);
             }
         }
     }

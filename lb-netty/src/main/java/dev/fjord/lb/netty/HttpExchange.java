@@ -8,6 +8,7 @@ import dev.fjord.lb.core.ConnectionMode;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.RouteDecision;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -45,6 +46,7 @@ final class HttpExchange {
     private final boolean hasBody;
     /** {@code timeout client}: a stalled upload (408) or a client that stops reading (abort). */
     private final InactivityTimer clientTimer;
+
     private RouteDecision decision;
     private @Nullable ServerLeg server;
     private @Nullable StatsForm statsForm;
@@ -52,8 +54,14 @@ final class HttpExchange {
     private boolean discardingBody;
     private boolean done;
 
-    HttpExchange(ChannelHandlerContext ctx, ProxyRuntime runtime, FrontendConfig frontend, Completion completion,
-            HttpRequest request, NettyRequestHead head, ExchangeRecord record) {
+    HttpExchange(
+            ChannelHandlerContext ctx,
+            ProxyRuntime runtime,
+            FrontendConfig frontend,
+            Completion completion,
+            HttpRequest request,
+            NettyRequestHead head,
+            ExchangeRecord record) {
         this.ctx = ctx;
         this.runtime = runtime;
         this.frontend = frontend;
@@ -66,13 +74,18 @@ final class HttpExchange {
         this.decision = runtime.router.route(frontend.name(), head);
         this.requestRelay = new RequestRelay(ctx);
         this.responseRelay = new ResponseRelay(this, ctx, requestRelay);
-        this.hasBody = HttpUtil.isContentLengthSet(request) ? HttpUtil.getContentLength(request, 0L) > 0
+        this.hasBody = HttpUtil.isContentLengthSet(request)
+                ? HttpUtil.getContentLength(request, 0L) > 0
                 : HttpUtil.isTransferEncodingChunked(request);
-        this.clientKeepAlive = HttpUtil.isKeepAlive(request)
-                && frontend.settings().connectionMode() != ConnectionMode.HTTP_CLOSE;
-        this.clientTimer = new InactivityTimer(ctx.executor(), frontend.settings().timeouts().client(),
-                () -> !done && ((hasBody && !requestRelay.received()) || (responseRelay.started()
-                        && !ctx.channel().isWritable())), this::clientTimedOut);
+        this.clientKeepAlive =
+                HttpUtil.isKeepAlive(request) && frontend.settings().connectionMode() != ConnectionMode.HTTP_CLOSE;
+        this.clientTimer = new InactivityTimer(
+                ctx.executor(),
+                frontend.settings().timeouts().client(),
+                () -> !done
+                        && ((hasBody && !requestRelay.received())
+                                || (responseRelay.started() && !ctx.channel().isWritable())),
+                this::clientTimedOut);
     }
 
     boolean requestComplete() {
@@ -94,8 +107,7 @@ final class HttpExchange {
                 respondLocally(StatsPage.render(runtime, stats, request.uri()));
             }
         } else {
-            server = new ServerLeg(this, ctx, runtime, frontend, request, record, requestRelay, responseRelay,
-                    hasBody);
+            server = new ServerLeg(this, ctx, runtime, frontend, request, record, requestRelay, responseRelay, hasBody);
             clientTimer.arm();
             server.start();
         }
@@ -215,7 +227,8 @@ final class HttpExchange {
         if (server == null) {
             return Termination.Phase.REQUEST;
         }
-        return server.channel() != null ? Termination.Phase.HEADERS
+        return server.channel() != null
+                ? Termination.Phase.HEADERS
                 : server.queued() ? Termination.Phase.QUEUE : Termination.Phase.CONNECT;
     }
 
@@ -225,14 +238,18 @@ final class HttpExchange {
         if (!stats && decision.backend() == null && response.status() == 403) {
             traffic.denied();
         }
-        record.ended(stats ? Termination.LOCAL : decision.backend() != null ? Termination.NO_SERVER
-                : Termination.PROXY, decision.backend() != null ? Termination.Phase.CONNECT
-                        : Termination.Phase.REQUEST);
+        record.ended(
+                stats ? Termination.LOCAL : decision.backend() != null ? Termination.NO_SERVER : Termination.PROXY,
+                decision.backend() != null ? Termination.Phase.CONNECT : Termination.Phase.REQUEST);
         if (response.equals(LocalResponse.error(response.status()))) {
             response = runtime.errorPage(response.status()); // a built-in error page: replaceable
         }
-        ctx.write(HttpMessages.local(response, request.protocolVersion(), clientKeepAlive,
-                HttpProxyHandler.isHead(request.method()), ctx.alloc()));
+        ctx.write(HttpMessages.local(
+                response,
+                request.protocolVersion(),
+                clientKeepAlive,
+                HttpProxyHandler.isHead(request.method()),
+                ctx.alloc()));
         discardingBody = true;
         if (requestRelay.received()) {
             finish(clientKeepAlive);
@@ -256,8 +273,12 @@ final class HttpExchange {
         traffic.localResponse(status, 100);
         record.ended(why, at);
         releaseBuffered();
-        ctx.write(HttpMessages.local(runtime.errorPage(status), request.protocolVersion(), clientKeepAlive,
-                HttpProxyHandler.isHead(request.method()), ctx.alloc()));
+        ctx.write(HttpMessages.local(
+                runtime.errorPage(status),
+                request.protocolVersion(),
+                clientKeepAlive,
+                HttpProxyHandler.isHead(request.method()),
+                ctx.alloc()));
         if (requestRelay.received()) {
             finish(clientKeepAlive);
         } else if (!hasBody) {
@@ -306,7 +327,12 @@ final class HttpExchange {
         if (request instanceof ParsedRequest parsed) {
             record.droppedHeaders(parsed.droppedFields());
         }
-        runtime.log(frontend, record, head.clientSocket(), decision, server == null ? null : server.server(),
+        runtime.log(
+                frontend,
+                record,
+                head.clientSocket(),
+                decision,
+                server == null ? null : server.server(),
                 request.method() + " " + request.uri() + " " + request.protocolVersion());
     }
 

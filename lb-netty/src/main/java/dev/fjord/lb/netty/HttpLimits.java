@@ -16,8 +16,13 @@ package dev.fjord.lb.netty;
  *     request not retryable beyond connection failures; default 16384
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9112#section-2.3">RFC 9112 2.3: length limits</a>
  */
-public record HttpLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount, long maxBodyBytes,
-        int maxChunkLine, int retryBufferBytes) {
+public record HttpLimits(
+        int maxRequestLine,
+        int maxHeaderBytes,
+        int maxHeaderCount,
+        long maxBodyBytes,
+        int maxChunkLine,
+        int retryBufferBytes) {
     /** 8192, 16384, 100, unlimited, 4096, 16384. */
     public static final HttpLimits DEFAULT = new HttpLimits(8192, 16384, 100, 0, 4096, 16384);
 
@@ -103,8 +108,8 @@ public record HttpLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
         }
 
         public HttpLimits build() {
-            return new HttpLimits(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBodyBytes, maxChunkLine,
-                    retryBufferBytes);
+            return new HttpLimits(
+                    maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBodyBytes, maxChunkLine, retryBufferBytes);
         }
     }
 }

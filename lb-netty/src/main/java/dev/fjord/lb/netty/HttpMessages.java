@@ -14,12 +14,12 @@ import dev.fjord.lb.core.Cookie;
 import dev.fjord.lb.core.HeaderEdit;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.RouteDecision;
+
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -41,14 +41,15 @@ import io.netty.util.AsciiString;
  */
 final class HttpMessages {
     /** Headers of messages Fjord makes from fields it checked already: no second validation. */
-    static final HttpHeadersFactory CHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    static final HttpHeadersFactory CHECKED_TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
-            .withValidation(false);
+    static final HttpHeadersFactory CHECKED =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
+    static final HttpHeadersFactory CHECKED_TRAILERS =
+            DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
-    private HttpMessages() {
-    }
+    private HttpMessages() {}
 
     /** Whether the request asks to switch protocols ({@code Upgrade} listed in {@code Connection}). */
     static boolean isUpgrade(HttpRequest request) {
@@ -62,10 +63,11 @@ final class HttpMessages {
      */
     static HttpRequest serverRequest(HttpRequest original, RouteDecision.Forward decision, ConnectionMode mode) {
         boolean upgrade = isUpgrade(original);
-        DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(),
-                CHECKED);
+        DefaultHttpRequest request =
+                new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(), CHECKED);
         HttpHeaders headers = request.headers();
-        Iterator<Map.Entry<CharSequence, CharSequence>> fields = original.headers().iteratorCharSequence();
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields =
+                original.headers().iteratorCharSequence();
         while (fields.hasNext()) {
             Map.Entry<CharSequence, CharSequence> field = fields.next();
             if (!isHopByHop(field.getKey())) {
@@ -103,8 +105,12 @@ final class HttpMessages {
      * @return {@code response}; its body framing follows the server's when known, else chunked (HTTP/1.1 clients),
      *     and its {@code Connection: close} says when the client connection closes after it
      */
-    static HttpResponse clientResponse(HttpResponse response, HttpRequest request, RouteDecision.Forward decision,
-            boolean keepAlive, boolean bodyless) {
+    static HttpResponse clientResponse(
+            HttpResponse response,
+            HttpRequest request,
+            RouteDecision.Forward decision,
+            boolean keepAlive,
+            boolean bodyless) {
         HttpHeaders headers = response.headers();
         Set<String> listed = connectionListed(headers);
         Cookie cookie = decision.backend().config().cookie();
@@ -115,7 +121,8 @@ final class HttpMessages {
         while (fields.hasNext()) {
             Map.Entry<CharSequence, CharSequence> field = fields.next();
             CharSequence name = field.getKey();
-            if (isHopByHop(name) || (!listed.isEmpty() && listed.contains(name.toString().toLowerCase(Locale.ROOT)))) {
+            if (isHopByHop(name)
+                    || (!listed.isEmpty() && listed.contains(name.toString().toLowerCase(Locale.ROOT)))) {
                 if (removed == null) {
                     removed = new ArrayList<>(4);
                 }
@@ -154,10 +161,11 @@ final class HttpMessages {
     static boolean isHopByHop(CharSequence name) {
         return switch (name.length()) {
             case 2 -> HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
-            case 7 -> HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name)
-                    || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
-            case 10 -> HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
-                    || KEEP_ALIVE.contentEqualsIgnoreCase(name);
+            case 7 ->
+                HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name)
+                        || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
+            case 10 ->
+                HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name) || KEEP_ALIVE.contentEqualsIgnoreCase(name);
             case 16 -> PROXY_CONNECTION.contentEqualsIgnoreCase(name);
             case 17 -> HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
             case 18 -> HttpHeaderNames.PROXY_AUTHENTICATE.contentEqualsIgnoreCase(name);
@@ -173,17 +181,21 @@ final class HttpMessages {
 
     /** Whether the client response has a known length, so the connection may stay open after it. */
     static boolean isFramed(HttpResponse response, boolean bodyless) {
-        return bodyless || response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+        return bodyless
+                || response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
                 || HttpUtil.isTransferEncodingChunked(response);
     }
 
     /** A response made by the proxy itself. */
-    static FullHttpResponse local(LocalResponse local, HttpVersion version, boolean keepAlive, boolean head,
-            ByteBufAllocator allocator) {
+    static FullHttpResponse local(
+            LocalResponse local, HttpVersion version, boolean keepAlive, boolean head, ByteBufAllocator allocator) {
         byte[] body = local.body().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(local.status(),
-                LocalResponse.reason(local.status())), head ? Unpooled.EMPTY_BUFFER
-                        : allocator.buffer(body.length).writeBytes(body), CHECKED, CHECKED_TRAILERS);
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                version,
+                HttpResponseStatus.valueOf(local.status(), LocalResponse.reason(local.status())),
+                head ? Unpooled.EMPTY_BUFFER : allocator.buffer(body.length).writeBytes(body),
+                CHECKED,
+                CHECKED_TRAILERS);
         HttpHeaders headers = response.headers();
         for (Map.Entry<String, String> header : local.headers()) {
             headers.add(header.getKey(), header.getValue());

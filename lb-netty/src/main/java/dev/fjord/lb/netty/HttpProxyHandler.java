@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.Timeouts;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -41,12 +42,14 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
     ChannelHandlerContext ctx;
+
     private @Nullable HttpExchange exchange;
     private @Nullable ScheduledFuture<?> headTimer;
     /** Bytes arrived since the last request head (tells a keep-alive timeout from an http-request one). */
     private boolean bytesSinceHead;
     /** The record of the request whose bytes are arriving, from its first byte. */
     private @Nullable ExchangeRecord pending;
+
     private boolean closing;
 
     HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
@@ -106,7 +109,9 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
         }
         if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
-            rejectAndClose(statusOf(object.decoderResult()), String.valueOf(object.decoderResult().cause()));
+            rejectAndClose(
+                    statusOf(object.decoderResult()),
+                    String.valueOf(object.decoderResult().cause()));
             return;
         }
         if (msg instanceof HttpRequest request) {
@@ -116,8 +121,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
             int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
             ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
             pending = null;
-            exchange = new HttpExchange(ctx, runtime, frontend, this, request,
-                    new NettyRequestHead(request, client, localPort), record);
+            exchange = new HttpExchange(
+                    ctx, runtime, frontend, this, request, new NettyRequestHead(request, client, localPort), record);
             runtime.inFlight.incrementAndGet();
             exchange.start();
             if (msg instanceof HttpContent content && exchange != null) {
@@ -205,8 +210,9 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
             runtime.log(frontend, record, (InetSocketAddress) ctx.channel().remoteAddress(), null, null, null);
         }
         tearDown();
-        ctx.writeAndFlush(HttpMessages.local(runtime.errorPage(status), HttpVersion.HTTP_1_1, false, false,
-                ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(
+                        HttpMessages.local(runtime.errorPage(status), HttpVersion.HTTP_1_1, false, false, ctx.alloc()))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /**
@@ -225,18 +231,22 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
             return;
         }
         Duration requestTimeout = request;
-        headTimer = ctx.executor().schedule(() -> {
-            if (exchange != null || closing) {
-                return;
-            }
-            if (bytesSinceHead) {
-                rejectAndClose(408, "request head not complete in time");
-            } else if (keptAlive && requestTimeout != null) {
-                closeSilently(); // an idle kept-alive connection simply closes
-            } else {
-                rejectAndClose(408, "no request in time");
-            }
-        }, idle.toNanos(), TimeUnit.NANOSECONDS);
+        headTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (exchange != null || closing) {
+                                return;
+                            }
+                            if (bytesSinceHead) {
+                                rejectAndClose(408, "request head not complete in time");
+                            } else if (keptAlive && requestTimeout != null) {
+                                closeSilently(); // an idle kept-alive connection simply closes
+                            } else {
+                                rejectAndClose(408, "no request in time");
+                            }
+                        },
+                        idle.toNanos(),
+                        TimeUnit.NANOSECONDS);
     }
 
     private void cancelHeadTimer() {

@@ -53,18 +53,21 @@ final class InactivityTimer {
 
     private void schedule(long delayNanos) {
         Duration timeout = java.util.Objects.requireNonNull(this.timeout, "timeout"); // armed only with one
-        scheduled = executor.schedule(() -> {
-            scheduled = null;
-            if (!watching.getAsBoolean()) {
-                return;
-            }
-            long idle = System.nanoTime() - lastActivity;
-            long full = timeout.toNanos();
-            if (idle < full) {
-                schedule(full - idle); // activity since: wait for the rest
-            } else {
-                onExpiry.run();
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        scheduled = executor.schedule(
+                () -> {
+                    scheduled = null;
+                    if (!watching.getAsBoolean()) {
+                        return;
+                    }
+                    long idle = System.nanoTime() - lastActivity;
+                    long full = timeout.toNanos();
+                    if (idle < full) {
+                        schedule(full - idle); // activity since: wait for the rest
+                    } else {
+                        onExpiry.run();
+                    }
+                },
+                delayNanos,
+                TimeUnit.NANOSECONDS);
     }
 }

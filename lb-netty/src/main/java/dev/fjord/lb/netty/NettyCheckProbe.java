@@ -18,6 +18,7 @@ import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerConfig;
 import dev.fjord.lb.core.TcpCheck;
 import dev.fjord.lb.core.Timeouts;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -75,20 +76,28 @@ public final class NettyCheckProbe implements CheckProbe {
         Timeouts timeouts = server.backend().config().settings().timeouts();
         Duration connectTimeout = timeouts.connect() != null ? timeouts.connect() : config.inter();
         Duration checkTimeout = timeouts.check() != null ? timeouts.check() : config.inter();
-        String host = config.checkAddress() != null ? config.checkAddress() : config.address().host();
-        int port = config.checkPort() > 0 ? config.checkPort() : config.address().port();
+        String host = config.checkAddress() != null
+                ? config.checkAddress()
+                : config.address().host();
+        int port =
+                config.checkPort() > 0 ? config.checkPort() : config.address().port();
         long start = System.nanoTime();
         Attempt attempt = new Attempt(done, start);
         TcpCheck tcpCheck = check == null ? server.backend().config().settings().tcpCheck() : null;
-        Bootstrap bootstrap = new Bootstrap().group(loops.next()).channel(channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        connectTimeout.toMillis()))
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loops.next())
+                .channel(channelType)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (check != null) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE),
-                                    new ResponseHandler(check, attempt));
+                            ch.pipeline()
+                                    .addLast(
+                                            new HttpClientCodec(),
+                                            new HttpObjectAggregator(MAX_RESPONSE),
+                                            new ResponseHandler(check, attempt));
                         } else if (tcpCheck != null && !tcpCheck.steps().isEmpty()) {
                             ch.pipeline().addLast(new TcpCheckHandler(tcpCheck, attempt));
                         }
@@ -98,8 +107,11 @@ public final class NettyCheckProbe implements CheckProbe {
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
-                attempt.finish(cause instanceof ConnectTimeoutException ? CheckStatus.L4TOUT
-                        : cause instanceof ConnectException ? CheckStatus.L4CON : CheckStatus.SOCKERR, 0,
+                attempt.finish(
+                        cause instanceof ConnectTimeoutException
+                                ? CheckStatus.L4TOUT
+                                : cause instanceof ConnectException ? CheckStatus.L4CON : CheckStatus.SOCKERR,
+                        0,
                         shortReason(cause));
                 return;
             }
@@ -109,10 +121,14 @@ public final class NettyCheckProbe implements CheckProbe {
                 channel.close();
                 return;
             }
-            ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
-                attempt.finish(CheckStatus.L7TOUT, 0, "");
-                channel.close();
-            }, checkTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> timeout = channel.eventLoop()
+                    .schedule(
+                            () -> {
+                                attempt.finish(CheckStatus.L7TOUT, 0, "");
+                                channel.close();
+                            },
+                            checkTimeout.toNanos(),
+                            TimeUnit.NANOSECONDS);
             channel.closeFuture().addListener(c -> {
                 timeout.cancel(false);
                 attempt.finish(CheckStatus.L7RSP, 0, "connection closed without a response");
@@ -127,11 +143,11 @@ public final class NettyCheckProbe implements CheckProbe {
 
     private static DefaultFullHttpRequest request(HttpCheck check, String host, int port) {
         HttpVersion version = HttpVersion.valueOf(check.version());
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(version, HttpMethod.valueOf(check.method()),
-                check.uri());
+        DefaultFullHttpRequest request =
+                new DefaultFullHttpRequest(version, HttpMethod.valueOf(check.method()), check.uri());
         if (version.equals(HttpVersion.HTTP_1_1)) {
-            request.headers().set(HttpHeaderNames.HOST, host.indexOf(':') >= 0 ? "[" + host + "]:" + port
-                    : host + ':' + port);
+            request.headers()
+                    .set(HttpHeaderNames.HOST, host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ':' + port);
         }
         for (Map.Entry<String, String> header : check.headers()) {
             request.headers().add(header.getKey(), header.getValue());
@@ -188,8 +204,8 @@ public final class NettyCheckProbe implements CheckProbe {
             while (steps.hasNext()) {
                 TcpCheck.Step step = steps.next();
                 if (step instanceof TcpCheck.Send send) {
-                    channel.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(send.data(),
-                            StandardCharsets.ISO_8859_1));
+                    channel.writeAndFlush(
+                            io.netty.buffer.Unpooled.copiedBuffer(send.data(), StandardCharsets.ISO_8859_1));
                 } else {
                     waiting = (TcpCheck.Expect) step;
                     if (!evaluate(channel)) {

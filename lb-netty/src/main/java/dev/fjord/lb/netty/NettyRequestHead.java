@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.RequestHead;
+
 import io.netty.handler.codec.http.HttpRequest;
 
 /** A Netty {@link HttpRequest} seen as lb-core's {@link RequestHead}. Immutable once made (the request is not). */

@@ -18,9 +18,13 @@ final class OperatorLog {
 
     static {
         if (!SLF4J_BOUND) {
-            System.getLogger("dev.fjord.lb").log(Level.INFO, "SLF4J has no provider: Fjord logs through "
-                    + "java.util.logging (System.Logger) instead; add an SLF4J provider (logback, log4j-slf4j2-impl, "
-                    + "slf4j-simple) to choose where its logs go");
+            System.getLogger("dev.fjord.lb")
+                    .log(
+                            Level.INFO,
+                            "SLF4J has no provider: Fjord logs through "
+                                    + "java.util.logging (System.Logger) instead; add an SLF4J provider (logback, "
+                                    + "log4j-slf4j2-impl, "
+                                    + "slf4j-simple) to choose where its logs go");
         }
     }
 

@@ -9,20 +9,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fjord.lb.core.AccessLogEntry;
 import dev.fjord.lb.core.AccessLogFormat;
 import dev.fjord.lb.core.AccessLogSink;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
-import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerSlots;
+
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-
-import org.jspecify.annotations.Nullable;
 
 /** What every connection of one running proxy shares: the router, slots, connection pools, options. Thread-safe. */
 final class ProxyRuntime {
@@ -30,6 +31,7 @@ final class ProxyRuntime {
     final EventLoopGroup workers;
     /** The type of connections to servers, suiting {@link #workers}' I/O handler. */
     final Class<? extends SocketChannel> channelType;
+
     final HttpLimits limits;
     final Map<Integer, LocalResponse> errorPages;
     final AtomicInteger globalConnections = new AtomicInteger();
@@ -40,23 +42,32 @@ final class ProxyRuntime {
     private final Map<Server, Set<Runnable>> sessions = new ConcurrentHashMap<>();
     /** Exchanges in flight, for graceful close. */
     final AtomicInteger inFlight = new AtomicInteger();
+
     volatile boolean closing;
     /** Set once while the proxy starts, before any connection. */
-    @org.jspecify.annotations.Nullable Admission admission;
+    @org.jspecify.annotations.Nullable
+    Admission admission;
     /** Told of every server event after the proxy's own listeners (the Micrometer binding). */
     final List<dev.fjord.lb.core.ServerEventListener> serverListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+
     final AccessLogs accessLogs;
     /** Connections per frontend ({@code %fc}), by frontend name. */
     final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();
+
     private final Map<String, AccessLogFormat> formats = new ConcurrentHashMap<>();
     /** Sees every finished exchange's record, logged or not (the Micrometer timers); null: none. */
     volatile java.util.function.@Nullable Consumer<AccessLogEntry> entryObserver;
     /** Set once at start, before any connection is accepted. */
     volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
 
-    ProxyRuntime(Router router, EventLoopGroup workers, Class<? extends SocketChannel> channelType, HttpLimits limits,
-            Map<Integer, LocalResponse> errorPages, AccessLogs accessLogs) {
+    ProxyRuntime(
+            Router router,
+            EventLoopGroup workers,
+            Class<? extends SocketChannel> channelType,
+            HttpLimits limits,
+            Map<Integer, LocalResponse> errorPages,
+            AccessLogs accessLogs) {
         this.accessLogs = accessLogs;
         this.router = router;
         this.workers = workers;
@@ -67,11 +78,13 @@ final class ProxyRuntime {
     }
 
     ServerSlots slots(Server server) {
-        return slots.computeIfAbsent(server, s -> new ServerSlots(s.config().maxConn(), s.config().maxQueue()));
+        return slots.computeIfAbsent(
+                server, s -> new ServerSlots(s.config().maxConn(), s.config().maxQueue()));
     }
 
     BackendPool pool(Server server) {
-        return pools.computeIfAbsent(server, s -> new BackendPool(s, s.backend().config().settings().mode(), channelType));
+        return pools.computeIfAbsent(
+                server, s -> new BackendPool(s, s.backend().config().settings().mode(), channelType));
     }
 
     /** Registers a way to close a session on {@code server}; the returned action unregisters it. */
@@ -142,8 +155,13 @@ final class ProxyRuntime {
      * Writes the access-log record of an exchange of {@code frontend}, when the frontend logs ({@code log}):
      * in its format ({@code option httplog}, tcplog, JSON), client addresses masked as configured.
      */
-    void log(FrontendConfig frontend, ExchangeRecord record, InetSocketAddress client, @Nullable RouteDecision decision,
-            @Nullable Server server, @Nullable String requestLine) {
+    void log(
+            FrontendConfig frontend,
+            ExchangeRecord record,
+            InetSocketAddress client,
+            @Nullable RouteDecision decision,
+            @Nullable Server server,
+            @Nullable String requestLine) {
         AccessLogSink sink = accessLogs.sink(frontend.name());
         boolean logs = sink != null;
         java.util.function.Consumer<AccessLogEntry> observer = entryObserver;
@@ -151,20 +169,25 @@ final class ProxyRuntime {
             return;
         }
         AtomicInteger count = frontendConnections.get(frontend.name());
-        AccessLogEntry entry = record.entry(frontend, client, decision, server, this, count == null ? 0 : count.get(),
-                requestLine);
+        AccessLogEntry entry =
+                record.entry(frontend, client, decision, server, this, count == null ? 0 : count.get(), requestLine);
         if (entry == null) {
             return;
         }
         if (observer != null) {
             observer.accept(entry);
         }
-        if (sink == null || (frontend.settings().dontLogNull() && requestLine == null && entry.bytesOut() == 0
-                && entry.status() < 0)) {
+        if (sink == null
+                || (frontend.settings().dontLogNull()
+                        && requestLine == null
+                        && entry.bytesOut() == 0
+                        && entry.status() < 0)) {
             return; // option dontlognull: a connection that carried nothing is not logged
         }
-        AccessLogFormat format = formats.computeIfAbsent(frontend.name(), name -> new AccessLogFormat(
-                frontend.settings().logFormat(), frontend.logMask(), ZoneId.systemDefault()));
+        AccessLogFormat format = formats.computeIfAbsent(
+                frontend.name(),
+                name -> new AccessLogFormat(
+                        frontend.settings().logFormat(), frontend.logMask(), ZoneId.systemDefault()));
         sink.log(entry, format.format(entry));
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.fjord.lb.core.UnderscoreHeaders;
+
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -24,18 +25,50 @@ final class RequestFields {
      * {@code Content-Length} would send its body as the start of another request), and the hop-by-hop fields the
      * proxy replaces itself when it forwards ({@link HttpMessages}).
      */
-    static final Set<String> NOT_REMOVABLE = Set.of("content-length", "transfer-encoding", "host", "connection",
-            "upgrade", "keep-alive", "te", "trailer", "proxy-connection");
+    static final Set<String> NOT_REMOVABLE = Set.of(
+            "content-length",
+            "transfer-encoding",
+            "host",
+            "connection",
+            "upgrade",
+            "keep-alive",
+            "te",
+            "trailer",
+            "proxy-connection");
 
     /** Fields that never come from a trailer section: framing, routing, authentication, controls, content format. */
-    private static final Set<String> NOT_IN_TRAILERS = Set.of("content-length", "transfer-encoding", "trailer",
-            "host", "connection", "keep-alive", "proxy-connection", "te", "upgrade", "expect", "max-forwards",
-            "authorization", "proxy-authorization", "cookie", "content-type", "content-encoding", "content-range",
-            "range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "if-range",
-            "cache-control", "pragma", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto");
+    private static final Set<String> NOT_IN_TRAILERS = Set.of(
+            "content-length",
+            "transfer-encoding",
+            "trailer",
+            "host",
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "upgrade",
+            "expect",
+            "max-forwards",
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+            "content-type",
+            "content-encoding",
+            "content-range",
+            "range",
+            "if-match",
+            "if-none-match",
+            "if-modified-since",
+            "if-unmodified-since",
+            "if-range",
+            "cache-control",
+            "pragma",
+            "forwarded",
+            "x-forwarded-for",
+            "x-forwarded-host",
+            "x-forwarded-proto");
 
-    private RequestFields() {
-    }
+    private RequestFields() {}
 
     /** Removes the fields that {@code Connection} names (RFC 9110 7.6.1), except {@link #NOT_REMOVABLE} ones. */
     static void removeConnectionListed(HttpHeaders headers) {

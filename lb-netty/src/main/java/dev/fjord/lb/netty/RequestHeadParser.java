@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
@@ -33,8 +32,7 @@ final class RequestHeadParser {
         }
     }
 
-    private RequestHeadParser() {
-    }
+    private RequestHeadParser() {}
 
     /** A request the parser refuses, with the status to answer. */
     static final class Rejection extends Exception {
@@ -48,12 +46,10 @@ final class RequestHeadParser {
     }
 
     /** A parsed head and how its body is framed. */
-    record Head(ParsedRequest request, long contentLength, boolean chunked) {
-    }
+    record Head(ParsedRequest request, long contentLength, boolean chunked) {}
 
     /** A checked request line: the method, the target as it is forwarded, the version it is handled as. */
-    record RequestLine(HttpMethod method, RequestTarget.Checked target, HttpVersion version) {
-    }
+    record RequestLine(HttpMethod method, RequestTarget.Checked target, HttpVersion version) {}
 
     /**
      * Checks the request line in {@code buf[start, lineEnd)} (its LF at {@code lineEnd}) as soon as it is complete,
@@ -68,7 +64,9 @@ final class RequestHeadParser {
         }
         int firstSpace = buf.indexOf(start, end, (byte) ' ');
         int secondSpace = firstSpace < 0 ? -1 : buf.indexOf(firstSpace + 1, end, (byte) ' ');
-        if (firstSpace <= start || secondSpace < 0 || buf.indexOf(secondSpace + 1, end, (byte) ' ') >= 0
+        if (firstSpace <= start
+                || secondSpace < 0
+                || buf.indexOf(secondSpace + 1, end, (byte) ' ') >= 0
                 || secondSpace == firstSpace + 1) {
             throw new Rejection(400, "request line is not 'METHOD SP target SP HTTP-version'");
         }
@@ -88,7 +86,8 @@ final class RequestHeadParser {
     static Head parse(ByteBuf head, RequestLine line, RequestPolicy policy) throws Rejection {
         int end = head.writerIndex();
         int position = head.indexOf(head.readerIndex(), end, (byte) '\n') + 1;
-        ParsedRequest request = new ParsedRequest(line.version(), line.method(), line.target().forwarded());
+        ParsedRequest request =
+                new ParsedRequest(line.version(), line.method(), line.target().forwarded());
         HttpHeaders headers = request.headers();
         int count = 0;
         while (true) {
@@ -165,8 +164,11 @@ final class RequestHeadParser {
      * 505 for another major version, 400 for anything that is not {@code HTTP/DIGIT.DIGIT}.
      */
     private static HttpVersion version(String version) throws Rejection {
-        boolean valid = version.length() == 8 && version.startsWith("HTTP/") && isDigit(version.charAt(5))
-                && version.charAt(6) == '.' && isDigit(version.charAt(7));
+        boolean valid = version.length() == 8
+                && version.startsWith("HTTP/")
+                && isDigit(version.charAt(5))
+                && version.charAt(6) == '.'
+                && isDigit(version.charAt(7));
         if (!valid) {
             throw new Rejection(400, "version '" + version + "' (expected: HTTP/1.1 or HTTP/1.0)");
         }
@@ -287,8 +289,10 @@ final class RequestHeadParser {
             throw new Rejection(400, "Host '" + host + "'");
         }
         if (!line.target().matchesHost(host)) {
-            throw new Rejection(400, "Host '" + host + "' differs from the target's authority '"
-                    + line.target().authority() + "'");
+            throw new Rejection(
+                    400,
+                    "Host '" + host + "' differs from the target's authority '"
+                            + line.target().authority() + "'");
         }
     }
 

@@ -18,9 +18,18 @@ import dev.fjord.lb.core.UnderscoreHeaders;
  */
 record RequestPolicy(HttpLimits limits, UnderscoreHeaders underscores, Set<String> guarded) {
     /** Framing and forwarding headers, guarded in every frontend. */
-    static final Set<String> ALWAYS_GUARDED = Set.of("content-length", "transfer-encoding", "keep-alive",
-            "proxy-connection", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
-            "x-forwarded-server", "x-real-ip", "x-client-ip");
+    static final Set<String> ALWAYS_GUARDED = Set.of(
+            "content-length",
+            "transfer-encoding",
+            "keep-alive",
+            "proxy-connection",
+            "x-forwarded-for",
+            "x-forwarded-host",
+            "x-forwarded-proto",
+            "x-forwarded-port",
+            "x-forwarded-server",
+            "x-real-ip",
+            "x-client-ip");
 
     RequestPolicy {
         guarded = Set.copyOf(guarded);

@@ -22,8 +22,7 @@ final class RequestTarget {
     /** Visible ASCII refused anywhere in a target: not in RFC 3986 and never sent by browsers unencoded. */
     private static final String REFUSED = "#\"<>\\`";
 
-    private RequestTarget() {
-    }
+    private RequestTarget() {}
 
     /**
      * A checked target.
@@ -35,8 +34,9 @@ final class RequestTarget {
     record Checked(String forwarded, @Nullable String authority, boolean https) {
         /** Whether {@code host} (a {@code Host} value) names this target's authority, default ports omitted. */
         boolean matchesHost(String host) {
-            return authority == null || withoutDefaultPort(authority, https)
-                    .equals(withoutDefaultPort(host.toLowerCase(Locale.ROOT), https));
+            return authority == null
+                    || withoutDefaultPort(authority, https)
+                            .equals(withoutDefaultPort(host.toLowerCase(Locale.ROOT), https));
         }
     }
 
@@ -62,18 +62,19 @@ final class RequestTarget {
         String lower = target.toLowerCase(Locale.ROOT);
         int authorityStart = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
         if (authorityStart < 0) {
-            throw new RequestHeadParser.Rejection(400, "request target '" + target
-                    + "' (expected: /path, an absolute http URI, or * with OPTIONS)");
+            throw new RequestHeadParser.Rejection(
+                    400, "request target '" + target + "' (expected: /path, an absolute http URI, or * with OPTIONS)");
         }
         int authorityEnd = authorityStart;
-        while (authorityEnd < target.length() && target.charAt(authorityEnd) != '/'
+        while (authorityEnd < target.length()
+                && target.charAt(authorityEnd) != '/'
                 && target.charAt(authorityEnd) != '?') {
             authorityEnd++;
         }
         String authority = lower.substring(authorityStart, authorityEnd);
         if (authority.isEmpty() || authority.indexOf('@') >= 0) {
-            throw new RequestHeadParser.Rejection(400, "authority '" + authority
-                    + "' in the request target (expected: host[:port], no userinfo)");
+            throw new RequestHeadParser.Rejection(
+                    400, "authority '" + authority + "' in the request target (expected: host[:port], no userinfo)");
         }
         String rest = target.substring(authorityEnd);
         String forwarded = rest.isEmpty() ? "/" : rest.charAt(0) == '?' ? "/" + rest : rest;
@@ -90,15 +91,17 @@ final class RequestTarget {
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                throw new RequestHeadParser.Rejection(400, "byte 0x" + Integer.toHexString(c)
-                        + " in the request target");
+                throw new RequestHeadParser.Rejection(
+                        400, "byte 0x" + Integer.toHexString(c) + " in the request target");
             }
             if (REFUSED.indexOf(c) >= 0) {
-                throw new RequestHeadParser.Rejection(400, (c == '#' ? "fragment" : "'" + c + "'")
-                        + " in the request target");
+                throw new RequestHeadParser.Rejection(
+                        400, (c == '#' ? "fragment" : "'" + c + "'") + " in the request target");
             }
-            if (c == '%' && (i + 2 >= target.length() || Character.digit(target.charAt(i + 1), 16) < 0
-                    || Character.digit(target.charAt(i + 2), 16) < 0)) {
+            if (c == '%'
+                    && (i + 2 >= target.length()
+                            || Character.digit(target.charAt(i + 1), 16) < 0
+                            || Character.digit(target.charAt(i + 2), 16) < 0)) {
                 throw new RequestHeadParser.Rejection(400, "'%' not followed by two hex digits in the request target");
             }
         }
@@ -117,14 +120,15 @@ final class RequestTarget {
             if (c == '%') {
                 char high = originForm.charAt(i + 1);
                 char low = Character.toLowerCase(originForm.charAt(i + 2));
-                c = high == '2' && low == 'e' ? '.' : (high == '2' && low == 'f') || (high == '5' && low == 'c') ? '/'
-                        : '%';
+                c = high == '2' && low == 'e'
+                        ? '.'
+                        : (high == '2' && low == 'f') || (high == '5' && low == 'c') ? '/' : '%';
                 step = 3;
             }
             if (c == '/') {
                 if (i > segmentStart && !other && (dots == 1 || dots == 2)) {
-                    throw new RequestHeadParser.Rejection(400, "dot segment in the request path '"
-                            + originForm.substring(0, end) + "'");
+                    throw new RequestHeadParser.Rejection(
+                            400, "dot segment in the request path '" + originForm.substring(0, end) + "'");
                 }
                 dots = 0;
                 other = false;

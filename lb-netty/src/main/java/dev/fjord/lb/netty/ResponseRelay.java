@@ -1,5 +1,7 @@
 package dev.fjord.lb.netty;
 
+import dev.fjord.lb.core.RetryOn;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
@@ -11,8 +13,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-
-import dev.fjord.lb.core.RetryOn;
 
 /**
  * The response, from the server connection to the client: interim responses passed on, the head rewritten for the
@@ -50,7 +50,10 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         exchange.server().active();
         if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
-            exchange.server().failed(Termination.SERVER_INVALID, "invalid response: " + object.decoderResult().cause());
+            exchange.server()
+                    .failed(
+                            Termination.SERVER_INVALID,
+                            "invalid response: " + object.decoderResult().cause());
             return;
         }
         if (msg instanceof HttpResponse response && !head(response)) {

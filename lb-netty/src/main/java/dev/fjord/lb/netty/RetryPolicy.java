@@ -6,6 +6,7 @@ import dev.fjord.lb.core.RetryOn;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Settings;
+
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -26,12 +27,17 @@ final class RetryPolicy {
         this.backend = backend;
         this.retriesLeft = backend.retries();
         this.replay = isIdempotent(method) && !RetryOn.DEFAULT.containsAll(backend.retryOn())
-                ? new Replay(replayLimit) : null;
+                ? new Replay(replayLimit)
+                : null;
     }
 
     private static boolean isIdempotent(HttpMethod method) {
-        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS)
-                || method.equals(HttpMethod.TRACE) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.DELETE);
+        return method.equals(HttpMethod.GET)
+                || method.equals(HttpMethod.HEAD)
+                || method.equals(HttpMethod.OPTIONS)
+                || method.equals(HttpMethod.TRACE)
+                || method.equals(HttpMethod.PUT)
+                || method.equals(HttpMethod.DELETE);
     }
 
     /** Keeps a copy of a body part sent to the server, for a retry. */
@@ -43,7 +49,10 @@ final class RetryPolicy {
 
     /** Whether {@code event} may be retried now, the request having been read whole and sent. */
     boolean allows(RetryOn event) {
-        return replay != null && replay.isAvailable() && retriesLeft > 0 && backend.retryOn().contains(event);
+        return replay != null
+                && replay.isAvailable()
+                && retriesLeft > 0
+                && backend.retryOn().contains(event);
     }
 
     /**

@@ -30,8 +30,12 @@ final class ServerCodec extends CombinedChannelDuplexHandler<ServerCodec.Respons
     private boolean idle;
 
     ServerCodec(HttpLimits limits) {
-        init(new ResponseDecoder(new HttpDecoderConfig().setMaxInitialLineLength(limits.maxRequestLine())
-                .setMaxHeaderSize(limits.maxHeaderBytes()).setMaxChunkSize(65536)), new HttpRequestEncoder());
+        init(
+                new ResponseDecoder(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(limits.maxRequestLine())
+                        .setMaxHeaderSize(limits.maxHeaderBytes())
+                        .setMaxChunkSize(65536)),
+                new HttpRequestEncoder());
     }
 
     /** The codec of {@code channel}, an HTTP server connection. */
@@ -81,7 +85,8 @@ final class ServerCodec extends CombinedChannelDuplexHandler<ServerCodec.Respons
 
         @Override
         protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-            if (msg instanceof HttpResponse response && response.status().code() >= 200
+            if (msg instanceof HttpResponse response
+                    && response.status().code() >= 200
                     && HttpMethod.HEAD.equals(method)) {
                 return true;
             }

@@ -11,6 +11,7 @@ import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerSlots;
 import dev.fjord.lb.core.Settings;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -50,8 +51,13 @@ final class ServerConnector {
     private boolean counted;
     private boolean aborted;
 
-    ServerConnector(ProxyRuntime runtime, EventLoop loop, RouteDecision.Forward decision, boolean poolable,
-            Listener listener, @Nullable ExchangeRecord record) {
+    ServerConnector(
+            ProxyRuntime runtime,
+            EventLoop loop,
+            RouteDecision.Forward decision,
+            boolean poolable,
+            Listener listener,
+            @Nullable ExchangeRecord record) {
         this.record = record;
         this.runtime = runtime;
         this.loop = loop;
@@ -97,12 +103,15 @@ final class ServerConnector {
         Duration queueTimeout = settings().timeouts().effectiveQueue();
         if (queueTimeout != null && waiter != null) {
             ServerSlots.Waiter queued = waiter;
-            timer = loop.schedule(() -> {
-                if (queued.cancel()) {
-                    waiter = null;
-                    listener.failed(Termination.QUEUE_TIMEOUT);
-                }
-            }, queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            timer = loop.schedule(
+                    () -> {
+                        if (queued.cancel()) {
+                            waiter = null;
+                            listener.failed(Termination.QUEUE_TIMEOUT);
+                        }
+                    },
+                    queueTimeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
     }
 

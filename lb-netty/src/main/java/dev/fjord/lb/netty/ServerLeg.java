@@ -10,6 +10,7 @@ import dev.fjord.lb.core.RetryOn;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.Settings;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
@@ -37,15 +38,23 @@ final class ServerLeg implements ServerConnector.Listener {
     private final RetryPolicy retry;
     /** {@code timeout server}: inactivity while waiting for or reading the response (504 before it starts). */
     private final InactivityTimer timer;
+
     private final boolean hasBody;
     private @Nullable ServerConnector connector;
     private @Nullable Channel channel;
     private boolean reusedConnection;
     /** Unregisters the exchange from its server's sessions; a no-op when not connected. */
-    private Runnable endSession = () -> { };
+    private Runnable endSession = () -> {};
 
-    ServerLeg(HttpExchange exchange, ChannelHandlerContext ctx, ProxyRuntime runtime, FrontendConfig frontend,
-            HttpRequest request, ExchangeRecord record, RequestRelay requestRelay, ResponseRelay responseRelay,
+    ServerLeg(
+            HttpExchange exchange,
+            ChannelHandlerContext ctx,
+            ProxyRuntime runtime,
+            FrontendConfig frontend,
+            HttpRequest request,
+            ExchangeRecord record,
+            RequestRelay requestRelay,
+            ResponseRelay responseRelay,
             boolean hasBody) {
         this.exchange = exchange;
         this.ctx = ctx;
@@ -57,8 +66,11 @@ final class ServerLeg implements ServerConnector.Listener {
         this.responseRelay = responseRelay;
         this.hasBody = hasBody;
         this.retry = new RetryPolicy(backendSettings(), request.method(), runtime.limits.retryBufferBytes());
-        this.timer = new InactivityTimer(ctx.executor(), backendSettings().timeouts().server(),
-                () -> !exchange.isDone() && channel != null, this::timedOut);
+        this.timer = new InactivityTimer(
+                ctx.executor(),
+                backendSettings().timeouts().server(),
+                () -> !exchange.isDone() && channel != null,
+                this::timedOut);
     }
 
     private Settings backendSettings() {
@@ -75,8 +87,8 @@ final class ServerLeg implements ServerConnector.Listener {
         }
         boolean poolable = backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
-        ServerConnector started = new ServerConnector(runtime, ctx.channel().eventLoop(),
-                exchange.decision().asForward(), poolable, this, record);
+        ServerConnector started = new ServerConnector(
+                runtime, ctx.channel().eventLoop(), exchange.decision().asForward(), poolable, this, record);
         connector = started;
         started.start();
     }
@@ -86,27 +98,35 @@ final class ServerLeg implements ServerConnector.Listener {
         exchange.decision(connector().decision());
         exchange.traffic().server(connector().decision().backend(), connector().server());
         channel = connection;
-        endSession = runtime.session(connector().server(), () -> ctx.executor().execute(() -> {
-            if (!exchange.isDone() && channel != null) {
-                release(false);
-                exchange.abortClient(Termination.SESSIONS_SHUT_DOWN);
-            }
-        }));
+        endSession = runtime.session(
+                connector().server(),
+                () -> ctx.executor().execute(() -> {
+                    if (!exchange.isDone() && channel != null) {
+                        release(false);
+                        exchange.abortClient(Termination.SESSIONS_SHUT_DOWN);
+                    }
+                }));
         reusedConnection = reused;
         ServerConnectionHandler.of(connection).attach(responseRelay);
         connection.config().setAutoRead(true);
         ConnectionMode mode = frontend.settings().connectionMode() == ConnectionMode.HTTP_CLOSE
-                ? ConnectionMode.HTTP_CLOSE : backendSettings().connectionMode();
-        if (requestRelay.connected(connection, HttpMessages.serverRequest(request, connector().decision(), mode),
-                retry)) {
+                ? ConnectionMode.HTTP_CLOSE
+                : backendSettings().connectionMode();
+        if (requestRelay.connected(
+                connection, HttpMessages.serverRequest(request, connector().decision(), mode), retry)) {
             armTimer();
         }
     }
 
     @Override
     public void failed(Termination why) {
-        exchange.fail(503, why, why.description, why == Termination.QUEUE_FULL || why == Termination.QUEUE_TIMEOUT
-                ? Termination.Phase.QUEUE : Termination.Phase.CONNECT);
+        exchange.fail(
+                503,
+                why,
+                why.description,
+                why == Termination.QUEUE_FULL || why == Termination.QUEUE_TIMEOUT
+                        ? Termination.Phase.QUEUE
+                        : Termination.Phase.CONNECT);
     }
 
     /** Relays a request body part; {@code timeout server} starts once the request is whole on the server. */
@@ -116,12 +136,14 @@ final class ServerLeg implements ServerConnector.Listener {
         }
     }
 
-    @Nullable Channel channel() {
+    @Nullable
+    Channel channel() {
         return channel;
     }
 
     /** The server chosen, or null before routing chose one. */
-    @Nullable Server server() {
+    @Nullable
+    Server server() {
         ServerConnector current = connector;
         return current == null ? null : current.server();
     }
@@ -168,16 +190,21 @@ final class ServerLeg implements ServerConnector.Listener {
         timer.cancel();
         Channel upgraded = java.util.Objects.requireNonNull(detach(), "a 101 arrived on a connection");
         connector().release(null, false); // the slot is freed; the tunnel keeps the connection
-        Tunnel.start(ctx, upgraded, ServerConnectionHandler.NAME, BackendPool.CODEC,
-                backendSettings().timeouts().effectiveTunnel(), closed);
+        Tunnel.start(
+                ctx,
+                upgraded,
+                ServerConnectionHandler.NAME,
+                BackendPool.CODEC,
+                backendSettings().timeouts().effectiveTunnel(),
+                closed);
     }
 
     void failed(Termination why, String reason) {
         endSession.run();
         connector().server().counters().responseError();
         runtime.reportError(connector().server(), why == Termination.SERVER_INVALID);
-        if (!responseRelay.started() && retry(why == Termination.SERVER_INVALID ? RetryOn.JUNK_RESPONSE
-                : RetryOn.EMPTY_RESPONSE, reason)) {
+        if (!responseRelay.started()
+                && retry(why == Termination.SERVER_INVALID ? RetryOn.JUNK_RESPONSE : RetryOn.EMPTY_RESPONSE, reason)) {
             return;
         }
         timer.cancel();
@@ -188,7 +215,9 @@ final class ServerLeg implements ServerConnector.Listener {
         }
         if (!responseRelay.started() && reusedConnection && !hasBody) {
             // a kept-alive connection the server closed as we reused it: once more, on a fresh connection
-            log.debug("{}: reused connection closed, retrying on a new one", connector().server().name());
+            log.debug(
+                    "{}: reused connection closed, retrying on a new one",
+                    connector().server().name());
             reusedConnection = false;
             requestRelay.detached();
             connector().retryFresh();
@@ -205,7 +234,10 @@ final class ServerLeg implements ServerConnector.Listener {
      * @return whether a retry started
      */
     boolean retry(RetryOn event, String reason) {
-        if (!requestRelay.received() || !requestRelay.sent() || responseRelay.started() || exchange.isDone()
+        if (!requestRelay.received()
+                || !requestRelay.sent()
+                || responseRelay.started()
+                || exchange.isDone()
                 || !retry.allows(event)) {
             return false;
         }

@@ -21,7 +21,8 @@ final class StatsForm {
      * @return the whole form once {@code last}, else null
      * @throws IllegalStateException when the form is over {@link #MAX_BYTES}
      */
-    @Nullable String add(HttpContent part, boolean last) {
+    @Nullable
+    String add(HttpContent part, boolean last) {
         form.append(part.content().toString(StandardCharsets.ISO_8859_1));
         part.release();
         if (form.length() > MAX_BYTES) {

@@ -11,15 +11,14 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.AdminState;
-import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.Backend;
+import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
@@ -59,8 +58,7 @@ final class StatsPage {
             tr.backup_up td{background:#c0c0ff}
             """;
 
-    private StatsPage() {
-    }
+    private StatsPage() {}
 
     static LocalResponse render(ProxyRuntime runtime, RouteDecision.Stats decision, String uri) {
         String csv = csv(runtime);
@@ -73,12 +71,17 @@ final class StatsPage {
         }
         StatsConfig stats = decision.frontend().stats();
         String user = user(decision.request());
-        StringBuilder html = new StringBuilder(16384).append("<!DOCTYPE html>\n<html><head><title>Statistics Report")
+        StringBuilder html = new StringBuilder(16384)
+                .append("<!DOCTYPE html>\n<html><head><title>Statistics Report")
                 .append("</title>\n");
         if (stats != null && stats.refresh() != null) {
-            html.append("<meta http-equiv=\"refresh\" content=\"").append(stats.refresh().toSeconds()).append("\">\n");
+            html.append("<meta http-equiv=\"refresh\" content=\"")
+                    .append(stats.refresh().toSeconds())
+                    .append("\">\n");
         }
-        html.append("<style>").append(STYLE).append("</style></head><body>\n<h1>Fjord statistics")
+        html.append("<style>")
+                .append(STYLE)
+                .append("</style></head><body>\n<h1>Fjord statistics")
                 .append(stats != null && stats.hideVersion() ? "" : " (version " + version() + ")")
                 .append("</h1>\n");
         if (uri.contains(";st=DONE")) {
@@ -115,12 +118,16 @@ final class StatsPage {
         String base = stats == null ? "/" : stats.uri();
         Map<String, List<String>> fields = parseForm(form);
         String user = user(decision.request());
-        boolean allowed = decision.admin() && sameOrigin(decision.request())
-                && MessageDigest.isEqual(token(user).getBytes(StandardCharsets.US_ASCII),
+        boolean allowed = decision.admin()
+                && sameOrigin(decision.request())
+                && MessageDigest.isEqual(
+                        token(user).getBytes(StandardCharsets.US_ASCII),
                         first(fields, "token").getBytes(StandardCharsets.US_ASCII));
         String result = allowed && apply(runtime, fields) ? "DONE" : "DENY";
-        return new LocalResponse(303, List.of(Map.entry("Location", base + ";st=" + result),
-                Map.entry("Cache-Control", "no-cache")), "");
+        return new LocalResponse(
+                303,
+                List.of(Map.entry("Location", base + ";st=" + result), Map.entry("Cache-Control", "no-cache")),
+                "");
     }
 
     private static boolean apply(ProxyRuntime runtime, Map<String, List<String>> fields) {
@@ -172,19 +179,26 @@ final class StatsPage {
 
     private static void openTable(StringBuilder html, String proxy, boolean admin, @Nullable StatsConfig stats) {
         if (admin) {
-            html.append("<form method=\"post\" action=\"").append(stats == null ? "/" : escape(stats.uri()))
+            html.append("<form method=\"post\" action=\"")
+                    .append(stats == null ? "/" : escape(stats.uri()))
                     .append("\">\n");
         }
-        html.append("<table class=\"tbl\" id=\"").append(escape(proxy)).append("\">\n<tr><th class=\"pxname\" ")
-                .append("colspan=\"31\">").append(escape(proxy)).append("</th></tr>\n<tr class=\"titre\">")
-                .append(admin ? "<th rowspan=\"2\"></th>" : "").append("<th rowspan=\"2\"></th>")
+        html.append("<table class=\"tbl\" id=\"")
+                .append(escape(proxy))
+                .append("\">\n<tr><th class=\"pxname\" ")
+                .append("colspan=\"31\">")
+                .append(escape(proxy))
+                .append("</th></tr>\n<tr class=\"titre\">")
+                .append(admin ? "<th rowspan=\"2\"></th>" : "")
+                .append("<th rowspan=\"2\"></th>")
                 .append("<th colspan=\"3\">Queue</th><th colspan=\"3\">Session rate</th>")
                 .append("<th colspan=\"6\">Sessions</th><th colspan=\"2\">Bytes</th><th colspan=\"2\">Denied</th>")
                 .append("<th colspan=\"3\">Errors</th><th colspan=\"2\">Warnings</th>")
                 .append("<th colspan=\"9\">Server</th></tr>\n<tr class=\"titre\">");
-        for (String title : List.of("Cur", "Max", "Limit", "Cur", "Max", "Limit", "Cur", "Max", "Limit", "Total",
-                "LbTot", "Last", "In", "Out", "Req", "Resp", "Req", "Conn", "Resp", "Retr", "Redis", "Status",
-                "LastChk", "Wght", "Act", "Bck", "Chk", "Dwn", "Dwntme", "Thrtle")) {
+        for (String title : List.of(
+                "Cur", "Max", "Limit", "Cur", "Max", "Limit", "Cur", "Max", "Limit", "Total", "LbTot", "Last", "In",
+                "Out", "Req", "Resp", "Req", "Conn", "Resp", "Retr", "Redis", "Status", "LastChk", "Wght", "Act", "Bck",
+                "Chk", "Dwn", "Dwntme", "Thrtle")) {
             html.append("<th>").append(title).append("</th>");
         }
         html.append("</tr>\n");
@@ -192,33 +206,73 @@ final class StatsPage {
 
     private static void row(StringBuilder html, String[] c, boolean admin, boolean server) {
         String status = c[17];
-        String type = c[1].equals("FRONTEND") ? "frontend" : c[1].equals("BACKEND") ? "backend"
-                : switch (status) {
-                    case "DOWN" -> "active_down";
-                    case "MAINT" -> "maintain";
-                    case "DRAIN" -> "draining";
-                    case "NOLB" -> "active_nolb";
-                    default -> c[20].equals("1") ? "backup_up" : "active_up";
-                };
-        html.append("<tr class=\"").append(type).append("\" id=\"").append(escape(c[0] + '/' + c[1])).append("\">");
+        String type = c[1].equals("FRONTEND")
+                ? "frontend"
+                : c[1].equals("BACKEND")
+                        ? "backend"
+                        : switch (status) {
+                            case "DOWN" -> "active_down";
+                            case "MAINT" -> "maintain";
+                            case "DRAIN" -> "draining";
+                            case "NOLB" -> "active_nolb";
+                            default -> c[20].equals("1") ? "backup_up" : "active_up";
+                        };
+        html.append("<tr class=\"")
+                .append(type)
+                .append("\" id=\"")
+                .append(escape(c[0] + '/' + c[1]))
+                .append("\">");
         if (admin && server) {
-            html.append("<td><input type=\"checkbox\" name=\"s\" value=\"").append(escape(c[1])).append("\"></td>");
+            html.append("<td><input type=\"checkbox\" name=\"s\" value=\"")
+                    .append(escape(c[1]))
+                    .append("\"></td>");
         } else if (admin) {
             html.append("<td></td>");
         }
         String lastCheck = c[36].isEmpty() ? "" : c[36] + (c[37].isEmpty() ? "" : " " + c[37]) + " in " + c[38] + "ms";
         String since = c[23].isEmpty() ? "" : " " + duration(Long.parseLong(c[23]));
-        String[] cells = {c[1], c[2], c[3], c[25], c[33], c[35], "", c[4], c[5], c[6], c[7], c[30], "", c[8], c[9],
-            c[10], c[11], c[12], c[13], c[14], c[15], c[16], status + since, lastCheck, c[18], c[19], c[20], c[21],
-            c[22], c[24].isEmpty() ? "" : duration(Long.parseLong(c[24])), c[29].isEmpty() ? "" : c[29] + " %"};
+        String[] cells = {
+            c[1],
+            c[2],
+            c[3],
+            c[25],
+            c[33],
+            c[35],
+            "",
+            c[4],
+            c[5],
+            c[6],
+            c[7],
+            c[30],
+            "",
+            c[8],
+            c[9],
+            c[10],
+            c[11],
+            c[12],
+            c[13],
+            c[14],
+            c[15],
+            c[16],
+            status + since,
+            lastCheck,
+            c[18],
+            c[19],
+            c[20],
+            c[21],
+            c[22],
+            c[24].isEmpty() ? "" : duration(Long.parseLong(c[24])),
+            c[29].isEmpty() ? "" : c[29] + " %"
+        };
         for (int i = 0; i < cells.length; i++) {
-            html.append(i == 0 ? "<td class=\"ac\">" : "<td>").append(escape(cells[i])).append("</td>");
+            html.append(i == 0 ? "<td class=\"ac\">" : "<td>")
+                    .append(escape(cells[i]))
+                    .append("</td>");
         }
         html.append("</tr>\n");
     }
 
-    private static void closeTable(StringBuilder html, boolean admin, String proxy, ProxyRuntime runtime,
-            String user) {
+    private static void closeTable(StringBuilder html, boolean admin, String proxy, ProxyRuntime runtime, String user) {
         html.append("</table>\n");
         if (admin) {
             boolean isBackend = runtime.router.backends().stream()
@@ -232,9 +286,14 @@ final class StatsPage {
                         .append("<option value=\"ehlth\">Health: enable checks</option>")
                         .append("<option value=\"weight\">Set weight to</option></select>")
                         .append(" <input type=\"text\" name=\"weight\" size=\"3\">")
-                        .append("<input type=\"hidden\" name=\"b\" value=\"").append(escape(proxy)).append("\">")
-                        .append("<input type=\"hidden\" name=\"token\" value=\"").append(token(user)).append("\">")
-                        .append(" <input type=\"submit\" value=\"Apply\" id=\"apply-").append(escape(proxy))
+                        .append("<input type=\"hidden\" name=\"b\" value=\"")
+                        .append(escape(proxy))
+                        .append("\">")
+                        .append("<input type=\"hidden\" name=\"token\" value=\"")
+                        .append(token(user))
+                        .append("\">")
+                        .append(" <input type=\"submit\" value=\"Apply\" id=\"apply-")
+                        .append(escape(proxy))
                         .append("\">\n");
             }
             html.append("</form>\n");
@@ -256,8 +315,12 @@ final class StatsPage {
     }
 
     private static String csv(ProxyRuntime runtime) {
-        return StatsCsv.write(runtime.router, runtime.healthChecks, server -> runtime.slots(server).queued(),
-                server -> runtime.slots(server).maxQueued(), dev.fjord.lb.core.Ticker.system().read());
+        return StatsCsv.write(
+                runtime.router,
+                runtime.healthChecks,
+                server -> runtime.slots(server).queued(),
+                server -> runtime.slots(server).maxQueued(),
+                dev.fjord.lb.core.Ticker.system().read());
     }
 
     private static List<String[]> rows(String csv) {
@@ -278,8 +341,12 @@ final class StatsPage {
             json.append(r > 1 ? ",\n{" : "\n{");
             String[] row = rows.get(r);
             for (int i = 0; i < names.length && i < row.length; i++) {
-                json.append(i > 0 ? "," : "").append('"').append(names[i]).append("\":\"")
-                        .append(row[i].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                json.append(i > 0 ? "," : "")
+                        .append('"')
+                        .append(names[i])
+                        .append("\":\"")
+                        .append(row[i].replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append('"');
             }
             json.append('}');
         }
@@ -293,8 +360,8 @@ final class StatsPage {
             return "";
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
-                    StandardCharsets.UTF_8);
+            String decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return colon < 0 ? decoded : decoded.substring(0, colon);
         } catch (IllegalArgumentException e) {
@@ -307,8 +374,9 @@ final class StatsPage {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    mac.doFinal(("fjord-stats-admin:" + user).getBytes(StandardCharsets.UTF_8)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(mac.doFinal(("fjord-stats-admin:" + user).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
@@ -327,8 +395,10 @@ final class StatsPage {
         if (host == null) {
             return false;
         }
-        return origin.equals("http://" + host) || origin.equals("https://" + host)
-                || origin.startsWith("http://" + host + "/") || origin.startsWith("https://" + host + "/");
+        return origin.equals("http://" + host)
+                || origin.equals("https://" + host)
+                || origin.startsWith("http://" + host + "/")
+                || origin.startsWith("https://" + host + "/");
     }
 
     private static Map<String, List<String>> parseForm(String form) {
@@ -355,11 +425,14 @@ final class StatsPage {
     }
 
     private static LocalResponse page(String type, String body) {
-        return new LocalResponse(200, List.of(Map.entry("Content-Type", type), Map.entry("Cache-Control", "no-cache")),
-                body);
+        return new LocalResponse(
+                200, List.of(Map.entry("Content-Type", type), Map.entry("Cache-Control", "no-cache")), body);
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

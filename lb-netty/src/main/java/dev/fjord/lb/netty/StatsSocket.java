@@ -9,8 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-
 import java.util.concurrent.TimeUnit;
 
 import dev.fjord.lb.core.HealthChecks;
@@ -52,16 +50,24 @@ final class StatsSocket implements AutoCloseable {
             socket.thread.start();
             return socket;
         } catch (IOException | UnsupportedOperationException e) {
-            throw new IllegalStateException("global: stats socket '" + path + "': cannot listen (" + e.getMessage()
-                    + "); check that its directory exists and is writable", e);
+            throw new IllegalStateException(
+                    "global: stats socket '" + path + "': cannot listen (" + e.getMessage()
+                            + "); check that its directory exists and is writable",
+                    e);
         }
     }
 
-    /** Listens on {@code path} with the runtime commands of a running proxy; see {@link #open(Path, RuntimeCommands)}. */
+    /**
+     * Listens on {@code path} with the runtime commands of a running proxy; see {@link #open(Path, RuntimeCommands)}.
+     */
     static StatsSocket open(Path path, ProxyRuntime runtime, HealthChecks checks, int threads) {
         long started = System.nanoTime();
-        RuntimeCommands commands = new RuntimeCommands(runtime.router, checks, s -> runtime.slots(s).queued(),
-                s -> runtime.slots(s).maxQueued(), new RuntimeCommands.InfoSource() {
+        RuntimeCommands commands = new RuntimeCommands(
+                runtime.router,
+                checks,
+                s -> runtime.slots(s).queued(),
+                s -> runtime.slots(s).maxQueued(),
+                new RuntimeCommands.InfoSource() {
                     @Override
                     public long uptimeSeconds() {
                         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);

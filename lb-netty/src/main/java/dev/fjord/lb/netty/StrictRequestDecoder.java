@@ -26,7 +26,15 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
     /** Empty lines tolerated before a request line (RFC 9112 2.2 asks for at least one). */
     private static final int MAX_LEADING_EMPTY_BYTES = 64;
 
-    private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, REJECTED }
+    private enum State {
+        HEAD,
+        FIXED_BODY,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_END,
+        TRAILERS,
+        REJECTED
+    }
 
     private final RequestPolicy policy;
     private final HttpLimits limits;
@@ -39,6 +47,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
     private int scanned;
     /** Where the header fields start, after the request line, relative to the reader index; 0 before it ends. */
     private int headerStart;
+
     private int leadingEmpty;
     private long remaining;
     private long bodyBytes;
@@ -126,8 +135,8 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         RequestHeadParser.Head head = RequestHeadParser.parse(in.readSlice(length), requestLine, policy);
         current = head.request();
         if (limits.maxBodyBytes() > 0 && head.contentLength() > limits.maxBodyBytes()) {
-            throw new RequestHeadParser.Rejection(413, "Content-Length " + head.contentLength()
-                    + " over the limit of " + limits.maxBodyBytes());
+            throw new RequestHeadParser.Rejection(
+                    413, "Content-Length " + head.contentLength() + " over the limit of " + limits.maxBodyBytes());
         }
         out.add(head.request());
         if (head.chunked()) {
@@ -155,13 +164,13 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             boolean requestLine = withRequestLine && lineStart == start;
             int reached = lf < 0 ? end : lf + 1;
             if (requestLine && reached - start > limits.maxRequestLine() + 2) {
-                throw new RequestHeadParser.Rejection(414, "request line longer than " + limits.maxRequestLine()
-                        + " bytes");
+                throw new RequestHeadParser.Rejection(
+                        414, "request line longer than " + limits.maxRequestLine() + " bytes");
             }
             int fieldsStart = withRequestLine ? start + headerStart : start;
             if (!requestLine && reached - fieldsStart > limits.maxHeaderBytes() + 2) {
-                throw new RequestHeadParser.Rejection(431, "header fields larger than " + limits.maxHeaderBytes()
-                        + " bytes");
+                throw new RequestHeadParser.Rejection(
+                        431, "header fields larger than " + limits.maxHeaderBytes() + " bytes");
             }
             if (lf < 0) {
                 scanned = lineStart - start;
@@ -222,8 +231,8 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         for (int j = ext; j < end; j++) {
             int b = in.getByte(j) & 0xff;
             if ((b < 0x20 && b != '\t') || b >= 0x7f) { // controls, and bytes no extension needs (not even obs-text)
-                throw new RequestHeadParser.Rejection(400, "byte 0x" + Integer.toHexString(b)
-                        + " in a chunk extension");
+                throw new RequestHeadParser.Rejection(
+                        400, "byte 0x" + Integer.toHexString(b) + " in a chunk extension");
             }
         }
         in.readerIndex(lf + 1);

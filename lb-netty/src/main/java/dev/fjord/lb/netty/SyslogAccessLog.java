@@ -35,8 +35,8 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
     private static final String SEVERITY = "info";
 
     /** A target whose level takes info lines, with its UDP address resolved once (null for the others). */
-    private record Destination(LogTarget target, LogTarget.Kind kind, @Nullable InetSocketAddress address) {
-    }
+    private record Destination(
+            LogTarget target, LogTarget.Kind kind, @Nullable InetSocketAddress address) {}
 
     private final List<LogTarget> targets;
     private final List<Destination> destinations;
@@ -46,8 +46,8 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private final Slf4jAccessLog fallback = new Slf4jAccessLog();
 
-    private SyslogAccessLog(List<LogTarget> targets, List<Destination> destinations,
-            @Nullable DatagramChannel channel, ZoneId zone) {
+    private SyslogAccessLog(
+            List<LogTarget> targets, List<Destination> destinations, @Nullable DatagramChannel channel, ZoneId zone) {
         this.targets = targets;
         this.destinations = destinations;
         this.channel = channel;

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,9 +26,10 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     private final FrontendConfig frontend;
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
     private ChannelHandlerContext ctx;
+
     private @Nullable ServerConnector connector;
     private @Nullable Channel server;
-    private Runnable endSession = () -> { };
+    private Runnable endSession = () -> {};
     private final ExchangeRecord record = new ExchangeRecord();
     private @Nullable RouteDecision decision;
     private @Nullable Tunnel toClient;
@@ -47,8 +49,10 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
         Channel channel = context.channel();
         channel.config().setAutoRead(false); // nothing is read until the server is connected
         InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
-        RequestHead head = RequestHead.builder().client(client.getAddress(), client.getPort())
-                .localPort(((InetSocketAddress) channel.localAddress()).getPort()).build();
+        RequestHead head = RequestHead.builder()
+                .client(client.getAddress(), client.getPort())
+                .localPort(((InetSocketAddress) channel.localAddress()).getPort())
+                .build();
         runtime.router.frontendCounters(frontend.name()).sessionStarted();
         decision = runtime.router.route(frontend.name(), head);
         if (!(decision instanceof RouteDecision.Forward forward)) {
@@ -76,8 +80,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             ctx.channel().close();
         });
         var backend = connector().decision().backend().config().settings().timeouts();
-        toClient = Tunnel.relay(ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(),
-                () -> { });
+        toClient = Tunnel.relay(
+                ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(), () -> {});
         channel.closeFuture().addListener(f -> ctx.executor().execute(this::ended));
         ctx.channel().pipeline().remove(this);
     }
@@ -85,8 +89,11 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     @Override
     public void failed(Termination why) {
         log.debug("{}: {}", frontend.name(), why.description);
-        record.ended(why, why == Termination.QUEUE_FULL || why == Termination.QUEUE_TIMEOUT ? Termination.Phase.QUEUE
-                : Termination.Phase.CONNECT);
+        record.ended(
+                why,
+                why == Termination.QUEUE_FULL || why == Termination.QUEUE_TIMEOUT
+                        ? Termination.Phase.QUEUE
+                        : Termination.Phase.CONNECT);
         writeLog(connector().server());
         runtime.exchangeEnded();
         connector = null;

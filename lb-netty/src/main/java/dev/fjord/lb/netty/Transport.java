@@ -40,9 +40,11 @@ public enum Transport {
         if (wanted != null && !wanted.isBlank()) {
             Transport chosen;
             try {
-                chosen = valueOf(wanted.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+                chosen = valueOf(
+                        wanted.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("fjord.transport: '" + wanted + "' (expected: nio, epoll or io_uring)");
+                throw new IllegalArgumentException(
+                        "fjord.transport: '" + wanted + "' (expected: nio, epoll or io_uring)");
             }
             return chosen.resolve();
         }
@@ -56,8 +58,9 @@ public enum Transport {
             default -> null;
         };
         if (cause != null) {
-            throw new IllegalStateException("transport " + name().toLowerCase(java.util.Locale.ROOT)
-                    + " is not available here: " + cause, cause);
+            throw new IllegalStateException(
+                    "transport " + name().toLowerCase(java.util.Locale.ROOT) + " is not available here: " + cause,
+                    cause);
         }
     }
 

@@ -39,8 +39,13 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
      * Turns an HTTP exchange into a tunnel: HTTP codecs leave both pipelines, bytes they still hold are relayed.
      * Call on the client's event loop after the {@code 101} response was written.
      */
-    static void start(ChannelHandlerContext client, Channel server, String serverHandler, String serverCodec,
-            @Nullable Duration timeout, Runnable onClose) {
+    static void start(
+            ChannelHandlerContext client,
+            Channel server,
+            String serverHandler,
+            String serverCodec,
+            @Nullable Duration timeout,
+            Runnable onClose) {
         ChannelPipeline clientPipeline = client.pipeline();
         client.flush();
         String decoder = FjordProxy.CLIENT_DECODER;
@@ -64,8 +69,12 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
      *
      * @return the server side's handler, whose {@link #bytes} are those sent to the client
      */
-    static Tunnel relay(Channel client, Channel server, @Nullable Duration clientTimeout,
-            @Nullable Duration serverTimeout, Runnable onClose) {
+    static Tunnel relay(
+            Channel client,
+            Channel server,
+            @Nullable Duration clientTimeout,
+            @Nullable Duration serverTimeout,
+            Runnable onClose) {
         client.pipeline().addLast(NAME, new Tunnel(server, onClose));
         Tunnel toClient = new Tunnel(client, null);
         server.pipeline().addLast(NAME, toClient);

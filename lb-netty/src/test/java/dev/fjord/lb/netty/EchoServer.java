@@ -33,7 +33,9 @@ final class EchoServer implements AutoCloseable {
     }
 
     private static void echo(Socket client, String name) {
-        try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
+        try (client;
+                InputStream in = client.getInputStream();
+                OutputStream out = client.getOutputStream()) {
             out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
             in.transferTo(out);
         } catch (IOException e) {

@@ -18,6 +18,7 @@ import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.ServerEventListener;
 import dev.fjord.lb.core.VirtualTime;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** FjordMetrics.of over health checks in virtual time: the server meters follow checks and run-time changes. */
@@ -54,27 +55,44 @@ class FjordMetricsHealthTest {
         assertThat(gauge("fjord.server.weight", "web2")).isEqualTo(5);
 
         app.removeServer("web2");
-        assertThat(registry.find("fjord.server.weight").tag("server", "web2").gauge()).isNull();
+        assertThat(registry.find("fjord.server.weight").tag("server", "web2").gauge())
+                .isNull();
     }
 
     private Router router() {
         return Router.builder(ProxyConfig.builder()
                         .defaults(d -> d.mode(Mode.HTTP))
                         .frontend("main", f -> f.bind(":80").defaultBackend("app"))
-                        .backend("app", b -> b.httpCheck(HttpCheck.get("/health"))
-                                .server("web1", "127.0.0.1:8001", s -> s.check().inter(Duration.ofSeconds(1))
-                                        .fastInter(Duration.ofSeconds(1)).fall(2)))
+                        .backend(
+                                "app",
+                                b -> b.httpCheck(HttpCheck.get("/health"))
+                                        .server(
+                                                "web1",
+                                                "127.0.0.1:8001",
+                                                s -> s.check()
+                                                        .inter(Duration.ofSeconds(1))
+                                                        .fastInter(Duration.ofSeconds(1))
+                                                        .fall(2)))
                         .build())
-                .ticker(time).build();
+                .ticker(time)
+                .build();
     }
 
     private void start(Router router) {
-        HealthChecks checks = HealthChecks.start(router, time, (server, check, done) -> done.accept(answer), time,
-                event -> listeners.forEach(listener -> listener.onEvent(event)), () -> 0L);
+        HealthChecks checks = HealthChecks.start(
+                router,
+                time,
+                (server, check, done) -> done.accept(answer),
+                time,
+                event -> listeners.forEach(listener -> listener.onEvent(event)),
+                () -> 0L);
         FjordMetrics.of(router, checks, server -> 0, listeners::add).bindTo(registry);
     }
 
     private double gauge(String name, String server) {
-        return registry.get(name).tags("backend", "app", "server", server).gauge().value();
+        return registry.get(name)
+                .tags("backend", "app", "server", server)
+                .gauge()
+                .value();
     }
 }

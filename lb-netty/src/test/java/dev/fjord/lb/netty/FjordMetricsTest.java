@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Timeout;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 
@@ -26,40 +28,72 @@ class FjordMetricsTest {
             web.enqueue(new MockResponse.Builder().code(503).body("busy").build());
             web.start(InetAddress.getLoopbackAddress(), 0);
             try (FjordProxy proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                    .defaults(d -> d.mode(Mode.HTTP))
-                    .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                    .backend("app", b -> b.server("web1", "127.0.0.1:" + web.getPort()))
-                    .build())).ioThreads(1).start()) {
+                            .defaults(d -> d.mode(Mode.HTTP))
+                            .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                            .backend("app", b -> b.server("web1", "127.0.0.1:" + web.getPort()))
+                            .build()))
+                    .ioThreads(1)
+                    .start()) {
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 new FjordMetrics(proxy).bindTo(registry);
 
                 for (int i = 0; i < 2; i++) {
                     try (RawClient client = new RawClient(proxy.address("main"))) {
-                        client.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClose();
+                        client.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                .readUntilClose();
                     }
                 }
 
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (registry.find("fjord.request.time").tag("stage", "total").timer() == null
-                        || registry.get("fjord.request.time").tag("stage", "total").timer().count() < 2) {
+                        || registry.get("fjord.request.time")
+                                        .tag("stage", "total")
+                                        .timer()
+                                        .count()
+                                < 2) {
                     assertThat(System.nanoTime()).isLessThan(end);
                     Thread.onSpinWait();
                 }
-                assertThat(registry.get("fjord.requests").tag("frontend", "main").functionCounter().count())
+                assertThat(registry.get("fjord.requests")
+                                .tag("frontend", "main")
+                                .functionCounter()
+                                .count())
                         .isEqualTo(2);
-                assertThat(registry.get("fjord.requests").tag("server", "web1").functionCounter().count())
+                assertThat(registry.get("fjord.requests")
+                                .tag("server", "web1")
+                                .functionCounter()
+                                .count())
                         .isEqualTo(2);
-                assertThat(registry.get("fjord.responses").tags("server", "web1", "class", "2xx").functionCounter()
-                        .count()).isEqualTo(1);
-                assertThat(registry.get("fjord.responses").tags("server", "web1", "class", "5xx").functionCounter()
-                        .count()).isEqualTo(1);
-                assertThat(registry.get("fjord.bytes.out").tag("server", "web1").functionCounter().count())
+                assertThat(registry.get("fjord.responses")
+                                .tags("server", "web1", "class", "2xx")
+                                .functionCounter()
+                                .count())
+                        .isEqualTo(1);
+                assertThat(registry.get("fjord.responses")
+                                .tags("server", "web1", "class", "5xx")
+                                .functionCounter()
+                                .count())
+                        .isEqualTo(1);
+                assertThat(registry.get("fjord.bytes.out")
+                                .tag("server", "web1")
+                                .functionCounter()
+                                .count())
                         .isEqualTo(9);
-                assertThat(registry.get("fjord.server.up").tag("server", "web1").gauge().value()).isEqualTo(1);
-                assertThat(registry.get("fjord.request.time").tags("backend", "app", "stage", "connect").timer()
-                        .count()).isEqualTo(2);
-                assertThat(Duration.ofMillis((long) registry.get("fjord.request.time").tag("stage", "total").timer()
-                        .max(TimeUnit.MILLISECONDS))).isLessThan(Duration.ofSeconds(5));
+                assertThat(registry.get("fjord.server.up")
+                                .tag("server", "web1")
+                                .gauge()
+                                .value())
+                        .isEqualTo(1);
+                assertThat(registry.get("fjord.request.time")
+                                .tags("backend", "app", "stage", "connect")
+                                .timer()
+                                .count())
+                        .isEqualTo(2);
+                assertThat(Duration.ofMillis((long) registry.get("fjord.request.time")
+                                .tag("stage", "total")
+                                .timer()
+                                .max(TimeUnit.MILLISECONDS)))
+                        .isLessThan(Duration.ofSeconds(5));
             }
         }
     }
@@ -67,21 +101,38 @@ class FjordMetricsTest {
     @Test
     void serversAddedAtRunTimeAreBoundAndRemovedOnesUnbound() throws Exception {
         try (FjordProxy proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP))
-                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.server("web1", "127.0.0.1:1"))
-                .build())).ioThreads(1).start()) {
+                        .defaults(d -> d.mode(Mode.HTTP))
+                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                        .backend("app", b -> b.server("web1", "127.0.0.1:1"))
+                        .build()))
+                .ioThreads(1)
+                .start()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             new FjordMetrics(proxy).bindTo(registry);
 
             proxy.router().backend("app").addServer("web2", "127.0.0.1:2", s -> s.weight(3));
-            assertThat(registry.get("fjord.server.weight").tag("server", "web2").gauge().value()).isEqualTo(3);
-            assertThat(registry.get("fjord.requests").tag("server", "web2").functionCounter().count()).isZero();
+            assertThat(registry.get("fjord.server.weight")
+                            .tag("server", "web2")
+                            .gauge()
+                            .value())
+                    .isEqualTo(3);
+            assertThat(registry.get("fjord.requests")
+                            .tag("server", "web2")
+                            .functionCounter()
+                            .count())
+                    .isZero();
 
             proxy.router().backend("app").removeServer("web2");
-            assertThat(registry.find("fjord.server.weight").tag("server", "web2").gauge()).isNull();
-            assertThat(registry.find("fjord.requests").tag("server", "web2").functionCounter()).isNull();
-            assertThat(registry.find("fjord.server.weight").tag("server", "web1").gauge()).isNotNull();
+            assertThat(registry.find("fjord.server.weight")
+                            .tag("server", "web2")
+                            .gauge())
+                    .isNull();
+            assertThat(registry.find("fjord.requests").tag("server", "web2").functionCounter())
+                    .isNull();
+            assertThat(registry.find("fjord.server.weight")
+                            .tag("server", "web1")
+                            .gauge())
+                    .isNotNull();
         }
     }
 }

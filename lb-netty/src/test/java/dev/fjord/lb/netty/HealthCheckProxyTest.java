@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.AdminState;
 import dev.fjord.lb.core.Cookie;
@@ -30,6 +30,7 @@ import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RetryOn;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.ServerEvent;
+
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -42,30 +43,42 @@ class HealthCheckProxyTest {
 
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
+
     private final MockWebServer web1 = fjord.mockServer();
     private final MockWebServer web2 = fjord.mockServer();
     private final AtomicBoolean web1Healthy = new AtomicBoolean(true);
     private final Map<String, Long> eventTimes = new ConcurrentHashMap<>();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private FjordProxy proxy;
 
     @BeforeEach
     void start() {
         web1.setDispatcher(node("web1", web1Healthy));
         web2.setDispatcher(node("web2", new AtomicBoolean(true)));
-        proxy = fjord.start(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true)
-                        .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE, RetryOn.STATUS_503)
-                        .timeoutConnect(Duration.ofMillis(200)).timeoutServer(Duration.ofSeconds(5))
-                        .timeoutCheck(Duration.ofMillis(500)))
-                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.httpCheck(HttpCheck.get("/health_check.php"))
-                        .cookie(Cookie.insert("SERVERID").indirect().noCache())
-                        .defaultServer(s -> s.check().inter(INTER).rise(2).fall(3))
-                        .server("web1", ProxyExtension.address(web1), s -> s.cookie("s1"))
-                        .server("web2", ProxyExtension.address(web2), s -> s.cookie("s2")))
-                .build(), b -> b.ioThreads(2).eventListener(event -> {
+        proxy = fjord.start(
+                ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP)
+                                .retries(3)
+                                .redispatch(true)
+                                .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE, RetryOn.STATUS_503)
+                                .timeoutConnect(Duration.ofMillis(200))
+                                .timeoutServer(Duration.ofSeconds(5))
+                                .timeoutCheck(Duration.ofMillis(500)))
+                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                        .backend(
+                                "app",
+                                b -> b.httpCheck(HttpCheck.get("/health_check.php"))
+                                        .cookie(Cookie.insert("SERVERID")
+                                                .indirect()
+                                                .noCache())
+                                        .defaultServer(s ->
+                                                s.check().inter(INTER).rise(2).fall(3))
+                                        .server("web1", ProxyExtension.address(web1), s -> s.cookie("s1"))
+                                        .server("web2", ProxyExtension.address(web2), s -> s.cookie("s2")))
+                        .build(),
+                b -> b.ioThreads(2).eventListener(event -> {
                     if (event instanceof ServerEvent.StateChanged changed) {
                         String key = changed.server().name() + ' ' + changed.to();
                         eventTimes.putIfAbsent(key, System.nanoTime());
@@ -80,17 +93,22 @@ class HealthCheckProxyTest {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 if (!healthy.get()) {
-                    return new MockResponse.Builder().code(503).body("database unreachable").build();
+                    return new MockResponse.Builder()
+                            .code(503)
+                            .body("database unreachable")
+                            .build();
                 }
-                return new MockResponse.Builder().body(request.getTarget().equals("/health_check.php") ? "OK" : name)
+                return new MockResponse.Builder()
+                        .body(request.getTarget().equals("/health_check.php") ? "OK" : name)
                         .build();
             }
         };
     }
 
     private HttpResponse<String> get(String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + proxy.address("main").getPort() + "/page")).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + proxy.address("main").getPort() + "/page"))
+                .timeout(Duration.ofSeconds(10));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -113,7 +131,9 @@ class HealthCheckProxyTest {
                 recoveredAt = System.nanoTime();
             }
             HttpResponse<String> response = get();
-            assertThat(response.statusCode()).as("request %d: %s", i, response.body()).isEqualTo(200);
+            assertThat(response.statusCode())
+                    .as("request %d: %s", i, response.body())
+                    .isEqualTo(200);
             served.add(response.body());
         }
 
@@ -123,9 +143,13 @@ class HealthCheckProxyTest {
         assertThat(Duration.ofNanos(down)).isLessThan(INTER.multipliedBy(3 + 1).plusMillis(300));
         assertThat(Duration.ofNanos(up)).isLessThan(INTER.multipliedBy(2 + 1).plusMillis(300));
         assertThat(served.subList(served.size() - 10, served.size())).contains("web1", "web2");
-        assertThat(events).anySatisfy(line -> assertThat(line).startsWith(
-                "Server app/web1 is DOWN, reason: Layer7 wrong status, code: 503, check duration: "));
-        assertThat(proxy.healthChecks().lastCheck(proxy.router().backend("app").requireServer("web2")).code())
+        assertThat(events)
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith(
+                                "Server app/web1 is DOWN, reason: Layer7 wrong status, code: 503, check duration: "));
+        assertThat(proxy.healthChecks()
+                        .lastCheck(proxy.router().backend("app").requireServer("web2"))
+                        .code())
                 .isEqualTo(200);
     }
 
@@ -163,7 +187,10 @@ class HealthCheckProxyTest {
             web3.start(InetAddress.getLoopbackAddress(), 0);
             var app = proxy.router().backend("app");
 
-            app.addServer("web3", "127.0.0.1:" + web3.getPort(), s -> s.check().inter(INTER).cookie("s3"));
+            app.addServer(
+                    "web3",
+                    "127.0.0.1:" + web3.getPort(),
+                    s -> s.check().inter(INTER).cookie("s3"));
             assertThat(app.requireServer("web3").operationalState()).isEqualTo(OperationalState.DOWN);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!eventTimes.containsKey("web3 UP") && System.nanoTime() < deadline) {
@@ -178,12 +205,17 @@ class HealthCheckProxyTest {
             web2.setDispatcher(new Dispatcher() {
                 @Override
                 public MockResponse dispatch(RecordedRequest request) {
-                    return new MockResponse.Builder().headersDelay(500, TimeUnit.MILLISECONDS).body("web2 late")
+                    return new MockResponse.Builder()
+                            .headersDelay(500, TimeUnit.MILLISECONDS)
+                            .body("web2 late")
                             .build();
                 }
             });
-            var inFlight = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + proxy.address("main").getPort() + "/page")).header("Cookie", "SERVERID=s2").build(),
+            var inFlight = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + proxy.address("main").getPort() + "/page"))
+                            .header("Cookie", "SERVERID=s2")
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             while (app.requireServer("web2").activeConnections() == 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
@@ -203,18 +235,29 @@ class HealthCheckProxyTest {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 if (request.getTarget().equals("/health_check.php")) {
-                    return new MockResponse.Builder().code(web1Healthy.get() ? 200 : 503).build();
+                    return new MockResponse.Builder()
+                            .code(web1Healthy.get() ? 200 : 503)
+                            .build();
                 }
-                return new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).body("too late").build();
+                return new MockResponse.Builder()
+                        .headersDelay(5, TimeUnit.SECONDS)
+                        .body("too late")
+                        .build();
             }
         });
         try (FjordProxy shutting = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP).timeoutServer(Duration.ofSeconds(10)))
-                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.httpCheck(HttpCheck.get("/health_check.php"))
-                        .server("web1", "127.0.0.1:" + web1.getPort(), s -> s.check().inter(INTER)
-                                .shutdownSessionsOnDown()))
-                .build())).ioThreads(1).start()) {
+                        .defaults(d -> d.mode(Mode.HTTP).timeoutServer(Duration.ofSeconds(10)))
+                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                        .backend(
+                                "app",
+                                b -> b.httpCheck(HttpCheck.get("/health_check.php"))
+                                        .server(
+                                                "web1",
+                                                "127.0.0.1:" + web1.getPort(),
+                                                s -> s.check().inter(INTER).shutdownSessionsOnDown()))
+                        .build()))
+                .ioThreads(1)
+                .start()) {
             try (RawClient client = new RawClient(shutting.address("main"))) {
                 client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
                 long started = System.nanoTime();

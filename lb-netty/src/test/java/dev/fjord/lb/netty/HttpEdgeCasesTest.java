@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
+
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -28,22 +29,27 @@ import mockwebserver3.RecordedRequest;
 class HttpEdgeCasesTest {
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
+
     private final MockWebServer web = fjord.mockServer();
     private FjordProxy proxy;
 
     private FjordProxy proxy(String server, java.util.function.Consumer<FjordProxy.Builder> options) {
-        proxy = fjord.start(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP).timeoutConnect(Duration.ofMillis(500))
-                        .timeoutServer(Duration.ofSeconds(3)).timeoutHttpRequest(Duration.ofSeconds(3))
-                        .timeoutHttpKeepAlive(Duration.ofMillis(300)))
-                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.server("web1", server))
-                .build(), options);
+        proxy = fjord.start(
+                ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP)
+                                .timeoutConnect(Duration.ofMillis(500))
+                                .timeoutServer(Duration.ofSeconds(3))
+                                .timeoutHttpRequest(Duration.ofSeconds(3))
+                                .timeoutHttpKeepAlive(Duration.ofMillis(300)))
+                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                        .backend("app", b -> b.server("web1", server))
+                        .build(),
+                options);
         return proxy;
     }
 
     private FjordProxy proxy() {
-        return proxy(ProxyExtension.address(web), b -> { });
+        return proxy(ProxyExtension.address(web), b -> {});
     }
 
     private RawClient client() throws IOException {
@@ -52,15 +58,21 @@ class HttpEdgeCasesTest {
 
     @Test
     void hopByHopFieldsAreNotForwardedAndHostIsKept() throws Exception {
-        web.enqueue(new MockResponse.Builder().addHeader("Connection", "X-Secret").addHeader("X-Secret", "s")
-                .addHeader("Keep-Alive", "timeout=5").body("ok").build());
+        web.enqueue(new MockResponse.Builder()
+                .addHeader("Connection", "X-Secret")
+                .addHeader("X-Secret", "s")
+                .addHeader("Keep-Alive", "timeout=5")
+                .body("ok")
+                .build());
         proxy();
 
         try (RawClient client = client()) {
             client.send("GET /a HTTP/1.1\r\nHost: shop.example\r\nConnection: keep-alive, X-Drop\r\n"
                     + "X-Drop: 1\r\nKeep-Alive: timeout=9\r\nTE: trailers\r\nProxy-Connection: x\r\n\r\n");
             String response = client.readUntil("ok", 1);
-            assertThat(response).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("x-secret")
+            assertThat(response)
+                    .startsWith("HTTP/1.1 200")
+                    .doesNotContainIgnoringCase("x-secret")
                     .doesNotContainIgnoringCase("keep-alive:");
         }
         RecordedRequest request = web.takeRequest(5, TimeUnit.SECONDS);
@@ -83,7 +95,7 @@ class HttpEdgeCasesTest {
                 }
             });
             server.start();
-            proxy("127.0.0.1:" + garbage.getLocalPort(), b -> { });
+            proxy("127.0.0.1:" + garbage.getLocalPort(), b -> {});
 
             try (RawClient client = client()) {
                 client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -95,8 +107,10 @@ class HttpEdgeCasesTest {
 
     @Test
     void errorPagesCanBeReplaced() throws Exception {
-        proxy(ProxyExtension.address(web), b -> b.errorPage(503, new LocalResponse(503,
-                List.of(Map.entry("Content-Type", "text/plain")), "back soon\n")));
+        proxy(
+                ProxyExtension.address(web),
+                b -> b.errorPage(
+                        503, new LocalResponse(503, List.of(Map.entry("Content-Type", "text/plain")), "back soon\n")));
         proxy.router().backend("app").requireServer("web1").markDown();
 
         try (RawClient client = client()) {
@@ -128,12 +142,13 @@ class HttpEdgeCasesTest {
         try (ServerSocket origin = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread server = new Thread(() -> serveHeadThenGet(origin));
             server.start();
-            proxy("127.0.0.1:" + origin.getLocalPort(), b -> { });
+            proxy("127.0.0.1:" + origin.getLocalPort(), b -> {});
 
             try (RawClient client = client()) {
                 client.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
                 String both = client.readUntil("next", 1);
-                assertThat(both).startsWith("HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\nHTTP/1.1 200 OK")
+                assertThat(both)
+                        .startsWith("HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\nHTTP/1.1 200 OK")
                         .endsWith("next");
             }
             server.join(5000);
@@ -143,16 +158,18 @@ class HttpEdgeCasesTest {
     /** A well-behaved origin: HEAD gets headers only, then GET gets a body, on one kept-alive connection. */
     private static void serveHeadThenGet(ServerSocket origin) {
         try (Socket socket = origin.accept()) {
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    socket.getInputStream(), StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = socket.getOutputStream();
             for (int i = 0; i < 2; i++) {
                 String requestLine = in.readLine();
                 while (!in.readLine().isEmpty()) {
                     // skip the headers
                 }
-                out.write((requestLine.startsWith("HEAD") ? "HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\n"
-                        : "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext").getBytes(StandardCharsets.US_ASCII));
+                out.write((requestLine.startsWith("HEAD")
+                                ? "HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\n"
+                                : "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
         } catch (IOException e) {
@@ -163,7 +180,8 @@ class HttpEdgeCasesTest {
     @Test
     void clientThatStopsSendingItsBodyGets408() throws Exception {
         proxy = fjord.start(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP).timeoutClient(Duration.ofMillis(300)).timeoutServer(Duration.ofSeconds(5)))
+                .defaults(d ->
+                        d.mode(Mode.HTTP).timeoutClient(Duration.ofMillis(300)).timeoutServer(Duration.ofSeconds(5)))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
                 .backend("app", b -> b.server("web1", ProxyExtension.address(web)))
                 .build());
@@ -212,13 +230,17 @@ class HttpEdgeCasesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{1}")
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-        "POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 4\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n"
-                + "| HTTP/1.1 400 Bad Request",
-        "GET / HTTP/1.1\\r\\n\\r\\n| HTTP/1.1 400 Bad Request",
-        "POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n| HTTP/1.1 501 Not Implemented",
-        "GET /big HTTP/1.1\\r\\nHost: x\\r\\nX-Big: BIG\\r\\n\\r\\n| HTTP/1.1 431 Request Header Fields Too Large",
-    })
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 4\\r\\nTransfer-Encoding: "
+                        + "chunked\\r\\n\\r\\n0\\r\\n\\r\\n"
+                        + "| HTTP/1.1 400 Bad Request",
+                "GET / HTTP/1.1\\r\\n\\r\\n| HTTP/1.1 400 Bad Request",
+                "POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n| HTTP/1.1 501 Not Implemented",
+                "GET /big HTTP/1.1\\r\\nHost: x\\r\\nX-Big: BIG\\r\\n\\r\\n| HTTP/1.1 431 Request Header Fields Too "
+                        + "Large",
+            })
     void malformedRequestsGetTheirStatusAndAreNeverForwarded(String request, String statusLine) throws Exception {
         proxy();
 

@@ -27,6 +27,7 @@ import dev.fjord.lb.netty.RecordingHttpServer.Received;
 class HttpHardeningTest {
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
+
     private RecordingHttpServer server;
     private FjordProxy proxy;
 
@@ -36,7 +37,7 @@ class HttpHardeningTest {
     }
 
     private void proxy(String frontendLines) {
-        proxy(frontendLines, (entry, line) -> { });
+        proxy(frontendLines, (entry, line) -> {});
     }
 
     private void proxy(String frontendLines, dev.fjord.lb.core.AccessLogSink log) {
@@ -62,13 +63,16 @@ class HttpHardeningTest {
         String response;
         try (RawClient client = new RawClient(proxy.address("main"))) {
             response = client.send("POST /chunk HTTP/1.1\r\nHost: x\r\nConnection: Content-Length\r\n"
-                    + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled).readUntil("ok", 1);
+                            + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled)
+                    .readUntil("ok", 1);
         }
-        assertThat(send("POST /next HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")).startsWith("HTTP/1.1 200");
+        assertThat(send("POST /next HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"))
+                .startsWith("HTTP/1.1 200");
 
         List<Received> received = server.await(2, 2000);
         assertThat(response).startsWith("HTTP/1.1 200");
-        assertThat(received).extracting(r -> r.request().method() + " " + r.request().target())
+        assertThat(received)
+                .extracting(r -> r.request().method() + " " + r.request().target())
                 .containsExactly("POST /chunk", "POST /next");
         assertThat(received.get(0).request().bodyText()).isEqualTo(smuggled);
         assertThat(received.get(1).request().bodyText()).isEqualTo("hello");
@@ -127,25 +131,34 @@ class HttpHardeningTest {
         proxy("    http-request deny if { hdr(x-admin) -m found }\n", (entry, line) -> entries.add(entry));
 
         assertThat(send("POST /a HTTP/1.1\r\nHost: x\r\nTransfer_Encoding: chunked\r\nX_Admin: 1\r\n"
-                + "X_Forwarded_For: 10.0.0.1\r\nX_Mine: kept\r\nContent-Length: 5\r\n\r\nhello")).startsWith("HTTP/1.1 200");
+                        + "X_Forwarded_For: 10.0.0.1\r\nX_Mine: kept\r\nContent-Length: 5\r\n\r\nhello"))
+                .startsWith("HTTP/1.1 200");
 
         Received received = server.await(1, 1000).get(0);
-        assertThat(received.request().headers()).extracting(Map.Entry::getKey)
+        assertThat(received.request().headers())
+                .extracting(Map.Entry::getKey)
                 .containsExactly("Host", "X_Mine", "Content-Length");
         assertThat(received.request().bodyText()).isEqualTo("hello");
-        assertThat(entries).singleElement().extracting(AccessLogEntry::droppedHeaders).isEqualTo(3);
+        assertThat(entries)
+                .singleElement()
+                .extracting(AccessLogEntry::droppedHeaders)
+                .isEqualTo(3);
     }
 
     @Test
     void aFrontendMayRefuseUnderscoreLookalikes() throws Exception {
         proxy = fjord.start(ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP).timeoutClient(Duration.ofSeconds(5)))
-                .frontend("main", f -> f.bind("127.0.0.1:0").underscoreHeaders(UnderscoreHeaders.REJECT)
-                        .defaultBackend("app"))
+                .frontend(
+                        "main",
+                        f -> f.bind("127.0.0.1:0")
+                                .underscoreHeaders(UnderscoreHeaders.REJECT)
+                                .defaultBackend("app"))
                 .backend("app", b -> b.server("web1", server.address()))
                 .build());
 
-        assertThat(send("GET / HTTP/1.1\r\nHost: x\r\nContent_Length: 5\r\n\r\n")).startsWith("HTTP/1.1 400");
+        assertThat(send("GET / HTTP/1.1\r\nHost: x\r\nContent_Length: 5\r\n\r\n"))
+                .startsWith("HTTP/1.1 400");
         assertThat(send("GET / HTTP/1.1\r\nHost: x\r\nX_Mine: 5\r\n\r\n")).startsWith("HTTP/1.1 200");
         assertThat(server.await(1, 1000)).hasSize(1);
     }
@@ -162,7 +175,8 @@ class HttpHardeningTest {
 
         List<Received> received = server.await(2, 1000);
         assertThat(received).extracting(r -> r.request().target()).containsExactly("/public/a?b=c", "/public/a");
-        assertThat(received.get(1).request().header("Host")).as("HTTP/1.0 without Host: the server's address")
+        assertThat(received.get(1).request().header("Host"))
+                .as("HTTP/1.0 without Host: the server's address")
                 .isEqualTo(server.address());
     }
 }

@@ -14,15 +14,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.AdminState;
-import dev.fjord.lb.core.Cookie;
 import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.Cookie;
 import dev.fjord.lb.core.ForwardFor;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
+
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -31,21 +32,30 @@ import mockwebserver3.RecordedRequest;
 class HttpProxyTest {
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
+
     private final MockWebServer web1 = fjord.mockServer();
     private final MockWebServer web2 = fjord.mockServer();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private FjordProxy proxy(Consumer<ProxyConfig.Builder> extra) {
         ProxyConfig.Builder builder = ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP).retries(2).redispatch(true)
-                        .timeoutConnect(Duration.ofMillis(500)).timeoutServer(Duration.ofSeconds(5))
-                        .timeoutClient(Duration.ofSeconds(5)).timeoutHttpRequest(Duration.ofSeconds(5))
+                .defaults(d -> d.mode(Mode.HTTP)
+                        .retries(2)
+                        .redispatch(true)
+                        .timeoutConnect(Duration.ofMillis(500))
+                        .timeoutServer(Duration.ofSeconds(5))
+                        .timeoutClient(Duration.ofSeconds(5))
+                        .timeoutHttpRequest(Duration.ofSeconds(5))
                         .forwardFor(ForwardFor.enabled()))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.cookie(Cookie.insert("SERVERID").indirect().noCache())
-                        .server("web1", ProxyExtension.address(web1), s -> s.cookie("s1"))
-                        .server("web2", ProxyExtension.address(web2), s -> s.cookie("s2")));
+                .backend(
+                        "app",
+                        b -> b.cookie(Cookie.insert("SERVERID").indirect().noCache())
+                                .server("web1", ProxyExtension.address(web1), s -> s.cookie("s1"))
+                                .server("web2", ProxyExtension.address(web2), s -> s.cookie("s2")));
         extra.accept(builder);
         return fjord.start(builder.build(), b -> b.ioThreads(2));
     }
@@ -71,7 +81,7 @@ class HttpProxyTest {
     void roundRobinInsertsTheCookieAndForwardsTheClientAddress() throws Exception {
         web1.enqueue(body("web1"));
         web2.enqueue(body("web2"));
-        FjordProxy proxy = proxy(b -> { });
+        FjordProxy proxy = proxy(b -> {});
 
         HttpResponse<String> first = get(proxy, "/a?x=1");
         HttpResponse<String> second = get(proxy, "/b");
@@ -82,7 +92,8 @@ class HttpProxyTest {
         RecordedRequest atWeb1 = web1.takeRequest(5, TimeUnit.SECONDS);
         assertThat(atWeb1.getTarget()).isEqualTo("/a?x=1");
         assertThat(atWeb1.getHeaders().values("X-Forwarded-For")).containsExactly("127.0.0.1");
-        assertThat(atWeb1.getHeaders().get("Host")).isEqualTo("127.0.0.1:" + proxy.address("main").getPort());
+        assertThat(atWeb1.getHeaders().get("Host"))
+                .isEqualTo("127.0.0.1:" + proxy.address("main").getPort());
     }
 
     @Test
@@ -97,7 +108,8 @@ class HttpProxyTest {
 
         FjordProxy other = proxy(b -> b.editBackend("app", a -> a.forwardFor(ForwardFor.except("10.0.0.0/8"))));
         get(other, "/", "X-Forwarded-For", "198.51.100.9");
-        RecordedRequest forwarded = web2.getRequestCount() > 0 ? web2.takeRequest(5, TimeUnit.SECONDS)
+        RecordedRequest forwarded = web2.getRequestCount() > 0
+                ? web2.takeRequest(5, TimeUnit.SECONDS)
                 : web1.takeRequest(5, TimeUnit.SECONDS);
         assertThat(forwarded.getHeaders().values("X-Forwarded-For")).containsExactly("198.51.100.9", "127.0.0.1");
     }
@@ -107,20 +119,21 @@ class HttpProxyTest {
         for (int i = 0; i < 3; i++) {
             web2.enqueue(body("web2"));
         }
-        FjordProxy proxy = proxy(b -> { });
+        FjordProxy proxy = proxy(b -> {});
 
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> response = get(proxy, "/cart", "Cookie", "PHPSESSID=abc; SERVERID=s2");
             assertThat(response.body()).isEqualTo("web2");
             assertThat(response.headers().allValues("set-cookie")).isEmpty();
-            assertThat(web2.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Cookie")).isEqualTo("PHPSESSID=abc");
+            assertThat(web2.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Cookie"))
+                    .isEqualTo("PHPSESSID=abc");
         }
         assertThat(web1.getRequestCount()).isZero();
     }
 
     @Test
     void drainKeepsStickyClientsAndMaintMovesEveryone() throws Exception {
-        FjordProxy proxy = proxy(b -> { });
+        FjordProxy proxy = proxy(b -> {});
         proxy.router().backend("app").requireServer("web1").adminState(AdminState.DRAIN);
         web1.enqueue(body("web1"));
         web2.enqueue(body("web2"));
@@ -138,12 +151,15 @@ class HttpProxyTest {
     @Test
     void requestBodiesStreamToTheServerIntact() throws Exception {
         web1.enqueue(body("stored"));
-        FjordProxy proxy = proxy(b -> { });
+        FjordProxy proxy = proxy(b -> {});
         byte[] payload = new byte[3 * 1024 * 1024 + 17];
         new java.util.Random(7).nextBytes(payload);
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(proxy, "/upload"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri(proxy, "/upload"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.body()).isEqualTo("stored");
         RecordedRequest recorded = web1.takeRequest(5, TimeUnit.SECONDS);
@@ -155,7 +171,7 @@ class HttpProxyTest {
     void largeResponsesStreamBack() throws Exception {
         String big = "x".repeat(5 * 1024 * 1024);
         web1.enqueue(body(big));
-        FjordProxy proxy = proxy(b -> { });
+        FjordProxy proxy = proxy(b -> {});
 
         assertThat(get(proxy, "/big").body()).hasSize(big.length());
     }
@@ -167,8 +183,8 @@ class HttpProxyTest {
             deadPort = socket.getLocalPort(); // closed again: connections are refused
         }
         web2.enqueue(body("web2"));
-        FjordProxy proxy = proxy(b -> b.editBackend("app", a -> a.editServer("web1",
-                s -> s.address("127.0.0.1:" + deadPort))));
+        FjordProxy proxy =
+                proxy(b -> b.editBackend("app", a -> a.editServer("web1", s -> s.address("127.0.0.1:" + deadPort))));
 
         HttpResponse<String> response = get(proxy, "/", "Cookie", "SERVERID=s1");
 
@@ -179,7 +195,7 @@ class HttpProxyTest {
 
     @Test
     void noUsableServerAnswers503() throws Exception {
-        FjordProxy proxy = proxy(b -> { });
+        FjordProxy proxy = proxy(b -> {});
         proxy.router().backend("app").requireServer("web1").markDown();
         proxy.router().backend("app").requireServer("web2").markDown();
 
@@ -191,7 +207,10 @@ class HttpProxyTest {
 
     @Test
     void slowServerGets504() throws Exception {
-        web1.enqueue(new MockResponse.Builder().headersDelay(3, TimeUnit.SECONDS).body("late").build());
+        web1.enqueue(new MockResponse.Builder()
+                .headersDelay(3, TimeUnit.SECONDS)
+                .body("late")
+                .build());
         FjordProxy proxy = proxy(b -> b.editBackend("app", a -> a.timeoutServer(Duration.ofMillis(300))));
 
         assertThat(get(proxy, "/").statusCode()).isEqualTo(504);
@@ -201,7 +220,7 @@ class HttpProxyTest {
     void keepAliveServesSeveralRequestsOnOneConnection() throws Exception {
         web1.enqueue(body("one"));
         web2.enqueue(body("two"));
-        FjordProxy proxy = proxy(b -> { });
+        FjordProxy proxy = proxy(b -> {});
 
         try (RawClient client = new RawClient(proxy.address("main"))) {
             client.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -220,7 +239,8 @@ class HttpProxyTest {
         get(proxy, "/1");
         get(proxy, "/2");
 
-        assertThat(web1.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Connection")).isEqualTo("close");
+        assertThat(web1.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Connection"))
+                .isEqualTo("close");
     }
 
     @Test
@@ -235,12 +255,18 @@ class HttpProxyTest {
 
     @Test
     void queuedRequestTimesOutWith503() throws Exception {
-        web1.enqueue(new MockResponse.Builder().headersDelay(1500, TimeUnit.MILLISECONDS).body("slow").build());
-        FjordProxy proxy = proxy(b -> b.editBackend("app", a -> a.timeoutQueue(Duration.ofMillis(200))
-                .editServer("web1", s -> s.maxConn(1)).editServer("web2", s -> s.disabled())));
+        web1.enqueue(new MockResponse.Builder()
+                .headersDelay(1500, TimeUnit.MILLISECONDS)
+                .body("slow")
+                .build());
+        FjordProxy proxy = proxy(b -> b.editBackend(
+                "app",
+                a -> a.timeoutQueue(Duration.ofMillis(200))
+                        .editServer("web1", s -> s.maxConn(1))
+                        .editServer("web2", s -> s.disabled())));
 
-        var slow = http.sendAsync(HttpRequest.newBuilder(uri(proxy, "/slow")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var slow = http.sendAsync(
+                HttpRequest.newBuilder(uri(proxy, "/slow")).build(), HttpResponse.BodyHandlers.ofString());
         waitUntil(() -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1);
         HttpResponse<String> queued = get(proxy, "/queued");
 
@@ -250,13 +276,19 @@ class HttpProxyTest {
 
     @Test
     void queuedRequestIsServedWhenASlotFrees() throws Exception {
-        web1.enqueue(new MockResponse.Builder().headersDelay(300, TimeUnit.MILLISECONDS).body("first").build());
+        web1.enqueue(new MockResponse.Builder()
+                .headersDelay(300, TimeUnit.MILLISECONDS)
+                .body("first")
+                .build());
         web1.enqueue(body("second"));
-        FjordProxy proxy = proxy(b -> b.editBackend("app", a -> a.timeoutQueue(Duration.ofSeconds(5))
-                .editServer("web1", s -> s.maxConn(1)).editServer("web2", s -> s.disabled())));
+        FjordProxy proxy = proxy(b -> b.editBackend(
+                "app",
+                a -> a.timeoutQueue(Duration.ofSeconds(5))
+                        .editServer("web1", s -> s.maxConn(1))
+                        .editServer("web2", s -> s.disabled())));
 
-        var first = http.sendAsync(HttpRequest.newBuilder(uri(proxy, "/1")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var first =
+                http.sendAsync(HttpRequest.newBuilder(uri(proxy, "/1")).build(), HttpResponse.BodyHandlers.ofString());
         waitUntil(() -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1);
         HttpResponse<String> second = get(proxy, "/2");
 
@@ -266,10 +298,13 @@ class HttpProxyTest {
 
     @Test
     void gracefulCloseLetsInFlightRequestsFinish() throws Exception {
-        web1.enqueue(new MockResponse.Builder().headersDelay(400, TimeUnit.MILLISECONDS).body("done").build());
-        FjordProxy proxy = proxy(b -> { });
-        var inFlight = http.sendAsync(HttpRequest.newBuilder(uri(proxy, "/")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        web1.enqueue(new MockResponse.Builder()
+                .headersDelay(400, TimeUnit.MILLISECONDS)
+                .body("done")
+                .build());
+        FjordProxy proxy = proxy(b -> {});
+        var inFlight =
+                http.sendAsync(HttpRequest.newBuilder(uri(proxy, "/")).build(), HttpResponse.BodyHandlers.ofString());
         waitUntil(() -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1);
 
         assertThat(proxy.close(Duration.ofSeconds(5))).isTrue();

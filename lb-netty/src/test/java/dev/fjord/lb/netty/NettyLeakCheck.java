@@ -25,8 +25,8 @@ public final class NettyLeakCheck implements AfterAllCallback {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
             @Override
             @SuppressWarnings("deprecation")
-            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                    long maxActive) {
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                    Class<T> resource, int samplingInterval, long maxActive) {
                 return new ResourceLeakDetector<>(resource, samplingInterval) {
                     @Override
                     protected void reportTracedLeak(String resourceType, String records) {
@@ -66,8 +66,8 @@ public final class NettyLeakCheck implements AfterAllCallback {
             LEAKS.clear();
         }
         if (!leaks.isEmpty()) {
-            throw new AssertionError(context.getDisplayName() + ": " + leaks.size() + " ByteBuf leak(s):\n"
-                    + String.join("\n", leaks));
+            throw new AssertionError(
+                    context.getDisplayName() + ": " + leaks.size() + " ByteBuf leak(s):\n" + String.join("\n", leaks));
         }
     }
 }

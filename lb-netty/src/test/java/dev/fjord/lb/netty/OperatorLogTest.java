@@ -30,22 +30,22 @@ class OperatorLogTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         jul.addHandler(handler);
         try {
-            Router router = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
-                    .backend("app", b -> b.server("web1", "127.0.0.1:1")).build());
+            Router router = Router.of(ProxyConfig.builder()
+                    .defaults(d -> d.mode(Mode.HTTP))
+                    .backend("app", b -> b.server("web1", "127.0.0.1:1"))
+                    .build());
             var web1 = router.backend("app").requireServer("web1");
             EventLog events = new EventLog(OperatorLog.jdk(name));
 
-            events.onEvent(new ServerEvent.StateChanged(web1, OperationalState.UP, OperationalState.DOWN, null,
-                    "marked down by the test", 0, 0));
+            events.onEvent(new ServerEvent.StateChanged(
+                    web1, OperationalState.UP, OperationalState.DOWN, null, "marked down by the test", 0, 0));
             events.onEvent(new ServerEvent.NoServerAvailable(router.backend("app")));
 
             assertThat(records).anySatisfy(r -> assertThat(r).startsWith("WARNING Server app/web1 is DOWN"));

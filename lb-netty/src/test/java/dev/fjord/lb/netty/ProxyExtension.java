@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.haproxy.HaproxyImport;
+
 import mockwebserver3.MockWebServer;
 
 /**
@@ -89,7 +90,7 @@ final class ProxyExtension implements AfterEachCallback, AfterAllCallback {
     }
 
     FjordProxy start(ProxyConfig config) {
-        return start(config, b -> { });
+        return start(config, b -> {});
     }
 
     /** Starts the proxy that haproxy.cfg text {@code cfg} describes. */
@@ -98,7 +99,7 @@ final class ProxyExtension implements AfterEachCallback, AfterAllCallback {
     }
 
     FjordProxy start(String cfg) {
-        return start(cfg, b -> { });
+        return start(cfg, b -> {});
     }
 
     @Override

@@ -63,7 +63,9 @@ final class RawClient implements AutoCloseable {
         return readResponse(false);
     }
 
-    /** The same, for a request whose response has no body whatever its fields say ({@code HEAD}) when {@code bodyless}. */
+    /**
+     * The same, for a request whose response has no body whatever its fields say ({@code HEAD}) when {@code bodyless}.
+     */
     String readResponse(boolean bodyless) throws IOException {
         StringBuilder text = new StringBuilder();
         while (true) {
@@ -112,7 +114,9 @@ final class RawClient implements AutoCloseable {
 
     private static int occurrences(CharSequence text, String marker) {
         int count = 0;
-        for (int i = text.toString().indexOf(marker); i >= 0; i = text.toString().indexOf(marker, i + 1)) {
+        for (int i = text.toString().indexOf(marker);
+                i >= 0;
+                i = text.toString().indexOf(marker, i + 1)) {
             count++;
         }
         return count;

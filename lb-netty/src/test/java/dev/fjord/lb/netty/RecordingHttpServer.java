@@ -28,8 +28,7 @@ import dev.fjord.lb.netty.ReferenceHttp.Request;
  */
 final class RecordingHttpServer implements AutoCloseable {
     /** A request and the number of the server connection it arrived on (1 for the first connection). */
-    record Received(int connection, Request request) {
-    }
+    record Received(int connection, Request request) {}
 
     /** The default answer: 200 with {@code ok} (no body for HEAD). */
     static final Function<Request, byte[]> OK = request -> response(request, 200, "ok");
@@ -139,7 +138,9 @@ final class RecordingHttpServer implements AutoCloseable {
     private void serve(Socket connection, int number) {
         byte[] buffer = new byte[1 << 16];
         int length = 0;
-        try (connection; InputStream in = connection.getInputStream(); OutputStream out = connection.getOutputStream()) {
+        try (connection;
+                InputStream in = connection.getInputStream();
+                OutputStream out = connection.getOutputStream()) {
             while (true) {
                 if (length == buffer.length) {
                     buffer = Arrays.copyOf(buffer, buffer.length * 2);
@@ -164,8 +165,11 @@ final class RecordingHttpServer implements AutoCloseable {
                 }
                 out.flush();
                 if (parse.error() != null) {
-                    error(number, parse.error(), Arrays.copyOfRange(buffer, parse.consumed(), length), length
-                            - parse.consumed());
+                    error(
+                            number,
+                            parse.error(),
+                            Arrays.copyOfRange(buffer, parse.consumed(), length),
+                            length - parse.consumed());
                     out.write("HTTP/1.1 400 X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                             .getBytes(StandardCharsets.US_ASCII));
                     return;

@@ -19,12 +19,16 @@ import org.jspecify.annotations.Nullable;
 final class ReferenceHttp {
     private static final int MAX_LEADING_EMPTY_LINES = 16;
 
-    private ReferenceHttp() {
-    }
+    private ReferenceHttp() {}
 
     /** One request as the parser understood it; header names as sent. */
-    record Request(String method, String target, String version, List<Map.Entry<String, String>> headers,
-            byte[] body, List<Map.Entry<String, String>> trailers) {
+    record Request(
+            String method,
+            String target,
+            String version,
+            List<Map.Entry<String, String>> headers,
+            byte[] body,
+            List<Map.Entry<String, String>> trailers) {
 
         /** The values of {@code name}, case-insensitively. */
         List<String> headers(String name) {
@@ -37,7 +41,8 @@ final class ReferenceHttp {
             return values;
         }
 
-        @Nullable String header(String name) {
+        @Nullable
+        String header(String name) {
             List<String> values = headers(name);
             return values.isEmpty() ? null : values.get(0);
         }
@@ -59,8 +64,8 @@ final class ReferenceHttp {
      * @param error why the stream is not HTTP from the first byte after {@code requests}; null when it is
      * @param incomplete whether the bytes after {@code requests} are the start of a request that is not all there
      */
-    record Parse(List<Request> requests, int consumed, @Nullable String error, boolean incomplete) {
-    }
+    record Parse(
+            List<Request> requests, int consumed, @Nullable String error, boolean incomplete) {}
 
     private static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
@@ -179,7 +184,9 @@ final class ReferenceHttp {
             if (name.equals("content-length")) {
                 for (String element : header.getValue().split(",", -1)) {
                     String digits = ows(element);
-                    if (digits.isEmpty() || digits.length() > 15 || !digits.chars().allMatch(Character::isDigit)) {
+                    if (digits.isEmpty()
+                            || digits.length() > 15
+                            || !digits.chars().allMatch(Character::isDigit)) {
                         throw new Invalid("Content-Length '" + header.getValue() + "'");
                     }
                     long value = Long.parseLong(digits);
@@ -307,7 +314,9 @@ final class ReferenceHttp {
             return false;
         }
         for (char c : text.toCharArray()) {
-            boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            boolean ok = (c >= '0' && c <= '9')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
                     || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
             if (!ok) {
                 return false;

@@ -24,7 +24,8 @@ import dev.fjord.lb.netty.ReferenceHttp.Request;
  * client connection to the proxy in front of a {@link RecordingHttpServer}, judged against what {@link ReferenceHttp}
  * (written apart from Fjord's parser, exact about framing) reads in the same bytes. The oracle: the server never
  * reads anything that is not HTTP (a request streamed to it and cut off where the client's bytes stop being HTTP
- * ends with its connection, unanswered); what it receives is a prefix of the requests the client sent, each with the same
+ * ends with its connection, unanswered); what it receives is a prefix of the requests the client sent, each with the
+ * same
  * method, target (absolute-form as origin-form), Host and byte-identical body, answered in order; where the proxy
  * forwards fewer, it refused the next one with an error status; and a request sent right after, from another
  * client, arrives intact.
@@ -39,6 +40,7 @@ class RequestFuzzTest {
 
     @RegisterExtension
     static final ProxyExtension FJORD = ProxyExtension.perClass();
+
     private static RecordingHttpServer server;
     private static FjordProxy proxy;
 
@@ -76,9 +78,11 @@ class RequestFuzzTest {
             try {
                 run(bytes, done, tally);
             } catch (AssertionError e) {
-                throw new AssertionError("case " + done + " (replay: -Dfjord.fuzz.seed=" + caseSeed
-                        + " -Dfjord.fuzz.cases=1) sent '" + RecordingHttpServer.escape(text(bytes)) + "': "
-                        + e.getMessage(), e);
+                throw new AssertionError(
+                        "case " + done + " (replay: -Dfjord.fuzz.seed=" + caseSeed
+                                + " -Dfjord.fuzz.cases=1) sent '" + RecordingHttpServer.escape(text(bytes)) + "': "
+                                + e.getMessage(),
+                        e);
             }
         }
         System.out.println("RequestFuzzTest: " + done + " cases, outcomes " + tally.outcomes
@@ -102,7 +106,8 @@ class RequestFuzzTest {
             }
             int expected = requests.size() + (meant.error() != null ? 1 : 0);
             while (answered + refusal < expected) {
-                boolean head = answered < requests.size() && requests.get(answered).method().equals("HEAD");
+                boolean head = answered < requests.size()
+                        && requests.get(answered).method().equals("HEAD");
                 String response = client.readResponse(head);
                 responses.append(response);
                 if (!response.startsWith("HTTP/1.1 ") && !response.startsWith("HTTP/1.0 ")) {
@@ -122,8 +127,10 @@ class RequestFuzzTest {
         }
         String canary = "/canary-" + index;
         try (RawClient client = new RawClient(proxy.address("main"))) {
-            assertThat(client.send("GET " + canary + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse())
-                    .as("the next request").startsWith("HTTP/1.1 200");
+            assertThat(client.send("GET " + canary + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .readResponse())
+                    .as("the next request")
+                    .startsWith("HTTP/1.1 200");
         }
         List<Received> received = server.await(answered + 1, 1000);
         java.util.Set<String> used = new java.util.HashSet<>();
@@ -132,15 +139,30 @@ class RequestFuzzTest {
         // a request streamed to the server and cut off where the client's bytes stop being HTTP (to either parser)
         // ends with its connection, which the server sees as an incomplete request: allowed for this case when it
         // was cut off, and on connections this case did not use (an earlier case's, closed late), nothing else
-        List<String> errors = server.errors().stream().filter(e -> !e.contains("closed after an incomplete request")
-                || (!cutOff && used.contains(e.substring(0, e.indexOf(':') + 1)))).toList();
+        List<String> errors = server.errors().stream()
+                .filter(e -> !e.contains("closed after an incomplete request")
+                        || (!cutOff && used.contains(e.substring(0, e.indexOf(':') + 1))))
+                .toList();
         assertThat(errors).as("what the server could not read as HTTP").isEmpty();
-        List<Request> forwarded = received.stream().map(Received::request)
-                .filter(r -> !r.target().equals(canary)).toList();
-        assertThat(received).last().extracting(r -> r.request().target()).as("the next request").isEqualTo(canary);
-        assertThat(forwarded.size()).as("requests forwarded, of %s meant (%s); responses: %s", requests.size(),
-                meant.error() != null ? "then error " + meant.error() : meant.incomplete() ? "then incomplete" : "end",
-                responses).isLessThanOrEqualTo(requests.size()).isEqualTo(answered);
+        List<Request> forwarded = received.stream()
+                .map(Received::request)
+                .filter(r -> !r.target().equals(canary))
+                .toList();
+        assertThat(received)
+                .last()
+                .extracting(r -> r.request().target())
+                .as("the next request")
+                .isEqualTo(canary);
+        assertThat(forwarded.size())
+                .as(
+                        "requests forwarded, of %s meant (%s); responses: %s",
+                        requests.size(),
+                        meant.error() != null
+                                ? "then error " + meant.error()
+                                : meant.incomplete() ? "then incomplete" : "end",
+                        responses)
+                .isLessThanOrEqualTo(requests.size())
+                .isEqualTo(answered);
         for (int i = 0; i < forwarded.size(); i++) {
             Request sent = requests.get(i);
             Request got = forwarded.get(i);
@@ -153,24 +175,33 @@ class RequestFuzzTest {
             for (var field : got.headers()) {
                 String dashed = field.getKey().replace('_', '-').toLowerCase(Locale.ROOT);
                 assertThat(field.getKey().indexOf('_') < 0 || !RequestPolicy.ALWAYS_GUARDED.contains(dashed))
-                        .as("look-alike %s forwarded", field.getKey()).isTrue();
+                        .as("look-alike %s forwarded", field.getKey())
+                        .isTrue();
             }
         }
         if (answered < requests.size()) {
             boolean closes = answered > 0 && closesConnection(requests.get(answered - 1));
-            tally.outcome(refusal > 0 ? (answered == 0 ? "refused, though valid to the reference"
-                    : "forwarded in part, then refused") : closes ? "forwarded until a request that closes" : ending);
+            tally.outcome(
+                    refusal > 0
+                            ? (answered == 0
+                                    ? "refused, though valid to the reference"
+                                    : "forwarded in part, then refused")
+                            : closes ? "forwarded until a request that closes" : ending);
         } else {
-            tally.outcome(requests.isEmpty() ? "refused, invalid to the reference too"
-                    : meant.error() == null && !meant.incomplete() ? "forwarded whole" : "forwarded valid part");
+            tally.outcome(
+                    requests.isEmpty()
+                            ? "refused, invalid to the reference too"
+                            : meant.error() == null && !meant.incomplete()
+                                    ? "forwarded whole"
+                                    : "forwarded valid part");
         }
     }
 
     /** Whether the connection ends after {@code request}'s response: HTTP/1.0 without keep-alive, or close. */
     private static boolean closesConnection(Request request) {
         String connection = String.join(",", request.headers("Connection")).toLowerCase(Locale.ROOT);
-        return connection.contains("close") || (request.version().equals("HTTP/1.0")
-                && !connection.contains("keep-alive"));
+        return connection.contains("close")
+                || (request.version().equals("HTTP/1.0") && !connection.contains("keep-alive"));
     }
 
     private static String originForm(String target) {

@@ -15,13 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.ForwardFor;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RetryOn;
+
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -31,20 +32,30 @@ import mockwebserver3.RecordedRequest;
 class RetryTest {
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
+
     private final MockWebServer web1 = fjord.mockServer();
     private final MockWebServer web2 = fjord.mockServer();
     private FjordProxy proxy;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private void proxy(RetryOn... retryOn) {
-        proxy = fjord.start(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true).retryOn(retryOn)
-                        .timeoutConnect(Duration.ofMillis(100)).timeoutServer(Duration.ofSeconds(5))
-                        .forwardFor(ForwardFor.except("127.0.0.0/8")))
-                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.server("web1", ProxyExtension.address(web1))
-                        .server("web2", ProxyExtension.address(web2)))
-                .build(), b -> b.ioThreads(2));
+        proxy = fjord.start(
+                ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP)
+                                .retries(3)
+                                .redispatch(true)
+                                .retryOn(retryOn)
+                                .timeoutConnect(Duration.ofMillis(100))
+                                .timeoutServer(Duration.ofSeconds(5))
+                                .forwardFor(ForwardFor.except("127.0.0.0/8")))
+                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                        .backend(
+                                "app",
+                                b -> b.server("web1", ProxyExtension.address(web1))
+                                        .server("web2", ProxyExtension.address(web2)))
+                        .build(),
+                b -> b.ioThreads(2));
     }
 
     private static Dispatcher answering(String name) {
@@ -57,8 +68,12 @@ class RetryTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.address("main").getPort()
-                + path)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + proxy.address("main").getPort() + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -75,19 +90,29 @@ class RetryTest {
             }
         });
         server.start();
-        proxy = fjord.start(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true)
-                        .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
-                        .timeoutConnect(Duration.ofMillis(100)).timeoutServer(Duration.ofSeconds(5)))
-                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                .backend("app", b -> b.server("web1", "127.0.0.1:" + dying.getLocalPort())
-                        .server("web2", ProxyExtension.address(web2)))
-                .build(), b -> b.ioThreads(2));
+        proxy = fjord.start(
+                ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP)
+                                .retries(3)
+                                .redispatch(true)
+                                .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
+                                .timeoutConnect(Duration.ofMillis(100))
+                                .timeoutServer(Duration.ofSeconds(5)))
+                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                        .backend(
+                                "app",
+                                b -> b.server("web1", "127.0.0.1:" + dying.getLocalPort())
+                                        .server("web2", ProxyExtension.address(web2)))
+                        .build(),
+                b -> b.ioThreads(2));
 
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            responses.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + proxy.address("main").getPort() + "/item/" + i)).build(), HttpResponse.BodyHandlers.ofString()));
+            responses.add(http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + proxy.address("main").getPort() + "/item/" + i))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
             if (i == 10) {
                 dying.close(); // and now its port refuses connections
             }
@@ -144,16 +169,23 @@ class RetryTest {
             });
             server.start();
             proxy = fjord.start(ProxyConfig.builder()
-                    .defaults(d -> d.mode(Mode.HTTP).retries(3).redispatch(true)
+                    .defaults(d -> d.mode(Mode.HTTP)
+                            .retries(3)
+                            .redispatch(true)
                             .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE))
                     .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                    .backend("app", b -> b.server("dying", "127.0.0.1:" + dying.getLocalPort())
-                            .server("web2", ProxyExtension.address(web2)))
+                    .backend(
+                            "app",
+                            b -> b.server("dying", "127.0.0.1:" + dying.getLocalPort())
+                                    .server("web2", ProxyExtension.address(web2)))
                     .build());
 
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + proxy.address("main").getPort() + "/pay")).POST(HttpRequest.BodyPublishers.ofString("x"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + proxy.address("main").getPort() + "/pay"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
 
             assertThat(post.statusCode()).isEqualTo(502);
             assertThat(web2.getRequestCount()).isZero();

@@ -22,6 +22,7 @@ import dev.fjord.lb.netty.RecordingHttpServer.Received;
 class ServerConnectionReuseTest {
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
+
     private RecordingHttpServer server;
     private FjordProxy proxy;
 
@@ -46,17 +47,22 @@ class ServerConnectionReuseTest {
         server.closeAfterResponse(false);
         try (RawClient client = new RawClient(proxy.address("main"))) {
             assertThat(client.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n").readUntil("ok", 1))
-                    .startsWith("HTTP/1.1 200").doesNotContain("evil");
+                    .startsWith("HTTP/1.1 200")
+                    .doesNotContain("evil");
         }
         List<Received> received = server.received();
-        assertThat(received).extracting(r -> r.request().target()).endsWith("/next").containsOnlyOnce("/next");
+        assertThat(received)
+                .extracting(r -> r.request().target())
+                .endsWith("/next")
+                .containsOnlyOnce("/next");
         assertThat(received).last().extracting(Received::connection).isEqualTo(2);
     }
 
     @Test
     void bytesAfterAResponseMeanTheConnectionIsNotReused() throws Exception {
         server.respond(request -> ("HTTP/1.1 200 X\r\nContent-Length: 2\r\n\r\nok"
-                + "HTTP/1.1 200 X\r\nContent-Length: 4\r\n\r\nevil").getBytes(StandardCharsets.US_ASCII));
+                        + "HTTP/1.1 200 X\r\nContent-Length: 4\r\n\r\nevil")
+                .getBytes(StandardCharsets.US_ASCII));
         assertThat(get("/first")).startsWith("HTTP/1.1 200");
 
         nextRequestIsIntactOnANewConnection();
@@ -64,22 +70,27 @@ class ServerConnectionReuseTest {
 
     @Test
     void aPipelinedRequestNeverGetsTheBytesAfterTheResponseBeforeIt() throws Exception {
-        server.respond(request -> (request.target().equals("/first") ? "HTTP/1.1 200 X\r\nContent-Length: 2\r\n\r\nok"
-                + "HTTP/1.1 200 X\r\nContent-Length: 4\r\n\r\nevil" : "HTTP/1.1 200 X\r\nContent-Length: 6\r\n\r\nsecond")
+        server.respond(request -> (request.target().equals("/first")
+                        ? "HTTP/1.1 200 X\r\nContent-Length: 2\r\n\r\nok"
+                                + "HTTP/1.1 200 X\r\nContent-Length: 4\r\n\r\nevil"
+                        : "HTTP/1.1 200 X\r\nContent-Length: 6\r\n\r\nsecond")
                 .getBytes(StandardCharsets.US_ASCII));
         try (RawClient client = new RawClient(proxy.address("main"))) {
-            String responses = client.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n")
+            String responses = client.send(
+                            "GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n")
                     .readUntil("HTTP/1.1 200", 2);
             assertThat(client.readUntil("second", 1)).doesNotContain("evil");
             assertThat(responses).doesNotContain("evil");
         }
-        assertThat(server.received()).extracting(r -> r.request().target() + "@" + r.connection())
+        assertThat(server.received())
+                .extracting(r -> r.request().target() + "@" + r.connection())
                 .containsExactly("/first@1", "/second@2");
     }
 
     @Test
     void junkAfterAResponseMeansTheConnectionIsNotReused() throws Exception {
-        server.respond(request -> "HTTP/1.1 200 X\r\nContent-Length: 2\r\n\r\nokJUNK".getBytes(StandardCharsets.US_ASCII));
+        server.respond(
+                request -> "HTTP/1.1 200 X\r\nContent-Length: 2\r\n\r\nokJUNK".getBytes(StandardCharsets.US_ASCII));
         assertThat(get("/first")).startsWith("HTTP/1.1 200");
 
         nextRequestIsIntactOnANewConnection();
@@ -88,7 +99,8 @@ class ServerConnectionReuseTest {
     @Test
     void aResponseWithContentLengthAndTransferEncodingIs502AndItsConnectionClosed() throws Exception {
         server.respond(request -> ("HTTP/1.1 200 X\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "0\r\n\r\nHTTP/1.1 200 X\r\nContent-Length: 4\r\n\r\nevil").getBytes(StandardCharsets.US_ASCII));
+                        + "0\r\n\r\nHTTP/1.1 200 X\r\nContent-Length: 4\r\n\r\nevil")
+                .getBytes(StandardCharsets.US_ASCII));
         assertThat(get("/first")).startsWith("HTTP/1.1 502");
 
         nextRequestIsIntactOnANewConnection();
@@ -96,10 +108,12 @@ class ServerConnectionReuseTest {
 
     @Test
     void aTruncatedResponseBodyMeansTheConnectionIsNotReused() throws Exception {
-        server.respond(request -> "HTTP/1.1 200 X\r\nContent-Length: 10\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII));
+        server.respond(
+                request -> "HTTP/1.1 200 X\r\nContent-Length: 10\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII));
         server.closeAfterResponse(true);
         try (RawClient client = new RawClient(proxy.address("main"))) {
-            String response = client.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClose();
+            String response =
+                    client.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClose();
             assertThat(response).startsWith("HTTP/1.1 200").endsWith("abc"); // cut short, then closed
         }
 
@@ -114,8 +128,10 @@ class ServerConnectionReuseTest {
         } // the client goes away with 90 bytes of its body unsent
 
         // the server saw its connection end inside the body: it was closed, not handed to the next request
-        assertThat(server.awaitErrors(1, 5000)).singleElement().asString().startsWith("connection 1: connection closed after an "
-                + "incomplete request");
+        assertThat(server.awaitErrors(1, 5000))
+                .singleElement()
+                .asString()
+                .startsWith("connection 1: connection closed after an " + "incomplete request");
         nextRequestIsIntactOnANewConnection();
     }
 }

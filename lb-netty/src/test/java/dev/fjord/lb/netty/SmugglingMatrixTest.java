@@ -28,14 +28,34 @@ import dev.fjord.lb.netty.RecordingHttpServer.Received;
 class SmugglingMatrixTest {
     /** A request as a body: if a framing header were lost, the server would read it as a request of its own. */
     private static final String BODY = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
-    private static final List<String> OPTIONS = List.of("Content-Length", "content-length", "Transfer-Encoding",
-            "Content-Length, Transfer-Encoding", "Host", "Connection", "Keep-Alive", "TE", "Trailer", "Upgrade",
-            "Proxy-Connection", "Expect", "Cookie", "X-Forwarded-For", "Content-Type", "X-Custom");
 
-    enum Framing { NONE, CONTENT_LENGTH, CHUNKED }
+    private static final List<String> OPTIONS = List.of(
+            "Content-Length",
+            "content-length",
+            "Transfer-Encoding",
+            "Content-Length, Transfer-Encoding",
+            "Host",
+            "Connection",
+            "Keep-Alive",
+            "TE",
+            "Trailer",
+            "Upgrade",
+            "Proxy-Connection",
+            "Expect",
+            "Cookie",
+            "X-Forwarded-For",
+            "Content-Type",
+            "X-Custom");
+
+    enum Framing {
+        NONE,
+        CONTENT_LENGTH,
+        CHUNKED
+    }
 
     @RegisterExtension
     static final ProxyExtension FJORD = ProxyExtension.perClass();
+
     private static RecordingHttpServer server;
     private static FjordProxy proxy;
 
@@ -72,7 +92,8 @@ class SmugglingMatrixTest {
         String frontend = reused ? "pooled" : "fresh";
         server.clear();
         if (reused) {
-            assertThat(exchange(frontend, "GET /prime HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+            assertThat(exchange(frontend, "GET /prime HTTP/1.1\r\nHost: x\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200");
         }
         String request = (framing == Framing.NONE ? "GET" : "POST") + " /case HTTP/1.1\r\nHost: x\r\n"
                 + "Connection: " + (clientKeepAlive ? "" : "close, ") + option + "\r\n"
@@ -89,20 +110,23 @@ class SmugglingMatrixTest {
         List<String> targets = received.stream().map(r -> r.request().target()).toList();
         int status = Integer.parseInt(response.substring(9, 12));
         if (status >= 400 && status < 500) {
-            assertThat(targets).as("refused with %s: the server sees nothing of it", status)
+            assertThat(targets)
+                    .as("refused with %s: the server sees nothing of it", status)
                     .containsExactlyElementsOf(reused ? List.of("/prime", "/after") : List.of("/after"));
             return;
         }
         assertThat(status).isEqualTo(200);
-        assertThat(targets).containsExactlyElementsOf(reused ? List.of("/prime", "/case", "/after")
-                : List.of("/case", "/after"));
+        assertThat(targets)
+                .containsExactlyElementsOf(reused ? List.of("/prime", "/case", "/after") : List.of("/case", "/after"));
         ReferenceHttp.Request forwarded = received.get(reused ? 1 : 0).request();
         assertThat(forwarded.bodyText()).isEqualTo(framing == Framing.NONE ? "" : BODY);
         assertThat(forwarded.header("Host")).isEqualTo("x");
         if (reused) {
-            assertThat(received.get(1).connection()).as("the case went on the primed connection")
+            assertThat(received.get(1).connection())
+                    .as("the case went on the primed connection")
                     .isEqualTo(received.get(0).connection());
-            assertThat(received.get(2).connection()).as("the next request used it again, intact")
+            assertThat(received.get(2).connection())
+                    .as("the next request used it again, intact")
                     .isEqualTo(received.get(1).connection());
         }
     }
@@ -111,9 +135,10 @@ class SmugglingMatrixTest {
         return switch (framing) {
             case NONE -> "\r\n";
             case CONTENT_LENGTH -> "Content-Length: " + BODY.length() + "\r\n\r\n" + BODY;
-            case CHUNKED -> "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(10) + "\r\n"
-                    + BODY.substring(0, 10) + "\r\n" + Integer.toHexString(BODY.length() - 10) + ";ext=1\r\n"
-                    + BODY.substring(10) + "\r\n0\r\n\r\n";
+            case CHUNKED ->
+                "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(10) + "\r\n"
+                        + BODY.substring(0, 10) + "\r\n" + Integer.toHexString(BODY.length() - 10) + ";ext=1\r\n"
+                        + BODY.substring(10) + "\r\n0\r\n\r\n";
         };
     }
 

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -44,14 +43,19 @@ class StatsSocketTest {
 
     /** Each CSV row's proxy, name and status: what must agree between two reads a moment apart. */
     private static java.util.List<String> rowsOf(String csv) {
-        return csv.lines().filter(line -> !line.isBlank()).map(line -> {
-            String[] fields = line.split(",", -1);
-            return fields[0] + "," + fields[1] + "," + fields[17];
-        }).toList();
+        return csv.lines()
+                .filter(line -> !line.isBlank())
+                .map(line -> {
+                    String[] fields = line.split(",", -1);
+                    return fields[0] + "," + fields[1] + "," + fields[17];
+                })
+                .toList();
     }
 
     private static ProxyConfig config(String socket) {
-        return ProxyConfig.builder().global(g -> g.statsSocket(socket)).defaults(d -> d.mode(Mode.HTTP))
+        return ProxyConfig.builder()
+                .global(g -> g.statsSocket(socket))
+                .defaults(d -> d.mode(Mode.HTTP))
                 .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
                 .backend("app", b -> b.server("web1", "127.0.0.1:9").server("web2", "127.0.0.1:10"))
                 .build();
@@ -60,16 +64,23 @@ class StatsSocketTest {
     @Test
     void runtimeCommandsOverTheUnixSocket(@TempDir Path dir) throws IOException {
         Path socket = dir.resolve("fjord.sock");
-        try (FjordProxy proxy = FjordProxy.builder(Router.of(config(socket.toString()))).ioThreads(1).start()) {
-            assertThat(command(socket, "show stat")).startsWith("# pxname,svname,qcur,qmax,scur,smax,slim,stot,")
+        try (FjordProxy proxy = FjordProxy.builder(Router.of(config(socket.toString())))
+                .ioThreads(1)
+                .start()) {
+            assertThat(command(socket, "show stat"))
+                    .startsWith("# pxname,svname,qcur,qmax,scur,smax,slim,stot,")
                     .contains("\napp,web1,", "\nmain,FRONTEND,");
             assertThat(command(socket, "set server app/web1 state drain")).isEmpty();
-            assertThat(proxy.router().backend("app").requireServer("web1").adminState()).isEqualTo(AdminState.DRAIN);
+            assertThat(proxy.router().backend("app").requireServer("web1").adminState())
+                    .isEqualTo(AdminState.DRAIN);
             assertThat(command(socket, "show info")).contains("Name: Fjord", "CurrConns: 0");
             String viaSocket = command(socket, "show stat");
             RequestHead csv = RequestHead.get("/;csv");
-            String viaPage = StatsPage.render(proxy.runtime(), new RouteDecision.Stats(
-                    proxy.router().config().frontend("main"), csv, csv, false), csv.uri()).body();
+            String viaPage = StatsPage.render(
+                            proxy.runtime(),
+                            new RouteDecision.Stats(proxy.router().config().frontend("main"), csv, csv, false),
+                            csv.uri())
+                    .body();
             assertThat(rowsOf(viaSocket)).isEqualTo(rowsOf(viaPage)); // the same proxies, servers and states
             assertThat(command(socket, "frobnicate")).startsWith("Unknown command.");
         }
@@ -80,7 +91,9 @@ class StatsSocketTest {
     void aSocketThatCannotBeCreatedFailsTheStart(@TempDir Path dir) {
         String missing = dir.resolve("no/such/dir/fjord.sock").toString();
 
-        assertThatThrownBy(() -> FjordProxy.builder(Router.of(config(missing))).ioThreads(1).start())
+        assertThatThrownBy(() -> FjordProxy.builder(Router.of(config(missing)))
+                        .ioThreads(1)
+                        .start())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("global: stats socket '" + missing + "': cannot listen");
     }

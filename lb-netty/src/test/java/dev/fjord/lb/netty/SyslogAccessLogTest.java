@@ -19,6 +19,7 @@ import dev.fjord.lb.core.LogFormat;
 import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.ProxyConfig;
+
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 
@@ -39,11 +40,14 @@ class SyslogAccessLogTest {
 
     @Test
     void accessLinesGoToTheGlobalSyslogTargetsAtInfo() throws IOException {
-        try (MockWebServer web = web(1); DatagramSocket syslog = syslogServer(5000);
+        try (MockWebServer web = web(1);
+                DatagramSocket syslog = syslogServer(5000);
                 DatagramSocket noticeOnly = syslogServer(300)) {
-            FjordProxy proxy = FjordProxy.start(config(web.getPort(),
-                    LogTarget.of("127.0.0.1:" + syslog.getLocalPort(), "local2"),
-                    new LogTarget("udp@127.0.0.1:" + noticeOnly.getLocalPort(), "local0", "notice")).build());
+            FjordProxy proxy = FjordProxy.start(config(
+                            web.getPort(),
+                            LogTarget.of("127.0.0.1:" + syslog.getLocalPort(), "local2"),
+                            new LogTarget("udp@127.0.0.1:" + noticeOnly.getLocalPort(), "local0", "notice"))
+                    .build());
 
             try {
                 try (RawClient client = new RawClient(proxy.address("main"))) {
@@ -54,8 +58,9 @@ class SyslogAccessLogTest {
                 DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
                 syslog.receive(packet);
                 String message = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
-                assertThat(message).matches("<150>[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d fjord\\[\\d+\\]: "
-                        + "127\\.0\\.0\\.1:\\d+ \\[.*\\] main app/web1 .* 200 .* \"GET /cart HTTP/1\\.1\"");
+                assertThat(message)
+                        .matches("<150>[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d fjord\\[\\d+\\]: "
+                                + "127\\.0\\.0\\.1:\\d+ \\[.*\\] main app/web1 .* 200 .* \"GET /cart HTTP/1\\.1\"");
                 // the level of the second target is notice: an info line is not for it
                 assertThatThrownBy(() -> noticeOnly.receive(new DatagramPacket(new byte[2048], 2048)))
                         .isInstanceOf(SocketTimeoutException.class);
@@ -67,12 +72,15 @@ class SyslogAccessLogTest {
 
     @Test
     void aFrontendsOwnTargetsFollowTheGlobalOnesAndAFrontendWithoutLogSendsNothing() throws IOException {
-        try (MockWebServer web = web(2); DatagramSocket global = syslogServer(5000);
+        try (MockWebServer web = web(2);
+                DatagramSocket global = syslogServer(5000);
                 DatagramSocket own = syslogServer(5000)) {
-            FjordProxy proxy = FjordProxy.start(config(web.getPort(),
-                    LogTarget.of("127.0.0.1:" + global.getLocalPort(), "local2"))
+            FjordProxy proxy = FjordProxy.start(config(
+                            web.getPort(), LogTarget.of("127.0.0.1:" + global.getLocalPort(), "local2"))
                     .editFrontend("main", f -> f.log(LogTarget.of("127.0.0.1:" + own.getLocalPort(), "local3")))
-                    .frontend("quiet", f -> f.bind("127.0.0.1:0").defaultBackend("app").logGlobal(false))
+                    .frontend(
+                            "quiet",
+                            f -> f.bind("127.0.0.1:0").defaultBackend("app").logGlobal(false))
                     .build());
             try {
                 for (String frontend : java.util.List.of("quiet", "main")) {
@@ -115,7 +123,8 @@ class SyslogAccessLogTest {
 
     @Test
     void aTargetWhoseHostDoesNotResolveStopsTheStart() {
-        assertThatThrownBy(() -> FjordProxy.start(config(1, LogTarget.of("logs.invalid", "local2")).build()))
+        assertThatThrownBy(() -> FjordProxy.start(
+                        config(1, LogTarget.of("logs.invalid", "local2")).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("log: address 'logs.invalid': unknown host");
     }

@@ -46,17 +46,27 @@ class TcpProxyTest {
 
     private FjordProxy proxy(String db1Address) {
         proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.TCP).retries(1).redispatch(true).timeoutConnect(Duration.ofMillis(300))
-                        .timeoutClient(Duration.ofSeconds(5)).timeoutServer(Duration.ofSeconds(5)))
-                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
-                .backend("db", b -> b.balance(Balance.roundRobin())
-                        .server("db1", db1Address).server("db2", "127.0.0.1:" + db2.port()))
-                .build())).ioThreads(1).start();
+                        .defaults(d -> d.mode(Mode.TCP)
+                                .retries(1)
+                                .redispatch(true)
+                                .timeoutConnect(Duration.ofMillis(300))
+                                .timeoutClient(Duration.ofSeconds(5))
+                                .timeoutServer(Duration.ofSeconds(5)))
+                        .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
+                        .backend(
+                                "db",
+                                b -> b.balance(Balance.roundRobin())
+                                        .server("db1", db1Address)
+                                        .server("db2", "127.0.0.1:" + db2.port()))
+                        .build()))
+                .ioThreads(1)
+                .start();
         return proxy;
     }
 
     private Socket connect() throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.address("sql").getPort());
+        Socket socket = new Socket(
+                InetAddress.getLoopbackAddress(), proxy.address("sql").getPort());
         socket.setSoTimeout(5000);
         return socket;
     }
@@ -74,7 +84,9 @@ class TcpProxyTest {
     void connectionsAreBalancedRoundRobin() throws IOException {
         proxy("127.0.0.1:" + db1.port());
 
-        try (Socket a = connect(); Socket b = connect(); Socket c = connect()) {
+        try (Socket a = connect();
+                Socket b = connect();
+                Socket c = connect()) {
             assertThat(greeting(a.getInputStream())).isEqualTo("db1");
             assertThat(greeting(b.getInputStream())).isEqualTo("db2");
             assertThat(greeting(c.getInputStream())).isEqualTo("db1");
@@ -123,11 +135,14 @@ class TcpProxyTest {
     @Test
     void idleSessionsCloseAfterTheClientTimeout() throws IOException {
         proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.TCP).timeoutClient(Duration.ofMillis(300))
-                        .timeoutServer(Duration.ofSeconds(10)))
-                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
-                .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
-                .build())).ioThreads(1).start();
+                        .defaults(d -> d.mode(Mode.TCP)
+                                .timeoutClient(Duration.ofMillis(300))
+                                .timeoutServer(Duration.ofSeconds(10)))
+                        .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
+                        .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
+                        .build()))
+                .ioThreads(1)
+                .start();
 
         try (Socket socket = connect()) {
             InputStream in = socket.getInputStream();
@@ -139,17 +154,20 @@ class TcpProxyTest {
     @Test
     void globalMaxConnHoldsExtraConnectionsUntilOneCloses() throws IOException {
         proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                .global(g -> g.maxConn(1))
-                .defaults(d -> d.mode(Mode.TCP))
-                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
-                .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
-                .build())).ioThreads(1).start();
+                        .global(g -> g.maxConn(1))
+                        .defaults(d -> d.mode(Mode.TCP))
+                        .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
+                        .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
+                        .build()))
+                .ioThreads(1)
+                .start();
 
         Socket first = connect();
         assertThat(greeting(first.getInputStream())).isEqualTo("db1");
         try (Socket second = connect()) {
             second.setSoTimeout(300);
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> second.getInputStream().read()))
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                            () -> second.getInputStream().read()))
                     .isInstanceOf(java.net.SocketTimeoutException.class); // accepted by the kernel, not by Fjord
             first.close();
             second.setSoTimeout(5000);
@@ -160,18 +178,27 @@ class TcpProxyTest {
     @Test
     void frontendMaxConnIsExactUnderABurstAndEachCloseAdmitsOneMore() throws IOException {
         proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.TCP))
-                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db").maxConn(2))
-                .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
-                .build())).ioThreads(2).start();
+                        .defaults(d -> d.mode(Mode.TCP))
+                        .frontend(
+                                "sql",
+                                f -> f.bind("127.0.0.1:0").defaultBackend("db").maxConn(2))
+                        .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
+                        .build()))
+                .ioThreads(2)
+                .start();
         java.util.List<Socket> burst = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < 12; i++) { // in the backlog at once: one wake-up of the listener accepts them all
                 burst.add(connect());
             }
-            assertThat(served(burst)).as("served of a burst of 12 with maxconn 2").isEqualTo(2);
+            assertThat(served(burst))
+                    .as("served of a burst of 12 with maxconn 2")
+                    .isEqualTo(2);
 
-            Socket servedOne = burst.stream().filter(socket -> socket.isInputShutdown()).findFirst().orElseThrow();
+            Socket servedOne = burst.stream()
+                    .filter(socket -> socket.isInputShutdown())
+                    .findFirst()
+                    .orElseThrow();
             servedOne.close();
             burst.remove(servedOne);
             assertThat(served(burst)).as("served after one closed").isEqualTo(1);
@@ -209,10 +236,13 @@ class TcpProxyTest {
     void sessionsAreLoggedInTcplogFormat() throws IOException {
         java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                .defaults(d -> d.mode(Mode.TCP).logGlobal(true).logFormat(dev.fjord.lb.core.LogFormat.TCP))
-                .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
-                .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
-                .build())).ioThreads(1).accessLog((entry, line) -> lines.add(line)).start();
+                        .defaults(d -> d.mode(Mode.TCP).logGlobal(true).logFormat(dev.fjord.lb.core.LogFormat.TCP))
+                        .frontend("sql", f -> f.bind("127.0.0.1:0").defaultBackend("db"))
+                        .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
+                        .build()))
+                .ioThreads(1)
+                .accessLog((entry, line) -> lines.add(line))
+                .start();
 
         try (Socket socket = connect()) {
             assertThat(greeting(socket.getInputStream())).isEqualTo("db1");
@@ -222,7 +252,9 @@ class TcpProxyTest {
             Thread.onSpinWait();
         }
 
-        assertThat(lines).singleElement().asString().matches("127\\.0\\.0\\.1:\\d+ \\[[^]]+\\] sql db/db1 "
-                + "0/\\d+/\\d+ 4 -- \\d/\\d/\\d/\\d/0 0/0");
+        assertThat(lines)
+                .singleElement()
+                .asString()
+                .matches("127\\.0\\.0\\.1:\\d+ \\[[^]]+\\] sql db/db1 " + "0/\\d+/\\d+ 4 -- \\d/\\d/\\d/\\d/0 0/0");
     }
 }

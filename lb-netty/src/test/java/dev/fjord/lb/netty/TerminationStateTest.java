@@ -22,8 +22,10 @@ import dev.fjord.lb.core.AccessLogEntry;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TerminationStateTest {
     private final List<AccessLogEntry> entries = new CopyOnWriteArrayList<>();
+
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
+
     private RecordingHttpServer server;
     private FjordProxy proxy;
 
@@ -33,10 +35,12 @@ class TerminationStateTest {
     }
 
     private void proxy(String serverAddress, String extraFrontend, String extraBackend) {
-        proxy = fjord.start("defaults\n    mode http\n    option httplog\n    log global\n    retries 0\n"
-                + "    timeout connect 1s\n    timeout client 5s\n    timeout server 800ms\n    timeout queue 200ms\n"
-                + "frontend main\n    bind 127.0.0.1:0\n" + extraFrontend + "    default_backend app\n"
-                + "backend app\n" + extraBackend + "    server web1 " + serverAddress + " maxconn 1\n",
+        proxy = fjord.start(
+                "defaults\n    mode http\n    option httplog\n    log global\n    retries 0\n"
+                        + "    timeout connect 1s\n    timeout client 5s\n    timeout server 800ms\n    timeout "
+                        + "queue 200ms\n"
+                        + "frontend main\n    bind 127.0.0.1:0\n" + extraFrontend + "    default_backend app\n"
+                        + "backend app\n" + extraBackend + "    server web1 " + serverAddress + " maxconn 1\n",
                 b -> b.accessLog((entry, line) -> entries.add(entry)));
     }
 
@@ -87,7 +91,8 @@ class TerminationStateTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return request.target().equals("/junk") ? "NOT HTTP\r\n\r\n".getBytes(StandardCharsets.US_ASCII)
+            return request.target().equals("/junk")
+                    ? "NOT HTTP\r\n\r\n".getBytes(StandardCharsets.US_ASCII)
                     : RecordingHttpServer.OK.apply(request);
         });
         assertThat(send("/slow")).startsWith("HTTP/1.1 504");

@@ -24,20 +24,27 @@ class TransportTest {
     @EnumSource(Transport.class)
     void eachTransportProxiesAndPoolsServerConnections(Transport transport) throws Exception {
         assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), () -> "epoll: " + Epoll.unavailabilityCause());
-        assumeTrue(transport != Transport.IO_URING || IoUring.isAvailable(),
+        assumeTrue(
+                transport != Transport.IO_URING || IoUring.isAvailable(),
                 () -> "io_uring: " + IoUring.unavailabilityCause());
         RecordingHttpServer server = fjord.recordingServer();
-        FjordProxy proxy = fjord.start("defaults\n    mode http\n    timeout client 5s\n    timeout server 5s\n"
-                + "frontend main\n    bind 127.0.0.1:0\n    default_backend app\n"
-                + "backend app\n    server web1 " + server.address() + "\n", b -> b.transport(transport));
+        FjordProxy proxy = fjord.start(
+                "defaults\n    mode http\n    timeout client 5s\n    timeout server 5s\n"
+                        + "frontend main\n    bind 127.0.0.1:0\n    default_backend app\n"
+                        + "backend app\n    server web1 " + server.address() + "\n",
+                b -> b.transport(transport));
 
         for (int i = 0; i < 3; i++) {
             try (RawClient client = new RawClient(proxy.address("main"))) {
                 assertThat(client.send("POST /t" + i + " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
-                        .readResponse()).startsWith("HTTP/1.1 200").endsWith("ok");
+                                .readResponse())
+                        .startsWith("HTTP/1.1 200")
+                        .endsWith("ok");
             }
         }
-        assertThat(server.received()).extracting(r -> r.request().bodyText()).containsExactly("hello", "hello", "hello");
+        assertThat(server.received())
+                .extracting(r -> r.request().bodyText())
+                .containsExactly("hello", "hello", "hello");
         assertThat(server.connections()).as("one pooled server connection").isEqualTo(1);
     }
 

@@ -17,7 +17,8 @@ import dev.fjord.lb.core.Scheduler;
 
 /**
  * Keeps the virtual addresses where they belong: adds them when the instance becomes MASTER and announces them with
- * gratuitous ARPs on a {@link GratuitousArpSchedule}, removes them when it leaves that state. The system calls run one at a
+ * gratuitous ARPs on a {@link GratuitousArpSchedule}, removes them when it leaves that state. The system calls run one
+ * at a
  * time, in order, on the given executor, so the state machine never waits for the system. {@link #removeStale()}
  * clears addresses left by an earlier run (a killed process leaves its VIP behind, as keepalived does). Thread-safe.
  */
@@ -40,6 +41,7 @@ public final class AddressKeeper implements VrrpInstance.Listener {
     private final GratuitousArpSchedule garp;
     /** Bumped on every transition, so announcements scheduled for an earlier mastership are dropped. */
     private final AtomicLong mastership = new AtomicLong();
+
     private final Queue<Runnable> pending = new ArrayDeque<>();
     private boolean draining;
 
@@ -48,8 +50,15 @@ public final class AddressKeeper implements VrrpInstance.Listener {
      * @param scheduler times the second burst and the refreshes of gratuitous ARPs
      * @param announcer sends the gratuitous ARPs; null: none
      */
-    public AddressKeeper(VirtualAddresses addresses, List<Inet4Address> vips, int prefixLength, String interfaceName,
-            Executor executor, Scheduler scheduler, @Nullable Announcer announcer, GratuitousArpSchedule garp) {
+    public AddressKeeper(
+            VirtualAddresses addresses,
+            List<Inet4Address> vips,
+            int prefixLength,
+            String interfaceName,
+            Executor executor,
+            Scheduler scheduler,
+            @Nullable Announcer announcer,
+            GratuitousArpSchedule garp) {
         this.addresses = addresses;
         this.vips = List.copyOf(vips);
         this.prefixLength = prefixLength;
@@ -122,7 +131,11 @@ public final class AddressKeeper implements VrrpInstance.Listener {
                     addresses.remove(vip, prefixLength, interfaceName);
                 }
             } catch (IOException e) {
-                log.error("{}: {} {}: {}", instance.name(), add ? "adding" : "removing", vip.getHostAddress(),
+                log.error(
+                        "{}: {} {}: {}",
+                        instance.name(),
+                        add ? "adding" : "removing",
+                        vip.getHostAddress(),
                         e.getMessage());
             }
         }

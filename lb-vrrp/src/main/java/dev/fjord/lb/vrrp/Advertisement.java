@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param addresses the virtual addresses
  * @param password the v2 simple-text password (at most 8 bytes), or empty for none (always empty in v3)
  */
-public record Advertisement(int version, int vrid, int priority, Duration interval, List<Inet4Address> addresses,
-        String password) {
+public record Advertisement(
+        int version, int vrid, int priority, Duration interval, List<Inet4Address> addresses, String password) {
 
     public Advertisement {
         Objects.requireNonNull(interval, "interval");

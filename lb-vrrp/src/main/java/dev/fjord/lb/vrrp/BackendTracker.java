@@ -27,7 +27,11 @@ public final class BackendTracker implements AutoCloseable {
     private final Duration interval;
     private volatile boolean closed;
 
-    private BackendTracker(VrrpInstance instance, Backend backend, BooleanSupplier listenerUp, Scheduler scheduler,
+    private BackendTracker(
+            VrrpInstance instance,
+            Backend backend,
+            BooleanSupplier listenerUp,
+            Scheduler scheduler,
             Duration interval) {
         this.instance = instance;
         this.backend = backend;
@@ -37,11 +41,18 @@ public final class BackendTracker implements AutoCloseable {
     }
 
     /** Starts tracking; the first check runs at once. */
-    public static BackendTracker start(VrrpInstance instance, Backend backend, BooleanSupplier listenerUp,
-            Scheduler scheduler, Duration interval) {
-        BackendTracker tracker = new BackendTracker(Objects.requireNonNull(instance, "instance"),
-                Objects.requireNonNull(backend, "backend"), Objects.requireNonNull(listenerUp, "listenerUp"),
-                Objects.requireNonNull(scheduler, "scheduler"), Objects.requireNonNull(interval, "interval"));
+    public static BackendTracker start(
+            VrrpInstance instance,
+            Backend backend,
+            BooleanSupplier listenerUp,
+            Scheduler scheduler,
+            Duration interval) {
+        BackendTracker tracker = new BackendTracker(
+                Objects.requireNonNull(instance, "instance"),
+                Objects.requireNonNull(backend, "backend"),
+                Objects.requireNonNull(listenerUp, "listenerUp"),
+                Objects.requireNonNull(scheduler, "scheduler"),
+                Objects.requireNonNull(interval, "interval"));
         tracker.check();
         return tracker;
     }

@@ -13,8 +13,7 @@ import java.nio.ByteBuffer;
 public final class GratuitousArp {
     private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
 
-    private GratuitousArp() {
-    }
+    private GratuitousArp() {}
 
     /**
      * The whole Ethernet frame (42 bytes) announcing {@code address} at {@code mac}.
@@ -27,11 +26,18 @@ public final class GratuitousArp {
         }
         byte[] ip = address.getAddress();
         return ByteBuffer.allocate(42)
-                .put(BROADCAST).put(mac).putShort((short) 0x0806)                   // Ethernet: to all, ARP
-                .putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4) // Ethernet/IPv4
-                .putShort((short) 1)                                                 // request
-                .put(mac).put(ip)                                                    // sender: us, the VIP
-                .put(BROADCAST).put(ip)                                              // target: the VIP
+                .put(BROADCAST)
+                .put(mac)
+                .putShort((short) 0x0806) // Ethernet: to all, ARP
+                .putShort((short) 1)
+                .putShort((short) 0x0800)
+                .put((byte) 6)
+                .put((byte) 4) // Ethernet/IPv4
+                .putShort((short) 1) // request
+                .put(mac)
+                .put(ip) // sender: us, the VIP
+                .put(BROADCAST)
+                .put(ip) // target: the VIP
                 .array();
     }
 

@@ -15,7 +15,8 @@ import java.util.Objects;
  */
 public record GratuitousArpSchedule(int repeat, Duration delay, Duration refresh, int refreshRepeat) {
     /** keepalived's defaults: 5 at once, 5 more after 5 s, no refresh. */
-    public static final GratuitousArpSchedule KEEPALIVED = new GratuitousArpSchedule(5, Duration.ofSeconds(5), Duration.ZERO, 1);
+    public static final GratuitousArpSchedule KEEPALIVED =
+            new GratuitousArpSchedule(5, Duration.ofSeconds(5), Duration.ZERO, 1);
 
     /**
      * @throws IllegalArgumentException for a count outside its range or a negative duration, naming the setting

@@ -34,15 +34,17 @@ public final class GratuitousArpSender implements AddressKeeper.Announcer, AutoC
         try {
             fd = c.socket(LibC.AF_PACKET, LibC.SOCK_RAW, protocol);
         } catch (LastErrorException e) {
-            throw new IOException("socket(AF_PACKET, SOCK_RAW, ETH_P_ARP): errno " + e.getErrorCode()
-                    + (e.getErrorCode() == LibC.EPERM ? " (the process needs CAP_NET_RAW)" : ""), e);
+            throw new IOException(
+                    "socket(AF_PACKET, SOCK_RAW, ETH_P_ARP): errno " + e.getErrorCode()
+                            + (e.getErrorCode() == LibC.EPERM ? " (the process needs CAP_NET_RAW)" : ""),
+                    e);
         }
         try {
             byte[] request = Ifreq.named(interfaceName);
             c.ioctl(fd, LibC.SIOCGIFHWADDR, request);
             // ifr_hwaddr is a sockaddr: 2 bytes of family, then the MAC
-            return new GratuitousArpSender(fd, c.if_nametoindex(interfaceName),
-                    Arrays.copyOfRange(request, Ifreq.DATA + 2, Ifreq.DATA + 8));
+            return new GratuitousArpSender(
+                    fd, c.if_nametoindex(interfaceName), Arrays.copyOfRange(request, Ifreq.DATA + 2, Ifreq.DATA + 8));
         } catch (LastErrorException e) {
             c.close(fd);
             throw new IOException("reading the MAC of " + interfaceName + ": errno " + e.getErrorCode(), e);
@@ -58,11 +60,18 @@ public final class GratuitousArpSender implements AddressKeeper.Announcer, AutoC
     @Override
     public void announce(Inet4Address address) throws IOException {
         byte[] frame = GratuitousArp.frame(mac, address);
-        byte[] target = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder())
+        byte[] target = ByteBuffer.allocate(20)
+                .order(ByteOrder.nativeOrder())
                 .putShort((short) LibC.AF_PACKET)
-                .order(ByteOrder.BIG_ENDIAN).putShort((short) LibC.ETH_P_ARP)
-                .order(ByteOrder.nativeOrder()).putInt(ifindex).putShort((short) 1) // ARPHRD_ETHER
-                .put((byte) 0).put((byte) 6).put(new byte[] {-1, -1, -1, -1, -1, -1, 0, 0}).array();
+                .order(ByteOrder.BIG_ENDIAN)
+                .putShort((short) LibC.ETH_P_ARP)
+                .order(ByteOrder.nativeOrder())
+                .putInt(ifindex)
+                .putShort((short) 1) // ARPHRD_ETHER
+                .put((byte) 0)
+                .put((byte) 6)
+                .put(new byte[] {-1, -1, -1, -1, -1, -1, 0, 0})
+                .array();
         try {
             LibC.INSTANCE.sendto(fd, frame, frame.length, 0, target, target.length);
         } catch (LastErrorException e) {

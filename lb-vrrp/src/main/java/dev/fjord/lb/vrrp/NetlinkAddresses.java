@@ -48,7 +48,11 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
         } catch (LastErrorException e) {
             throw new IOException("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE): errno " + e.getErrorCode(), e);
         }
-        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(5).putLong(0).array();
+        byte[] timeout = ByteBuffer.allocate(16)
+                .order(ByteOrder.nativeOrder())
+                .putLong(5)
+                .putLong(0)
+                .array();
         try {
             c.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, timeout.length);
         } catch (LastErrorException e) {
@@ -81,7 +85,9 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
         }
         int seq = ++sequence;
         byte[] message = message(type, seq, address, prefixLength, index);
-        byte[] kernel = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder()).putShort((short) LibC.AF_NETLINK)
+        byte[] kernel = ByteBuffer.allocate(12)
+                .order(ByteOrder.nativeOrder())
+                .putShort((short) LibC.AF_NETLINK)
                 .array();
         byte[] answer = new byte[1024];
         try {
@@ -93,17 +99,20 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
                     continue; // not the answer to this request
                 }
                 int errno = -in.getInt(16);
-                if (errno == 0 || (type == RTM_NEWADDR && errno == EEXIST)
+                if (errno == 0
+                        || (type == RTM_NEWADDR && errno == EEXIST)
                         || (type == RTM_DELADDR && errno == EADDRNOTAVAIL)) {
                     return; // done, or already as wanted
                 }
-                throw new IOException(what + ": errno " + errno
-                        + (errno == LibC.EPERM ? " (the process needs CAP_NET_ADMIN)" : ""));
+                throw new IOException(
+                        what + ": errno " + errno + (errno == LibC.EPERM ? " (the process needs CAP_NET_ADMIN)" : ""));
             }
             throw new IOException(what + ": no answer to request " + seq + " among " + MAX_READS + " messages");
         } catch (LastErrorException e) {
-            throw new IOException(what + ": errno " + e.getErrorCode()
-                    + (e.getErrorCode() == LibC.EAGAIN ? " (no answer from the kernel in 5 s)" : ""), e);
+            throw new IOException(
+                    what + ": errno " + e.getErrorCode()
+                            + (e.getErrorCode() == LibC.EAGAIN ? " (no answer from the kernel in 5 s)" : ""),
+                    e);
         }
     }
 
@@ -115,7 +124,9 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
         } catch (LastErrorException e) {
             return 0;
         }
-        return ByteBuffer.wrap(request, Ifreq.DATA, 4).order(ByteOrder.nativeOrder()).getInt();
+        return ByteBuffer.wrap(request, Ifreq.DATA, 4)
+                .order(ByteOrder.nativeOrder())
+                .getInt();
     }
 
     /** The RTM_NEWADDR or RTM_DELADDR message: nlmsghdr, ifaddrmsg, IFA_LOCAL and IFA_ADDRESS. */
@@ -123,7 +134,11 @@ public final class NetlinkAddresses implements VirtualAddresses, AutoCloseable {
         short flags = (short) (NLM_F_REQUEST | NLM_F_ACK | (type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0));
         ByteBuffer out = ByteBuffer.allocate(40).order(ByteOrder.nativeOrder());
         out.putInt(40).putShort(type).putShort(flags).putInt(seq).putInt(0); // nlmsghdr; pid 0: the kernel assigns
-        out.put((byte) LibC.AF_INET).put((byte) prefixLength).put((byte) 0).put((byte) 0).putInt(interfaceIndex);
+        out.put((byte) LibC.AF_INET)
+                .put((byte) prefixLength)
+                .put((byte) 0)
+                .put((byte) 0)
+                .putInt(interfaceIndex);
         out.putShort((short) 8).putShort(IFA_LOCAL).put(address.getAddress());
         out.putShort((short) 8).putShort(IFA_ADDRESS).put(address.getAddress());
         return out.array();

@@ -43,22 +43,31 @@ public final class RawVrrpSocket implements AutoCloseable {
         try {
             fd = c.socket(LibC.AF_INET, LibC.SOCK_RAW, VrrpCodec.PROTOCOL);
         } catch (LastErrorException e) {
-            throw new IOException("socket(AF_INET, SOCK_RAW, 112): errno " + e.getErrorCode()
-                    + (e.getErrorCode() == LibC.EPERM ? " (the process needs CAP_NET_RAW)" : ""), e);
+            throw new IOException(
+                    "socket(AF_INET, SOCK_RAW, 112): errno " + e.getErrorCode()
+                            + (e.getErrorCode() == LibC.EPERM ? " (the process needs CAP_NET_RAW)" : ""),
+                    e);
         }
         try {
             int index = c.if_nametoindex(interfaceName);
             byte[] device = (interfaceName + "\0").getBytes(StandardCharsets.US_ASCII);
             c.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, device, device.length);
-            byte[] membership = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
-                    .put(VrrpCodec.GROUP.getAddress()).put(source.getAddress()).putInt(index).array();
+            byte[] membership = ByteBuffer.allocate(12)
+                    .order(ByteOrder.nativeOrder())
+                    .put(VrrpCodec.GROUP.getAddress())
+                    .put(source.getAddress())
+                    .putInt(index)
+                    .array();
             c.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, membership, membership.length);
             c.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, membership, membership.length);
             c.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_TTL, new byte[] {(byte) 255}, 1);
             c.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TTL, intBytes(255), 4);
             c.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TOS, intBytes(0xc0), 4);
-            byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
-                    .putLong(receiveTimeoutMillis / 1000).putLong(receiveTimeoutMillis % 1000 * 1000L).array();
+            byte[] timeout = ByteBuffer.allocate(16)
+                    .order(ByteOrder.nativeOrder())
+                    .putLong(receiveTimeoutMillis / 1000)
+                    .putLong(receiveTimeoutMillis % 1000 * 1000L)
+                    .array();
             c.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, timeout.length);
         } catch (LastErrorException e) {
             c.close(fd);
@@ -70,8 +79,13 @@ public final class RawVrrpSocket implements AutoCloseable {
     /** Sends {@code advertisement} to {@code destination} (the group, or a unicast peer). */
     public void send(Advertisement advertisement, Inet4Address destination) throws IOException {
         byte[] message = VrrpCodec.encode(advertisement, source, destination);
-        byte[] address = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putShort((short) LibC.AF_INET)
-                .order(ByteOrder.BIG_ENDIAN).putShort((short) 0).put(destination.getAddress()).array();
+        byte[] address = ByteBuffer.allocate(16)
+                .order(ByteOrder.nativeOrder())
+                .putShort((short) LibC.AF_INET)
+                .order(ByteOrder.BIG_ENDIAN)
+                .putShort((short) 0)
+                .put(destination.getAddress())
+                .array();
         try {
             LibC.INSTANCE.sendto(fd, message, message.length, 0, address, address.length);
         } catch (LastErrorException e) {
@@ -111,7 +125,10 @@ public final class RawVrrpSocket implements AutoCloseable {
         } catch (LastErrorException e) {
             return false;
         }
-        int flags = ByteBuffer.wrap(request, Ifreq.DATA, 2).order(ByteOrder.nativeOrder()).getShort() & 0xffff;
+        int flags = ByteBuffer.wrap(request, Ifreq.DATA, 2)
+                        .order(ByteOrder.nativeOrder())
+                        .getShort()
+                & 0xffff;
         int wanted = LibC.IFF_UP | LibC.IFF_RUNNING;
         return (flags & wanted) == wanted;
     }
@@ -122,7 +139,10 @@ public final class RawVrrpSocket implements AutoCloseable {
     }
 
     private static byte[] intBytes(int value) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
+        return ByteBuffer.allocate(4)
+                .order(ByteOrder.nativeOrder())
+                .putInt(value)
+                .array();
     }
 
     @Override

@@ -41,8 +41,14 @@ public interface VirtualAddresses {
         };
     }
 
-    private static void run(@Nullable String namespace, String verb, Inet4Address address, int prefixLength,
-            String interfaceName, boolean absentIsFine) throws IOException {
+    private static void run(
+            @Nullable String namespace,
+            String verb,
+            Inet4Address address,
+            int prefixLength,
+            String interfaceName,
+            boolean absentIsFine)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("ip"));
         if (namespace != null) {
             command.addAll(List.of("-n", namespace));

@@ -2,11 +2,8 @@ package dev.fjord.lb.vrrp;
 
 import java.io.IOException;
 import java.net.Inet4Address;
-
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +35,7 @@ public final class Vrrp implements AutoCloseable {
     private final List<VrrpInstance> instances;
     /** Each instance's socket, whose interface {@link #watchInterfaces()} reads. */
     private final java.util.IdentityHashMap<VrrpInstance, RawVrrpSocket> sockets = new java.util.IdentityHashMap<>();
+
     private final List<AutoCloseable> resources;
     private final ScheduledExecutorService timers;
     private final VirtualAddresses addresses;
@@ -45,8 +43,12 @@ public final class Vrrp implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private Vrrp(VirtualAddresses addresses, List<VrrpInstance> instances, List<AutoCloseable> resources,
-            ScheduledExecutorService timers, ExecutorService threads) {
+    private Vrrp(
+            VirtualAddresses addresses,
+            List<VrrpInstance> instances,
+            List<AutoCloseable> resources,
+            ScheduledExecutorService timers,
+            ExecutorService threads) {
         this.instances = instances;
         this.resources = resources;
         this.timers = timers;
@@ -87,30 +89,53 @@ public final class Vrrp implements AutoCloseable {
         }
         vrrp.watchInterfaces();
         instances.forEach(VrrpInstance::start);
-        timers.scheduleWithFixedDelay(vrrp::watchInterfaces, INTERFACE_CHECK_MILLIS, INTERFACE_CHECK_MILLIS,
-                TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(
+                vrrp::watchInterfaces, INTERFACE_CHECK_MILLIS, INTERFACE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         Runtime.getRuntime().addShutdownHook(vrrp.shutdownHook);
         return vrrp;
     }
 
     /** Opens one instance's sockets, clears its stale VIPs and starts its reading thread. */
-    private static VrrpInstance open(Vrrp vrrp, VrrpConfig config, VirtualAddresses addresses,
-            VrrpInstance.Listener listener, Scheduler scheduler) throws IOException {
+    private static VrrpInstance open(
+            Vrrp vrrp,
+            VrrpConfig config,
+            VirtualAddresses addresses,
+            VrrpInstance.Listener listener,
+            Scheduler scheduler)
+            throws IOException {
         RawVrrpSocket socket = RawVrrpSocket.open(config.interfaceName(), config.sourceAddress(), 250);
         vrrp.resources.add(socket);
         GratuitousArpSender garp = GratuitousArpSender.open(config.interfaceName());
         vrrp.resources.add(garp);
-        AddressKeeper keeper = new AddressKeeper(addresses, config.virtualAddresses(), config.prefixLength(),
-                config.interfaceName(), vrrp.threads, scheduler, garp, config.garp());
+        AddressKeeper keeper = new AddressKeeper(
+                addresses,
+                config.virtualAddresses(),
+                config.prefixLength(),
+                config.interfaceName(),
+                vrrp.threads,
+                scheduler,
+                garp,
+                config.garp());
         keeper.removeStale();
         VrrpInstance.Listener both = (vi, from, to) -> {
             keeper.transition(vi, from, to);
             listener.transition(vi, from, to);
         };
-        VrrpInstance instance = new VrrpInstance(config.name(), config.version(), config.vrid(), config.priority(),
-                config.interval(), config.virtualAddresses(), config.password(), config.preempt(),
-                config.preemptDelay(), config.sourceAddress(), scheduler, Ticker.system(),
-                ad -> send(socket, config, ad), both);
+        VrrpInstance instance = new VrrpInstance(
+                config.name(),
+                config.version(),
+                config.vrid(),
+                config.priority(),
+                config.interval(),
+                config.virtualAddresses(),
+                config.password(),
+                config.preempt(),
+                config.preemptDelay(),
+                config.sourceAddress(),
+                scheduler,
+                Ticker.system(),
+                ad -> send(socket, config, ad),
+                both);
         vrrp.sockets.put(instance, socket);
         vrrp.threads.execute(() -> receive(vrrp, socket, instance, config));
         return instance;
@@ -131,8 +156,10 @@ public final class Vrrp implements AutoCloseable {
         while (!vrrp.closed) {
             try {
                 VrrpCodec.Received received = socket.receive();
-                if (received != null && !received.source().equals(config.sourceAddress())
-                        && (config.unicastPeers() == null || config.unicastPeers().contains(received.source()))) {
+                if (received != null
+                        && !received.source().equals(config.sourceAddress())
+                        && (config.unicastPeers() == null
+                                || config.unicastPeers().contains(received.source()))) {
                     instance.received(received.advertisement(), received.source());
                 }
             } catch (VrrpException e) {
@@ -216,5 +243,4 @@ public final class Vrrp implements AutoCloseable {
     public String toString() {
         return "Vrrp" + instances;
     }
-
 }

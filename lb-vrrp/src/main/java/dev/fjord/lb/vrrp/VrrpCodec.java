@@ -26,14 +26,14 @@ public final class VrrpCodec {
     /** The VRRP multicast group, 224.0.0.18. */
     public static final Inet4Address GROUP = address(new byte[] {(byte) 224, 0, 0, 18});
 
-    private VrrpCodec() {
-    }
+    private VrrpCodec() {}
 
     /** A received advertisement with what its IPv4 header said. */
-    public record Received(Advertisement advertisement, Inet4Address source, Inet4Address destination, int ttl) {
-    }
+    public record Received(Advertisement advertisement, Inet4Address source, Inet4Address destination, int ttl) {}
 
-    /** The VRRP message (without IP header) for {@code advertisement} sent from {@code source} to {@code destination}. */
+    /**
+     * The VRRP message (without IP header) for {@code advertisement} sent from {@code source} to {@code destination}.
+     */
     public static byte[] encode(Advertisement advertisement, Inet4Address source, Inet4Address destination) {
         boolean v2 = advertisement.version() == 2;
         int length = 8 + 4 * advertisement.addresses().size() + (v2 ? 8 : 0);
@@ -76,8 +76,8 @@ public final class VrrpCodec {
         int headerLength = (packet[0] & 0xf) * 4;
         int totalLength = (packet[2] & 0xff) << 8 | (packet[3] & 0xff);
         if (headerLength < 20 || totalLength > packet.length || totalLength < headerLength + 8) {
-            throw new VrrpException("IPv4 lengths: header " + headerLength + ", total " + totalLength + ", received "
-                    + packet.length);
+            throw new VrrpException(
+                    "IPv4 lengths: header " + headerLength + ", total " + totalLength + ", received " + packet.length);
         }
         if ((packet[9] & 0xff) != PROTOCOL) {
             throw new VrrpException("IP protocol " + (packet[9] & 0xff) + " (expected: 112)");
@@ -107,8 +107,8 @@ public final class VrrpCodec {
             throw new VrrpException("length " + m.length + " for " + count + " addresses (expected: " + expected + ")");
         }
         byte[] message = Arrays.copyOf(m, expected);
-        boolean valid = checksum(message, null, null) == 0
-                || (version == 3 && checksum(message, source, destination) == 0);
+        boolean valid =
+                checksum(message, null, null) == 0 || (version == 3 && checksum(message, source, destination) == 0);
         if (!valid) {
             throw new VrrpException("bad checksum");
         }
@@ -142,7 +142,8 @@ public final class VrrpCodec {
     }
 
     /**
-     * The Internet checksum of {@code message}, over the IPv4 pseudo-header too when {@code source} and {@code destination} are given; a
+     * The Internet checksum of {@code message}, over the IPv4 pseudo-header too when {@code source} and {@code
+     * destination} are given; a
      * message whose checksum field is right sums to 0.
      */
     static int checksum(byte[] message, @Nullable Inet4Address source, @Nullable Inet4Address destination) {

@@ -23,9 +23,21 @@ import org.jspecify.annotations.Nullable;
  * @param unicastPeers send adverts to these instead of 224.0.0.18 ({@code unicast_peer}); null: multicast
  * @param garp when a new master announces its addresses; default {@link GratuitousArpSchedule#KEEPALIVED}
  */
-public record VrrpConfig(String name, String interfaceName, Inet4Address sourceAddress, int version, int vrid,
-        int priority, Duration interval, List<Inet4Address> virtualAddresses, int prefixLength, String password,
-        boolean preempt, Duration preemptDelay, @Nullable List<Inet4Address> unicastPeers, GratuitousArpSchedule garp) {
+public record VrrpConfig(
+        String name,
+        String interfaceName,
+        Inet4Address sourceAddress,
+        int version,
+        int vrid,
+        int priority,
+        Duration interval,
+        List<Inet4Address> virtualAddresses,
+        int prefixLength,
+        String password,
+        boolean preempt,
+        Duration preemptDelay,
+        @Nullable List<Inet4Address> unicastPeers,
+        GratuitousArpSchedule garp) {
 
     public VrrpConfig {
         virtualAddresses = List.copyOf(virtualAddresses);
@@ -49,6 +61,7 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
         private int prefixLength = 32;
         /** The prefix set explicitly or by a VIP's {@code /NN}, which the others must match; 0: none yet. */
         private int declaredPrefix;
+
         private String password = "";
         private boolean preempt = true;
         private Duration preemptDelay = Duration.ZERO;
@@ -191,7 +204,10 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
             return this;
         }
 
-        /** The second burst of gratuitous ARPs after becoming master ({@code garp_master_delay}); default 5 s, zero: none. */
+        /**
+         * The second burst of gratuitous ARPs after becoming master ({@code garp_master_delay}); default 5 s, zero:
+         * none.
+         */
         public Builder garpMasterDelay(Duration delay) {
             this.garpDelay = Objects.requireNonNull(delay, "delay");
             return this;
@@ -227,8 +243,21 @@ public record VrrpConfig(String name, String interfaceName, Inet4Address sourceA
             } catch (IllegalArgumentException e) {
                 throw error(String.valueOf(e.getMessage()));
             }
-            return new VrrpConfig(name, interfaceName, sourceAddress, version, vrid, priority, interval,
-                    virtualAddresses, prefixLength, password, preempt, preemptDelay, unicastPeers, garp);
+            return new VrrpConfig(
+                    name,
+                    interfaceName,
+                    sourceAddress,
+                    version,
+                    vrid,
+                    priority,
+                    interval,
+                    virtualAddresses,
+                    prefixLength,
+                    password,
+                    preempt,
+                    preemptDelay,
+                    unicastPeers,
+                    garp);
         }
 
         private Inet4Address ipv4(String what, String text) {

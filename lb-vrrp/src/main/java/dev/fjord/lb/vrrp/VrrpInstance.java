@@ -30,7 +30,7 @@ public final class VrrpInstance {
     /** Told of every state change, the Java counterpart of keepalived's notify scripts. */
     @FunctionalInterface
     public interface Listener {
-        Listener NONE = (instance, from, to) -> { };
+        Listener NONE = (instance, from, to) -> {};
 
         void transition(VrrpInstance instance, VrrpState from, VrrpState to);
     }
@@ -61,13 +61,25 @@ public final class VrrpInstance {
      * @param preempt a higher-priority backup takes over from a lower-priority master (VRRP's default)
      * @param preemptDelay after start, how long a backup waits before preempting (keepalived's preempt_delay)
      */
-    public VrrpInstance(String name, int version, int vrid, int priority, Duration interval,
-            List<Inet4Address> addresses, String password, boolean preempt, Duration preemptDelay,
-            Inet4Address primaryAddress, Scheduler scheduler, Ticker ticker, Sender sender, Listener listener) {
+    public VrrpInstance(
+            String name,
+            int version,
+            int vrid,
+            int priority,
+            Duration interval,
+            List<Inet4Address> addresses,
+            String password,
+            boolean preempt,
+            Duration preemptDelay,
+            Inet4Address primaryAddress,
+            Scheduler scheduler,
+            Ticker ticker,
+            Sender sender,
+            Listener listener) {
         this.name = Objects.requireNonNull(name, "name");
         if (priority < 1 || priority > 255) {
-            throw new IllegalArgumentException("vrrp instance '" + name + "': priority " + priority
-                    + " (expected: 1-255)");
+            throw new IllegalArgumentException(
+                    "vrrp instance '" + name + "': priority " + priority + " (expected: 1-255)");
         }
         new Advertisement(version, vrid, priority, interval, addresses, password); // validates the rest
         this.version = version;
@@ -136,8 +148,11 @@ public final class VrrpInstance {
 
     /** An advertisement for this VRID arrived from {@code source} (already checked by {@link VrrpCodec}). */
     public synchronized void received(Advertisement advertisement, Inet4Address source) {
-        if (advertisement.vrid() != vrid || state == VrrpState.INITIALIZE || state == VrrpState.FAULT
-                || advertisement.version() != version || !advertisement.password().equals(password)) {
+        if (advertisement.vrid() != vrid
+                || state == VrrpState.INITIALIZE
+                || state == VrrpState.FAULT
+                || advertisement.version() != version
+                || !advertisement.password().equals(password)) {
             return; // another router, another version, or failed (v2) authentication: discarded (RFC 3768 7.1)
         }
         int theirs = advertisement.priority();
@@ -263,7 +278,8 @@ public final class VrrpInstance {
     }
 
     private static int compare(Inet4Address a, Inet4Address b) {
-        return Integer.compareUnsigned(java.nio.ByteBuffer.wrap(a.getAddress()).getInt(),
+        return Integer.compareUnsigned(
+                java.nio.ByteBuffer.wrap(a.getAddress()).getInt(),
                 java.nio.ByteBuffer.wrap(b.getAddress()).getInt());
     }
 

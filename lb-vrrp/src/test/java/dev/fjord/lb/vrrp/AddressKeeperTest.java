@@ -31,9 +31,20 @@ class AddressKeeperTest {
 
     private VrrpInstance instance() {
         try {
-            return new VrrpInstance("VI_51", 3, 51, 150, Duration.ofSeconds(1),
-                    List.of((Inet4Address) InetAddress.getByName("198.18.0.100")), "", true, Duration.ZERO,
-                    (Inet4Address) InetAddress.getByName("198.18.0.1"), time, time, ad -> { },
+            return new VrrpInstance(
+                    "VI_51",
+                    3,
+                    51,
+                    150,
+                    Duration.ofSeconds(1),
+                    List.of((Inet4Address) InetAddress.getByName("198.18.0.100")),
+                    "",
+                    true,
+                    Duration.ZERO,
+                    (Inet4Address) InetAddress.getByName("198.18.0.1"),
+                    time,
+                    time,
+                    ad -> {},
                     VrrpInstance.Listener.NONE);
         } catch (java.net.UnknownHostException e) {
             throw new AssertionError(e);
@@ -41,10 +52,17 @@ class AddressKeeperTest {
     }
 
     private AddressKeeper keeper(GratuitousArpSchedule garp) throws Exception {
-        List<Inet4Address> vips = List.of((Inet4Address) InetAddress.getByName("198.18.0.100"),
-                (Inet4Address) InetAddress.getByName("198.18.0.101"));
-        return new AddressKeeper(addresses, vips, 24, "eth0", Runnable::run, time,
-                vip -> log.add(time.millis() + " garp " + vip.getHostAddress()), garp);
+        List<Inet4Address> vips = List.of((Inet4Address) InetAddress.getByName("198.18.0.100"), (Inet4Address)
+                InetAddress.getByName("198.18.0.101"));
+        return new AddressKeeper(
+                addresses,
+                vips,
+                24,
+                "eth0",
+                Runnable::run,
+                time,
+                vip -> log.add(time.millis() + " garp " + vip.getHostAddress()),
+                garp);
     }
 
     @Test
@@ -55,8 +73,10 @@ class AddressKeeperTest {
         time.advance(Duration.ofSeconds(60));
 
         assertThat(log).startsWith("0 add 198.18.0.100/24 eth0", "0 add 198.18.0.101/24 eth0");
-        assertThat(log.stream().filter(line -> line.startsWith("0 garp 198.18.0.100"))).hasSize(5);
-        assertThat(log.stream().filter(line -> line.startsWith("0 garp 198.18.0.101"))).hasSize(5);
+        assertThat(log.stream().filter(line -> line.startsWith("0 garp 198.18.0.100")))
+                .hasSize(5);
+        assertThat(log.stream().filter(line -> line.startsWith("0 garp 198.18.0.101")))
+                .hasSize(5);
         assertThat(log.stream().filter(line -> line.startsWith("5000 garp"))).hasSize(10);
         assertThat(log).hasSize(22); // nothing after the second burst: no refresh by default
     }
@@ -70,13 +90,22 @@ class AddressKeeperTest {
         keeper.transition(instance, VrrpState.MASTER, VrrpState.BACKUP);
         time.advance(Duration.ofSeconds(60));
 
-        assertThat(log).containsExactly("0 add 198.18.0.100/24 eth0", "0 add 198.18.0.101/24 eth0",
-                "0 garp 198.18.0.100", "0 garp 198.18.0.101",
-                "10000 garp 198.18.0.100", "10000 garp 198.18.0.100",
-                "10000 garp 198.18.0.101", "10000 garp 198.18.0.101",
-                "20000 garp 198.18.0.100", "20000 garp 198.18.0.100",
-                "20000 garp 198.18.0.101", "20000 garp 198.18.0.101",
-                "25000 del 198.18.0.100", "25000 del 198.18.0.101");
+        assertThat(log)
+                .containsExactly(
+                        "0 add 198.18.0.100/24 eth0",
+                        "0 add 198.18.0.101/24 eth0",
+                        "0 garp 198.18.0.100",
+                        "0 garp 198.18.0.101",
+                        "10000 garp 198.18.0.100",
+                        "10000 garp 198.18.0.100",
+                        "10000 garp 198.18.0.101",
+                        "10000 garp 198.18.0.101",
+                        "20000 garp 198.18.0.100",
+                        "20000 garp 198.18.0.100",
+                        "20000 garp 198.18.0.101",
+                        "20000 garp 198.18.0.101",
+                        "25000 del 198.18.0.100",
+                        "25000 del 198.18.0.101");
     }
 
     @Test

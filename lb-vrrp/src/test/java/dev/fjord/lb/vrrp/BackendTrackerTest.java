@@ -24,13 +24,27 @@ class BackendTrackerTest {
         VirtualTime time = new VirtualTime();
         List<String> sent = new ArrayList<>();
         Inet4Address vip = (Inet4Address) InetAddress.getByName("198.18.0.100");
-        VrrpInstance instance = new VrrpInstance("VI_51", 3, 51, 150, Duration.ofSeconds(1), List.of(vip), "", true,
-                Duration.ZERO, (Inet4Address) InetAddress.getByName("198.18.0.1"), time, time,
-                ad -> sent.add(time.millis() + " prio " + ad.priority()), VrrpInstance.Listener.NONE);
-        Backend app = Router.of(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP))
-                .frontend("main", f -> f.bind(":80").defaultBackend("app"))
-                .backend("app", b -> b.server("web1", "127.0.0.1:8001").server("web2", "127.0.0.1:8002"))
-                .build()).backend("app");
+        VrrpInstance instance = new VrrpInstance(
+                "VI_51",
+                3,
+                51,
+                150,
+                Duration.ofSeconds(1),
+                List.of(vip),
+                "",
+                true,
+                Duration.ZERO,
+                (Inet4Address) InetAddress.getByName("198.18.0.1"),
+                time,
+                time,
+                ad -> sent.add(time.millis() + " prio " + ad.priority()),
+                VrrpInstance.Listener.NONE);
+        Backend app = Router.of(ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP))
+                        .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                        .backend("app", b -> b.server("web1", "127.0.0.1:8001").server("web2", "127.0.0.1:8002"))
+                        .build())
+                .backend("app");
         AtomicBoolean listening = new AtomicBoolean(true);
         instance.start();
         BackendTracker tracker = BackendTracker.start(instance, app, listening::get, time, Duration.ofMillis(500));

@@ -43,6 +43,7 @@ class FailoverLabTest {
 
     @TempDir
     Path dir;
+
     private NetnsLab lab;
     private ClientView client;
     private VrrpPeer high;
@@ -73,13 +74,15 @@ class FailoverLabTest {
         "MASTER, BACKUP, 2, unicast",
         "BACKUP, MASTER, 2, unicast",
     })
-    void theBackupTakesOverWhenTheMasterStopsOrCrashesAndTheMasterPreemptsOnItsReturn(String fjordRole,
-            String keepalivedRole, int version, String transport) throws Exception {
+    void theBackupTakesOverWhenTheMasterStopsOrCrashesAndTheMasterPreemptsOnItsReturn(
+            String fjordRole, String keepalivedRole, int version, String transport) throws Exception {
         VrrpPeer.Pairing pairing = new VrrpPeer.Pairing(version, transport.equals("unicast"));
         boolean fjordIsMaster = fjordRole.equals("MASTER");
-        high = fjordIsMaster ? new VrrpPeer.Fjord(lab, "lb1", 150, pairing, dir)
+        high = fjordIsMaster
+                ? new VrrpPeer.Fjord(lab, "lb1", 150, pairing, dir)
                 : new VrrpPeer.Keepalived(lab, "lb1", 150, pairing, dir);
-        low = fjordIsMaster ? new VrrpPeer.Keepalived(lab, "lb2", 100, pairing, dir)
+        low = fjordIsMaster
+                ? new VrrpPeer.Keepalived(lab, "lb2", 100, pairing, dir)
                 : new VrrpPeer.Fjord(lab, "lb2", 100, pairing, dir);
         String what = high + " with " + low + ", " + pairing;
 
@@ -92,10 +95,13 @@ class FailoverLabTest {
         long stopped = System.nanoTime();
         high.stop();
         Duration graceful = client.awaitOwner("lb2", stopped, Duration.ofSeconds(5));
-        assertThat(lab.holdsVip("lb1")).as("a gracefully stopped master removes the VIP").isFalse();
+        assertThat(lab.holdsVip("lb1"))
+                .as("a gracefully stopped master removes the VIP")
+                .isFalse();
         if (fjordIsMaster) { // the listeners heard every transition, the last from the shutdown hook
-            assertThat(high.log()).containsSubsequence("VI_51 INITIALIZE->BACKUP", "VI_51 BACKUP->MASTER",
-                    "VI_51 MASTER->INITIALIZE");
+            assertThat(high.log())
+                    .containsSubsequence(
+                            "VI_51 INITIALIZE->BACKUP", "VI_51 BACKUP->MASTER", "VI_51 MASTER->INITIALIZE");
         }
 
         long restarted = System.nanoTime();
@@ -108,12 +114,15 @@ class FailoverLabTest {
         high.crash();
         Duration crash = client.awaitOwner("lb2", crashed, Duration.ofSeconds(8));
 
-        System.out.printf("failover seen from the client, %s: graceful stop %d ms, crash %d ms; "
-                + "restarted master preempted after %d ms%n", what, graceful.toMillis(), crash.toMillis(),
-                preempted.toMillis());
-        assertThat(graceful).as("graceful stop, %s; client saw:%s%n%s", what, client.describe(stopped), logs())
+        System.out.printf(
+                "failover seen from the client, %s: graceful stop %d ms, crash %d ms; "
+                        + "restarted master preempted after %d ms%n",
+                what, graceful.toMillis(), crash.toMillis(), preempted.toMillis());
+        assertThat(graceful)
+                .as("graceful stop, %s; client saw:%s%n%s", what, client.describe(stopped), logs())
                 .isLessThanOrEqualTo(SKEW_TIME.plus(CLIENT_SLACK));
-        assertThat(crash).as("crash, %s; client saw:%s%n%s", what, client.describe(crashed), logs())
+        assertThat(crash)
+                .as("crash, %s; client saw:%s%n%s", what, client.describe(crashed), logs())
                 .isLessThanOrEqualTo(MASTER_DOWN_INTERVAL.plus(CLIENT_SLACK));
     }
 
@@ -127,21 +136,25 @@ class FailoverLabTest {
     void advertsWithTtl64AreIgnoredAndTheSameWithTtl255AreNot(String masterKind) throws Exception {
         VrrpPeer.Pairing pairing = new VrrpPeer.Pairing(3, false);
         boolean fjord = masterKind.equals("Fjord");
-        high = fjord ? new VrrpPeer.Fjord(lab, "lb1", 150, pairing, dir)
+        high = fjord
+                ? new VrrpPeer.Fjord(lab, "lb1", 150, pairing, dir)
                 : new VrrpPeer.Keepalived(lab, "lb1", 150, pairing, dir);
-        low = fjord ? new VrrpPeer.Keepalived(lab, "lb2", 100, pairing, dir)
+        low = fjord
+                ? new VrrpPeer.Keepalived(lab, "lb2", 100, pairing, dir)
                 : new VrrpPeer.Fjord(lab, "lb2", 100, pairing, dir);
         low.start();
         high.start();
         client.awaitOwner("lb1", System.nanoTime(), Duration.ofSeconds(12));
 
-        Advertisement usurper = new Advertisement(3, 51, 254, Duration.ofSeconds(1),
-                List.of((Inet4Address) InetAddress.getByName(NetnsLab.VIP)), "");
+        Advertisement usurper = new Advertisement(
+                3, 51, 254, Duration.ofSeconds(1), List.of((Inet4Address) InetAddress.getByName(NetnsLab.VIP)), "");
         try (AdvertInjector injector = AdvertInjector.open(lab)) {
             for (int i = 0; i < 30; i++) { // 3 s of TTL-64 adverts, ten a second: ignored
                 injector.send(usurper, 64);
                 Thread.sleep(100);
-                assertThat(client.owner()).as("owner after %d TTL-64 adverts%n%s", i + 1, logs()).isEqualTo("lb1");
+                assertThat(client.owner())
+                        .as("owner after %d TTL-64 adverts%n%s", i + 1, logs())
+                        .isEqualTo("lb1");
             }
             assertThat(lab.holdsVip("lb1")).isTrue();
 
@@ -150,7 +163,8 @@ class FailoverLabTest {
                 injector.send(usurper, 255);
                 Thread.sleep(100);
             }
-            assertThat(lab.holdsVip("lb1")).as("the master ignored a TTL-255 advert of priority 254%n%s", logs())
+            assertThat(lab.holdsVip("lb1"))
+                    .as("the master ignored a TTL-255 advert of priority 254%n%s", logs())
                     .isFalse();
         }
     }
@@ -166,12 +180,16 @@ class FailoverLabTest {
                 .instances("VI_51:51:100:198.18.0.100", "VI_52:52:150:198.18.0.101");
         high.start();
         low.start();
-        BooleanSupplier split = () -> lab.holds("lb1", "198.18.0.100") && !lab.holds("lb1", "198.18.0.101")
-                && lab.holds("lb2", "198.18.0.101") && !lab.holds("lb2", "198.18.0.100");
+        BooleanSupplier split = () -> lab.holds("lb1", "198.18.0.100")
+                && !lab.holds("lb1", "198.18.0.101")
+                && lab.holds("lb2", "198.18.0.101")
+                && !lab.holds("lb2", "198.18.0.100");
         waitUntil(split, Duration.ofSeconds(12));
         for (int i = 0; i < 20; i++) { // 3 s: each keeps its own
             Thread.sleep(150);
-            assertThat(split.getAsBoolean()).as("each side holds its VIP only%n%s", logs()).isTrue();
+            assertThat(split.getAsBoolean())
+                    .as("each side holds its VIP only%n%s", logs())
+                    .isTrue();
         }
 
         low.crash();
@@ -201,10 +219,11 @@ class FailoverLabTest {
         long up = System.nanoTime();
         lab.link("lb1", true);
         Duration back = client.awaitOwner("lb1", up, Duration.ofSeconds(10));
-        assertThat(high.log()).containsSubsequence("VI_51 MASTER->FAULT", "VI_51 FAULT->BACKUP",
-                "VI_51 BACKUP->MASTER");
-        System.out.printf("link down on the Fjord master: keepalived served after %d ms; link up: Fjord again "
-                + "after %d ms%n", takeover.toMillis(), back.toMillis());
+        assertThat(high.log())
+                .containsSubsequence("VI_51 MASTER->FAULT", "VI_51 FAULT->BACKUP", "VI_51 BACKUP->MASTER");
+        System.out.printf(
+                "link down on the Fjord master: keepalived served after %d ms; link up: Fjord again " + "after %d ms%n",
+                takeover.toMillis(), back.toMillis());
         assertThat(takeover).isLessThanOrEqualTo(MASTER_DOWN_INTERVAL.plus(CLIENT_SLACK));
     }
 
@@ -227,8 +246,12 @@ class FailoverLabTest {
         long end = System.nanoTime() + period.toNanos();
         String other = node.equals("lb1") ? "lb2" : "lb1";
         while (System.nanoTime() < end) {
-            assertThat(client.owner()).as("owner seen by the client%n%s", logs()).isEqualTo(node);
-            assertThat(lab.holdsVip(other)).as("%s holds the VIP too%n%s", other, logs()).isFalse();
+            assertThat(client.owner())
+                    .as("owner seen by the client%n%s", logs())
+                    .isEqualTo(node);
+            assertThat(lab.holdsVip(other))
+                    .as("%s holds the VIP too%n%s", other, logs())
+                    .isFalse();
             Thread.sleep(100);
         }
     }

@@ -14,8 +14,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GratuitousArpTest {
 
     @ParameterizedTest
-    @CsvSource({"v2-garp-lb1, 02:00:c6:12:00:01", "v2-garp-lb2, 02:00:c6:12:00:02", "v3-garp-lb1, 02:00:c6:12:00:01",
-        "v3-garp-lb2, 02:00:c6:12:00:02"})
+    @CsvSource({
+        "v2-garp-lb1, 02:00:c6:12:00:01",
+        "v2-garp-lb2, 02:00:c6:12:00:02",
+        "v3-garp-lb1, 02:00:c6:12:00:01",
+        "v3-garp-lb2, 02:00:c6:12:00:02"
+    })
     void framesAreWhatKeepalivedSends(String vector, String mac) throws Exception {
         String hex;
         try (InputStream in = GratuitousArpTest.class.getResourceAsStream("/vectors/" + vector + ".hex")) {
@@ -27,7 +31,8 @@ class GratuitousArpTest {
             captured[i] = (byte) Integer.parseInt(parts[i], 16);
         }
 
-        byte[] frame = GratuitousArp.frame(GratuitousArp.mac(mac), (Inet4Address) InetAddress.getByName("198.18.0.100"));
+        byte[] frame =
+                GratuitousArp.frame(GratuitousArp.mac(mac), (Inet4Address) InetAddress.getByName("198.18.0.100"));
 
         assertThat(frame).isEqualTo(captured);
         assertThatThrownBy(() -> GratuitousArp.mac("02:00")).hasMessageStartingWith("mac: '02:00'");

@@ -23,9 +23,11 @@ class NetlinkAddressesTest {
 
         // nlmsghdr: length 40, RTM_NEWADDR, REQUEST|ACK|EXCL|CREATE, seq 7, pid 0
         // ifaddrmsg: AF_INET, /24, no flags, scope universe, ifindex 3; IFA_LOCAL and IFA_ADDRESS 198.18.0.100
-        assertThat(HexFormat.of().formatHex(add)).isEqualTo("28000000" + "1400" + "0506" + "07000000" + "00000000"
-                + "02180000" + "03000000" + "08000200c6120064" + "08000100c6120064");
-        assertThat(HexFormat.of().formatHex(delete)).isEqualTo("28000000" + "1500" + "0500" + "08000000" + "00000000"
-                + "02180000" + "03000000" + "08000200c6120064" + "08000100c6120064");
+        assertThat(HexFormat.of().formatHex(add))
+                .isEqualTo("28000000" + "1400" + "0506" + "07000000" + "00000000" + "02180000" + "03000000"
+                        + "08000200c6120064" + "08000100c6120064");
+        assertThat(HexFormat.of().formatHex(delete))
+                .isEqualTo("28000000" + "1500" + "0500" + "08000000" + "00000000" + "02180000" + "03000000"
+                        + "08000200c6120064" + "08000100c6120064");
     }
 }

@@ -15,19 +15,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** The codec against advertisements captured from keepalived 2.2.7 (test resources, vectors/). */
 class VrrpCodecTest {
 
     static Stream<String> vectors() {
-        return Stream.of("v2-auth-lb1-prio0", "v2-auth-lb1-prio150", "v2-auth-lb2-prio0", "v2-auth-lb2-prio100",
-                "v2-lb1-prio0", "v2-lb1-prio150", "v2-lb2-prio0", "v2-lb2-prio100", "v3-2vip-lb1-prio0",
-                "v3-2vip-lb1-prio150", "v3-2vip-lb2-prio0", "v3-2vip-lb2-prio100", "v3-lb1-prio0", "v3-lb1-prio150",
-                "v3-lb2-prio0", "v3-lb2-prio100", "v3-unicast-lb1-prio0", "v3-unicast-lb1-prio150",
-                "v3-unicast-lb2-prio0", "v3-unicast-lb2-prio100");
+        return Stream.of(
+                "v2-auth-lb1-prio0",
+                "v2-auth-lb1-prio150",
+                "v2-auth-lb2-prio0",
+                "v2-auth-lb2-prio100",
+                "v2-lb1-prio0",
+                "v2-lb1-prio150",
+                "v2-lb2-prio0",
+                "v2-lb2-prio100",
+                "v3-2vip-lb1-prio0",
+                "v3-2vip-lb1-prio150",
+                "v3-2vip-lb2-prio0",
+                "v3-2vip-lb2-prio100",
+                "v3-lb1-prio0",
+                "v3-lb1-prio150",
+                "v3-lb2-prio0",
+                "v3-lb2-prio100",
+                "v3-unicast-lb1-prio0",
+                "v3-unicast-lb1-prio150",
+                "v3-unicast-lb2-prio0",
+                "v3-unicast-lb2-prio100");
     }
 
     private static String resource(String name) throws IOException {
@@ -51,7 +67,9 @@ class VrrpCodecTest {
         for (String line : text.split("\n")) {
             int equals = line.indexOf(" = ");
             if (line.startsWith("vrrp.") || line.startsWith("ipv4.")) {
-                fields.put(line.substring(0, line.indexOf(' ')).strip(), line.substring(equals + 3).strip());
+                fields.put(
+                        line.substring(0, line.indexOf(' ')).strip(),
+                        line.substring(equals + 3).strip());
             }
         }
         return fields;
@@ -72,15 +90,21 @@ class VrrpCodecTest {
 
         assertThat(ad.version()).isEqualTo(Integer.parseInt(expected.get("vrrp.version")));
         assertThat(ad.vrid()).isEqualTo(Integer.parseInt(expected.get("vrrp.vrid")));
-        assertThat(ad.priority()).isEqualTo(Integer.parseInt(expected.get("vrrp.priority").split(" ")[0]));
-        assertThat(ad.addresses()).map(InetAddress::getHostAddress)
-                .containsExactlyElementsOf(Arrays.asList(expected.get("vrrp.ip_addresses").split(",\\s*")));
+        assertThat(ad.priority())
+                .isEqualTo(Integer.parseInt(expected.get("vrrp.priority").split(" ")[0]));
+        assertThat(ad.addresses())
+                .map(InetAddress::getHostAddress)
+                .containsExactlyElementsOf(
+                        Arrays.asList(expected.get("vrrp.ip_addresses").split(",\\s*")));
         if (ad.version() == 3) {
-            assertThat(ad.interval()).isEqualTo(Duration.ofMillis(10L * Integer.parseInt(
-                    expected.get("vrrp.max_advert_int").split(" ")[0])));
+            assertThat(ad.interval())
+                    .isEqualTo(Duration.ofMillis(10L
+                            * Integer.parseInt(
+                                    expected.get("vrrp.max_advert_int").split(" ")[0])));
         } else {
-            assertThat(ad.interval()).isEqualTo(Duration.ofSeconds(Integer.parseInt(
-                    expected.get("vrrp.adver_int").split(" ")[0])));
+            assertThat(ad.interval())
+                    .isEqualTo(Duration.ofSeconds(
+                            Integer.parseInt(expected.get("vrrp.adver_int").split(" ")[0])));
             assertThat(ad.password()).isEqualTo(vector.contains("auth") ? "s3cret" : "");
         }
         assertThat(received.ttl()).isEqualTo(255);
@@ -88,7 +112,8 @@ class VrrpCodecTest {
         assertThat(received.destination()).isEqualTo(ip(expected.get("ipv4.dst")));
 
         byte[] message = Arrays.copyOfRange(packet, 20, packet.length);
-        assertThat(VrrpCodec.encode(ad, received.source(), received.destination())).isEqualTo(message);
+        assertThat(VrrpCodec.encode(ad, received.source(), received.destination()))
+                .isEqualTo(message);
     }
 
     @Test
@@ -101,7 +126,8 @@ class VrrpCodecTest {
         message[6] = (byte) (messageOnly >>> 8);
         message[7] = (byte) messageOnly;
 
-        assertThat(VrrpCodec.decodeMessage(message, ip("198.18.0.2"), VrrpCodec.GROUP)).isEqualTo(ad);
+        assertThat(VrrpCodec.decodeMessage(message, ip("198.18.0.2"), VrrpCodec.GROUP))
+                .isEqualTo(ad);
     }
 
     @Test
@@ -109,7 +135,8 @@ class VrrpCodecTest {
         byte[] packet = hex(resource("v3-lb1-prio150.hex"));
         byte[] lowTtl = packet.clone();
         lowTtl[8] = 64;
-        assertThatThrownBy(() -> VrrpCodec.decode(lowTtl)).isInstanceOf(VrrpException.class)
+        assertThatThrownBy(() -> VrrpCodec.decode(lowTtl))
+                .isInstanceOf(VrrpException.class)
                 .hasMessage("TTL 64 (expected: 255)");
         byte[] corrupt = packet.clone();
         corrupt[corrupt.length - 1] ^= 1;

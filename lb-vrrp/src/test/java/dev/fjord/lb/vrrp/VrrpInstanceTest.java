@@ -24,8 +24,19 @@ class VrrpInstanceTest {
     }
 
     private VrrpInstance instance(int priority, boolean preempt, Duration preemptDelay) throws Exception {
-        return new VrrpInstance("VI_1", 3, 51, priority, Duration.ofSeconds(1), List.of(ip("198.18.0.100")), "",
-                preempt, preemptDelay, ip("198.18.0.2"), time, time,
+        return new VrrpInstance(
+                "VI_1",
+                3,
+                51,
+                priority,
+                Duration.ofSeconds(1),
+                List.of(ip("198.18.0.100")),
+                "",
+                preempt,
+                preemptDelay,
+                ip("198.18.0.2"),
+                time,
+                time,
                 ad -> sent.add(time.millis() + " prio " + ad.priority()),
                 (vi, from, to) -> transitions.add(time.millis() + " " + from + "->" + to));
     }
@@ -114,8 +125,8 @@ class VrrpInstanceTest {
     void backupTimesTheMasterByTheIntervalItAdvertises() throws Exception {
         VrrpInstance vi = instance(100, true, Duration.ZERO);
         vi.start();
-        Advertisement everyTwoSeconds = new Advertisement(3, 51, 150, Duration.ofSeconds(2),
-                List.of(ip("198.18.0.100")), "");
+        Advertisement everyTwoSeconds =
+                new Advertisement(3, 51, 150, Duration.ofSeconds(2), List.of(ip("198.18.0.100")), "");
 
         vi.received(everyTwoSeconds, ip("198.18.0.1"));
 
@@ -240,7 +251,8 @@ class VrrpInstanceTest {
         vi.start();
         for (int i = 0; i < 5; i++) {
             time.advance(Duration.ofSeconds(1));
-            vi.received(new Advertisement(2, 51, 150, Duration.ofSeconds(1), List.of(ip("198.18.0.100")), "s3cret"),
+            vi.received(
+                    new Advertisement(2, 51, 150, Duration.ofSeconds(1), List.of(ip("198.18.0.100")), "s3cret"),
                     ip("198.18.0.1"));
         }
 

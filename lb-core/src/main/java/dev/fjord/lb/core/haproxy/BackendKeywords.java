@@ -17,15 +17,18 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  * {@code cookie}, {@code stick-table}, {@code stick on src} and {@code option allbackups}.
  */
 final class BackendKeywords {
-    private BackendKeywords() {
-    }
+    private BackendKeywords() {}
 
     /**
      * Where the keywords go: a backend's builder or a listen section's, which have these methods without a common
      * type.
      */
-    record Target(ServerAdder server, Consumer<Consumer<ServerConfig.Builder>> defaultServer, Consumer<Cookie> cookie,
-            Consumer<StickTable> stickTable, Runnable allBackups) {
+    record Target(
+            ServerAdder server,
+            Consumer<Consumer<ServerConfig.Builder>> defaultServer,
+            Consumer<Cookie> cookie,
+            Consumer<StickTable> stickTable,
+            Runnable allBackups) {
 
         static Target of(BackendConfig.Builder b) {
             return new Target(b::server, b::defaultServer, b::cookie, b::stickTable, b::allBackups);
@@ -75,8 +78,8 @@ final class BackendKeywords {
             throw new IllegalArgumentException("missing name (expected: server NAME ADDRESS [options])");
         }
         if (address.isEmpty() || ServerOptions.isOption(address)) {
-            throw new IllegalArgumentException("server '" + name
-                    + "' has no address (expected: server NAME ADDRESS [options])");
+            throw new IllegalArgumentException(
+                    "server '" + name + "' has no address (expected: server NAME ADDRESS [options])");
         }
         backend.server().add(name, address, s -> ServerOptions.apply(s, line, 3));
     }
@@ -105,15 +108,16 @@ final class BackendKeywords {
                         case "domain" -> cookie.domain(line.arg(++i));
                         case "maxidle" -> cookie.maxIdle(Values.time(line, ++i));
                         case "maxlife" -> cookie.maxLife(Values.time(line, ++i));
-                        default -> throw new IllegalArgumentException("option '" + word + "' (expected: indirect, "
-                                + "nocache, postonly, preserve, httponly, secure, domain, maxidle or maxlife)");
+                        default ->
+                            throw new IllegalArgumentException("option '" + word + "' (expected: indirect, "
+                                    + "nocache, postonly, preserve, httponly, secure, domain, maxidle or maxlife)");
                     };
                 }
             }
         }
         if (cookie == null) {
-            throw new IllegalArgumentException("'" + name + "' without insert, rewrite or prefix (passive cookies "
-                    + "are not supported yet)");
+            throw new IllegalArgumentException(
+                    "'" + name + "' without insert, rewrite or prefix (passive cookies " + "are not supported yet)");
         }
         return cookie;
     }
@@ -128,8 +132,9 @@ final class BackendKeywords {
                 case "type" -> ip = line.arg(++i).equals("ip") || line.arg(i).equals("ipv6");
                 case "size" -> size = Values.size(line.arg(++i));
                 case "expire" -> expire = Values.time(line, ++i);
-                default -> throw new IllegalArgumentException("option '" + line.arg(i)
-                        + "' is not supported yet (expected: type ip, size SIZE, expire TIME)");
+                default ->
+                    throw new IllegalArgumentException("option '" + line.arg(i)
+                            + "' is not supported yet (expected: type ip, size SIZE, expire TIME)");
             }
         }
         if (!ip || size == null) {
@@ -137,5 +142,4 @@ final class BackendKeywords {
         }
         return StickTable.onSource((int) Math.min(Integer.MAX_VALUE, size), expire);
     }
-
 }

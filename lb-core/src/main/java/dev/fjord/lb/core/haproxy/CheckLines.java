@@ -12,8 +12,11 @@ import dev.fjord.lb.core.TcpCheck;
  * refines the check the previous ones described.
  */
 final class CheckLines {
-    @Nullable HttpCheck http;
-    @Nullable TcpCheck tcp;
+    @Nullable
+    HttpCheck http;
+
+    @Nullable
+    TcpCheck tcp;
     /** Whether the section has a check line of its own; otherwise the defaults' checks stay as they are. */
     boolean touched;
 

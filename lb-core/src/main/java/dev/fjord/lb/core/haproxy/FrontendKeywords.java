@@ -17,15 +17,18 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  * {@code http-request}, {@code use_backend}, {@code default_backend} and {@code stats}.
  */
 final class FrontendKeywords {
-    private FrontendKeywords() {
-    }
+    private FrontendKeywords() {}
 
     /**
      * Where the keywords go: a frontend's builder or a listen section's, which have these methods without a common
      * type.
      */
-    record Target(Consumer<String> bind, BiConsumer<String, Acl> acl, Consumer<HttpRequestRule> httpRequest,
-            BiConsumer<String, Condition> useBackend, Consumer<String> defaultBackend,
+    record Target(
+            Consumer<String> bind,
+            BiConsumer<String, Acl> acl,
+            Consumer<HttpRequestRule> httpRequest,
+            BiConsumer<String, Condition> useBackend,
+            Consumer<String> defaultBackend,
             Consumer<Consumer<StatsConfig.Builder>> stats) {
 
         static Target of(FrontendConfig.Builder f) {
@@ -48,8 +51,8 @@ final class FrontendKeywords {
                     throw new IllegalArgumentException("missing address (expected: bind ADDRESS)");
                 }
                 if (line.size() > 2) {
-                    throw new IllegalArgumentException("bind options " + line.words().subList(2, line.size())
-                            + " are not supported yet (TLS and socket options)");
+                    throw new IllegalArgumentException("bind options "
+                            + line.words().subList(2, line.size()) + " are not supported yet (TLS and socket options)");
                 }
                 for (String address : line.arg(1).split(",", -1)) {
                     frontend.bind().accept(address);
@@ -66,7 +69,8 @@ final class FrontendKeywords {
                 if (line.size() < 4) {
                     throw new IllegalArgumentException("expected: use_backend NAME if|unless CONDITION");
                 }
-                frontend.useBackend().accept(line.arg(1), Condition.parse(line.words().subList(2, line.size())));
+                frontend.useBackend()
+                        .accept(line.arg(1), Condition.parse(line.words().subList(2, line.size())));
                 backendNamed.accept(line.arg(1));
             }
             case "default_backend" -> {
@@ -98,15 +102,18 @@ final class FrontendKeywords {
         String name = words.isEmpty() ? "" : words.get(0);
         return switch (name) {
             case "allow" -> HttpRequestRule.allow();
-            case "deny" -> words.size() >= 3 && words.get(1).equals("deny_status")
-                    ? HttpRequestRule.deny(Values.integer(words.get(2))) : HttpRequestRule.deny();
+            case "deny" ->
+                words.size() >= 3 && words.get(1).equals("deny_status")
+                        ? HttpRequestRule.deny(Values.integer(words.get(2)))
+                        : HttpRequestRule.deny();
             case "redirect" -> redirect(words);
             case "set-header" -> HttpRequestRule.setHeader(arg(words, 1), arg(words, 2));
             case "add-header" -> HttpRequestRule.addHeader(arg(words, 1), arg(words, 2));
             case "del-header" -> HttpRequestRule.delHeader(arg(words, 1));
             case "return" -> returnRule(words);
-            default -> throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                    + "set-header, add-header, del-header or return)");
+            default ->
+                throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
+                        + "set-header, add-header, del-header or return)");
         };
     }
 
@@ -118,16 +125,16 @@ final class FrontendKeywords {
             if (words.get(i).equals("code")) {
                 code = Values.integer(arg(words, ++i));
             } else {
-                throw new IllegalArgumentException("redirect option '" + words.get(i)
-                        + "' is not supported yet (expected: code CODE)");
+                throw new IllegalArgumentException(
+                        "redirect option '" + words.get(i) + "' is not supported yet (expected: code CODE)");
             }
         }
         return switch (type) {
             case "location" -> HttpRequestRule.redirectLocation(value, code);
             case "prefix" -> HttpRequestRule.redirectPrefix(value, code);
             case "scheme" -> HttpRequestRule.redirectScheme(value, code);
-            default -> throw new IllegalArgumentException("redirect '" + type
-                    + "' (expected: location, prefix or scheme)");
+            default ->
+                throw new IllegalArgumentException("redirect '" + type + "' (expected: location, prefix or scheme)");
         };
     }
 
@@ -140,8 +147,9 @@ final class FrontendKeywords {
                 case "status" -> status = Values.integer(arg(words, ++i));
                 case "content-type" -> type = arg(words, ++i);
                 case "string", "lf-string" -> body = arg(words, ++i);
-                default -> throw new IllegalArgumentException("return option '" + words.get(i)
-                        + "' (expected: status CODE, content-type TYPE, string TEXT)");
+                default ->
+                    throw new IllegalArgumentException("return option '" + words.get(i)
+                            + "' (expected: status CODE, content-type TYPE, string TEXT)");
             }
         }
         return HttpRequestRule.returnResponse(status, type, body);
@@ -152,7 +160,7 @@ final class FrontendKeywords {
         String what = line.arg(1);
         return s -> {
             switch (what) {
-                case "enable" -> { }
+                case "enable" -> {}
                 case "uri" -> s.uri(line.arg(2));
                 case "realm" -> s.realm(String.join(" ", line.words().subList(2, line.size())));
                 case "auth" -> {
@@ -166,8 +174,9 @@ final class FrontendKeywords {
                 case "refresh" -> s.refresh(Values.time(line, 2));
                 case "hide-version" -> s.hideVersion();
                 case "admin" -> s.admin(Condition.parse(line.words().subList(2, line.size())));
-                default -> throw new IllegalArgumentException("'" + what + "' (expected: enable, uri, realm, auth, "
-                        + "refresh, hide-version or admin)");
+                default ->
+                    throw new IllegalArgumentException(
+                            "'" + what + "' (expected: enable, uri, realm, auth, " + "refresh, hide-version or admin)");
             }
         };
     }

@@ -24,14 +24,25 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  * <pre>{@code
  * HaproxyImport imported = HaproxyImport.parse(Path.of("/etc/haproxy/haproxy.cfg"));
  * System.out.println(imported.report());
- * ProxyConfig config = imported.builder().editBackend("app", b -> b.editServer("web1", s -> s.address("127.0.0.1:8081")))
+ * ProxyConfig config = imported.builder().editBackend("app", b -> b.editServer("web1", s ->
+ * s.address("127.0.0.1:8081")))
  *     .build();
  * }</pre>
  */
 public final class HaproxyImport {
     private static final Set<String> SECTIONS = Set.of("global", "defaults", "frontend", "backend", "listen");
-    private static final Set<String> UNSUPPORTED_SECTIONS = Set.of("userlist", "peers", "resolvers", "mailers",
-            "program", "cache", "ring", "http-errors", "fcgi-app", "crt-store", "traces");
+    private static final Set<String> UNSUPPORTED_SECTIONS = Set.of(
+            "userlist",
+            "peers",
+            "resolvers",
+            "mailers",
+            "program",
+            "cache",
+            "ring",
+            "http-errors",
+            "fcgi-app",
+            "crt-store",
+            "traces");
 
     private final ProxyConfig.Builder builder;
     private final ImportReport report;
@@ -43,7 +54,10 @@ public final class HaproxyImport {
 
     /** Reads {@code file} (UTF-8), expanding {@code "${VAR}"} from the process environment. */
     public static HaproxyImport parse(Path file) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString(), System.getenv());
+        return parse(
+                Files.readString(file, StandardCharsets.UTF_8),
+                file.getFileName().toString(),
+                System.getenv());
     }
 
     /**

@@ -14,8 +14,7 @@ import dev.fjord.lb.core.internal.Words;
  * continues it on the next.
  */
 final class Lines {
-    private Lines() {
-    }
+    private Lines() {}
 
     /** A line's words and its number in the file (the first line of a continued one). */
     record Line(int number, List<String> words) {

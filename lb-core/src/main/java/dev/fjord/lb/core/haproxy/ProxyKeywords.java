@@ -21,32 +21,38 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  * mode, limits, timeouts, options, balance, checks.
  */
 final class ProxyKeywords {
-    private ProxyKeywords() {
-    }
+    private ProxyKeywords() {}
 
     /** Applies {@code line} to {@code s}; false when it is not one of these keywords. */
     static boolean apply(SettingsBuilder<?> s, Line line, CheckLines checks, List<String> warnings, String file) {
         switch (line.keyword()) {
-            case "mode" -> s.mode(switch (line.arg(1)) {
-                case "http" -> Mode.HTTP;
-                case "tcp" -> Mode.TCP;
-                default -> throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http or tcp)");
-            });
+            case "mode" ->
+                s.mode(
+                        switch (line.arg(1)) {
+                            case "http" -> Mode.HTTP;
+                            case "tcp" -> Mode.TCP;
+                            default ->
+                                throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http or tcp)");
+                        });
             case "maxconn" -> s.maxConn(Values.integer(line.arg(1)));
             case "retries" -> s.retries(Values.integer(line.arg(1)));
             case "balance" -> s.balance(balance(line));
-            case "hash-type" -> s.hashType(switch (line.arg(1)) {
-                case "map-based" -> HashType.MAP_BASED;
-                case "consistent" -> HashType.CONSISTENT;
-                default -> throw new IllegalArgumentException("'" + line.arg(1)
-                        + "' (expected: map-based or consistent)");
-            });
+            case "hash-type" ->
+                s.hashType(
+                        switch (line.arg(1)) {
+                            case "map-based" -> HashType.MAP_BASED;
+                            case "consistent" -> HashType.CONSISTENT;
+                            default ->
+                                throw new IllegalArgumentException(
+                                        "'" + line.arg(1) + "' (expected: map-based or consistent)");
+                        });
             case "timeout" -> timeout(s, line);
             case "contimeout", "clitimeout", "srvtimeout" -> {
-                String modern = line.keyword().equals("contimeout") ? "connect"
+                String modern = line.keyword().equals("contimeout")
+                        ? "connect"
                         : line.keyword().equals("clitimeout") ? "client" : "server";
-                warnings.add(file + ":" + line.number() + ": " + line.keyword() + " is obsolete; read as timeout "
-                        + modern);
+                warnings.add(
+                        file + ":" + line.number() + ": " + line.keyword() + " is obsolete; read as timeout " + modern);
                 timeout(s, new Line(line.number(), List.of("timeout", modern, line.arg(1))));
             }
             case "retry-on" -> {
@@ -64,8 +70,9 @@ final class ProxyKeywords {
                 if (line.size() == 2 && line.arg(1).equals("global")) {
                     s.logGlobal(true);
                 } else if (line.size() < 3 || line.size() > 4) {
-                    throw new IllegalArgumentException("log " + String.join(" ", line.words().subList(1,
-                            line.size())) + " (expected: log global, or log ADDRESS FACILITY [LEVEL])");
+                    throw new IllegalArgumentException(
+                            "log " + String.join(" ", line.words().subList(1, line.size()))
+                                    + " (expected: log global, or log ADDRESS FACILITY [LEVEL])");
                 } else {
                     s.log(new LogTarget(line.arg(1), line.arg(2), line.size() > 3 ? line.arg(3) : null));
                 }
@@ -99,8 +106,9 @@ final class ProxyKeywords {
             case "source" -> Balance.source();
             case "uri" -> Balance.uri();
             case "url_param" -> Balance.urlParam(line.arg(2));
-            default -> throw new IllegalArgumentException("'" + algorithm + "' (expected: roundrobin, static-rr, "
-                    + "leastconn, first, source, uri, url_param NAME, hdr(NAME) or random[(DRAWS)])");
+            default ->
+                throw new IllegalArgumentException("'" + algorithm + "' (expected: roundrobin, static-rr, "
+                        + "leastconn, first, source, uri, url_param NAME, hdr(NAME) or random[(DRAWS)])");
         };
     }
 
@@ -117,8 +125,9 @@ final class ProxyKeywords {
             case "tunnel" -> s.timeoutTunnel(value);
             case "client-fin" -> s.timeoutClientFin(value);
             case "server-fin" -> s.timeoutServerFin(value);
-            default -> throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http-request, queue, "
-                    + "connect, client, server, http-keep-alive, check, tunnel, client-fin or server-fin)");
+            default ->
+                throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http-request, queue, "
+                        + "connect, client, server, http-keep-alive, check, tunnel, client-fin or server-fin)");
         }
     }
 
@@ -141,8 +150,13 @@ final class ProxyKeywords {
                     default -> HttpCheck.of(args.get(0), args.get(1)).version(args.get(2));
                 };
                 if (checks.http != null) {
-                    check = new HttpCheck(check.method(), check.uri(), check.version(), checks.http.headers(),
-                            checks.http.expect(), checks.http.isDisableOn404());
+                    check = new HttpCheck(
+                            check.method(),
+                            check.uri(),
+                            check.version(),
+                            checks.http.headers(),
+                            checks.http.expect(),
+                            checks.http.isDisableOn404());
                 }
                 checks.http = check;
                 checks.touched = true;
@@ -165,8 +179,9 @@ final class ProxyKeywords {
                 case "except" -> option = new ForwardFor(option.header(), line.arg(++i), option.onlyIfAbsent());
                 case "header" -> option = option.header(line.arg(++i));
                 case "if-none" -> option = option.ifNone();
-                default -> throw new IllegalArgumentException("'" + line.arg(i)
-                        + "' (expected: except NETWORK, header NAME or if-none)");
+                default ->
+                    throw new IllegalArgumentException(
+                            "'" + line.arg(i) + "' (expected: except NETWORK, header NAME or if-none)");
             }
         }
         return option;
@@ -188,8 +203,9 @@ final class ProxyKeywords {
                     case "rstatus" -> HttpCheck.Expect.rstatus(pattern);
                     case "string" -> HttpCheck.Expect.string(pattern);
                     case "rstring" -> HttpCheck.Expect.rstring(pattern);
-                    default -> throw new IllegalArgumentException("'" + line.arg(i)
-                            + "' (expected: [!] status|rstatus|string|rstring PATTERN)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "'" + line.arg(i) + "' (expected: [!] status|rstatus|string|rstring PATTERN)");
                 };
                 check = check.expect(negate ? expect.negate() : expect);
             }
@@ -200,18 +216,31 @@ final class ProxyKeywords {
                             check = check.header(line.arg(i + 1), line.arg(i + 2));
                             i += 2;
                         }
-                        case "meth" -> check = new HttpCheck(line.arg(++i), check.uri(), check.version(),
-                                check.headers(), check.expect(), check.isDisableOn404());
-                        case "uri" -> check = new HttpCheck(check.method(), line.arg(++i), check.version(),
-                                check.headers(), check.expect(), check.isDisableOn404());
+                        case "meth" ->
+                            check = new HttpCheck(
+                                    line.arg(++i),
+                                    check.uri(),
+                                    check.version(),
+                                    check.headers(),
+                                    check.expect(),
+                                    check.isDisableOn404());
+                        case "uri" ->
+                            check = new HttpCheck(
+                                    check.method(),
+                                    line.arg(++i),
+                                    check.version(),
+                                    check.headers(),
+                                    check.expect(),
+                                    check.isDisableOn404());
                         case "ver" -> check = check.version(line.arg(++i));
-                        default -> throw new IllegalArgumentException("'" + line.arg(i)
-                                + "' (expected: meth, uri, ver or hdr NAME VALUE)");
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "'" + line.arg(i) + "' (expected: meth, uri, ver or hdr NAME VALUE)");
                     }
                 }
             }
-            default -> throw new IllegalArgumentException("'" + line.arg(1)
-                    + "' (expected: expect, send or disable-on-404)");
+            default ->
+                throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: expect, send or disable-on-404)");
         }
         checks.http = check;
         checks.touched = true;
@@ -239,8 +268,9 @@ final class ProxyKeywords {
                 } else if (kind.equals("rstring") && !negate) {
                     check = check.expectRegex(pattern);
                 } else {
-                    throw new IllegalArgumentException("'" + String.join(" ", line.words().subList(2, line.size()))
-                            + "' (expected: [!] string TEXT, or rstring REGEX)");
+                    throw new IllegalArgumentException(
+                            "'" + String.join(" ", line.words().subList(2, line.size()))
+                                    + "' (expected: [!] string TEXT, or rstring REGEX)");
                 }
             }
             default -> throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: connect, send or expect)");

@@ -23,12 +23,41 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  */
 final class Sections {
     /** Process-level directives that mean nothing inside a JVM: accepted and reported as ignored. */
-    private static final Set<String> PROCESS_LEVEL = Set.of("chroot", "user", "group", "uid", "gid", "daemon",
-            "pidfile", "nbthread", "nbproc", "ulimit-n", "master-worker", "cpu-map", "node", "description", "quiet",
-            "debug", "hard-stop-after", "ca-base", "crt-base", "log-send-hostname", "log-tag", "set-dumpable",
-            "unix-bind", "expose-experimental-directives", "localpeer", "server-state-file", "server-state-base",
-            "ssl-default-bind-ciphers", "ssl-default-bind-options", "ssl-default-server-ciphers",
-            "ssl-default-server-options", "ssl-server-verify", "tune.ssl.default-dh-param", "insecure-fork-wanted");
+    private static final Set<String> PROCESS_LEVEL = Set.of(
+            "chroot",
+            "user",
+            "group",
+            "uid",
+            "gid",
+            "daemon",
+            "pidfile",
+            "nbthread",
+            "nbproc",
+            "ulimit-n",
+            "master-worker",
+            "cpu-map",
+            "node",
+            "description",
+            "quiet",
+            "debug",
+            "hard-stop-after",
+            "ca-base",
+            "crt-base",
+            "log-send-hostname",
+            "log-tag",
+            "set-dumpable",
+            "unix-bind",
+            "expose-experimental-directives",
+            "localpeer",
+            "server-state-file",
+            "server-state-base",
+            "ssl-default-bind-ciphers",
+            "ssl-default-bind-options",
+            "ssl-default-server-ciphers",
+            "ssl-default-server-options",
+            "ssl-server-verify",
+            "tune.ssl.default-dh-param",
+            "insecure-fork-wanted");
 
     private final String file;
     private final List<String> ignored = new ArrayList<>();
@@ -39,8 +68,7 @@ final class Sections {
     private @Nullable TcpCheck defaultsTcpCheck;
 
     /** A backend named by a frontend, to check once every section is read. */
-    private record Reference(Line line, String context, String backend) {
-    }
+    private record Reference(Line line, String context, String backend) {}
 
     Sections(String file) {
         this.file = file;
@@ -65,8 +93,8 @@ final class Sections {
     }
 
     ConfigException error(Line line, String context, String message) {
-        return new ConfigException(file + ":" + line.number() + ": '" + keywordOf(line) + "' in " + context + ": "
-                + message);
+        return new ConfigException(
+                file + ":" + line.number() + ": '" + keywordOf(line) + "' in " + context + ": " + message);
     }
 
     /** {@code e} as it is when it already names its line, else with this line and section in front. */
@@ -80,8 +108,10 @@ final class Sections {
 
     private static String keywordOf(Line line) {
         String keyword = line.keyword();
-        boolean twoWords = Set.of("option", "timeout", "stats", "http-check", "tcp-check", "http-request", "stick",
-                "no").contains(keyword) && line.size() > 1;
+        boolean twoWords =
+                Set.of("option", "timeout", "stats", "http-check", "tcp-check", "http-request", "stick", "no")
+                                .contains(keyword)
+                        && line.size() > 1;
         return twoWords ? keyword + ' ' + line.arg(1) : keyword;
     }
 
@@ -95,7 +125,8 @@ final class Sections {
         String context = kind.equals("global") || kind.equals("defaults") ? kind : kind + " '" + name + "'";
         try {
             switch (kind) {
-                case "global" -> builder.global(g -> lines.forEach(line -> attempt(line, "global", () -> global(g, line))));
+                case "global" ->
+                    builder.global(g -> lines.forEach(line -> attempt(line, "global", () -> global(g, line))));
                 case "defaults" -> {
                     if (head.size() > 2) {
                         throw error(head, context, "'from' and other arguments are not supported");
@@ -108,51 +139,56 @@ final class Sections {
                         defaultsTcpCheck = checks.tcp;
                     });
                 }
-                case "frontend" -> builder.frontend(name, f -> {
-                    legacyBind(head, f::bind, context);
-                    CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
-                    for (Line line : lines) {
-                        attempt(line, context, () -> {
-                            if (!frontendLine(FrontendKeywords.Target.of(f), line, context)
-                                    && !setting(f, line, context, checks)) {
-                                throw unknown(line, context);
-                            }
-                        });
-                    }
-                });
-                case "backend" -> builder.backend(name, b -> {
-                    if (head.size() > 2) {
-                        throw error(head, context, "address after the name (expected: backend NAME)");
-                    }
-                    CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
-                    for (Line line : lines) {
-                        attempt(line, context, () -> {
-                            if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line)
-                                    && !setting(b, line, context, checks)) {
-                                throw unknown(line, context);
-                            }
-                        });
-                    }
-                    checks.apply(b);
-                });
-                default -> builder.listen(name, l -> {
-                    legacyBind(head, l::bind, context);
-                    CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
-                    for (Line line : lines) {
-                        attempt(line, context, () -> {
-                            if (!frontendLine(FrontendKeywords.Target.of(l), line, context)
-                                    && !BackendKeywords.apply(BackendKeywords.Target.of(l), line)
-                                    && !setting(l, line, context, checks)) {
-                                throw unknown(line, context);
-                            }
-                        });
-                    }
-                    checks.apply(l);
-                });
+                case "frontend" ->
+                    builder.frontend(name, f -> {
+                        legacyBind(head, f::bind, context);
+                        CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
+                        for (Line line : lines) {
+                            attempt(line, context, () -> {
+                                if (!frontendLine(FrontendKeywords.Target.of(f), line, context)
+                                        && !setting(f, line, context, checks)) {
+                                    throw unknown(line, context);
+                                }
+                            });
+                        }
+                    });
+                case "backend" ->
+                    builder.backend(name, b -> {
+                        if (head.size() > 2) {
+                            throw error(head, context, "address after the name (expected: backend NAME)");
+                        }
+                        CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
+                        for (Line line : lines) {
+                            attempt(line, context, () -> {
+                                if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line)
+                                        && !setting(b, line, context, checks)) {
+                                    throw unknown(line, context);
+                                }
+                            });
+                        }
+                        checks.apply(b);
+                    });
+                default ->
+                    builder.listen(name, l -> {
+                        legacyBind(head, l::bind, context);
+                        CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
+                        for (Line line : lines) {
+                            attempt(line, context, () -> {
+                                if (!frontendLine(FrontendKeywords.Target.of(l), line, context)
+                                        && !BackendKeywords.apply(BackendKeywords.Target.of(l), line)
+                                        && !setting(l, line, context, checks)) {
+                                    throw unknown(line, context);
+                                }
+                            });
+                        }
+                        checks.apply(l);
+                    });
             }
         } catch (ConfigException e) {
-            errors.add(e.getMessage().startsWith(file + ":") ? e.getMessage()
-                    : file + ":" + head.number() + ": " + kind + " '" + name + "': " + e.getMessage());
+            errors.add(
+                    e.getMessage().startsWith(file + ":")
+                            ? e.getMessage()
+                            : file + ":" + head.number() + ": " + kind + " '" + name + "': " + e.getMessage());
         }
     }
 
@@ -160,8 +196,12 @@ final class Sections {
     void checkReferences(Set<String> defined) {
         for (Reference reference : references) {
             if (!defined.contains(reference.backend())) {
-                errors.add(error(reference.line(), reference.context(), "backend '" + reference.backend()
-                        + "' is not defined (defined: " + List.copyOf(defined) + ")").getMessage());
+                errors.add(error(
+                                reference.line(),
+                                reference.context(),
+                                "backend '" + reference.backend() + "' is not defined (defined: " + List.copyOf(defined)
+                                        + ")")
+                        .getMessage());
             }
         }
     }
@@ -205,8 +245,8 @@ final class Sections {
                     }
                     global.statsSocket(line.arg(2));
                     if (line.size() > 3) {
-                        warnings.add(file + ":" + line.number() + ": stats socket options " + line.words()
-                                .subList(3, line.size()) + " ignored (the socket has admin level)");
+                        warnings.add(file + ":" + line.number() + ": stats socket options "
+                                + line.words().subList(3, line.size()) + " ignored (the socket has admin level)");
                     }
                 }
                 default -> {

@@ -6,15 +6,32 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /** The options of {@code server NAME ADDRESS [options]} and {@code default-server [options]} lines. */
 final class ServerOptions {
-    private ServerOptions() {
-    }
+    private ServerOptions() {}
 
     /** Whether {@code word} is a server option, so cannot be a server's address. */
     static boolean isOption(String word) {
         return switch (word) {
-            case "check", "backup", "disabled", "weight", "cookie", "port", "addr", "inter", "fastinter", "downinter",
-                    "rise", "fall", "maxconn", "maxqueue", "slowstart", "observe", "error-limit", "on-error",
-                    "init-state", "on-marked-down", "on-marked-up" -> true;
+            case "check",
+                    "backup",
+                    "disabled",
+                    "weight",
+                    "cookie",
+                    "port",
+                    "addr",
+                    "inter",
+                    "fastinter",
+                    "downinter",
+                    "rise",
+                    "fall",
+                    "maxconn",
+                    "maxqueue",
+                    "slowstart",
+                    "observe",
+                    "error-limit",
+                    "on-error",
+                    "init-state",
+                    "on-marked-down",
+                    "on-marked-up" -> true;
             default -> false;
         };
     }
@@ -42,45 +59,53 @@ final class ServerOptions {
                 case "maxconn" -> s.maxConn(Values.integer(value(line, ++i, option)));
                 case "maxqueue" -> s.maxQueue(Values.integer(value(line, ++i, option)));
                 case "slowstart" -> s.slowStart(Values.time(line, ++i));
-                case "observe" -> layer = switch (value(line, ++i, option)) {
-                    case "layer4" -> PassiveCheck.Layer.LAYER4;
-                    case "layer7" -> PassiveCheck.Layer.LAYER7;
-                    default -> throw new IllegalArgumentException("observe '" + line.arg(i)
-                            + "' (expected: layer4 or layer7)");
-                };
+                case "observe" ->
+                    layer = switch (value(line, ++i, option)) {
+                        case "layer4" -> PassiveCheck.Layer.LAYER4;
+                        case "layer7" -> PassiveCheck.Layer.LAYER7;
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "observe '" + line.arg(i) + "' (expected: layer4 or layer7)");
+                    };
                 case "error-limit" -> errorLimit = Values.integer(value(line, ++i, option));
-                case "on-error" -> onError = switch (value(line, ++i, option)) {
-                    case "fastinter" -> PassiveCheck.OnError.FASTINTER;
-                    case "fail-check" -> PassiveCheck.OnError.FAIL_CHECK;
-                    case "sudden-death" -> PassiveCheck.OnError.SUDDEN_DEATH;
-                    case "mark-down" -> PassiveCheck.OnError.MARK_DOWN;
-                    default -> throw new IllegalArgumentException("on-error '" + line.arg(i)
-                            + "' (expected: fastinter, fail-check, sudden-death or mark-down)");
-                };
-                case "init-state" -> s.initState(switch (value(line, ++i, option)) {
-                    case "fully-up" -> ServerConfig.InitState.FULLY_UP;
-                    case "up" -> ServerConfig.InitState.UP;
-                    case "down" -> ServerConfig.InitState.DOWN;
-                    case "fully-down" -> ServerConfig.InitState.FULLY_DOWN;
-                    default -> throw new IllegalArgumentException("init-state '" + line.arg(i)
-                            + "' (expected: fully-up, up, down or fully-down)");
-                });
+                case "on-error" ->
+                    onError = switch (value(line, ++i, option)) {
+                        case "fastinter" -> PassiveCheck.OnError.FASTINTER;
+                        case "fail-check" -> PassiveCheck.OnError.FAIL_CHECK;
+                        case "sudden-death" -> PassiveCheck.OnError.SUDDEN_DEATH;
+                        case "mark-down" -> PassiveCheck.OnError.MARK_DOWN;
+                        default ->
+                            throw new IllegalArgumentException("on-error '" + line.arg(i)
+                                    + "' (expected: fastinter, fail-check, sudden-death or mark-down)");
+                    };
+                case "init-state" ->
+                    s.initState(
+                            switch (value(line, ++i, option)) {
+                                case "fully-up" -> ServerConfig.InitState.FULLY_UP;
+                                case "up" -> ServerConfig.InitState.UP;
+                                case "down" -> ServerConfig.InitState.DOWN;
+                                case "fully-down" -> ServerConfig.InitState.FULLY_DOWN;
+                                default ->
+                                    throw new IllegalArgumentException("init-state '" + line.arg(i)
+                                            + "' (expected: fully-up, up, down or fully-down)");
+                            });
                 case "on-marked-down" -> {
                     if (!value(line, ++i, option).equals("shutdown-sessions")) {
-                        throw new IllegalArgumentException("on-marked-down '" + line.arg(i)
-                                + "' (expected: shutdown-sessions)");
+                        throw new IllegalArgumentException(
+                                "on-marked-down '" + line.arg(i) + "' (expected: shutdown-sessions)");
                     }
                     s.shutdownSessionsOnDown();
                 }
                 case "on-marked-up" -> {
                     if (!value(line, ++i, option).equals("shutdown-backup-sessions")) {
-                        throw new IllegalArgumentException("on-marked-up '" + line.arg(i)
-                                + "' (expected: shutdown-backup-sessions)");
+                        throw new IllegalArgumentException(
+                                "on-marked-up '" + line.arg(i) + "' (expected: shutdown-backup-sessions)");
                     }
                     s.shutdownBackupSessionsOnUp();
                 }
-                default -> throw new IllegalArgumentException("server option '" + option
-                        + "' is not supported (see the README's table of supported keywords)");
+                default ->
+                    throw new IllegalArgumentException("server option '" + option
+                            + "' is not supported (see the README's table of supported keywords)");
             }
         }
         if (layer != null) {

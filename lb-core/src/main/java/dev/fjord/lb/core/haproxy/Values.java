@@ -6,8 +6,7 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /** HAProxy's value syntaxes: times ({@code 10s}, {@code 100ms}, bare milliseconds) and sizes ({@code 200k}). */
 final class Values {
-    private Values() {
-    }
+    private Values() {}
 
     /**
      * A time: digits then {@code us}, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}; milliseconds when

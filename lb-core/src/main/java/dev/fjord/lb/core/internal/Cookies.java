@@ -2,10 +2,11 @@ package dev.fjord.lb.core.internal;
 
 import org.jspecify.annotations.Nullable;
 
-/** Parsing of {@code Cookie} request headers (RFC 6265 section 5.4: {@code name=value} pairs separated by {@code ;}). */
+/**
+ * Parsing of {@code Cookie} request headers (RFC 6265 section 5.4: {@code name=value} pairs separated by {@code ;}).
+ */
 public final class Cookies {
-    private Cookies() {
-    }
+    private Cookies() {}
 
     /** The value of the first cookie called {@code name} in one {@code Cookie} header value, or null. */
     public static @Nullable String find(String header, String name) {
@@ -63,8 +64,8 @@ public final class Cookies {
             if (pairEnd > pairStart) {
                 int equals = header.indexOf('=', pairStart);
                 int nameEnd = equals < 0 || equals > pairEnd ? pairEnd : trimEnd(header, pairStart, equals);
-                boolean matches = nameEnd - pairStart == name.length()
-                        && header.regionMatches(pairStart, name, 0, name.length());
+                boolean matches =
+                        nameEnd - pairStart == name.length() && header.regionMatches(pairStart, name, 0, name.length());
                 if (!matches) {
                     if (kept.length() > 0) {
                         kept.append("; ");

@@ -7,8 +7,7 @@ import java.net.UnknownHostException;
 public final class InetAddresses {
     public static final InetAddress LOOPBACK_V4 = parseLiteral("127.0.0.1");
 
-    private InetAddresses() {
-    }
+    private InetAddresses() {}
 
     /**
      * Parses an IPv4 dotted quad or an IPv6 literal (brackets allowed) into an address, never resolving a name.
@@ -38,7 +37,9 @@ public final class InetAddresses {
             return false;
         }
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+            if (part.isEmpty()
+                    || part.length() > 3
+                    || !part.chars().allMatch(c -> c >= '0' && c <= '9')
                     || Integer.parseInt(part) > 255) {
                 return false;
             }
@@ -52,7 +53,8 @@ public final class InetAddresses {
         }
         int percent = text.indexOf('%');
         String address = percent < 0 ? text : text.substring(0, percent);
-        return !address.isEmpty() && address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
+        return !address.isEmpty()
+                && address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
                 && address.length() <= 45;
     }
 

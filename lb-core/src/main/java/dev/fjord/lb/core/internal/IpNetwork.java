@@ -92,7 +92,9 @@ public final class IpNetwork {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IpNetwork other && prefix == other.prefix && java.util.Arrays.equals(network, other.network);
+        return o instanceof IpNetwork other
+                && prefix == other.prefix
+                && java.util.Arrays.equals(network, other.network);
     }
 
     @Override

@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
  * {@code 'single'} quotes grouping, and a backslash escaping the next character (outside single quotes).
  */
 public final class Words {
-    private Words() {
-    }
+    private Words() {}
 
     /**
      * The words of {@code text}.
@@ -30,8 +29,8 @@ public final class Words {
      *
      * @throws IllegalArgumentException when a quote or <code>${</code> is not closed, or a variable is not set
      */
-    public static List<String> split(String text, @Nullable Function<String, @Nullable String> variables,
-            boolean hashComments) {
+    public static List<String> split(
+            String text, @Nullable Function<String, @Nullable String> variables, boolean hashComments) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
@@ -50,7 +49,10 @@ public final class Words {
                 }
                 word.append(text.charAt(i));
                 inWord = true;
-            } else if (quote == '"' && c == '$' && variables != null && i + 1 < text.length()
+            } else if (quote == '"'
+                    && c == '$'
+                    && variables != null
+                    && i + 1 < text.length()
                     && text.charAt(i + 1) == '{') {
                 int close = text.indexOf('}', i);
                 if (close < 0) {
@@ -96,7 +98,8 @@ public final class Words {
 
     /** {@code word} quoted for display when it contains spaces, quotes or backslashes, else as it is. */
     public static String quote(String word) {
-        if (!word.isEmpty() && word.chars().noneMatch(c -> c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '\\')) {
+        if (!word.isEmpty()
+                && word.chars().noneMatch(c -> c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '\\')) {
             return word;
         }
         return '\'' + word.replace("'", "'\\''") + '\'';

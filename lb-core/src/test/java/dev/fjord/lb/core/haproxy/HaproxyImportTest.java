@@ -90,42 +90,85 @@ class HaproxyImportTest {
                 """).builder().build();
 
         ProxyConfig built = ProxyConfig.builder()
-                .global(g -> g.maxConn(2000).log(new LogTarget("127.0.0.1:514", "local0", "info")).spreadChecks(5)
+                .global(g -> g.maxConn(2000)
+                        .log(new LogTarget("127.0.0.1:514", "local0", "info"))
+                        .spreadChecks(5)
                         .statsSocket("/run/fjord.sock"))
-                .defaults(d -> d.mode(Mode.HTTP).retries(2).redispatch(true)
+                .defaults(d -> d.mode(Mode.HTTP)
+                        .retries(2)
+                        .redispatch(true)
                         .retryOn(RetryOn.CONN_FAILURE, RetryOn.STATUS_503)
-                        .timeoutConnect(Duration.ofSeconds(5)).timeoutClient(Duration.ofSeconds(30))
+                        .timeoutConnect(Duration.ofSeconds(5))
+                        .timeoutClient(Duration.ofSeconds(30))
                         .timeoutServer(Duration.ofSeconds(30))
-                        .forwardFor(ForwardFor.except("10.0.0.0/8").header("X-Client").ifNone())
+                        .forwardFor(ForwardFor.except("10.0.0.0/8")
+                                .header("X-Client")
+                                .ifNone())
                         .connectionMode(ConnectionMode.KEEP_ALIVE))
-                .frontend("www", f -> f.bind(":8080").bind(":8081").maxConn(100)
-                        .acl("api", Acl.pathBeg("/api").ignoreCase())
-                        .acl("admin", Acl.src("192.168.0.0/16"))
-                        .httpRequest(HttpRequestRule.deny(429).when("api !admin"))
-                        .httpRequest(HttpRequestRule.redirectScheme("https", 301)
-                                .unless("{ hdr(x-forwarded-proto) https }"))
-                        .httpRequest(HttpRequestRule.setHeader("X-Via", "fjord proxy"))
-                        .httpRequest(HttpRequestRule.returnResponse(200, "text/plain", "pong").when("{ path /ping }"))
-                        .useBackend("api", "api")
-                        .defaultBackend("app")
-                        .stats(s -> s.uri("/haproxy?stats").realm("Fjord Stats").auth("ops", "s3cret")
-                                .admin(Condition.parse("if admin"))))
-                .backend("api", b -> b.balance(Balance.leastConn())
-                        .server("api1", "10.0.0.11:80", s -> s.check().weight(10).maxConn(50).maxQueue(100)
-                                .observe(PassiveCheck.layer7().errorLimit(5).onError(PassiveCheck.OnError.MARK_DOWN))))
-                .backend("app", b -> b.balance(Balance.urlParam("user")).hashType(HashType.CONSISTENT)
-                        .cookie(Cookie.insert("SRV").indirect().noCache().httpOnly().domain(".example.com")
-                                .maxIdle(Duration.ofMinutes(30)))
-                        .httpCheck(HttpCheck.get("/health").version("HTTP/1.1").header("Host", "app.example")
-                                .expect(HttpCheck.Expect.status("200-299")).disableOn404())
-                        .defaultServer(s -> s.inter(Duration.ofSeconds(3)).fall(2).rise(3)
-                                .slowStart(Duration.ofMinutes(1)))
-                        .server("web1", "10.0.0.21:80", s -> s.check().cookie("w1").checkPort(8080)
-                                .initState(ServerConfig.InitState.FULLY_DOWN))
-                        .server("web2", "10.0.0.22:80", s -> s.check().cookie("w2").backup()
-                                .shutdownSessionsOnDown())
-                        .stickTable(StickTable.onSource(200 * 1024, Duration.ofMinutes(30)))
-                        .allBackups())
+                .frontend(
+                        "www",
+                        f -> f.bind(":8080")
+                                .bind(":8081")
+                                .maxConn(100)
+                                .acl("api", Acl.pathBeg("/api").ignoreCase())
+                                .acl("admin", Acl.src("192.168.0.0/16"))
+                                .httpRequest(HttpRequestRule.deny(429).when("api !admin"))
+                                .httpRequest(HttpRequestRule.redirectScheme("https", 301)
+                                        .unless("{ hdr(x-forwarded-proto) https }"))
+                                .httpRequest(HttpRequestRule.setHeader("X-Via", "fjord proxy"))
+                                .httpRequest(HttpRequestRule.returnResponse(200, "text/plain", "pong")
+                                        .when("{ path /ping }"))
+                                .useBackend("api", "api")
+                                .defaultBackend("app")
+                                .stats(s -> s.uri("/haproxy?stats")
+                                        .realm("Fjord Stats")
+                                        .auth("ops", "s3cret")
+                                        .admin(Condition.parse("if admin"))))
+                .backend(
+                        "api",
+                        b -> b.balance(Balance.leastConn())
+                                .server(
+                                        "api1",
+                                        "10.0.0.11:80",
+                                        s -> s.check()
+                                                .weight(10)
+                                                .maxConn(50)
+                                                .maxQueue(100)
+                                                .observe(PassiveCheck.layer7()
+                                                        .errorLimit(5)
+                                                        .onError(PassiveCheck.OnError.MARK_DOWN))))
+                .backend(
+                        "app",
+                        b -> b.balance(Balance.urlParam("user"))
+                                .hashType(HashType.CONSISTENT)
+                                .cookie(Cookie.insert("SRV")
+                                        .indirect()
+                                        .noCache()
+                                        .httpOnly()
+                                        .domain(".example.com")
+                                        .maxIdle(Duration.ofMinutes(30)))
+                                .httpCheck(HttpCheck.get("/health")
+                                        .version("HTTP/1.1")
+                                        .header("Host", "app.example")
+                                        .expect(HttpCheck.Expect.status("200-299"))
+                                        .disableOn404())
+                                .defaultServer(s -> s.inter(Duration.ofSeconds(3))
+                                        .fall(2)
+                                        .rise(3)
+                                        .slowStart(Duration.ofMinutes(1)))
+                                .server(
+                                        "web1",
+                                        "10.0.0.21:80",
+                                        s -> s.check()
+                                                .cookie("w1")
+                                                .checkPort(8080)
+                                                .initState(ServerConfig.InitState.FULLY_DOWN))
+                                .server(
+                                        "web2",
+                                        "10.0.0.22:80",
+                                        s -> s.check().cookie("w2").backup().shutdownSessionsOnDown())
+                                .stickTable(StickTable.onSource(200 * 1024, Duration.ofMinutes(30)))
+                                .allBackups())
                 .build();
 
         assertThat(imported).isEqualTo(built);
@@ -157,18 +200,20 @@ class HaproxyImportTest {
 
         ProxyConfig built = ProxyConfig.builder()
                 .defaults(d -> d.mode(Mode.HTTP))
-                .listen("web", l -> l.bind("*:80")
-                        .acl("api", Acl.pathBeg("/api"))
-                        .httpRequest(HttpRequestRule.setHeader("X-Via", "fjord"))
-                        .useBackend("api", Condition.parse("if api"))
-                        .defaultBackend("app")
-                        .stats(s -> s.uri("/stats"))
-                        .balance(Balance.leastConn())
-                        .cookie(Cookie.insert("SRV"))
-                        .stickTable(StickTable.onSource(1024, Duration.ofMinutes(30)))
-                        .allBackups()
-                        .defaultServer(s -> s.inter(Duration.ofSeconds(3)))
-                        .server("web1", "10.0.0.1:80", s -> s.check().cookie("w1")))
+                .listen(
+                        "web",
+                        l -> l.bind("*:80")
+                                .acl("api", Acl.pathBeg("/api"))
+                                .httpRequest(HttpRequestRule.setHeader("X-Via", "fjord"))
+                                .useBackend("api", Condition.parse("if api"))
+                                .defaultBackend("app")
+                                .stats(s -> s.uri("/stats"))
+                                .balance(Balance.leastConn())
+                                .cookie(Cookie.insert("SRV"))
+                                .stickTable(StickTable.onSource(1024, Duration.ofMinutes(30)))
+                                .allBackups()
+                                .defaultServer(s -> s.inter(Duration.ofSeconds(3)))
+                                .server("web1", "10.0.0.1:80", s -> s.check().cookie("w1")))
                 .backend("api", b -> b.server("api1", "10.0.0.2:80"))
                 .backend("app", b -> b.server("app1", "10.0.0.3:80"))
                 .build();
@@ -190,10 +235,14 @@ class HaproxyImportTest {
                     contimeout 5000
                 """);
 
-        assertThat(imported.report().ignored()).containsExactly("haproxy.cfg:2: chroot /var/lib/haproxy",
-                "haproxy.cfg:3: user haproxy", "haproxy.cfg:4: daemon", "haproxy.cfg:5: tune.bufsize 32768");
-        assertThat(imported.report().warnings()).containsExactly(
-                "haproxy.cfg:8: contimeout is obsolete; read as timeout connect");
+        assertThat(imported.report().ignored())
+                .containsExactly(
+                        "haproxy.cfg:2: chroot /var/lib/haproxy",
+                        "haproxy.cfg:3: user haproxy",
+                        "haproxy.cfg:4: daemon",
+                        "haproxy.cfg:5: tune.bufsize 32768");
+        assertThat(imported.report().warnings())
+                .containsExactly("haproxy.cfg:8: contimeout is obsolete; read as timeout connect");
         assertThat(imported.builder().build().defaults().timeouts().connect()).isEqualTo(Duration.ofSeconds(5));
     }
 
@@ -202,13 +251,15 @@ class HaproxyImportTest {
         assertThatThrownBy(() -> parse("""
                 backend app
                     balanse roundrobin
-                """)).hasMessage("haproxy.cfg:2: unknown keyword 'balanse' in backend 'app' "
-                + "(see the README's table of supported keywords)");
+                """))
+                .hasMessage("haproxy.cfg:2: unknown keyword 'balanse' in backend 'app' "
+                        + "(see the README's table of supported keywords)");
         assertThatThrownBy(() -> parse("""
                 defaults
                     option splice-auto
-                """)).hasMessage("haproxy.cfg:2: unknown keyword 'option splice-auto' in defaults "
-                + "(see the README's table of supported keywords)");
+                """))
+                .hasMessage("haproxy.cfg:2: unknown keyword 'option splice-auto' in defaults "
+                        + "(see the README's table of supported keywords)");
     }
 
     @Test
@@ -230,13 +281,14 @@ class HaproxyImportTest {
 
         Settings main = config.frontends().get("main").settings();
         assertThat(main.logGlobal()).isTrue();
-        assertThat(main.logTargets()).containsExactly(LogTarget.of("10.0.0.5:1514", "local0"),
-                new LogTarget("stdout", "local1", "notice"));
+        assertThat(main.logTargets())
+                .containsExactly(LogTarget.of("10.0.0.5:1514", "local0"), new LogTarget("stdout", "local1", "notice"));
         assertThatThrownBy(() -> parse("""
                 frontend main
                     log 10.0.0.5
-                """)).hasMessage("haproxy.cfg:2: 'log' in frontend 'main': log 10.0.0.5 "
-                + "(expected: log global, or log ADDRESS FACILITY [LEVEL])");
+                """))
+                .hasMessage("haproxy.cfg:2: 'log' in frontend 'main': log 10.0.0.5 "
+                        + "(expected: log global, or log ADDRESS FACILITY [LEVEL])");
     }
 
     @Test
@@ -244,8 +296,9 @@ class HaproxyImportTest {
         assertThatThrownBy(() -> parse("""
                 defaults
                     timeout connect 10x
-                """)).hasMessage("haproxy.cfg:2: 'timeout connect' in defaults: '10x' "
-                + "(expected: a time such as 100ms, 10s or 1m)");
+                """))
+                .hasMessage("haproxy.cfg:2: 'timeout connect' in defaults: '10x' "
+                        + "(expected: a time such as 100ms, 10s or 1m)");
     }
 
     @Test
@@ -256,8 +309,9 @@ class HaproxyImportTest {
                     default_backend apps
                 backend app
                     server web1 10.0.0.1:80
-                """)).hasMessage("haproxy.cfg:3: 'default_backend' in frontend 'main': backend 'apps' is not defined "
-                + "(defined: [app])");
+                """))
+                .hasMessage("haproxy.cfg:3: 'default_backend' in frontend 'main': backend 'apps' is not defined "
+                        + "(defined: [app])");
     }
 
     @Test
@@ -265,8 +319,9 @@ class HaproxyImportTest {
         assertThatThrownBy(() -> parse("""
                 backend app
                     server web1 check
-                """)).hasMessage("haproxy.cfg:2: 'server' in backend 'app': server 'web1' has no address "
-                + "(expected: server NAME ADDRESS [options])");
+                """))
+                .hasMessage("haproxy.cfg:2: 'server' in backend 'app': server 'web1' has no address "
+                        + "(expected: server NAME ADDRESS [options])");
     }
 
     @Test
@@ -274,17 +329,20 @@ class HaproxyImportTest {
         assertThatThrownBy(() -> parse("""
                 backend app
                     server web1 10.0.0.1:80 weight 300
-                """)).hasMessage("haproxy.cfg:2: 'server' in backend 'app': server 'web1': weight 300 "
-                + "(expected: 0-256)");
+                """))
+                .hasMessage(
+                        "haproxy.cfg:2: 'server' in backend 'app': server 'web1': weight 300 " + "(expected: 0-256)");
         assertThatThrownBy(() -> parse("""
                 userlist admins
-                """)).hasMessage("haproxy.cfg:1: section 'userlist' is not supported "
-                + "(expected: global, defaults, frontend, backend or listen)");
+                """))
+                .hasMessage("haproxy.cfg:1: section 'userlist' is not supported "
+                        + "(expected: global, defaults, frontend, backend or listen)");
         assertThatThrownBy(() -> parse("""
                 frontend main
                     bind :443 ssl crt /etc/ssl/site.pem
-                """)).hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': bind options [ssl, crt, "
-                + "/etc/ssl/site.pem] are not supported yet (TLS and socket options)");
+                """))
+                .hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': bind options [ssl, crt, "
+                        + "/etc/ssl/site.pem] are not supported yet (TLS and socket options)");
         assertThatThrownBy(() -> HaproxyImport.parse("backend app\n    server web1 \"${NOPE}\"\n", "x.cfg", Map.of()))
                 .hasMessage("x.cfg:2: environment variable 'NOPE' is not set");
     }
@@ -296,7 +354,8 @@ class HaproxyImportTest {
                     default_backend app
                 backend app
                     server web1 192.168.10.11:80
-                """).builder()
+                """)
+                .builder()
                 .editFrontend("main", f -> f.clearBinds().bind("127.0.0.1:0"))
                 .editBackend("app", b -> b.editServer("web1", s -> s.address("127.0.0.1:9000")))
                 .build();
@@ -322,14 +381,23 @@ class HaproxyImportTest {
                     user admin insecure-password x
                 backend app
                     server web1 127.0.0.1:80 weight 300
-                """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
-                        "haproxy.cfg:2: 'maxconn' in global: 'lots' (expected: a whole number)",
-                        "haproxy.cfg:5: 'timeout connect' in defaults: '5parsecs' (expected: a time such as 100ms, 10s or 1m)",
-                        "haproxy.cfg:8: unknown keyword 'balanse' in frontend 'main' (see the README's table of "
-                                + "supported keywords)",
-                        "haproxy.cfg:9: 'use_backend' in frontend 'main': backend 'apps' is not defined (defined: [app])",
-                        "haproxy.cfg:11: section 'userlist' is not supported (expected: global, defaults, frontend, "
-                                + "backend or listen)",
-                        "haproxy.cfg:14: 'server' in backend 'app': server 'web1': weight 300 (expected: 0-256)"));
+                """))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.errors())
+                                .containsExactly(
+                                        "haproxy.cfg:2: 'maxconn' in global: 'lots' (expected: a whole number)",
+                                        "haproxy.cfg:5: 'timeout connect' in defaults: '5parsecs' (expected: a time "
+                                                + "such as 100ms, 10s or 1m)",
+                                        "haproxy.cfg:8: unknown keyword 'balanse' in frontend 'main' (see the "
+                                                + "README's table of "
+                                                + "supported keywords)",
+                                        "haproxy.cfg:9: 'use_backend' in frontend 'main': backend 'apps' is not "
+                                                + "defined (defined: [app])",
+                                        "haproxy.cfg:11: section 'userlist' is not supported (expected: global, "
+                                                + "defaults, frontend, "
+                                                + "backend or listen)",
+                                        "haproxy.cfg:14: 'server' in backend 'app': server 'web1': weight 300 "
+                                                + "(expected: 0-256)"));
     }
 }

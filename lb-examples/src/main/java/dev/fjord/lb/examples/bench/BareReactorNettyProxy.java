@@ -3,6 +3,7 @@ package dev.fjord.lb.examples.bench;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
@@ -16,17 +17,20 @@ import reactor.netty.resources.LoopResources;
  * <p>Usage: {@code BareReactorNettyProxy PORT BACKEND1 BACKEND2} (backends as {@code host:port}).
  */
 public final class BareReactorNettyProxy {
-    private BareReactorNettyProxy() {
-    }
+    private BareReactorNettyProxy() {}
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         String[] backends = {args[1], args[2]};
         LoopResources loop = LoopResources.create("bare", 1, 1, true);
-        HttpClient client = HttpClient.create(ConnectionProvider.builder("bare").maxConnections(1024).build())
+        HttpClient client = HttpClient.create(
+                        ConnectionProvider.builder("bare").maxConnections(1024).build())
                 .runOn(loop);
         AtomicInteger next = new AtomicInteger();
-        DisposableServer server = HttpServer.create().host("127.0.0.1").port(port).runOn(loop)
+        DisposableServer server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(port)
+                .runOn(loop)
                 .handle((request, response) -> {
                     String backend = backends[Math.floorMod(next.getAndIncrement(), backends.length)];
                     return client.headers(h -> h.set(request.requestHeaders()))
@@ -35,7 +39,8 @@ public final class BareReactorNettyProxy {
                             .send(request.receive().retain())
                             .response((serverResponse, body) -> {
                                 response.status(serverResponse.status());
-                                response.headers(serverResponse.responseHeaders()
+                                response.headers(serverResponse
+                                        .responseHeaders()
                                         .remove(HttpHeaderNames.TRANSFER_ENCODING)
                                         .remove(HttpHeaderNames.CONNECTION));
                                 return response.send(body.retain());

@@ -15,26 +15,34 @@ import dev.fjord.lb.netty.FjordProxy;
  * compare the transport with the bare proxy, which pools.
  */
 public final class FjordBenchmarkProxy {
-    private FjordBenchmarkProxy() {
-    }
+    private FjordBenchmarkProxy() {}
 
     public static void main(String[] args) throws InterruptedException {
         // as HAProxy in the benchmark, without an access log
         ProxyConfig config = ReferenceCluster.builder()
                 .global(g -> g.statsSocket(ReferenceCluster.localStatsSocket()))
-                .editFrontend("main", f -> f.clearBinds().bind("127.0.0.1:" + args[0]).logGlobal(false))
+                .editFrontend(
+                        "main", f -> f.clearBinds().bind("127.0.0.1:" + args[0]).logGlobal(false))
                 .editListen("stats", l -> l.clearBinds().bind("127.0.0.1:0"))
-                .editBackend("app", b -> b.editServer("web1", s -> s.address(args[1]))
-                        .editServer("web2", s -> s.address(args[2])))
+                .editBackend(
+                        "app",
+                        b -> b.editServer("web1", s -> s.address(args[1])).editServer("web2", s -> s.address(args[2])))
                 .build();
         if (args.length > 3 && args[3].equals("keep-alive")) {
             config = ReferenceCluster.builder()
                     .global(g -> g.statsSocket(ReferenceCluster.localStatsSocket()))
-                    .editFrontend("main", f -> f.clearBinds().bind("127.0.0.1:" + args[0]).logGlobal(false)
-                            .connectionMode(ConnectionMode.KEEP_ALIVE))
+                    .editFrontend(
+                            "main",
+                            f -> f.clearBinds()
+                                    .bind("127.0.0.1:" + args[0])
+                                    .logGlobal(false)
+                                    .connectionMode(ConnectionMode.KEEP_ALIVE))
                     .editListen("stats", l -> l.clearBinds().bind("127.0.0.1:0"))
-                    .editBackend("app", b -> b.connectionMode(ConnectionMode.KEEP_ALIVE)
-                            .editServer("web1", s -> s.address(args[1])).editServer("web2", s -> s.address(args[2])))
+                    .editBackend(
+                            "app",
+                            b -> b.connectionMode(ConnectionMode.KEEP_ALIVE)
+                                    .editServer("web1", s -> s.address(args[1]))
+                                    .editServer("web2", s -> s.address(args[2])))
                     .build();
         }
         FjordProxy proxy = FjordProxy.builder(Router.of(config)).ioThreads(1).start();

@@ -8,9 +8,11 @@ import org.jspecify.annotations.Nullable;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerSlots;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.timeout.ReadTimeoutException;
+
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
@@ -63,8 +65,10 @@ final class Attempt implements ConnectionObserver {
                 sink.success();
             });
             if (waiter == null) {
-                sink.error(failure(FjordClientException.Reason.QUEUE_FULL, "queue full (maxqueue "
-                        + slots.maxQueue() + ", maxconn " + slots.maxConn() + "; expected: a free place)"));
+                sink.error(failure(
+                        FjordClientException.Reason.QUEUE_FULL,
+                        "queue full (maxqueue " + slots.maxQueue() + ", maxconn " + slots.maxConn()
+                                + "; expected: a free place)"));
                 return;
             }
             sink.onCancel(() -> {
@@ -74,9 +78,14 @@ final class Attempt implements ConnectionObserver {
             });
         });
         Duration timeout = runtime.settings.timeouts().effectiveQueue();
-        return timeout == null ? wait : wait.timeout(timeout, Mono.error(() -> failure(
-                FjordClientException.Reason.QUEUE_TIMEOUT, "no slot within timeout queue " + timeout.toMillis()
-                        + " ms (maxconn " + slots.maxConn() + ", " + slots.queued() + " waiting)")));
+        return timeout == null
+                ? wait
+                : wait.timeout(
+                        timeout,
+                        Mono.error(() -> failure(
+                                FjordClientException.Reason.QUEUE_TIMEOUT,
+                                "no slot within timeout queue " + timeout.toMillis() + " ms (maxconn " + slots.maxConn()
+                                        + ", " + slots.queued() + " waiting)")));
     }
 
     private void granted() {
@@ -105,7 +114,10 @@ final class Attempt implements ConnectionObserver {
     }
 
     private FjordClientException failure(FjordClientException.Reason reason, String what) {
-        return new FjordClientException(reason, runtime.backend.name(), server.name(),
+        return new FjordClientException(
+                reason,
+                runtime.backend.name(),
+                server.name(),
                 "backend '" + runtime.backend.name() + "': server '" + server.name() + "': " + what);
     }
 

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import io.netty.resolver.AddressResolverGroup;
+
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
@@ -32,8 +33,11 @@ final class BalancedConnectionProvider implements ConnectionProvider {
     }
 
     @Override
-    public Mono<? extends Connection> acquire(TransportConfig config, ConnectionObserver observer,
-            @Nullable Supplier<? extends SocketAddress> remoteAddress, @Nullable AddressResolverGroup<?> resolver) {
+    public Mono<? extends Connection> acquire(
+            TransportConfig config,
+            ConnectionObserver observer,
+            @Nullable Supplier<? extends SocketAddress> remoteAddress,
+            @Nullable AddressResolverGroup<?> resolver) {
         return Mono.deferContextual(context -> {
             Call found = Call.in(runtime, context);
             Call call = found != null ? found : new Call(runtime, context);

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.RetryOn;
 import dev.fjord.lb.core.Server;
+
 import reactor.util.context.ContextView;
 
 /**
@@ -105,8 +106,11 @@ final class Call {
         if (error instanceof FjordClientException || !retriesLeft()) {
             return false;
         }
-        RetryOn event = !last.connected() ? RetryOn.CONN_FAILURE : Attempt.isTimeout(error) ? RetryOn.RESPONSE_TIMEOUT
-                : error instanceof IOException ? RetryOn.EMPTY_RESPONSE : RetryOn.JUNK_RESPONSE;
+        RetryOn event = !last.connected()
+                ? RetryOn.CONN_FAILURE
+                : Attempt.isTimeout(error)
+                        ? RetryOn.RESPONSE_TIMEOUT
+                        : error instanceof IOException ? RetryOn.EMPTY_RESPONSE : RetryOn.JUNK_RESPONSE;
         if (!runtime.settings.retryOn().contains(event) || (event != RetryOn.CONN_FAILURE && !idempotent())) {
             return false;
         }
@@ -138,8 +142,12 @@ final class Call {
         private static final long serialVersionUID = 1L;
 
         RetryableStatus(Server server, int status) {
-            super("backend '" + server.backend().name() + "': server '" + server.name() + "' answered " + status
-                    + ", retried", null, false, false);
+            super(
+                    "backend '" + server.backend().name() + "': server '" + server.name() + "' answered " + status
+                            + ", retried",
+                    null,
+                    false,
+                    false);
         }
     }
 

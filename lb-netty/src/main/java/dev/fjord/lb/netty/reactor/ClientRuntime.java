@@ -44,7 +44,8 @@ final class ClientRuntime {
     }
 
     ServerSlots slots(Server server) {
-        return slots.computeIfAbsent(server, s -> new ServerSlots(s.config().maxConn(), s.config().maxQueue()));
+        return slots.computeIfAbsent(
+                server, s -> new ServerSlots(s.config().maxConn(), s.config().maxQueue()));
     }
 
     /** Requests waiting for {@code server} now. */
@@ -61,8 +62,10 @@ final class ClientRuntime {
 
     /** Where to connect: unresolved, so that Reactor Netty's resolver (not this thread) resolves a host name. */
     InetSocketAddress address(Server server) {
-        return addresses.computeIfAbsent(server, s -> InetSocketAddress.createUnresolved(s.config().address().host(),
-                s.config().address().port()));
+        return addresses.computeIfAbsent(
+                server,
+                s -> InetSocketAddress.createUnresolved(
+                        s.config().address().host(), s.config().address().port()));
     }
 
     /**
@@ -89,10 +92,16 @@ final class ClientRuntime {
             server = backend.pick(request, null); // the server to avoid is the only one left: HAProxy retries it
         }
         if (server == null) {
-            throw new FjordClientException(FjordClientException.Reason.NO_SERVER, backend.name(), null, "backend '"
-                    + backend.name() + "': no server available (servers: " + backend.servers().stream()
-                            .map(s -> s.name() + ' ' + s.operationalState() + ' ' + s.adminState()).toList()
-                    + "; expected: one UP and READY with weight > 0)");
+            throw new FjordClientException(
+                    FjordClientException.Reason.NO_SERVER,
+                    backend.name(),
+                    null,
+                    "backend '"
+                            + backend.name() + "': no server available (servers: "
+                            + backend.servers().stream()
+                                    .map(s -> s.name() + ' ' + s.operationalState() + ' ' + s.adminState())
+                                    .toList()
+                            + "; expected: one UP and READY with weight > 0)");
         }
         return server;
     }
@@ -105,7 +114,9 @@ final class ClientRuntime {
         }
         String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
         if (balance instanceof Balance.UrlParam param) {
-            return RequestHead.builder().uri("/?" + param.name() + '=' + encoded).build();
+            return RequestHead.builder()
+                    .uri("/?" + param.name() + '=' + encoded)
+                    .build();
         }
         if (balance instanceof Balance.Uri) {
             return RequestHead.builder().uri('/' + encoded).build();
@@ -117,13 +128,17 @@ final class ClientRuntime {
                 throw notHashable(key, "balance source hashes client addresses: expected an IPv4 or IPv6 literal");
             }
         }
-        throw notHashable(key, "balance " + balance + " hashes nothing; expected a hash-based balance (hdr, "
-                + "url_param, uri or source), e.g. Balance.hdr(\"X-Key\") with HashType.CONSISTENT");
+        throw notHashable(
+                key,
+                "balance " + balance + " hashes nothing; expected a hash-based balance (hdr, "
+                        + "url_param, uri or source), e.g. Balance.hdr(\"X-Key\") with HashType.CONSISTENT");
     }
 
     private FjordClientException notHashable(String key, String why) {
-        return new FjordClientException(FjordClientException.Reason.KEY_NOT_HASHABLE, backend.name(), null,
+        return new FjordClientException(
+                FjordClientException.Reason.KEY_NOT_HASHABLE,
+                backend.name(),
+                null,
                 "backend '" + backend.name() + "': sticky key '" + key + "' cannot be hashed (" + why + ")");
     }
-
 }

@@ -27,10 +27,12 @@ import dev.fjord.lb.core.Timeouts;
 import dev.fjord.lb.netty.EventLog;
 import dev.fjord.lb.netty.FjordMetrics;
 import dev.fjord.lb.netty.NettyCheckProbe;
+
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
@@ -82,7 +84,8 @@ import reactor.util.context.Context;
  *
  * <p>Defaults: HAProxy's ({@code retries 3} on connection failures, to the same server unless {@code option
  * redispatch}; no {@code maxconn}; {@code timeout queue} falls back to {@code timeout connect}, else a queued call
- * waits as long as it takes); Reactor Netty's shared event loops ({@link HttpResources}), native transport preferred. Thread-safe: one client serves any number of concurrent calls, from any thread; its
+ * waits as long as it takes); Reactor Netty's shared event loops ({@link HttpResources}), native transport preferred.
+ * Thread-safe: one client serves any number of concurrent calls, from any thread; its
  * {@link #backend()} may be changed at run time (drain, weights, servers added or removed). {@link #close()} stops
  * the checks and closes the pooled connections, never the event loops.
  */
@@ -100,8 +103,14 @@ public final class FjordHttpClient implements AutoCloseable {
     private final ScheduledFuture<?> rateSampler;
     private final List<ServerEventListener> metricsListeners;
 
-    private FjordHttpClient(ClientRuntime runtime, Router router, HealthChecks healthChecks, HttpClient httpClient,
-            ConnectionProvider provider, ScheduledFuture<?> rateSampler, List<ServerEventListener> metricsListeners) {
+    private FjordHttpClient(
+            ClientRuntime runtime,
+            Router router,
+            HealthChecks healthChecks,
+            HttpClient httpClient,
+            ConnectionProvider provider,
+            ScheduledFuture<?> rateSampler,
+            List<ServerEventListener> metricsListeners) {
         this.runtime = runtime;
         this.router = router;
         this.healthChecks = healthChecks;
@@ -116,7 +125,11 @@ public final class FjordHttpClient implements AutoCloseable {
      * {@code mode http} and otherwise HAProxy's defaults.
      */
     public static Builder builder(String backend, Consumer<BackendConfig.Builder> spec) {
-        return new Builder(ProxyConfig.builder().defaults(d -> d.mode(Mode.HTTP)).backend(backend, spec).build(),
+        return new Builder(
+                ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP))
+                        .backend(backend, spec)
+                        .build(),
                 backend);
     }
 
@@ -277,8 +290,8 @@ public final class FjordHttpClient implements AutoCloseable {
 
         /** Starts the health checks and makes the client. */
         public FjordHttpClient build() {
-            Router router = Router.of(new ProxyConfig(config.global(), config.defaults(), Map.of(),
-                    Map.of(backend, config.backend(backend)), Set.of()));
+            Router router = Router.of(new ProxyConfig(
+                    config.global(), config.defaults(), Map.of(), Map.of(backend, config.backend(backend)), Set.of()));
             Backend live = router.backend(backend);
             LoopResources resources = loops != null ? loops : HttpResources.get();
             EventLoopGroup group = resources.onClient(preferNative);
@@ -289,19 +302,31 @@ public final class FjordHttpClient implements AutoCloseable {
             List<ServerEventListener> metricsListeners = new CopyOnWriteArrayList<>();
             EventLog log = new EventLog();
             ServerEventListener user = listener;
-            HealthChecks checks = HealthChecks.start(router, scheduler,
-                    new NettyCheckProbe(group, resources.onChannelClass(SocketChannel.class, group)), Ticker.system(),
+            HealthChecks checks = HealthChecks.start(
+                    router,
+                    scheduler,
+                    new NettyCheckProbe(group, resources.onChannelClass(SocketChannel.class, group)),
+                    Ticker.system(),
                     event -> {
                         log.onEvent(event);
                         user.onEvent(event);
                         metricsListeners.forEach(l -> l.onEvent(event));
-                    }, () -> ThreadLocalRandom.current().nextLong());
+                    },
+                    () -> ThreadLocalRandom.current().nextLong());
             ClientRuntime runtime = new ClientRuntime(live, checks, Ticker.system(), retryNonIdempotent);
-            int perServer = live.servers().stream().mapToInt(s -> s.config().maxConn()).max().orElse(0);
-            ConnectionProvider provider = new BalancedConnectionProvider(runtime, ConnectionProvider
-                    .builder("fjord-" + backend).maxConnections(Math.max(perServer, poolSize))
-                    .pendingAcquireMaxCount(-1).build());
-            HttpClient http = HttpClient.create(provider).runOn(resources, preferNative).protocol(HttpProtocol.HTTP11)
+            int perServer = live.servers().stream()
+                    .mapToInt(s -> s.config().maxConn())
+                    .max()
+                    .orElse(0);
+            ConnectionProvider provider = new BalancedConnectionProvider(
+                    runtime,
+                    ConnectionProvider.builder("fjord-" + backend)
+                            .maxConnections(Math.max(perServer, poolSize))
+                            .pendingAcquireMaxCount(-1)
+                            .build());
+            HttpClient http = HttpClient.create(provider)
+                    .runOn(resources, preferNative)
+                    .protocol(HttpProtocol.HTTP11)
                     .doOnRequest((request, connection) -> {
                         Call call = Call.in(runtime, request.currentContextView());
                         if (call != null) {
@@ -317,16 +342,21 @@ public final class FjordHttpClient implements AutoCloseable {
                     .mapConnect(new RetryingConnector(runtime));
             Timeouts timeouts = live.config().settings().timeouts();
             if (timeouts.connect() != null) {
-                http = http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()));
+                http = http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()));
             }
             if (timeouts.server() != null) {
                 http = http.responseTimeout(timeouts.server());
             }
-            ScheduledFuture<?> sampler = group.next().scheduleAtFixedRate(() -> {
-                live.counters().sampleRate();
-                live.servers().forEach(s -> s.counters().sampleRate());
-            }, 1, 1, TimeUnit.SECONDS);
+            ScheduledFuture<?> sampler = group.next()
+                    .scheduleAtFixedRate(
+                            () -> {
+                                live.counters().sampleRate();
+                                live.servers().forEach(s -> s.counters().sampleRate());
+                            },
+                            1,
+                            1,
+                            TimeUnit.SECONDS);
             return new FjordHttpClient(runtime, router, checks, http, provider, sampler, metricsListeners);
         }
     }

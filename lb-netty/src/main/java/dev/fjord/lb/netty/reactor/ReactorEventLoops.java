@@ -3,9 +3,11 @@ package dev.fjord.lb.netty.reactor;
 import java.util.Objects;
 
 import dev.fjord.lb.netty.EventLoops;
+
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -20,8 +22,7 @@ import reactor.netty.resources.LoopResources;
  * }</pre>
  */
 public final class ReactorEventLoops {
-    private ReactorEventLoops() {
-    }
+    private ReactorEventLoops() {}
 
     /** The loops of {@code loops}, native where available (Reactor Netty's default). */
     public static EventLoops of(LoopResources loops) {
@@ -33,7 +34,10 @@ public final class ReactorEventLoops {
         Objects.requireNonNull(loops, "loops");
         EventLoopGroup acceptor = loops.onServerSelect(preferNative);
         EventLoopGroup workers = loops.onServer(preferNative);
-        return EventLoops.of(acceptor, workers, loops.onChannelClass(ServerSocketChannel.class, acceptor),
+        return EventLoops.of(
+                acceptor,
+                workers,
+                loops.onChannelClass(ServerSocketChannel.class, acceptor),
                 loops.onChannelClass(SocketChannel.class, workers));
     }
 }

@@ -34,9 +34,9 @@ final class RetryingConnector implements Function<Mono<? extends Connection>, Mo
                         connection.dispose(); // the response is dropped with its connection
                         return Mono.error(new Call.RetryableStatus(attempt.server(), call.status()));
                     })
-                    .retryWhen(Retry.from(signals -> signals.concatMap(signal ->
-                            call.retryOnError(signal.failure()) ? Mono.just(signal.totalRetries())
-                                    : Mono.error(signal.failure()))))
+                    .retryWhen(Retry.from(signals -> signals.concatMap(signal -> call.retryOnError(signal.failure())
+                            ? Mono.just(signal.totalRetries())
+                            : Mono.error(signal.failure()))))
                     .contextWrite(ctx -> ctx.put(runtime, call));
         });
     }

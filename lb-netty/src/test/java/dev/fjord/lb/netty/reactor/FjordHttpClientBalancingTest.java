@@ -18,7 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.Balance;
 import dev.fjord.lb.core.HashType;
+
 import io.netty.handler.codec.http.HttpMethod;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -41,7 +43,8 @@ class FjordHttpClientBalancingTest {
     private static List<String> load(FjordHttpClient client, int calls, int concurrency) {
         return Flux.range(0, calls)
                 .flatMap(i -> FjordHttpClientRetryTest.call(client, HttpMethod.GET), concurrency)
-                .collectList().block(Duration.ofSeconds(30));
+                .collectList()
+                .block(Duration.ofSeconds(30));
     }
 
     @Test
@@ -50,13 +53,15 @@ class FjordHttpClientBalancingTest {
         var fast1 = servers.start("fast1", ok());
         var fast2 = servers.start("fast2", ok());
 
-        assertThat(load(client(Balance.leastConn(), slowNode, fast1, fast2), 90, 6)).hasSize(90);
+        assertThat(load(client(Balance.leastConn(), slowNode, fast1, fast2), 90, 6))
+                .hasSize(90);
         int slowUnderLeastConn = slowNode.received.getAndSet(0);
-        assertThat(load(client(Balance.roundRobin(), slowNode, fast1, fast2), 90, 6)).hasSize(90);
+        assertThat(load(client(Balance.roundRobin(), slowNode, fast1, fast2), 90, 6))
+                .hasSize(90);
         int slowUnderRoundRobin = slowNode.received.get();
 
-        assertThat(slowUnderLeastConn).isBetween(1, 9);      // it holds a call or two; the fast ones take the rest
-        assertThat(slowUnderRoundRobin).isEqualTo(30);       // its third, whatever its load
+        assertThat(slowUnderLeastConn).isBetween(1, 9); // it holds a call or two; the fast ones take the rest
+        assertThat(slowUnderRoundRobin).isEqualTo(30); // its third, whatever its load
     }
 
     @Test
@@ -65,7 +70,8 @@ class FjordHttpClientBalancingTest {
         var fast1 = servers.start("fast1", ok());
         var fast2 = servers.start("fast2", ok());
 
-        assertThat(load(client(Balance.random(2), slowNode, fast1, fast2), 180, 6)).hasSize(180);
+        assertThat(load(client(Balance.random(2), slowNode, fast1, fast2), 180, 6))
+                .hasSize(180);
 
         // random(1) would give it about 60; two draws (with replacement) both land on it 1 time in 9: about 20
         assertThat(slowNode.received.get()).isLessThan(40);
@@ -83,7 +89,8 @@ class FjordHttpClientBalancingTest {
             String key = "user-" + user;
             for (int i = 0; i < 3; i++) {
                 String body = FjordHttpClientRetryTest.call(client, HttpMethod.GET)
-                        .contextWrite(FjordHttpClient.stickTo(key)).block(Duration.ofSeconds(10));
+                        .contextWrite(FjordHttpClient.stickTo(key))
+                        .block(Duration.ofSeconds(10));
                 serversByKey.computeIfAbsent(key, k -> new HashSet<>()).add(body);
             }
         }
@@ -100,7 +107,8 @@ class FjordHttpClientBalancingTest {
         FjordHttpClient client = client(Balance.leastConn(), a);
 
         assertThatThrownBy(() -> FjordHttpClientRetryTest.call(client, HttpMethod.GET)
-                .contextWrite(FjordHttpClient.stickTo("user-1")).block(Duration.ofSeconds(10)))
+                        .contextWrite(FjordHttpClient.stickTo("user-1"))
+                        .block(Duration.ofSeconds(10)))
                 .isInstanceOf(FjordClientException.class)
                 .hasMessageStartingWith("backend 'app': sticky key 'user-1' cannot be hashed (balance leastconn");
         assertThat(a.received.get()).isZero();
@@ -113,9 +121,13 @@ class FjordHttpClientBalancingTest {
         FjordHttpClient client = client(Balance.roundRobin(), a, b);
 
         for (int i = 0; i < 6; i++) {
-            String cookie = client.httpClient().get().uri("/")
-                    .responseSingle((response, body) -> Mono.just(client.servedBy(response).config().cookie()))
-                    .contextWrite(FjordHttpClient.stickToCookie("c-b")).block(Duration.ofSeconds(10));
+            String cookie = client.httpClient()
+                    .get()
+                    .uri("/")
+                    .responseSingle((response, body) ->
+                            Mono.just(client.servedBy(response).config().cookie()))
+                    .contextWrite(FjordHttpClient.stickToCookie("c-b"))
+                    .block(Duration.ofSeconds(10));
             assertThat(cookie).isEqualTo("c-b");
         }
         assertThat(b.received.get()).isEqualTo(6);
@@ -123,6 +135,8 @@ class FjordHttpClientBalancingTest {
 
         client.backend().requireServer("b").markDown(); // a cookie naming a DOWN server is ignored
         assertThat(FjordHttpClientRetryTest.call(client, HttpMethod.GET)
-                .contextWrite(FjordHttpClient.stickToCookie("c-b")).block(Duration.ofSeconds(10))).isEqualTo("200 a");
+                        .contextWrite(FjordHttpClient.stickToCookie("c-b"))
+                        .block(Duration.ofSeconds(10)))
+                .isEqualTo("200 a");
     }
 }

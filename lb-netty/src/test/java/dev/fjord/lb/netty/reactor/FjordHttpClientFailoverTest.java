@@ -18,7 +18,9 @@ import dev.fjord.lb.core.PassiveCheck;
 import dev.fjord.lb.core.RetryOn;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerEvent;
+
 import io.netty.handler.codec.http.HttpMethod;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,6 +32,7 @@ class FjordHttpClientFailoverTest {
 
     @RegisterExtension
     final LoopbackServers servers = new LoopbackServers();
+
     private FjordHttpClient client;
 
     @Test
@@ -38,11 +41,16 @@ class FjordHttpClientFailoverTest {
         var b = servers.start("b", slow(Duration.ofMillis(2)));
         var victim = servers.start("victim", slow(Duration.ofMillis(2)));
         AtomicLong attemptsAtDown = new AtomicLong(-1);
-        client = servers.client(FjordHttpClient.builder("app", backend -> backend.retries(3).redispatch(true)
-                        .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
-                        .defaultServer(s -> s.observe(PassiveCheck.layer4().errorLimit(3)
-                                .onError(PassiveCheck.OnError.MARK_DOWN)))
-                        .server("a", a.address()).server("b", b.address()).server("victim", victim.address()))
+        client = servers.client(FjordHttpClient.builder(
+                        "app",
+                        backend -> backend.retries(3)
+                                .redispatch(true)
+                                .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
+                                .defaultServer(s -> s.observe(
+                                        PassiveCheck.layer4().errorLimit(3).onError(PassiveCheck.OnError.MARK_DOWN)))
+                                .server("a", a.address())
+                                .server("b", b.address())
+                                .server("victim", victim.address()))
                 .eventListener(event -> {
                     if (event instanceof ServerEvent.StateChanged changed && changed.to() == OperationalState.DOWN) {
                         attemptsAtDown.set(attempts(changed.server()));
@@ -52,22 +60,30 @@ class FjordHttpClientFailoverTest {
         AtomicInteger done = new AtomicInteger();
 
         List<String> results = Flux.range(0, CALLS)
-                .flatMap(i -> FjordHttpClientRetryTest.call(client, HttpMethod.GET)
-                        .onErrorResume(error -> Mono.just("ERROR " + error))
-                        .doOnNext(result -> {
-                            if (done.incrementAndGet() == KILL_AFTER) {
-                                CompletableFuture.runAsync(victim::kill); // a crash while 4 calls are in flight
-                            }
-                        }), 4)
+                .flatMap(
+                        i -> FjordHttpClientRetryTest.call(client, HttpMethod.GET)
+                                .onErrorResume(error -> Mono.just("ERROR " + error))
+                                .doOnNext(result -> {
+                                    if (done.incrementAndGet() == KILL_AFTER) {
+                                        CompletableFuture.runAsync(victim::kill); // a crash while 4 calls are in flight
+                                    }
+                                }),
+                        4)
                 .take(Duration.ofSeconds(30))
-                .collectList().block(Duration.ofSeconds(40));
+                .collectList()
+                .block(Duration.ofSeconds(40));
 
         assertThat(results).hasSize(CALLS).noneMatch(result -> result.startsWith("ERROR"));
         assertThat(victim.received.get()).isGreaterThanOrEqualTo(KILL_AFTER / 4);
         assertThat(victimServer.operationalState()).isEqualTo(OperationalState.DOWN);
-        assertThat(attemptsAtDown.get()).as("attempts on the victim when it went DOWN").isPositive();
-        assertThat(attempts(victimServer)).as("attempts on the victim by the end").isEqualTo(attemptsAtDown.get());
-        assertThat(victimServer.counters().connectionErrors() + victimServer.counters().responseErrors())
+        assertThat(attemptsAtDown.get())
+                .as("attempts on the victim when it went DOWN")
+                .isPositive();
+        assertThat(attempts(victimServer))
+                .as("attempts on the victim by the end")
+                .isEqualTo(attemptsAtDown.get());
+        assertThat(victimServer.counters().connectionErrors()
+                        + victimServer.counters().responseErrors())
                 .isGreaterThanOrEqualTo(3);
     }
 

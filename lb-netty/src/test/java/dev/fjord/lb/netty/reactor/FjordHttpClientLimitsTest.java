@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.Server;
+
 import io.netty.handler.codec.http.HttpMethod;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -23,28 +25,33 @@ import reactor.core.publisher.Sinks;
 class FjordHttpClientLimitsTest {
     @RegisterExtension
     final LoopbackServers servers = new LoopbackServers();
+
     private FjordHttpClient client;
 
     @Test
     void callsBeyondMaxConnWaitAndThoseStillWaitingAtTimeoutQueueFailSayingSo() {
         Sinks.Empty<Void> gate = Sinks.empty();
         var web1 = servers.start("web1", heldUntil(gate));
-        client = servers.client(b -> b.retries(0).timeoutQueue(Duration.ofMillis(300))
-                .server("web1", web1.address(), s -> s.maxConn(2)));
+        client = servers.client(b ->
+                b.retries(0).timeoutQueue(Duration.ofMillis(300)).server("web1", web1.address(), s -> s.maxConn(2)));
         Server server = client.backend().requireServer("web1");
         List<String> results = new CopyOnWriteArrayList<>();
 
         for (int i = 0; i < 5; i++) {
             FjordHttpClientRetryTest.call(client, HttpMethod.GET)
-                    .subscribe(results::add, error -> results.add(error.getClass().getSimpleName() + ": "
-                            + error.getMessage()));
+                    .subscribe(
+                            results::add,
+                            error -> results.add(error.getClass().getSimpleName() + ": " + error.getMessage()));
         }
 
         assertThat(await(() -> web1.inFlight.get() == 2 && client.queued(server) == 3, Duration.ofSeconds(5)))
-                .as("2 calls at the server, 3 queued").isTrue();
+                .as("2 calls at the server, 3 queued")
+                .isTrue();
         assertThat(await(() -> results.size() == 3, Duration.ofSeconds(5))).isTrue();
-        assertThat(results).allSatisfy(r -> assertThat(r).startsWith("FjordClientException: backend 'app': "
-                + "server 'web1': no slot within timeout queue 300 ms (maxconn 2"));
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r)
+                        .startsWith("FjordClientException: backend 'app': "
+                                + "server 'web1': no slot within timeout queue 300 ms (maxconn 2"));
         assertThat(client.queued(server)).isZero();
         gate.tryEmitEmpty();
         assertThat(await(() -> results.size() == 5, Duration.ofSeconds(5))).isTrue();
@@ -56,15 +63,21 @@ class FjordHttpClientLimitsTest {
     @Test
     void queuedCallsTakeTheSlotsAsTheyFreeUpAndNeverExceedMaxConn() {
         var web1 = servers.start("web1", slow(Duration.ofMillis(30)));
-        client = servers.client(b -> b.timeoutQueue(Duration.ofSeconds(10))
-                .server("web1", web1.address(), s -> s.maxConn(3)));
+        client = servers.client(
+                b -> b.timeoutQueue(Duration.ofSeconds(10)).server("web1", web1.address(), s -> s.maxConn(3)));
 
-        List<String> results = Flux.range(0, 30).flatMap(i -> FjordHttpClientRetryTest.call(client, HttpMethod.GET),
-                12).collectList().block(Duration.ofSeconds(30));
+        List<String> results = Flux.range(0, 30)
+                .flatMap(i -> FjordHttpClientRetryTest.call(client, HttpMethod.GET), 12)
+                .collectList()
+                .block(Duration.ofSeconds(30));
 
         assertThat(results).hasSize(30).containsOnly("200 web1");
         assertThat(web1.maxInFlight.get()).isEqualTo(3);
-        String row = client.statsCsv().lines().filter(line -> line.startsWith("app,web1,")).findFirst().orElseThrow();
+        String row = client.statsCsv()
+                .lines()
+                .filter(line -> line.startsWith("app,web1,"))
+                .findFirst()
+                .orElseThrow();
         assertThat(row).startsWith("app,web1,0,"); // qcur: none waiting now
         // qmax: 12 calls at once, 3 served (a call may start before the one it replaces has released its slot)
         assertThat(Integer.parseInt(row.split(",")[3])).isBetween(9, 12);
@@ -75,8 +88,8 @@ class FjordHttpClientLimitsTest {
     void aFullQueueRefusesAtOnce() {
         Sinks.Empty<Void> gate = Sinks.empty();
         var web1 = servers.start("web1", heldUntil(gate));
-        client = servers.client(b -> b.retries(0)
-                .server("web1", web1.address(), s -> s.maxConn(1).maxQueue(1)));
+        client = servers.client(b ->
+                b.retries(0).server("web1", web1.address(), s -> s.maxConn(1).maxQueue(1)));
         List<String> results = new CopyOnWriteArrayList<>();
 
         for (int i = 0; i < 3; i++) {
@@ -85,8 +98,9 @@ class FjordHttpClientLimitsTest {
         }
 
         assertThat(await(() -> results.size() == 1, Duration.ofSeconds(5))).isTrue();
-        assertThat(results).containsExactly("backend 'app': server 'web1': queue full (maxqueue 1, maxconn 1; "
-                + "expected: a free place)");
+        assertThat(results)
+                .containsExactly("backend 'app': server 'web1': queue full (maxqueue 1, maxconn 1; "
+                        + "expected: a free place)");
         gate.tryEmitEmpty();
         assertThat(await(() -> results.size() == 3, Duration.ofSeconds(5))).isTrue();
         assertThat(web1.received.get()).isEqualTo(2);

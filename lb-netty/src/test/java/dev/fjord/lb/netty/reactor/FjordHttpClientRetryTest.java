@@ -16,7 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.BackendConfig;
 import dev.fjord.lb.core.RetryOn;
+
 import io.netty.handler.codec.http.HttpMethod;
+
 import reactor.core.publisher.Mono;
 
 /** Retries redispatched to another server: what each server received, and what callers saw. */
@@ -24,6 +26,7 @@ import reactor.core.publisher.Mono;
 class FjordHttpClientRetryTest {
     @RegisterExtension
     final LoopbackServers servers = new LoopbackServers();
+
     private FjordHttpClient client;
 
     private FjordHttpClient client(Consumer<BackendConfig.Builder> spec) {
@@ -33,8 +36,12 @@ class FjordHttpClientRetryTest {
 
     /** {@code STATUS BODY} of one call, e.g. {@code 200 a}. */
     static Mono<String> call(FjordHttpClient client, HttpMethod method) {
-        return client.httpClient().request(method).uri("/").responseSingle((response, body) -> body.asString()
-                .defaultIfEmpty("").map(text -> response.status().code() + " " + text));
+        return client.httpClient()
+                .request(method)
+                .uri("/")
+                .responseSingle((response, body) -> body.asString()
+                        .defaultIfEmpty("")
+                        .map(text -> response.status().code() + " " + text));
     }
 
     private static List<String> sequentially(FjordHttpClient client, HttpMethod method, int calls) {
@@ -50,15 +57,20 @@ class FjordHttpClientRetryTest {
         var busy = servers.start("busy", status(503));
         var a = servers.start("a", ok());
         var b = servers.start("b", ok());
-        client(backend -> backend.retries(2).redispatch(true).retryOn(RetryOn.CONN_FAILURE, RetryOn.STATUS_503)
-                .server("busy", busy.address()).server("a", a.address()).server("b", b.address()));
+        client(backend -> backend.retries(2)
+                .redispatch(true)
+                .retryOn(RetryOn.CONN_FAILURE, RetryOn.STATUS_503)
+                .server("busy", busy.address())
+                .server("a", a.address())
+                .server("b", b.address()));
 
         List<String> results = sequentially(client, HttpMethod.GET, 30);
 
         assertThat(results).allMatch(r -> r.equals("200 a") || r.equals("200 b"));
         assertThat(busy.received.get()).isGreaterThan(0); // round robin sent it its share first
         assertThat(a.received.get() + b.received.get()).isEqualTo(30);
-        assertThat(client.backend().requireServer("busy").counters().redispatches()).isEqualTo(busy.received.get());
+        assertThat(client.backend().requireServer("busy").counters().redispatches())
+                .isEqualTo(busy.received.get());
         assertThat(client.backend().counters().redispatches()).isEqualTo(busy.received.get());
     }
 
@@ -66,8 +78,11 @@ class FjordHttpClientRetryTest {
     void aResetBeforeTheResponseIsRetriedOnAnotherServer() {
         var broken = servers.start("broken", reset());
         var a = servers.start("a", ok());
-        client(backend -> backend.retries(1).redispatch(true).retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
-                .server("broken", broken.address()).server("a", a.address()));
+        client(backend -> backend.retries(1)
+                .redispatch(true)
+                .retryOn(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE)
+                .server("broken", broken.address())
+                .server("a", a.address()));
 
         List<String> results = sequentially(client, HttpMethod.GET, 10);
 
@@ -82,12 +97,18 @@ class FjordHttpClientRetryTest {
     void aPostIsNotRetriedOnceTheServerMayHaveSeenIt() {
         var busy = servers.start("busy", status(503));
         var a = servers.start("a", ok());
-        client(backend -> backend.retries(2).redispatch(true).retryOn(RetryOn.CONN_FAILURE, RetryOn.STATUS_503)
-                .server("busy", busy.address()).server("a", a.address()));
+        client(backend -> backend.retries(2)
+                .redispatch(true)
+                .retryOn(RetryOn.CONN_FAILURE, RetryOn.STATUS_503)
+                .server("busy", busy.address())
+                .server("a", a.address()));
 
         List<String> results = sequentially(client, HttpMethod.POST, 10);
 
-        assertThat(results).filteredOn(r -> r.equals("503 busy")).hasSize(busy.received.get()).isNotEmpty();
+        assertThat(results)
+                .filteredOn(r -> r.equals("503 busy"))
+                .hasSize(busy.received.get())
+                .isNotEmpty();
         assertThat(client.backend().counters().redispatches()).isZero();
     }
 
@@ -95,13 +116,14 @@ class FjordHttpClientRetryTest {
     void aRefusedConnectionIsRetriedOnAnotherServerEvenForAPost() {
         String dead = servers.deadAddress();
         var a = servers.start("a", ok());
-        client(backend -> backend.retries(1).redispatch(true)
-                .server("dead", dead).server("a", a.address()));
+        client(backend ->
+                backend.retries(1).redispatch(true).server("dead", dead).server("a", a.address()));
 
         List<String> results = sequentially(client, HttpMethod.POST, 10);
 
         assertThat(results).containsOnly("200 a");
-        assertThat(client.backend().requireServer("dead").counters().connectionErrors()).isGreaterThan(0);
+        assertThat(client.backend().requireServer("dead").counters().connectionErrors())
+                .isGreaterThan(0);
     }
 
     @Test

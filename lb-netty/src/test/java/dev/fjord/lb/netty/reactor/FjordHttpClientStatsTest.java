@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.fjord.lb.core.HttpCheck;
 import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.RetryOn;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -23,14 +24,17 @@ import io.netty.handler.codec.http.HttpMethod;
 class FjordHttpClientStatsTest {
     @RegisterExtension
     final LoopbackServers servers = new LoopbackServers();
+
     private FjordHttpClient client;
 
     @Test
     void countersStatsAndMetersCountCallsResponsesAndRedispatchesPerServer() {
         var web1 = servers.start("web1", ok());
         var busy = servers.start("busy", status(503));
-        client = servers.client(b -> b.redispatch(true).retryOn(RetryOn.STATUS_503)
-                .server("web1", web1.address()).server("busy", busy.address()));
+        client = servers.client(b -> b.redispatch(true)
+                .retryOn(RetryOn.STATUS_503)
+                .server("web1", web1.address())
+                .server("busy", busy.address()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         client.metrics().bindTo(registry);
 
@@ -39,22 +43,53 @@ class FjordHttpClientStatsTest {
                     .isEqualTo("200 web1");
         }
 
-        assertThat(registry.get("fjord.requests").tags("backend", "app", "server", "web1").functionCounter().count())
+        assertThat(registry.get("fjord.requests")
+                        .tags("backend", "app", "server", "web1")
+                        .functionCounter()
+                        .count())
                 .isEqualTo(6);
-        assertThat(registry.get("fjord.requests").tags("server", "busy").functionCounter().count())
-                .isEqualTo(busy.received.get()).isPositive();
-        assertThat(registry.get("fjord.responses").tags("server", "web1", "class", "2xx").functionCounter().count())
+        assertThat(registry.get("fjord.requests")
+                        .tags("server", "busy")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(busy.received.get())
+                .isPositive();
+        assertThat(registry.get("fjord.responses")
+                        .tags("server", "web1", "class", "2xx")
+                        .functionCounter()
+                        .count())
                 .isEqualTo(6);
-        assertThat(registry.get("fjord.responses").tags("server", "busy", "class", "5xx").functionCounter().count())
+        assertThat(registry.get("fjord.responses")
+                        .tags("server", "busy", "class", "5xx")
+                        .functionCounter()
+                        .count())
                 .isEqualTo(busy.received.get());
-        assertThat(registry.get("fjord.redispatches").tags("server", "busy").functionCounter().count())
+        assertThat(registry.get("fjord.redispatches")
+                        .tags("server", "busy")
+                        .functionCounter()
+                        .count())
                 .isEqualTo(busy.received.get());
-        assertThat(registry.get("fjord.sessions.current").tags("server", "web1").gauge().value()).isZero();
-        assertThat(registry.get("fjord.queue.current").tags("server", "web1").gauge().value()).isZero();
-        assertThat(registry.get("fjord.server.up").tags("server", "web1").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("fjord.sessions.current")
+                        .tags("server", "web1")
+                        .gauge()
+                        .value())
+                .isZero();
+        assertThat(registry.get("fjord.queue.current")
+                        .tags("server", "web1")
+                        .gauge()
+                        .value())
+                .isZero();
+        assertThat(registry.get("fjord.server.up")
+                        .tags("server", "web1")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
 
         List<String> csv = client.statsCsv().lines().toList();
-        String web1Row = csv.stream().filter(line -> line.startsWith("app,web1,")).findFirst().orElseThrow();
+        String web1Row = csv.stream()
+                .filter(line -> line.startsWith("app,web1,"))
+                .findFirst()
+                .orElseThrow();
         String[] columns = web1Row.split(",", -1);
         List<String> names = List.of(csv.get(0).substring(2).split(","));
         assertThat(columns[names.indexOf("stot")]).isEqualTo("6");
@@ -68,13 +103,17 @@ class FjordHttpClientStatsTest {
         var web1 = servers.start("web1", ok());
         var sick = servers.start("sick", status(500));
         client = servers.client(b -> b.httpCheck(HttpCheck.get("/health"))
-                .defaultServer(s -> s.check().inter(Duration.ofMillis(100)).fall(2).rise(2))
-                .server("web1", web1.address()).server("sick", sick.address()));
+                .defaultServer(
+                        s -> s.check().inter(Duration.ofMillis(100)).fall(2).rise(2))
+                .server("web1", web1.address())
+                .server("sick", sick.address()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         client.metrics().bindTo(registry);
 
-        assertThat(await(() -> client.backend().requireServer("sick").operationalState() == OperationalState.DOWN,
-                Duration.ofSeconds(5))).isTrue();
+        assertThat(await(
+                        () -> client.backend().requireServer("sick").operationalState() == OperationalState.DOWN,
+                        Duration.ofSeconds(5)))
+                .isTrue();
         int sickBefore = sick.received.get(); // its health checks so far
         for (int i = 0; i < 6; i++) {
             assertThat(FjordHttpClientRetryTest.call(client, HttpMethod.GET).block(Duration.ofSeconds(10)))
@@ -83,9 +122,20 @@ class FjordHttpClientStatsTest {
 
         assertThat(client.backend().requireServer("sick").counters().sessions()).isZero();
         assertThat(sick.received.get() - sickBefore).isLessThanOrEqualTo(2); // checks only, every 100 ms
-        assertThat(registry.get("fjord.server.up").tags("server", "sick").gauge().value()).isZero();
-        assertThat(registry.get("fjord.check.duration").tags("server", "sick").gauge().value()).isNotNaN();
-        assertThat(client.healthChecks().lastCheck(client.backend().requireServer("sick")).code()).isEqualTo(500);
+        assertThat(registry.get("fjord.server.up")
+                        .tags("server", "sick")
+                        .gauge()
+                        .value())
+                .isZero();
+        assertThat(registry.get("fjord.check.duration")
+                        .tags("server", "sick")
+                        .gauge()
+                        .value())
+                .isNotNaN();
+        assertThat(client.healthChecks()
+                        .lastCheck(client.backend().requireServer("sick"))
+                        .code())
+                .isEqualTo(500);
         assertThat(client.statsCsv()).contains("app,sick,").contains("DOWN");
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -17,6 +16,7 @@ import dev.fjord.lb.core.BackendConfig;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
@@ -50,7 +50,8 @@ final class LoopbackServers implements AfterEachCallback {
 
     /** Closes the connection without answering (a reset before the response). */
     static Behavior reset() {
-        return (node, response) -> Mono.<Void>fromRunnable(() -> response.withConnection(c -> c.channel().close()))
+        return (node, response) -> Mono.<Void>fromRunnable(
+                        () -> response.withConnection(c -> c.channel().close()))
                 .then(Mono.never());
     }
 
@@ -95,7 +96,10 @@ final class LoopbackServers implements AfterEachCallback {
     /** Starts a node answering as {@code behavior} says. */
     Node start(String name, Behavior behavior) {
         Node node = new Node(name, behavior);
-        node.server = HttpServer.create().host("127.0.0.1").port(0).channelGroup(node.connections)
+        node.server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
+                .channelGroup(node.connections)
                 .handle((request, response) -> {
                     node.received.incrementAndGet();
                     node.maxInFlight.accumulateAndGet(node.inFlight.incrementAndGet(), Math::max);

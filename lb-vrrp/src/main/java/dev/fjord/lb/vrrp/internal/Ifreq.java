@@ -7,8 +7,7 @@ public final class Ifreq {
     /** Offset of the union the kernel fills (flags, index, hardware address). */
     public static final int DATA = 16;
 
-    private Ifreq() {
-    }
+    private Ifreq() {}
 
     /** A request naming {@code interfaceName} (cut to IFNAMSIZ - 1 = 15 bytes, NUL-terminated). */
     public static byte[] named(String interfaceName) {

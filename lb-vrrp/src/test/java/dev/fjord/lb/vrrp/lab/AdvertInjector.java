@@ -27,8 +27,12 @@ public final class AdvertInjector implements AutoCloseable {
         Inet4Address source = (Inet4Address) InetAddress.getByName(NetnsLab.address("client"));
         return lab.in("client", () -> {
             int fd = LibC.INSTANCE.socket(LibC.AF_INET, LibC.SOCK_RAW, VrrpCodec.PROTOCOL);
-            byte[] request = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder()).put(VrrpCodec.GROUP.getAddress())
-                    .put(source.getAddress()).putInt(LibC.INSTANCE.if_nametoindex("eth0")).array();
+            byte[] request = ByteBuffer.allocate(12)
+                    .order(ByteOrder.nativeOrder())
+                    .put(VrrpCodec.GROUP.getAddress())
+                    .put(source.getAddress())
+                    .putInt(LibC.INSTANCE.if_nametoindex("eth0"))
+                    .array();
             LibC.INSTANCE.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, request, request.length);
             return new AdvertInjector(fd, source);
         });
@@ -38,8 +42,13 @@ public final class AdvertInjector implements AutoCloseable {
     public void send(Advertisement advertisement, int ttl) {
         LibC.INSTANCE.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_TTL, new byte[] {(byte) ttl}, 1);
         byte[] message = VrrpCodec.encode(advertisement, source, VrrpCodec.GROUP);
-        byte[] address = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putShort((short) LibC.AF_INET)
-                .order(ByteOrder.BIG_ENDIAN).putShort((short) 0).put(VrrpCodec.GROUP.getAddress()).array();
+        byte[] address = ByteBuffer.allocate(16)
+                .order(ByteOrder.nativeOrder())
+                .putShort((short) LibC.AF_INET)
+                .order(ByteOrder.BIG_ENDIAN)
+                .putShort((short) 0)
+                .put(VrrpCodec.GROUP.getAddress())
+                .array();
         LibC.INSTANCE.sendto(fd, message, message.length, 0, address, address.length);
     }
 

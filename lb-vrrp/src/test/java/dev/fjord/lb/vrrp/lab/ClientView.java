@@ -40,18 +40,17 @@ public final class ClientView implements AutoCloseable {
     }
 
     /** One change of the owner seen by the client: the probe that first saw it started at {@code nanos}. */
-    public record Change(long nanos, String owner) {
-    }
+    public record Change(long nanos, String owner) {}
 
     private final List<ServerSocket> responders = new ArrayList<>();
     /** Each finished probe's answer, by when it started ({@link System#nanoTime()}). */
     private final NavigableMap<Long, String> answers = new TreeMap<>();
     /** When each probe still out started. */
     private final NavigableSet<Long> inFlight = new TreeSet<>();
+
     private volatile boolean running = true;
 
-    private ClientView() {
-    }
+    private ClientView() {}
 
     /** Starts the responders in lb1 and lb2 and the client's probes of VIP:7000. */
     public static ClientView start(NetnsLab lab, Duration maxRun) throws Exception {
@@ -80,10 +79,12 @@ public final class ClientView implements AutoCloseable {
         long end = System.nanoTime() + maxRun.toNanos();
         for (int i = 0; i < PROBERS; i++) {
             long offset = TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS) * i / PROBERS;
-            Thread thread = new Thread(() -> {
-                lab.enter("client");
-                probe(vip, probe, offset, end);
-            }, "client-probe-" + i);
+            Thread thread = new Thread(
+                    () -> {
+                        lab.enter("client");
+                        probe(vip, probe, offset, end);
+                    },
+                    "client-probe-" + i);
             thread.setDaemon(true);
             thread.start();
         }
@@ -100,7 +101,8 @@ public final class ClientView implements AutoCloseable {
 
     private void respond(ServerSocket server, String node) {
         while (running) {
-            try (Socket socket = server.accept(); OutputStream out = socket.getOutputStream()) {
+            try (Socket socket = server.accept();
+                    OutputStream out = socket.getOutputStream()) {
                 out.write((node + "\n").getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 // closed, or a client that went away
@@ -170,7 +172,8 @@ public final class ClientView implements AutoCloseable {
             throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (true) {
-            for (Map.Entry<Long, String> answer : answers.tailMap(sinceNanos, true).entrySet()) {
+            for (Map.Entry<Long, String> answer :
+                    answers.tailMap(sinceNanos, true).entrySet()) {
                 if (answer.getValue().equals(node)) {
                     if (inFlight.isEmpty() || inFlight.first() > answer.getKey()) {
                         return Duration.ofNanos(answer.getKey() - sinceNanos);

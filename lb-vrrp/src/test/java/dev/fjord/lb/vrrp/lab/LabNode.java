@@ -25,13 +25,15 @@ public final class LabNode {
             options.put(pair[0], pair[1]);
         }
         // instances=NAME:VRID:PRIORITY:VIP,... (several VRIDs, active/active); default VI_51 with priority=N
-        String instances = options.getOrDefault("instances",
-                "VI_51:51:" + options.get("priority") + ":" + NetnsLab.VIP);
+        String instances =
+                options.getOrDefault("instances", "VI_51:51:" + options.get("priority") + ":" + NetnsLab.VIP);
         List<VrrpConfig> configs = new ArrayList<>();
         for (String instance : instances.split(",")) {
             String[] fields = instance.split(":");
-            VrrpConfig.Builder config = VrrpConfig.builder(fields[0]).interfaceName("eth0")
-                    .vrid(Integer.parseInt(fields[1])).priority(Integer.parseInt(fields[2]))
+            VrrpConfig.Builder config = VrrpConfig.builder(fields[0])
+                    .interfaceName("eth0")
+                    .vrid(Integer.parseInt(fields[1]))
+                    .priority(Integer.parseInt(fields[2]))
                     .virtualAddress(fields[3] + "/24")
                     .sourceAddress(options.get("source"))
                     .version(Integer.parseInt(options.getOrDefault("version", "3")));
@@ -43,9 +45,11 @@ public final class LabNode {
             }
             configs.add(config.build());
         }
-        Vrrp vrrp = Vrrp.start(configs, VirtualAddresses.netlink(),
-                (instance, from, to) -> System.out.println(java.time.Instant.now() + " " + instance.name() + " " + from
-                        + "->" + to));
+        Vrrp vrrp = Vrrp.start(
+                configs,
+                VirtualAddresses.netlink(),
+                (instance, from, to) ->
+                        System.out.println(java.time.Instant.now() + " " + instance.name() + " " + from + "->" + to));
         System.out.println("started " + vrrp);
         new CountDownLatch(1).await(); // until killed; the shutdown hook resigns
     }

@@ -29,21 +29,23 @@ public final class NetnsLab implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private NetnsLab() {
-    }
+    private NetnsLab() {}
 
     /** Skips the calling test, with the reason, where the lab cannot be made (needs root and iproute2). */
     public static void assumeAvailable() {
-        assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
+        assumeTrue(
+                ProcessHandle.current().info().user().map("root"::equals).orElse(false),
                 "skipped: needs root for network namespaces and raw sockets (CI runs it as root)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
                 "skipped: needs iproute2's ip command for network namespaces");
     }
 
     /** Like {@link #assumeAvailable()}, and keepalived installed ({@code .ci/run} installs it). */
     public static void assumeKeepalived() {
         assumeAvailable();
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/keepalived")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/sbin/keepalived")),
                 "skipped: keepalived is not installed (apt-get install -y keepalived)");
     }
 
@@ -62,14 +64,39 @@ public final class NetnsLab implements AutoCloseable {
     private void build() throws IOException, InterruptedException {
         String sw = prefix + "sw";
         run("ip", "netns", "add", sw);
-        run("ip", "-n", sw, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0", "stp_state", "0",
-                "forward_delay", "0");
+        run(
+                "ip",
+                "-n",
+                sw,
+                "link",
+                "add",
+                "br0",
+                "type",
+                "bridge",
+                "mcast_snooping",
+                "0",
+                "stp_state",
+                "0",
+                "forward_delay",
+                "0");
         run("ip", "-n", sw, "link", "set", "br0", "up");
         for (int i = 0; i < NODES.length; i++) {
             String node = NODES[i];
             run("ip", "netns", "add", namespace(node));
             run("ip", "-n", namespace(node), "link", "set", "lo", "up");
-            run("ip", "-n", sw, "link", "add", "p-" + node, "type", "veth", "peer", "name", "eth0", "netns",
+            run(
+                    "ip",
+                    "-n",
+                    sw,
+                    "link",
+                    "add",
+                    "p-" + node,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    "eth0",
+                    "netns",
                     namespace(node));
             run("ip", "-n", sw, "link", "set", "p-" + node, "master", "br0", "up");
             run("ip", "-n", namespace(node), "link", "set", "eth0", "address", "02:00:c6:12:00:0" + (i + 1));
@@ -117,7 +144,10 @@ public final class NetnsLab implements AutoCloseable {
     public Process start(String node, Path log, List<String> command) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
         full.addAll(command); // ip netns exec execs: the PID is the command's own
-        Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(full)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         synchronized (processes) {
             processes.add(process);
         }
@@ -127,14 +157,16 @@ public final class NetnsLab implements AutoCloseable {
     /** Runs {@code task} on a thread that entered {@code node}'s namespace; sockets it opens stay there. */
     public <T> T in(String node, Callable<T> task) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                enter(node);
-                result.complete(task.call());
-            } catch (Exception | Error e) {
-                result.completeExceptionally(e);
-            }
-        }, "in-" + node);
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        enter(node);
+                        result.complete(task.call());
+                    } catch (Exception | Error e) {
+                        result.completeExceptionally(e);
+                    }
+                },
+                "in-" + node);
         thread.setDaemon(true);
         thread.start();
         return result.get(10, TimeUnit.SECONDS);

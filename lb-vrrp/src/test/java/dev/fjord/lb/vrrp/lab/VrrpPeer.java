@@ -50,7 +50,8 @@ public abstract class VrrpPeer {
     /** Waits up to {@code timeout} for the process to end by itself; its exit code, or -1 while it runs. */
     public int awaitExit(java.time.Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                ? process.exitValue() : -1;
+                ? process.exitValue()
+                : -1;
     }
 
     public String node() {
@@ -113,11 +114,19 @@ public abstract class VrrpPeer {
 
         @Override
         public void start() throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = new ArrayList<>(wrapper);
-            command.addAll(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                    "-Xmx64m", "-cp", System.getProperty("java.class.path"), LabNode.class.getName(),
-                    "source=" + NetnsLab.address(node), "instances=" + String.join(",", instances),
+            command.addAll(List.of(
+                    java,
+                    "-Xshare:auto",
+                    "-XX:TieredStopAtLevel=1",
+                    "-Xmx64m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LabNode.class.getName(),
+                    "source=" + NetnsLab.address(node),
+                    "instances=" + String.join(",", instances),
                     "version=" + pairing.version()));
             if (pairing.unicast()) {
                 command.add("peer=" + peerAddress());
@@ -166,8 +175,14 @@ public abstract class VrrpPeer {
                                 %s/24 dev eth0
                             }
                         }
-                        """.formatted(fields[0], Integer.parseInt(fields[2]) >= 150 ? "MASTER" : "BACKUP",
-                        fields[1], fields[2], unicast, auth, fields[3]));
+                        """.formatted(
+                                fields[0],
+                                Integer.parseInt(fields[2]) >= 150 ? "MASTER" : "BACKUP",
+                                fields[1],
+                                fields[2],
+                                unicast,
+                                auth,
+                                fields[3]));
             }
             Path conf = dir.resolve("keepalived-" + node + ".conf");
             Files.writeString(conf, """
@@ -176,9 +191,22 @@ public abstract class VrrpPeer {
                         vrrp_version %d
                     }
                     """.formatted(node, pairing.version()) + blocks);
-            process = lab.start(node, log, List.of("keepalived", "--dont-fork", "--log-console", "--log-detail", "--no-syslog",
-                    "--vrrp", "-f", conf.toString(), "-p", dir.resolve("ka-" + node + ".pid").toString(),
-                    "-r", dir.resolve("ka-" + node + "-vrrp.pid").toString()));
+            process = lab.start(
+                    node,
+                    log,
+                    List.of(
+                            "keepalived",
+                            "--dont-fork",
+                            "--log-console",
+                            "--log-detail",
+                            "--no-syslog",
+                            "--vrrp",
+                            "-f",
+                            conf.toString(),
+                            "-p",
+                            dir.resolve("ka-" + node + ".pid").toString(),
+                            "-r",
+                            dir.resolve("ka-" + node + "-vrrp.pid").toString()));
         }
     }
 }
