@@ -4,6 +4,9 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.internal.InetAddresses;
+import dev.fjord.lb.core.internal.IpNetwork;
+
 /**
  * HAProxy's {@code option forwardfor [except NETWORK] [header NAME] [if-none]}: the client's address is added to
  * each request forwarded to a server, as a new header line (a client-sent value is never extended or trusted).
@@ -58,5 +61,25 @@ public record ForwardFor(String header, @Nullable String except, boolean onlyIfA
     /** The same, adding the header only when the request has none ({@code if-none}). */
     public ForwardFor ifNone() {
         return new ForwardFor(header, except, true);
+    }
+
+    /**
+     * The {@code X-Forwarded-For} (or named) field to add to {@code request} on its way to {@code backend}: the
+     * backend's option, else the frontend's; none for clients in {@code except}, or with {@code if-none} when the
+     * request has one.
+     */
+    static @Nullable HeaderEdit edit(CompiledFrontend frontend, LiveBackend backend, RequestHead request) {
+        ForwardFor option = backend.config().settings().forwardFor();
+        IpNetwork except = backend.forwardForExcept();
+        if (option == null) {
+            option = frontend.config().settings().forwardFor();
+            except = option == null || option.except() == null ? null : IpNetwork.parse(option.except());
+        }
+        if (option == null
+                || (except != null && except.contains(request.clientAddress()))
+                || (option.onlyIfAbsent() && request.header(option.header()) != null)) {
+            return null;
+        }
+        return new HeaderEdit.Add(option.header(), InetAddresses.toText(request.clientAddress()));
     }
 }

@@ -12,11 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
-import org.jspecify.annotations.Nullable;
-
-import dev.fjord.lb.core.internal.InetAddresses;
-import dev.fjord.lb.core.internal.IpNetwork;
-
 /**
  * Routes requests through a {@link ProxyConfig} in-process, as HAProxy would: {@code http-request} rules in order,
  * the statistics page, {@code use_backend} / {@code default_backend}, then cookie or stick-table persistence, then
@@ -305,7 +300,7 @@ public final class Router {
             backend.stick(client, server);
         }
         if (http) {
-            HeaderEdit forwardedFor = forwardedFor(frontend, backend, routed);
+            HeaderEdit forwardedFor = ForwardFor.edit(frontend, backend, routed);
             if (forwardedFor != null) {
                 edits = append(edits, forwardedFor);
             }
@@ -314,22 +309,6 @@ public final class Router {
                 persistence == null || reading == null ? null : persistence.setCookie(routed, server, reading, now);
         return new RouteDecision.Forward(
                 frontend.config(), request, routed, backend, server, edits, setCookie, cookieStatus);
-    }
-
-    private static @Nullable HeaderEdit forwardedFor(
-            CompiledFrontend frontend, LiveBackend backend, RequestHead request) {
-        ForwardFor option = backend.config().settings().forwardFor();
-        IpNetwork except = backend.forwardForExcept();
-        if (option == null) {
-            option = frontend.config().settings().forwardFor();
-            except = option == null || option.except() == null ? null : IpNetwork.parse(option.except());
-        }
-        if (option == null
-                || (except != null && except.contains(request.clientAddress()))
-                || (option.onlyIfAbsent() && request.header(option.header()) != null)) {
-            return null;
-        }
-        return new HeaderEdit.Add(option.header(), InetAddresses.toText(request.clientAddress()));
     }
 
     private static RouteDecision stats(

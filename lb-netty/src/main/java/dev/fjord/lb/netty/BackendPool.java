@@ -90,8 +90,7 @@ final class BackendPool {
     private Bootstrap bootstrap(EventLoop loop, @Nullable Duration connectTimeout, HttpLimits limits) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(channelType)
-                .option(ChannelOption.TCP_NODELAY, true)
+                .channelFactory(ChannelFactories.client(channelType, address)) // TCP_NODELAY: Netty's default
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -17,24 +17,16 @@ import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.LocalResponse;
-import dev.fjord.lb.core.Mode;
-import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Scheduler;
-import dev.fjord.lb.core.Server;
-import dev.fjord.lb.core.ServerEvent;
 import dev.fjord.lb.core.ServerEventListener;
 import dev.fjord.lb.core.Ticker;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -56,7 +48,6 @@ public final class FjordProxy implements AutoCloseable {
     /** The default time {@link #close()} lets in-flight requests finish. */
     public static final Duration DEFAULT_CLOSE_DEADLINE = Duration.ofSeconds(10);
 
-    static final String CLIENT_DECODER = "fjord.client.decoder";
     private static final OperatorLog log = OperatorLog.of(FjordProxy.class.getName());
 
     private final ProxyRuntime runtime;
@@ -302,7 +293,8 @@ public final class FjordProxy implements AutoCloseable {
                     admission.frontend(
                             frontend.name(), count, frontend.settings().maxConn());
                     for (Address bind : frontend.binds()) {
-                        Channel channel = bind(runtime, loops, acceptLoop, frontend, bind, admission, connections);
+                        Channel channel = FrontendListener.bind(
+                                runtime, loops, acceptLoop, frontend, bind, admission, connections);
                         admission.listener(frontend.name(), channel);
                         channels.add(channel);
                         all.add(channel);
@@ -318,7 +310,7 @@ public final class FjordProxy implements AutoCloseable {
             EventLog eventLog = new EventLog();
             ServerEventListener events = event -> {
                 eventLog.onEvent(event);
-                shutdownSessions(runtime, event);
+                runtime.onServerEvent(event);
                 listener.onEvent(event);
                 runtime.serverListeners.forEach(l -> l.onEvent(event));
             };
@@ -372,66 +364,6 @@ public final class FjordProxy implements AutoCloseable {
             for (var backend : router.backends()) {
                 backend.counters().sampleRate();
                 backend.servers().forEach(server -> server.counters().sampleRate());
-            }
-        }
-
-        /** {@code on-marked-down shutdown-sessions} and {@code on-marked-up shutdown-backup-sessions}. */
-        private static void shutdownSessions(ProxyRuntime runtime, ServerEvent event) {
-            if (!(event instanceof ServerEvent.StateChanged changed)) {
-                return;
-            }
-            Server server = changed.server();
-            if (changed.to() == OperationalState.DOWN && server.config().shutdownSessionsOnDown()) {
-                runtime.shutdownSessions(server);
-            } else if (changed.to() == OperationalState.UP
-                    && server.config().shutdownBackupSessionsOnUp()
-                    && !server.config().backup()) {
-                server.backend().servers().stream()
-                        .filter(s -> s.config().backup())
-                        .forEach(runtime::shutdownSessions);
-            }
-        }
-
-        private Channel bind(
-                ProxyRuntime runtime,
-                EventLoops loops,
-                io.netty.channel.EventLoop acceptLoop,
-                FrontendConfig frontend,
-                Address bind,
-                Admission admission,
-                ChannelGroup connections) {
-            boolean http = frontend.settings().mode() == Mode.HTTP;
-            RequestPolicy policy = RequestPolicy.of(runtime.router.config(), frontend, runtime.limits);
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(acceptLoop, loops.workers())
-                    .channel(loops.serverChannelType())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .handler(admission.gate(frontend.name())) // maxconn, before a worker gets the connection
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            connections.add(ch);
-                            if (http) {
-                                HttpProxyHandler handler = new HttpProxyHandler(runtime, frontend);
-                                ch.pipeline()
-                                        .addLast("fjord.client.watch", handler.new ByteWatcher())
-                                        .addLast(CLIENT_DECODER, new StrictRequestDecoder(policy))
-                                        .addLast("fjord.client.encoder", new HttpResponseEncoder())
-                                        .addLast("fjord.client.proxy", handler);
-                            } else {
-                                ch.pipeline().addLast("fjord.client.tcp", new TcpProxyHandler(runtime, frontend));
-                            }
-                        }
-                    });
-            InetSocketAddress address =
-                    bind.isAny() ? new InetSocketAddress(bind.port()) : new InetSocketAddress(bind.host(), bind.port());
-            try {
-                return bootstrap.bind(address).syncUninterruptibly().channel();
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(
-                        "frontend '" + frontend.name() + "': cannot bind " + bind + ": " + e.getMessage(), e);
             }
         }
     }

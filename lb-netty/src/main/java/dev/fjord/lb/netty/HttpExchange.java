@@ -142,7 +142,7 @@ final class HttpExchange {
         }
         if (form != null) {
             statsForm = null;
-            respondLocally(StatsPage.post(runtime, decision.asStats(), form));
+            respondLocally(StatsAdmin.post(runtime, decision.asStats(), form));
         }
     }
 

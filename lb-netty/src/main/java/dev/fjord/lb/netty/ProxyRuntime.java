@@ -194,4 +194,19 @@ final class ProxyRuntime {
     void closePools() {
         pools.values().forEach(BackendPool::closeIdle);
     }
+    /** {@code on-marked-down shutdown-sessions} and {@code on-marked-up shutdown-backup-sessions}. */
+    void onServerEvent(dev.fjord.lb.core.ServerEvent event) {
+        if (!(event instanceof dev.fjord.lb.core.ServerEvent.StateChanged changed)) {
+            return;
+        }
+        Server server = changed.server();
+        if (changed.to() == dev.fjord.lb.core.OperationalState.DOWN
+                && server.config().shutdownSessionsOnDown()) {
+            shutdownSessions(server);
+        } else if (changed.to() == dev.fjord.lb.core.OperationalState.UP
+                && server.config().shutdownBackupSessionsOnUp()
+                && !server.config().backup()) {
+            server.backend().servers().stream().filter(s -> s.config().backup()).forEach(this::shutdownSessions);
+        }
+    }
 }

@@ -48,7 +48,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
             Runnable onClose) {
         ChannelPipeline clientPipeline = client.pipeline();
         client.flush();
-        String decoder = FjordProxy.CLIENT_DECODER;
+        String decoder = FrontendListener.CLIENT_DECODER;
         clientPipeline.addAfter(decoder, NAME, new Tunnel(server, onClose));
         ChannelPipeline serverPipeline = server.pipeline();
         serverPipeline.addLast(NAME, new Tunnel(client.channel(), null));
