@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Counters {
     final LongAdder sessions = new LongAdder();
+    final LongAdder requests = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder deniedRequests = new LongAdder();
@@ -40,7 +41,20 @@ public final class Counters {
 
     private volatile long downtimeNanos;
 
-    /** A session (request or TCP connection) starts: {@code stot}, {@code scur}, {@code smax}. */
+    /** An HTTP request arrived ({@code req_tot}); a frontend's sessions are its client connections. */
+    public void request() {
+        requests.increment();
+    }
+
+    /** HTTP requests in total ({@code req_tot}). */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /**
+     * A session starts: {@code stot}, {@code scur}, {@code smax}. For a frontend a session is a client connection
+     * (as HAProxy counts); for a backend or a server, a request or TCP connection sent to it.
+     */
     public void sessionStarted() {
         sessions.increment();
         int now = current.incrementAndGet();

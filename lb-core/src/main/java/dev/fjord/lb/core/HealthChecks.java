@@ -171,17 +171,31 @@ public final class HealthChecks implements AutoCloseable {
      */
     public void reportError(Server server, boolean layer7) {
         ServerHealth health = servers.get(server);
-        if (health == null || health.observed == null) {
-            return;
+        if (health != null && health.observed != null) {
+            observe(server, health, health.observed, layer7);
         }
+    }
+
+    /**
+     * Reports that a connection to {@code server} could not be made (refused, unreachable, timed out): an error for
+     * {@code observe}, and for a checked server without {@code observe} one of {@link PassiveCheck#CONNECT_FAILURES}.
+     */
+    public void reportConnectFailure(Server server) {
+        ServerHealth health = servers.get(server);
+        if (health != null && health.connectFailures != null) {
+            observe(server, health, health.connectFailures, false);
+        }
+    }
+
+    private void observe(Server server, ServerHealth health, ObservedErrors observed, boolean layer7) {
         ObservedErrors.Outcome outcome;
         boolean enabled;
         synchronized (health) {
-            outcome = health.observed.error(layer7, health.counter);
+            outcome = observed.error(layer7, health.counter);
             enabled = health.enabled;
         }
         switch (outcome) {
-            case STATE_CHANGED -> apply(health, null, health.observed.reason());
+            case STATE_CHANGED -> apply(health, null, observed.reason());
             case CHECK_SOON -> {
                 if (enabled) {
                     schedule(health, server.config().fastInter()); // to confirm or clear
@@ -194,9 +208,9 @@ public final class HealthChecks implements AutoCloseable {
     /** Reports a live request that went well: passive errors must come in a row to count. */
     public void reportSuccess(Server server) {
         ServerHealth health = servers.get(server);
-        if (health != null && health.observed != null) {
+        if (health != null && health.connectFailures != null) {
             synchronized (health) {
-                health.observed.success();
+                health.connectFailures.success(); // the observe counter too, when it is that one
             }
         }
     }
@@ -247,8 +261,8 @@ public final class HealthChecks implements AutoCloseable {
         synchronized (health) {
             health.last = result;
             changed = health.counter.check(result.status().passed());
-            if (result.status().passed() && health.observed != null) {
-                health.observed.success();
+            if (result.status().passed() && health.connectFailures != null) {
+                health.connectFailures.success();
             }
             next = health.counter.nextInterval(health.server.config());
             wanted = !health.counter.isUp()

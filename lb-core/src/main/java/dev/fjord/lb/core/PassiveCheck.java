@@ -36,6 +36,13 @@ public record PassiveCheck(Layer layer, int errorLimit, OnError onError) {
         MARK_DOWN
     }
 
+    /**
+     * What a server with {@code check} and no {@code observe} is observed for: connection failures, three in a row
+     * marking it DOWN at once ({@code observe layer4 error-limit 3 on-error mark-down}), so that requests stop going
+     * to a server that died without waiting for {@code fall} checks; its checks bring it back.
+     */
+    public static final PassiveCheck CONNECT_FAILURES = new PassiveCheck(Layer.LAYER4, 3, OnError.MARK_DOWN);
+
     public PassiveCheck {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(onError, "onError");

@@ -14,6 +14,11 @@ final class ServerHealth {
     final @Nullable HttpCheck httpCheck;
     /** The server's {@code observe}; null when it has none. */
     final @Nullable ObservedErrors observed;
+    /**
+     * What connection failures count against: {@link #observed}, or for a checked server without {@code observe}
+     * {@link PassiveCheck#CONNECT_FAILURES}; null when neither.
+     */
+    final @Nullable ObservedErrors connectFailures;
 
     Scheduler.@Nullable Cancellable next;
 
@@ -32,6 +37,8 @@ final class ServerHealth {
                 config.rise(), config.fall(), config.check() ? init : ServerConfig.InitState.FULLY_UP);
         this.httpCheck = server.backend().config().settings().httpCheck();
         this.observed = config.observe() == null ? null : new ObservedErrors(config.observe());
+        this.connectFailures =
+                observed != null ? observed : config.check() ? new ObservedErrors(PassiveCheck.CONNECT_FAILURES) : null;
         this.enabled = config.check();
     }
 

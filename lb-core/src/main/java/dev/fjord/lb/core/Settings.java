@@ -27,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * @param httpCheck HTTP health checks ({@code option httpchk}); default null: checked servers get TCP connect checks
  * @param retryOn what is retried ({@code retry-on}); default {@link RetryOn#DEFAULT}: connection failures only
  * @param tcpCheck scripted TCP checks ({@code option tcp-check}); default null: a plain connect, or {@code httpCheck}
+ * @param abortOnClose a client that goes away cancels its queued or in-flight server request ({@code option
+ *     abortonclose}); default false: the request goes on and its response is dropped
+ * @param backlog a frontend's listen backlog ({@code backlog}); default 0: the frontend's {@code maxconn}, else the
+ *     global {@code maxconn}, else 1024, as HAProxy derives it
  * @param underscoreHeaders what a frontend does with request headers that look like framing or routing headers once
  *     {@code _} is read as {@code -}; default {@link UnderscoreHeaders#DROP}
  */
@@ -47,7 +51,9 @@ public record Settings(
         @Nullable HttpCheck httpCheck,
         Set<RetryOn> retryOn,
         @Nullable TcpCheck tcpCheck,
-        UnderscoreHeaders underscoreHeaders) {
+        UnderscoreHeaders underscoreHeaders,
+        boolean abortOnClose,
+        int backlog) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(
@@ -67,7 +73,9 @@ public record Settings(
             null,
             RetryOn.DEFAULT,
             null,
-            UnderscoreHeaders.DROP);
+            UnderscoreHeaders.DROP,
+            false,
+            0);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");

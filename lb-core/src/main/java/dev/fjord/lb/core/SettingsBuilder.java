@@ -22,6 +22,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
             "hash-type",
             "retries",
             "option redispatch",
+            "option abortonclose",
             "option httpchk",
             "option tcp-check",
             "retry-on",
@@ -39,7 +40,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
             "option dontlognull",
             "option httplog",
             "option tcplog",
-            "underscore-headers");
+            "underscore-headers",
+            "backlog");
 
     final String context;
     private final Set<String> touched = new LinkedHashSet<>();
@@ -69,6 +71,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private Set<RetryOn> retryOn;
     private @Nullable TcpCheck tcpCheck;
     private UnderscoreHeaders underscoreHeaders;
+    private boolean abortOnClose;
+    private int backlog;
 
     SettingsBuilder(String context, Settings defaults) {
         this.context = context;
@@ -99,6 +103,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         retryOn = defaults.retryOn();
         tcpCheck = defaults.tcpCheck();
         underscoreHeaders = defaults.underscoreHeaders();
+        abortOnClose = defaults.abortOnClose();
+        backlog = defaults.backlog();
     }
 
     @SuppressWarnings("unchecked")
@@ -284,6 +290,25 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return touch("underscore-headers");
     }
 
+    /**
+     * Whether a client that goes away cancels its request to the server, queued or in flight ({@code option
+     * abortonclose}); default false. Backends only.
+     */
+    public B abortOnClose(boolean abortOnClose) {
+        this.abortOnClose = abortOnClose;
+        return touch("option abortonclose");
+    }
+
+    /**
+     * The listen backlog of a frontend's sockets ({@code backlog}); default 0: the frontend's {@code maxconn}, else
+     * the global {@code maxconn}, else 1024. Connections beyond it wait in no queue Fjord can time out: keep it near
+     * {@code maxconn}. Frontends only.
+     */
+    public B backlog(int backlog) {
+        this.backlog = Require.range(context, "backlog", backlog, 0, 1_000_000);
+        return touch("backlog");
+    }
+
     /** The settings as set so far. */
     Settings settings() {
         return new Settings(
@@ -313,7 +338,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
                 httpCheck,
                 retryOn,
                 tcpCheck,
-                underscoreHeaders);
+                underscoreHeaders,
+                abortOnClose,
+                backlog);
     }
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */

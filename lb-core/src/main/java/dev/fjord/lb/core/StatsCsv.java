@@ -129,14 +129,14 @@ public final class StatsCsv {
             frontendRow(csv, router, frontend, ++iid[0]);
             for (LiveBackend backend : router.liveBackends()) {
                 if (backend.name().equals(frontend.name())) { // a listen section: its backend follows
-                    backendRows(csv, backend, iid[0], checks, queued, maxQueued, now);
+                    backendRows(csv, backend, iid[0], checks, queued, maxQueued, now, frontend.stats() != null);
                     written.add(backend.name());
                 }
             }
         }
         for (LiveBackend backend : router.liveBackends()) {
             if (!written.contains(backend.name())) {
-                backendRows(csv, backend, ++iid[0], checks, queued, maxQueued, now);
+                backendRows(csv, backend, ++iid[0], checks, queued, maxQueued, now, false);
             }
         }
         return csv.toString();
@@ -160,7 +160,8 @@ public final class StatsCsv {
             @Nullable HealthChecks checks,
             ToIntFunction<Server> queued,
             ToIntFunction<Server> maxQueued,
-            long now) {
+            long now,
+            boolean servesStats) {
         int sid = 0;
         int active = 0;
         int backup = 0;
@@ -220,7 +221,9 @@ public final class StatsCsv {
         String[] row = row(backend.name(), "BACKEND", iid, 0, 1, backend.counters());
         row[4] = Integer.toString(
                 backend.servers().stream().mapToInt(Server::activeConnections).sum());
-        row[17] = active + backup > 0 ? "UP" : "DOWN";
+        // a listen section that only serves the stats page has no server, and is UP as HAProxy shows it
+        boolean statsOnly = servesStats && backend.servers().isEmpty();
+        row[17] = active + backup > 0 || statsOnly ? "UP" : "DOWN";
         row[18] = Integer.toString(totalWeight);
         row[19] = Integer.toString(active);
         row[20] = Integer.toString(backup);
@@ -275,7 +278,8 @@ public final class StatsCsv {
         for (int i = 0; i < 6; i++) {
             row[39 + i] = Long.toString(c.responses[i].sum());
         }
-        row[48] = Long.toString(c.sessions());
+        // req_tot: a frontend counts requests apart from its sessions (connections); elsewhere a session is a request
+        row[48] = Long.toString(type == 0 ? c.requests() : c.sessions());
         row[49] = Long.toString(c.clientAborts.sum());
         row[50] = Long.toString(c.serverAborts.sum());
         row[79] = Long.toString(c.sessions());

@@ -48,6 +48,9 @@ class StatsCsvTest {
         web1.counters().bytes(100, 2048);
         web2.adminState(AdminState.DRAIN);
         router.frontendCounters("main").denied();
+        router.frontendCounters("main").sessionStarted(); // one client connection, two requests on it
+        router.frontendCounters("main").request();
+        router.frontendCounters("main").request();
 
         String csv = StatsCsv.write(router, null, s -> 0, s -> 3);
 
@@ -78,7 +81,12 @@ class StatsCsvTest {
                 .containsEntry("status", "OPEN")
                 .containsEntry("dreq", "1")
                 .containsEntry("slim", "3000")
+                .containsEntry("stot", "1")
+                .containsEntry("req_tot", "2")
                 .containsEntry("mode", "http");
+        assertThat(row(csv, "stats", "BACKEND"))
+                .as("the stats listener, with no server")
+                .containsEntry("status", "UP");
         assertThat(Arrays.asList(csv.lines().toArray())).hasSize(1 + 2 + 2 + 2); // header, 2 frontends, 2 backends
 
         String later = StatsCsv.write(router, null, s -> 0, s -> 3, 6_500_000_000L); // 5.5 s after web1 was chosen

@@ -35,6 +35,7 @@ final class ProxyKeywords {
                                 throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http or tcp)");
                         });
             case "maxconn" -> s.maxConn(Values.integer(line.arg(1)));
+            case "backlog" -> s.backlog(Values.integer(line.arg(1)));
             case "retries" -> s.retries(Values.integer(line.arg(1)));
             case "balance" -> s.balance(balance(line));
             case "hash-type" ->
@@ -134,6 +135,7 @@ final class ProxyKeywords {
     private static boolean option(SettingsBuilder<?> s, Line line, CheckLines checks) {
         switch (line.arg(1)) {
             case "redispatch" -> s.redispatch(true);
+            case "abortonclose" -> s.abortOnClose(true);
             case "httplog" -> s.logFormat(LogFormat.HTTP);
             case "tcplog" -> s.logFormat(LogFormat.TCP);
             case "dontlognull" -> s.dontLogNull(true);
