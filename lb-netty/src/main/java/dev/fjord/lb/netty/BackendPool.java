@@ -115,6 +115,20 @@ final class BackendPool {
         return bootstrap;
     }
 
+    /** The idle connections now, gathered on their event loops (for stats and tests; waits up to 1 s per loop). */
+    List<Channel> idleChannels() {
+        List<Channel> all = new java.util.ArrayList<>();
+        idle.forEach((loop, channels) -> {
+            if (!loop.isShuttingDown()) {
+                io.netty.util.concurrent.Future<List<Channel>> copy = loop.submit(() -> List.copyOf(channels));
+                if (copy.awaitUninterruptibly(1000) && copy.isSuccess()) {
+                    all.addAll(copy.getNow());
+                }
+            }
+        });
+        return all;
+    }
+
     /** Closes the idle connections, each on its own event loop. */
     void closeIdle() {
         idle.forEach((loop, channels) -> {

@@ -19,7 +19,7 @@ final class ExchangeTraffic {
     ExchangeTraffic(Counters frontend, ExchangeRecord record) {
         this.frontend = frontend;
         this.record = record;
-        frontend.sessionStarted();
+        frontend.request(); // the frontend's session is the client connection: HttpProxyHandler counts it
     }
 
     /** From now on bytes also count for {@code server} of {@code backend} (a retry may change them). */
@@ -73,9 +73,8 @@ final class ExchangeTraffic {
         frontend.denied();
     }
 
-    /** The exchange is over: the frontend's session, its response and its bytes out. */
+    /** The exchange is over: the frontend's response and bytes out. */
     void ended() {
-        frontend.sessionEnded();
         if (record.status() > 0) {
             frontend.response(record.status());
         }

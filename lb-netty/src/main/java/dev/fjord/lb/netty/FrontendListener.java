@@ -24,6 +24,20 @@ final class FrontendListener {
     private FrontendListener() {}
 
     /**
+     * The listen backlog of {@code frontend}: its {@code backlog}, else its {@code maxconn}, else the global
+     * {@code maxconn}, as HAProxy derives it (the kernel caps it at {@code net.core.somaxconn}). Kept small, what
+     * waits beyond {@code maxconn} is in the proxy, where {@code timeout queue} and {@code abortonclose} reach it.
+     */
+    static int backlog(FrontendConfig frontend, int globalMaxConn) {
+        int backlog = frontend.settings().backlog();
+        if (backlog > 0) {
+            return backlog;
+        }
+        int maxConn = frontend.settings().maxConn();
+        return maxConn > 0 ? maxConn : globalMaxConn;
+    }
+
+    /**
      * Binds {@code bind} of {@code frontend}, accepting on {@code acceptLoop} (where {@code admission} keeps its
      * state) and serving connections on {@code loops}' workers.
      *
@@ -44,8 +58,9 @@ final class FrontendListener {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptLoop, loops.workers())
                 .channelFactory(ChannelFactories.server(loops.serverChannelType(), address))
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, backlog(frontend, runtime.globalMaxConn))
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, http) // a request's end of input is not its abort
                 .handler(admission.gate(frontend.name())) // maxconn, before a worker gets the connection
                 .childHandler(
                         new ChannelInitializer<Channel>() { // TCP_NODELAY: Netty's default already
@@ -55,8 +70,7 @@ final class FrontendListener {
                                 if (http) {
                                     HttpProxyHandler handler = new HttpProxyHandler(runtime, frontend);
                                     ch.pipeline()
-                                            .addLast("fjord.client.watch", handler.new ByteWatcher())
-                                            .addLast(CLIENT_DECODER, new StrictRequestDecoder(policy))
+                                            .addLast(CLIENT_DECODER, new StrictRequestDecoder(policy, handler))
                                             .addLast("fjord.client.encoder", new HttpResponseEncoder())
                                             .addLast("fjord.client.proxy", handler);
                                 } else {

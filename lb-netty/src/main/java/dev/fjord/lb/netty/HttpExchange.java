@@ -92,6 +92,12 @@ final class HttpExchange {
         return requestRelay.received();
     }
 
+    /** Whether the client's going away cancels this exchange: its backend's {@code option abortonclose}. */
+    boolean abortsOnClose() {
+        return decision instanceof RouteDecision.Forward forward
+                && forward.backend().config().settings().abortOnClose();
+    }
+
     /** Whether the response head went to the client. */
     boolean responseStarted() {
         return responseRelay.started();
@@ -303,6 +309,9 @@ final class HttpExchange {
         done = true;
         clientTimer.cancel();
         releaseBuffered();
+        if (!ctx.channel().isActive()) {
+            record.ended(Termination.CLIENT_CLOSED, Termination.Phase.DATA); // the response could not be delivered
+        }
         writeLog();
         completion.exchangeDone(this, keepAlive);
     }

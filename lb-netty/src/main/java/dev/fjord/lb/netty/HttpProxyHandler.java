@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.Timeouts;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
@@ -34,12 +34,14 @@ import io.netty.util.concurrent.ScheduledFuture;
  * keeps the connection's timers ({@code timeout http-request}, {@code http-keep-alive}). Requests pipelined behind
  * the one in flight wait their turn. Not sharable: one per connection, all calls on its event loop.
  */
-final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchange.Completion {
+final class HttpProxyHandler extends ChannelDuplexHandler
+        implements HttpExchange.Completion, StrictRequestDecoder.HeadListener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 
     final ProxyRuntime runtime;
     final FrontendConfig frontend;
-    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+    /** Requests pipelined behind the one in flight; made at the first (most connections never pipeline). */
+    private @Nullable ArrayDeque<Object> pipelined;
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
     ChannelHandlerContext ctx;
 
@@ -57,17 +59,12 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
         this.frontend = frontend;
     }
 
-    /** Sits before the decoder and notes that bytes arrived, for the head timer. */
-    final class ByteWatcher extends io.netty.channel.ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext context, Object msg) {
-            if (msg instanceof ByteBuf buf && buf.isReadable()) {
-                bytesSinceHead = true;
-                if (pending == null) {
-                    pending = new ExchangeRecord();
-                }
-            }
-            context.fireChannelRead(msg);
+    /** The decoder saw the first bytes of a request head: the head timer now means 408, its record starts. */
+    @Override
+    public void headBytesArrived() {
+        bytesSinceHead = true;
+        if (pending == null) {
+            pending = new ExchangeRecord();
         }
     }
 
@@ -78,6 +75,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
 
     @Override
     public void channelActive(ChannelHandlerContext context) {
+        runtime.router.frontendCounters(frontend.name()).sessionStarted(); // a session is a client connection
         armHeadTimer(false);
         context.fireChannelActive();
     }
@@ -88,9 +86,14 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (exchange != null && (exchange.requestComplete() || !pipelined.isEmpty())) {
+        if (exchange != null && (exchange.requestComplete() || !nothingPipelined())) {
             // a pipelined request, or its refusal: it waits for the response in flight, so answers stay in order
-            pipelined.add(msg);
+            ArrayDeque<Object> queue = pipelined;
+            if (queue == null) {
+                queue = new ArrayDeque<>(4);
+                pipelined = queue;
+            }
+            queue.add(msg);
             context.channel().config().setAutoRead(false);
             return;
         }
@@ -167,19 +170,24 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
         context.flush();
         armHeadTimer(true);
         drainPipelined();
-        if (pipelined.isEmpty() && (exchange == null || !exchange.requestComplete())) {
+        if (nothingPipelined() && (exchange == null || !exchange.requestComplete())) {
             context.channel().config().setAutoRead(true);
         }
     }
 
+    private boolean nothingPipelined() {
+        return pipelined == null || pipelined.isEmpty();
+    }
+
     /** Feeds queued pipelined messages: a new request when none is in flight, else the rest of the current one. */
     private void drainPipelined() {
-        while (!pipelined.isEmpty() && !closing) {
-            Object next = pipelined.peek();
+        ArrayDeque<Object> queue = pipelined;
+        while (queue != null && !queue.isEmpty() && !closing) {
+            Object next = queue.peek();
             if (exchange != null && (exchange.requestComplete() || next instanceof HttpRequest)) {
                 return;
             }
-            handle(pipelined.poll());
+            handle(queue.poll());
         }
     }
 
@@ -192,8 +200,10 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
             exchange = null;
             runtime.exchangeEnded();
         }
-        pipelined.forEach(ReferenceCountUtil::release);
-        pipelined.clear();
+        if (pipelined != null) {
+            pipelined.forEach(ReferenceCountUtil::release);
+            pipelined.clear();
+        }
     }
 
     /** Answers {@code status} (the configured error page) and closes the connection. */
@@ -278,8 +288,32 @@ final class HttpProxyHandler extends ChannelDuplexHandler implements HttpExchang
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        runtime.router.frontendCounters(frontend.name()).sessionEnded();
         tearDown();
         context.fireChannelInactive();
+    }
+
+    /**
+     * The client shut its side down (a FIN): between requests the connection closes; a request whose body is still
+     * coming is aborted; a request read whole is answered, then the connection closes, unless its backend has
+     * {@code option abortonclose}, which cancels it wherever it is (queued, connecting, waiting, relaying).
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            HttpExchange current = exchange;
+            if (current == null) {
+                if (nothingPipelined()) {
+                    closeSilently();
+                }
+            } else if (!current.requestComplete() || current.abortsOnClose()) {
+                tearDown();
+                context.close();
+            } else {
+                current.clientKeepAlive(false); // answered, then closed: the client reads no further requests
+            }
+        }
+        context.fireUserEventTriggered(event);
     }
 
     @Override

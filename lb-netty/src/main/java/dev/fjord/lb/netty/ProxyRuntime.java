@@ -143,6 +143,14 @@ final class ProxyRuntime {
         }
     }
 
+    /** Passive checks: no connection to {@code server} could be made. */
+    void reportConnectFailure(Server server) {
+        HealthChecks checks = healthChecks;
+        if (checks != null) {
+            checks.reportConnectFailure(server);
+        }
+    }
+
     /** Passive checks: a live request to {@code server} went well. */
     void reportSuccess(Server server) {
         HealthChecks checks = healthChecks;

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.CookieStatus;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerSlots;
@@ -20,8 +21,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 /**
  * Gets a connection to the server a decision chose: waits for a slot ({@code maxconn}, {@code maxqueue},
  * {@code timeout queue}), reuses an idle kept-alive connection or connects ({@code timeout connect}), retries
- * ({@code retries}, after HAProxy's turn-around of min(timeout connect, 1 s)) and redispatches to another server on
- * the last retry or when the server left rotation ({@code option redispatch}).
+ * ({@code retries}). With {@code option redispatch} a failed connection goes to another server at once, unless the
+ * client's cookie pins it to this one and it is still in rotation: then it is retried here after HAProxy's
+ * turn-around of min(timeout connect, 1 s), and redispatched on the last retry. Without it, every retry is here,
+ * after the turn-around.
  *
  * <p>All calls on {@code loop}. The caller owns the slot from {@link Listener#connected} until {@link #release}.
  */
@@ -182,7 +185,7 @@ final class ServerConnector {
 
     private void connectFailed(Throwable cause) {
         log.debug("connect to {}/{} failed: {}", decision.backend().name(), server.name(), cause.toString());
-        runtime.reportError(server, false);
+        runtime.reportConnectFailure(server);
         server.counters().connectionError();
         decision.backend().counters().connectionError();
         release(null, false);
@@ -194,7 +197,10 @@ final class ServerConnector {
             return;
         }
         retriesLeft--;
-        if (settings().redispatch() && (retriesLeft == 0 || !server.acceptsPersistent())) {
+        // another server at once, when redispatch is on: the turn-around only spares a restarting server, so it is
+        // for retries on the same one (a client its cookie pins there, until the last retry)
+        boolean pinned = decision.cookieStatus() == CookieStatus.VALID && server.acceptsPersistent();
+        if (settings().redispatch() && (!pinned || retriesLeft == 0)) {
             if (!(runtime.router.redispatch(decision) instanceof RouteDecision.Forward other)) {
                 listener.failed(Termination.NO_OTHER_SERVER);
                 return;

@@ -36,8 +36,17 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
         REJECTED
     }
 
+    /** Told when the first bytes of each request head arrive (the head timer, the request's record). */
+    interface HeadListener {
+        void headBytesArrived();
+    }
+
     private final RequestPolicy policy;
     private final HttpLimits limits;
+    private final @Nullable HeadListener listener;
+    /** Whether {@link #listener} heard of the head being read. */
+    private boolean headStarted;
+
     private State state = State.HEAD;
     /** The request line of the head being read, checked as soon as it was complete. */
     private RequestHeadParser.@Nullable RequestLine line;
@@ -53,8 +62,13 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
     private long bodyBytes;
 
     StrictRequestDecoder(RequestPolicy policy) {
+        this(policy, null);
+    }
+
+    StrictRequestDecoder(RequestPolicy policy, @Nullable HeadListener listener) {
         this.policy = policy;
         this.limits = policy.limits();
+        this.listener = listener;
     }
 
     @Override
@@ -117,6 +131,10 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
     }
 
     private boolean head(ByteBuf in, List<Object> out) throws RequestHeadParser.Rejection {
+        if (!headStarted && listener != null) {
+            headStarted = true;
+            listener.headBytesArrived();
+        }
         if (scanned == 0) {
             while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
                 in.skipBytes(1);
@@ -138,6 +156,7 @@ final class StrictRequestDecoder extends ByteToMessageDecoder {
             throw new RequestHeadParser.Rejection(
                     413, "Content-Length " + head.contentLength() + " over the limit of " + limits.maxBodyBytes());
         }
+        headStarted = false;
         out.add(head.request());
         if (head.chunked()) {
             bodyBytes = 0;

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -120,6 +121,8 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
         if (evt instanceof IdleStateEvent) {
             ctx.close();
             peer.close();
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            ctx.close(); // a side done sending ends the tunnel; the other gets what was read first
         } else {
             ctx.fireUserEventTriggered(evt);
         }

@@ -122,6 +122,18 @@ final class RawClient implements AutoCloseable {
         return count;
     }
 
+    /** Half-closes: sends a FIN, keeps reading. */
+    RawClient shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
+    /** Closes with a reset (RST) instead of a FIN, as a client killed or timing out does. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -41,6 +41,7 @@ final class RecordingHttpServer implements AutoCloseable {
     private volatile Function<Request, byte[]> responder = OK;
     private volatile boolean closeAfterResponse;
     private int connections;
+    private long bytes;
 
     RecordingHttpServer() throws IOException {
         socket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
@@ -103,6 +104,12 @@ final class RecordingHttpServer implements AutoCloseable {
         return List.copyOf(errors);
     }
 
+    /** Waits until {@code count} bytes in all have arrived, or {@code millis} pass; returns how many did. */
+    synchronized long awaitBytes(long count, long millis) throws InterruptedException {
+        awaitUntil(() -> bytes >= count, millis);
+        return bytes;
+    }
+
     /** Waits until {@code count} requests in all have arrived, or {@code millis} pass; returns them. */
     synchronized List<Received> await(int count, long millis) throws InterruptedException {
         awaitUntil(() -> received.size() >= count, millis);
@@ -128,7 +135,16 @@ final class RecordingHttpServer implements AutoCloseable {
                     notifyAll();
                 }
                 open.add(connection);
-                threads.execute(() -> serve(connection, number));
+                if (socket.isClosed()) { // closed while this one was accepted: close() may have missed it
+                    connection.close();
+                    return;
+                }
+                try {
+                    threads.execute(() -> serve(connection, number));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    connection.close();
+                    return;
+                }
             } catch (IOException e) {
                 return;
             }
@@ -153,6 +169,10 @@ final class RecordingHttpServer implements AutoCloseable {
                     return;
                 }
                 length += n;
+                synchronized (this) {
+                    bytes += n;
+                    notifyAll();
+                }
                 ReferenceHttp.Parse parse = ReferenceHttp.parse(buffer, length);
                 boolean close = false;
                 for (Request request : parse.requests()) {

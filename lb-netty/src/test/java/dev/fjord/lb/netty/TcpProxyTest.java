@@ -181,7 +181,11 @@ class TcpProxyTest {
                         .defaults(d -> d.mode(Mode.TCP))
                         .frontend(
                                 "sql",
-                                f -> f.bind("127.0.0.1:0").defaultBackend("db").maxConn(2))
+                                // a backlog above maxconn, so the whole burst completes its handshakes
+                                f -> f.bind("127.0.0.1:0")
+                                        .defaultBackend("db")
+                                        .maxConn(2)
+                                        .backlog(16))
                         .backend("db", b -> b.server("db1", "127.0.0.1:" + db1.port()))
                         .build()))
                 .ioThreads(2)
