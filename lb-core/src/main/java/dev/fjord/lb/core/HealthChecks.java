@@ -84,13 +84,27 @@ public final class HealthChecks implements AutoCloseable {
             public void removed(LiveServer server) {
                 checks.unregister(server);
             }
+
+            @Override
+            public void changed(LiveServer server) {
+                checks.unregister(server);
+                if (!server.config().check() && server.config().observe() == null) {
+                    if (server.operationalState() == OperationalState.DOWN) {
+                        server.markUp(); // no longer checked: in rotation, as an unchecked server is
+                    }
+                    return;
+                }
+                boolean down = server.operationalState() == OperationalState.DOWN;
+                checks.register(
+                        server, down ? ServerConfig.InitState.FULLY_DOWN : ServerConfig.InitState.FULLY_UP, true);
+            }
         };
         for (LiveBackend backend : router.liveBackends()) {
             for (LiveServer server : backend.liveServers()) {
                 checks.register(server, server.config().initState(), true);
             }
-            backend.observe(membership);
         }
+        router.observe(membership); // and the backends a reconfiguration adds
         router.listen(listener);
         return checks;
     }

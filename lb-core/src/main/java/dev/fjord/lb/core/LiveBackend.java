@@ -2,9 +2,9 @@ package dev.fjord.lb.core;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 
@@ -22,18 +22,20 @@ import dev.fjord.lb.core.internal.IpNetwork;
  * {@link ServerEvent.NoServerAvailable} an operator causes.
  */
 final class LiveBackend implements Backend {
-    private final BackendConfig config;
+    private volatile BackendConfig config;
     private volatile List<LiveServer> servers;
-    private final Map<String, LiveServer> byName;
-    private final Map<String, LiveServer> byCookie;
+    /** By name and by cookie value: immutable maps, replaced whole when servers join or leave. */
+    private volatile Map<String, LiveServer> byName;
+
+    private volatile Map<String, LiveServer> byCookie;
     private final List<Membership> memberships = new CopyOnWriteArrayList<>();
     private final ServerEventListener events;
     private final Ticker ticker;
     private final RandomGenerator random;
     private final Counters counters = new Counters();
-    private final @Nullable Cache<InetAddress, LiveServer> stickTable;
-    private final @Nullable CookiePersistence cookiePersistence;
-    private final @Nullable IpNetwork forwardForExcept;
+    private volatile @Nullable Cache<InetAddress, LiveServer> stickTable;
+    private volatile @Nullable CookiePersistence cookiePersistence;
+    private volatile @Nullable IpNetwork forwardForExcept;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
     /** The pickers of one moment: over the usable active servers, and over the backups to use when none is. */
@@ -50,22 +52,38 @@ final class LiveBackend implements Backend {
         this.random = random;
         this.ticker = ticker;
         this.events = events;
-        Map<String, LiveServer> names = new ConcurrentHashMap<>();
-        Map<String, LiveServer> cookies = new ConcurrentHashMap<>();
         List<LiveServer> ordered = new ArrayList<>();
         for (ServerConfig server : config.servers()) {
-            LiveServer live = new LiveServer(server, this);
-            names.put(server.name(), live);
-            ordered.add(live);
-            if (server.cookie() != null) {
-                cookies.put(server.cookie(), live);
+            ordered.add(new LiveServer(server, this));
+        }
+        this.servers = List.copyOf(ordered);
+        this.byName = byName(servers);
+        this.byCookie = byCookie(servers);
+        this.stickTable = stickTable(config.stickTable(), ticker);
+        this.cookiePersistence = config.cookie() == null ? null : new CookiePersistence(config.cookie(), this);
+        this.forwardForExcept = forwardForExcept(config);
+        refresh();
+    }
+
+    private static Map<String, LiveServer> byName(List<LiveServer> servers) {
+        Map<String, LiveServer> names = new HashMap<>();
+        servers.forEach(server -> names.put(server.name(), server));
+        return Map.copyOf(names);
+    }
+
+    private static Map<String, LiveServer> byCookie(List<LiveServer> servers) {
+        Map<String, LiveServer> cookies = new HashMap<>();
+        for (LiveServer server : servers) {
+            String cookie = server.config().cookie();
+            if (cookie != null) {
+                cookies.put(cookie, server);
             }
         }
-        this.byName = names;
-        this.byCookie = cookies;
-        this.servers = List.copyOf(ordered);
-        StickTable table = config.stickTable();
-        this.stickTable = table == null
+        return Map.copyOf(cookies);
+    }
+
+    private static @Nullable Cache<InetAddress, LiveServer> stickTable(@Nullable StickTable table, Ticker ticker) {
+        return table == null
                 ? null
                 : Caffeine.newBuilder()
                         .maximumSize(table.size())
@@ -73,11 +91,11 @@ final class LiveBackend implements Backend {
                         .ticker(ticker::read)
                         .executor(Runnable::run)
                         .build();
-        this.cookiePersistence = config.cookie() == null ? null : new CookiePersistence(config.cookie(), this);
+    }
+
+    private static @Nullable IpNetwork forwardForExcept(BackendConfig config) {
         ForwardFor forwardFor = config.settings().forwardFor();
-        this.forwardForExcept =
-                forwardFor == null || forwardFor.except() == null ? null : IpNetwork.parse(forwardFor.except());
-        refresh();
+        return forwardFor == null || forwardFor.except() == null ? null : IpNetwork.parse(forwardFor.except());
     }
 
     /** Cookie persistence, or null when the backend has none. */
@@ -136,6 +154,9 @@ final class LiveBackend implements Backend {
         void added(LiveServer server);
 
         void removed(LiveServer server);
+
+        /** {@code server} stays with its state, but its configuration (or its backend's checks) changed. */
+        void changed(LiveServer server);
     }
 
     void observe(Membership membership) {
@@ -193,44 +214,127 @@ final class LiveBackend implements Backend {
                         + "' is already used by server '"
                         + byCookie.get(config.cookie()).name() + "'");
             }
-            live = new LiveServer(config, this);
-            if (config.check()) {
-                live.markDownQuietly(); // checked before it takes traffic
-            }
+            live = joining(config);
             List<LiveServer> more = new ArrayList<>(servers);
             more.add(live);
-            byName.put(name, live);
-            if (config.cookie() != null) {
-                byCookie.put(config.cookie(), live);
-            }
-            servers = List.copyOf(more);
-            refresh();
+            replaceServers(more);
         }
         memberships.forEach(membership -> membership.added(live));
         events.onEvent(new ServerEvent.Added(live));
         return live;
     }
 
+    /** A new server; checked ones start DOWN, to take traffic once their checks pass. */
+    private LiveServer joining(ServerConfig config) {
+        LiveServer live = new LiveServer(config, this);
+        if (config.check()) {
+            live.markDownQuietly();
+        }
+        return live;
+    }
+
+    /** Installs {@code next} as the servers, with their maps, and refreshes the snapshot; holding this lock. */
+    private void replaceServers(List<LiveServer> next) {
+        servers = List.copyOf(next);
+        byName = byName(servers);
+        byCookie = byCookie(servers);
+        refresh();
+    }
+
     @Override
     public void removeServer(String name) {
         LiveServer removed;
         synchronized (this) {
-            removed = byName.remove(name);
+            removed = byName.get(name);
             if (removed == null) {
                 throw new IllegalArgumentException(
                         "backend '" + name() + "': server '" + name + "' is not defined (defined: "
                                 + servers.stream().map(Server::name).toList() + ")");
             }
-            if (removed.config().cookie() != null) {
-                byCookie.remove(removed.config().cookie());
-            }
             List<LiveServer> fewer = new ArrayList<>(servers);
             fewer.remove(removed);
-            servers = List.copyOf(fewer);
+            replaceServers(fewer);
             removed.adminState(AdminState.MAINT); // refreshes: no new requests, no persistent ones
         }
         memberships.forEach(membership -> membership.removed(removed));
         events.onEvent(new ServerEvent.Removed(removed));
+    }
+
+    /**
+     * Takes {@code next}, this backend's new configuration: servers of the same name and address stay with their
+     * state and take their new configuration, others join or leave as {@link #addServer} and {@link #removeServer}
+     * make them; the stick table keeps its entries unless its definition changed. Reports to {@code changes}.
+     */
+    void reconfigure(BackendConfig next, Reconfiguration.Builder changes) {
+        List<LiveServer> joined = new ArrayList<>();
+        List<LiveServer> left = new ArrayList<>();
+        List<LiveServer> changed = new ArrayList<>();
+        synchronized (this) {
+            BackendConfig before = config;
+            config = next;
+            if (!java.util.Objects.equals(before.stickTable(), next.stickTable())) {
+                stickTable = stickTable(next.stickTable(), ticker);
+            }
+            if (!java.util.Objects.equals(before.cookie(), next.cookie())) {
+                cookiePersistence = next.cookie() == null ? null : new CookiePersistence(next.cookie(), this);
+            }
+            forwardForExcept = forwardForExcept(next);
+            boolean checksChanged = !before.settings().equals(next.settings());
+            Map<String, LiveServer> current = byName;
+            List<LiveServer> ordered = new ArrayList<>();
+            for (ServerConfig server : next.servers()) {
+                LiveServer kept = current.get(server.name());
+                if (kept != null && kept.config().address().equals(server.address())) {
+                    if (!kept.config().equals(server)) {
+                        kept.reconfigure(server);
+                        changes.serverChanged(name(), server.name());
+                        changed.add(kept);
+                    } else if (checksChanged) {
+                        changed.add(kept); // option httpchk, tcp-check: the same server, checked anew
+                    }
+                    ordered.add(kept);
+                } else {
+                    LiveServer live = joining(server); // new, or at another address: a server of its own
+                    ordered.add(live);
+                    joined.add(live);
+                    changes.serverAdded(name(), server.name());
+                }
+            }
+            for (LiveServer old : servers) {
+                if (!ordered.contains(old)) {
+                    left.add(old);
+                    changes.serverRemoved(name(), old.name());
+                }
+            }
+            replaceServers(ordered);
+            left.forEach(old -> old.adminState(AdminState.MAINT));
+        }
+        announce(joined, left, changed);
+    }
+
+    /** The backend left the configuration: its servers leave (MAINT, no new request; requests in flight finish). */
+    void retire() {
+        List<LiveServer> left;
+        synchronized (this) {
+            left = servers;
+            left.forEach(LiveServer::retireQuietly);
+            replaceServers(List.of());
+        }
+        announce(List.of(), left, List.of());
+    }
+
+    private void announce(List<LiveServer> joined, List<LiveServer> left, List<LiveServer> changed) {
+        for (LiveServer server : left) {
+            memberships.forEach(membership -> membership.removed(server));
+            events.onEvent(new ServerEvent.Removed(server));
+        }
+        for (LiveServer server : joined) {
+            memberships.forEach(membership -> membership.added(server));
+            events.onEvent(new ServerEvent.Added(server));
+        }
+        for (LiveServer server : changed) {
+            memberships.forEach(membership -> membership.changed(server));
+        }
     }
 
     /** A load-balanced server other than {@code avoid}: an active one, else a backup; null when none is usable. */
@@ -244,17 +348,22 @@ final class LiveBackend implements Backend {
     /** The live server the stick table pins {@code client} to, if it still accepts persistent traffic. */
     @Nullable
     Server stuck(InetAddress client) {
-        if (stickTable == null) {
+        Cache<InetAddress, LiveServer> table = stickTable;
+        if (table == null) {
             return null;
         }
-        LiveServer server = stickTable.getIfPresent(client);
+        LiveServer server = table.getIfPresent(client);
         return server != null && server.acceptsPersistent() ? server : null;
     }
 
     /** Pins {@code client} to {@code server} in the stick table, if the backend has one. */
     void stick(InetAddress client, Server server) {
+        Cache<InetAddress, LiveServer> stickTable = this.stickTable;
         if (stickTable != null) {
-            stickTable.put(client, java.util.Objects.requireNonNull(byName.get(server.name()), server.name()));
+            LiveServer live = byName.get(server.name());
+            if (live != null) {
+                stickTable.put(client, live);
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@link Server} of a {@link LiveBackend}; state changes refresh the backend's balancing snapshot. */
 final class LiveServer implements Server {
-    private final ServerConfig config;
+    private volatile ServerConfig config;
     private final LiveBackend backend;
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final Counters counters = new Counters();
@@ -71,6 +71,27 @@ final class LiveServer implements Server {
     void throttle(int percent) {
         this.throttle = Math.max(0, Math.min(100, percent));
         backend.refresh();
+    }
+
+    /**
+     * Takes {@code next}, a configuration of the same name and address, keeping the run-time state: a changed
+     * {@code weight} replaces the one in force (an operator's included), a changed {@code disabled} sets MAINT or
+     * READY; health, connections and counters stay. The backend refreshes its snapshot after.
+     */
+    void reconfigure(ServerConfig next) {
+        ServerConfig before = config;
+        config = next;
+        if (next.weight() != before.weight()) {
+            weight = next.weight();
+        }
+        if (next.disabled() != before.disabled()) {
+            adminState = next.disabled() ? AdminState.MAINT : AdminState.READY;
+        }
+    }
+
+    /** MAINT without an event: for a server leaving with its whole backend. */
+    void retireQuietly() {
+        adminState = AdminState.MAINT;
     }
 
     /** DOWN without refreshing the backend: for a server not yet in the balancing snapshot. */

@@ -1,6 +1,5 @@
 package dev.fjord.lb.core;
 
-import java.net.InetAddress;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,34 +29,109 @@ import java.util.random.RandomGenerator;
  * for the next decision.
  */
 public final class Router {
-    private final ProxyConfig config;
-    private final InstantSource clock;
-    private final Map<String, LiveBackend> backends;
-    private final Map<String, CompiledFrontend> frontends;
-    private final Map<String, Counters> frontendCounters = new LinkedHashMap<>();
+    /** Makes each decision of a compiled frontend: rules, stats page, backend, persistence, balancing. */
+    private final RouteDecisions decisions;
+
+    private final Ticker ticker;
+    private final RandomGenerator random;
+    /** What routing reads: replaced whole by {@link #reconfigure}, so a decision sees one configuration. */
+    private volatile RouterState state;
     /** Hear the run-time model's server events; see {@link #listen}. */
     private final List<ServerEventListener> listeners = new CopyOnWriteArrayList<>();
+    /** Told of servers joining and leaving any backend, present or added later; see {@link #observe}. */
+    private final List<LiveBackend.Membership> memberships = new CopyOnWriteArrayList<>();
+    /** Every backend this router made, kept or retired by a reconfiguration (a retry in flight may still use one). */
+    private final java.util.Set<LiveBackend> made =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+    /** Told of each reconfiguration once applied; see {@link #onReconfigured}. */
+    private final List<java.util.function.Consumer<Reconfiguration>> reconfigurationListeners =
+            new CopyOnWriteArrayList<>();
 
     private Router(Builder builder) {
-        this.config = builder.config;
-        this.clock = builder.clock;
+        this.decisions = new RouteDecisions(builder.clock);
+        this.ticker = builder.ticker;
+        this.random = builder.random;
         Map<String, LiveBackend> live = new LinkedHashMap<>();
-        for (BackendConfig backend : config.backends().values()) {
-            live.put(
-                    backend.name(),
-                    new LiveBackend(
-                            backend,
-                            builder.random,
-                            builder.ticker,
-                            event -> listeners.forEach(listener -> listener.onEvent(event))));
+        for (BackendConfig backend : builder.config.backends().values()) {
+            live.put(backend.name(), newBackend(backend));
         }
-        this.backends = java.util.Collections.unmodifiableMap(live);
-        Map<String, CompiledFrontend> compiled = new LinkedHashMap<>();
-        for (FrontendConfig frontend : config.frontends().values()) {
-            compiled.put(frontend.name(), new CompiledFrontend(frontend, live));
-            frontendCounters.put(frontend.name(), new Counters());
+        this.state = RouterState.of(builder.config, live, Map.of());
+    }
+
+    /** A running backend of this router, whose events reach the router's listeners. */
+    LiveBackend newBackend(BackendConfig backend) {
+        LiveBackend live = new LiveBackend(
+                backend, random, ticker, event -> listeners.forEach(listener -> listener.onEvent(event)));
+        memberships.forEach(live::observe);
+        made.add(live);
+        return live;
+    }
+
+    /** The state routing reads now. */
+    RouterState state() {
+        return state;
+    }
+
+    /**
+     * Runs {@code next} from now on, keeping what did not change: a backend or server of the same name keeps its
+     * run-time state (health, admin state, counters, stick-table entries, connections); servers added join as
+     * {@code addServer} adds them (after their checks when checked), servers removed leave as {@code removeServer}
+     * removes them (requests in flight finish); frontends are compiled again, their counters kept. The next decision
+     * sees the whole new configuration, never a mix. Thread-safe; reconfigurations are applied one at a time.
+     *
+     * @return what changed, for logs and for the transport (listeners to bind or close)
+     */
+    public synchronized Reconfiguration reconfigure(ProxyConfig next) {
+        Objects.requireNonNull(next, "next");
+        RouterState current = state;
+        Reconfiguration.Builder changes = new Reconfiguration.Builder();
+        Map<String, LiveBackend> live = new LinkedHashMap<>();
+        List<Runnable> backendChanges = new ArrayList<>();
+        for (BackendConfig backend : next.backends().values()) {
+            LiveBackend existing = current.backends().get(backend.name());
+            if (existing == null) {
+                live.put(backend.name(), newBackend(backend));
+                changes.backendAdded(backend.name());
+            } else {
+                live.put(backend.name(), existing);
+                if (!existing.config().equals(backend)) {
+                    backendChanges.add(() -> existing.reconfigure(backend, changes));
+                    changes.backendChanged(backend.name());
+                }
+            }
         }
-        this.frontends = compiled;
+        for (LiveBackend old : current.backends().values()) {
+            if (!live.containsKey(old.name())) {
+                backendChanges.add(old::retire); // its servers leave: in MAINT, no new request
+                changes.backendRemoved(old.name());
+            }
+        }
+        for (FrontendConfig frontend : next.frontends().values()) {
+            FrontendConfig before = current.config().frontends().get(frontend.name());
+            if (before == null) {
+                changes.frontendAdded(frontend.name());
+            } else if (!before.equals(frontend)) {
+                changes.frontendChanged(frontend.name());
+            }
+        }
+        current.config().frontends().keySet().stream()
+                .filter(name -> !next.frontends().containsKey(name))
+                .forEach(changes::frontendRemoved);
+        // servers join and leave a backend before the swap, so that the new frontends never route to a backend
+        // whose servers are those of the old configuration; events follow
+        backendChanges.forEach(Runnable::run);
+        state = RouterState.of(next, live, current.frontendCounters());
+        Reconfiguration applied = changes.build();
+        reconfigurationListeners.forEach(listener -> listener.accept(applied));
+        return applied;
+    }
+
+    /**
+     * Makes {@code listener} hear of every reconfiguration, after it is applied, on the thread that applied it (the
+     * Micrometer binding adds and removes frontend and backend meters this way). Thread-safe.
+     */
+    public void onReconfigured(java.util.function.Consumer<Reconfiguration> listener) {
+        reconfigurationListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** A router over {@code config} with the system ticker and clock. */
@@ -72,7 +146,7 @@ public final class Router {
 
     /** The configuration this router runs. */
     public ProxyConfig config() {
-        return config;
+        return state.config();
     }
 
     /**
@@ -82,6 +156,7 @@ public final class Router {
      * @throws IllegalArgumentException when no frontend, or more than one, binds that port
      */
     public RouteDecision route(RequestHead request) {
+        Map<String, CompiledFrontend> frontends = state.frontends();
         if (frontends.size() == 1) {
             return route(frontends.values().iterator().next(), request);
         }
@@ -118,6 +193,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public FrontendRouter frontend(String name) {
+        Map<String, CompiledFrontend> frontends = state.frontends();
         if (!frontends.containsKey(name)) {
             throw new IllegalArgumentException(
                     "frontend '" + name + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
@@ -131,6 +207,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public RouteDecision route(String frontend, RequestHead request) {
+        Map<String, CompiledFrontend> frontends = state.frontends();
         CompiledFrontend compiled = frontends.get(frontend);
         if (compiled == null) {
             throw new IllegalArgumentException(
@@ -146,8 +223,7 @@ public final class Router {
      * @throws IllegalArgumentException when {@code decision} was not made by this router
      */
     public RouteDecision redispatch(RouteDecision.Forward decision) {
-        LiveBackend backend = backends.get(decision.backend().name());
-        if (backend != decision.backend()) {
+        if (!(decision.backend() instanceof LiveBackend backend) || !made.contains(backend)) {
             throw new IllegalArgumentException(
                     "backend '" + decision.backend().name() + "' is not this router's: " + decision);
         }
@@ -168,7 +244,7 @@ public final class Router {
                         decision.request(),
                         other,
                         new CookiePersistence.Reading(CookieStatus.DOWN, null, null, -1),
-                        nowSeconds());
+                        decisions.nowSeconds());
         if (backend.config().stickTable() != null) {
             backend.stick(decision.request().clientAddress(), other);
         }
@@ -189,6 +265,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such backend
      */
     public Backend backend(String name) {
+        Map<String, LiveBackend> backends = state.backends();
         LiveBackend backend = backends.get(name);
         if (backend == null) {
             throw new IllegalArgumentException(
@@ -203,6 +280,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public Counters frontendCounters(String name) {
+        Map<String, Counters> frontendCounters = state.frontendCounters();
         Counters counters = frontendCounters.get(name);
         if (counters == null) {
             throw new IllegalArgumentException(
@@ -213,12 +291,12 @@ public final class Router {
 
     /** Every running backend, in declaration order. */
     public List<Backend> backends() {
-        return List.copyOf(backends.values());
+        return List.copyOf(state.backends().values());
     }
 
     /** Every running backend, as the run-time model has them. */
     Collection<LiveBackend> liveBackends() {
-        return backends.values();
+        return state.backends().values();
     }
 
     /**
@@ -229,118 +307,20 @@ public final class Router {
         listeners.add(listener);
     }
 
+    /** Makes {@code membership} hear servers join and leave every backend, now and after a reconfiguration. */
+    void observe(LiveBackend.Membership membership) {
+        memberships.add(membership);
+        state.backends().values().forEach(backend -> backend.observe(membership));
+    }
+
     private RouteDecision route(CompiledFrontend frontend, RequestHead request) {
-        RequestHead routed = request;
-        List<HeaderEdit> edits = List.of();
-        boolean http = frontend.config().settings().mode() == Mode.HTTP;
-        for (int i = 0; i < frontend.rules.length; i++) {
-            if (!frontend.ruleConditions.get(i).test(routed)) {
-                continue;
-            }
-            HttpRequestRule rule = frontend.rules[i];
-            if (rule instanceof HttpRequestRule.Allow) {
-                break;
-            }
-            LocalResponse response = RuleResponses.responseFor(rule, routed);
-            if (response != null) {
-                return new RouteDecision.Respond(
-                        frontend.config(), request, routed, null, response, CookieStatus.NOT_CHECKED);
-            }
-            HeaderEdit edit = RuleResponses.editFor(rule);
-            if (edits.isEmpty()) {
-                edits = new ArrayList<>(4);
-            }
-            edits.add(edit);
-            routed = EditedRequestHead.of(request, edits);
-        }
-        StatsConfig stats = frontend.config().stats();
-        if (stats != null && request.uri().startsWith(stats.uri())) {
-            return stats(frontend, stats, request, routed);
-        }
-        LiveBackend backend = frontend.backendFor(routed);
-        if (backend == null) {
-            return new RouteDecision.Respond(
-                    frontend.config(), request, routed, null, LocalResponse.error(503), CookieStatus.NOT_CHECKED);
-        }
-        return forward(frontend, backend, request, routed, edits, http);
-    }
-
-    private RouteDecision forward(
-            CompiledFrontend frontend,
-            LiveBackend backend,
-            RequestHead request,
-            RequestHead routed,
-            List<HeaderEdit> ruleEdits,
-            boolean http) {
-        List<HeaderEdit> edits = ruleEdits;
-        CookieStatus cookieStatus = CookieStatus.NOT_CHECKED;
-        CookiePersistence persistence = http ? backend.cookiePersistence() : null;
-        CookiePersistence.Reading reading = null;
-        long now = 0;
-        Server server = null;
-        if (persistence != null) {
-            now = nowSeconds();
-            reading = persistence.read(routed, now);
-            cookieStatus = reading.status();
-            server = reading.server();
-            if (reading.requestEdit() != null) {
-                edits = append(edits, reading.requestEdit());
-            }
-        }
-        InetAddress client = request.clientAddress();
-        if (server == null) {
-            server = backend.stuck(client);
-        }
-        if (server == null) {
-            server = backend.pick(routed, null);
-            if (server == null) {
-                return new RouteDecision.Respond(
-                        frontend.config(), request, routed, backend, LocalResponse.error(503), cookieStatus);
-            }
-            backend.stick(client, server);
-        }
-        if (http) {
-            HeaderEdit forwardedFor = ForwardFor.edit(frontend, backend, routed);
-            if (forwardedFor != null) {
-                edits = append(edits, forwardedFor);
-            }
-        }
-        String setCookie =
-                persistence == null || reading == null ? null : persistence.setCookie(routed, server, reading, now);
-        return new RouteDecision.Forward(
-                frontend.config(), request, routed, backend, server, edits, setCookie, cookieStatus);
-    }
-
-    private static RouteDecision stats(
-            CompiledFrontend frontend, StatsConfig stats, RequestHead request, RequestHead routed) {
-        if (!stats.admits(request.header("Authorization"))) {
-            LocalResponse challenge = new LocalResponse(
-                    401,
-                    List.of(
-                            Map.entry("WWW-Authenticate", "Basic realm=\"" + stats.realm() + '"'),
-                            Map.entry("Content-Type", "text/html"),
-                            Map.entry("Cache-Control", "no-cache")),
-                    LocalResponse.error(401).body());
-            return new RouteDecision.Respond(
-                    frontend.config(), request, routed, null, challenge, CookieStatus.NOT_CHECKED);
-        }
-        boolean admin = frontend.statsAdmin != null && frontend.statsAdmin.test(routed);
-        return new RouteDecision.Stats(frontend.config(), request, routed, admin);
-    }
-
-    private long nowSeconds() {
-        return clock.millis() / 1000;
-    }
-
-    private static List<HeaderEdit> append(List<HeaderEdit> edits, HeaderEdit edit) {
-        List<HeaderEdit> more = edits instanceof ArrayList<HeaderEdit> list ? list : new ArrayList<>(edits);
-        more.add(edit);
-        return more;
+        return decisions.route(frontend, request);
     }
 
     @Override
     public String toString() {
-        return "Router" + frontends.keySet() + " -> " + backends.values();
+        RouterState now = state;
+        return "Router" + now.frontends().keySet() + " -> " + now.backends().values();
     }
 
     /** Builds a {@link Router}; not thread-safe. */

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class ServerSlots {
-    private final int maxConn;
-    private final int maxQueue;
+    private int maxConn;
+    private int maxQueue;
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int inUse;
     private int maxQueued;
@@ -116,6 +116,27 @@ public final class ServerSlots {
         next.onGranted.run();
     }
 
+    /**
+     * Changes the bounds (a reconfiguration): more slots go to the oldest waiters at once; fewer take effect as
+     * requests finish. Requests already queued stay queued whatever {@code maxQueue} becomes.
+     */
+    public void resize(int maxConn, int maxQueue) {
+        Require.atLeast("slots", "maxconn", maxConn, 0);
+        Require.atLeast("slots", "maxqueue", maxQueue, 0);
+        java.util.List<Waiter> granted = new java.util.ArrayList<>();
+        synchronized (this) {
+            this.maxConn = maxConn;
+            this.maxQueue = maxQueue;
+            while (!queue.isEmpty() && (maxConn == 0 || inUse < maxConn)) {
+                Waiter next = queue.poll();
+                next.done = true;
+                inUse++;
+                granted.add(next);
+            }
+        }
+        granted.forEach(waiter -> waiter.onGranted.run());
+    }
+
     /** Slots in use. */
     public synchronized int inUse() {
         return inUse;
@@ -132,12 +153,12 @@ public final class ServerSlots {
     }
 
     /** The number of slots; 0 is unlimited. */
-    public int maxConn() {
+    public synchronized int maxConn() {
         return maxConn;
     }
 
     /** The queue's bound; 0 is unlimited. */
-    public int maxQueue() {
+    public synchronized int maxQueue() {
         return maxQueue;
     }
 

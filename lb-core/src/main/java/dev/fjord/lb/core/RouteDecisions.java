@@ -1,0 +1,130 @@
+package dev.fjord.lb.core;
+
+import java.net.InetAddress;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decision for one request through one compiled frontend, as HAProxy makes it: {@code http-request} rules in
+ * order, the statistics page, {@code use_backend} / {@code default_backend}, cookie or stick-table persistence, the
+ * balancing algorithm, then {@code X-Forwarded-For} and the cookie to insert. Stateless but for the clock of cookie
+ * dates; thread-safe.
+ */
+final class RouteDecisions {
+    private final InstantSource clock;
+
+    RouteDecisions(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    RouteDecision route(CompiledFrontend frontend, RequestHead request) {
+        RequestHead routed = request;
+        List<HeaderEdit> edits = List.of();
+        boolean http = frontend.config().settings().mode() == Mode.HTTP;
+        for (int i = 0; i < frontend.rules.length; i++) {
+            if (!frontend.ruleConditions.get(i).test(routed)) {
+                continue;
+            }
+            HttpRequestRule rule = frontend.rules[i];
+            if (rule instanceof HttpRequestRule.Allow) {
+                break;
+            }
+            LocalResponse response = RuleResponses.responseFor(rule, routed);
+            if (response != null) {
+                return new RouteDecision.Respond(
+                        frontend.config(), request, routed, null, response, CookieStatus.NOT_CHECKED);
+            }
+            HeaderEdit edit = RuleResponses.editFor(rule);
+            if (edits.isEmpty()) {
+                edits = new ArrayList<>(4);
+            }
+            edits.add(edit);
+            routed = EditedRequestHead.of(request, edits);
+        }
+        StatsConfig stats = frontend.config().stats();
+        if (stats != null && request.uri().startsWith(stats.uri())) {
+            return stats(frontend, stats, request, routed);
+        }
+        LiveBackend backend = frontend.backendFor(routed);
+        if (backend == null) {
+            return new RouteDecision.Respond(
+                    frontend.config(), request, routed, null, LocalResponse.error(503), CookieStatus.NOT_CHECKED);
+        }
+        return forward(frontend, backend, request, routed, edits, http);
+    }
+
+    private RouteDecision forward(
+            CompiledFrontend frontend,
+            LiveBackend backend,
+            RequestHead request,
+            RequestHead routed,
+            List<HeaderEdit> ruleEdits,
+            boolean http) {
+        List<HeaderEdit> edits = ruleEdits;
+        CookieStatus cookieStatus = CookieStatus.NOT_CHECKED;
+        CookiePersistence persistence = http ? backend.cookiePersistence() : null;
+        CookiePersistence.Reading reading = null;
+        long now = 0;
+        Server server = null;
+        if (persistence != null) {
+            now = nowSeconds();
+            reading = persistence.read(routed, now);
+            cookieStatus = reading.status();
+            server = reading.server();
+            if (reading.requestEdit() != null) {
+                edits = append(edits, reading.requestEdit());
+            }
+        }
+        InetAddress client = request.clientAddress();
+        if (server == null) {
+            server = backend.stuck(client);
+        }
+        if (server == null) {
+            server = backend.pick(routed, null);
+            if (server == null) {
+                return new RouteDecision.Respond(
+                        frontend.config(), request, routed, backend, LocalResponse.error(503), cookieStatus);
+            }
+            backend.stick(client, server);
+        }
+        if (http) {
+            HeaderEdit forwardedFor = ForwardFor.edit(frontend, backend, routed);
+            if (forwardedFor != null) {
+                edits = append(edits, forwardedFor);
+            }
+        }
+        String setCookie =
+                persistence == null || reading == null ? null : persistence.setCookie(routed, server, reading, now);
+        return new RouteDecision.Forward(
+                frontend.config(), request, routed, backend, server, edits, setCookie, cookieStatus);
+    }
+
+    private static RouteDecision stats(
+            CompiledFrontend frontend, StatsConfig stats, RequestHead request, RequestHead routed) {
+        if (!stats.admits(request.header("Authorization"))) {
+            LocalResponse challenge = new LocalResponse(
+                    401,
+                    List.of(
+                            Map.entry("WWW-Authenticate", "Basic realm=\"" + stats.realm() + '"'),
+                            Map.entry("Content-Type", "text/html"),
+                            Map.entry("Cache-Control", "no-cache")),
+                    LocalResponse.error(401).body());
+            return new RouteDecision.Respond(
+                    frontend.config(), request, routed, null, challenge, CookieStatus.NOT_CHECKED);
+        }
+        boolean admin = frontend.statsAdmin != null && frontend.statsAdmin.test(routed);
+        return new RouteDecision.Stats(frontend.config(), request, routed, admin);
+    }
+
+    long nowSeconds() {
+        return clock.millis() / 1000;
+    }
+
+    private static List<HeaderEdit> append(List<HeaderEdit> edits, HeaderEdit edit) {
+        List<HeaderEdit> more = edits instanceof ArrayList<HeaderEdit> list ? list : new ArrayList<>(edits);
+        more.add(edit);
+        return more;
+    }
+}

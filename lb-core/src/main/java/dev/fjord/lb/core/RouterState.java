@@ -1,0 +1,30 @@
+package dev.fjord.lb.core;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a {@link Router} routes with at one moment: the configuration, its running backends, its compiled frontends
+ * and their counters. Immutable (the backends' run-time state aside); a reconfiguration makes a new one.
+ */
+record RouterState(
+        ProxyConfig config,
+        Map<String, LiveBackend> backends,
+        Map<String, CompiledFrontend> frontends,
+        Map<String, Counters> frontendCounters) {
+
+    /** The state of {@code config} over {@code backends}, keeping the counters of frontends that stay. */
+    static RouterState of(ProxyConfig config, Map<String, LiveBackend> backends, Map<String, Counters> previous) {
+        Map<String, LiveBackend> live = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
+        Map<String, CompiledFrontend> compiled = new LinkedHashMap<>();
+        Map<String, Counters> counters = new LinkedHashMap<>();
+        for (FrontendConfig frontend : config.frontends().values()) {
+            compiled.put(frontend.name(), new CompiledFrontend(frontend, live));
+            Counters kept = previous.get(frontend.name());
+            counters.put(frontend.name(), kept != null ? kept : new Counters());
+        }
+        return new RouterState(
+                config, live, Collections.unmodifiableMap(compiled), Collections.unmodifiableMap(counters));
+    }
+}
