@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * HAProxy's most used runtime commands (the stats socket), answered as HAProxy answers them: {@code help},
  * {@code show info}, {@code show stat}, {@code show servers state [BACKEND]}, {@code set server B/S state
  * ready|drain|maint}, {@code set server B/S weight N[%]}, {@code enable|disable server B/S},
- * {@code enable|disable health B/S}. Several commands may be separated by {@code ;}. Thread-safe.
+ * {@code enable|disable health B/S}, and {@code reload} as HAProxy's master CLI answers it ({@code Success=1} or
+ * {@code Success=0}, then {@code --} and what changed or why not) when a {@link Reloader} is given. Several commands
+ * may be separated by {@code ;}. Thread-safe.
  *
  * <pre>{@code
  * $ echo "set server app/web1 state drain" | socat stdio unix-connect:/run/fjord.sock
@@ -30,6 +32,7 @@ public final class RuntimeCommands {
               disable server <bk>/<srv> : enter maintenance (set server ... state maint)
               enable health <bk>/<srv> : enable health checks
               disable health <bk>/<srv> : disable health checks
+              reload         : read the configuration again and apply it, without a restart
             """;
 
     private final Router router;
@@ -37,6 +40,18 @@ public final class RuntimeCommands {
     private final ToIntFunction<Server> queued;
     private final ToIntFunction<Server> maxQueued;
     private final InfoSource info;
+    private final @Nullable Reloader reloader;
+
+    /** Runs {@code reload}: reads the configuration again and applies it. */
+    @FunctionalInterface
+    public interface Reloader {
+        /**
+         * Applies the configuration read again and returns what changed, in one line.
+         *
+         * @throws Exception why not (the message is answered); the running configuration must then be unchanged
+         */
+        String reload() throws Exception;
+    }
 
     /** What {@code show info} reports about the process; the transport knows it. */
     public interface InfoSource {
@@ -58,11 +73,23 @@ public final class RuntimeCommands {
             ToIntFunction<Server> queued,
             ToIntFunction<Server> maxQueued,
             InfoSource info) {
+        this(router, checks, queued, maxQueued, info, null);
+    }
+
+    /** Commands over {@code router}; {@code reloader} runs {@code reload} (null: {@code reload} is refused). */
+    public RuntimeCommands(
+            Router router,
+            @Nullable HealthChecks checks,
+            ToIntFunction<Server> queued,
+            ToIntFunction<Server> maxQueued,
+            InfoSource info,
+            @Nullable Reloader reloader) {
         this.router = router;
         this.checks = checks;
         this.queued = queued;
         this.maxQueued = maxQueued;
         this.info = info;
+        this.reloader = reloader;
     }
 
     /** The answer to {@code line}: one command or several separated by {@code ;}. */
@@ -105,14 +132,28 @@ public final class RuntimeCommands {
                     }
                     return "";
                 });
+            case "reload" -> reload();
             default -> words.get(0).equals("help") ? HELP : unknown();
         };
+    }
+
+    private String reload() {
+        if (reloader == null) {
+            return "Success=0\n--\nreload: this proxy was started without a configuration source to read again\n";
+        }
+        try {
+            return "Success=1\n--\n" + reloader.reload() + "\n";
+        } catch (Exception e) {
+            String message = e.getMessage();
+            return "Success=0\n--\n" + (message == null ? e.toString() : message) + "\n";
+        }
     }
 
     private String showInfo() {
         long total = 0;
         for (FrontendConfig frontend : router.config().frontends().values()) {
-            total += router.frontendCounters(frontend.name()).sessions();
+            Counters counters = router.frontendCounters(frontend.name());
+            total += frontend.settings().mode() == Mode.HTTP ? counters.requests() : counters.sessions();
         }
         return "Name: Fjord\nVersion: " + version() + "\nNbthread: " + info.threads() + "\nUptime_sec: "
                 + info.uptimeSeconds() + "\nMaxconn: "

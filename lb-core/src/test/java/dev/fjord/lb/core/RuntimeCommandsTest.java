@@ -68,4 +68,39 @@ class RuntimeCommandsTest {
                 .contains("\n1 app 1 web1 192.168.10.11 2 8 1 1 - 4 80\n");
         assertThat(commands.execute("help")).contains("set server <bk>/<srv> state [ready|drain|maint]");
     }
+
+    @Test
+    void reloadAnswersAsHaproxysMasterCliDoes() {
+        RuntimeCommands.InfoSource info = new RuntimeCommands.InfoSource() {
+            @Override
+            public long uptimeSeconds() {
+                return 0;
+            }
+
+            @Override
+            public int currentConnections() {
+                return 0;
+            }
+
+            @Override
+            public int threads() {
+                return 1;
+            }
+        };
+        java.util.List<String> reloads = new java.util.ArrayList<>();
+        RuntimeCommands reloading = new RuntimeCommands(router, null, s -> 0, s -> 0, info, () -> {
+            reloads.add("reload");
+            if (reloads.size() == 2) {
+                throw new ConfigException("haproxy.cfg:12: backend 'app': server 'web1': weight 300 (expected: 0-256)");
+            }
+            return "servers +[app/web3]";
+        });
+
+        assertThat(reloading.execute("reload")).isEqualTo("Success=1\n--\nservers +[app/web3]\n");
+        assertThat(reloading.execute("reload"))
+                .isEqualTo(
+                        "Success=0\n--\nhaproxy.cfg:12: backend 'app': server 'web1': weight 300 (expected: 0-256)\n");
+        assertThat(reloads).hasSize(2);
+        assertThat(commands.execute("reload")).startsWith("Success=0\n--\nreload: ");
+    }
 }

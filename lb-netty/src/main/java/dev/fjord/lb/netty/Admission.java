@@ -3,9 +3,9 @@ package dev.fjord.lb.netty;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
@@ -24,8 +24,10 @@ import io.netty.channel.EventLoop;
 final class Admission {
     private final EventLoop acceptor;
     private final AtomicInteger global;
-    private final int globalMax;
-    private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+    /** Read on the accepting thread; {@link #reconfigure} changes it there. */
+    private int globalMax;
+    /** Declared before their listeners bind (any thread), changed on the accepting thread. */
+    private final Map<String, Frontend> frontends = new ConcurrentHashMap<>();
     /** Connections beyond a limit, oldest first; touched on the accepting thread only. */
     private final ArrayDeque<Held> held = new ArrayDeque<>();
 
@@ -34,7 +36,7 @@ final class Admission {
     /** One frontend's count (shared with the stats), limit (0: none) and listeners. */
     private static final class Frontend {
         final AtomicInteger count;
-        final int max;
+        volatile int max;
         final List<Channel> listeners = new ArrayList<>();
 
         Frontend(AtomicInteger count, int max) {
@@ -55,9 +57,35 @@ final class Admission {
         this.globalMax = globalMax;
     }
 
-    /** Declares a frontend before its listeners bind; not thread-safe, called while the proxy starts. */
+    /** Declares a frontend before its listeners bind (at start, or when a reconfiguration adds it). */
     void frontend(String name, AtomicInteger count, int max) {
         frontends.put(name, new Frontend(count, max));
+    }
+
+    /**
+     * A reconfiguration: new limits for the frontends kept ({@code maxConn} by name), the frontends gone forgotten
+     * (their held connections closed), then whatever now fits admitted and the listeners with room resumed, such as
+     * those bound paused for new frontends. Runs on the accepting thread.
+     */
+    void reconfigure(int globalMax, Map<String, Integer> maxConn) {
+        acceptor.execute(() -> {
+            this.globalMax = globalMax;
+            frontends.entrySet().removeIf(entry -> !maxConn.containsKey(entry.getKey()));
+            maxConn.forEach((name, max) -> {
+                Frontend frontend = frontends.get(name);
+                if (frontend != null) {
+                    frontend.max = max;
+                }
+            });
+            for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+                Held next = it.next();
+                if (!frontends.containsValue(next.frontend())) {
+                    it.remove();
+                    next.child().unsafe().closeForcibly();
+                }
+            }
+            drain();
+        });
     }
 
     /** The handler for a listening channel of {@code frontend}, on the server channel's pipeline. */
@@ -154,6 +182,7 @@ final class Admission {
             }
         }
         for (Frontend frontend : frontends.values()) {
+            frontend.listeners.removeIf(listener -> !listener.isOpen()); // closed by a reconfiguration
             if (hasRoom(frontend) && held.stream().noneMatch(h -> h.frontend() == frontend)) {
                 frontend.listeners.forEach(listener -> listener.config().setAutoRead(true));
             }

@@ -1,33 +1,26 @@
 package dev.fjord.lb.netty;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.fjord.lb.core.AccessLogSink;
-import dev.fjord.lb.core.Address;
-import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.ConfigSource;
 import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.Reconfiguration;
 import dev.fjord.lb.core.Router;
-import dev.fjord.lb.core.Scheduler;
 import dev.fjord.lb.core.ServerEventListener;
-import dev.fjord.lb.core.Ticker;
 
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
@@ -56,30 +49,36 @@ public final class FjordProxy implements AutoCloseable {
     private final boolean ownsLoops;
 
     private final ScheduledFuture<?> rateSampler;
-    private final Map<String, List<Channel>> listeners;
+    private final Frontends frontends;
     private final ChannelGroup connections;
     private final HealthChecks healthChecks;
     private final @org.jspecify.annotations.Nullable StatsSocket statsSocket;
-    private final AccessLogs accessLogs;
+    /** The application's access-log sink, kept for the access logs a reconfiguration makes; null: none. */
+    private final @org.jspecify.annotations.Nullable AccessLogSink customAccessLog;
+    /** Read again by {@link #reload()}; null: none. */
+    private final @org.jspecify.annotations.Nullable ConfigSource configSource;
+
     private volatile boolean closed;
 
-    private FjordProxy(
+    FjordProxy(
             ProxyRuntime runtime,
             EventLoops loops,
             boolean ownsLoops,
             ScheduledFuture<?> rateSampler,
-            Map<String, List<Channel>> listeners,
+            Frontends frontends,
             ChannelGroup connections,
             HealthChecks healthChecks,
             @org.jspecify.annotations.Nullable StatsSocket statsSocket,
-            AccessLogs accessLogs) {
+            @org.jspecify.annotations.Nullable AccessLogSink customAccessLog,
+            @org.jspecify.annotations.Nullable ConfigSource configSource) {
+        this.configSource = configSource;
         this.statsSocket = statsSocket;
-        this.accessLogs = accessLogs;
+        this.customAccessLog = customAccessLog;
         this.runtime = runtime;
         this.loops = loops;
         this.ownsLoops = ownsLoops;
         this.rateSampler = rateSampler;
-        this.listeners = listeners;
+        this.frontends = frontends;
         this.connections = connections;
         this.healthChecks = healthChecks;
     }
@@ -119,14 +118,65 @@ public final class FjordProxy implements AutoCloseable {
 
     /** Every address {@code frontend} listens on, in bind order. */
     public List<InetSocketAddress> addresses(String frontend) {
-        List<Channel> channels = listeners.get(frontend);
-        if (channels == null) {
-            throw new IllegalArgumentException(
-                    "frontend '" + frontend + "' is not defined (defined: " + List.copyOf(listeners.keySet()) + ")");
+        return frontends.addresses(frontend);
+    }
+
+    /**
+     * Runs {@code next} from now on, without a restart: frontends, backends and servers added, removed or changed,
+     * while established connections and requests in flight go on. What stays keeps its run-time state: servers their
+     * health, admin state, weight set by an operator (unless the configuration's weight changed), counters and
+     * connections; backends their stick-table entries; frontends their counters and listening sockets. New
+     * addresses are bound before anything changes: when one cannot be, or a log target does not resolve, this throws
+     * and the running configuration stays whole. Connections of a removed frontend finish their request in flight,
+     * then close; requests to a removed server finish, and none is sent to it.
+     *
+     * <p>Not applied, as they are made at start: {@code global} {@code stats socket}; the listen backlog of an address
+     * kept. Thread-safe; reconfigurations are applied one at a time.
+     *
+     * @return what changed (also logged on {@code dev.fjord.lb.netty.FjordProxy})
+     * @throws IllegalStateException when a new address cannot be bound, or the proxy is closed
+     * @throws IllegalArgumentException when a new log target does not resolve
+     */
+    public Reconfiguration reconfigure(ProxyConfig next) {
+        Objects.requireNonNull(next, "next");
+        synchronized (frontends) {
+            if (closed) {
+                throw new IllegalStateException("the proxy is closed");
+            }
+            AccessLogs logs = AccessLogs.of(next, customAccessLog);
+            Reconfiguration changes;
+            try {
+                changes = frontends.reconfigure(next, runtime.router::reconfigure);
+            } catch (RuntimeException e) {
+                logs.close();
+                throw e;
+            }
+            AccessLogs old = runtime.accessLogs;
+            runtime.accessLogs = logs;
+            runtime.workers.schedule(old::close, 2, TimeUnit.SECONDS); // lines being written finish first
+            runtime.reconfigured();
+            log.info("Fjord reconfigured: " + changes);
+            return changes;
         }
-        List<InetSocketAddress> addresses = new ArrayList<>(channels.size());
-        channels.forEach(channel -> addresses.add((InetSocketAddress) channel.localAddress()));
-        return addresses;
+    }
+
+    /**
+     * Reads the configuration again from the source given to {@link Builder#reloadFrom} and runs it as
+     * {@link #reconfigure} does; the stats socket's {@code reload} command calls this. When the source cannot be read
+     * or is not valid, this throws and the running configuration stays as it is. Thread-safe.
+     *
+     * @throws IllegalStateException when the proxy has no configuration source, or is closed, or a new address cannot
+     *     be bound
+     * @throws dev.fjord.lb.core.ConfigException when the configuration read is not valid
+     * @throws IOException when it cannot be read
+     */
+    public Reconfiguration reload() throws IOException {
+        ConfigSource source = configSource;
+        if (source == null) {
+            throw new IllegalStateException(
+                    "reload: this proxy was started without a configuration source (FjordProxy.Builder.reloadFrom)");
+        }
+        return reconfigure(source.load());
     }
 
     /** Closes gracefully, letting in-flight requests finish for up to {@link #DEFAULT_CLOSE_DEADLINE}. */
@@ -146,15 +196,15 @@ public final class FjordProxy implements AutoCloseable {
         if (closed) {
             return true;
         }
-        closed = true;
+        synchronized (frontends) {
+            closed = true;
+        }
         runtime.closing = true;
         healthChecks.close();
         if (statsSocket != null) {
             statsSocket.close();
         }
-        listeners
-                .values()
-                .forEach(channels -> channels.forEach(channel -> channel.close().syncUninterruptibly()));
+        frontends.closeListeners();
         Admission admission = runtime.admission;
         if (admission != null) {
             admission.close();
@@ -175,7 +225,7 @@ public final class FjordProxy implements AutoCloseable {
             loops.acceptor().shutdownGracefully(0, 1, TimeUnit.SECONDS);
             loops.workers().shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        accessLogs.close();
+        runtime.accessLogs.close();
         log.info("Fjord stopped" + (drained ? "" : " with requests still in flight at the deadline"));
         return drained;
     }
@@ -183,20 +233,28 @@ public final class FjordProxy implements AutoCloseable {
     @Override
     public String toString() {
         Map<String, List<InetSocketAddress>> addresses = new LinkedHashMap<>();
-        listeners.keySet().forEach(name -> addresses.put(name, addresses(name)));
+        frontends.names().forEach(name -> addresses.put(name, addresses(name)));
         return "FjordProxy" + addresses;
     }
 
     /** Options of a proxy; not thread-safe. */
     public static final class Builder {
-        private final Router router;
-        private HttpLimits limits = HttpLimits.DEFAULT;
-        private final Map<Integer, LocalResponse> errorPages = new HashMap<>();
-        private int ioThreads = Runtime.getRuntime().availableProcessors();
-        private ServerEventListener listener = ServerEventListener.NONE;
-        private @org.jspecify.annotations.Nullable AccessLogSink accessLog;
-        private @org.jspecify.annotations.Nullable EventLoops eventLoops;
-        private Transport transport = Transport.AUTO;
+        final Router router;
+        HttpLimits limits = HttpLimits.DEFAULT;
+        final Map<Integer, LocalResponse> errorPages = new HashMap<>();
+        int ioThreads = Runtime.getRuntime().availableProcessors();
+        ServerEventListener listener = ServerEventListener.NONE;
+
+        @org.jspecify.annotations.Nullable
+        AccessLogSink accessLog;
+
+        @org.jspecify.annotations.Nullable
+        EventLoops eventLoops;
+
+        Transport transport = Transport.AUTO;
+
+        @org.jspecify.annotations.Nullable
+        ConfigSource configSource;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -256,6 +314,15 @@ public final class FjordProxy implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where {@link FjordProxy#reload()} and the stats socket's {@code reload} command read the configuration
+         * again, e.g. the haproxy.cfg the proxy was started from. Default: none ({@code reload} is refused).
+         */
+        public Builder reloadFrom(ConfigSource source) {
+            this.configSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
         /** Event-loop threads for connections, unless {@link #eventLoops} are given; default the processors. */
         public Builder ioThreads(int ioThreads) {
             if (ioThreads < 1) {
@@ -272,99 +339,7 @@ public final class FjordProxy implements AutoCloseable {
          * @throws IllegalArgumentException naming the {@code log} target whose host does not resolve
          */
         public FjordProxy start() {
-            AccessLogs accessLogs = AccessLogs.of(router.config(), accessLog);
-            boolean ownsLoops = eventLoops == null;
-            EventLoops loops = eventLoops != null ? eventLoops : EventLoops.own(transport, ioThreads);
-            EventLoopGroup workers = loops.workers();
-            ProxyRuntime runtime =
-                    new ProxyRuntime(router, workers, loops.channelType(), limits, errorPages, accessLogs);
-            ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-            Map<String, List<Channel>> listeners = new LinkedHashMap<>();
-            List<Channel> all = new ArrayList<>();
-            // every listener on one loop, which admission (maxconn) keeps its state on
-            io.netty.channel.EventLoop acceptLoop = loops.acceptor().next();
-            Admission admission = new Admission(acceptLoop, runtime.globalConnections, runtime.globalMaxConn);
-            runtime.admission = admission;
-            try {
-                for (FrontendConfig frontend : router.config().frontends().values()) {
-                    List<Channel> channels = new ArrayList<>();
-                    AtomicInteger count = new AtomicInteger();
-                    runtime.frontendConnections.put(frontend.name(), count);
-                    admission.frontend(
-                            frontend.name(), count, frontend.settings().maxConn());
-                    for (Address bind : frontend.binds()) {
-                        Channel channel = FrontendListener.bind(
-                                runtime, loops, acceptLoop, frontend, bind, admission, connections);
-                        admission.listener(frontend.name(), channel);
-                        channels.add(channel);
-                        all.add(channel);
-                    }
-                    listeners.put(frontend.name(), List.copyOf(channels));
-                }
-            } catch (RuntimeException e) {
-                all.forEach(Channel::close);
-                accessLogs.close();
-                shutdownOwn(loops, ownsLoops);
-                throw e;
-            }
-            EventLog eventLog = new EventLog();
-            ServerEventListener events = event -> {
-                eventLog.onEvent(event);
-                runtime.onServerEvent(event);
-                listener.onEvent(event);
-                runtime.serverListeners.forEach(l -> l.onEvent(event));
-            };
-            Scheduler scheduler = (delay, task) -> {
-                var future = workers.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-                return () -> future.cancel(false);
-            };
-            HealthChecks checks = HealthChecks.start(
-                    router,
-                    scheduler,
-                    new NettyCheckProbe(workers, loops.channelType()),
-                    Ticker.system(),
-                    events,
-                    () -> ThreadLocalRandom.current().nextLong());
-            runtime.healthChecks = checks;
-            StatsSocket socket = null;
-            String socketPath = router.config().global().statsSocket();
-            if (socketPath != null) {
-                try {
-                    socket = StatsSocket.open(java.nio.file.Path.of(socketPath), runtime, checks, ioThreads);
-                } catch (IllegalStateException e) {
-                    checks.close();
-                    all.forEach(Channel::close);
-                    accessLogs.close();
-                    shutdownOwn(loops, ownsLoops);
-                    throw e;
-                }
-            }
-            // session rates (rate, rate_max): sampled once a second on an event loop
-            ScheduledFuture<?> sampler =
-                    workers.next().scheduleAtFixedRate(() -> sampleRates(router), 1, 1, TimeUnit.SECONDS);
-            FjordProxy proxy = new FjordProxy(
-                    runtime, loops, ownsLoops, sampler, listeners, connections, checks, socket, accessLogs);
-            log.info("Fjord started: " + proxy);
-            return proxy;
-        }
-
-        /** After a failed start: shuts the loops down when they are the proxy's own. */
-        private static void shutdownOwn(EventLoops loops, boolean owned) {
-            if (owned) {
-                loops.acceptor().shutdownGracefully(0, 0, TimeUnit.SECONDS);
-                loops.workers().shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            }
-        }
-
-        private static void sampleRates(Router router) {
-            router.config()
-                    .frontends()
-                    .keySet()
-                    .forEach(name -> router.frontendCounters(name).sampleRate());
-            for (var backend : router.backends()) {
-                backend.counters().sampleRate();
-                backend.servers().forEach(server -> server.counters().sampleRate());
-            }
+            return ProxyStart.start(this);
         }
     }
 }

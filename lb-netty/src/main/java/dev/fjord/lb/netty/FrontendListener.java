@@ -38,8 +38,10 @@ final class FrontendListener {
     }
 
     /**
-     * Binds {@code bind} of {@code frontend}, accepting on {@code acceptLoop} (where {@code admission} keeps its
-     * state) and serving connections on {@code loops}' workers.
+     * Binds {@code bind} of the frontend {@code slot} holds, accepting on {@code acceptLoop} (where {@code admission}
+     * keeps its state) and serving connections on {@code loops}' workers; each connection gets the frontend's
+     * configuration of the moment it is accepted. A {@code paused} listener accepts nothing until admission resumes
+     * it (a reconfiguration binds new addresses so, before it commits).
      *
      * @throws IllegalStateException naming the frontend and the address when the bind fails
      */
@@ -47,40 +49,46 @@ final class FrontendListener {
             ProxyRuntime runtime,
             EventLoops loops,
             EventLoop acceptLoop,
-            FrontendConfig frontend,
+            FrontendSlot slot,
             Address bind,
             Admission admission,
-            ChannelGroup connections) {
-        boolean http = frontend.settings().mode() == Mode.HTTP;
-        RequestPolicy policy = RequestPolicy.of(runtime.router.config(), frontend, runtime.limits);
+            ChannelGroup connections,
+            boolean paused) {
+        FrontendConfig frontend = slot.config();
         InetSocketAddress address =
                 bind.isAny() ? new InetSocketAddress(bind.port()) : new InetSocketAddress(bind.host(), bind.port());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptLoop, loops.workers())
                 .channelFactory(ChannelFactories.server(loops.serverChannelType(), address))
-                .option(ChannelOption.SO_BACKLOG, backlog(frontend, runtime.globalMaxConn))
+                .option(
+                        ChannelOption.SO_BACKLOG,
+                        backlog(frontend, runtime.router.config().global().maxConn()))
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, http) // a request's end of input is not its abort
+                .option(ChannelOption.AUTO_READ, !paused)
                 .handler(admission.gate(frontend.name())) // maxconn, before a worker gets the connection
                 .childHandler(
                         new ChannelInitializer<Channel>() { // TCP_NODELAY: Netty's default already
                             @Override
                             protected void initChannel(Channel ch) {
                                 connections.add(ch);
-                                if (http) {
-                                    HttpProxyHandler handler = new HttpProxyHandler(runtime, frontend);
+                                FrontendSlot.State state = slot.state();
+                                FrontendConfig now = state.config();
+                                if (now.settings().mode() == Mode.HTTP) {
+                                    // a request's end of input is not its abort: HttpProxyHandler decides
+                                    ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                                    HttpProxyHandler handler = new HttpProxyHandler(runtime, now);
                                     ch.pipeline()
-                                            .addLast(CLIENT_DECODER, new StrictRequestDecoder(policy, handler))
+                                            .addLast(CLIENT_DECODER, new StrictRequestDecoder(state.policy(), handler))
                                             .addLast("fjord.client.encoder", new HttpResponseEncoder())
                                             .addLast("fjord.client.proxy", handler);
                                 } else {
-                                    ch.pipeline().addLast("fjord.client.tcp", new TcpProxyHandler(runtime, frontend));
+                                    ch.pipeline().addLast("fjord.client.tcp", new TcpProxyHandler(runtime, now));
                                 }
                             }
                         });
         try {
             return bootstrap.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // the native transports throw their IOException unchecked (Errors.NativeIoException)
             throw new IllegalStateException(
                     "frontend '" + frontend.name() + "': cannot bind " + bind + ": " + e.getMessage(), e);
         }

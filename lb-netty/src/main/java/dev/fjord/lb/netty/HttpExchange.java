@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.RouteDecision;
@@ -31,6 +32,9 @@ final class HttpExchange {
     /** Told once when the exchange is over, with whether the client connection stays open. */
     interface Completion {
         void exchangeDone(HttpExchange exchange, boolean keepAlive);
+
+        /** The counters of the connection's frontend (kept by the connection: its frontend may be removed). */
+        Counters frontendCounters();
     }
 
     private final ChannelHandlerContext ctx;
@@ -70,8 +74,8 @@ final class HttpExchange {
         this.head = head;
         this.record = record;
         record.headReceived();
-        this.traffic = new ExchangeTraffic(runtime.router.frontendCounters(frontend.name()), record);
-        this.decision = runtime.router.route(frontend.name(), head);
+        this.traffic = new ExchangeTraffic(completion.frontendCounters(), record);
+        this.decision = runtime.route(frontend, head);
         this.requestRelay = new RequestRelay(ctx);
         this.responseRelay = new ResponseRelay(this, ctx, requestRelay);
         this.hasBody = HttpUtil.isContentLengthSet(request)

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.Timeouts;
 
@@ -40,6 +41,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler
 
     final ProxyRuntime runtime;
     final FrontendConfig frontend;
+    /** The frontend's counters, kept: a reconfiguration may remove the frontend while this connection lives. */
+    private final Counters counters;
     /** Requests pipelined behind the one in flight; made at the first (most connections never pipeline). */
     private @Nullable ArrayDeque<Object> pipelined;
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
@@ -54,9 +57,24 @@ final class HttpProxyHandler extends ChannelDuplexHandler
 
     private boolean closing;
 
+    /** Set by {@link #retire}: the connection closes once the request in flight is answered. */
+    private boolean retired;
+
     HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
         this.runtime = runtime;
         this.frontend = frontend;
+        this.counters = runtime.router.frontendCounters(frontend.name());
+    }
+
+    @Override
+    public Counters frontendCounters() {
+        return counters;
+    }
+
+    /** The frontend was removed: close now when idle, else once the request in flight is answered. */
+    void retire() {
+        retired = true;
+        closeIfIdle();
     }
 
     /** The decoder saw the first bytes of a request head: the head timer now means 408, its record starts. */
@@ -75,7 +93,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
 
     @Override
     public void channelActive(ChannelHandlerContext context) {
-        runtime.router.frontendCounters(frontend.name()).sessionStarted(); // a session is a client connection
+        counters.sessionStarted(); // a session is a client connection
         armHeadTimer(false);
         context.fireChannelActive();
     }
@@ -162,7 +180,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         exchange = null;
         runtime.exchangeEnded();
         ChannelHandlerContext context = ctx;
-        if (!keepAlive || runtime.closing) {
+        if (!keepAlive || runtime.closing || retired) {
             closing = true;
             context.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -210,7 +228,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     void rejectAndClose(int status, String reason) {
         log.debug("{}: rejecting request with {}: {}", frontend.name(), status, reason);
         if (status != 408) {
-            runtime.router.frontendCounters(frontend.name()).requestError();
+            counters.requestError();
         }
         if (exchange == null && pending != null) {
             ExchangeRecord record = pending;
@@ -288,7 +306,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
-        runtime.router.frontendCounters(frontend.name()).sessionEnded();
+        counters.sessionEnded();
         tearDown();
         context.fireChannelInactive();
     }

@@ -35,7 +35,6 @@ final class ProxyRuntime {
     final HttpLimits limits;
     final Map<Integer, LocalResponse> errorPages;
     final AtomicInteger globalConnections = new AtomicInteger();
-    final int globalMaxConn;
     private final Map<Server, ServerSlots> slots = new ConcurrentHashMap<>();
     private final Map<Server, BackendPool> pools = new ConcurrentHashMap<>();
     /** Ways to close the sessions in flight on each server ({@code on-marked-down shutdown-sessions}). */
@@ -51,7 +50,8 @@ final class ProxyRuntime {
     final List<dev.fjord.lb.core.ServerEventListener> serverListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    final AccessLogs accessLogs;
+    /** Replaced by a reconfiguration; an exchange reads it when it logs. */
+    volatile AccessLogs accessLogs;
     /** Connections per frontend ({@code %fc}), by frontend name. */
     final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();
 
@@ -60,6 +60,17 @@ final class ProxyRuntime {
     volatile java.util.function.@Nullable Consumer<AccessLogEntry> entryObserver;
     /** Set once at start, before any connection is accepted. */
     volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
+    /** Runs the stats socket's {@code reload}, set once the proxy has started; null: none. */
+    volatile dev.fjord.lb.core.RuntimeCommands.@Nullable Reloader reloader;
+
+    /** The stats socket's {@code reload}: refused until the proxy has started, and without a source. */
+    String reload() throws Exception {
+        var now = reloader;
+        if (now == null) {
+            throw new IllegalStateException("reload: this proxy was started without a configuration source");
+        }
+        return now.reload();
+    }
 
     ProxyRuntime(
             Router router,
@@ -74,7 +85,34 @@ final class ProxyRuntime {
         this.channelType = channelType;
         this.limits = limits;
         this.errorPages = Map.copyOf(errorPages);
-        this.globalMaxConn = router.config().global().maxConn();
+    }
+
+    /**
+     * After a reconfiguration: slots take the servers' new {@code maxconn} and {@code maxqueue}, log formats are
+     * made again.
+     */
+    void reconfigured() {
+        slots.forEach((server, slots) -> {
+            if (slots.maxConn() != server.config().maxConn()
+                    || slots.maxQueue() != server.config().maxQueue()) {
+                slots.resize(server.config().maxConn(), server.config().maxQueue());
+            }
+        });
+        formats.clear();
+    }
+
+    /**
+     * Routes {@code head} through {@code frontend}; a frontend a reconfiguration removed (a request still arriving on
+     * one of its connections) answers 503.
+     */
+    dev.fjord.lb.core.RouteDecision route(
+            dev.fjord.lb.core.FrontendConfig frontend, dev.fjord.lb.core.RequestHead head) {
+        try {
+            return router.route(frontend.name(), head);
+        } catch (IllegalArgumentException removed) {
+            return new dev.fjord.lb.core.RouteDecision.Respond(
+                    frontend, head, head, null, LocalResponse.error(503), dev.fjord.lb.core.CookieStatus.NOT_CHECKED);
+        }
     }
 
     ServerSlots slots(Server server) {

@@ -60,7 +60,8 @@ final class StatsSocket implements AutoCloseable {
     /**
      * Listens on {@code path} with the runtime commands of a running proxy; see {@link #open(Path, RuntimeCommands)}.
      */
-    static StatsSocket open(Path path, ProxyRuntime runtime, HealthChecks checks, int threads) {
+    static StatsSocket open(
+            Path path, ProxyRuntime runtime, HealthChecks checks, int threads, RuntimeCommands.Reloader reloader) {
         long started = System.nanoTime();
         RuntimeCommands commands = new RuntimeCommands(
                 runtime.router,
@@ -87,7 +88,8 @@ final class StatsSocket implements AutoCloseable {
                     public long nowNanos() {
                         return Ticker.system().read();
                     }
-                });
+                },
+                reloader);
         return open(path, commands);
     }
 

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
@@ -21,6 +22,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements ServerConnector.Listener {
     private static final Logger log = LoggerFactory.getLogger(TcpProxyHandler.class);
+    /** The frontend's counters, kept: a reconfiguration may remove the frontend while this session lives. */
+    private final Counters counters;
 
     private final ProxyRuntime runtime;
     private final FrontendConfig frontend;
@@ -37,6 +40,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
         this.runtime = runtime;
         this.frontend = frontend;
+        this.counters = runtime.router.frontendCounters(frontend.name());
     }
 
     @Override
@@ -53,8 +57,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
                 .client(client.getAddress(), client.getPort())
                 .localPort(((InetSocketAddress) channel.localAddress()).getPort())
                 .build();
-        runtime.router.frontendCounters(frontend.name()).sessionStarted();
-        decision = runtime.router.route(frontend.name(), head);
+        counters.sessionStarted();
+        decision = runtime.route(frontend, head);
         if (!(decision instanceof RouteDecision.Forward forward)) {
             log.debug("{}: no server for {}", frontend.name(), client);
             record.ended(Termination.NO_SERVER, Termination.Phase.CONNECT);
@@ -116,7 +120,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     }
 
     private void writeLog(dev.fjord.lb.core.@Nullable Server server) {
-        runtime.router.frontendCounters(frontend.name()).sessionEnded();
+        counters.sessionEnded();
         runtime.log(frontend, record, (InetSocketAddress) ctx.channel().remoteAddress(), decision, server, null);
     }
 

@@ -97,4 +97,48 @@ class StatsSocketTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("global: stats socket '" + missing + "': cannot listen");
     }
+
+    @Test
+    void reloadReadsTheSourceAgainAndKeepsTheRunningConfigurationWhenItIsBad(@TempDir Path dir) throws IOException {
+        Path socket = dir.resolve("fjord.sock");
+        java.util.concurrent.atomic.AtomicReference<Object> next = new java.util.concurrent.atomic.AtomicReference<>();
+        try (FjordProxy proxy = FjordProxy.builder(Router.of(config(socket.toString())))
+                .ioThreads(1)
+                .reloadFrom(() -> {
+                    if (next.get() instanceof ProxyConfig config) {
+                        return config;
+                    }
+                    throw (IOException) next.get();
+                })
+                .start()) {
+            next.set(ProxyConfig.builder()
+                    .global(g -> g.statsSocket(socket.toString()))
+                    .defaults(d -> d.mode(Mode.HTTP))
+                    .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                    .backend("app", b -> b.server("web1", "127.0.0.1:9").server("web3", "127.0.0.1:11"))
+                    .build());
+            assertThat(command(socket, "reload"))
+                    .isEqualTo("Success=1\n--\nbackends ~[app]; servers +[app/web3] -[app/web2]\n");
+            assertThat(proxy.router().backend("app").server("web3")).isNotNull();
+
+            next.set(new IOException("cannot read /etc/fjord/haproxy.cfg: no such file"));
+            assertThat(command(socket, "reload"))
+                    .isEqualTo("Success=0\n--\ncannot read /etc/fjord/haproxy.cfg: no such file\n");
+            assertThat(proxy.router().backend("app").server("web3")).isNotNull();
+            assertThat(command(socket, "show stat")).contains("\napp,web3,");
+        }
+    }
+
+    @Test
+    void reloadWithoutASourceIsRefused(@TempDir Path dir) throws IOException {
+        Path socket = dir.resolve("fjord.sock");
+        try (FjordProxy proxy = FjordProxy.builder(Router.of(config(socket.toString())))
+                .ioThreads(1)
+                .start()) {
+            assertThat(command(socket, "reload")).startsWith("Success=0\n--\nreload: ");
+            assertThatThrownBy(proxy::reload)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("reloadFrom");
+        }
+    }
 }
