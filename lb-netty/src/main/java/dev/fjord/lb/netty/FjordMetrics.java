@@ -18,6 +18,7 @@ import dev.fjord.lb.core.CheckResult;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
+import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
@@ -97,12 +98,14 @@ public final class FjordMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (FrontendConfig frontend : router.config().frontends().values()) {
-            counters(registry, router.frontendCounters(frontend.name()), Tags.of("frontend", frontend.name()));
-        }
+        Map<String, List<Meter>> byFrontend = new ConcurrentHashMap<>();
+        Map<String, List<Meter>> byBackend = new ConcurrentHashMap<>();
         Map<Server, List<Meter>> byServer = new ConcurrentHashMap<>();
+        for (FrontendConfig frontend : router.config().frontends().values()) {
+            byFrontend.put(frontend.name(), frontend(registry, frontend));
+        }
         for (Backend backend : router.backends()) {
-            counters(registry, backend.counters(), Tags.of("backend", backend.name()));
+            byBackend.put(backend.name(), counters(registry, backend.counters(), Tags.of("backend", backend.name())));
             for (Server server : backend.servers()) {
                 byServer.put(server, server(registry, server));
             }
@@ -111,15 +114,48 @@ public final class FjordMetrics implements MeterBinder {
             if (event instanceof ServerEvent.Added added) {
                 byServer.put(added.server(), server(registry, added.server()));
             } else if (event instanceof ServerEvent.Removed removed) {
-                List<Meter> meters = byServer.remove(removed.server());
-                if (meters != null) {
-                    meters.forEach(registry::remove);
+                remove(registry, byServer.remove(removed.server()));
+            }
+        });
+        router.onReconfigured(changes -> {
+            changes.frontendsRemoved().forEach(name -> remove(registry, byFrontend.remove(name)));
+            changes.backendsRemoved().forEach(name -> remove(registry, byBackend.remove(name)));
+            for (FrontendConfig frontend : router.config().frontends().values()) {
+                if (changes.frontendsAdded().contains(frontend.name())) {
+                    byFrontend.put(frontend.name(), frontend(registry, frontend));
                 }
+            }
+            for (String name : changes.backendsAdded()) {
+                Backend backend = router.backend(name);
+                byBackend.put(name, counters(registry, backend.counters(), Tags.of("backend", name)));
             }
         });
         if (exchanges != null) {
             exchanges.accept(entry -> record(registry, entry));
         }
+    }
+
+    private static void remove(MeterRegistry registry, @Nullable List<Meter> meters) {
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
+    }
+
+    /**
+     * A frontend's meters: {@code fjord.requests} counts HTTP requests (TCP sessions in mode tcp), and
+     * {@code fjord.connections} the client connections accepted.
+     */
+    private List<Meter> frontend(MeterRegistry registry, FrontendConfig frontend) {
+        Tags tags = Tags.of("frontend", frontend.name());
+        Counters c = router.frontendCounters(frontend.name());
+        ToDoubleFunction<Counters> requests =
+                frontend.settings().mode() == Mode.HTTP ? Counters::requests : Counters::sessions;
+        List<Meter> meters = new ArrayList<>(counters(registry, c, tags, requests));
+        meters.add(FunctionCounter.builder("fjord.connections", c, Counters::sessions)
+                .tags(tags)
+                .description("client connections accepted")
+                .register(registry));
+        return meters;
     }
 
     /** Binds one server's meters and returns them, to remove when the server is. */
@@ -138,8 +174,13 @@ public final class FjordMetrics implements MeterBinder {
     }
 
     private static List<Meter> counters(MeterRegistry registry, Counters c, Tags tags) {
+        return counters(registry, c, tags, Counters::sessions);
+    }
+
+    private static List<Meter> counters(
+            MeterRegistry registry, Counters c, Tags tags, ToDoubleFunction<Counters> requests) {
         List<Meter> meters = new ArrayList<>();
-        meters.add(FunctionCounter.builder("fjord.requests", c, Counters::sessions)
+        meters.add(FunctionCounter.builder("fjord.requests", c, requests)
                 .tags(tags)
                 .description("requests (or TCP sessions) handled")
                 .register(registry));

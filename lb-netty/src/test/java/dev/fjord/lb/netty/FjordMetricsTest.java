@@ -21,19 +21,24 @@ import mockwebserver3.MockWebServer;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class FjordMetricsTest {
 
+    /** A proxy with frontend {@code main} to backend {@code app} of one server, {@code web1}: {@code web}. */
+    private static FjordProxy proxyTo(MockWebServer web) {
+        return FjordProxy.builder(Router.of(ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP))
+                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                        .backend("app", b -> b.server("web1", "127.0.0.1:" + web.getPort()))
+                        .build()))
+                .ioThreads(1)
+                .start();
+    }
+
     @Test
     void requestsResponsesBytesAndTimersAreMetered() throws Exception {
         try (MockWebServer web = new MockWebServer()) {
             web.enqueue(new MockResponse.Builder().body("12345").build());
             web.enqueue(new MockResponse.Builder().code(503).body("busy").build());
             web.start(InetAddress.getLoopbackAddress(), 0);
-            try (FjordProxy proxy = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                            .defaults(d -> d.mode(Mode.HTTP))
-                            .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                            .backend("app", b -> b.server("web1", "127.0.0.1:" + web.getPort()))
-                            .build()))
-                    .ioThreads(1)
-                    .start()) {
+            try (FjordProxy proxy = proxyTo(web)) {
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 new FjordMetrics(proxy).bindTo(registry);
 
@@ -133,6 +138,69 @@ class FjordMetricsTest {
                             .tag("server", "web1")
                             .gauge())
                     .isNotNull();
+        }
+    }
+
+    @Test
+    void frontendsAndBackendsOfAReconfigurationGetOrLoseTheirMeters() throws Exception {
+        ProxyConfig first = ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                .backend("app", b -> b.server("web1", "127.0.0.1:1"))
+                .build();
+        try (FjordProxy proxy =
+                FjordProxy.builder(Router.of(first)).ioThreads(1).start()) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new FjordMetrics(proxy).bindTo(registry);
+
+            proxy.reconfigure(ProxyConfig.builder()
+                    .defaults(d -> d.mode(Mode.HTTP))
+                    .frontend("other", f -> f.bind("127.0.0.1:0").defaultBackend("api"))
+                    .backend("api", b -> b.server("api1", "127.0.0.1:2"))
+                    .build());
+
+            assertThat(registry.find("fjord.requests").tag("frontend", "other").functionCounter())
+                    .isNotNull();
+            assertThat(registry.find("fjord.requests").tag("backend", "api").functionCounter())
+                    .isNotNull();
+            assertThat(registry.find("fjord.requests").tag("frontend", "main").functionCounter())
+                    .isNull();
+            assertThat(registry.find("fjord.requests").tag("backend", "app").functionCounter())
+                    .isNull();
+            assertThat(registry.find("fjord.server.weight")
+                            .tag("server", "web1")
+                            .gauge())
+                    .isNull();
+        }
+    }
+
+    @Test
+    void aFrontendCountsRequestsAndConnectionsApart() throws Exception {
+        try (MockWebServer web = new MockWebServer()) {
+            web.enqueue(new MockResponse.Builder().body("1").build());
+            web.enqueue(new MockResponse.Builder().body("2").build());
+            web.start(InetAddress.getLoopbackAddress(), 0);
+            try (FjordProxy proxy = proxyTo(web)) {
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                new FjordMetrics(proxy).bindTo(registry);
+
+                try (RawClient client = new RawClient(proxy.address("main"))) {
+                    client.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+                    client.send("GET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .readUntilClose();
+                }
+
+                assertThat(registry.get("fjord.requests")
+                                .tag("frontend", "main")
+                                .functionCounter()
+                                .count())
+                        .isEqualTo(2);
+                assertThat(registry.get("fjord.connections")
+                                .tag("frontend", "main")
+                                .functionCounter()
+                                .count())
+                        .isEqualTo(1);
+            }
         }
     }
 }
