@@ -21,7 +21,9 @@ record CommandLine(Mode mode, @Nullable Path file, boolean routes) {
 
               (no option)    the demo: the reference cluster on 127.0.0.1 (frontend :8080, stats :1936) with two
                              demo web nodes (:8081, :8082); Ctrl-C stops it
-              --config FILE  run FILE, a haproxy.cfg, with its addresses as they are; Ctrl-C stops it
+              --config FILE  run FILE, a haproxy.cfg, with its addresses as they are; SIGHUP (or 'reload' on
+                             its stats socket) reads FILE again and applies it without dropping a connection,
+                             or keeps the running configuration when FILE is not valid; Ctrl-C stops it
               --routes       print the in-process routing table (of FILE with --config, else of the demo) and
                              exit, without opening a socket
               --check FILE   check FILE as 'haproxy -c -f FILE' does: print every error with its line, and what

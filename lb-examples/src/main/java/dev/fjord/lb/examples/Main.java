@@ -99,7 +99,11 @@ public final class Main {
         stopped.await();
     }
 
-    /** Runs a haproxy.cfg as a proxy, addresses as they are in the file, until Ctrl-C. */
+    /**
+     * Runs a haproxy.cfg as a proxy, addresses as they are in the file, until Ctrl-C; {@code SIGHUP} or the stats
+     * socket's {@code reload} read the file again and apply it without a restart, or keep the running configuration
+     * when the file is not valid.
+     */
     static void runConfig(Path file) throws IOException, InterruptedException {
         HaproxyImport imported;
         try {
@@ -114,7 +118,14 @@ public final class Main {
             return;
         }
         System.out.println("Imported " + file + ": " + imported.report());
-        FjordProxy proxy = FjordProxy.start(imported.builder().build());
+        FjordProxy proxy = FjordProxy.builder(Router.of(imported.builder().build()))
+                .reloadFrom(() -> {
+                    HaproxyImport again = HaproxyImport.parse(file);
+                    System.out.println("Imported " + file + ": " + again.report());
+                    return again.builder().build();
+                })
+                .start();
+        boolean hangup = Hangup.onHangup(() -> reload(proxy, file));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -123,8 +134,21 @@ public final class Main {
                             stopped.countDown();
                         },
                         "fjord-shutdown"));
-        System.out.println("Fjord is running " + proxy + ". Ctrl-C stops it.");
+        System.out.println("Fjord is running " + proxy + ". "
+                + (hangup ? "kill -HUP " + ProcessHandle.current().pid() + " reloads " + file + "; " : "")
+                + "Ctrl-C stops it.");
         stopped.await();
+    }
+
+    /** A {@code SIGHUP}: {@code file} again, or the running configuration kept, said on standard error. */
+    private static void reload(FjordProxy proxy, Path file) {
+        try {
+            System.out.println("Reloaded " + file + ": " + proxy.reload());
+        } catch (IOException e) {
+            System.err.println("Reload refused, the running configuration stays: cannot read " + file + ": " + e);
+        } catch (RuntimeException e) {
+            System.err.println("Reload refused, the running configuration stays: " + e.getMessage());
+        }
     }
 
     /** {@code --config FILE --routes}: a {@code GET /} through each frontend of {@code file}, routed in-process. */
