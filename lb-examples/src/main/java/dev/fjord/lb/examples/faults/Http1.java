@@ -28,7 +28,8 @@ final class Http1 {
      * @param headers header values by lower-case name
      */
     record Head(String startLine, Map<String, String> headers) {
-        @Nullable String header(String name) {
+        @Nullable
+        String header(String name) {
             return headers.get(name);
         }
 

@@ -92,7 +92,8 @@ final class IdleConnections implements AutoCloseable {
     static long fileLimit(long pid) {
         try (Stream<String> lines = Files.lines(Path.of("/proc", String.valueOf(pid), "limits"))) {
             return lines.filter(line -> line.startsWith("Max open files"))
-                    .map(line -> line.substring("Max open files".length()).trim().split("\\s+", 2)[0])
+                    .map(line ->
+                            line.substring("Max open files".length()).trim().split("\\s+", 2)[0])
                     .map(soft -> soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft))
                     .findFirst()
                     .orElse(Long.MAX_VALUE);

@@ -43,7 +43,12 @@ public final class LoadReport {
      * @param status the answer's status; 0 without one
      * @param server the answer's {@code X-Server}; null without one
      */
-    public record Sample(long startNanos, long latencyNanos, Kind kind, int status, @Nullable String server) {
+    public record Sample(
+            long startNanos,
+            long latencyNanos,
+            Kind kind,
+            int status,
+            @Nullable String server) {
         /** When it ended ({@link System#nanoTime()}). */
         public long endNanos() {
             return startNanos + latencyNanos;

@@ -66,8 +66,8 @@ final class Processes {
                 return;
             } catch (IOException e) {
                 if (!process.isAlive()) {
-                    throw new IOException("exited with status " + process.exitValue() + " before port " + port
-                            + " accepted", e);
+                    throw new IOException(
+                            "exited with status " + process.exitValue() + " before port " + port + " accepted", e);
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IOException("port " + port + " did not accept within " + timeout, e);
