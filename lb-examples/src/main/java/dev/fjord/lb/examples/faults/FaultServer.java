@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A backend for the fault suite, run as its own process so that it can be killed: an HTTP/1.1 keep-alive server on
@@ -22,16 +23,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Every answer carries {@code X-Server: NAME} and a body of {@code --body-bytes} (default 1024) that starts with
  * the request's path, so a client can tell its own answer from another's. {@code GET /health} answers 200 at once;
- * {@code GET /_open} answers the number of other connections open now. Other requests wait {@code --delay-ms}
- * (default 0) first, and a connection whose peer closes during that wait is dropped, as a server that notices
- * aborts. {@code --reset-percent P} (default 0): that share of answers is cut after the head and half the body, and
- * the connection reset (RST). Request bodies are skipped by {@code Content-Length}.
+ * {@code GET /_open} answers the number of other connections open now, {@code GET /_count} the number of requests
+ * received so far (other than these three). Other requests wait {@code --delay-ms} (default 0) first (those
+ * whose path starts with {@link #NO_DELAY} do not), and a
+ * connection whose peer closes during that wait is dropped, as a server that notices aborts. Two faults, each on a
+ * share of the requests at random: {@code --reset-percent P} (default 0) resets the connection (RST) once the
+ * request is read, before any byte of an answer, which a proxy may retry; {@code --cut-percent P} (default 0) sends
+ * the head and half the body, then resets, which no proxy can hide once it has forwarded the head. Request bodies
+ * are skipped by {@code Content-Length}.
  *
  * <pre>{@code
  * java -cp lb-examples.jar dev.fjord.lb.examples.faults.FaultServer --port 0 --name web1 --delay-ms 200
  * }</pre>
  */
 public final class FaultServer {
+    /** A path that starts with this is answered without {@code --delay-ms} (to warm a proxy up). */
+    static final String NO_DELAY = "/nodelay";
+
     /** The most connections served at once. */
     static final int MAX_CONNECTIONS = 2048;
 
@@ -39,6 +47,7 @@ public final class FaultServer {
 
     private final Options options;
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong received = new AtomicLong();
 
     private FaultServer(Options options) {
         this.options = options;
@@ -50,15 +59,17 @@ public final class FaultServer {
      * @param port the port on 127.0.0.1; 0 picks a free one
      * @param name the {@code X-Server} value
      * @param delayMs the wait before each answer but {@code /health} and {@code /_open}
-     * @param resetPercent the share of answers cut and reset, 0 to 100
+     * @param resetPercent the share of requests answered by a reset, 0 to 100
+     * @param cutPercent the share of answers cut after half the body and reset, 0 to 100
      * @param bodyBytes the body length of an answer (longer when the path is)
      */
-    record Options(int port, String name, long delayMs, int resetPercent, int bodyBytes) {
+    record Options(int port, String name, long delayMs, int resetPercent, int cutPercent, int bodyBytes) {
         static Options parse(List<String> args) {
             int port = 0;
             String name = "server";
             long delayMs = 0;
             int resetPercent = 0;
+            int cutPercent = 0;
             int bodyBytes = 1024;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
@@ -71,14 +82,20 @@ public final class FaultServer {
                     case "--name" -> name = value;
                     case "--delay-ms" -> delayMs = Long.parseLong(value);
                     case "--reset-percent" -> resetPercent = Integer.parseInt(value);
+                    case "--cut-percent" -> cutPercent = Integer.parseInt(value);
                     case "--body-bytes" -> bodyBytes = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
-            if (resetPercent < 0 || resetPercent > 100 || bodyBytes < 0 || delayMs < 0 || port < 0) {
+            if (resetPercent < 0
+                    || cutPercent < 0
+                    || resetPercent + cutPercent > 100
+                    || bodyBytes < 0
+                    || delayMs < 0
+                    || port < 0) {
                 throw new IllegalArgumentException("out of range: " + args);
             }
-            return new Options(port, name, delayMs, resetPercent, bodyBytes);
+            return new Options(port, name, delayMs, resetPercent, cutPercent, bodyBytes);
         }
     }
 
@@ -89,7 +106,7 @@ public final class FaultServer {
         } catch (IllegalArgumentException e) {
             System.err.println("FaultServer: " + e.getMessage());
             System.err.println("usage: FaultServer [--port N] [--name S] [--delay-ms D] [--reset-percent P]"
-                    + " [--body-bytes B]");
+                    + " [--cut-percent P] [--body-bytes B]");
             System.exit(2);
             return;
         }
@@ -154,19 +171,33 @@ public final class FaultServer {
             write(out, 200, body, close, -1);
             return true;
         }
-        if (options.delayMs() > 0 && !waitOrPeerClose(socket, in, options.delayMs())) {
+        if (path.equals("/_count")) {
+            write(out, 200, Http1.ascii(received.get() + "\n"), close, -1);
+            return true;
+        }
+        received.incrementAndGet();
+        if (options.delayMs() > 0 && !path.startsWith(NO_DELAY) && !waitOrPeerClose(socket, in, options.delayMs())) {
+            return false;
+        }
+        int dice = ThreadLocalRandom.current().nextInt(100);
+        if (dice < options.resetPercent()) {
+            reset(socket);
             return false;
         }
         byte[] body = body(path);
-        boolean reset = options.resetPercent() > 0
-                && ThreadLocalRandom.current().nextInt(100) < options.resetPercent();
-        write(out, 200, body, close, reset ? body.length / 2 : -1);
-        if (reset) {
-            socket.setSoLinger(true, 0);
-            socket.close(); // RST
+        boolean cut = dice < options.resetPercent() + options.cutPercent();
+        write(out, 200, body, close, cut ? body.length / 2 : -1);
+        if (cut) {
+            reset(socket);
             return false;
         }
         return true;
+    }
+
+    /** Closes {@code socket} with an RST: SO_LINGER 0. */
+    private static void reset(Socket socket) throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     private byte[] body(String path) {

@@ -46,7 +46,8 @@ public final class ServerFaults {
             return stage.result(
                     report,
                     figures,
-                    "web2 SIGKILLed at %d s, restarted at %d s; answered again %s after restart; slowest while it was down %d ms"
+                    ("web2 SIGKILLed at %d s, restarted at %d s; answered again %s after restart; slowest while it"
+                                    + " was down %d ms")
                             .formatted(
                                     TimeUnit.NANOSECONDS.toSeconds(killedAt - start),
                                     TimeUnit.NANOSECONDS.toSeconds(restartedAt - start),
@@ -56,40 +57,80 @@ public final class ServerFaults {
     }
 
     /**
-     * web2 resets 10 % of its answers (64 KiB bodies) after the head and half the body; 50 keep-alive clients for
-     * {@code length} (8 s in the suite); Fjord with paranoid leak detection, and a full GC after the load so that a
-     * leaked buffer is reported. Figures: {@code truncated}, {@code mixedUp}, {@code leaks}, {@code fdsBefore},
-     * {@code fdsAfter} (the proxy's open descriptors before and after the load, after at most 5 s to settle).
+     * web2 resets 20 % of its connections once it has read the request, before any byte of an answer (which
+     * {@code retry-on empty-response} with {@code option redispatch} retries on web1); 32 KiB answers; 50
+     * keep-alive clients for {@code length} (8 s in the suite); Fjord with paranoid leak detection. Figures:
+     * {@code resetsByServer} (how many requests web2 answered with a reset, from its own count), {@code mixedUp},
+     * {@code leaks}, {@code fdsBefore}, {@code fdsAfter}.
      */
     public static ScenarioResult resets(ProxyProcess.Kind kind, Path dir, Duration length) {
         return Stage.run("resets", kind, dir, stage -> {
-            stage.server("web1", "--body-bytes", "65536");
-            stage.server("web2", "--body-bytes", "65536", "--reset-percent", "10");
+            stage.server("web1", "--body-bytes", "32768");
+            ServerProcess web2 = stage.server("web2", "--body-bytes", "32768", "--reset-percent", "20");
             ProxyProcess proxy = stage.proxy(Configs.RETRIES, PARANOID);
             stage.warmUp();
-            TimeUnit.MILLISECONDS.sleep(300);
-            int fdsBefore = proxy.openFds();
-            LoadReport report = LoadClient.start(proxy.frontend(), LoadClient.Options.keepAlive(50, length))
-                    .await();
-            int fdsAfter = settledFds(proxy, fdsBefore);
-            long leaks = leaksAfterGc(proxy);
-            Map<String, Long> figures = new LinkedHashMap<>();
-            figures.put("truncated", report.count(Kind.TRUNCATED));
-            figures.put("mixedUp", report.count(Kind.MIXED_UP));
-            figures.put("leaks", leaks);
-            figures.put("fdsBefore", (long) fdsBefore);
-            figures.put("fdsAfter", (long) fdsAfter);
+            Broken broken = broken(proxy, length, web2);
+            LoadReport report = broken.report();
+            long reset = Math.max(
+                    0,
+                    broken.figures().getOrDefault("web2Received", 0L)
+                            - report.byServer().getOrDefault("web2", 0L));
+            Map<String, Long> figures = broken.figures();
+            figures.put("resetsByServer", reset);
             return stage.result(
-                    report,
-                    figures,
-                    "truncated %d, mixed-up %d, LEAK lines %d, fds %d before, %d after"
-                            .formatted(
-                                    report.count(Kind.TRUNCATED),
-                                    report.count(Kind.MIXED_UP),
-                                    leaks,
-                                    fdsBefore,
-                                    fdsAfter));
+                    report, figures, "%d requests reset by web2 (20 %%); %s".formatted(reset, broken.note()));
         });
+    }
+
+    /**
+     * web2 cuts 10 % of its answers (64 KiB bodies) after the head and half the body, and resets: no proxy can
+     * retry an answer it has begun to forward, so the client must see the truncation (the body shorter than its
+     * length, or the connection closed), never a complete answer that is not the server's. 50 keep-alive clients
+     * for {@code length} (8 s in the suite); Fjord with paranoid leak detection. Figures: {@code truncated},
+     * {@code mixedUp}, {@code leaks}, {@code fdsBefore}, {@code fdsAfter}.
+     */
+    public static ScenarioResult midBody(ProxyProcess.Kind kind, Path dir, Duration length) {
+        return Stage.run("midbody", kind, dir, stage -> {
+            stage.server("web1", "--body-bytes", "65536");
+            ServerProcess web2 = stage.server("web2", "--body-bytes", "65536", "--cut-percent", "10");
+            ProxyProcess proxy = stage.proxy(Configs.RETRIES, PARANOID);
+            stage.warmUp();
+            Broken broken = broken(proxy, length, web2);
+            Map<String, Long> figures = broken.figures();
+            figures.put("truncated", broken.report().count(Kind.TRUNCATED));
+            return stage.result(
+                    broken.report(),
+                    figures,
+                    "truncated %d; %s".formatted(broken.report().count(Kind.TRUNCATED), broken.note()));
+        });
+    }
+
+    /** What the load on a broken server saw, and the proxy's descriptors and leaks after it. */
+    private record Broken(LoadReport report, Map<String, Long> figures, String note) {}
+
+    /**
+     * 50 keep-alive clients for {@code length}, then the proxy's descriptors settled and its leaks. Figures:
+     * {@code web2Received} (requests web2 received during the load, from its own count), {@code mixedUp},
+     * {@code leaks}, {@code fdsBefore}, {@code fdsAfter}.
+     */
+    private static Broken broken(ProxyProcess proxy, Duration length, ServerProcess web2) throws Exception {
+        TimeUnit.MILLISECONDS.sleep(300);
+        int fdsBefore = proxy.openFds();
+        long receivedBefore = web2.requestsReceived();
+        LoadReport report = LoadClient.start(proxy.frontend(), LoadClient.Options.keepAlive(50, length))
+                .await();
+        long received = web2.requestsReceived() - receivedBefore;
+        int fdsAfter = settledFds(proxy, fdsBefore);
+        long leaks = leaksAfterGc(proxy);
+        Map<String, Long> figures = new LinkedHashMap<>();
+        figures.put("web2Received", received);
+        figures.put("mixedUp", report.count(Kind.MIXED_UP));
+        figures.put("leaks", leaks);
+        figures.put("fdsBefore", (long) fdsBefore);
+        figures.put("fdsAfter", (long) fdsAfter);
+        String note = "mixed-up %d, LEAK lines %d, fds %d before, %d after; p99 %d ms"
+                .formatted(report.count(Kind.MIXED_UP), leaks, fdsBefore, fdsAfter, report.p99Millis());
+        return new Broken(report, figures, note);
     }
 
     /**
@@ -105,9 +146,8 @@ public final class ServerFaults {
             stage.warmUp();
             LoadReport report = LoadClient.start(proxy.frontend(), LoadClient.Options.keepAlive(20, length))
                     .await();
-            LoadReport timeouts = new LoadReport(report.samples().stream()
-                    .filter(s -> s.status() == 504)
-                    .toList());
+            LoadReport timeouts = new LoadReport(
+                    report.samples().stream().filter(s -> s.status() == 504).toList());
             long fastest504 = timeouts.samples().stream()
                     .mapToLong(LoadReport.Sample::latencyMillis)
                     .min()

@@ -141,16 +141,31 @@ public final class ServerProcess implements AutoCloseable {
      * @throws IOException when it does not answer within 5 s
      */
     public int openConnections() throws IOException {
+        return (int) ask("/_open");
+    }
+
+    /**
+     * Asks the server itself how many requests it has received so far, other than health checks and these questions
+     * ({@code GET /_count}).
+     *
+     * @throws IOException when it does not answer within 5 s
+     */
+    public long requestsReceived() throws IOException {
+        return ask("/_count");
+    }
+
+    private long ask(String path) throws IOException {
         try (Socket socket = new Socket()) {
             socket.setSoTimeout(5000);
             socket.connect(socketAddress(), 5000);
-            socket.getOutputStream().write(Http1.ascii("GET /_open HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+            socket.getOutputStream()
+                    .write(Http1.ascii("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             int body = answer.indexOf("\r\n\r\n");
             if (!answer.startsWith("HTTP/1.1 200") || body < 0) {
-                throw new IOException("unexpected answer to /_open: " + answer);
+                throw new IOException("unexpected answer to " + path + ": " + answer);
             }
-            return Integer.parseInt(answer.substring(body + 4).trim());
+            return Long.parseLong(answer.substring(body + 4).trim());
         }
     }
 
