@@ -2,7 +2,8 @@ package dev.fjord.lb.examples.faults;
 
 /**
  * The haproxy.cfg templates of the scenarios, each run unchanged by Fjord and by HAProxy. Placeholders:
- * {@code ${FRONTEND_PORT}}, {@code ${SOCKET}}, {@code ${SERVER1}}, {@code ${SERVER2}} (see {@link ProxyProcess}).
+ * {@code ${FRONTEND_PORT}}, {@code ${SOCKET}}, {@code ${SERVER1}}, {@code ${SERVER2}} (see {@link ProxyProcess}), and
+ * the scenario's own ({@code ${MAXCONN}}).
  * Constants only.
  */
 final class Configs {
@@ -83,10 +84,13 @@ final class Configs {
                 server web2 ${SERVER2} maxconn 50
             """;
 
-    /** Many idle client connections: {@code maxconn 20000}, a client timeout longer than they are held. */
+    /**
+     * Many idle client connections: {@code maxconn ${MAXCONN}} (HAProxy reserves two descriptors a connection under
+     * the process's limit, and refuses to start when they do not fit), a client timeout longer than they are held.
+     */
     static final String IDLE = """
             global
-                maxconn 20000
+                maxconn ${MAXCONN}
 
             defaults
                 mode http

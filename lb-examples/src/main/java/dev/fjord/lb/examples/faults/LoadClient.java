@@ -37,25 +37,33 @@ public final class LoadClient {
      *     keep-alive
      * @param readTimeout the socket's connect and read timeout (default 10 s)
      * @param maxRequestsPerThread the most requests a thread sends (default 1,000,000)
+     * @param pathPrefix what the paths start with (default "": {@code /c<thread>/<n>})
      */
     public record Options(
             int connections,
             Duration duration,
             boolean newConnectionPerRequest,
             Duration readTimeout,
-            int maxRequestsPerThread) {
+            int maxRequestsPerThread,
+            String pathPrefix) {
         /** Keep-alive connections for {@code duration}, a 10 s read timeout. */
         public static Options keepAlive(int connections, Duration duration) {
-            return new Options(connections, duration, false, Duration.ofSeconds(10), 1_000_000);
+            return new Options(connections, duration, false, Duration.ofSeconds(10), 1_000_000, "");
         }
 
         /** A new connection per request. */
         public Options closeEach() {
-            return new Options(connections, duration, true, readTimeout, maxRequestsPerThread);
+            return new Options(connections, duration, true, readTimeout, maxRequestsPerThread, pathPrefix);
         }
 
         public Options readTimeout(Duration timeout) {
-            return new Options(connections, duration, newConnectionPerRequest, timeout, maxRequestsPerThread);
+            return new Options(
+                    connections, duration, newConnectionPerRequest, timeout, maxRequestsPerThread, pathPrefix);
+        }
+
+        public Options pathPrefix(String prefix) {
+            return new Options(
+                    connections, duration, newConnectionPerRequest, readTimeout, maxRequestsPerThread, prefix);
         }
     }
 
@@ -71,8 +79,7 @@ public final class LoadClient {
             int id = i;
             List<Sample> mine = new ArrayList<>();
             client.samples.add(mine);
-            Thread thread =
-                    new Thread(null, () -> client.run(target, id, mine), "load-" + id, STACK_BYTES);
+            Thread thread = new Thread(null, () -> client.run(target, id, mine), "load-" + id, STACK_BYTES);
             thread.setDaemon(true);
             client.threads.add(thread);
         }
@@ -96,7 +103,8 @@ public final class LoadClient {
                     }
                     current.put(id, open);
                 }
-                mine.add(open.request("/c" + id + "/" + n, options.newConnectionPerRequest(), start));
+                mine.add(open.request(
+                        options.pathPrefix() + "/c" + id + "/" + n, options.newConnectionPerRequest(), start));
                 if (!open.reusable()) {
                     open.close();
                 }

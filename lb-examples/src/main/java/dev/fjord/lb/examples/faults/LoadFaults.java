@@ -16,17 +16,24 @@ import dev.fjord.lb.examples.faults.LoadReport.Kind;
  * returns its row; stateless.
  */
 public final class LoadFaults {
-    /** How long the probe goes on after the storm: 3 s. */
-    static final Duration AFTER_STORM = Duration.ofSeconds(3);
+    /** How long the probe goes on after the storm: 4 s. */
+    static final Duration AFTER_STORM = Duration.ofSeconds(4);
+
+    /**
+     * When the queue has settled after the storm: its {@code timeout queue} (2 s), the server's 200 ms and 300 ms
+     * more. A probe begun later waits behind no request of the storm.
+     */
+    static final Duration SETTLED = Duration.ofMillis(2500);
 
     private LoadFaults() {}
 
     /**
      * Two servers answering after 200 ms, 50 connections each at most, {@code timeout queue 2s}; 2,000 clients with
      * a new connection per request (5 s socket timeout) for {@code storm} (10 s in the suite), and the probe during
-     * the storm and {@link #AFTER_STORM} after it. Figures: {@code ok}, {@code unavailable} (503s),
-     * {@code probeSlowestDuringMillis}, {@code probeSlowestAfterMillis}, {@code probeErrors},
-     * {@code probeLastStatus} (the status of the probe's last request, 0 without one).
+     * the storm and {@link #AFTER_STORM} after it. Figures: {@code ok}, {@code unavailable} (503s), {@code mixedUp};
+     * of the probe: {@code probeErrors}, {@code probeUnavailable}, {@code probeSlowestDuringMillis} (begun during
+     * the storm), {@code probeSlowestAfterMillis} (after it), and of those begun {@link #SETTLED} after it
+     * {@code probeSettled} (how many), {@code probeSettledErrors} and {@code probeSettledSlowestMillis}.
      */
     public static ScenarioResult overload(ProxyProcess.Kind kind, Path dir, Duration storm) {
         return Stage.run("overload", kind, dir, stage -> {
@@ -38,65 +45,65 @@ public final class LoadFaults {
             Probe probe = Probe.start(proxy.frontend(), Duration.ofSeconds(10), storm.plus(AFTER_STORM));
             LoadClient load = LoadClient.start(
                     proxy.frontend(),
-                    LoadClient.Options.keepAlive(2000, storm)
-                            .closeEach()
-                            .readTimeout(Duration.ofSeconds(5)));
+                    LoadClient.Options.keepAlive(2000, storm).closeEach().readTimeout(Duration.ofSeconds(5)));
             Stage.sleepUntil(start, storm.plus(AFTER_STORM));
             LoadReport probes = probe.stop();
             LoadReport report = load.await();
             long stormEnd = start + storm.toNanos();
             LoadReport during = probes.between(start, stormEnd);
             LoadReport after = probes.between(stormEnd, Long.MAX_VALUE);
-            List<LoadReport.Sample> all = probes.samples();
+            LoadReport settled = probes.between(stormEnd + SETTLED.toNanos(), Long.MAX_VALUE);
             Map<String, Long> figures = new LinkedHashMap<>();
             figures.put("ok", report.count(Kind.OK));
             figures.put("unavailable", report.status(503));
+            figures.put("mixedUp", report.count(Kind.MIXED_UP) + probes.count(Kind.MIXED_UP));
+            figures.put("probeErrors", probes.errors());
+            figures.put("probeUnavailable", probes.status(503));
             figures.put("probeSlowestDuringMillis", during.slowestMillis());
             figures.put("probeSlowestAfterMillis", after.slowestMillis());
-            figures.put("probeErrors", probes.errors());
-            figures.put("probeLastStatus", all.isEmpty() ? 0L : all.get(all.size() - 1).status());
-            figures.put("mixedUp", report.count(Kind.MIXED_UP) + probes.count(Kind.MIXED_UP));
-            long other = report.errors() - report.status(503);
+            figures.put("probeSettled", settled.total());
+            figures.put("probeSettledErrors", settled.errors());
+            figures.put("probeSettledSlowestMillis", settled.slowestMillis());
             return stage.result(
                     report,
                     figures,
-                    ("200: %d, 503: %d, other errors %d; probe (%d requests, %d errors) slowest %d ms during the"
-                                    + " storm, %d ms after")
+                    ("200: %d, 503: %d, other errors %d; probe: %d requests, %d errors (%d 503s), slowest %d ms"
+                                    + " during the storm, %d ms after, %d ms once the queue settled")
                             .formatted(
                                     report.count(Kind.OK),
                                     report.status(503),
-                                    other,
+                                    report.errors() - report.status(503),
                                     probes.total(),
                                     probes.errors(),
+                                    probes.status(503),
                                     during.slowestMillis(),
-                                    after.slowestMillis()));
+                                    after.slowestMillis(),
+                                    settled.slowestMillis()));
         });
     }
 
     /**
-     * {@code count} idle client connections (10,000 in the suite, fewer when this process or the proxy has too few
-     * file descriptors: the notes say so) held while the probe sends requests. Figures: {@code held},
-     * {@code bytesPerConnection} (the proxy's RSS with them held, minus before, divided by the count),
-     * {@code probeSlowestMillis}.
+     * {@code count} idle client connections (10,000 in the suite) held while the probe sends requests; fewer when
+     * the descriptors of this process do not allow HAProxy that many (it reserves two a connection and refuses to
+     * start beyond its limit, which it inherits from here): the notes say so, and both proxies get the same count.
+     * Figures: {@code held}, {@code wanted}, {@code bytesPerConnection} (the proxy's RSS with them held, minus
+     * before, divided by the count), {@code probeSlowestMillis}.
      */
     public static ScenarioResult idle(ProxyProcess.Kind kind, Path dir, int count) {
         return Stage.run("idle", kind, dir, stage -> {
             stage.server("web1");
             stage.server("web2");
-            ProxyProcess proxy = stage.proxy(Configs.IDLE);
+            int wanted = idleConnectionsThatFit(count);
+            String limitNote = wanted < count
+                    ? "%d of %d (a limit of %d open files); ".formatted(wanted, count, openFileLimit())
+                    : "";
+            ProxyProcess proxy = stage.proxy(Configs.IDLE, Map.of("MAXCONN", String.valueOf(wanted + IDLE_HEADROOM)));
             stage.warmUp();
-            long selfFds = Processes.openFds(ProcessHandle.current().pid());
-            long room = Math.min(
-                    IdleConnections.fileLimit(ProcessHandle.current().pid()) - selfFds,
-                    IdleConnections.fileLimit(proxy.pid()) - proxy.openFds());
-            int wanted = (int) Math.max(0, Math.min(count, room - 256));
-            String limitNote = wanted < count ? "file descriptors allow " + wanted + " of " + count + "; " : "";
             TimeUnit.MILLISECONDS.sleep(500);
             long rssBefore = proxy.rssKb();
             int fdsBefore = proxy.openFds();
             Probe probe = Probe.start(proxy.frontend(), Duration.ofSeconds(10), Duration.ofMinutes(2));
-            try (IdleConnections idle =
-                    IdleConnections.open(proxy.frontend(), wanted, Duration.ofSeconds(60))) {
+            try (IdleConnections idle = IdleConnections.open(proxy.frontend(), wanted, Duration.ofSeconds(60))) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (proxy.openFds() < fdsBefore + idle.held() - 10 && System.nanoTime() < deadline) {
                     TimeUnit.MILLISECONDS.sleep(100); // until the proxy has accepted them
@@ -109,6 +116,7 @@ public final class LoadFaults {
                 long perConnection = held == 0 ? 0 : (rssWith - rssBefore) * 1024 / held;
                 Map<String, Long> figures = new LinkedHashMap<>();
                 figures.put("held", (long) held);
+                figures.put("wanted", (long) wanted);
                 figures.put("bytesPerConnection", perConnection);
                 figures.put("probeSlowestMillis", probes.slowestMillis());
                 return stage.result(
@@ -133,6 +141,23 @@ public final class LoadFaults {
         });
     }
 
+    /** The connections the idle scenario's {@code maxconn} allows beyond the idle ones: the probe's and the rest. */
+    static final int IDLE_HEADROOM = 64;
+
+    /**
+     * The most idle connections, up to {@code count}, that HAProxy could hold under this process's limit of open
+     * files: it needs {@code 2 * maxconn} and some 20 more, and {@code maxconn} is the count plus
+     * {@link #IDLE_HEADROOM}. This process holds one a connection, and fewer others than that headroom.
+     */
+    static int idleConnectionsThatFit(int count) {
+        long fit = (openFileLimit() - 40) / 2 - IDLE_HEADROOM;
+        return (int) Math.max(0, Math.min(count, fit));
+    }
+
+    private static long openFileLimit() {
+        return IdleConnections.fileLimit(ProcessHandle.current().pid());
+    }
+
     /**
      * A mixed load for {@code length} (20 s in the tests, longer from the suite's main): 16 keep-alive clients and 8
      * with a new connection per request, 1 KiB answers from web1 and 32 KiB from web2; Fjord with paranoid leak
@@ -147,8 +172,8 @@ public final class LoadFaults {
             stage.warmUp();
             long start = System.nanoTime();
             LoadClient keepAlive = LoadClient.start(proxy.frontend(), LoadClient.Options.keepAlive(16, length));
-            LoadClient closing =
-                    LoadClient.start(proxy.frontend(), LoadClient.Options.keepAlive(8, length).closeEach());
+            LoadClient closing = LoadClient.start(
+                    proxy.frontend(), LoadClient.Options.keepAlive(8, length).closeEach());
             List<Long> rss = new ArrayList<>();
             for (int second = 0; second * 1000L < length.toMillis(); second++) {
                 Stage.sleepUntil(start, Duration.ofSeconds(second));

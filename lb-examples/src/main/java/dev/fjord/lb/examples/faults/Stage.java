@@ -75,7 +75,13 @@ final class Stage implements AutoCloseable {
 
     /** Starts the proxy on {@code template}, with Fjord's JVM given {@code jvmFlags} too. */
     ProxyProcess proxy(String template, String... jvmFlags) throws IOException, InterruptedException {
-        Map<String, String> values = new LinkedHashMap<>();
+        return proxy(template, Map.of(), jvmFlags);
+    }
+
+    /** Starts the proxy on {@code template} with more placeholders' {@code values}, e.g. {@code MAXCONN}. */
+    ProxyProcess proxy(String template, Map<String, String> extra, String... jvmFlags)
+            throws IOException, InterruptedException {
+        Map<String, String> values = new LinkedHashMap<>(extra);
         for (int i = 0; i < servers.size(); i++) {
             values.put("SERVER" + (i + 1), servers.get(i).address());
         }
@@ -92,7 +98,14 @@ final class Stage implements AutoCloseable {
 
     /** {@link #WARM_UP} of load from 8 keep-alive connections, not reported. */
     void warmUp() throws InterruptedException {
-        LoadClient.start(proxy().frontend(), LoadClient.Options.keepAlive(8, WARM_UP))
+        warmUp("");
+    }
+
+    /** {@link #WARM_UP} of load from 8 keep-alive connections on paths that start with {@code prefix}. */
+    void warmUp(String prefix) throws InterruptedException {
+        LoadClient.start(
+                        proxy().frontend(),
+                        LoadClient.Options.keepAlive(8, WARM_UP).pathPrefix(prefix))
                 .await();
     }
 
