@@ -20,41 +20,47 @@ import java.util.function.BiFunction;
  *
  * <pre>{@code
  * java -cp lb-examples/target/lb-examples.jar dev.fjord.lb.examples.faults.FaultSuite \
- *     [--only sigkill,resets,slow,overload,idle,abortonclose,drain,soak] [--soak-seconds 60] [--no-haproxy]
+ *     [--only sigkill,resets,midbody,slow,overload,idle,abortonclose,drain,soak] [--soak-seconds 60] \
+ *     [--rounds 1] [--no-haproxy] [--dir DIR]
  * }</pre>
  *
- * Defaults: all scenarios, a 60 s soak, both proxies. The scenario methods are in {@link ServerFaults},
+ * Defaults: all scenarios, a 60 s soak, one round, both proxies. With {@code --rounds N} the suite runs N times
+ * (each scenario on Fjord, then on HAProxy, within a round, since this kind of machine drifts over minutes) and the
+ * table gives the medians ({@link ScenarioResult#median}). The scenario methods are in {@link ServerFaults},
  * {@link LoadFaults} and {@link OperatorFaults}; the tests call them with shorter runs.
  */
 public final class FaultSuite {
     /** The scenarios, in the order they run. */
     public static final List<String> SCENARIOS =
-            List.of("sigkill", "resets", "slow", "overload", "idle", "abortonclose", "drain", "soak");
+            List.of("sigkill", "resets", "midbody", "slow", "overload", "idle", "abortonclose", "drain", "soak");
 
     private FaultSuite() {}
 
     public static void main(String[] args) throws IOException {
         Set<String> only = Set.copyOf(SCENARIOS);
         int soakSeconds = 60;
+        int rounds = 1;
         boolean haproxy = true;
         Path dir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--only" -> only = Set.of(value(args, ++i).split(","));
                 case "--soak-seconds" -> soakSeconds = Integer.parseInt(value(args, ++i));
+                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
                 case "--no-haproxy" -> haproxy = false;
                 case "--dir" -> dir = Path.of(value(args, ++i));
                 default -> {
                     System.err.println("FaultSuite: unknown option '" + args[i] + "'");
-                    System.err.println("usage: FaultSuite [--only NAME,...] [--soak-seconds N] [--no-haproxy]"
-                            + " [--dir DIR]; scenarios: " + String.join(",", SCENARIOS));
+                    System.err.println("usage: FaultSuite [--only NAME,...] [--soak-seconds N] [--rounds N]"
+                            + " [--no-haproxy] [--dir DIR]; scenarios: " + String.join(",", SCENARIOS));
                     System.exit(2);
                     return;
                 }
             }
         }
-        if (!SCENARIOS.containsAll(only)) {
-            System.err.println("FaultSuite: unknown scenario in " + only + " (known: " + SCENARIOS + ")");
+        if (!SCENARIOS.containsAll(only) || rounds < 1 || rounds > 9 || soakSeconds < 1 || soakSeconds > 3600) {
+            System.err.println("FaultSuite: unknown scenario in " + only + " (known: " + SCENARIOS + "), or rounds "
+                    + rounds + " not within 1-9, or soak seconds " + soakSeconds + " not within 1-3600");
             System.exit(2);
             return;
         }
@@ -65,22 +71,42 @@ public final class FaultSuite {
         } else if (haproxy) {
             System.out.println("HAProxy is not installed at " + ProxyProcess.HAPROXY + ": Fjord only.");
         }
-        System.out.println("Fault suite in " + work + ", " + Runtime.getRuntime().availableProcessors() + " CPUs");
+        System.out.println(
+                "Fault suite in " + work + ", " + Runtime.getRuntime().availableProcessors() + " CPUs");
         Map<String, BiFunction<ProxyProcess.Kind, Path, ScenarioResult>> scenarios = scenarios(soakSeconds);
         List<ScenarioResult> results = new ArrayList<>();
-        for (var scenario : scenarios.entrySet()) {
-            String name = scenario.getKey();
-            if (!only.contains(name)) {
-                continue;
-            }
-            for (ProxyProcess.Kind kind : kinds) {
-                ScenarioResult result = scenario.getValue().apply(kind, work.resolve(name).resolve(kind.label()));
-                System.out.println(result.row());
-                results.add(result);
+        for (int round = 1; round <= rounds; round++) {
+            Path roundDir = rounds == 1 ? work : work.resolve("round-" + round);
+            for (var scenario : scenarios.entrySet()) {
+                String name = scenario.getKey();
+                if (!only.contains(name)) {
+                    continue;
+                }
+                for (ProxyProcess.Kind kind : kinds) { // alternating: Fjord, then HAProxy, scenario by scenario
+                    ScenarioResult result = scenario.getValue()
+                            .apply(kind, roundDir.resolve(name).resolve(kind.label()));
+                    System.out.println(result.row());
+                    results.add(result);
+                }
             }
         }
         System.out.println();
-        printTable(results, System.out);
+        if (rounds > 1) {
+            System.out.println("Medians of " + rounds + " rounds:");
+            printTable(medians(results), System.out);
+        } else {
+            printTable(results, System.out);
+        }
+    }
+
+    /** The median of each scenario on each proxy over the rounds of {@code results}, in the order they ran. */
+    static List<ScenarioResult> medians(List<ScenarioResult> results) {
+        Map<String, List<ScenarioResult>> byRow = new LinkedHashMap<>();
+        for (ScenarioResult result : results) {
+            byRow.computeIfAbsent(result.scenario() + " " + result.proxy(), row -> new ArrayList<>())
+                    .add(result);
+        }
+        return byRow.values().stream().map(ScenarioResult::median).toList();
     }
 
     /** The scenarios at the suite's lengths, by name. */
@@ -88,6 +114,7 @@ public final class FaultSuite {
         Map<String, BiFunction<ProxyProcess.Kind, Path, ScenarioResult>> scenarios = new LinkedHashMap<>();
         scenarios.put("sigkill", (kind, dir) -> ServerFaults.sigkill(kind, dir, Duration.ofSeconds(12)));
         scenarios.put("resets", (kind, dir) -> ServerFaults.resets(kind, dir, Duration.ofSeconds(8)));
+        scenarios.put("midbody", (kind, dir) -> ServerFaults.midBody(kind, dir, Duration.ofSeconds(8)));
         scenarios.put("slow", (kind, dir) -> ServerFaults.slow(kind, dir, Duration.ofSeconds(6)));
         scenarios.put("overload", (kind, dir) -> LoadFaults.overload(kind, dir, Duration.ofSeconds(10)));
         scenarios.put("idle", (kind, dir) -> LoadFaults.idle(kind, dir, 10_000));

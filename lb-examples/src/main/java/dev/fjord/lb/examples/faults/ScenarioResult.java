@@ -1,6 +1,10 @@
 package dev.fjord.lb.examples.faults;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * One scenario run against one proxy: the row of the suite's table, and the named figures the tests check (e.g.
@@ -40,6 +44,44 @@ public record ScenarioResult(
         return new ScenarioResult(scenario, proxy, 0, 0, 0, 0, Map.of(), "", why);
     }
 
+    /**
+     * The median of several rounds of one scenario on one proxy: errors, total, slowest and peak RSS are each the
+     * median of the rounds that ran (the lower middle of an even count); the figures and notes are the round's
+     * whose slowest is the median, after the rounds' errors and slowest. A round that did not run is counted in
+     * the notes; when none ran, the first one's failure.
+     */
+    public static ScenarioResult median(List<ScenarioResult> rounds) {
+        List<ScenarioResult> ran = rounds.stream().filter(ScenarioResult::ran).toList();
+        if (ran.isEmpty()) {
+            return rounds.get(0);
+        }
+        List<ScenarioResult> bySlowest = ran.stream()
+                .sorted(Comparator.comparingLong(ScenarioResult::slowestMillis))
+                .toList();
+        ScenarioResult middle = bySlowest.get((bySlowest.size() - 1) / 2);
+        String perRound = "median of %d rounds (errors %s; slowest %s ms%s); that round: "
+                .formatted(
+                        ran.size(),
+                        ran.stream().map(r -> String.valueOf(r.errors())).collect(Collectors.joining(", ")),
+                        ran.stream().map(r -> String.valueOf(r.slowestMillis())).collect(Collectors.joining(", ")),
+                        ran.size() < rounds.size() ? "; " + (rounds.size() - ran.size()) + " did not run" : "");
+        return new ScenarioResult(
+                middle.scenario,
+                middle.proxy,
+                (long) median(ran, ScenarioResult::errors),
+                (long) median(ran, ScenarioResult::total),
+                middle.slowestMillis,
+                median(ran, ScenarioResult::peakRssMb),
+                middle.figures,
+                perRound + middle.notes,
+                "");
+    }
+
+    private static double median(List<ScenarioResult> rounds, ToDoubleFunction<ScenarioResult> value) {
+        double[] sorted = rounds.stream().mapToDouble(value).sorted().toArray();
+        return sorted[(sorted.length - 1) / 2];
+    }
+
     /** Whether the scenario ran. */
     public boolean ran() {
         return failure.isEmpty();
@@ -56,8 +98,8 @@ public record ScenarioResult(
         }
         Long value = figures.get(name);
         if (value == null) {
-            throw new IllegalStateException(scenario + " has no figure '" + name + "' (it has " + figures.keySet()
-                    + ")");
+            throw new IllegalStateException(
+                    scenario + " has no figure '" + name + "' (it has " + figures.keySet() + ")");
         }
         return value;
     }
@@ -73,6 +115,6 @@ public record ScenarioResult(
 
     private static String oneLine(String text) {
         String line = text.replace('\n', ' ').replace("|", "\\|").trim();
-        return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 }
