@@ -33,7 +33,8 @@ public final class LoadFaults {
      * the storm and {@link #AFTER_STORM} after it. Figures: {@code ok}, {@code unavailable} (503s), {@code mixedUp};
      * of the probe: {@code probeErrors}, {@code probeUnavailable}, {@code probeSlowestDuringMillis} (begun during
      * the storm), {@code probeSlowestAfterMillis} (after it), and of those begun {@link #SETTLED} after it
-     * {@code probeSettled} (how many), {@code probeSettledErrors} and {@code probeSettledSlowestMillis}.
+     * {@code probeSettled} (how many), {@code probeSettledErrors} and {@code probeSettledSlowestMillis}; and
+     * {@code stormCpuMillis}, the proxy's CPU time during the storm.
      */
     public static ScenarioResult overload(ProxyProcess.Kind kind, Path dir, Duration storm) {
         return Stage.run("overload", kind, dir, stage -> {
@@ -42,10 +43,13 @@ public final class LoadFaults {
             ProxyProcess proxy = stage.proxy(Configs.OVERLOAD);
             stage.warmUp();
             long start = System.nanoTime();
+            long cpuBefore = proxy.cpuMillis();
             Probe probe = Probe.start(proxy.frontend(), Duration.ofSeconds(10), storm.plus(AFTER_STORM));
             LoadClient load = LoadClient.start(
                     proxy.frontend(),
                     LoadClient.Options.keepAlive(2000, storm).closeEach().readTimeout(Duration.ofSeconds(5)));
+            Stage.sleepUntil(start, storm);
+            long stormCpu = proxy.cpuMillis() - cpuBefore;
             Stage.sleepUntil(start, storm.plus(AFTER_STORM));
             LoadReport probes = probe.stop();
             LoadReport report = load.await();
@@ -64,11 +68,13 @@ public final class LoadFaults {
             figures.put("probeSettled", settled.total());
             figures.put("probeSettledErrors", settled.errors());
             figures.put("probeSettledSlowestMillis", settled.slowestMillis());
+            figures.put("stormCpuMillis", stormCpu);
             return stage.result(
                     report,
                     figures,
                     ("200: %d, 503: %d, other errors %d; probe: %d requests, %d errors (%d 503s), slowest %d ms"
-                                    + " during the storm, %d ms after, %d ms once the queue settled")
+                                    + " during the storm, %d ms after, %d ms once the queue settled; proxy CPU %.0f %% of"
+                                    + " a core during the storm")
                             .formatted(
                                     report.count(Kind.OK),
                                     report.status(503),
@@ -78,7 +84,8 @@ public final class LoadFaults {
                                     probes.status(503),
                                     during.slowestMillis(),
                                     after.slowestMillis(),
-                                    settled.slowestMillis()));
+                                    settled.slowestMillis(),
+                                    stormCpu * 100.0 / storm.toMillis()));
         });
     }
 

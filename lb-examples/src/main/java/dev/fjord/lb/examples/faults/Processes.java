@@ -90,6 +90,21 @@ final class Processes {
         }
     }
 
+    /**
+     * The CPU time of {@code pid} so far, user and system, in ms: fields 14 and 15 of {@code /proc/PID/stat}, in
+     * clock ticks of 10 ms (USER_HZ is 100 on Linux); 0 when the process is gone.
+     */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            // the command, field 2, is in parentheses and may hold spaces: count from the last ')'
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+", 14);
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) { // gone, or not the format of Linux
+            return 0;
+        }
+    }
+
     /** The open file descriptors of {@code pid} ({@code /proc/PID/fd}); -1 when they cannot be read. */
     static int openFds(long pid) {
         try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {

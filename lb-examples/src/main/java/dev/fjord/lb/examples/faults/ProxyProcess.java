@@ -155,6 +155,11 @@ public final class ProxyProcess implements AutoCloseable {
         return Processes.statusKb(process.pid(), "VmHWM");
     }
 
+    /** The CPU time the proxy has used so far, user and system ({@code /proc/PID/stat}), ms; 0 when gone. */
+    public long cpuMillis() {
+        return Processes.cpuMillis(process.pid());
+    }
+
     /** Open file descriptors now; -1 when they cannot be read. */
     public int openFds() {
         return Processes.openFds(process.pid());
