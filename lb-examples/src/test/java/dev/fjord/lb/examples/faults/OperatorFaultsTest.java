@@ -1,0 +1,45 @@
+package dev.fjord.lb.examples.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.fjord.lb.examples.faults.ProxyProcess.Kind;
+
+/**
+ * Fjord, in its own process: clients that give up on queued requests under {@code option abortonclose}, and an
+ * operator draining a server through the runtime socket under load. Short runs of the {@link FaultSuite}'s
+ * scenarios.
+ */
+@Tag("faults")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OperatorFaultsTest {
+    @Test
+    void requestsOfClientsThatGaveUpNeverReachTheServerAndFreeTheQueue() {
+        ScenarioResult result = Runs.ran(OperatorFaults.abortOnClose(Kind.FJORD, Runs.dir("abortonclose")));
+
+        // the server had 2 (maxconn 2) when the clients gave up; none of the 18 queued was dispatched after
+        assertThat(result.figure("requestsReached")).as("%s", result).isEqualTo(2);
+        assertThat(result.figure("serverConnectionsLeft")).as("%s", result).isZero();
+        assertThat(result.figure("freshStatus")).as("%s", result).isEqualTo(200);
+        // the server's 2 s and no wait behind the requests of clients that are gone
+        assertThat(result.figure("freshMillis")).as("%s", result).isLessThan(3000);
+        assertThat(result.errors()).as("%s", result).isZero();
+    }
+
+    @Test
+    void aServerDrainedPutInMaintenanceAndBackCostsNoClientAnError() {
+        ScenarioResult result = Runs.ran(OperatorFaults.drain(Kind.FJORD, Runs.dir("drain"), Duration.ofSeconds(6)));
+
+        assertThat(result.errors()).as("%s", result).isZero();
+        assertThat(result.total()).as("%s", result).isPositive();
+        assertThat(result.figure("web1DuringMaint")).as("%s", result).isZero();
+        assertThat(result.figure("web1AfterReady")).as("%s", result).isPositive();
+        assertThat(result.slowestMillis()).as("%s", result).isLessThan(1000);
+    }
+}
