@@ -269,9 +269,12 @@ public final class Acl {
         return matcher.test(request, java.util.Objects.requireNonNull(response, "response"));
     }
 
-    /** Whether this ACL can match in a rule on responses ({@code true}) or on requests ({@code false}). */
-    boolean canMatch(boolean onResponse) {
-        return onResponse ? !Fetch.REQUEST_CONTENT.contains(fetch) : !Fetch.RESPONSE.contains(fetch);
+    /**
+     * Whether this ACL can match in an {@code http-response} rule: false for the request's path, URL, headers and
+     * cookies, which HAProxy no longer has when the response comes (it warns at start that the ACL will never match).
+     */
+    public boolean canMatchResponses() {
+        return !Fetch.REQUEST_CONTENT.contains(fetch);
     }
 
     Fetch fetch() {

@@ -20,6 +20,10 @@ final class ResponseRules {
     record Section(ResponseRules httpResponse, ResponseRules afterResponse) {
         static final Section NONE = new Section(ResponseRules.NONE, ResponseRules.NONE);
 
+        boolean isEmpty() {
+            return httpResponse.isEmpty() && afterResponse.isEmpty();
+        }
+
         static Section of(
                 List<HttpResponseRule> httpResponse,
                 List<HttpResponseRule> afterResponse,

@@ -45,16 +45,21 @@ public final class Responses {
         return head;
     }
 
-    /** Whether {@code decision}'s backend or frontend has {@code http-response} rules. */
+    /**
+     * Whether {@code decision}'s backend or frontend has {@code http-response} rules; one field read when no section
+     * of the configuration has response rules.
+     */
     public boolean hasHttpResponseRules(RouteDecision decision) {
-        return !backendRules(decision).httpResponse().isEmpty()
-                || !frontendRules(decision).httpResponse().isEmpty();
+        return router.state().hasResponseRules()
+                && (!backendRules(decision).httpResponse().isEmpty()
+                        || !frontendRules(decision).httpResponse().isEmpty());
     }
 
     /** Whether {@code decision}'s backend or frontend has {@code http-after-response} rules. */
     public boolean hasAfterResponseRules(RouteDecision decision) {
-        return !backendRules(decision).afterResponse().isEmpty()
-                || !frontendRules(decision).afterResponse().isEmpty();
+        return router.state().hasResponseRules()
+                && (!backendRules(decision).afterResponse().isEmpty()
+                        || !frontendRules(decision).afterResponse().isEmpty());
     }
 
     /**

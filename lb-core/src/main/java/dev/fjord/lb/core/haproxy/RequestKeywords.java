@@ -67,12 +67,16 @@ final class RequestKeywords {
      * [clear-cookie NAME[=]]}, the action word first.
      */
     static HttpRequestRule redirect(List<String> words) {
-        String type = arg(words, 1);
-        String value = literal(arg(words, 2));
+        String type = null;
+        String value = "";
         int code = 302;
         RedirectOptions options = RedirectOptions.NONE;
-        for (int i = 3; i < words.size(); i++) {
+        for (int i = 1; i < words.size(); i++) {
             switch (words.get(i)) {
+                case "location", "prefix", "scheme" -> {
+                    type = words.get(i);
+                    value = literal(arg(words, ++i));
+                }
                 case "code" -> code = Values.integer(arg(words, ++i));
                 case "drop-query" -> options = options.withDropQuery();
                 case "append-slash" -> options = options.withAppendSlash();
@@ -80,16 +84,17 @@ final class RequestKeywords {
                 case "clear-cookie" -> options = options.withClearCookie(arg(words, ++i));
                 default ->
                     throw new IllegalArgumentException("redirect option '" + words.get(i) + "' is not supported yet "
-                            + "(expected: code CODE, drop-query, append-slash, set-cookie NAME[=VALUE], "
-                            + "clear-cookie NAME[=])");
+                            + "(expected: location|prefix|scheme VALUE, code CODE, drop-query, append-slash, "
+                            + "set-cookie NAME[=VALUE], clear-cookie NAME[=])");
             }
+        }
+        if (type == null) {
+            throw new IllegalArgumentException("redirect without location, prefix or scheme");
         }
         HttpRequestRule rule = switch (type) {
             case "location" -> HttpRequestRule.redirectLocation(value, code);
             case "prefix" -> HttpRequestRule.redirectPrefix(value, code);
-            case "scheme" -> HttpRequestRule.redirectScheme(value, code);
-            default ->
-                throw new IllegalArgumentException("redirect '" + type + "' (expected: location, prefix or scheme)");
+            default -> HttpRequestRule.redirectScheme(value, code);
         };
         return ((HttpRequestRule.Redirect) rule).options(options);
     }

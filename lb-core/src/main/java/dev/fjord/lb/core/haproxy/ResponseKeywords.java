@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -38,28 +40,35 @@ final class ResponseKeywords {
         private final @Nullable BiConsumer<String, Acl> acl;
         private final @Nullable Consumer<HttpRequestRule> httpRequest;
         private final List<HttpRequestRule> redirects = new ArrayList<>();
+        /** The section's ACLs read so far, to warn of those that never match in a response rule. */
+        private final Map<String, List<Acl>> acls = new HashMap<>();
+
+        private final BiConsumer<Line, String> warn;
 
         private Target(
                 Consumer<HttpResponseRule> httpResponse,
                 Consumer<HttpResponseRule> httpAfterResponse,
                 @Nullable BiConsumer<String, Acl> acl,
-                @Nullable Consumer<HttpRequestRule> httpRequest) {
+                @Nullable Consumer<HttpRequestRule> httpRequest,
+                BiConsumer<Line, String> warn) {
             this.httpResponse = httpResponse;
             this.httpAfterResponse = httpAfterResponse;
             this.acl = acl;
             this.httpRequest = httpRequest;
+            this.warn = warn;
         }
 
-        static Target of(FrontendConfig.Builder f) {
-            return new Target(f::httpResponse, f::httpAfterResponse, null, f::httpRequest);
+        /** The target of a frontend; {@code warn} hears of conditions that can never match. */
+        static Target of(FrontendConfig.Builder f, BiConsumer<Line, String> warn) {
+            return new Target(f::httpResponse, f::httpAfterResponse, null, f::httpRequest, warn);
         }
 
-        static Target of(BackendConfig.Builder b) {
-            return new Target(b::httpResponse, b::httpAfterResponse, b::acl, null);
+        static Target of(BackendConfig.Builder b, BiConsumer<Line, String> warn) {
+            return new Target(b::httpResponse, b::httpAfterResponse, b::acl, null, warn);
         }
 
-        static Target of(ListenBuilder l) {
-            return new Target(l::httpResponse, l::httpAfterResponse, null, l::httpRequest);
+        static Target of(ListenBuilder l, BiConsumer<Line, String> warn) {
+            return new Target(l::httpResponse, l::httpAfterResponse, null, l::httpRequest, warn);
         }
 
         /** The section is read: its {@code redirect} statements follow its {@code http-request} rules. */
@@ -70,19 +79,32 @@ final class ResponseKeywords {
         }
     }
 
-    /** Applies {@code line} to {@code target}; false when it is none of these keywords. */
+    /**
+     * Applies {@code line} to {@code target}; false when it is none of these keywords. A frontend's {@code acl} lines
+     * are only noted (false: the frontend's keywords apply them).
+     */
     static boolean apply(Target target, Line line) {
         switch (line.keyword()) {
-            case "http-response" -> target.httpResponse.accept(rule(line, false));
-            case "http-after-response" -> target.httpAfterResponse.accept(rule(line, true));
+            case "http-response" -> target.httpResponse.accept(checked(target, line, rule(line, false)));
+            case "http-after-response" -> target.httpAfterResponse.accept(checked(target, line, rule(line, true)));
             case "acl" -> {
-                if (target.acl == null) {
-                    return false;
-                }
                 if (line.size() < 3) {
                     throw new IllegalArgumentException("expected: acl NAME CRITERION [FLAGS] [PATTERNS]");
                 }
-                target.acl.accept(line.arg(1), Acl.parse(line.words().subList(2, line.size())));
+                Acl parsed;
+                try {
+                    parsed = Acl.parse(line.words().subList(2, line.size()));
+                } catch (IllegalArgumentException e) {
+                    if (target.acl == null) {
+                        return false; // the frontend's keywords report it
+                    }
+                    throw e;
+                }
+                target.acls.computeIfAbsent(line.arg(1), n -> new ArrayList<>()).add(parsed);
+                if (target.acl == null) {
+                    return false;
+                }
+                target.acl.accept(line.arg(1), parsed);
             }
             case "redirect" -> {
                 if (target.httpRequest == null) {
@@ -98,8 +120,15 @@ final class ResponseKeywords {
         return true;
     }
 
-    /** {@code errorfile CODE FILE}: the file read now, whole; false when {@code line} is not an errorfile. */
-    static boolean errorFile(SettingsBuilder<?> settings, Line line) {
+    /**
+     * The keywords of every proxy section, defaults included: {@code errorfile CODE FILE}, the file read now, whole;
+     * false when {@code line} is not one. Response rules reach here only from a {@code defaults} section: refused.
+     */
+    static boolean proxyLine(SettingsBuilder<?> settings, Line line) {
+        if (line.keyword().equals("http-response") || line.keyword().equals("http-after-response")) {
+            throw new IllegalArgumentException("is not supported in defaults (HAProxy refuses it in anonymous "
+                    + "defaults and allows it in named ones used with 'from', which Fjord does not support yet)");
+        }
         if (!line.keyword().equals("errorfile")) {
             return false;
         }
@@ -137,6 +166,43 @@ final class ResponseKeywords {
                     + "add-header, del-header, replace-header, replace-value or set-status)");
         }
         return condition == words.size() ? rule : rule.when(Condition.parse(words.subList(condition, words.size())));
+    }
+
+    /**
+     * {@code rule}, after a warning for each ACL of its condition that never matches on a response, as HAProxy warns
+     * at start ("acl 'x' will never match because it only involves keywords that are incompatible with ...").
+     */
+    private static HttpResponseRule checked(Target target, Line line, HttpResponseRule rule) {
+        Condition condition = rule.condition();
+        if (condition != null) {
+            warnNeverMatching(target, line, condition);
+        }
+        return rule;
+    }
+
+    private static void warnNeverMatching(Target target, Line line, Condition condition) {
+        String why = " will never match in '" + line.keyword() + "': it only involves the request's path, URL, "
+                + "headers or cookies, which are gone by the response (as HAProxy warns)";
+        if (condition instanceof Condition.Named named) {
+            List<Acl> lines = target.acls.get(named.name());
+            if (lines == null) {
+                Acl predefined = Acl.predefined(named.name());
+                lines = predefined == null ? List.of() : List.of(predefined);
+            }
+            if (!lines.isEmpty() && lines.stream().noneMatch(Acl::canMatchResponses)) {
+                target.warn.accept(line, "acl '" + named.name() + "'" + why);
+            }
+        } else if (condition instanceof Condition.Anonymous anonymous) {
+            if (!anonymous.acl().canMatchResponses()) {
+                target.warn.accept(line, "anonymous acl '" + anonymous.acl() + "'" + why);
+            }
+        } else if (condition instanceof Condition.Not not) {
+            warnNeverMatching(target, line, not.condition());
+        } else if (condition instanceof Condition.All all) {
+            all.conditions().forEach(part -> warnNeverMatching(target, line, part));
+        } else if (condition instanceof Condition.Any any) {
+            any.conditions().forEach(part -> warnNeverMatching(target, line, part));
+        }
     }
 
     /** The {@code redirect} statement: an {@code http-request redirect} rule. */
@@ -190,23 +256,26 @@ final class ResponseKeywords {
     }
 
     private static HttpResponseRule redirect(List<String> words) {
-        if (!arg(words, 1).equals("location")) {
-            throw new IllegalArgumentException(
-                    "redirect " + words.get(1) + ": a response supports only redirect type 'location' (as HAProxy)");
-        }
-        String location = value(words, 2);
+        String location = null;
         int code = 302;
         RedirectOptions options = RedirectOptions.NONE;
-        for (int i = 3; i < words.size(); i++) {
+        for (int i = 1; i < words.size(); i++) {
             switch (words.get(i)) {
+                case "location" -> location = value(words, ++i);
+                case "prefix", "scheme" ->
+                    throw new IllegalArgumentException("redirect " + words.get(i)
+                            + ": a response supports only redirect type 'location' (as HAProxy)");
                 case "code" -> code = Values.integer(arg(words, ++i));
                 case "set-cookie" -> options = options.withSetCookie(arg(words, ++i));
                 case "clear-cookie" -> options = options.withClearCookie(arg(words, ++i));
                 default ->
                     throw new IllegalArgumentException("redirect option '" + words.get(i)
-                            + "' is not supported yet (expected: code CODE, set-cookie NAME[=VALUE], "
+                            + "' is not supported yet (expected: location URL, code CODE, set-cookie NAME[=VALUE], "
                             + "clear-cookie NAME[=])");
             }
+        }
+        if (location == null) {
+            throw new IllegalArgumentException("redirect without location (expected: redirect location URL)");
         }
         return ((HttpResponseRule.Redirect) HttpResponseRule.redirect(location, code)).options(options);
     }

@@ -190,6 +190,48 @@ class ResponseKeywordsTest {
     }
 
     @Test
+    void aConditionOnTheRequestsContentsIsWarnedOfAsNeverMatchingInAResponseRule() {
+        HaproxyImport imported = HaproxyImport.parse("""
+                defaults
+                    mode http
+                frontend www
+                    bind :80
+                    acl is_api path_beg /api
+                    acl is_get method GET
+                    http-response set-header X-Api 1 if is_api
+                    http-response set-header X-Get 1 if is_get { src 127.0.0.1 } { status 200 }
+                    http-after-response set-header X-Host 1 if !{ hdr(host) -m found }
+                    http-response set-header X-Abs 1 if HTTP_URL_ABS
+                    default_backend app
+                backend app
+                    acl tagged res.hdr(x-tag) -m found
+                    http-response set-header X-Tagged 1 if tagged
+                    server web1 127.0.0.1:8001
+                """, "haproxy.cfg", Map.of());
+
+        String why = " will never match in '%s': it only involves the request's path, URL, headers or cookies, "
+                + "which are gone by the response (as HAProxy warns)";
+        assertThat(imported.report().warnings())
+                .containsExactly(
+                        "haproxy.cfg:7: acl 'is_api'" + why.formatted("http-response"),
+                        "haproxy.cfg:9: anonymous acl 'hdr(host) -m found'" + why.formatted("http-after-response"),
+                        "haproxy.cfg:10: acl 'HTTP_URL_ABS'" + why.formatted("http-response"));
+        imported.builder().build();
+    }
+
+    @Test
+    void responseRulesInDefaultsAreRefusedAsHaproxyRefusesThemInAnonymousDefaults() {
+        assertThatThrownBy(() -> parse("""
+                        defaults
+                            mode http
+                            http-response set-header X-A 1
+                        """))
+                .hasMessage("haproxy.cfg:3: 'http-response set-header' in defaults: is not supported in defaults "
+                        + "(HAProxy refuses it in anonymous defaults and allows it in named ones used with 'from', "
+                        + "which Fjord does not support yet)");
+    }
+
+    @Test
     void everyWrongLineIsReportedWithItsNumberAndWhatIsExpected() throws IOException {
         Path bad =
                 Files.writeString(dir.resolve("bad.http"), "HTTP/1.1 503 X\r\nContent-Length: 5\r\n\r\nhello world\n");
