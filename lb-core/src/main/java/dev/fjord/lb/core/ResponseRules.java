@@ -76,10 +76,11 @@ final class ResponseRules {
      * Applies the rules in order to {@code response}, in place, until an {@code allow} or a rule that answers
      * instead: {@code deny} (the {@code errorPage} of its status), {@code redirect} or {@code return}.
      *
-     * @return the response to send instead of {@code response}; null to send {@code response}
+     * @return the rule that answered and the response to send instead of {@code response}; null to send
+     *     {@code response}
      */
-    @Nullable
-    LocalResponse apply(RequestHead request, EditableResponseHead response, IntFunction<LocalResponse> errorPage) {
+    Responses.@Nullable Answer apply(
+            RequestHead request, EditableResponseHead response, IntFunction<LocalResponse> errorPage) {
         for (int i = 0; i < rules.length; i++) {
             if (!conditions[i].test(request, response)) {
                 continue;
@@ -101,12 +102,17 @@ final class ResponseRules {
                 String reason = set.reason();
                 response.status(set.status(), reason != null ? reason : LocalResponse.reason(set.status()));
             } else if (rule instanceof HttpResponseRule.Deny deny) {
-                return errorPage.apply(deny.status());
+                return new Responses.Answer(rule, errorPage.apply(deny.status()));
             } else if (rule instanceof HttpResponseRule.Redirect redirect) {
-                return Redirects.response(redirect.location(), redirect.code(), redirect.options());
+                return new Responses.Answer(
+                        rule, Redirects.response(redirect.location(), redirect.code(), redirect.options()));
             } else if (rule instanceof HttpResponseRule.Return answer) {
-                return new LocalResponse(
-                        answer.status(), List.of(Map.entry("Content-Type", answer.contentType())), answer.body());
+                return new Responses.Answer(
+                        rule,
+                        new LocalResponse(
+                                answer.status(),
+                                List.of(Map.entry("Content-Type", answer.contentType())),
+                                answer.body()));
             }
         }
         return null;

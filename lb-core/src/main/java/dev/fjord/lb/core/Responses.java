@@ -22,6 +22,24 @@ import org.jspecify.annotations.Nullable;
 public final class Responses {
     private final Router router;
 
+    /**
+     * What an {@code http-response} rule answered instead of the server.
+     *
+     * @param rule the {@code deny}, {@code redirect} or {@code return} rule
+     * @param response the proxy's response to send
+     */
+    public record Answer(HttpResponseRule rule, LocalResponse response) {
+        public Answer {
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(response, "response");
+        }
+
+        /** Whether a {@code deny} answered (HAProxy counts it as a denied response, {@code dresp}). */
+        public boolean denied() {
+            return rule instanceof HttpResponseRule.Deny;
+        }
+    }
+
     Responses(Router router) {
         this.router = router;
     }
@@ -35,10 +53,9 @@ public final class Responses {
      */
     public ResponseHead respond(RouteDecision.Forward decision, ResponseHead server) {
         SimpleResponseHead head = copy(server);
-        LocalResponse instead = httpResponse(decision, head);
+        Answer instead = httpResponse(decision, head);
         if (instead != null) {
-            head = SimpleResponseHead.of(afterResponse(decision, instead));
-            return head;
+            return SimpleResponseHead.of(afterResponse(decision, instead.response()));
         }
         persistenceCookie(decision, head);
         afterResponse(decision, head);
@@ -66,12 +83,12 @@ public final class Responses {
      * Applies the {@code http-response} rules of {@code decision}'s backend, then its frontend's, to the server's
      * {@code response}, in place.
      *
-     * @return the proxy's response to send instead ({@code deny}: the error page of its status; {@code redirect};
-     *     {@code return}); null to send {@code response}
+     * @return the rule that answered instead and its response ({@code deny}: the error page of its status;
+     *     {@code redirect}; {@code return}); null to send {@code response}
      */
-    public @Nullable LocalResponse httpResponse(RouteDecision.Forward decision, EditableResponseHead response) {
+    public @Nullable Answer httpResponse(RouteDecision.Forward decision, EditableResponseHead response) {
         RequestHead request = decision.routedRequest();
-        LocalResponse instead = backendRules(decision).httpResponse().apply(request, response, decision::errorPage);
+        Answer instead = backendRules(decision).httpResponse().apply(request, response, decision::errorPage);
         if (instead == null) {
             instead = frontendRules(decision).httpResponse().apply(request, response, decision::errorPage);
         }

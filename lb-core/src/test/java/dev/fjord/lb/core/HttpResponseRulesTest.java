@@ -118,14 +118,22 @@ class HttpResponseRulesTest {
                 b -> b.errorFile(502, new LocalResponse(502, List.of(), "custom 502")));
         RouteDecision.Forward decision = router.route(RequestHead.get("/")).asForward();
 
-        LocalResponse denied = router.responses()
+        Responses.Answer deniedAnswer = router.responses()
                 .httpResponse(
                         decision,
                         ResponseHead.builder(200).header("X-Leak", "1").build());
-        LocalResponse login = router.responses()
+        Responses.Answer loginAnswer = router.responses()
                 .httpResponse(decision, ResponseHead.builder(401).build());
-        LocalResponse later = router.responses()
+        Responses.Answer laterAnswer = router.responses()
                 .httpResponse(decision, ResponseHead.builder(500).build());
+        assertThat(deniedAnswer).isNotNull();
+        assertThat(deniedAnswer.denied()).isTrue();
+        assertThat(loginAnswer).isNotNull();
+        assertThat(loginAnswer.denied()).isFalse();
+        assertThat(laterAnswer).isNotNull();
+        LocalResponse denied = deniedAnswer.response();
+        LocalResponse login = loginAnswer.response();
+        LocalResponse later = laterAnswer.response();
 
         assertThat(denied).isNotNull();
         assertThat(denied.status()).isEqualTo(502);

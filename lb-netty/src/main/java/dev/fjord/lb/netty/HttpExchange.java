@@ -214,11 +214,10 @@ final class HttpExchange {
     /**
      * Applies the {@code http-response} rules to the server's {@code response}, in place.
      *
-     * @return the proxy's response to send instead ({@code deny}, {@code redirect}, {@code return}); null to relay
-     *     {@code response}
+     * @return the rule that answered instead ({@code deny}, {@code redirect}, {@code return}) with the proxy's
+     *     response; null to relay {@code response}
      */
-    @Nullable
-    LocalResponse httpResponseRules(HttpResponse response) {
+    Responses.@Nullable Answer httpResponseRules(HttpResponse response) {
         Responses responses = runtime.router.responses();
         if (!responses.hasHttpResponseRules(decision)) {
             return null;
@@ -226,10 +225,16 @@ final class HttpExchange {
         return responses.httpResponse(decision.asForward(), new NettyResponseHead(response));
     }
 
-    /** Sends {@code response}, which an {@code http-response} rule made, instead of the server's (released). */
-    void answerInstead(LocalResponse response) {
+    /**
+     * Sends the response an {@code http-response} rule made instead of the server's (released); a {@code deny}
+     * counts as a denied response ({@code dresp}).
+     */
+    void answerInstead(Responses.Answer answer) {
+        if (answer.denied()) {
+            traffic.deniedResponse();
+        }
         releaseBuffered();
-        respondLocally(response, Termination.PROXY, Termination.Phase.HEADERS);
+        respondLocally(answer.response(), Termination.PROXY, Termination.Phase.HEADERS);
     }
 
     void responseComplete(boolean serverReusable) {

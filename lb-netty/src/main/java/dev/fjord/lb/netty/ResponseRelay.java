@@ -1,6 +1,6 @@
 package dev.fjord.lb.netty;
 
-import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RetryOn;
 
 import io.netty.channel.Channel;
@@ -85,7 +85,7 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         }
         boolean serverBodyless = HttpMessages.isBodyless(exchange.method(), response.status());
         reusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, serverBodyless);
-        LocalResponse instead = exchange.httpResponseRules(response);
+        Responses.Answer instead = exchange.httpResponseRules(response);
         if (instead != null) {
             exchange.server().release(false); // the rest of the response is not read: the connection closes
             exchange.answerInstead(instead);

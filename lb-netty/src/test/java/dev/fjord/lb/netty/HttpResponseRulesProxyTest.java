@@ -115,6 +115,8 @@ class HttpResponseRulesProxyTest {
         assertThat(denied.headers().firstValue("x-debug-token")).isEmpty();
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.body()).isEqualTo("fine");
+        assertThat(proxy.router().frontendCounters("main").deniedResponses()).isEqualTo(1);
+        assertThat(proxy.router().backend("app").counters().deniedResponses()).isEqualTo(1);
     }
 
     @Test
@@ -137,6 +139,22 @@ class HttpResponseRulesProxyTest {
         assertThat(moved.headers().firstValue("location")).hasValue("/new");
         assertThat(moved.headers().firstValue("strict-transport-security")).hasValue("max-age=600");
         assertThat(List.of(web.getRequestCount())).containsExactly(0);
+    }
+
+    @Test
+    void theStatsPageGetsTheAfterResponseHeadersButNotTheResponseRules() throws Exception {
+        FjordProxy proxy = proxy(
+                f -> f.stats(s -> s.uri("/stats"))
+                        .httpResponse(HttpResponseRule.setHeader("X-Response", "1"))
+                        .httpAfterResponse(HttpResponseRule.setHeader("X-After", "1")),
+                b -> {});
+
+        HttpResponse<String> stats = get(proxy, "/stats;csv");
+
+        assertThat(stats.statusCode()).isEqualTo(200);
+        assertThat(stats.body()).startsWith("# pxname,svname");
+        assertThat(stats.headers().firstValue("x-after")).hasValue("1");
+        assertThat(stats.headers().firstValue("x-response")).isEmpty();
     }
 
     @Test
