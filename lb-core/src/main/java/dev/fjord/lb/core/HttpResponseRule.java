@@ -87,7 +87,15 @@ public sealed interface HttpResponseRule {
 
     /** {@code del-header NAME}: remove every {@code name} header. */
     static HttpResponseRule delHeader(String name) {
-        return new DelHeader(name, null);
+        return new DelHeader(name, HeaderMatch.STR, null);
+    }
+
+    /**
+     * {@code del-header PATTERN -m str|beg|end|sub|reg}: remove every header whose name matches, e.g.
+     * {@code delHeader("X-Debug-", HeaderMatch.BEG)}.
+     */
+    static HttpResponseRule delHeader(String pattern, HeaderMatch match) {
+        return new DelHeader(pattern, match, null);
     }
 
     /**
@@ -237,15 +245,21 @@ public sealed interface HttpResponseRule {
         }
     }
 
-    /** {@code del-header NAME}. */
-    record DelHeader(String name, @Nullable Condition condition) implements HttpResponseRule {
+    /** {@code del-header NAME [-m str|beg|end|sub|reg]}. */
+    record DelHeader(
+            String name, HeaderMatch match, @Nullable Condition condition) implements HttpResponseRule {
         public DelHeader {
-            HeaderEdit.requireHeader("http-response del-header", name, "");
+            Objects.requireNonNull(match, "match");
+            if (match == HeaderMatch.REG) {
+                HeaderRewrite.compile("http-response del-header", name);
+            } else {
+                HeaderEdit.requireHeader("http-response del-header", name, "");
+            }
         }
 
         @Override
         public HttpResponseRule when(Condition condition) {
-            return new DelHeader(name, condition);
+            return new DelHeader(name, match, condition);
         }
 
         @Override

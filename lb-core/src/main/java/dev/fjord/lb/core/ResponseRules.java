@@ -60,7 +60,9 @@ final class ResponseRules {
         for (int i = 0; i < this.rules.length; i++) {
             Condition condition = this.rules[i].condition();
             conditions[i] = condition == null ? ResponseRules::always : compile(condition, acls, context);
-            if (this.rules[i] instanceof HttpResponseRule.ReplaceHeader replace) {
+            if (this.rules[i] instanceof HttpResponseRule.DelHeader delete && delete.match() == HeaderMatch.REG) {
+                regexes[i] = Pattern.compile(delete.name(), Pattern.CASE_INSENSITIVE);
+            } else if (this.rules[i] instanceof HttpResponseRule.ReplaceHeader replace) {
                 regexes[i] = HeaderRewrite.compile(context, replace.regex());
             } else if (this.rules[i] instanceof HttpResponseRule.ReplaceValue replace) {
                 regexes[i] = HeaderRewrite.compile(context, replace.regex());
@@ -93,7 +95,11 @@ final class ResponseRules {
             } else if (rule instanceof HttpResponseRule.AddHeader add) {
                 response.addHeader(add.name(), add.value());
             } else if (rule instanceof HttpResponseRule.DelHeader delete) {
-                response.removeHeader(delete.name());
+                if (delete.match() == HeaderMatch.STR) {
+                    response.removeHeader(delete.name());
+                } else {
+                    removeMatching(response, delete.name(), delete.match(), regexes[i]);
+                }
             } else if (rule instanceof HttpResponseRule.ReplaceHeader replace) {
                 replace(response, replace.name(), regex(i), replace.replacement(), false);
             } else if (rule instanceof HttpResponseRule.ReplaceValue replace) {
@@ -125,6 +131,19 @@ final class ResponseRules {
         }
         return regex;
     }
+
+    private static void removeMatching(
+            EditableResponseHead response, String pattern, HeaderMatch match, @Nullable Pattern regex) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        response.forEachHeader((name, value) -> {
+            if (match.matches(name, pattern, regex == null ? NO_REGEX : regex)) {
+                names.add(name);
+            }
+        });
+        names.forEach(response::removeHeader);
+    }
+
+    private static final Pattern NO_REGEX = Pattern.compile("(?!)");
 
     private static void replace(
             EditableResponseHead response, String name, Pattern regex, String replacement, boolean eachValue) {

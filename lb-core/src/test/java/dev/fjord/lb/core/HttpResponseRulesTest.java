@@ -33,6 +33,8 @@ class HttpResponseRulesTest {
     void headerActionsEditTheResponseInOrderAndLaterRulesSeeTheEdits() {
         Router router = router(
                 f -> f.httpResponse(HttpResponseRule.delHeader("Server"))
+                        .httpResponse(HttpResponseRule.delHeader("x-debug-", HeaderMatch.BEG))
+                        .httpResponse(HttpResponseRule.delHeader("-(secret|token)$", HeaderMatch.REG))
                         .httpResponse(HttpResponseRule.addHeader("X-Via", "fjord"))
                         .httpResponse(HttpResponseRule.setHeader("X-Json", "yes")
                                 .when("{ res.hdr(content-type) -m sub json }"))
@@ -43,9 +45,18 @@ class HttpResponseRulesTest {
                 .header("Server", "nginx/1.2")
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("X-Via", "origin")
+                .header("X-Debug-Token", "a")
+                .header("x-debug-info", "b")
+                .header("X-App-Secret", "c")
+                .header("X-Debugger", "kept")
                 .build();
 
         ResponseHead out = respond(router, "/", server);
+
+        assertThat(out.headers("X-Debug-Token")).isEmpty();
+        assertThat(out.headers("X-Debug-Info")).isEmpty();
+        assertThat(out.headers("X-App-Secret")).isEmpty();
+        assertThat(out.header("X-Debugger")).isEqualTo("kept");
 
         assertThat(out.headers("Server")).isEmpty();
         assertThat(out.headers("X-Via")).containsExactly("origin", "fjord");
@@ -222,6 +233,25 @@ class HttpResponseRulesTest {
                         ResponseHead.builder(200).build());
 
         assertThat(out.headers("X-Once")).containsExactly("1");
+    }
+
+    @Test
+    void aReconfigurationBringsItsResponseRulesForTheNextResponse() {
+        Router router = router(f -> {}, b -> {});
+        ResponseHead before = respond(router, "/", ResponseHead.builder(200).build());
+
+        router.reconfigure(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                .backend(
+                        "app",
+                        b -> b.server("web1", "127.0.0.1:8001")
+                                .httpResponse(HttpResponseRule.setHeader("X-Version", "2")))
+                .build());
+        ResponseHead after = respond(router, "/", ResponseHead.builder(200).build());
+
+        assertThat(before.header("X-Version")).isNull();
+        assertThat(after.header("X-Version")).isEqualTo("2");
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.fjord.lb.core.BackendConfig;
 import dev.fjord.lb.core.Condition;
 import dev.fjord.lb.core.ErrorFile;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.HeaderMatch;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.HttpResponseRule;
 import dev.fjord.lb.core.ListenBuilder;
@@ -223,14 +224,14 @@ final class ResponseKeywords {
             case "set-header" -> HttpResponseRule.setHeader(arg(words, 1), value(words, 2));
             case "add-header" -> HttpResponseRule.addHeader(arg(words, 1), value(words, 2));
             case "del-header" -> {
-                if (words.size() > 2
-                        && !(words.size() == 4
-                                && words.get(2).equals("-m")
-                                && words.get(3).equals("str"))) {
-                    throw new IllegalArgumentException("del-header " + String.join(" ", words.subList(2, words.size()))
-                            + " is not supported yet (expected: del-header NAME)");
+                if (words.size() == 2) {
+                    yield HttpResponseRule.delHeader(arg(words, 1));
                 }
-                yield HttpResponseRule.delHeader(arg(words, 1));
+                if (words.size() != 4 || !words.get(2).equals("-m")) {
+                    throw new IllegalArgumentException("del-header " + String.join(" ", words.subList(1, words.size()))
+                            + " (expected: del-header NAME [-m str|beg|end|sub|reg])");
+                }
+                yield HttpResponseRule.delHeader(arg(words, 1), HeaderMatch.of(words.get(3)));
             }
             case "replace-header" -> HttpResponseRule.replaceHeader(arg(words, 1), arg(words, 2), value(words, 3));
             case "replace-value" -> HttpResponseRule.replaceValue(arg(words, 1), arg(words, 2), value(words, 3));

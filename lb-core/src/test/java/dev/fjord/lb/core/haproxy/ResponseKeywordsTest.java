@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.fjord.lb.core.ConfigException;
+import dev.fjord.lb.core.HeaderMatch;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.HttpResponseRule;
 import dev.fjord.lb.core.LocalResponse;
@@ -49,6 +50,7 @@ class ResponseKeywordsTest {
                     acl is_json res.hdr(content-type) -m sub json
                     http-response del-header Server
                     http-response del-header X-Powered-By -m str
+                    http-response del-header x-debug- -m beg
                     http-response replace-header Set-Cookie (C=[^;]*);(.*) \\1;secure;\\2
                     http-response replace-value Cache-Control ^public$ private if is_json
                     http-response allow
@@ -74,6 +76,7 @@ class ResponseKeywordsTest {
                 .containsExactly(
                         HttpResponseRule.delHeader("Server"),
                         HttpResponseRule.delHeader("X-Powered-By"),
+                        HttpResponseRule.delHeader("x-debug-", HeaderMatch.BEG),
                         HttpResponseRule.replaceHeader("Set-Cookie", "(C=[^;]*);(.*)", "\\1;secure;\\2"),
                         HttpResponseRule.replaceValue("Cache-Control", "^public$", "private")
                                 .when("is_json"),
