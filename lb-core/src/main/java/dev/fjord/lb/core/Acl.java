@@ -23,7 +23,9 @@ import dev.fjord.lb.core.internal.Words;
  *
  * <p>Fetches: {@code path}, {@code url}, {@code url_param(name)} (alias {@code urlp}), {@code hdr(name)} (each
  * comma-separated value), {@code hdr_cnt(name)}, {@code hdr_val(name)}, {@code method}, {@code src},
- * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}; the string fetches take the
+ * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}; in {@code http-response} rules
+ * {@code status}, {@code res.hdr(name)} (alias {@code shdr}), {@code res.hdr_cnt}, {@code res.hdr_val},
+ * {@code res.ver}, {@code res.cook(name)} (alias {@code scook}); the string fetches take the
  * suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or {@code -m str|beg|end|sub|dir|
  * reg|found|int|ip}. Integer patterns are {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of
  * {@code eq|ge|gt|le|lt N}. Predefined ACLs ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are
@@ -69,7 +71,24 @@ public final class Acl {
         SRC("src", false, Match.IP),
         DST_PORT("dst_port", false, Match.INT),
         REQ_COOK("req.cook", true, Match.STR),
-        VERSION("req.ver", false, Match.STR);
+        VERSION("req.ver", false, Match.STR),
+        STATUS("status", false, Match.INT),
+        RES_HDR("res.hdr", true, Match.STR),
+        RES_HDR_CNT("res.hdr_cnt", true, Match.INT),
+        RES_VER("res.ver", false, Match.STR),
+        RES_COOK("res.cook", true, Match.STR);
+
+        /** The fetches of the response: an ACL on them never matches in a request rule. */
+        static final java.util.Set<Fetch> RESPONSE =
+                java.util.EnumSet.of(STATUS, RES_HDR, RES_HDR_CNT, RES_VER, RES_COOK);
+
+        /**
+         * The fetches of the request's contents, gone once the request is forwarded: as in HAProxy, an ACL on them
+         * never matches in an {@code http-response} rule ({@code method}, {@code req.ver}, {@code src} and
+         * {@code dst_port} stay).
+         */
+        static final java.util.Set<Fetch> REQUEST_CONTENT =
+                java.util.EnumSet.of(PATH, URL, URL_PARAM, HDR, HDR_CNT, REQ_COOK);
 
         final String keyword;
         final boolean needsArgument;
@@ -237,9 +256,25 @@ public final class Acl {
         return AclParser.predefined(name);
     }
 
-    /** Whether this ACL matches {@code request}. */
+    /** Whether this ACL matches {@code request}; an ACL on the response's fetches ({@code status}...) never does. */
     public boolean test(RequestHead request) {
-        return matcher.test(request);
+        return matcher.test(request, null);
+    }
+
+    /**
+     * Whether this ACL matches {@code response} to {@code request}, as in an {@code http-response} rule: an ACL on the
+     * request's path, URL, headers or cookies never does, as in HAProxy.
+     */
+    public boolean test(RequestHead request, ResponseHead response) {
+        return matcher.test(request, java.util.Objects.requireNonNull(response, "response"));
+    }
+
+    /**
+     * Whether this ACL can match in an {@code http-response} rule: false for the request's path, URL, headers and
+     * cookies, which HAProxy no longer has when the response comes (it warns at start that the ACL will never match).
+     */
+    public boolean canMatchResponses() {
+        return !Fetch.REQUEST_CONTENT.contains(fetch);
     }
 
     Fetch fetch() {

@@ -17,7 +17,8 @@ import dev.fjord.lb.core.internal.IpNetwork;
 /** An {@link Acl} compiled for matching: patterns parsed once, no allocation for path and method matches. */
 abstract class AclMatcher {
 
-    abstract boolean test(RequestHead request);
+    /** Whether the ACL matches; {@code response} null in a rule on requests. */
+    abstract boolean test(RequestHead request, @Nullable ResponseHead response);
 
     static AclMatcher compile(Acl acl) {
         Fetch fetch = acl.fetch();
@@ -25,7 +26,7 @@ abstract class AclMatcher {
             boolean result = fetch == Fetch.TRUE;
             return new AclMatcher() {
                 @Override
-                boolean test(RequestHead request) {
+                boolean test(RequestHead request, @Nullable ResponseHead response) {
                     return result;
                 }
             };
@@ -33,14 +34,17 @@ abstract class AclMatcher {
         ValueTest test = valueTest(acl);
         return new AclMatcher() {
             @Override
-            boolean test(RequestHead request) {
-                return testFetched(acl, test, request);
+            boolean test(RequestHead request, @Nullable ResponseHead response) {
+                return testFetched(acl, test, request, response);
             }
         };
     }
 
-    private static boolean testFetched(Acl acl, ValueTest test, RequestHead request) {
+    private static boolean testFetched(Acl acl, ValueTest test, RequestHead request, @Nullable ResponseHead response) {
         String argument = acl.fetch().needsArgument ? java.util.Objects.requireNonNull(acl.argument(), "argument") : "";
+        if (response == null ? Fetch.RESPONSE.contains(acl.fetch()) : Fetch.REQUEST_CONTENT.contains(acl.fetch())) {
+            return false; // not there to fetch, as in HAProxy
+        }
         return switch (acl.fetch()) {
             case PATH -> test.test(request.path());
             case URL -> test.test(request.uri());
@@ -52,8 +56,33 @@ abstract class AclMatcher {
             case HDR_CNT -> test.test(countValues(request.headers(argument)));
             case DST_PORT -> test.test(request.localPort());
             case SRC -> test.test(request.clientAddress());
+            case STATUS ->
+                test.test(java.util.Objects.requireNonNull(response, "response").status());
+            case RES_HDR ->
+                anyHeaderValue(
+                        java.util.Objects.requireNonNull(response, "response").headers(argument), test);
+            case RES_HDR_CNT ->
+                test.test(countValues(
+                        java.util.Objects.requireNonNull(response, "response").headers(argument)));
+            case RES_VER ->
+                test.test(version(
+                        java.util.Objects.requireNonNull(response, "response").version()));
+            case RES_COOK -> test.test(setCookie(java.util.Objects.requireNonNull(response, "response"), argument));
             case TRUE, FALSE -> throw new AssertionError(acl.fetch());
         };
+    }
+
+    /** The value of the cookie {@code name} that a {@code Set-Cookie} header of {@code response} sets, or null. */
+    private static @Nullable String setCookie(ResponseHead response, String name) {
+        for (String header : response.headers("Set-Cookie")) {
+            int equals = header.indexOf('=');
+            if (equals > 0 && header.substring(0, equals).strip().equals(name)) {
+                int end = header.indexOf(';', equals);
+                return header.substring(equals + 1, end < 0 ? header.length() : end)
+                        .strip();
+            }
+        }
+        return null;
     }
 
     private static String version(String version) {

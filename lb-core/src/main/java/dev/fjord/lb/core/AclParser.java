@@ -35,6 +35,15 @@ final class AclParser {
         FETCHES.put("cook", Fetch.REQ_COOK);
         FETCHES.put("req.ver", Fetch.VERSION);
         FETCHES.put("req_ver", Fetch.VERSION);
+        FETCHES.put("status", Fetch.STATUS);
+        FETCHES.put("res.hdr", Fetch.RES_HDR);
+        FETCHES.put("shdr", Fetch.RES_HDR);
+        FETCHES.put("res.hdr_cnt", Fetch.RES_HDR_CNT);
+        FETCHES.put("shdr_cnt", Fetch.RES_HDR_CNT);
+        FETCHES.put("res.ver", Fetch.RES_VER);
+        FETCHES.put("resp_ver", Fetch.RES_VER);
+        FETCHES.put("res.cook", Fetch.RES_COOK);
+        FETCHES.put("scook", Fetch.RES_COOK);
 
         PREDEFINED.put("TRUE", new Acl(Fetch.TRUE, null, Match.FOUND, false, List.of()));
         PREDEFINED.put("FALSE", new Acl(Fetch.FALSE, null, Match.FOUND, false, List.of()));
@@ -91,11 +100,15 @@ final class AclParser {
                 if ("hdr_val".equals(keyword) || "req.hdr_val".equals(keyword)) {
                     fetch = Fetch.HDR;
                     match = Match.INT;
+                } else if ("res.hdr_val".equals(keyword) || "shdr_val".equals(keyword)) {
+                    fetch = Fetch.RES_HDR;
+                    match = Match.INT;
                 }
             }
             if (fetch == null || match == null || !isString(fetch)) {
                 throw new ConfigException("criterion '" + criterion + "' (expected: one of " + FETCHES.keySet()
-                        + ", with _beg/_end/_sub/_dir/_reg for path, url, url_param, hdr and req.cook, or hdr_val)");
+                        + ", with _beg/_end/_sub/_dir/_reg for path, url, url_param, hdr, req.cook, res.hdr and "
+                        + "res.cook, or hdr_val and res.hdr_val)");
             }
         }
         if (fetch.needsArgument && argument == null) {

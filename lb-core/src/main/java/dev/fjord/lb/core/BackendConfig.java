@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param servers the servers, in declaration order
  * @param allBackups when no active server is usable, balance over every backup server rather than only the first
  *     ({@code option allbackups})
+ * @param acls named ACLs of the backend, for its rules' conditions ({@code acl})
+ * @param httpResponseRules {@code http-response} rules, in order, applied before the frontend's
+ * @param httpAfterResponseRules {@code http-after-response} rules, in order, applied before the frontend's
  */
 public record BackendConfig(
         String name,
@@ -27,12 +30,20 @@ public record BackendConfig(
         @Nullable Cookie cookie,
         @Nullable StickTable stickTable,
         List<ServerConfig> servers,
-        boolean allBackups) {
+        boolean allBackups,
+        Map<String, List<Acl>> acls,
+        List<HttpResponseRule> httpResponseRules,
+        List<HttpResponseRule> httpAfterResponseRules) {
 
     public BackendConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(settings, "settings");
         servers = List.copyOf(servers);
+        Map<String, List<Acl>> copy = new java.util.LinkedHashMap<>();
+        acls.forEach((acl, lines) -> copy.put(acl, List.copyOf(lines)));
+        acls = java.util.Collections.unmodifiableMap(copy);
+        httpResponseRules = List.copyOf(httpResponseRules);
+        httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
     }
 
     /** The server called {@code name}, or null. */
@@ -53,10 +64,13 @@ public record BackendConfig(
         private @Nullable Cookie cookie;
         private @Nullable StickTable stickTable;
         private boolean allBackups;
+        private final Map<String, List<Acl>> acls = new java.util.LinkedHashMap<>();
+        private final ResponseRuleLists responseRules;
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
             this.name = name;
+            this.responseRules = new ResponseRuleLists(context);
         }
 
         /** Adds a server with the default settings, at {@code address} ({@code host:port}). */
@@ -121,6 +135,40 @@ public record BackendConfig(
             return this;
         }
 
+        /** Adds {@code acl} under {@code name}, for the backend's rules; several under one name match when any does. */
+        public Builder acl(String name, Acl acl) {
+            Require.name(context, "acl", name);
+            acls.computeIfAbsent(name, n -> new ArrayList<>()).add(Objects.requireNonNull(acl, "acl"));
+            return this;
+        }
+
+        /** Adds an ACL written as in HAProxy after the name, e.g. {@code "status 500:599"}. */
+        public Builder acl(String name, String criterion) {
+            Require.name(context, "acl", name);
+            try {
+                return acl(name, Acl.parse(criterion));
+            } catch (ConfigException e) {
+                throw new ConfigException(context + ": acl '" + name + "': " + e.getMessage());
+            }
+        }
+
+        /** Adds an {@code http-response} rule, evaluated after those added before it and before the frontend's. */
+        public Builder httpResponse(HttpResponseRule rule) {
+            responseRules.httpResponse(rule);
+            return this;
+        }
+
+        /**
+         * Adds an {@code http-after-response} rule (only {@code allow} and the edits), evaluated before the
+         * frontend's, on every response of a request routed to this backend, the proxy's own included.
+         *
+         * @throws ConfigException when the rule's action is not allowed there
+         */
+        public Builder httpAfterResponse(HttpResponseRule rule) {
+            responseRules.httpAfterResponse(rule);
+            return this;
+        }
+
         BackendConfig build() {
             rejectKeywordsOf(false);
             return buildWith(settings());
@@ -143,7 +191,23 @@ public record BackendConfig(
             if (cookie != null && settings.mode() != Mode.HTTP) {
                 throw new ConfigException(context + ": cookie '" + cookie.name() + "' needs mode http (mode is tcp)");
             }
-            return new BackendConfig(name, settings, cookie, stickTable, built, allBackups);
+            if (!responseRules.isEmpty() && settings.mode() != Mode.HTTP) {
+                throw new ConfigException(
+                        context + ": http-response and http-after-response rules need mode http " + "(mode is tcp)");
+            }
+            BackendConfig config = new BackendConfig(
+                    name,
+                    settings,
+                    cookie,
+                    stickTable,
+                    built,
+                    allBackups,
+                    acls,
+                    responseRules.httpResponseRules(),
+                    responseRules.httpAfterResponseRules());
+            new ResponseRules(config.httpResponseRules(), config.acls(), context); // every ACL named is defined
+            new ResponseRules(config.httpAfterResponseRules(), config.acls(), context);
+            return config;
         }
     }
 }

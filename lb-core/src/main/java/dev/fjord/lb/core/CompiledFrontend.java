@@ -17,6 +17,8 @@ final class CompiledFrontend {
     final List<Predicate<RequestHead>> useBackendConditions;
     final @Nullable LiveBackend defaultBackend;
     final @Nullable Predicate<RequestHead> statsAdmin;
+    /** The frontend's {@code http-response} and {@code http-after-response} rules. */
+    final ResponseRules.Section responseRules;
 
     CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
         this.config = config;
@@ -40,6 +42,8 @@ final class CompiledFrontend {
         defaultBackend = config.defaultBackend() == null ? null : backends.get(config.defaultBackend());
         StatsConfig stats = config.stats();
         statsAdmin = stats == null || stats.admin() == null ? null : compile(stats.admin(), acls, context);
+        responseRules =
+                ResponseRules.Section.of(config.httpResponseRules(), config.httpAfterResponseRules(), acls, context);
     }
 
     FrontendConfig config() {
@@ -73,6 +77,7 @@ final class CompiledFrontend {
         if (stats != null && stats.admin() != null) {
             compile(stats.admin(), config.acls(), context);
         }
+        ResponseRules.Section.of(config.httpResponseRules(), config.httpAfterResponseRules(), config.acls(), context);
     }
 
     private static Predicate<RequestHead> compile(

@@ -14,6 +14,7 @@ public final class Counters {
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder deniedRequests = new LongAdder();
+    final LongAdder deniedResponses = new LongAdder();
     final LongAdder requestErrors = new LongAdder();
     final LongAdder connectionErrors = new LongAdder();
     final LongAdder responseErrors = new LongAdder();
@@ -93,6 +94,11 @@ public final class Counters {
     /** A request denied by a rule ({@code dreq}). */
     public void denied() {
         deniedRequests.increment();
+    }
+
+    /** A response denied by an {@code http-response deny} rule ({@code dresp}). */
+    public void deniedResponse() {
+        deniedResponses.increment();
     }
 
     /** A malformed or timed-out request ({@code ereq}). */
@@ -197,6 +203,11 @@ public final class Counters {
     /** Bytes received from clients ({@code bin}). */
     public long bytesIn() {
         return bytesIn.sum();
+    }
+
+    /** Responses denied by an {@code http-response deny} rule ({@code dresp}). */
+    public long deniedResponses() {
+        return deniedResponses.sum();
     }
 
     /** Retries to the same server ({@code wretr}). */

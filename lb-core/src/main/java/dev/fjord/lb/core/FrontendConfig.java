@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param defaultBackend the backend when no {@code use_backend} rule applies ({@code default_backend}); null: 503
  * @param stats the statistics page served by this frontend ({@code stats enable}); null: none
  * @param logMask how client addresses are masked in this frontend's access log; default {@link LogMask#NONE}
+ * @param httpResponseRules {@code http-response} rules, in order, applied after the backend's
+ * @param httpAfterResponseRules {@code http-after-response} rules, in order, applied after the backend's, to every
+ *     response including the proxy's own
  * @param bindOptions the options of the binds that have some (e.g. {@code accept-proxy}), by address; see
  *     {@link #bindOptions(Address)}
  */
@@ -36,6 +39,8 @@ public record FrontendConfig(
         @Nullable String defaultBackend,
         @Nullable StatsConfig stats,
         LogMask logMask,
+        List<HttpResponseRule> httpResponseRules,
+        List<HttpResponseRule> httpAfterResponseRules,
         Map<Address, BindOptions> bindOptions) {
 
     public FrontendConfig {
@@ -48,6 +53,8 @@ public record FrontendConfig(
         acls = Collections.unmodifiableMap(copy);
         httpRequestRules = List.copyOf(httpRequestRules);
         useBackendRules = List.copyOf(useBackendRules);
+        httpResponseRules = List.copyOf(httpResponseRules);
+        httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
     }
 
     /** The options of bind {@code address}; {@link BindOptions#DEFAULT} for a plain one. */
@@ -76,10 +83,12 @@ public record FrontendConfig(
         private @Nullable String defaultBackend;
         private StatsConfig.@Nullable Builder stats;
         private LogMask logMask = LogMask.NONE;
+        private final ResponseRuleLists responseRules;
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
             this.name = name;
+            this.responseRules = new ResponseRuleLists(context);
         }
 
         /** Listens on {@code address}: {@code host:port}, {@code [ipv6]:port}, {@code *:port} or {@code :port}. */
@@ -148,6 +157,23 @@ public record FrontendConfig(
             return this;
         }
 
+        /** Adds an {@code http-response} rule, evaluated after those added before it and after the backend's. */
+        public Builder httpResponse(HttpResponseRule rule) {
+            responseRules.httpResponse(rule);
+            return this;
+        }
+
+        /**
+         * Adds an {@code http-after-response} rule (only {@code allow} and the edits), evaluated after those added
+         * before it and after the backend's, on every response: the servers' and the proxy's own.
+         *
+         * @throws ConfigException when the rule's action is not allowed there
+         */
+        public Builder httpAfterResponse(HttpResponseRule rule) {
+            responseRules.httpAfterResponse(rule);
+            return this;
+        }
+
         /** {@code use_backend BACKEND if CONDITION}. */
         public Builder useBackend(String backend, Condition condition) {
             useBackendRules.add(new UseBackendRule(Require.name(context, "use_backend", backend), condition));
@@ -210,6 +236,7 @@ public record FrontendConfig(
             if (settings.mode() == Mode.TCP) {
                 requireHttp(!httpRequestRules.isEmpty(), "http-request rules");
                 requireHttp(builtStats != null, "stats");
+                requireHttp(!responseRules.isEmpty(), "http-response and http-after-response rules");
             }
             FrontendConfig config = new FrontendConfig(
                     name,
@@ -221,6 +248,8 @@ public record FrontendConfig(
                     defaultBackend,
                     builtStats,
                     logMask,
+                    responseRules.httpResponseRules(),
+                    responseRules.httpAfterResponseRules(),
                     bindOptions);
             CompiledFrontend.checkConditions(config, context);
             return config;

@@ -53,19 +53,20 @@ public sealed interface HttpRequestRule {
 
     /** {@code http-request redirect location URL code CODE}: redirect to exactly {@code location}. */
     static HttpRequestRule redirectLocation(String location, int code) {
-        return new Redirect(RedirectType.LOCATION, location, code, null);
+        return new Redirect(RedirectType.LOCATION, location, code, RedirectOptions.NONE, null);
     }
 
     /**
-     * {@code http-request redirect prefix PREFIX code CODE}: redirect to {@code prefix} followed by the request URI.
+     * {@code http-request redirect prefix PREFIX code CODE}: redirect to {@code prefix} followed by the request URI
+     * (just the URI when the prefix is {@code /}).
      */
     static HttpRequestRule redirectPrefix(String prefix, int code) {
-        return new Redirect(RedirectType.PREFIX, prefix, code, null);
+        return new Redirect(RedirectType.PREFIX, prefix, code, RedirectOptions.NONE, null);
     }
 
     /** {@code http-request redirect scheme SCHEME code CODE}: the same host and URI with another scheme. */
     static HttpRequestRule redirectScheme(String scheme, int code) {
-        return new Redirect(RedirectType.SCHEME, scheme, code, null);
+        return new Redirect(RedirectType.SCHEME, scheme, code, RedirectOptions.NONE, null);
     }
 
     /** {@code http-request set-header NAME VALUE}: replace every {@code name} header by one. */
@@ -118,17 +119,23 @@ public sealed interface HttpRequestRule {
         SCHEME
     }
 
-    /** {@code http-request redirect location|prefix|scheme VALUE [code CODE]}. */
+    /**
+     * {@code http-request redirect location|prefix|scheme VALUE [code CODE] [drop-query] [append-slash]
+     * [set-cookie NAME[=VALUE]] [clear-cookie NAME[=]]}; {@code Cache-Control: no-cache} goes with codes 302, 303
+     * and 307, as HAProxy sends it.
+     */
     record Redirect(
             RedirectType type,
             String value,
             int code,
+            RedirectOptions options,
             @Nullable Condition condition) implements HttpRequestRule {
         private static final Set<Integer> CODES = Set.of(301, 302, 303, 307, 308);
 
         public Redirect {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(value, "value");
+            Objects.requireNonNull(options, "options");
             if (!CODES.contains(code)) {
                 throw new ConfigException(
                         "http-request redirect: code " + code + " (expected: 301, 302, 303, 307 or 308)");
@@ -140,9 +147,14 @@ public sealed interface HttpRequestRule {
             }
         }
 
+        /** The same redirect with {@code options} ({@code drop-query}, {@code set-cookie}, ...). */
+        public Redirect options(RedirectOptions options) {
+            return new Redirect(type, value, code, options, condition);
+        }
+
         @Override
         public HttpRequestRule when(Condition condition) {
-            return new Redirect(type, value, code, condition);
+            return new Redirect(type, value, code, options, condition);
         }
     }
 

@@ -39,15 +39,37 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
-    /** See {@link FrontendConfig.Builder#acl(String, Acl)}. */
+    /** See {@link FrontendConfig.Builder#acl(String, Acl)}; the section's response rules see it too. */
     public ListenBuilder acl(String name, Acl acl) {
         frontend.acl(name, acl);
+        backend.acl(name, acl);
         return this;
     }
 
-    /** See {@link FrontendConfig.Builder#acl(String, String)}. */
+    /** See {@link FrontendConfig.Builder#acl(String, String)}; the section's response rules see it too. */
     public ListenBuilder acl(String name, String criterion) {
         frontend.acl(name, criterion);
+        backend.acl(name, criterion);
+        return this;
+    }
+
+    /**
+     * An {@code http-response} rule of the section, applied once to responses of requests it receives or routes to
+     * its servers (HAProxy's single proxy). See {@link FrontendConfig.Builder#httpResponse(HttpResponseRule)}.
+     */
+    public ListenBuilder httpResponse(HttpResponseRule rule) {
+        frontend.httpResponse(rule);
+        backend.httpResponse(rule);
+        return this;
+    }
+
+    /**
+     * An {@code http-after-response} rule of the section, applied once as {@link #httpResponse} is. See
+     * {@link FrontendConfig.Builder#httpAfterResponse(HttpResponseRule)}.
+     */
+    public ListenBuilder httpAfterResponse(HttpResponseRule rule) {
+        frontend.httpAfterResponse(rule);
+        backend.httpAfterResponse(rule);
         return this;
     }
 

@@ -11,13 +11,20 @@ import java.util.Objects;
  * @param status the HTTP status code
  * @param headers headers to send, in order, besides {@code Content-Length}
  * @param body the body, UTF-8
+ * @param reason the reason phrase of the status line; {@link #reason(int)} by default
  */
-public record LocalResponse(int status, List<Map.Entry<String, String>> headers, String body) {
+public record LocalResponse(int status, List<Map.Entry<String, String>> headers, String body, String reason) {
 
     public LocalResponse {
-        Require.range("response", "status", status, 100, 599);
+        Require.range("response", "status", status, 100, 999);
         headers = List.copyOf(headers);
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** A response with the usual reason phrase of {@code status}. */
+    public LocalResponse(int status, List<Map.Entry<String, String>> headers, String body) {
+        this(status, headers, body, reason(status));
     }
 
     /** The first value of header {@code name} (case-insensitive), or null. */
@@ -38,6 +45,7 @@ public record LocalResponse(int status, List<Map.Entry<String, String>> headers,
                 status, List.of(Map.entry("Content-Type", "text/html"), Map.entry("Cache-Control", "no-cache")), body);
     }
 
+    /** The usual reason phrase of {@code status}, e.g. {@code Not Found}; a generic one for codes it does not know. */
     public static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";

@@ -54,6 +54,14 @@ public sealed interface RouteDecision {
     CookieStatus cookieStatus();
 
     /**
+     * The proxy's error response for {@code status}: the backend's {@code errorfile} for it, else the frontend's, else
+     * HAProxy's small built-in page ({@link LocalResponse#error(int)}).
+     */
+    default LocalResponse errorPage(int status) {
+        return ErrorPages.of(frontend(), backend() == null ? null : backend().config(), status);
+    }
+
+    /**
      * The names of the frontend's ACLs that match {@link #routedRequest()}, in declaration order; computed on each
      * call, for debugging and tests.
      */

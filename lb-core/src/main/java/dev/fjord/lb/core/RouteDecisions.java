@@ -31,7 +31,7 @@ final class RouteDecisions {
             if (rule instanceof HttpRequestRule.Allow) {
                 break;
             }
-            LocalResponse response = RuleResponses.responseFor(rule, routed);
+            LocalResponse response = RuleResponses.responseFor(rule, routed, frontend.config());
             if (response != null) {
                 return new RouteDecision.Respond(
                         frontend.config(), request, routed, null, response, CookieStatus.NOT_CHECKED);
@@ -50,7 +50,12 @@ final class RouteDecisions {
         LiveBackend backend = frontend.backendFor(routed);
         if (backend == null) {
             return new RouteDecision.Respond(
-                    frontend.config(), request, routed, null, LocalResponse.error(503), CookieStatus.NOT_CHECKED);
+                    frontend.config(),
+                    request,
+                    routed,
+                    null,
+                    ErrorPages.of(frontend.config(), null, 503),
+                    CookieStatus.NOT_CHECKED);
         }
         return forward(frontend, backend, request, routed, edits, http);
     }
@@ -85,7 +90,12 @@ final class RouteDecisions {
             server = backend.pick(routed, null);
             if (server == null) {
                 return new RouteDecision.Respond(
-                        frontend.config(), request, routed, backend, LocalResponse.error(503), cookieStatus);
+                        frontend.config(),
+                        request,
+                        routed,
+                        backend,
+                        ErrorPages.of(frontend.config(), backend.config(), 503),
+                        cookieStatus);
             }
             backend.stick(client, server);
         }

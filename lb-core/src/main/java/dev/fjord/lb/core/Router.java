@@ -34,6 +34,7 @@ public final class Router {
 
     private final Ticker ticker;
     private final RandomGenerator random;
+    private final Responses responses = new Responses(this);
     /** What routing reads: replaced whole by {@link #reconfigure}, so a decision sees one configuration. */
     private volatile RouterState state;
     /** Hear the run-time model's server events; see {@link #listen}. */
@@ -234,7 +235,7 @@ public final class Router {
                     decision.request(),
                     decision.forwardedRequest(),
                     backend,
-                    LocalResponse.error(503),
+                    ErrorPages.of(decision.frontend(), backend.config(), 503),
                     decision.cookieStatus());
         }
         CookiePersistence persistence = backend.cookiePersistence();
@@ -257,6 +258,11 @@ public final class Router {
                 decision.requestEdits(),
                 cookie,
                 decision.cookieStatus());
+    }
+
+    /** The {@code http-response} and {@code http-after-response} rules, to apply to responses. */
+    public Responses responses() {
+        return responses;
     }
 
     /**

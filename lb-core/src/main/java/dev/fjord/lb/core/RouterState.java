@@ -6,13 +6,16 @@ import java.util.Map;
 
 /**
  * What a {@link Router} routes with at one moment: the configuration, its running backends, its compiled frontends
- * and their counters. Immutable (the backends' run-time state aside); a reconfiguration makes a new one.
+ * and their counters, the backends' compiled response rules and whether any section has response rules. Immutable
+ * (the backends' run-time state aside); a reconfiguration makes a new one.
  */
 record RouterState(
         ProxyConfig config,
         Map<String, LiveBackend> backends,
         Map<String, CompiledFrontend> frontends,
-        Map<String, Counters> frontendCounters) {
+        Map<String, Counters> frontendCounters,
+        Map<String, ResponseRules.Section> backendResponseRules,
+        boolean hasResponseRules) {
 
     /** The state of {@code config} over {@code backends}, keeping the counters of frontends that stay. */
     static RouterState of(ProxyConfig config, Map<String, LiveBackend> backends, Map<String, Counters> previous) {
@@ -24,7 +27,24 @@ record RouterState(
             Counters kept = previous.get(frontend.name());
             counters.put(frontend.name(), kept != null ? kept : new Counters());
         }
+        Map<String, ResponseRules.Section> backendRules = new LinkedHashMap<>();
+        boolean anyRules = compiled.values().stream().anyMatch(f -> !f.responseRules.isEmpty());
+        for (BackendConfig backend : config.backends().values()) {
+            backendRules.put(
+                    backend.name(),
+                    ResponseRules.Section.of(
+                            backend.httpResponseRules(),
+                            backend.httpAfterResponseRules(),
+                            backend.acls(),
+                            "backend '" + backend.name() + "'"));
+            anyRules |= !backendRules.get(backend.name()).isEmpty();
+        }
         return new RouterState(
-                config, live, Collections.unmodifiableMap(compiled), Collections.unmodifiableMap(counters));
+                config,
+                live,
+                Collections.unmodifiableMap(compiled),
+                Collections.unmodifiableMap(counters),
+                Collections.unmodifiableMap(backendRules),
+                anyRules);
     }
 }

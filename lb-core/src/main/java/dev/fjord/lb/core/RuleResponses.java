@@ -9,33 +9,21 @@ import org.jspecify.annotations.Nullable;
 final class RuleResponses {
     private RuleResponses() {}
 
-    /** The response of a {@code deny}, {@code redirect} or {@code return} rule; null for the other rules. */
-    static @Nullable LocalResponse responseFor(HttpRequestRule rule, RequestHead request) {
+    /**
+     * The response of a {@code deny} (the frontend's errorfile for its status, if any), {@code redirect} or
+     * {@code return} rule; null for the other rules.
+     */
+    static @Nullable LocalResponse responseFor(HttpRequestRule rule, RequestHead request, FrontendConfig frontend) {
         if (rule instanceof HttpRequestRule.Deny deny) {
-            return LocalResponse.error(deny.status());
+            return ErrorPages.of(frontend, null, deny.status());
         }
         if (rule instanceof HttpRequestRule.Return answer) {
             return new LocalResponse(
                     answer.status(), List.of(Map.entry("Content-Type", answer.contentType())), answer.body());
         }
         if (rule instanceof HttpRequestRule.Redirect redirect) {
-            String location = switch (redirect.type()) {
-                case LOCATION -> redirect.value();
-                case PREFIX ->
-                    (redirect.value().endsWith("/")
-                                    ? redirect.value()
-                                            .substring(0, redirect.value().length() - 1)
-                                    : redirect.value())
-                            + request.uri();
-                case SCHEME -> {
-                    String host = request.header("Host");
-                    yield host == null ? request.uri() : redirect.value() + "://" + host + request.uri();
-                }
-            };
-            return new LocalResponse(
-                    redirect.code(),
-                    List.of(Map.entry("Location", location), Map.entry("Cache-Control", "no-cache")),
-                    "");
+            String location = Redirects.location(redirect.type(), redirect.value(), redirect.options(), request);
+            return Redirects.response(location, redirect.code(), redirect.options());
         }
         return null;
     }

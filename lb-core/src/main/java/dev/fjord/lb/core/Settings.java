@@ -1,6 +1,7 @@
 package dev.fjord.lb.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -33,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  *     global {@code maxconn}, else 1024, as HAProxy derives it
  * @param underscoreHeaders what a frontend does with request headers that look like framing or routing headers once
  *     {@code _} is read as {@code -}; default {@link UnderscoreHeaders#DROP}
+ * @param errorFiles the responses sent instead of the proxy's built-in error pages, by status ({@code errorfile});
+ *     a backend's first, then the frontend's; default none
  */
 public record Settings(
         Mode mode,
@@ -53,7 +56,8 @@ public record Settings(
         @Nullable TcpCheck tcpCheck,
         UnderscoreHeaders underscoreHeaders,
         boolean abortOnClose,
-        int backlog) {
+        int backlog,
+        Map<Integer, LocalResponse> errorFiles) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(
@@ -75,7 +79,8 @@ public record Settings(
             null,
             UnderscoreHeaders.DROP,
             false,
-            0);
+            0,
+            Map.of());
 
     public Settings {
         Objects.requireNonNull(mode, "mode");
@@ -87,6 +92,7 @@ public record Settings(
         Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
         retryOn = Set.copyOf(retryOn);
         logTargets = List.copyOf(logTargets);
+        errorFiles = Map.copyOf(errorFiles);
     }
 
     /** Builds the settings of a {@code defaults} section, starting from {@link #DEFAULT}; not thread-safe. */

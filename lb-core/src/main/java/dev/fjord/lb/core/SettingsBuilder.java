@@ -3,6 +3,7 @@ package dev.fjord.lb.core;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -73,6 +74,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private UnderscoreHeaders underscoreHeaders;
     private boolean abortOnClose;
     private int backlog;
+    private Map<Integer, LocalResponse> errorFiles;
 
     SettingsBuilder(String context, Settings defaults) {
         this.context = context;
@@ -105,6 +107,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         underscoreHeaders = defaults.underscoreHeaders();
         abortOnClose = defaults.abortOnClose();
         backlog = defaults.backlog();
+        errorFiles = defaults.errorFiles();
     }
 
     @SuppressWarnings("unchecked")
@@ -309,6 +312,24 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return touch("backlog");
     }
 
+    /**
+     * The response sent instead of the built-in error page for {@code status} ({@code errorfile}), by the proxy's
+     * errors (503 without a server, 502, 504, ...) and by {@code deny} rules of that status; a backend's is used
+     * before its frontend's. {@link ErrorFile#parse} reads HAProxy's files. Default none.
+     *
+     * @throws ConfigException when HAProxy does not make errors of {@code status}
+     */
+    public B errorFile(int status, LocalResponse response) {
+        if (!ErrorFile.STATUSES.contains(status)) {
+            throw new ConfigException(context + ": errorfile " + status + " (expected: one of " + ErrorFile.STATUSES
+                    + ", the statuses the proxy makes)");
+        }
+        Map<Integer, LocalResponse> files = new java.util.TreeMap<>(errorFiles);
+        files.put(status, Objects.requireNonNull(response, "response"));
+        this.errorFiles = Map.copyOf(files);
+        return touch("errorfile");
+    }
+
     /** The settings as set so far. */
     Settings settings() {
         return new Settings(
@@ -340,7 +361,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
                 tcpCheck,
                 underscoreHeaders,
                 abortOnClose,
-                backlog);
+                backlog,
+                errorFiles);
     }
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */

@@ -261,7 +261,7 @@ public final class StatsCsv {
         row[8] = Long.toString(c.bytesIn());
         row[9] = Long.toString(c.bytesOut());
         row[10] = Long.toString(c.deniedRequests.sum());
-        row[11] = "0"; // dresp: Fjord has no response rules that deny
+        row[11] = Long.toString(c.deniedResponses.sum());
         row[12] = Long.toString(c.requestErrors.sum());
         row[13] = Long.toString(c.connectionErrors.sum());
         row[14] = Long.toString(c.responseErrors.sum());

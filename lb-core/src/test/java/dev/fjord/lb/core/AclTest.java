@@ -135,10 +135,10 @@ class AclTest {
             delimiter = '#',
             value = {
                 "path_bgn /a           # criterion 'path_bgn' (expected: one of [path, url, url_param, urlp, hdr, "
-                        + "req.hdr,"
-                        + " hdr_cnt, req.hdr_cnt, method, src, dst_port, req.cook, cook, req.ver, req_ver], with "
-                        + "_beg/_end/_sub"
-                        + "/_dir/_reg for path, url, url_param, hdr and req.cook, or hdr_val)",
+                        + "req.hdr, hdr_cnt, req.hdr_cnt, method, src, dst_port, req.cook, cook, req.ver, req_ver, "
+                        + "status, res.hdr, shdr, res.hdr_cnt, shdr_cnt, res.ver, resp_ver, res.cook, scook], with "
+                        + "_beg/_end/_sub/_dir/_reg for path, url, url_param, hdr, req.cook, res.hdr and res.cook, or "
+                        + "hdr_val and res.hdr_val)",
                 "path_beg              # path_beg: no pattern (expected: at least one pattern, or -m found)",
                 "hdr /a                # criterion 'hdr' (expected: hdr(name))",
                 "path(x) /a            # criterion 'path(x)' (expected: path without argument)",

@@ -73,6 +73,17 @@ final class ExchangeTraffic {
         frontend.denied();
     }
 
+    /** A server's response an {@code http-response deny} refused, for the frontend, backend and server. */
+    void deniedResponse() {
+        frontend.deniedResponse();
+        Server at = server;
+        Backend of = backend;
+        if (at != null && of != null) {
+            at.counters().deniedResponse();
+            of.counters().deniedResponse();
+        }
+    }
+
     /** The exchange is over: the frontend's response and bytes out. */
     void ended() {
         if (record.status() > 0) {

@@ -8,6 +8,7 @@ import dev.fjord.lb.core.ConnectionMode;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RouteDecision;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -196,9 +197,44 @@ final class HttpExchange {
         clientKeepAlive &= keepAlive;
     }
 
-    /** The server's response as the client gets it: hop-by-hop fields replaced, the decision's edits applied. */
+    /**
+     * The server's response as the client gets it: hop-by-hop fields replaced, the decision's edits applied, then the
+     * {@code http-after-response} rules (not for interim responses).
+     */
     HttpResponse clientResponse(HttpResponse response, boolean keepAlive, boolean bodyless) {
-        return HttpMessages.clientResponse(response, request, decision.asForward(), keepAlive, bodyless);
+        HttpResponse out = HttpMessages.clientResponse(response, request, decision.asForward(), keepAlive, bodyless);
+        int code = out.status().code();
+        Responses responses = runtime.router.responses();
+        if ((code >= 200 || code == 101) && responses.hasAfterResponseRules(decision)) {
+            responses.afterResponse(decision, new NettyResponseHead(out));
+        }
+        return out;
+    }
+
+    /**
+     * Applies the {@code http-response} rules to the server's {@code response}, in place.
+     *
+     * @return the rule that answered instead ({@code deny}, {@code redirect}, {@code return}) with the proxy's
+     *     response; null to relay {@code response}
+     */
+    Responses.@Nullable Answer httpResponseRules(HttpResponse response) {
+        Responses responses = runtime.router.responses();
+        if (!responses.hasHttpResponseRules(decision)) {
+            return null;
+        }
+        return responses.httpResponse(decision.asForward(), new NettyResponseHead(response));
+    }
+
+    /**
+     * Sends the response an {@code http-response} rule made instead of the server's (released); a {@code deny}
+     * counts as a denied response ({@code dresp}).
+     */
+    void answerInstead(Responses.Answer answer) {
+        if (answer.denied()) {
+            traffic.deniedResponse();
+        }
+        releaseBuffered();
+        respondLocally(answer.response(), Termination.PROXY, Termination.Phase.HEADERS);
     }
 
     void responseComplete(boolean serverReusable) {
@@ -243,17 +279,20 @@ final class HttpExchange {
     }
 
     private void respondLocally(LocalResponse response) {
-        traffic.localResponse(response.status(), response.body().length());
         boolean stats = decision instanceof RouteDecision.Stats;
         if (!stats && decision.backend() == null && response.status() == 403) {
             traffic.denied();
         }
-        record.ended(
+        respondLocally(
+                response,
                 stats ? Termination.LOCAL : decision.backend() != null ? Termination.NO_SERVER : Termination.PROXY,
                 decision.backend() != null ? Termination.Phase.CONNECT : Termination.Phase.REQUEST);
-        if (response.equals(LocalResponse.error(response.status()))) {
-            response = runtime.errorPage(response.status()); // a built-in error page: replaceable
-        }
+    }
+
+    private void respondLocally(LocalResponse response, Termination why, Termination.Phase at) {
+        record.ended(why, at);
+        response = afterResponse(response);
+        traffic.localResponse(response.status(), response.body().length());
         ctx.write(HttpMessages.local(
                 response,
                 request.protocolVersion(),
@@ -264,6 +303,17 @@ final class HttpExchange {
         if (requestRelay.received()) {
             finish(clientKeepAlive);
         }
+    }
+
+    /**
+     * A response of the proxy's own as the client gets it: a built-in error page replaced by the proxy-wide one
+     * ({@link FjordProxy.Builder#errorPage}), then the {@code http-after-response} rules.
+     */
+    private LocalResponse afterResponse(LocalResponse response) {
+        if (response.equals(LocalResponse.error(response.status()))) {
+            response = runtime.errorPage(response.status()); // a built-in error page: replaceable
+        }
+        return runtime.router.responses().afterResponse(decision, response);
     }
 
     /**
@@ -280,11 +330,12 @@ final class HttpExchange {
             return;
         }
         clientKeepAlive = clientKeepAlive && (requestRelay.received() || !hasBody);
-        traffic.localResponse(status, 100);
         record.ended(why, at);
         releaseBuffered();
+        LocalResponse response = afterResponse(decision.errorPage(status)); // the backend's or frontend's errorfile
+        traffic.localResponse(response.status(), response.body().length());
         ctx.write(HttpMessages.local(
-                runtime.errorPage(status),
+                response,
                 request.protocolVersion(),
                 clientKeepAlive,
                 HttpProxyHandler.isHead(request.method()),

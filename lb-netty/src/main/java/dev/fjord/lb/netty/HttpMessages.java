@@ -192,7 +192,7 @@ final class HttpMessages {
         byte[] body = local.body().getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(
                 version,
-                HttpResponseStatus.valueOf(local.status(), LocalResponse.reason(local.status())),
+                HttpResponseStatus.valueOf(local.status(), local.reason()),
                 head ? Unpooled.EMPTY_BUFFER : allocator.buffer(body.length).writeBytes(body),
                 CHECKED,
                 CHECKED_TRAILERS);

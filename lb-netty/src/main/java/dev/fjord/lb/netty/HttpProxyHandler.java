@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Timeouts;
 
 import io.netty.channel.ChannelDuplexHandler;
@@ -238,9 +239,17 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             runtime.log(frontend, record, ClientAddresses.source(ctx.channel()), null, null, null);
         }
         tearDown();
-        ctx.writeAndFlush(
-                        HttpMessages.local(runtime.errorPage(status), HttpVersion.HTTP_1_1, false, false, ctx.alloc()))
+        ctx.writeAndFlush(HttpMessages.local(errorPage(status), HttpVersion.HTTP_1_1, false, false, ctx.alloc()))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * The frontend's errorfile for {@code status}, else the proxy-wide page. As in HAProxy, errors found while the
+     * request is parsed get no {@code http-after-response} rule.
+     */
+    private LocalResponse errorPage(int status) {
+        LocalResponse page = frontend.settings().errorFiles().get(status);
+        return page != null ? page : runtime.errorPage(status);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.fjord.lb.netty;
 
+import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RetryOn;
 
 import io.netty.channel.Channel;
@@ -67,7 +68,10 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         }
     }
 
-    /** Passes the head on; false when the exchange retries instead. */
+    /**
+     * Passes the head on, after the {@code http-response} rules; false when the exchange retries instead, or a rule
+     * answered instead ({@code deny}, {@code redirect}, {@code return}).
+     */
     private boolean head(HttpResponse response) {
         int code = response.status().code();
         if (code >= 100 && code < 200 && code != 101) {
@@ -79,10 +83,18 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         if (onStatus != null && exchange.server().retry(onStatus, "status " + code)) {
             return false;
         }
+        boolean serverBodyless = HttpMessages.isBodyless(exchange.method(), response.status());
+        reusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, serverBodyless);
+        Responses.Answer instead = exchange.httpResponseRules(response);
+        if (instead != null) {
+            exchange.server().release(false); // the rest of the response is not read: the connection closes
+            exchange.answerInstead(instead);
+            return false;
+        }
         started = true;
-        exchange.traffic().responseHead(code, 64 + response.headers().size() * 32L); // an estimate of the head
-        bodyless = HttpMessages.isBodyless(exchange.method(), response.status());
-        reusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, bodyless);
+        exchange.traffic()
+                .responseHead(response.status().code(), 64 + response.headers().size() * 32L); // an estimate
+        bodyless = HttpMessages.isBodyless(exchange.method(), response.status()); // set-status may have changed it
         String upgrade = response.headers().get(HttpHeaderNames.UPGRADE, ""); // before the hop-by-hop fields go
         HttpResponse out = exchange.clientResponse(response, exchange.clientKeepAlive(), bodyless);
         exchange.clientKeepAlive(!out.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));

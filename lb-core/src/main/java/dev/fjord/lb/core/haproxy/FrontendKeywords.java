@@ -120,57 +120,19 @@ final class FrontendKeywords {
         String name = words.isEmpty() ? "" : words.get(0);
         return switch (name) {
             case "allow" -> HttpRequestRule.allow();
-            case "deny" ->
-                words.size() >= 3 && words.get(1).equals("deny_status")
-                        ? HttpRequestRule.deny(Values.integer(words.get(2)))
-                        : HttpRequestRule.deny();
-            case "redirect" -> redirect(words);
+            case "deny" -> RequestKeywords.deny(words);
+            case "redirect" -> RequestKeywords.redirect(words);
             case "set-header" -> HttpRequestRule.setHeader(arg(words, 1), arg(words, 2));
             case "add-header" -> HttpRequestRule.addHeader(arg(words, 1), arg(words, 2));
             case "del-header" -> HttpRequestRule.delHeader(arg(words, 1));
-            case "return" -> returnRule(words);
+            case "return" -> {
+                RequestKeywords.Answer answer = RequestKeywords.answer(words, 200);
+                yield HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body());
+            }
             default ->
                 throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
                         + "set-header, add-header, del-header or return)");
         };
-    }
-
-    private static HttpRequestRule redirect(List<String> words) {
-        String type = arg(words, 1);
-        String value = arg(words, 2);
-        int code = 302;
-        for (int i = 3; i < words.size(); i++) {
-            if (words.get(i).equals("code")) {
-                code = Values.integer(arg(words, ++i));
-            } else {
-                throw new IllegalArgumentException(
-                        "redirect option '" + words.get(i) + "' is not supported yet (expected: code CODE)");
-            }
-        }
-        return switch (type) {
-            case "location" -> HttpRequestRule.redirectLocation(value, code);
-            case "prefix" -> HttpRequestRule.redirectPrefix(value, code);
-            case "scheme" -> HttpRequestRule.redirectScheme(value, code);
-            default ->
-                throw new IllegalArgumentException("redirect '" + type + "' (expected: location, prefix or scheme)");
-        };
-    }
-
-    private static HttpRequestRule returnRule(List<String> words) {
-        int status = 200;
-        String type = "text/plain";
-        String body = "";
-        for (int i = 1; i < words.size(); i++) {
-            switch (words.get(i)) {
-                case "status" -> status = Values.integer(arg(words, ++i));
-                case "content-type" -> type = arg(words, ++i);
-                case "string", "lf-string" -> body = arg(words, ++i);
-                default ->
-                    throw new IllegalArgumentException("return option '" + words.get(i)
-                            + "' (expected: status CODE, content-type TYPE, string TEXT)");
-            }
-        }
-        return HttpRequestRule.returnResponse(status, type, body);
     }
 
     /** {@code stats enable|uri|realm|auth|refresh|hide-version|admin}, as a change to the frontend's stats page. */

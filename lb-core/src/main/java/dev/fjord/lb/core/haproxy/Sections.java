@@ -108,10 +108,19 @@ final class Sections {
 
     private static String keywordOf(Line line) {
         String keyword = line.keyword();
-        boolean twoWords =
-                Set.of("option", "timeout", "stats", "http-check", "tcp-check", "http-request", "stick", "no")
-                                .contains(keyword)
-                        && line.size() > 1;
+        boolean twoWords = Set.of(
+                                "option",
+                                "timeout",
+                                "stats",
+                                "http-check",
+                                "tcp-check",
+                                "http-request",
+                                "stick",
+                                "no",
+                                "http-response",
+                                "http-after-response")
+                        .contains(keyword)
+                && line.size() > 1;
         return twoWords ? keyword + ' ' + line.arg(1) : keyword;
     }
 
@@ -143,14 +152,17 @@ final class Sections {
                     builder.frontend(name, f -> {
                         legacyBind(head, f::bind, context);
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
+                        ResponseKeywords.Target responses = ResponseKeywords.Target.of(f, this::warn);
                         for (Line line : lines) {
                             attempt(line, context, () -> {
-                                if (!frontendLine(FrontendKeywords.Target.of(f), line, context)
+                                if (!ResponseKeywords.apply(responses, line)
+                                        && !frontendLine(FrontendKeywords.Target.of(f), line, context)
                                         && !setting(f, line, context, checks)) {
                                     throw unknown(line, context);
                                 }
                             });
                         }
+                        responses.end();
                     });
                 case "backend" ->
                     builder.backend(name, b -> {
@@ -158,9 +170,11 @@ final class Sections {
                             throw error(head, context, "address after the name (expected: backend NAME)");
                         }
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
+                        ResponseKeywords.Target responses = ResponseKeywords.Target.of(b, this::warn);
                         for (Line line : lines) {
                             attempt(line, context, () -> {
                                 if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line)
+                                        && !ResponseKeywords.apply(responses, line)
                                         && !setting(b, line, context, checks)) {
                                     throw unknown(line, context);
                                 }
@@ -172,15 +186,18 @@ final class Sections {
                     builder.listen(name, l -> {
                         legacyBind(head, l::bind, context);
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
+                        ResponseKeywords.Target responses = ResponseKeywords.Target.of(l, this::warn);
                         for (Line line : lines) {
                             attempt(line, context, () -> {
-                                if (!frontendLine(FrontendKeywords.Target.of(l), line, context)
+                                if (!ResponseKeywords.apply(responses, line)
+                                        && !frontendLine(FrontendKeywords.Target.of(l), line, context)
                                         && !BackendKeywords.apply(BackendKeywords.Target.of(l), line)
                                         && !setting(l, line, context, checks)) {
                                     throw unknown(line, context);
                                 }
                             });
                         }
+                        responses.end();
                         checks.apply(l);
                     });
             }
@@ -204,6 +221,11 @@ final class Sections {
                         .getMessage());
             }
         }
+    }
+
+    /** Keeps a warning on {@code line} for the report. */
+    private void warn(Line line, String message) {
+        warnings.add(file + ":" + line.number() + ": " + message);
     }
 
     private ConfigException unknown(Line line, String context) {
@@ -278,7 +300,7 @@ final class Sections {
     /** The keywords of every proxy section; false when {@code line} is none of them. */
     private boolean setting(SettingsBuilder<?> s, Line line, String context, CheckLines checks) {
         try {
-            return ProxyKeywords.apply(s, line, checks, warnings, file);
+            return ProxyKeywords.apply(s, line, checks, warnings, file) || ResponseKeywords.proxyLine(s, line);
         } catch (IllegalArgumentException e) {
             throw located(e, line, context);
         }

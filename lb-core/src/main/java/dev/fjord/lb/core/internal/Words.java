@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Splits configuration text into words as HAProxy does: on spaces and tabs, with {@code "double"} and
- * {@code 'single'} quotes grouping, and a backslash escaping the next character (outside single quotes).
+ * {@code 'single'} quotes grouping, and a backslash escaping a space, a quote, {@code #} or a backslash, or making
+ * {@code \t}, {@code \n}, {@code \r} or {@code \xHH} (outside single quotes); before another character it stays,
+ * as in {@code \1} or {@code \.}.
  */
 public final class Words {
     private Words() {}
@@ -47,7 +49,7 @@ public final class Words {
                 if (++i == text.length()) {
                     throw new IllegalArgumentException("'" + text + "' ends with a lone backslash");
                 }
-                word.append(text.charAt(i));
+                i = escape(text, i, word);
                 inWord = true;
             } else if (quote == '"'
                     && c == '$'
@@ -94,6 +96,33 @@ public final class Words {
             words.add(word.toString());
         }
         return words;
+    }
+
+    /**
+     * Appends what the backslash before {@code text[i]} stands for, as HAProxy reads it: the character itself after
+     * {@code \\}, a space, {@code #} or a quote; a tab, LF or CR for {@code \\t}, {@code \\n}, {@code \\r}; a byte
+     * for {@code \\xHH}; both the backslash and the character otherwise ({@code \\1} and {@code \\.} stay as they are,
+     * for regular expressions). Returns the index of the last character used.
+     */
+    private static int escape(String text, int i, StringBuilder word) {
+        char next = text.charAt(i);
+        switch (next) {
+            case ' ', '\\', '#', '\'', '"' -> word.append(next);
+            case 't' -> word.append('\t');
+            case 'n' -> word.append('\n');
+            case 'r' -> word.append('\r');
+            case 'x' -> {
+                if (i + 2 < text.length()
+                        && Character.digit(text.charAt(i + 1), 16) >= 0
+                        && Character.digit(text.charAt(i + 2), 16) >= 0) {
+                    word.append((char) Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                    return i + 2;
+                }
+                word.append('\\').append(next);
+            }
+            default -> word.append('\\').append(next);
+        }
+        return i;
     }
 
     /** {@code word} quoted for display when it contains spaces, quotes or backslashes, else as it is. */
