@@ -143,7 +143,7 @@ public record BackendConfig(
             if (cookie != null && settings.mode() != Mode.HTTP) {
                 throw new ConfigException(context + ": cookie '" + cookie.name() + "' needs mode http (mode is tcp)");
             }
-            return new BackendConfig(name, settings, cookie, stickTable, built, allBackups);
+            return new BackendConfig(name, settings, cookie, stickTable, built, allBackups || settings.allBackups());
         }
     }
 }

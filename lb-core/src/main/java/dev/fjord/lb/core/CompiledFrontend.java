@@ -17,6 +17,8 @@ final class CompiledFrontend {
     final List<Predicate<RequestHead>> useBackendConditions;
     final @Nullable LiveBackend defaultBackend;
     final @Nullable Predicate<RequestHead> statsAdmin;
+    /** Whether an {@code http-request set-log-level} rule is among the rules. */
+    final boolean setsLogLevel;
 
     CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
         this.config = config;
@@ -29,6 +31,7 @@ final class CompiledFrontend {
             ruleTests.add(compile(rule.condition(), acls, context));
         }
         ruleConditions = List.copyOf(ruleTests);
+        setsLogLevel = ruleList.stream().anyMatch(rule -> rule instanceof HttpRequestRule.SetLogLevel);
         List<UseBackendRule> useList = config.useBackendRules();
         useBackends = new LiveBackend[useList.size()];
         List<Predicate<RequestHead>> useTests = new ArrayList<>(useList.size());

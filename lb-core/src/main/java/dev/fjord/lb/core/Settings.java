@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  *     global {@code maxconn}, else 1024, as HAProxy derives it
  * @param underscoreHeaders what a frontend does with request headers that look like framing or routing headers once
  *     {@code _} is read as {@code -}; default {@link UnderscoreHeaders#DROP}
+ * @param allBackups a backend balances over every backup server, not only the first, when no active server is
+ *     usable ({@code option allbackups}); default false
+ * @param logOptions {@code option dontlog-normal}, {@code log-health-checks}, {@code log-separate-errors} and
+ *     {@code log-format}; default {@link LogOptions#DEFAULT}
  */
 public record Settings(
         Mode mode,
@@ -53,7 +57,9 @@ public record Settings(
         @Nullable TcpCheck tcpCheck,
         UnderscoreHeaders underscoreHeaders,
         boolean abortOnClose,
-        int backlog) {
+        int backlog,
+        boolean allBackups,
+        LogOptions logOptions) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(
@@ -75,7 +81,9 @@ public record Settings(
             null,
             UnderscoreHeaders.DROP,
             false,
-            0);
+            0,
+            false,
+            LogOptions.DEFAULT);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");
@@ -85,6 +93,7 @@ public record Settings(
         Objects.requireNonNull(connectionMode, "connectionMode");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
+        Objects.requireNonNull(logOptions, "logOptions");
         retryOn = Set.copyOf(retryOn);
         logTargets = List.copyOf(logTargets);
     }

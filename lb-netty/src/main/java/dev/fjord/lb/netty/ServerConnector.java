@@ -156,7 +156,7 @@ final class ServerConnector {
         if (record != null) {
             record.connecting();
         }
-        BackendPool pool = runtime.pool(server);
+        BackendPool pool = runtime.pool(server, decision.request().localPort());
         if (poolable && mayReuse) {
             Channel idle = pool.pollIdle(loop);
             if (idle != null) {
@@ -229,7 +229,7 @@ final class ServerConnector {
     void release(@Nullable Channel channel, boolean reusable) {
         if (channel != null) {
             if (reusable && poolable && channel.isActive()) {
-                runtime.pool(server).offerIdle(channel);
+                runtime.pool(server, decision.request().localPort()).offerIdle(channel);
             } else {
                 channel.close();
             }

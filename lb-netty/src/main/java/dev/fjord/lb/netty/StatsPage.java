@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.PrometheusText;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.StatsConfig;
 import dev.fjord.lb.core.StatsCsv;
@@ -230,6 +231,22 @@ final class StatsPage {
                 server -> runtime.slots(server).queued(),
                 server -> runtime.slots(server).maxQueued(),
                 dev.fjord.lb.core.Ticker.system().read());
+    }
+
+    /**
+     * {@code http-request use-service prometheus-exporter}: the counters in the Prometheus text format, filtered by
+     * the query's {@code scope} and {@code no-maint} as HAProxy's exporter does.
+     */
+    static LocalResponse prometheus(ProxyRuntime runtime, String uri) {
+        int question = uri.indexOf('?');
+        String text = PrometheusText.write(
+                runtime.router,
+                question < 0 ? "" : uri.substring(question + 1),
+                runtime.healthChecks,
+                server -> runtime.slots(server).queued(),
+                server -> runtime.slots(server).maxQueued(),
+                dev.fjord.lb.core.Ticker.system().read());
+        return page(PrometheusText.CONTENT_TYPE, text);
     }
 
     private static List<String[]> rows(String csv) {

@@ -66,11 +66,15 @@ final class FrontendKeywords {
             }
             case "http-request" -> frontend.httpRequest().accept(httpRequest(line));
             case "use_backend" -> {
-                if (line.size() < 4) {
-                    throw new IllegalArgumentException("expected: use_backend NAME if|unless CONDITION");
+                if (line.size() == 3 || line.size() < 2) {
+                    throw new IllegalArgumentException("expected: use_backend NAME [if|unless CONDITION]");
                 }
                 frontend.useBackend()
-                        .accept(line.arg(1), Condition.parse(line.words().subList(2, line.size())));
+                        .accept(
+                                line.arg(1),
+                                line.size() == 2
+                                        ? Condition.acl("TRUE") // unconditional, as HAProxy 1.5 allows
+                                        : Condition.parse(line.words().subList(2, line.size())));
                 backendNamed.accept(line.arg(1));
             }
             case "default_backend" -> {
@@ -111,9 +115,17 @@ final class FrontendKeywords {
             case "add-header" -> HttpRequestRule.addHeader(arg(words, 1), arg(words, 2));
             case "del-header" -> HttpRequestRule.delHeader(arg(words, 1));
             case "return" -> returnRule(words);
+            case "set-log-level" -> HttpRequestRule.setLogLevel(arg(words, 1));
+            case "use-service" -> {
+                if (!arg(words, 1).equals(HttpRequestRule.UseService.PROMETHEUS_EXPORTER)) {
+                    throw new IllegalArgumentException(
+                            "use-service '" + words.get(1) + "' is not supported yet (expected: prometheus-exporter)");
+                }
+                yield HttpRequestRule.prometheusExporter();
+            }
             default ->
                 throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                        + "set-header, add-header, del-header or return)");
+                        + "set-header, add-header, del-header, return, set-log-level or use-service)");
         };
     }
 

@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 import dev.fjord.lb.core.ConfigException;
 import dev.fjord.lb.core.GlobalConfig;
 import dev.fjord.lb.core.HttpCheck;
-import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.SettingsBuilder;
 import dev.fjord.lb.core.TcpCheck;
@@ -233,7 +232,7 @@ final class Sections {
         try {
             switch (keyword) {
                 case "maxconn" -> global.maxConn(Values.integer(line.arg(1)));
-                case "log" -> global.log(logTarget(line, "global"));
+                case "log" -> global.log(LogLines.target(line));
                 case "spread-checks" -> global.spreadChecks(Values.integer(line.arg(1)));
                 case "stats" -> {
                     if (!line.arg(1).equals("socket")) {
@@ -260,13 +259,6 @@ final class Sections {
         } catch (IllegalArgumentException e) {
             throw located(e, line, "global");
         }
-    }
-
-    private LogTarget logTarget(Line line, String context) {
-        if (line.size() < 3) {
-            throw error(line, context, "missing facility (expected: log ADDRESS FACILITY [LEVEL])");
-        }
-        return new LogTarget(line.arg(1), line.arg(2), line.size() > 3 ? line.arg(3) : null);
     }
 
     private void settingOrFail(SettingsBuilder<?> settings, Line line, String context, CheckLines checks) {
