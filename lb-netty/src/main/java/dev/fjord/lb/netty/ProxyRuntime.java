@@ -40,7 +40,7 @@ final class ProxyRuntime {
     final Map<Integer, LocalResponse> errorPages;
     final AtomicInteger globalConnections = new AtomicInteger();
     /** This machine's name ({@code %H}), looked up once at start: never on an event loop. */
-    private final String hostname = SyslogAccessLog.hostname();
+    final String hostname = SyslogAccessLog.hostname();
 
     private final Map<Server, ServerSlots> slots = new ConcurrentHashMap<>();
     private final Map<Server, BackendPool> pools = new ConcurrentHashMap<>();

@@ -167,7 +167,10 @@ final class FrontendKeywords {
         return HttpRequestRule.returnResponse(status, type, body);
     }
 
-    /** {@code stats enable|uri|realm|auth|refresh|hide-version|admin}, as a change to the frontend's stats page. */
+    /**
+     * {@code stats enable|uri|realm|auth|refresh|hide-version|admin|scope|show-node|show-desc|show-legends}, as a
+     * change to the frontend's stats page.
+     */
     private static Consumer<StatsConfig.Builder> stats(Line line) {
         String what = line.arg(1);
         return s -> {
@@ -186,9 +189,14 @@ final class FrontendKeywords {
                 case "refresh" -> s.refresh(Values.time(line, 2));
                 case "hide-version" -> s.hideVersion();
                 case "admin" -> s.admin(Condition.parse(line.words().subList(2, line.size())));
+                case "scope" -> s.scope(line.arg(2));
+                case "show-node" -> s.showNode(line.arg(2));
+                case "show-desc" ->
+                    s.showDescription(String.join(" ", line.words().subList(2, line.size())));
+                case "show-legends" -> s.showLegends();
                 default ->
-                    throw new IllegalArgumentException(
-                            "'" + what + "' (expected: enable, uri, realm, auth, " + "refresh, hide-version or admin)");
+                    throw new IllegalArgumentException("'" + what + "' (expected: enable, uri, realm, auth, refresh, "
+                            + "hide-version, admin, scope, show-node, show-desc or show-legends)");
             }
         };
     }

@@ -287,8 +287,8 @@ class HaproxyImportTest {
                 frontend main
                     log 10.0.0.5
                 """))
-                .hasMessage("haproxy.cfg:2: 'log' in frontend 'main': log 10.0.0.5 "
-                        + "(expected: log global, or log ADDRESS FACILITY [LEVEL])");
+                .hasMessage("haproxy.cfg:2: 'log' in frontend 'main': '10.0.0.5': missing facility (expected: log "
+                        + "ADDRESS [len LENGTH] [format FORMAT] FACILITY [LEVEL [MINLEVEL]], or log global)");
     }
 
     @Test
