@@ -56,7 +56,38 @@ final class Sections {
             "ssl-default-server-options",
             "ssl-server-verify",
             "tune.ssl.default-dh-param",
-            "insecure-fork-wanted");
+            "insecure-fork-wanted",
+            "insecure-setuid-wanted",
+            "expose-deprecated-directives",
+            "busy-polling",
+            "cpu-affinity",
+            "cpu-policy",
+            "cpu-set",
+            "fd-hard-limit",
+            "max-threads-per-group",
+            "thread-groups",
+            "numa-cpu-mapping",
+            "maxpipes",
+            "maxzlibmem",
+            "mworker-max-reloads",
+            "no-memory-trimming",
+            "noepoll",
+            "noevports",
+            "nokqueue",
+            "noktls",
+            "nopoll",
+            "noreuseport",
+            "nosplice",
+            "nogetaddrinfo",
+            "prealloc-fd",
+            "strict-limits",
+            "zero-warning",
+            "ssl-dh-param-file",
+            "ssl-default-bind-ciphersuites",
+            "ssl-default-server-ciphersuites",
+            "ssl-default-bind-curves",
+            "ssl-default-bind-sigalgs",
+            "ssl-default-server-sigalgs");
 
     private final String file;
     private final List<String> ignored = new ArrayList<>();
@@ -146,7 +177,7 @@ final class Sections {
                             attempt(line, context, () -> {
                                 if (!frontendLine(FrontendKeywords.Target.of(f), line, context)
                                         && !setting(f, line, context, checks)) {
-                                    throw unknown(line, context);
+                                    notApplied(line, context);
                                 }
                             });
                         }
@@ -161,7 +192,7 @@ final class Sections {
                             attempt(line, context, () -> {
                                 if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line)
                                         && !setting(b, line, context, checks)) {
-                                    throw unknown(line, context);
+                                    notApplied(line, context);
                                 }
                             });
                         }
@@ -176,7 +207,7 @@ final class Sections {
                                 if (!frontendLine(FrontendKeywords.Target.of(l), line, context)
                                         && !BackendKeywords.apply(BackendKeywords.Target.of(l), line)
                                         && !setting(l, line, context, checks)) {
-                                    throw unknown(line, context);
+                                    notApplied(line, context);
                                 }
                             });
                         }
@@ -205,9 +236,28 @@ final class Sections {
         }
     }
 
+    /**
+     * The error of a line no keyword class took: "not supported yet" for a keyword HAProxy knows, "unknown" for
+     * another.
+     */
     private ConfigException unknown(Line line, String context) {
+        String known = context.equals("global")
+                ? (KnownKeywords.global(line.keyword()) ? keywordOf(line) : null)
+                : KnownKeywords.proxy(line);
+        if (known != null) {
+            return new ConfigException(file + ":" + line.number() + ": '" + known + "' in " + context
+                    + " is not supported yet (see the README's table of supported keywords)");
+        }
         return new ConfigException(file + ":" + line.number() + ": unknown keyword '" + keywordOf(line) + "' in "
                 + context + " (see the README's table of supported keywords)");
+    }
+
+    /** A proxy line no keyword class took: reported as ignored when it changes nothing in Fjord, else an error. */
+    private void notApplied(Line line, String context) {
+        if (!KnownKeywords.ignoredInProxy(line)) {
+            throw unknown(line, context);
+        }
+        ignored.add(file + ":" + line.number() + ": " + String.join(" ", line.words()) + " (in " + context + ")");
     }
 
     /** HAProxy 1.x let a frontend or listen section name its address after its name: {@code frontend main *:80}. */
@@ -263,7 +313,7 @@ final class Sections {
 
     private void settingOrFail(SettingsBuilder<?> settings, Line line, String context, CheckLines checks) {
         if (!setting(settings, line, context, checks)) {
-            throw unknown(line, context);
+            notApplied(line, context);
         }
     }
 
