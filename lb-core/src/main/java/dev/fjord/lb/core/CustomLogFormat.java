@@ -168,8 +168,8 @@ public final class CustomLogFormat {
                 String text = item.text();
                 if (text != null) {
                     line.append(text);
-                } else if (line.length() == 0 || line.charAt(line.length() - 1) != ' ') {
-                    line.append(' '); // a separator: never two in a row, so an empty item takes its own away
+                } else if (line.length() > 0 && line.charAt(line.length() - 1) != ' ') {
+                    line.append(' '); // a separator: none first, never two in a row (an empty item takes its own away)
                 }
                 continue;
             }
