@@ -71,6 +71,7 @@ class CommandLineTest {
     void checkingListsEveryKeywordNotSupportedYetWithItsLine() throws Exception {
         Path file = write("""
                 global
+                    daemon
                     lua-load /etc/haproxy/a.lua
                 defaults
                     mode http
@@ -90,14 +91,15 @@ class CommandLineTest {
 
         String notYet = " is not supported yet (see the README's table of supported keywords)";
         assertThat(output.valid).isFalse();
+        assertThat(output.out).contains("ignored: haproxy.cfg:2: daemon");
         assertThat(output.err.lines())
                 .containsExactly(
-                        "haproxy.cfg:2: 'lua-load' in global" + notYet,
-                        "haproxy.cfg:5: 'option logasap' in defaults" + notYet,
-                        "haproxy.cfg:9: 'capture request header' in frontend 'main'" + notYet,
-                        "haproxy.cfg:10: 'http-request use-service' in frontend 'main': use-service 'lua.hello' is not "
+                        "haproxy.cfg:3: 'lua-load' in global" + notYet,
+                        "haproxy.cfg:6: 'option logasap' in defaults" + notYet,
+                        "haproxy.cfg:10: 'capture request header' in frontend 'main'" + notYet,
+                        "haproxy.cfg:11: 'http-request use-service' in frontend 'main': use-service 'lua.hello' is not "
                                 + "supported yet (expected: prometheus-exporter)",
-                        "haproxy.cfg:13: 'fullconn' in backend 'app'" + notYet,
+                        "haproxy.cfg:14: 'fullconn' in backend 'app'" + notYet,
                         file + ": 5 errors");
     }
 
