@@ -16,37 +16,6 @@ import org.jspecify.annotations.Nullable;
  * @param <B> the concrete builder, returned by every setter
  */
 public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
-    /** Keywords a frontend may not set (HAProxy rejects them there too). */
-    private static final Set<String> BACKEND_ONLY = Set.of(
-            "balance",
-            "hash-type",
-            "retries",
-            "option redispatch",
-            "option abortonclose",
-            "option httpchk",
-            "option tcp-check",
-            "retry-on",
-            "timeout connect",
-            "timeout server",
-            "timeout queue",
-            "timeout check",
-            "timeout server-fin",
-            "option allbackups",
-            "option log-health-checks");
-    /** Keywords a backend may not set. */
-    private static final Set<String> FRONTEND_ONLY = Set.of(
-            "maxconn",
-            "timeout client",
-            "timeout http-request",
-            "timeout client-fin",
-            "option dontlognull",
-            "option httplog",
-            "option tcplog",
-            "underscore-headers",
-            "backlog",
-            "option dontlog-normal",
-            "option log-separate-errors",
-            "log-format");
 
     final String context;
     private final Set<String> touched = new LinkedHashSet<>();
@@ -416,7 +385,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */
     void rejectKeywordsOf(boolean frontend) {
-        Set<String> forbidden = frontend ? BACKEND_ONLY : FRONTEND_ONLY;
+        Set<String> forbidden = frontend ? SectionKeywords.BACKEND_ONLY : SectionKeywords.FRONTEND_ONLY;
         for (String keyword : touched) {
             if (forbidden.contains(keyword)) {
                 throw new ConfigException(context + ": '" + keyword + "' is not allowed in a "
