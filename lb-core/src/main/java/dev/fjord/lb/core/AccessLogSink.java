@@ -16,12 +16,30 @@ public interface AccessLogSink {
      */
     void log(AccessLogEntry entry, String line);
 
+    /**
+     * Logs one record at a syslog {@code level}: {@code info}, {@code err} for a failed request with {@code option
+     * log-separate-errors}, or what {@code http-request set-log-level} set. By default the level is ignored.
+     */
+    default void log(AccessLogEntry entry, String line, String level) {
+        log(entry, line);
+    }
+
     /** This sink, then {@code next}, for every record. */
     default AccessLogSink and(AccessLogSink next) {
         java.util.Objects.requireNonNull(next, "next");
-        return (entry, line) -> {
-            log(entry, line);
-            next.log(entry, line);
+        AccessLogSink first = this;
+        return new AccessLogSink() {
+            @Override
+            public void log(AccessLogEntry entry, String line) {
+                first.log(entry, line);
+                next.log(entry, line);
+            }
+
+            @Override
+            public void log(AccessLogEntry entry, String line, String level) {
+                first.log(entry, line, level);
+                next.log(entry, line, level);
+            }
         };
     }
 }

@@ -201,7 +201,7 @@ public record BackendConfig(
                     cookie,
                     stickTable,
                     built,
-                    allBackups,
+                    allBackups || settings.allBackups(),
                     acls,
                     responseRules.httpResponseRules(),
                     responseRules.httpAfterResponseRules());

@@ -19,6 +19,8 @@ final class CompiledFrontend {
     final @Nullable Predicate<RequestHead> statsAdmin;
     /** The frontend's {@code http-response} and {@code http-after-response} rules. */
     final ResponseRules.Section responseRules;
+    /** Whether an {@code http-request set-log-level} rule is among the rules. */
+    final boolean setsLogLevel;
 
     CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
         this.config = config;
@@ -31,6 +33,7 @@ final class CompiledFrontend {
             ruleTests.add(compile(rule.condition(), acls, context));
         }
         ruleConditions = List.copyOf(ruleTests);
+        setsLogLevel = ruleList.stream().anyMatch(rule -> rule instanceof HttpRequestRule.SetLogLevel);
         List<UseBackendRule> useList = config.useBackendRules();
         useBackends = new LiveBackend[useList.size()];
         List<Predicate<RequestHead>> useTests = new ArrayList<>(useList.size());

@@ -41,6 +41,12 @@ public final class Counters {
     private volatile long downSince = -1;
 
     private volatile long downtimeNanos;
+    /** HAProxy averages its timers over the last 1024 sessions ({@code TIME_STATS_SAMPLES}). */
+    private static final int TIME_SAMPLES = 1024;
+    /** Sliding sums of the queue, connect, response and total times, in milliseconds. */
+    private final long[] timeSums = new long[4];
+
+    private long timedSessions;
 
     /** An HTTP request arrived ({@code req_tot}); a frontend's sessions are its client connections. */
     public void request() {
@@ -233,5 +239,32 @@ public final class Counters {
     /** Responses of status class {@code hundreds} (1-5), or 0 for others. */
     public long responses(int hundreds) {
         return responses[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 5].sum();
+    }
+
+    /**
+     * A session that got a server's response took these times, in milliseconds ({@code %Tw %Tc %Tr %Ta}); they feed
+     * {@link #averageTimes()}. Negative times count as 0.
+     */
+    public synchronized void timings(long queue, long connect, long response, long total) {
+        long[] times = {queue, connect, response, total};
+        timedSessions++;
+        for (int i = 0; i < times.length; i++) {
+            long sum = timeSums[i];
+            // HAProxy's swrate_add: an exact mean over the first samples, then a window of TIME_SAMPLES
+            timeSums[i] = sum - (timedSessions > TIME_SAMPLES ? sum / TIME_SAMPLES : 0) + Math.max(0, times[i]);
+        }
+    }
+
+    /**
+     * The average queue, connect, response and total times in milliseconds over the last 1024 sessions that got a
+     * response ({@code qtime}, {@code ctime}, {@code rtime}, {@code ttime}); zeros before any.
+     */
+    public synchronized long[] averageTimes() {
+        long samples = Math.min(timedSessions, TIME_SAMPLES);
+        long[] averages = new long[4];
+        for (int i = 0; i < averages.length && samples > 0; i++) {
+            averages[i] = timeSums[i] / samples;
+        }
+        return averages;
     }
 }

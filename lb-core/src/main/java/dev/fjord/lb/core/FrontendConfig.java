@@ -181,6 +181,14 @@ public record FrontendConfig(
         }
 
         /**
+         * {@code use_backend BACKEND} without a condition: every request that reaches the rule goes to
+         * {@code backend} (HAProxy 1.5 and later).
+         */
+        public Builder useBackend(String backend) {
+            return useBackend(backend, Condition.acl("TRUE"));
+        }
+
+        /**
          * {@code use_backend BACKEND if CONDITION}, the condition in HAProxy syntax (leading {@code unless} allowed).
          */
         public Builder useBackend(String backend, String condition) {

@@ -89,6 +89,22 @@ public sealed interface HttpRequestRule {
         return new Return(status, contentType, body, null);
     }
 
+    /**
+     * {@code http-request set-log-level LEVEL}: the request's access-log line is sent at {@code level}, or not at all
+     * with {@code silent}; the last such rule that applies wins.
+     */
+    static HttpRequestRule setLogLevel(String level) {
+        return new SetLogLevel(level, null);
+    }
+
+    /**
+     * {@code http-request use-service prometheus-exporter}: the request is answered with the proxy's counters in the
+     * Prometheus text format, with HAProxy's metric names.
+     */
+    static HttpRequestRule prometheusExporter() {
+        return new UseService(UseService.PROMETHEUS_EXPORTER, null);
+    }
+
     /** {@code http-request allow}. */
     record Allow(@Nullable Condition condition) implements HttpRequestRule {
         @Override
@@ -209,6 +225,47 @@ public sealed interface HttpRequestRule {
         @Override
         public HttpRequestRule when(Condition condition) {
             return new Return(status, contentType, body, condition);
+        }
+    }
+
+    /** {@code http-request set-log-level silent|emerg|alert|crit|err|warning|notice|info|debug}. */
+    record SetLogLevel(String level, @Nullable Condition condition) implements HttpRequestRule {
+        /** The level that sends no line. */
+        public static final String SILENT = "silent";
+
+        public SetLogLevel {
+            Objects.requireNonNull(level, "level");
+            if (!level.equals(SILENT)) {
+                try {
+                    LogTarget.severityCode(level);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("http-request set-log-level: '" + level
+                            + "' (expected: silent, emerg, alert, crit, err, warning, notice, info or debug)");
+                }
+            }
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new SetLogLevel(level, condition);
+        }
+    }
+
+    /** {@code http-request use-service NAME}: a service of the proxy answers the request. */
+    record UseService(String service, @Nullable Condition condition) implements HttpRequestRule {
+        /** HAProxy's Prometheus exporter: the proxy's counters in the Prometheus text format. */
+        public static final String PROMETHEUS_EXPORTER = "prometheus-exporter";
+
+        public UseService {
+            if (!PROMETHEUS_EXPORTER.equals(service)) {
+                throw new ConfigException("http-request use-service: '" + service + "' is not supported yet "
+                        + "(expected: prometheus-exporter)");
+            }
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new UseService(service, condition);
         }
     }
 }

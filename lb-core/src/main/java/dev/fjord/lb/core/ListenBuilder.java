@@ -85,6 +85,12 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link FrontendConfig.Builder#useBackend(String)}. */
+    public ListenBuilder useBackend(String backend) {
+        frontend.useBackend(backend);
+        return this;
+    }
+
     /** See {@link FrontendConfig.Builder#useBackend(String, Condition)}. */
     public ListenBuilder useBackend(String backend, Condition condition) {
         frontend.useBackend(backend, condition);

@@ -6,17 +6,26 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where log lines go, as HAProxy's {@code log ADDRESS FACILITY [LEVEL]} (a syslog server, {@code stdout}, or a
- * socket path). Immutable; the address is checked when made.
+ * Where log lines go, as HAProxy's {@code log ADDRESS [len N] [format FORMAT] FACILITY [LEVEL [MINLEVEL]]} (a
+ * syslog server, {@code stdout}, or a socket path). Immutable; the address is checked when made.
  *
  * @param address {@code host[:port]} of a syslog server (UDP, port 514 by default; HAProxy's {@code udp@},
  *     {@code ipv4@} and {@code ipv6@} prefixes and {@code [v6]:port} accepted), {@code stdout}, {@code stderr} or a
  *     Unix socket path ({@code /dev/log}, {@code unix@/dev/log})
  * @param facility a syslog facility name ({@code local0} to {@code local7}, {@code daemon}, ...)
  * @param level the most verbose level sent; null: every level
+ * @param format how each message is written ({@code format}); default {@link Format#LOCAL}
+ * @param maxLength messages are cut to this many bytes ({@code len}, 80-65535); default 1024. HAProxy cuts
+ *     neither {@code stdout} nor {@code stderr} lines, and neither does Fjord
+ * @param minLevel messages more severe than this level are sent at this level; null: as they are
  */
 public record LogTarget(
-        String address, String facility, @Nullable String level) {
+        String address,
+        String facility,
+        @Nullable String level,
+        Format format,
+        int maxLength,
+        @Nullable String minLevel) {
     /** Syslog facilities, in the order of their codes (RFC 5424 section 6.2.1, HAProxy's names). */
     private static final List<String> FACILITIES = List.of(
             "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "auth2", "ftp", "ntp",
@@ -24,6 +33,41 @@ public record LogTarget(
     /** Syslog severities, in the order of their codes. */
     private static final List<String> LEVELS =
             List.of("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug");
+
+    /** How a message is written, as HAProxy's {@code log ... format FORMAT}. */
+    public enum Format {
+        /** RFC 3164 without the host name: {@code <PRI>Mmm dd hh:mm:ss TAG[PID]: MESSAGE}. The default. */
+        LOCAL,
+        /** RFC 3164: {@code <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: MESSAGE}. */
+        RFC3164,
+        /** RFC 5424: {@code <PRI>1 TIMESTAMP - TAG PID - - MESSAGE}. */
+        RFC5424,
+        /** {@code <PRI>MESSAGE}. */
+        PRIORITY,
+        /** {@code <SEVERITY>MESSAGE}, as systemd reads it. */
+        SHORT,
+        /** {@code <SEVERITY>TIMESTAMP MESSAGE}. */
+        TIMED,
+        /** {@code TIMESTAMP MESSAGE}. */
+        ISO,
+        /** The message alone, as containers log it ({@code log stdout format raw local0}). */
+        RAW;
+
+        /**
+         * The format HAProxy names {@code name} ({@code raw}, {@code rfc5424}, ...).
+         *
+         * @throws ConfigException naming the expected names
+         */
+        public static Format of(String name) {
+            for (Format format : values()) {
+                if (format.name().equalsIgnoreCase(name)) {
+                    return format;
+                }
+            }
+            throw new ConfigException("log: format '" + name
+                    + "' (expected: local, rfc3164, rfc5424, priority, short, timed, iso or raw)");
+        }
+    }
 
     /** What kind of destination the address names. */
     public enum Kind {
@@ -51,6 +95,13 @@ public record LogTarget(
         if (level != null && !LEVELS.contains(level)) {
             throw new ConfigException("log: level '" + level + "' (expected one of: " + LEVELS + ")");
         }
+        if (minLevel != null && !LEVELS.contains(minLevel)) {
+            throw new ConfigException("log: minimum level '" + minLevel + "' (expected one of: " + LEVELS + ")");
+        }
+        Objects.requireNonNull(format, "format");
+        if (maxLength < 80 || maxLength > 65535) {
+            throw new ConfigException("log: len " + maxLength + " (expected: 80-65535)");
+        }
         if (kindOf(address) == Kind.UDP) {
             String port = portText(address);
             if (hostOf(address).isEmpty()
@@ -62,6 +113,31 @@ public record LogTarget(
                         + "1-65535, stdout, stderr or a path)");
             }
         }
+    }
+
+    /** {@code log ADDRESS FACILITY [LEVEL]}: the {@link Format#LOCAL} format, messages cut at 1024 bytes. */
+    public LogTarget(String address, String facility, @Nullable String level) {
+        this(address, facility, level, Format.LOCAL, 1024, null);
+    }
+
+    /** The same target writing messages in {@code format}. */
+    public LogTarget withFormat(Format format) {
+        return new LogTarget(address, facility, level, format, maxLength, minLevel);
+    }
+
+    /** The same target cutting messages at {@code maxLength} bytes ({@code len}). */
+    public LogTarget withMaxLength(int maxLength) {
+        return new LogTarget(address, facility, level, format, maxLength, minLevel);
+    }
+
+    /** The same target sending messages more severe than {@code minLevel} at that level. */
+    public LogTarget withMinLevel(String minLevel) {
+        return new LogTarget(address, facility, level, format, maxLength, minLevel);
+    }
+
+    /** The level a message at {@code severity} is sent at: capped by {@link #minLevel()}. */
+    public String sentLevel(String severity) {
+        return minLevel != null && severityCode(severity) < severityCode(minLevel) ? minLevel : severity;
     }
 
     /** The kind of destination: UDP syslog server, standard output or error, or a Unix socket. */

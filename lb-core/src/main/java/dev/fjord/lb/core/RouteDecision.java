@@ -226,6 +226,42 @@ public sealed interface RouteDecision {
     }
 
     /**
+     * Answer with a service of the proxy ({@code http-request use-service}); today HAProxy's Prometheus exporter.
+     *
+     * @param frontend the frontend the request arrived on
+     * @param request the request as it arrived
+     * @param routedRequest the request as the routing rules saw it
+     * @param service the service's name, e.g. {@code prometheus-exporter}
+     */
+    record Service(FrontendConfig frontend, RequestHead request, RequestHead routedRequest, String service)
+            implements RouteDecision {
+
+        public Service {
+            Objects.requireNonNull(frontend, "frontend");
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(routedRequest, "routedRequest");
+            Objects.requireNonNull(service, "service");
+        }
+
+        /** None: the service is the frontend's. */
+        @Override
+        public @Nullable Backend backend() {
+            return null;
+        }
+
+        /** Not read: {@link CookieStatus#NOT_CHECKED}. */
+        @Override
+        public CookieStatus cookieStatus() {
+            return CookieStatus.NOT_CHECKED;
+        }
+
+        @Override
+        public String toString() {
+            return "SERVICE " + service;
+        }
+    }
+
+    /**
      * Serve the statistics page of the frontend; the request was authenticated if users are configured.
      *
      * @param frontend the frontend the request arrived on, whose {@link FrontendConfig#stats()} is the page's

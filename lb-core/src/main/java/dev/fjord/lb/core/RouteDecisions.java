@@ -31,6 +31,12 @@ final class RouteDecisions {
             if (rule instanceof HttpRequestRule.Allow) {
                 break;
             }
+            if (rule instanceof HttpRequestRule.SetLogLevel) {
+                continue; // read by logLevel when the request is logged
+            }
+            if (rule instanceof HttpRequestRule.UseService service) {
+                return new RouteDecision.Service(frontend.config(), request, routed, service.service());
+            }
             LocalResponse response = RuleResponses.responseFor(rule, routed, frontend.config());
             if (response != null) {
                 return new RouteDecision.Respond(
@@ -126,6 +132,36 @@ final class RouteDecisions {
         }
         boolean admin = frontend.statsAdmin != null && frontend.statsAdmin.test(routed);
         return new RouteDecision.Stats(frontend.config(), request, routed, admin);
+    }
+
+    /**
+     * The level of {@code request}'s access-log line as its {@code http-request set-log-level} rules set it: the
+     * last one that applies before a rule that ends the evaluation; null when none does.
+     */
+    static @org.jspecify.annotations.Nullable String logLevel(CompiledFrontend frontend, RequestHead request) {
+        if (!frontend.setsLogLevel) {
+            return null;
+        }
+        String level = null;
+        RequestHead routed = request;
+        List<HeaderEdit> edits = new ArrayList<>(4);
+        for (int i = 0; i < frontend.rules.length; i++) {
+            if (!frontend.ruleConditions.get(i).test(routed)) {
+                continue;
+            }
+            HttpRequestRule rule = frontend.rules[i];
+            if (rule instanceof HttpRequestRule.SetLogLevel set) {
+                level = set.level();
+            } else if (rule instanceof HttpRequestRule.Allow
+                    || rule instanceof HttpRequestRule.UseService
+                    || RuleResponses.responseFor(rule, routed, frontend.config()) != null) {
+                break;
+            } else {
+                edits.add(RuleResponses.editFor(rule));
+                routed = EditedRequestHead.of(request, edits);
+            }
+        }
+        return level;
     }
 
     long nowSeconds() {

@@ -218,6 +218,16 @@ public final class Router {
     }
 
     /**
+     * The level {@code decision}'s access-log line is sent at, as its frontend's {@code http-request
+     * set-log-level} rules set it: a level name, {@code silent} for none, or null when no rule applied (HAProxy's
+     * {@code info}, or {@code err} for an error with {@code option log-separate-errors}).
+     */
+    public @org.jspecify.annotations.Nullable String logLevel(RouteDecision decision) {
+        CompiledFrontend compiled = state.frontends().get(decision.frontend().name());
+        return compiled == null ? null : RouteDecisions.logLevel(compiled, decision.request());
+    }
+
+    /**
      * A new decision for a request whose server failed ({@code option redispatch}): another server of the same
      * backend, never the failed one, with the cookie re-pinned; a 503 when no other server is usable.
      *

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * Immutable; made by {@link BackendConfig.Builder#server(String, String, java.util.function.Consumer)}.
  *
  * @param name unique in its backend
- * @param address where requests go
+ * @param address where requests go; port 0 (an address written without a port, HAProxy 1.4's syntax): the port
+ *     the client connected to on the frontend
  * @param weight 0-256, default 1; 0 takes only persistent traffic
  * @param cookie the value of the persistence cookie that designates this server, or null (no cookie persistence)
  * @param backup used only when no active server is usable
@@ -81,6 +82,14 @@ public record ServerConfig(
         Objects.requireNonNull(fastInter, "fastInter");
         Objects.requireNonNull(downInter, "downInter");
         Objects.requireNonNull(slowStart, "slowStart");
+    }
+
+    /**
+     * Where a request that arrived on local port {@code destinationPort} goes: {@link #address()}, or, for a server
+     * written without a port, its host at {@code destinationPort}.
+     */
+    public Address addressFor(int destinationPort) {
+        return address.port() == 0 ? address.withPort(destinationPort) : address;
     }
 
     /** Builds a {@link ServerConfig}; not thread-safe. Every value is checked when set. */
@@ -293,6 +302,10 @@ public record ServerConfig(
         }
 
         ServerConfig build() {
+            if (check && address.port() == 0 && checkPort == 0) {
+                throw new ConfigException(
+                        context + ": check: the server has no port, so its checks need one " + "(expected: port N)");
+            }
             return new ServerConfig(
                     name,
                     address,
@@ -324,13 +337,14 @@ public record ServerConfig(
         private Address parseAddress(String text) {
             Address parsed;
             try {
-                parsed = Address.parse(text);
+                boolean portless = text.indexOf(':') < 0 || (text.startsWith("[") && text.endsWith("]"));
+                parsed = portless ? Address.parse(text + ":0") : Address.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(context + ": " + e.getMessage());
             }
-            if (parsed.isAny() || parsed.port() == 0) {
-                throw new ConfigException(
-                        context + ": address '" + text + "' (expected: a host and a port 1-65535, not '*' or port 0)");
+            if (parsed.isAny() || (parsed.port() == 0 && text.endsWith(":0"))) {
+                throw new ConfigException(context + ": address '" + text
+                        + "' (expected: a host and a port 1-65535, or a host alone for the client's port; not '*')");
             }
             return parsed;
         }

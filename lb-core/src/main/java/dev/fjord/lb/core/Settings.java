@@ -36,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  *     {@code _} is read as {@code -}; default {@link UnderscoreHeaders#DROP}
  * @param errorFiles the responses sent instead of the proxy's built-in error pages, by status ({@code errorfile});
  *     a backend's first, then the frontend's; default none
+ * @param allBackups a backend balances over every backup server, not only the first, when no active server is
+ *     usable ({@code option allbackups}); default false
+ * @param logOptions {@code option dontlog-normal}, {@code log-health-checks}, {@code log-separate-errors} and
+ *     {@code log-format}; default {@link LogOptions#DEFAULT}
  */
 public record Settings(
         Mode mode,
@@ -57,7 +61,9 @@ public record Settings(
         UnderscoreHeaders underscoreHeaders,
         boolean abortOnClose,
         int backlog,
-        Map<Integer, LocalResponse> errorFiles) {
+        Map<Integer, LocalResponse> errorFiles,
+        boolean allBackups,
+        LogOptions logOptions) {
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(
@@ -80,7 +86,9 @@ public record Settings(
             UnderscoreHeaders.DROP,
             false,
             0,
-            Map.of());
+            Map.of(),
+            false,
+            LogOptions.DEFAULT);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");
@@ -90,6 +98,7 @@ public record Settings(
         Objects.requireNonNull(connectionMode, "connectionMode");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
+        Objects.requireNonNull(logOptions, "logOptions");
         retryOn = Set.copyOf(retryOn);
         logTargets = List.copyOf(logTargets);
         errorFiles = Map.copyOf(errorFiles);

@@ -17,32 +17,6 @@ import org.jspecify.annotations.Nullable;
  * @param <B> the concrete builder, returned by every setter
  */
 public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
-    /** Keywords a frontend may not set (HAProxy rejects them there too). */
-    private static final Set<String> BACKEND_ONLY = Set.of(
-            "balance",
-            "hash-type",
-            "retries",
-            "option redispatch",
-            "option abortonclose",
-            "option httpchk",
-            "option tcp-check",
-            "retry-on",
-            "timeout connect",
-            "timeout server",
-            "timeout queue",
-            "timeout check",
-            "timeout server-fin");
-    /** Keywords a backend may not set. */
-    private static final Set<String> FRONTEND_ONLY = Set.of(
-            "maxconn",
-            "timeout client",
-            "timeout http-request",
-            "timeout client-fin",
-            "option dontlognull",
-            "option httplog",
-            "option tcplog",
-            "underscore-headers",
-            "backlog");
 
     final String context;
     private final Set<String> touched = new LinkedHashSet<>();
@@ -75,6 +49,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private boolean abortOnClose;
     private int backlog;
     private Map<Integer, LocalResponse> errorFiles;
+    private boolean allBackups;
+    private LogOptions logOptions;
 
     SettingsBuilder(String context, Settings defaults) {
         this.context = context;
@@ -108,6 +84,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         abortOnClose = defaults.abortOnClose();
         backlog = defaults.backlog();
         errorFiles = defaults.errorFiles();
+        allBackups = defaults.allBackups();
+        logOptions = defaults.logOptions();
     }
 
     @SuppressWarnings("unchecked")
@@ -232,6 +210,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     /** The access-log format ({@code option httplog}, {@code option tcplog}); default {@link LogFormat#DEFAULT}. */
     public B logFormat(LogFormat logFormat) {
         this.logFormat = Objects.requireNonNull(logFormat, "logFormat");
+        this.logOptions = logOptions.withCustomFormat(null); // the last format line wins, as in HAProxy
         return touch(logFormat == LogFormat.TCP ? "option tcplog" : "option httplog");
     }
 
@@ -330,6 +309,65 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return touch("errorfile");
     }
 
+    /**
+     * A backend balances over every backup server, not only the first, when no active server is usable
+     * ({@code option allbackups}); default false. Backends and defaults only.
+     */
+    public B allBackups(boolean allBackups) {
+        this.allBackups = allBackups;
+        return touch("option allbackups");
+    }
+
+    /**
+     * Forgets the log targets and {@code log global} inherited from the defaults: this section logs nothing
+     * ({@code no log}).
+     */
+    public B noLog() {
+        this.logGlobal = false;
+        this.logTargets = List.of();
+        return touch("no log");
+    }
+
+    /**
+     * Only failed requests are logged ({@code option dontlog-normal}): a 5xx, a termination state other than
+     * {@code --}, a retry; default false. Frontends only.
+     */
+    public B dontLogNormal(boolean dontLogNormal) {
+        this.logOptions = logOptions.withDontLogNormal(dontLogNormal);
+        return touch("option dontlog-normal");
+    }
+
+    /** Lines of failed requests are sent at level {@code err} ({@code option log-separate-errors}); default false. */
+    public B logSeparateErrors(boolean logSeparateErrors) {
+        this.logOptions = logOptions.withLogSeparateErrors(logSeparateErrors);
+        return touch("option log-separate-errors");
+    }
+
+    /**
+     * Every change of a server's health-check result is logged to the backend's log targets, not only its state
+     * changes ({@code option log-health-checks}); default false. Backends only.
+     */
+    public B logHealthChecks(boolean logHealthChecks) {
+        this.logOptions = logOptions.withLogHealthChecks(logHealthChecks);
+        return touch("option log-health-checks");
+    }
+
+    /**
+     * The access-log line as a {@code log-format} string of HAProxy's {@code %} variables ({@link CustomLogFormat}
+     * lists those known); default none: {@link #logFormat(LogFormat)}'s format. Frontends only.
+     *
+     * @throws ConfigException naming a variable that is unknown or not supported
+     */
+    public B logFormat(String format) {
+        try {
+            CustomLogFormat.parse(format);
+        } catch (ConfigException e) {
+            throw new ConfigException(context + ": log-format: " + e.getMessage());
+        }
+        this.logOptions = logOptions.withCustomFormat(format);
+        return touch("log-format");
+    }
+
     /** The settings as set so far. */
     Settings settings() {
         return new Settings(
@@ -362,12 +400,14 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
                 underscoreHeaders,
                 abortOnClose,
                 backlog,
-                errorFiles);
+                errorFiles,
+                allBackups,
+                logOptions);
     }
 
     /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */
     void rejectKeywordsOf(boolean frontend) {
-        Set<String> forbidden = frontend ? BACKEND_ONLY : FRONTEND_ONLY;
+        Set<String> forbidden = frontend ? SectionKeywords.BACKEND_ONLY : SectionKeywords.FRONTEND_ONLY;
         for (String keyword : touched) {
             if (forbidden.contains(keyword)) {
                 throw new ConfigException(context + ": '" + keyword + "' is not allowed in a "

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The statistics page of a frontend or listen section, as HAProxy's {@code stats enable}, {@code stats uri},
- * {@code stats realm}, {@code stats auth}, {@code stats refresh}, {@code stats hide-version} and {@code stats admin}.
+ * {@code stats realm}, {@code stats auth}, {@code stats refresh}, {@code stats hide-version}, {@code stats admin},
+ * {@code stats scope}, {@code stats show-node}, {@code stats show-desc} and {@code stats show-legends}.
  * Requests whose path starts with {@link #uri()} are answered by the page instead of being forwarded; when users are
  * configured, only they may see it (HTTP Basic authentication).
  *
@@ -22,6 +23,13 @@ import org.jspecify.annotations.Nullable;
  * @param refresh how often the page reloads itself; null: never
  * @param hideVersion the page does not show Fjord's version
  * @param admin authenticated users for whom this holds may change server states; null: nobody
+ * @param scope the frontends and backends the page shows ({@code stats scope}, {@code .} for this section);
+ *     empty: every one
+ * @param node the node name shown in the page's title ({@code stats show-node [NAME]}; empty: the host name);
+ *     null: none
+ * @param description the description shown under the title ({@code stats show-desc TEXT}); null: none
+ * @param showLegends each proxy's mode and id, and each server's address and cookie, are shown
+ *     ({@code stats show-legends})
  */
 public record StatsConfig(
         String uri,
@@ -29,7 +37,11 @@ public record StatsConfig(
         List<StatsUser> users,
         @Nullable Duration refresh,
         boolean hideVersion,
-        @Nullable Condition admin) {
+        @Nullable Condition admin,
+        List<String> scope,
+        @Nullable String node,
+        @Nullable String description,
+        boolean showLegends) {
 
     /** A user allowed to see the stats page ({@code stats auth user:password}); the password is never printed. */
     public record StatsUser(String name, String password) {
@@ -51,6 +63,15 @@ public record StatsConfig(
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(realm, "realm");
         users = List.copyOf(users);
+        scope = List.copyOf(scope);
+    }
+
+    /**
+     * Whether the page shows the frontend or backend {@code proxy}; {@code self} is the name of the section serving
+     * the page, which {@code stats scope .} names.
+     */
+    public boolean inScope(String proxy, String self) {
+        return scope.isEmpty() || scope.contains(proxy) || (scope.contains(".") && proxy.equals(self));
     }
 
     /**
@@ -87,6 +108,10 @@ public record StatsConfig(
         private @Nullable Duration refresh;
         private boolean hideVersion;
         private @Nullable Condition admin;
+        private final List<String> scope = new ArrayList<>();
+        private @Nullable String node;
+        private @Nullable String description;
+        private boolean showLegends;
 
         Builder(String context) {
             this.context = context + ": stats";
@@ -145,8 +170,40 @@ public record StatsConfig(
             return this;
         }
 
+        /**
+         * Shows only {@code proxy} and the others added so ({@code stats scope NAME}; {@code .} is this section);
+         * default every frontend and backend.
+         */
+        public Builder scope(String proxy) {
+            Objects.requireNonNull(proxy, "proxy");
+            if (proxy.isEmpty() || proxy.chars().anyMatch(c -> c <= ' ')) {
+                throw new ConfigException(context + " scope '" + proxy + "' (expected: a proxy name or '.')");
+            }
+            scope.add(proxy);
+            return this;
+        }
+
+        /** Shows {@code name} in the title ({@code stats show-node [NAME]}); empty: this machine's host name. */
+        public Builder showNode(String name) {
+            this.node = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Shows {@code text} under the title ({@code stats show-desc TEXT}). */
+        public Builder showDescription(String text) {
+            this.description = Objects.requireNonNull(text, "text");
+            return this;
+        }
+
+        /** Shows each proxy's mode and id, each server's address and cookie ({@code stats show-legends}). */
+        public Builder showLegends() {
+            this.showLegends = true;
+            return this;
+        }
+
         StatsConfig build() {
-            return new StatsConfig(uri, realm, users, refresh, hideVersion, admin);
+            return new StatsConfig(
+                    uri, realm, users, refresh, hideVersion, admin, scope, node, description, showLegends);
         }
     }
 }

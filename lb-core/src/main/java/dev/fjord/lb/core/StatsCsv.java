@@ -123,6 +123,20 @@ public final class StatsCsv {
                 .append("# ")
                 .append(String.join(",", COLUMNS))
                 .append('\n');
+        for (String[] row : rows(router, checks, queued, maxQueued, now)) {
+            append(csv, row);
+        }
+        return csv.toString();
+    }
+
+    /** The rows of {@link #write}, each with a cell per column of {@link #COLUMNS}, empty where not measured. */
+    static List<String[]> rows(
+            Router router,
+            @Nullable HealthChecks checks,
+            ToIntFunction<Server> queued,
+            ToIntFunction<Server> maxQueued,
+            long now) {
+        List<String[]> csv = new java.util.ArrayList<>();
         int[] iid = {0};
         java.util.Set<String> written = new java.util.HashSet<>();
         for (FrontendConfig frontend : router.config().frontends().values()) {
@@ -139,10 +153,10 @@ public final class StatsCsv {
                 backendRows(csv, backend, ++iid[0], checks, queued, maxQueued, now, false);
             }
         }
-        return csv.toString();
+        return csv;
     }
 
-    private static void frontendRow(StringBuilder csv, Router router, FrontendConfig frontend, int iid) {
+    private static void frontendRow(List<String[]> csv, Router router, FrontendConfig frontend, int iid) {
         Counters c = router.frontendCounters(frontend.name());
         String[] row = row(frontend.name(), "FRONTEND", iid, 0, 0, c);
         row[6] = frontend.settings().maxConn() == 0
@@ -150,11 +164,11 @@ public final class StatsCsv {
                 : Integer.toString(frontend.settings().maxConn());
         row[17] = "OPEN";
         row[75] = mode(frontend.settings().mode());
-        append(csv, row);
+        csv.add(row);
     }
 
     private static void backendRows(
-            StringBuilder csv,
+            List<String[]> csv,
             LiveBackend backend,
             int iid,
             @Nullable HealthChecks checks,
@@ -208,6 +222,7 @@ public final class StatsCsv {
             row[73] = config.address().toString();
             row[74] = config.cookie() == null ? "" : config.cookie();
             row[75] = mode(backend.config().settings().mode());
+            times(row, server.counters());
             if (server.isBalanced()) {
                 if (config.backup()) {
                     backup++;
@@ -216,9 +231,10 @@ public final class StatsCsv {
                 }
                 totalWeight += server.weight();
             }
-            append(csv, row);
+            csv.add(row);
         }
         String[] row = row(backend.name(), "BACKEND", iid, 0, 1, backend.counters());
+        row[2] = Integer.toString(backend.servers().stream().mapToInt(queued).sum());
         row[4] = Integer.toString(
                 backend.servers().stream().mapToInt(Server::activeConnections).sum());
         // a listen section that only serves the stats page has no server, and is UP as HAProxy shows it
@@ -230,7 +246,16 @@ public final class StatsCsv {
         row[75] = mode(backend.config().settings().mode());
         row[76] = backend.config().settings().balance().toString();
         row[55] = now == 0 || lastSession < 0 ? "" : Long.toString(lastSession);
-        append(csv, row);
+        times(row, backend.counters());
+        csv.add(row);
+    }
+
+    /** {@code qtime}, {@code ctime}, {@code rtime}, {@code ttime}: averages over the last 1024 sessions, in ms. */
+    private static void times(String[] row, Counters counters) {
+        long[] averages = counters.averageTimes();
+        for (int i = 0; i < averages.length; i++) {
+            row[58 + i] = Long.toString(averages[i]);
+        }
     }
 
     /** HAProxy's status word of a server: UP, DOWN, NOLB, MAINT, DRAIN, or {@code no check}. */

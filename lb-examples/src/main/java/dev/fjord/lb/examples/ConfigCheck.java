@@ -28,15 +28,22 @@ final class ConfigCheck {
      * @return whether {@code file} is valid
      */
     static boolean run(Path file, PrintStream out, PrintStream err) {
-        HaproxyImport imported;
+        HaproxyImport.Checked checked;
         try {
-            imported = HaproxyImport.parse(file);
+            checked = HaproxyImport.check(file);
         } catch (IOException e) {
             err.println(file + ": cannot read: " + e.getMessage());
             return false;
-        } catch (ConfigException e) {
-            e.errors().forEach(err::println);
-            err.println(file + ": " + e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
+        }
+        HaproxyImport imported = checked.imported();
+        if (imported == null) {
+            if (!checked.report().ignored().isEmpty()
+                    || !checked.report().warnings().isEmpty()) {
+                out.println(checked.report());
+            }
+            checked.errors().forEach(err::println);
+            err.println(
+                    file + ": " + checked.errors().size() + (checked.errors().size() == 1 ? " error" : " errors"));
             return false;
         }
         List<String> errors = new ArrayList<>();

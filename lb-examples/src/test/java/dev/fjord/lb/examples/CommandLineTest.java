@@ -68,6 +68,42 @@ class CommandLineTest {
     }
 
     @Test
+    void checkingListsEveryKeywordNotSupportedYetWithItsLine() throws Exception {
+        Path file = write("""
+                global
+                    daemon
+                    lua-load /etc/haproxy/a.lua
+                defaults
+                    mode http
+                    option logasap
+                frontend main
+                    bind :80
+                    log stdout format raw local0
+                    capture request header Host len 32
+                    http-request use-service lua.hello
+                    default_backend app
+                backend app
+                    fullconn 100
+                    server web1 127.0.0.1
+                """);
+
+        Output output = check(file);
+
+        String notYet = " is not supported yet (see the README's table of supported keywords)";
+        assertThat(output.valid).isFalse();
+        assertThat(output.out).contains("ignored: haproxy.cfg:2: daemon");
+        assertThat(output.err.lines())
+                .containsExactly(
+                        "haproxy.cfg:3: 'lua-load' in global" + notYet,
+                        "haproxy.cfg:6: 'option logasap' in defaults" + notYet,
+                        "haproxy.cfg:10: 'capture request header' in frontend 'main'" + notYet,
+                        "haproxy.cfg:11: 'http-request use-service' in frontend 'main': use-service 'lua.hello' is not "
+                                + "supported yet (expected: prometheus-exporter)",
+                        "haproxy.cfg:14: 'fullconn' in backend 'app'" + notYet,
+                        file + ": 5 errors");
+    }
+
+    @Test
     void checkingABadFileListsEveryErrorWithItsLine() throws Exception {
         Path file = write("""
                 global

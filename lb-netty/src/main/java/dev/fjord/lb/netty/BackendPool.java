@@ -36,12 +36,12 @@ final class BackendPool {
     private final InetSocketAddress address;
     private final Class<? extends SocketChannel> channelType;
 
-    BackendPool(Server server, Mode mode, Class<? extends SocketChannel> channelType) {
+    /** Connections to {@code server} at {@code port} (its own, or the client's for a server without one). */
+    BackendPool(Server server, int port, Mode mode, Class<? extends SocketChannel> channelType) {
         this.mode = mode;
         this.channelType = channelType;
         // resolved once, at start: never a DNS lookup on an event loop
-        this.address = new InetSocketAddress(
-                server.config().address().host(), server.config().address().port());
+        this.address = new InetSocketAddress(server.config().address().host(), port);
     }
 
     /** An idle keep-alive connection of {@code loop} still open, or null. Call on {@code loop}. */

@@ -111,6 +111,8 @@ final class HttpExchange {
     void start() {
         if (decision instanceof RouteDecision.Respond respond) {
             respondLocally(respond.response());
+        } else if (decision instanceof RouteDecision.Service) {
+            respondLocally(StatsPage.prometheus(runtime, request.uri()));
         } else if (decision instanceof RouteDecision.Stats stats) {
             if (request.method().equals(HttpMethod.POST)) {
                 statsForm = new StatsForm(); // an admin action: answered once its form is read
@@ -279,7 +281,7 @@ final class HttpExchange {
     }
 
     private void respondLocally(LocalResponse response) {
-        boolean stats = decision instanceof RouteDecision.Stats;
+        boolean stats = decision instanceof RouteDecision.Stats || decision instanceof RouteDecision.Service;
         if (!stats && decision.backend() == null && response.status() == 403) {
             traffic.denied();
         }

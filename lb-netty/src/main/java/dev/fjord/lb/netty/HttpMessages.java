@@ -77,7 +77,12 @@ final class HttpMessages {
         apply(headers, decision.requestEdits()); // the same edits forwardedRequest() shows, straight on the headers
         if (!headers.contains(HttpHeaderNames.HOST)) {
             // an HTTP/1.0 request without Host, forwarded as HTTP/1.1, which requires one: the server's address
-            headers.set("Host", decision.server().config().address().toString());
+            headers.set(
+                    "Host",
+                    decision.server()
+                            .config()
+                            .addressFor(decision.request().localPort())
+                            .toString());
         }
         if (HttpUtil.isTransferEncodingChunked(original)) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

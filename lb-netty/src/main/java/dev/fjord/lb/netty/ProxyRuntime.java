@@ -8,15 +8,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.AccessLogEntry;
 import dev.fjord.lb.core.AccessLogFormat;
 import dev.fjord.lb.core.AccessLogSink;
+import dev.fjord.lb.core.CustomLogFormat;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HealthChecks;
+import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.LogOptions;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
@@ -35,8 +39,13 @@ final class ProxyRuntime {
     final HttpLimits limits;
     final Map<Integer, LocalResponse> errorPages;
     final AtomicInteger globalConnections = new AtomicInteger();
+    /** This machine's name ({@code %H}), looked up once at start: never on an event loop. */
+    final String hostname = SyslogAccessLog.hostname();
+
     private final Map<Server, ServerSlots> slots = new ConcurrentHashMap<>();
     private final Map<Server, BackendPool> pools = new ConcurrentHashMap<>();
+    /** The pools of servers without a port, by the client's destination port. */
+    private final Map<Server, Map<Integer, BackendPool>> portlessPools = new ConcurrentHashMap<>();
     /** Ways to close the sessions in flight on each server ({@code on-marked-down shutdown-sessions}). */
     private final Map<Server, Set<Runnable>> sessions = new ConcurrentHashMap<>();
     /** Exchanges in flight, for graceful close. */
@@ -55,7 +64,7 @@ final class ProxyRuntime {
     /** Connections per frontend ({@code %fc}), by frontend name. */
     final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();
 
-    private final Map<String, AccessLogFormat> formats = new ConcurrentHashMap<>();
+    private final Map<String, Function<AccessLogEntry, String>> formats = new ConcurrentHashMap<>();
     /** Sees every finished exchange's record, logged or not (the Micrometer timers); null: none. */
     volatile java.util.function.@Nullable Consumer<AccessLogEntry> entryObserver;
     /** Set once at start, before any connection is accepted. */
@@ -120,9 +129,23 @@ final class ProxyRuntime {
                 server, s -> new ServerSlots(s.config().maxConn(), s.config().maxQueue()));
     }
 
-    BackendPool pool(Server server) {
-        return pools.computeIfAbsent(
-                server, s -> new BackendPool(s, s.backend().config().settings().mode(), channelType));
+    /**
+     * The connections to {@code server} for a request that arrived on local port {@code destinationPort}: one pool
+     * per server, or per server and port for a server written without a port.
+     */
+    BackendPool pool(Server server, int destinationPort) {
+        if (server.config().address().port() != 0) {
+            return pools.computeIfAbsent(
+                    server, s -> newPool(s, s.config().address().port()));
+        }
+        return portlessPools
+                .computeIfAbsent(server, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(destinationPort, port -> newPool(server, port));
+    }
+
+    private BackendPool newPool(Server server, int port) {
+        return new BackendPool(
+                server, port, server.backend().config().settings().mode(), channelType);
     }
 
     /** Registers a way to close a session on {@code server}; the returned action unregisters it. */
@@ -198,8 +221,13 @@ final class ProxyRuntime {
     }
 
     /**
-     * Writes the access-log record of an exchange of {@code frontend}, when the frontend logs ({@code log}):
-     * in its format ({@code option httplog}, tcplog, JSON), client addresses masked as configured.
+     * Ends an exchange of {@code frontend}: its server's and backend's average times ({@code qtime ctime rtime
+     * ttime}) take its timers, and its access-log record is written when the frontend logs ({@code log}), as HAProxy
+     * decides: not for an empty connection with {@code option dontlognull}, nor a request that went well with
+     * {@code option dontlog-normal}, nor one an {@code http-request set-log-level silent} rule silenced; at the
+     * level a {@code set-log-level} rule set, else {@code err} for a failed request with {@code option
+     * log-separate-errors}, else {@code info}; in the frontend's {@code log-format}, or its format ({@code option
+     * httplog}, tcplog, JSON), client addresses masked as configured.
      */
     void log(
             FrontendConfig frontend,
@@ -209,9 +237,8 @@ final class ProxyRuntime {
             @Nullable Server server,
             @Nullable String requestLine) {
         AccessLogSink sink = accessLogs.sink(frontend.name());
-        boolean logs = sink != null;
         java.util.function.Consumer<AccessLogEntry> observer = entryObserver;
-        if (!logs && observer == null) {
+        if (sink == null && observer == null && server == null) {
             return;
         }
         AtomicInteger count = frontendConnections.get(frontend.name());
@@ -219,6 +246,12 @@ final class ProxyRuntime {
                 record.entry(frontend, client, decision, server, this, count == null ? 0 : count.get(), requestLine);
         if (entry == null) {
             return;
+        }
+        if (server != null && entry.connectTime() >= 0) {
+            server.counters().timings(entry.queueTime(), entry.connectTime(), entry.responseTime(), entry.activeTime());
+            server.backend()
+                    .counters()
+                    .timings(entry.queueTime(), entry.connectTime(), entry.responseTime(), entry.activeTime());
         }
         if (observer != null) {
             observer.accept(entry);
@@ -230,15 +263,37 @@ final class ProxyRuntime {
                         && entry.status() < 0)) {
             return; // option dontlognull: a connection that carried nothing is not logged
         }
-        AccessLogFormat format = formats.computeIfAbsent(
-                frontend.name(),
-                name -> new AccessLogFormat(
-                        frontend.settings().logFormat(), frontend.logMask(), ZoneId.systemDefault()));
-        sink.log(entry, format.format(entry));
+        LogOptions options = frontend.settings().logOptions();
+        boolean failed = entry.failed();
+        if (options.dontLogNormal() && !failed) {
+            return;
+        }
+        String level = decision == null ? null : router.logLevel(decision);
+        if (level == null) {
+            level = options.logSeparateErrors() && failed ? "err" : "info";
+        }
+        if (level.equals(HttpRequestRule.SetLogLevel.SILENT)) {
+            return;
+        }
+        Function<AccessLogEntry, String> format = formats.computeIfAbsent(frontend.name(), name -> formatOf(frontend));
+        sink.log(entry, format.apply(entry), level);
+    }
+
+    /** The frontend's access-log line: its {@code log-format}, else its built-in format. */
+    private Function<AccessLogEntry, String> formatOf(FrontendConfig frontend) {
+        String custom = frontend.settings().logOptions().customFormat();
+        ZoneId zone = ZoneId.systemDefault();
+        if (custom != null) {
+            CustomLogFormat parsed = CustomLogFormat.parse(custom);
+            long pid = ProcessHandle.current().pid();
+            return entry -> parsed.format(entry, frontend.logMask(), zone, hostname, pid);
+        }
+        return new AccessLogFormat(frontend.settings().logFormat(), frontend.logMask(), zone)::format;
     }
 
     void closePools() {
         pools.values().forEach(BackendPool::closeIdle);
+        portlessPools.values().forEach(byPort -> byPort.values().forEach(BackendPool::closeIdle));
     }
     /** {@code on-marked-down shutdown-sessions} and {@code on-marked-up shutdown-backup-sessions}. */
     void onServerEvent(dev.fjord.lb.core.ServerEvent event) {

@@ -49,6 +49,7 @@ final class ProxyStart {
         EventLog eventLog = new EventLog();
         ServerEventListener events = event -> {
             eventLog.onEvent(event);
+            runtime.accessLogs.serverEvent(event);
             runtime.onServerEvent(event);
             options.listener.onEvent(event);
             runtime.serverListeners.forEach(l -> l.onEvent(event));

@@ -161,7 +161,7 @@ final class ServerConnector {
         if (record != null) {
             record.connecting();
         }
-        BackendPool pool = runtime.pool(server);
+        BackendPool pool = runtime.pool(server, decision.request().localPort());
         ProxyProtocol sendProxy = server.config().sendProxy();
         // a connection that told the server one client's address is that client's only
         boolean pooled = poolable && sendProxy == ProxyProtocol.NONE;
@@ -242,7 +242,7 @@ final class ServerConnector {
     void release(@Nullable Channel channel, boolean reusable) {
         if (channel != null) {
             if (reusable && poolable && server.config().sendProxy() == ProxyProtocol.NONE && channel.isActive()) {
-                runtime.pool(server).offerIdle(channel);
+                runtime.pool(server, decision.request().localPort()).offerIdle(channel);
             } else {
                 channel.close();
             }

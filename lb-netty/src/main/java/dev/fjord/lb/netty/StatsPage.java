@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.PrometheusText;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.StatsConfig;
 import dev.fjord.lb.core.StatsCsv;
@@ -39,7 +40,8 @@ final class StatsPage {
     private StatsPage() {}
 
     static LocalResponse render(ProxyRuntime runtime, RouteDecision.Stats decision, String uri) {
-        String csv = csv(runtime);
+        StatsConfig stats = decision.frontend().stats();
+        String csv = inScope(csv(runtime), stats, decision.frontend().name());
         if (uri.contains(";csv")) {
             return page("text/plain", csv);
         }
@@ -47,10 +49,12 @@ final class StatsPage {
         if (uri.contains(";json")) {
             return page("application/json", json(rows));
         }
-        StatsConfig stats = decision.frontend().stats();
         String user = StatsAdmin.user(decision.request());
+        String node =
+                stats == null || stats.node() == null ? null : stats.node().isEmpty() ? runtime.hostname : stats.node();
         StringBuilder html = new StringBuilder(16384)
                 .append("<!DOCTYPE html>\n<html><head><title>Statistics Report")
+                .append(node == null ? "" : " on " + escape(node))
                 .append("</title>\n");
         if (stats != null && stats.refresh() != null) {
             html.append("<meta http-equiv=\"refresh\" content=\"")
@@ -62,6 +66,15 @@ final class StatsPage {
                 .append("</style></head><body>\n<h1>Fjord statistics")
                 .append(stats != null && stats.hideVersion() ? "" : " (version " + version() + ")")
                 .append("</h1>\n");
+        String description = stats == null ? null : stats.description();
+        if (node != null || description != null) {
+            html.append("<h2 id=\"node\">Statistics Report for pid ")
+                    .append(ProcessHandle.current().pid())
+                    .append(node == null ? "" : " on " + escape(node))
+                    .append(description == null ? "" : ": " + escape(description))
+                    .append("</h2>\n");
+        }
+        boolean legends = stats != null && stats.showLegends();
         if (uri.contains(";st=DONE")) {
             html.append("<p id=\"result\">Action processed successfully.</p>\n");
         } else if (uri.contains(";st=")) {
@@ -76,9 +89,9 @@ final class StatsPage {
                     closeTable(html, admin, current, runtime, user);
                 }
                 current = row[0];
-                openTable(html, current, admin, stats);
+                openTable(html, current, admin, stats, legends ? row : null);
             }
-            row(html, row, admin, !row[1].equals("FRONTEND") && !row[1].equals("BACKEND"));
+            row(html, row, admin, !row[1].equals("FRONTEND") && !row[1].equals("BACKEND"), legends);
         }
         if (current != null) {
             closeTable(html, admin, current, runtime, user);
@@ -86,7 +99,23 @@ final class StatsPage {
         return page("text/html; charset=utf-8", html.append("</body></html>\n").toString());
     }
 
-    private static void openTable(StringBuilder html, String proxy, boolean admin, @Nullable StatsConfig stats) {
+    /** The CSV without the rows of proxies {@code stats scope} leaves out. */
+    private static String inScope(String csv, @Nullable StatsConfig stats, String self) {
+        if (stats == null || stats.scope().isEmpty()) {
+            return csv;
+        }
+        StringBuilder kept = new StringBuilder(csv.length());
+        for (String line : csv.split("\n", -1)) {
+            if (!line.isEmpty()
+                    && (line.startsWith("# ") || stats.inScope(line.substring(0, line.indexOf(',')), self))) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.toString();
+    }
+
+    private static void openTable(
+            StringBuilder html, String proxy, boolean admin, @Nullable StatsConfig stats, String @Nullable [] legend) {
         if (admin) {
             html.append("<form method=\"post\" action=\"")
                     .append(stats == null ? "/" : escape(stats.uri()))
@@ -97,6 +126,10 @@ final class StatsPage {
                 .append("\">\n<tr><th class=\"pxname\" ")
                 .append("colspan=\"31\">")
                 .append(escape(proxy))
+                .append(
+                        legend == null
+                                ? ""
+                                : " <span class=\"legend\">(mode " + legend[75] + ", id " + legend[27] + ")</span>")
                 .append("</th></tr>\n<tr class=\"titre\">")
                 .append(admin ? "<th rowspan=\"2\"></th>" : "")
                 .append("<th rowspan=\"2\"></th>")
@@ -113,7 +146,7 @@ final class StatsPage {
         html.append("</tr>\n");
     }
 
-    private static void row(StringBuilder html, String[] c, boolean admin, boolean server) {
+    private static void row(StringBuilder html, String[] c, boolean admin, boolean server, boolean legends) {
         String status = c[17];
         String type = c[1].equals("FRONTEND")
                 ? "frontend"
@@ -130,6 +163,11 @@ final class StatsPage {
                 .append(type)
                 .append("\" id=\"")
                 .append(escape(c[0] + '/' + c[1]))
+                .append(
+                        legends && server
+                                ? "\" title=\"IP: " + escape(c[73]) + ", id: " + c[28]
+                                        + (c[74].isEmpty() ? "" : ", cookie: " + escape(c[74]))
+                                : "")
                 .append("\">");
         if (admin && server) {
             html.append("<td><input type=\"checkbox\" name=\"s\" value=\"")
@@ -230,6 +268,22 @@ final class StatsPage {
                 server -> runtime.slots(server).queued(),
                 server -> runtime.slots(server).maxQueued(),
                 dev.fjord.lb.core.Ticker.system().read());
+    }
+
+    /**
+     * {@code http-request use-service prometheus-exporter}: the counters in the Prometheus text format, filtered by
+     * the query's {@code scope} and {@code no-maint} as HAProxy's exporter does.
+     */
+    static LocalResponse prometheus(ProxyRuntime runtime, String uri) {
+        int question = uri.indexOf('?');
+        String text = PrometheusText.write(
+                runtime.router,
+                question < 0 ? "" : uri.substring(question + 1),
+                runtime.healthChecks,
+                server -> runtime.slots(server).queued(),
+                server -> runtime.slots(server).maxQueued(),
+                dev.fjord.lb.core.Ticker.system().read());
+        return page(PrometheusText.CONTENT_TYPE, text);
     }
 
     private static List<String[]> rows(String csv) {

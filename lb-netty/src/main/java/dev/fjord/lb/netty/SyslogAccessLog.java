@@ -21,17 +21,18 @@ import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.SyslogMessage;
 
 /**
- * Sends access-log lines to {@code log} targets as HAProxy does: to a syslog server as an RFC 3164 message over UDP
- * at level {@code info} (tag {@code fjord}, this process's PID, at most 1024 bytes), to {@code stdout} or
- * {@code stderr} as the bare line. Targets whose level is below {@code info} get nothing. A Unix-socket target
- * ({@code /dev/log}) cannot be reached with Java 17's datagram sockets: its lines go to SLF4J (logger
- * {@code dev.fjord.lb.access}), with one warning at start. A datagram the socket cannot take at once is dropped and
- * counted, never waited for. {@link FjordProxy} makes one from the configuration's global targets unless given
- * another sink. Thread-safe.
+ * Sends access-log lines and server events to {@code log} targets as HAProxy does: each in its target's format
+ * ({@code format local} by default, RFC 3164 without the host name; {@code raw}, {@code rfc3164}, {@code rfc5424},
+ * {@code short}, {@code priority}, {@code timed}, {@code iso}), tag {@code fjord} and this process's PID; to a syslog
+ * server over UDP, cut at the target's {@code len} (1024 bytes by default), or to {@code stdout} or {@code stderr}
+ * whole. Access lines are sent at level {@code info} unless told otherwise; a target whose level is below a
+ * message's gets nothing. A Unix-socket target ({@code /dev/log}) cannot be reached with Java 17's datagram sockets:
+ * its lines go to SLF4J (logger {@code dev.fjord.lb.access}), with one warning at start. A datagram the socket
+ * cannot take at once is dropped and counted, never waited for. {@link FjordProxy} makes one from the configuration's
+ * global targets unless given another sink. Thread-safe.
  */
 public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
     private static final OperatorLog log = OperatorLog.of(SyslogAccessLog.class.getName());
-    private static final int MAX_LENGTH = 1024;
     private static final String SEVERITY = "info";
 
     /** A target whose level takes info lines, with its UDP address resolved once (null for the others). */
@@ -42,6 +43,7 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
     private final List<Destination> destinations;
     private final @Nullable DatagramChannel channel;
     private final ZoneId zone;
+    private final String hostname = hostname();
     private final long pid = ProcessHandle.current().pid();
     private final LongAdder dropped = new LongAdder();
     private final Slf4jAccessLog fallback = new Slf4jAccessLog();
@@ -74,9 +76,7 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
                 log.warn("log " + target.address() + ": Unix datagram sockets are not available to Java 17; these "
                         + "lines go to logger dev.fjord.lb.access instead");
             }
-            if (target.accepts(SEVERITY)) {
-                destinations.add(new Destination(target, target.kind(), address));
-            }
+            destinations.add(new Destination(target, target.kind(), address));
         }
         DatagramChannel channel = null;
         if (destinations.stream().anyMatch(d -> d.kind() == LogTarget.Kind.UDP)) {
@@ -92,20 +92,56 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
 
     @Override
     public void log(AccessLogEntry entry, String line) {
+        log(entry, line, SEVERITY);
+    }
+
+    @Override
+    public void log(AccessLogEntry entry, String line, String level) {
         for (Destination destination : destinations) {
-            switch (destination.kind()) {
-                case STDOUT -> System.out.println(line);
-                case STDERR -> System.err.println(line);
-                case UNIX -> fallback.log(entry, line);
-                case UDP -> send(datagram(destination.target(), line), destination.address());
+            if (destination.target().accepts(level)) {
+                if (destination.kind() == LogTarget.Kind.UNIX) {
+                    fallback.log(entry, line);
+                } else {
+                    send(destination, level, line);
+                }
             }
         }
     }
 
-    private ByteBuffer datagram(LogTarget target, String line) {
-        byte[] bytes = SyslogMessage.rfc3164(target, SEVERITY, ZonedDateTime.now(zone), "fjord", pid, line)
-                .getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, MAX_LENGTH));
+    /**
+     * Sends a message that is not an access-log line (a server event) at {@code level} to the targets whose level
+     * takes it; Unix-socket targets get none (they are on logger {@code dev.fjord.lb.health} already).
+     */
+    public void message(String level, String text) {
+        for (Destination destination : destinations) {
+            if (destination.target().accepts(level)) {
+                if (destination.kind() != LogTarget.Kind.UNIX) { // EventLog writes them to SLF4J already
+                    send(destination, level, text);
+                }
+            }
+        }
+    }
+
+    private void send(Destination destination, String level, String line) {
+        LogTarget target = destination.target();
+        String message = SyslogMessage.format(target, level, ZonedDateTime.now(zone), hostname, "fjord", pid, line);
+        switch (destination.kind()) {
+            case STDOUT -> System.out.println(message);
+            case STDERR -> System.err.println(message);
+            default -> {
+                byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+                send(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, target.maxLength())), destination.address());
+            }
+        }
+    }
+
+    /** This machine's name, for the {@code rfc3164} format and {@code %H}; {@code localhost} when it cannot be had. */
+    static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private void send(ByteBuffer datagram, @Nullable InetSocketAddress address) {

@@ -29,7 +29,7 @@ class PooledConnectionTest {
                 + "    timeout server 5s\n"
                 + "frontend main\n    bind 127.0.0.1:0\n    default_backend app\n"
                 + "backend app\n    server web1 " + server.address() + "\n");
-        BackendPool pool = proxy.runtime().pool(proxy.router().backend("app").requireServer("web1"));
+        BackendPool pool = proxy.runtime().pool(proxy.router().backend("app").requireServer("web1"), 0);
 
         try (RawClient client = new RawClient(proxy.address("main"))) {
             int afterFirst = 0;

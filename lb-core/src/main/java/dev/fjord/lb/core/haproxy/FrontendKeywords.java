@@ -84,11 +84,15 @@ final class FrontendKeywords {
             }
             case "http-request" -> frontend.httpRequest().accept(httpRequest(line));
             case "use_backend" -> {
-                if (line.size() < 4) {
-                    throw new IllegalArgumentException("expected: use_backend NAME if|unless CONDITION");
+                if (line.size() == 3 || line.size() < 2) {
+                    throw new IllegalArgumentException("expected: use_backend NAME [if|unless CONDITION]");
                 }
                 frontend.useBackend()
-                        .accept(line.arg(1), Condition.parse(line.words().subList(2, line.size())));
+                        .accept(
+                                line.arg(1),
+                                line.size() == 2
+                                        ? Condition.acl("TRUE") // unconditional, as HAProxy 1.5 allows
+                                        : Condition.parse(line.words().subList(2, line.size())));
                 backendNamed.accept(line.arg(1));
             }
             case "default_backend" -> {
@@ -129,13 +133,24 @@ final class FrontendKeywords {
                 RequestKeywords.Answer answer = RequestKeywords.answer(words, 200);
                 yield HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body());
             }
+            case "set-log-level" -> HttpRequestRule.setLogLevel(arg(words, 1));
+            case "use-service" -> {
+                if (!arg(words, 1).equals(HttpRequestRule.UseService.PROMETHEUS_EXPORTER)) {
+                    throw new IllegalArgumentException(
+                            "use-service '" + words.get(1) + "' is not supported yet (expected: prometheus-exporter)");
+                }
+                yield HttpRequestRule.prometheusExporter();
+            }
             default ->
                 throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                        + "set-header, add-header, del-header or return)");
+                        + "set-header, add-header, del-header, return, set-log-level or use-service)");
         };
     }
 
-    /** {@code stats enable|uri|realm|auth|refresh|hide-version|admin}, as a change to the frontend's stats page. */
+    /**
+     * {@code stats enable|uri|realm|auth|refresh|hide-version|admin|scope|show-node|show-desc|show-legends}, as a
+     * change to the frontend's stats page.
+     */
     private static Consumer<StatsConfig.Builder> stats(Line line) {
         String what = line.arg(1);
         return s -> {
@@ -154,9 +169,14 @@ final class FrontendKeywords {
                 case "refresh" -> s.refresh(Values.time(line, 2));
                 case "hide-version" -> s.hideVersion();
                 case "admin" -> s.admin(Condition.parse(line.words().subList(2, line.size())));
+                case "scope" -> s.scope(line.arg(2));
+                case "show-node" -> s.showNode(line.arg(2));
+                case "show-desc" ->
+                    s.showDescription(String.join(" ", line.words().subList(2, line.size())));
+                case "show-legends" -> s.showLegends();
                 default ->
-                    throw new IllegalArgumentException(
-                            "'" + what + "' (expected: enable, uri, realm, auth, " + "refresh, hide-version or admin)");
+                    throw new IllegalArgumentException("'" + what + "' (expected: enable, uri, realm, auth, refresh, "
+                            + "hide-version, admin, scope, show-node, show-desc or show-legends)");
             }
         };
     }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fjord.lb.core.ConfigException;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.haproxy.Lines.Line;
@@ -68,6 +70,40 @@ public final class HaproxyImport {
      *     wrong (expected: ...)} ({@link ConfigException#errors()})
      */
     public static HaproxyImport parse(String text, String file, Map<String, String> environment) {
+        Checked checked = check(text, file, environment);
+        if (checked.imported() == null) {
+            throw new ConfigException(checked.errors());
+        }
+        return checked.imported();
+    }
+
+    /**
+     * What reading a haproxy.cfg found, errors or not: for {@code --check}, which lists every error and every
+     * ignored line at once.
+     *
+     * @param errors every error, each naming its file and line, in line order; empty when the file was read
+     * @param report what was ignored or warned about, also when there are errors
+     * @param imported the import; null when there are errors
+     */
+    public record Checked(
+            List<String> errors,
+            ImportReport report,
+            @Nullable HaproxyImport imported) {
+        public Checked {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /** Reads {@code file} (UTF-8) as {@link #check(String, String, Map)} does. */
+    public static Checked check(Path file) throws IOException {
+        return check(
+                Files.readString(file, StandardCharsets.UTF_8),
+                file.getFileName().toString(),
+                System.getenv());
+    }
+
+    /** Reads configuration {@code text} as {@link #parse(String, String, Map)} does, keeping errors and report. */
+    public static Checked check(String text, String file, Map<String, String> environment) {
         List<Line> lines = Lines.split(text, file, environment);
         Sections reader = new Sections(file);
         List<String> errors = new ArrayList<>();
@@ -105,11 +141,9 @@ public final class HaproxyImport {
         }
         reader.checkReferences(backends.keySet());
         errors.addAll(reader.errors());
-        if (!errors.isEmpty()) {
-            errors.sort(java.util.Comparator.comparingInt(HaproxyImport::lineOf));
-            throw new ConfigException(errors);
-        }
-        return new HaproxyImport(builder, reader.report());
+        errors.sort(java.util.Comparator.comparingInt(HaproxyImport::lineOf));
+        ImportReport report = reader.report();
+        return new Checked(errors, report, errors.isEmpty() ? new HaproxyImport(builder, report) : null);
     }
 
     /** The line number an error names after {@code file:}, for sorting; errors without one go last. */

@@ -5,11 +5,11 @@ import java.util.List;
 
 import dev.fjord.lb.core.Balance;
 import dev.fjord.lb.core.ConnectionMode;
+import dev.fjord.lb.core.CustomLogFormat;
 import dev.fjord.lb.core.ForwardFor;
 import dev.fjord.lb.core.HashType;
 import dev.fjord.lb.core.HttpCheck;
 import dev.fjord.lb.core.LogFormat;
-import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.RetryOn;
 import dev.fjord.lb.core.SettingsBuilder;
@@ -70,13 +70,21 @@ final class ProxyKeywords {
             case "log" -> {
                 if (line.size() == 2 && line.arg(1).equals("global")) {
                     s.logGlobal(true);
-                } else if (line.size() < 3 || line.size() > 4) {
-                    throw new IllegalArgumentException(
-                            "log " + String.join(" ", line.words().subList(1, line.size()))
-                                    + " (expected: log global, or log ADDRESS FACILITY [LEVEL])");
                 } else {
-                    s.log(new LogTarget(line.arg(1), line.arg(2), line.size() > 3 ? line.arg(3) : null));
+                    s.log(LogLines.target(line));
                 }
+            }
+            case "no" -> {
+                if (!line.arg(1).equals("log") || line.size() > 2) {
+                    return false;
+                }
+                s.noLog();
+            }
+            case "log-format" -> {
+                if (line.size() != 2) {
+                    throw new IllegalArgumentException("expected: log-format \"FORMAT\" (one word: quote it)");
+                }
+                s.logFormat(line.arg(1));
             }
             case "option" -> {
                 return option(s, line, checks);
@@ -136,7 +144,18 @@ final class ProxyKeywords {
         switch (line.arg(1)) {
             case "redispatch" -> s.redispatch(true);
             case "abortonclose" -> s.abortOnClose(true);
-            case "httplog" -> s.logFormat(LogFormat.HTTP);
+            case "httplog" -> {
+                s.logFormat(LogFormat.HTTP);
+                if (line.arg(2).equals("clf")) {
+                    s.logFormat(CustomLogFormat.HTTP_CLF);
+                } else if (line.size() > 2) {
+                    throw new IllegalArgumentException("'" + line.arg(2) + "' (expected: option httplog [clf])");
+                }
+            }
+            case "dontlog-normal" -> s.dontLogNormal(true);
+            case "log-separate-errors" -> s.logSeparateErrors(true);
+            case "log-health-checks" -> s.logHealthChecks(true);
+            case "allbackups" -> s.allBackups(true);
             case "tcplog" -> s.logFormat(LogFormat.TCP);
             case "dontlognull" -> s.dontLogNull(true);
             case "http-server-close" -> s.connectionMode(ConnectionMode.HTTP_SERVER_CLOSE);

@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 import dev.fjord.lb.core.ConfigException;
 import dev.fjord.lb.core.GlobalConfig;
 import dev.fjord.lb.core.HttpCheck;
-import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.SettingsBuilder;
 import dev.fjord.lb.core.TcpCheck;
@@ -57,7 +56,38 @@ final class Sections {
             "ssl-default-server-options",
             "ssl-server-verify",
             "tune.ssl.default-dh-param",
-            "insecure-fork-wanted");
+            "insecure-fork-wanted",
+            "insecure-setuid-wanted",
+            "expose-deprecated-directives",
+            "busy-polling",
+            "cpu-affinity",
+            "cpu-policy",
+            "cpu-set",
+            "fd-hard-limit",
+            "max-threads-per-group",
+            "thread-groups",
+            "numa-cpu-mapping",
+            "maxpipes",
+            "maxzlibmem",
+            "mworker-max-reloads",
+            "no-memory-trimming",
+            "noepoll",
+            "noevports",
+            "nokqueue",
+            "noktls",
+            "nopoll",
+            "noreuseport",
+            "nosplice",
+            "nogetaddrinfo",
+            "prealloc-fd",
+            "strict-limits",
+            "zero-warning",
+            "ssl-dh-param-file",
+            "ssl-default-bind-ciphersuites",
+            "ssl-default-server-ciphersuites",
+            "ssl-default-bind-curves",
+            "ssl-default-bind-sigalgs",
+            "ssl-default-server-sigalgs");
 
     private final String file;
     private final List<String> ignored = new ArrayList<>();
@@ -158,7 +188,7 @@ final class Sections {
                                 if (!ResponseKeywords.apply(responses, line)
                                         && !frontendLine(FrontendKeywords.Target.of(f), line, context)
                                         && !setting(f, line, context, checks)) {
-                                    throw unknown(line, context);
+                                    notApplied(line, context);
                                 }
                             });
                         }
@@ -176,7 +206,7 @@ final class Sections {
                                 if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line)
                                         && !ResponseKeywords.apply(responses, line)
                                         && !setting(b, line, context, checks)) {
-                                    throw unknown(line, context);
+                                    notApplied(line, context);
                                 }
                             });
                         }
@@ -193,7 +223,7 @@ final class Sections {
                                         && !frontendLine(FrontendKeywords.Target.of(l), line, context)
                                         && !BackendKeywords.apply(BackendKeywords.Target.of(l), line)
                                         && !setting(l, line, context, checks)) {
-                                    throw unknown(line, context);
+                                    notApplied(line, context);
                                 }
                             });
                         }
@@ -228,9 +258,28 @@ final class Sections {
         warnings.add(file + ":" + line.number() + ": " + message);
     }
 
+    /**
+     * The error of a line no keyword class took: "not supported yet" for a keyword HAProxy knows, "unknown" for
+     * another.
+     */
     private ConfigException unknown(Line line, String context) {
+        String known = context.equals("global")
+                ? (KnownKeywords.global(line.keyword()) ? keywordOf(line) : null)
+                : KnownKeywords.proxy(line);
+        if (known != null) {
+            return new ConfigException(file + ":" + line.number() + ": '" + known + "' in " + context
+                    + " is not supported yet (see the README's table of supported keywords)");
+        }
         return new ConfigException(file + ":" + line.number() + ": unknown keyword '" + keywordOf(line) + "' in "
                 + context + " (see the README's table of supported keywords)");
+    }
+
+    /** A proxy line no keyword class took: reported as ignored when it changes nothing in Fjord, else an error. */
+    private void notApplied(Line line, String context) {
+        if (!KnownKeywords.ignoredInProxy(line)) {
+            throw unknown(line, context);
+        }
+        ignored.add(file + ":" + line.number() + ": " + String.join(" ", line.words()) + " (in " + context + ")");
     }
 
     /** HAProxy 1.x let a frontend or listen section name its address after its name: {@code frontend main *:80}. */
@@ -255,7 +304,7 @@ final class Sections {
         try {
             switch (keyword) {
                 case "maxconn" -> global.maxConn(Values.integer(line.arg(1)));
-                case "log" -> global.log(logTarget(line, "global"));
+                case "log" -> global.log(LogLines.target(line));
                 case "spread-checks" -> global.spreadChecks(Values.integer(line.arg(1)));
                 case "stats" -> {
                     if (!line.arg(1).equals("socket")) {
@@ -284,16 +333,9 @@ final class Sections {
         }
     }
 
-    private LogTarget logTarget(Line line, String context) {
-        if (line.size() < 3) {
-            throw error(line, context, "missing facility (expected: log ADDRESS FACILITY [LEVEL])");
-        }
-        return new LogTarget(line.arg(1), line.arg(2), line.size() > 3 ? line.arg(3) : null);
-    }
-
     private void settingOrFail(SettingsBuilder<?> settings, Line line, String context, CheckLines checks) {
         if (!setting(settings, line, context, checks)) {
-            throw unknown(line, context);
+            notApplied(line, context);
         }
     }
 

@@ -256,9 +256,9 @@ class HaproxyImportTest {
                         + "(see the README's table of supported keywords)");
         assertThatThrownBy(() -> parse("""
                 defaults
-                    option splice-auto
+                    option logasap
                 """))
-                .hasMessage("haproxy.cfg:2: unknown keyword 'option splice-auto' in defaults "
+                .hasMessage("haproxy.cfg:2: 'option logasap' in defaults is not supported yet "
                         + "(see the README's table of supported keywords)");
     }
 
@@ -287,8 +287,8 @@ class HaproxyImportTest {
                 frontend main
                     log 10.0.0.5
                 """))
-                .hasMessage("haproxy.cfg:2: 'log' in frontend 'main': log 10.0.0.5 "
-                        + "(expected: log global, or log ADDRESS FACILITY [LEVEL])");
+                .hasMessage("haproxy.cfg:2: 'log' in frontend 'main': '10.0.0.5': missing facility (expected: log "
+                        + "ADDRESS [len LENGTH] [format FORMAT] FACILITY [LEVEL [MINLEVEL]], or log global)");
     }
 
     @Test

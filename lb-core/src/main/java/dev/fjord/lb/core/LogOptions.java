@@ -1,0 +1,39 @@
+package dev.fjord.lb.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a proxy logs beyond its {@code log} targets, as HAProxy's logging options. Immutable.
+ *
+ * @param dontLogNormal only requests that failed are logged: a server or proxy error (5xx), a termination state
+ *     other than {@code --}, a retry or redispatch ({@code option dontlog-normal}); default false
+ * @param logHealthChecks every change of a health check's result is logged, not only state changes
+ *     ({@code option log-health-checks}); default false
+ * @param logSeparateErrors lines of failed requests (as {@code dontLogNormal} defines them) are sent at level
+ *     {@code err} instead of {@code info} ({@code option log-separate-errors}); default false
+ * @param customFormat the {@code log-format} string; null: the format of {@link Settings#logFormat()}
+ */
+public record LogOptions(
+        boolean dontLogNormal,
+        boolean logHealthChecks,
+        boolean logSeparateErrors,
+        @Nullable String customFormat) {
+    /** HAProxy's defaults: everything logged at {@code info}, in the built-in formats. */
+    public static final LogOptions DEFAULT = new LogOptions(false, false, false, null);
+
+    public LogOptions withDontLogNormal(boolean value) {
+        return new LogOptions(value, logHealthChecks, logSeparateErrors, customFormat);
+    }
+
+    public LogOptions withLogHealthChecks(boolean value) {
+        return new LogOptions(dontLogNormal, value, logSeparateErrors, customFormat);
+    }
+
+    public LogOptions withLogSeparateErrors(boolean value) {
+        return new LogOptions(dontLogNormal, logHealthChecks, value, customFormat);
+    }
+
+    public LogOptions withCustomFormat(@Nullable String format) {
+        return new LogOptions(dontLogNormal, logHealthChecks, logSeparateErrors, format);
+    }
+}
