@@ -23,9 +23,12 @@ import dev.fjord.lb.core.internal.Words;
  *
  * <p>Fetches: {@code path}, {@code url}, {@code url_param(name)} (alias {@code urlp}), {@code hdr(name)} (each
  * comma-separated value), {@code hdr_cnt(name)}, {@code hdr_val(name)}, {@code method}, {@code src},
- * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}; the string fetches take the
+ * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}, and those of the bytes held by
+ * {@code tcp-request inspect-delay} ({@link RequestHead#content()}): {@code req.len}, {@code req.payload(off,len)},
+ * {@code req.ssl_hello_type}, {@code req.ssl_sni}, {@code req.ssl_ver} (patterns as versions, {@code 3.1:3.3});
+ * the string fetches take the
  * suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or {@code -m str|beg|end|sub|dir|
- * reg|found|int|ip}. Integer patterns are {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of
+ * reg|found|int|ip|bin} ({@code bin}: hexadecimal patterns). Integer patterns are {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of
  * {@code eq|ge|gt|le|lt N}. Predefined ACLs ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are
  * {@linkplain #predefined(String) available by name} in conditions.
  */
@@ -69,7 +72,13 @@ public final class Acl {
         SRC("src", false, Match.IP),
         DST_PORT("dst_port", false, Match.INT),
         REQ_COOK("req.cook", true, Match.STR),
-        VERSION("req.ver", false, Match.STR);
+        VERSION("req.ver", false, Match.STR),
+        /** The held content: see {@link ContentFetches}. */
+        REQ_LEN("req.len", false, Match.INT),
+        PAYLOAD("req.payload", true, Match.BIN),
+        SSL_HELLO_TYPE("req.ssl_hello_type", false, Match.INT),
+        SSL_SNI("req.ssl_sni", false, Match.STR),
+        SSL_VER("req.ssl_ver", false, Match.INT);
 
         final String keyword;
         final boolean needsArgument;
@@ -92,6 +101,7 @@ public final class Acl {
         REG,
         INT,
         IP,
+        BIN,
         FOUND;
 
         final String keyword = name().toLowerCase(Locale.ROOT);
@@ -189,6 +199,21 @@ public final class Acl {
         return of(Fetch.REQ_COOK, name, Match.STR, values);
     }
 
+    /** {@code req.ssl_sni NAME...}: the ClientHello held asks for server name {@code name} (case-sensitive unless -i). */
+    public static Acl sslSni(String... names) {
+        return of(Fetch.SSL_SNI, null, Match.STR, names);
+    }
+
+    /** {@code req.ssl_hello_type TYPE}: the first TLS handshake message held is of type {@code type} (1: ClientHello). */
+    public static Acl sslHelloType(int type) {
+        return of(Fetch.SSL_HELLO_TYPE, null, Match.INT, Integer.toString(type));
+    }
+
+    /** {@code req.len RANGE...}: the number of bytes held, e.g. {@code "gt 0"}. */
+    public static Acl reqLen(String... ranges) {
+        return of(Fetch.REQ_LEN, null, Match.INT, ranges);
+    }
+
     /** {@code req.cook(NAME) -m found}: the request has cookie {@code name}. */
     public static Acl reqCookFound(String name) {
         return of(Fetch.REQ_COOK, name, Match.FOUND);
@@ -240,6 +265,14 @@ public final class Acl {
     /** Whether this ACL matches {@code request}. */
     public boolean test(RequestHead request) {
         return matcher.test(request);
+    }
+
+    /**
+     * This ACL on {@code request} when its content may still grow: {@link AclResult#MISS} when a content fetch lacks
+     * bytes that may still arrive ({@link RequestContent#complete()} false).
+     */
+    AclResult evaluate(RequestHead request) {
+        return matcher.evaluate(request);
     }
 
     Fetch fetch() {

@@ -17,6 +17,8 @@ final class CompiledFrontend {
     final List<Predicate<RequestHead>> useBackendConditions;
     final @Nullable LiveBackend defaultBackend;
     final @Nullable Predicate<RequestHead> statsAdmin;
+    /** The {@code tcp-request content} rules. */
+    final ContentRules contentRules;
 
     CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
         this.config = config;
@@ -40,6 +42,7 @@ final class CompiledFrontend {
         defaultBackend = config.defaultBackend() == null ? null : backends.get(config.defaultBackend());
         StatsConfig stats = config.stats();
         statsAdmin = stats == null || stats.admin() == null ? null : compile(stats.admin(), acls, context);
+        contentRules = new ContentRules(config.contentInspection().rules(), acls, context);
     }
 
     FrontendConfig config() {
@@ -73,6 +76,7 @@ final class CompiledFrontend {
         if (stats != null && stats.admin() != null) {
             compile(stats.admin(), config.acls(), context);
         }
+        new ContentRules(config.contentInspection().rules(), config.acls(), context);
     }
 
     private static Predicate<RequestHead> compile(

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param defaultBackend the backend when no {@code use_backend} rule applies ({@code default_backend}); null: 503
  * @param stats the statistics page served by this frontend ({@code stats enable}); null: none
  * @param logMask how client addresses are masked in this frontend's access log; default {@link LogMask#NONE}
+ * @param contentInspection {@code tcp-request inspect-delay} and {@code tcp-request content} rules (mode tcp);
+ *     default {@link ContentInspection#NONE}
  */
 public record FrontendConfig(
         String name,
@@ -33,7 +35,8 @@ public record FrontendConfig(
         List<UseBackendRule> useBackendRules,
         @Nullable String defaultBackend,
         @Nullable StatsConfig stats,
-        LogMask logMask) {
+        LogMask logMask,
+        ContentInspection contentInspection) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -44,6 +47,7 @@ public record FrontendConfig(
         acls = Collections.unmodifiableMap(copy);
         httpRequestRules = List.copyOf(httpRequestRules);
         useBackendRules = List.copyOf(useBackendRules);
+        Objects.requireNonNull(contentInspection, "contentInspection");
     }
 
     /** The names of the backends this frontend may route to: {@code use_backend} targets, then the default. */
@@ -66,6 +70,8 @@ public record FrontendConfig(
         private @Nullable String defaultBackend;
         private StatsConfig.@Nullable Builder stats;
         private LogMask logMask = LogMask.NONE;
+        private java.time.Duration inspectDelay = java.time.Duration.ZERO;
+        private final List<TcpContentRule> tcpContentRules = new ArrayList<>();
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
@@ -119,6 +125,26 @@ public record FrontendConfig(
         /** Adds an {@code http-request} rule, evaluated after those added before it. */
         public Builder httpRequest(HttpRequestRule rule) {
             httpRequestRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /**
+         * How long the first bytes of a connection are held for the {@code tcp-request content} rules at most
+         * ({@code tcp-request inspect-delay}); default zero: the rules decide at once on what is there.
+         */
+        public Builder inspectDelay(java.time.Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative()) {
+                throw new ConfigException(
+                        context + ": tcp-request inspect-delay " + delay + " (expected: a duration >= 0)");
+            }
+            this.inspectDelay = delay;
+            return this;
+        }
+
+        /** Adds a {@code tcp-request content} rule (mode tcp), evaluated after those added before it. */
+        public Builder tcpContent(TcpContentRule rule) {
+            tcpContentRules.add(Objects.requireNonNull(rule, "rule"));
             return this;
         }
 
@@ -184,6 +210,10 @@ public record FrontendConfig(
             if (settings.mode() == Mode.TCP) {
                 requireHttp(!httpRequestRules.isEmpty(), "http-request rules");
                 requireHttp(builtStats != null, "stats");
+            } else if (!tcpContentRules.isEmpty()) {
+                throw new ConfigException(context
+                        + ": tcp-request content rules in mode http are not supported yet (expected: mode tcp, or "
+                        + "http-request rules)");
             }
             FrontendConfig config = new FrontendConfig(
                     name,
@@ -194,7 +224,8 @@ public record FrontendConfig(
                     useBackendRules,
                     defaultBackend,
                     builtStats,
-                    logMask);
+                    logMask,
+                    new ContentInspection(inspectDelay, tcpContentRules));
             CompiledFrontend.checkConditions(config, context);
             return config;
         }
