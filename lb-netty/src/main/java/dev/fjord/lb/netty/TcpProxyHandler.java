@@ -1,26 +1,36 @@
 package dev.fjord.lb.netty;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.ContentInspector;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.RequestContent;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.Scheduler;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * A client connection of a {@code mode tcp} frontend: routed on connect (source address, local port), then relayed
- * byte for byte to a server, both directions streamed with back-pressure ({@link Tunnel}), with {@code timeout
- * client} and {@code timeout server} as inactivity timeouts. Not sharable: one per connection.
+ * A client connection of a {@code mode tcp} frontend: routed on connect (source address, local port), or, when the
+ * frontend has {@code tcp-request content} rules, once a {@link ContentInspector} has accepted the first bytes
+ * (which {@code use_backend} then sees; a rejected connection is closed, no server contacted); then relayed byte for
+ * byte to a server, the bytes held for inspection first and unchanged, both directions streamed with back-pressure
+ * ({@link Tunnel}), with {@code timeout client} and {@code timeout server} as inactivity timeouts. Not sharable: one
+ * per connection.
  */
-final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements ServerConnector.Listener {
+final class TcpProxyHandler extends ChannelInboundHandlerAdapter
+        implements ServerConnector.Listener, ContentInspector.Listener {
     private static final Logger log = LoggerFactory.getLogger(TcpProxyHandler.class);
     /** The frontend's counters, kept: a reconfiguration may remove the frontend while this session lives. */
     private final Counters counters;
@@ -36,6 +46,10 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     private final ExchangeRecord record = new ExchangeRecord();
     private @Nullable RouteDecision decision;
     private @Nullable Tunnel toClient;
+    /** Inspects the first bytes; null: not started, or the frontend was removed. */
+    private @Nullable ContentInspector inspector;
+    /** What the client sent before the server was connected: written to it first, unchanged. */
+    private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
 
     TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
         this.runtime = runtime;
@@ -51,16 +65,52 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     @Override
     public void channelActive(ChannelHandlerContext context) {
         Channel channel = context.channel();
-        channel.config().setAutoRead(false); // nothing is read until the server is connected
+        channel.config().setAutoRead(false); // read only to inspect, then once the server is connected
         InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
         RequestHead head = RequestHead.builder()
                 .client(client.getAddress(), client.getPort())
                 .localPort(((InetSocketAddress) channel.localAddress()).getPort())
                 .build();
         counters.sessionStarted();
+        Scheduler onThisLoop = (delay, task) -> {
+            var future = channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> future.cancel(false);
+        };
+        try {
+            inspector = ContentInspector.start(runtime.router, frontend.name(), head, onThisLoop, this);
+        } catch (IllegalArgumentException removed) {
+            accepted(head); // a reconfiguration removed the frontend: routing answers for it
+        }
+        if (inspector != null && inspector.waiting()) {
+            context.read();
+        }
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        held.add(buf);
+        ContentInspector inspecting = inspector;
+        if (inspecting != null && inspecting.waiting()) {
+            byte[] bytes = new byte[Math.min(buf.readableBytes(), RequestContent.LIMIT)];
+            buf.getBytes(buf.readerIndex(), bytes);
+            inspecting.received(bytes);
+            if (inspecting.waiting() && context.channel().isActive()) {
+                context.read();
+            }
+        }
+    }
+
+    @Override
+    public void accepted(RequestHead head) {
+        Channel channel = ctx.channel();
         decision = runtime.route(frontend, head);
         if (!(decision instanceof RouteDecision.Forward forward)) {
-            log.debug("{}: no server for {}", frontend.name(), client);
+            log.debug("{}: no server for {}", frontend.name(), channel.remoteAddress());
             record.ended(Termination.NO_SERVER, Termination.Phase.CONNECT);
             writeLog(null);
             channel.close();
@@ -69,7 +119,18 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
         runtime.inFlight.incrementAndGet();
         connector = new ServerConnector(runtime, channel.eventLoop(), forward, false, this, record);
         connector().start();
-        context.fireChannelActive();
+    }
+
+    @Override
+    public void rejected() {
+        log.debug(
+                "{}: rejected by tcp-request content: {}",
+                frontend.name(),
+                ctx.channel().remoteAddress());
+        counters.denied();
+        record.ended(Termination.PROXY, Termination.Phase.REQUEST);
+        writeLog(null);
+        ctx.channel().close();
     }
 
     @Override
@@ -84,6 +145,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             ctx.channel().close();
         });
         var backend = connector().decision().backend().config().settings().timeouts();
+        while (!held.isEmpty()) {
+            channel.write(held.poll()); // the inspected bytes, unchanged, before anything relayed
+        }
         toClient = Tunnel.relay(
                 ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(), () -> {});
         channel.closeFuture().addListener(f -> ctx.executor().execute(this::ended));
@@ -106,6 +170,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        ContentInspector inspecting = inspector;
+        if (inspecting != null && inspecting.waiting()) {
+            inspecting.close();
+            record.ended(Termination.CLIENT_CLOSED, Termination.Phase.REQUEST);
+            writeLog(null);
+        }
         if (connector != null && server == null) {
             record.ended(Termination.CLIENT_CLOSED, Termination.Phase.CONNECT);
             writeLog(connector().server());
@@ -113,6 +183,17 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             runtime.exchangeEnded();
         }
         context.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext context) {
+        releaseHeld();
+    }
+
+    private void releaseHeld() {
+        while (!held.isEmpty()) {
+            ReferenceCountUtil.release(held.poll());
+        }
     }
 
     private ServerConnector connector() {

@@ -108,10 +108,18 @@ final class Sections {
 
     private static String keywordOf(Line line) {
         String keyword = line.keyword();
-        boolean twoWords =
-                Set.of("option", "timeout", "stats", "http-check", "tcp-check", "http-request", "stick", "no")
-                                .contains(keyword)
-                        && line.size() > 1;
+        boolean twoWords = Set.of(
+                                "option",
+                                "timeout",
+                                "stats",
+                                "http-check",
+                                "tcp-check",
+                                "http-request",
+                                "tcp-request",
+                                "stick",
+                                "no")
+                        .contains(keyword)
+                && line.size() > 1;
         return twoWords ? keyword + ' ' + line.arg(1) : keyword;
     }
 
