@@ -26,11 +26,11 @@ import dev.fjord.lb.core.internal.Words;
  * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}, and those of the bytes held by
  * {@code tcp-request inspect-delay} ({@link RequestHead#content()}): {@code req.len}, {@code req.payload(off,len)},
  * {@code req.ssl_hello_type}, {@code req.ssl_sni}, {@code req.ssl_ver} (patterns as versions, {@code 3.1:3.3});
- * the string fetches take the
- * suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or {@code -m str|beg|end|sub|dir|
- * reg|found|int|ip|bin} ({@code bin}: hexadecimal patterns). Integer patterns are {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of
- * {@code eq|ge|gt|le|lt N}. Predefined ACLs ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are
- * {@linkplain #predefined(String) available by name} in conditions.
+ * the string fetches take the suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or
+ * {@code -m str|beg|end|sub|dir|reg|found|int|ip|bin} ({@code bin}: hexadecimal patterns). Integer patterns are
+ * {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of {@code eq|ge|gt|le|lt N}. Predefined ACLs
+ * ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are {@linkplain #predefined(String) available by name} in
+ * conditions.
  */
 public final class Acl {
     private final Fetch fetch;
@@ -199,12 +199,12 @@ public final class Acl {
         return of(Fetch.REQ_COOK, name, Match.STR, values);
     }
 
-    /** {@code req.ssl_sni NAME...}: the ClientHello held asks for server name {@code name} (case-sensitive unless -i). */
+    /** {@code req.ssl_sni NAME...}: the ClientHello held asks for one of {@code names} (case-sensitive unless -i). */
     public static Acl sslSni(String... names) {
         return of(Fetch.SSL_SNI, null, Match.STR, names);
     }
 
-    /** {@code req.ssl_hello_type TYPE}: the first TLS handshake message held is of type {@code type} (1: ClientHello). */
+    /** {@code req.ssl_hello_type TYPE}: the first TLS handshake message held is of {@code type} (1: ClientHello). */
     public static Acl sslHelloType(int type) {
         return of(Fetch.SSL_HELLO_TYPE, null, Match.INT, Integer.toString(type));
     }
