@@ -136,7 +136,9 @@ class AclTest {
             value = {
                 "path_bgn /a           # criterion 'path_bgn' (expected: one of [path, url, url_param, urlp, hdr, "
                         + "req.hdr,"
-                        + " hdr_cnt, req.hdr_cnt, method, src, dst_port, req.cook, cook, req.ver, req_ver], with "
+                        + " hdr_cnt, req.hdr_cnt, method, src, dst_port, req.cook, cook, req.ver, req_ver, "
+                        + "req.len, req_len, req.payload, payload, req.ssl_hello_type, req_ssl_hello_type, "
+                        + "req.ssl_sni, req_ssl_sni, req.ssl_ver, req_ssl_ver], with "
                         + "_beg/_end/_sub"
                         + "/_dir/_reg for path, url, url_param, hdr and req.cook, or hdr_val)",
                 "path_beg              # path_beg: no pattern (expected: at least one pattern, or -m found)",
@@ -144,7 +146,7 @@ class AclTest {
                 "path(x) /a            # criterion 'path(x)' (expected: path without argument)",
                 "path_beg -x /a        # path_beg: flag '-x' (expected: -i, -m METHOD or --)",
                 "path -m nope /a       # path: match method 'nope' (expected: str, beg, end, sub, dir, reg, int, ip, "
-                        + "found)",
+                        + "bin, found)",
                 "path_reg (            # path_reg: pattern '(' (expected: a regular expression; Unclosed group at "
                         + "index 1)",
                 "src 10.0.0.0/33       # src: pattern '10.0.0.0/33' (expected: an IPv4 or IPv6 address or CIDR "

@@ -145,8 +145,11 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
             ctx.channel().close();
         });
         var backend = connector().decision().backend().config().settings().timeouts();
-        while (!held.isEmpty()) {
-            channel.write(held.poll()); // the inspected bytes, unchanged, before anything relayed
+        if (!held.isEmpty()) {
+            while (!held.isEmpty()) {
+                channel.write(held.poll()); // the inspected bytes, unchanged, before anything relayed
+            }
+            channel.flush();
         }
         toClient = Tunnel.relay(
                 ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(), () -> {});
