@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  *         .tcpContent(TcpContentRule.reject());
  * }</pre>
  */
-// TODO(#17): track-sc0/1/2 KEY [table TABLE] joins as a third action with the stick tables (tracking is theirs).
 public sealed interface TcpContentRule {
+    // TODO(#17): track-sc0/1/2 KEY [table TABLE] joins as a third action when stick tables land; the import's
+    // TcpRequestKeywords.content then parses it.
 
     /** The condition under which the rule applies; null: always. */
     @Nullable

@@ -26,8 +26,9 @@ import io.netty.util.ReferenceCountUtil;
  * frontend has {@code tcp-request content} rules, once a {@link ContentInspector} has accepted the first bytes
  * (which {@code use_backend} then sees; a rejected connection is closed, no server contacted); then relayed byte for
  * byte to a server, the bytes held for inspection first and unchanged, both directions streamed with back-pressure
- * ({@link Tunnel}), with {@code timeout client} and {@code timeout server} as inactivity timeouts. Not sharable: one
- * per connection.
+ * ({@link Tunnel}), with {@code timeout client} and {@code timeout server} as inactivity timeouts ({@code timeout
+ * client} also while inspecting: it closes the connection if it expires first, as in HAProxy). Not sharable: one per
+ * connection.
  */
 final class TcpProxyHandler extends ChannelInboundHandlerAdapter
         implements ServerConnector.Listener, ContentInspector.Listener {
@@ -48,6 +49,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
     private @Nullable Tunnel toClient;
     /** Inspects the first bytes; null: not started, or the frontend was removed. */
     private @Nullable ContentInspector inspector;
+    /** {@code timeout client} while the first bytes are inspected: closes the connection, as in HAProxy. */
+    private @Nullable InactivityTimer inspectionIdle;
     /** What the client sent before the server was connected: written to it first, unchanged. */
     private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
 
@@ -82,6 +85,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
             accepted(head); // a reconfiguration removed the frontend: routing answers for it
         }
         if (inspector != null && inspector.waiting()) {
+            inspectionIdle = new InactivityTimer(
+                    channel.eventLoop(),
+                    frontend.settings().timeouts().client(),
+                    () -> inspector != null && inspector.waiting(),
+                    this::inspectionTimedOut);
+            inspectionIdle.arm();
             context.read();
         }
         context.fireChannelActive();
@@ -96,6 +105,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
         held.add(buf);
         ContentInspector inspecting = inspector;
         if (inspecting != null && inspecting.waiting()) {
+            if (inspectionIdle != null) {
+                inspectionIdle.touch();
+            }
             byte[] bytes = new byte[Math.min(buf.readableBytes(), RequestContent.LIMIT)];
             buf.getBytes(buf.readerIndex(), bytes);
             inspecting.received(bytes);
@@ -105,8 +117,24 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
         }
     }
 
+    /** {@code timeout client} passed with the rules still waiting: closed, no server contacted ({@code cR}). */
+    private void inspectionTimedOut() {
+        ContentInspector inspecting = java.util.Objects.requireNonNull(inspector, "inspector");
+        inspecting.close();
+        log.debug(
+                "{}: timeout client while inspecting {}",
+                frontend.name(),
+                ctx.channel().remoteAddress());
+        record.ended(Termination.CLIENT_TIMEOUT, Termination.Phase.REQUEST);
+        writeLog(null);
+        ctx.channel().close();
+    }
+
     @Override
     public void accepted(RequestHead head) {
+        if (inspectionIdle != null) {
+            inspectionIdle.cancel();
+        }
         Channel channel = ctx.channel();
         decision = runtime.route(frontend, head);
         if (!(decision instanceof RouteDecision.Forward forward)) {
@@ -123,6 +151,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void rejected() {
+        if (inspectionIdle != null) {
+            inspectionIdle.cancel();
+        }
         log.debug(
                 "{}: rejected by tcp-request content: {}",
                 frontend.name(),
@@ -176,6 +207,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
         ContentInspector inspecting = inspector;
         if (inspecting != null && inspecting.waiting()) {
             inspecting.close();
+            if (inspectionIdle != null) {
+                inspectionIdle.cancel();
+            }
             record.ended(Termination.CLIENT_CLOSED, Termination.Phase.REQUEST);
             writeLog(null);
         }

@@ -67,6 +67,13 @@ class TcpContentInspectionTest {
                 tcp-request content reject
                 default_backend b2
 
+            frontend tls-slow-client
+                bind 127.0.0.1:0
+                timeout client 300ms
+                tcp-request inspect-delay 5s
+                tcp-request content accept if { req.ssl_hello_type 1 }
+                default_backend b2
+
             frontend echo-in
                 bind 127.0.0.1:0
                 tcp-request inspect-delay 5s
@@ -196,6 +203,18 @@ class TcpContentInspectionTest {
         assertThat(b1.connections).hasValue(0);
         assertThat(b2.connections).hasValue(0);
         assertThat(deniedRequests("tls-only")).isEqualTo("1");
+    }
+
+    @Test
+    void aTimeoutClientShorterThanTheDelayClosesASilentClientFirst() throws IOException {
+        try (Socket socket = connect("tls-slow-client")) {
+            socket.getOutputStream().write(new byte[] {0x16, 3, 1}); // a hello that never completes
+            socket.getOutputStream().flush();
+
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(b1.connections).hasValue(0);
+        assertThat(b2.connections).hasValue(0);
     }
 
     @Test
