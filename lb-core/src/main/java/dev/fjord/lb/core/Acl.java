@@ -23,13 +23,16 @@ import dev.fjord.lb.core.internal.Words;
  *
  * <p>Fetches: {@code path}, {@code url}, {@code url_param(name)} (alias {@code urlp}), {@code hdr(name)} (each
  * comma-separated value), {@code hdr_cnt(name)}, {@code hdr_val(name)}, {@code method}, {@code src},
- * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}; in {@code http-response} rules
- * {@code status}, {@code res.hdr(name)} (alias {@code shdr}), {@code res.hdr_cnt}, {@code res.hdr_val},
- * {@code res.ver}, {@code res.cook(name)} (alias {@code scook}); the string fetches take the
- * suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or {@code -m str|beg|end|sub|dir|
- * reg|found|int|ip}. Integer patterns are {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of
- * {@code eq|ge|gt|le|lt N}. Predefined ACLs ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are
- * {@linkplain #predefined(String) available by name} in conditions.
+ * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}, and those of the bytes held by
+ * {@code tcp-request inspect-delay} ({@link RequestHead#content()}): {@code req.len}, {@code req.payload(off,len)},
+ * {@code req.ssl_hello_type}, {@code req.ssl_sni}, {@code req.ssl_ver} (patterns as versions, {@code 3.1:3.3}); in
+ * {@code http-response} rules {@code status}, {@code res.hdr(name)} (alias {@code shdr}), {@code res.hdr_cnt},
+ * {@code res.hdr_val}, {@code res.ver}, {@code res.cook(name)} (alias {@code scook});
+ * the string fetches take the suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or
+ * {@code -m str|beg|end|sub|dir|reg|found|int|ip|bin} ({@code bin}: hexadecimal patterns). Integer patterns are
+ * {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of {@code eq|ge|gt|le|lt N}. Predefined ACLs
+ * ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are {@linkplain #predefined(String) available by name} in
+ * conditions.
  */
 public final class Acl {
     private final Fetch fetch;
@@ -76,7 +79,13 @@ public final class Acl {
         RES_HDR("res.hdr", true, Match.STR),
         RES_HDR_CNT("res.hdr_cnt", true, Match.INT),
         RES_VER("res.ver", false, Match.STR),
-        RES_COOK("res.cook", true, Match.STR);
+        RES_COOK("res.cook", true, Match.STR),
+        /** The held content: see {@link ContentFetches}. */
+        REQ_LEN("req.len", false, Match.INT),
+        PAYLOAD("req.payload", true, Match.BIN),
+        SSL_HELLO_TYPE("req.ssl_hello_type", false, Match.INT),
+        SSL_SNI("req.ssl_sni", false, Match.STR),
+        SSL_VER("req.ssl_ver", false, Match.INT);
 
         /** The fetches of the response: an ACL on them never matches in a request rule. */
         static final java.util.Set<Fetch> RESPONSE =
@@ -111,6 +120,7 @@ public final class Acl {
         REG,
         INT,
         IP,
+        BIN,
         FOUND;
 
         final String keyword = name().toLowerCase(Locale.ROOT);
@@ -208,6 +218,21 @@ public final class Acl {
         return of(Fetch.REQ_COOK, name, Match.STR, values);
     }
 
+    /** {@code req.ssl_sni NAME...}: the ClientHello held asks for one of {@code names} (case-sensitive unless -i). */
+    public static Acl sslSni(String... names) {
+        return of(Fetch.SSL_SNI, null, Match.STR, names);
+    }
+
+    /** {@code req.ssl_hello_type TYPE}: the first TLS handshake message held is of {@code type} (1: ClientHello). */
+    public static Acl sslHelloType(int type) {
+        return of(Fetch.SSL_HELLO_TYPE, null, Match.INT, Integer.toString(type));
+    }
+
+    /** {@code req.len RANGE...}: the number of bytes held, e.g. {@code "gt 0"}. */
+    public static Acl reqLen(String... ranges) {
+        return of(Fetch.REQ_LEN, null, Match.INT, ranges);
+    }
+
     /** {@code req.cook(NAME) -m found}: the request has cookie {@code name}. */
     public static Acl reqCookFound(String name) {
         return of(Fetch.REQ_COOK, name, Match.FOUND);
@@ -275,6 +300,14 @@ public final class Acl {
      */
     public boolean canMatchResponses() {
         return !Fetch.REQUEST_CONTENT.contains(fetch);
+    }
+
+    /**
+     * This ACL on {@code request} when its content may still grow: {@link AclResult#MISS} when a content fetch lacks
+     * bytes that may still arrive ({@link RequestContent#complete()} false).
+     */
+    AclResult evaluate(RequestHead request) {
+        return matcher.evaluate(request);
     }
 
     Fetch fetch() {

@@ -20,6 +20,11 @@ abstract class AclMatcher {
     /** Whether the ACL matches; {@code response} null in a rule on requests. */
     abstract boolean test(RequestHead request, @Nullable ResponseHead response);
 
+    /** {@link #test} as a result that may be {@link AclResult#MISS}: only content fetches can miss. */
+    AclResult evaluate(RequestHead request) {
+        return AclResult.of(test(request, null));
+    }
+
     static AclMatcher compile(Acl acl) {
         Fetch fetch = acl.fetch();
         if (fetch == Fetch.TRUE || fetch == Fetch.FALSE) {
@@ -32,10 +37,41 @@ abstract class AclMatcher {
             };
         }
         ValueTest test = valueTest(acl);
+        if (ContentFetches.readsContent(fetch)) {
+            return content(acl, test);
+        }
         return new AclMatcher() {
             @Override
             boolean test(RequestHead request, @Nullable ResponseHead response) {
                 return testFetched(acl, test, request, response);
+            }
+        };
+    }
+
+    /**
+     * A matcher of the held content: with HAProxy's {@code acl_exec_cond}, a value that does not match yet, or no
+     * value, is a MISS while the fetch says more bytes may change it and the content is not complete.
+     */
+    private static AclMatcher content(Acl acl, ValueTest test) {
+        Fetch fetch = acl.fetch();
+        int[] payload = fetch == Fetch.PAYLOAD
+                ? ContentFetches.payloadArgument(java.util.Objects.requireNonNull(acl.argument(), "argument"))
+                : new int[0];
+        return new AclMatcher() {
+            @Override
+            boolean test(RequestHead request, @Nullable ResponseHead response) {
+                return test.test(
+                        ContentFetches.fetch(fetch, payload, request.content()).value());
+            }
+
+            @Override
+            AclResult evaluate(RequestHead request) {
+                RequestContent content = request.content();
+                ContentSample sample = ContentFetches.fetch(fetch, payload, content);
+                if (sample.value() != null && test.test(sample.value())) {
+                    return AclResult.PASS;
+                }
+                return sample.mayChange() && !content.complete() ? AclResult.MISS : AclResult.FAIL;
             }
         };
     }
@@ -68,7 +104,8 @@ abstract class AclMatcher {
                 test.test(version(
                         java.util.Objects.requireNonNull(response, "response").version()));
             case RES_COOK -> test.test(setCookie(java.util.Objects.requireNonNull(response, "response"), argument));
-            case TRUE, FALSE -> throw new AssertionError(acl.fetch());
+            case TRUE, FALSE, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER ->
+                throw new AssertionError(acl.fetch());
         };
     }
 
@@ -152,12 +189,16 @@ abstract class AclMatcher {
         return switch (acl.match()) {
             case FOUND -> value -> value != null;
             case INT -> {
-                long[] ranges = ranges(criterion, patterns);
+                long[] ranges = ranges(criterion, patterns, acl.fetch() == Fetch.SSL_VER);
                 yield value -> value != null && inRanges(ranges, value);
             }
             case IP -> {
                 IpNetwork[] networks = networks(criterion, patterns);
                 yield value -> value != null && inNetworks(networks, value);
+            }
+            case BIN -> {
+                byte[][] binaries = binaries(criterion, patterns);
+                yield value -> value != null && anyEqual(binaries, value);
             }
             case REG -> {
                 Pattern[] regexes = regexes(criterion, patterns, ignoreCase);
@@ -287,8 +328,38 @@ abstract class AclMatcher {
         return false;
     }
 
-    /** Integer patterns as {@code [low0, high0, low1, high1, ...]}, inclusive. */
-    private static long[] ranges(String criterion, List<String> patterns) {
+    /** {@code -m bin} patterns: hexadecimal digits, two per byte. */
+    private static byte[][] binaries(String criterion, List<String> patterns) {
+        byte[][] binaries = new byte[patterns.size()][];
+        for (int i = 0; i < binaries.length; i++) {
+            try {
+                binaries[i] = java.util.HexFormat.of().parseHex(patterns.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(criterion + ": pattern '" + patterns.get(i)
+                        + "' (expected: hexadecimal digits, two per byte, e.g. 160301)");
+            }
+        }
+        return binaries;
+    }
+
+    private static boolean anyEqual(byte[][] binaries, Object value) {
+        byte[] bytes = value instanceof ContentSample.Bytes b
+                ? b.bytes()
+                : value.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (byte[] binary : binaries) {
+            if (java.util.Arrays.equals(binary, bytes)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Integer patterns as {@code [low0, high0, low1, high1, ...]}, inclusive; {@code dotted}: versions as
+     * {@code req.ssl_ver} reads them, {@code MAJOR.MINOR} for {@code (MAJOR << 16) | MINOR}, ranges also with
+     * {@code -}.
+     */
+    private static long[] ranges(String criterion, List<String> patterns, boolean dotted) {
         List<long[]> ranges = new ArrayList<>();
         List<String> words = new ArrayList<>();
         patterns.forEach(pattern -> words.addAll(List.of(pattern.strip().split("\\s+"))));
@@ -296,7 +367,7 @@ abstract class AclMatcher {
             String pattern = words.get(i);
             String operator = pattern.toLowerCase(Locale.ROOT);
             if (operator.matches("eq|ge|gt|le|lt") && i + 1 < words.size()) {
-                long n = integer(criterion, words.get(++i));
+                long n = number(criterion, dotted, words.get(++i));
                 ranges.add(
                         switch (operator) {
                             case "eq" -> new long[] {n, n};
@@ -307,15 +378,18 @@ abstract class AclMatcher {
                         });
             } else {
                 int colon = pattern.indexOf(':');
+                if (colon < 0 && dotted) {
+                    colon = pattern.indexOf('-');
+                }
                 if (colon < 0) {
-                    long n = integer(criterion, pattern);
+                    long n = number(criterion, dotted, pattern);
                     ranges.add(new long[] {n, n});
                 } else {
                     String low = pattern.substring(0, colon);
                     String high = pattern.substring(colon + 1);
                     ranges.add(new long[] {
-                        low.isEmpty() ? Long.MIN_VALUE : integer(criterion, low),
-                        high.isEmpty() ? Long.MAX_VALUE : integer(criterion, high)
+                        low.isEmpty() ? Long.MIN_VALUE : number(criterion, dotted, low),
+                        high.isEmpty() ? Long.MAX_VALUE : number(criterion, dotted, high)
                     });
                 }
             }
@@ -326,6 +400,26 @@ abstract class AclMatcher {
             flat[2 * i + 1] = ranges.get(i)[1];
         }
         return flat;
+    }
+
+    private static long number(String criterion, boolean dotted, String text) {
+        return dotted ? version(criterion, text) : integer(criterion, text);
+    }
+
+    /** HAProxy's {@code strl2llrc_dotted}: {@code 3.1} is {@code (3 << 16) | 1}, {@code 3} is {@code 3 << 16}. */
+    private static long version(String criterion, String text) {
+        int dot = text.indexOf('.');
+        try {
+            long major = Long.parseLong(dot < 0 ? text : text.substring(0, dot));
+            long minor = dot < 0 ? 0 : Long.parseLong(text.substring(dot + 1));
+            if (major >= 0 && major < 65536 && minor >= 0 && minor < 65536) {
+                return (major << 16) | minor;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(criterion + ": pattern '" + text
+                + "' (expected: a version MAJOR.MINOR such as 3.3, a range 3.1:3.3, or eq|ge|gt|le|lt 3.1)");
     }
 
     private static long integer(String criterion, String text) {

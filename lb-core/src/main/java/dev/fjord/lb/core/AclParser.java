@@ -44,6 +44,16 @@ final class AclParser {
         FETCHES.put("resp_ver", Fetch.RES_VER);
         FETCHES.put("res.cook", Fetch.RES_COOK);
         FETCHES.put("scook", Fetch.RES_COOK);
+        FETCHES.put("req.len", Fetch.REQ_LEN);
+        FETCHES.put("req_len", Fetch.REQ_LEN);
+        FETCHES.put("req.payload", Fetch.PAYLOAD);
+        FETCHES.put("payload", Fetch.PAYLOAD);
+        FETCHES.put("req.ssl_hello_type", Fetch.SSL_HELLO_TYPE);
+        FETCHES.put("req_ssl_hello_type", Fetch.SSL_HELLO_TYPE);
+        FETCHES.put("req.ssl_sni", Fetch.SSL_SNI);
+        FETCHES.put("req_ssl_sni", Fetch.SSL_SNI);
+        FETCHES.put("req.ssl_ver", Fetch.SSL_VER);
+        FETCHES.put("req_ssl_ver", Fetch.SSL_VER);
 
         PREDEFINED.put("TRUE", new Acl(Fetch.TRUE, null, Match.FOUND, false, List.of()));
         PREDEFINED.put("FALSE", new Acl(Fetch.FALSE, null, Match.FOUND, false, List.of()));
@@ -86,7 +96,7 @@ final class AclParser {
             keyword = criterion.substring(0, open);
             argument = criterion.substring(open + 1, criterion.length() - 1);
             int comma = argument.indexOf(',');
-            if (comma >= 0) {
+            if (comma >= 0 && FETCHES.get(keyword) != Fetch.PAYLOAD) {
                 argument = argument.substring(0, comma); // hdr(name,occurrence): the occurrence is not supported
             }
         }
@@ -105,7 +115,7 @@ final class AclParser {
                     match = Match.INT;
                 }
             }
-            if (fetch == null || match == null || !isString(fetch)) {
+            if (fetch == null || match == null || !isString(fetch) || fetch == Fetch.SSL_SNI) {
                 throw new ConfigException("criterion '" + criterion + "' (expected: one of " + FETCHES.keySet()
                         + ", with _beg/_end/_sub/_dir/_reg for path, url, url_param, hdr, req.cook, res.hdr and "
                         + "res.cook, or hdr_val and res.hdr_val)");

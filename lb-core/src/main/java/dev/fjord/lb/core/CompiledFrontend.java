@@ -21,6 +21,8 @@ final class CompiledFrontend {
     final ResponseRules.Section responseRules;
     /** Whether an {@code http-request set-log-level} rule is among the rules. */
     final boolean setsLogLevel;
+    /** The {@code tcp-request content} rules. */
+    final ContentRules contentRules;
 
     CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
         this.config = config;
@@ -47,6 +49,7 @@ final class CompiledFrontend {
         statsAdmin = stats == null || stats.admin() == null ? null : compile(stats.admin(), acls, context);
         responseRules =
                 ResponseRules.Section.of(config.httpResponseRules(), config.httpAfterResponseRules(), acls, context);
+        contentRules = new ContentRules(config.contentInspection().rules(), acls, context);
     }
 
     FrontendConfig config() {
@@ -81,6 +84,7 @@ final class CompiledFrontend {
             compile(stats.admin(), config.acls(), context);
         }
         ResponseRules.Section.of(config.httpResponseRules(), config.httpAfterResponseRules(), config.acls(), context);
+        new ContentRules(config.contentInspection().rules(), config.acls(), context);
     }
 
     private static Predicate<RequestHead> compile(

@@ -107,6 +107,11 @@ final class EditedRequestHead implements RequestHead {
     }
 
     @Override
+    public RequestContent content() {
+        return base.content();
+    }
+
+    @Override
     public String toString() {
         return base + " with " + edits;
     }

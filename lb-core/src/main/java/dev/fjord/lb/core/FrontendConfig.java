@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  *     response including the proxy's own
  * @param bindOptions the options of the binds that have some (e.g. {@code accept-proxy}), by address; see
  *     {@link #bindOptions(Address)}
+ * @param contentInspection {@code tcp-request inspect-delay} and {@code tcp-request content} rules (mode tcp);
+ *     default {@link ContentInspection#NONE}
  */
 public record FrontendConfig(
         String name,
@@ -41,7 +43,8 @@ public record FrontendConfig(
         LogMask logMask,
         List<HttpResponseRule> httpResponseRules,
         List<HttpResponseRule> httpAfterResponseRules,
-        Map<Address, BindOptions> bindOptions) {
+        Map<Address, BindOptions> bindOptions,
+        ContentInspection contentInspection) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -55,6 +58,7 @@ public record FrontendConfig(
         useBackendRules = List.copyOf(useBackendRules);
         httpResponseRules = List.copyOf(httpResponseRules);
         httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
+        Objects.requireNonNull(contentInspection, "contentInspection");
     }
 
     /** The options of bind {@code address}; {@link BindOptions#DEFAULT} for a plain one. */
@@ -84,6 +88,8 @@ public record FrontendConfig(
         private StatsConfig.@Nullable Builder stats;
         private LogMask logMask = LogMask.NONE;
         private final ResponseRuleLists responseRules;
+        private java.time.Duration inspectDelay = java.time.Duration.ZERO;
+        private final List<TcpContentRule> tcpContentRules = new ArrayList<>();
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
@@ -174,6 +180,26 @@ public record FrontendConfig(
             return this;
         }
 
+        /**
+         * How long the first bytes of a connection are held for the {@code tcp-request content} rules at most
+         * ({@code tcp-request inspect-delay}); default zero: the rules decide at once on what is there.
+         */
+        public Builder inspectDelay(java.time.Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative()) {
+                throw new ConfigException(
+                        context + ": tcp-request inspect-delay " + delay + " (expected: a duration >= 0)");
+            }
+            this.inspectDelay = delay;
+            return this;
+        }
+
+        /** Adds a {@code tcp-request content} rule (mode tcp), evaluated after those added before it. */
+        public Builder tcpContent(TcpContentRule rule) {
+            tcpContentRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
         /** {@code use_backend BACKEND if CONDITION}. */
         public Builder useBackend(String backend, Condition condition) {
             useBackendRules.add(new UseBackendRule(Require.name(context, "use_backend", backend), condition));
@@ -245,6 +271,10 @@ public record FrontendConfig(
                 requireHttp(!httpRequestRules.isEmpty(), "http-request rules");
                 requireHttp(builtStats != null, "stats");
                 requireHttp(!responseRules.isEmpty(), "http-response and http-after-response rules");
+            } else if (!tcpContentRules.isEmpty()) {
+                throw new ConfigException(context
+                        + ": tcp-request content rules in mode http are not supported yet (expected: mode tcp, or "
+                        + "http-request rules)");
             }
             FrontendConfig config = new FrontendConfig(
                     name,
@@ -258,7 +288,8 @@ public record FrontendConfig(
                     logMask,
                     responseRules.httpResponseRules(),
                     responseRules.httpAfterResponseRules(),
-                    bindOptions);
+                    bindOptions,
+                    new ContentInspection(inspectDelay, tcpContentRules));
             CompiledFrontend.checkConditions(config, context);
             return config;
         }

@@ -29,6 +29,11 @@ public final class FrontendRouter {
         return router.route(name, request);
     }
 
+    /** The verdict of this frontend's {@code tcp-request content} rules, as {@link Router#inspect}. */
+    public ContentVerdict inspect(RequestHead connection) {
+        return router.inspect(name, connection);
+    }
+
     @Override
     public String toString() {
         return "FrontendRouter[" + name + "]";

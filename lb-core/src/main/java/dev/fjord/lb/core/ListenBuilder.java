@@ -79,6 +79,18 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link FrontendConfig.Builder#inspectDelay(java.time.Duration)}. */
+    public ListenBuilder inspectDelay(java.time.Duration delay) {
+        frontend.inspectDelay(delay);
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#tcpContent(TcpContentRule)}. */
+    public ListenBuilder tcpContent(TcpContentRule rule) {
+        frontend.tcpContent(rule);
+        return this;
+    }
+
     /** See {@link FrontendConfig.Builder#useBackend(String, String)}. */
     public ListenBuilder useBackend(String backend, String condition) {
         frontend.useBackend(backend, condition);

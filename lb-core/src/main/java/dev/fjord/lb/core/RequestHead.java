@@ -85,6 +85,15 @@ public interface RequestHead {
     /** The local port the request arrived on (the {@code dst_port} fetch). */
     int localPort();
 
+    /**
+     * The first bytes of a {@code mode tcp} connection held by {@code tcp-request inspect-delay}, which the
+     * {@code req.len}, {@code req.payload}, {@code req.ssl_*} fetches read; {@link RequestContent#NONE} for an HTTP
+     * request (HAProxy's content fetches see nothing in HTTP mode either) and by default.
+     */
+    default RequestContent content() {
+        return RequestContent.NONE;
+    }
+
     /** Builds {@link RequestHead} values; not thread-safe. */
     interface Builder {
         /** The method token; default {@code GET}. */
@@ -110,6 +119,9 @@ public interface RequestHead {
 
         /** The local port the request arrived on; default 80. */
         Builder localPort(int port);
+
+        /** The bytes held for {@code tcp-request content} inspection; default {@link RequestContent#NONE}. */
+        Builder content(RequestContent content);
 
         RequestHead build();
     }

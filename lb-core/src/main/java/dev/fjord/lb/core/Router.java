@@ -228,6 +228,25 @@ public final class Router {
     }
 
     /**
+     * What the {@code tcp-request content} rules of frontend {@code frontend} say of the bytes {@code connection}
+     * holds ({@link RequestHead#content()}): {@link ContentVerdict#WAIT} while a rule lacks data that may still come
+     * (never once the content is {@linkplain RequestContent#complete() complete}). After {@link ContentVerdict#ACCEPT},
+     * {@link #route(String, RequestHead)} the same head: {@code use_backend} sees the bytes held.
+     * {@link ContentInspector} runs this for one connection, with the delay.
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public ContentVerdict inspect(String frontend, RequestHead connection) {
+        Map<String, CompiledFrontend> frontends = state.frontends();
+        CompiledFrontend compiled = frontends.get(frontend);
+        if (compiled == null) {
+            throw new IllegalArgumentException(
+                    "frontend '" + frontend + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
+        }
+        return compiled.contentRules.inspect(connection);
+    }
+
+    /**
      * A new decision for a request whose server failed ({@code option redispatch}): another server of the same
      * backend, never the failed one, with the cookie re-pinned; a 503 when no other server is usable.
      *

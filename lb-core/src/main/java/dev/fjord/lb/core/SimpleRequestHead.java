@@ -23,6 +23,7 @@ final class SimpleRequestHead implements RequestHead {
     private final InetAddress clientAddress;
     private final int clientPort;
     private final int localPort;
+    private final RequestContent content;
 
     private SimpleRequestHead(Builder b) {
         this.method = b.method;
@@ -34,6 +35,7 @@ final class SimpleRequestHead implements RequestHead {
         this.clientAddress = b.clientAddress;
         this.clientPort = b.clientPort;
         this.localPort = b.localPort;
+        this.content = b.content;
     }
 
     @Override
@@ -103,6 +105,11 @@ final class SimpleRequestHead implements RequestHead {
     }
 
     @Override
+    public RequestContent content() {
+        return content;
+    }
+
+    @Override
     public String toString() {
         return method + ' ' + uri() + ' ' + version + " from " + clientAddress.getHostAddress() + ':' + clientPort;
     }
@@ -115,6 +122,7 @@ final class SimpleRequestHead implements RequestHead {
         private InetAddress clientAddress = InetAddresses.LOOPBACK_V4;
         private int clientPort;
         private int localPort = 80;
+        private RequestContent content = RequestContent.NONE;
 
         @Override
         public Builder method(String method) {
@@ -166,6 +174,12 @@ final class SimpleRequestHead implements RequestHead {
         @Override
         public Builder localPort(int port) {
             this.localPort = requirePort("local port", port);
+            return this;
+        }
+
+        @Override
+        public Builder content(RequestContent content) {
+            this.content = Objects.requireNonNull(content, "content");
             return this;
         }
 

@@ -1,26 +1,37 @@
 package dev.fjord.lb.netty;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.ContentInspector;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.RequestContent;
 import dev.fjord.lb.core.RequestHead;
 import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.Scheduler;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * A client connection of a {@code mode tcp} frontend: routed on connect (source address, local port), then relayed
- * byte for byte to a server, both directions streamed with back-pressure ({@link Tunnel}), with {@code timeout
- * client} and {@code timeout server} as inactivity timeouts. Not sharable: one per connection.
+ * A client connection of a {@code mode tcp} frontend: routed on connect (source address, local port), or, when the
+ * frontend has {@code tcp-request content} rules, once a {@link ContentInspector} has accepted the first bytes
+ * (which {@code use_backend} then sees; a rejected connection is closed, no server contacted); then relayed byte for
+ * byte to a server, the bytes held for inspection first and unchanged, both directions streamed with back-pressure
+ * ({@link Tunnel}), with {@code timeout client} and {@code timeout server} as inactivity timeouts ({@code timeout
+ * client} also while inspecting: it closes the connection if it expires first, as in HAProxy). Not sharable: one per
+ * connection.
  */
-final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements ServerConnector.Listener {
+final class TcpProxyHandler extends ChannelInboundHandlerAdapter
+        implements ServerConnector.Listener, ContentInspector.Listener {
     private static final Logger log = LoggerFactory.getLogger(TcpProxyHandler.class);
     /** The frontend's counters, kept: a reconfiguration may remove the frontend while this session lives. */
     private final Counters counters;
@@ -36,6 +47,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     private final ExchangeRecord record = new ExchangeRecord();
     private @Nullable RouteDecision decision;
     private @Nullable Tunnel toClient;
+    /** Inspects the first bytes; null: not started, or the frontend was removed. */
+    private @Nullable ContentInspector inspector;
+    /** {@code timeout client} while the first bytes are inspected: closes the connection, as in HAProxy. */
+    private @Nullable InactivityTimer inspectionIdle;
+    /** What the client sent before the server was connected: written to it first, unchanged. */
+    private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
 
     TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
         this.runtime = runtime;
@@ -51,16 +68,77 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     @Override
     public void channelActive(ChannelHandlerContext context) {
         Channel channel = context.channel();
-        channel.config().setAutoRead(false); // nothing is read until the server is connected
+        channel.config().setAutoRead(false); // read only to inspect, then once the server is connected
         InetSocketAddress client = ClientAddresses.source(channel);
         RequestHead head = RequestHead.builder()
                 .client(client.getAddress(), client.getPort())
                 .localPort(ClientAddresses.destination(channel).getPort())
                 .build();
         counters.sessionStarted();
+        Scheduler onThisLoop = (delay, task) -> {
+            var future = channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> future.cancel(false);
+        };
+        try {
+            inspector = ContentInspector.start(runtime.router, frontend.name(), head, onThisLoop, this);
+        } catch (IllegalArgumentException removed) {
+            accepted(head); // a reconfiguration removed the frontend: routing answers for it
+        }
+        if (inspector != null && inspector.waiting()) {
+            inspectionIdle = new InactivityTimer(
+                    channel.eventLoop(),
+                    frontend.settings().timeouts().client(),
+                    () -> inspector != null && inspector.waiting(),
+                    this::inspectionTimedOut);
+            inspectionIdle.arm();
+            context.read();
+        }
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        held.add(buf);
+        ContentInspector inspecting = inspector;
+        if (inspecting != null && inspecting.waiting()) {
+            if (inspectionIdle != null) {
+                inspectionIdle.touch();
+            }
+            byte[] bytes = new byte[Math.min(buf.readableBytes(), RequestContent.LIMIT)];
+            buf.getBytes(buf.readerIndex(), bytes);
+            inspecting.received(bytes);
+            if (inspecting.waiting() && context.channel().isActive()) {
+                context.read();
+            }
+        }
+    }
+
+    /** {@code timeout client} passed with the rules still waiting: closed, no server contacted ({@code cR}). */
+    private void inspectionTimedOut() {
+        ContentInspector inspecting = java.util.Objects.requireNonNull(inspector, "inspector");
+        inspecting.close();
+        log.debug(
+                "{}: timeout client while inspecting {}",
+                frontend.name(),
+                ctx.channel().remoteAddress());
+        record.ended(Termination.CLIENT_TIMEOUT, Termination.Phase.REQUEST);
+        writeLog(null);
+        ctx.channel().close();
+    }
+
+    @Override
+    public void accepted(RequestHead head) {
+        if (inspectionIdle != null) {
+            inspectionIdle.cancel();
+        }
+        Channel channel = ctx.channel();
         decision = runtime.route(frontend, head);
         if (!(decision instanceof RouteDecision.Forward forward)) {
-            log.debug("{}: no server for {}", frontend.name(), client);
+            log.debug("{}: no server for {}", frontend.name(), channel.remoteAddress());
             record.ended(Termination.NO_SERVER, Termination.Phase.CONNECT);
             writeLog(null);
             channel.close();
@@ -69,7 +147,21 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
         runtime.inFlight.incrementAndGet();
         connector = new ServerConnector(runtime, channel, forward, false, this, record);
         connector().start();
-        context.fireChannelActive();
+    }
+
+    @Override
+    public void rejected() {
+        if (inspectionIdle != null) {
+            inspectionIdle.cancel();
+        }
+        log.debug(
+                "{}: rejected by tcp-request content: {}",
+                frontend.name(),
+                ctx.channel().remoteAddress());
+        counters.denied();
+        record.ended(Termination.PROXY, Termination.Phase.REQUEST);
+        writeLog(null);
+        ctx.channel().close();
     }
 
     @Override
@@ -84,6 +176,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             ctx.channel().close();
         });
         var backend = connector().decision().backend().config().settings().timeouts();
+        if (!held.isEmpty()) {
+            while (!held.isEmpty()) {
+                channel.write(held.poll()); // the inspected bytes, unchanged, before anything relayed
+            }
+            channel.flush();
+        }
         toClient = Tunnel.relay(
                 ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(), () -> {});
         channel.closeFuture().addListener(f -> ctx.executor().execute(this::ended));
@@ -106,6 +204,15 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        ContentInspector inspecting = inspector;
+        if (inspecting != null && inspecting.waiting()) {
+            inspecting.close();
+            if (inspectionIdle != null) {
+                inspectionIdle.cancel();
+            }
+            record.ended(Termination.CLIENT_CLOSED, Termination.Phase.REQUEST);
+            writeLog(null);
+        }
         if (connector != null && server == null) {
             record.ended(Termination.CLIENT_CLOSED, Termination.Phase.CONNECT);
             writeLog(connector().server());
@@ -113,6 +220,17 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             runtime.exchangeEnded();
         }
         context.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext context) {
+        releaseHeld();
+    }
+
+    private void releaseHeld() {
+        while (!held.isEmpty()) {
+            ReferenceCountUtil.release(held.poll());
+        }
     }
 
     private ServerConnector connector() {

@@ -11,11 +11,12 @@ import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.ListenBuilder;
 import dev.fjord.lb.core.StatsConfig;
+import dev.fjord.lb.core.TcpContentRule;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * The keywords of a frontend, which a {@code listen} section reads too: {@code bind}, {@code acl},
- * {@code http-request}, {@code use_backend}, {@code default_backend} and {@code stats}.
+ * {@code http-request}, {@code use_backend}, {@code default_backend}, {@code stats} and {@code tcp-request}.
  */
 final class FrontendKeywords {
     private FrontendKeywords() {}
@@ -30,14 +31,32 @@ final class FrontendKeywords {
             Consumer<HttpRequestRule> httpRequest,
             BiConsumer<String, Condition> useBackend,
             Consumer<String> defaultBackend,
-            Consumer<Consumer<StatsConfig.Builder>> stats) {
+            Consumer<Consumer<StatsConfig.Builder>> stats,
+            Consumer<java.time.Duration> inspectDelay,
+            Consumer<TcpContentRule> tcpContent) {
 
         static Target of(FrontendConfig.Builder f) {
-            return new Target(f::bind, f::acl, f::httpRequest, f::useBackend, f::defaultBackend, f::stats);
+            return new Target(
+                    f::bind,
+                    f::acl,
+                    f::httpRequest,
+                    f::useBackend,
+                    f::defaultBackend,
+                    f::stats,
+                    f::inspectDelay,
+                    f::tcpContent);
         }
 
         static Target of(ListenBuilder l) {
-            return new Target(l::bind, l::acl, l::httpRequest, l::useBackend, l::defaultBackend, l::stats);
+            return new Target(
+                    l::bind,
+                    l::acl,
+                    l::httpRequest,
+                    l::useBackend,
+                    l::defaultBackend,
+                    l::stats,
+                    l::inspectDelay,
+                    l::tcpContent);
         }
     }
 
@@ -100,6 +119,7 @@ final class FrontendKeywords {
                 backendNamed.accept(line.arg(1));
             }
             case "stats" -> frontend.stats().accept(stats(line));
+            case "tcp-request" -> TcpRequestKeywords.apply(frontend, line);
             default -> {
                 return false;
             }

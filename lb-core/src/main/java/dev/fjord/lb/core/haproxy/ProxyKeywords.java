@@ -89,6 +89,9 @@ final class ProxyKeywords {
             case "option" -> {
                 return option(s, line, checks);
             }
+            case "tcp-request" ->
+                throw new IllegalArgumentException("not supported yet in defaults and backend sections (expected: "
+                        + "tcp-request inspect-delay and tcp-request content rules in the frontend or listen section)");
             case "http-check" -> httpCheck(line, checks);
             case "tcp-check" -> tcpCheck(line, checks);
             default -> {

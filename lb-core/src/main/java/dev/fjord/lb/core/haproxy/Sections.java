@@ -145,6 +145,7 @@ final class Sections {
                                 "http-check",
                                 "tcp-check",
                                 "http-request",
+                                "tcp-request",
                                 "stick",
                                 "no",
                                 "http-response",
