@@ -87,7 +87,9 @@ class ConfigErrorsTest {
                 b -> b.frontend("main", f -> f.bind(":80").acl("url_static", "path_bgn /static")),
                 "frontend 'main': acl 'url_static': criterion 'path_bgn' (expected: one of [path, url, url_param,"
                         + " urlp, hdr, req.hdr, hdr_cnt, req.hdr_cnt, method, src, dst_port, req.cook, cook, req.ver,"
-                        + " req_ver, status, res.hdr, shdr, res.hdr_cnt, shdr_cnt, res.ver, resp_ver, res.cook, scook],"
+                        + " req_ver, status, res.hdr, shdr, res.hdr_cnt, shdr_cnt, res.ver, resp_ver, res.cook, scook,"
+                        + " req.len, req_len, req.payload, payload, req.ssl_hello_type, req_ssl_hello_type,"
+                        + " req.ssl_sni, req_ssl_sni, req.ssl_ver, req_ssl_ver],"
                         + " with _beg/_end/_sub/_dir/_reg for path, url, url_param, hdr, req.cook, res.hdr and"
                         + " res.cook, or hdr_val and res.hdr_val)");
     }
