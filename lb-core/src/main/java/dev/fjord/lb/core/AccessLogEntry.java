@@ -74,12 +74,12 @@ public record AccessLogEntry(
 
     /**
      * Whether HAProxy counts this request as failed, for {@code option dontlog-normal} and {@code
-     * log-separate-errors}: redispatched, retried, ended by anything but the proxy's own answer (a termination
-     * cause other than {@code -} and {@code L}), or answered with a 5xx.
+     * log-separate-errors}: redispatched, retried and otherwise normal, ended by anything but a normal end or the
+     * proxy's own answer (a termination cause other than {@code -} and {@code L}), or answered with a 5xx.
      */
     public boolean failed() {
         char cause = termination.charAt(0);
-        return redispatched || retries > 0 || (cause != '-' && cause != 'L') || status >= 500;
+        return redispatched || (retries > 0 && cause == '-') || (cause != '-' && cause != 'L') || status >= 500;
     }
 
     /** An entry with no dropped header fields. */

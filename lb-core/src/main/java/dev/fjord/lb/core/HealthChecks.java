@@ -272,9 +272,14 @@ public final class HealthChecks implements AutoCloseable {
         boolean changed;
         Duration next;
         OperationalState wanted;
+        boolean healthChanged;
+        String status;
         synchronized (health) {
             health.last = result;
+            int before = health.counter.health();
             changed = health.counter.check(result.status().passed());
+            healthChanged = changed || before != health.counter.health();
+            status = health.counter.status(health.server.config().fall(), health.server.weight() == 0);
             if (result.status().passed() && health.connectFailures != null) {
                 health.connectFailures.success();
             }
@@ -286,7 +291,7 @@ public final class HealthChecks implements AutoCloseable {
         if (!result.status().passed()) {
             health.server.counters().checkFailed(changed && !health.counter.isUp());
         }
-        listener.onEvent(new ServerEvent.CheckCompleted(health.server, result));
+        listener.onEvent(new ServerEvent.CheckCompleted(health.server, result, healthChanged, status));
         if (changed || (health.counter.isUp() && health.server.operationalState() != wanted)) {
             apply(health, result, result.status().description());
         }

@@ -35,6 +35,11 @@ final class HealthCounter {
         return health;
     }
 
+    /** HAProxy's {@code status: } of the counter: {@code 2/3 UP} (or {@code DRAIN} at weight 0), {@code 1/2 DOWN}. */
+    String status(int fall, boolean drained) {
+        return up ? (health - rise + 1) + "/" + fall + (drained ? " DRAIN" : " UP") : health + "/" + rise + " DOWN";
+    }
+
     /** Applies one check; returns whether the UP/DOWN state changed. */
     boolean check(boolean passed) {
         fastUntilCheck = false;

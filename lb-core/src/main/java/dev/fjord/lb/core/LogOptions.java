@@ -21,18 +21,22 @@ public record LogOptions(
     /** HAProxy's defaults: everything logged at {@code info}, in the built-in formats. */
     public static final LogOptions DEFAULT = new LogOptions(false, false, false, null);
 
+    /** These options with {@code option dontlog-normal} set to {@code value}. */
     public LogOptions withDontLogNormal(boolean value) {
         return new LogOptions(value, logHealthChecks, logSeparateErrors, customFormat);
     }
 
+    /** These options with {@code option log-health-checks} set to {@code value}. */
     public LogOptions withLogHealthChecks(boolean value) {
         return new LogOptions(dontLogNormal, value, logSeparateErrors, customFormat);
     }
 
+    /** These options with {@code option log-separate-errors} set to {@code value}. */
     public LogOptions withLogSeparateErrors(boolean value) {
         return new LogOptions(dontLogNormal, logHealthChecks, value, customFormat);
     }
 
+    /** These options with the {@code log-format} string {@code format}; null: the built-in format. */
     public LogOptions withCustomFormat(@Nullable String format) {
         return new LogOptions(dontLogNormal, logHealthChecks, logSeparateErrors, format);
     }

@@ -304,7 +304,7 @@ public record ServerConfig(
         ServerConfig build() {
             if (check && address.port() == 0 && checkPort == 0) {
                 throw new ConfigException(
-                        context + ": check: the server has no port, so its checks need one " + "(expected: port N)");
+                        context + ": check: the server has no port, so its checks need one (expected: port N)");
             }
             return new ServerConfig(
                     name,

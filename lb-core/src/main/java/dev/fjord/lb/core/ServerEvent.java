@@ -95,12 +95,39 @@ public sealed interface ServerEvent {
         }
     }
 
-    /** A health check completed (whether or not it changed the state). */
-    record CheckCompleted(Server server, CheckResult result) implements ServerEvent {
+    /**
+     * A health check completed (whether or not it changed the state).
+     *
+     * @param server the server checked
+     * @param result what the check found
+     * @param healthChanged whether the check moved the server's health counter, which is when HAProxy's {@code
+     *     option log-health-checks} logs it
+     * @param health HAProxy's {@code status} of the counter after the check, e.g. {@code 2/3 UP} or {@code 0/2 DOWN};
+     *     empty when unknown
+     */
+    record CheckCompleted(Server server, CheckResult result, boolean healthChanged, String health)
+            implements ServerEvent {
+        public CheckCompleted {
+            Objects.requireNonNull(health, "health");
+        }
+
+        /** A check whose effect on the health counter is not known. */
+        public CheckCompleted(Server server, CheckResult result) {
+            this(server, result, true, "");
+        }
+
+        /**
+         * HAProxy's line: {@code Health check for [backup ]server B/S succeeded|failed, reason: ..., check duration:
+         * Nms, status: 1/2 UP.}
+         */
         @Override
         public String message() {
-            return "Health check for server " + server.backend().name() + '/' + server.name() + ' '
-                    + (result.status().passed() ? "succeeded" : "failed") + ", " + result.describe();
+            return "Health check for " + (server.config().backup() ? "backup " : "") + "server "
+                    + server.backend().name() + '/' + server.name() + ' '
+                    + (result.status() == CheckStatus.L7OKC
+                            ? "conditionally succeeded"
+                            : result.status().passed() ? "succeeded" : "failed")
+                    + ", " + result.describe() + (health.isEmpty() ? "" : ", status: " + health + ".");
         }
     }
 }

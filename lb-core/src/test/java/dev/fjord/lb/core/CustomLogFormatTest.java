@@ -96,6 +96,9 @@ class CustomLogFormatTest {
         assertThat(entry(200, "LR--", 0).failed()).isFalse();
         assertThat(entry(503, "SC--", 0).failed()).isTrue();
         assertThat(entry(200, "----", 1).failed()).isTrue();
+        assertThat(entry(200, "LR--", 1).failed())
+                .as("retries count only for a normal end")
+                .isFalse();
         assertThat(entry(200, "CD--", 0).failed()).isTrue();
         assertThat(entry(502, "----", 0).failed()).isTrue();
     }

@@ -5,18 +5,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.AccessLogSink;
 import dev.fjord.lb.core.BackendConfig;
-import dev.fjord.lb.core.CheckStatus;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.OperationalState;
 import dev.fjord.lb.core.ProxyConfig;
-import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerEvent;
 import dev.fjord.lb.core.Settings;
 
@@ -27,15 +24,14 @@ import dev.fjord.lb.core.Settings;
  * for {@code log global} without global targets. A frontend with neither logs nothing. A backend's targets, chosen
  * the same way, get its servers' state changes as HAProxy logs them (DOWN at {@code alert}, UP and the others at
  * {@code notice}, a backend without servers at {@code emerg}) and, with {@code option log-health-checks}, each check
- * whose result differs from the one before (at {@code notice}). Closes the sockets it opened. Immutable after
- * {@link #of} but for the last check result per server.
+ * that moved a server's health counter (at {@code notice}), as HAProxy does. Closes the sockets it opened.
+ * Immutable.
  */
 final class AccessLogs implements AutoCloseable {
     private final Map<String, AccessLogSink> byFrontend;
     private final Map<String, SyslogAccessLog> byBackend;
     private final Map<String, Boolean> logsHealthChecks;
     private final List<SyslogAccessLog> opened;
-    private final Map<Server, CheckStatus> lastCheck = new ConcurrentHashMap<>();
 
     private AccessLogs(
             Map<String, AccessLogSink> byFrontend,
@@ -110,10 +106,8 @@ final class AccessLogs implements AutoCloseable {
             level = "emerg";
         } else if (event instanceof ServerEvent.CheckCompleted check) {
             backend = check.server().backend().name();
-            CheckStatus before = lastCheck.put(check.server(), check.result().status());
-            if (!logsHealthChecks.getOrDefault(backend, false)
-                    || before == check.result().status()) {
-                return;
+            if (!logsHealthChecks.getOrDefault(backend, false) || !check.healthChanged()) {
+                return; // HAProxy logs a check when it moves the server's health counter
             }
             level = "notice";
         } else if (event instanceof ServerEvent.AdminChanged admin) {

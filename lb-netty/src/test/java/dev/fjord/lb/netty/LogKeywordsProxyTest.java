@@ -116,11 +116,16 @@ class LogKeywordsProxyTest {
                         server web1 127.0.0.1:%d check inter 100ms fall 2 rise 1
                     """.formatted(syslog.getLocalPort(), port));
 
+            // each check that moves the health counter, in HAProxy's words, then the state change
             assertThat(receive(syslog))
-                    .startsWith("Health check for server app/web1 failed, reason: Layer4 connection problem");
+                    .startsWith("Health check for server app/web1 failed, reason: Layer4 connection problem")
+                    .endsWith(", status: 1/2 UP.");
+            assertThat(receive(syslog))
+                    .startsWith("Health check for server app/web1 failed, reason: Layer4 connection problem")
+                    .endsWith(", status: 0/1 DOWN.");
             assertThat(receive(syslog)).startsWith("Server app/web1 is DOWN, reason: Layer4 connection problem");
             assertThat(receive(syslog)).isEqualTo("backend app has no server available!");
-            // the next failed checks repeat the same result: not logged again
+            // the next failed checks leave the counter at 0: not logged
             syslog.setSoTimeout(400);
             assertThatThrownBy(() -> receive(syslog)).isInstanceOf(SocketTimeoutException.class);
         }
