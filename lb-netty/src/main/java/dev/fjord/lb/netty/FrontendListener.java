@@ -88,7 +88,7 @@ final class FrontendListener {
                                             .addLast("fjord.client.proxy-header", new HAProxyMessageDecoder())
                                             .addLast(
                                                     "fjord.client.proxy-receiver",
-                                                    new ProxyProtocolReceiver(proxyHeaderWait(now), http));
+                                                    new ProxyProtocolReceiver(proxyHeaderWait(now)));
                                 }
                                 if (http) {
                                     // a request's end of input is not its abort: HttpProxyHandler decides
