@@ -73,8 +73,8 @@ public final class LoadFaults {
                     report,
                     figures,
                     ("200: %d, 503: %d, other errors %d; probe: %d requests, %d errors (%d 503s), slowest %d ms"
-                                    + " during the storm, %d ms after, %d ms once the queue settled; proxy CPU %.0f %% of"
-                                    + " a core during the storm")
+                                    + " during the storm, %d ms after, %d ms once the queue settled; proxy CPU"
+                                    + " %.0f %% of a core during the storm")
                             .formatted(
                                     report.count(Kind.OK),
                                     report.status(503),

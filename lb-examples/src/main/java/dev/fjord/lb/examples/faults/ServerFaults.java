@@ -22,7 +22,9 @@ public final class ServerFaults {
     /**
      * The issue's scenario: 50 keep-alive clients for {@code length} (12 s in the suite), web2's process killed
      * with SIGKILL after a third of it and restarted on its port after two thirds. Figures: {@code recoveryMillis},
-     * from web2 listening again until it answered a client again (-1: not within the run).
+     * from web2 listening again until it answered a client again (-1: not within the run), and the slowest request
+     * begun before the kill ({@code slowestBeforeKillMillis}), between the kill and web2 listening again
+     * ({@code slowestWhileDownMillis}), and after ({@code slowestAfterRestartMillis}).
      */
     public static ScenarioResult sigkill(ProxyProcess.Kind kind, Path dir, Duration length) {
         return Stage.run("sigkill", kind, dir, stage -> {
@@ -42,17 +44,24 @@ public final class ServerFaults {
             long recovery = report.firstAnswerAfter("web2", restartedAt).orElse(-1);
             Map<String, Long> figures = new LinkedHashMap<>();
             figures.put("recoveryMillis", recovery);
-            LoadReport afterKill = report.between(killedAt, restartedAt);
+            long before = report.between(start, killedAt).slowestMillis();
+            long down = report.between(killedAt, restartedAt).slowestMillis();
+            long after = report.between(restartedAt, Long.MAX_VALUE).slowestMillis();
+            figures.put("slowestBeforeKillMillis", before);
+            figures.put("slowestWhileDownMillis", down);
+            figures.put("slowestAfterRestartMillis", after);
             return stage.result(
                     report,
                     figures,
-                    ("web2 SIGKILLed at %d s, restarted at %d s; answered again %s after restart; slowest while it"
-                                    + " was down %d ms")
+                    ("web2 SIGKILLed at %d s, restarted at %d s; answered again %s after restart; slowest %d ms before"
+                                    + " the kill, %d ms while it was down, %d ms after the restart")
                             .formatted(
                                     TimeUnit.NANOSECONDS.toSeconds(killedAt - start),
                                     TimeUnit.NANOSECONDS.toSeconds(restartedAt - start),
                                     recovery < 0 ? "never" : recovery + " ms",
-                                    afterKill.slowestMillis()));
+                                    before,
+                                    down,
+                                    after));
         });
     }
 

@@ -21,8 +21,11 @@ import dev.fjord.lb.examples.faults.ProxyProcess.Kind;
  * scenario's thread drives it.
  */
 final class Stage implements AutoCloseable {
-    /** Load before a scenario's clock starts, so that the JIT has compiled the hot paths of a JVM proxy: 1 s. */
-    static final Duration WARM_UP = Duration.ofSeconds(1);
+    /**
+     * Load before a scenario's clock starts, so that the JIT has compiled the hot paths of a JVM proxy: 2 s (after
+     * 1 s, the first 50 clients of sigkill still met 600 ms requests).
+     */
+    static final Duration WARM_UP = Duration.ofSeconds(2);
 
     private final String scenario;
     private final Kind kind;
@@ -96,16 +99,16 @@ final class Stage implements AutoCloseable {
         return proxy;
     }
 
-    /** {@link #WARM_UP} of load from 8 keep-alive connections, not reported. */
+    /** {@link #WARM_UP} of load from 32 keep-alive connections, not reported. */
     void warmUp() throws InterruptedException {
         warmUp("");
     }
 
-    /** {@link #WARM_UP} of load from 8 keep-alive connections on paths that start with {@code prefix}. */
+    /** {@link #WARM_UP} of load from 32 keep-alive connections on paths that start with {@code prefix}. */
     void warmUp(String prefix) throws InterruptedException {
         LoadClient.start(
                         proxy().frontend(),
-                        LoadClient.Options.keepAlive(8, WARM_UP).pathPrefix(prefix))
+                        LoadClient.Options.keepAlive(32, WARM_UP).pathPrefix(prefix))
                 .await();
     }
 

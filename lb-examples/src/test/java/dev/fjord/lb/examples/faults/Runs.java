@@ -12,6 +12,14 @@ final class Runs {
     /** Fjord's peak resident memory in every scenario: its heap is at most 128 MB ({@link ProxyProcess}). */
     static final double MAX_RSS_MB = 256;
 
+    /**
+     * The slowest request of a run where no request should wait for any timeout of the cfg: the smallest, timeout
+     * connect, is 1 s, and this shared 2-core machine adds up to a second of scheduling under other work (measured:
+     * Fjord's slowest of the suite's drain 620-1153 ms, HAProxy's 84-210 ms, with a load average of 13-17). The
+     * fault's own cost is bounded more tightly where there is one (e.g. sigkill's slowest while a server is down).
+     */
+    static final long SLOWEST_MILLIS = 2000;
+
     private Runs() {}
 
     /** The work folder of test {@code name}, under the module's {@code target/faults}. */

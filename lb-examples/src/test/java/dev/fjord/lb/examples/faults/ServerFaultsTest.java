@@ -26,8 +26,9 @@ class ServerFaultsTest {
 
         assertThat(result.errors()).as("%s", result).isZero();
         assertThat(result.total()).as("%s", result).isPositive();
-        // no turn-around (timeout connect 1s) on a redispatch: a caught request goes to web1 at once
-        assertThat(result.slowestMillis()).as("%s", result).isLessThan(1000);
+        // no turn-around (min(timeout connect, 1 s)) on a redispatch: a request caught by the kill goes to web1 at once
+        assertThat(result.figure("slowestWhileDownMillis")).as("%s", result).isLessThan(1000);
+        assertThat(result.slowestMillis()).as("%s", result).isLessThan(Runs.SLOWEST_MILLIS);
         // restarted 3.3 s before the end; checks every 1 s, up after 2 successes
         assertThat(result.figure("recoveryMillis")).as("%s", result).isBetween(0L, 3300L);
     }
@@ -41,7 +42,7 @@ class ServerFaultsTest {
         assertThat(result.figure("mixedUp")).as("%s", result).isZero();
         assertThat(result.figure("leaks")).as("%s", result).isZero();
         assertThat(result.figure("fdsAfter")).as("%s", result).isLessThanOrEqualTo(result.figure("fdsBefore") + 2);
-        assertThat(result.slowestMillis()).as("%s", result).isLessThan(1000);
+        assertThat(result.slowestMillis()).as("%s", result).isLessThan(Runs.SLOWEST_MILLIS);
     }
 
     @Test
@@ -54,7 +55,7 @@ class ServerFaultsTest {
         assertThat(result.figure("mixedUp")).as("%s", result).isZero();
         assertThat(result.figure("leaks")).as("%s", result).isZero();
         assertThat(result.figure("fdsAfter")).as("%s", result).isLessThanOrEqualTo(result.figure("fdsBefore") + 2);
-        assertThat(result.slowestMillis()).as("%s", result).isLessThan(1000);
+        assertThat(result.slowestMillis()).as("%s", result).isLessThan(Runs.SLOWEST_MILLIS);
     }
 
     @Test
@@ -66,6 +67,7 @@ class ServerFaultsTest {
         assertThat(result.errors()).as("%s", result).isEqualTo(result.figure("gatewayTimeouts"));
         assertThat(result.figure("fastest504Millis")).as("%s", result).isGreaterThanOrEqualTo(950);
         assertThat(result.slowestMillis()).as("%s", result).isLessThan(1500);
-        assertThat(result.figure("slowestWeb1Millis")).as("%s", result).isLessThan(500);
+        // web1's answers never wait for web2's timeout
+        assertThat(result.figure("slowestWeb1Millis")).as("%s", result).isLessThan(1000);
     }
 }
