@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param defaultBackend the backend when no {@code use_backend} rule applies ({@code default_backend}); null: 503
  * @param stats the statistics page served by this frontend ({@code stats enable}); null: none
  * @param logMask how client addresses are masked in this frontend's access log; default {@link LogMask#NONE}
+ * @param bindOptions the options of the binds that have some (e.g. {@code accept-proxy}), by address; see
+ *     {@link #bindOptions(Address)}
  * @param httpResponseRules {@code http-response} rules, in order, applied after the backend's
  * @param httpAfterResponseRules {@code http-after-response} rules, in order, applied after the backend's, to every
  *     response including the proxy's own
@@ -37,12 +39,14 @@ public record FrontendConfig(
         @Nullable String defaultBackend,
         @Nullable StatsConfig stats,
         LogMask logMask,
+        Map<Address, BindOptions> bindOptions,
         List<HttpResponseRule> httpResponseRules,
         List<HttpResponseRule> httpAfterResponseRules) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
         binds = List.copyOf(binds);
+        bindOptions = Map.copyOf(bindOptions);
         Objects.requireNonNull(settings, "settings");
         Map<String, List<Acl>> copy = new LinkedHashMap<>();
         acls.forEach((acl, lines) -> copy.put(acl, List.copyOf(lines)));
@@ -51,6 +55,11 @@ public record FrontendConfig(
         useBackendRules = List.copyOf(useBackendRules);
         httpResponseRules = List.copyOf(httpResponseRules);
         httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
+    }
+
+    /** The options of bind {@code address}; {@link BindOptions#DEFAULT} for a plain one. */
+    public BindOptions bindOptions(Address address) {
+        return bindOptions.getOrDefault(address, BindOptions.DEFAULT);
     }
 
     /** The names of the backends this frontend may route to: {@code use_backend} targets, then the default. */
@@ -67,6 +76,7 @@ public record FrontendConfig(
     public static final class Builder extends SettingsBuilder<Builder> {
         private final String name;
         private final List<Address> binds = new ArrayList<>();
+        private final Map<Address, BindOptions> bindOptions = new LinkedHashMap<>();
         private final Map<String, List<Acl>> acls = new LinkedHashMap<>();
         private final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
         private final List<UseBackendRule> useBackendRules = new ArrayList<>();
@@ -102,9 +112,25 @@ public record FrontendConfig(
             return this;
         }
 
+        /**
+         * Listens on {@code address} with the options {@code options} sets, e.g.
+         * {@code bind("127.0.0.1:8443", b -> b.acceptProxy())}.
+         */
+        public Builder bind(String address, Consumer<BindOptions.Builder> options) {
+            bind(address);
+            BindOptions.Builder builder = new BindOptions.Builder();
+            options.accept(builder);
+            BindOptions built = builder.build();
+            if (!built.equals(BindOptions.DEFAULT)) {
+                bindOptions.put(binds.get(binds.size() - 1), built);
+            }
+            return this;
+        }
+
         /** Removes every bind, e.g. to move an imported frontend onto a test address. */
         public Builder clearBinds() {
             binds.clear();
+            bindOptions.clear();
             return this;
         }
 
@@ -222,6 +248,7 @@ public record FrontendConfig(
                     defaultBackend,
                     builtStats,
                     logMask,
+                    bindOptions,
                     responseRules.httpResponseRules(),
                     responseRules.httpAfterResponseRules());
             CompiledFrontend.checkConditions(config, context);

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /**
@@ -35,6 +36,14 @@ final class FrontendListener {
         }
         int maxConn = frontend.settings().maxConn();
         return maxConn > 0 ? maxConn : globalMaxConn;
+    }
+
+    /** How long a PROXY header may take: {@code timeout client}, else {@code timeout http-request}, else 5 s. */
+    static java.time.Duration proxyHeaderWait(FrontendConfig frontend) {
+        var timeouts = frontend.settings().timeouts();
+        java.time.Duration client = timeouts.client();
+        java.time.Duration httpRequest = timeouts.httpRequest();
+        return client != null ? client : httpRequest != null ? httpRequest : java.time.Duration.ofSeconds(5);
     }
 
     /**
@@ -73,7 +82,15 @@ final class FrontendListener {
                                 connections.add(ch);
                                 FrontendSlot.State state = slot.state();
                                 FrontendConfig now = state.config();
-                                if (now.settings().mode() == Mode.HTTP) {
+                                boolean http = now.settings().mode() == Mode.HTTP;
+                                if (now.bindOptions(bind).acceptProxy()) {
+                                    ch.pipeline()
+                                            .addLast("fjord.client.proxy-header", new HAProxyMessageDecoder())
+                                            .addLast(
+                                                    "fjord.client.proxy-receiver",
+                                                    new ProxyProtocolReceiver(proxyHeaderWait(now), http));
+                                }
+                                if (http) {
                                     // a request's end of input is not its abort: HttpProxyHandler decides
                                     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                                     HttpProxyHandler handler = new HttpProxyHandler(runtime, now);
