@@ -82,10 +82,11 @@ final class RequestKeywords {
                 case "append-slash" -> options = options.withAppendSlash();
                 case "set-cookie" -> options = options.withSetCookie(arg(words, ++i));
                 case "clear-cookie" -> options = options.withClearCookie(arg(words, ++i));
+                case "ignore-empty" -> {} // skips a rule whose log-format is empty: a literal target never is
                 default ->
                     throw new IllegalArgumentException("redirect option '" + words.get(i) + "' is not supported yet "
                             + "(expected: location|prefix|scheme VALUE, code CODE, drop-query, append-slash, "
-                            + "set-cookie NAME[=VALUE], clear-cookie NAME[=])");
+                            + "set-cookie NAME[=VALUE], clear-cookie NAME[=], ignore-empty)");
             }
         }
         if (type == null) {

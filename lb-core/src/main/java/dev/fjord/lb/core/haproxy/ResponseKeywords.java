@@ -269,10 +269,11 @@ final class ResponseKeywords {
                 case "code" -> code = Values.integer(arg(words, ++i));
                 case "set-cookie" -> options = options.withSetCookie(arg(words, ++i));
                 case "clear-cookie" -> options = options.withClearCookie(arg(words, ++i));
+                case "ignore-empty" -> {} // skips a rule whose log-format is empty: a literal location never is
                 default ->
                     throw new IllegalArgumentException("redirect option '" + words.get(i)
                             + "' is not supported yet (expected: location URL, code CODE, set-cookie NAME[=VALUE], "
-                            + "clear-cookie NAME[=])");
+                            + "clear-cookie NAME[=], ignore-empty)");
             }
         }
         if (location == null) {

@@ -93,7 +93,7 @@ class ResponseKeywordsTest {
                     bind :80
                     redirect prefix https://www.example.com code 301 drop-query if { hdr(host) -i example.com }
                     http-request deny if { path /admin }
-                    http-request redirect prefix / code 302 set-cookie SEEN=1 if !{ req.cook(SEEN) -m found }
+                    http-request redirect prefix / code 302 set-cookie S=1 ignore-empty if !{ req.cook(S) -m found }
                     default_backend app
                 backend app
                     server web1 127.0.0.1:8001
@@ -103,8 +103,8 @@ class ResponseKeywordsTest {
                 .containsExactly(
                         HttpRequestRule.deny().when("{ path /admin }"),
                         ((HttpRequestRule.Redirect) HttpRequestRule.redirectPrefix("/", 302))
-                                .options(RedirectOptions.NONE.withSetCookie("SEEN=1"))
-                                .when("!{ req.cook(SEEN) -m found }"),
+                                .options(RedirectOptions.NONE.withSetCookie("S=1"))
+                                .when("!{ req.cook(S) -m found }"),
                         ((HttpRequestRule.Redirect) HttpRequestRule.redirectPrefix("https://www.example.com", 301))
                                 .options(RedirectOptions.NONE.withDropQuery())
                                 .when("{ hdr(host) -i example.com }"));
@@ -112,7 +112,7 @@ class ResponseKeywordsTest {
                 .route(RequestHead.builder()
                         .uri("/a?b=c")
                         .header("Host", "example.com")
-                        .header("Cookie", "SEEN=1")
+                        .header("Cookie", "S=1")
                         .build())
                 .asRespond()
                 .response();
