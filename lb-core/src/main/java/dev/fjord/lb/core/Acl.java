@@ -23,7 +23,9 @@ import dev.fjord.lb.core.internal.Words;
  *
  * <p>Fetches: {@code path}, {@code url}, {@code url_param(name)} (alias {@code urlp}), {@code hdr(name)} (each
  * comma-separated value), {@code hdr_cnt(name)}, {@code hdr_val(name)}, {@code method}, {@code src},
- * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}; the string fetches take the
+ * {@code dst_port}, {@code req.cook(name)} (alias {@code cook}), {@code req.ver}, and the stick table fetches
+ * ({@code sc_http_req_rate(0)}, {@code sc0_conn_cur}, {@code src_http_err_rate}, {@code table_cnt}, ...: see the
+ * README's list); the string fetches take the
  * suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or {@code -m str|beg|end|sub|dir|
  * reg|found|int|ip}. Integer patterns are {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of
  * {@code eq|ge|gt|le|lt N}. Predefined ACLs ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are
@@ -35,6 +37,9 @@ public final class Acl {
     private final Match match;
     private final boolean ignoreCase;
     private final List<String> patterns;
+    /** The stick table fetch, parsed from the argument, when the fetch is one. */
+    private final @Nullable StickFetch stick;
+
     private final AclMatcher matcher;
 
     Acl(Fetch fetch, @Nullable String argument, Match match, boolean ignoreCase, List<String> patterns) {
@@ -43,10 +48,16 @@ public final class Acl {
         this.match = match;
         this.ignoreCase = ignoreCase;
         this.patterns = List.copyOf(patterns);
+        this.stick =
+                fetch == Fetch.STICK ? StickFetch.parse(java.util.Objects.requireNonNull(argument, "fetch")) : null;
         if (fetch.needsArgument && (argument == null || argument.isEmpty())) {
             throw new ConfigException(fetch.keyword + ": missing argument (expected: " + fetch.keyword + "(name))");
         }
-        if (patterns.isEmpty() && match != Match.FOUND && fetch != Fetch.TRUE && fetch != Fetch.FALSE) {
+        if (patterns.isEmpty()
+                && match != Match.FOUND
+                && match != Match.BOOL
+                && fetch != Fetch.TRUE
+                && fetch != Fetch.FALSE) {
             throw new ConfigException(displayName() + ": no pattern (expected: at least one pattern, or -m found)");
         }
         this.matcher = AclMatcher.compile(this);
@@ -69,7 +80,9 @@ public final class Acl {
         SRC("src", false, Match.IP),
         DST_PORT("dst_port", false, Match.INT),
         REQ_COOK("req.cook", true, Match.STR),
-        VERSION("req.ver", false, Match.STR);
+        VERSION("req.ver", false, Match.STR),
+        /** A stick table fetch ({@code sc_http_req_rate(0)}, {@code src_conn_cur}): the criterion is its argument. */
+        STICK("", false, Match.INT);
 
         final String keyword;
         final boolean needsArgument;
@@ -92,7 +105,9 @@ public final class Acl {
         REG,
         INT,
         IP,
-        FOUND;
+        FOUND,
+        /** The value is a boolean: matches when it is true (not 0). */
+        BOOL;
 
         final String keyword = name().toLowerCase(Locale.ROOT);
     }
@@ -263,13 +278,30 @@ public final class Acl {
         return patterns;
     }
 
+    /** The stick table fetch, when the fetch is one. */
+    @Nullable
+    StickFetch stick() {
+        return stick;
+    }
+
+    /** How values match when the ACL says no {@code -m}. */
+    Match defaultMatch() {
+        return stick != null ? stick.defaultMatch() : fetch.defaultMatch;
+    }
+
     /** The criterion as HAProxy writes it, e.g. {@code hdr(host)}. */
     String criterion() {
+        if (fetch == Fetch.STICK) {
+            return String.valueOf(argument);
+        }
         return argument == null ? fetch.keyword : fetch.keyword + '(' + argument + ')';
     }
 
     /** The criterion as HAProxy's short form names it in messages, e.g. {@code path_beg} or {@code hdr_reg(host)}. */
     String displayName() {
+        if (fetch == Fetch.STICK) {
+            return String.valueOf(argument);
+        }
         boolean suffixed = fetch.defaultMatch == Match.STR && SUFFIXES.contains(match);
         String keyword = suffixed ? fetch.keyword + '_' + match.keyword : fetch.keyword;
         return argument == null ? keyword : keyword + '(' + argument + ')';
@@ -295,7 +327,7 @@ public final class Acl {
     public String toString() {
         List<String> words = new ArrayList<>();
         words.add(criterion());
-        if (match != fetch.defaultMatch) {
+        if (match != defaultMatch()) {
             words.add("-m");
             words.add(match.keyword);
         }

@@ -31,6 +31,15 @@ abstract class AclMatcher {
             };
         }
         ValueTest test = valueTest(acl);
+        StickFetch stick = acl.stick();
+        if (stick != null) {
+            return new AclMatcher() {
+                @Override
+                boolean test(RequestHead request) {
+                    return test.test(stick.value(request));
+                }
+            };
+        }
         return new AclMatcher() {
             @Override
             boolean test(RequestHead request) {
@@ -52,7 +61,7 @@ abstract class AclMatcher {
             case HDR_CNT -> test.test(countValues(request.headers(argument)));
             case DST_PORT -> test.test(request.localPort());
             case SRC -> test.test(request.clientAddress());
-            case TRUE, FALSE -> throw new AssertionError(acl.fetch());
+            case TRUE, FALSE, STICK -> throw new AssertionError(acl.fetch());
         };
     }
 
@@ -122,6 +131,7 @@ abstract class AclMatcher {
         String criterion = acl.displayName();
         return switch (acl.match()) {
             case FOUND -> value -> value != null;
+            case BOOL -> value -> value instanceof Number n ? n.longValue() != 0 : value != null;
             case INT -> {
                 long[] ranges = ranges(criterion, patterns);
                 yield value -> value != null && inRanges(ranges, value);

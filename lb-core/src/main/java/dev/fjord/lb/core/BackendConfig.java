@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param name unique among backends
  * @param settings the effective settings: the defaults in force at declaration, overridden by the section
  * @param cookie cookie persistence ({@code cookie}); null: none
- * @param stickTable source-address persistence ({@code stick-table} + {@code stick on src}); null: none
+ * @param stickTable the backend's stick table ({@code stick-table}), named after it; null: none
  * @param servers the servers, in declaration order
  * @param allBackups when no active server is usable, balance over every backup server rather than only the first
  *     ({@code option allbackups})
+ * @param stickRules {@code stick match|on|store-request} rules, in order
  */
 public record BackendConfig(
         String name,
@@ -27,12 +28,14 @@ public record BackendConfig(
         @Nullable Cookie cookie,
         @Nullable StickTable stickTable,
         List<ServerConfig> servers,
-        boolean allBackups) {
+        boolean allBackups,
+        List<StickRule> stickRules) {
 
     public BackendConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(settings, "settings");
         servers = List.copyOf(servers);
+        stickRules = List.copyOf(stickRules);
     }
 
     /** The server called {@code name}, or null. */
@@ -52,6 +55,7 @@ public record BackendConfig(
         private ServerConfig.@Nullable Builder defaultServer;
         private @Nullable Cookie cookie;
         private @Nullable StickTable stickTable;
+        private final List<StickRule> stickRules = new ArrayList<>();
         private boolean allBackups;
 
         Builder(String kind, String name, Settings defaults) {
@@ -109,9 +113,19 @@ public record BackendConfig(
             return this;
         }
 
-        /** Source-address persistence ({@code stick-table type ip ...} and {@code stick on src}). */
+        /**
+         * The backend's stick table ({@code stick-table}), for its {@code stick} rules or for other sections'
+         * {@code track-sc ... table NAME}: {@code b.stickTable(StickTable.ip(200_000).expire(Duration.ofMinutes(30)))
+         * .stick(StickRule.on("src"))} keeps each client on its server.
+         */
         public Builder stickTable(StickTable stickTable) {
             this.stickTable = Objects.requireNonNull(stickTable, "stickTable");
+            return this;
+        }
+
+        /** Adds a {@code stick match|on|store-request} rule, applied after those added before it. */
+        public Builder stick(StickRule rule) {
+            stickRules.add(Objects.requireNonNull(rule, "rule"));
             return this;
         }
 
@@ -143,7 +157,15 @@ public record BackendConfig(
             if (cookie != null && settings.mode() != Mode.HTTP) {
                 throw new ConfigException(context + ": cookie '" + cookie.name() + "' needs mode http (mode is tcp)");
             }
-            return new BackendConfig(name, settings, cookie, stickTable, built, allBackups);
+            for (StickRule rule : stickRules) {
+                if (rule.condition() != null) {
+                    ConditionParser.compile(
+                            rule.condition(),
+                            Map.of(),
+                            context + ": stick " + rule.kind().keyword());
+                }
+            }
+            return new BackendConfig(name, settings, cookie, stickTable, built, allBackups, stickRules);
         }
     }
 }

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param defaultBackend the backend when no {@code use_backend} rule applies ({@code default_backend}); null: 503
  * @param stats the statistics page served by this frontend ({@code stats enable}); null: none
  * @param logMask how client addresses are masked in this frontend's access log; default {@link LogMask#NONE}
+ * @param stickTable the frontend's stick table ({@code stick-table}), named after it; null: none
+ * @param tcpConnectionRules {@code tcp-request connection} rules, in order
  */
 public record FrontendConfig(
         String name,
@@ -33,7 +35,9 @@ public record FrontendConfig(
         List<UseBackendRule> useBackendRules,
         @Nullable String defaultBackend,
         @Nullable StatsConfig stats,
-        LogMask logMask) {
+        LogMask logMask,
+        @Nullable StickTable stickTable,
+        List<TcpConnectionRule> tcpConnectionRules) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -44,6 +48,7 @@ public record FrontendConfig(
         acls = Collections.unmodifiableMap(copy);
         httpRequestRules = List.copyOf(httpRequestRules);
         useBackendRules = List.copyOf(useBackendRules);
+        tcpConnectionRules = List.copyOf(tcpConnectionRules);
     }
 
     /** The names of the backends this frontend may route to: {@code use_backend} targets, then the default. */
@@ -66,6 +71,8 @@ public record FrontendConfig(
         private @Nullable String defaultBackend;
         private StatsConfig.@Nullable Builder stats;
         private LogMask logMask = LogMask.NONE;
+        private @Nullable StickTable stickTable;
+        private final List<TcpConnectionRule> tcpConnectionRules = new ArrayList<>();
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
@@ -167,6 +174,22 @@ public record FrontendConfig(
             return this;
         }
 
+        /**
+         * The frontend's stick table ({@code stick-table}), which its {@code track-sc} rules use unless they name
+         * another: {@code f.stickTable(StickTable.ip(100_000).expire(Duration.ofSeconds(30)).store(
+         * StickData.HTTP_REQ_RATE, Duration.ofSeconds(10))).httpRequest(HttpRequestRule.trackSc(0, "src"))}.
+         */
+        public Builder stickTable(StickTable stickTable) {
+            this.stickTable = Objects.requireNonNull(stickTable, "stickTable");
+            return this;
+        }
+
+        /** Adds a {@code tcp-request connection} rule, evaluated after those added before it. */
+        public Builder tcpRequestConnection(TcpConnectionRule rule) {
+            tcpConnectionRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
         boolean hasDefaultBackend() {
             return defaultBackend != null;
         }
@@ -194,7 +217,9 @@ public record FrontendConfig(
                     useBackendRules,
                     defaultBackend,
                     builtStats,
-                    logMask);
+                    logMask,
+                    stickTable,
+                    tcpConnectionRules);
             CompiledFrontend.checkConditions(config, context);
             return config;
         }

@@ -183,7 +183,7 @@ public record ProxyConfig(
 
         /**
          * Builds the configuration, checking every cross-reference: backends named by frontends exist and have the
-         * frontend's mode, ACLs named by conditions exist.
+         * frontend's mode, ACLs named by conditions exist, stick tables named by rules and fetches are declared.
          *
          * @throws ConfigException naming the section, the reference and what is defined
          */
@@ -219,6 +219,7 @@ public record ProxyConfig(
                     requireBackend(context, "default backend", frontend.defaultBackend(), frontend, builtBackends);
                 }
             }
+            StickChecks.check(builtFrontends, builtBackends);
             return new ProxyConfig(global.build(), defaults, builtFrontends, builtBackends, listens.keySet());
         }
 

@@ -10,11 +10,14 @@ import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.ListenBuilder;
 import dev.fjord.lb.core.StatsConfig;
+import dev.fjord.lb.core.StickTable;
+import dev.fjord.lb.core.TcpConnectionRule;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * The keywords of a frontend, which a {@code listen} section reads too: {@code bind}, {@code acl},
- * {@code http-request}, {@code use_backend}, {@code default_backend} and {@code stats}.
+ * {@code http-request}, {@code use_backend}, {@code default_backend}, {@code stats}, {@code stick-table} and
+ * {@code tcp-request connection}.
  */
 final class FrontendKeywords {
     private FrontendKeywords() {}
@@ -29,14 +32,32 @@ final class FrontendKeywords {
             Consumer<HttpRequestRule> httpRequest,
             BiConsumer<String, Condition> useBackend,
             Consumer<String> defaultBackend,
-            Consumer<Consumer<StatsConfig.Builder>> stats) {
+            Consumer<Consumer<StatsConfig.Builder>> stats,
+            Consumer<StickTable> stickTable,
+            Consumer<TcpConnectionRule> tcpRequestConnection) {
 
         static Target of(FrontendConfig.Builder f) {
-            return new Target(f::bind, f::acl, f::httpRequest, f::useBackend, f::defaultBackend, f::stats);
+            return new Target(
+                    f::bind,
+                    f::acl,
+                    f::httpRequest,
+                    f::useBackend,
+                    f::defaultBackend,
+                    f::stats,
+                    f::stickTable,
+                    f::tcpRequestConnection);
         }
 
         static Target of(ListenBuilder l) {
-            return new Target(l::bind, l::acl, l::httpRequest, l::useBackend, l::defaultBackend, l::stats);
+            return new Target(
+                    l::bind,
+                    l::acl,
+                    l::httpRequest,
+                    l::useBackend,
+                    l::defaultBackend,
+                    l::stats,
+                    l::stickTable,
+                    l::tcpRequestConnection);
         }
     }
 
@@ -78,6 +99,8 @@ final class FrontendKeywords {
                 backendNamed.accept(line.arg(1));
             }
             case "stats" -> frontend.stats().accept(stats(line));
+            case "stick-table" -> frontend.stickTable().accept(StickKeywords.table(line));
+            case "tcp-request" -> frontend.tcpRequestConnection().accept(StickKeywords.tcpRequestConnection(line));
             default -> {
                 return false;
             }
@@ -111,9 +134,14 @@ final class FrontendKeywords {
             case "add-header" -> HttpRequestRule.addHeader(arg(words, 1), arg(words, 2));
             case "del-header" -> HttpRequestRule.delHeader(arg(words, 1));
             case "return" -> returnRule(words);
-            default ->
-                throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                        + "set-header, add-header, del-header or return)");
+            default -> {
+                HttpRequestRule stick = StickKeywords.httpRequestAction(words);
+                if (stick == null) {
+                    throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
+                            + "set-header, add-header, del-header, return, track-sc0|1|2 or sc-inc-gpc0|1)");
+                }
+                yield stick;
+            }
         };
     }
 
