@@ -8,14 +8,18 @@ import java.util.function.Predicate;
 
 /**
  * The runtime commands on stick tables, answered as HAProxy 2.6 answers them: {@code show table} (one line per
- * table), {@code show table NAME [key KEY | data.TYPE OP VALUE ...]} (the table's line, then its entries in key
- * order, e.g. {@code 0x1a2b3c: key=127.0.0.1 use=0 exp=29000 http_req_rate(10000)=3}), and {@code clear table NAME
- * [key KEY | data.TYPE OP VALUE ...]}, which removes entries no connection tracks. Stateless.
+ * table, the last declared first: backends, then frontends), {@code show table NAME [key KEY | data.TYPE OP VALUE
+ * ...]} (the table's line, then its entries in key order, e.g. {@code 0x1a2b3c: key=127.0.0.1 use=0 exp=29000
+ * http_req_rate(10000)=3}), and {@code clear table NAME [key KEY | data.TYPE OP VALUE ...]}, which removes entries
+ * no connection tracks. Stateless.
  */
 final class TableCommands {
     private static final int MAX_FILTERS = 4;
 
     private TableCommands() {}
+
+    /** What to answer instead, when a command's key or filters are not what it needs. */
+    private record Answer(String text) {}
 
     /** A {@code data.TYPE OP VALUE} filter. */
     private record Filter(StickData data, String op, long value) implements Predicate<Long> {
@@ -36,7 +40,9 @@ final class TableCommands {
     static String show(StickTables tables, List<String> words) {
         if (words.size() <= 2) {
             StringBuilder out = new StringBuilder();
-            tables.all().forEach(table -> head(out, table));
+            List<LiveStickTable> all = new ArrayList<>(tables.all());
+            java.util.Collections.reverse(all); // HAProxy lists the last declared first
+            all.forEach(table -> head(out, table));
             return out.append('\n').toString();
         }
         LiveStickTable table = tables.get(words.get(2));
@@ -46,8 +52,8 @@ final class TableCommands {
         StringBuilder out = new StringBuilder();
         if (words.size() > 3 && words.get(3).equals("key")) {
             Object key = key(table, words);
-            if (key instanceof String error) {
-                return error;
+            if (key instanceof Answer answer) {
+                return answer.text();
             }
             StickEntry entry = table.lookup(key);
             if (entry != null) {
@@ -60,8 +66,8 @@ final class TableCommands {
                 table,
                 words,
                 "Optional argument only supports \"data.<store_data_type>\" " + "<operator> <value> and key <key>\n\n");
-        if (filters instanceof String error) {
-            return error;
+        if (filters instanceof Answer answer) {
+            return answer.text();
         }
         head(out, table);
         for (StickEntry entry : sorted(table)) {
@@ -83,8 +89,8 @@ final class TableCommands {
         }
         if (words.size() > 3 && words.get(3).equals("key")) {
             Object key = key(table, words);
-            if (key instanceof String error) {
-                return error;
+            if (key instanceof Answer answer) {
+                return answer.text();
             }
             return table.remove(entry -> entry.key().equals(key)) > 0
                     ? "Entry currently in use, cannot remove\n\n"
@@ -95,51 +101,57 @@ final class TableCommands {
                 words,
                 "Required arguments: <table> \"data.<store_data_type>\" <operator> "
                         + "<value> or <table> key <key>\n\n");
-        if (filters instanceof String error) {
-            return error;
+        if (filters instanceof Answer answer) {
+            return answer.text();
         }
         table.remove(entry -> matches(table, entry, filters));
         return "\n";
     }
 
-    /** The key the command names, or the error to answer (a String). */
+    /**
+     * The key the command names, or the {@link Answer} when there is none: HAProxy reads an IPv4 key that is not
+     * an address as 0.0.0.0, which has no entry, and refuses other invalid keys.
+     */
     private static Object key(LiveStickTable table, List<String> words) {
         if (words.size() < 5) {
-            return "Key value expected\n\n";
+            return new Answer("Key value expected\n\n");
         }
         Object key = StickKeys.parse(table.definition(), words.get(4));
-        return key == null ? "Invalid key\n\n" : key;
+        if (key == null) {
+            return new Answer(table.definition().type() == StickTable.Type.IP ? "\n" : "Invalid key\n\n");
+        }
+        return key;
     }
 
-    /** The {@code data.} filters of the command (a List), or the error to answer (a String). */
+    /** The {@code data.} filters of the command (a List), or the {@link Answer} when they are wrong. */
     private static Object filters(LiveStickTable table, List<String> words, String usage) {
         List<Filter> filters = new ArrayList<>();
         int i = 3;
         for (; i < words.size() && filters.size() < MAX_FILTERS; i += 3) {
             String word = words.get(i);
-            if (!word.startsWith("data.")) {
-                return filters.isEmpty() ? usage : extra(words, i);
+            if (filters.isEmpty() && !word.startsWith("data.")) {
+                return new Answer(usage);
             }
             int n = filters.size() + 1;
-            StickData data = StickData.of(word.substring(5));
+            StickData data = StickData.of(word.length() > 5 ? word.substring(5) : ""); // as HAProxy: data. unchecked
             if (data == null) {
-                return "Filter entry #" + n + ": Unknown data type\n\n";
+                return new Answer("Filter entry #" + n + ": Unknown data type\n\n");
             }
             if (!table.definition().stores(data) && !(table.sticky() && data == StickData.SERVER_ID)) {
-                return "Filter entry #" + n + ": Data type not stored in this table\n\n";
+                return new Answer("Filter entry #" + n + ": Data type not stored in this table\n\n");
             }
             String op = i + 1 < words.size() ? words.get(i + 1) : "";
             if (!op.matches("eq|ne|le|ge|lt|gt")) {
-                return "Filter entry #" + n + ": Require and operator among \"eq\", \"ne\", \"le\", \"ge\", \"lt\", "
-                        + "\"gt\"\n\n";
+                return new Answer("Filter entry #" + n
+                        + ": Require and operator among \"eq\", \"ne\", \"le\", \"ge\", \"lt\", " + "\"gt\"\n\n");
             }
             try {
                 filters.add(new Filter(data, op, Long.parseLong(i + 2 < words.size() ? words.get(i + 2) : "")));
             } catch (NumberFormatException e) {
-                return "Filter entry #" + n + ": Require a valid integer value to compare against\n\n";
+                return new Answer("Filter entry #" + n + ": Require a valid integer value to compare against\n\n");
             }
         }
-        return i < words.size() ? extra(words, i) : filters;
+        return i < words.size() ? new Answer(extra(words, i)) : filters;
     }
 
     private static String extra(List<String> words, int index) {
