@@ -105,6 +105,7 @@ public final class HaproxyImport {
         }
         reader.checkReferences(backends.keySet());
         errors.addAll(reader.errors());
+        errors.addAll(TableReferences.check(file, sections));
         if (!errors.isEmpty()) {
             errors.sort(java.util.Comparator.comparingInt(HaproxyImport::lineOf));
             throw new ConfigException(errors);
