@@ -15,8 +15,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /**
- * A frontend's listening socket on one bind address, and the pipeline of each connection it accepts: HTTP (the strict
- * decoder, the response encoder, {@link HttpProxyHandler}) or TCP ({@link TcpProxyHandler}). Stateless.
+ * A frontend's listening socket on one bind address, and the pipeline of each connection it accepts: its
+ * {@link ConnectionTracking} ({@code tcp-request connection} rules, sticky counters), then HTTP (the strict decoder,
+ * the response encoder, {@link HttpProxyHandler}) or TCP ({@link TcpProxyHandler}). Stateless.
  */
 final class FrontendListener {
     static final String CLIENT_DECODER = "fjord.client.decoder";
@@ -73,16 +74,20 @@ final class FrontendListener {
                                 connections.add(ch);
                                 FrontendSlot.State state = slot.state();
                                 FrontendConfig now = state.config();
+                                // tcp-request connection rules, then the sticky counters of the connection
+                                ConnectionTracking tracking = new ConnectionTracking(runtime, now.name());
+                                ch.pipeline().addLast("fjord.client.tracking", tracking);
                                 if (now.settings().mode() == Mode.HTTP) {
                                     // a request's end of input is not its abort: HttpProxyHandler decides
                                     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                                    HttpProxyHandler handler = new HttpProxyHandler(runtime, now);
+                                    HttpProxyHandler handler = new HttpProxyHandler(runtime, now, tracking);
                                     ch.pipeline()
                                             .addLast(CLIENT_DECODER, new StrictRequestDecoder(state.policy(), handler))
                                             .addLast("fjord.client.encoder", new HttpResponseEncoder())
                                             .addLast("fjord.client.proxy", handler);
                                 } else {
-                                    ch.pipeline().addLast("fjord.client.tcp", new TcpProxyHandler(runtime, now));
+                                    ch.pipeline()
+                                            .addLast("fjord.client.tcp", new TcpProxyHandler(runtime, now, tracking));
                                 }
                             }
                         });

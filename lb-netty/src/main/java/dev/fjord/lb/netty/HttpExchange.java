@@ -9,6 +9,7 @@ import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.StickCounters;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
@@ -35,6 +36,9 @@ final class HttpExchange {
 
         /** The counters of the connection's frontend (kept by the connection: its frontend may be removed). */
         Counters frontendCounters();
+
+        /** The connection's sticky counters, which the request is routed and tracked with. */
+        StickCounters stickCounters();
     }
 
     private final ChannelHandlerContext ctx;
@@ -74,8 +78,8 @@ final class HttpExchange {
         this.head = head;
         this.record = record;
         record.headReceived();
-        this.traffic = new ExchangeTraffic(completion.frontendCounters(), record);
-        this.decision = runtime.route(frontend, head);
+        this.traffic = new ExchangeTraffic(completion.frontendCounters(), completion.stickCounters(), record);
+        this.decision = runtime.route(frontend, head, completion.stickCounters());
         this.requestRelay = new RequestRelay(ctx);
         this.responseRelay = new ResponseRelay(this, ctx, requestRelay);
         this.hasBody = HttpUtil.isContentLengthSet(request)
@@ -281,6 +285,9 @@ final class HttpExchange {
         }
         clientKeepAlive = clientKeepAlive && (requestRelay.received() || !hasBody);
         traffic.localResponse(status, 100);
+        if (status >= 500) {
+            traffic.serverFailed(status); // 502, 503, 504 for a server that failed: HAProxy's http_fail
+        }
         record.ended(why, at);
         releaseBuffered();
         ctx.write(HttpMessages.local(

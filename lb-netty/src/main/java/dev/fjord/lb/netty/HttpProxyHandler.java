@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.StickCounters;
 import dev.fjord.lb.core.Timeouts;
 
 import io.netty.channel.ChannelDuplexHandler;
@@ -60,15 +61,24 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     /** Set by {@link #retire}: the connection closes once the request in flight is answered. */
     private boolean retired;
 
-    HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
+    /** The connection's sticky counters, which its requests are tracked with. */
+    private final ConnectionTracking tracking;
+
+    HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking) {
         this.runtime = runtime;
         this.frontend = frontend;
         this.counters = runtime.router.frontendCounters(frontend.name());
+        this.tracking = tracking;
     }
 
     @Override
     public Counters frontendCounters() {
         return counters;
+    }
+
+    @Override
+    public StickCounters stickCounters() {
+        return tracking.counters();
     }
 
     /** The frontend was removed: close now when idle, else once the request in flight is answered. */
@@ -142,6 +152,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
             ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
             pending = null;
+            stickCounters().requestStarted();
             exchange = new HttpExchange(
                     ctx, runtime, frontend, this, request, new NettyRequestHead(request, client, localPort), record);
             runtime.inFlight.incrementAndGet();
@@ -179,6 +190,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         }
         exchange = null;
         runtime.exchangeEnded();
+        stickCounters().requestEnded();
         ChannelHandlerContext context = ctx;
         if (!keepAlive || runtime.closing || retired) {
             closing = true;
@@ -217,6 +229,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             exchange.abort();
             exchange = null;
             runtime.exchangeEnded();
+            stickCounters().requestEnded();
         }
         if (pipelined != null) {
             pipelined.forEach(ReferenceCountUtil::release);
@@ -229,6 +242,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         log.debug("{}: rejecting request with {}: {}", frontend.name(), status, reason);
         if (status != 408) {
             counters.requestError();
+            stickCounters().requestError(); // an invalid request: a request and an error, as HAProxy counts them
         }
         if (exchange == null && pending != null) {
             ExchangeRecord record = pending;

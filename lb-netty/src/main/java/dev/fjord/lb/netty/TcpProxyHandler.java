@@ -37,9 +37,13 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     private @Nullable RouteDecision decision;
     private @Nullable Tunnel toClient;
 
-    TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
+    /** The connection's sticky counters, from its {@code tcp-request connection} rules. */
+    private final ConnectionTracking tracking;
+
+    TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking) {
         this.runtime = runtime;
         this.frontend = frontend;
+        this.tracking = tracking;
         this.counters = runtime.router.frontendCounters(frontend.name());
     }
 
@@ -58,7 +62,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
                 .localPort(((InetSocketAddress) channel.localAddress()).getPort())
                 .build();
         counters.sessionStarted();
-        decision = runtime.route(frontend, head);
+        decision = runtime.route(frontend, head, tracking.counters());
         if (!(decision instanceof RouteDecision.Forward forward)) {
             log.debug("{}: no server for {}", frontend.name(), client);
             record.ended(Termination.NO_SERVER, Termination.Phase.CONNECT);
