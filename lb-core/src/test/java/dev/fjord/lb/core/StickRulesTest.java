@@ -110,4 +110,50 @@ class StickRulesTest {
                         router, RequestHead.builder().client("198.51.100.1", 1).build()))
                 .isEqualTo("web2"); // no cookie now: the stored entry says web2
     }
+
+    @Test
+    void aReconfigurationKeepsATableWhoseDefinitionStaysAndEmptiesOneThatChanged() {
+        ProxyConfig.Builder first = ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                .backend(
+                        "app",
+                        b -> b.stickTable(StickTable.ip(100).expire(Duration.ofMinutes(30)))
+                                .stick(StickRule.on("src"))
+                                .server("web1", "127.0.0.1:8001")
+                                .server("web2", "127.0.0.1:8002"));
+        Router router = Router.builder(first.build()).ticker(time).build();
+        RequestHead alice = RequestHead.builder().client("198.51.100.1", 1).build();
+        RequestHead bob = RequestHead.builder().client("198.51.100.2", 1).build();
+        assertThat(server(router, alice)).isEqualTo("web1");
+        assertThat(server(router, bob)).isEqualTo("web2");
+
+        router.reconfigure(first.editBackend("app", b -> b.server("web3", "127.0.0.1:8003"))
+                .build());
+        assertThat(server(router, bob)).isEqualTo("web2"); // the same table, the same entries
+        assertThat(router.stickTables().get("app").used()).isEqualTo(2);
+
+        router.reconfigure(
+                first.editBackend("app", b -> b.stickTable(StickTable.ip(200))).build());
+        assertThat(router.stickTables().get("app").used()).isZero(); // another definition: a new table
+    }
+
+    @Test
+    void headersThatKeysAreFetchedFromAreRoutingHeaders() {
+        ProxyConfig config = ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend(
+                        "main",
+                        f -> f.bind(":80")
+                                .stickTable(StickTable.string(10))
+                                .httpRequest(HttpRequestRule.trackSc(0, "req.hdr(X-Api-Key)"))
+                                .defaultBackend("app"))
+                .backend(
+                        "app",
+                        b -> b.stickTable(StickTable.ip(10))
+                                .stick(StickRule.on("hdr_ip(x-real-ip)"))
+                                .server("web1", "127.0.0.1:8001"))
+                .build();
+        assertThat(config.routingHeaders("main")).contains("x-api-key", "x-real-ip");
+    }
 }

@@ -123,6 +123,23 @@ class StickImportTest {
     }
 
     @Test
+    void aListenSectionTracksInItsOwnTable() {
+        dev.fjord.lb.core.Router router = dev.fjord.lb.core.Router.of(parse("""
+                listen web
+                    mode http
+                    bind :80
+                    stick-table type ip size 10 store http_req_cnt
+                    http-request track-sc0 src
+                    http-request deny deny_status 429 if { sc0_http_req_cnt gt 1 }
+                    stick on src
+                    server web1 10.0.0.1:80
+                """));
+        dev.fjord.lb.core.RequestHead request = dev.fjord.lb.core.RequestHead.get("/");
+        assertThat(router.route(request).asForward().server().name()).isEqualTo("web1");
+        assertThat(router.route(request).asRespond().response().status()).isEqualTo(429);
+    }
+
+    @Test
     void anAclNamedLikeAFetchIsNotATableReference() {
         ProxyConfig imported = parse("""
                 defaults
