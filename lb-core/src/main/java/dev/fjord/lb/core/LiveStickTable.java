@@ -21,6 +21,7 @@ final class LiveStickTable {
     private final String name;
     private final StickTable definition;
     private final boolean sticky;
+    private final StickLayout layout;
     private final Ticker ticker;
     private final long expireNanos;
     private final Cache<Object, StickEntry> entries;
@@ -34,6 +35,7 @@ final class LiveStickTable {
         this.name = name;
         this.definition = definition;
         this.sticky = sticky;
+        this.layout = new StickLayout(definition, sticky);
         this.ticker = ticker;
         this.expireNanos =
                 definition.expire() == null ? -1 : definition.expire().toNanos();
@@ -110,7 +112,7 @@ final class LiveStickTable {
             }
         }
         return entries.asMap().compute(key, (k, existing) -> {
-            StickEntry entry = existing != null ? existing : new StickEntry(k, definition, sticky);
+            StickEntry entry = existing != null ? existing : new StickEntry(k, layout);
             if (track) {
                 entry.use(1);
             }

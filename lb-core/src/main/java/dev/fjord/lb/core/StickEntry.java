@@ -1,43 +1,26 @@
 package dev.fjord.lb.core;
 
-import java.util.EnumMap;
-
 import org.jspecify.annotations.Nullable;
 
 /**
- * One entry of a live stick table: its key, the data its table stores, how many trackers use it and when it
- * expires. Counters follow HAProxy's: each update of a stored datum refreshes the entry's expiry (the table does
- * that, through {@link LiveStickTable#touch}). Thread-safe: every method holds the entry's lock.
+ * One entry of a live stick table: its key, the data its table stores (in one array laid out by the table's
+ * {@link StickLayout}), how many trackers use it and when it expires. Counters follow HAProxy's: each update of a
+ * stored datum refreshes the entry's expiry (the table does that, through {@link LiveStickTable#touch}).
+ * Thread-safe: every method holds the entry's lock.
  */
 final class StickEntry {
-    /** A stored count. */
-    private static final class Count {
-        long value;
-    }
-
     private final Object key;
-    private final StickTable table;
-    private final EnumMap<StickData, Count> counts = new EnumMap<>(StickData.class);
-    private final EnumMap<StickData, FreqCounter> rates = new EnumMap<>(StickData.class);
+    private final StickLayout layout;
+    private final long[] values;
     private @Nullable String serverKey;
     private int use;
     /** Ticker time (ns) the entry expires at, once no tracker uses it; meaningless without {@code expire}. */
     private long expiresAt;
 
-    StickEntry(Object key, StickTable table, boolean sticky) {
+    StickEntry(Object key, StickLayout layout) {
         this.key = key;
-        this.table = table;
-        for (StickData data : table.stored().keySet()) {
-            if (data.isRate()) {
-                rates.put(data, new FreqCounter());
-            } else {
-                counts.put(data, new Count());
-            }
-        }
-        if (sticky) {
-            counts.put(StickData.SERVER_ID, new Count());
-            counts.put(StickData.SERVER_KEY, new Count());
-        }
+        this.layout = layout;
+        this.values = layout.newValues();
     }
 
     Object key() {
@@ -46,7 +29,7 @@ final class StickEntry {
 
     /** Whether the entry stores {@code data}. */
     boolean stores(StickData data) {
-        return counts.containsKey(data) || rates.containsKey(data);
+        return layout.slot(data) != null;
     }
 
     // ---- use and expiry, changed by the table ----
@@ -75,14 +58,14 @@ final class StickEntry {
      */
     synchronized boolean add(@Nullable StickData count, @Nullable StickData rate, long events, long nowMs) {
         boolean updated = false;
-        Count counter = count == null ? null : counts.get(count);
+        StickLayout.Slot counter = count == null ? null : layout.slot(count);
         if (counter != null) {
-            counter.value += events;
+            values[counter.at()] += events;
             updated = true;
         }
-        FreqCounter frequency = rate == null ? null : rates.get(rate);
-        if (rate != null && frequency != null) {
-            frequency.add(nowMs, table.periodMillis(rate), events);
+        StickLayout.Slot frequency = rate == null ? null : layout.slot(rate);
+        if (frequency != null) {
+            FreqCounter.add(values, frequency.at(), nowMs, frequency.period(), events);
             updated = true;
         }
         return updated;
@@ -90,11 +73,11 @@ final class StickEntry {
 
     /** One connection less ({@code conn_cur}); true when stored. */
     synchronized boolean connectionEnded() {
-        Count current = counts.get(StickData.CONN_CUR);
+        StickLayout.Slot current = layout.slot(StickData.CONN_CUR);
         if (current == null) {
             return false;
         }
-        current.value = Math.max(0, current.value - 1);
+        values[current.at()] = Math.max(0, values[current.at()] - 1);
         return true;
     }
 
@@ -103,58 +86,44 @@ final class StickEntry {
      * when only the rate is stored, or null when neither is.
      */
     synchronized @Nullable Long incrementGpc(int index, long nowMs) {
-        StickData count = index == 0 ? StickData.GPC0 : StickData.GPC1;
-        StickData rate = index == 0 ? StickData.GPC0_RATE : StickData.GPC1_RATE;
+        StickLayout.Slot rate = layout.slot(index == 0 ? StickData.GPC0_RATE : StickData.GPC1_RATE);
+        StickLayout.Slot count = layout.slot(index == 0 ? StickData.GPC0 : StickData.GPC1);
         Long value = null;
-        FreqCounter frequency = rates.get(rate);
-        if (frequency != null) {
-            int period = table.periodMillis(rate);
-            frequency.add(nowMs, period, 1);
-            value = frequency.currentCount(nowMs, period);
+        if (rate != null) {
+            FreqCounter.add(values, rate.at(), nowMs, rate.period(), 1);
+            value = FreqCounter.currentCount(values, rate.at(), nowMs, rate.period());
         }
-        Count counter = counts.get(count);
-        if (counter != null) {
-            value = ++counter.value;
+        if (count != null) {
+            value = ++values[count.at()];
         }
         return value;
     }
 
     /** {@code sc_clr_gpcN}: the counter set to 0; returns its value before, or null when not stored. */
     synchronized @Nullable Long clearGpc(int index) {
-        Count counter = counts.get(index == 0 ? StickData.GPC0 : StickData.GPC1);
-        if (counter == null) {
+        StickLayout.Slot count = layout.slot(index == 0 ? StickData.GPC0 : StickData.GPC1);
+        if (count == null) {
             return null;
         }
-        long before = counter.value;
-        counter.value = 0;
+        long before = values[count.at()];
+        values[count.at()] = 0;
         return before;
-    }
-
-    /** Sets the tag {@code gpt0}; false when not stored. */
-    synchronized boolean setGpt0(long value) {
-        Count tag = counts.get(StickData.GPT0);
-        if (tag == null) {
-            return false;
-        }
-        tag.value = value & 0xffff_ffffL;
-        return true;
     }
 
     /** The value of {@code data} at {@code nowMs} (a rate per its period); null when the entry does not store it. */
     synchronized @Nullable Long read(StickData data, long nowMs) {
-        FreqCounter frequency = rates.get(data);
-        if (frequency != null) {
-            return frequency.read(nowMs, table.periodMillis(data));
+        StickLayout.Slot slot = layout.slot(data);
+        if (slot == null || data == StickData.SERVER_KEY) {
+            return null;
         }
-        Count counter = counts.get(data);
-        return counter == null ? null : counter.value;
+        return data.isRate() ? FreqCounter.read(values, slot.at(), nowMs, slot.period()) : values[slot.at()];
     }
 
     /** Stores the server a {@code stick} rule chose: its 1-based position and its name. */
     synchronized void server(int id, String name) {
-        Count server = counts.get(StickData.SERVER_ID);
+        StickLayout.Slot server = layout.slot(StickData.SERVER_ID);
         if (server != null) {
-            server.value = id;
+            values[server.at()] = id;
         }
         serverKey = name;
     }

@@ -10,10 +10,25 @@ import dev.fjord.lb.core.internal.InetAddresses;
 
 /**
  * Turns fetched samples into the keys of a table's type, as HAProxy casts them ({@code src} into an {@code ip}
- * table, a header into a {@code string} one), and keys into the text {@code show table} prints. Stateless.
+ * table, a header into a {@code string} one), and keys into the text {@code show table} prints. Keys are small:
+ * an {@link Ipv4Key} for {@code ip}, an {@link Ipv6Key} for {@code ipv6}, a Long for {@code integer}, a String for
+ * {@code string}. Stateless.
  */
 final class StickKeys {
     private StickKeys() {}
+
+    /** An IPv4 key: the address's 32 bits. */
+    record Ipv4Key(int address) {
+        static Ipv4Key of(byte[] four) {
+            return new Ipv4Key(
+                    ((four[0] & 0xff) << 24) | ((four[1] & 0xff) << 16) | ((four[2] & 0xff) << 8) | (four[3] & 0xff));
+        }
+
+        @Override
+        public String toString() {
+            return dotted(address);
+        }
+    }
 
     /** An IPv6 key: the address's 128 bits. */
     record Ipv6Key(long high, long low) {
@@ -78,7 +93,7 @@ final class StickKeys {
     private static @Nullable Object ipv4(Object sample) {
         InetAddress address = address(sample);
         if (address instanceof Inet4Address) {
-            return address;
+            return Ipv4Key.of(address.getAddress());
         }
         if (address == null) {
             return null;
@@ -92,11 +107,7 @@ final class StickKeys {
         byte[] v4 = mapped
                 ? new byte[] {b[12], b[13], b[14], b[15]}
                 : (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02 ? new byte[] {b[2], b[3], b[4], b[5]} : null;
-        try {
-            return v4 == null ? null : InetAddress.getByAddress(v4);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return v4 == null ? null : Ipv4Key.of(v4);
     }
 
     private static @Nullable Object ipv6(Object sample) {
@@ -154,7 +165,7 @@ final class StickKeys {
 
     /** {@code key} as {@code show table} prints it after {@code key=}. */
     static String text(Object key) {
-        return key instanceof InetAddress address ? InetAddresses.toText(address) : key.toString();
+        return key.toString();
     }
 
     /**

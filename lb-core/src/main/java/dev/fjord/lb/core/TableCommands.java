@@ -1,6 +1,5 @@
 package dev.fjord.lb.core;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -221,8 +220,8 @@ final class TableCommands {
     }
 
     private static int compareKeys(Object a, Object b) {
-        if (a instanceof InetAddress x && b instanceof InetAddress y) {
-            return java.util.Arrays.compareUnsigned(x.getAddress(), y.getAddress());
+        if (a instanceof StickKeys.Ipv4Key x && b instanceof StickKeys.Ipv4Key y) {
+            return Integer.compareUnsigned(x.address(), y.address());
         }
         if (a instanceof StickKeys.Ipv6Key x && b instanceof StickKeys.Ipv6Key y) {
             int high = Long.compareUnsigned(x.high(), y.high());

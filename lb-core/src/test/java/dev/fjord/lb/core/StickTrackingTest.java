@@ -159,7 +159,8 @@ class StickTrackingTest {
                         .store(StickData.BYTES_OUT_RATE, Duration.ofSeconds(1)))
                 .tcpRequestConnection(TcpConnectionRule.trackSc(0, "src")));
         StickCounters connection = router.accept("main", address("192.0.2.9"), 40000, 80);
-        StickEntry entry = router.stickTables().get("main").lookup(address("192.0.2.9"));
+        LiveStickTable table = router.stickTables().get("main");
+        StickEntry entry = table.lookup(table.key(address("192.0.2.9")));
         for (int i = 0; i < 4; i++) {
             connection.requestStarted();
             connection.bytesIn(100);
@@ -196,8 +197,8 @@ class StickTrackingTest {
             assertThat(router.accept("main", address("192.0.2.100"), 40000, 80).rejected())
                     .isFalse();
         }
-        assertThat(router.stickTables().get("main").lookup(address("192.0.2.100")))
-                .isNull(); // accepted first
+        LiveStickTable table = router.stickTables().get("main");
+        assertThat(table.lookup(table.key(address("192.0.2.100")))).isNull(); // accepted first
     }
 
     @Test
