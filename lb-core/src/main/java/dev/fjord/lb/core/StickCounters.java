@@ -34,6 +34,11 @@ public final class StickCounters {
         this.tables = tables;
     }
 
+    /** Counters that track nothing, for a connection no frontend takes (a reconfiguration removed it meanwhile). */
+    public static StickCounters untracked() {
+        return new StickCounters(new StickTables(() -> 0));
+    }
+
     /** Whether the {@code tcp-request connection} rules rejected the connection: close it without reading. */
     public boolean rejected() {
         return rejected;

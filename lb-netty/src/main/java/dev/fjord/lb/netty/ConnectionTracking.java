@@ -51,9 +51,8 @@ final class ConnectionTracking extends ChannelDuplexHandler {
         StickCounters accepted;
         try {
             accepted = runtime.router.accept(frontend, client.getAddress(), client.getPort(), localPort);
-        } catch (IllegalArgumentException removed) { // a reconfiguration removed the frontend meanwhile
-            ctx.close();
-            return;
+        } catch (IllegalArgumentException removed) {
+            accepted = StickCounters.untracked(); // a reconfiguration removed the frontend: its requests get 503
         }
         if (accepted.rejected()) {
             log.debug("{}: connection from {} rejected by tcp-request connection", frontend, client);
