@@ -60,8 +60,7 @@ final class BackendStickRules {
                 continue;
             }
             if (found == null) {
-                String name = entry.serverKey();
-                Server server = name == null ? null : owner.server(name);
+                Server server = stored(owner, entry, table.nowMillis());
                 if (server != null && server.acceptsPersistent()) {
                     found = server;
                 }
@@ -69,6 +68,21 @@ final class BackendStickRules {
             table.touch(entry);
         }
         return found;
+    }
+
+    /**
+     * The server {@code entry} names in {@code owner}: by name, else by its position ({@code server_id}), as HAProxy
+     * finds it by {@code server_key}, else by {@code server_id} (a table shared by backends whose names differ).
+     */
+    private static @Nullable Server stored(LiveBackend owner, StickEntry entry, long now) {
+        String name = entry.serverKey();
+        Server byName = name == null ? null : owner.server(name);
+        if (byName != null) {
+            return byName;
+        }
+        Long id = entry.read(StickData.SERVER_ID, now);
+        List<LiveServer> servers = owner.liveServers();
+        return id == null || id < 1 || id > servers.size() ? null : servers.get((int) (id - 1));
     }
 
     /** Stores {@code server} under the key of the first applying store rule of each table. */

@@ -93,6 +93,27 @@ class StickRulesTest {
     }
 
     @Test
+    void aSharedTableFindsAServerOfAnotherNameByItsPosition() {
+        // HAProxy's example: HTTP and HTTPS backends sharing a table; here their servers are named apart
+        Router router = router(
+                p -> p.backend(
+                                "https",
+                                b -> b.stick(StickRule.on("src").table("app"))
+                                        .server("s1-tls", "127.0.0.1:8443")
+                                        .server("s2-tls", "127.0.0.1:8444"))
+                        .frontend("tls", f -> f.bind(":443").defaultBackend("https")),
+                b -> b.stickTable(StickTable.ip(100)).stick(StickRule.on("src")));
+        RequestHead bob =
+                RequestHead.builder().client("198.51.100.2", 1).localPort(80).build();
+        router.route(
+                RequestHead.builder().client("198.51.100.1", 1).localPort(80).build());
+        assertThat(router.route(bob).asForward().server().name()).isEqualTo("web2");
+        RequestHead bobOverTls =
+                RequestHead.builder().client("198.51.100.2", 1).localPort(443).build();
+        assertThat(router.route(bobOverTls).asForward().server().name()).isEqualTo("s2-tls"); // server_id 2
+    }
+
+    @Test
     void aCookieWinsButTheServerIsStoredAnyway() {
         Router router = router(
                 p -> {},
