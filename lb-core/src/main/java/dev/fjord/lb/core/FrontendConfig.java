@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param defaultBackend the backend when no {@code use_backend} rule applies ({@code default_backend}); null: 503
  * @param stats the statistics page served by this frontend ({@code stats enable}); null: none
  * @param logMask how client addresses are masked in this frontend's access log; default {@link LogMask#NONE}
+ * @param bindOptions the options of the binds that have some (e.g. {@code accept-proxy}), by address; see
+ *     {@link #bindOptions(Address)}
  * @param stickTable the frontend's stick table ({@code stick-table}), named after it; null: none
  * @param tcpConnectionRules {@code tcp-request connection} rules, in order
  */
@@ -36,12 +38,14 @@ public record FrontendConfig(
         @Nullable String defaultBackend,
         @Nullable StatsConfig stats,
         LogMask logMask,
+        Map<Address, BindOptions> bindOptions,
         @Nullable StickTable stickTable,
         List<TcpConnectionRule> tcpConnectionRules) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
         binds = List.copyOf(binds);
+        bindOptions = Map.copyOf(bindOptions);
         Objects.requireNonNull(settings, "settings");
         Map<String, List<Acl>> copy = new LinkedHashMap<>();
         acls.forEach((acl, lines) -> copy.put(acl, List.copyOf(lines)));
@@ -49,6 +53,11 @@ public record FrontendConfig(
         httpRequestRules = List.copyOf(httpRequestRules);
         useBackendRules = List.copyOf(useBackendRules);
         tcpConnectionRules = List.copyOf(tcpConnectionRules);
+    }
+
+    /** The options of bind {@code address}; {@link BindOptions#DEFAULT} for a plain one. */
+    public BindOptions bindOptions(Address address) {
+        return bindOptions.getOrDefault(address, BindOptions.DEFAULT);
     }
 
     /** The names of the backends this frontend may route to: {@code use_backend} targets, then the default. */
@@ -65,6 +74,7 @@ public record FrontendConfig(
     public static final class Builder extends SettingsBuilder<Builder> {
         private final String name;
         private final List<Address> binds = new ArrayList<>();
+        private final Map<Address, BindOptions> bindOptions = new LinkedHashMap<>();
         private final Map<String, List<Acl>> acls = new LinkedHashMap<>();
         private final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
         private final List<UseBackendRule> useBackendRules = new ArrayList<>();
@@ -100,9 +110,25 @@ public record FrontendConfig(
             return this;
         }
 
+        /**
+         * Listens on {@code address} with the options {@code options} sets, e.g.
+         * {@code bind("127.0.0.1:8443", b -> b.acceptProxy())}.
+         */
+        public Builder bind(String address, Consumer<BindOptions.Builder> options) {
+            bind(address);
+            BindOptions.Builder builder = new BindOptions.Builder();
+            options.accept(builder);
+            BindOptions built = builder.build();
+            if (!built.equals(BindOptions.DEFAULT)) {
+                bindOptions.put(binds.get(binds.size() - 1), built);
+            }
+            return this;
+        }
+
         /** Removes every bind, e.g. to move an imported frontend onto a test address. */
         public Builder clearBinds() {
             binds.clear();
+            bindOptions.clear();
             return this;
         }
 
@@ -218,6 +244,7 @@ public record FrontendConfig(
                     defaultBackend,
                     builtStats,
                     logMask,
+                    bindOptions,
                     stickTable,
                     tcpConnectionRules);
             CompiledFrontend.checkConditions(config, context);

@@ -21,6 +21,12 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         this.backend = new BackendConfig.Builder("listen", name, defaults);
     }
 
+    /** See {@link FrontendConfig.Builder#bind(String, Consumer)}. */
+    public ListenBuilder bind(String address, java.util.function.Consumer<BindOptions.Builder> options) {
+        frontend.bind(address, options);
+        return this;
+    }
+
     /** See {@link FrontendConfig.Builder#bind(String)}. */
     public ListenBuilder bind(String address) {
         frontend.bind(address);

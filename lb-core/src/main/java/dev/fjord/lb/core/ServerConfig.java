@@ -32,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  *     ({@code on-marked-down shutdown-sessions})
  * @param shutdownBackupSessionsOnUp an active server coming UP closes the sessions of every backup server
  *     ({@code on-marked-up shutdown-backup-sessions})
+ * @param sendProxy the PROXY protocol header each connection to the server starts with ({@code send-proxy},
+ *     {@code send-proxy-v2}); default {@link ProxyProtocol#NONE}. Such connections are not shared between clients.
+ * @param checkSendProxy health checks start with a PROXY header too ({@code check-send-proxy}); HAProxy's default:
+ *     when {@code sendProxy} is set and the checks have neither their own {@code port} nor {@code addr}
  */
 public record ServerConfig(
         String name,
@@ -54,7 +58,9 @@ public record ServerConfig(
         @Nullable PassiveCheck observe,
         InitState initState,
         boolean shutdownSessionsOnDown,
-        boolean shutdownBackupSessionsOnUp) {
+        boolean shutdownBackupSessionsOnUp,
+        ProxyProtocol sendProxy,
+        boolean checkSendProxy) {
 
     /** How a checked server starts, as HAProxy's {@code init-state}. */
     public enum InitState {
@@ -101,6 +107,8 @@ public record ServerConfig(
         private InitState initState = InitState.FULLY_UP;
         private boolean shutdownSessionsOnDown;
         private boolean shutdownBackupSessionsOnUp;
+        private ProxyProtocol sendProxy = ProxyProtocol.NONE;
+        private @Nullable Boolean checkSendProxy;
 
         Builder(String backendContext, String name, String address) {
             this.name = Require.name(backendContext, "server", name);
@@ -128,6 +136,8 @@ public record ServerConfig(
             initState = template.initState;
             shutdownSessionsOnDown = template.shutdownSessionsOnDown;
             shutdownBackupSessionsOnUp = template.shutdownBackupSessionsOnUp;
+            sendProxy = template.sendProxy;
+            checkSendProxy = template.checkSendProxy;
             return this;
         }
 
@@ -270,6 +280,18 @@ public record ServerConfig(
             return this;
         }
 
+        /** Starts each connection with a PROXY protocol header ({@code send-proxy}, {@code send-proxy-v2}). */
+        public Builder sendProxy(ProxyProtocol version) {
+            this.sendProxy = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /** Starts each health check with a PROXY protocol header too ({@code check-send-proxy}). */
+        public Builder checkSendProxy() {
+            this.checkSendProxy = true;
+            return this;
+        }
+
         ServerConfig build() {
             return new ServerConfig(
                     name,
@@ -292,7 +314,11 @@ public record ServerConfig(
                     observe,
                     initState,
                     shutdownSessionsOnDown,
-                    shutdownBackupSessionsOnUp);
+                    shutdownBackupSessionsOnUp,
+                    sendProxy,
+                    checkSendProxy != null
+                            ? checkSendProxy
+                            : sendProxy != ProxyProtocol.NONE && checkPort == 0 && checkAddress == null);
         }
 
         private Address parseAddress(String text) {

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /**
@@ -36,6 +37,14 @@ final class FrontendListener {
         }
         int maxConn = frontend.settings().maxConn();
         return maxConn > 0 ? maxConn : globalMaxConn;
+    }
+
+    /** How long a PROXY header may take: {@code timeout client}, else {@code timeout http-request}, else 5 s. */
+    static java.time.Duration proxyHeaderWait(FrontendConfig frontend) {
+        var timeouts = frontend.settings().timeouts();
+        java.time.Duration client = timeouts.client();
+        java.time.Duration httpRequest = timeouts.httpRequest();
+        return client != null ? client : httpRequest != null ? httpRequest : java.time.Duration.ofSeconds(5);
     }
 
     /**
@@ -74,10 +83,19 @@ final class FrontendListener {
                                 connections.add(ch);
                                 FrontendSlot.State state = slot.state();
                                 FrontendConfig now = state.config();
-                                // tcp-request connection rules, then the sticky counters of the connection
+                                // tcp-request connection rules (on the TCP peer, before a PROXY header is read,
+                                // as HAProxy), then the sticky counters of the connection
                                 ConnectionTracking tracking = new ConnectionTracking(runtime, now.name());
                                 ch.pipeline().addLast("fjord.client.tracking", tracking);
-                                if (now.settings().mode() == Mode.HTTP) {
+                                boolean http = now.settings().mode() == Mode.HTTP;
+                                if (now.bindOptions(bind).acceptProxy()) {
+                                    ch.pipeline()
+                                            .addLast("fjord.client.proxy-header", new HAProxyMessageDecoder())
+                                            .addLast(
+                                                    "fjord.client.proxy-receiver",
+                                                    new ProxyProtocolReceiver(proxyHeaderWait(now), http));
+                                }
+                                if (http) {
                                     // a request's end of input is not its abort: HttpProxyHandler decides
                                     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                                     HttpProxyHandler handler = new HttpProxyHandler(runtime, now, tracking);

@@ -148,8 +148,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         if (msg instanceof HttpRequest request) {
             cancelHeadTimer();
             bytesSinceHead = false;
-            InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-            int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+            InetSocketAddress client = ClientAddresses.source(ctx.channel());
+            int localPort = ClientAddresses.destination(ctx.channel()).getPort();
             ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
             pending = null;
             stickCounters().requestStarted();
@@ -249,7 +249,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             pending = null;
             record.localResponse(status, 0);
             record.ended(status == 408 ? Termination.CLIENT_TIMEOUT : Termination.PROXY, Termination.Phase.REQUEST);
-            runtime.log(frontend, record, (InetSocketAddress) ctx.channel().remoteAddress(), null, null, null);
+            runtime.log(frontend, record, ClientAddresses.source(ctx.channel()), null, null, null);
         }
         tearDown();
         ctx.writeAndFlush(

@@ -14,6 +14,7 @@ import dev.fjord.lb.core.CheckProbe;
 import dev.fjord.lb.core.CheckResult;
 import dev.fjord.lb.core.CheckStatus;
 import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.ProxyProtocol;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerConfig;
 import dev.fjord.lb.core.TcpCheck;
@@ -116,6 +117,11 @@ public final class NettyCheckProbe implements CheckProbe {
                 return;
             }
             Channel channel = connect.channel();
+            if (config.checkSendProxy()) { // a LOCAL header: the check is the proxy's own connection
+                ProxyProtocol version =
+                        config.sendProxy() == ProxyProtocol.NONE ? ProxyProtocol.V1 : config.sendProxy();
+                ProxyHeaders.write(channel, version.header(null, null));
+            }
             if (check == null && (tcpCheck == null || tcpCheck.steps().isEmpty())) {
                 attempt.finish(CheckStatus.L4OK, 0, "");
                 channel.close();

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.CookieStatus;
+import dev.fjord.lb.core.ProxyProtocol;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerSlots;
@@ -42,6 +43,9 @@ final class ServerConnector {
 
     private final ProxyRuntime runtime;
     private final EventLoop loop;
+    /** The client connection, whose addresses a PROXY protocol header tells the server. */
+    private final Channel client;
+
     private final boolean poolable;
     private final Listener listener;
     private final @Nullable ExchangeRecord record;
@@ -56,14 +60,15 @@ final class ServerConnector {
 
     ServerConnector(
             ProxyRuntime runtime,
-            EventLoop loop,
+            Channel client,
             RouteDecision.Forward decision,
             boolean poolable,
             Listener listener,
             @Nullable ExchangeRecord record) {
         this.record = record;
         this.runtime = runtime;
-        this.loop = loop;
+        this.client = client;
+        this.loop = client.eventLoop();
         this.decision = decision;
         this.server = decision.server();
         this.poolable = poolable;
@@ -157,7 +162,10 @@ final class ServerConnector {
             record.connecting();
         }
         BackendPool pool = runtime.pool(server);
-        if (poolable && mayReuse) {
+        ProxyProtocol sendProxy = server.config().sendProxy();
+        // a connection that told the server one client's address is that client's only
+        boolean pooled = poolable && sendProxy == ProxyProtocol.NONE;
+        if (pooled && mayReuse) {
             Channel idle = pool.pollIdle(loop);
             if (idle != null) {
                 if (record != null) {
@@ -175,6 +183,11 @@ final class ServerConnector {
                 future.channel().close();
                 release(null, false);
             } else {
+                if (sendProxy != ProxyProtocol.NONE) {
+                    ProxyHeaders.write(
+                            future.channel(),
+                            sendProxy.header(ClientAddresses.source(client), ClientAddresses.destination(client)));
+                }
                 if (record != null) {
                     record.connected();
                 }
@@ -228,7 +241,7 @@ final class ServerConnector {
     /** Gives back the connection (to the idle pool when {@code reusable}), the slot and the connection count. */
     void release(@Nullable Channel channel, boolean reusable) {
         if (channel != null) {
-            if (reusable && poolable && channel.isActive()) {
+            if (reusable && poolable && server.config().sendProxy() == ProxyProtocol.NONE && channel.isActive()) {
                 runtime.pool(server).offerIdle(channel);
             } else {
                 channel.close();

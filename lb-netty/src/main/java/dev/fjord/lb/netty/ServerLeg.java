@@ -87,8 +87,8 @@ final class ServerLeg implements ServerConnector.Listener {
         }
         boolean poolable = backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
-        ServerConnector started = new ServerConnector(
-                runtime, ctx.channel().eventLoop(), exchange.decision().asForward(), poolable, this, record);
+        ServerConnector started =
+                new ServerConnector(runtime, ctx.channel(), exchange.decision().asForward(), poolable, this, record);
         connector = started;
         started.start();
     }

@@ -56,10 +56,10 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
     public void channelActive(ChannelHandlerContext context) {
         Channel channel = context.channel();
         channel.config().setAutoRead(false); // nothing is read until the server is connected
-        InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
+        InetSocketAddress client = ClientAddresses.source(channel);
         RequestHead head = RequestHead.builder()
                 .client(client.getAddress(), client.getPort())
-                .localPort(((InetSocketAddress) channel.localAddress()).getPort())
+                .localPort(ClientAddresses.destination(channel).getPort())
                 .build();
         counters.sessionStarted();
         decision = runtime.route(frontend, head, tracking.counters());
@@ -71,7 +71,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
             return;
         }
         runtime.inFlight.incrementAndGet();
-        connector = new ServerConnector(runtime, channel.eventLoop(), forward, false, this, record);
+        connector = new ServerConnector(runtime, channel, forward, false, this, record);
         connector().start();
         context.fireChannelActive();
     }
@@ -125,7 +125,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Serv
 
     private void writeLog(dev.fjord.lb.core.@Nullable Server server) {
         counters.sessionEnded();
-        runtime.log(frontend, record, (InetSocketAddress) ctx.channel().remoteAddress(), decision, server, null);
+        runtime.log(frontend, record, ClientAddresses.source(ctx.channel()), decision, server, null);
     }
 
     private void ended() {

@@ -6,33 +6,28 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The same rate-limiting haproxy.cfg run by HAProxy (when {@code /usr/sbin/haproxy} is installed; skipped
- * otherwise) and by Fjord, with the same requests from 127.0.0.1 and 127.0.0.2: the same statuses, and the same
+ * The same rate-limiting haproxy.cfg run by HAProxy ({@link HaproxyProcess}; skipped where it is not installed)
+ * and by Fjord, with the same requests from 127.0.0.1 and 127.0.0.2: the same statuses, and the same
  * {@code show table} but for entry addresses and expiry times.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HaproxyStickParityTest {
-    private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
     private static final String GET = "GET / HTTP/1.1\r\nHost: fjord\r\n\r\n";
 
     @RegisterExtension
@@ -93,57 +88,26 @@ class HaproxyStickParityTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
-    }
-
-    /** Waits until {@code port} accepts and {@code socket} exists, at most 5 s. */
-    private static void awaitListening(int port, Path socket) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        for (int attempt = 0; attempt < 500 && System.nanoTime() < deadline; attempt++) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
-                if (Files.exists(socket)) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // HAProxy is still starting
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-        throw new IOException("haproxy did not listen on " + port + " within 5 s");
-    }
-
     @Test
     void fjordAnswersAsHaproxyDoes() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(HAPROXY), "HAProxy is not installed at " + HAPROXY);
+        HaproxyProcess.assumeInstalled();
         RecordingHttpServer web = fjord.recordingServer();
 
         Path haproxySocket = dir.resolve("haproxy.sock");
-        int port = freePort();
-        Path cfg = dir.resolve("haproxy.cfg");
-        Files.writeString(cfg, config(haproxySocket, "127.0.0.1:" + port, web.address()));
-        Process haproxy = new ProcessBuilder(HAPROXY.toString(), "-db", "-f", cfg.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("haproxy.log").toFile())
-                .start();
+        int port = HaproxyProcess.freePort();
         List<String> byHaproxy;
-        try {
-            awaitListening(port, haproxySocket);
+        try (HaproxyProcess haproxy =
+                HaproxyProcess.start(dir, config(haproxySocket, "127.0.0.1:" + port, web.address()), port)) {
             byHaproxy = run(new InetSocketAddress("127.0.0.1", port), haproxySocket);
-        } finally {
-            haproxy.destroy();
-            haproxy.waitFor(5, TimeUnit.SECONDS);
+            assertThat(byHaproxy.subList(0, 9))
+                    .as("HAProxy's answers (its output: %s)", haproxy.output())
+                    .containsExactly("200", "200", "200", "200", "200", "429", "429", "429", "200");
         }
 
         Path fjordSocket = dir.resolve("fjord.sock");
         FjordProxy proxy = fjord.start(config(fjordSocket, "127.0.0.1:0", web.address()));
         List<String> byFjord = run(proxy.addresses("fe").get(0), fjordSocket);
 
-        assertThat(byHaproxy.subList(0, 9))
-                .containsExactly("200", "200", "200", "200", "200", "429", "429", "429", "200");
         assertThat(byFjord).isEqualTo(byHaproxy);
     }
 }

@@ -29,6 +29,11 @@ final class RawClient implements AutoCloseable {
         in = new java.io.BufferedInputStream(socket.getInputStream());
     }
 
+    /** The client side of the connection. */
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
     /** Gives up reading after {@code millis} without a byte (default 5 s). */
     RawClient timeout(int millis) throws IOException {
         socket.setSoTimeout(millis);

@@ -192,4 +192,34 @@ class StickTableProxyTest {
                             "key=127\\.0\\.0\\.1 use=0 exp=0 conn_cur=0 bytes_in_cnt=1001 " + "bytes_out_cnt=1006\n");
         }
     }
+
+    @Test
+    void behindAProxyConnectionRulesSeeThePeerAndRequestRulesTheClient() throws IOException {
+        RecordingHttpServer web = fjord.recordingServer();
+        Path socket = dir.resolve("fjord.sock");
+        FjordProxy proxy = fjord.start("""
+                global
+                    stats socket %s
+                defaults
+                    mode http
+                    timeout client 10s
+                    timeout server 10s
+                    timeout connect 2s
+                frontend fe
+                    bind 127.0.0.1:0 accept-proxy
+                    stick-table type ip size 1k store conn_cnt,http_req_cnt
+                    tcp-request connection track-sc1 src
+                    http-request track-sc0 src
+                    default_backend be
+                backend be
+                    server web1 %s
+                """.formatted(socket, web.address()));
+        try (RawClient balancer = new RawClient(proxy.addresses("fe").get(0), loopback(1))) {
+            balancer.send("PROXY TCP4 203.0.113.9 127.0.0.1 5000 80\r\n" + GET);
+            assertThat(status(balancer.readResponse())).isEqualTo("200");
+        }
+        assertThat(command(socket, "show table fe"))
+                .containsPattern("key=127\\.0\\.0\\.1 use=\\d exp=0 conn_cnt=1 http_req_cnt=1\n") // the peer
+                .containsPattern("key=203\\.0\\.113\\.9 use=0 exp=0 conn_cnt=1 http_req_cnt=1\n"); // the client
+    }
 }

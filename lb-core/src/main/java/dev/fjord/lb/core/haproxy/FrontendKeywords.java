@@ -5,6 +5,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import dev.fjord.lb.core.Acl;
+import dev.fjord.lb.core.BindOptions;
 import dev.fjord.lb.core.Condition;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HttpRequestRule;
@@ -27,7 +28,7 @@ final class FrontendKeywords {
      * type.
      */
     record Target(
-            Consumer<String> bind,
+            BiConsumer<String, Consumer<BindOptions.Builder>> bind,
             BiConsumer<String, Acl> acl,
             Consumer<HttpRequestRule> httpRequest,
             BiConsumer<String, Condition> useBackend,
@@ -61,6 +62,26 @@ final class FrontendKeywords {
         }
     }
 
+    /** The options after a bind's address, checked now so that an error names its line. */
+    private static Consumer<BindOptions.Builder> bindOptions(Line line) {
+        boolean acceptProxy = false;
+        for (int i = 2; i < line.size(); i++) {
+            String option = line.arg(i);
+            if (option.equals("accept-proxy")) {
+                acceptProxy = true;
+            } else {
+                throw new IllegalArgumentException(
+                        "bind option '" + option + "' is not supported yet (supported: accept-proxy)");
+            }
+        }
+        boolean proxy = acceptProxy;
+        return b -> {
+            if (proxy) {
+                b.acceptProxy();
+            }
+        };
+    }
+
     /**
      * Applies {@code line} to {@code frontend}; false when it is none of these keywords. {@code backendNamed} hears of
      * every backend a rule names, to be checked once all sections are read.
@@ -71,12 +92,9 @@ final class FrontendKeywords {
                 if (line.size() < 2) {
                     throw new IllegalArgumentException("missing address (expected: bind ADDRESS)");
                 }
-                if (line.size() > 2) {
-                    throw new IllegalArgumentException("bind options "
-                            + line.words().subList(2, line.size()) + " are not supported yet (TLS and socket options)");
-                }
+                Consumer<BindOptions.Builder> options = bindOptions(line);
                 for (String address : line.arg(1).split(",", -1)) {
-                    frontend.bind().accept(address);
+                    frontend.bind().accept(address, options);
                 }
             }
             case "acl" -> {

@@ -1,6 +1,7 @@
 package dev.fjord.lb.core.haproxy;
 
 import dev.fjord.lb.core.PassiveCheck;
+import dev.fjord.lb.core.ProxyProtocol;
 import dev.fjord.lb.core.ServerConfig;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
@@ -31,7 +32,10 @@ final class ServerOptions {
                     "on-error",
                     "init-state",
                     "on-marked-down",
-                    "on-marked-up" -> true;
+                    "on-marked-up",
+                    "send-proxy",
+                    "send-proxy-v2",
+                    "check-send-proxy" -> true;
             default -> false;
         };
     }
@@ -103,6 +107,9 @@ final class ServerOptions {
                     }
                     s.shutdownBackupSessionsOnUp();
                 }
+                case "send-proxy" -> s.sendProxy(ProxyProtocol.V1);
+                case "send-proxy-v2" -> s.sendProxy(ProxyProtocol.V2);
+                case "check-send-proxy" -> s.checkSendProxy();
                 default ->
                     throw new IllegalArgumentException("server option '" + option
                             + "' is not supported (see the README's table of supported keywords)");

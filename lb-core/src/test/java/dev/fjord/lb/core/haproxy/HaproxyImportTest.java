@@ -344,8 +344,8 @@ class HaproxyImportTest {
                 frontend main
                     bind :443 ssl crt /etc/ssl/site.pem
                 """))
-                .hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': bind options [ssl, crt, "
-                        + "/etc/ssl/site.pem] are not supported yet (TLS and socket options)");
+                .hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': bind option 'ssl' is not supported yet "
+                        + "(supported: accept-proxy)");
         assertThatThrownBy(() -> HaproxyImport.parse("backend app\n    server web1 \"${NOPE}\"\n", "x.cfg", Map.of()))
                 .hasMessage("x.cfg:2: environment variable 'NOPE' is not set");
     }
