@@ -27,9 +27,11 @@ import dev.fjord.lb.core.internal.Words;
  * {@code tcp-request inspect-delay} ({@link RequestHead#content()}): {@code req.len}, {@code req.payload(off,len)},
  * {@code req.ssl_hello_type}, {@code req.ssl_sni}, {@code req.ssl_ver} (patterns as versions, {@code 3.1:3.3}); in
  * {@code http-response} rules {@code status}, {@code res.hdr(name)} (alias {@code shdr}), {@code res.hdr_cnt},
- * {@code res.hdr_val}, {@code res.ver}, {@code res.cook(name)} (alias {@code scook});
+ * {@code res.hdr_val}, {@code res.ver}, {@code res.cook(name)} (alias {@code scook}); the stick table fetches
+ * ({@code sc_http_req_rate(0)}, {@code sc0_conn_cur}, {@code src_http_err_rate}, {@code table_cnt}, ...: see the
+ * README's list);
  * the string fetches take the suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or
- * {@code -m str|beg|end|sub|dir|reg|found|int|ip|bin} ({@code bin}: hexadecimal patterns). Integer patterns are
+ * {@code -m str|beg|end|sub|dir|reg|found|int|ip|bin|bool} ({@code bin}: hexadecimal patterns). Integer patterns are
  * {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of {@code eq|ge|gt|le|lt N}. Predefined ACLs
  * ({@code TRUE}, {@code LOCALHOST}, {@code METH_GET}, ...) are {@linkplain #predefined(String) available by name} in
  * conditions.
@@ -40,6 +42,9 @@ public final class Acl {
     private final Match match;
     private final boolean ignoreCase;
     private final List<String> patterns;
+    /** The stick table fetch, parsed from the argument, when the fetch is one. */
+    private final @Nullable StickFetch stick;
+
     private final AclMatcher matcher;
 
     Acl(Fetch fetch, @Nullable String argument, Match match, boolean ignoreCase, List<String> patterns) {
@@ -48,10 +53,16 @@ public final class Acl {
         this.match = match;
         this.ignoreCase = ignoreCase;
         this.patterns = List.copyOf(patterns);
+        this.stick =
+                fetch == Fetch.STICK ? StickFetch.parse(java.util.Objects.requireNonNull(argument, "fetch")) : null;
         if (fetch.needsArgument && (argument == null || argument.isEmpty())) {
             throw new ConfigException(fetch.keyword + ": missing argument (expected: " + fetch.keyword + "(name))");
         }
-        if (patterns.isEmpty() && match != Match.FOUND && fetch != Fetch.TRUE && fetch != Fetch.FALSE) {
+        if (patterns.isEmpty()
+                && match != Match.FOUND
+                && match != Match.BOOL
+                && fetch != Fetch.TRUE
+                && fetch != Fetch.FALSE) {
             throw new ConfigException(displayName() + ": no pattern (expected: at least one pattern, or -m found)");
         }
         this.matcher = AclMatcher.compile(this);
@@ -85,7 +96,9 @@ public final class Acl {
         PAYLOAD("req.payload", true, Match.BIN),
         SSL_HELLO_TYPE("req.ssl_hello_type", false, Match.INT),
         SSL_SNI("req.ssl_sni", false, Match.STR),
-        SSL_VER("req.ssl_ver", false, Match.INT);
+        SSL_VER("req.ssl_ver", false, Match.INT),
+        /** A stick table fetch ({@code sc_http_req_rate(0)}, {@code src_conn_cur}): the criterion is its argument. */
+        STICK("", false, Match.INT);
 
         /** The fetches of the response: an ACL on them never matches in a request rule. */
         static final java.util.Set<Fetch> RESPONSE =
@@ -121,7 +134,9 @@ public final class Acl {
         INT,
         IP,
         BIN,
-        FOUND;
+        FOUND,
+        /** The value is a boolean: matches when it is true (not 0). */
+        BOOL;
 
         final String keyword = name().toLowerCase(Locale.ROOT);
     }
@@ -331,13 +346,30 @@ public final class Acl {
         return patterns;
     }
 
+    /** The stick table fetch, when the fetch is one. */
+    @Nullable
+    StickFetch stick() {
+        return stick;
+    }
+
+    /** How values match when the ACL says no {@code -m}. */
+    Match defaultMatch() {
+        return stick != null ? stick.defaultMatch() : fetch.defaultMatch;
+    }
+
     /** The criterion as HAProxy writes it, e.g. {@code hdr(host)}. */
     String criterion() {
+        if (fetch == Fetch.STICK) {
+            return String.valueOf(argument);
+        }
         return argument == null ? fetch.keyword : fetch.keyword + '(' + argument + ')';
     }
 
     /** The criterion as HAProxy's short form names it in messages, e.g. {@code path_beg} or {@code hdr_reg(host)}. */
     String displayName() {
+        if (fetch == Fetch.STICK) {
+            return String.valueOf(argument);
+        }
         boolean suffixed = fetch.defaultMatch == Match.STR && SUFFIXES.contains(match);
         String keyword = suffixed ? fetch.keyword + '_' + match.keyword : fetch.keyword;
         return argument == null ? keyword : keyword + '(' + argument + ')';
@@ -363,7 +395,7 @@ public final class Acl {
     public String toString() {
         List<String> words = new ArrayList<>();
         words.add(criterion());
-        if (match != fetch.defaultMatch) {
+        if (match != defaultMatch()) {
             words.add("-m");
             words.add(match.keyword);
         }

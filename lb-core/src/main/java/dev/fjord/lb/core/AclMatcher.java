@@ -37,6 +37,15 @@ abstract class AclMatcher {
             };
         }
         ValueTest test = valueTest(acl);
+        StickFetch stick = acl.stick();
+        if (stick != null) {
+            return new AclMatcher() {
+                @Override
+                boolean test(RequestHead request, @Nullable ResponseHead response) {
+                    return test.test(stick.value(request));
+                }
+            };
+        }
         if (ContentFetches.readsContent(fetch)) {
             return content(acl, test);
         }
@@ -104,7 +113,7 @@ abstract class AclMatcher {
                 test.test(version(
                         java.util.Objects.requireNonNull(response, "response").version()));
             case RES_COOK -> test.test(setCookie(java.util.Objects.requireNonNull(response, "response"), argument));
-            case TRUE, FALSE, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER ->
+            case TRUE, FALSE, STICK, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER ->
                 throw new AssertionError(acl.fetch());
         };
     }
@@ -188,6 +197,7 @@ abstract class AclMatcher {
         String criterion = acl.displayName();
         return switch (acl.match()) {
             case FOUND -> value -> value != null;
+            case BOOL -> value -> value instanceof Number n ? n.longValue() != 0 : value != null;
             case INT -> {
                 long[] ranges = ranges(criterion, patterns, acl.fetch() == Fetch.SSL_VER);
                 yield value -> value != null && inRanges(ranges, value);

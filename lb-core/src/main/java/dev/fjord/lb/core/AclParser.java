@@ -89,6 +89,10 @@ final class AclParser {
         String argument = null;
         String keyword = criterion;
         int open = criterion.indexOf('(');
+        if (StickFetch.isStickFetch(open < 0 ? criterion : criterion.substring(0, open))) {
+            StickFetch stick = StickFetch.parse(criterion);
+            return withFlags(words, criterion, Fetch.STICK, criterion, stick.defaultMatch());
+        }
         if (open >= 0) {
             if (!criterion.endsWith(")")) {
                 throw new ConfigException("criterion '" + criterion + "' (expected: a closing ')')");
@@ -127,6 +131,13 @@ final class AclParser {
         if (!fetch.needsArgument && argument != null) {
             throw new ConfigException("criterion '" + criterion + "' (expected: " + keyword + " without argument)");
         }
+        return withFlags(words, criterion, fetch, argument, match == null ? fetch.defaultMatch : match);
+    }
+
+    /** The ACL of {@code fetch}, reading the flags and patterns after the criterion. */
+    private static Acl withFlags(
+            List<String> words, String criterion, Fetch fetch, @Nullable String argument, Match defaultMatch) {
+        Match match = defaultMatch;
         boolean ignoreCase = false;
         int i = 1;
         for (; i < words.size() && words.get(i).startsWith("-"); i++) {
@@ -148,12 +159,7 @@ final class AclParser {
             }
         }
         List<String> patterns = new ArrayList<>(words.subList(i, words.size()));
-        return new Acl(
-                fetch,
-                argument == null ? null : argument,
-                match == null ? fetch.defaultMatch : match,
-                ignoreCase,
-                patterns);
+        return new Acl(fetch, argument, match, ignoreCase, patterns);
     }
 
     private static boolean isString(Fetch fetch) {

@@ -16,13 +16,14 @@ import org.jspecify.annotations.Nullable;
  * @param name unique among backends
  * @param settings the effective settings: the defaults in force at declaration, overridden by the section
  * @param cookie cookie persistence ({@code cookie}); null: none
- * @param stickTable source-address persistence ({@code stick-table} + {@code stick on src}); null: none
+ * @param stickTable the backend's stick table ({@code stick-table}), named after it; null: none
  * @param servers the servers, in declaration order
  * @param allBackups when no active server is usable, balance over every backup server rather than only the first
  *     ({@code option allbackups})
  * @param acls named ACLs of the backend, for its rules' conditions ({@code acl})
  * @param httpResponseRules {@code http-response} rules, in order, applied before the frontend's
  * @param httpAfterResponseRules {@code http-after-response} rules, in order, applied before the frontend's
+ * @param stickRules {@code stick match|on|store-request} rules, in order
  */
 public record BackendConfig(
         String name,
@@ -33,7 +34,8 @@ public record BackendConfig(
         boolean allBackups,
         Map<String, List<Acl>> acls,
         List<HttpResponseRule> httpResponseRules,
-        List<HttpResponseRule> httpAfterResponseRules) {
+        List<HttpResponseRule> httpAfterResponseRules,
+        List<StickRule> stickRules) {
 
     public BackendConfig {
         Objects.requireNonNull(name, "name");
@@ -44,6 +46,7 @@ public record BackendConfig(
         acls = java.util.Collections.unmodifiableMap(copy);
         httpResponseRules = List.copyOf(httpResponseRules);
         httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
+        stickRules = List.copyOf(stickRules);
     }
 
     /** The server called {@code name}, or null. */
@@ -63,6 +66,7 @@ public record BackendConfig(
         private ServerConfig.@Nullable Builder defaultServer;
         private @Nullable Cookie cookie;
         private @Nullable StickTable stickTable;
+        private final List<StickRule> stickRules = new ArrayList<>();
         private boolean allBackups;
         private final Map<String, List<Acl>> acls = new java.util.LinkedHashMap<>();
         private final ResponseRuleLists responseRules;
@@ -123,9 +127,19 @@ public record BackendConfig(
             return this;
         }
 
-        /** Source-address persistence ({@code stick-table type ip ...} and {@code stick on src}). */
+        /**
+         * The backend's stick table ({@code stick-table}), for its {@code stick} rules or for other sections'
+         * {@code track-sc ... table NAME}: {@code b.stickTable(StickTable.ip(200_000).expire(Duration.ofMinutes(30)))
+         * .stick(StickRule.on("src"))} keeps each client on its server.
+         */
         public Builder stickTable(StickTable stickTable) {
             this.stickTable = Objects.requireNonNull(stickTable, "stickTable");
+            return this;
+        }
+
+        /** Adds a {@code stick match|on|store-request} rule, applied after those added before it. */
+        public Builder stick(StickRule rule) {
+            stickRules.add(Objects.requireNonNull(rule, "rule"));
             return this;
         }
 
@@ -191,6 +205,14 @@ public record BackendConfig(
             if (cookie != null && settings.mode() != Mode.HTTP) {
                 throw new ConfigException(context + ": cookie '" + cookie.name() + "' needs mode http (mode is tcp)");
             }
+            for (StickRule rule : stickRules) {
+                if (rule.condition() != null) {
+                    ConditionParser.compile(
+                            rule.condition(),
+                            Map.of(),
+                            context + ": stick " + rule.kind().keyword());
+                }
+            }
             if (!responseRules.isEmpty() && settings.mode() != Mode.HTTP) {
                 throw new ConfigException(
                         context + ": http-response and http-after-response rules need mode http " + "(mode is tcp)");
@@ -204,7 +226,8 @@ public record BackendConfig(
                     allBackups || settings.allBackups(),
                     acls,
                     responseRules.httpResponseRules(),
-                    responseRules.httpAfterResponseRules());
+                    responseRules.httpAfterResponseRules(),
+                    stickRules);
             new ResponseRules(config.httpResponseRules(), config.acls(), context); // every ACL named is defined
             new ResponseRules(config.httpAfterResponseRules(), config.acls(), context);
             return config;

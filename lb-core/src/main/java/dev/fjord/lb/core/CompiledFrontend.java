@@ -24,6 +24,9 @@ final class CompiledFrontend {
     /** The {@code tcp-request content} rules. */
     final ContentRules contentRules;
 
+    final TcpConnectionRule[] connectionRules;
+    final List<Predicate<RequestHead>> connectionConditions;
+
     CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
         this.config = config;
         String context = context(config);
@@ -50,6 +53,12 @@ final class CompiledFrontend {
         responseRules =
                 ResponseRules.Section.of(config.httpResponseRules(), config.httpAfterResponseRules(), acls, context);
         contentRules = new ContentRules(config.contentInspection().rules(), acls, context);
+        connectionRules = config.tcpConnectionRules().toArray(new TcpConnectionRule[0]);
+        List<Predicate<RequestHead>> connectionTests = new ArrayList<>(connectionRules.length);
+        for (TcpConnectionRule rule : connectionRules) {
+            connectionTests.add(compile(rule.condition(), acls, context));
+        }
+        connectionConditions = List.copyOf(connectionTests);
     }
 
     FrontendConfig config() {
@@ -85,6 +94,45 @@ final class CompiledFrontend {
         }
         ResponseRules.Section.of(config.httpResponseRules(), config.httpAfterResponseRules(), config.acls(), context);
         new ContentRules(config.contentInspection().rules(), config.acls(), context);
+        for (TcpConnectionRule rule : config.tcpConnectionRules()) {
+            compile(rule.condition(), config.acls(), context);
+            requireConnectionLevel(rule.condition(), config.acls(), context);
+        }
+    }
+
+    /**
+     * Checks that {@code condition} fetches only what is known when a connection is accepted.
+     *
+     * @throws ConfigException naming the ACL and its fetch
+     */
+    private static void requireConnectionLevel(
+            @Nullable Condition condition, Map<String, List<Acl>> acls, String context) {
+        if (condition instanceof Condition.Named named) {
+            List<Acl> lines = acls.get(named.name());
+            for (Acl acl : lines != null
+                    ? lines
+                    : List.of(java.util.Objects.requireNonNull(Acl.predefined(named.name()), named.name()))) {
+                requireConnectionLevel(acl, "acl '" + named.name() + "'", context);
+            }
+        } else if (condition instanceof Condition.Anonymous anonymous) {
+            requireConnectionLevel(anonymous.acl(), "{ " + anonymous.acl() + " }", context);
+        } else if (condition instanceof Condition.Not not) {
+            requireConnectionLevel(not.condition(), acls, context);
+        } else if (condition instanceof Condition.All all) {
+            all.conditions().forEach(c -> requireConnectionLevel(c, acls, context));
+        } else if (condition instanceof Condition.Any any) {
+            any.conditions().forEach(c -> requireConnectionLevel(c, acls, context));
+        }
+    }
+
+    private static void requireConnectionLevel(Acl acl, String name, String context) {
+        switch (acl.fetch()) {
+            case SRC, DST_PORT, STICK, TRUE, FALSE -> {}
+            default ->
+                throw new ConfigException(context + ": tcp-request connection: " + name + " fetches "
+                        + acl.criterion() + ", which is not known when a connection is accepted (expected: src, "
+                        + "dst_port or stick table fetches)");
+        }
     }
 
     private static Predicate<RequestHead> compile(

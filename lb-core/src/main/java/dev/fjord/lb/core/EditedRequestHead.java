@@ -30,6 +30,11 @@ final class EditedRequestHead implements RequestHead {
         return new EditedRequestHead(base, List.copyOf(edits));
     }
 
+    /** The request the edits apply to. */
+    RequestHead base() {
+        return base;
+    }
+
     @Override
     public String method() {
         return base.method();

@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  *     {@link #bindOptions(Address)}
  * @param contentInspection {@code tcp-request inspect-delay} and {@code tcp-request content} rules (mode tcp);
  *     default {@link ContentInspection#NONE}
+ * @param stickTable the frontend's stick table ({@code stick-table}), named after it; null: none
+ * @param tcpConnectionRules {@code tcp-request connection} rules, in order
  */
 public record FrontendConfig(
         String name,
@@ -44,7 +46,9 @@ public record FrontendConfig(
         List<HttpResponseRule> httpResponseRules,
         List<HttpResponseRule> httpAfterResponseRules,
         Map<Address, BindOptions> bindOptions,
-        ContentInspection contentInspection) {
+        ContentInspection contentInspection,
+        @Nullable StickTable stickTable,
+        List<TcpConnectionRule> tcpConnectionRules) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -59,6 +63,7 @@ public record FrontendConfig(
         httpResponseRules = List.copyOf(httpResponseRules);
         httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
         Objects.requireNonNull(contentInspection, "contentInspection");
+        tcpConnectionRules = List.copyOf(tcpConnectionRules);
     }
 
     /** The options of bind {@code address}; {@link BindOptions#DEFAULT} for a plain one. */
@@ -90,6 +95,8 @@ public record FrontendConfig(
         private final ResponseRuleLists responseRules;
         private java.time.Duration inspectDelay = java.time.Duration.ZERO;
         private final List<TcpContentRule> tcpContentRules = new ArrayList<>();
+        private @Nullable StickTable stickTable;
+        private final List<TcpConnectionRule> tcpConnectionRules = new ArrayList<>();
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
@@ -253,6 +260,22 @@ public record FrontendConfig(
             return this;
         }
 
+        /**
+         * The frontend's stick table ({@code stick-table}), which its {@code track-sc} rules use unless they name
+         * another: {@code f.stickTable(StickTable.ip(100_000).expire(Duration.ofSeconds(30)).store(
+         * StickData.HTTP_REQ_RATE, Duration.ofSeconds(10))).httpRequest(HttpRequestRule.trackSc(0, "src"))}.
+         */
+        public Builder stickTable(StickTable stickTable) {
+            this.stickTable = Objects.requireNonNull(stickTable, "stickTable");
+            return this;
+        }
+
+        /** Adds a {@code tcp-request connection} rule, evaluated after those added before it. */
+        public Builder tcpRequestConnection(TcpConnectionRule rule) {
+            tcpConnectionRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
         boolean hasDefaultBackend() {
             return defaultBackend != null;
         }
@@ -289,7 +312,9 @@ public record FrontendConfig(
                     responseRules.httpResponseRules(),
                     responseRules.httpAfterResponseRules(),
                     bindOptions,
-                    new ContentInspection(inspectDelay, tcpContentRules));
+                    new ContentInspection(inspectDelay, tcpContentRules),
+                    stickTable,
+                    tcpConnectionRules);
             CompiledFrontend.checkConditions(config, context);
             return config;
         }

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * An {@code http-request} rule of a frontend, evaluated in order for each request whose condition holds:
  * {@code allow} stops the evaluation of further rules; {@code deny}, {@code redirect} and {@code return} answer the
- * request themselves; the header actions edit the request and go on.
+ * request themselves; the header actions edit the request and go on; {@code track-sc} and {@code sc-inc-gpc} update
+ * stick tables and go on.
  *
  * <pre>{@code
  * frontend.httpRequest(HttpRequestRule.deny(403).when("!LOCALHOST { path_beg /admin }"))
@@ -103,6 +104,49 @@ public sealed interface HttpRequestRule {
      */
     static HttpRequestRule prometheusExporter() {
         return new UseService(UseService.PROMETHEUS_EXPORTER, null);
+    }
+
+    /**
+     * {@code http-request track-scN KEY}: tracks the request in the frontend's own stick table under {@code key}
+     * (e.g. {@code src}), which counts it there; later rules read the counters with {@code sc_*} fetches.
+     */
+    static HttpRequestRule trackSc(int counter, String key) {
+        return new Track(new TrackSc(counter, key, null), null);
+    }
+
+    /** {@code http-request track-scN KEY table TABLE}. */
+    static HttpRequestRule trackSc(int counter, String key, String table) {
+        return new Track(new TrackSc(counter, key, table), null);
+    }
+
+    /** {@code http-request sc-inc-gpc0(N)} ({@code gpc} 0) or {@code sc-inc-gpc1(N)} ({@code gpc} 1). */
+    static HttpRequestRule scIncGpc(int gpc, int counter) {
+        return new IncGpc(gpc, counter, null);
+    }
+
+    /** {@code http-request track-scN KEY [table TABLE]}: tracks, then goes on with the next rule. */
+    record Track(TrackSc track, @Nullable Condition condition) implements HttpRequestRule {
+        public Track {
+            Objects.requireNonNull(track, "track");
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new Track(track, condition);
+        }
+    }
+
+    /** {@code http-request sc-inc-gpc0|1(COUNTER)}: increments a tracked entry's counter, then goes on. */
+    record IncGpc(int gpc, int counter, @Nullable Condition condition) implements HttpRequestRule {
+        public IncGpc {
+            Require.range("http-request sc-inc-gpc", "gpc", gpc, 0, 1);
+            Require.range("http-request sc-inc-gpc" + gpc, "counter", counter, 0, TrackSc.COUNTERS - 1);
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new IncGpc(gpc, counter, condition);
+        }
     }
 
     /** {@code http-request allow}. */

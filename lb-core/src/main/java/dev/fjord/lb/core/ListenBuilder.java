@@ -160,6 +160,18 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link BackendConfig.Builder#stick(StickRule)}. */
+    public ListenBuilder stick(StickRule rule) {
+        backend.stick(rule);
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#tcpRequestConnection(TcpConnectionRule)}. */
+    public ListenBuilder tcpRequestConnection(TcpConnectionRule rule) {
+        frontend.tcpRequestConnection(rule);
+        return this;
+    }
+
     /** See {@link BackendConfig.Builder#allBackups()}. */
     public ListenBuilder allBackups() {
         backend.allBackups();

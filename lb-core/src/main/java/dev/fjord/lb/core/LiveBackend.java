@@ -1,6 +1,5 @@
 package dev.fjord.lb.core;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,9 +8,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.fjord.lb.core.internal.IpNetwork;
 
@@ -33,7 +29,8 @@ final class LiveBackend implements Backend {
     private final Ticker ticker;
     private final RandomGenerator random;
     private final Counters counters = new Counters();
-    private volatile @Nullable Cache<InetAddress, LiveServer> stickTable;
+    private final StickTables stickTables;
+    private volatile BackendStickRules stickRules;
     private volatile @Nullable CookiePersistence cookiePersistence;
     private volatile @Nullable IpNetwork forwardForExcept;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
@@ -45,9 +42,15 @@ final class LiveBackend implements Backend {
 
     /**
      * @param events hears the lifecycle events of this backend's servers
-     * @param ticker the time of stick-table expiry and of state changes in the servers' counters
+     * @param ticker the time of state changes in the servers' counters
+     * @param stickTables the router's stick tables, which the backend's {@code stick} rules use
      */
-    LiveBackend(BackendConfig config, RandomGenerator random, Ticker ticker, ServerEventListener events) {
+    LiveBackend(
+            BackendConfig config,
+            RandomGenerator random,
+            Ticker ticker,
+            ServerEventListener events,
+            StickTables stickTables) {
         this.config = config;
         this.random = random;
         this.ticker = ticker;
@@ -59,7 +62,8 @@ final class LiveBackend implements Backend {
         this.servers = List.copyOf(ordered);
         this.byName = byName(servers);
         this.byCookie = byCookie(servers);
-        this.stickTable = stickTable(config.stickTable(), ticker);
+        this.stickTables = stickTables;
+        this.stickRules = new BackendStickRules(config, stickTables);
         this.cookiePersistence = config.cookie() == null ? null : new CookiePersistence(config.cookie(), this);
         this.forwardForExcept = forwardForExcept(config);
         refresh();
@@ -80,17 +84,6 @@ final class LiveBackend implements Backend {
             }
         }
         return Map.copyOf(cookies);
-    }
-
-    private static @Nullable Cache<InetAddress, LiveServer> stickTable(@Nullable StickTable table, Ticker ticker) {
-        return table == null
-                ? null
-                : Caffeine.newBuilder()
-                        .maximumSize(table.size())
-                        .expireAfterAccess(table.expire())
-                        .ticker(ticker::read)
-                        .executor(Runnable::run)
-                        .build();
     }
 
     private static @Nullable IpNetwork forwardForExcept(BackendConfig config) {
@@ -263,7 +256,7 @@ final class LiveBackend implements Backend {
     /**
      * Takes {@code next}, this backend's new configuration: servers of the same name and address stay with their
      * state and take their new configuration, others join or leave as {@link #addServer} and {@link #removeServer}
-     * make them; the stick table keeps its entries unless its definition changed. Reports to {@code changes}.
+     * make them; its stick rules are compiled anew (the router keeps the tables). Reports to {@code changes}.
      */
     void reconfigure(BackendConfig next, Reconfiguration.Builder changes) {
         List<LiveServer> joined = new ArrayList<>();
@@ -272,9 +265,7 @@ final class LiveBackend implements Backend {
         synchronized (this) {
             BackendConfig before = config;
             config = next;
-            if (!java.util.Objects.equals(before.stickTable(), next.stickTable())) {
-                stickTable = stickTable(next.stickTable(), ticker);
-            }
+            stickRules = new BackendStickRules(next, stickTables);
             if (!java.util.Objects.equals(before.cookie(), next.cookie())) {
                 cookiePersistence = next.cookie() == null ? null : new CookiePersistence(next.cookie(), this);
             }
@@ -345,26 +336,9 @@ final class LiveBackend implements Backend {
         return server != null ? server : current.backup.pick(request, avoid);
     }
 
-    /** The live server the stick table pins {@code client} to, if it still accepts persistent traffic. */
-    @Nullable
-    Server stuck(InetAddress client) {
-        Cache<InetAddress, LiveServer> table = stickTable;
-        if (table == null) {
-            return null;
-        }
-        LiveServer server = table.getIfPresent(client);
-        return server != null && server.acceptsPersistent() ? server : null;
-    }
-
-    /** Pins {@code client} to {@code server} in the stick table, if the backend has one. */
-    void stick(InetAddress client, Server server) {
-        Cache<InetAddress, LiveServer> stickTable = this.stickTable;
-        if (stickTable != null) {
-            LiveServer live = byName.get(server.name());
-            if (live != null) {
-                stickTable.put(client, live);
-            }
-        }
+    /** The backend's {@code stick} rules. */
+    BackendStickRules stickRules() {
+        return stickRules;
     }
 
     /** Rebuilds the balancing snapshot from the servers' current states and weights. */

@@ -90,8 +90,9 @@ public record ProxyConfig(
     /**
      * The request headers (lower-case names) that the routing of {@code frontend} reads or writes: those its ACLs
      * fetch ({@code hdr}, {@code hdr_cnt}, {@code hdr_val}; {@code Cookie} for {@code req.cook}), those its
-     * {@code http-request set-header|add-header|del-header} rules name, and, over the backends it may use, the
-     * {@code option forwardfor} header, {@code balance hdr(NAME)} and {@code Cookie} for cookie persistence. A
+     * {@code http-request set-header|add-header|del-header} rules name, those its {@code track-sc} keys fetch, and,
+     * over the backends it may use, the {@code option forwardfor} header, {@code balance hdr(NAME)}, {@code Cookie}
+     * for cookie persistence and those {@code stick} rules fetch. A
      * transport uses it to refuse look-alikes of these headers ({@link UnderscoreHeaders}).
      *
      * @throws IllegalArgumentException when there is no such frontend
@@ -183,7 +184,7 @@ public record ProxyConfig(
 
         /**
          * Builds the configuration, checking every cross-reference: backends named by frontends exist and have the
-         * frontend's mode, ACLs named by conditions exist.
+         * frontend's mode, ACLs named by conditions exist, stick tables named by rules and fetches are declared.
          *
          * @throws ConfigException naming the section, the reference and what is defined
          */
@@ -219,6 +220,7 @@ public record ProxyConfig(
                     requireBackend(context, "default backend", frontend.defaultBackend(), frontend, builtBackends);
                 }
             }
+            StickChecks.check(builtFrontends, builtBackends);
             return new ProxyConfig(global.build(), defaults, builtFrontends, builtBackends, listens.keySet());
         }
 

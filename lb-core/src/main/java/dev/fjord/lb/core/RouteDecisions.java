@@ -1,16 +1,17 @@
 package dev.fjord.lb.core;
 
-import java.net.InetAddress;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The decision for one request through one compiled frontend, as HAProxy makes it: {@code http-request} rules in
- * order, the statistics page, {@code use_backend} / {@code default_backend}, cookie or stick-table persistence, the
- * balancing algorithm, then {@code X-Forwarded-For} and the cookie to insert. Stateless but for the clock of cookie
- * dates; thread-safe.
+ * order (tracking requests in stick tables as they say), the statistics page, {@code use_backend} /
+ * {@code default_backend}, cookie then {@code stick} rule persistence, the balancing algorithm, then
+ * {@code X-Forwarded-For} and the cookie to insert. Stateless but for the clock of cookie dates; thread-safe.
  */
 final class RouteDecisions {
     private final InstantSource clock;
@@ -19,8 +20,28 @@ final class RouteDecisions {
         this.clock = clock;
     }
 
-    RouteDecision route(CompiledFrontend frontend, RequestHead request) {
-        RequestHead routed = request;
+    /** Decides for a request without a connection: tracked for the time of the decision only. */
+    RouteDecision routeAlone(CompiledFrontend frontend, RequestHead request, StickTables tables) {
+        if (tables.isEmpty()) {
+            return route(frontend, request, null);
+        }
+        StickCounters counters = new StickCounters(tables);
+        counters.requestStarted();
+        try {
+            return route(frontend, request, counters);
+        } finally {
+            counters.close();
+        }
+    }
+
+    /**
+     * Decides for {@code request}; {@code counters} are its connection's sticky counters, which its rules may track
+     * and its ACLs read (null: the router has no stick table).
+     */
+    RouteDecision route(CompiledFrontend frontend, RequestHead request, @Nullable StickCounters counters) {
+        String name = frontend.config().name();
+        RequestHead seen = counters == null ? request : new TrackedRequestHead(request, counters, name);
+        RequestHead routed = seen;
         List<HeaderEdit> edits = List.of();
         boolean http = frontend.config().settings().mode() == Mode.HTTP;
         for (int i = 0; i < frontend.rules.length; i++) {
@@ -31,6 +52,18 @@ final class RouteDecisions {
             if (rule instanceof HttpRequestRule.Allow) {
                 break;
             }
+            if (rule instanceof HttpRequestRule.Track track) {
+                if (counters != null) {
+                    StickActions.track(track.track(), routed, counters, name, StickActions.Level.HTTP_REQUEST);
+                }
+                continue;
+            }
+            if (rule instanceof HttpRequestRule.IncGpc increment) {
+                if (counters != null) {
+                    StickActions.incrementGpc(increment.gpc(), increment.counter(), counters);
+                }
+                continue;
+            }
             if (rule instanceof HttpRequestRule.SetLogLevel) {
                 continue; // read by logLevel when the request is logged
             }
@@ -39,6 +72,9 @@ final class RouteDecisions {
             }
             LocalResponse response = RuleResponses.responseFor(rule, routed, frontend.config());
             if (response != null) {
+                if (rule instanceof HttpRequestRule.Deny && counters != null) {
+                    counters.httpError(); // a denied request is the client's error, as HAProxy counts it
+                }
                 return new RouteDecision.Respond(
                         frontend.config(), request, routed, null, response, CookieStatus.NOT_CHECKED);
             }
@@ -47,11 +83,15 @@ final class RouteDecisions {
                 edits = new ArrayList<>(4);
             }
             edits.add(edit);
-            routed = EditedRequestHead.of(request, edits);
+            routed = EditedRequestHead.of(seen, edits);
         }
         StatsConfig stats = frontend.config().stats();
         if (stats != null && request.uri().startsWith(stats.uri())) {
-            return stats(frontend, stats, request, routed);
+            RouteDecision decision = stats(frontend, stats, request, routed);
+            if (decision instanceof RouteDecision.Respond && counters != null) {
+                counters.httpError(); // a failed authentication
+            }
+            return decision;
         }
         LiveBackend backend = frontend.backendFor(routed);
         if (backend == null) {
@@ -88,9 +128,9 @@ final class RouteDecisions {
                 edits = append(edits, reading.requestEdit());
             }
         }
-        InetAddress client = request.clientAddress();
-        if (server == null) {
-            server = backend.stuck(client);
+        BackendStickRules stickRules = backend.stickRules();
+        if (server == null && !stickRules.isEmpty()) {
+            server = stickRules.match(backend, routed);
         }
         if (server == null) {
             server = backend.pick(routed, null);
@@ -103,8 +143,8 @@ final class RouteDecisions {
                         ErrorPages.of(frontend.config(), backend.config(), 503),
                         cookieStatus);
             }
-            backend.stick(client, server);
         }
+        stickRules.store(backend, routed, server);
         if (http) {
             HeaderEdit forwardedFor = ForwardFor.edit(frontend, backend, routed);
             if (forwardedFor != null) {
@@ -152,6 +192,8 @@ final class RouteDecisions {
             HttpRequestRule rule = frontend.rules[i];
             if (rule instanceof HttpRequestRule.SetLogLevel set) {
                 level = set.level();
+            } else if (rule instanceof HttpRequestRule.Track || rule instanceof HttpRequestRule.IncGpc) {
+                continue; // counted when the request was routed
             } else if (rule instanceof HttpRequestRule.Allow
                     || rule instanceof HttpRequestRule.UseService
                     || RuleResponses.responseFor(rule, routed, frontend.config()) != null) {

@@ -1,5 +1,6 @@
 package dev.fjord.lb.core;
 
+import java.net.InetAddress;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +36,8 @@ public final class Router {
     private final Ticker ticker;
     private final RandomGenerator random;
     private final Responses responses = new Responses(this);
+    /** The stick tables, kept across reconfigurations when their definition stays. */
+    private final StickTables stickTables;
     /** What routing reads: replaced whole by {@link #reconfigure}, so a decision sees one configuration. */
     private volatile RouterState state;
     /** Hear the run-time model's server events; see {@link #listen}. */
@@ -52,6 +55,8 @@ public final class Router {
         this.decisions = new RouteDecisions(builder.clock);
         this.ticker = builder.ticker;
         this.random = builder.random;
+        this.stickTables = new StickTables(builder.ticker);
+        stickTables.apply(builder.config);
         Map<String, LiveBackend> live = new LinkedHashMap<>();
         for (BackendConfig backend : builder.config.backends().values()) {
             live.put(backend.name(), newBackend(backend));
@@ -62,7 +67,7 @@ public final class Router {
     /** A running backend of this router, whose events reach the router's listeners. */
     LiveBackend newBackend(BackendConfig backend) {
         LiveBackend live = new LiveBackend(
-                backend, random, ticker, event -> listeners.forEach(listener -> listener.onEvent(event)));
+                backend, random, ticker, event -> listeners.forEach(listener -> listener.onEvent(event)), stickTables);
         memberships.forEach(live::observe);
         made.add(live);
         return live;
@@ -73,9 +78,15 @@ public final class Router {
         return state;
     }
 
+    /** The stick tables, by name. */
+    StickTables stickTables() {
+        return stickTables;
+    }
+
     /**
      * Runs {@code next} from now on, keeping what did not change: a backend or server of the same name keeps its
-     * run-time state (health, admin state, counters, stick-table entries, connections); servers added join as
+     * run-time state (health, admin state, counters, connections); a stick table of the same name and definition
+     * keeps its entries (one whose definition changed starts empty); servers added join as
      * {@code addServer} adds them (after their checks when checked), servers removed leave as {@code removeServer}
      * removes them (requests in flight finish); frontends are compiled again, their counters kept. The next decision
      * sees the whole new configuration, never a mix. Thread-safe; reconfigurations are applied one at a time.
@@ -120,6 +131,7 @@ public final class Router {
                 .forEach(changes::frontendRemoved);
         // servers join and leave a backend before the swap, so that the new frontends never route to a backend
         // whose servers are those of the old configuration; events follow
+        stickTables.apply(next);
         backendChanges.forEach(Runnable::run);
         state = RouterState.of(next, live, current.frontendCounters());
         Reconfiguration applied = changes.build();
@@ -194,11 +206,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public FrontendRouter frontend(String name) {
-        Map<String, CompiledFrontend> frontends = state.frontends();
-        if (!frontends.containsKey(name)) {
-            throw new IllegalArgumentException(
-                    "frontend '" + name + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
-        }
+        compiled(name);
         return new FrontendRouter(this, name);
     }
 
@@ -208,13 +216,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public RouteDecision route(String frontend, RequestHead request) {
-        Map<String, CompiledFrontend> frontends = state.frontends();
-        CompiledFrontend compiled = frontends.get(frontend);
-        if (compiled == null) {
-            throw new IllegalArgumentException(
-                    "frontend '" + frontend + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
-        }
-        return route(compiled, request);
+        return route(compiled(frontend), request);
     }
 
     /**
@@ -275,9 +277,7 @@ public final class Router {
                         other,
                         new CookiePersistence.Reading(CookieStatus.DOWN, null, null, -1),
                         decisions.nowSeconds());
-        if (backend.config().stickTable() != null) {
-            backend.stick(decision.request().clientAddress(), other);
-        }
+        backend.stickRules().store(backend, decision.routedRequest(), other);
         return new RouteDecision.Forward(
                 decision.frontend(),
                 decision.request(),
@@ -348,8 +348,42 @@ public final class Router {
         state.backends().values().forEach(backend -> backend.observe(membership));
     }
 
+    /**
+     * Routes {@code request} through frontend {@code frontend} with its connection's sticky counters (from
+     * {@link #accept}), where its {@code track-sc} rules track it until {@link StickCounters#requestEnded()}.
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public RouteDecision route(String frontend, RequestHead request, StickCounters counters) {
+        return decisions.route(compiled(frontend), request, stickTables.isEmpty() ? null : counters);
+    }
+
+    /**
+     * A connection to frontend {@code frontend} was accepted from {@code client}: its {@code tcp-request connection}
+     * rules run, before anything is read, tracking it as they say. The sticky counters returned are the
+     * connection's, to route its requests with and to {@link StickCounters#close() close} with it; when
+     * {@link StickCounters#rejected()}, the connection must be closed at once (the counters are closed already).
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public StickCounters accept(String frontend, InetAddress client, int clientPort, int localPort) {
+        StickCounters counters = new StickCounters(stickTables);
+        ConnectionRules.accept(compiled(frontend), counters, client, clientPort, localPort);
+        return counters;
+    }
+
+    private CompiledFrontend compiled(String frontend) {
+        Map<String, CompiledFrontend> frontends = state.frontends();
+        CompiledFrontend compiled = frontends.get(frontend);
+        if (compiled == null) {
+            throw new IllegalArgumentException(
+                    "frontend '" + frontend + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
+        }
+        return compiled;
+    }
+
     private RouteDecision route(CompiledFrontend frontend, RequestHead request) {
-        return decisions.route(frontend, request);
+        return decisions.routeAlone(frontend, request, stickTables);
     }
 
     @Override
@@ -369,7 +403,7 @@ public final class Router {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** The monotonic time source of stick-table expiry; default {@link Ticker#system()}. */
+        /** The monotonic time source of stick tables (expiry, rates); default {@link Ticker#system()}. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

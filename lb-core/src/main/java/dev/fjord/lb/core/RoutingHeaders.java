@@ -21,6 +21,8 @@ final class RoutingHeaders {
                 headers.add(add.name());
             } else if (rule instanceof HttpRequestRule.DelHeader delete) {
                 headers.add(delete.name());
+            } else if (rule instanceof HttpRequestRule.Track track) {
+                headers.sample(track.track().fetch());
             }
         }
         frontend.useBackendRules().forEach(rule -> headers.condition(rule.condition()));
@@ -37,12 +39,24 @@ final class RoutingHeaders {
             if (backend.cookie() != null) {
                 headers.add("Cookie");
             }
+            for (StickRule rule : backend.stickRules()) {
+                headers.sample(rule.fetch());
+                headers.condition(rule.condition());
+            }
         }
         return Set.copyOf(headers.names);
     }
 
     private void add(String name) {
         names.add(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The header a stick table key is fetched from, if any. */
+    private void sample(SampleFetch fetch) {
+        String header = fetch.header();
+        if (header != null) {
+            add(header);
+        }
     }
 
     private void forwardFor(Settings settings) {

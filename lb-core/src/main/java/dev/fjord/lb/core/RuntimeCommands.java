@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * HAProxy's most used runtime commands (the stats socket), answered as HAProxy answers them: {@code help},
  * {@code show info}, {@code show stat}, {@code show servers state [BACKEND]}, {@code set server B/S state
  * ready|drain|maint}, {@code set server B/S weight N[%]}, {@code enable|disable server B/S},
- * {@code enable|disable health B/S}, and {@code reload} as HAProxy's master CLI answers it ({@code Success=1} or
+ * {@code enable|disable health B/S}, {@code show table [NAME [key K|data.TYPE OP V]]}, {@code clear table NAME
+ * [key K|data.TYPE OP V]}, and {@code reload} as HAProxy's master CLI answers it ({@code Success=1} or
  * {@code Success=0}, then {@code --} and what changed or why not) when a {@link Reloader} is given. Several commands
  * may be separated by {@code ;}. Thread-safe.
  *
@@ -32,6 +33,8 @@ public final class RuntimeCommands {
               disable server <bk>/<srv> : enter maintenance (set server ... state maint)
               enable health <bk>/<srv> : enable health checks
               disable health <bk>/<srv> : disable health checks
+              show table [<table> [key <key>|data.<type> <op> <value>]] : report table usage or dump a table
+              clear table <table> [key <key>|data.<type> <op> <value>] : remove entries from a table
               reload         : read the configuration again and apply it, without a restart
             """;
 
@@ -132,6 +135,8 @@ public final class RuntimeCommands {
                     }
                     return "";
                 });
+            case "show table" -> TableCommands.show(router.stickTables(), words);
+            case "clear table" -> TableCommands.clear(router.stickTables(), words);
             case "reload" -> reload();
             default -> words.get(0).equals("help") ? HELP : unknown();
         };

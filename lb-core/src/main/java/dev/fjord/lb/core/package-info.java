@@ -1,7 +1,8 @@
 /**
  * Fjord's core: the configuration model and its fluent builders ({@link dev.fjord.lb.core.ProxyConfig} and the
  * settings, ACLs, rules and checks it holds), routing ({@link dev.fjord.lb.core.Router}, whose
- * {@link dev.fjord.lb.core.RouteDecision} says what to do with a request), balancing and stickiness, the run-time
+ * {@link dev.fjord.lb.core.RouteDecision} says what to do with a request), balancing and stickiness, stick tables
+ * with their counters ({@link dev.fjord.lb.core.StickTable}, {@link dev.fjord.lb.core.StickCounters}), the run-time
  * state of backends and servers with their {@link dev.fjord.lb.core.HealthChecks} and
  * {@link dev.fjord.lb.core.ServerEvent}s, and the stats and log formats. Pure Java: no sockets, no threads, no clock
  * reads (time comes from an injected {@link dev.fjord.lb.core.Ticker} and {@link dev.fjord.lb.core.Scheduler}), so

@@ -146,7 +146,7 @@ class AclTest {
                 "path(x) /a            # criterion 'path(x)' (expected: path without argument)",
                 "path_beg -x /a        # path_beg: flag '-x' (expected: -i, -m METHOD or --)",
                 "path -m nope /a       # path: match method 'nope' (expected: str, beg, end, sub, dir, reg, int, ip, "
-                        + "bin, found)",
+                        + "bin, found, bool)",
                 "path_reg (            # path_reg: pattern '(' (expected: a regular expression; Unclosed group at "
                         + "index 1)",
                 "src 10.0.0.0/33       # src: pattern '10.0.0.0/33' (expected: an IPv4 or IPv6 address or CIDR "

@@ -32,7 +32,8 @@ class RouterReconfigureTest {
     }
 
     private static final Consumer<BackendConfig.Builder> TWO_SERVERS =
-            b -> b.stickTable(StickTable.onSource(100, Duration.ofMinutes(5)))
+            b -> b.stickTable(StickTable.ip(100).expire(Duration.ofMinutes(5)))
+                    .stick(StickRule.on("src"))
                     .server("web1", "127.0.0.1:8001", s -> s.check())
                     .server("web2", "127.0.0.1:8002", s -> s.check());
 
@@ -79,7 +80,8 @@ class RouterReconfigureTest {
         web1.counters().sessionStarted();
 
         Reconfiguration changes = router.reconfigure(config(
-                b -> b.stickTable(StickTable.onSource(100, Duration.ofMinutes(5)))
+                b -> b.stickTable(StickTable.ip(100).expire(Duration.ofMinutes(5)))
+                        .stick(StickRule.on("src"))
                         .server("web1", "127.0.0.1:8001", s -> s.check().weight(50))
                         .server("web2", "127.0.0.1:8002", s -> s.check())
                         .server("web3", "127.0.0.1:8003", s -> s.check()),

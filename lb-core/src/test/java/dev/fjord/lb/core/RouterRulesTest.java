@@ -176,7 +176,8 @@ class RouterRulesTest {
                         .frontend("main", f -> f.bind(":80").defaultBackend("app"))
                         .backend(
                                 "app",
-                                b -> b.stickTable(StickTable.onSource(1000, Duration.ofMinutes(30)))
+                                b -> b.stickTable(StickTable.ip(1000).expire(Duration.ofMinutes(30)))
+                                        .stick(StickRule.on("src"))
                                         .server("web1", "127.0.0.1:8001")
                                         .server("web2", "127.0.0.1:8002"))
                         .build())

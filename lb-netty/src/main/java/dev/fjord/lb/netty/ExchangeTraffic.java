@@ -5,19 +5,23 @@ import org.jspecify.annotations.Nullable;
 import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.Server;
+import dev.fjord.lb.core.StickCounters;
 
 /**
  * The one place an exchange counts its traffic: requests, responses and bytes, for the frontend, the backend and the
- * server it went to, and the access-log record, together. Not thread-safe: one event loop.
+ * server it went to, and the access-log record, together; and the response's status in the connection's sticky
+ * counters (4xx: {@code http_err}, 5xx: {@code http_fail}). Not thread-safe: one event loop.
  */
 final class ExchangeTraffic {
     private final Counters frontend;
     private final ExchangeRecord record;
+    private final StickCounters stick;
     private @Nullable Backend backend;
     private @Nullable Server server;
 
-    ExchangeTraffic(Counters frontend, ExchangeRecord record) {
+    ExchangeTraffic(Counters frontend, StickCounters stick, ExchangeRecord record) {
         this.frontend = frontend;
+        this.stick = stick;
         this.record = record;
         frontend.request(); // the frontend's session is the client connection: HttpProxyHandler counts it
     }
@@ -44,6 +48,7 @@ final class ExchangeTraffic {
     /** The server's response head, relayed to the client. */
     void responseHead(int status, long headBytes) {
         record.response(status, headBytes);
+        stick.response(status);
         Server at = server;
         Backend of = backend;
         if (at != null && of != null) {
@@ -66,6 +71,11 @@ final class ExchangeTraffic {
     /** A response the proxy made itself. */
     void localResponse(int status, long bytes) {
         record.localResponse(status, bytes);
+    }
+
+    /** The proxy answers {@code status} because the server failed (or none could be had). */
+    void serverFailed(int status) {
+        stick.response(status);
     }
 
     /** A request the frontend refused ({@code http-request deny}). */

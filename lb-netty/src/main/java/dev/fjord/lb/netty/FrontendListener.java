@@ -16,8 +16,9 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /**
- * A frontend's listening socket on one bind address, and the pipeline of each connection it accepts: HTTP (the strict
- * decoder, the response encoder, {@link HttpProxyHandler}) or TCP ({@link TcpProxyHandler}). Stateless.
+ * A frontend's listening socket on one bind address, and the pipeline of each connection it accepts: its
+ * {@link ConnectionTracking} ({@code tcp-request connection} rules, sticky counters), then HTTP (the strict decoder,
+ * the response encoder, {@link HttpProxyHandler}) or TCP ({@link TcpProxyHandler}). Stateless.
  */
 final class FrontendListener {
     static final String CLIENT_DECODER = "fjord.client.decoder";
@@ -82,6 +83,10 @@ final class FrontendListener {
                                 connections.add(ch);
                                 FrontendSlot.State state = slot.state();
                                 FrontendConfig now = state.config();
+                                // tcp-request connection rules (on the TCP peer, before a PROXY header is read,
+                                // as HAProxy), then the sticky counters of the connection
+                                ConnectionTracking tracking = new ConnectionTracking(runtime, now.name());
+                                ch.pipeline().addLast("fjord.client.tracking", tracking);
                                 boolean http = now.settings().mode() == Mode.HTTP;
                                 if (now.bindOptions(bind).acceptProxy()) {
                                     ch.pipeline()
@@ -93,13 +98,14 @@ final class FrontendListener {
                                 if (http) {
                                     // a request's end of input is not its abort: HttpProxyHandler decides
                                     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                                    HttpProxyHandler handler = new HttpProxyHandler(runtime, now);
+                                    HttpProxyHandler handler = new HttpProxyHandler(runtime, now, tracking);
                                     ch.pipeline()
                                             .addLast(CLIENT_DECODER, new StrictRequestDecoder(state.policy(), handler))
                                             .addLast("fjord.client.encoder", new HttpResponseEncoder())
                                             .addLast("fjord.client.proxy", handler);
                                 } else {
-                                    ch.pipeline().addLast("fjord.client.tcp", new TcpProxyHandler(runtime, now));
+                                    ch.pipeline()
+                                            .addLast("fjord.client.tcp", new TcpProxyHandler(runtime, now, tracking));
                                 }
                             }
                         });

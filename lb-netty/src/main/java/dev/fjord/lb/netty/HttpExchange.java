@@ -10,6 +10,7 @@ import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.StickCounters;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
@@ -36,6 +37,9 @@ final class HttpExchange {
 
         /** The counters of the connection's frontend (kept by the connection: its frontend may be removed). */
         Counters frontendCounters();
+
+        /** The connection's sticky counters, which the request is routed and tracked with. */
+        StickCounters stickCounters();
     }
 
     private final ChannelHandlerContext ctx;
@@ -75,8 +79,8 @@ final class HttpExchange {
         this.head = head;
         this.record = record;
         record.headReceived();
-        this.traffic = new ExchangeTraffic(completion.frontendCounters(), record);
-        this.decision = runtime.route(frontend, head);
+        this.traffic = new ExchangeTraffic(completion.frontendCounters(), completion.stickCounters(), record);
+        this.decision = runtime.route(frontend, head, completion.stickCounters());
         this.requestRelay = new RequestRelay(ctx);
         this.responseRelay = new ResponseRelay(this, ctx, requestRelay);
         this.hasBody = HttpUtil.isContentLengthSet(request)
@@ -332,6 +336,9 @@ final class HttpExchange {
             return;
         }
         clientKeepAlive = clientKeepAlive && (requestRelay.received() || !hasBody);
+        if (status >= 500) {
+            traffic.serverFailed(status); // 502, 503, 504 for a server that failed: HAProxy's http_fail
+        }
         record.ended(why, at);
         releaseBuffered();
         LocalResponse response = afterResponse(decision.errorPage(status)); // the backend's or frontend's errorfile

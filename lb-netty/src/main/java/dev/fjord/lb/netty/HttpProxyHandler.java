@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
+import dev.fjord.lb.core.StickCounters;
 import dev.fjord.lb.core.Timeouts;
 
 import io.netty.channel.ChannelDuplexHandler;
@@ -61,15 +62,24 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     /** Set by {@link #retire}: the connection closes once the request in flight is answered. */
     private boolean retired;
 
-    HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
+    /** The connection's sticky counters, which its requests are tracked with. */
+    private final ConnectionTracking tracking;
+
+    HttpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking) {
         this.runtime = runtime;
         this.frontend = frontend;
         this.counters = runtime.router.frontendCounters(frontend.name());
+        this.tracking = tracking;
     }
 
     @Override
     public Counters frontendCounters() {
         return counters;
+    }
+
+    @Override
+    public StickCounters stickCounters() {
+        return tracking.counters();
     }
 
     /** The frontend was removed: close now when idle, else once the request in flight is answered. */
@@ -143,6 +153,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             int localPort = ClientAddresses.destination(ctx.channel()).getPort();
             ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
             pending = null;
+            stickCounters().requestStarted();
             exchange = new HttpExchange(
                     ctx, runtime, frontend, this, request, new NettyRequestHead(request, client, localPort), record);
             runtime.inFlight.incrementAndGet();
@@ -180,6 +191,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         }
         exchange = null;
         runtime.exchangeEnded();
+        stickCounters().requestEnded();
         ChannelHandlerContext context = ctx;
         if (!keepAlive || runtime.closing || retired) {
             closing = true;
@@ -218,6 +230,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             exchange.abort();
             exchange = null;
             runtime.exchangeEnded();
+            stickCounters().requestEnded();
         }
         if (pipelined != null) {
             pipelined.forEach(ReferenceCountUtil::release);
@@ -230,6 +243,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         log.debug("{}: rejecting request with {}: {}", frontend.name(), status, reason);
         if (status != 408) {
             counters.requestError();
+            stickCounters().requestError(); // an invalid request: a request and an error, as HAProxy counts them
         }
         if (exchange == null && pending != null) {
             ExchangeRecord record = pending;

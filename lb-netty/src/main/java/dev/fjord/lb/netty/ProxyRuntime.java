@@ -111,13 +111,15 @@ final class ProxyRuntime {
     }
 
     /**
-     * Routes {@code head} through {@code frontend}; a frontend a reconfiguration removed (a request still arriving on
-     * one of its connections) answers 503.
+     * Routes {@code head} through {@code frontend} with its connection's sticky {@code counters}; a frontend a
+     * reconfiguration removed (a request still arriving on one of its connections) answers 503.
      */
     dev.fjord.lb.core.RouteDecision route(
-            dev.fjord.lb.core.FrontendConfig frontend, dev.fjord.lb.core.RequestHead head) {
+            dev.fjord.lb.core.FrontendConfig frontend,
+            dev.fjord.lb.core.RequestHead head,
+            dev.fjord.lb.core.StickCounters counters) {
         try {
-            return router.route(frontend.name(), head);
+            return router.route(frontend.name(), head, counters);
         } catch (IllegalArgumentException removed) {
             return new dev.fjord.lb.core.RouteDecision.Respond(
                     frontend, head, head, null, LocalResponse.error(503), dev.fjord.lb.core.CookieStatus.NOT_CHECKED);

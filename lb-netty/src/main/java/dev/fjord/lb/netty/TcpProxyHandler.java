@@ -54,9 +54,13 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
     /** What the client sent before the server was connected: written to it first, unchanged. */
     private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
 
-    TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend) {
+    /** The connection's sticky counters, from its {@code tcp-request connection} rules. */
+    private final ConnectionTracking tracking;
+
+    TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking) {
         this.runtime = runtime;
         this.frontend = frontend;
+        this.tracking = tracking;
         this.counters = runtime.router.frontendCounters(frontend.name());
     }
 
@@ -136,7 +140,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
             inspectionIdle.cancel();
         }
         Channel channel = ctx.channel();
-        decision = runtime.route(frontend, head);
+        decision = runtime.route(frontend, head, tracking.counters());
         if (!(decision instanceof RouteDecision.Forward forward)) {
             log.debug("{}: no server for {}", frontend.name(), channel.remoteAddress());
             record.ended(Termination.NO_SERVER, Termination.Phase.CONNECT);

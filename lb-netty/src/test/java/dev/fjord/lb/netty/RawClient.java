@@ -14,7 +14,16 @@ final class RawClient implements AutoCloseable {
     private final InputStream in;
 
     RawClient(InetSocketAddress address) throws IOException {
+        this(address, null);
+    }
+
+    /** A client whose connection comes from {@code source} (any address of 127.0.0.0/8 works on Linux). */
+    RawClient(InetSocketAddress address, java.net.@org.jspecify.annotations.Nullable InetAddress source)
+            throws IOException {
         socket = new Socket();
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
+        }
         socket.connect(address, 2000);
         socket.setSoTimeout(5000);
         in = new java.io.BufferedInputStream(socket.getInputStream());

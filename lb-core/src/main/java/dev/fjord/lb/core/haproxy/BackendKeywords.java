@@ -1,20 +1,18 @@
 package dev.fjord.lb.core.haproxy;
 
-import java.time.Duration;
 import java.util.function.Consumer;
-
-import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.BackendConfig;
 import dev.fjord.lb.core.Cookie;
 import dev.fjord.lb.core.ListenBuilder;
 import dev.fjord.lb.core.ServerConfig;
+import dev.fjord.lb.core.StickRule;
 import dev.fjord.lb.core.StickTable;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * The keywords of a backend, which a {@code listen} section reads too: {@code server}, {@code default-server},
- * {@code cookie}, {@code stick-table}, {@code stick on src} and {@code option allbackups}.
+ * {@code cookie}, {@code stick-table}, {@code stick on|match|store-request} and {@code option allbackups}.
  */
 final class BackendKeywords {
     private BackendKeywords() {}
@@ -28,14 +26,15 @@ final class BackendKeywords {
             Consumer<Consumer<ServerConfig.Builder>> defaultServer,
             Consumer<Cookie> cookie,
             Consumer<StickTable> stickTable,
-            Runnable allBackups) {
+            Runnable allBackups,
+            Consumer<StickRule> stick) {
 
         static Target of(BackendConfig.Builder b) {
-            return new Target(b::server, b::defaultServer, b::cookie, b::stickTable, b::allBackups);
+            return new Target(b::server, b::defaultServer, b::cookie, b::stickTable, b::allBackups, b::stick);
         }
 
         static Target of(ListenBuilder l) {
-            return new Target(l::server, l::defaultServer, l::cookie, l::stickTable, l::allBackups);
+            return new Target(l::server, l::defaultServer, l::cookie, l::stickTable, l::allBackups, l::stick);
         }
     }
 
@@ -51,12 +50,8 @@ final class BackendKeywords {
             case "server" -> server(backend, line);
             case "default-server" -> backend.defaultServer().accept(s -> ServerOptions.apply(s, line, 1));
             case "cookie" -> backend.cookie().accept(cookie(line));
-            case "stick-table" -> backend.stickTable().accept(stickTable(line));
-            case "stick" -> {
-                if (!(line.arg(1).equals("on") && line.arg(2).equals("src") && line.size() == 3)) {
-                    throw new IllegalArgumentException("only 'stick on src' is supported");
-                }
-            }
+            case "stick-table" -> backend.stickTable().accept(StickKeywords.table(line));
+            case "stick" -> backend.stick().accept(StickKeywords.stickRule(line));
             case "option" -> {
                 if (!line.arg(1).equals("allbackups")) {
                     return false;
@@ -120,26 +115,5 @@ final class BackendKeywords {
                     "'" + name + "' without insert, rewrite or prefix (passive cookies " + "are not supported yet)");
         }
         return cookie;
-    }
-
-    /** {@code stick-table type ip size SIZE [expire TIME]}. */
-    private static StickTable stickTable(Line line) {
-        @Nullable Long size = null;
-        Duration expire = Duration.ofMinutes(30);
-        boolean ip = false;
-        for (int i = 1; i < line.size(); i++) {
-            switch (line.arg(i)) {
-                case "type" -> ip = line.arg(++i).equals("ip") || line.arg(i).equals("ipv6");
-                case "size" -> size = Values.size(line.arg(++i));
-                case "expire" -> expire = Values.time(line, ++i);
-                default ->
-                    throw new IllegalArgumentException("option '" + line.arg(i)
-                            + "' is not supported yet (expected: type ip, size SIZE, expire TIME)");
-            }
-        }
-        if (!ip || size == null) {
-            throw new IllegalArgumentException("expected: stick-table type ip size SIZE [expire TIME]");
-        }
-        return StickTable.onSource((int) Math.min(Integer.MAX_VALUE, size), expire);
     }
 }

@@ -11,12 +11,15 @@ import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.ListenBuilder;
 import dev.fjord.lb.core.StatsConfig;
+import dev.fjord.lb.core.StickTable;
+import dev.fjord.lb.core.TcpConnectionRule;
 import dev.fjord.lb.core.TcpContentRule;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * The keywords of a frontend, which a {@code listen} section reads too: {@code bind}, {@code acl},
- * {@code http-request}, {@code use_backend}, {@code default_backend}, {@code stats} and {@code tcp-request}.
+ * {@code http-request}, {@code use_backend}, {@code default_backend}, {@code stats}, {@code stick-table} and
+ * {@code tcp-request}.
  */
 final class FrontendKeywords {
     private FrontendKeywords() {}
@@ -33,7 +36,10 @@ final class FrontendKeywords {
             Consumer<String> defaultBackend,
             Consumer<Consumer<StatsConfig.Builder>> stats,
             Consumer<java.time.Duration> inspectDelay,
-            Consumer<TcpContentRule> tcpContent) {
+            Consumer<TcpContentRule> tcpContent,
+
+            Consumer<StickTable> stickTable,
+            Consumer<TcpConnectionRule> tcpRequestConnection) {
 
         static Target of(FrontendConfig.Builder f) {
             return new Target(
@@ -44,7 +50,9 @@ final class FrontendKeywords {
                     f::defaultBackend,
                     f::stats,
                     f::inspectDelay,
-                    f::tcpContent);
+                    f::tcpContent,
+                    f::stickTable,
+                    f::tcpRequestConnection);
         }
 
         static Target of(ListenBuilder l) {
@@ -56,7 +64,9 @@ final class FrontendKeywords {
                     l::defaultBackend,
                     l::stats,
                     l::inspectDelay,
-                    l::tcpContent);
+                    l::tcpContent,
+                    l::stickTable,
+                    l::tcpRequestConnection);
         }
     }
 
@@ -119,7 +129,14 @@ final class FrontendKeywords {
                 backendNamed.accept(line.arg(1));
             }
             case "stats" -> frontend.stats().accept(stats(line));
-            case "tcp-request" -> TcpRequestKeywords.apply(frontend, line);
+            case "stick-table" -> frontend.stickTable().accept(StickKeywords.table(line));
+            case "tcp-request" -> {
+                if (line.size() > 1 && line.arg(1).equals("connection")) {
+                    frontend.tcpRequestConnection().accept(StickKeywords.tcpRequestConnection(line));
+                } else {
+                    TcpRequestKeywords.apply(frontend, line);
+                }
+            }
             default -> {
                 return false;
             }
@@ -161,9 +178,15 @@ final class FrontendKeywords {
                 }
                 yield HttpRequestRule.prometheusExporter();
             }
-            default ->
-                throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                        + "set-header, add-header, del-header, return, set-log-level or use-service)");
+            default -> {
+                HttpRequestRule stick = StickKeywords.httpRequestAction(words);
+                if (stick == null) {
+                    throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
+                            + "set-header, add-header, del-header, return, set-log-level, use-service, "
+                            + "track-sc0|1|2 or sc-inc-gpc0|1)");
+                }
+                yield stick;
+            }
         };
     }
 

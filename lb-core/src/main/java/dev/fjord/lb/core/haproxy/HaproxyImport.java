@@ -141,6 +141,7 @@ public final class HaproxyImport {
         }
         reader.checkReferences(backends.keySet());
         errors.addAll(reader.errors());
+        errors.addAll(TableReferences.check(file, sections));
         errors.sort(java.util.Comparator.comparingInt(HaproxyImport::lineOf));
         ImportReport report = reader.report();
         return new Checked(errors, report, errors.isEmpty() ? new HaproxyImport(builder, report) : null);

@@ -26,6 +26,7 @@ import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RetryOn;
 import dev.fjord.lb.core.ServerConfig;
 import dev.fjord.lb.core.Settings;
+import dev.fjord.lb.core.StickRule;
 import dev.fjord.lb.core.StickTable;
 
 class HaproxyImportTest {
@@ -167,7 +168,8 @@ class HaproxyImportTest {
                                         "web2",
                                         "10.0.0.22:80",
                                         s -> s.check().cookie("w2").backup().shutdownSessionsOnDown())
-                                .stickTable(StickTable.onSource(200 * 1024, Duration.ofMinutes(30)))
+                                .stickTable(StickTable.ip(200 * 1024).expire(Duration.ofMinutes(30)))
+                                .stick(StickRule.on("src"))
                                 .allBackups())
                 .build();
 
@@ -210,7 +212,8 @@ class HaproxyImportTest {
                                 .stats(s -> s.uri("/stats"))
                                 .balance(Balance.leastConn())
                                 .cookie(Cookie.insert("SRV"))
-                                .stickTable(StickTable.onSource(1024, Duration.ofMinutes(30)))
+                                .stickTable(StickTable.ip(1024)) // no expire: entries stay until the table is full
+                                .stick(StickRule.on("src"))
                                 .allBackups()
                                 .defaultServer(s -> s.inter(Duration.ofSeconds(3)))
                                 .server("web1", "10.0.0.1:80", s -> s.check().cookie("w1")))
