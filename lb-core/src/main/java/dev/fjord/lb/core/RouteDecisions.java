@@ -190,15 +190,14 @@ final class RouteDecisions {
                 continue;
             }
             HttpRequestRule rule = frontend.rules[i];
+            boolean tracks = rule instanceof HttpRequestRule.Track || rule instanceof HttpRequestRule.IncGpc;
             if (rule instanceof HttpRequestRule.SetLogLevel set) {
                 level = set.level();
-            } else if (rule instanceof HttpRequestRule.Track || rule instanceof HttpRequestRule.IncGpc) {
-                continue; // counted when the request was routed
             } else if (rule instanceof HttpRequestRule.Allow
                     || rule instanceof HttpRequestRule.UseService
-                    || RuleResponses.responseFor(rule, routed, frontend.config()) != null) {
+                    || (!tracks && RuleResponses.responseFor(rule, routed, frontend.config()) != null)) {
                 break;
-            } else {
+            } else if (!tracks) { // tracking counted when the request was routed
                 edits.add(RuleResponses.editFor(rule));
                 routed = EditedRequestHead.of(request, edits);
             }

@@ -104,10 +104,10 @@ class TcpRequestImportTest {
                 "haproxy.cfg:3: 'tcp-request inspect-delay' in defaults: not supported yet in defaults and "
                         + "backend sections (expected: tcp-request inspect-delay and tcp-request content rules in "
                         + "the frontend or listen section)",
-                "haproxy.cfg:6: 'tcp-request connection' in frontend 'f': tcp-request connection rules are "
-                        + "not supported yet",
                 "haproxy.cfg:7: 'tcp-request content' in frontend 'f': action 'track-sc0' is not supported "
                         + "yet (expected: accept or reject [if|unless CONDITION])",
+                "haproxy.cfg:7: 'tcp-request content track-sc0' in frontend 'f': no stick-table in frontend 'f' "
+                        + "(expected: a stick-table in it, or table NAME)",
                 "haproxy.cfg:9: 'tcp-request content' in frontend 'f': 'when' after accept (expected: if "
                         + "CONDITION or unless CONDITION)",
                 "haproxy.cfg:10: 'tcp-request content' in frontend 'f': missing action (expected: accept "
