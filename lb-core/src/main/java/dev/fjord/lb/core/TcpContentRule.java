@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public sealed interface TcpContentRule {
-    // TODO(#17): track-sc0/1/2 KEY [table TABLE] joins as a third action when stick tables land; the import's
-    // TcpRequestKeywords.content then parses it.
+    // Not yet an action here: track-sc0/1/2 (issue #17's note); it would call StickActions.track at Level.CONTENT
+    // with the connection's StickCounters, and TcpRequestKeywords.content would parse it.
 
     /** The condition under which the rule applies; null: always. */
     @Nullable

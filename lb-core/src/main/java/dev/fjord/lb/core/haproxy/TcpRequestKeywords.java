@@ -23,7 +23,7 @@ final class TcpRequestKeywords {
                 frontend.inspectDelay().accept(Values.time(line, 2));
             }
             case "content" -> frontend.tcpContent().accept(content(line.words()));
-            // TODO(#17): tcp-request connection and session rules come with the stick tables.
+            // a frontend's or listen's tcp-request connection goes to StickKeywords before this; session: issue #17
             case "connection", "session" ->
                 throw new IllegalArgumentException("tcp-request " + line.arg(1) + " rules are not supported yet");
             default ->
