@@ -37,7 +37,7 @@ import dev.fjord.lb.core.internal.Words;
  * conditions.
  */
 public final class Acl {
-    private final Fetch fetch;
+    private final AclFetch fetch;
     private final @Nullable String argument;
     private final Match match;
     private final boolean ignoreCase;
@@ -47,22 +47,22 @@ public final class Acl {
 
     private final AclMatcher matcher;
 
-    Acl(Fetch fetch, @Nullable String argument, Match match, boolean ignoreCase, List<String> patterns) {
+    Acl(AclFetch fetch, @Nullable String argument, Match match, boolean ignoreCase, List<String> patterns) {
         this.fetch = fetch;
         this.argument = argument;
         this.match = match;
         this.ignoreCase = ignoreCase;
         this.patterns = List.copyOf(patterns);
         this.stick =
-                fetch == Fetch.STICK ? StickFetch.parse(java.util.Objects.requireNonNull(argument, "fetch")) : null;
+                fetch == AclFetch.STICK ? StickFetch.parse(java.util.Objects.requireNonNull(argument, "fetch")) : null;
         if (fetch.needsArgument && (argument == null || argument.isEmpty())) {
             throw new ConfigException(fetch.keyword + ": missing argument (expected: " + fetch.keyword + "(name))");
         }
         if (patterns.isEmpty()
                 && match != Match.FOUND
                 && match != Match.BOOL
-                && fetch != Fetch.TRUE
-                && fetch != Fetch.FALSE) {
+                && fetch != AclFetch.TRUE
+                && fetch != AclFetch.FALSE) {
             throw new ConfigException(displayName() + ": no pattern (expected: at least one pattern, or -m found)");
         }
         this.matcher = AclMatcher.compile(this);
@@ -71,57 +71,6 @@ public final class Acl {
     /** The matches HAProxy writes as a suffix of a string fetch ({@code path_beg}, {@code hdr_reg}). */
     private static final java.util.Set<Match> SUFFIXES =
             java.util.EnumSet.of(Match.BEG, Match.END, Match.SUB, Match.DIR, Match.REG);
-
-    /** What an ACL fetches from the request. */
-    enum Fetch {
-        TRUE("always_true", false, Match.FOUND),
-        FALSE("always_false", false, Match.FOUND),
-        PATH("path", false, Match.STR),
-        URL("url", false, Match.STR),
-        URL_PARAM("url_param", true, Match.STR),
-        HDR("hdr", true, Match.STR),
-        HDR_CNT("hdr_cnt", true, Match.INT),
-        METHOD("method", false, Match.STR),
-        SRC("src", false, Match.IP),
-        DST_PORT("dst_port", false, Match.INT),
-        REQ_COOK("req.cook", true, Match.STR),
-        VERSION("req.ver", false, Match.STR),
-        STATUS("status", false, Match.INT),
-        RES_HDR("res.hdr", true, Match.STR),
-        RES_HDR_CNT("res.hdr_cnt", true, Match.INT),
-        RES_VER("res.ver", false, Match.STR),
-        RES_COOK("res.cook", true, Match.STR),
-        /** The held content: see {@link ContentFetches}. */
-        REQ_LEN("req.len", false, Match.INT),
-        PAYLOAD("req.payload", true, Match.BIN),
-        SSL_HELLO_TYPE("req.ssl_hello_type", false, Match.INT),
-        SSL_SNI("req.ssl_sni", false, Match.STR),
-        SSL_VER("req.ssl_ver", false, Match.INT),
-        /** A stick table fetch ({@code sc_http_req_rate(0)}, {@code src_conn_cur}): the criterion is its argument. */
-        STICK("", false, Match.INT);
-
-        /** The fetches of the response: an ACL on them never matches in a request rule. */
-        static final java.util.Set<Fetch> RESPONSE =
-                java.util.EnumSet.of(STATUS, RES_HDR, RES_HDR_CNT, RES_VER, RES_COOK);
-
-        /**
-         * The fetches of the request's contents, gone once the request is forwarded: as in HAProxy, an ACL on them
-         * never matches in an {@code http-response} rule ({@code method}, {@code req.ver}, {@code src} and
-         * {@code dst_port} stay).
-         */
-        static final java.util.Set<Fetch> REQUEST_CONTENT =
-                java.util.EnumSet.of(PATH, URL, URL_PARAM, HDR, HDR_CNT, REQ_COOK);
-
-        final String keyword;
-        final boolean needsArgument;
-        final Match defaultMatch;
-
-        Fetch(String keyword, boolean needsArgument, Match defaultMatch) {
-            this.keyword = keyword;
-            this.needsArgument = needsArgument;
-            this.defaultMatch = defaultMatch;
-        }
-    }
 
     /** How fetched values are compared with the patterns ({@code -m}). */
     enum Match {
@@ -143,117 +92,117 @@ public final class Acl {
 
     /** {@code path PATTERN...}: the path equals a pattern. */
     public static Acl path(String... patterns) {
-        return of(Fetch.PATH, null, Match.STR, patterns);
+        return of(AclFetch.PATH, null, Match.STR, patterns);
     }
 
     /** {@code path_beg PATTERN...}: the path starts with a pattern. */
     public static Acl pathBeg(String... prefixes) {
-        return of(Fetch.PATH, null, Match.BEG, prefixes);
+        return of(AclFetch.PATH, null, Match.BEG, prefixes);
     }
 
     /** {@code path_end PATTERN...}: the path ends with a pattern. */
     public static Acl pathEnd(String... suffixes) {
-        return of(Fetch.PATH, null, Match.END, suffixes);
+        return of(AclFetch.PATH, null, Match.END, suffixes);
     }
 
     /** {@code path_sub PATTERN...}: the path contains a pattern. */
     public static Acl pathSub(String... parts) {
-        return of(Fetch.PATH, null, Match.SUB, parts);
+        return of(AclFetch.PATH, null, Match.SUB, parts);
     }
 
     /** {@code path_dir PATTERN...}: a pattern is a run of whole {@code /}-delimited path segments. */
     public static Acl pathDir(String... segments) {
-        return of(Fetch.PATH, null, Match.DIR, segments);
+        return of(AclFetch.PATH, null, Match.DIR, segments);
     }
 
     /** {@code path_reg REGEX...}: a regular expression finds a match in the path. */
     public static Acl pathReg(String... regexes) {
-        return of(Fetch.PATH, null, Match.REG, regexes);
+        return of(AclFetch.PATH, null, Match.REG, regexes);
     }
 
     /** {@code url_param(NAME) VALUE...}: the first query parameter {@code name} equals a value. */
     public static Acl urlParam(String name, String... values) {
-        return of(Fetch.URL_PARAM, name, Match.STR, values);
+        return of(AclFetch.URL_PARAM, name, Match.STR, values);
     }
 
     /** {@code hdr(NAME) VALUE...}: a comma-separated value of header {@code name} equals a value. */
     public static Acl hdr(String name, String... values) {
-        return of(Fetch.HDR, name, Match.STR, values);
+        return of(AclFetch.HDR, name, Match.STR, values);
     }
 
     /** {@code hdr_beg(NAME) PREFIX...}. */
     public static Acl hdrBeg(String name, String... prefixes) {
-        return of(Fetch.HDR, name, Match.BEG, prefixes);
+        return of(AclFetch.HDR, name, Match.BEG, prefixes);
     }
 
     /** {@code hdr_end(NAME) SUFFIX...}. */
     public static Acl hdrEnd(String name, String... suffixes) {
-        return of(Fetch.HDR, name, Match.END, suffixes);
+        return of(AclFetch.HDR, name, Match.END, suffixes);
     }
 
     /** {@code hdr_sub(NAME) PART...}. */
     public static Acl hdrSub(String name, String... parts) {
-        return of(Fetch.HDR, name, Match.SUB, parts);
+        return of(AclFetch.HDR, name, Match.SUB, parts);
     }
 
     /** {@code hdr_reg(NAME) REGEX...}. */
     public static Acl hdrReg(String name, String... regexes) {
-        return of(Fetch.HDR, name, Match.REG, regexes);
+        return of(AclFetch.HDR, name, Match.REG, regexes);
     }
 
     /** {@code hdr(NAME) -m found}: the request has header {@code name}. */
     public static Acl hdrFound(String name) {
-        return of(Fetch.HDR, name, Match.FOUND);
+        return of(AclFetch.HDR, name, Match.FOUND);
     }
 
     /**
      * {@code hdr_cnt(NAME) RANGE...}: the number of values of header {@code name}, e.g. {@code "gt 1"}, {@code "0"}.
      */
     public static Acl hdrCnt(String name, String... ranges) {
-        return of(Fetch.HDR_CNT, name, Match.INT, ranges);
+        return of(AclFetch.HDR_CNT, name, Match.INT, ranges);
     }
 
     /** {@code method METHOD...}: the request method is one of {@code methods} (case-sensitive unless -i). */
     public static Acl method(String... methods) {
-        return of(Fetch.METHOD, null, Match.STR, methods);
+        return of(AclFetch.METHOD, null, Match.STR, methods);
     }
 
     /** {@code src NETWORK...}: the client address is in one of the IPv4 or IPv6 networks or is one of the addresses. */
     public static Acl src(String... networks) {
-        return of(Fetch.SRC, null, Match.IP, networks);
+        return of(AclFetch.SRC, null, Match.IP, networks);
     }
 
     /** {@code dst_port RANGE...}: the local port the request arrived on, e.g. {@code "80"}, {@code "8000:8099"}. */
     public static Acl dstPort(String... ranges) {
-        return of(Fetch.DST_PORT, null, Match.INT, ranges);
+        return of(AclFetch.DST_PORT, null, Match.INT, ranges);
     }
 
     /** {@code req.cook(NAME) VALUE...}: the request cookie {@code name} equals a value. */
     public static Acl reqCook(String name, String... values) {
-        return of(Fetch.REQ_COOK, name, Match.STR, values);
+        return of(AclFetch.REQ_COOK, name, Match.STR, values);
     }
 
     /** {@code req.ssl_sni NAME...}: the ClientHello held asks for one of {@code names} (case-sensitive unless -i). */
     public static Acl sslSni(String... names) {
-        return of(Fetch.SSL_SNI, null, Match.STR, names);
+        return of(AclFetch.SSL_SNI, null, Match.STR, names);
     }
 
     /** {@code req.ssl_hello_type TYPE}: the first TLS handshake message held is of {@code type} (1: ClientHello). */
     public static Acl sslHelloType(int type) {
-        return of(Fetch.SSL_HELLO_TYPE, null, Match.INT, Integer.toString(type));
+        return of(AclFetch.SSL_HELLO_TYPE, null, Match.INT, Integer.toString(type));
     }
 
     /** {@code req.len RANGE...}: the number of bytes held, e.g. {@code "gt 0"}. */
     public static Acl reqLen(String... ranges) {
-        return of(Fetch.REQ_LEN, null, Match.INT, ranges);
+        return of(AclFetch.REQ_LEN, null, Match.INT, ranges);
     }
 
     /** {@code req.cook(NAME) -m found}: the request has cookie {@code name}. */
     public static Acl reqCookFound(String name) {
-        return of(Fetch.REQ_COOK, name, Match.FOUND);
+        return of(AclFetch.REQ_COOK, name, Match.FOUND);
     }
 
-    private static Acl of(Fetch fetch, @Nullable String argument, Match match, String... patterns) {
+    private static Acl of(AclFetch fetch, @Nullable String argument, Match match, String... patterns) {
         if (fetch.needsArgument) {
             Objects.requireNonNull(argument, "name");
         }
@@ -314,7 +263,7 @@ public final class Acl {
      * cookies, which HAProxy no longer has when the response comes (it warns at start that the ACL will never match).
      */
     public boolean canMatchResponses() {
-        return !Fetch.REQUEST_CONTENT.contains(fetch);
+        return !AclFetch.REQUEST_CONTENT.contains(fetch);
     }
 
     /**
@@ -325,7 +274,7 @@ public final class Acl {
         return matcher.evaluate(request);
     }
 
-    Fetch fetch() {
+    AclFetch fetch() {
         return fetch;
     }
 
@@ -359,7 +308,7 @@ public final class Acl {
 
     /** The criterion as HAProxy writes it, e.g. {@code hdr(host)}. */
     String criterion() {
-        if (fetch == Fetch.STICK) {
+        if (fetch == AclFetch.STICK) {
             return String.valueOf(argument);
         }
         return argument == null ? fetch.keyword : fetch.keyword + '(' + argument + ')';
@@ -367,7 +316,7 @@ public final class Acl {
 
     /** The criterion as HAProxy's short form names it in messages, e.g. {@code path_beg} or {@code hdr_reg(host)}. */
     String displayName() {
-        if (fetch == Fetch.STICK) {
+        if (fetch == AclFetch.STICK) {
             return String.valueOf(argument);
         }
         boolean suffixed = fetch.defaultMatch == Match.STR && SUFFIXES.contains(match);

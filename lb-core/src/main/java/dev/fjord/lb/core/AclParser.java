@@ -7,64 +7,63 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.fjord.lb.core.Acl.Fetch;
 import dev.fjord.lb.core.Acl.Match;
 
 /** Parses HAProxy ACL criteria ({@code path_beg -i /a /b}) and knows the predefined ACLs. */
 final class AclParser {
     /** Criterion keywords without their {@code _beg}-style suffixes, and the fetch each stands for. */
-    private static final Map<String, Fetch> FETCHES = new LinkedHashMap<>();
+    private static final Map<String, AclFetch> FETCHES = new LinkedHashMap<>();
 
     private static final Map<String, Match> SUFFIXES =
             Map.of("beg", Match.BEG, "end", Match.END, "sub", Match.SUB, "dir", Match.DIR, "reg", Match.REG);
     private static final Map<String, Acl> PREDEFINED = new LinkedHashMap<>();
 
     static {
-        FETCHES.put("path", Fetch.PATH);
-        FETCHES.put("url", Fetch.URL);
-        FETCHES.put("url_param", Fetch.URL_PARAM);
-        FETCHES.put("urlp", Fetch.URL_PARAM);
-        FETCHES.put("hdr", Fetch.HDR);
-        FETCHES.put("req.hdr", Fetch.HDR);
-        FETCHES.put("hdr_cnt", Fetch.HDR_CNT);
-        FETCHES.put("req.hdr_cnt", Fetch.HDR_CNT);
-        FETCHES.put("method", Fetch.METHOD);
-        FETCHES.put("src", Fetch.SRC);
-        FETCHES.put("dst_port", Fetch.DST_PORT);
-        FETCHES.put("req.cook", Fetch.REQ_COOK);
-        FETCHES.put("cook", Fetch.REQ_COOK);
-        FETCHES.put("req.ver", Fetch.VERSION);
-        FETCHES.put("req_ver", Fetch.VERSION);
-        FETCHES.put("status", Fetch.STATUS);
-        FETCHES.put("res.hdr", Fetch.RES_HDR);
-        FETCHES.put("shdr", Fetch.RES_HDR);
-        FETCHES.put("res.hdr_cnt", Fetch.RES_HDR_CNT);
-        FETCHES.put("shdr_cnt", Fetch.RES_HDR_CNT);
-        FETCHES.put("res.ver", Fetch.RES_VER);
-        FETCHES.put("resp_ver", Fetch.RES_VER);
-        FETCHES.put("res.cook", Fetch.RES_COOK);
-        FETCHES.put("scook", Fetch.RES_COOK);
-        FETCHES.put("req.len", Fetch.REQ_LEN);
-        FETCHES.put("req_len", Fetch.REQ_LEN);
-        FETCHES.put("req.payload", Fetch.PAYLOAD);
-        FETCHES.put("payload", Fetch.PAYLOAD);
-        FETCHES.put("req.ssl_hello_type", Fetch.SSL_HELLO_TYPE);
-        FETCHES.put("req_ssl_hello_type", Fetch.SSL_HELLO_TYPE);
-        FETCHES.put("req.ssl_sni", Fetch.SSL_SNI);
-        FETCHES.put("req_ssl_sni", Fetch.SSL_SNI);
-        FETCHES.put("req.ssl_ver", Fetch.SSL_VER);
-        FETCHES.put("req_ssl_ver", Fetch.SSL_VER);
+        FETCHES.put("path", AclFetch.PATH);
+        FETCHES.put("url", AclFetch.URL);
+        FETCHES.put("url_param", AclFetch.URL_PARAM);
+        FETCHES.put("urlp", AclFetch.URL_PARAM);
+        FETCHES.put("hdr", AclFetch.HDR);
+        FETCHES.put("req.hdr", AclFetch.HDR);
+        FETCHES.put("hdr_cnt", AclFetch.HDR_CNT);
+        FETCHES.put("req.hdr_cnt", AclFetch.HDR_CNT);
+        FETCHES.put("method", AclFetch.METHOD);
+        FETCHES.put("src", AclFetch.SRC);
+        FETCHES.put("dst_port", AclFetch.DST_PORT);
+        FETCHES.put("req.cook", AclFetch.REQ_COOK);
+        FETCHES.put("cook", AclFetch.REQ_COOK);
+        FETCHES.put("req.ver", AclFetch.VERSION);
+        FETCHES.put("req_ver", AclFetch.VERSION);
+        FETCHES.put("status", AclFetch.STATUS);
+        FETCHES.put("res.hdr", AclFetch.RES_HDR);
+        FETCHES.put("shdr", AclFetch.RES_HDR);
+        FETCHES.put("res.hdr_cnt", AclFetch.RES_HDR_CNT);
+        FETCHES.put("shdr_cnt", AclFetch.RES_HDR_CNT);
+        FETCHES.put("res.ver", AclFetch.RES_VER);
+        FETCHES.put("resp_ver", AclFetch.RES_VER);
+        FETCHES.put("res.cook", AclFetch.RES_COOK);
+        FETCHES.put("scook", AclFetch.RES_COOK);
+        FETCHES.put("req.len", AclFetch.REQ_LEN);
+        FETCHES.put("req_len", AclFetch.REQ_LEN);
+        FETCHES.put("req.payload", AclFetch.PAYLOAD);
+        FETCHES.put("payload", AclFetch.PAYLOAD);
+        FETCHES.put("req.ssl_hello_type", AclFetch.SSL_HELLO_TYPE);
+        FETCHES.put("req_ssl_hello_type", AclFetch.SSL_HELLO_TYPE);
+        FETCHES.put("req.ssl_sni", AclFetch.SSL_SNI);
+        FETCHES.put("req_ssl_sni", AclFetch.SSL_SNI);
+        FETCHES.put("req.ssl_ver", AclFetch.SSL_VER);
+        FETCHES.put("req_ssl_ver", AclFetch.SSL_VER);
 
-        PREDEFINED.put("TRUE", new Acl(Fetch.TRUE, null, Match.FOUND, false, List.of()));
-        PREDEFINED.put("FALSE", new Acl(Fetch.FALSE, null, Match.FOUND, false, List.of()));
+        PREDEFINED.put("TRUE", new Acl(AclFetch.TRUE, null, Match.FOUND, false, List.of()));
+        PREDEFINED.put("FALSE", new Acl(AclFetch.FALSE, null, Match.FOUND, false, List.of()));
         PREDEFINED.put("LOCALHOST", Acl.src("127.0.0.1/8", "::1"));
-        PREDEFINED.put("HTTP_1.0", new Acl(Fetch.VERSION, null, Match.STR, false, List.of("1.0")));
-        PREDEFINED.put("HTTP_1.1", new Acl(Fetch.VERSION, null, Match.STR, false, List.of("1.1")));
-        PREDEFINED.put("HTTP_2.0", new Acl(Fetch.VERSION, null, Match.STR, false, List.of("2.0")));
-        PREDEFINED.put("HTTP_URL_ABS", new Acl(Fetch.URL, null, Match.REG, false, List.of("^[^/:]*://")));
-        PREDEFINED.put("HTTP_URL_SLASH", new Acl(Fetch.URL, null, Match.BEG, false, List.of("/")));
-        PREDEFINED.put("HTTP_URL_STAR", new Acl(Fetch.URL, null, Match.STR, false, List.of("*")));
-        PREDEFINED.put("HTTP_CONTENT", new Acl(Fetch.HDR, "content-length", Match.INT, false, List.of("gt 0")));
+        PREDEFINED.put("HTTP_1.0", new Acl(AclFetch.VERSION, null, Match.STR, false, List.of("1.0")));
+        PREDEFINED.put("HTTP_1.1", new Acl(AclFetch.VERSION, null, Match.STR, false, List.of("1.1")));
+        PREDEFINED.put("HTTP_2.0", new Acl(AclFetch.VERSION, null, Match.STR, false, List.of("2.0")));
+        PREDEFINED.put("HTTP_URL_ABS", new Acl(AclFetch.URL, null, Match.REG, false, List.of("^[^/:]*://")));
+        PREDEFINED.put("HTTP_URL_SLASH", new Acl(AclFetch.URL, null, Match.BEG, false, List.of("/")));
+        PREDEFINED.put("HTTP_URL_STAR", new Acl(AclFetch.URL, null, Match.STR, false, List.of("*")));
+        PREDEFINED.put("HTTP_CONTENT", new Acl(AclFetch.HDR, "content-length", Match.INT, false, List.of("gt 0")));
         PREDEFINED.put("METH_CONNECT", Acl.method("CONNECT"));
         PREDEFINED.put("METH_DELETE", Acl.method("DELETE"));
         PREDEFINED.put("METH_GET", Acl.method("GET", "HEAD"));
@@ -91,7 +90,7 @@ final class AclParser {
         int open = criterion.indexOf('(');
         if (StickFetch.isStickFetch(open < 0 ? criterion : criterion.substring(0, open))) {
             StickFetch stick = StickFetch.parse(criterion);
-            return withFlags(words, criterion, Fetch.STICK, criterion, stick.defaultMatch());
+            return withFlags(words, criterion, AclFetch.STICK, criterion, stick.defaultMatch());
         }
         if (open >= 0) {
             if (!criterion.endsWith(")")) {
@@ -100,11 +99,11 @@ final class AclParser {
             keyword = criterion.substring(0, open);
             argument = criterion.substring(open + 1, criterion.length() - 1);
             int comma = argument.indexOf(',');
-            if (comma >= 0 && FETCHES.get(keyword) != Fetch.PAYLOAD) {
+            if (comma >= 0 && FETCHES.get(keyword) != AclFetch.PAYLOAD) {
                 argument = argument.substring(0, comma); // hdr(name,occurrence): the occurrence is not supported
             }
         }
-        Fetch fetch = FETCHES.get(keyword);
+        AclFetch fetch = FETCHES.get(keyword);
         Match match = null;
         if (fetch == null) {
             int underscore = keyword.lastIndexOf('_');
@@ -112,14 +111,14 @@ final class AclParser {
                 fetch = FETCHES.get(keyword.substring(0, underscore));
                 match = SUFFIXES.get(keyword.substring(underscore + 1));
                 if ("hdr_val".equals(keyword) || "req.hdr_val".equals(keyword)) {
-                    fetch = Fetch.HDR;
+                    fetch = AclFetch.HDR;
                     match = Match.INT;
                 } else if ("res.hdr_val".equals(keyword) || "shdr_val".equals(keyword)) {
-                    fetch = Fetch.RES_HDR;
+                    fetch = AclFetch.RES_HDR;
                     match = Match.INT;
                 }
             }
-            if (fetch == null || match == null || !isString(fetch) || fetch == Fetch.SSL_SNI) {
+            if (fetch == null || match == null || !isString(fetch) || fetch == AclFetch.SSL_SNI) {
                 throw new ConfigException("criterion '" + criterion + "' (expected: one of " + FETCHES.keySet()
                         + ", with _beg/_end/_sub/_dir/_reg for path, url, url_param, hdr, req.cook, res.hdr and "
                         + "res.cook, or hdr_val and res.hdr_val)");
@@ -136,7 +135,7 @@ final class AclParser {
 
     /** The ACL of {@code fetch}, reading the flags and patterns after the criterion. */
     private static Acl withFlags(
-            List<String> words, String criterion, Fetch fetch, @Nullable String argument, Match defaultMatch) {
+            List<String> words, String criterion, AclFetch fetch, @Nullable String argument, Match defaultMatch) {
         Match match = defaultMatch;
         boolean ignoreCase = false;
         int i = 1;
@@ -162,7 +161,7 @@ final class AclParser {
         return new Acl(fetch, argument, match, ignoreCase, patterns);
     }
 
-    private static boolean isString(Fetch fetch) {
+    private static boolean isString(AclFetch fetch) {
         return fetch.defaultMatch == Match.STR;
     }
 

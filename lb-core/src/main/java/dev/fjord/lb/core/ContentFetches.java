@@ -2,8 +2,6 @@ package dev.fjord.lb.core;
 
 import java.util.Arrays;
 
-import dev.fjord.lb.core.Acl.Fetch;
-
 /**
  * The fetches that read the bytes held by {@code tcp-request inspect-delay} ({@link RequestHead#content()}):
  * {@code req.len}, {@code req.payload(offset,length)}, {@code req.ssl_hello_type}, {@code req.ssl_sni} and
@@ -13,7 +11,7 @@ final class ContentFetches {
     private ContentFetches() {}
 
     /** Whether {@code fetch} reads the held bytes, and so may wait for more. */
-    static boolean readsContent(Fetch fetch) {
+    static boolean readsContent(AclFetch fetch) {
         return switch (fetch) {
             case REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER -> true;
             default -> false;
@@ -25,7 +23,7 @@ final class ContentFetches {
      *
      * @throws IllegalArgumentException when {@code fetch} does not read content
      */
-    static ContentSample fetch(Fetch fetch, int[] payload, RequestContent content) {
+    static ContentSample fetch(AclFetch fetch, int[] payload, RequestContent content) {
         byte[] bytes = content.bytes();
         int length = bytes.length;
         return switch (fetch) {

@@ -214,4 +214,36 @@ final class RouteDecisions {
         more.add(edit);
         return more;
     }
+
+    /** {@link Router#redispatch}: another server of {@code backend} than the decision's, or a 503. */
+    RouteDecision redispatch(RouteDecision.Forward decision, LiveBackend backend) {
+        Server other = backend.pick(decision.forwardedRequest(), decision.server());
+        if (other == null || other == decision.server()) {
+            return new RouteDecision.Respond(
+                    decision.frontend(),
+                    decision.request(),
+                    decision.forwardedRequest(),
+                    backend,
+                    ErrorPages.of(decision.frontend(), backend.config(), 503),
+                    decision.cookieStatus());
+        }
+        CookiePersistence persistence = backend.cookiePersistence();
+        String cookie = persistence == null
+                ? null
+                : persistence.setCookie(
+                        decision.request(),
+                        other,
+                        new CookiePersistence.Reading(CookieStatus.DOWN, null, null, -1),
+                        nowSeconds());
+        backend.stickRules().store(backend, decision.routedRequest(), other);
+        return new RouteDecision.Forward(
+                decision.frontend(),
+                decision.request(),
+                decision.routedRequest(),
+                backend,
+                other,
+                decision.requestEdits(),
+                cookie,
+                decision.cookieStatus());
+    }
 }

@@ -169,35 +169,7 @@ public final class Router {
      * @throws IllegalArgumentException when no frontend, or more than one, binds that port
      */
     public RouteDecision route(RequestHead request) {
-        Map<String, CompiledFrontend> frontends = state.frontends();
-        if (frontends.size() == 1) {
-            return route(frontends.values().iterator().next(), request);
-        }
-        CompiledFrontend found = null;
-        for (CompiledFrontend frontend : frontends.values()) {
-            for (Address bind : frontend.config().binds()) {
-                if (bind.port() == request.localPort()) {
-                    if (found != null && found != frontend) {
-                        throw new IllegalArgumentException("port " + request.localPort() + " is bound by frontends '"
-                                + found.config().name() + "' and '"
-                                + frontend.config().name()
-                                + "' (expected: route(frontend, request))");
-                    }
-                    found = frontend;
-                }
-            }
-        }
-        if (found == null) {
-            List<String> binds = new ArrayList<>();
-            frontends
-                    .values()
-                    .forEach(f -> binds.add(f.config().name() + ' ' + f.config().binds()));
-            String first = frontends.keySet().iterator().next();
-            throw new IllegalArgumentException("no frontend binds port " + request.localPort() + " (binds: " + binds
-                    + "): route through one by name, router.frontend(\"" + first + "\").route(request), or give the "
-                    + "request a bound port, RequestHead.builder().localPort(PORT)");
-        }
-        return route(found, request);
+        return route(state.frontendFor(request.localPort()), request);
     }
 
     /**
@@ -239,13 +211,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public ContentVerdict inspect(String frontend, RequestHead connection) {
-        Map<String, CompiledFrontend> frontends = state.frontends();
-        CompiledFrontend compiled = frontends.get(frontend);
-        if (compiled == null) {
-            throw new IllegalArgumentException(
-                    "frontend '" + frontend + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
-        }
-        return compiled.contentRules.inspect(connection);
+        return compiled(frontend).contentRules.inspect(connection);
     }
 
     /**
@@ -259,34 +225,7 @@ public final class Router {
             throw new IllegalArgumentException(
                     "backend '" + decision.backend().name() + "' is not this router's: " + decision);
         }
-        Server other = backend.pick(decision.forwardedRequest(), decision.server());
-        if (other == null || other == decision.server()) {
-            return new RouteDecision.Respond(
-                    decision.frontend(),
-                    decision.request(),
-                    decision.forwardedRequest(),
-                    backend,
-                    ErrorPages.of(decision.frontend(), backend.config(), 503),
-                    decision.cookieStatus());
-        }
-        CookiePersistence persistence = backend.cookiePersistence();
-        String cookie = persistence == null
-                ? null
-                : persistence.setCookie(
-                        decision.request(),
-                        other,
-                        new CookiePersistence.Reading(CookieStatus.DOWN, null, null, -1),
-                        decisions.nowSeconds());
-        backend.stickRules().store(backend, decision.routedRequest(), other);
-        return new RouteDecision.Forward(
-                decision.frontend(),
-                decision.request(),
-                decision.routedRequest(),
-                backend,
-                other,
-                decision.requestEdits(),
-                cookie,
-                decision.cookieStatus());
+        return decisions.redispatch(decision, backend);
     }
 
     /** The {@code http-response} and {@code http-after-response} rules, to apply to responses. */
@@ -300,13 +239,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such backend
      */
     public Backend backend(String name) {
-        Map<String, LiveBackend> backends = state.backends();
-        LiveBackend backend = backends.get(name);
-        if (backend == null) {
-            throw new IllegalArgumentException(
-                    "backend '" + name + "' is not defined (defined: " + List.copyOf(backends.keySet()) + ")");
-        }
-        return backend;
+        return RouterState.require("backend", state.backends(), name);
     }
 
     /**
@@ -315,13 +248,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public Counters frontendCounters(String name) {
-        Map<String, Counters> frontendCounters = state.frontendCounters();
-        Counters counters = frontendCounters.get(name);
-        if (counters == null) {
-            throw new IllegalArgumentException(
-                    "frontend '" + name + "' is not defined (defined: " + List.copyOf(frontendCounters.keySet()) + ")");
-        }
-        return counters;
+        return RouterState.require("frontend", state.frontendCounters(), name);
     }
 
     /** Every running backend, in declaration order. */
@@ -373,13 +300,7 @@ public final class Router {
     }
 
     private CompiledFrontend compiled(String frontend) {
-        Map<String, CompiledFrontend> frontends = state.frontends();
-        CompiledFrontend compiled = frontends.get(frontend);
-        if (compiled == null) {
-            throw new IllegalArgumentException(
-                    "frontend '" + frontend + "' is not defined (defined: " + List.copyOf(frontends.keySet()) + ")");
-        }
-        return compiled;
+        return RouterState.require("frontend", state.frontends(), frontend);
     }
 
     private RouteDecision route(CompiledFrontend frontend, RequestHead request) {

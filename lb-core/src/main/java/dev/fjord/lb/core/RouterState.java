@@ -1,7 +1,9 @@
 package dev.fjord.lb.core;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,5 +48,55 @@ record RouterState(
                 Collections.unmodifiableMap(counters),
                 Collections.unmodifiableMap(backendRules),
                 anyRules);
+    }
+
+    /**
+     * The frontend bound to {@code port}, or the only frontend when there is one.
+     *
+     * @throws IllegalArgumentException when no frontend, or more than one, binds that port
+     */
+    CompiledFrontend frontendFor(int port) {
+        if (frontends.size() == 1) {
+            return frontends.values().iterator().next();
+        }
+        CompiledFrontend found = null;
+        for (CompiledFrontend frontend : frontends.values()) {
+            for (Address bind : frontend.config().binds()) {
+                if (bind.port() == port) {
+                    if (found != null && found != frontend) {
+                        throw new IllegalArgumentException("port " + port + " is bound by frontends '"
+                                + found.config().name() + "' and '"
+                                + frontend.config().name()
+                                + "' (expected: route(frontend, request))");
+                    }
+                    found = frontend;
+                }
+            }
+        }
+        if (found == null) {
+            List<String> binds = new ArrayList<>();
+            frontends
+                    .values()
+                    .forEach(f -> binds.add(f.config().name() + ' ' + f.config().binds()));
+            String first = frontends.keySet().iterator().next();
+            throw new IllegalArgumentException("no frontend binds port " + port + " (binds: " + binds
+                    + "): route through one by name, router.frontend(\"" + first + "\").route(request), or give the "
+                    + "request a bound port, RequestHead.builder().localPort(PORT)");
+        }
+        return found;
+    }
+
+    /**
+     * The {@code kind} called {@code name} in {@code byName}.
+     *
+     * @throws IllegalArgumentException naming those defined when there is none
+     */
+    static <T> T require(String kind, Map<String, T> byName, String name) {
+        T found = byName.get(name);
+        if (found == null) {
+            throw new IllegalArgumentException(
+                    kind + " '" + name + "' is not defined (defined: " + List.copyOf(byName.keySet()) + ")");
+        }
+        return found;
     }
 }

@@ -66,9 +66,9 @@ final class RoutingHeaders {
     }
 
     private void acl(Acl acl) {
-        if ((acl.fetch() == Acl.Fetch.HDR || acl.fetch() == Acl.Fetch.HDR_CNT) && acl.argument() != null) {
+        if ((acl.fetch() == AclFetch.HDR || acl.fetch() == AclFetch.HDR_CNT) && acl.argument() != null) {
             add(acl.argument());
-        } else if (acl.fetch() == Acl.Fetch.REQ_COOK) {
+        } else if (acl.fetch() == AclFetch.REQ_COOK) {
             add("Cookie");
         }
     }

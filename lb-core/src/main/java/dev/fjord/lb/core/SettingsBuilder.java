@@ -26,16 +26,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private boolean redispatch;
     private Balance balance;
     private HashType hashType;
-    private @Nullable Duration timeoutHttpRequest;
-    private @Nullable Duration timeoutQueue;
-    private @Nullable Duration timeoutConnect;
-    private @Nullable Duration timeoutClient;
-    private @Nullable Duration timeoutServer;
-    private @Nullable Duration timeoutHttpKeepAlive;
-    private @Nullable Duration timeoutCheck;
-    private @Nullable Duration timeoutTunnel;
-    private @Nullable Duration timeoutClientFin;
-    private @Nullable Duration timeoutServerFin;
+    private final Timeouts.Draft timeouts;
     private @Nullable ForwardFor forwardFor;
     private ConnectionMode connectionMode;
     private LogFormat logFormat;
@@ -60,17 +51,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         redispatch = defaults.redispatch();
         balance = defaults.balance();
         hashType = defaults.hashType();
-        Timeouts t = defaults.timeouts();
-        timeoutHttpRequest = t.httpRequest();
-        timeoutQueue = t.queue();
-        timeoutConnect = t.connect();
-        timeoutClient = t.client();
-        timeoutServer = t.server();
-        timeoutHttpKeepAlive = t.httpKeepAlive();
-        timeoutCheck = t.check();
-        timeoutTunnel = t.tunnel();
-        timeoutClientFin = t.clientFin();
-        timeoutServerFin = t.serverFin();
+        timeouts = new Timeouts.Draft(defaults.timeouts());
         forwardFor = defaults.forwardFor();
         connectionMode = defaults.connectionMode();
         logFormat = defaults.logFormat();
@@ -132,61 +113,61 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
     /** {@code timeout http-request}: time to receive a complete request head; default unset (client timeout). */
     public B timeoutHttpRequest(Duration timeout) {
-        this.timeoutHttpRequest = Require.positive(context, "timeout http-request", timeout);
+        timeouts.httpRequest = Require.positive(context, "timeout http-request", timeout);
         return touch("timeout http-request");
     }
 
     /** {@code timeout queue}: time a request may wait for a connection slot; default unset (connect timeout). */
     public B timeoutQueue(Duration timeout) {
-        this.timeoutQueue = Require.positive(context, "timeout queue", timeout);
+        timeouts.queue = Require.positive(context, "timeout queue", timeout);
         return touch("timeout queue");
     }
 
     /** {@code timeout connect}: time to connect to a server; default unset (no limit). */
     public B timeoutConnect(Duration timeout) {
-        this.timeoutConnect = Require.positive(context, "timeout connect", timeout);
+        timeouts.connect = Require.positive(context, "timeout connect", timeout);
         return touch("timeout connect");
     }
 
     /** {@code timeout client}: client-side inactivity; default unset (no limit). */
     public B timeoutClient(Duration timeout) {
-        this.timeoutClient = Require.positive(context, "timeout client", timeout);
+        timeouts.client = Require.positive(context, "timeout client", timeout);
         return touch("timeout client");
     }
 
     /** {@code timeout server}: server-side inactivity; default unset (no limit). */
     public B timeoutServer(Duration timeout) {
-        this.timeoutServer = Require.positive(context, "timeout server", timeout);
+        timeouts.server = Require.positive(context, "timeout server", timeout);
         return touch("timeout server");
     }
 
     /** {@code timeout http-keep-alive}: idle time between requests; default unset (http-request timeout). */
     public B timeoutHttpKeepAlive(Duration timeout) {
-        this.timeoutHttpKeepAlive = Require.positive(context, "timeout http-keep-alive", timeout);
+        timeouts.httpKeepAlive = Require.positive(context, "timeout http-keep-alive", timeout);
         return touch("timeout http-keep-alive");
     }
 
     /** {@code timeout check}: time for a health check once connected; default unset (the check interval). */
     public B timeoutCheck(Duration timeout) {
-        this.timeoutCheck = Require.positive(context, "timeout check", timeout);
+        timeouts.check = Require.positive(context, "timeout check", timeout);
         return touch("timeout check");
     }
 
     /** {@code timeout tunnel}: inactivity of tunnels (WebSocket); default unset (client/server timeouts). */
     public B timeoutTunnel(Duration timeout) {
-        this.timeoutTunnel = Require.positive(context, "timeout tunnel", timeout);
+        timeouts.tunnel = Require.positive(context, "timeout tunnel", timeout);
         return touch("timeout tunnel");
     }
 
     /** {@code timeout client-fin}: inactivity of a half-closed client connection; default unset. */
     public B timeoutClientFin(Duration timeout) {
-        this.timeoutClientFin = Require.positive(context, "timeout client-fin", timeout);
+        timeouts.clientFin = Require.positive(context, "timeout client-fin", timeout);
         return touch("timeout client-fin");
     }
 
     /** {@code timeout server-fin}: inactivity of a half-closed server connection; default unset. */
     public B timeoutServerFin(Duration timeout) {
-        this.timeoutServerFin = Require.positive(context, "timeout server-fin", timeout);
+        timeouts.serverFin = Require.positive(context, "timeout server-fin", timeout);
         return touch("timeout server-fin");
     }
 
@@ -377,17 +358,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
                 redispatch,
                 balance,
                 hashType,
-                new Timeouts(
-                        timeoutHttpRequest,
-                        timeoutQueue,
-                        timeoutConnect,
-                        timeoutClient,
-                        timeoutServer,
-                        timeoutHttpKeepAlive,
-                        timeoutCheck,
-                        timeoutTunnel,
-                        timeoutClientFin,
-                        timeoutServerFin),
+                timeouts.build(),
                 forwardFor,
                 connectionMode,
                 logFormat,

@@ -59,4 +59,55 @@ public record Timeouts(
         }
         return client.compareTo(server) >= 0 ? client : server;
     }
+
+    /** The timeouts of a section being built: set one by one, then {@link #build()}; not thread-safe. */
+    static final class Draft {
+        @Nullable
+        Duration httpRequest;
+
+        @Nullable
+        Duration queue;
+
+        @Nullable
+        Duration connect;
+
+        @Nullable
+        Duration client;
+
+        @Nullable
+        Duration server;
+
+        @Nullable
+        Duration httpKeepAlive;
+
+        @Nullable
+        Duration check;
+
+        @Nullable
+        Duration tunnel;
+
+        @Nullable
+        Duration clientFin;
+
+        @Nullable
+        Duration serverFin;
+
+        Draft(Timeouts from) {
+            httpRequest = from.httpRequest();
+            queue = from.queue();
+            connect = from.connect();
+            client = from.client();
+            server = from.server();
+            httpKeepAlive = from.httpKeepAlive();
+            check = from.check();
+            tunnel = from.tunnel();
+            clientFin = from.clientFin();
+            serverFin = from.serverFin();
+        }
+
+        Timeouts build() {
+            return new Timeouts(
+                    httpRequest, queue, connect, client, server, httpKeepAlive, check, tunnel, clientFin, serverFin);
+        }
+    }
 }

@@ -16,7 +16,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -82,7 +81,7 @@ final class HttpExchange {
         this.traffic = new ExchangeTraffic(completion.frontendCounters(), completion.stickCounters(), record);
         this.decision = runtime.route(frontend, head, completion.stickCounters());
         this.requestRelay = new RequestRelay(ctx);
-        this.responseRelay = new ResponseRelay(this, ctx, requestRelay);
+        this.responseRelay = new ResponseRelay(this, ctx, requestRelay, runtime, request);
         this.hasBody = HttpUtil.isContentLengthSet(request)
                 ? HttpUtil.getContentLength(request, 0L) > 0
                 : HttpUtil.isTransferEncodingChunked(request);
@@ -204,34 +203,6 @@ final class HttpExchange {
     }
 
     /**
-     * The server's response as the client gets it: hop-by-hop fields replaced, the decision's edits applied, then the
-     * {@code http-after-response} rules (not for interim responses).
-     */
-    HttpResponse clientResponse(HttpResponse response, boolean keepAlive, boolean bodyless) {
-        HttpResponse out = HttpMessages.clientResponse(response, request, decision.asForward(), keepAlive, bodyless);
-        int code = out.status().code();
-        Responses responses = runtime.router.responses();
-        if ((code >= 200 || code == 101) && responses.hasAfterResponseRules(decision)) {
-            responses.afterResponse(decision, new NettyResponseHead(out));
-        }
-        return out;
-    }
-
-    /**
-     * Applies the {@code http-response} rules to the server's {@code response}, in place.
-     *
-     * @return the rule that answered instead ({@code deny}, {@code redirect}, {@code return}) with the proxy's
-     *     response; null to relay {@code response}
-     */
-    Responses.@Nullable Answer httpResponseRules(HttpResponse response) {
-        Responses responses = runtime.router.responses();
-        if (!responses.hasHttpResponseRules(decision)) {
-            return null;
-        }
-        return responses.httpResponse(decision.asForward(), new NettyResponseHead(response));
-    }
-
-    /**
      * Sends the response an {@code http-response} rule made instead of the server's (released); a {@code deny}
      * counts as a denied response ({@code dresp}).
      */
@@ -297,14 +268,7 @@ final class HttpExchange {
 
     private void respondLocally(LocalResponse response, Termination why, Termination.Phase at) {
         record.ended(why, at);
-        response = afterResponse(response);
-        traffic.localResponse(response.status(), response.body().length());
-        ctx.write(HttpMessages.local(
-                response,
-                request.protocolVersion(),
-                clientKeepAlive,
-                HttpProxyHandler.isHead(request.method()),
-                ctx.alloc()));
+        writeLocal(response);
         discardingBody = true;
         if (requestRelay.received()) {
             finish(clientKeepAlive);
@@ -312,14 +276,21 @@ final class HttpExchange {
     }
 
     /**
-     * A response of the proxy's own as the client gets it: a built-in error page replaced by the proxy-wide one
-     * ({@link FjordProxy.Builder#errorPage}), then the {@code http-after-response} rules.
+     * Writes a response of the proxy's own, as the client gets it: a built-in error page replaced by the proxy-wide
+     * one ({@link FjordProxy.Builder#errorPage}), then the {@code http-after-response} rules; counted.
      */
-    private LocalResponse afterResponse(LocalResponse response) {
+    private void writeLocal(LocalResponse response) {
         if (response.equals(LocalResponse.error(response.status()))) {
             response = runtime.errorPage(response.status()); // a built-in error page: replaceable
         }
-        return runtime.router.responses().afterResponse(decision, response);
+        response = runtime.router.responses().afterResponse(decision, response);
+        traffic.localResponse(response.status(), response.body().length());
+        ctx.write(HttpMessages.local(
+                response,
+                request.protocolVersion(),
+                clientKeepAlive,
+                HttpProxyHandler.isHead(request.method()),
+                ctx.alloc()));
     }
 
     /**
@@ -341,14 +312,7 @@ final class HttpExchange {
         }
         record.ended(why, at);
         releaseBuffered();
-        LocalResponse response = afterResponse(decision.errorPage(status)); // the backend's or frontend's errorfile
-        traffic.localResponse(response.status(), response.body().length());
-        ctx.write(HttpMessages.local(
-                response,
-                request.protocolVersion(),
-                clientKeepAlive,
-                HttpProxyHandler.isHead(request.method()),
-                ctx.alloc()));
+        writeLocal(decision.errorPage(status)); // the backend's or frontend's errorfile
         if (requestRelay.received()) {
             finish(clientKeepAlive);
         } else if (!hasBody) {

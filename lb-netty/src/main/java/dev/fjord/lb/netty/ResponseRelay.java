@@ -1,5 +1,7 @@
 package dev.fjord.lb.netty;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RetryOn;
 
@@ -9,6 +11,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -26,15 +29,24 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
     private final HttpExchange exchange;
     private final ChannelHandlerContext client;
     private final RequestRelay request;
+    private final ProxyRuntime runtime;
+    private final HttpRequest clientRequest;
     private boolean started;
     private boolean bodyless;
     private boolean upgrading;
     private boolean reusable;
 
-    ResponseRelay(HttpExchange exchange, ChannelHandlerContext client, RequestRelay request) {
+    ResponseRelay(
+            HttpExchange exchange,
+            ChannelHandlerContext client,
+            RequestRelay request,
+            ProxyRuntime runtime,
+            HttpRequest clientRequest) {
         this.exchange = exchange;
         this.client = client;
         this.request = request;
+        this.runtime = runtime;
+        this.clientRequest = clientRequest;
     }
 
     /** Whether the response head went to the client: from then on, nothing can be retried or answered instead. */
@@ -75,7 +87,7 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
     private boolean head(HttpResponse response) {
         int code = response.status().code();
         if (code >= 100 && code < 200 && code != 101) {
-            client.write(exchange.clientResponse(response, true, true)); // interim: 100, 103
+            client.write(clientResponse(response, true, true)); // interim: 100, 103
             return true;
         }
         exchange.server().reportStatus(code);
@@ -85,7 +97,7 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         }
         boolean serverBodyless = HttpMessages.isBodyless(exchange.method(), response.status());
         reusable = HttpUtil.isKeepAlive(response) && HttpMessages.isFramed(response, serverBodyless);
-        Responses.Answer instead = exchange.httpResponseRules(response);
+        Responses.Answer instead = httpResponseRules(response);
         if (instead != null) {
             exchange.server().release(false); // the rest of the response is not read: the connection closes
             exchange.answerInstead(instead);
@@ -96,7 +108,7 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
                 .responseHead(response.status().code(), 64 + response.headers().size() * 32L); // an estimate
         bodyless = HttpMessages.isBodyless(exchange.method(), response.status()); // set-status may have changed it
         String upgrade = response.headers().get(HttpHeaderNames.UPGRADE, ""); // before the hop-by-hop fields go
-        HttpResponse out = exchange.clientResponse(response, exchange.clientKeepAlive(), bodyless);
+        HttpResponse out = clientResponse(response, exchange.clientKeepAlive(), bodyless);
         exchange.clientKeepAlive(!out.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
         if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             upgrading = true;
@@ -161,5 +173,34 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         if (server != null && started && !exchange.isDone()) {
             server.config().setAutoRead(writable);
         }
+    }
+
+    /**
+     * The server's response as the client gets it: hop-by-hop fields replaced, the decision's edits applied, then the
+     * {@code http-after-response} rules (not for interim responses).
+     */
+    private HttpResponse clientResponse(HttpResponse response, boolean keepAlive, boolean bodyless) {
+        HttpResponse out = HttpMessages.clientResponse(
+                response, clientRequest, exchange.decision().asForward(), keepAlive, bodyless);
+        int code = out.status().code();
+        Responses responses = runtime.router.responses();
+        if ((code >= 200 || code == 101) && responses.hasAfterResponseRules(exchange.decision())) {
+            responses.afterResponse(exchange.decision(), new NettyResponseHead(out));
+        }
+        return out;
+    }
+
+    /**
+     * Applies the {@code http-response} rules to the server's {@code response}, in place.
+     *
+     * @return the rule that answered instead ({@code deny}, {@code redirect}, {@code return}) with the proxy's
+     *     response; null to relay {@code response}
+     */
+    private Responses.@Nullable Answer httpResponseRules(HttpResponse response) {
+        Responses responses = runtime.router.responses();
+        if (!responses.hasHttpResponseRules(exchange.decision())) {
+            return null;
+        }
+        return responses.httpResponse(exchange.decision().asForward(), new NettyResponseHead(response));
     }
 }

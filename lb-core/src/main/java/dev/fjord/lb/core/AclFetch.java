@@ -1,0 +1,55 @@
+package dev.fjord.lb.core;
+
+/**
+ * What an {@link Acl} fetches from the request or the response, with its HAProxy keyword, whether it takes an
+ * argument ({@code hdr(name)}) and the match method it uses without {@code -m}.
+ */
+enum AclFetch {
+    TRUE("always_true", false, Acl.Match.FOUND),
+    FALSE("always_false", false, Acl.Match.FOUND),
+    PATH("path", false, Acl.Match.STR),
+    URL("url", false, Acl.Match.STR),
+    URL_PARAM("url_param", true, Acl.Match.STR),
+    HDR("hdr", true, Acl.Match.STR),
+    HDR_CNT("hdr_cnt", true, Acl.Match.INT),
+    METHOD("method", false, Acl.Match.STR),
+    SRC("src", false, Acl.Match.IP),
+    DST_PORT("dst_port", false, Acl.Match.INT),
+    REQ_COOK("req.cook", true, Acl.Match.STR),
+    VERSION("req.ver", false, Acl.Match.STR),
+    STATUS("status", false, Acl.Match.INT),
+    RES_HDR("res.hdr", true, Acl.Match.STR),
+    RES_HDR_CNT("res.hdr_cnt", true, Acl.Match.INT),
+    RES_VER("res.ver", false, Acl.Match.STR),
+    RES_COOK("res.cook", true, Acl.Match.STR),
+    /** The held content: see {@link ContentFetches}. */
+    REQ_LEN("req.len", false, Acl.Match.INT),
+    PAYLOAD("req.payload", true, Acl.Match.BIN),
+    SSL_HELLO_TYPE("req.ssl_hello_type", false, Acl.Match.INT),
+    SSL_SNI("req.ssl_sni", false, Acl.Match.STR),
+    SSL_VER("req.ssl_ver", false, Acl.Match.INT),
+    /** A stick table fetch ({@code sc_http_req_rate(0)}, {@code src_conn_cur}): the criterion is its argument. */
+    STICK("", false, Acl.Match.INT);
+
+    /** The fetches of the response: an ACL on them never matches in a request rule. */
+    static final java.util.Set<AclFetch> RESPONSE =
+            java.util.EnumSet.of(STATUS, RES_HDR, RES_HDR_CNT, RES_VER, RES_COOK);
+
+    /**
+     * The fetches of the request's contents, gone once the request is forwarded: as in HAProxy, an ACL on them
+     * never matches in an {@code http-response} rule ({@code method}, {@code req.ver}, {@code src} and
+     * {@code dst_port} stay).
+     */
+    static final java.util.Set<AclFetch> REQUEST_CONTENT =
+            java.util.EnumSet.of(PATH, URL, URL_PARAM, HDR, HDR_CNT, REQ_COOK);
+
+    final String keyword;
+    final boolean needsArgument;
+    final Acl.Match defaultMatch;
+
+    AclFetch(String keyword, boolean needsArgument, Acl.Match defaultMatch) {
+        this.keyword = keyword;
+        this.needsArgument = needsArgument;
+        this.defaultMatch = defaultMatch;
+    }
+}
