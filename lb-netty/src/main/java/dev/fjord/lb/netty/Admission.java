@@ -109,11 +109,15 @@ final class Admission {
 
     /** Closes the connections still held; no more are admitted. */
     void close() {
-        acceptor.execute(() -> {
-            closed = true;
-            held.forEach(h -> h.child().unsafe().closeForcibly());
-            held.clear();
-        });
+        try {
+            acceptor.execute(() -> {
+                closed = true;
+                held.forEach(h -> h.child().unsafe().closeForcibly());
+                held.clear();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            closed = true; // the host application's loops stopped first: their channels are closed with them
+        }
     }
 
     /** Sees each accepted connection of one listener; not sharable. */

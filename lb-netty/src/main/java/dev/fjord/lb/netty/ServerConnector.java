@@ -55,6 +55,10 @@ final class ServerConnector {
     private ServerSlots.@Nullable Waiter waiter;
     private @Nullable ScheduledFuture<?> timer;
     private boolean holdsSlot;
+    /** When a queued attempt must have its slot by ({@code System.nanoTime()}), if {@link #queueLimited}. */
+    private long queueDeadline;
+
+    private boolean queueLimited;
     private boolean counted;
     private boolean aborted;
 
@@ -103,6 +107,7 @@ final class ServerConnector {
         if (record != null) {
             record.queueing();
         }
+        queueLimited = false;
         waiter = slots.enqueue(() -> loop.execute(this::slotGranted));
         if (waiter == null) {
             listener.failed(Termination.QUEUE_FULL);
@@ -110,6 +115,8 @@ final class ServerConnector {
         }
         Duration queueTimeout = settings().timeouts().effectiveQueue();
         if (queueTimeout != null && waiter != null) {
+            queueDeadline = System.nanoTime() + queueTimeout.toNanos();
+            queueLimited = true;
             ServerSlots.Waiter queued = waiter;
             timer = loop.schedule(
                     () -> {
@@ -129,6 +136,13 @@ final class ServerConnector {
         cancelTimer();
         if (aborted) {
             release(null, false);
+            return;
+        }
+        if (queueLimited && System.nanoTime() - queueDeadline > 0) {
+            // granted on time but run late (a busy event loop): the client has waited beyond timeout queue, as
+            // HAProxy counts it; the slot goes to the next waiter, the request gets its 503
+            release(null, false);
+            listener.failed(Termination.QUEUE_TIMEOUT);
             return;
         }
         connect(true);
