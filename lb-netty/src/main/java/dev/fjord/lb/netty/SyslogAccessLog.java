@@ -28,8 +28,9 @@ import dev.fjord.lb.core.SyslogMessage;
  * whole. Access lines are sent at level {@code info} unless told otherwise; a target whose level is below a
  * message's gets nothing. A Unix-socket target ({@code /dev/log}) cannot be reached with Java 17's datagram sockets:
  * its lines go to SLF4J (logger {@code dev.fjord.lb.access}), with one warning at start. A datagram the socket
- * cannot take at once is dropped and counted, never waited for. {@link FjordProxy} makes one from the configuration's
- * global targets unless given another sink. Thread-safe.
+ * cannot take at once is dropped and counted, never waited for; console lines are written by a thread of their own,
+ * so that a slow console never stalls an event loop, and dropped and counted beyond 65,536 waiting.
+ * {@link FjordProxy} makes one from the configuration's global targets unless given another sink. Thread-safe.
  */
 public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
     private static final OperatorLog log = OperatorLog.of(SyslogAccessLog.class.getName());
@@ -47,6 +48,10 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
     private final long pid = ProcessHandle.current().pid();
     private final LongAdder dropped = new LongAdder();
     private final Slf4jAccessLog fallback = new Slf4jAccessLog();
+    /** Started for a {@code stdout} / {@code stderr} target only. */
+    private final @Nullable ConsoleWriter stdout;
+
+    private final @Nullable ConsoleWriter stderr;
 
     private SyslogAccessLog(
             List<LogTarget> targets, List<Destination> destinations, @Nullable DatagramChannel channel, ZoneId zone) {
@@ -54,6 +59,18 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
         this.destinations = destinations;
         this.channel = channel;
         this.zone = zone;
+        this.stdout = console(destinations, LogTarget.Kind.STDOUT, "fjord-log-stdout", () -> System.out);
+        this.stderr = console(destinations, LogTarget.Kind.STDERR, "fjord-log-stderr", () -> System.err);
+    }
+
+    private @Nullable ConsoleWriter console(
+            List<Destination> destinations,
+            LogTarget.Kind kind,
+            String name,
+            java.util.function.Supplier<java.io.PrintStream> stream) {
+        return destinations.stream().anyMatch(d -> d.kind() == kind)
+                ? new ConsoleWriter(name, stream, dropped, ConsoleWriter.CAPACITY)
+                : null;
     }
 
     /**
@@ -126,8 +143,8 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
         LogTarget target = destination.target();
         String message = SyslogMessage.format(target, level, ZonedDateTime.now(zone), hostname, "fjord", pid, line);
         switch (destination.kind()) {
-            case STDOUT -> System.out.println(message);
-            case STDERR -> System.err.println(message);
+            case STDOUT -> java.util.Objects.requireNonNull(stdout, "stdout").write(message);
+            case STDERR -> java.util.Objects.requireNonNull(stderr, "stderr").write(message);
             default -> {
                 byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
                 send(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, target.maxLength())), destination.address());
@@ -155,13 +172,22 @@ public final class SyslogAccessLog implements AccessLogSink, AutoCloseable {
         }
     }
 
-    /** Datagrams dropped so far: the socket could not take them at once, or sending failed. */
+    /**
+     * Lines dropped so far: datagrams the socket could not take at once or failed to send, console lines beyond
+     * those a slow console holds.
+     */
     public long dropped() {
         return dropped.sum();
     }
 
     @Override
     public void close() {
+        if (stdout != null) {
+            stdout.close();
+        }
+        if (stderr != null) {
+            stderr.close();
+        }
         if (channel != null) {
             try {
                 channel.close();
