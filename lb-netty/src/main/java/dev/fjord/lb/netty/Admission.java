@@ -18,7 +18,7 @@ import io.netty.channel.EventLoop;
  * channel sees every accepted connection on the accepting thread before a worker gets it: within the limits it goes
  * on; beyond them it is held, unregistered and unread (as the kernel's backlog holds connections HAProxy does not
  * accept), and the listeners concerned stop accepting. Each close admits the oldest held connection that fits, then
- * lets listeners with room accept again. Exact under bursts, where a listener accepts up to 16 connections per wake-up.
+ * lets listeners with room accept again. Exact under bursts, where a listener accepts up to 64 connections per wake-up.
  * Thread-safe: admission and the held queue live on the one accepting thread; releases come from any thread.
  */
 final class Admission {

@@ -74,6 +74,11 @@ final class FrontendListener {
                         ChannelOption.SO_BACKLOG,
                         backlog(frontend, runtime.router.config().global().maxConn()))
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // accept up to 64 connections a wake-up (HAProxy's tune.maxaccept), not Netty's 16: in a storm the
+                // kernel's accept queue, where timeout queue cannot reach, stays short
+                .option(
+                        ChannelOption.RECVBUF_ALLOCATOR,
+                        new io.netty.channel.ServerChannelRecvByteBufAllocator().maxMessagesPerRead(64))
                 .option(ChannelOption.AUTO_READ, !paused)
                 .handler(admission.gate(frontend.name())) // maxconn, before a worker gets the connection
                 .childHandler(
