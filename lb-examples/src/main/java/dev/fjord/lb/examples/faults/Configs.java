@@ -39,6 +39,49 @@ final class Configs {
                 server web2 ${SERVER2} check inter 1s rise 2 fall 2
             """;
 
+    /** The start of the {@code RELOAD_*} cfgs: keep-alive both sides, a runtime socket, backend {@code app} next. */
+    private static final String RELOAD_HEAD = """
+            global
+                maxconn 4096
+                stats socket ${SOCKET} level admin
+
+            defaults
+                mode http
+                timeout connect 1s
+                timeout client 10s
+                timeout server 10s
+
+            frontend main
+                bind 127.0.0.1:${FRONTEND_PORT}
+                default_backend app
+
+            backend app
+                balance roundrobin
+            """;
+
+    /** The reload scenario's first cfg: web1 and web2, weight 1 each. */
+    static final String RELOAD_START = RELOAD_HEAD + """
+                server web1 ${SERVER1} weight 1
+                server web2 ${SERVER2} weight 1
+            """;
+
+    /** Weights changed: web2 takes three requests to web1's one. */
+    static final String RELOAD_WEIGHTS = RELOAD_HEAD + """
+                server web1 ${SERVER1} weight 1
+                server web2 ${SERVER2} weight 3
+            """;
+
+    /** A server added: web3. */
+    static final String RELOAD_ADDED = RELOAD_WEIGHTS + """
+                server web3 ${SERVER3} weight 2
+            """;
+
+    /** A server removed: web1. */
+    static final String RELOAD_REMOVED = RELOAD_HEAD + """
+                server web2 ${SERVER2} weight 3
+                server web3 ${SERVER3} weight 2
+            """;
+
     /** A slow server: {@code timeout server 1s}, no retries on timeouts, so a slow answer is a 504. */
     static final String SLOW = """
             global

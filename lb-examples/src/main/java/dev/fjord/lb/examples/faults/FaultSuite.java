@@ -20,7 +20,7 @@ import java.util.function.BiFunction;
  *
  * <pre>{@code
  * java -cp lb-examples/target/lb-examples.jar dev.fjord.lb.examples.faults.FaultSuite \
- *     [--only sigkill,resets,midbody,slow,overload,idle,abortonclose,drain,soak] [--soak-seconds 60] \
+ *     [--only sigkill,resets,midbody,slow,overload,idle,abortonclose,drain,reload,soak] [--soak-seconds 60] \
  *     [--rounds 1] [--no-haproxy] [--dir DIR]
  * }</pre>
  *
@@ -31,8 +31,8 @@ import java.util.function.BiFunction;
  */
 public final class FaultSuite {
     /** The scenarios, in the order they run. */
-    public static final List<String> SCENARIOS =
-            List.of("sigkill", "resets", "midbody", "slow", "overload", "idle", "abortonclose", "drain", "soak");
+    public static final List<String> SCENARIOS = List.of(
+            "sigkill", "resets", "midbody", "slow", "overload", "idle", "abortonclose", "drain", "reload", "soak");
 
     private FaultSuite() {}
 
@@ -120,6 +120,7 @@ public final class FaultSuite {
         scenarios.put("idle", (kind, dir) -> LoadFaults.idle(kind, dir, 10_000));
         scenarios.put("abortonclose", OperatorFaults::abortOnClose);
         scenarios.put("drain", (kind, dir) -> OperatorFaults.drain(kind, dir, Duration.ofSeconds(8)));
+        scenarios.put("reload", (kind, dir) -> OperatorFaults.reload(kind, dir, Duration.ofSeconds(12)));
         scenarios.put("soak", (kind, dir) -> LoadFaults.soak(kind, dir, Duration.ofSeconds(soakSeconds)));
         return scenarios;
     }

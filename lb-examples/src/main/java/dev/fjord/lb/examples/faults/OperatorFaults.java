@@ -208,4 +208,59 @@ public final class OperatorFaults {
                             .formatted(answers, report.byServer(), web1InMaint, web1AfterReady));
         });
     }
+
+    /**
+     * 50 keep-alive clients for {@code length} (12 s in the suite) while the cfg is rewritten and reloaded as in
+     * production (SIGHUP to Fjord, SIGUSR2 to HAProxy's master): at a quarter of it web2's weight goes from 1 to 3, at
+     * half web3 is added, at three quarters web1 is removed. Figures: {@code web3AfterAdd} (answers from web3 to
+     * requests begun a second after the add and before the removal), {@code web1AfterRemove} (answers from web1 to
+     * requests begun a second after the removal), {@code web2ShareAfterWeights} (web2's per mille of the answers
+     * between the weight change and the add: 750 wanted).
+     */
+    public static ScenarioResult reload(ProxyProcess.Kind kind, Path dir, Duration length) {
+        return Stage.run("reload", kind, dir, stage -> {
+            stage.server("web1");
+            stage.server("web2");
+            stage.server("web3");
+            ProxyProcess proxy = stage.reloadableProxy(Configs.RELOAD_START);
+            stage.warmUp();
+            long start = System.nanoTime();
+            LoadClient load = LoadClient.start(proxy.frontend(), LoadClient.Options.keepAlive(50, length));
+            String[] cfgs = {Configs.RELOAD_WEIGHTS, Configs.RELOAD_ADDED, Configs.RELOAD_REMOVED};
+            long[] reloaded = new long[cfgs.length];
+            for (int i = 0; i < cfgs.length; i++) {
+                Stage.sleepUntil(start, length.multipliedBy(i + 1).dividedBy(4));
+                proxy.reload(cfgs[i]);
+                reloaded[i] = System.nanoTime();
+            }
+            LoadReport report = load.await();
+            long settle = TimeUnit.SECONDS.toNanos(1);
+            Map<String, Long> weighted =
+                    report.between(reloaded[0] + settle, reloaded[1]).byServer();
+            long weightedTotal =
+                    weighted.values().stream().mapToLong(Long::longValue).sum();
+            long web2Share = weightedTotal == 0 ? 0 : weighted.getOrDefault("web2", 0L) * 1000 / weightedTotal;
+            long web3AfterAdd =
+                    report.between(reloaded[1] + settle, reloaded[2]).byServer().getOrDefault("web3", 0L);
+            long web1AfterRemove = report.between(reloaded[2] + settle, Long.MAX_VALUE)
+                    .byServer()
+                    .getOrDefault("web1", 0L);
+            Map<String, Long> figures = new LinkedHashMap<>();
+            figures.put("web2ShareAfterWeights", web2Share);
+            figures.put("web3AfterAdd", web3AfterAdd);
+            figures.put("web1AfterRemove", web1AfterRemove);
+            return stage.result(
+                    report,
+                    figures,
+                    ("reloaded 3 times (weights, web3 added, web1 removed); web2's share after the weight change"
+                                    + " %.1f %% (75 %% wanted); web3 answers after its add %d; web1 answers after its"
+                                    + " removal %d; answers by server %s%s")
+                            .formatted(
+                                    web2Share / 10.0,
+                                    web3AfterAdd,
+                                    web1AfterRemove,
+                                    report.byServer(),
+                                    kind == ProxyProcess.Kind.HAPROXY ? "; RSS of HAProxy's master only" : ""));
+        });
+    }
 }

@@ -133,6 +133,24 @@ final class Processes {
     }
 
     /**
+     * Sends signal {@code name} ({@code HUP}, {@code USR2}) to {@code process}, a child this JVM started, with
+     * {@code kill}, bounded to 5 s.
+     */
+    static void signal(Process process, String name) throws IOException, InterruptedException {
+        if (!ProcessHandle.current().children().anyMatch(child -> child.pid() == process.pid())) {
+            throw new IllegalStateException("process " + process.pid() + " is not a child of this JVM");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            kill.destroyForcibly();
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /**
      * SIGKILL to {@code process}, a child this JVM started (so its PID is ours, not a reused one), and up to 5 s for
      * it to go.
      */

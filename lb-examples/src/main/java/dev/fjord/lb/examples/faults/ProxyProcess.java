@@ -58,12 +58,15 @@ public final class ProxyProcess implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int frontendPort;
+    /** The placeholders' values the cfg was rendered with, for {@link #reload}. */
+    private final Map<String, String> values;
 
-    private ProxyProcess(Kind kind, Process process, Path dir, int frontendPort) {
+    private ProxyProcess(Kind kind, Process process, Path dir, int frontendPort, Map<String, String> values) {
         this.kind = kind;
         this.process = process;
         this.dir = dir;
         this.frontendPort = frontendPort;
+        this.values = Map.copyOf(values);
     }
 
     /** Whether HAProxy is installed at {@link #HAPROXY}. */
@@ -81,6 +84,26 @@ public final class ProxyProcess implements AutoCloseable {
     public static ProxyProcess start(
             Kind kind, String template, Map<String, String> values, Path dir, List<String> jvmFlags)
             throws IOException, InterruptedException {
+        return start(kind, template, values, dir, jvmFlags, false);
+    }
+
+    /**
+     * {@link #start}, HAProxy in master-worker mode ({@code -W}) so that {@link #reload} can reload it; its figures
+     * (RSS, CPU) are then the master's, not the worker's.
+     */
+    public static ProxyProcess startReloadable(Kind kind, String template, Map<String, String> values, Path dir)
+            throws IOException, InterruptedException {
+        return start(kind, template, values, dir, List.of(), true);
+    }
+
+    private static ProxyProcess start(
+            Kind kind,
+            String template,
+            Map<String, String> values,
+            Path dir,
+            List<String> jvmFlags,
+            boolean masterWorker)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = Processes.freePort();
         Map<String, String> all = new HashMap<>(values);
@@ -94,7 +117,9 @@ public final class ProxyProcess implements AutoCloseable {
             flags.addAll(jvmFlags);
             command = Processes.java(flags, "dev.fjord.lb.examples.Main", List.of("--config", cfg.toString()));
         } else {
-            command = List.of(HAPROXY.toString(), "-f", cfg.toString(), "-db");
+            command = masterWorker
+                    ? List.of(HAPROXY.toString(), "-W", "-f", cfg.toString(), "-db")
+                    : List.of(HAPROXY.toString(), "-f", cfg.toString(), "-db");
         }
         Files.deleteIfExists(dir.resolve("stdout.log"));
         Files.deleteIfExists(dir.resolve("stderr.log"));
@@ -110,7 +135,7 @@ public final class ProxyProcess implements AutoCloseable {
                     + Processes.tail(dir.resolve("stdout.log"), 10) + "\n"
                     + Processes.tail(dir.resolve("stderr.log"), 20));
         }
-        return new ProxyProcess(kind, process, dir, port);
+        return new ProxyProcess(kind, process, dir, port, all);
     }
 
     /** {@code template} with every {@code ${NAME}} replaced. @throws IllegalArgumentException for an unknown one */
@@ -240,6 +265,16 @@ public final class ProxyProcess implements AutoCloseable {
                 answer.append(new String(buffer.array(), 0, n, StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /**
+     * Rewrites the cfg from {@code template} (the same placeholders' values) and has the proxy reload it as each is
+     * reloaded in production: SIGHUP to Fjord (the running process applies it), SIGUSR2 to HAProxy's master (a new
+     * worker takes over, the old one finishes its connections). Returns once the signal is sent.
+     */
+    public void reload(String template) throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("haproxy.cfg"), render(template, values));
+        Processes.signal(process, kind == Kind.FJORD ? "HUP" : "USR2");
     }
 
     /** SIGTERM, up to 6 s to finish (Fjord closes gracefully within 5 s), then SIGKILL. */

@@ -92,6 +92,16 @@ final class Stage implements AutoCloseable {
         return proxy;
     }
 
+    /** Starts the proxy on {@code template} so that it can be reloaded ({@link ProxyProcess#startReloadable}). */
+    ProxyProcess reloadableProxy(String template) throws IOException, InterruptedException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < servers.size(); i++) {
+            values.put("SERVER" + (i + 1), servers.get(i).address());
+        }
+        proxy = ProxyProcess.startReloadable(kind, template, values, dir);
+        return proxy;
+    }
+
     ProxyProcess proxy() {
         if (proxy == null) {
             throw new IllegalStateException("no proxy started");

@@ -13,8 +13,8 @@ import dev.fjord.lb.examples.faults.ProxyProcess.Kind;
 
 /**
  * Fjord, in its own process: clients that give up on queued requests under {@code option abortonclose}, and an
- * operator draining a server through the runtime socket under load. Short runs of the {@link FaultSuite}'s
- * scenarios.
+ * operator draining a server through the runtime socket, and reloading the cfg, under load. Short runs of the
+ * {@link FaultSuite}'s scenarios.
  */
 @Tag("faults")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -40,6 +40,18 @@ class OperatorFaultsTest {
         assertThat(result.total()).as("%s", result).isPositive();
         assertThat(result.figure("web1DuringMaint")).as("%s", result).isZero();
         assertThat(result.figure("web1AfterReady")).as("%s", result).isPositive();
+        assertThat(result.slowestMillis()).as("%s", result).isLessThan(Runs.SLOWEST_MILLIS);
+    }
+
+    @Test
+    void reloadingTheConfigUnderLoadChangesWeightsAddsAndRemovesServersWithoutAnError() {
+        ScenarioResult result = Runs.ran(OperatorFaults.reload(Kind.FJORD, Runs.dir("reload"), Duration.ofSeconds(8)));
+
+        assertThat(result.errors()).as("%s", result).isZero();
+        // weights 1 and 3 once the first reload has applied: 750 per mille, give or take the interleaving
+        assertThat(result.figure("web2ShareAfterWeights")).as("%s", result).isBetween(700L, 800L);
+        assertThat(result.figure("web3AfterAdd")).as("%s", result).isPositive();
+        assertThat(result.figure("web1AfterRemove")).as("%s", result).isZero();
         assertThat(result.slowestMillis()).as("%s", result).isLessThan(Runs.SLOWEST_MILLIS);
     }
 }
