@@ -103,6 +103,26 @@ final class ExchangeRecord {
         }
     }
 
+    /**
+     * Adds this request's queue, connect, response and total times to {@code server}'s and its backend's averages
+     * (the stats page's and Prometheus's {@code qtime}, {@code ctime}, {@code rtime}, {@code ttime}), once, without
+     * making an entry: for frontends that log nothing.
+     */
+    void countTimingsOnly(Server server) {
+        if (logged) {
+            return;
+        }
+        logged = true;
+        long connect = millis(connectStart, connectEnd);
+        if (connect >= 0) {
+            long queue = millis(queueStart, queueEnd);
+            long response = millis(connectEnd, responseHead);
+            long active = millis(start, System.nanoTime());
+            server.counters().timings(queue, connect, response, active);
+            server.backend().counters().timings(queue, connect, response, active);
+        }
+    }
+
     /** The entry, once: null when it was made already. */
     @Nullable
     AccessLogEntry entry(

@@ -240,7 +240,10 @@ final class ProxyRuntime {
             @Nullable String requestLine) {
         AccessLogSink sink = accessLogs.sink(frontend.name());
         java.util.function.Consumer<AccessLogEntry> observer = entryObserver;
-        if (sink == null && observer == null && server == null) {
+        if (sink == null && observer == null) {
+            if (server != null) {
+                record.countTimingsOnly(server); // the averages, without building an entry nobody reads
+            }
             return;
         }
         AtomicInteger count = frontendConnections.get(frontend.name());
