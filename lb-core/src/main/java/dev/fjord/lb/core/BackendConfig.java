@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param httpResponseRules {@code http-response} rules, in order, applied before the frontend's
  * @param httpAfterResponseRules {@code http-after-response} rules, in order, applied before the frontend's
  * @param stickRules {@code stick match|on|store-request} rules, in order
+ * @param serverTemplates servers whose addresses come from DNS ({@code server-template}), in declaration order
  */
 public record BackendConfig(
         String name,
@@ -35,7 +36,8 @@ public record BackendConfig(
         Map<String, List<Acl>> acls,
         List<HttpResponseRule> httpResponseRules,
         List<HttpResponseRule> httpAfterResponseRules,
-        List<StickRule> stickRules) {
+        List<StickRule> stickRules,
+        List<ServerTemplate> serverTemplates) {
 
     public BackendConfig {
         Objects.requireNonNull(name, "name");
@@ -47,6 +49,7 @@ public record BackendConfig(
         httpResponseRules = List.copyOf(httpResponseRules);
         httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
         stickRules = List.copyOf(stickRules);
+        serverTemplates = List.copyOf(serverTemplates);
     }
 
     /** The server called {@code name}, or null. */
@@ -67,6 +70,7 @@ public record BackendConfig(
         private @Nullable Cookie cookie;
         private @Nullable StickTable stickTable;
         private final List<StickRule> stickRules = new ArrayList<>();
+        private final List<ServerTemplate> serverTemplates = new ArrayList<>();
         private boolean allBackups;
         private final Map<String, List<Acl>> acls = new java.util.LinkedHashMap<>();
         private final ResponseRuleLists responseRules;
@@ -94,6 +98,61 @@ public record BackendConfig(
             }
             spec.accept(server);
             servers.put(name, server);
+            return this;
+        }
+
+        /**
+         * Adds up to {@code count} servers named {@code prefix1} to {@code prefixN} whose addresses the resolvers
+         * section {@code resolvers} finds for {@code fqdn} at run time ({@code server-template}): SRV records when it
+         * starts with {@code _}, else A records, each at the port {@code fqdn} ends with ({@code name:port}).
+         * {@code spec} sets what the servers share (checks, maxconn, ...), after {@code default-server}.
+         *
+         * @throws ConfigException for a bad count, name or port; an unknown resolvers section fails at build
+         */
+        public Builder serverTemplate(
+                String prefix, int count, String fqdn, String resolvers, Consumer<ServerConfig.Builder> spec) {
+            return serverTemplate(prefix, count, fqdn, resolvers, false, spec);
+        }
+
+        /**
+         * {@link #serverTemplate(String, int, String, String, Consumer)}, taking AAAA records rather than A when
+         * {@code preferIpv6} ({@code resolve-prefer ipv6}).
+         */
+        public Builder serverTemplate(
+                String prefix,
+                int count,
+                String fqdn,
+                String resolvers,
+                boolean preferIpv6,
+                Consumer<ServerConfig.Builder> spec) {
+            Require.name(context, "server-template", prefix);
+            String what = context + ": server-template '" + prefix + "'";
+            Require.range(what, "count", count, 1, 1024);
+            int colon = fqdn.lastIndexOf(':');
+            String name = colon < 0 ? fqdn : fqdn.substring(0, colon);
+            int port = 0;
+            if (colon >= 0) {
+                try {
+                    port = Integer.parseInt(fqdn.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+                if (port < 1 || port > 65535) {
+                    throw new ConfigException(what + ": port '" + fqdn.substring(colon + 1)
+                            + "' (expected: 1-65535, or no port for SRV records)");
+                }
+            }
+            if (name.isEmpty() || (!name.startsWith("_") && port == 0)) {
+                throw new ConfigException(what + ": '" + fqdn + "' (expected: _service._proto.name for SRV records, "
+                        + "or name:port for A records)");
+            }
+            ServerConfig.Builder server =
+                    new ServerConfig.Builder(context, prefix + "1", "0.0.0.0:" + Math.max(port, 1));
+            if (defaultServer != null) {
+                server.copyDefaults(defaultServer);
+            }
+            spec.accept(server);
+            serverTemplates.add(new ServerTemplate(prefix, count, name, port, resolvers, preferIpv6, server.build()));
             return this;
         }
 
@@ -202,6 +261,14 @@ public record BackendConfig(
                 }
                 built.add(server);
             }
+            for (ServerTemplate template : serverTemplates) {
+                for (int i = 1; i <= template.count(); i++) {
+                    if (servers.containsKey(template.serverName(i))) {
+                        throw new ConfigException(context + ": server-template '" + template.prefix() + "': server '"
+                                + template.serverName(i) + "' is also a declared server (expected: another prefix)");
+                    }
+                }
+            }
             if (cookie != null && settings.mode() != Mode.HTTP) {
                 throw new ConfigException(context + ": cookie '" + cookie.name() + "' needs mode http (mode is tcp)");
             }
@@ -227,7 +294,8 @@ public record BackendConfig(
                     acls,
                     responseRules.httpResponseRules(),
                     responseRules.httpAfterResponseRules(),
-                    stickRules);
+                    stickRules,
+                    serverTemplates);
             new ResponseRules(config.httpResponseRules(), config.acls(), context); // every ACL named is defined
             new ResponseRules(config.httpAfterResponseRules(), config.acls(), context);
             return config;

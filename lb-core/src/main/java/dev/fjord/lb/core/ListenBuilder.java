@@ -130,6 +130,18 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link BackendConfig.Builder#serverTemplate(String, int, String, String, boolean, Consumer)}. */
+    public ListenBuilder serverTemplate(
+            String prefix,
+            int count,
+            String fqdn,
+            String resolvers,
+            boolean preferIpv6,
+            Consumer<ServerConfig.Builder> spec) {
+        backend.serverTemplate(prefix, count, fqdn, resolvers, preferIpv6, spec);
+        return this;
+    }
+
     /** See {@link BackendConfig.Builder#server(String, String)}. */
     public ListenBuilder server(String name, String address) {
         backend.server(name, address);

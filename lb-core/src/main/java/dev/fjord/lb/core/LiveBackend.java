@@ -292,7 +292,9 @@ final class LiveBackend implements Backend {
                 }
             }
             for (LiveServer old : servers) {
-                if (!ordered.contains(old)) {
+                if (!ordered.contains(old) && isTemplateSlot(next, old.name())) {
+                    ordered.add(old); // found by DNS: its server-template stays, so does it, until DNS says otherwise
+                } else if (!ordered.contains(old)) {
                     left.add(old);
                     changes.serverRemoved(name(), old.name());
                 }
@@ -362,5 +364,21 @@ final class LiveBackend implements Backend {
     @Override
     public String toString() {
         return "backend " + name() + ' ' + servers;
+    }
+
+    /** Whether {@code name} is one of the names a server template of {@code config} fills. */
+    static boolean isTemplateSlot(BackendConfig config, String name) {
+        for (ServerTemplate template : config.serverTemplates()) {
+            if (name.startsWith(template.prefix()) && config.server(name) == null) {
+                String number = name.substring(template.prefix().length());
+                if (!number.isEmpty() && number.chars().allMatch(Character::isDigit) && number.length() < 6) {
+                    int index = Integer.parseInt(number);
+                    if (index >= 1 && index <= template.count()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 }

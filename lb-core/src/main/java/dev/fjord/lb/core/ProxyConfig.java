@@ -38,13 +38,15 @@ import java.util.function.Consumer;
  * @param frontends frontends by name, including the frontend side of listen sections, in declaration order
  * @param backends backends by name, including the backend side of listen sections, in declaration order
  * @param listens the names of the listen sections
+ * @param resolvers the {@code resolvers} sections by name, for {@link ServerTemplate server templates}
  */
 public record ProxyConfig(
         GlobalConfig global,
         Settings defaults,
         Map<String, FrontendConfig> frontends,
         Map<String, BackendConfig> backends,
-        Set<String> listens) {
+        Set<String> listens,
+        Map<String, ResolversConfig> resolvers) {
 
     public ProxyConfig {
         Objects.requireNonNull(global, "global");
@@ -52,6 +54,17 @@ public record ProxyConfig(
         frontends = Collections.unmodifiableMap(new LinkedHashMap<>(frontends));
         backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
         listens = Collections.unmodifiableSet(new LinkedHashSet<>(listens));
+        resolvers = Collections.unmodifiableMap(new LinkedHashMap<>(resolvers));
+    }
+
+    /** The configuration without {@code resolvers} sections, as before they existed. */
+    public ProxyConfig(
+            GlobalConfig global,
+            Settings defaults,
+            Map<String, FrontendConfig> frontends,
+            Map<String, BackendConfig> backends,
+            Set<String> listens) {
+        this(global, defaults, frontends, backends, listens, Map.of());
     }
 
     /** A builder with HAProxy's built-in defaults. */
@@ -111,8 +124,22 @@ public record ProxyConfig(
         private final Map<String, BackendConfig.Builder> backends = new LinkedHashMap<>();
         private final Map<String, ListenBuilder> listens = new LinkedHashMap<>();
         private final List<String> order = new ArrayList<>();
+        private final Map<String, ResolversConfig> resolvers = new LinkedHashMap<>();
 
         Builder() {}
+
+        /**
+         * Adds a {@code resolvers} section: the DNS servers that {@code server-template}s are resolved with.
+         *
+         * @throws ConfigException when the name is taken, or the section has no name server
+         */
+        public Builder resolvers(String name, Consumer<ResolversConfig.Builder> spec) {
+            requireNew("resolvers", name, resolvers.containsKey(name));
+            ResolversConfig.Builder builder = new ResolversConfig.Builder(name);
+            spec.accept(builder);
+            resolvers.put(name, builder.build());
+            return this;
+        }
 
         /** Configures the {@code global} section. */
         public Builder global(Consumer<GlobalConfig.Builder> spec) {
@@ -221,7 +248,17 @@ public record ProxyConfig(
                 }
             }
             StickChecks.check(builtFrontends, builtBackends);
-            return new ProxyConfig(global.build(), defaults, builtFrontends, builtBackends, listens.keySet());
+            for (BackendConfig backend : builtBackends.values()) {
+                for (ServerTemplate template : backend.serverTemplates()) {
+                    if (!resolvers.containsKey(template.resolvers())) {
+                        throw new ConfigException("backend '" + backend.name() + "': server-template '"
+                                + template.prefix() + "': resolvers '" + template.resolvers()
+                                + "' is not defined (defined: " + List.copyOf(resolvers.keySet()) + ")");
+                    }
+                }
+            }
+            return new ProxyConfig(
+                    global.build(), defaults, builtFrontends, builtBackends, listens.keySet(), resolvers);
         }
 
         private static void requireBackend(

@@ -150,6 +150,35 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Takes every setting of {@code other} but its name and address: a server like another, e.g. one a
+         * {@link ServerTemplate} fills from DNS.
+         */
+        public Builder like(ServerConfig other) {
+            weight = other.weight();
+            cookie = other.cookie();
+            backup = other.backup();
+            check = other.check();
+            checkPort = other.checkPort();
+            checkAddress = other.checkAddress();
+            inter = other.inter();
+            fastInter = other.fastInter();
+            downInter = other.downInter();
+            rise = other.rise();
+            fall = other.fall();
+            maxConn = other.maxConn();
+            maxQueue = other.maxQueue();
+            slowStart = other.slowStart();
+            disabled = other.disabled();
+            observe = other.observe();
+            initState = other.initState();
+            shutdownSessionsOnDown = other.shutdownSessionsOnDown();
+            shutdownBackupSessionsOnUp = other.shutdownBackupSessionsOnUp();
+            sendProxy = other.sendProxy();
+            checkSendProxy = other.checkSendProxy();
+            return this;
+        }
+
         /** Where requests go: {@code host:port} or {@code [ipv6]:port}. */
         public Builder address(String address) {
             this.address = parseAddress(address);

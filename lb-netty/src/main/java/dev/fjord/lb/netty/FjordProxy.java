@@ -155,6 +155,12 @@ public final class FjordProxy implements AutoCloseable {
             runtime.accessLogs = logs;
             runtime.workers.schedule(old::close, 2, TimeUnit.SECONDS); // lines being written finish first
             runtime.reconfigured();
+            ServiceDiscovery before = runtime.discovery;
+            if (before != null) {
+                before.close(); // the next one adopts the servers it placed, by address
+            }
+            runtime.discovery =
+                    ServiceDiscovery.start(next, runtime.router, loops, ServiceDiscovery.datagramType(loops));
             log.info("Fjord reconfigured: " + changes);
             return changes;
         }
@@ -200,6 +206,10 @@ public final class FjordProxy implements AutoCloseable {
             closed = true;
         }
         runtime.closing = true;
+        ServiceDiscovery discovery = runtime.discovery;
+        if (discovery != null) {
+            discovery.close();
+        }
         healthChecks.close();
         if (statsSocket != null) {
             statsSocket.close();

@@ -69,6 +69,8 @@ final class ProxyRuntime {
     volatile java.util.function.@Nullable Consumer<AccessLogEntry> entryObserver;
     /** Set once at start, before any connection is accepted. */
     volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
+    /** Fills server templates from DNS; replaced by a reconfiguration. */
+    volatile @org.jspecify.annotations.Nullable ServiceDiscovery discovery;
     /** Runs the stats socket's {@code reload}, set once the proxy has started; null: none. */
     volatile dev.fjord.lb.core.RuntimeCommands.@Nullable Reloader reloader;
 

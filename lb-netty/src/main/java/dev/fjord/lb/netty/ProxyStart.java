@@ -66,6 +66,8 @@ final class ProxyStart {
                 events,
                 () -> ThreadLocalRandom.current().nextLong());
         runtime.healthChecks = checks;
+        runtime.discovery = ServiceDiscovery.start(
+                options.router.config(), options.router, loops, ServiceDiscovery.datagramType(loops));
         StatsSocket socket = null;
         String socketPath = options.router.config().global().statsSocket();
         if (socketPath != null) {

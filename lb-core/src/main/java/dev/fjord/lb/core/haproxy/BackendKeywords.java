@@ -12,7 +12,8 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * The keywords of a backend, which a {@code listen} section reads too: {@code server}, {@code default-server},
- * {@code cookie}, {@code stick-table}, {@code stick on|match|store-request} and {@code option allbackups}.
+ * {@code server-template}, {@code cookie}, {@code stick-table}, {@code stick on|match|store-request} and
+ * {@code option allbackups}.
  */
 final class BackendKeywords {
     private BackendKeywords() {}
@@ -23,6 +24,7 @@ final class BackendKeywords {
      */
     record Target(
             ServerAdder server,
+            TemplateAdder serverTemplate,
             Consumer<Consumer<ServerConfig.Builder>> defaultServer,
             Consumer<Cookie> cookie,
             Consumer<StickTable> stickTable,
@@ -30,11 +32,13 @@ final class BackendKeywords {
             Consumer<StickRule> stick) {
 
         static Target of(BackendConfig.Builder b) {
-            return new Target(b::server, b::defaultServer, b::cookie, b::stickTable, b::allBackups, b::stick);
+            return new Target(
+                    b::server, b::serverTemplate, b::defaultServer, b::cookie, b::stickTable, b::allBackups, b::stick);
         }
 
         static Target of(ListenBuilder l) {
-            return new Target(l::server, l::defaultServer, l::cookie, l::stickTable, l::allBackups, l::stick);
+            return new Target(
+                    l::server, l::serverTemplate, l::defaultServer, l::cookie, l::stickTable, l::allBackups, l::stick);
         }
     }
 
@@ -44,10 +48,23 @@ final class BackendKeywords {
         void add(String name, String address, Consumer<ServerConfig.Builder> spec);
     }
 
+    /** Adds a server template, as {@link BackendConfig.Builder#serverTemplate}. */
+    @FunctionalInterface
+    interface TemplateAdder {
+        void add(
+                String prefix,
+                int count,
+                String fqdn,
+                String resolvers,
+                boolean preferIpv6,
+                Consumer<ServerConfig.Builder> spec);
+    }
+
     /** Applies {@code line} to {@code backend}; false when it is none of these keywords. */
     static boolean apply(Target backend, Line line) {
         switch (line.keyword()) {
             case "server" -> server(backend, line);
+            case "server-template" -> ServerTemplateLine.apply(backend.serverTemplate(), line);
             case "default-server" -> backend.defaultServer().accept(s -> ServerOptions.apply(s, line, 1));
             case "cookie" -> backend.cookie().accept(cookie(line));
             case "stick-table" -> backend.stickTable().accept(StickKeywords.table(line));

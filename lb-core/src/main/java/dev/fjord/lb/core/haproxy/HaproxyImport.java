@@ -32,11 +32,11 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  * }</pre>
  */
 public final class HaproxyImport {
-    private static final Set<String> SECTIONS = Set.of("global", "defaults", "frontend", "backend", "listen");
+    private static final Set<String> SECTIONS =
+            Set.of("global", "defaults", "frontend", "backend", "listen", "resolvers");
     private static final Set<String> UNSUPPORTED_SECTIONS = Set.of(
             "userlist",
             "peers",
-            "resolvers",
             "mailers",
             "program",
             "cache",

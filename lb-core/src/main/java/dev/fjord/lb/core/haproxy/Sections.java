@@ -213,6 +213,18 @@ final class Sections {
                         }
                         checks.apply(b);
                     });
+                case "resolvers" ->
+                    builder.resolvers(name, r -> {
+                        for (Line line : lines) {
+                            attempt(line, context, () -> {
+                                if (!ResolversKeywords.apply(r, line)) {
+                                    throw new IllegalArgumentException("unknown keyword (expected: nameserver, "
+                                            + "parse-resolv-conf, resolve_retries, timeout, hold or "
+                                            + "accepted_payload_size)");
+                                }
+                            });
+                        }
+                    });
                 default ->
                     builder.listen(name, l -> {
                         legacyBind(head, l::bind, context);

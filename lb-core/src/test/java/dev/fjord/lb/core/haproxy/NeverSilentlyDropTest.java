@@ -40,7 +40,7 @@ class NeverSilentlyDropTest {
                 backend app
                     http-reuse safe
                     fullconn 100
-                    server-template web 3 10.0.0.1:80
+                    hash-balance-factor 150
                     option prefer-last-server
                     server web1 10.0.0.1:80
                 """;
@@ -71,7 +71,7 @@ class NeverSilentlyDropTest {
                                 + "supported keywords)",
                         "haproxy.cfg:22: 'http-reuse' in backend 'app'" + supported,
                         "haproxy.cfg:23: 'fullconn' in backend 'app'" + supported,
-                        "haproxy.cfg:24: 'server-template' in backend 'app'" + supported,
+                        "haproxy.cfg:24: 'hash-balance-factor' in backend 'app'" + supported,
                         "haproxy.cfg:25: 'option prefer-last-server' in backend 'app'" + supported);
     }
 

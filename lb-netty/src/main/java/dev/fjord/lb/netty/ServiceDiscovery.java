@@ -1,0 +1,243 @@
+package dev.fjord.lb.netty;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.Backend;
+import dev.fjord.lb.core.BackendConfig;
+import dev.fjord.lb.core.ConfigException;
+import dev.fjord.lb.core.ProxyConfig;
+import dev.fjord.lb.core.ResolversConfig;
+import dev.fjord.lb.core.Router;
+import dev.fjord.lb.core.Server;
+import dev.fjord.lb.core.ServerTemplate;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * Fills the {@code server-template}s of a running proxy from DNS. Each template is resolved on one event loop, again
+ * {@code hold valid} after a valid answer and {@code timeout resolve} after a failed one. A target that appears is
+ * added to its backend under the lowest free name (after its checks, when checked); one whose record left the answer
+ * is removed once {@code hold obsolete} has passed (its requests in flight finish); a changed SRV weight is applied.
+ * While resolutions fail, the servers found last stay for {@code hold nx} after NXDOMAIN and {@code hold other} after
+ * other failures, counted from the last valid answer, then leave. Servers are known by address and port, so a new
+ * discovery (after a reconfiguration) adopts those already in the backend. Thread-safe: each template's state lives
+ * on its event loop; {@link #close()} from any thread.
+ */
+final class ServiceDiscovery implements AutoCloseable {
+    private static final OperatorLog log = OperatorLog.of(ServiceDiscovery.class.getName());
+
+    private final List<TemplateResolution> resolutions = new ArrayList<>();
+    private final List<DnsQueries> clients = new ArrayList<>();
+
+    private ServiceDiscovery() {}
+
+    /** Starts resolving every server template of {@code config}; none: nothing runs. */
+    static ServiceDiscovery start(
+            ProxyConfig config, Router router, EventLoops loops, Class<? extends DatagramChannel> datagramType) {
+        ServiceDiscovery discovery = new ServiceDiscovery();
+        for (BackendConfig backend : config.backends().values()) {
+            for (ServerTemplate template : backend.serverTemplates()) {
+                ResolversConfig resolvers = config.resolvers().get(template.resolvers());
+                if (resolvers == null) {
+                    throw new ConfigException("backend '" + backend.name() + "': server-template '" + template.prefix()
+                            + "': resolvers '" + template.resolvers() + "' is not defined");
+                }
+                EventLoop loop = loops.workers().next();
+                DnsQueries queries = new DnsQueries(resolvers, loop, datagramType, template.preferIpv6());
+                discovery.clients.add(queries);
+                TemplateResolution resolution =
+                        new TemplateResolution(router.backend(backend.name()), template, resolvers, queries, loop);
+                discovery.resolutions.add(resolution);
+                loop.execute(resolution::resolve);
+            }
+        }
+        return discovery;
+    }
+
+    /** The datagram channel type that runs on {@code loops}: epoll's, io_uring's or NIO's. */
+    static Class<? extends DatagramChannel> datagramType(EventLoops loops) {
+        String socket = loops.channelType().getName();
+        if (socket.contains(".epoll.")) {
+            return io.netty.channel.epoll.EpollDatagramChannel.class;
+        }
+        if (socket.contains(".uring.")) {
+            return io.netty.channel.uring.IoUringDatagramChannel.class;
+        }
+        return io.netty.channel.socket.nio.NioDatagramChannel.class;
+    }
+
+    /** Stops resolving; the servers found stay as they are. */
+    @Override
+    public void close() {
+        resolutions.forEach(TemplateResolution::stop);
+        for (DnsQueries client : clients) {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                log.debug("closing a DNS client: " + e);
+            }
+        }
+    }
+
+    /** One template's resolution loop and what it has placed; on its event loop. */
+    private static final class TemplateResolution {
+        private final Backend backend;
+        private final ServerTemplate template;
+        private final ResolversConfig resolvers;
+        private final DnsQueries queries;
+        private final EventLoop loop;
+        /** The servers placed, by target key ({@code ip:port}), with when their record was last seen. */
+        private final Map<String, Placed> placed = new LinkedHashMap<>();
+
+        private long lastValid = System.nanoTime();
+        private volatile boolean stopped;
+        private @Nullable ScheduledFuture<?> next;
+
+        private record Placed(String name, long seenAt) {}
+
+        TemplateResolution(
+                Backend backend,
+                ServerTemplate template,
+                ResolversConfig resolvers,
+                DnsQueries queries,
+                EventLoop loop) {
+            this.backend = backend;
+            this.template = template;
+            this.resolvers = resolvers;
+            this.queries = queries;
+            this.loop = loop;
+            adoptExisting();
+        }
+
+        /** Takes the servers already in the template's names (a restart of discovery, a reconfiguration). */
+        private void adoptExisting() {
+            long now = System.nanoTime();
+            for (int i = 1; i <= template.count(); i++) {
+                Server server = backend.server(template.serverName(i));
+                if (server != null) {
+                    placed.put(
+                            server.config().address().host() + ":"
+                                    + server.config().address().port(),
+                            new Placed(server.name(), now));
+                }
+            }
+        }
+
+        void resolve() {
+            if (stopped) {
+                return;
+            }
+            if (template.srv()) {
+                queries.services(template.fqdn(), this::answered);
+            } else {
+                queries.addresses(template.fqdn(), template.port(), this::answered);
+            }
+        }
+
+        private void answered(DnsQueries.Answer answer) {
+            if (stopped) {
+                return;
+            }
+            try {
+                long now = System.nanoTime();
+                if (answer.failure() == null) {
+                    lastValid = now;
+                    apply(answer.targets(), now);
+                } else {
+                    Duration held =
+                            answer.failure() == DnsQueries.Failure.NX ? resolvers.holdNx() : resolvers.holdOther();
+                    if (now - lastValid > held.toNanos() && !placed.isEmpty()) {
+                        log.warn("backend " + backend.name() + ": server-template " + template.prefix() + ": "
+                                + template.fqdn() + " unresolved (" + answer.failure() + ") for longer than " + held
+                                + ": its servers leave");
+                        apply(List.of(), now);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn(
+                        "backend " + backend.name() + ": server-template " + template.prefix() + ": " + e.getMessage());
+            }
+            // a valid answer holds for hold valid; after a failure, the next attempt comes at timeout resolve
+            Duration wait = answer.failure() == null && resolvers.holdValid().compareTo(resolvers.timeoutResolve()) > 0
+                    ? resolvers.holdValid()
+                    : resolvers.timeoutResolve();
+            next = loop.schedule(this::resolve, wait.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** Makes the backend hold {@code targets}: new ones added, missing ones removed after hold obsolete. */
+        private void apply(List<DnsQueries.Target> targets, long now) {
+            Map<String, DnsQueries.Target> wanted = new HashMap<>();
+            targets.forEach(target -> wanted.putIfAbsent(target.key(), target));
+            for (Map.Entry<String, Placed> entry : List.copyOf(placed.entrySet())) {
+                DnsQueries.Target target = wanted.get(entry.getKey());
+                Placed was = entry.getValue();
+                if (target != null) {
+                    placed.put(entry.getKey(), new Placed(was.name(), now));
+                    Server server = backend.server(was.name());
+                    if (server != null && target.weight() > 0 && server.weight() != Math.min(target.weight(), 256)) {
+                        server.weight(Math.min(target.weight(), 256));
+                    }
+                } else if (now - was.seenAt() >= resolvers.holdObsolete().toNanos()) {
+                    placed.remove(entry.getKey());
+                    if (backend.server(was.name()) != null) {
+                        backend.removeServer(was.name());
+                        log.info("backend " + backend.name() + ": server " + was.name() + " (" + entry.getKey()
+                                + ") left " + template.fqdn());
+                    }
+                }
+            }
+            for (DnsQueries.Target target : wanted.values()) {
+                if (placed.containsKey(target.key())) {
+                    continue;
+                }
+                String name = freeName();
+                if (name == null) {
+                    log.warn("backend " + backend.name() + ": server-template " + template.prefix() + ": no free "
+                            + "name for " + target.key() + " (all " + template.count() + " taken)");
+                    continue;
+                }
+                String address = (target.address() instanceof java.net.Inet6Address
+                                ? "[" + target.address().getHostAddress() + "]"
+                                : target.address().getHostAddress())
+                        + ":" + target.port();
+                int weight = target.weight() > 0
+                        ? Math.min(target.weight(), 256)
+                        : template.prototype().weight();
+                backend.addServer(
+                        name, address, s -> s.like(template.prototype()).weight(weight));
+                placed.put(target.key(), new Placed(name, now));
+                log.info("backend " + backend.name() + ": server " + name + " (" + address + ") joined from "
+                        + template.fqdn());
+            }
+        }
+
+        private @Nullable String freeName() {
+            for (int i = 1; i <= template.count(); i++) {
+                String name = template.serverName(i);
+                if (backend.server(name) == null) {
+                    return name;
+                }
+            }
+            return null;
+        }
+
+        void stop() {
+            stopped = true;
+            loop.execute(() -> {
+                if (next != null) {
+                    next.cancel(false);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.fjord.lb.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.ProxyConfig;
+
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/**
+ * A {@code server-template} filled from a real DNS server on loopback (Debian's dnsmasq, started by the test), whose
+ * SRV records change while traffic flows: a new target gets traffic once its check passes, a removed one drains, no
+ * client error, also while the DNS server restarts.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DnsDiscoveryTest {
+    private static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");
+
+    @RegisterExtension
+    final ProxyExtension fjord = new ProxyExtension();
+
+    @TempDir
+    Path dir;
+
+    private final MockWebServer web1 = fjord.mockServer();
+    private final MockWebServer web2 = fjord.mockServer();
+    private final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+    private Process dns;
+    private int dnsPort;
+
+    @AfterEach
+    void stopDns() throws InterruptedException {
+        stop();
+    }
+
+    @Test
+    void srvRecordsAddAndRemoveServersWhileTrafficFlowsWithoutAnError() throws Exception {
+        assumeTrue(Files.isExecutable(DNSMASQ), "dnsmasq is not installed (apt-get install dnsmasq-base): skipped");
+        web1.setDispatcher(node("web1"));
+        web2.setDispatcher(node("web2"));
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            dnsPort = probe.getLocalPort();
+        }
+        startDns(List.of(web1));
+        ProxyConfig config = ProxyConfig.builder()
+                .resolvers(
+                        "dns",
+                        r -> r.nameserver("127.0.0.1:" + dnsPort)
+                                .timeoutResolve(Duration.ofMillis(100))
+                                .timeoutRetry(Duration.ofMillis(200))
+                                .holdValid(Duration.ofMillis(100)))
+                .defaults(d -> d.mode(Mode.HTTP)
+                        .timeoutConnect(Duration.ofSeconds(1))
+                        .timeoutServer(Duration.ofSeconds(5))
+                        .timeoutClient(Duration.ofSeconds(5))
+                        .httpCheck(dev.fjord.lb.core.HttpCheck.get("/health")))
+                .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                .backend(
+                        "app",
+                        b -> b.serverTemplate(
+                                "web",
+                                3,
+                                "_http._tcp.app.test",
+                                "dns",
+                                s -> s.check().inter(Duration.ofMillis(100)).rise(1)))
+                .build();
+        FjordProxy proxy = fjord.start(config, b -> {});
+        await(
+                () -> proxy.router().backend("app").servers().stream().anyMatch(s -> s.isBalanced()),
+                "web1 joins once DNS names it and its check passes");
+        Traffic traffic = new Traffic(proxy);
+        traffic.start();
+        try {
+            await(() -> count("web1") > 0, "web1 gets traffic");
+            assertThat(proxy.router().backend("app").servers())
+                    .extracting(s -> s.name())
+                    .containsExactly("web1");
+
+            startDns(List.of(web1, web2)); // the DNS server restarts with a second SRV target
+            await(() -> count("web2") > 0, "web2, a new SRV target, gets traffic");
+
+            startDns(List.of(web2)); // web1's record leaves
+            await(() -> proxy.router().backend("app").server("web1") == null, "web1 leaves the backend");
+            int web1Before = count("web1");
+            long sent = traffic.sent.get();
+            await(() -> traffic.sent.get() > sent + 50, "50 more requests");
+            assertThat(count("web1")).as("web1 answers after it left").isEqualTo(web1Before);
+        } finally {
+            traffic.stop();
+        }
+        assertThat(traffic.errors.get())
+                .as("client errors: " + traffic.lastError)
+                .isZero();
+        assertThat(traffic.sent.get()).isPositive();
+    }
+
+    /** A web node that names itself and answers its health check. */
+    private Dispatcher node(String name) {
+        return new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (!"/health".equals(request.getTarget())) {
+                    answers.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+                }
+                return new MockResponse.Builder().body(name).build();
+            }
+        };
+    }
+
+    private int count(String name) {
+        AtomicInteger count = answers.get(name);
+        return count == null ? 0 : count.get();
+    }
+
+    /** (Re)starts dnsmasq on {@link #dnsPort} with one SRV record per server of {@code servers}. */
+    private void startDns(List<MockWebServer> servers) throws IOException, InterruptedException {
+        stop();
+        StringBuilder conf = new StringBuilder("port=" + dnsPort + "\nlisten-address=127.0.0.1\nbind-interfaces\n"
+                + "no-resolv\nno-hosts\nno-negcache\n");
+        for (int i = 0; i < servers.size(); i++) {
+            String target = "node" + i + ".app.test";
+            conf.append("srv-host=_http._tcp.app.test,")
+                    .append(target)
+                    .append(',')
+                    .append(servers.get(i).getPort())
+                    .append(",0,256\n");
+            conf.append("host-record=").append(target).append(",127.0.0.1\n");
+        }
+        Path file = dir.resolve("dnsmasq.conf");
+        Files.writeString(file, conf);
+        dns = new ProcessBuilder(DNSMASQ.toString(), "-k", "--conf-file=" + file, "--pid-file=", "--user=root")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("dnsmasq.log").toFile())
+                .start();
+        // answering once its port is bound: a few ms; bounded to 5 s
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end && dns.isAlive() && !bound()) {
+            Thread.sleep(20);
+        }
+        assertThat(dns.isAlive())
+                .as("dnsmasq: " + Files.readString(dir.resolve("dnsmasq.log")))
+                .isTrue();
+    }
+
+    private boolean bound() {
+        try {
+            new DatagramSocket(dnsPort, InetAddress.getLoopbackAddress()).close();
+            return false; // the port is free: dnsmasq has not bound it yet
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private void stop() throws InterruptedException {
+        if (dns != null && dns.isAlive()) {
+            dns.destroy();
+            if (!dns.waitFor(5, TimeUnit.SECONDS)) {
+                dns.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within 15 s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** One client sending requests one after the other, at most 20,000 or until stopped; counts errors. */
+    private static final class Traffic {
+        private final HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        private final URI uri;
+        private final AtomicLong sent = new AtomicLong();
+        private final AtomicLong errors = new AtomicLong();
+        private volatile String lastError = "";
+        private volatile boolean running = true;
+        private final Thread thread;
+
+        Traffic(FjordProxy proxy) {
+            this.uri = URI.create("http://127.0.0.1:" + proxy.address("main").getPort() + "/");
+            this.thread = new Thread(this::run, "dns-discovery-traffic");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void run() {
+            for (int i = 0; i < 20_000 && running; i++) {
+                try {
+                    HttpResponse<String> response = http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    sent.incrementAndGet();
+                    if (response.statusCode() != 200) {
+                        errors.incrementAndGet();
+                        lastError = response.statusCode() + " " + response.body();
+                    }
+                } catch (IOException e) {
+                    errors.incrementAndGet();
+                    lastError = e.toString();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+}
