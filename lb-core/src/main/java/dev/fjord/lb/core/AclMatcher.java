@@ -113,9 +113,16 @@ abstract class AclMatcher {
                 test.test(version(
                         java.util.Objects.requireNonNull(response, "response").version()));
             case RES_COOK -> test.test(setCookie(java.util.Objects.requireNonNull(response, "response"), argument));
-            case TRUE, FALSE, STICK, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER -> throw new AssertionError(acl.fetch());
-            case SSL_FC, SSL_FC_SNI, SSL_FC_PROTOCOL, SSL_FC_CIPHER, SSL_FC_ALPN, SSL_C_USED, SSL_C_VERIFY, SSL_C_S_DN ->
+            case TRUE, FALSE, STICK, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER ->
                 throw new AssertionError(acl.fetch());
+            case SSL_FC,
+                    SSL_FC_SNI,
+                    SSL_FC_PROTOCOL,
+                    SSL_FC_CIPHER,
+                    SSL_FC_ALPN,
+                    SSL_C_USED,
+                    SSL_C_VERIFY,
+                    SSL_C_S_DN -> throw new AssertionError(acl.fetch());
         };
     }
 

@@ -38,8 +38,8 @@ public final class CustomLogFormat {
             "Th", "B", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "ST", "ac", "b", "bc", "bq", "f", "fc",
             "ft", "hr", "hrl", "hs", "hsl", "pid", "r", "rc", "s", "sc", "sq", "ts", "tsc", "sslc", "sslv");
     /** Variables printed as strings, which {@code +Q} quotes. */
-    private static final Set<String> STRINGS =
-            Set.of("ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "b", "f", "ft", "r", "s", "sslc", "sslv");
+    private static final Set<String> STRINGS = Set.of(
+            "ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "b", "f", "ft", "r", "s", "sslc", "sslv");
 
     private static final DateTimeFormatter MILLIS =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ROOT);

@@ -59,9 +59,10 @@ final class SampleFetch {
             case "req.hdr", "req.fhdr", "req.hdr_ip" -> new int[] {1, 2};
             case "url_param", "req.cook" -> new int[] {1, 1};
             default ->
-                throw new ConfigException("sample '" + text + "': fetch '" + head.get(0) + "' is not supported yet "
-                        + "(expected: src, dst_port, path, url, base, method, req.ver, hdr(NAME[,OCC]), "
-                        + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), ssl_fc_sni or str(TEXT))");
+                throw new ConfigException(
+                        "sample '" + text + "': fetch '" + head.get(0) + "' is not supported yet "
+                                + "(expected: src, dst_port, path, url, base, method, req.ver, hdr(NAME[,OCC]), "
+                                + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), ssl_fc_sni or str(TEXT))");
         };
         if (args.size() < arity[0] || args.size() > arity[1] || args.stream().anyMatch(String::isEmpty)) {
             throw new ConfigException("sample '" + text + "': " + head.get(0) + " takes "

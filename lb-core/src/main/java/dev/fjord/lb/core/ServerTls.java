@@ -186,7 +186,9 @@ public record ServerTls(
         /** {@code alpn PROTOCOLS...}, in preference order. */
         public Builder alpn(String... protocols) {
             for (String protocol : protocols) {
-                if (protocol.isEmpty() || protocol.length() > 255 || protocol.chars().anyMatch(c -> c <= ' ')) {
+                if (protocol.isEmpty()
+                        || protocol.length() > 255
+                        || protocol.chars().anyMatch(c -> c <= ' ')) {
                     throw new ConfigException(context + ": alpn '" + protocol + "' (expected: e.g. http/1.1)");
                 }
             }

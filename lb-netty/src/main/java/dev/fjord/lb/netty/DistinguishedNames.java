@@ -2,7 +2,6 @@ package dev.fjord.lb.netty;
 
 import java.util.List;
 import java.util.Map;
-
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;

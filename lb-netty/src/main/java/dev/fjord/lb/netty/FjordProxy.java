@@ -193,9 +193,8 @@ public final class FjordProxy implements AutoCloseable {
     public int updateCertificate(String name, String pem) {
         Objects.requireNonNull(name, "name");
         if (!runtime.tls.knows(name)) {
-            throw new IllegalArgumentException(
-                    "certificate '" + name + "' is not served by any bind (served: " + runtime.tls.certificateNames()
-                            + ")");
+            throw new IllegalArgumentException("certificate '" + name + "' is not served by any bind (served: "
+                    + runtime.tls.certificateNames() + ")");
         }
         return runtime.tls.replaceCertificate(PemBundle.parse(name, Objects.requireNonNull(pem, "pem"), null));
     }
@@ -209,9 +208,8 @@ public final class FjordProxy implements AutoCloseable {
     public int updateCertificate(java.nio.file.Path file) {
         String name = file.toString();
         if (!runtime.tls.knows(name)) {
-            throw new IllegalArgumentException(
-                    "certificate '" + name + "' is not served by any bind (served: " + runtime.tls.certificateNames()
-                            + ")");
+            throw new IllegalArgumentException("certificate '" + name + "' is not served by any bind (served: "
+                    + runtime.tls.certificateNames() + ")");
         }
         return runtime.tls.replaceCertificate(PemBundle.read(file));
     }

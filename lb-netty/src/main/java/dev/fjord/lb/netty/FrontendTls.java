@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
@@ -93,7 +92,8 @@ final class FrontendTls {
                     .filter(file -> {
                         String name = file.getFileName().toString();
                         return !name.startsWith(".")
-                                && Stream.of(".key", ".ocsp", ".issuer", ".sctl", ".dh").noneMatch(name::endsWith);
+                                && Stream.of(".key", ".ocsp", ".issuer", ".sctl", ".dh")
+                                        .noneMatch(name::endsWith);
                     })
                     .sorted()
                     .toList();
@@ -187,7 +187,9 @@ final class FrontendTls {
                     : entries.get(i).names();
             for (String name : names) {
                 if (name.startsWith("*.")) {
-                    wildcards.computeIfAbsent(name.substring(2), n -> new ArrayList<>()).add(i);
+                    wildcards
+                            .computeIfAbsent(name.substring(2), n -> new ArrayList<>())
+                            .add(i);
                 } else {
                     exact.putIfAbsent(name, i); // the first certificate of a name serves it
                 }

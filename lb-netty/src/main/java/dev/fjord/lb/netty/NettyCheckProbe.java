@@ -142,8 +142,12 @@ public final class NettyCheckProbe implements CheckProbe {
             }
             ServerTls tls = config.tls();
             if (tls != null && tls.checks()) {
-                handshake(channel, attempt, tls, connectTimeout, () -> probe(
-                        channel, attempt, check, tcpCheck, checkTimeout, host, port, true));
+                handshake(
+                        channel,
+                        attempt,
+                        tls,
+                        connectTimeout,
+                        () -> probe(channel, attempt, check, tcpCheck, checkTimeout, host, port, true));
                 return;
             }
             probe(channel, attempt, check, tcpCheck, checkTimeout, host, port, false);

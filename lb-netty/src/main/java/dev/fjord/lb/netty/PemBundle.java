@@ -144,9 +144,8 @@ record PemBundle(String name, List<X509Certificate> chain, PrivateKey key) {
                 certificates.add((X509Certificate)
                         factory.generateCertificate(new ByteArrayInputStream(decode(name, block.group(2)))));
             } catch (CertificateException e) {
-                throw new IllegalArgumentException(
-                        name + ": certificate " + (certificates.size() + 1) + " cannot be read (" + e.getMessage()
-                                + ")");
+                throw new IllegalArgumentException(name + ": certificate " + (certificates.size() + 1)
+                        + " cannot be read (" + e.getMessage() + ")");
             }
         }
         return certificates;
@@ -224,7 +223,20 @@ record PemBundle(String name, List<X509Certificate> chain, PrivateKey key) {
         /** PKCS#1 {@code RSAPrivateKey} inside a PKCS#8 {@code PrivateKeyInfo} with rsaEncryption. */
         static byte[] pkcs8FromPkcs1(byte[] pkcs1) {
             byte[] rsaAlgorithm = {
-                0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05,
+                0x30,
+                0x0d,
+                0x06,
+                0x09,
+                0x2a,
+                (byte) 0x86,
+                0x48,
+                (byte) 0x86,
+                (byte) 0xf7,
+                0x0d,
+                0x01,
+                0x01,
+                0x01,
+                0x05,
                 0x00
             };
             return Der.sequence(Der.concat(new byte[] {0x02, 0x01, 0x00}, rsaAlgorithm, Der.tlv(0x04, pkcs1)));

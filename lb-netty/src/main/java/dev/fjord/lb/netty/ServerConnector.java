@@ -209,7 +209,11 @@ final class ServerConnector {
         io.netty.util.concurrent.Future<Channel> done;
         try {
             done = ServerTlsHandshake.start(
-                    channel, runtime.tls.server(tls), tls, sni, settings().timeouts().connect());
+                    channel,
+                    runtime.tls.server(tls),
+                    tls,
+                    sni,
+                    settings().timeouts().connect());
         } catch (IllegalArgumentException e) { // a server added at run time whose files cannot be read
             channel.close();
             connectFailed(e);

@@ -2,7 +2,6 @@ package dev.fjord.lb.netty;
 
 import java.time.Duration;
 import java.util.List;
-
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;

@@ -66,8 +66,11 @@ final class SniSelector extends AbstractSniHandler<SslContext> {
         private static final long serialVersionUID = 1L;
 
         StrictSniRefusal(@Nullable String hostname) {
-            super("strict-sni: no certificate for " + (hostname == null ? "a handshake without SNI" : hostname), null,
-                    false, false);
+            super(
+                    "strict-sni: no certificate for " + (hostname == null ? "a handshake without SNI" : hostname),
+                    null,
+                    false,
+                    false);
         }
     }
 }

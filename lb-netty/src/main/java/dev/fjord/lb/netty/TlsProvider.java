@@ -4,7 +4,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import javax.net.ssl.SSLContext;
 
 import dev.fjord.lb.core.TlsVersion;
@@ -92,8 +91,9 @@ final class TlsProvider {
             }
         }
         if (ciphers != null && tls12 == 0) {
-            throw new IllegalArgumentException("ciphers '" + ciphers + "': no cipher " + (isNative() ? "BoringSSL" : "the JDK")
-                    + " has (expected: names such as ECDHE-ECDSA-AES128-GCM-SHA256, separated by ':')");
+            throw new IllegalArgumentException(
+                    "ciphers '" + ciphers + "': no cipher " + (isNative() ? "BoringSSL" : "the JDK")
+                            + " has (expected: names such as ECDHE-ECDSA-AES128-GCM-SHA256, separated by ':')");
         }
         if (suites != null && isBoringSsl()) {
             // BoringSSL's TLS 1.3 suites are fixed: AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305
@@ -127,7 +127,10 @@ final class TlsProvider {
 
     /** The cipher suite of a session in OpenSSL's name, as HAProxy prints it ({@code ssl_fc_cipher}, {@code %sslc}). */
     static String openSslCipherName(String javaName) {
-        String converted = CipherSuiteConverter.toOpenSsl(javaName, isBoringSsl());
+        if (javaName.startsWith("TLS_") && !javaName.contains("_WITH_")) {
+            return javaName; // a TLS 1.3 suite: OpenSSL prints its IANA name (BoringSSL's AEAD-... is its own)
+        }
+        String converted = CipherSuiteConverter.toOpenSsl(javaName, false);
         return converted != null ? converted : javaName;
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
@@ -93,8 +92,10 @@ final class TlsRuntime {
                     try {
                         clients.put(tls, clientContext(tls));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalStateException("backend '" + backend.name() + "': server '" + server.name()
-                                + "': ssl: " + e.getMessage(), e);
+                        throw new IllegalStateException(
+                                "backend '" + backend.name() + "': server '" + server.name() + "': ssl: "
+                                        + e.getMessage(),
+                                e);
                     }
                 }
             }
@@ -128,9 +129,10 @@ final class TlsRuntime {
     /** The names of the certificates binds serve, as {@code show ssl cert} lists them. */
     List<String> certificateNames() {
         List<String> names = new ArrayList<>();
-        binds.values().forEach(bind -> bind.certificateNames().stream()
-                .filter(name -> !names.contains(name))
-                .forEach(names::add));
+        binds.values()
+                .forEach(bind -> bind.certificateNames().stream()
+                        .filter(name -> !names.contains(name))
+                        .forEach(names::add));
         return names;
     }
 
@@ -146,9 +148,8 @@ final class TlsRuntime {
      * @throws IllegalArgumentException when the TLS library refuses the certificate (no bind changed then)
      */
     synchronized int replaceCertificate(PemBundle bundle) {
-        List<FrontendTls> users = binds.values().stream()
-                .filter(bind -> bind.uses(bundle.name()))
-                .toList();
+        List<FrontendTls> users =
+                binds.values().stream().filter(bind -> bind.uses(bundle.name())).toList();
         users.forEach(bind -> bind.replace(bundle));
         return users.size();
     }
@@ -162,12 +163,13 @@ final class TlsRuntime {
     static SslContext clientContext(ServerTls tls) {
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(TlsProvider.provider())
+                .endpointIdentificationAlgorithm(null) // per connection: the SNI's or verifyhost's name, when any
                 .protocols(TlsProvider.protocols(tls.minVersion(), tls.maxVersion()));
         if (tls.verify() == TlsVerify.NONE) {
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else if (tls.caFile() != null) {
-            builder.trustManager(
-                    PemBundle.caCertificates(Objects.requireNonNull(tls.caFile())).toArray(new X509Certificate[0]));
+            builder.trustManager(PemBundle.caCertificates(Objects.requireNonNull(tls.caFile()))
+                    .toArray(new X509Certificate[0]));
         } // @system-ca: the JDK's default trust managers
         if (tls.certificate() != null) {
             PemBundle client = PemBundle.read(Objects.requireNonNull(tls.certificate()));

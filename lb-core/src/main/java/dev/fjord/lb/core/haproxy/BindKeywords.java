@@ -50,8 +50,10 @@ final class BindKeywords {
                     String[] protocols = value(line, ++i, option).split(",", -1);
                     settings.add(t -> t.alpn(protocols));
                     if (List.of(protocols).contains("h2")) {
-                        tls.warn(line, "alpn " + line.arg(i) + ": HTTP/2 is not supported yet; a frontend in mode "
-                                + "http offers http/1.1 only");
+                        tls.warn(
+                                line,
+                                "alpn " + line.arg(i) + ": HTTP/2 is not supported yet; a frontend in mode "
+                                        + "http offers http/1.1 only");
                     }
                 }
                 case "ciphers" -> {

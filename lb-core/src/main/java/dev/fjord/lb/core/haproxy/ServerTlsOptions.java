@@ -50,8 +50,7 @@ final class ServerTlsOptions {
                     case "none" -> TlsVerify.NONE;
                     case "required" -> TlsVerify.REQUIRED;
                     default ->
-                        throw new IllegalArgumentException(
-                                "verify '" + line.arg(i) + "' (expected: none or required)");
+                        throw new IllegalArgumentException("verify '" + line.arg(i) + "' (expected: none or required)");
                 };
                 s.tlsOptions(t -> t.verify(verify));
             }

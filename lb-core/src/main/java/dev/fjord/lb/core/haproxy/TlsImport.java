@@ -89,10 +89,8 @@ final class TlsImport {
 
     private static String readable(String what, Path path) {
         if (!Files.exists(path)) {
-            throw new IllegalArgumentException(
-                    what + " '" + path + "': no such file (expected: a readable PEM file" + (what.equals("crt")
-                            ? " or directory)"
-                            : ")"));
+            throw new IllegalArgumentException(what + " '" + path + "': no such file (expected: a readable PEM file"
+                    + (what.equals("crt") ? " or directory)" : ")"));
         }
         if (!Files.isReadable(path)) {
             throw new IllegalArgumentException(what + " '" + path + "': not readable (check its permissions)");
