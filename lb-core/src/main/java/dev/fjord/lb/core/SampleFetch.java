@@ -16,7 +16,8 @@ import dev.fjord.lb.core.internal.InetAddresses;
  * {@code req.hdr(host),lower}, {@code src,ipmask(24)}. Fetches: {@code src}, {@code dst_port}, {@code path},
  * {@code url}, {@code base}, {@code method}, {@code req.ver}, {@code hdr|req.hdr(NAME[,OCC])} (a comma-separated
  * value; the last one unless OCC says), {@code req.fhdr(NAME[,OCC])} (a whole line), {@code hdr_ip|req.hdr_ip(NAME
- * [,OCC])}, {@code url_param|urlp(NAME)}, {@code req.cook|cook(NAME)}, {@code ssl_fc_sni}, {@code str(TEXT)}; converters {@code lower}, {@code upper},
+ * [,OCC])}, {@code url_param|urlp(NAME)}, {@code req.cook|cook(NAME)}, {@code ssl_fc_sni}, {@code str(TEXT)};
+ * converters {@code lower}, {@code upper},
  * {@code ipmask(BITS4[,BITS6])}. Immutable and thread-safe.
  */
 final class SampleFetch {
@@ -59,10 +60,10 @@ final class SampleFetch {
             case "req.hdr", "req.fhdr", "req.hdr_ip" -> new int[] {1, 2};
             case "url_param", "req.cook" -> new int[] {1, 1};
             default ->
-                throw new ConfigException(
-                        "sample '" + text + "': fetch '" + head.get(0) + "' is not supported yet "
-                                + "(expected: src, dst_port, path, url, base, method, req.ver, hdr(NAME[,OCC]), "
-                                + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), ssl_fc_sni or str(TEXT))");
+                throw new ConfigException("sample '" + text + "': fetch '" + head.get(0) + "' is not supported yet "
+                        + "(expected: src, dst_port, path, url, base, method, req.ver, hdr(NAME[,OCC]), "
+                        + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
+                        + "ssl_fc_sni or str(TEXT))");
         };
         if (args.size() < arity[0] || args.size() > arity[1] || args.stream().anyMatch(String::isEmpty)) {
             throw new ConfigException("sample '" + text + "': " + head.get(0) + " takes "

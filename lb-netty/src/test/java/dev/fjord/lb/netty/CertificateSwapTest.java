@@ -93,6 +93,8 @@ class CertificateSwapTest {
         stop.set(true);
         load.join(TimeUnit.SECONDS.toMillis(45));
 
+        System.out.println("certificate swap: " + served.size() + " handshakes, " + before + " before the commit, "
+                + failures.size() + " failed");
         assertThat(failures).isEmpty();
         assertThat(served.subList(0, before)).containsOnly("EC");
         assertThat(served.subList(committedAt, served.size())).isNotEmpty().containsOnly("RSA");
@@ -117,8 +119,8 @@ class CertificateSwapTest {
         assertThat(command(socket, "commit ssl cert " + site))
                 .isEqualTo("No ongoing transaction! !\nCan't commit " + site + "!\n\n");
         assertThat(command(socket, "set ssl cert /nope.pem <<\n" + pem + "\n"))
-                .isEqualTo(
-                        "Can't replace a certificate which is not referenced by the configuration!\nCan't update /nope.pem!\n\n");
+                .isEqualTo("Can't replace a certificate which is not referenced by the configuration!\n"
+                        + "Can't update /nope.pem!\n\n");
         assertThat(command(socket, "set ssl cert " + site + " <<\ngarbage\n"))
                 .startsWith("unable to load certificate from file '" + site + "'")
                 .endsWith("Can't load the payload\nCan't update " + site + "!\n\n");

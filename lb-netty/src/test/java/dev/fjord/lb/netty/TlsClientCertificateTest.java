@@ -25,7 +25,8 @@ class TlsClientCertificateTest {
                             timeout client 5s
                         frontend main
                             bind 127.0.0.1:0 ssl crt %s ca-file %s verify %s
-                            http-request return status 200 content-type text/plain string client-ok if { ssl_c_used } { ssl_c_verify 0 } { ssl_c_s_dn "/C=NO/O=Fjord Test/CN=fjord-client" }
+                            http-request return status 200 content-type text/plain string client-ok \\
+                                if { ssl_c_used } { ssl_c_verify 0 } { ssl_c_s_dn "/C=NO/O=Fjord Test/CN=fjord-client" }
                             http-request return status 200 content-type text/plain string anonymous if !{ ssl_c_used }
                         """.formatted(TlsFixtures.path("site-ecdsa.pem"), TlsFixtures.path("ca.pem"), verify))
                 .address("main");

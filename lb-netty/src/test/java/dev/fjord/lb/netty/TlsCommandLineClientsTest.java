@@ -71,23 +71,33 @@ class TlsCommandLineClientsTest {
     void opensslResumesSessionsByTicketWithTls12AndTls13() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed (/usr/bin/openssl)");
         int port = fjordPort();
-        for (String version : List.of("-tls1_2", "-tls1_3")) {
-            Result result = run(
-                    "/usr/bin/openssl",
-                    "s_client",
-                    "-connect",
-                    "127.0.0.1:" + port,
-                    "-servername",
-                    "localhost",
-                    version,
-                    "-reconnect",
-                    "-CAfile",
-                    TlsFixtures.path("ca.pem"));
-            // one full handshake, then five reconnections offering the session
-            assertThat(result.out().lines().filter(l -> l.startsWith("New,"))).hasSize(1);
-            assertThat(result.out().lines().filter(l -> l.startsWith("Reused,")))
-                    .hasSize(5);
-        }
+        String[] connect = {
+            "/usr/bin/openssl",
+            "s_client",
+            "-connect",
+            "127.0.0.1:" + port,
+            "-servername",
+            "localhost",
+            "-CAfile",
+            TlsFixtures.path("ca.pem")
+        };
+        // TLS 1.2: one full handshake, then five reconnections resuming the session
+        Result tls12 = run(0, concat(connect, "-tls1_2", "-reconnect"));
+        assertThat(tls12.out().lines().filter(l -> l.startsWith("New,"))).hasSize(1);
+        assertThat(tls12.out().lines().filter(l -> l.startsWith("Reused,"))).hasSize(5);
+        // TLS 1.3: the ticket comes after the handshake (BoringSSL sends it with the first response), so the first
+        // client sends a request and stays a moment to read it
+        String session = dir.resolve("session.pem").toString();
+        assertThat(run(1000, concat(connect, "-tls1_3", "-sess_out", session)).out())
+                .contains("New, TLSv1.3");
+        Result resumed = run(300, concat(connect, "-tls1_3", "-sess_in", session));
+        assertThat(resumed.out()).as(resumed.err()).contains("Reused, TLSv1.3");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
     }
 
     @Test
@@ -107,7 +117,9 @@ class TlsCommandLineClientsTest {
                 """.formatted(haproxyPort, BIND_OPTIONS);
         int fjordPort = fjordPort();
         try (HaproxyProcess haproxy = HaproxyProcess.start(dir, cfg, haproxyPort)) {
-            for (String name : List.of("localhost", "a.example.test", "b.example.test")) {
+            // not a.example.test: HAProxy 2.6 prefers an ECDSA certificate matching by wildcard over an RSA one
+            // matching exactly, for clients that take ECDSA; Fjord serves the exact match (see the README)
+            for (String name : List.of("localhost", "b.example.test")) {
                 Result fromHaproxy = curlResolving(name, haproxyPort);
                 Result fromFjord = curlResolving(name, fjordPort);
                 assertThat(fromHaproxy.out()).as(haproxy.output()).isEqualTo("haproxy-tls");
@@ -144,13 +156,27 @@ class TlsCommandLineClientsTest {
     private record Result(String out, String err) {}
 
     private Result run(String... command) throws IOException, InterruptedException {
+        return run(0, command);
+    }
+
+    /**
+     * Runs {@code command}; with {@code stdinMillis} above 0 it is sent a GET and its standard input stays open that
+     * long, then closes.
+     */
+    private Result run(long stdinMillis, String... command) throws IOException, InterruptedException {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
+        if (stdinMillis > 0) {
+            process.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            process.getOutputStream().flush();
+            process.waitFor(stdinMillis, TimeUnit.MILLISECONDS);
+        }
+        process.getOutputStream().close();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + ": still running after 30 s");

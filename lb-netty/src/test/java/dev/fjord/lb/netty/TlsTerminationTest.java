@@ -126,8 +126,10 @@ class TlsTerminationTest {
     @Test
     void theTlsFetchesSeeTheHandshake() throws Exception {
         FjordProxy proxy = proxy(fjord.mockServer(), "", """
-                    http-request return status 200 content-type text/plain string sni-a if { ssl_fc_sni a.example.test } { ssl_fc_protocol TLSv1.2 } { ssl_fc_cipher -m sub GCM }
-                    http-request return status 200 content-type text/plain string no-client-cert if { ssl_fc } !{ ssl_c_used } { ssl_c_verify 0 }
+                    http-request return status 200 content-type text/plain string sni-a \\
+                        if { ssl_fc_sni a.example.test } { ssl_fc_protocol TLSv1.2 } { ssl_fc_cipher -m sub GCM }
+                    http-request return status 200 content-type text/plain string no-client-cert \\
+                        if { ssl_fc } !{ ssl_c_used } { ssl_c_verify 0 }
                 """);
         InetSocketAddress address = proxy.address("main");
 
@@ -138,7 +140,8 @@ class TlsTerminationTest {
     @Test
     void alpnWithH2OffersHttp11OnlyUntilFjordSpeaksHttp2() throws Exception {
         FjordProxy proxy = proxy(fjord.mockServer(), "alpn h2,http/1.1", """
-                    http-request return status 200 content-type text/plain string alpn-http11 if { ssl_fc_alpn http/1.1 }
+                    http-request return status 200 content-type text/plain string alpn-http11 \\
+                        if { ssl_fc_alpn http/1.1 }
                 """);
         try (SSLSocket socket = TlsFixtures.handshakeOffering(
                 trusting, proxy.address("main"), "localhost", new String[] {"h2", "http/1.1"})) {

@@ -47,7 +47,9 @@ class TlsKeywordsTest {
                 defaults
                     mode http
                 frontend main
-                    bind 127.0.0.1:8443 ssl crt %s crt %s alpn h2,http/1.1 ssl-min-ver TLSv1.3 ciphers ECDHE-ECDSA-AES128-GCM-SHA256 ciphersuites TLS_AES_128_GCM_SHA256 ca-file %s verify required strict-sni
+                    bind 127.0.0.1:8443 ssl crt %s crt %s alpn h2,http/1.1 ssl-min-ver TLSv1.3 \
+                        ciphers ECDHE-ECDSA-AES128-GCM-SHA256 ciphersuites TLS_AES_128_GCM_SHA256 \
+                        ca-file %s verify required strict-sni
                     bind 127.0.0.1:8080
                     default_backend app
                 backend app
@@ -148,10 +150,12 @@ class TlsKeywordsTest {
     void serverSslOptionsAndTheirDefaults() {
         HaproxyImport.Checked checked = check("""
                 backend app
-                    server verified 127.0.0.1:9443 ssl verify required ca-file %s sni req.hdr(host) alpn http/1.1 crt %s check
+                    server verified 127.0.0.1:9443 ssl verify required ca-file %s sni req.hdr(host) \
+                        alpn http/1.1 crt %s check
                     server unverified 127.0.0.1:9444 ssl verify none check port 9000
                     server checks-only 127.0.0.1:9445 check check-ssl verify none check-sni health.example.test
-                    server host 127.0.0.1:9446 ssl ca-file @system-ca verifyhost api.example.test sni str(api.example.test) ssl-min-ver TLSv1.3
+                    server host 127.0.0.1:9446 ssl ca-file @system-ca verifyhost api.example.test \
+                        sni str(api.example.test) ssl-min-ver TLSv1.3
                 """.formatted(ca, site));
         assertThat(checked.errors()).isEmpty();
         var servers = checked.imported().builder().build().backends().get("app").servers();
