@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param requestLine the request line ({@code %r}); null in TCP mode
  * @param droppedHeaders request header and trailer fields the proxy removed as look-alikes of framing or routing
  *     fields ({@link UnderscoreHeaders}) or as not allowed in trailers; JSON field {@code dropped_headers}
+ * @param tls the TLS handshake of the client connection ({@code %sslv}, {@code %sslc}); null on a plain one
  */
 public record AccessLogEntry(
         InetAddress client,
@@ -61,7 +62,8 @@ public record AccessLogEntry(
         int serverQueue,
         int backendQueue,
         @Nullable String requestLine,
-        int droppedHeaders) {
+        int droppedHeaders,
+        @Nullable ClientTls tls) {
 
     public AccessLogEntry {
         Objects.requireNonNull(client, "client");
@@ -82,7 +84,61 @@ public record AccessLogEntry(
         return redispatched || (retries > 0 && cause == '-') || (cause != '-' && cause != 'L') || status >= 500;
     }
 
-    /** An entry with no dropped header fields. */
+    /** An entry of a plain (not TLS) connection. */
+    public AccessLogEntry(
+            InetAddress client,
+            int clientPort,
+            long acceptedAtMillis,
+            String frontend,
+            @Nullable String backend,
+            @Nullable String server,
+            long requestTime,
+            long queueTime,
+            long connectTime,
+            long responseTime,
+            long activeTime,
+            int status,
+            long bytesOut,
+            String termination,
+            int activeConnections,
+            int frontendConnections,
+            int backendConnections,
+            int serverConnections,
+            int retries,
+            boolean redispatched,
+            int serverQueue,
+            int backendQueue,
+            @Nullable String requestLine,
+            int droppedHeaders) {
+        this(
+                client,
+                clientPort,
+                acceptedAtMillis,
+                frontend,
+                backend,
+                server,
+                requestTime,
+                queueTime,
+                connectTime,
+                responseTime,
+                activeTime,
+                status,
+                bytesOut,
+                termination,
+                activeConnections,
+                frontendConnections,
+                backendConnections,
+                serverConnections,
+                retries,
+                redispatched,
+                serverQueue,
+                backendQueue,
+                requestLine,
+                droppedHeaders,
+                null);
+    }
+
+    /** An entry of a plain connection with no dropped header fields. */
     public AccessLogEntry(
             InetAddress client,
             int clientPort,

@@ -29,7 +29,9 @@ import dev.fjord.lb.core.internal.Words;
  * {@code http-response} rules {@code status}, {@code res.hdr(name)} (alias {@code shdr}), {@code res.hdr_cnt},
  * {@code res.hdr_val}, {@code res.ver}, {@code res.cook(name)} (alias {@code scook}); the stick table fetches
  * ({@code sc_http_req_rate(0)}, {@code sc0_conn_cur}, {@code src_http_err_rate}, {@code table_cnt}, ...: see the
- * README's list);
+ * README's list); those of the client connection's TLS handshake: {@code ssl_fc}, {@code ssl_fc_sni},
+ * {@code ssl_fc_protocol}, {@code ssl_fc_cipher}, {@code ssl_fc_alpn}, {@code ssl_c_used}, {@code ssl_c_verify},
+ * {@code ssl_c_s_dn};
  * the string fetches take the suffixes {@code _beg}, {@code _end}, {@code _sub}, {@code _dir}, {@code _reg}, or
  * {@code -m str|beg|end|sub|dir|reg|found|int|ip|bin|bool} ({@code bin}: hexadecimal patterns). Integer patterns are
  * {@code N}, ranges {@code A:B}, {@code :B}, {@code A:}, or one of {@code eq|ge|gt|le|lt N}. Predefined ACLs
@@ -180,6 +182,11 @@ public final class Acl {
     /** {@code req.cook(NAME) VALUE...}: the request cookie {@code name} equals a value. */
     public static Acl reqCook(String name, String... values) {
         return of(AclFetch.REQ_COOK, name, Match.STR, values);
+    }
+
+    /** {@code ssl_fc}: the request came over TLS terminated by the proxy ({@code !{ ssl_fc }} for plain ones). */
+    public static Acl sslFc() {
+        return of(AclFetch.SSL_FC, null, Match.BOOL);
     }
 
     /** {@code req.ssl_sni NAME...}: the ClientHello held asks for one of {@code names} (case-sensitive unless -i). */

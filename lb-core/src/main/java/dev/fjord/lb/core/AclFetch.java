@@ -28,6 +28,15 @@ enum AclFetch {
     SSL_HELLO_TYPE("req.ssl_hello_type", false, Acl.Match.INT),
     SSL_SNI("req.ssl_sni", false, Acl.Match.STR),
     SSL_VER("req.ssl_ver", false, Acl.Match.INT),
+    /** The client connection's TLS handshake: see {@link TlsFetches}. */
+    SSL_FC("ssl_fc", false, Acl.Match.BOOL),
+    SSL_FC_SNI("ssl_fc_sni", false, Acl.Match.STR),
+    SSL_FC_PROTOCOL("ssl_fc_protocol", false, Acl.Match.STR),
+    SSL_FC_CIPHER("ssl_fc_cipher", false, Acl.Match.STR),
+    SSL_FC_ALPN("ssl_fc_alpn", false, Acl.Match.STR),
+    SSL_C_USED("ssl_c_used", false, Acl.Match.BOOL),
+    SSL_C_VERIFY("ssl_c_verify", false, Acl.Match.INT),
+    SSL_C_S_DN("ssl_c_s_dn", false, Acl.Match.STR),
     /** A stick table fetch ({@code sc_http_req_rate(0)}, {@code src_conn_cur}): the criterion is its argument. */
     STICK("", false, Acl.Match.INT);
 

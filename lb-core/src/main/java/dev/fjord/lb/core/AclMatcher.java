@@ -39,6 +39,14 @@ abstract class AclMatcher {
         if (ContentFetches.readsContent(fetch)) {
             return content(acl, test);
         }
+        if (TlsFetches.reads(fetch)) {
+            return new AclMatcher() {
+                @Override
+                boolean test(RequestHead request, @Nullable ResponseHead response) {
+                    return test.test(TlsFetches.value(fetch, request));
+                }
+            };
+        }
         return new AclMatcher() {
             @Override
             boolean test(RequestHead request, @Nullable ResponseHead response) {
@@ -107,6 +115,14 @@ abstract class AclMatcher {
             case RES_COOK -> test.test(setCookie(java.util.Objects.requireNonNull(response, "response"), argument));
             case TRUE, FALSE, STICK, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER ->
                 throw new AssertionError(acl.fetch());
+            case SSL_FC,
+                    SSL_FC_SNI,
+                    SSL_FC_PROTOCOL,
+                    SSL_FC_CIPHER,
+                    SSL_FC_ALPN,
+                    SSL_C_USED,
+                    SSL_C_VERIFY,
+                    SSL_C_S_DN -> throw new AssertionError(acl.fetch());
         };
     }
 

@@ -53,6 +53,14 @@ final class AclParser {
         FETCHES.put("req_ssl_sni", AclFetch.SSL_SNI);
         FETCHES.put("req.ssl_ver", AclFetch.SSL_VER);
         FETCHES.put("req_ssl_ver", AclFetch.SSL_VER);
+        FETCHES.put("ssl_fc", AclFetch.SSL_FC);
+        FETCHES.put("ssl_fc_sni", AclFetch.SSL_FC_SNI);
+        FETCHES.put("ssl_fc_protocol", AclFetch.SSL_FC_PROTOCOL);
+        FETCHES.put("ssl_fc_cipher", AclFetch.SSL_FC_CIPHER);
+        FETCHES.put("ssl_fc_alpn", AclFetch.SSL_FC_ALPN);
+        FETCHES.put("ssl_c_used", AclFetch.SSL_C_USED);
+        FETCHES.put("ssl_c_verify", AclFetch.SSL_C_VERIFY);
+        FETCHES.put("ssl_c_s_dn", AclFetch.SSL_C_S_DN);
 
         PREDEFINED.put("TRUE", new Acl(AclFetch.TRUE, null, Match.FOUND, false, List.of()));
         PREDEFINED.put("FALSE", new Acl(AclFetch.FALSE, null, Match.FOUND, false, List.of()));

@@ -11,6 +11,12 @@ public enum CheckStatus {
     L4TOUT("Layer4 timeout", false),
     /** The connection was refused or reset. */
     L4CON("Layer4 connection problem", false),
+    /** The TLS handshake of a check over TLS ({@code check-ssl}) succeeded, and nothing more was asked. */
+    L6OK("Layer6 check passed", true),
+    /** The TLS handshake did not finish in time. */
+    L6TOUT("Layer6 timeout", false),
+    /** The TLS handshake failed (an untrusted certificate, no common protocol, ...). */
+    L6RSP("Layer6 invalid response", false),
     /** A valid response with an accepted status. */
     L7OK("Layer7 check passed", true),
     /** A valid response whose status says the server should take no new traffic ({@code disable-on-404}). */

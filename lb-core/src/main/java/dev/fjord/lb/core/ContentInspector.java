@@ -188,5 +188,10 @@ public final class ContentInspector {
         public int localPort() {
             return base.localPort();
         }
+
+        @Override
+        public @Nullable ClientTls tls() {
+            return base.tls();
+        }
     }
 }

@@ -31,15 +31,15 @@ import dev.fjord.lb.core.internal.InetAddresses;
 public final class CustomLogFormat {
     /** HAProxy's documented variables that Fjord does not record yet. */
     public static final Set<String> NOT_SUPPORTED =
-            Set.of("ID", "lc", "rt", "U", "bi", "bp", "fi", "fp", "si", "sp", "sslc", "sslv", "OG", "Ti", "Tq", "Tu");
+            Set.of("ID", "lc", "rt", "U", "bi", "bp", "fi", "fp", "si", "sp", "OG", "Ti", "Tq", "Tu");
 
     private static final Set<String> SUPPORTED = Set.of(
             "o", "ci", "cp", "t", "T", "Tl", "Ts", "ms", "tr", "trg", "trl", "TR", "Tw", "Tc", "Tr", "Ta", "Tt", "Td",
             "Th", "B", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "ST", "ac", "b", "bc", "bq", "f", "fc",
-            "ft", "hr", "hrl", "hs", "hsl", "pid", "r", "rc", "s", "sc", "sq", "ts", "tsc");
+            "ft", "hr", "hrl", "hs", "hsl", "pid", "r", "rc", "s", "sc", "sq", "ts", "tsc", "sslc", "sslv");
     /** Variables printed as strings, which {@code +Q} quotes. */
-    private static final Set<String> STRINGS =
-            Set.of("ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "b", "f", "ft", "r", "s");
+    private static final Set<String> STRINGS = Set.of(
+            "ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "b", "f", "ft", "r", "s", "sslc", "sslv");
 
     private static final DateTimeFormatter MILLIS =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ROOT);
@@ -189,6 +189,11 @@ public final class CustomLogFormat {
         return line.toString();
     }
 
+    /** {@code %sslv} (the TLS version) or {@code %sslc} (the cipher); {@code -} on a plain connection. */
+    private static String tls(String variable, @Nullable ClientTls tls) {
+        return tls == null ? "-" : variable.equals("sslv") ? tls.protocol() : tls.cipher();
+    }
+
     /** The value of one variable; null for an item that prints nothing (no captures). */
     private static @Nullable String value(
             String variable, AccessLogEntry e, LogMask mask, ZoneId zone, String hostname, long pid) {
@@ -228,6 +233,7 @@ public final class CustomLogFormat {
             case "sq" -> Integer.toString(e.serverQueue());
             case "ts" -> e.termination().substring(0, 2);
             case "tsc" -> e.termination();
+            case "sslv", "sslc" -> tls(variable, e.tls());
             default -> null; // hr, hrl, hs, hsl: Fjord captures no headers
         };
     }

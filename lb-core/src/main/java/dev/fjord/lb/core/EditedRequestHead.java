@@ -112,6 +112,11 @@ final class EditedRequestHead implements RequestHead {
     }
 
     @Override
+    public @Nullable ClientTls tls() {
+        return base.tls();
+    }
+
+    @Override
     public RequestContent content() {
         return base.content();
     }

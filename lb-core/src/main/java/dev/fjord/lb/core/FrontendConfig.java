@@ -131,7 +131,7 @@ public record FrontendConfig(
          */
         public Builder bind(String address, Consumer<BindOptions.Builder> options) {
             bind(address);
-            BindOptions.Builder builder = new BindOptions.Builder();
+            BindOptions.Builder builder = new BindOptions.Builder(context + ": bind '" + address + "'");
             options.accept(builder);
             BindOptions built = builder.build();
             if (!built.equals(BindOptions.DEFAULT)) {

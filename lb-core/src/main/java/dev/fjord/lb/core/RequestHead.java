@@ -94,6 +94,14 @@ public interface RequestHead {
         return RequestContent.NONE;
     }
 
+    /**
+     * What the TLS handshake of the request's connection settled ({@code ssl_fc*}, {@code ssl_c_*}); null (the
+     * default) when the connection is not TLS.
+     */
+    default @Nullable ClientTls tls() {
+        return null;
+    }
+
     /** Builds {@link RequestHead} values; not thread-safe. */
     interface Builder {
         /** The method token; default {@code GET}. */
@@ -122,6 +130,9 @@ public interface RequestHead {
 
         /** The bytes held for {@code tcp-request content} inspection; default {@link RequestContent#NONE}. */
         Builder content(RequestContent content);
+
+        /** The TLS handshake of the connection; default null (not TLS). */
+        Builder tls(@Nullable ClientTls tls);
 
         RequestHead build();
     }

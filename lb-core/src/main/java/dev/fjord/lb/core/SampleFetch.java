@@ -16,7 +16,8 @@ import dev.fjord.lb.core.internal.InetAddresses;
  * {@code req.hdr(host),lower}, {@code src,ipmask(24)}. Fetches: {@code src}, {@code dst_port}, {@code path},
  * {@code url}, {@code base}, {@code method}, {@code req.ver}, {@code hdr|req.hdr(NAME[,OCC])} (a comma-separated
  * value; the last one unless OCC says), {@code req.fhdr(NAME[,OCC])} (a whole line), {@code hdr_ip|req.hdr_ip(NAME
- * [,OCC])}, {@code url_param|urlp(NAME)}, {@code req.cook|cook(NAME)}; converters {@code lower}, {@code upper},
+ * [,OCC])}, {@code url_param|urlp(NAME)}, {@code req.cook|cook(NAME)}, {@code ssl_fc_sni}, {@code str(TEXT)};
+ * converters {@code lower}, {@code upper},
  * {@code ipmask(BITS4[,BITS6])}. Immutable and thread-safe.
  */
 final class SampleFetch {
@@ -54,13 +55,15 @@ final class SampleFetch {
         };
         List<String> args = head.subList(1, head.size());
         int[] arity = switch (fetch) {
-            case "src", "dst_port", "path", "url", "base", "method", "req.ver" -> new int[] {0, 0};
+            case "src", "dst_port", "path", "url", "base", "method", "req.ver", "ssl_fc_sni" -> new int[] {0, 0};
+            case "str" -> new int[] {1, 1};
             case "req.hdr", "req.fhdr", "req.hdr_ip" -> new int[] {1, 2};
             case "url_param", "req.cook" -> new int[] {1, 1};
             default ->
                 throw new ConfigException("sample '" + text + "': fetch '" + head.get(0) + "' is not supported yet "
                         + "(expected: src, dst_port, path, url, base, method, req.ver, hdr(NAME[,OCC]), "
-                        + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME) or req.cook(NAME))");
+                        + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
+                        + "ssl_fc_sni or str(TEXT))");
         };
         if (args.size() < arity[0] || args.size() > arity[1] || args.stream().anyMatch(String::isEmpty)) {
             throw new ConfigException("sample '" + text + "': " + head.get(0) + " takes "
@@ -203,6 +206,11 @@ final class SampleFetch {
             case "req.fhdr" -> occurrence(request.headers(args.get(0)), args);
             case "req.hdr" -> occurrence(values(request.headers(args.get(0))), args);
             case "req.hdr_ip" -> ip(occurrence(values(request.headers(args.get(0))), args));
+            case "str" -> args.get(0);
+            case "ssl_fc_sni" -> {
+                ClientTls tls = request.tls();
+                yield tls == null ? null : tls.sni();
+            }
             default -> throw new AssertionError(fetch);
         };
     }

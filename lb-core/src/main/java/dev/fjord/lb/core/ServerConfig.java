@@ -37,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  *     {@code send-proxy-v2}); default {@link ProxyProtocol#NONE}. Such connections are not shared between clients.
  * @param checkSendProxy health checks start with a PROXY header too ({@code check-send-proxy}); HAProxy's default:
  *     when {@code sendProxy} is set and the checks have neither their own {@code port} nor {@code addr}
+ * @param tls TLS to the server and its checks ({@code ssl}, {@code check-ssl}, {@code verify}, ...); null: neither
  */
 public record ServerConfig(
         String name,
@@ -61,7 +62,8 @@ public record ServerConfig(
         boolean shutdownSessionsOnDown,
         boolean shutdownBackupSessionsOnUp,
         ProxyProtocol sendProxy,
-        boolean checkSendProxy) {
+        boolean checkSendProxy,
+        @Nullable ServerTls tls) {
 
     /** How a checked server starts, as HAProxy's {@code init-state}. */
     public enum InitState {
@@ -118,6 +120,11 @@ public record ServerConfig(
         private boolean shutdownBackupSessionsOnUp;
         private ProxyProtocol sendProxy = ProxyProtocol.NONE;
         private @Nullable Boolean checkSendProxy;
+        private boolean ssl;
+        private @Nullable Boolean checkSsl;
+        private ServerTls.@Nullable Builder tls;
+        /** The TLS of the server {@link #like} copied, kept as it is unless TLS is set again. */
+        private @Nullable ServerTls copiedTls;
 
         Builder(String backendContext, String name, String address) {
             this.name = Require.name(backendContext, "server", name);
@@ -147,6 +154,9 @@ public record ServerConfig(
             shutdownBackupSessionsOnUp = template.shutdownBackupSessionsOnUp;
             sendProxy = template.sendProxy;
             checkSendProxy = template.checkSendProxy;
+            ssl = template.ssl;
+            checkSsl = template.checkSsl;
+            tls = template.tls == null ? null : new ServerTls.Builder(context, template.tls);
             return this;
         }
 
@@ -176,6 +186,7 @@ public record ServerConfig(
             shutdownBackupSessionsOnUp = other.shutdownBackupSessionsOnUp();
             sendProxy = other.sendProxy();
             checkSendProxy = other.checkSendProxy();
+            copiedTls = other.tls();
             return this;
         }
 
@@ -330,6 +341,43 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * {@code ssl}: requests go over TLS, configured by {@code spec}, e.g.
+         * {@code s.ssl(t -> t.caFile("/etc/fjord/ca.pem").sni("req.hdr(host)"))} or {@code s.ssl(t -> t.verifyNone())};
+         * checks too, unless they have their own {@code port} or {@code addr}.
+         */
+        public Builder ssl(java.util.function.Consumer<ServerTls.Builder> spec) {
+            this.ssl = true;
+            return tlsOptions(spec);
+        }
+
+        /** {@code check-ssl}: health checks go over TLS, with the server's TLS options. */
+        public Builder checkSsl() {
+            this.checkSsl = true;
+            return this;
+        }
+
+        /** The TLS options ({@code verify}, {@code ca-file}, ...) without turning TLS on, e.g. in a default-server. */
+        public Builder tlsOptions(java.util.function.Consumer<ServerTls.Builder> spec) {
+            if (tls == null) {
+                tls = new ServerTls.Builder(context);
+            }
+            spec.accept(tls);
+            return this;
+        }
+
+        private @Nullable ServerTls buildTls() {
+            if (copiedTls != null && tls == null && !ssl && checkSsl == null) {
+                return copiedTls;
+            }
+            boolean checksOverTls = checkSsl != null ? checkSsl : ssl && checkPort == 0 && checkAddress == null;
+            if (!ssl && !checksOverTls) {
+                return null;
+            }
+            ServerTls.Builder options = tls != null ? tls : new ServerTls.Builder(context);
+            return options.build(ssl, checksOverTls);
+        }
+
         ServerConfig build() {
             if (check && address.port() == 0 && checkPort == 0) {
                 throw new ConfigException(
@@ -360,7 +408,8 @@ public record ServerConfig(
                     sendProxy,
                     checkSendProxy != null
                             ? checkSendProxy
-                            : sendProxy != ProxyProtocol.NONE && checkPort == 0 && checkAddress == null);
+                            : sendProxy != ProxyProtocol.NONE && checkPort == 0 && checkAddress == null,
+                    buildTls());
         }
 
         private Address parseAddress(String text) {

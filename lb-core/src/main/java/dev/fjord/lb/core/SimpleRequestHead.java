@@ -24,6 +24,7 @@ final class SimpleRequestHead implements RequestHead {
     private final int clientPort;
     private final int localPort;
     private final RequestContent content;
+    private final @Nullable ClientTls tls;
 
     private SimpleRequestHead(Builder b) {
         this.method = b.method;
@@ -36,6 +37,7 @@ final class SimpleRequestHead implements RequestHead {
         this.clientPort = b.clientPort;
         this.localPort = b.localPort;
         this.content = b.content;
+        this.tls = b.tls;
     }
 
     @Override
@@ -110,6 +112,11 @@ final class SimpleRequestHead implements RequestHead {
     }
 
     @Override
+    public @Nullable ClientTls tls() {
+        return tls;
+    }
+
+    @Override
     public String toString() {
         return method + ' ' + uri() + ' ' + version + " from " + clientAddress.getHostAddress() + ':' + clientPort;
     }
@@ -123,6 +130,7 @@ final class SimpleRequestHead implements RequestHead {
         private int clientPort;
         private int localPort = 80;
         private RequestContent content = RequestContent.NONE;
+        private @Nullable ClientTls tls;
 
         @Override
         public Builder method(String method) {
@@ -180,6 +188,12 @@ final class SimpleRequestHead implements RequestHead {
         @Override
         public Builder content(RequestContent content) {
             this.content = Objects.requireNonNull(content, "content");
+            return this;
+        }
+
+        @Override
+        public Builder tls(@Nullable ClientTls tls) {
+            this.tls = tls;
             return this;
         }
 

@@ -100,6 +100,11 @@ final class TrackedRequestHead implements RequestHead {
     }
 
     @Override
+    public @Nullable ClientTls tls() {
+        return base.tls();
+    }
+
+    @Override
     public String toString() {
         return base.toString();
     }

@@ -80,7 +80,7 @@ class StickConfigErrorsTest {
                 b -> b.frontend("fe", f -> f.bind(":80").httpRequest(HttpRequestRule.trackSc(0, "base32+src"))),
                 "sample 'base32+src': fetch 'base32+src' is not supported yet (expected: src, dst_port, path, url, "
                         + "base, method, req.ver, hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), "
-                        + "url_param(NAME) or req.cook(NAME))");
+                        + "url_param(NAME), req.cook(NAME), ssl_fc_sni or str(TEXT))");
         fails(
                 b -> b.frontend(
                         "fe", f -> f.bind(":80").stickTable(StickTable.ip(10).keyLength(8))),

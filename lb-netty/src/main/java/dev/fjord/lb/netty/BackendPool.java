@@ -47,13 +47,25 @@ final class BackendPool {
     /** An idle keep-alive connection of {@code loop} still open, or null. Call on {@code loop}. */
     @Nullable
     Channel pollIdle(EventLoop loop) {
+        return pollIdle(loop, null);
+    }
+
+    /**
+     * An idle keep-alive connection of {@code loop} still open whose TLS handshake sent {@code sni} (null: none, or a
+     * plain connection), or null. Call on {@code loop}.
+     */
+    @Nullable
+    Channel pollIdle(EventLoop loop, @Nullable String sni) {
         ArrayDeque<Channel> channels = idle.get(loop);
         if (channels == null) {
             return null;
         }
-        Channel channel;
-        while ((channel = channels.pollLast()) != null) {
-            if (channel.isActive()) {
+        for (java.util.Iterator<Channel> newest = channels.descendingIterator(); newest.hasNext(); ) {
+            Channel channel = newest.next();
+            if (!channel.isActive()) {
+                newest.remove();
+            } else if (java.util.Objects.equals(ServerTlsHandshake.sni(channel), sni)) {
+                newest.remove();
                 if (mode == Mode.HTTP) {
                     ServerCodec.of(channel).idle(false);
                 }

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.AccessLogEntry;
 import dev.fjord.lb.core.Backend;
+import dev.fjord.lb.core.ClientTls;
 import dev.fjord.lb.core.CookieStatus;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.RouteDecision;
@@ -34,6 +35,12 @@ final class ExchangeRecord {
     private boolean redispatched;
     private int droppedHeaders;
     private boolean logged;
+    private @Nullable ClientTls tls;
+
+    /** The client connection's TLS handshake ({@code %sslv}, {@code %sslc}); null on a plain connection. */
+    void tls(@Nullable ClientTls tls) {
+        this.tls = tls;
+    }
 
     int status() {
         return status;
@@ -174,7 +181,8 @@ final class ExchangeRecord {
                 server == null ? 0 : runtime.slots(server).queued(),
                 0,
                 requestLine,
-                droppedHeaders);
+                droppedHeaders,
+                tls);
     }
 
     private static long millis(long from, long to) {

@@ -185,6 +185,41 @@ public final class FjordProxy implements AutoCloseable {
         return reconfigure(source.load());
     }
 
+    /**
+     * Serves {@code pem} (certificate, chain and private key, as a {@code crt} file holds them) instead of the
+     * certificate named {@code name} (its path as the bind's {@code crt} names it, or a file of its directory), on
+     * every bind that has it, from the next handshake on; established connections keep theirs, and no handshake
+     * fails during the swap. As the runtime socket's {@code set ssl cert} then {@code commit ssl cert}; the file is
+     * not written. Thread-safe.
+     *
+     * @return the number of binds that serve it now
+     * @throws IllegalArgumentException when no bind has a certificate of that name, or {@code pem} is not a
+     *     certificate with its key
+     */
+    public int updateCertificate(String name, String pem) {
+        Objects.requireNonNull(name, "name");
+        if (!runtime.tls.knows(name)) {
+            throw new IllegalArgumentException("certificate '" + name + "' is not served by any bind (served: "
+                    + runtime.tls.certificateNames() + ")");
+        }
+        return runtime.tls.replaceCertificate(PemBundle.parse(name, Objects.requireNonNull(pem, "pem"), null));
+    }
+
+    /**
+     * Reads the certificate file {@code file} again (after it was replaced on disk) and serves it as
+     * {@link #updateCertificate(String, String)} does; {@code file} as the bind's {@code crt} names it.
+     *
+     * @throws IllegalArgumentException when no bind has it, or it cannot be read
+     */
+    public int updateCertificate(java.nio.file.Path file) {
+        String name = file.toString();
+        if (!runtime.tls.knows(name)) {
+            throw new IllegalArgumentException("certificate '" + name + "' is not served by any bind (served: "
+                    + runtime.tls.certificateNames() + ")");
+        }
+        return runtime.tls.replaceCertificate(PemBundle.read(file));
+    }
+
     /** Closes gracefully, letting in-flight requests finish for up to {@link #DEFAULT_CLOSE_DEADLINE}. */
     @Override
     public void close() {

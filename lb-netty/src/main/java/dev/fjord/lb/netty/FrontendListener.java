@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.Mode;
+import dev.fjord.lb.core.TlsBind;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -17,7 +18,8 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /**
  * A frontend's listening socket on one bind address, and the pipeline of each connection it accepts: its
- * {@link ConnectionTracking} ({@code tcp-request connection} rules, sticky counters), then HTTP (the strict decoder,
+ * {@link ConnectionTracking} ({@code tcp-request connection} rules, sticky counters), a PROXY header, TLS
+ * ({@link SniSelector}), then HTTP (the strict decoder,
  * the response encoder, {@link HttpProxyHandler}) or TCP ({@link TcpProxyHandler}). Stateless.
  */
 final class FrontendListener {
@@ -45,6 +47,12 @@ final class FrontendListener {
         java.time.Duration client = timeouts.client();
         java.time.Duration httpRequest = timeouts.httpRequest();
         return client != null ? client : httpRequest != null ? httpRequest : java.time.Duration.ofSeconds(5);
+    }
+
+    /** How long a TLS handshake may take: {@code timeout client}, else 10 s (Netty's default). */
+    static java.time.Duration handshakeWait(FrontendConfig frontend) {
+        java.time.Duration client = frontend.settings().timeouts().client();
+        return client != null ? client : java.time.Duration.ofSeconds(10);
     }
 
     /**
@@ -99,6 +107,15 @@ final class FrontendListener {
                                             .addLast(
                                                     "fjord.client.proxy-receiver",
                                                     new ProxyProtocolReceiver(proxyHeaderWait(now)));
+                                }
+                                TlsBind tls = now.bindOptions(bind).tls();
+                                if (tls != null) { // after a PROXY header, which comes in clear
+                                    ch.pipeline()
+                                            .addLast(
+                                                    TlsNames.SNI_SELECTOR,
+                                                    new SniSelector(
+                                                            runtime.tls.frontend(tls, http),
+                                                            handshakeWait(now).toMillis()));
                                 }
                                 if (http) {
                                     // a request's end of input is not its abort: HttpProxyHandler decides

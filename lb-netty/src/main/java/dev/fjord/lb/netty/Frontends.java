@@ -50,6 +50,7 @@ final class Frontends {
      * @throws IllegalStateException naming the frontend and address of a bind that failed; nothing stays bound
      */
     synchronized void start(ProxyConfig config) {
+        runtime.tls.prepare(config); // certificates read before anything listens
         Map<String, Map<Address, Channel>> bound = bindNew(config, false);
         listeners.putAll(bound);
         bound.forEach((name, channels) -> channels.values().forEach(channel -> admission.listener(name, channel)));
@@ -64,6 +65,7 @@ final class Frontends {
      */
     synchronized Reconfiguration reconfigure(
             ProxyConfig next, java.util.function.Function<ProxyConfig, Reconfiguration> switchRouter) {
+        runtime.tls.prepare(next); // a certificate that cannot be read changes nothing
         Map<String, Map<Address, Channel>> bound = bindNew(next, true);
         Reconfiguration changes;
         try {

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.ClientTls;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
@@ -153,9 +154,17 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             int localPort = ClientAddresses.destination(ctx.channel()).getPort();
             ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
             pending = null;
+            ClientTls tls = ClientTlsFacts.of(ctx.channel());
+            record.tls(tls);
             stickCounters().requestStarted();
             exchange = new HttpExchange(
-                    ctx, runtime, frontend, this, request, new NettyRequestHead(request, client, localPort), record);
+                    ctx,
+                    runtime,
+                    frontend,
+                    this,
+                    request,
+                    new NettyRequestHead(request, client, localPort, tls),
+                    record);
             runtime.inFlight.incrementAndGet();
             exchange.start();
             if (msg instanceof HttpContent content && exchange != null) {
@@ -249,6 +258,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             ExchangeRecord record = pending;
             pending = null;
             record.localResponse(status, 0);
+            record.tls(ClientTlsFacts.of(ctx.channel()));
             record.ended(status == 408 ? Termination.CLIENT_TIMEOUT : Termination.PROXY, Termination.Phase.REQUEST);
             runtime.log(frontend, record, ClientAddresses.source(ctx.channel()), null, null, null);
         }

@@ -17,6 +17,7 @@ import dev.fjord.lb.core.HttpCheck;
 import dev.fjord.lb.core.ProxyProtocol;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerConfig;
+import dev.fjord.lb.core.ServerTls;
 import dev.fjord.lb.core.TcpCheck;
 import dev.fjord.lb.core.Timeouts;
 
@@ -39,6 +40,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
@@ -57,9 +59,21 @@ public final class NettyCheckProbe implements CheckProbe {
 
     private final EventLoopGroup loops;
     private final Class<? extends SocketChannel> channelType;
+    /** The client TLS context of a server's TLS options ({@code check-ssl}). */
+    private final java.util.function.Function<ServerTls, SslContext> tlsContexts;
 
     NettyCheckProbe(EventLoopGroup loops) {
         this(loops, NioSocketChannel.class);
+    }
+
+    /** A probe whose checks over TLS take their contexts from {@code tlsContexts} (a running proxy's). */
+    NettyCheckProbe(
+            EventLoopGroup loops,
+            Class<? extends SocketChannel> channelType,
+            java.util.function.Function<ServerTls, SslContext> tlsContexts) {
+        this.loops = java.util.Objects.requireNonNull(loops, "loops");
+        this.channelType = java.util.Objects.requireNonNull(channelType, "channelType");
+        this.tlsContexts = tlsContexts;
     }
 
     /**
@@ -67,8 +81,12 @@ public final class NettyCheckProbe implements CheckProbe {
      * handler (NIO channels on NIO loops, epoll channels on epoll loops).
      */
     public NettyCheckProbe(EventLoopGroup loops, Class<? extends SocketChannel> channelType) {
-        this.loops = java.util.Objects.requireNonNull(loops, "loops");
-        this.channelType = java.util.Objects.requireNonNull(channelType, "channelType");
+        this(loops, channelType, cached());
+    }
+
+    private static java.util.function.Function<ServerTls, SslContext> cached() {
+        java.util.Map<ServerTls, SslContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+        return tls -> contexts.computeIfAbsent(tls, TlsRuntime::clientContext);
     }
 
     @Override
@@ -122,29 +140,78 @@ public final class NettyCheckProbe implements CheckProbe {
                         config.sendProxy() == ProxyProtocol.NONE ? ProxyProtocol.V1 : config.sendProxy();
                 ProxyHeaders.write(channel, version.header(null, null));
             }
-            if (check == null && (tcpCheck == null || tcpCheck.steps().isEmpty())) {
-                attempt.finish(CheckStatus.L4OK, 0, "");
-                channel.close();
+            ServerTls tls = config.tls();
+            if (tls != null && tls.checks()) {
+                handshake(
+                        channel,
+                        attempt,
+                        tls,
+                        connectTimeout,
+                        () -> probe(channel, attempt, check, tcpCheck, checkTimeout, host, port, true));
                 return;
             }
-            ScheduledFuture<?> timeout = channel.eventLoop()
-                    .schedule(
-                            () -> {
-                                attempt.finish(CheckStatus.L7TOUT, 0, "");
-                                channel.close();
-                            },
-                            checkTimeout.toNanos(),
-                            TimeUnit.NANOSECONDS);
-            channel.closeFuture().addListener(c -> {
-                timeout.cancel(false);
-                attempt.finish(CheckStatus.L7RSP, 0, "connection closed without a response");
-            });
-            if (check != null) {
-                channel.writeAndFlush(request(check, host, port));
+            probe(channel, attempt, check, tcpCheck, checkTimeout, host, port, false);
+        });
+    }
+
+    /** TLS before the check ({@code check-ssl}): a failed handshake is {@code L6RSP}, a slow one {@code L6TOUT}. */
+    private void handshake(Channel channel, Attempt attempt, ServerTls tls, Duration timeout, Runnable then) {
+        io.netty.util.concurrent.Future<Channel> done;
+        try {
+            done = ServerTlsHandshake.start(channel, tlsContexts.apply(tls), tls, tls.checkServerName(), timeout);
+        } catch (IllegalArgumentException e) { // a server added at run time whose files cannot be read
+            attempt.finish(CheckStatus.SOCKERR, 0, String.valueOf(e.getMessage()));
+            channel.close();
+            return;
+        }
+        done.addListener(f -> {
+            if (f.isSuccess()) {
+                then.run();
             } else {
-                channel.pipeline().get(TcpCheckHandler.class).next(channel);
+                Throwable cause = f.cause();
+                attempt.finish(
+                        cause instanceof io.netty.handler.ssl.SslHandshakeTimeoutException
+                                ? CheckStatus.L6TOUT
+                                : CheckStatus.L6RSP,
+                        0,
+                        shortReason(cause));
+                channel.close();
             }
         });
+    }
+
+    /** The check on a connection made (and through TLS when {@code overTls}). */
+    private static void probe(
+            Channel channel,
+            Attempt attempt,
+            @Nullable HttpCheck check,
+            @Nullable TcpCheck tcpCheck,
+            Duration checkTimeout,
+            String host,
+            int port,
+            boolean overTls) {
+        if (check == null && (tcpCheck == null || tcpCheck.steps().isEmpty())) {
+            attempt.finish(overTls ? CheckStatus.L6OK : CheckStatus.L4OK, 0, "");
+            channel.close();
+            return;
+        }
+        ScheduledFuture<?> timeout = channel.eventLoop()
+                .schedule(
+                        () -> {
+                            attempt.finish(CheckStatus.L7TOUT, 0, "");
+                            channel.close();
+                        },
+                        checkTimeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
+        channel.closeFuture().addListener(c -> {
+            timeout.cancel(false);
+            attempt.finish(CheckStatus.L7RSP, 0, "connection closed without a response");
+        });
+        if (check != null) {
+            channel.writeAndFlush(request(check, host, port));
+        } else {
+            channel.pipeline().get(TcpCheckHandler.class).next(channel);
+        }
     }
 
     private static DefaultFullHttpRequest request(HttpCheck check, String host, int port) {

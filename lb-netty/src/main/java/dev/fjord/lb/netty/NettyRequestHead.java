@@ -8,6 +8,7 @@ import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.ClientTls;
 import dev.fjord.lb.core.RequestHead;
 
 import io.netty.handler.codec.http.HttpRequest;
@@ -19,8 +20,14 @@ final class NettyRequestHead implements RequestHead {
     private final @Nullable String query;
     private final InetSocketAddress client;
     private final int localPort;
+    private final @Nullable ClientTls tls;
 
     NettyRequestHead(HttpRequest request, InetSocketAddress client, int localPort) {
+        this(request, client, localPort, null);
+    }
+
+    /** {@code tls}: the connection's handshake; null on a plain connection. */
+    NettyRequestHead(HttpRequest request, InetSocketAddress client, int localPort, @Nullable ClientTls tls) {
         this.request = request;
         String uri = request.uri();
         int start = 0;
@@ -36,6 +43,7 @@ final class NettyRequestHead implements RequestHead {
         this.query = q < 0 ? null : uri.substring(q + 1);
         this.client = client;
         this.localPort = localPort;
+        this.tls = tls;
     }
 
     InetSocketAddress clientSocket() {
@@ -96,6 +104,11 @@ final class NettyRequestHead implements RequestHead {
     @Override
     public int localPort() {
         return localPort;
+    }
+
+    @Override
+    public @Nullable ClientTls tls() {
+        return tls;
     }
 
     @Override

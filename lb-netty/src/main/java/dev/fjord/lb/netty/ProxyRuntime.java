@@ -41,6 +41,8 @@ final class ProxyRuntime {
     final AtomicInteger globalConnections = new AtomicInteger();
     /** This machine's name ({@code %H}), looked up once at start: never on an event loop. */
     final String hostname = SyslogAccessLog.hostname();
+    /** The TLS contexts of binds and servers, and the certificates replaced at run time. */
+    final TlsRuntime tls = new TlsRuntime();
 
     private final Map<Server, ServerSlots> slots = new ConcurrentHashMap<>();
     private final Map<Server, BackendPool> pools = new ConcurrentHashMap<>();

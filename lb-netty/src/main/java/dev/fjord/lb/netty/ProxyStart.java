@@ -61,7 +61,7 @@ final class ProxyStart {
         HealthChecks checks = HealthChecks.start(
                 options.router,
                 scheduler,
-                new NettyCheckProbe(workers, loops.channelType()),
+                new NettyCheckProbe(workers, loops.channelType(), runtime.tls::server),
                 Ticker.system(),
                 events,
                 () -> ThreadLocalRandom.current().nextLong());

@@ -12,6 +12,7 @@ import dev.fjord.lb.core.ProxyProtocol;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.ServerSlots;
+import dev.fjord.lb.core.ServerTls;
 import dev.fjord.lb.core.Settings;
 
 import io.netty.channel.Channel;
@@ -179,8 +180,11 @@ final class ServerConnector {
         ProxyProtocol sendProxy = server.config().sendProxy();
         // a connection that told the server one client's address is that client's only
         boolean pooled = poolable && sendProxy == ProxyProtocol.NONE;
+        ServerTls tls = server.config().tls();
+        boolean overTls = tls != null && tls.traffic();
+        String sni = tls != null && overTls ? tls.sni(decision.forwardedRequest()) : null;
         if (pooled && mayReuse) {
-            Channel idle = pool.pollIdle(loop);
+            Channel idle = pool.pollIdle(loop, sni); // a TLS connection only for requests sending its SNI
             if (idle != null) {
                 if (record != null) {
                     record.connected();
@@ -202,10 +206,45 @@ final class ServerConnector {
                             future.channel(),
                             sendProxy.header(ClientAddresses.source(client), ClientAddresses.destination(client)));
                 }
+                if (tls != null && overTls) {
+                    handshake(future.channel(), tls, sni);
+                    return;
+                }
                 if (record != null) {
                     record.connected();
                 }
                 listener.connected(future.channel(), false);
+            }
+        });
+    }
+
+    /** TLS to the server: connected once the handshake is done; a failed one is a failed connection. */
+    private void handshake(Channel channel, ServerTls tls, @Nullable String sni) {
+        io.netty.util.concurrent.Future<Channel> done;
+        try {
+            done = ServerTlsHandshake.start(
+                    channel,
+                    runtime.tls.server(tls),
+                    tls,
+                    sni,
+                    settings().timeouts().connect());
+        } catch (IllegalArgumentException e) { // a server added at run time whose files cannot be read
+            channel.close();
+            connectFailed(e);
+            return;
+        }
+        done.addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                connectFailed(f.cause());
+            } else if (aborted) {
+                channel.close();
+                release(null, false);
+            } else {
+                if (record != null) {
+                    record.connected();
+                }
+                listener.connected(channel, false);
             }
         });
     }

@@ -24,14 +24,22 @@ import dev.fjord.lb.core.Ticker;
 final class StatsSocket implements AutoCloseable {
     private static final OperatorLog log = OperatorLog.of(StatsSocket.class.getName());
     private static final int MAX_LINE = 4096;
+    /** A command with a payload ({@code set ssl cert FILE <<}): the line and PEM lines up to an empty line. */
+    private static final int MAX_PAYLOAD = 64 * 1024;
 
     private final Path path;
     private final ServerSocketChannel server;
     private final Thread thread;
+    private final @org.jspecify.annotations.Nullable CertificateCommands certificates;
 
-    private StatsSocket(Path path, ServerSocketChannel server, RuntimeCommands commands) {
+    private StatsSocket(
+            Path path,
+            ServerSocketChannel server,
+            RuntimeCommands commands,
+            @org.jspecify.annotations.Nullable CertificateCommands certificates) {
         this.path = path;
         this.server = server;
+        this.certificates = certificates;
         this.thread = new Thread(() -> serve(commands), "fjord-stats-socket");
         this.thread.setDaemon(true);
     }
@@ -42,11 +50,17 @@ final class StatsSocket implements AutoCloseable {
      * @throws IllegalStateException naming the path when it cannot be bound
      */
     static StatsSocket open(Path path, RuntimeCommands commands) {
+        return open(path, commands, null);
+    }
+
+    /** Listens on {@code path}, answering the certificate commands with {@code certificates} too. */
+    static StatsSocket open(
+            Path path, RuntimeCommands commands, @org.jspecify.annotations.Nullable CertificateCommands certificates) {
         try {
             Files.deleteIfExists(path);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(path));
-            StatsSocket socket = new StatsSocket(path, server, commands);
+            StatsSocket socket = new StatsSocket(path, server, commands, certificates);
             socket.thread.start();
             return socket;
         } catch (IOException | UnsupportedOperationException e) {
@@ -90,15 +104,15 @@ final class StatsSocket implements AutoCloseable {
                     }
                 },
                 reloader);
-        return open(path, commands);
+        return open(path, commands, new CertificateCommands(runtime.tls));
     }
 
     private void serve(RuntimeCommands commands) {
         while (server.isOpen()) {
             try (SocketChannel client = server.accept()) {
-                String line = readLine(client);
-                if (line != null) {
-                    client.write(ByteBuffer.wrap(commands.execute(line).getBytes(StandardCharsets.UTF_8)));
+                String text = readCommand(client);
+                if (text != null) {
+                    client.write(ByteBuffer.wrap(answer(commands, text).getBytes(StandardCharsets.UTF_8)));
                 }
             } catch (IOException e) {
                 if (server.isOpen()) {
@@ -110,32 +124,48 @@ final class StatsSocket implements AutoCloseable {
         }
     }
 
-    /** The first line sent, or everything until the client half-closes; null when nothing came. */
-    private static @org.jspecify.annotations.Nullable String readLine(SocketChannel client) throws IOException {
+    /** The answer to a command line, with its payload after the first line when it ends with {@code <<}. */
+    private String answer(RuntimeCommands commands, String text) {
+        int newline = text.indexOf('\n');
+        String line = (newline >= 0 ? text.substring(0, newline) : text).strip();
+        CertificateCommands ssl = certificates;
+        if (ssl != null && CertificateCommands.handles(line)) {
+            boolean withPayload = line.endsWith("<<");
+            String payload = withPayload && newline >= 0 ? text.substring(newline + 1) : null;
+            return ssl.execute(withPayload ? line.substring(0, line.length() - 2) : line, payload);
+        }
+        return commands.execute(line);
+    }
+
+    /**
+     * The command sent: its first line, and when that ends with {@code <<} the payload lines up to an empty line (or
+     * until the client half-closes); null when nothing came.
+     */
+    private static @org.jspecify.annotations.Nullable String readCommand(SocketChannel client) throws IOException {
         client.configureBlocking(true);
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE);
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_PAYLOAD);
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (buffer.hasRemaining() && System.nanoTime() < deadline) {
-            int read = client.read(buffer);
-            if (read < 0) {
+        int limit = MAX_LINE;
+        while (buffer.position() < limit && System.nanoTime() < deadline) {
+            buffer.limit(limit);
+            if (client.read(buffer) < 0) {
                 break;
             }
-            byte[] bytes = buffer.array();
-            boolean newline = false;
-            for (int i = 0; i < buffer.position(); i++) {
-                if (bytes[i] == '\n') {
-                    newline = true;
-                    break;
-                }
+            String sofar = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            int newline = sofar.indexOf('\n');
+            if (newline < 0) {
+                continue;
             }
-            if (newline) {
-                break;
+            if (!sofar.substring(0, newline).strip().endsWith("<<")) {
+                break; // one line
+            }
+            limit = MAX_PAYLOAD;
+            if (sofar.indexOf("\n\n", newline) >= 0 || sofar.indexOf("\r\n\r\n", newline) >= 0) {
+                break; // the payload ends at an empty line
             }
         }
         String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-        int newline = text.indexOf('\n');
-        String line = (newline >= 0 ? text.substring(0, newline) : text).strip();
-        return line.isEmpty() ? null : line;
+        return text.isBlank() ? null : text;
     }
 
     @Override

@@ -61,11 +61,11 @@ final class BackendKeywords {
     }
 
     /** Applies {@code line} to {@code backend}; false when it is none of these keywords. */
-    static boolean apply(Target backend, Line line) {
+    static boolean apply(Target backend, Line line, TlsImport tls) {
         switch (line.keyword()) {
-            case "server" -> server(backend, line);
-            case "server-template" -> ServerTemplateLine.apply(backend.serverTemplate(), line);
-            case "default-server" -> backend.defaultServer().accept(s -> ServerOptions.apply(s, line, 1));
+            case "server" -> server(backend, line, tls);
+            case "server-template" -> ServerTemplateLine.apply(backend.serverTemplate(), line, tls);
+            case "default-server" -> backend.defaultServer().accept(s -> ServerOptions.apply(s, line, 1, tls));
             case "cookie" -> backend.cookie().accept(cookie(line));
             case "stick-table" -> backend.stickTable().accept(StickKeywords.table(line));
             case "stick" -> backend.stick().accept(StickKeywords.stickRule(line));
@@ -83,7 +83,7 @@ final class BackendKeywords {
     }
 
     /** {@code server NAME ADDRESS [options]}. */
-    private static void server(Target backend, Line line) {
+    private static void server(Target backend, Line line, TlsImport tls) {
         String name = line.arg(1);
         String address = line.arg(2);
         if (name.isEmpty()) {
@@ -93,7 +93,7 @@ final class BackendKeywords {
             throw new IllegalArgumentException(
                     "server '" + name + "' has no address (expected: server NAME ADDRESS [options])");
         }
-        backend.server().add(name, address, s -> ServerOptions.apply(s, line, 3));
+        backend.server().add(name, address, s -> ServerOptions.apply(s, line, 3, tls));
     }
 
     /** {@code cookie NAME insert|rewrite|prefix [options]}. */

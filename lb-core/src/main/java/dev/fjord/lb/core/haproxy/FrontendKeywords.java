@@ -70,37 +70,17 @@ final class FrontendKeywords {
         }
     }
 
-    /** The options after a bind's address, checked now so that an error names its line. */
-    private static Consumer<BindOptions.Builder> bindOptions(Line line) {
-        boolean acceptProxy = false;
-        for (int i = 2; i < line.size(); i++) {
-            String option = line.arg(i);
-            if (option.equals("accept-proxy")) {
-                acceptProxy = true;
-            } else {
-                throw new IllegalArgumentException(
-                        "bind option '" + option + "' is not supported yet (supported: accept-proxy)");
-            }
-        }
-        boolean proxy = acceptProxy;
-        return b -> {
-            if (proxy) {
-                b.acceptProxy();
-            }
-        };
-    }
-
     /**
      * Applies {@code line} to {@code frontend}; false when it is none of these keywords. {@code backendNamed} hears of
      * every backend a rule names, to be checked once all sections are read.
      */
-    static boolean apply(Target frontend, Line line, Consumer<String> backendNamed) {
+    static boolean apply(Target frontend, Line line, Consumer<String> backendNamed, TlsImport tls) {
         switch (line.keyword()) {
             case "bind" -> {
                 if (line.size() < 2) {
                     throw new IllegalArgumentException("missing address (expected: bind ADDRESS)");
                 }
-                Consumer<BindOptions.Builder> options = bindOptions(line);
+                Consumer<BindOptions.Builder> options = BindKeywords.options(line, tls);
                 for (String address : line.arg(1).split(",", -1)) {
                     frontend.bind().accept(address, options);
                 }

@@ -40,8 +40,6 @@ final class Sections {
             "quiet",
             "debug",
             "hard-stop-after",
-            "ca-base",
-            "crt-base",
             "log-send-hostname",
             "log-tag",
             "set-dumpable",
@@ -54,7 +52,6 @@ final class Sections {
             "ssl-default-bind-options",
             "ssl-default-server-ciphers",
             "ssl-default-server-options",
-            "ssl-server-verify",
             "tune.ssl.default-dh-param",
             "insecure-fork-wanted",
             "insecure-setuid-wanted",
@@ -96,12 +93,15 @@ final class Sections {
     private final List<String> errors = new ArrayList<>();
     private @Nullable HttpCheck defaultsHttpCheck;
     private @Nullable TcpCheck defaultsTcpCheck;
+    /** crt-base, ca-base, ssl-server-verify: read in global, used by bind and server lines. */
+    private final TlsImport tls;
 
     /** A backend named by a frontend, to check once every section is read. */
     private record Reference(Line line, String context, String backend) {}
 
     Sections(String file) {
         this.file = file;
+        this.tls = new TlsImport(file, warnings);
     }
 
     /** The errors found so far, each naming its file and line; reading goes on after each. */
@@ -204,7 +204,7 @@ final class Sections {
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(b, this::warn);
                         for (Line line : lines) {
                             attempt(line, context, () -> {
-                                if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line)
+                                if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line, tls)
                                         && !ResponseKeywords.apply(responses, line)
                                         && !setting(b, line, context, checks)) {
                                     notApplied(line, context);
@@ -234,7 +234,7 @@ final class Sections {
                             attempt(line, context, () -> {
                                 if (!ResponseKeywords.apply(responses, line)
                                         && !frontendLine(FrontendKeywords.Target.of(l), line, context)
-                                        && !BackendKeywords.apply(BackendKeywords.Target.of(l), line)
+                                        && !BackendKeywords.apply(BackendKeywords.Target.of(l), line, tls)
                                         && !setting(l, line, context, checks)) {
                                     notApplied(line, context);
                                 }
@@ -319,6 +319,7 @@ final class Sections {
                 case "maxconn" -> global.maxConn(Values.integer(line.arg(1)));
                 case "log" -> global.log(LogLines.target(line));
                 case "spread-checks" -> global.spreadChecks(Values.integer(line.arg(1)));
+                case "crt-base", "ca-base", "ssl-server-verify" -> tls.global(line);
                 case "stats" -> {
                     if (!line.arg(1).equals("socket")) {
                         if (line.arg(1).equals("timeout") || line.arg(1).equals("maxconn")) {
@@ -363,6 +364,7 @@ final class Sections {
 
     /** The keywords of a frontend; false when {@code line} is none of them. */
     private boolean frontendLine(FrontendKeywords.Target frontend, Line line, String context) {
-        return FrontendKeywords.apply(frontend, line, backend -> references.add(new Reference(line, context, backend)));
+        return FrontendKeywords.apply(
+                frontend, line, backend -> references.add(new Reference(line, context, backend)), tls);
     }
 }

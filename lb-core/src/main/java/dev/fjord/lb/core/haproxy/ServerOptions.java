@@ -36,12 +36,15 @@ final class ServerOptions {
                     "send-proxy",
                     "send-proxy-v2",
                     "check-send-proxy" -> true;
-            default -> false;
+            default -> ServerTlsOptions.OPTIONS.contains(word);
         };
     }
 
     /** The options of a server line from word {@code from} on. */
-    static void apply(ServerConfig.Builder s, Line line, int from) {
+    static void apply(ServerConfig.Builder s, Line line, int from, TlsImport tls) {
+        if (tls.serverVerifyNone() && !ServerTlsOptions.saysVerify(line, from)) {
+            s.tlsOptions(t -> t.verifyNone()); // global ssl-server-verify none
+        }
         PassiveCheck.Layer layer = null;
         int errorLimit = 10;
         PassiveCheck.OnError onError = PassiveCheck.OnError.FAIL_CHECK;
@@ -110,9 +113,14 @@ final class ServerOptions {
                 case "send-proxy" -> s.sendProxy(ProxyProtocol.V1);
                 case "send-proxy-v2" -> s.sendProxy(ProxyProtocol.V2);
                 case "check-send-proxy" -> s.checkSendProxy();
-                default ->
-                    throw new IllegalArgumentException("server option '" + option
-                            + "' is not supported (see the README's table of supported keywords)");
+                default -> {
+                    int last = ServerTlsOptions.apply(s, line, i, tls);
+                    if (last < 0) {
+                        throw new IllegalArgumentException("server option '" + option
+                                + "' is not supported (see the README's table of supported keywords)");
+                    }
+                    i = last;
+                }
             }
         }
         if (layer != null) {

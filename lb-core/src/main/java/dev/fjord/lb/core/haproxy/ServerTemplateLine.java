@@ -13,7 +13,7 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 final class ServerTemplateLine {
     private ServerTemplateLine() {}
 
-    static void apply(BackendKeywords.TemplateAdder adder, Line line) {
+    static void apply(BackendKeywords.TemplateAdder adder, Line line, TlsImport tls) {
         String prefix = line.arg(1);
         String range = line.arg(2);
         String fqdn = line.arg(3);
@@ -45,7 +45,7 @@ final class ServerTemplateLine {
                     + "resolvers NAME, naming a resolvers section)");
         }
         Line serverOptions = new Line(line.number(), options);
-        adder.add(prefix, count, fqdn, resolvers, preferIpv6, s -> ServerOptions.apply(s, serverOptions, 3));
+        adder.add(prefix, count, fqdn, resolvers, preferIpv6, s -> ServerOptions.apply(s, serverOptions, 3, tls));
     }
 
     /** {@code N} or {@code 1-N}. */

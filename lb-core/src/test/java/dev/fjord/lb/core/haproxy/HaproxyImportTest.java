@@ -342,10 +342,10 @@ class HaproxyImportTest {
                         + "(expected: global, defaults, frontend, backend or listen)");
         assertThatThrownBy(() -> parse("""
                 frontend main
-                    bind :443 ssl crt /etc/ssl/site.pem
+                    bind :443 ssl crt /etc/ssl/no-such-site.pem
                 """))
-                .hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': bind option 'ssl' is not supported yet "
-                        + "(supported: accept-proxy)");
+                .hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': crt '/etc/ssl/no-such-site.pem': no such file "
+                        + "(expected: a readable PEM file or directory)");
         assertThatThrownBy(() -> HaproxyImport.parse("backend app\n    server web1 \"${NOPE}\"\n", "x.cfg", Map.of()))
                 .hasMessage("x.cfg:2: environment variable 'NOPE' is not set");
     }

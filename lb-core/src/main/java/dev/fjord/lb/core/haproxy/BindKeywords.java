@@ -1,0 +1,127 @@
+package dev.fjord.lb.core.haproxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.BindOptions;
+import dev.fjord.lb.core.TlsBind;
+import dev.fjord.lb.core.TlsVerify;
+import dev.fjord.lb.core.TlsVersion;
+import dev.fjord.lb.core.haproxy.Lines.Line;
+
+/**
+ * The options after a bind's address: {@code accept-proxy}, and TLS: {@code ssl}, {@code crt FILE|DIR} (repeated),
+ * {@code crt-list FILE}, {@code alpn LIST}, {@code ssl-min-ver}, {@code ssl-max-ver}, {@code no-sslv3},
+ * {@code no-tlsv10}, {@code no-tlsv11}, {@code no-tlsv13}, {@code force-tlsv12}, {@code force-tlsv13},
+ * {@code ciphers}, {@code ciphersuites}, {@code ca-file}, {@code verify none|optional|required}, {@code strict-sni}.
+ * Checked when read, so that an error names its line; files must be readable.
+ */
+final class BindKeywords {
+    private BindKeywords() {}
+
+    /** The options of {@code line}, from word 2 on. */
+    static Consumer<BindOptions.Builder> options(Line line, TlsImport tls) {
+        boolean acceptProxy = false;
+        boolean ssl = false;
+        List<Consumer<TlsBind.Builder>> settings = new ArrayList<>();
+        TlsVersion[] range = {null, null};
+        for (int i = 2; i < line.size(); i++) {
+            String option = line.arg(i);
+            switch (option) {
+                case "accept-proxy" -> acceptProxy = true;
+                case "ssl" -> ssl = true;
+                case "strict-sni" -> settings.add(TlsBind.Builder::strictSni);
+                case "crt" -> {
+                    String file = tls.certificate("crt", value(line, ++i, option));
+                    settings.add(t -> t.crt(file));
+                }
+                case "crt-list" -> {
+                    String file = tls.certificate("crt-list", value(line, ++i, option));
+                    settings.add(t -> t.crtList(file));
+                }
+                case "ca-file" -> {
+                    String file = tls.caFile(value(line, ++i, option));
+                    settings.add(t -> t.caFile(file));
+                }
+                case "alpn" -> {
+                    String[] protocols = value(line, ++i, option).split(",", -1);
+                    settings.add(t -> t.alpn(protocols));
+                    if (List.of(protocols).contains("h2")) {
+                        tls.warn(
+                                line,
+                                "alpn " + line.arg(i) + ": HTTP/2 is not supported yet; a frontend in mode "
+                                        + "http offers http/1.1 only");
+                    }
+                }
+                case "ciphers" -> {
+                    String ciphers = value(line, ++i, option);
+                    settings.add(t -> t.ciphers(ciphers));
+                }
+                case "ciphersuites" -> {
+                    String suites = value(line, ++i, option);
+                    settings.add(t -> t.cipherSuites(suites));
+                }
+                case "verify" -> {
+                    TlsVerify verify = switch (value(line, ++i, option)) {
+                        case "none" -> TlsVerify.NONE;
+                        case "optional" -> TlsVerify.OPTIONAL;
+                        case "required" -> TlsVerify.REQUIRED;
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "verify '" + line.arg(i) + "' (expected: none, optional or required)");
+                    };
+                    settings.add(t -> t.verify(verify));
+                }
+                case "ssl-min-ver" -> range[0] = TlsImport.version(option, value(line, ++i, option));
+                case "ssl-max-ver" -> range[1] = TlsImport.version(option, value(line, ++i, option));
+                case "no-sslv3" -> range[0] = higher(range[0], TlsVersion.TLS_1_0);
+                case "no-tlsv10" -> range[0] = higher(range[0], TlsVersion.TLS_1_1);
+                case "no-tlsv11" -> range[0] = higher(range[0], TlsVersion.TLS_1_2);
+                case "no-tlsv13" -> range[1] = TlsVersion.TLS_1_2;
+                case "force-tlsv12" -> range[0] = range[1] = TlsVersion.TLS_1_2;
+                case "force-tlsv13" -> range[0] = range[1] = TlsVersion.TLS_1_3;
+                default ->
+                    throw new IllegalArgumentException("bind option '" + option + "' is not supported yet (supported: "
+                            + "accept-proxy, ssl, crt, crt-list, alpn, ssl-min-ver, ssl-max-ver, no-sslv3, no-tlsv10, "
+                            + "no-tlsv11, no-tlsv13, force-tlsv12, force-tlsv13, ciphers, ciphersuites, ca-file, "
+                            + "verify, strict-sni)");
+            }
+        }
+        if (range[0] != null) {
+            TlsVersion min = range[0];
+            settings.add(t -> t.minVersion(min));
+        }
+        if (range[1] != null) {
+            TlsVersion max = range[1];
+            settings.add(t -> t.maxVersion(max));
+        }
+        if (!ssl && !settings.isEmpty()) {
+            throw new IllegalArgumentException("TLS options without 'ssl' (expected: bind ADDRESS ssl crt FILE ...)");
+        }
+        boolean proxy = acceptProxy;
+        boolean terminate = ssl;
+        return b -> {
+            if (proxy) {
+                b.acceptProxy();
+            }
+            if (terminate) {
+                b.ssl(t -> settings.forEach(setting -> setting.accept(t)));
+            }
+        };
+    }
+
+    /** {@code no-sslv3} and the like: the minimum at least {@code floor}. */
+    private static TlsVersion higher(@Nullable TlsVersion current, TlsVersion floor) {
+        return current == null || current.compareTo(floor) < 0 ? floor : current;
+    }
+
+    static String value(Line line, int index, String option) {
+        if (index >= line.size()) {
+            throw new IllegalArgumentException("'" + option + "' needs a value");
+        }
+        return line.arg(index);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.fjord.lb.core.haproxy;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.TlsVersion;
+import dev.fjord.lb.core.haproxy.Lines.Line;
+
+/**
+ * What the {@code global} section says about TLS files and defaults, for the bind and server lines that follow:
+ * {@code crt-base} and {@code ca-base} (relative {@code crt}, {@code crt-list}, {@code ca-file} paths are read from
+ * there) and {@code ssl-server-verify}; and the checks of those paths that {@code --check} reports with the line:
+ * a file that does not exist or cannot be read. One per import, not thread-safe.
+ */
+final class TlsImport {
+    private @Nullable Path crtBase;
+    private @Nullable Path caBase;
+    private boolean serverVerifyNone;
+    private final List<String> warnings;
+    private final String file;
+
+    TlsImport(String file, List<String> warnings) {
+        this.file = file;
+        this.warnings = warnings;
+    }
+
+    /** Reads a global line; false when it is none of {@code crt-base}, {@code ca-base}, {@code ssl-server-verify}. */
+    boolean global(Line line) {
+        switch (line.keyword()) {
+            case "crt-base" -> crtBase = directory(line);
+            case "ca-base" -> caBase = directory(line);
+            case "ssl-server-verify" -> {
+                switch (line.arg(1)) {
+                    case "none" -> serverVerifyNone = true;
+                    case "required" -> serverVerifyNone = false;
+                    default ->
+                        throw new IllegalArgumentException(
+                                "'" + line.arg(1) + "' (expected: ssl-server-verify none|required)");
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code ssl-server-verify none}: servers whose lines do not say {@code verify} are not verified. */
+    boolean serverVerifyNone() {
+        return serverVerifyNone;
+    }
+
+    /** Keeps a warning about {@code line}. */
+    void warn(Line line, String message) {
+        warnings.add(file + ":" + line.number() + ": " + message);
+    }
+
+    /** A certificate file or directory ({@code crt}), from {@code crt-base} when relative; it must be readable. */
+    String certificate(String what, String path) {
+        return readable(what, resolve(crtBase, path));
+    }
+
+    /** A CA file ({@code ca-file}), from {@code ca-base} when relative; it must be readable. */
+    String caFile(String path) {
+        return readable("ca-file", resolve(caBase, path));
+    }
+
+    /** A TLS version ({@code ssl-min-ver}, {@code ssl-max-ver}). */
+    static TlsVersion version(String what, String name) {
+        try {
+            return TlsVersion.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " " + e.getMessage());
+        }
+    }
+
+    private static Path resolve(@Nullable Path base, String path) {
+        try {
+            Path given = Path.of(path);
+            return base == null || given.isAbsolute() ? given : base.resolve(given);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + path + "' (expected: a file path)");
+        }
+    }
+
+    private static String readable(String what, Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException(what + " '" + path + "': no such file (expected: a readable PEM file"
+                    + (what.equals("crt") ? " or directory)" : ")"));
+        }
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException(what + " '" + path + "': not readable (check its permissions)");
+        }
+        return path.toString();
+    }
+
+    private static Path directory(Line line) {
+        if (line.size() != 2) {
+            throw new IllegalArgumentException("expected: " + line.keyword() + " DIRECTORY");
+        }
+        return resolve(null, line.arg(1));
+    }
+}
