@@ -1,6 +1,7 @@
 package dev.fjord.lb.core;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  * @param requestLine the request line ({@code %r}); null in TCP mode
  * @param droppedHeaders request header and trailer fields the proxy removed as look-alikes of framing or routing
  *     fields ({@link UnderscoreHeaders}) or as not allowed in trailers; JSON field {@code dropped_headers}
+ * @param details what {@code log-format} reads beyond those fields; {@link Details#NONE} when not recorded
  */
 public record AccessLogEntry(
         InetAddress client,
@@ -61,10 +63,35 @@ public record AccessLogEntry(
         int serverQueue,
         int backendQueue,
         @Nullable String requestLine,
-        int droppedHeaders) {
+        int droppedHeaders,
+        Details details) {
+
+    /**
+     * What HAProxy's {@code log-format} variables {@code %Ti %Tq %Tt %Tu %U %rt %fi %fp %bi %bp %si %sp} read, beyond
+     * the fields of {@code option httplog}. Immutable.
+     *
+     * @param idleTime milliseconds between the connection's accept (or the end of the previous response on it) and
+     *     the request's first byte ({@code %Ti}); -1 when not measured (TCP sessions)
+     * @param bytesIn bytes received from the client ({@code %U}): the request head and body, or a TCP session's
+     * @param requestCounter the process's count of requests and TCP sessions before this one ({@code %rt}, from 0)
+     * @param frontendAddress the address the client connected to ({@code %fi:%fp}); null when unknown
+     * @param backendSource the local address of the connection to the server ({@code %bi:%bp}); null without one
+     * @param serverAddress the address of the server connected to ({@code %si:%sp}); null without one
+     */
+    public record Details(
+            long idleTime,
+            long bytesIn,
+            long requestCounter,
+            @Nullable InetSocketAddress frontendAddress,
+            @Nullable InetSocketAddress backendSource,
+            @Nullable InetSocketAddress serverAddress) {
+        /** Nothing recorded: no idle time, no addresses. */
+        public static final Details NONE = new Details(-1, 0, 0, null, null, null);
+    }
 
     public AccessLogEntry {
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(details, "details");
         Objects.requireNonNull(frontend, "frontend");
         Objects.requireNonNull(termination, "termination");
         if (termination.length() != 4) {
@@ -82,7 +109,61 @@ public record AccessLogEntry(
         return redispatched || (retries > 0 && cause == '-') || (cause != '-' && cause != 'L') || status >= 500;
     }
 
-    /** An entry with no dropped header fields. */
+    /** An entry without {@link Details}. */
+    public AccessLogEntry(
+            InetAddress client,
+            int clientPort,
+            long acceptedAtMillis,
+            String frontend,
+            @Nullable String backend,
+            @Nullable String server,
+            long requestTime,
+            long queueTime,
+            long connectTime,
+            long responseTime,
+            long activeTime,
+            int status,
+            long bytesOut,
+            String termination,
+            int activeConnections,
+            int frontendConnections,
+            int backendConnections,
+            int serverConnections,
+            int retries,
+            boolean redispatched,
+            int serverQueue,
+            int backendQueue,
+            @Nullable String requestLine,
+            int droppedHeaders) {
+        this(
+                client,
+                clientPort,
+                acceptedAtMillis,
+                frontend,
+                backend,
+                server,
+                requestTime,
+                queueTime,
+                connectTime,
+                responseTime,
+                activeTime,
+                status,
+                bytesOut,
+                termination,
+                activeConnections,
+                frontendConnections,
+                backendConnections,
+                serverConnections,
+                retries,
+                redispatched,
+                serverQueue,
+                backendQueue,
+                requestLine,
+                droppedHeaders,
+                Details.NONE);
+    }
+
+    /** An entry with no dropped header fields and without {@link Details}. */
     public AccessLogEntry(
             InetAddress client,
             int clientPort,
@@ -131,6 +212,7 @@ public record AccessLogEntry(
                 serverQueue,
                 backendQueue,
                 requestLine,
-                0);
+                0,
+                Details.NONE);
     }
 }

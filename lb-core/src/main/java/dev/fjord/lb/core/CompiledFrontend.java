@@ -13,6 +13,9 @@ final class CompiledFrontend {
     private final FrontendConfig config;
     final HttpRequestRule[] rules;
     final List<Predicate<RequestHead>> ruleConditions;
+    /** The value each rule's {@code set-header} or {@code add-header} writes ({@link HeaderValue#NONE} for others). */
+    final List<HeaderValue> headerValues;
+
     final LiveBackend[] useBackends;
     final List<Predicate<RequestHead>> useBackendConditions;
     final @Nullable LiveBackend defaultBackend;
@@ -38,6 +41,7 @@ final class CompiledFrontend {
             ruleTests.add(compile(rule.condition(), acls, context));
         }
         ruleConditions = List.copyOf(ruleTests);
+        headerValues = ruleList.stream().map(HeaderValue::of).toList();
         setsLogLevel = ruleList.stream().anyMatch(rule -> rule instanceof HttpRequestRule.SetLogLevel);
         List<UseBackendRule> useList = config.useBackendRules();
         useBackends = new LiveBackend[useList.size()];

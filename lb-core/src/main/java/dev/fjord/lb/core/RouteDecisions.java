@@ -78,7 +78,7 @@ final class RouteDecisions {
                 return new RouteDecision.Respond(
                         frontend.config(), request, routed, null, response, CookieStatus.NOT_CHECKED);
             }
-            HeaderEdit edit = RuleResponses.editFor(rule);
+            HeaderEdit edit = RuleResponses.editFor(rule, frontend.headerValues.get(i), routed);
             if (edits.isEmpty()) {
                 edits = new ArrayList<>(4);
             }
@@ -198,7 +198,7 @@ final class RouteDecisions {
                     || (!tracks && RuleResponses.responseFor(rule, routed, frontend.config()) != null)) {
                 break;
             } else if (!tracks) { // tracking counted when the request was routed
-                edits.add(RuleResponses.editFor(rule));
+                edits.add(RuleResponses.editFor(rule, frontend.headerValues.get(i), routed));
                 routed = EditedRequestHead.of(request, edits);
             }
         }

@@ -28,13 +28,16 @@ final class RuleResponses {
         return null;
     }
 
-    /** The header edit of a {@code set-header}, {@code add-header} or {@code del-header} rule. */
-    static HeaderEdit editFor(HttpRequestRule rule) {
+    /**
+     * The header edit of a {@code set-header}, {@code add-header} or {@code del-header} rule for {@code request};
+     * {@code value} is the rule's value ({@link HeaderValue#of(HttpRequestRule)}).
+     */
+    static HeaderEdit editFor(HttpRequestRule rule, HeaderValue value, RequestHead request) {
         if (rule instanceof HttpRequestRule.SetHeader set) {
-            return new HeaderEdit.Set(set.name(), set.value());
+            return new HeaderEdit.Set(set.name(), value.of(request));
         }
         if (rule instanceof HttpRequestRule.AddHeader add) {
-            return new HeaderEdit.Add(add.name(), add.value());
+            return new HeaderEdit.Add(add.name(), value.of(request));
         }
         if (rule instanceof HttpRequestRule.DelHeader delete) {
             return new HeaderEdit.Delete(delete.name());

@@ -1,6 +1,7 @@
 package dev.fjord.lb.netty;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -9,8 +10,11 @@ import dev.fjord.lb.core.AccessLogEntry;
 import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.CookieStatus;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.ResponseHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
+
+import io.netty.channel.Channel;
 
 /**
  * Records one request's (or TCP session's) timings, sizes and outcome as it goes, and turns them into an
@@ -20,6 +24,13 @@ import dev.fjord.lb.core.Server;
 final class ExchangeRecord {
     private final long start = System.nanoTime();
     private final long acceptedAtMillis = System.currentTimeMillis();
+    private final long counter;
+    private final Channel client;
+    private final long idleTime;
+    private long bytesIn;
+    private @Nullable InetSocketAddress backendSource;
+    private @Nullable InetSocketAddress serverAddress;
+    private @Nullable ResponseHead sentHead;
     private long headEnd = -1;
     private long queueStart = -1;
     private long queueEnd = -1;
@@ -34,6 +45,18 @@ final class ExchangeRecord {
     private boolean redispatched;
     private int droppedHeaders;
     private boolean logged;
+
+    /**
+     * @param counter the process's count of requests and sessions before this one ({@code %rt})
+     * @param client the client connection, whose destination ({@link ClientAddresses}) is {@code %fi:%fp}
+     * @param idleSince when the connection became idle before this request ({@link System#nanoTime()}); -1 for a
+     *     TCP session
+     */
+    ExchangeRecord(long counter, Channel client, long idleSince) {
+        this.counter = counter;
+        this.client = client;
+        this.idleTime = idleSince < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(Math.max(0, start - idleSince));
+    }
 
     int status() {
         return status;
@@ -65,8 +88,30 @@ final class ExchangeRecord {
         connectStart = System.nanoTime();
     }
 
-    void connected() {
+    /** Connected to the server over {@code server} (a new or a pooled connection). */
+    void connected(Channel server) {
         connectEnd = System.nanoTime();
+        backendSource = inet(server.localAddress());
+        serverAddress = inet(server.remoteAddress());
+    }
+
+    private static @Nullable InetSocketAddress inet(@Nullable SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet : null;
+    }
+
+    /** {@code bytes} more came from the client (request head and body, or a TCP session's). */
+    void bytesIn(long bytes) {
+        bytesIn += bytes;
+    }
+
+    /** The response head sent to the client, which log-format's response samples read. */
+    void sentHead(ResponseHead head) {
+        sentHead = head;
+    }
+
+    @Nullable
+    ResponseHead sentHead() {
+        return sentHead;
     }
 
     void retried(boolean toAnotherServer) {
@@ -174,7 +219,14 @@ final class ExchangeRecord {
                 server == null ? 0 : runtime.slots(server).queued(),
                 0,
                 requestLine,
-                droppedHeaders);
+                droppedHeaders,
+                new AccessLogEntry.Details(
+                        idleTime,
+                        bytesIn,
+                        counter,
+                        ClientAddresses.destination(this.client),
+                        backendSource,
+                        serverAddress));
     }
 
     private static long millis(long from, long to) {

@@ -110,7 +110,9 @@ final class FrontendListener {
                                             .addLast("fjord.client.proxy", handler);
                                 } else {
                                     ch.pipeline()
-                                            .addLast("fjord.client.tcp", new TcpProxyHandler(runtime, now, tracking));
+                                            .addLast(
+                                                    "fjord.client.tcp",
+                                                    new TcpProxyHandler(runtime, now, tracking, ch));
                                 }
                             }
                         });

@@ -56,6 +56,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     private boolean bytesSinceHead;
     /** The record of the request whose bytes are arriving, from its first byte. */
     private @Nullable ExchangeRecord pending;
+    /** Since when the connection waits for a request ({@code %Ti}): its start, then each response's end. */
+    private long idleSince = System.nanoTime();
 
     private boolean closing;
 
@@ -93,7 +95,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     public void headBytesArrived() {
         bytesSinceHead = true;
         if (pending == null) {
-            pending = new ExchangeRecord();
+            pending = newRecord();
         }
     }
 
@@ -102,8 +104,13 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         this.ctx = context;
     }
 
+    private ExchangeRecord newRecord() {
+        return new ExchangeRecord(runtime.requestCounter.getAndIncrement(), ctx.channel(), idleSince);
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext context) {
+        idleSince = System.nanoTime(); // after the PROXY header, if any: HAProxy's Ti starts after the handshakes
         counters.sessionStarted(); // a session is a client connection
         armHeadTimer(false);
         context.fireChannelActive();
@@ -151,8 +158,9 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             bytesSinceHead = false;
             InetSocketAddress client = ClientAddresses.source(ctx.channel());
             int localPort = ClientAddresses.destination(ctx.channel()).getPort();
-            ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
+            ExchangeRecord record = pending != null ? pending : newRecord();
             pending = null;
+            record.bytesIn(HttpMessages.headSize(request));
             stickCounters().requestStarted();
             exchange = new HttpExchange(
                     ctx, runtime, frontend, this, request, new NettyRequestHead(request, client, localPort), record);
@@ -190,6 +198,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             return;
         }
         exchange = null;
+        idleSince = System.nanoTime();
         runtime.exchangeEnded();
         stickCounters().requestEnded();
         ChannelHandlerContext context = ctx;

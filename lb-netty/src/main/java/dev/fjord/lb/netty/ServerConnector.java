@@ -183,7 +183,7 @@ final class ServerConnector {
             Channel idle = pool.pollIdle(loop);
             if (idle != null) {
                 if (record != null) {
-                    record.connected();
+                    record.connected(idle);
                 }
                 listener.connected(idle, true);
                 return;
@@ -203,7 +203,7 @@ final class ServerConnector {
                             sendProxy.header(ClientAddresses.source(client), ClientAddresses.destination(client)));
                 }
                 if (record != null) {
-                    record.connected();
+                    record.connected(future.channel());
                 }
                 listener.connected(future.channel(), false);
             }

@@ -163,8 +163,15 @@ final class FrontendKeywords {
             case "allow" -> HttpRequestRule.allow();
             case "deny" -> RequestKeywords.deny(words);
             case "redirect" -> RequestKeywords.redirect(words);
-            case "set-header" -> HttpRequestRule.setHeader(arg(words, 1), arg(words, 2));
-            case "add-header" -> HttpRequestRule.addHeader(arg(words, 1), arg(words, 2));
+            // a value with % is a log-format: %[sample], %ci, %cp, %% (HAProxy's other % items are refused)
+            case "set-header" ->
+                arg(words, 2).indexOf('%') < 0
+                        ? HttpRequestRule.setHeader(arg(words, 1), arg(words, 2))
+                        : HttpRequestRule.setHeaderFormat(arg(words, 1), arg(words, 2));
+            case "add-header" ->
+                arg(words, 2).indexOf('%') < 0
+                        ? HttpRequestRule.addHeader(arg(words, 1), arg(words, 2))
+                        : HttpRequestRule.addHeaderFormat(arg(words, 1), arg(words, 2));
             case "del-header" -> HttpRequestRule.delHeader(arg(words, 1));
             case "return" -> {
                 RequestKeywords.Answer answer = RequestKeywords.answer(words, 200);
