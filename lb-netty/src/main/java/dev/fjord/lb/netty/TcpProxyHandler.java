@@ -90,7 +90,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
             return () -> future.cancel(false);
         };
         try {
-            inspector = ContentInspector.start(runtime.router, frontend.name(), head, onThisLoop, this);
+            inspector = ContentInspector.start(
+                    runtime.router, frontend.name(), head, tracking.counters(), onThisLoop, this);
         } catch (IllegalArgumentException removed) {
             accepted(head); // a reconfiguration removed the frontend: routing answers for it
         }

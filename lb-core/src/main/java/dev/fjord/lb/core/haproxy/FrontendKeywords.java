@@ -39,7 +39,8 @@ final class FrontendKeywords {
             Consumer<TcpContentRule> tcpContent,
 
             Consumer<StickTable> stickTable,
-            Consumer<TcpConnectionRule> tcpRequestConnection) {
+            Consumer<TcpConnectionRule> tcpRequestConnection,
+            Consumer<TcpConnectionRule> tcpRequestSession) {
 
         static Target of(FrontendConfig.Builder f) {
             return new Target(
@@ -52,7 +53,8 @@ final class FrontendKeywords {
                     f::inspectDelay,
                     f::tcpContent,
                     f::stickTable,
-                    f::tcpRequestConnection);
+                    f::tcpRequestConnection,
+                    f::tcpRequestSession);
         }
 
         static Target of(ListenBuilder l) {
@@ -66,7 +68,8 @@ final class FrontendKeywords {
                     l::inspectDelay,
                     l::tcpContent,
                     l::stickTable,
-                    l::tcpRequestConnection);
+                    l::tcpRequestConnection,
+                    l::tcpRequestSession);
         }
     }
 
@@ -130,13 +133,7 @@ final class FrontendKeywords {
             }
             case "stats" -> frontend.stats().accept(stats(line));
             case "stick-table" -> frontend.stickTable().accept(StickKeywords.table(line));
-            case "tcp-request" -> {
-                if (line.size() > 1 && line.arg(1).equals("connection")) {
-                    frontend.tcpRequestConnection().accept(StickKeywords.tcpRequestConnection(line));
-                } else {
-                    TcpRequestKeywords.apply(frontend, line);
-                }
-            }
+            case "tcp-request" -> TcpRequestKeywords.apply(frontend, line);
             default -> {
                 return false;
             }
