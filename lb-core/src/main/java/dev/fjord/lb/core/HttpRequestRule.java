@@ -102,6 +102,19 @@ public sealed interface HttpRequestRule {
         return new DelHeader(name, null);
     }
 
+    /**
+     * {@code http-request replace-header NAME REGEX REPLACEMENT}: each {@code name} header in which {@code regex}
+     * finds a match is replaced whole ({@code \1} to {@code \9} for the groups), as HAProxy does.
+     */
+    static HttpRequestRule replaceHeader(String name, String regex, String replacement) {
+        return new ReplaceHeader(name, regex, replacement, false, null);
+    }
+
+    /** {@code http-request replace-value NAME REGEX REPLACEMENT}: as replace-header, for each comma-separated value. */
+    static HttpRequestRule replaceValue(String name, String regex, String replacement) {
+        return new ReplaceHeader(name, regex, replacement, true, null);
+    }
+
     /** {@code http-request return status STATUS content-type TYPE string BODY}. */
     static HttpRequestRule returnResponse(int status, String contentType, String body) {
         return new Return(status, contentType, body, null);
@@ -300,6 +313,30 @@ public sealed interface HttpRequestRule {
         @Override
         public HttpRequestRule when(Condition condition) {
             return new DelHeader(name, condition);
+        }
+    }
+
+    /**
+     * {@code http-request replace-header|replace-value NAME REGEX REPLACEMENT}.
+     *
+     * @param values whether each comma-separated value is replaced ({@code replace-value}) or the whole line
+     */
+    record ReplaceHeader(
+            String name,
+            String regex,
+            String replacement,
+            boolean values,
+            @Nullable Condition condition) implements HttpRequestRule {
+        public ReplaceHeader {
+            String context = "http-request " + (values ? "replace-value" : "replace-header");
+            HeaderEdit.requireHeader(context, name, replacement);
+            HeaderRewrite.compile(context, regex);
+            HeaderRewrite.requireReplacement(context, replacement);
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new ReplaceHeader(name, regex, replacement, values, condition);
         }
     }
 

@@ -170,6 +170,10 @@ final class FrontendKeywords {
                         ? HttpRequestRule.addHeader(arg(words, 1), arg(words, 2))
                         : HttpRequestRule.addHeaderFormat(arg(words, 1), arg(words, 2));
             case "del-header" -> HttpRequestRule.delHeader(arg(words, 1));
+            case "replace-header" ->
+                HttpRequestRule.replaceHeader(arg(words, 1), arg(words, 2), RequestKeywords.literal(arg(words, 3)));
+            case "replace-value" ->
+                HttpRequestRule.replaceValue(arg(words, 1), arg(words, 2), RequestKeywords.literal(arg(words, 3)));
             case "return" -> {
                 RequestKeywords.Answer answer = RequestKeywords.answer(words, 200);
                 yield HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body());
@@ -186,7 +190,8 @@ final class FrontendKeywords {
                 HttpRequestRule stick = StickKeywords.httpRequestAction(words);
                 if (stick == null) {
                     throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                            + "set-header, add-header, del-header, return, set-log-level, use-service, "
+                            + "set-header, add-header, del-header, replace-header, replace-value, return, "
+                            + "set-log-level, use-service, "
                             + "track-sc0|1|2 or sc-inc-gpc0|1)");
                 }
                 yield stick;
