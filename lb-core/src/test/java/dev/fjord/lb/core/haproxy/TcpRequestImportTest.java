@@ -24,7 +24,7 @@ import dev.fjord.lb.core.TcpContentRule;
 class TcpRequestImportTest {
 
     private static ProxyConfig resource(String name) throws IOException {
-        try (InputStream in = TcpRequestImportTest.class.getResourceAsStream("/haproxy/" + name)) {
+        try (InputStream in = TcpRequestImportTest.class.getResourceAsStream("/compat/" + name)) {
             String text = new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8);
             return HaproxyImport.parse(text, name, Map.of()).builder().build();
         }
@@ -36,7 +36,7 @@ class TcpRequestImportTest {
 
     @Test
     void theSniRoutingConfigurationImportsUnchanged() throws IOException {
-        FrontendConfig frontend = resource("tcp-sni-routing.cfg").frontends().get("tls-in");
+        FrontendConfig frontend = resource("06-sni-routing-tcp.cfg").frontends().get("tls-in");
 
         assertThat(frontend.contentInspection())
                 .isEqualTo(new ContentInspection(
@@ -47,7 +47,7 @@ class TcpRequestImportTest {
 
     @Test
     void rulesKeepTheirOrderAndAListenSectionInspectsOnItsFrontendSide() throws IOException {
-        ProxyConfig config = resource("tcp-inspection.cfg");
+        ProxyConfig config = resource("07-tcp-content-inspection.cfg");
 
         assertThat(config.frontends().get("tls-only").contentInspection().rules())
                 .containsExactly(
