@@ -316,11 +316,7 @@ public sealed interface HttpRequestRule {
         }
     }
 
-    /**
-     * {@code http-request replace-header|replace-value NAME REGEX REPLACEMENT}.
-     *
-     * @param values whether each comma-separated value is replaced ({@code replace-value}) or the whole line
-     */
+    /** {@code http-request replace-header|replace-value NAME REGEX REPLACEMENT}; {@code values}: replace-value. */
     record ReplaceHeader(
             String name,
             String regex,
