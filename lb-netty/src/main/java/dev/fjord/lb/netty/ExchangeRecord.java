@@ -15,6 +15,8 @@ import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 
 /**
  * Records one request's (or TCP session's) timings, sizes and outcome as it goes, and turns them into an
@@ -30,7 +32,10 @@ final class ExchangeRecord {
     private long bytesIn;
     private @Nullable InetSocketAddress backendSource;
     private @Nullable InetSocketAddress serverAddress;
-    private @Nullable ResponseHead sentHead;
+    private @Nullable HttpResponse sent;
+    /** The request head, whose size counts in {@code %U} (measured only when an entry is made). */
+    private @Nullable HttpRequest received;
+
     private long headEnd = -1;
     private long queueStart = -1;
     private long queueEnd = -1;
@@ -99,19 +104,26 @@ final class ExchangeRecord {
         return address instanceof InetSocketAddress inet ? inet : null;
     }
 
-    /** {@code bytes} more came from the client (request head and body, or a TCP session's). */
+    /** The request's head came: its size counts as bytes from the client. */
+    void received(HttpRequest head) {
+        received = head;
+    }
+
+    /** {@code bytes} more came from the client (a request body, or a TCP session's). */
     void bytesIn(long bytes) {
         bytesIn += bytes;
     }
 
-    /** The response head sent to the client, which log-format's response samples read. */
-    void sentHead(ResponseHead head) {
-        sentHead = head;
+    /** The response head sent to the client, which log-format's response samples read (kept, not copied). */
+    void sent(HttpResponse response) {
+        sent = response;
     }
 
+    /** The response head sent to the client, as lb-core reads it; null when none was relayed from a server. */
     @Nullable
     ResponseHead sentHead() {
-        return sentHead;
+        HttpResponse response = sent;
+        return response == null ? null : new NettyResponseHead(response);
     }
 
     void retried(boolean toAnotherServer) {
@@ -222,7 +234,7 @@ final class ExchangeRecord {
                 droppedHeaders,
                 new AccessLogEntry.Details(
                         idleTime,
-                        bytesIn,
+                        bytesIn + (received == null ? 0 : HttpMessages.headSize(received)),
                         counter,
                         ClientAddresses.destination(this.client),
                         backendSource,

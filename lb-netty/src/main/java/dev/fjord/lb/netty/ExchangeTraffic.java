@@ -59,8 +59,8 @@ final class ExchangeTraffic {
     }
 
     /** The response head as sent to the client, after the response rules. */
-    void sent(dev.fjord.lb.core.ResponseHead head) {
-        record.sentHead(head);
+    void sent(io.netty.handler.codec.http.HttpResponse head) {
+        record.sent(head);
     }
 
     /** Response body bytes relayed to the client. */

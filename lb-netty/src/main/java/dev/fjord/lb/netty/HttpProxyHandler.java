@@ -160,7 +160,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             int localPort = ClientAddresses.destination(ctx.channel()).getPort();
             ExchangeRecord record = pending != null ? pending : newRecord();
             pending = null;
-            record.bytesIn(HttpMessages.headSize(request));
+            record.received(request);
             stickCounters().requestStarted();
             exchange = new HttpExchange(
                     ctx, runtime, frontend, this, request, new NettyRequestHead(request, client, localPort), record);
