@@ -1,6 +1,7 @@
 package dev.fjord.lb.core;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -36,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * @param requestLine the request line ({@code %r}); null in TCP mode
  * @param droppedHeaders request header and trailer fields the proxy removed as look-alikes of framing or routing
  *     fields ({@link UnderscoreHeaders}) or as not allowed in trailers; JSON field {@code dropped_headers}
- * @param tls the TLS handshake of the client connection ({@code %sslv}, {@code %sslc}); null on a plain one
+ * @param details what {@code log-format} reads beyond those fields; {@link Details#NONE} when not recorded
  */
 public record AccessLogEntry(
         InetAddress client,
@@ -63,10 +64,36 @@ public record AccessLogEntry(
         int backendQueue,
         @Nullable String requestLine,
         int droppedHeaders,
-        @Nullable ClientTls tls) {
+        Details details) {
+
+    /**
+     * What HAProxy's {@code log-format} variables {@code %Ti %Tq %Tt %Tu %U %rt %fi %fp %bi %bp %si %sp} read, beyond
+     * the fields of {@code option httplog}. Immutable.
+     *
+     * @param idleTime milliseconds between the connection's accept (or the end of the previous response on it) and
+     *     the request's first byte ({@code %Ti}); -1 when not measured (TCP sessions)
+     * @param bytesIn bytes received from the client ({@code %U}): the request head and body, or a TCP session's
+     * @param requestCounter the process's count of requests and TCP sessions before this one ({@code %rt}, from 0)
+     * @param frontendAddress the address the client connected to ({@code %fi:%fp}); null when unknown
+     * @param backendSource the local address of the connection to the server ({@code %bi:%bp}); null without one
+     * @param serverAddress the address of the server connected to ({@code %si:%sp}); null without one
+     * @param tls the TLS handshake of the client connection ({@code %sslv}, {@code %sslc}); null on a plain one
+     */
+    public record Details(
+            long idleTime,
+            long bytesIn,
+            long requestCounter,
+            @Nullable InetSocketAddress frontendAddress,
+            @Nullable InetSocketAddress backendSource,
+            @Nullable InetSocketAddress serverAddress,
+            @Nullable ClientTls tls) {
+        /** Nothing recorded: no idle time, no addresses, no TLS. */
+        public static final Details NONE = new Details(-1, 0, 0, null, null, null, null);
+    }
 
     public AccessLogEntry {
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(details, "details");
         Objects.requireNonNull(frontend, "frontend");
         Objects.requireNonNull(termination, "termination");
         if (termination.length() != 4) {
@@ -84,7 +111,7 @@ public record AccessLogEntry(
         return redispatched || (retries > 0 && cause == '-') || (cause != '-' && cause != 'L') || status >= 500;
     }
 
-    /** An entry of a plain (not TLS) connection. */
+    /** An entry without {@link Details}. */
     public AccessLogEntry(
             InetAddress client,
             int clientPort,
@@ -135,10 +162,10 @@ public record AccessLogEntry(
                 backendQueue,
                 requestLine,
                 droppedHeaders,
-                null);
+                Details.NONE);
     }
 
-    /** An entry of a plain connection with no dropped header fields. */
+    /** An entry with no dropped header fields and without {@link Details}. */
     public AccessLogEntry(
             InetAddress client,
             int clientPort,
@@ -187,6 +214,7 @@ public record AccessLogEntry(
                 serverQueue,
                 backendQueue,
                 requestLine,
-                0);
+                0,
+                Details.NONE);
     }
 }

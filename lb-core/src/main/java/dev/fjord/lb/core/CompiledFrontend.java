@@ -13,6 +13,9 @@ final class CompiledFrontend {
     private final FrontendConfig config;
     final HttpRequestRule[] rules;
     final List<Predicate<RequestHead>> ruleConditions;
+    /** The value each rule's {@code set-header} or {@code add-header} writes ({@link HeaderValue#NONE} for others). */
+    final List<HeaderValue> headerValues;
+
     final LiveBackend[] useBackends;
     final List<Predicate<RequestHead>> useBackendConditions;
     final @Nullable LiveBackend defaultBackend;
@@ -26,6 +29,10 @@ final class CompiledFrontend {
 
     final TcpConnectionRule[] connectionRules;
     final List<Predicate<RequestHead>> connectionConditions;
+    /** The {@code tcp-request session} rules. */
+    final TcpConnectionRule[] sessionRules;
+
+    final List<Predicate<RequestHead>> sessionConditions;
 
     CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
         this.config = config;
@@ -38,6 +45,7 @@ final class CompiledFrontend {
             ruleTests.add(compile(rule.condition(), acls, context));
         }
         ruleConditions = List.copyOf(ruleTests);
+        headerValues = ruleList.stream().map(HeaderValue::of).toList();
         setsLogLevel = ruleList.stream().anyMatch(rule -> rule instanceof HttpRequestRule.SetLogLevel);
         List<UseBackendRule> useList = config.useBackendRules();
         useBackends = new LiveBackend[useList.size()];
@@ -52,13 +60,19 @@ final class CompiledFrontend {
         statsAdmin = stats == null || stats.admin() == null ? null : compile(stats.admin(), acls, context);
         responseRules =
                 ResponseRules.Section.of(config.httpResponseRules(), config.httpAfterResponseRules(), acls, context);
-        contentRules = new ContentRules(config.contentInspection().rules(), acls, context);
+        contentRules = new ContentRules(config.contentInspection().rules(), acls, context, config.name());
         connectionRules = config.tcpConnectionRules().toArray(new TcpConnectionRule[0]);
         List<Predicate<RequestHead>> connectionTests = new ArrayList<>(connectionRules.length);
         for (TcpConnectionRule rule : connectionRules) {
             connectionTests.add(compile(rule.condition(), acls, context));
         }
         connectionConditions = List.copyOf(connectionTests);
+        sessionRules = config.tcpSessionRules().toArray(new TcpConnectionRule[0]);
+        List<Predicate<RequestHead>> sessionTests = new ArrayList<>(sessionRules.length);
+        for (TcpConnectionRule rule : sessionRules) {
+            sessionTests.add(compile(rule.condition(), acls, context));
+        }
+        sessionConditions = List.copyOf(sessionTests);
     }
 
     FrontendConfig config() {
@@ -93,10 +107,14 @@ final class CompiledFrontend {
             compile(stats.admin(), config.acls(), context);
         }
         ResponseRules.Section.of(config.httpResponseRules(), config.httpAfterResponseRules(), config.acls(), context);
-        new ContentRules(config.contentInspection().rules(), config.acls(), context);
+        new ContentRules(config.contentInspection().rules(), config.acls(), context, config.name());
         for (TcpConnectionRule rule : config.tcpConnectionRules()) {
             compile(rule.condition(), config.acls(), context);
-            requireConnectionLevel(rule.condition(), config.acls(), context);
+            requireConnectionLevel(rule.condition(), config.acls(), context + ": tcp-request connection");
+        }
+        for (TcpConnectionRule rule : config.tcpSessionRules()) {
+            compile(rule.condition(), config.acls(), context);
+            requireConnectionLevel(rule.condition(), config.acls(), context + ": tcp-request session");
         }
     }
 
@@ -129,9 +147,9 @@ final class CompiledFrontend {
         switch (acl.fetch()) {
             case SRC, DST_PORT, STICK, TRUE, FALSE -> {}
             default ->
-                throw new ConfigException(context + ": tcp-request connection: " + name + " fetches "
-                        + acl.criterion() + ", which is not known when a connection is accepted (expected: src, "
-                        + "dst_port or stick table fetches)");
+                throw new ConfigException(context + ": " + name + " fetches " + acl.criterion()
+                        + ", which is not known when a connection is accepted (expected: src, dst_port or stick "
+                        + "table fetches)");
         }
     }
 

@@ -39,15 +39,22 @@ public final class ContentInspector {
     private final String frontend;
     private final RequestHead connection;
     private final Listener listener;
+    private final @Nullable StickCounters counters;
     private byte[] held = new byte[0];
     private boolean decided;
     private Scheduler.@Nullable Cancellable delay;
 
-    private ContentInspector(Router router, String frontend, RequestHead connection, Listener listener) {
+    private ContentInspector(
+            Router router,
+            String frontend,
+            RequestHead connection,
+            Listener listener,
+            @Nullable StickCounters counters) {
         this.router = router;
         this.frontend = frontend;
         this.connection = connection;
         this.listener = listener;
+        this.counters = counters;
     }
 
     /**
@@ -58,13 +65,29 @@ public final class ContentInspector {
      */
     public static ContentInspector start(
             Router router, String frontend, RequestHead connection, Scheduler scheduler, Listener listener) {
+        return start(router, frontend, connection, null, scheduler, listener);
+    }
+
+    /**
+     * {@link #start(Router, String, RequestHead, Scheduler, Listener)} for a connection whose sticky counters are
+     * {@code counters} ({@link Router#accept}), in which the {@code tcp-request content track-sc} rules track.
+     *
+     * @throws IllegalArgumentException when the router has no such frontend
+     */
+    public static ContentInspector start(
+            Router router,
+            String frontend,
+            RequestHead connection,
+            @Nullable StickCounters counters,
+            Scheduler scheduler,
+            Listener listener) {
         Objects.requireNonNull(scheduler, "scheduler");
         FrontendConfig config = router.config().frontends().get(frontend);
         if (config == null) {
             throw new IllegalArgumentException("frontend '" + frontend + "' is not defined");
         }
-        ContentInspector inspector =
-                new ContentInspector(router, frontend, connection, Objects.requireNonNull(listener, "listener"));
+        ContentInspector inspector = new ContentInspector(
+                router, frontend, connection, Objects.requireNonNull(listener, "listener"), counters);
         ContentInspection inspection = config.contentInspection();
         if (!inspection.inspects()) {
             inspector.decided = true;
@@ -118,7 +141,8 @@ public final class ContentInspector {
         RequestHead head = new HeldContent(connection, RequestContent.of(held, complete));
         ContentVerdict verdict;
         try {
-            verdict = router.inspect(frontend, head);
+            StickCounters tracked = counters;
+            verdict = tracked == null ? router.inspect(frontend, head) : router.inspect(frontend, head, tracked);
         } catch (IllegalArgumentException removed) {
             verdict = ContentVerdict.ACCEPT; // a reconfiguration removed the frontend: routing answers for it
         }

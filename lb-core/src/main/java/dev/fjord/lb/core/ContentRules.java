@@ -6,23 +6,27 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A frontend's {@code tcp-request content} rules compiled against its ACLs, evaluated as HAProxy's
  * {@code tcp_inspect_request} does: in order; a condition that is a MISS (data lacking that may still arrive) stops
- * the evaluation and waits; the first rule whose condition passes decides; no rule deciding accepts. Immutable and
- * thread-safe.
+ * the evaluation and waits; {@code track-sc} rules whose condition passes track and go on; the first
+ * {@code accept} or {@code reject} whose condition passes decides; none deciding accepts. Immutable and thread-safe.
  */
 final class ContentRules {
     private final TcpContentRule[] rules;
     private final List<Function<RequestHead, AclResult>> conditions;
+    private final String section;
 
     /**
-     * Compiles {@code rules}.
+     * Compiles {@code rules} of frontend {@code section}, whose table a {@code track-sc} without one tracks in.
      *
      * @throws ConfigException naming {@code context} and an ACL that is not defined
      */
-    ContentRules(List<TcpContentRule> rules, Map<String, List<Acl>> acls, String context) {
+    ContentRules(List<TcpContentRule> rules, Map<String, List<Acl>> acls, String context, String section) {
         this.rules = rules.toArray(new TcpContentRule[0]);
+        this.section = section;
         List<Function<RequestHead, AclResult>> compiled = new ArrayList<>(this.rules.length);
         for (TcpContentRule rule : this.rules) {
             Condition condition = rule.condition();
@@ -31,16 +35,27 @@ final class ContentRules {
         this.conditions = List.copyOf(compiled);
     }
 
-    /** The verdict of the rules on the bytes {@code request} holds. */
-    ContentVerdict inspect(RequestHead request) {
+    /**
+     * The verdict of the rules on the bytes {@code request} holds; {@code track-sc} rules track in {@code counters}
+     * (the connection's; null: nothing is tracked), whose entries the conditions' stick fetches read.
+     */
+    ContentVerdict inspect(RequestHead request, @Nullable StickCounters counters) {
+        RequestHead seen = counters == null ? request : new TrackedRequestHead(request, counters, section);
         for (int i = 0; i < rules.length; i++) {
-            AclResult result = conditions.get(i).apply(request);
+            AclResult result = conditions.get(i).apply(seen);
             if (result == AclResult.MISS) {
                 return ContentVerdict.WAIT;
             }
-            if (result == AclResult.PASS) {
-                return rules[i] instanceof TcpContentRule.Reject ? ContentVerdict.REJECT : ContentVerdict.ACCEPT;
+            if (result != AclResult.PASS) {
+                continue;
             }
+            if (rules[i] instanceof TcpContentRule.Track track) {
+                if (counters != null) {
+                    StickActions.track(track.track(), seen, counters, section, StickActions.Level.CONTENT);
+                }
+                continue;
+            }
+            return rules[i] instanceof TcpContentRule.Reject ? ContentVerdict.REJECT : ContentVerdict.ACCEPT;
         }
         return ContentVerdict.ACCEPT;
     }

@@ -1,14 +1,12 @@
 package dev.fjord.lb.core;
 
-import java.time.Instant;
+import java.net.InetAddress;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,36 +15,35 @@ import dev.fjord.lb.core.internal.InetAddresses;
 /**
  * A {@code log-format} string: text, spaces (separators, merged) and HAProxy's {@code %} variables, with the flags
  * {@code %{+Q}} (quote strings), {@code %{+E}} (escape {@code "}, {@code \} and {@code ]}) and {@code %o} (flags
- * for every item after it). Variables: {@code %ci %cp %t %T %Tl %Ts %ms %tr %trg %trl %TR %Tw %Tc %Tr %Ta %Tt %Td
- * %Th %B %CC %CS %H %HM %HP %HPO %HQ %HU %HV %ST %ac %b %bc %bq %f %fc %ft %hr %hrl %hs %hsl %pid %r %rc %s %sc %sq
- * %ts %tsc}; those of {@link #NOT_SUPPORTED} and sample expressions {@code %[...]} are refused when parsed. Empty
- * items ({@code %hr} without captures) take their following separator with them, as in HAProxy. Immutable and
- * thread-safe.
+ * for every item after it), and sample expressions {@code %[FETCH,CONVERTER...]} ({@code %[src]},
+ * {@code %[req.hdr(host),lower]}, {@code %[status]}, {@code %[res.hdr(content-type)]},
+ * {@code %[sc_http_req_rate(0)]}; see {@link SampleFetch}) read from the request as routed and the response sent,
+ * {@code -} when there is no sample. Variables: {@code %ci %cp %t %T %Tl %Ts %ms %tr %trg %trl %TR %Tw %Tc %Tr %Ta
+ * %Tt %Td %Th %Ti %Tq %Tu %B %U %CC %CS %H %HM %HP %HPO %HQ %HU %HV %ST %ac %b %bc %bi %bp %bq %f %fc %fi %fp %ft
+ * %hr %hrl %hs %hsl %lc %OG %pid %r %rc %rt %s %sc %si %sp %sq %ts %tsc %sslv %sslc}; those of {@link #NOT_SUPPORTED} are
+ * refused when parsed. Empty items ({@code %hr} without captures) take their following separator with them, as in
+ * HAProxy. Thread-safe; its only state is the count of lines written ({@code %lc}).
  *
  * <pre>{@code
- * CustomLogFormat.parse("%ci:%cp [%tr] %ft %b/%s %ST %B %{+Q}r")
- *         .format(entry, LogMask.NONE, ZoneId.systemDefault(), "host1", 1234);
+ * CustomLogFormat.parse("%ci:%cp [%tr] %ft %b/%s %ST %B %{+Q}r %[sc_http_req_rate(0)]")
+ *         .format(entry, LogMask.NONE, ZoneId.systemDefault(), "host1", 1234, request, response);
  * }</pre>
  */
 public final class CustomLogFormat {
-    /** HAProxy's documented variables that Fjord does not record yet. */
-    public static final Set<String> NOT_SUPPORTED =
-            Set.of("ID", "lc", "rt", "U", "bi", "bp", "fi", "fp", "si", "sp", "OG", "Ti", "Tq", "Tu");
+    /** HAProxy's documented variables that Fjord does not record yet: {@code %ID}. */
+    public static final Set<String> NOT_SUPPORTED = LogVariables.NOT_SUPPORTED;
 
-    private static final Set<String> SUPPORTED = Set.of(
-            "o", "ci", "cp", "t", "T", "Tl", "Ts", "ms", "tr", "trg", "trl", "TR", "Tw", "Tc", "Tr", "Ta", "Tt", "Td",
-            "Th", "B", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "ST", "ac", "b", "bc", "bq", "f", "fc",
-            "ft", "hr", "hrl", "hs", "hsl", "pid", "r", "rc", "s", "sc", "sq", "ts", "tsc", "sslc", "sslv");
-    /** Variables printed as strings, which {@code +Q} quotes. */
-    private static final Set<String> STRINGS = Set.of(
-            "ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "b", "f", "ft", "r", "s", "sslc", "sslv");
-
-    private static final DateTimeFormatter MILLIS =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ROOT);
-    private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
-
-    /** One part of the format: literal text, a separator, or a variable with its flags. */
-    private record Item(@Nullable String text, @Nullable String variable, boolean quote, boolean escape) {}
+    /** One part of the format: literal text, a separator, a variable or a sample expression, with their flags. */
+    private record Item(
+            @Nullable String text,
+            @Nullable String variable,
+            @Nullable SampleFetch sample,
+            boolean quote,
+            boolean escape) {
+        boolean separator() {
+            return text == null && variable == null && sample == null;
+        }
+    }
 
     /** The HTTP log format of {@code option httplog clf}, as HAProxy declares it. */
     public static final String HTTP_CLF = "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc"
@@ -54,6 +51,7 @@ public final class CustomLogFormat {
 
     private final String source;
     private final List<Item> items;
+    private final AtomicLong lines = new AtomicLong();
 
     private CustomLogFormat(String source, List<Item> items) {
         this.source = source;
@@ -63,9 +61,32 @@ public final class CustomLogFormat {
     /**
      * Parses a {@code log-format} string.
      *
-     * @throws ConfigException naming a variable that is unknown or not supported yet, or a sample expression
+     * @throws ConfigException naming a variable that is unknown or not supported yet, or a sample expression that
+     *     is wrong
      */
     public static CustomLogFormat parse(String format) {
+        return new CustomLogFormat(format, items(format, true));
+    }
+
+    /**
+     * Parses a header value, a format whose spaces are text and which may hold only text, sample expressions and the
+     * variables known when a request is routed ({@code %ci}, {@code %cp}).
+     *
+     * @throws ConfigException naming what is not allowed there
+     */
+    static CustomLogFormat parseValue(String value) {
+        List<Item> items = items(value, false);
+        for (Item item : items) {
+            String variable = item.variable();
+            if (variable != null && !LogVariables.OF_THE_REQUEST.contains(variable)) {
+                throw new ConfigException("'%" + variable + "' is not known when the request is routed (expected in "
+                        + "a header value: text, %[SAMPLE], %ci, %cp, %% for %)");
+            }
+        }
+        return new CustomLogFormat(value, items);
+    }
+
+    private static List<Item> items(String format, boolean mergeSpaces) {
         List<Item> items = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         boolean quote = false;
@@ -73,12 +94,10 @@ public final class CustomLogFormat {
         int i = 0;
         while (i < format.length()) {
             char c = format.charAt(i);
-            if (c == ' ') {
+            if (c == ' ' && mergeSpaces) {
                 flush(items, text);
-                if (items.isEmpty()
-                        || items.get(items.size() - 1).text() != null
-                        || items.get(items.size() - 1).variable() != null) {
-                    items.add(new Item(null, null, false, false));
+                if (items.isEmpty() || !items.get(items.size() - 1).separator()) {
+                    items.add(new Item(null, null, null, false, false));
                 }
                 i++;
                 continue;
@@ -114,13 +133,20 @@ public final class CustomLogFormat {
                         case "E" -> itemEscape = on;
                         default ->
                             throw new ConfigException(
-                                    "flag '" + flag + "' is not supported yet (expected: +Q, -Q, " + "+E or -E)");
+                                    "flag '" + flag + "' is not supported yet (expected: +Q, -Q, +E or -E)");
                     }
                 }
                 i = end + 1;
             }
             if (i < format.length() && format.charAt(i) == '[') {
-                throw new ConfigException("sample expression '%" + format.substring(i) + "' is not supported yet");
+                int end = closingBracket(format, i);
+                if (end < 0) {
+                    throw new ConfigException("sample expression '%" + format.substring(i) + "' without ']'");
+                }
+                SampleFetch sample = SampleFetch.parseExpression(format.substring(i + 1, end));
+                items.add(new Item(null, null, sample, itemQuote, itemEscape));
+                i = end + 1;
+                continue;
             }
             int start = i;
             while (i < format.length() && Character.isLetterOrDigit(format.charAt(i))) {
@@ -130,30 +156,51 @@ public final class CustomLogFormat {
             if (NOT_SUPPORTED.contains(variable)) {
                 throw new ConfigException("'%" + variable + "' is not supported yet");
             }
-            if (!SUPPORTED.contains(variable)) {
+            if (!LogVariables.SUPPORTED.contains(variable)) {
                 throw new ConfigException("'%" + variable + "' is not a log-format variable (expected one of: "
-                        + SUPPORTED.stream().sorted().toList() + ")");
+                        + LogVariables.SUPPORTED.stream().sorted().toList() + " or %[SAMPLE])");
             }
             if (variable.equals("o")) {
                 quote = itemQuote;
                 escape = itemEscape;
             } else {
-                items.add(new Item(null, variable, itemQuote, itemEscape));
+                items.add(new Item(null, variable, null, itemQuote, itemEscape));
             }
         }
         flush(items, text);
-        return new CustomLogFormat(format, items);
+        return items;
+    }
+
+    /** The index of the {@code ]} closing the {@code [} at {@code open}, outside parentheses; -1 when none. */
+    private static int closingBracket(String format, int open) {
+        int depth = 0;
+        for (int i = open + 1; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (c == ']' && depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void flush(List<Item> items, StringBuilder text) {
         if (text.length() > 0) {
-            items.add(new Item(text.toString(), null, false, false));
+            items.add(new Item(text.toString(), null, null, false, false));
             text.setLength(0);
         }
     }
 
+    /** Whether the format is text only: no variable, no sample expression. */
+    boolean isText() {
+        return items.stream().allMatch(item -> item.variable() == null && item.sample() == null);
+    }
+
     /**
-     * The log line of {@code entry}.
+     * The log line of {@code entry}, its sample expressions without a request or response ({@code -}).
      *
      * @param mask how the client's address is masked
      * @param zone the zone of local dates ({@code %t}, {@code %tr}, {@code %Tl}, {@code %trl})
@@ -161,10 +208,52 @@ public final class CustomLogFormat {
      * @param pid {@code %pid}
      */
     public String format(AccessLogEntry entry, LogMask mask, ZoneId zone, String hostname, long pid) {
+        return format(entry, mask, zone, hostname, pid, null, null);
+    }
+
+    /**
+     * The log line of {@code entry}, counted for {@code %lc}.
+     *
+     * @param mask how client addresses are masked, in {@code %ci} and in sample expressions
+     * @param zone the zone of local dates ({@code %t}, {@code %tr}, {@code %Tl}, {@code %trl})
+     * @param hostname {@code %H}
+     * @param pid {@code %pid}
+     * @param request the request as routed, which request fetches read; null: none (TCP, or refused unparsed)
+     * @param response the response sent, which {@code status} and {@code res.hdr} read; null: a response with
+     *     {@code entry}'s status only, if it has one
+     */
+    public String format(
+            AccessLogEntry entry,
+            LogMask mask,
+            ZoneId zone,
+            String hostname,
+            long pid,
+            @Nullable RequestHead request,
+            @Nullable ResponseHead response) {
+        long logCounter = lines.getAndIncrement();
+        ResponseHead sent = response != null || entry.status() < 0
+                ? response
+                : ResponseHead.builder(entry.status()).build();
         StringBuilder line = new StringBuilder(160);
         for (Item item : items) {
             String variable = item.variable();
-            if (variable == null) {
+            SampleFetch sample = item.sample();
+            String value;
+            boolean quotable;
+            if (sample != null) {
+                Object fetched = sample.fetch(request, sent);
+                value = fetched == null ? null : logText(fetched, mask);
+                quotable = true;
+            } else if (variable != null) {
+                value = LogVariables.value(variable, entry, mask, zone, hostname, pid, logCounter);
+                if (value == null) {
+                    continue;
+                }
+                quotable = LogVariables.STRINGS.contains(variable);
+                if (quotable && item.quote() && value.equals("-") && variable.startsWith("C")) {
+                    value = ""; // no cookie captured: "-", or "" when quoted
+                }
+            } else {
                 String text = item.text();
                 if (text != null) {
                     line.append(text);
@@ -173,99 +262,77 @@ public final class CustomLogFormat {
                 }
                 continue;
             }
-            String value = value(variable, entry, mask, zone, hostname, pid);
+            boolean quoted = item.quote() && quotable;
             if (value == null) {
+                line.append(quoted ? "\"\"" : "-"); // no sample: "-", or "" when quoted, as HAProxy
                 continue;
             }
             if (item.escape()) {
                 value = value.replace("\\", "\\\\").replace("\"", "\\\"").replace("]", "\\]");
-            }
-            boolean quoted = item.quote() && STRINGS.contains(variable);
-            if (quoted && value.equals("-") && variable.startsWith("C")) {
-                value = ""; // no cookie captured: "-", or "" when quoted
             }
             line.append(quoted ? "\"" : "").append(value).append(quoted ? "\"" : "");
         }
         return line.toString();
     }
 
-    /** {@code %sslv} (the TLS version) or {@code %sslc} (the cipher); {@code -} on a plain connection. */
-    private static String tls(String variable, @Nullable ClientTls tls) {
-        return tls == null ? "-" : variable.equals("sslv") ? tls.protocol() : tls.cipher();
-    }
-
-    /** The value of one variable; null for an item that prints nothing (no captures). */
-    private static @Nullable String value(
-            String variable, AccessLogEntry e, LogMask mask, ZoneId zone, String hostname, long pid) {
-        Instant accepted = Instant.ofEpochMilli(e.acceptedAtMillis());
-        String request = e.requestLine();
-        return switch (variable) {
-            case "ci" -> InetAddresses.toText(mask.apply(e.client()));
-            case "cp" -> Integer.toString(e.clientPort());
-            case "t", "tr" -> MILLIS.format(accepted.atZone(zone));
-            case "T", "trg" -> ZONED.format(accepted.atZone(ZoneOffset.UTC));
-            case "Tl", "trl" -> ZONED.format(ZonedDateTime.ofInstant(accepted, zone));
-            case "Ts" -> Long.toString(e.acceptedAtMillis() / 1000);
-            case "ms" -> String.format(Locale.ROOT, "%03d", e.acceptedAtMillis() % 1000);
-            case "TR" -> Long.toString(e.requestTime());
-            case "Tw" -> Long.toString(e.queueTime());
-            case "Tc" -> Long.toString(e.connectTime());
-            case "Tr" -> Long.toString(e.responseTime());
-            case "Ta", "Tt" -> Long.toString(e.activeTime());
-            case "Td" -> Long.toString(dataTime(e));
-            case "Th" -> "0";
-            case "B" -> Long.toString(e.bytesOut());
-            case "CC", "CS" -> "-";
-            case "H" -> hostname;
-            case "HM", "HU", "HV", "HP", "HPO", "HQ" -> requestPart(variable, request);
-            case "ST" -> Integer.toString(e.status());
-            case "ac" -> Integer.toString(e.activeConnections());
-            case "b" -> e.backend() == null ? e.frontend() : e.backend();
-            case "bc" -> Integer.toString(e.backendConnections());
-            case "bq" -> Integer.toString(e.backendQueue());
-            case "f", "ft" -> e.frontend();
-            case "fc" -> Integer.toString(e.frontendConnections());
-            case "pid" -> Long.toString(pid);
-            case "r" -> AccessLogFormat.escape(request == null ? "<BADREQ>" : request);
-            case "rc" -> (e.redispatched() ? "+" : "") + e.retries();
-            case "s" -> e.server() == null ? "<NOSRV>" : e.server();
-            case "sc" -> Integer.toString(e.serverConnections());
-            case "sq" -> Integer.toString(e.serverQueue());
-            case "ts" -> e.termination().substring(0, 2);
-            case "tsc" -> e.termination();
-            case "sslv", "sslc" -> tls(variable, e.tls());
-            default -> null; // hr, hrl, hs, hsl: Fjord captures no headers
-        };
-    }
-
-    private static long dataTime(AccessLogEntry e) {
-        long[] parts = {e.requestTime(), e.queueTime(), e.connectTime(), e.responseTime()};
-        long sum = 0;
-        for (long part : parts) {
-            if (part < 0) {
-                return -1;
+    /**
+     * The value of a header whose format this is, for {@code request}: text, samples ({@code ""} when none) with the
+     * bytes a header value may not hold written {@code %XX}, and {@code %ci}, {@code %cp}.
+     */
+    String value(RequestHead request) {
+        StringBuilder value = new StringBuilder();
+        for (Item item : items) {
+            String text = item.text();
+            SampleFetch sample = item.sample();
+            String variable = item.variable();
+            String part;
+            if (text != null) {
+                value.append(text);
+                continue;
+            } else if (sample != null) {
+                Object fetched = sample.fetch(request, null);
+                part = fetched == null ? "" : headerSafe(SampleConverter.text(fetched));
+            } else if ("ci".equals(variable)) {
+                part = InetAddresses.toText(request.clientAddress());
+            } else if ("cp".equals(variable)) {
+                part = Integer.toString(request.clientPort());
+            } else {
+                continue;
             }
-            sum += part;
+            value.append(item.quote() ? "\"" + part + "\"" : part);
         }
-        return e.activeTime() < 0 ? -1 : e.activeTime() - sum;
+        return value.toString();
     }
 
-    /** A part of the request line: method, URI, version, path, path only or query string. */
-    private static String requestPart(String variable, @Nullable String request) {
-        if (request == null) {
-            return "-";
+    /** A sample as a log line holds it: addresses masked, control characters as {@code #XX}. */
+    private static String logText(Object sample, LogMask mask) {
+        if (sample instanceof InetAddress address) {
+            return InetAddresses.toText(mask.apply(address));
         }
-        String[] words = request.split(" ", 3);
-        String uri = words.length > 1 ? words[1] : "";
-        int query = uri.indexOf('?');
-        String escaped = switch (variable) {
-            case "HM" -> words[0];
-            case "HV" -> words.length > 2 ? words[2] : "HTTP/0.9";
-            case "HU" -> uri;
-            case "HQ" -> query < 0 ? "" : uri.substring(query);
-            default -> query < 0 ? uri : uri.substring(0, query);
-        };
-        return AccessLogFormat.escape(escaped);
+        return encode(sample.toString(), '#');
+    }
+
+    private static String headerSafe(String text) {
+        return encode(text, '%');
+    }
+
+    private static String encode(String text, char prefix) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean unsafe = (c < 0x20 && c != '\t') || c == 0x7f;
+            if (unsafe && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out != null) {
+                if (unsafe) {
+                    out.append(prefix).append(String.format(Locale.ROOT, "%02X", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     @Override

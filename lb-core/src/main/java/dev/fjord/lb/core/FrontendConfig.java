@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  *     default {@link ContentInspection#NONE}
  * @param stickTable the frontend's stick table ({@code stick-table}), named after it; null: none
  * @param tcpConnectionRules {@code tcp-request connection} rules, in order
+ * @param tcpSessionRules {@code tcp-request session} rules, in order: run once the session starts (after a PROXY
+ *     header), before the content is read
  */
 public record FrontendConfig(
         String name,
@@ -48,7 +50,8 @@ public record FrontendConfig(
         Map<Address, BindOptions> bindOptions,
         ContentInspection contentInspection,
         @Nullable StickTable stickTable,
-        List<TcpConnectionRule> tcpConnectionRules) {
+        List<TcpConnectionRule> tcpConnectionRules,
+        List<TcpConnectionRule> tcpSessionRules) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -64,6 +67,7 @@ public record FrontendConfig(
         httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
         Objects.requireNonNull(contentInspection, "contentInspection");
         tcpConnectionRules = List.copyOf(tcpConnectionRules);
+        tcpSessionRules = List.copyOf(tcpSessionRules);
     }
 
     /** The options of bind {@code address}; {@link BindOptions#DEFAULT} for a plain one. */
@@ -97,6 +101,7 @@ public record FrontendConfig(
         private final List<TcpContentRule> tcpContentRules = new ArrayList<>();
         private @Nullable StickTable stickTable;
         private final List<TcpConnectionRule> tcpConnectionRules = new ArrayList<>();
+        private final List<TcpConnectionRule> tcpSessionRules = new ArrayList<>();
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
@@ -276,6 +281,16 @@ public record FrontendConfig(
             return this;
         }
 
+        /**
+         * Adds a {@code tcp-request session} rule, evaluated after those added before it, once the connection's
+         * session starts: after the {@code tcp-request connection} rules and a PROXY header ({@code accept-proxy}),
+         * whose source address it sees, before the content is read. Same actions as {@code tcp-request connection}.
+         */
+        public Builder tcpRequestSession(TcpConnectionRule rule) {
+            tcpSessionRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
         boolean hasDefaultBackend() {
             return defaultBackend != null;
         }
@@ -314,7 +329,8 @@ public record FrontendConfig(
                     bindOptions,
                     new ContentInspection(inspectDelay, tcpContentRules),
                     stickTable,
-                    tcpConnectionRules);
+                    tcpConnectionRules,
+                    tcpSessionRules);
             CompiledFrontend.checkConditions(config, context);
             return config;
         }

@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  *         .httpRequest(HttpRequestRule.setHeader("X-Proxy", "fjord"));
  * }</pre>
  *
- * <p>Header values are literal text (HAProxy's log-format expressions such as {@code %[src]} are not interpreted).
+ * <p>Header values are literal text, or with {@link #setHeaderFormat} and {@link #addHeaderFormat} HAProxy's
+ * log-format: text, sample expressions such as {@code %[src]} or {@code %[req.hdr(host),lower]}, {@code %ci},
+ * {@code %cp}, and {@code %%} for a {@code %}, evaluated for each request.
  */
 public sealed interface HttpRequestRule {
 
@@ -70,19 +72,47 @@ public sealed interface HttpRequestRule {
         return new Redirect(RedirectType.SCHEME, scheme, code, RedirectOptions.NONE, null);
     }
 
-    /** {@code http-request set-header NAME VALUE}: replace every {@code name} header by one. */
+    /** {@code http-request set-header NAME VALUE}: replace every {@code name} header by one, {@code value} literal. */
     static HttpRequestRule setHeader(String name, String value) {
         return new SetHeader(name, value, null);
     }
 
-    /** {@code http-request add-header NAME VALUE}: add one more {@code name} header. */
+    /**
+     * {@code http-request set-header NAME FORMAT} as HAProxy reads it: the value is a log-format of text, sample
+     * expressions ({@code %[src]}), {@code %ci}, {@code %cp} and {@code %%}, evaluated for each request.
+     *
+     * @throws ConfigException naming an expression that is wrong or not known when the request is routed
+     */
+    static HttpRequestRule setHeaderFormat(String name, String format) {
+        return new SetHeader(name, format, true, null);
+    }
+
+    /** {@code http-request add-header NAME VALUE}: add one more {@code name} header, {@code value} literal. */
     static HttpRequestRule addHeader(String name, String value) {
         return new AddHeader(name, value, null);
+    }
+
+    /** {@code http-request add-header NAME FORMAT}, the value a log-format as {@link #setHeaderFormat} reads it. */
+    static HttpRequestRule addHeaderFormat(String name, String format) {
+        return new AddHeader(name, format, true, null);
     }
 
     /** {@code http-request del-header NAME}: remove every {@code name} header. */
     static HttpRequestRule delHeader(String name) {
         return new DelHeader(name, null);
+    }
+
+    /**
+     * {@code http-request replace-header NAME REGEX REPLACEMENT}: each {@code name} header in which {@code regex}
+     * finds a match is replaced whole ({@code \1} to {@code \9} for the groups), as HAProxy does.
+     */
+    static HttpRequestRule replaceHeader(String name, String regex, String replacement) {
+        return new ReplaceHeader(name, regex, replacement, false, null);
+    }
+
+    /** {@code http-request replace-value NAME REGEX REPLACEMENT}: as replace-header, for each comma-separated value. */
+    static HttpRequestRule replaceValue(String name, String regex, String replacement) {
+        return new ReplaceHeader(name, regex, replacement, true, null);
     }
 
     /** {@code http-request return status STATUS content-type TYPE string BODY}. */
@@ -218,27 +248,59 @@ public sealed interface HttpRequestRule {
         }
     }
 
-    /** {@code http-request set-header NAME VALUE}. */
-    record SetHeader(String name, String value, @Nullable Condition condition) implements HttpRequestRule {
+    /**
+     * {@code http-request set-header NAME VALUE}.
+     *
+     * @param format whether {@code value} is a log-format ({@link #setHeaderFormat}) rather than literal text
+     */
+    record SetHeader(
+            String name,
+            String value,
+            boolean format,
+            @Nullable Condition condition) implements HttpRequestRule {
         public SetHeader {
             HeaderEdit.requireHeader("http-request set-header", name, value);
+            if (format) {
+                HeaderValue.check("http-request set-header " + name, value);
+            }
+        }
+
+        /** A literal value. */
+        public SetHeader(String name, String value, @Nullable Condition condition) {
+            this(name, value, false, condition);
         }
 
         @Override
         public HttpRequestRule when(Condition condition) {
-            return new SetHeader(name, value, condition);
+            return new SetHeader(name, value, format, condition);
         }
     }
 
-    /** {@code http-request add-header NAME VALUE}. */
-    record AddHeader(String name, String value, @Nullable Condition condition) implements HttpRequestRule {
+    /**
+     * {@code http-request add-header NAME VALUE}.
+     *
+     * @param format whether {@code value} is a log-format ({@link #addHeaderFormat}) rather than literal text
+     */
+    record AddHeader(
+            String name,
+            String value,
+            boolean format,
+            @Nullable Condition condition) implements HttpRequestRule {
         public AddHeader {
             HeaderEdit.requireHeader("http-request add-header", name, value);
+            if (format) {
+                HeaderValue.check("http-request add-header " + name, value);
+            }
+        }
+
+        /** A literal value. */
+        public AddHeader(String name, String value, @Nullable Condition condition) {
+            this(name, value, false, condition);
         }
 
         @Override
         public HttpRequestRule when(Condition condition) {
-            return new AddHeader(name, value, condition);
+            return new AddHeader(name, value, format, condition);
         }
     }
 
@@ -251,6 +313,26 @@ public sealed interface HttpRequestRule {
         @Override
         public HttpRequestRule when(Condition condition) {
             return new DelHeader(name, condition);
+        }
+    }
+
+    /** {@code http-request replace-header|replace-value NAME REGEX REPLACEMENT}; {@code values}: replace-value. */
+    record ReplaceHeader(
+            String name,
+            String regex,
+            String replacement,
+            boolean values,
+            @Nullable Condition condition) implements HttpRequestRule {
+        public ReplaceHeader {
+            String context = "http-request " + (values ? "replace-value" : "replace-header");
+            HeaderEdit.requireHeader(context, name, replacement);
+            HeaderRewrite.compile(context, regex);
+            HeaderRewrite.requireReplacement(context, replacement);
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new ReplaceHeader(name, regex, replacement, values, condition);
         }
     }
 

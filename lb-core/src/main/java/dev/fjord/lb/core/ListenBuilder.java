@@ -184,6 +184,12 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link FrontendConfig.Builder#tcpRequestSession(TcpConnectionRule)}. */
+    public ListenBuilder tcpRequestSession(TcpConnectionRule rule) {
+        frontend.tcpRequestSession(rule);
+        return this;
+    }
+
     /** See {@link BackendConfig.Builder#allBackups()}. */
     public ListenBuilder allBackups() {
         backend.allBackups();

@@ -78,11 +78,14 @@ final class RouteDecisions {
                 return new RouteDecision.Respond(
                         frontend.config(), request, routed, null, response, CookieStatus.NOT_CHECKED);
             }
-            HeaderEdit edit = RuleResponses.editFor(rule);
+            List<HeaderEdit> ruleEdits = RuleResponses.editsFor(rule, frontend.headerValues.get(i), routed);
+            if (ruleEdits.isEmpty()) {
+                continue; // a replace-header that matched nothing
+            }
             if (edits.isEmpty()) {
                 edits = new ArrayList<>(4);
             }
-            edits.add(edit);
+            edits.addAll(ruleEdits);
             routed = EditedRequestHead.of(seen, edits);
         }
         StatsConfig stats = frontend.config().stats();
@@ -198,7 +201,7 @@ final class RouteDecisions {
                     || (!tracks && RuleResponses.responseFor(rule, routed, frontend.config()) != null)) {
                 break;
             } else if (!tracks) { // tracking counted when the request was routed
-                edits.add(RuleResponses.editFor(rule));
+                edits.addAll(RuleResponses.editsFor(rule, frontend.headerValues.get(i), routed));
                 routed = EditedRequestHead.of(request, edits);
             }
         }

@@ -206,12 +206,23 @@ public final class Router {
      * holds ({@link RequestHead#content()}): {@link ContentVerdict#WAIT} while a rule lacks data that may still come
      * (never once the content is {@linkplain RequestContent#complete() complete}). After {@link ContentVerdict#ACCEPT},
      * {@link #route(String, RequestHead)} the same head: {@code use_backend} sees the bytes held.
-     * {@link ContentInspector} runs this for one connection, with the delay.
+     * {@link ContentInspector} runs this for one connection, with the delay. Nothing is tracked: see
+     * {@link #inspect(String, RequestHead, StickCounters)}.
      *
      * @throws IllegalArgumentException when there is no such frontend
      */
     public ContentVerdict inspect(String frontend, RequestHead connection) {
-        return compiled(frontend).contentRules.inspect(connection);
+        return compiled(frontend).contentRules.inspect(connection, null);
+    }
+
+    /**
+     * {@link #inspect(String, RequestHead)} for a connection whose sticky counters are {@code counters} (from
+     * {@link #accept}): the {@code tcp-request content track-sc} rules track in them, until it closes.
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public ContentVerdict inspect(String frontend, RequestHead connection, StickCounters counters) {
+        return compiled(frontend).contentRules.inspect(connection, stickTables.isEmpty() ? null : counters);
     }
 
     /**
@@ -294,9 +305,34 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public StickCounters accept(String frontend, InetAddress client, int clientPort, int localPort) {
-        StickCounters counters = new StickCounters(stickTables);
-        ConnectionRules.accept(compiled(frontend), counters, client, clientPort, localPort);
+        StickCounters counters = acceptConnection(frontend, client, clientPort, localPort);
+        startSession(frontend, counters, client, clientPort, localPort);
         return counters;
+    }
+
+    /**
+     * The first half of {@link #accept}, for a transport that reads a PROXY header (or makes a TLS handshake) before
+     * the session starts: the {@code tcp-request connection} rules only. Then {@link #startSession}, unless
+     * {@link StickCounters#rejected()}.
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public StickCounters acceptConnection(String frontend, InetAddress client, int clientPort, int localPort) {
+        StickCounters counters = new StickCounters(stickTables);
+        ConnectionRules.connection(compiled(frontend), counters, client, clientPort, localPort);
+        return counters;
+    }
+
+    /**
+     * The session of a connection accepted with {@link #acceptConnection} starts, {@code client} its source (the
+     * PROXY header's): the {@code tcp-request session} rules run, then the session counts in the entries tracked;
+     * when {@link StickCounters#rejected()} after, the connection must be closed at once.
+     *
+     * @throws IllegalArgumentException when there is no such frontend
+     */
+    public void startSession(
+            String frontend, StickCounters counters, InetAddress client, int clientPort, int localPort) {
+        ConnectionRules.session(compiled(frontend), counters, client, clientPort, localPort);
     }
 
     private CompiledFrontend compiled(String frontend) {

@@ -21,6 +21,8 @@ final class RoutingHeaders {
                 headers.add(add.name());
             } else if (rule instanceof HttpRequestRule.DelHeader delete) {
                 headers.add(delete.name());
+            } else if (rule instanceof HttpRequestRule.ReplaceHeader replace) {
+                headers.add(replace.name());
             } else if (rule instanceof HttpRequestRule.Track track) {
                 headers.sample(track.track().fetch());
             }

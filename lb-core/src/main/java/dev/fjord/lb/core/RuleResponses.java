@@ -28,16 +28,23 @@ final class RuleResponses {
         return null;
     }
 
-    /** The header edit of a {@code set-header}, {@code add-header} or {@code del-header} rule. */
-    static HeaderEdit editFor(HttpRequestRule rule) {
+    /**
+     * The header edits of a {@code set-header}, {@code add-header}, {@code del-header}, {@code replace-header} or
+     * {@code replace-value} rule for {@code request}; {@code value} is what the rule writes
+     * ({@link HeaderValue#of(HttpRequestRule)}).
+     */
+    static List<HeaderEdit> editsFor(HttpRequestRule rule, HeaderValue value, RequestHead request) {
         if (rule instanceof HttpRequestRule.SetHeader set) {
-            return new HeaderEdit.Set(set.name(), set.value());
+            return List.of(new HeaderEdit.Set(set.name(), value.of(request)));
         }
         if (rule instanceof HttpRequestRule.AddHeader add) {
-            return new HeaderEdit.Add(add.name(), add.value());
+            return List.of(new HeaderEdit.Add(add.name(), value.of(request)));
         }
         if (rule instanceof HttpRequestRule.DelHeader delete) {
-            return new HeaderEdit.Delete(delete.name());
+            return List.of(new HeaderEdit.Delete(delete.name()));
+        }
+        if (rule instanceof HttpRequestRule.ReplaceHeader replace) {
+            return value.replace(replace.name(), replace.values(), request);
         }
         throw new AssertionError("not a header rule: " + rule);
     }

@@ -1,6 +1,5 @@
 package dev.fjord.lb.core;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,77 +7,114 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.fjord.lb.core.internal.InetAddresses;
-
 /**
- * A sample expression as HAProxy writes a table key ({@code track-sc0 KEY}, {@code stick on KEY}): a fetch with its
- * arguments, then converters separated by commas, e.g. {@code src}, {@code req.hdr(x-forwarded-for,-1)},
- * {@code req.hdr(host),lower}, {@code src,ipmask(24)}. Fetches: {@code src}, {@code dst_port}, {@code path},
- * {@code url}, {@code base}, {@code method}, {@code req.ver}, {@code hdr|req.hdr(NAME[,OCC])} (a comma-separated
- * value; the last one unless OCC says), {@code req.fhdr(NAME[,OCC])} (a whole line), {@code hdr_ip|req.hdr_ip(NAME
- * [,OCC])}, {@code url_param|urlp(NAME)}, {@code req.cook|cook(NAME)}, {@code ssl_fc_sni}, {@code str(TEXT)};
- * converters {@code lower}, {@code upper},
- * {@code ipmask(BITS4[,BITS6])}. Immutable and thread-safe.
+ * A sample expression as HAProxy writes one: a fetch with its arguments, then converters separated by commas, e.g.
+ * {@code src}, {@code req.hdr(x-forwarded-for,-1)}, {@code req.hdr(host),lower}, {@code src,ipmask(24)}. Request
+ * fetches: {@code src}, {@code src_port}, {@code dst_port}, {@code path}, {@code query}, {@code url}, {@code base},
+ * {@code method}, {@code req.ver}, {@code hdr|req.hdr(NAME[,OCC])} (a comma-separated value; the last one unless OCC
+ * says), {@code req.fhdr(NAME[,OCC])} (a whole line), {@code hdr_ip|req.hdr_ip(NAME[,OCC])},
+ * {@code url_param|urlp(NAME)}, {@code req.cook|cook(NAME)}, {@code ssl_fc_sni}, {@code str(TEXT)}. A table key ({@code track-sc0 KEY}, {@code stick on
+ * KEY}: {@link #parse}) takes only those; an expression of a {@code log-format} or a header value
+ * ({@link #parseExpression}) also the response's {@code status} and {@code res.hdr|shdr(NAME[,OCC])}, and the stick
+ * table fetches of {@link StickFetch} ({@code sc_http_req_rate(0)}, {@code src_conn_cur}, ...). Converters: those of
+ * {@link SampleConverter}. Immutable and thread-safe.
  */
 final class SampleFetch {
     /** Fetches available when a connection is accepted, before anything is read. */
-    private static final Set<String> CONNECTION_LEVEL = Set.of("src", "dst_port");
+    private static final Set<String> CONNECTION_LEVEL = Set.of("src", "src_port", "dst_port");
+
+    private static final String KEY_FETCHES = "src, src_port, dst_port, path, query, url, base, method, req.ver, "
+            + "hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
+            + "ssl_fc_sni or str(TEXT)";
 
     private final String text;
     private final String fetch;
     private final List<String> args;
-    private final List<List<String>> converters;
+    private final @Nullable StickFetch stick;
+    private final List<SampleConverter> converters;
 
-    private SampleFetch(String text, String fetch, List<String> args, List<List<String>> converters) {
+    private SampleFetch(
+            String text,
+            String fetch,
+            List<String> args,
+            @Nullable StickFetch stick,
+            List<SampleConverter> converters) {
         this.text = text;
         this.fetch = fetch;
         this.args = args;
+        this.stick = stick;
         this.converters = converters;
     }
 
     /**
-     * Parses {@code text}.
+     * Parses {@code text}, a table key: request fetches only.
      *
      * @throws ConfigException naming the fetch or converter that is wrong and what was expected
      */
     static SampleFetch parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * Parses {@code text}, an expression of a {@code log-format} or a header value: request and response fetches,
+     * and stick table fetches.
+     *
+     * @throws ConfigException naming the fetch or converter that is wrong and what was expected
+     */
+    static SampleFetch parseExpression(String text) {
+        return parse(text, true);
+    }
+
+    private static SampleFetch parse(String text, boolean expression) {
         List<List<String>> parts = split(text);
         List<String> head = parts.get(0);
-        String fetch = switch (head.get(0)) {
+        String name = head.get(0);
+        List<String> args = head.subList(1, head.size());
+        List<SampleConverter> converters = new ArrayList<>();
+        for (List<String> converter : parts.subList(1, parts.size())) {
+            converters.add(SampleConverter.parse(text, converter));
+        }
+        if (expression && StickFetch.isStickFetch(name)) {
+            String criterion = args.isEmpty() ? name : name + "(" + String.join(",", args) + ")";
+            return new SampleFetch(text, name, List.of(), StickFetch.parse(criterion), List.copyOf(converters));
+        }
+        String fetch = switch (name) {
             case "hdr" -> "req.hdr";
             case "fhdr" -> "req.fhdr";
             case "hdr_ip" -> "req.hdr_ip";
             case "urlp" -> "url_param";
             case "cook" -> "req.cook";
             case "req_ver" -> "req.ver";
-            default -> head.get(0);
+            case "shdr" -> "res.hdr";
+            default -> name;
         };
-        List<String> args = head.subList(1, head.size());
         int[] arity = switch (fetch) {
-            case "src", "dst_port", "path", "url", "base", "method", "req.ver", "ssl_fc_sni" -> new int[] {0, 0};
+            case "src", "src_port", "dst_port", "path", "query", "url", "base", "method", "req.ver", "ssl_fc_sni" ->
+                new int[] {0, 0};
             case "str" -> new int[] {1, 1};
             case "req.hdr", "req.fhdr", "req.hdr_ip" -> new int[] {1, 2};
             case "url_param", "req.cook" -> new int[] {1, 1};
-            default ->
-                throw new ConfigException("sample '" + text + "': fetch '" + head.get(0) + "' is not supported yet "
-                        + "(expected: src, dst_port, path, url, base, method, req.ver, hdr(NAME[,OCC]), "
-                        + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
-                        + "ssl_fc_sni or str(TEXT))");
+            case "status" -> expression ? new int[] {0, 0} : null;
+            case "res.hdr" -> expression ? new int[] {1, 2} : null;
+            default -> null;
         };
+        if (arity == null) {
+            throw new ConfigException("sample '" + text + "': fetch '" + name + "' is not supported yet (expected: "
+                    + (expression
+                            ? KEY_FETCHES.replace(" or ", ", ") + ", status, res.hdr(NAME[,OCC]) or a stick table fetch"
+                            : KEY_FETCHES)
+                    + ")");
+        }
         if (args.size() < arity[0] || args.size() > arity[1] || args.stream().anyMatch(String::isEmpty)) {
-            throw new ConfigException("sample '" + text + "': " + head.get(0) + " takes "
+            throw new ConfigException("sample '" + text + "': " + name + " takes "
                     + (arity[1] == 0
                             ? "no argument"
-                            : arity[0] == arity[1] ? "one argument" : "a name and " + "an optional occurrence"));
+                            : arity[0] == arity[1] ? "one argument" : "a name and an optional occurrence"));
         }
         if (args.size() == 2) {
             occurrence(text, args.get(1));
         }
-        List<List<String>> converters = parts.subList(1, parts.size());
-        for (List<String> converter : converters) {
-            checkConverter(text, converter);
-        }
-        return new SampleFetch(text, fetch, List.copyOf(args), List.copyOf(converters));
+        return new SampleFetch(text, fetch, List.copyOf(args), null, List.copyOf(converters));
     }
 
     /** Splits {@code fetch(a,b),conv1,conv2(c)} into [[fetch, a, b], [conv1], [conv2, c]]. */
@@ -125,40 +161,6 @@ final class SampleFetch {
         }
     }
 
-    private static void checkConverter(String text, List<String> converter) {
-        switch (converter.get(0)) {
-            case "lower", "upper" -> {
-                if (converter.size() > 1) {
-                    throw new ConfigException("sample '" + text + "': " + converter.get(0) + " takes no argument");
-                }
-            }
-            case "ipmask" -> {
-                if (converter.size() < 2 || converter.size() > 3) {
-                    throw new ConfigException("sample '" + text + "': ipmask takes BITS4[,BITS6]");
-                }
-                mask(text, converter.get(1), 32);
-                if (converter.size() == 3) {
-                    mask(text, converter.get(2), 128);
-                }
-            }
-            default ->
-                throw new ConfigException("sample '" + text + "': converter '" + converter.get(0)
-                        + "' is not supported yet (expected: lower, upper or ipmask(BITS4[,BITS6]))");
-        }
-    }
-
-    private static int mask(String text, String bits, int max) {
-        try {
-            int n = Integer.parseInt(bits);
-            if (n >= 0 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException("sample '" + text + "': ipmask '" + bits + "' (expected: 0 to " + max + " bits)");
-    }
-
     /** Whether the fetch is available when a connection is accepted ({@code tcp-request connection}). */
     boolean connectionLevel() {
         return CONNECTION_LEVEL.contains(fetch);
@@ -175,24 +177,49 @@ final class SampleFetch {
         };
     }
 
-    /** The sample of {@code request}: a String, an InetAddress or an Integer; null when there is none. */
+    /** The sample of {@code request}: a String, an InetAddress or a Number; null when there is none. */
     @Nullable
     Object fetch(RequestHead request) {
-        Object sample = raw(request);
-        for (List<String> converter : converters) {
+        return fetch(request, null);
+    }
+
+    /**
+     * The sample of {@code request} and {@code response}: a String, an InetAddress or a Number; null when there is
+     * none (a request fetch without a request, a response fetch without a response).
+     */
+    @Nullable
+    Object fetch(@Nullable RequestHead request, @Nullable ResponseHead response) {
+        Object sample = raw(request, response);
+        for (SampleConverter converter : converters) {
             if (sample == null) {
                 return null;
             }
-            sample = convert(converter, sample);
+            sample = converter.apply(sample);
         }
         return sample;
     }
 
-    private @Nullable Object raw(RequestHead request) {
+    private @Nullable Object raw(@Nullable RequestHead request, @Nullable ResponseHead response) {
+        if (stick != null) {
+            return request == null ? null : stick.value(request);
+        }
+        if (fetch.equals("status") || fetch.equals("res.hdr")) {
+            if (response == null) {
+                return null;
+            }
+            return fetch.equals("status")
+                    ? Integer.valueOf(response.status())
+                    : occurrence(values(response.headers(args.get(0))), args);
+        }
+        if (request == null) {
+            return null;
+        }
         return switch (fetch) {
             case "src" -> request.clientAddress();
+            case "src_port" -> request.clientPort();
             case "dst_port" -> request.localPort();
             case "path" -> request.path();
+            case "query" -> request.query();
             case "url" -> request.uri();
             case "method" -> request.method();
             case "req.ver" ->
@@ -205,7 +232,7 @@ final class SampleFetch {
             case "req.cook" -> lastCookie(request, args.get(0));
             case "req.fhdr" -> occurrence(request.headers(args.get(0)), args);
             case "req.hdr" -> occurrence(values(request.headers(args.get(0))), args);
-            case "req.hdr_ip" -> ip(occurrence(values(request.headers(args.get(0))), args));
+            case "req.hdr_ip" -> SampleConverter.address(occurrence(values(request.headers(args.get(0))), args));
             case "str" -> args.get(0);
             case "ssl_fc_sni" -> {
                 ClientTls tls = request.tls();
@@ -242,45 +269,6 @@ final class SampleFetch {
         int occ = args.size() > 1 ? Integer.parseInt(args.get(1)) : -1;
         int index = occ < 0 ? values.size() + occ : occ - 1;
         return occ == 0 || index < 0 || index >= values.size() ? null : values.get(index);
-    }
-
-    /** An address as RFC 7239 writes it, an IPv4 one optionally followed by {@code :port}. */
-    private static @Nullable InetAddress ip(@Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        String text = value;
-        int colon = text.indexOf(':');
-        if (colon > 0 && text.indexOf(':', colon + 1) < 0 && text.indexOf('.') > 0) {
-            text = text.substring(0, colon); // 192.0.2.1:8080
-        }
-        return InetAddresses.isLiteral(text) ? InetAddresses.parseLiteral(text) : null;
-    }
-
-    private @Nullable Object convert(List<String> converter, Object sample) {
-        return switch (converter.get(0)) {
-            case "lower" -> sample.toString().toLowerCase(Locale.ROOT);
-            case "upper" -> sample.toString().toUpperCase(Locale.ROOT);
-            default -> {
-                InetAddress address = sample instanceof InetAddress a ? a : ip(sample.toString());
-                if (address == null) {
-                    yield null;
-                }
-                byte[] bytes = address.getAddress();
-                int bits = bytes.length == 4
-                        ? mask(text, converter.get(1), 32)
-                        : converter.size() > 2 ? mask(text, converter.get(2), 128) : 128;
-                for (int i = 0; i < bytes.length; i++) {
-                    int keep = Math.max(0, Math.min(8, bits - 8 * i));
-                    bytes[i] &= (byte) (0xff00 >>> keep);
-                }
-                try {
-                    yield InetAddress.getByAddress(bytes);
-                } catch (java.net.UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
     }
 
     @Override

@@ -52,11 +52,17 @@ final class StickChecks {
                 conditionTables(declared, context, rule.condition(), frontend);
             }
             for (TcpConnectionRule rule : frontend.tcpConnectionRules()) {
-                if (rule instanceof TcpConnectionRule.Track track) {
+                tcpRule(declared, context, "connection", rule, frontend);
+            }
+            for (TcpConnectionRule rule : frontend.tcpSessionRules()) {
+                tcpRule(declared, context, "session", rule, frontend);
+            }
+            for (TcpContentRule rule : frontend.contentInspection().rules()) {
+                if (rule instanceof TcpContentRule.Track track) {
                     table(
                             declared,
                             context,
-                            "tcp-request connection " + track.track(),
+                            "tcp-request content " + track.track(),
                             track.track().table(),
                             frontend.name());
                 }
@@ -80,6 +86,23 @@ final class StickChecks {
                 }
             }
         }
+    }
+
+    private static void tcpRule(
+            Map<String, String> declared,
+            String context,
+            String level,
+            TcpConnectionRule rule,
+            FrontendConfig frontend) {
+        if (rule instanceof TcpConnectionRule.Track track) {
+            table(
+                    declared,
+                    context,
+                    "tcp-request " + level + " " + track.track(),
+                    track.track().table(),
+                    frontend.name());
+        }
+        conditionTables(declared, context, rule.condition(), frontend);
     }
 
     private static void table(

@@ -6,7 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A frontend's {@code tcp-request connection} rule, evaluated in order when a connection is accepted, before a byte
- * is read: {@code accept} stops the evaluation and keeps the connection, {@code reject} closes it at once (no
+ * is read, or its {@code tcp-request session} rule, evaluated the same way once the session starts (after the
+ * connection rules and a PROXY header, whose source address {@code src} then is): {@code accept} stops the
+ * evaluation and keeps the connection, {@code reject} closes it at once (no
  * response, no server contacted), {@code track-sc0|1|2} tracks the connection in a stick table and goes on,
  * {@code sc-inc-gpc0|1(N)} increments a tracked entry's counter and goes on. A connection no rule accepts or rejects
  * is accepted. Conditions may use what is known at that point only: {@code src}, {@code dst_port} and the stick
@@ -84,8 +86,9 @@ public sealed interface TcpConnectionRule {
         public Track {
             Objects.requireNonNull(track, "track");
             if (!track.fetch().connectionLevel()) {
-                throw new ConfigException("tcp-request connection track-sc" + track.counter() + ": key '" + track.key()
-                        + "' is not known when a connection is accepted (expected: src or dst_port)");
+                throw new ConfigException("tcp-request connection|session track-sc" + track.counter() + ": key '"
+                        + track.key() + "' is not known when a connection is accepted (expected: src, src_port or "
+                        + "dst_port)");
             }
         }
 

@@ -1,23 +1,27 @@
 package dev.fjord.lb.core;
 
+import java.util.Objects;
+
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code tcp-request content} rule of a {@code mode tcp} frontend, evaluated in order on the bytes the client has
  * sent so far ({@link RequestHead#content()}), each time more arrive, until one whose condition holds accepts or
- * rejects: {@code accept} lets the connection be routed, {@code reject} closes it without contacting a server. A
- * rule whose condition lacks data that may still come stops the evaluation until more bytes arrive or
- * {@code tcp-request inspect-delay} expires; when no rule applies the connection is accepted.
+ * rejects: {@code accept} lets the connection be routed, {@code reject} closes it without contacting a server,
+ * {@code track-sc0|1|2} tracks the connection in a stick table (until it closes) and goes on. A rule whose condition
+ * lacks data that may still come stops the evaluation until more bytes arrive or {@code tcp-request inspect-delay}
+ * expires (the rules then run again from the first; a counter tracked already is not tracked again); when no rule
+ * accepts or rejects, the connection is accepted.
  *
  * <pre>{@code
  * frontend.inspectDelay(Duration.ofSeconds(5))
+ *         .tcpContent(TcpContentRule.trackSc(0, "src"))
+ *         .tcpContent(TcpContentRule.reject().when("{ sc0_conn_rate gt 20 }"))
  *         .tcpContent(TcpContentRule.accept().when("{ req.ssl_hello_type 1 }"))
  *         .tcpContent(TcpContentRule.reject());
  * }</pre>
  */
 public sealed interface TcpContentRule {
-    // Not yet an action here: track-sc0/1/2 (issue #17's note); it would call StickActions.track at Level.CONTENT
-    // with the connection's StickCounters, and TcpRequestKeywords.content would parse it.
 
     /** The condition under which the rule applies; null: always. */
     @Nullable
@@ -46,6 +50,16 @@ public sealed interface TcpContentRule {
         return new Reject(null);
     }
 
+    /** {@code tcp-request content track-scN KEY}, in the frontend's own table. */
+    static TcpContentRule trackSc(int counter, String key) {
+        return new Track(new TrackSc(counter, key, null), null);
+    }
+
+    /** {@code tcp-request content track-scN KEY table TABLE}. */
+    static TcpContentRule trackSc(int counter, String key, String table) {
+        return new Track(new TrackSc(counter, key, table), null);
+    }
+
     /** {@code tcp-request content accept [if|unless CONDITION]}. */
     record Accept(@Nullable Condition condition) implements TcpContentRule {
         @Override
@@ -69,6 +83,23 @@ public sealed interface TcpContentRule {
         @Override
         public String toString() {
             return "tcp-request content reject" + (condition == null ? "" : " if " + condition);
+        }
+    }
+
+    /** {@code tcp-request content track-scN KEY [table TABLE] [if|unless CONDITION]}. */
+    record Track(TrackSc track, @Nullable Condition condition) implements TcpContentRule {
+        public Track {
+            Objects.requireNonNull(track, "track");
+        }
+
+        @Override
+        public TcpContentRule when(Condition condition) {
+            return new Track(track, condition);
+        }
+
+        @Override
+        public String toString() {
+            return "tcp-request content " + track + (condition == null ? "" : " if " + condition);
         }
     }
 }

@@ -85,6 +85,11 @@ final class TrackedRequestHead implements RequestHead {
     }
 
     @Override
+    public RequestContent content() {
+        return base.content();
+    }
+
+    @Override
     public InetAddress clientAddress() {
         return base.clientAddress();
     }

@@ -42,7 +42,7 @@ class ContentInspectorTest {
     }
 
     private static Router imported(String resource) {
-        try (InputStream in = ContentInspectorTest.class.getResourceAsStream("/haproxy/" + resource)) {
+        try (InputStream in = ContentInspectorTest.class.getResourceAsStream("/compat/" + resource)) {
             String text =
                     new String(java.util.Objects.requireNonNull(in, resource).readAllBytes(), StandardCharsets.UTF_8);
             return Router.of(
@@ -78,7 +78,7 @@ class ContentInspectorTest {
 
     @Test
     void theSniOfAClientHelloPicksTheBackend() {
-        Router router = imported("tcp-sni-routing.cfg");
+        Router router = imported("06-sni-routing-tcp.cfg");
 
         start(router, "tls-in", "127.0.0.1").received(ClientHellos.jdk("A.example.com", "TLSv1.3"));
         assertThat(outcome.heard).containsExactly("accepted");
@@ -90,7 +90,7 @@ class ContentInspectorTest {
 
     @Test
     void theBytesHeldAreThoseReceivedInOrder() {
-        Router router = imported("tcp-sni-routing.cfg");
+        Router router = imported("06-sni-routing-tcp.cfg");
         byte[] hello = ClientHellos.jdk("a.example.com", "TLSv1.3");
 
         ContentInspector inspector = start(router, "tls-in", "127.0.0.1");
@@ -108,7 +108,7 @@ class ContentInspectorTest {
 
     @Test
     void aSilentClientIsRoutedToTheDefaultWhenTheDelayExpires() {
-        Router router = imported("tcp-sni-routing.cfg");
+        Router router = imported("06-sni-routing-tcp.cfg");
 
         ContentInspector inspector = start(router, "tls-in", "127.0.0.1");
         time.advance(Duration.ofMillis(4999));
@@ -125,7 +125,7 @@ class ContentInspectorTest {
 
     @Test
     void aHalfHelloIsJudgedAsItIsWhenTheDelayExpires() {
-        Router router = imported("tcp-sni-routing.cfg");
+        Router router = imported("06-sni-routing-tcp.cfg");
         byte[] hello = ClientHellos.jdk("a.example.com", "TLSv1.3");
 
         start(router, "tls-in", "127.0.0.1").received(Arrays.copyOf(hello, 60));
@@ -138,7 +138,7 @@ class ContentInspectorTest {
 
     @Test
     void rejectRulesApplyInOrder() {
-        Router router = imported("tcp-inspection.cfg");
+        Router router = imported("07-tcp-content-inspection.cfg");
 
         start(router, "tls-only", "127.0.0.1").received("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
         start(router, "tls-only", "127.0.0.1").received(ClientHellos.jdk("BLOCKED.example.com", "TLSv1.3"));
@@ -155,7 +155,7 @@ class ContentInspectorTest {
 
     @Test
     void anOldClientVersionGoesToTheLegacyFarm() {
-        Router router = imported("tcp-inspection.cfg");
+        Router router = imported("07-tcp-content-inspection.cfg");
         byte[] hello = ClientHellos.hello(0, 2, 1, ClientHellos.serverName(0, "old.example.com"));
         hello[5] = 1; // client_version 3.1: TLS 1.0
 
@@ -167,7 +167,7 @@ class ContentInspectorTest {
 
     @Test
     void aClientThatSpeaksFirstIsRejectedAndASilentOneServedAfterTheDelay() {
-        Router router = imported("tcp-inspection.cfg");
+        Router router = imported("07-tcp-content-inspection.cfg");
 
         start(router, "smtp", "127.0.0.1").received("EHLO x\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(outcome.heard).containsExactly("rejected");
@@ -183,7 +183,7 @@ class ContentInspectorTest {
 
     @Test
     void aListenSectionRejectsAClientSilentForTheWholeDelay() {
-        Router router = imported("tcp-inspection.cfg");
+        Router router = imported("07-tcp-content-inspection.cfg");
 
         start(router, "https-speakers", "127.0.0.1");
         time.advance(Duration.ofSeconds(29));
@@ -271,7 +271,7 @@ class ContentInspectorTest {
 
     @Test
     void closingStopsTheInspectionSilently() {
-        Router router = imported("tcp-sni-routing.cfg");
+        Router router = imported("06-sni-routing-tcp.cfg");
 
         ContentInspector inspector = start(router, "tls-in", "127.0.0.1");
         inspector.close();
@@ -283,7 +283,7 @@ class ContentInspectorTest {
 
     @Test
     void theRouterSaysWhatTheRulesSay() {
-        Router router = imported("tcp-inspection.cfg");
+        Router router = imported("07-tcp-content-inspection.cfg");
         RequestHead partial = RequestHead.builder()
                 .content(RequestContent.of(new byte[] {0x16, 3}, false))
                 .build();

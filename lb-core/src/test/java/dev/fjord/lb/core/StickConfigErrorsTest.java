@@ -78,9 +78,9 @@ class StickConfigErrorsTest {
                 "stick-table: expire PT600H (expected: at most 2147483647ms)");
         fails(
                 b -> b.frontend("fe", f -> f.bind(":80").httpRequest(HttpRequestRule.trackSc(0, "base32+src"))),
-                "sample 'base32+src': fetch 'base32+src' is not supported yet (expected: src, dst_port, path, url, "
-                        + "base, method, req.ver, hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), "
-                        + "url_param(NAME), req.cook(NAME), ssl_fc_sni or str(TEXT))");
+                "sample 'base32+src': fetch 'base32+src' is not supported yet (expected: src, src_port, dst_port, "
+                        + "path, query, url, base, method, req.ver, hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), "
+                        + "hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), ssl_fc_sni or str(TEXT))");
         fails(
                 b -> b.frontend(
                         "fe", f -> f.bind(":80").stickTable(StickTable.ip(10).keyLength(8))),

@@ -17,22 +17,31 @@ import io.netty.channel.FileRegion;
 
 /**
  * The first handler of a client connection: runs its frontend's {@code tcp-request connection} rules when it is
- * accepted, before a byte is read ({@link dev.fjord.lb.core.Router#accept}), closing it at once when they reject it
- * (no response, no server contacted, not logged, as HAProxy); then keeps the connection's sticky counters, which it
- * feeds the bytes read and written (headers included, as HAProxy counts them) and releases when the connection
- * closes. The protocol handler after it routes requests with {@link #counters()}. Not sharable: one per connection,
- * on its event loop.
+ * accepted, before a byte is read ({@link dev.fjord.lb.core.Router#acceptConnection}), closing it at once when they
+ * reject it (no response, no server contacted, not logged, as HAProxy), and its {@code tcp-request session} rules
+ * then too, unless a {@link SessionStart} runs them later (after a PROXY header); then keeps the connection's sticky
+ * counters, which it feeds the bytes read and written (headers included, as HAProxy counts them) and releases when
+ * the connection closes. The protocol handler after it routes requests with {@link #counters()}. Not sharable: one
+ * per connection, on its event loop.
  */
 final class ConnectionTracking extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(ConnectionTracking.class);
 
     private final ProxyRuntime runtime;
     private final String frontend;
+    private final boolean sessionLater;
     private @Nullable StickCounters counters;
 
-    ConnectionTracking(ProxyRuntime runtime, String frontend) {
+    /** @param sessionLater whether a {@link SessionStart} further on starts the session (after a PROXY header) */
+    ConnectionTracking(ProxyRuntime runtime, String frontend, boolean sessionLater) {
         this.runtime = runtime;
         this.frontend = frontend;
+        this.sessionLater = sessionLater;
+    }
+
+    /** The frontend's name. */
+    String frontend() {
+        return frontend;
     }
 
     /** The connection's sticky counters; set once the connection is accepted, before the next handlers hear of it. */
@@ -50,7 +59,9 @@ final class ConnectionTracking extends ChannelDuplexHandler {
         int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
         StickCounters accepted;
         try {
-            accepted = runtime.router.accept(frontend, client.getAddress(), client.getPort(), localPort);
+            accepted = sessionLater
+                    ? runtime.router.acceptConnection(frontend, client.getAddress(), client.getPort(), localPort)
+                    : runtime.router.accept(frontend, client.getAddress(), client.getPort(), localPort);
         } catch (IllegalArgumentException removed) {
             accepted = StickCounters.untracked(); // a reconfiguration removed the frontend: its requests get 503
         }

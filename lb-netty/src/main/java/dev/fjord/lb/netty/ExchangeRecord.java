@@ -1,6 +1,7 @@
 package dev.fjord.lb.netty;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -10,8 +11,13 @@ import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.ClientTls;
 import dev.fjord.lb.core.CookieStatus;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.ResponseHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 
 /**
  * Records one request's (or TCP session's) timings, sizes and outcome as it goes, and turns them into an
@@ -21,6 +27,16 @@ import dev.fjord.lb.core.Server;
 final class ExchangeRecord {
     private final long start = System.nanoTime();
     private final long acceptedAtMillis = System.currentTimeMillis();
+    private final long counter;
+    private final Channel client;
+    private final long idleTime;
+    private long bytesIn;
+    private @Nullable InetSocketAddress backendSource;
+    private @Nullable InetSocketAddress serverAddress;
+    private @Nullable HttpResponse sent;
+    /** The request head, whose size counts in {@code %U} (measured only when an entry is made). */
+    private @Nullable HttpRequest received;
+
     private long headEnd = -1;
     private long queueStart = -1;
     private long queueEnd = -1;
@@ -40,6 +56,18 @@ final class ExchangeRecord {
     /** The client connection's TLS handshake ({@code %sslv}, {@code %sslc}); null on a plain connection. */
     void tls(@Nullable ClientTls tls) {
         this.tls = tls;
+    }
+
+    /**
+     * @param counter the process's count of requests and sessions before this one ({@code %rt})
+     * @param client the client connection, whose destination ({@link ClientAddresses}) is {@code %fi:%fp}
+     * @param idleSince when the connection became idle before this request ({@link System#nanoTime()}); -1 for a
+     *     TCP session
+     */
+    ExchangeRecord(long counter, Channel client, long idleSince) {
+        this.counter = counter;
+        this.client = client;
+        this.idleTime = idleSince < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(Math.max(0, start - idleSince));
     }
 
     int status() {
@@ -72,8 +100,37 @@ final class ExchangeRecord {
         connectStart = System.nanoTime();
     }
 
-    void connected() {
+    /** Connected to the server over {@code server} (a new or a pooled connection). */
+    void connected(Channel server) {
         connectEnd = System.nanoTime();
+        backendSource = inet(server.localAddress());
+        serverAddress = inet(server.remoteAddress());
+    }
+
+    private static @Nullable InetSocketAddress inet(@Nullable SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet : null;
+    }
+
+    /** The request's head came: its size counts as bytes from the client. */
+    void received(HttpRequest head) {
+        received = head;
+    }
+
+    /** {@code bytes} more came from the client (a request body, or a TCP session's). */
+    void bytesIn(long bytes) {
+        bytesIn += bytes;
+    }
+
+    /** The response head sent to the client, which log-format's response samples read (kept, not copied). */
+    void sent(HttpResponse response) {
+        sent = response;
+    }
+
+    /** The response head sent to the client, as lb-core reads it; null when none was relayed from a server. */
+    @Nullable
+    ResponseHead sentHead() {
+        HttpResponse response = sent;
+        return response == null ? null : new NettyResponseHead(response);
     }
 
     void retried(boolean toAnotherServer) {
@@ -182,7 +239,14 @@ final class ExchangeRecord {
                 0,
                 requestLine,
                 droppedHeaders,
-                tls);
+                new AccessLogEntry.Details(
+                        idleTime,
+                        bytesIn + (received == null ? 0 : HttpMessages.headSize(received)),
+                        counter,
+                        ClientAddresses.destination(this.client),
+                        backendSource,
+                        serverAddress,
+                        tls));
     }
 
     private static long millis(long from, long to) {

@@ -35,6 +35,7 @@ final class ExchangeTraffic {
     /** Request body bytes from the client. */
     void requestBytes(long bytes) {
         if (bytes > 0) {
+            record.bytesIn(bytes);
             frontend.bytes(bytes, 0);
             Server at = server;
             Backend of = backend;
@@ -55,6 +56,11 @@ final class ExchangeTraffic {
             at.counters().response(status);
             of.counters().response(status);
         }
+    }
+
+    /** The response head as sent to the client, after the response rules. */
+    void sent(io.netty.handler.codec.http.HttpResponse head) {
+        record.sent(head);
     }
 
     /** Response body bytes relayed to the client. */

@@ -97,11 +97,15 @@ final class FrontendListener {
                                 FrontendSlot.State state = slot.state();
                                 FrontendConfig now = state.config();
                                 // tcp-request connection rules (on the TCP peer, before a PROXY header is read,
-                                // as HAProxy), then the sticky counters of the connection
-                                ConnectionTracking tracking = new ConnectionTracking(runtime, now.name());
+                                // as HAProxy), then the sticky counters of the connection; tcp-request session
+                                // rules once the header has come (at once without one)
+                                boolean acceptProxy = now.bindOptions(bind).acceptProxy();
+                                boolean sessionLater =
+                                        acceptProxy && !now.tcpSessionRules().isEmpty();
+                                ConnectionTracking tracking = new ConnectionTracking(runtime, now.name(), sessionLater);
                                 ch.pipeline().addLast("fjord.client.tracking", tracking);
                                 boolean http = now.settings().mode() == Mode.HTTP;
-                                if (now.bindOptions(bind).acceptProxy()) {
+                                if (acceptProxy) {
                                     ch.pipeline()
                                             .addLast("fjord.client.proxy-header", new HAProxyMessageDecoder())
                                             .addLast(
@@ -117,6 +121,11 @@ final class FrontendListener {
                                                             runtime.tls.frontend(tls, http),
                                                             handshakeWait(now).toMillis()));
                                 }
+                                // tcp-request session: once the PROXY header has come; behind TLS, before its handshake
+                                // ends
+                                if (sessionLater) {
+                                    ch.pipeline().addLast("fjord.client.session", new SessionStart(runtime, tracking));
+                                }
                                 if (http) {
                                     // a request's end of input is not its abort: HttpProxyHandler decides
                                     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -127,7 +136,9 @@ final class FrontendListener {
                                             .addLast("fjord.client.proxy", handler);
                                 } else {
                                     ch.pipeline()
-                                            .addLast("fjord.client.tcp", new TcpProxyHandler(runtime, now, tracking));
+                                            .addLast(
+                                                    "fjord.client.tcp",
+                                                    new TcpProxyHandler(runtime, now, tracking, ch));
                                 }
                             }
                         });

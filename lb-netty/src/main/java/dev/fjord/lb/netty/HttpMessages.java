@@ -178,6 +178,24 @@ final class HttpMessages {
         };
     }
 
+    /**
+     * The size of {@code request}'s head as parsed: its request line and fields, each line with its CRLF, and the
+     * empty line ({@code %U} counts it; what the client sent differs only by optional whitespace).
+     */
+    static long headSize(HttpRequest request) {
+        long size = request.method().name().length()
+                + 1L
+                + request.uri().length()
+                + 1
+                + request.protocolVersion().text().length()
+                + 2
+                + 2;
+        for (Map.Entry<String, String> field : request.headers()) {
+            size += field.getKey().length() + 2L + field.getValue().length() + 2;
+        }
+        return size;
+    }
+
     /** Whether the response can carry no body whatever its fields say. */
     static boolean isBodyless(HttpMethod method, HttpResponseStatus status) {
         int code = status.code();

@@ -57,6 +57,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     private boolean bytesSinceHead;
     /** The record of the request whose bytes are arriving, from its first byte. */
     private @Nullable ExchangeRecord pending;
+    /** Since when the connection waits for a request ({@code %Ti}): its start, then each response's end. */
+    private long idleSince = System.nanoTime();
 
     private boolean closing;
 
@@ -94,7 +96,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     public void headBytesArrived() {
         bytesSinceHead = true;
         if (pending == null) {
-            pending = new ExchangeRecord();
+            pending = newRecord();
         }
     }
 
@@ -103,8 +105,13 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         this.ctx = context;
     }
 
+    private ExchangeRecord newRecord() {
+        return new ExchangeRecord(runtime.requestCounter.getAndIncrement(), ctx.channel(), idleSince);
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext context) {
+        idleSince = System.nanoTime(); // after the PROXY header, if any: HAProxy's Ti starts after the handshakes
         counters.sessionStarted(); // a session is a client connection
         armHeadTimer(false);
         context.fireChannelActive();
@@ -152,10 +159,11 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             bytesSinceHead = false;
             InetSocketAddress client = ClientAddresses.source(ctx.channel());
             int localPort = ClientAddresses.destination(ctx.channel()).getPort();
-            ExchangeRecord record = pending != null ? pending : new ExchangeRecord();
+            ExchangeRecord record = pending != null ? pending : newRecord();
             pending = null;
             ClientTls tls = ClientTlsFacts.of(ctx.channel());
             record.tls(tls);
+            record.received(request);
             stickCounters().requestStarted();
             exchange = new HttpExchange(
                     ctx,
@@ -199,6 +207,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             return;
         }
         exchange = null;
+        idleSince = System.nanoTime();
         runtime.exchangeEnded();
         stickCounters().requestEnded();
         ChannelHandlerContext context = ctx;

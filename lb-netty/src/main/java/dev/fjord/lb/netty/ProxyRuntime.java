@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +20,8 @@ import dev.fjord.lb.core.HealthChecks;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.LogOptions;
+import dev.fjord.lb.core.RequestHead;
+import dev.fjord.lb.core.ResponseHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.Server;
@@ -39,6 +40,8 @@ final class ProxyRuntime {
     final HttpLimits limits;
     final Map<Integer, LocalResponse> errorPages;
     final AtomicInteger globalConnections = new AtomicInteger();
+    /** Requests and TCP sessions started so far ({@code %rt}). */
+    final java.util.concurrent.atomic.AtomicLong requestCounter = new java.util.concurrent.atomic.AtomicLong();
     /** This machine's name ({@code %H}), looked up once at start: never on an event loop. */
     final String hostname = SyslogAccessLog.hostname();
     /** The TLS contexts of binds and servers, and the certificates replaced at run time. */
@@ -66,7 +69,12 @@ final class ProxyRuntime {
     /** Connections per frontend ({@code %fc}), by frontend name. */
     final Map<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();
 
-    private final Map<String, Function<AccessLogEntry, String>> formats = new ConcurrentHashMap<>();
+    private final Map<String, LineFormat> formats = new ConcurrentHashMap<>();
+
+    /** A frontend's access-log line for a record, the request as routed and the response sent. */
+    private interface LineFormat {
+        String line(AccessLogEntry entry, @Nullable RequestHead request, @Nullable ResponseHead response);
+    }
     /** Sees every finished exchange's record, logged or not (the Micrometer timers); null: none. */
     volatile java.util.function.@Nullable Consumer<AccessLogEntry> entryObserver;
     /** Set once at start, before any connection is accepted. */
@@ -284,20 +292,23 @@ final class ProxyRuntime {
         if (level.equals(HttpRequestRule.SetLogLevel.SILENT)) {
             return;
         }
-        Function<AccessLogEntry, String> format = formats.computeIfAbsent(frontend.name(), name -> formatOf(frontend));
-        sink.log(entry, format.apply(entry), level);
+        LineFormat format = formats.computeIfAbsent(frontend.name(), name -> formatOf(frontend));
+        RequestHead request = decision == null ? null : decision.routedRequest();
+        sink.log(entry, format.line(entry, request, record.sentHead()), level);
     }
 
     /** The frontend's access-log line: its {@code log-format}, else its built-in format. */
-    private Function<AccessLogEntry, String> formatOf(FrontendConfig frontend) {
+    private LineFormat formatOf(FrontendConfig frontend) {
         String custom = frontend.settings().logOptions().customFormat();
         ZoneId zone = ZoneId.systemDefault();
         if (custom != null) {
             CustomLogFormat parsed = CustomLogFormat.parse(custom);
             long pid = ProcessHandle.current().pid();
-            return entry -> parsed.format(entry, frontend.logMask(), zone, hostname, pid);
+            return (entry, request, response) ->
+                    parsed.format(entry, frontend.logMask(), zone, hostname, pid, request, response);
         }
-        return new AccessLogFormat(frontend.settings().logFormat(), frontend.logMask(), zone)::format;
+        AccessLogFormat builtIn = new AccessLogFormat(frontend.settings().logFormat(), frontend.logMask(), zone);
+        return (entry, request, response) -> builtIn.format(entry);
     }
 
     void closePools() {

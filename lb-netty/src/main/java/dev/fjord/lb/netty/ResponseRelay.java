@@ -109,6 +109,7 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         bodyless = HttpMessages.isBodyless(exchange.method(), response.status()); // set-status may have changed it
         String upgrade = response.headers().get(HttpHeaderNames.UPGRADE, ""); // before the hop-by-hop fields go
         HttpResponse out = clientResponse(response, exchange.clientKeepAlive(), bodyless);
+        exchange.traffic().sent(out);
         exchange.clientKeepAlive(!out.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
         if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             upgrading = true;

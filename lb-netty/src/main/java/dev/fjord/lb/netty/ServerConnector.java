@@ -187,7 +187,7 @@ final class ServerConnector {
             Channel idle = pool.pollIdle(loop, sni); // a TLS connection only for requests sending its SNI
             if (idle != null) {
                 if (record != null) {
-                    record.connected();
+                    record.connected(idle);
                 }
                 listener.connected(idle, true);
                 return;
@@ -211,7 +211,7 @@ final class ServerConnector {
                     return;
                 }
                 if (record != null) {
-                    record.connected();
+                    record.connected(future.channel());
                 }
                 listener.connected(future.channel(), false);
             }
@@ -242,7 +242,7 @@ final class ServerConnector {
                 release(null, false);
             } else {
                 if (record != null) {
-                    record.connected();
+                    record.connected(channel);
                 }
                 listener.connected(channel, false);
             }

@@ -44,7 +44,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
     private @Nullable ServerConnector connector;
     private @Nullable Channel server;
     private Runnable endSession = () -> {};
-    private final ExchangeRecord record = new ExchangeRecord();
+    private final ExchangeRecord record;
+    /** The bytes of the client relayed once the server is connected ({@code %U}); null before. */
+    private @Nullable Tunnel fromClient;
+    /** The bytes held before the server was connected ({@code %U}). */
+    private long heldBytes;
+
     private @Nullable RouteDecision decision;
     private @Nullable Tunnel toClient;
     /** Inspects the first bytes; null: not started, or the frontend was removed. */
@@ -57,11 +62,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
     /** The connection's sticky counters, from its {@code tcp-request connection} rules. */
     private final ConnectionTracking tracking;
 
-    TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking) {
+    TcpProxyHandler(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking, Channel client) {
         this.runtime = runtime;
         this.frontend = frontend;
         this.tracking = tracking;
         this.counters = runtime.router.frontendCounters(frontend.name());
+        this.record = new ExchangeRecord(runtime.requestCounter.getAndIncrement(), client, -1);
     }
 
     @Override
@@ -84,7 +90,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
             return () -> future.cancel(false);
         };
         try {
-            inspector = ContentInspector.start(runtime.router, frontend.name(), head, onThisLoop, this);
+            inspector = ContentInspector.start(
+                    runtime.router, frontend.name(), head, tracking.counters(), onThisLoop, this);
         } catch (IllegalArgumentException removed) {
             accepted(head); // a reconfiguration removed the frontend: routing answers for it
         }
@@ -107,6 +114,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         held.add(buf);
+        heldBytes += buf.readableBytes();
         ContentInspector inspecting = inspector;
         if (inspecting != null && inspecting.waiting()) {
             if (inspectionIdle != null) {
@@ -188,6 +196,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
         }
         toClient = Tunnel.relay(
                 ctx.channel(), channel, frontend.settings().timeouts().client(), backend.server(), () -> {});
+        fromClient = (Tunnel) ctx.channel().pipeline().get(Tunnel.NAME);
         channel.closeFuture().addListener(f -> ctx.executor().execute(this::ended));
         ctx.channel().pipeline().remove(this);
     }
@@ -251,6 +260,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
         if (toClient != null) {
             record.bodyBytes(toClient.bytes);
         }
+        record.bytesIn(heldBytes + (fromClient == null ? 0 : fromClient.bytes));
         writeLog(connector().server());
         connector().release(null, false);
         runtime.exchangeEnded();

@@ -30,9 +30,10 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /**
- * haproxy.cfg files with response rules, errorfiles and redirects (in {@code compat/httpres/}, each accepted by
- * HAProxy 2.6's {@code haproxy -c} with {@code HTTPRES_COMPAT} set to that folder), imported as they are, moved onto
- * loopback, started, and checked for what they configure; HAProxy 2.6.12 answered the same on loopback.
+ * haproxy.cfg files of the compatibility set with response rules, errorfiles and redirects (lb-examples'
+ * {@code compat/} folder, each accepted by HAProxy 2.6's {@code haproxy -c} with {@code COMPAT_DIR} set to that
+ * folder), imported as they are, moved onto loopback, started, and checked in more detail than the set's own test;
+ * HAProxy 2.6.12 answered the same on loopback.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HttpResCompatibilityTest {
@@ -69,10 +70,10 @@ class HttpResCompatibilityTest {
 
     private FjordProxy start(String file, Consumer<ProxyConfig.Builder> loopback) throws IOException {
         String text;
-        try (InputStream in = getClass().getResourceAsStream("/compat/httpres/" + file)) {
+        try (InputStream in = getClass().getResourceAsStream("/compat/" + file)) {
             text = new String(Objects.requireNonNull(in, file).readAllBytes(), StandardCharsets.UTF_8);
         }
-        HaproxyImport imported = HaproxyImport.parse(text, file, Map.of("HTTPRES_COMPAT", folder()));
+        HaproxyImport imported = HaproxyImport.parse(text, file, Map.of("COMPAT_DIR", folder()));
         assertThat(imported.report().warnings()).isEmpty();
         ProxyConfig.Builder builder =
                 imported.builder().editFrontend("www", f -> f.clearBinds().bind("127.0.0.1:0"));
@@ -82,7 +83,7 @@ class HttpResCompatibilityTest {
 
     private static String folder() {
         try {
-            return Path.of(Objects.requireNonNull(HttpResCompatibilityTest.class.getResource("/compat/httpres"))
+            return Path.of(Objects.requireNonNull(HttpResCompatibilityTest.class.getResource("/compat"))
                             .toURI())
                     .toString();
         } catch (URISyntaxException e) {
@@ -104,7 +105,7 @@ class HttpResCompatibilityTest {
     @Test
     void maintenancePageWhileEveryServerIsDown() throws Exception {
         FjordProxy proxy = start(
-                "maintenance-page.cfg",
+                "03-maintenance-page.cfg",
                 b -> b.editBackend(
                         "app",
                         a -> a.editServer("web1", s -> s.address("127.0.0.1:1"))
@@ -121,7 +122,7 @@ class HttpResCompatibilityTest {
 
     @Test
     void securityHeadersAddedAndServerBannersRemoved() throws Exception {
-        FjordProxy proxy = start("security-headers.cfg", web1IsTheServer());
+        FjordProxy proxy = start("19-security-headers.cfg", web1IsTheServer());
 
         HttpResponse<String> response = get(proxy, "/");
 
@@ -140,7 +141,7 @@ class HttpResCompatibilityTest {
 
     @Test
     void redirectsFromTheManualAnswerBeforeAnyServer() throws Exception {
-        FjordProxy proxy = start("redirects.cfg", web1IsTheServer());
+        FjordProxy proxy = start("17-redirects.cfg", web1IsTheServer());
         String bare;
         try (RawClient client = new RawClient(proxy.address("www"))) {
             bare = client.send("GET /x?y=1 HTTP/1.1\r\nHost: example.com\r\n\r\n")
@@ -167,7 +168,7 @@ class HttpResCompatibilityTest {
 
     @Test
     void serverErrorsAreKeptFromClients() throws Exception {
-        FjordProxy proxy = start("hide-server-errors.cfg", web1IsTheServer());
+        FjordProxy proxy = start("27-hide-server-errors.cfg", web1IsTheServer());
 
         HttpResponse<String> leak = get(proxy, "/leak");
         HttpResponse<String> hidden = get(proxy, "/private");

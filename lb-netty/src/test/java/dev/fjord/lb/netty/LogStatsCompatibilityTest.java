@@ -29,7 +29,8 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /**
- * haproxy.cfg files of common deployments (in {@code compat/logstats/}, each accepted by {@code haproxy -c}),
+ * haproxy.cfg files of common deployments (of the compatibility set, lb-examples' {@code compat/} folder, each
+ * accepted by {@code haproxy -c}),
  * imported as they are, moved onto loopback (every bind on 127.0.0.1, every server a local web server answering its
  * own name), started, and checked for one behaviour they configure.
  */
@@ -40,7 +41,7 @@ class LogStatsCompatibilityTest {
 
     @Test
     void containerLoggingPrintsRawLinesOnStandardOutputWithoutHealthProbes() throws IOException {
-        FjordProxy proxy = start("container-logging.cfg");
+        FjordProxy proxy = start("01-container-logging.cfg");
         PrintStream original = System.out;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -70,7 +71,7 @@ class LogStatsCompatibilityTest {
 
     @Test
     void thePrometheusFrontendServesHaproxysMetrics() throws IOException {
-        FjordProxy proxy = start("prometheus-exporter.cfg");
+        FjordProxy proxy = start("09-prometheus-exporter.cfg");
         assertThat(get(proxy, "www", "/", "")).endsWith("web1");
 
         String metrics = get(proxy, "prometheus", "/metrics", "");
@@ -84,7 +85,7 @@ class LogStatsCompatibilityTest {
 
     @Test
     void allBackupsFromTheDefaultsShareTheLoadWhenNoActiveServerIsLeft() throws IOException {
-        FjordProxy proxy = start("all-backups.cfg");
+        FjordProxy proxy = start("08-all-backups.cfg");
         Set<String> served = new HashSet<>();
         for (int i = 0; i < 4; i++) {
             String response = get(proxy, "www", "/", "");
@@ -95,7 +96,7 @@ class LogStatsCompatibilityTest {
 
     @Test
     void blueGreenSendsEverythingToTheLiveColorAndTestersToTheOther() throws IOException {
-        FjordProxy proxy = start("blue-green.cfg");
+        FjordProxy proxy = start("02-blue-green-weights.cfg");
         for (int i = 0; i < 3; i++) {
             assertThat(get(proxy, "www", "/", "")).endsWith("blue1");
         }
@@ -104,7 +105,7 @@ class LogStatsCompatibilityTest {
 
     @Test
     void theStatsPageAsksForItsUserAndShowsOnlyItsScope() throws IOException {
-        FjordProxy proxy = start("stats-page.cfg");
+        FjordProxy proxy = start("25-stats-page.cfg");
         assertThat(get(proxy, "stats", "/", ""))
                 .startsWith("HTTP/1.1 401")
                 .contains("WWW-Authenticate: Basic realm=\"Haproxy Statistics\"");
@@ -123,7 +124,7 @@ class LogStatsCompatibilityTest {
     /** Imports {@code name} as it is, then moves its binds and servers onto loopback and starts it. */
     private FjordProxy start(String name) throws IOException {
         String text;
-        try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/compat/logstats/" + name))) {
+        try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/compat/" + name))) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         ProxyConfig.Builder builder = HaproxyImport.parse(text, name, Map.of()).builder();

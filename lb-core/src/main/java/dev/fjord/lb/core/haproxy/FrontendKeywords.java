@@ -39,7 +39,8 @@ final class FrontendKeywords {
             Consumer<TcpContentRule> tcpContent,
 
             Consumer<StickTable> stickTable,
-            Consumer<TcpConnectionRule> tcpRequestConnection) {
+            Consumer<TcpConnectionRule> tcpRequestConnection,
+            Consumer<TcpConnectionRule> tcpRequestSession) {
 
         static Target of(FrontendConfig.Builder f) {
             return new Target(
@@ -52,7 +53,8 @@ final class FrontendKeywords {
                     f::inspectDelay,
                     f::tcpContent,
                     f::stickTable,
-                    f::tcpRequestConnection);
+                    f::tcpRequestConnection,
+                    f::tcpRequestSession);
         }
 
         static Target of(ListenBuilder l) {
@@ -66,7 +68,8 @@ final class FrontendKeywords {
                     l::inspectDelay,
                     l::tcpContent,
                     l::stickTable,
-                    l::tcpRequestConnection);
+                    l::tcpRequestConnection,
+                    l::tcpRequestSession);
         }
     }
 
@@ -110,13 +113,7 @@ final class FrontendKeywords {
             }
             case "stats" -> frontend.stats().accept(stats(line));
             case "stick-table" -> frontend.stickTable().accept(StickKeywords.table(line));
-            case "tcp-request" -> {
-                if (line.size() > 1 && line.arg(1).equals("connection")) {
-                    frontend.tcpRequestConnection().accept(StickKeywords.tcpRequestConnection(line));
-                } else {
-                    TcpRequestKeywords.apply(frontend, line);
-                }
-            }
+            case "tcp-request" -> TcpRequestKeywords.apply(frontend, line);
             default -> {
                 return false;
             }
@@ -143,9 +140,20 @@ final class FrontendKeywords {
             case "allow" -> HttpRequestRule.allow();
             case "deny" -> RequestKeywords.deny(words);
             case "redirect" -> RequestKeywords.redirect(words);
-            case "set-header" -> HttpRequestRule.setHeader(arg(words, 1), arg(words, 2));
-            case "add-header" -> HttpRequestRule.addHeader(arg(words, 1), arg(words, 2));
+            // a value with % is a log-format: %[sample], %ci, %cp, %% (HAProxy's other % items are refused)
+            case "set-header" ->
+                arg(words, 2).indexOf('%') < 0
+                        ? HttpRequestRule.setHeader(arg(words, 1), arg(words, 2))
+                        : HttpRequestRule.setHeaderFormat(arg(words, 1), arg(words, 2));
+            case "add-header" ->
+                arg(words, 2).indexOf('%') < 0
+                        ? HttpRequestRule.addHeader(arg(words, 1), arg(words, 2))
+                        : HttpRequestRule.addHeaderFormat(arg(words, 1), arg(words, 2));
             case "del-header" -> HttpRequestRule.delHeader(arg(words, 1));
+            case "replace-header" ->
+                HttpRequestRule.replaceHeader(arg(words, 1), arg(words, 2), RequestKeywords.literal(arg(words, 3)));
+            case "replace-value" ->
+                HttpRequestRule.replaceValue(arg(words, 1), arg(words, 2), RequestKeywords.literal(arg(words, 3)));
             case "return" -> {
                 RequestKeywords.Answer answer = RequestKeywords.answer(words, 200);
                 yield HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body());
@@ -162,7 +170,8 @@ final class FrontendKeywords {
                 HttpRequestRule stick = StickKeywords.httpRequestAction(words);
                 if (stick == null) {
                     throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                            + "set-header, add-header, del-header, return, set-log-level, use-service, "
+                            + "set-header, add-header, del-header, replace-header, replace-value, return, "
+                            + "set-log-level, use-service, "
                             + "track-sc0|1|2 or sc-inc-gpc0|1)");
                 }
                 yield stick;

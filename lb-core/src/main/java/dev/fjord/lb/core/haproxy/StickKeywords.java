@@ -16,8 +16,8 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * The stick table keywords: {@code stick-table}, {@code stick on|match|store-request}, {@code tcp-request
- * connection} and the {@code http-request} actions {@code track-sc0|1|2} and {@code sc-inc-gpc0|1}. Stateless; each
- * method throws {@link IllegalArgumentException} naming what is wrong, which the import locates.
+ * connection|session} and the {@code http-request} actions {@code track-sc0|1|2} and {@code sc-inc-gpc0|1}.
+ * Stateless; each method throws {@link IllegalArgumentException} naming what is wrong, which the import locates.
  */
 final class StickKeywords {
     private StickKeywords() {}
@@ -162,11 +162,8 @@ final class StickKeywords {
         return condition < 0 ? rule : rule.when(Condition.parse(words.subList(condition, words.size())));
     }
 
-    /** {@code tcp-request connection ACTION [ARGS] [if|unless CONDITION]}. */
-    static TcpConnectionRule tcpRequestConnection(Line line) {
-        if (!line.arg(1).equals("connection")) {
-            throw new IllegalArgumentException("'tcp-request " + line.arg(1) + "' is not supported yet");
-        }
+    /** {@code tcp-request connection|session ACTION [ARGS] [if|unless CONDITION]}. */
+    static TcpConnectionRule tcpRequestRule(Line line) {
         List<String> words = line.words();
         int condition = conditionStart(words);
         List<String> action = words.subList(2, condition < 0 ? words.size() : condition);
@@ -204,7 +201,7 @@ final class StickKeywords {
     }
 
     /** {@code track-scN KEY [table TABLE]}, or null when the action is another. */
-    private static @Nullable TrackSc trackSc(List<String> action) {
+    static @Nullable TrackSc trackSc(List<String> action) {
         if (action.isEmpty() || !action.get(0).matches("track-sc[0-9]+")) {
             return null;
         }
@@ -238,7 +235,7 @@ final class StickKeywords {
     }
 
     /** The index of {@code if} or {@code unless} in {@code words}, or -1. */
-    private static int conditionStart(List<String> words) {
+    static int conditionStart(List<String> words) {
         for (int i = 1; i < words.size(); i++) {
             if (words.get(i).equals("if") || words.get(i).equals("unless")) {
                 return i;

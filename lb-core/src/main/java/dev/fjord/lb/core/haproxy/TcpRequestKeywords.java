@@ -4,11 +4,14 @@ import java.util.List;
 
 import dev.fjord.lb.core.Condition;
 import dev.fjord.lb.core.TcpContentRule;
+import dev.fjord.lb.core.TrackSc;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
- * {@code tcp-request inspect-delay TIMEOUT} and {@code tcp-request content accept|reject [if|unless CONDITION]} of a
- * frontend or listen section; the other {@code tcp-request} forms are errors saying they are not supported yet.
+ * The {@code tcp-request} lines of a frontend or listen section: {@code inspect-delay TIMEOUT}, {@code content
+ * accept|reject|track-sc0|1|2 KEY [table T] [if|unless CONDITION]}, and {@code connection} and {@code session} with
+ * the actions of {@link StickKeywords#tcpRequestRule}. Stateless; errors are {@link IllegalArgumentException}s
+ * naming what is wrong, which the import locates.
  */
 final class TcpRequestKeywords {
     private TcpRequestKeywords() {}
@@ -23,34 +26,45 @@ final class TcpRequestKeywords {
                 frontend.inspectDelay().accept(Values.time(line, 2));
             }
             case "content" -> frontend.tcpContent().accept(content(line.words()));
-            // a frontend's or listen's tcp-request connection goes to StickKeywords before this; session: issue #17
-            case "connection", "session" ->
-                throw new IllegalArgumentException("tcp-request " + line.arg(1) + " rules are not supported yet");
+            case "connection" -> frontend.tcpRequestConnection().accept(StickKeywords.tcpRequestRule(line));
+            case "session" -> frontend.tcpRequestSession().accept(StickKeywords.tcpRequestRule(line));
             default ->
-                throw new IllegalArgumentException("'" + line.arg(1)
-                        + "' (expected: tcp-request inspect-delay TIMEOUT, or tcp-request content ACTION)");
+                throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: tcp-request inspect-delay "
+                        + "TIMEOUT, or tcp-request content|connection|session ACTION)");
         }
     }
 
     /** {@code tcp-request content ACTION [if|unless CONDITION]}. */
     private static TcpContentRule content(List<String> words) {
         String action = words.size() > 2 ? words.get(2) : "";
-        TcpContentRule rule = switch (action) {
-            case "accept" -> TcpContentRule.accept();
-            case "reject" -> TcpContentRule.reject();
-            case "" -> throw new IllegalArgumentException("missing action (expected: accept or reject)");
-            default ->
-                throw new IllegalArgumentException("action '" + action
-                        + "' is not supported yet (expected: accept or reject [if|unless CONDITION])");
-        };
-        if (words.size() == 3) {
+        int condition = 3;
+        TcpContentRule rule;
+        if (action.equals("accept")) {
+            rule = TcpContentRule.accept();
+        } else if (action.equals("reject")) {
+            rule = TcpContentRule.reject();
+        } else if (action.isEmpty()) {
+            throw new IllegalArgumentException("missing action (expected: accept, reject or track-sc0|1|2 KEY)");
+        } else {
+            int end = StickKeywords.conditionStart(words);
+            TrackSc track = StickKeywords.trackSc(words.subList(2, end < 0 ? words.size() : end));
+            if (track == null) {
+                throw new IllegalArgumentException("action '" + action + "' is not supported yet (expected: accept, "
+                        + "reject or track-sc0|1|2 KEY [table T] [if|unless CONDITION])");
+            }
+            rule = track.table() == null
+                    ? TcpContentRule.trackSc(track.counter(), track.key())
+                    : TcpContentRule.trackSc(track.counter(), track.key(), track.table());
+            condition = end < 0 ? words.size() : end;
+        }
+        if (words.size() == condition) {
             return rule;
         }
-        String keyword = words.get(3);
+        String keyword = words.get(condition);
         if (!keyword.equals("if") && !keyword.equals("unless")) {
             throw new IllegalArgumentException(
                     "'" + keyword + "' after " + action + " (expected: if CONDITION or unless CONDITION)");
         }
-        return rule.when(Condition.parse(words.subList(3, words.size())));
+        return rule.when(Condition.parse(words.subList(condition, words.size())));
     }
 }

@@ -91,16 +91,16 @@ class LoggingKeywordsTest {
         assertThatThrownBy(() -> config("""
                 frontend main
                     bind :80
-                    log-format "%ci %[src] %ST"
+                    log-format "%ci %[req.body] %ST"
                 """))
-                .hasMessage("haproxy.cfg:3: 'log-format' in frontend 'main': log-format: sample expression "
-                        + "'%[src] %ST' is not supported yet");
+                .hasMessageStartingWith("haproxy.cfg:3: 'log-format' in frontend 'main': log-format: sample "
+                        + "'req.body': fetch 'req.body' is not supported yet (expected: src, src_port,");
         assertThatThrownBy(() -> config("""
                 frontend main
                     bind :80
-                    log-format "%ci %U"
+                    log-format "%ci %ID"
                 """))
-                .hasMessage("haproxy.cfg:3: 'log-format' in frontend 'main': log-format: '%U' is not supported yet");
+                .hasMessage("haproxy.cfg:3: 'log-format' in frontend 'main': log-format: '%ID' is not supported yet");
         assertThatThrownBy(() -> config("""
                 backend app
                     option dontlog-normal

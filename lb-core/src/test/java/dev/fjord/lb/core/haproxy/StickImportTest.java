@@ -171,8 +171,9 @@ class StickImportTest {
                     + "(expected: 0-2)",
             "haproxy.cfg:9: 'tcp-request connection' in frontend 'fe': action 'silent-drop' is not supported yet "
                     + "(expected: accept, reject, track-sc0|1|2 KEY [table T] or sc-inc-gpc0|1(N))",
-            "haproxy.cfg:10: 'tcp-request connection' in frontend 'fe': tcp-request connection track-sc0: key "
-                    + "'req.hdr(host)' is not known when a connection is accepted (expected: src or dst_port)",
+            "haproxy.cfg:10: 'tcp-request connection' in frontend 'fe': tcp-request connection|session track-sc0: "
+                    + "key 'req.hdr(host)' is not known when a connection is accepted (expected: src, src_port or "
+                    + "dst_port)",
             "haproxy.cfg:13: 'stick store-response' in backend 'be': 'store-response' is not supported yet",
             "haproxy.cfg:15: 'stick-table' in backend 'be': store 'http_req_rate' (expected: a period, "
                     + "http_req_rate(10s))",

@@ -1,0 +1,150 @@
+package dev.fjord.lb.core;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.internal.InetAddresses;
+
+/**
+ * The values of HAProxy's {@code log-format} variables ({@code %ci}, {@code %Tr}, ...) for one access-log record,
+ * as HAProxy 2.6 prints them. Stateless.
+ */
+final class LogVariables {
+    /** HAProxy's documented variables that Fjord does not record yet. */
+    static final Set<String> NOT_SUPPORTED = Set.of("ID");
+
+    /** The variables Fjord prints. */
+    static final Set<String> SUPPORTED = Set.of(
+            "o", "ci", "cp", "t", "T", "Tl", "Ts", "ms", "tr", "trg", "trl", "TR", "Tw", "Tc", "Tr", "Ta", "Tt", "Td",
+            "Th", "Ti", "Tq", "Tu", "B", "U", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "ST", "ac", "b",
+            "bc", "bi", "bp", "bq", "f", "fc", "fi", "fp", "ft", "hr", "hrl", "hs", "hsl", "lc", "OG", "pid", "r", "rc",
+            "rt", "s", "sc", "si", "sp", "sq", "ts", "tsc", "sslc", "sslv");
+
+    /** Variables printed as strings, which {@code +Q} quotes. */
+    static final Set<String> STRINGS = Set.of(
+            "ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "OG", "b", "f", "ft", "r", "s", "sslc", "sslv");
+
+    /** Variables a header value may hold: known when the request is routed. */
+    static final Set<String> OF_THE_REQUEST = Set.of("ci", "cp");
+
+    private static final DateTimeFormatter MILLIS =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ROOT);
+    private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
+
+    private LogVariables() {}
+
+    /**
+     * The value of {@code variable} for {@code e}; null for an item that prints nothing (no header captures).
+     *
+     * @param logCounter the lines the frontend logged before this one ({@code %lc})
+     */
+    static @Nullable String value(
+            String variable, AccessLogEntry e, LogMask mask, ZoneId zone, String hostname, long pid, long logCounter) {
+        Instant accepted = Instant.ofEpochMilli(e.acceptedAtMillis());
+        String request = e.requestLine();
+        AccessLogEntry.Details details = e.details();
+        return switch (variable) {
+            case "ci" -> InetAddresses.toText(mask.apply(e.client()));
+            case "cp" -> Integer.toString(e.clientPort());
+            case "t", "tr" -> MILLIS.format(accepted.atZone(zone));
+            case "T", "trg" -> ZONED.format(accepted.atZone(ZoneOffset.UTC));
+            case "Tl", "trl" -> ZONED.format(ZonedDateTime.ofInstant(accepted, zone));
+            case "Ts" -> Long.toString(e.acceptedAtMillis() / 1000);
+            case "ms" -> String.format(Locale.ROOT, "%03d", e.acceptedAtMillis() % 1000);
+            case "TR" -> Long.toString(e.requestTime());
+            case "Tw" -> Long.toString(e.queueTime());
+            case "Tc" -> Long.toString(e.connectTime());
+            case "Tr" -> Long.toString(e.responseTime());
+            case "Ta", "Tu" -> Long.toString(e.activeTime()); // Tu = Tt - Ti, with Th 0
+            case "Tt" -> Long.toString(e.activeTime() + Math.max(0, details.idleTime()));
+            case "Ti" -> Long.toString(details.idleTime());
+            case "Tq" ->
+                Long.toString(
+                        details.idleTime() < 0 || e.requestTime() < 0 ? -1 : details.idleTime() + e.requestTime());
+            case "Td" -> Long.toString(dataTime(e));
+            case "Th" -> "0";
+            case "B" -> Long.toString(e.bytesOut());
+            case "U" -> Long.toString(details.bytesIn());
+            case "CC", "CS" -> "-";
+            case "H" -> hostname;
+            case "HM", "HU", "HV", "HP", "HPO", "HQ" -> requestPart(variable, request);
+            case "ST" -> Integer.toString(e.status());
+            case "ac" -> Integer.toString(e.activeConnections());
+            case "b" -> e.backend() == null ? e.frontend() : e.backend();
+            case "bc" -> Integer.toString(e.backendConnections());
+            case "bq" -> Integer.toString(e.backendQueue());
+            case "f", "ft" -> e.frontend();
+            case "fc" -> Integer.toString(e.frontendConnections());
+            case "fi" -> ip(details.frontendAddress());
+            case "fp" -> port(details.frontendAddress());
+            case "bi" -> ip(details.backendSource());
+            case "bp" -> port(details.backendSource());
+            case "si" -> ip(details.serverAddress());
+            case "sp" -> port(details.serverAddress());
+            case "lc" -> Long.toString(logCounter);
+            case "rt" -> Long.toString(details.requestCounter());
+            case "OG" -> "txn_close"; // Fjord logs each request or session once, when it ends
+            case "pid" -> Long.toString(pid);
+            case "r" -> AccessLogFormat.escape(request == null ? "<BADREQ>" : request);
+            case "rc" -> (e.redispatched() ? "+" : "") + e.retries();
+            case "s" -> e.server() == null ? "<NOSRV>" : e.server();
+            case "sc" -> Integer.toString(e.serverConnections());
+            case "sq" -> Integer.toString(e.serverQueue());
+            case "ts" -> e.termination().substring(0, 2);
+            case "tsc" -> e.termination();
+            case "sslv", "sslc" -> tls(variable, e.details().tls());
+            default -> null; // hr, hrl, hs, hsl: Fjord captures no headers
+        };
+    }
+
+    /** {@code %sslv} (the TLS version) or {@code %sslc} (the cipher); {@code -} on a plain connection. */
+    private static String tls(String variable, @Nullable ClientTls tls) {
+        return tls == null ? "-" : variable.equals("sslv") ? tls.protocol() : tls.cipher();
+    }
+
+    private static String ip(@Nullable InetSocketAddress address) {
+        return address == null ? "-" : InetAddresses.toText(address.getAddress());
+    }
+
+    private static String port(@Nullable InetSocketAddress address) {
+        return address == null ? "-" : Integer.toString(address.getPort());
+    }
+
+    private static long dataTime(AccessLogEntry e) {
+        long[] parts = {e.requestTime(), e.queueTime(), e.connectTime(), e.responseTime()};
+        long sum = 0;
+        for (long part : parts) {
+            if (part < 0) {
+                return -1;
+            }
+            sum += part;
+        }
+        return e.activeTime() < 0 ? -1 : e.activeTime() - sum;
+    }
+
+    /** A part of the request line: method, URI, version, path, path only or query string. */
+    private static String requestPart(String variable, @Nullable String request) {
+        if (request == null) {
+            return "-";
+        }
+        String[] words = request.split(" ", 3);
+        String uri = words.length > 1 ? words[1] : "";
+        int query = uri.indexOf('?');
+        String escaped = switch (variable) {
+            case "HM" -> words[0];
+            case "HV" -> words.length > 2 ? words[2] : "HTTP/0.9";
+            case "HU" -> uri;
+            case "HQ" -> query < 0 ? "" : uri.substring(query);
+            default -> query < 0 ? uri : uri.substring(0, query);
+        };
+        return AccessLogFormat.escape(escaped);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.fjord.lb.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fjord.lb.core.internal.InetAddresses;
+
+/**
+ * {@code log-format} sample expressions {@code %[...]} and the variables of {@link AccessLogEntry.Details}, and the
+ * same expressions in {@code http-request set-header} values.
+ */
+class LogFormatSamplesTest {
+    private static final RequestHead REQUEST = RequestHead.builder()
+            .method("POST")
+            .uri("/Cart/Items?id=7")
+            .header("Host", "Shop.Example")
+            .header("User-Agent", "curl/8.5")
+            .header("X-Forwarded-For", "198.51.100.7, 203.0.113.9")
+            .client("192.0.2.10", 40000)
+            .localPort(8080)
+            .build();
+
+    private static AccessLogEntry entry(int status, AccessLogEntry.Details details) {
+        return new AccessLogEntry(
+                InetAddresses.parseLiteral("192.0.2.10"),
+                40000,
+                1_795_534_788_123L,
+                "www",
+                "app",
+                "web1",
+                2,
+                0,
+                1,
+                5,
+                9,
+                status,
+                120,
+                "----",
+                1,
+                1,
+                1,
+                1,
+                0,
+                false,
+                0,
+                0,
+                "POST /Cart/Items?id=7 HTTP/1.1",
+                0,
+                details);
+    }
+
+    private static String format(String format, AccessLogEntry entry, ResponseHead response) {
+        return CustomLogFormat.parse(format).format(entry, LogMask.NONE, ZoneOffset.UTC, "vm", 1, REQUEST, response);
+    }
+
+    @Test
+    void requestAndResponseFetchesWithConverters() {
+        ResponseHead response =
+                ResponseHead.builder(201).header("Content-Type", "text/plain").build();
+
+        String line = format(
+                "%[src] %[src_port] %[dst_port] %[method] %[path] %[query] %[req.hdr(host),lower] "
+                        + "%{+Q}[hdr(user-agent)] %[req.hdr(x-forwarded-for,1)] %[status] %[res.hdr(content-type)] "
+                        + "%[path,upper] %[req.hdr(user-agent),base64] %[src,ipmask(24)] %[req.hdr(x-none)] "
+                        + "%{+Q}[req.hdr(x-none)]",
+                entry(201, AccessLogEntry.Details.NONE), response);
+
+        assertThat(line)
+                .isEqualTo("192.0.2.10 40000 8080 POST /Cart/Items id=7 shop.example \"curl/8.5\" 198.51.100.7 201 "
+                        + "text/plain /CART/ITEMS Y3VybC84LjU= 192.0.2.0 - \"\"");
+    }
+
+    @Test
+    void statusWithoutAResponseHeadIsTheEntrysAndAddressesAreMasked() {
+        String line = CustomLogFormat.parse("%[status] %[src] %ci %[res.hdr(server)]")
+                .format(
+                        entry(429, AccessLogEntry.Details.NONE),
+                        new LogMask(24, 64),
+                        ZoneOffset.UTC,
+                        "vm",
+                        1,
+                        REQUEST,
+                        null);
+
+        assertThat(line).isEqualTo("429 192.0.2.0 192.0.2.0 -");
+    }
+
+    @Test
+    void stickCountersOfTheTrackedRequest() {
+        VirtualTime time = new VirtualTime();
+        ProxyConfig config = ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend(
+                        "www",
+                        f -> f.bind("127.0.0.1:8080")
+                                .stickTable(StickTable.ip(100).store(StickData.HTTP_REQ_RATE, Duration.ofSeconds(10)))
+                                .httpRequest(HttpRequestRule.trackSc(0, "src"))
+                                .defaultBackend("app"))
+                .backend("app", b -> b.server("web1", "127.0.0.1:9001"))
+                .build();
+        Router router = Router.builder(config).ticker(time).build();
+        StickCounters counters = router.accept("www", REQUEST.clientAddress(), 40000, 8080);
+        RouteDecision decision = null;
+        for (int i = 0; i < 3; i++) {
+            counters.requestStarted();
+            decision = router.route("www", REQUEST, counters);
+            counters.requestEnded();
+        }
+        counters.requestStarted();
+        decision = router.route("www", REQUEST, counters);
+
+        String line = CustomLogFormat.parse("%[sc_http_req_rate(0)] %[sc0_http_req_rate] %[sc_http_req_rate(1)]")
+                .format(
+                        entry(200, AccessLogEntry.Details.NONE),
+                        LogMask.NONE,
+                        ZoneOffset.UTC,
+                        "vm",
+                        1,
+                        decision.routedRequest(),
+                        null);
+
+        assertThat(line).isEqualTo("4 4 -");
+    }
+
+    @Test
+    void detailsVariablesAsHaproxyPrintsThem() {
+        AccessLogEntry.Details details = new AccessLogEntry.Details(
+                30,
+                512,
+                41,
+                new InetSocketAddress("127.0.0.1", 8080),
+                new InetSocketAddress("127.0.0.1", 51200),
+                new InetSocketAddress("127.0.0.2", 9001),
+                null);
+        CustomLogFormat format =
+                CustomLogFormat.parse("%Ti %TR %Tq %Ta %Tt %Tu %U %rt %fi:%fp %bi:%bp %si:%sp %lc %OG");
+
+        String first = format.format(entry(200, details), LogMask.NONE, ZoneOffset.UTC, "vm", 1);
+        String second = format.format(entry(200, AccessLogEntry.Details.NONE), LogMask.NONE, ZoneOffset.UTC, "vm", 1);
+
+        assertThat(first).isEqualTo("30 2 32 9 39 9 512 41 127.0.0.1:8080 127.0.0.1:51200 127.0.0.2:9001 0 txn_close");
+        assertThat(second).isEqualTo("-1 2 -1 9 9 9 0 0 -:- -:- -:- 1 txn_close");
+    }
+
+    @Test
+    void headerValuesAreLogFormatsOfTheRequest() {
+        ProxyConfig config = ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend(
+                        "www",
+                        f -> f.bind("127.0.0.1:8080")
+                                .httpRequest(HttpRequestRule.setHeaderFormat("X-Real-IP", "%[src]"))
+                                .httpRequest(HttpRequestRule.addHeaderFormat(
+                                        "X-Client", "%ci:%cp via %[req.hdr(host),lower]"))
+                                .httpRequest(HttpRequestRule.setHeaderFormat("X-Missing", "[%[req.hdr(x-none)]] 100%%"))
+                                .httpRequest(HttpRequestRule.setHeader("X-Literal", "%[src] as is"))
+                                .defaultBackend("app"))
+                .backend("app", b -> b.server("web1", "127.0.0.1:9001"))
+                .build();
+
+        RequestHead forwarded =
+                Router.of(config).route("www", REQUEST).asForward().forwardedRequest();
+
+        assertThat(forwarded.header("X-Real-IP")).isEqualTo("192.0.2.10");
+        assertThat(forwarded.header("X-Client")).isEqualTo("192.0.2.10:40000 via shop.example");
+        assertThat(forwarded.header("X-Missing")).isEqualTo("[] 100%");
+        assertThat(forwarded.header("X-Literal")).isEqualTo("%[src] as is");
+        assertThatThrownBy(() -> HttpRequestRule.setHeaderFormat("X-Time", "%Tr"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("http-request set-header X-Time: '%Tr' is not known when the request is routed "
+                        + "(expected in a header value: text, %[SAMPLE], %ci, %cp, %% for %)");
+    }
+
+    @Test
+    void tableKeysStayRequestFetches() {
+        assertThatThrownBy(() -> HttpRequestRule.trackSc(0, "status"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("sample 'status': fetch 'status' is not supported yet (expected: src,");
+    }
+}
