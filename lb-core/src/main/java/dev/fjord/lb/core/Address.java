@@ -71,4 +71,25 @@ public record Address(String host, int port) {
     public String toString() {
         return (host.indexOf(':') >= 0 ? '[' + host + ']' : host) + ':' + port;
     }
+
+    /**
+     * A server's address, {@code host:port} or a host alone (port 0: the client's destination port), as
+     * {@code server} lines write it.
+     *
+     * @throws ConfigException naming {@code context} for a bad address, {@code *} or port 0
+     */
+    static Address ofServer(String context, String text) {
+        Address parsed;
+        try {
+            boolean portless = text.indexOf(':') < 0 || (text.startsWith("[") && text.endsWith("]"));
+            parsed = portless ? parse(text + ":0") : parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(context + ": " + e.getMessage());
+        }
+        if (parsed.isAny() || (parsed.port() == 0 && text.endsWith(":0"))) {
+            throw new ConfigException(context + ": address '" + text
+                    + "' (expected: a host and a port 1-65535, or a host alone for the client's port; not '*')");
+        }
+        return parsed;
+    }
 }

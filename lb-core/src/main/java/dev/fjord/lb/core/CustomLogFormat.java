@@ -20,9 +20,9 @@ import dev.fjord.lb.core.internal.InetAddresses;
  * {@code %[sc_http_req_rate(0)]}; see {@link SampleFetch}) read from the request as routed and the response sent,
  * {@code -} when there is no sample. Variables: {@code %ci %cp %t %T %Tl %Ts %ms %tr %trg %trl %TR %Tw %Tc %Tr %Ta
  * %Tt %Td %Th %Ti %Tq %Tu %B %U %CC %CS %H %HM %HP %HPO %HQ %HU %HV %ST %ac %b %bc %bi %bp %bq %f %fc %fi %fp %ft
- * %hr %hrl %hs %hsl %lc %OG %pid %r %rc %rt %s %sc %si %sp %sq %ts %tsc %sslv %sslc}; those of {@link #NOT_SUPPORTED} are
- * refused when parsed. Empty items ({@code %hr} without captures) take their following separator with them, as in
- * HAProxy. Thread-safe; its only state is the count of lines written ({@code %lc}).
+ * %hr %hrl %hs %hsl %lc %OG %pid %r %rc %rt %s %sc %si %sp %sq %ts %tsc %sslv %sslc}; those of
+ * {@link #NOT_SUPPORTED} are refused when parsed. Empty items ({@code %hr} without captures) take their following
+ * separator with them, as in HAProxy. Thread-safe; its only state is the count of lines written ({@code %lc}).
  *
  * <pre>{@code
  * CustomLogFormat.parse("%ci:%cp [%tr] %ft %b/%s %ST %B %{+Q}r %[sc_http_req_rate(0)]")

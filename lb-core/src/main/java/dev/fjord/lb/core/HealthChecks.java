@@ -77,7 +77,7 @@ public final class HealthChecks implements AutoCloseable {
         LiveBackend.Membership membership = new LiveBackend.Membership() {
             @Override
             public void added(LiveServer server) {
-                checks.register(server, ServerConfig.InitState.FULLY_DOWN, false);
+                checks.register(server, InitState.FULLY_DOWN, false);
             }
 
             @Override
@@ -95,8 +95,7 @@ public final class HealthChecks implements AutoCloseable {
                     return;
                 }
                 boolean down = server.operationalState() == OperationalState.DOWN;
-                checks.register(
-                        server, down ? ServerConfig.InitState.FULLY_DOWN : ServerConfig.InitState.FULLY_UP, true);
+                checks.register(server, down ? InitState.FULLY_DOWN : InitState.FULLY_UP, true);
             }
         };
         for (LiveBackend backend : router.liveBackends()) {
@@ -110,7 +109,7 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     /** Starts watching {@code server}; its first check comes within {@code inter} (spread) or at once (added). */
-    private void register(LiveServer server, ServerConfig.InitState init, boolean spread) {
+    private void register(LiveServer server, InitState init, boolean spread) {
         if (!server.config().check() && server.config().observe() == null) {
             return;
         }

@@ -15,7 +15,7 @@ final class HealthCounter {
     private boolean up;
     private boolean fastUntilCheck;
 
-    HealthCounter(int rise, int fall, ServerConfig.InitState init) {
+    HealthCounter(int rise, int fall, InitState init) {
         this.rise = rise;
         this.max = rise + fall - 1;
         this.health = switch (init) {
@@ -24,7 +24,7 @@ final class HealthCounter {
             case DOWN -> rise - 1;
             case FULLY_DOWN -> 0;
         };
-        this.up = init == ServerConfig.InitState.FULLY_UP || init == ServerConfig.InitState.UP;
+        this.up = init == InitState.FULLY_UP || init == InitState.UP;
     }
 
     boolean isUp() {

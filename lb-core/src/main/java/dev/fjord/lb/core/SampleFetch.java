@@ -12,12 +12,12 @@ import org.jspecify.annotations.Nullable;
  * {@code src}, {@code req.hdr(x-forwarded-for,-1)}, {@code req.hdr(host),lower}, {@code src,ipmask(24)}. Request
  * fetches: {@code src}, {@code src_port}, {@code dst_port}, {@code path}, {@code query}, {@code url}, {@code base},
  * {@code method}, {@code req.ver}, {@code hdr|req.hdr(NAME[,OCC])} (a comma-separated value; the last one unless OCC
- * says), {@code req.fhdr(NAME[,OCC])} (a whole line), {@code hdr_ip|req.hdr_ip(NAME[,OCC])},
- * {@code url_param|urlp(NAME)}, {@code req.cook|cook(NAME)}, {@code ssl_fc_sni}, {@code str(TEXT)}. A table key ({@code track-sc0 KEY}, {@code stick on
- * KEY}: {@link #parse}) takes only those; an expression of a {@code log-format} or a header value
- * ({@link #parseExpression}) also the response's {@code status} and {@code res.hdr|shdr(NAME[,OCC])}, and the stick
- * table fetches of {@link StickFetch} ({@code sc_http_req_rate(0)}, {@code src_conn_cur}, ...). Converters: those of
- * {@link SampleConverter}. Immutable and thread-safe.
+ * says), {@code req.fhdr(NAME[,OCC])} (a whole line), {@code hdr_ip|req.hdr_ip(NAME[,OCC])}, {@code
+ * url_param|urlp(NAME)}, {@code req.cook|cook(NAME)}, {@code ssl_fc_sni}, {@code str(TEXT)}. A table key ({@code
+ * track-sc0 KEY}, {@code stick on KEY}: {@link #parse}) takes only those; an expression of a {@code log-format} or a
+ * header value ({@link #parseExpression}) also the response's {@code status} and {@code res.hdr|shdr(NAME[,OCC])}, and
+ * the stick table fetches of {@link StickFetch} ({@code sc_http_req_rate(0)}, {@code src_conn_cur}, ...). Converters:
+ * those of {@link SampleConverter}. Immutable and thread-safe.
  */
 final class SampleFetch {
     /** Fetches available when a connection is accepted, before anything is read. */

@@ -65,18 +65,6 @@ public record ServerConfig(
         boolean checkSendProxy,
         @Nullable ServerTls tls) {
 
-    /** How a checked server starts, as HAProxy's {@code init-state}. */
-    public enum InitState {
-        /** UP; {@code fall} failed checks mark it DOWN ({@code fully-up}), the default. */
-        FULLY_UP,
-        /** UP; the first failed check marks it DOWN ({@code up}). */
-        UP,
-        /** DOWN; the first passed check marks it UP ({@code down}). */
-        DOWN,
-        /** DOWN; {@code rise} passed checks mark it UP ({@code fully-down}): checked before it takes traffic. */
-        FULLY_DOWN
-    }
-
     public ServerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
@@ -129,7 +117,7 @@ public record ServerConfig(
         Builder(String backendContext, String name, String address) {
             this.name = Require.name(backendContext, "server", name);
             this.context = backendContext + ": server '" + name + "'";
-            this.address = parseAddress(address);
+            this.address = Address.ofServer(context, address);
         }
 
         /** Starts from a copy of {@code template}'s values ({@code default-server}), keeping this name and address. */
@@ -192,14 +180,14 @@ public record ServerConfig(
 
         /** Where requests go: {@code host:port} or {@code [ipv6]:port}. */
         public Builder address(String address) {
-            this.address = parseAddress(address);
+            this.address = Address.ofServer(context, address);
             return this;
         }
 
         /** Where requests go. */
         public Builder address(Address address) {
-            this.address =
-                    parseAddress(Objects.requireNonNull(address, "address").toString());
+            this.address = Address.ofServer(
+                    context, Objects.requireNonNull(address, "address").toString());
             return this;
         }
 
@@ -370,12 +358,8 @@ public record ServerConfig(
             if (copiedTls != null && tls == null && !ssl && checkSsl == null) {
                 return copiedTls;
             }
-            boolean checksOverTls = checkSsl != null ? checkSsl : ssl && checkPort == 0 && checkAddress == null;
-            if (!ssl && !checksOverTls) {
-                return null;
-            }
-            ServerTls.Builder options = tls != null ? tls : new ServerTls.Builder(context);
-            return options.build(ssl, checksOverTls);
+            return ServerTls.Builder.build(
+                    tls, context, ssl, checkSsl != null ? checkSsl : ssl && checkPort == 0 && checkAddress == null);
         }
 
         ServerConfig build() {
@@ -410,21 +394,6 @@ public record ServerConfig(
                             ? checkSendProxy
                             : sendProxy != ProxyProtocol.NONE && checkPort == 0 && checkAddress == null,
                     buildTls());
-        }
-
-        private Address parseAddress(String text) {
-            Address parsed;
-            try {
-                boolean portless = text.indexOf(':') < 0 || (text.startsWith("[") && text.endsWith("]"));
-                parsed = portless ? Address.parse(text + ":0") : Address.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(context + ": " + e.getMessage());
-            }
-            if (parsed.isAny() || (parsed.port() == 0 && text.endsWith(":0"))) {
-                throw new ConfigException(context + ": address '" + text
-                        + "' (expected: a host and a port 1-65535, or a host alone for the client's port; not '*')");
-            }
-            return parsed;
         }
     }
 }

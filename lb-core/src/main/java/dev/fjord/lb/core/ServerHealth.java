@@ -30,11 +30,10 @@ final class ServerHealth {
 
     boolean enabled;
 
-    ServerHealth(LiveServer server, ServerConfig.InitState init) {
+    ServerHealth(LiveServer server, InitState init) {
         this.server = server;
         ServerConfig config = server.config();
-        this.counter = new HealthCounter(
-                config.rise(), config.fall(), config.check() ? init : ServerConfig.InitState.FULLY_UP);
+        this.counter = new HealthCounter(config.rise(), config.fall(), config.check() ? init : InitState.FULLY_UP);
         this.httpCheck = server.backend().config().settings().httpCheck();
         this.observed = config.observe() == null ? null : new ObservedErrors(config.observe());
         this.connectFailures =

@@ -219,6 +219,17 @@ public record ServerTls(
          *
          * @throws ConfigException naming the server when the certificate would be checked against no CA
          */
+        /**
+         * The TLS of a server: {@code options} (or the defaults) when requests ({@code traffic}) or {@code checks} go
+         * over TLS, else null.
+         */
+        static @Nullable ServerTls build(@Nullable Builder options, String context, boolean traffic, boolean checks) {
+            if (!traffic && !checks) {
+                return null;
+            }
+            return (options != null ? options : new Builder(context)).build(traffic, checks);
+        }
+
         ServerTls build(boolean traffic, boolean checks) {
             if (verify == TlsVerify.REQUIRED && caFile == null && !systemCa) {
                 throw new ConfigException(context + ": ssl with verify required (the default) and no ca-file "

@@ -259,7 +259,7 @@ class HealthChecksTest {
 
     @Test
     void fullyDownServerTakesTrafficOnlyAfterRiseChecks() {
-        Router router = router(s -> s.initState(ServerConfig.InitState.FULLY_DOWN));
+        Router router = router(s -> s.initState(InitState.FULLY_DOWN));
         Server web1 = router.backend("app").requireServer("web1");
         start(router);
 
@@ -272,7 +272,7 @@ class HealthChecksTest {
 
     @Test
     void upInitStateGoesDownAtTheFirstFailure() {
-        Router router = router(s -> s.initState(ServerConfig.InitState.UP));
+        Router router = router(s -> s.initState(InitState.UP));
         start(router);
         answers = name -> status(500);
 

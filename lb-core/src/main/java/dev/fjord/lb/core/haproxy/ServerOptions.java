@@ -1,5 +1,6 @@
 package dev.fjord.lb.core.haproxy;
 
+import dev.fjord.lb.core.InitState;
 import dev.fjord.lb.core.PassiveCheck;
 import dev.fjord.lb.core.ProxyProtocol;
 import dev.fjord.lb.core.ServerConfig;
@@ -88,10 +89,10 @@ final class ServerOptions {
                 case "init-state" ->
                     s.initState(
                             switch (value(line, ++i, option)) {
-                                case "fully-up" -> ServerConfig.InitState.FULLY_UP;
-                                case "up" -> ServerConfig.InitState.UP;
-                                case "down" -> ServerConfig.InitState.DOWN;
-                                case "fully-down" -> ServerConfig.InitState.FULLY_DOWN;
+                                case "fully-up" -> InitState.FULLY_UP;
+                                case "up" -> InitState.UP;
+                                case "down" -> InitState.DOWN;
+                                case "fully-down" -> InitState.FULLY_DOWN;
                                 default ->
                                     throw new IllegalArgumentException("init-state '" + line.arg(i)
                                             + "' (expected: fully-up, up, down or fully-down)");

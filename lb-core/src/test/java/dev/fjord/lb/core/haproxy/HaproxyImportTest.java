@@ -19,12 +19,12 @@ import dev.fjord.lb.core.ForwardFor;
 import dev.fjord.lb.core.HashType;
 import dev.fjord.lb.core.HttpCheck;
 import dev.fjord.lb.core.HttpRequestRule;
+import dev.fjord.lb.core.InitState;
 import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.PassiveCheck;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.RetryOn;
-import dev.fjord.lb.core.ServerConfig;
 import dev.fjord.lb.core.Settings;
 import dev.fjord.lb.core.StickRule;
 import dev.fjord.lb.core.StickTable;
@@ -163,7 +163,7 @@ class HaproxyImportTest {
                                         s -> s.check()
                                                 .cookie("w1")
                                                 .checkPort(8080)
-                                                .initState(ServerConfig.InitState.FULLY_DOWN))
+                                                .initState(InitState.FULLY_DOWN))
                                 .server(
                                         "web2",
                                         "10.0.0.22:80",
