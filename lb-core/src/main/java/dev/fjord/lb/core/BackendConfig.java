@@ -125,8 +125,33 @@ public record BackendConfig(
                 String resolvers,
                 boolean preferIpv6,
                 Consumer<ServerConfig.Builder> spec) {
-            Require.name(context, "server-template", prefix);
-            String what = context + ": server-template '" + prefix + "'";
+            return template(prefix, count, fqdn, resolvers, preferIpv6, spec, false);
+        }
+
+        /**
+         * Adds server {@code name} whose address DNS gives for {@code fqdn} ({@code host:port}, or an SRV name) and
+         * keeps up to date at run time ({@code server NAME HOST:PORT resolvers R}): it joins once the name resolves
+         * (after its checks, when checked), moves when the address changes, leaves while the name does not resolve
+         * beyond the resolvers' holds.
+         */
+        public Builder resolvedServer(
+                String name, String fqdn, String resolvers, boolean preferIpv6, Consumer<ServerConfig.Builder> spec) {
+            if (servers.containsKey(name)) {
+                throw new ConfigException(context + ": server '" + name + "' is defined twice");
+            }
+            return template(name, 1, fqdn, resolvers, preferIpv6, spec, true);
+        }
+
+        private Builder template(
+                String prefix,
+                int count,
+                String fqdn,
+                String resolvers,
+                boolean preferIpv6,
+                Consumer<ServerConfig.Builder> spec,
+                boolean named) {
+            Require.name(context, named ? "server" : "server-template", prefix);
+            String what = context + (named ? ": server '" : ": server-template '") + prefix + "'";
             Require.range(what, "count", count, 1, 1024);
             int colon = fqdn.lastIndexOf(':');
             String name = colon < 0 ? fqdn : fqdn.substring(0, colon);
@@ -152,7 +177,8 @@ public record BackendConfig(
                 server.copyDefaults(defaultServer);
             }
             spec.accept(server);
-            serverTemplates.add(new ServerTemplate(prefix, count, name, port, resolvers, preferIpv6, server.build()));
+            serverTemplates.add(
+                    new ServerTemplate(prefix, count, name, port, resolvers, preferIpv6, server.build(), named));
             return this;
         }
 
@@ -265,7 +291,7 @@ public record BackendConfig(
                 for (int i = 1; i <= template.count(); i++) {
                     if (servers.containsKey(template.serverName(i))) {
                         throw new ConfigException(context + ": server-template '" + template.prefix() + "': server '"
-                                + template.serverName(i) + "' is also a declared server (expected: another prefix)");
+                                + template.serverName(i) + "' is also a declared server (expected: another name)");
                     }
                 }
             }

@@ -142,6 +142,13 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link BackendConfig.Builder#resolvedServer(String, String, String, boolean, Consumer)}. */
+    public ListenBuilder resolvedServer(
+            String name, String fqdn, String resolvers, boolean preferIpv6, Consumer<ServerConfig.Builder> spec) {
+        backend.resolvedServer(name, fqdn, resolvers, preferIpv6, spec);
+        return this;
+    }
+
     /** See {@link BackendConfig.Builder#server(String, String)}. */
     public ListenBuilder server(String name, String address) {
         backend.server(name, address);

@@ -369,7 +369,10 @@ final class LiveBackend implements Backend {
     /** Whether {@code name} is one of the names a server template of {@code config} fills. */
     static boolean isTemplateSlot(BackendConfig config, String name) {
         for (ServerTemplate template : config.serverTemplates()) {
-            if (name.startsWith(template.prefix()) && config.server(name) == null) {
+            if (template.named() && name.equals(template.prefix())) {
+                return true;
+            }
+            if (!template.named() && name.startsWith(template.prefix()) && config.server(name) == null) {
                 String number = name.substring(template.prefix().length());
                 if (!number.isEmpty() && number.chars().allMatch(Character::isDigit) && number.length() < 6) {
                     int index = Integer.parseInt(number);

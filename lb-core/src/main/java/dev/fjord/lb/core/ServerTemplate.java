@@ -23,9 +23,18 @@ import java.util.Objects;
  * @param preferIpv6 take AAAA answers rather than A ({@code resolve-prefer ipv6}); default A ({@code ipv4})
  * @param prototype every other setting of the servers (checks, weight for A answers, maxconn, ...): its name and
  *     address are placeholders
+ * @param named one server called {@code prefix} itself, not numbered: a {@code server NAME HOST:PORT resolvers R}
+ *     line, whose address DNS gives and keeps up to date (the first address of the answer)
  */
 public record ServerTemplate(
-        String prefix, int count, String fqdn, int port, String resolvers, boolean preferIpv6, ServerConfig prototype) {
+        String prefix,
+        int count,
+        String fqdn,
+        int port,
+        String resolvers,
+        boolean preferIpv6,
+        ServerConfig prototype,
+        boolean named) {
 
     public ServerTemplate {
         Objects.requireNonNull(prefix, "prefix");
@@ -39,8 +48,8 @@ public record ServerTemplate(
         return fqdn.startsWith("_");
     }
 
-    /** The name of slot {@code index}, from 1. */
+    /** The name of slot {@code index}, from 1: {@code prefix} and the index, or {@code prefix} alone when named. */
     public String serverName(int index) {
-        return prefix + index;
+        return named ? prefix : prefix + index;
     }
 }

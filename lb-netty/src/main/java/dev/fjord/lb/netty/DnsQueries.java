@@ -51,16 +51,17 @@ final class DnsQueries implements AutoCloseable {
         OTHER
     }
 
-    /** The outcome of one resolution: targets (maybe none), or a failure. */
+    /** The outcome of one resolution: targets (maybe none), or a failure and why. */
     record Answer(
             List<Target> targets,
-            @org.jspecify.annotations.Nullable Failure failure) {
+            @org.jspecify.annotations.Nullable Failure failure,
+            String why) {
         static Answer of(List<Target> targets) {
-            return new Answer(List.copyOf(targets), null);
+            return new Answer(List.copyOf(targets), null, "");
         }
 
-        static Answer failed(Failure failure) {
-            return new Answer(List.of(), failure);
+        static Answer failed(Failure failure, @org.jspecify.annotations.Nullable Object why) {
+            return new Answer(List.of(), failure, String.valueOf(why));
         }
     }
 
@@ -114,7 +115,7 @@ final class DnsQueries implements AutoCloseable {
     void addresses(String name, int port, Consumer<Answer> done) {
         resolver.resolveAll(name).addListener((Future<List<InetAddress>> f) -> {
             if (!f.isSuccess()) {
-                done.accept(Answer.failed(isNx(f.cause()) ? Failure.NX : Failure.OTHER));
+                done.accept(Answer.failed(isNx(f.cause()) ? Failure.NX : Failure.OTHER, f.cause()));
                 return;
             }
             List<Target> targets = new ArrayList<>();
@@ -133,7 +134,7 @@ final class DnsQueries implements AutoCloseable {
         resolver.query(new DefaultDnsQuestion(name, DnsRecordType.SRV))
                 .addListener((Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> f) -> {
                     if (!f.isSuccess()) {
-                        done.accept(Answer.failed(Failure.OTHER));
+                        done.accept(Answer.failed(Failure.OTHER, f.cause()));
                         return;
                     }
                     AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = f.getNow();
@@ -152,9 +153,9 @@ final class DnsQueries implements AutoCloseable {
                         envelope.release();
                     }
                     if (code.equals(DnsResponseCode.NXDOMAIN)) {
-                        done.accept(Answer.failed(Failure.NX));
+                        done.accept(Answer.failed(Failure.NX, code));
                     } else if (!code.equals(DnsResponseCode.NOERROR)) {
-                        done.accept(Answer.failed(Failure.OTHER));
+                        done.accept(Answer.failed(Failure.OTHER, code));
                     } else {
                         resolveTargets(records, done);
                     }

@@ -100,6 +100,9 @@ final class ServiceDiscovery implements AutoCloseable {
         private final Map<String, Placed> placed = new LinkedHashMap<>();
 
         private long lastValid = System.nanoTime();
+        /** Whether the last resolution failed: a change is logged, not each failure. */
+        private boolean failing;
+
         private volatile boolean stopped;
         private @Nullable ScheduledFuture<?> next;
 
@@ -151,9 +154,18 @@ final class ServiceDiscovery implements AutoCloseable {
             try {
                 long now = System.nanoTime();
                 if (answer.failure() == null) {
+                    if (failing) {
+                        log.info("backend " + backend.name() + ": " + template.fqdn() + " resolves again");
+                        failing = false;
+                    }
                     lastValid = now;
                     apply(answer.targets(), now);
                 } else {
+                    if (!failing) {
+                        log.warn("backend " + backend.name() + ": " + template.fqdn() + " does not resolve ("
+                                + answer.failure() + ": " + answer.why() + "); its servers stay for the hold");
+                        failing = true;
+                    }
                     Duration held =
                             answer.failure() == DnsQueries.Failure.NX ? resolvers.holdNx() : resolvers.holdOther();
                     if (now - lastValid > held.toNanos() && !placed.isEmpty()) {
@@ -175,7 +187,8 @@ final class ServiceDiscovery implements AutoCloseable {
         }
 
         /** Makes the backend hold {@code targets}: new ones added, missing ones removed after hold obsolete. */
-        private void apply(List<DnsQueries.Target> targets, long now) {
+        private void apply(List<DnsQueries.Target> answer, long now) {
+            List<DnsQueries.Target> targets = template.named() ? oneOf(answer) : answer;
             Map<String, DnsQueries.Target> wanted = new HashMap<>();
             targets.forEach(target -> wanted.putIfAbsent(target.key(), target));
             for (Map.Entry<String, Placed> entry : List.copyOf(placed.entrySet())) {
@@ -219,6 +232,16 @@ final class ServiceDiscovery implements AutoCloseable {
                 log.info("backend " + backend.name() + ": server " + name + " (" + address + ") joined from "
                         + template.fqdn());
             }
+        }
+
+        /** A named server's one address: the one it has while the answer holds it, else the answer's first. */
+        private List<DnsQueries.Target> oneOf(List<DnsQueries.Target> answer) {
+            for (DnsQueries.Target target : answer) {
+                if (placed.containsKey(target.key())) {
+                    return List.of(target);
+                }
+            }
+            return answer.isEmpty() ? answer : List.of(answer.get(0));
         }
 
         private @Nullable String freeName() {

@@ -122,6 +122,65 @@ class DnsDiscoveryTest {
         assertThat(traffic.sent.get()).isPositive();
     }
 
+    @Test
+    void aNamedServerFollowsItsAddressWhenTheARecordChanges() throws Exception {
+        assumeTrue(Files.isExecutable(DNSMASQ), "dnsmasq is not installed (apt-get install dnsmasq-base): skipped");
+        web1.setDispatcher(node("web1"));
+        MockWebServer moved = new MockWebServer(); // the same port on another loopback address
+        moved.setDispatcher(node("moved"));
+        moved.start(InetAddress.getByName("127.0.0.2"), web1.getPort());
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            dnsPort = probe.getLocalPort();
+        }
+        startDns("host-record=app.test,127.0.0.1\n");
+        String cfg = """
+                resolvers dns
+                    nameserver local 127.0.0.1:%d
+                    timeout resolve 100ms
+                    hold valid 100ms
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout client 5s
+                    timeout server 5s
+                frontend main
+                    bind 127.0.0.1:0
+                    default_backend app
+                backend app
+                    server web app.test:%d resolvers dns init-addr none
+                """.formatted(dnsPort, web1.getPort());
+        ProxyConfig config = dev.fjord.lb.core.haproxy.HaproxyImport.parse(cfg, "haproxy.cfg", Map.of())
+                .builder()
+                .build();
+        try {
+            FjordProxy proxy = fjord.start(config, b -> {});
+            await(() -> proxy.router().backend("app").server("web") != null, "web joins once app.test resolves");
+            Traffic traffic = new Traffic(proxy);
+            traffic.start();
+            try {
+                await(() -> count("web1") > 0, "web gets traffic at 127.0.0.1");
+                startDns("host-record=app.test,127.0.0.2\n");
+                await(() -> count("moved") > 0, "web follows app.test to 127.0.0.2");
+                assertThat(proxy.router()
+                                .backend("app")
+                                .requireServer("web")
+                                .config()
+                                .address()
+                                .host())
+                        .isEqualTo("127.0.0.2");
+            } finally {
+                traffic.stop();
+            }
+            assertThat(traffic.sent.get()).isPositive();
+            // a request may meet the server between its two addresses: never more than one
+            assertThat(traffic.errors.get())
+                    .as("client errors: " + traffic.lastError)
+                    .isLessThanOrEqualTo(1);
+        } finally {
+            moved.close();
+        }
+    }
+
     /** A web node that names itself and answers its health check. */
     private Dispatcher node(String name) {
         return new Dispatcher() {
@@ -142,9 +201,7 @@ class DnsDiscoveryTest {
 
     /** (Re)starts dnsmasq on {@link #dnsPort} with one SRV record per server of {@code servers}. */
     private void startDns(List<MockWebServer> servers) throws IOException, InterruptedException {
-        stop();
-        StringBuilder conf = new StringBuilder("port=" + dnsPort + "\nlisten-address=127.0.0.1\nbind-interfaces\n"
-                + "no-resolv\nno-hosts\nno-negcache\n");
+        StringBuilder conf = new StringBuilder();
         for (int i = 0; i < servers.size(); i++) {
             String target = "node" + i + ".app.test";
             conf.append("srv-host=_http._tcp.app.test,")
@@ -154,6 +211,14 @@ class DnsDiscoveryTest {
                     .append(",0,256\n");
             conf.append("host-record=").append(target).append(",127.0.0.1\n");
         }
+        startDns(conf.toString());
+    }
+
+    /** (Re)starts dnsmasq on {@link #dnsPort} with {@code records} (dnsmasq.conf lines). */
+    private void startDns(String records) throws IOException, InterruptedException {
+        stop();
+        String conf = "port=" + dnsPort + "\nlisten-address=127.0.0.1\nbind-interfaces\nno-resolv\nno-hosts\n"
+                + "no-negcache\n" + records;
         Path file = dir.resolve("dnsmasq.conf");
         Files.writeString(file, conf);
         dns = new ProcessBuilder(DNSMASQ.toString(), "-k", "--conf-file=" + file, "--pid-file=", "--user=root")

@@ -25,6 +25,7 @@ final class BackendKeywords {
     record Target(
             ServerAdder server,
             TemplateAdder serverTemplate,
+            NamedAdder resolvedServer,
             Consumer<Consumer<ServerConfig.Builder>> defaultServer,
             Consumer<Cookie> cookie,
             Consumer<StickTable> stickTable,
@@ -33,12 +34,26 @@ final class BackendKeywords {
 
         static Target of(BackendConfig.Builder b) {
             return new Target(
-                    b::server, b::serverTemplate, b::defaultServer, b::cookie, b::stickTable, b::allBackups, b::stick);
+                    b::server,
+                    b::serverTemplate,
+                    b::resolvedServer,
+                    b::defaultServer,
+                    b::cookie,
+                    b::stickTable,
+                    b::allBackups,
+                    b::stick);
         }
 
         static Target of(ListenBuilder l) {
             return new Target(
-                    l::server, l::serverTemplate, l::defaultServer, l::cookie, l::stickTable, l::allBackups, l::stick);
+                    l::server,
+                    l::serverTemplate,
+                    l::resolvedServer,
+                    l::defaultServer,
+                    l::cookie,
+                    l::stickTable,
+                    l::allBackups,
+                    l::stick);
         }
     }
 
@@ -58,6 +73,12 @@ final class BackendKeywords {
                 String resolvers,
                 boolean preferIpv6,
                 Consumer<ServerConfig.Builder> spec);
+    }
+
+    /** Adds a server DNS keeps up to date, as {@link BackendConfig.Builder#resolvedServer}. */
+    @FunctionalInterface
+    interface NamedAdder {
+        void add(String name, String fqdn, String resolvers, boolean preferIpv6, Consumer<ServerConfig.Builder> spec);
     }
 
     /** Applies {@code line} to {@code backend}; false when it is none of these keywords. */
@@ -93,7 +114,9 @@ final class BackendKeywords {
             throw new IllegalArgumentException(
                     "server '" + name + "' has no address (expected: server NAME ADDRESS [options])");
         }
-        backend.server().add(name, address, s -> ServerOptions.apply(s, line, 3, tls));
+        if (!ServerTemplateLine.named(backend, line, tls)) {
+            backend.server().add(name, address, s -> ServerOptions.apply(s, line, 3, tls));
+        }
     }
 
     /** {@code cookie NAME insert|rewrite|prefix [options]}. */

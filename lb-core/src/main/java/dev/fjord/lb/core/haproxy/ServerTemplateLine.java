@@ -7,8 +7,9 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * {@code server-template PREFIX COUNT|1-COUNT FQDN[:PORT] resolvers NAME [resolve-prefer ipv4|ipv6] [init-addr ...]
- * [server options]}, as HAProxy 2.x reads it. {@code init-addr} and {@code resolve-opts} are accepted: the servers
- * start without an address whatever they say, and join once DNS answers.
+ * [server options]}, and {@code server NAME HOST:PORT resolvers NAME ...}, as HAProxy 2.x reads them. {@code init-addr}
+ * and {@code resolve-opts} are accepted: the servers start without an address whatever they say, and join once DNS
+ * answers.
  */
 final class ServerTemplateLine {
     private ServerTemplateLine() {}
@@ -22,30 +23,65 @@ final class ServerTemplateLine {
                     "expected: server-template PREFIX COUNT FQDN[:PORT] resolvers NAME [options]");
         }
         int count = count(range);
-        String resolvers = null;
-        boolean preferIpv6 = false;
-        List<String> options = new ArrayList<>(List.of("server", prefix, "0.0.0.0"));
-        for (int i = 4; i < line.size(); i++) {
-            String word = line.arg(i);
-            switch (word) {
-                case "resolvers" -> resolvers = value(line, ++i, word);
-                case "resolve-prefer" -> {
-                    String family = value(line, ++i, word);
-                    if (!family.equals("ipv4") && !family.equals("ipv6")) {
-                        throw new IllegalArgumentException("resolve-prefer '" + family + "' (expected: ipv4 or ipv6)");
+        Resolution resolution = Resolution.of(line, 4, "server-template '" + prefix + "'");
+        adder.add(prefix, count, fqdn, resolution.resolvers(), resolution.preferIpv6(), resolution.options(tls));
+    }
+
+    /**
+     * {@code server NAME HOST:PORT resolvers R [resolve-prefer ...] [options]}: a named server DNS keeps up to date;
+     * with an IP address, a plain server (nothing to resolve, as HAProxy). False when the line has no
+     * {@code resolvers}.
+     */
+    static boolean named(BackendKeywords.Target backend, Line line, TlsImport tls) {
+        if (!line.words().contains("resolvers")) {
+            return false;
+        }
+        String name = line.arg(1);
+        String address = line.arg(2);
+        int colon = address.lastIndexOf(':');
+        String host = colon < 0 ? address : address.substring(0, colon);
+        Resolution resolution = Resolution.of(line, 3, "server '" + name + "'");
+        if (dev.fjord.lb.core.internal.InetAddresses.isLiteral(host) || host.startsWith("[")) {
+            backend.server().add(name, address, resolution.options(tls));
+        } else {
+            backend.resolvedServer()
+                    .add(name, address, resolution.resolvers(), resolution.preferIpv6(), resolution.options(tls));
+        }
+        return true;
+    }
+
+    /** The DNS options of a line, and the rest of its server options. */
+    private record Resolution(String resolvers, boolean preferIpv6, Line rest) {
+        static Resolution of(Line line, int from, String what) {
+            String resolvers = null;
+            boolean preferIpv6 = false;
+            List<String> options = new ArrayList<>(List.of("server", line.arg(1), "0.0.0.0"));
+            for (int i = from; i < line.size(); i++) {
+                String word = line.arg(i);
+                switch (word) {
+                    case "resolvers" -> resolvers = value(line, ++i, word);
+                    case "resolve-prefer" -> {
+                        String family = value(line, ++i, word);
+                        if (!family.equals("ipv4") && !family.equals("ipv6")) {
+                            throw new IllegalArgumentException(
+                                    "resolve-prefer '" + family + "' (expected: ipv4 or ipv6)");
+                        }
+                        preferIpv6 = family.equals("ipv6");
                     }
-                    preferIpv6 = family.equals("ipv6");
+                    case "init-addr", "resolve-opts", "resolve-net" -> value(line, ++i, word);
+                    default -> options.add(word);
                 }
-                case "init-addr", "resolve-opts", "resolve-net" -> value(line, ++i, word);
-                default -> options.add(word);
             }
+            if (resolvers == null) {
+                throw new IllegalArgumentException(
+                        what + " has no resolvers (expected: resolvers NAME, naming a " + "resolvers section)");
+            }
+            return new Resolution(resolvers, preferIpv6, new Line(line.number(), options));
         }
-        if (resolvers == null) {
-            throw new IllegalArgumentException("server-template '" + prefix + "' has no resolvers (expected: "
-                    + "resolvers NAME, naming a resolvers section)");
+
+        java.util.function.Consumer<dev.fjord.lb.core.ServerConfig.Builder> options(TlsImport tls) {
+            return s -> ServerOptions.apply(s, rest, 3, tls);
         }
-        Line serverOptions = new Line(line.number(), options);
-        adder.add(prefix, count, fqdn, resolvers, preferIpv6, s -> ServerOptions.apply(s, serverOptions, 3, tls));
     }
 
     /** {@code N} or {@code 1-N}. */

@@ -76,6 +76,29 @@ class DiscoveryImportTest {
     }
 
     @Test
+    void aNamedServerWithResolversIsOneServerDnsKeepsUpToDateAndAnIpAddressIsJustAServer() {
+        ProxyConfig config = HaproxyImport.parse(
+                        CFG.replace(
+                                "    server-template api",
+                                "    server db db.app.test:5432 resolvers dns init-addr last,libc,none check\n"
+                                        + "    server fixed 10.0.0.9:80 resolvers dns\n"
+                                        + "    server-template api"),
+                        "haproxy.cfg",
+                        Map.of())
+                .builder()
+                .build();
+
+        BackendConfig app = config.backend("app");
+        assertThat(app.servers()).extracting(s -> s.name()).containsExactly("fixed");
+        ServerTemplate db = app.serverTemplates().get(1);
+        assertThat(db.named()).isTrue();
+        assertThat(db.serverName(1)).isEqualTo("db");
+        assertThat(db.fqdn()).isEqualTo("db.app.test");
+        assertThat(db.port()).isEqualTo(5432);
+        assertThat(db.prototype().check()).isTrue();
+    }
+
+    @Test
     void mistakesNameTheLineTheTemplateAndWhatWasExpected() {
         assertThatThrownBy(() -> HaproxyImport.parse(
                                 CFG.replace("resolvers dns check", "resolvers nodns check"), "haproxy.cfg", Map.of())
