@@ -120,14 +120,15 @@ public final class HaproxyImport {
                 skipping = false;
             } else if (UNSUPPORTED_SECTIONS.contains(keyword)) {
                 errors.add(file + ":" + line.number() + ": section '" + keyword
-                        + "' is not supported (expected: global, defaults, frontend, backend or listen)");
+                        + "' is not supported (expected: global, defaults, frontend, backend, listen or resolvers)");
                 current = null;
                 skipping = true;
             } else if (current != null) {
                 current.add(line);
             } else if (!skipping) {
                 errors.add(file + ":" + line.number() + ": '" + keyword
-                        + "' outside of a section (expected: global, defaults, frontend, backend or listen first)");
+                        + "' outside of a section (expected: global, defaults, frontend, backend, listen or "
+                        + "resolvers first)");
             }
         }
         for (Map.Entry<Line, List<Line>> section : sections) {

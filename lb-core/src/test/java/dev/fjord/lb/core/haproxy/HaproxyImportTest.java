@@ -12,7 +12,6 @@ import dev.fjord.lb.core.Acl;
 import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.Balance;
 import dev.fjord.lb.core.Condition;
-import dev.fjord.lb.core.ConfigException;
 import dev.fjord.lb.core.ConnectionMode;
 import dev.fjord.lb.core.Cookie;
 import dev.fjord.lb.core.ForwardFor;
@@ -295,62 +294,6 @@ class HaproxyImportTest {
     }
 
     @Test
-    void badTimeUnitNamesTheKeyword() {
-        assertThatThrownBy(() -> parse("""
-                defaults
-                    timeout connect 10x
-                """))
-                .hasMessage("haproxy.cfg:2: 'timeout connect' in defaults: '10x' "
-                        + "(expected: a time such as 100ms, 10s or 1m)");
-    }
-
-    @Test
-    void backendUsedButNotDefined() {
-        assertThatThrownBy(() -> parse("""
-                frontend main
-                    bind :80
-                    default_backend apps
-                backend app
-                    server web1 10.0.0.1:80
-                """))
-                .hasMessage("haproxy.cfg:3: 'default_backend' in frontend 'main': backend 'apps' is not defined "
-                        + "(defined: [app])");
-    }
-
-    @Test
-    void serverWithoutAddress() {
-        assertThatThrownBy(() -> parse("""
-                backend app
-                    server web1 check
-                """))
-                .hasMessage("haproxy.cfg:2: 'server' in backend 'app': server 'web1' has no address "
-                        + "(expected: server NAME ADDRESS [options])");
-    }
-
-    @Test
-    void invalidValuesKeepTheBuilderMessageBehindTheLine() {
-        assertThatThrownBy(() -> parse("""
-                backend app
-                    server web1 10.0.0.1:80 weight 300
-                """))
-                .hasMessage(
-                        "haproxy.cfg:2: 'server' in backend 'app': server 'web1': weight 300 " + "(expected: 0-256)");
-        assertThatThrownBy(() -> parse("""
-                userlist admins
-                """))
-                .hasMessage("haproxy.cfg:1: section 'userlist' is not supported "
-                        + "(expected: global, defaults, frontend, backend or listen)");
-        assertThatThrownBy(() -> parse("""
-                frontend main
-                    bind :443 ssl crt /etc/ssl/no-such-site.pem
-                """))
-                .hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': crt '/etc/ssl/no-such-site.pem': no such file "
-                        + "(expected: a readable PEM file or directory)");
-        assertThatThrownBy(() -> HaproxyImport.parse("backend app\n    server web1 \"${NOPE}\"\n", "x.cfg", Map.of()))
-                .hasMessage("x.cfg:2: environment variable 'NOPE' is not set");
-    }
-
-    @Test
     void sectionsCanBeChangedBeforeBuilding() {
         ProxyConfig config = parse("""
                 frontend main *:80
@@ -365,42 +308,5 @@ class HaproxyImportTest {
 
         assertThat(config.frontend("main").binds()).containsExactly(Address.parse("127.0.0.1:0"));
         assertThat(config.backend("app").server("web1").address()).isEqualTo(Address.parse("127.0.0.1:9000"));
-    }
-
-    @Test
-    void everyErrorOfAFileIsReportedAtOnceWithItsLine() {
-        assertThatThrownBy(() -> parse("""
-                global
-                    maxconn lots
-                defaults
-                    mode http
-                    timeout connect 5parsecs
-                frontend main
-                    bind :80
-                    balanse roundrobin
-                    use_backend apps if { path_beg /api }
-                    default_backend app
-                userlist admins
-                    user admin insecure-password x
-                backend app
-                    server web1 127.0.0.1:80 weight 300
-                """))
-                .isInstanceOfSatisfying(
-                        ConfigException.class,
-                        e -> assertThat(e.errors())
-                                .containsExactly(
-                                        "haproxy.cfg:2: 'maxconn' in global: 'lots' (expected: a whole number)",
-                                        "haproxy.cfg:5: 'timeout connect' in defaults: '5parsecs' (expected: a time "
-                                                + "such as 100ms, 10s or 1m)",
-                                        "haproxy.cfg:8: unknown keyword 'balanse' in frontend 'main' (see the "
-                                                + "README's table of "
-                                                + "supported keywords)",
-                                        "haproxy.cfg:9: 'use_backend' in frontend 'main': backend 'apps' is not "
-                                                + "defined (defined: [app])",
-                                        "haproxy.cfg:11: section 'userlist' is not supported (expected: global, "
-                                                + "defaults, frontend, "
-                                                + "backend or listen)",
-                                        "haproxy.cfg:14: 'server' in backend 'app': server 'web1': weight 300 "
-                                                + "(expected: 0-256)"));
     }
 }
