@@ -29,6 +29,15 @@ final class WebDriver implements AutoCloseable {
     private final String session;
 
     WebDriver() throws IOException, InterruptedException {
+        this(java.util.List.of());
+    }
+
+    /** A browser started with {@code extraArgs} too, e.g. {@code --ignore-certificate-errors-spki-list=...}. */
+    WebDriver(java.util.List<String> extraArgs) throws IOException, InterruptedException {
+        StringBuilder more = new StringBuilder();
+        for (String arg : extraArgs) {
+            more.append(',').append(quote(arg));
+        }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -48,7 +57,7 @@ final class WebDriver implements AutoCloseable {
                                 + "\"goog:chromeOptions\":{\"binary\":\"" + CHROMIUM
                                 + "\",\"args\":[\"--headless=new\","
                                 + "\"--no-sandbox\",\"--disable-gpu\",\"--disable-dev-shm-usage\","
-                                + "\"--window-size=1400,900\"]}}}}");
+                                + "\"--window-size=1400,900\"" + more + "]}}}}");
             } catch (IOException e) {
                 Thread.sleep(100); // chromedriver is starting: bounded to 5 s
             }
