@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,9 +65,7 @@ class DnsDiscoveryTest {
         assumeTrue(Files.isExecutable(DNSMASQ), "dnsmasq is not installed (apt-get install dnsmasq-base): skipped");
         web1.setDispatcher(node("web1"));
         web2.setDispatcher(node("web2"));
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            dnsPort = probe.getLocalPort();
-        }
+        dnsPort = freeUdpAndTcpPort();
         startDns(List.of(web1));
         ProxyConfig config = ProxyConfig.builder()
                 .resolvers(
@@ -93,25 +90,28 @@ class DnsDiscoveryTest {
                                 s -> s.check().inter(Duration.ofMillis(100)).rise(1)))
                 .build();
         FjordProxy proxy = fjord.start(config, b -> {});
-        await(
+        Waits.until(
                 () -> proxy.router().backend("app").servers().stream().anyMatch(s -> s.isBalanced()),
                 "web1 joins once DNS names it and its check passes");
         Traffic traffic = new Traffic(proxy);
         traffic.start();
         try {
-            await(() -> count("web1") > 0, "web1 gets traffic");
+            Waits.until(() -> count("web1") > 0, "web1 gets traffic", Duration.ofSeconds(15));
             assertThat(proxy.router().backend("app").servers())
                     .extracting(s -> s.name())
                     .containsExactly("web1");
 
             startDns(List.of(web1, web2)); // the DNS server restarts with a second SRV target
-            await(() -> count("web2") > 0, "web2, a new SRV target, gets traffic");
+            Waits.until(() -> count("web2") > 0, "web2, a new SRV target, gets traffic", Duration.ofSeconds(15));
 
             startDns(List.of(web2)); // web1's record leaves
-            await(() -> proxy.router().backend("app").server("web1") == null, "web1 leaves the backend");
+            Waits.until(
+                    () -> proxy.router().backend("app").server("web1") == null,
+                    "web1 leaves the backend",
+                    Duration.ofSeconds(15));
             int web1Before = count("web1");
             long sent = traffic.sent.get();
-            await(() -> traffic.sent.get() > sent + 50, "50 more requests");
+            Waits.until(() -> traffic.sent.get() > sent + 50, "50 more requests", Duration.ofSeconds(15));
             assertThat(count("web1")).as("web1 answers after it left").isEqualTo(web1Before);
         } finally {
             traffic.stop();
@@ -129,9 +129,7 @@ class DnsDiscoveryTest {
         MockWebServer moved = new MockWebServer(); // the same port on another loopback address
         moved.setDispatcher(node("moved"));
         moved.start(InetAddress.getByName("127.0.0.2"), web1.getPort());
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            dnsPort = probe.getLocalPort();
-        }
+        dnsPort = freeUdpAndTcpPort();
         startDns("host-record=app.test,127.0.0.1\n");
         String cfg = """
                 resolvers dns
@@ -154,13 +152,16 @@ class DnsDiscoveryTest {
                 .build();
         try {
             FjordProxy proxy = fjord.start(config, b -> {});
-            await(() -> proxy.router().backend("app").server("web") != null, "web joins once app.test resolves");
+            Waits.until(
+                    () -> proxy.router().backend("app").server("web") != null,
+                    "web joins once app.test resolves",
+                    Duration.ofSeconds(15));
             Traffic traffic = new Traffic(proxy);
             traffic.start();
             try {
-                await(() -> count("web1") > 0, "web gets traffic at 127.0.0.1");
+                Waits.until(() -> count("web1") > 0, "web gets traffic at 127.0.0.1", Duration.ofSeconds(15));
                 startDns("host-record=app.test,127.0.0.2\n");
-                await(() -> count("moved") > 0, "web follows app.test to 127.0.0.2");
+                Waits.until(() -> count("moved") > 0, "web follows app.test to 127.0.0.2", Duration.ofSeconds(15));
                 assertThat(proxy.router()
                                 .backend("app")
                                 .requireServer("web")
@@ -235,6 +236,21 @@ class DnsDiscoveryTest {
                 .isTrue();
     }
 
+    /** A port free for UDP and TCP on 127.0.0.1 (dnsmasq listens on both); at most 20 tries. */
+    private static int freeUdpAndTcpPort() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                int port = udp.getLocalPort();
+                try (java.net.ServerSocket tcp = new java.net.ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                    return tcp.getLocalPort();
+                } catch (IOException taken) {
+                    // the TCP port is in use: another
+                }
+            }
+        }
+        throw new IOException("no port free for UDP and TCP in 20 tries");
+    }
+
     private boolean bound() {
         try {
             new DatagramSocket(dnsPort, InetAddress.getLoopbackAddress()).close();
@@ -250,16 +266,6 @@ class DnsDiscoveryTest {
             if (!dns.waitFor(5, TimeUnit.SECONDS)) {
                 dns.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within 15 s: " + what);
-            }
-            Thread.sleep(20);
         }
     }
 

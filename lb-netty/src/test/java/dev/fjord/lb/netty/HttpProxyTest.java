@@ -267,7 +267,9 @@ class HttpProxyTest {
 
         var slow = http.sendAsync(
                 HttpRequest.newBuilder(uri(proxy, "/slow")).build(), HttpResponse.BodyHandlers.ofString());
-        waitUntil(() -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1);
+        Waits.until(
+                () -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1,
+                "web1 holds one connection");
         HttpResponse<String> queued = get(proxy, "/queued");
 
         assertThat(queued.statusCode()).isEqualTo(503);
@@ -289,7 +291,9 @@ class HttpProxyTest {
 
         var first =
                 http.sendAsync(HttpRequest.newBuilder(uri(proxy, "/1")).build(), HttpResponse.BodyHandlers.ofString());
-        waitUntil(() -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1);
+        Waits.until(
+                () -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1,
+                "web1 holds one connection");
         HttpResponse<String> second = get(proxy, "/2");
 
         assertThat(second.body()).isEqualTo("second");
@@ -305,21 +309,11 @@ class HttpProxyTest {
         FjordProxy proxy = proxy(b -> {});
         var inFlight =
                 http.sendAsync(HttpRequest.newBuilder(uri(proxy, "/")).build(), HttpResponse.BodyHandlers.ofString());
-        waitUntil(() -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1);
+        Waits.until(
+                () -> proxy.router().backend("app").requireServer("web1").activeConnections() == 1,
+                "web1 holds one connection");
 
         assertThat(proxy.close(Duration.ofSeconds(5))).isTrue();
         assertThat(inFlight.get(5, TimeUnit.SECONDS).body()).isEqualTo("done");
-    }
-
-    /** Polls a condition another thread makes true; bounded to 5 s. */
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met in 5 s");
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 }

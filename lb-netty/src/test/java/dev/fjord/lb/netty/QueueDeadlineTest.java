@@ -77,12 +77,16 @@ class QueueDeadlineTest {
                 b -> b.eventLoops(EventLoops.of(loop, loop, NioServerSocketChannel.class, NioSocketChannel.class)));
 
         CompletableFuture<HttpResponse<String>> first = send(proxy, "/first");
-        waitUntil(() -> proxy.router().backend("app").requireServer("web").activeConnections() == 1);
+        Waits.until(
+                () -> proxy.router().backend("app").requireServer("web").activeConnections() == 1,
+                "the first request holds the slot");
         CompletableFuture<HttpResponse<String>> queued = send(proxy, "/queued");
-        waitUntil(() -> proxy.runtime()
-                        .slots(proxy.router().backend("app").requireServer("web"))
-                        .queued()
-                == 1);
+        Waits.until(
+                () -> proxy.runtime()
+                                .slots(proxy.router().backend("app").requireServer("web"))
+                                .queued()
+                        == 1,
+                "the second request queues");
         // the one event loop is busy past the queue deadline, while the first response arrives and frees the slot
         CountDownLatch busy = new CountDownLatch(1);
         loop.execute(() -> {
@@ -105,17 +109,5 @@ class QueueDeadlineTest {
         return http.sendAsync(
                 HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Polls a condition another thread makes true; bounded to 5 s. */
-    private static void waitUntil(java.util.function.BooleanSupplier condition) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met in 5 s");
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 }
