@@ -73,19 +73,32 @@ final class FrontendKeywords {
     /** The options after a bind's address, checked now so that an error names its line. */
     private static Consumer<BindOptions.Builder> bindOptions(Line line) {
         boolean acceptProxy = false;
+        String proto = null;
         for (int i = 2; i < line.size(); i++) {
             String option = line.arg(i);
             if (option.equals("accept-proxy")) {
                 acceptProxy = true;
+            } else if (option.equals("proto")) { // h2 (HTTP/2 from the first byte) or h1
+                if (++i >= line.size()) {
+                    throw new IllegalArgumentException("'proto' needs a value (expected: proto h2)");
+                }
+                proto = line.arg(i);
+                if (!proto.equals("h2") && !proto.equals("h1")) {
+                    throw new IllegalArgumentException("proto '" + proto + "' is not supported (supported: h1, h2)");
+                }
             } else {
                 throw new IllegalArgumentException(
-                        "bind option '" + option + "' is not supported yet (supported: accept-proxy)");
+                        "bind option '" + option + "' is not supported yet (supported: accept-proxy, proto)");
             }
         }
         boolean proxy = acceptProxy;
+        String protocol = proto;
         return b -> {
             if (proxy) {
                 b.acceptProxy();
+            }
+            if (protocol != null) {
+                b.proto(protocol);
             }
         };
     }

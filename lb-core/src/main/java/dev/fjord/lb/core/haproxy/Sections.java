@@ -96,6 +96,7 @@ final class Sections {
     private final List<String> errors = new ArrayList<>();
     private @Nullable HttpCheck defaultsHttpCheck;
     private @Nullable TcpCheck defaultsTcpCheck;
+    private final Http2TuneKeywords http2Tune = new Http2TuneKeywords();
 
     /** A backend named by a frontend, to check once every section is read. */
     private record Reference(Line line, String context, String backend) {}
@@ -322,6 +323,9 @@ final class Sections {
                     }
                 }
                 default -> {
+                    if (http2Tune.apply(global, line)) {
+                        return;
+                    }
                     if (PROCESS_LEVEL.contains(keyword) || keyword.startsWith("tune.")) {
                         ignored.add(file + ":" + line.number() + ": " + String.join(" ", line.words()));
                     } else {

@@ -345,7 +345,7 @@ class HaproxyImportTest {
                     bind :443 ssl crt /etc/ssl/site.pem
                 """))
                 .hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': bind option 'ssl' is not supported yet "
-                        + "(supported: accept-proxy)");
+                        + "(supported: accept-proxy, proto)");
         assertThatThrownBy(() -> HaproxyImport.parse("backend app\n    server web1 \"${NOPE}\"\n", "x.cfg", Map.of()))
                 .hasMessage("x.cfg:2: environment variable 'NOPE' is not set");
     }
