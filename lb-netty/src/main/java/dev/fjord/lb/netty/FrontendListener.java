@@ -18,7 +18,8 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 /**
  * A frontend's listening socket on one bind address, and the pipeline of each connection it accepts: its
  * {@link ConnectionTracking} ({@code tcp-request connection} rules, sticky counters), then HTTP (the strict decoder,
- * the response encoder, {@link HttpProxyHandler}) or TCP ({@link TcpProxyHandler}). Stateless.
+ * the response encoder, {@link HttpProxyHandler}), HTTP/2 where the bind says {@code proto h2} ({@link Http2Frontend})
+ * or TCP ({@link TcpProxyHandler}). Stateless.
  */
 final class FrontendListener {
     static final String CLIENT_DECODER = "fjord.client.decoder";
@@ -100,7 +101,9 @@ final class FrontendListener {
                                                     "fjord.client.proxy-receiver",
                                                     new ProxyProtocolReceiver(proxyHeaderWait(now)));
                                 }
-                                if (http) {
+                                if (http && now.bindOptions(bind).h2()) {
+                                    Http2Frontend.configure(ch.pipeline(), runtime, state, tracking); // proto h2
+                                } else if (http) {
                                     // a request's end of input is not its abort: HttpProxyHandler decides
                                     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                                     HttpProxyHandler handler = new HttpProxyHandler(runtime, now, tracking);
