@@ -159,9 +159,15 @@ final class Http2Session extends ChannelDuplexHandler {
         context.fireChannelInactive();
     }
 
+    /**
+     * An HTTP/2 protocol error is the codec's to answer (it tells this handler first, then sends GOAWAY with the
+     * error's code and closes); any other error closes the connection.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         log.debug("{}: HTTP/2 connection error: {}", frontend.name(), cause.toString());
-        context.close();
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+            context.close();
+        }
     }
 }

@@ -54,8 +54,16 @@ final class RawH2Client implements AutoCloseable {
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    /** A frame as read: its type, flags, stream and payload. */
-    record Frame(int type, int flags, int stream, byte[] payload) {
+    /**
+     * A frame as read: its type, flags, stream and payload, and for a HEADERS frame its fields, decoded as it was read
+     * (every block must be, in order, to keep the HPACK table in step).
+     */
+    record Frame(
+            int type,
+            int flags,
+            int stream,
+            byte[] payload,
+            @Nullable Http2Headers headers) {
         boolean has(int flag) {
             return (flags & flag) != 0;
         }
@@ -63,6 +71,11 @@ final class RawH2Client implements AutoCloseable {
         /** The error code of a RST_STREAM or GOAWAY frame. */
         int errorCode() {
             return ByteBuffer.wrap(payload, type == GOAWAY ? 4 : 0, 4).getInt();
+        }
+
+        /** The debug data of a GOAWAY frame, as text. */
+        String debugData() {
+            return new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8);
         }
 
         /** The increment of a WINDOW_UPDATE frame. */
@@ -207,14 +220,16 @@ final class RawH2Client implements AutoCloseable {
         int stream = in.readInt() & 0x7fffffff;
         byte[] payload = new byte[length];
         in.readFully(payload);
-        return new Frame(type, flags, stream, payload);
+        return new Frame(type, flags, stream, payload, type == HEADERS ? decode(stream, payload) : null);
     }
 
-    /** Decodes the block of a HEADERS frame (with END_HEADERS) with this connection's decoder. */
-    Http2Headers decode(Frame frame) throws Http2Exception {
-        ByteBuf block = Unpooled.wrappedBuffer(frame.payload());
+    /** Decodes a header block (the proxy sends each in one HEADERS frame) with this connection's decoder. */
+    private Http2Headers decode(int stream, byte[] payload) throws IOException {
+        ByteBuf block = Unpooled.wrappedBuffer(payload);
         try {
-            return decoder.decodeHeaders(frame.stream(), block);
+            return decoder.decodeHeaders(stream, block);
+        } catch (Http2Exception e) {
+            throw new IOException("undecodable header block on stream " + stream, e);
         } finally {
             block.release();
         }
@@ -237,7 +252,7 @@ final class RawH2Client implements AutoCloseable {
      *
      * @throws IOException when the connection closes or {@code wait} passes first
      */
-    Response response(int stream, Duration wait) throws IOException, Http2Exception {
+    Response response(int stream, Duration wait) throws IOException {
         long deadline = System.nanoTime() + wait.toNanos();
         Http2Headers headers = null;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -255,7 +270,7 @@ final class RawH2Client implements AutoCloseable {
                     return new Response(headers, body.toByteArray(), frame.errorCode());
                 }
                 if (frame.type() == HEADERS) {
-                    Http2Headers decoded = decode(frame);
+                    Http2Headers decoded = java.util.Objects.requireNonNull(frame.headers(), "decoded");
                     CharSequence status = decoded.status();
                     if (headers == null && status != null && status.charAt(0) != '1') {
                         headers = decoded;
