@@ -103,6 +103,7 @@ final class RawH2Client implements AutoCloseable {
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
+        socket.setTcpNoDelay(true); // each frame goes at once, as an HTTP/2 client sends them
         socket.connect(address, 2000);
         socket.setSoTimeout(5000);
         in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
