@@ -17,6 +17,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.ReferenceCountUtil;
 
@@ -218,9 +219,16 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements H
         context.fireChannelInactive();
     }
 
+    /**
+     * A stream error the codec found (a {@code Content-Length} unlike the DATA received, say) stops the exchange; the
+     * multiplexer then resets the stream with the error's code. Any other error resets it with CANCEL.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         log.debug("{}: HTTP/2 stream error: {}", frontend.name(), cause.toString());
-        context.close();
+        tearDown();
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+            context.close();
+        }
     }
 }
