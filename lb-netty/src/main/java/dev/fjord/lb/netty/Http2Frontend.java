@@ -1,5 +1,7 @@
 package dev.fjord.lb.netty;
 
+import java.time.Duration;
+
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.Http2Tuning;
 
@@ -34,6 +36,9 @@ final class Http2Frontend {
     static final String MULTIPLEX = "fjord.h2.multiplex";
     static final String SESSION = "fjord.h2.session";
 
+    /** How long streams may finish after a GOAWAY without {@code timeout client}: Netty's connection default. */
+    private static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+
     /** Netty's guard against floods of empty DATA frames (no valid use: only END_STREAM may be empty). */
     private static final int MAX_CONSECUTIVE_EMPTY_DATA_FRAMES = 2;
     /** Netty's guard against floods of small CONTINUATION frames in one header block (2024). */
@@ -55,7 +60,8 @@ final class Http2Frontend {
         FrontendConfig frontend = state.config();
         Http2Tuning tuning = runtime.router.config().global().http2();
         Http2Session session = new Http2Session(runtime, frontend, tracking);
-        pipeline.addLast(CODEC, codec(tuning, state.policy().limits()))
+        Duration client = frontend.settings().timeouts().client();
+        pipeline.addLast(CODEC, codec(tuning, state.policy().limits(), client != null ? client : DEFAULT_GRACE))
                 .addLast(MULTIPLEX, new Http2MultiplexHandler(streams(runtime, frontend, state.policy(), session)))
                 .addLast(SESSION, session);
     }
@@ -63,9 +69,10 @@ final class Http2Frontend {
     /**
      * The frame codec: {@code tuning}'s settings, and a header list of {@code limits.maxHeaderBytes()} plus 32 bytes
      * per field for {@code limits.maxHeaderCount()} fields (HPACK counts 32 bytes of overhead a field), so that a head
-     * HTTP/1.1 accepts is accepted over HTTP/2 too: 19584 bytes by default.
+     * HTTP/1.1 accepts is accepted over HTTP/2 too: 19584 bytes by default. After a GOAWAY of its own the connection
+     * closes once its streams are over, or after {@code grace} at the latest.
      */
-    static Http2FrameCodec codec(Http2Tuning tuning, HttpLimits limits) {
+    static Http2FrameCodec codec(Http2Tuning tuning, HttpLimits limits, Duration grace) {
         Http2Settings settings = new Http2Settings()
                 .maxConcurrentStreams(tuning.maxConcurrentStreams())
                 .headerTableSize(tuning.headerTableSize())
@@ -79,6 +86,7 @@ final class Http2Frontend {
                 .encoderEnforceMaxQueuedControlFrames(tuning.maxQueuedControlFrames())
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA_FRAMES)
                 .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION_FRAMES)
+                .gracefulShutdownTimeoutMillis(grace.toMillis()) // the builder's default, 0, would cut streams short
                 .build();
     }
 

@@ -103,7 +103,7 @@ final class Http2Session extends ChannelDuplexHandler {
 
     /**
      * Sends GOAWAY now (no new streams) and closes the connection once the streams in flight are over: at proxy close,
-     * or when the frontend is removed. The codec closes it after its graceful-shutdown timeout at the latest.
+     * or when the frontend is removed; after {@code timeout client} (else 30 s) at the latest.
      */
     void closeGracefully() {
         if (closing) {
