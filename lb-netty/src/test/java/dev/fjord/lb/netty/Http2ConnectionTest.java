@@ -63,7 +63,9 @@ class Http2ConnectionTest {
         long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
         assertThat(goAway).as("GOAWAY within 3 s").isNotNull();
         assertThat(goAway.errorCode()).isEqualTo(RawH2Client.NO_ERROR);
-        assertThat(idle).isBetween(250L, 2000L);
+        assertThat(idle)
+                .as("300 ms from the stream's end on the proxy, measured at the client")
+                .isBetween(150L, 2000L);
         assertThat(client.closedWithin(Duration.ofSeconds(2))).isTrue();
     }
 
@@ -74,7 +76,7 @@ class Http2ConnectionTest {
         long start = System.nanoTime();
         Frame goAway = client.awaitGoAway(Duration.ofSeconds(3));
         assertThat(goAway).isNotNull();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 2000L);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(150L, 2000L);
     }
 
     @Test
@@ -125,6 +127,16 @@ class Http2ConnectionTest {
             http1.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
             String answer = http1.readUntilClose();
             assertThat(answer).doesNotContain("HTTP/1.1");
+        }
+        assertThat(web.received()).isEmpty();
+    }
+
+    @Test
+    void thePrefaceOnAnHttp1BindIsRefusedWithoutAnImplicitUpgrade() throws Exception {
+        connect("", "");
+        try (RawClient http1 = new RawClient(proxy.address("main"))) {
+            http1.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+            assertThat(http1.readUntilClose()).startsWith("HTTP/1.1 505");
         }
         assertThat(web.received()).isEmpty();
     }

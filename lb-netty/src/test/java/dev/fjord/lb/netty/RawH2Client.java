@@ -278,8 +278,10 @@ final class RawH2Client implements AutoCloseable {
                     }
                 } else if (frame.type() == DATA && frame.payload().length > 0) {
                     body.write(frame.payload());
-                    windowUpdate(0, frame.payload().length);
-                    windowUpdate(stream, frame.payload().length);
+                    if (!frame.has(END_STREAM)) { // after the last, the proxy may close (its GOAWAY sent)
+                        windowUpdate(0, frame.payload().length);
+                        windowUpdate(stream, frame.payload().length);
+                    }
                 }
                 if (frame.has(END_STREAM) && (frame.type() == DATA || frame.type() == HEADERS)) {
                     if (headers != null) {
