@@ -25,10 +25,10 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  *
  * <p>Limits against known attacks, each answered by Netty's codec: more streams than
  * {@code maxConcurrentStreams} (RST_STREAM REFUSED_STREAM); rapid reset, more than {@code maxResetsPerWindow}
- * RST_STREAM frames in {@value Http2Tuning#RESET_WINDOW_SECONDS} s (GOAWAY ENHANCE_YOUR_CALM); a header block larger
- * than the header list size once decoded (an HPACK bomb: 431 and RST_STREAM, or GOAWAY when it is 25% over), or
- * CONTINUATION frames that grow a block beyond it or more than 16 small ones (GOAWAY); more than 2 empty DATA frames
- * in a row (GOAWAY); SETTINGS and PING floods from a client that does not read, more than
+ * RST_STREAM frames in {@value Http2Tuning#RESET_WINDOW_SECONDS} s (GOAWAY ENHANCE_YOUR_CALM); a header list larger
+ * than {@link #maxHeaderListSize} once decoded (an HPACK bomb: 431 ends the stream, the connection lives on); a header
+ * block, CONTINUATION frames included, over 125% of it, or more than 16 small CONTINUATION frames (GOAWAY); more than
+ * 2 empty DATA frames in a row (GOAWAY); SETTINGS and PING floods from a client that does not read, more than
  * {@code maxQueuedControlFrames} answers queued (the connection closes). Stateless; thread-safe.
  */
 final class Http2Frontend {

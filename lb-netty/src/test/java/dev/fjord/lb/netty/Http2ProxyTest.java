@@ -249,6 +249,19 @@ class Http2ProxyTest {
     }
 
     @Test
+    void aSwitchingProtocolsAnswerToAStreamIsABadGateway() throws Exception {
+        web1.respond(request -> "HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo\r\nConnection: upgrade\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        NettyH2Client client = client("    server web1 " + web1.address() + "\n");
+
+        assertThat(client.exchange(get("/switch")).status())
+                .as("a 101 to a request that asked no upgrade (no HTTP/2 request can) is invalid")
+                .isEqualTo(502);
+        awaitLines(1);
+        assertThat(log.get(0)).contains(" 502 ").contains(" SH");
+    }
+
+    @Test
     void aStreamResetByTheClientCancelsItsServerRequest() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         web1.respond(request -> {
