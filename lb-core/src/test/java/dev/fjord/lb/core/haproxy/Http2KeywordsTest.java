@@ -68,6 +68,22 @@ class Http2KeywordsTest {
     }
 
     @Test
+    void disableH2UpgradeIsReportedAsIgnoredSinceFjordNeverUpgradesImplicitly() {
+        ImportReport report = HaproxyImport.parse("""
+                        defaults
+                            mode http
+                            option disable-h2-upgrade
+                        frontend main
+                            bind :8080
+                            default_backend app
+                        backend app
+                            server web1 127.0.0.1:9000
+                        """, "haproxy.cfg", Map.of()).report();
+
+        assertThat(report.ignored()).anySatisfy(line -> assertThat(line).contains("option disable-h2-upgrade"));
+    }
+
+    @Test
     void protoH2NeedsModeHttp() {
         assertThatThrownBy(() -> parse("""
                         frontend main
