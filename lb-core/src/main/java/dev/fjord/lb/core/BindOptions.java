@@ -9,14 +9,17 @@ import org.jspecify.annotations.Nullable;
  *     client's for ACLs, {@code X-Forwarded-For}, logs and stickiness ({@code accept-proxy}); a connection without a
  *     valid header is closed
  * @param tls TLS on the bind ({@code ssl crt ...}); null: plain connections
+ * @param h2 connections speak HTTP/2 from their first byte ({@code proto h2}): on a plain bind, h2c with prior
+ *     knowledge, on a TLS bind whatever ALPN chose; requests are forwarded to servers as HTTP/1.1. Needs
+ *     {@code mode http}. Default false: HTTP/1.x, or HTTP/2 on a TLS bind whose {@code alpn} offers {@code h2}
  */
-public record BindOptions(boolean acceptProxy, @Nullable TlsBind tls) {
+public record BindOptions(boolean acceptProxy, @Nullable TlsBind tls, boolean h2) {
     /** A plain bind. */
-    public static final BindOptions DEFAULT = new BindOptions(false, null);
+    public static final BindOptions DEFAULT = new BindOptions(false, null, false);
 
-    /** Options without TLS. */
+    /** Options of a plain HTTP/1.x bind. */
     public BindOptions(boolean acceptProxy) {
-        this(acceptProxy, null);
+        this(acceptProxy, null, false);
     }
 
     /** Builds {@link BindOptions}; not thread-safe. */
@@ -24,6 +27,7 @@ public record BindOptions(boolean acceptProxy, @Nullable TlsBind tls) {
         private final String context;
         private boolean acceptProxy;
         private TlsBind.@Nullable Builder tls;
+        private boolean h2;
 
         /** @param context names the bind in messages, e.g. {@code frontend 'main': bind '*:443'} */
         Builder(String context) {
@@ -49,12 +53,28 @@ public record BindOptions(boolean acceptProxy, @Nullable TlsBind tls) {
         }
 
         /**
+         * {@code proto NAME}, as HAProxy spells it: {@code h2} for connections that speak HTTP/2 from their first byte
+         * (h2c with prior knowledge on a plain bind: {@code curl --http2-prior-knowledge}), {@code h1} for HTTP/1.x
+         * (the default). HTTP/1.1's {@code Upgrade: h2c} is never answered by Fjord itself, as by HAProxy.
+         *
+         * @throws ConfigException for another protocol
+         */
+        public Builder proto(String name) {
+            switch (name) {
+                case "h2" -> h2 = true;
+                case "h1" -> h2 = false;
+                default -> throw new ConfigException("proto '" + name + "' is not supported (supported: h1, h2)");
+            }
+            return this;
+        }
+
+        /**
          * The options.
          *
          * @throws ConfigException naming the bind when the TLS settings are incomplete or contradict each other
          */
         BindOptions build() {
-            return new BindOptions(acceptProxy, tls == null ? null : tls.build());
+            return new BindOptions(acceptProxy, tls == null ? null : tls.build(), h2);
         }
     }
 }

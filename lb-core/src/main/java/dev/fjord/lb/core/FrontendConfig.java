@@ -309,6 +309,7 @@ public record FrontendConfig(
                 requireHttp(!httpRequestRules.isEmpty(), "http-request rules");
                 requireHttp(builtStats != null, "stats");
                 requireHttp(!responseRules.isEmpty(), "http-response and http-after-response rules");
+                requireHttp(bindOptions.values().stream().anyMatch(BindOptions::h2), "binds with proto h2");
             } else if (!tcpContentRules.isEmpty()) {
                 throw new ConfigException(context
                         + ": tcp-request content rules in mode http are not supported yet (expected: mode tcp, or "

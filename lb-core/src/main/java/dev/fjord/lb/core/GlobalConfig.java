@@ -14,14 +14,16 @@ import org.jspecify.annotations.Nullable;
  * @param statsSocket the path of the runtime command socket ({@code stats socket}); null: none
  * @param spreadChecks each health-check interval varies randomly by up to this percent ({@code spread-checks});
  *     default 0
+ * @param http2 how HTTP/2 client connections are run ({@code tune.h2.*}); default {@link Http2Tuning#DEFAULT}
  */
 public record GlobalConfig(
-        int maxConn, List<LogTarget> logs, @Nullable String statsSocket, int spreadChecks) {
+        int maxConn, List<LogTarget> logs, @Nullable String statsSocket, int spreadChecks, Http2Tuning http2) {
     /** The default global {@code maxconn}. */
     public static final int DEFAULT_MAX_CONN = 4096;
 
     public GlobalConfig {
         logs = List.copyOf(logs);
+        Objects.requireNonNull(http2, "http2");
     }
 
     /** Builds a {@link GlobalConfig}; not thread-safe. */
@@ -30,6 +32,7 @@ public record GlobalConfig(
         private final List<LogTarget> logs = new ArrayList<>();
         private @Nullable String statsSocket;
         private int spreadChecks;
+        private final Http2Tuning.Builder http2 = new Http2Tuning.Builder();
 
         Builder() {}
 
@@ -61,8 +64,17 @@ public record GlobalConfig(
             return this;
         }
 
+        /**
+         * HTTP/2 settings and limits ({@code tune.h2.*}), e.g. {@code g.http2(h -> h.maxConcurrentStreams(50))}; see
+         * {@link Http2Tuning} for each and its default.
+         */
+        public Builder http2(java.util.function.Consumer<Http2Tuning.Builder> spec) {
+            spec.accept(http2);
+            return this;
+        }
+
         GlobalConfig build() {
-            return new GlobalConfig(maxConn, logs, statsSocket, spreadChecks);
+            return new GlobalConfig(maxConn, logs, statsSocket, spreadChecks, http2.build());
         }
     }
 }

@@ -260,6 +260,10 @@ public final class FjordProxy implements AutoCloseable {
                 if (handler != null) {
                     handler.closeIfIdle();
                 }
+                Http2Session http2 = connection.pipeline().get(Http2Session.class);
+                if (http2 != null) {
+                    http2.closeGracefully(); // GOAWAY: no new streams, those in flight finish
+                }
             });
         }
         boolean drained = runtime.awaitDrained(deadline);

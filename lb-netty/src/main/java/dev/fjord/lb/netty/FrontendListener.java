@@ -11,6 +11,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -19,8 +20,9 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 /**
  * A frontend's listening socket on one bind address, and the pipeline of each connection it accepts: its
  * {@link ConnectionTracking} ({@code tcp-request connection} rules, sticky counters), a PROXY header, TLS
- * ({@link SniSelector}), then HTTP (the strict decoder,
- * the response encoder, {@link HttpProxyHandler}) or TCP ({@link TcpProxyHandler}). Stateless.
+ * ({@link SniSelector}, with {@link AlpnSwitch} where ALPN may choose h2), then HTTP/1 (the strict decoder, the
+ * response encoder, {@link HttpProxyHandler}), HTTP/2 ({@link Http2Frontend}: {@code proto h2}, or ALPN's choice) or
+ * TCP ({@link TcpProxyHandler}). Stateless.
  */
 final class FrontendListener {
     static final String CLIENT_DECODER = "fjord.client.decoder";
@@ -63,6 +65,21 @@ final class FrontendListener {
      *
      * @throws IllegalStateException naming the frontend and the address when the bind fails
      */
+    /**
+     * Makes {@code pipeline}'s connection HTTP/1.x: the strict decoder, the response encoder and its
+     * {@link HttpProxyHandler}, which it returns.
+     */
+    static HttpProxyHandler http1(
+            ChannelPipeline pipeline, ProxyRuntime runtime, FrontendSlot.State state, ConnectionTracking tracking) {
+        // a request's end of input is not its abort: HttpProxyHandler decides
+        pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        HttpProxyHandler handler = new HttpProxyHandler(runtime, state.config(), tracking);
+        pipeline.addLast(CLIENT_DECODER, new StrictRequestDecoder(state.policy(), handler))
+                .addLast("fjord.client.encoder", new HttpResponseEncoder())
+                .addLast("fjord.client.proxy", handler);
+        return handler;
+    }
+
     static Channel bind(
             ProxyRuntime runtime,
             EventLoops loops,
@@ -113,12 +130,13 @@ final class FrontendListener {
                                                     new ProxyProtocolReceiver(proxyHeaderWait(now)));
                                 }
                                 TlsBind tls = now.bindOptions(bind).tls();
-                                if (tls != null) { // after a PROXY header, which comes in clear
+                                FrontendTls frontendTls = tls == null ? null : runtime.tls.frontend(tls, http);
+                                if (frontendTls != null) { // after a PROXY header, which comes in clear
                                     ch.pipeline()
                                             .addLast(
                                                     TlsNames.SNI_SELECTOR,
                                                     new SniSelector(
-                                                            runtime.tls.frontend(tls, http),
+                                                            frontendTls,
                                                             handshakeWait(now).toMillis()));
                                 }
                                 // tcp-request session: once the PROXY header has come; behind TLS, before its handshake
@@ -126,14 +144,16 @@ final class FrontendListener {
                                 if (sessionLater) {
                                     ch.pipeline().addLast("fjord.client.session", new SessionStart(runtime, tracking));
                                 }
-                                if (http) {
-                                    // a request's end of input is not its abort: HttpProxyHandler decides
-                                    ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                                    HttpProxyHandler handler = new HttpProxyHandler(runtime, now, tracking);
-                                    ch.pipeline()
-                                            .addLast(CLIENT_DECODER, new StrictRequestDecoder(state.policy(), handler))
-                                            .addLast("fjord.client.encoder", new HttpResponseEncoder())
-                                            .addLast("fjord.client.proxy", handler);
+                                boolean alpnMayChooseH2 = frontendTls != null
+                                        && http
+                                        && frontendTls.offeredProtocols().contains("h2");
+                                if (http && now.bindOptions(bind).h2()) {
+                                    Http2Frontend.configure(ch.pipeline(), runtime, state, tracking); // proto h2
+                                } else if (alpnMayChooseH2) {
+                                    // HTTP/1 or HTTP/2 once the handshake says which
+                                    ch.pipeline().addLast(new AlpnSwitch(runtime, state, tracking));
+                                } else if (http) {
+                                    http1(ch.pipeline(), runtime, state, tracking);
                                 } else {
                                     ch.pipeline()
                                             .addLast(

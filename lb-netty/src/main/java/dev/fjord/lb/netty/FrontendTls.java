@@ -63,7 +63,8 @@ final class FrontendTls {
 
     /**
      * Loads the certificates of {@code settings}; {@code http}: the bind's frontend speaks HTTP, which offers only
-     * {@code http/1.1} by ALPN. The same {@code ticketKeys} on every bind let sessions resume across certificates.
+     * {@code h2} and {@code http/1.x} by ALPN. The same {@code ticketKeys} on every bind let sessions resume across
+     * certificates.
      *
      * @throws IllegalArgumentException naming the file that is missing or wrong, or the option the library refuses
      */
@@ -226,11 +227,11 @@ final class FrontendTls {
         }
     }
 
-    /** ALPN: what the bind lists, less what Fjord does not speak in HTTP mode (all but {@code http/1.x}). */
+    /** ALPN: what the bind lists, less what Fjord does not speak in HTTP mode (all but {@code h2} and HTTP/1.x). */
     List<String> offeredProtocols() {
         return http
                 ? settings.alpn().stream()
-                        .filter(p -> p.equals("http/1.1") || p.equals("http/1.0"))
+                        .filter(p -> p.equals("h2") || p.equals("http/1.1") || p.equals("http/1.0"))
                         .toList()
                 : settings.alpn();
     }

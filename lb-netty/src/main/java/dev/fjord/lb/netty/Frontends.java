@@ -146,6 +146,10 @@ final class Frontends {
                 if (handler != null && handler.frontend.name().equals(frontend)) {
                     handler.retire();
                 }
+                Http2Session http2 = connection.pipeline().get(Http2Session.class);
+                if (http2 != null && http2.frontend.name().equals(frontend)) {
+                    http2.closeGracefully();
+                }
             });
         }
     }

@@ -149,8 +149,8 @@ final class HttpMessages {
         if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             if (version.equals(HttpVersion.HTTP_1_1)) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            } else {
-                keepAlive = false; // close-delimited for an HTTP/1.0 client
+            } else if (version.majorVersion() < 2) {
+                keepAlive = false; // close-delimited for an HTTP/1.0 client; HTTP/2 frames the body itself
             }
         }
         setConnection(headers, version, keepAlive);
@@ -229,6 +229,9 @@ final class HttpMessages {
     }
 
     private static void setConnection(HttpHeaders headers, HttpVersion version, boolean keepAlive) {
+        if (version.majorVersion() >= 2) {
+            return; // HTTP/2 has no Connection field: a stream ends with its response
+        }
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (version.equals(HttpVersion.HTTP_1_0)) {

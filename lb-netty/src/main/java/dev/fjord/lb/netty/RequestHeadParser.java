@@ -220,7 +220,7 @@ final class RequestHeadParser {
     }
 
     /** The one Content-Length (identical repeats collapsed), or -1 when absent. */
-    private static long contentLength(HttpHeaders headers) throws Rejection {
+    static long contentLength(HttpHeaders headers) throws Rejection {
         long length = -1;
         java.util.List<String> values = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
         for (String value : values) {
@@ -297,7 +297,7 @@ final class RequestHeadParser {
     }
 
     /** {@code uri-host [":" port]}: a reg-name or IPv4 address, or an IP literal in brackets. */
-    private static boolean validHost(String host) {
+    static boolean validHost(String host) {
         int portStart = host.length();
         String name = host;
         if (host.startsWith("[")) {

@@ -90,6 +90,11 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
             client.write(clientResponse(response, true, true)); // interim: 100, 103
             return true;
         }
+        if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && !HttpMessages.isUpgrade(clientRequest)) {
+            // RFC 9110 15.2.2: only an Upgrade request may switch (and an HTTP/2 stream never is one)
+            exchange.server().failed(Termination.SERVER_INVALID, "101 to a request that asked for no upgrade");
+            return false;
+        }
         exchange.server().reportStatus(code);
         RetryOn onStatus = RetryOn.ofStatus(code);
         if (onStatus != null && exchange.server().retry(onStatus, "status " + code)) {

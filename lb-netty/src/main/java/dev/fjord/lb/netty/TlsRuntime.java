@@ -112,7 +112,7 @@ final class TlsRuntime {
         if (!asked.equals(offered)) {
             log.warn("frontend '" + frontend.name() + "': bind '" + bind + "': alpn " + String.join(",", asked)
                     + ": only " + (offered.isEmpty() ? "no protocol" : String.join(",", offered))
-                    + " is offered (HTTP/2 is not supported yet)");
+                    + " is offered (in mode http Fjord speaks h2 and http/1.x)");
         }
     }
 

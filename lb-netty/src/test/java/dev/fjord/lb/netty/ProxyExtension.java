@@ -75,6 +75,12 @@ final class ProxyExtension implements AfterEachCallback, AfterAllCallback {
         }
     }
 
+    /** Closes {@code resource} (a client) after the test, before the proxies it talks to. */
+    <T extends AutoCloseable> T closeAfter(T resource) {
+        started.push(resource);
+        return resource;
+    }
+
     /** {@code host:port} of {@code server}, for a {@code server} line. */
     static String address(MockWebServer server) {
         return "127.0.0.1:" + server.getPort();

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real clients against a TLS frontend: {@code curl --http1.1} verifying the test CA, with SNI choosing the
+ * Real clients against a TLS frontend: {@code curl --http2} (ALPN h2, an HTTP/1.1 server behind) and
+ * {@code curl --http1.1} verifying the test CA, with SNI choosing the
  * certificate ({@code --resolve}); {@code openssl s_client -reconnect} resuming sessions by ticket; and HAProxy 2.6
  * serving the same certificate files beside Fjord. Each skips, saying why, when its program is missing.
  */
@@ -41,6 +42,43 @@ class TlsCommandLineClientsTest {
                             bind 127.0.0.1:0 %s
                             http-request return status 200 content-type text/plain string fjord-tls
                         """.formatted(BIND_OPTIONS)).address("main").getPort();
+    }
+
+    @Test
+    void curlSpeaksHttp2OverTlsWhenAlpnOffersH2AndTheServerSeesHttp11() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed (/usr/bin/curl)");
+        mockwebserver3.MockWebServer web = fjord.mockServer();
+        web.enqueue(new mockwebserver3.MockResponse.Builder()
+                .body("from-http11-server")
+                .build());
+        int port = fjord.start("""
+                        defaults
+                            mode http
+                            timeout connect 2s
+                            timeout client 5s
+                            timeout server 5s
+                        frontend main
+                            bind 127.0.0.1:0 ssl crt %s alpn h2,http/1.1
+                            default_backend app
+                        backend app
+                            server web %s
+                        """.formatted(TlsFixtures.path("site-ecdsa.pem"), ProxyExtension.address(web)))
+                .address("main")
+                .getPort();
+
+        Result h2 = run(
+                "/usr/bin/curl",
+                "--http2",
+                "-sS",
+                "-w",
+                " %{http_version}",
+                "--cacert",
+                TlsFixtures.path("ca.pem"),
+                "https://localhost:" + port + "/h2");
+        assertThat(h2.out()).isEqualTo("from-http11-server 2");
+        mockwebserver3.RecordedRequest seen = web.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(seen).isNotNull();
+        assertThat(seen.getRequestLine()).isEqualTo("GET /h2 HTTP/1.1");
     }
 
     @Test

@@ -138,13 +138,17 @@ class TlsTerminationTest {
     }
 
     @Test
-    void alpnWithH2OffersHttp11OnlyUntilFjordSpeaksHttp2() throws Exception {
+    void alpnChoosesH2WhenTheClientOffersItAndHttp11ForAnHttp1Client() throws Exception {
         FjordProxy proxy = proxy(fjord.mockServer(), "alpn h2,http/1.1", """
                     http-request return status 200 content-type text/plain string alpn-http11 \\
                         if { ssl_fc_alpn http/1.1 }
                 """);
         try (SSLSocket socket = TlsFixtures.handshakeOffering(
                 trusting, proxy.address("main"), "localhost", new String[] {"h2", "http/1.1"})) {
+            assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+        }
+        try (SSLSocket socket = TlsFixtures.handshakeOffering(
+                trusting, proxy.address("main"), "localhost", new String[] {"http/1.1"})) {
             assertThat(socket.getApplicationProtocol()).isEqualTo("http/1.1");
             assertThat(exchange(socket)).endsWith("alpn-http11");
         }

@@ -13,9 +13,9 @@ import dev.fjord.lb.core.TlsVersion;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
- * The options after a bind's address: {@code accept-proxy}, and TLS: {@code ssl}, {@code crt FILE|DIR} (repeated),
- * {@code crt-list FILE}, {@code alpn LIST}, {@code ssl-min-ver}, {@code ssl-max-ver}, {@code no-sslv3},
- * {@code no-tlsv10}, {@code no-tlsv11}, {@code no-tlsv13}, {@code force-tlsv12}, {@code force-tlsv13},
+ * The options after a bind's address: {@code accept-proxy}, {@code proto h1|h2}, and TLS: {@code ssl}, {@code crt
+ * FILE|DIR} (repeated), {@code crt-list FILE}, {@code alpn LIST}, {@code ssl-min-ver}, {@code ssl-max-ver}, {@code
+ * no-sslv3}, {@code no-tlsv10}, {@code no-tlsv11}, {@code no-tlsv13}, {@code force-tlsv12}, {@code force-tlsv13},
  * {@code ciphers}, {@code ciphersuites}, {@code ca-file}, {@code verify none|optional|required}, {@code strict-sni}.
  * Checked when read, so that an error names its line; files must be readable.
  */
@@ -26,12 +26,20 @@ final class BindKeywords {
     static Consumer<BindOptions.Builder> options(Line line, TlsImport tls) {
         boolean acceptProxy = false;
         boolean ssl = false;
+        String[] proto = {null};
         List<Consumer<TlsBind.Builder>> settings = new ArrayList<>();
         TlsVersion[] range = {null, null};
         for (int i = 2; i < line.size(); i++) {
             String option = line.arg(i);
             switch (option) {
                 case "accept-proxy" -> acceptProxy = true;
+                case "proto" -> { // h2: HTTP/2 from the first byte; h1: HTTP/1.x
+                    proto[0] = value(line, ++i, option);
+                    if (!proto[0].equals("h2") && !proto[0].equals("h1")) {
+                        throw new IllegalArgumentException(
+                                "proto '" + proto[0] + "' is not supported (supported: h1, h2)");
+                    }
+                }
                 case "ssl" -> ssl = true;
                 case "strict-sni" -> settings.add(TlsBind.Builder::strictSni);
                 case "crt" -> {
@@ -49,12 +57,6 @@ final class BindKeywords {
                 case "alpn" -> {
                     String[] protocols = value(line, ++i, option).split(",", -1);
                     settings.add(t -> t.alpn(protocols));
-                    if (List.of(protocols).contains("h2")) {
-                        tls.warn(
-                                line,
-                                "alpn " + line.arg(i) + ": HTTP/2 is not supported yet; a frontend in mode "
-                                        + "http offers http/1.1 only");
-                    }
                 }
                 case "ciphers" -> {
                     String ciphers = value(line, ++i, option);
@@ -85,9 +87,9 @@ final class BindKeywords {
                 case "force-tlsv13" -> range[0] = range[1] = TlsVersion.TLS_1_3;
                 default ->
                     throw new IllegalArgumentException("bind option '" + option + "' is not supported yet (supported: "
-                            + "accept-proxy, ssl, crt, crt-list, alpn, ssl-min-ver, ssl-max-ver, no-sslv3, no-tlsv10, "
-                            + "no-tlsv11, no-tlsv13, force-tlsv12, force-tlsv13, ciphers, ciphersuites, ca-file, "
-                            + "verify, strict-sni)");
+                            + "accept-proxy, proto, ssl, crt, crt-list, alpn, ssl-min-ver, ssl-max-ver, no-sslv3, "
+                            + "no-tlsv10, no-tlsv11, no-tlsv13, force-tlsv12, force-tlsv13, ciphers, ciphersuites, "
+                            + "ca-file, verify, strict-sni)");
             }
         }
         if (range[0] != null) {
@@ -103,9 +105,13 @@ final class BindKeywords {
         }
         boolean proxy = acceptProxy;
         boolean terminate = ssl;
+        String protocol = proto[0];
         return b -> {
             if (proxy) {
                 b.acceptProxy();
+            }
+            if (protocol != null) {
+                b.proto(protocol);
             }
             if (terminate) {
                 b.ssl(t -> settings.forEach(setting -> setting.accept(t)));

@@ -96,6 +96,8 @@ final class Sections {
     /** crt-base, ca-base, ssl-server-verify: read in global, used by bind and server lines. */
     private final TlsImport tls;
 
+    private final Http2TuneKeywords http2Tune = new Http2TuneKeywords();
+
     /** A backend named by a frontend, to check once every section is read. */
     private record Reference(Line line, String context, String backend) {}
 
@@ -335,6 +337,9 @@ final class Sections {
                     }
                 }
                 default -> {
+                    if (http2Tune.apply(global, line)) {
+                        return;
+                    }
                     if (PROCESS_LEVEL.contains(keyword) || keyword.startsWith("tune.")) {
                         ignored.add(file + ":" + line.number() + ": " + String.join(" ", line.words()));
                     } else {

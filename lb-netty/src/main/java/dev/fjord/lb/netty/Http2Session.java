@@ -1,0 +1,173 @@
+package dev.fjord.lb.netty;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fjord.lb.core.Counters;
+import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.StickCounters;
+import dev.fjord.lb.core.Timeouts;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One HTTP/2 client connection, after the frame codec and the stream multiplexer: the frontend's session (a session is
+ * a client connection, however many streams it carries, as in HAProxy); the connection's receive window opened to
+ * 2<sup>31</sup>-1 at once (as HAProxy does: each stream's window bounds what a client sends ahead); its streams
+ * counted, so that a connection without any closes with GOAWAY after {@code timeout http-keep-alive} (once a stream
+ * was served; before, {@code timeout http-request}), else {@code timeout client}, and never on a client's PINGs; a
+ * graceful GOAWAY when the proxy closes or the frontend is removed (streams in flight finish). Frames that reach it
+ * (SETTINGS, PING, GOAWAY, handled by the codec already) are dropped.
+ *
+ * <p>Not sharable: one per connection; all calls on its event loop.
+ */
+final class Http2Session extends ChannelDuplexHandler {
+    private static final Logger log = LoggerFactory.getLogger(Http2Session.class);
+
+    final FrontendConfig frontend;
+    private final Counters counters;
+    private final ConnectionTracking tracking;
+    /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
+    private ChannelHandlerContext ctx;
+
+    private boolean started;
+    private int streams;
+    private boolean served;
+    private boolean closing;
+    private @Nullable ScheduledFuture<?> idleTimer;
+
+    Http2Session(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking) {
+        this.frontend = frontend;
+        this.counters = runtime.router.frontendCounters(frontend.name());
+        this.tracking = tracking;
+    }
+
+    /** The frontend's counters, kept: a reconfiguration may remove the frontend while this connection lives. */
+    Counters frontendCounters() {
+        return counters;
+    }
+
+    /** The connection's sticky counters, which its requests are routed and tracked with. */
+    StickCounters stickCounters() {
+        return tracking.counters();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+        if (context.channel().isActive()) {
+            start(); // added after the connection became active: after a TLS handshake chose h2
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        start();
+        context.fireChannelActive();
+    }
+
+    private void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        counters.sessionStarted();
+        int opened = Integer.MAX_VALUE - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+        ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(opened)); // no stream: the connection's window
+        armIdleTimer();
+    }
+
+    /** A stream opened: the connection is not idle. */
+    void streamOpened() {
+        streams++;
+        cancelIdleTimer();
+    }
+
+    /** A stream closed, answered or reset: without streams left, the idle timer runs. */
+    void streamClosed() {
+        streams--;
+        served = true;
+        if (streams == 0 && !closing) {
+            armIdleTimer();
+        }
+    }
+
+    /**
+     * Sends GOAWAY now (no new streams) and closes the connection once the streams in flight are over: at proxy close,
+     * or when the frontend is removed; after {@code timeout client} (else 30 s) at the latest.
+     */
+    void closeGracefully() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        cancelIdleTimer();
+        ctx.close(); // Http2ConnectionHandler.close: GOAWAY NO_ERROR with the last stream id, then waits for streams
+    }
+
+    private void armIdleTimer() {
+        cancelIdleTimer();
+        Timeouts timeouts = frontend.settings().timeouts();
+        Duration request = timeouts.effectiveHttpRequest();
+        Duration idle = served ? timeouts.effectiveHttpKeepAlive() : request;
+        if (idle == null) {
+            idle = timeouts.client();
+        }
+        if (idle == null) {
+            return;
+        }
+        idleTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (streams == 0) {
+                                log.debug("{}: idle HTTP/2 connection closed", frontend.name());
+                                closeGracefully();
+                            }
+                        },
+                        idle.toNanos(),
+                        TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        ReferenceCountUtil.release(msg); // connection frames, which the codec answered (SETTINGS, PING) or applied
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        cancelIdleTimer();
+        closing = true;
+        if (started) {
+            counters.sessionEnded();
+        }
+        context.fireChannelInactive();
+    }
+
+    /**
+     * An HTTP/2 protocol error is the codec's to answer (it tells this handler first, then sends GOAWAY with the
+     * error's code and closes); any other error closes the connection.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        log.debug("{}: HTTP/2 connection error: {}", frontend.name(), cause.toString());
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+            context.close();
+        }
+    }
+}
