@@ -1,10 +1,7 @@
 package dev.fjord.lb.core;
 
-import java.net.InetAddress;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -167,55 +164,17 @@ public final class ContentInspector {
     }
 
     /** A connection's head with the bytes held. */
-    private record HeldContent(RequestHead base, RequestContent content) implements RequestHead {
-        @Override
-        public String method() {
-            return base.method();
+    private static final class HeldContent extends ForwardingRequestHead {
+        private final RequestContent content;
+
+        HeldContent(RequestHead base, RequestContent content) {
+            super(base);
+            this.content = content;
         }
 
         @Override
-        public String path() {
-            return base.path();
-        }
-
-        @Override
-        public @Nullable String query() {
-            return base.query();
-        }
-
-        @Override
-        public String version() {
-            return base.version();
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return base.headers(name);
-        }
-
-        @Override
-        public void forEachHeader(BiConsumer<String, String> action) {
-            base.forEachHeader(action);
-        }
-
-        @Override
-        public InetAddress clientAddress() {
-            return base.clientAddress();
-        }
-
-        @Override
-        public int clientPort() {
-            return base.clientPort();
-        }
-
-        @Override
-        public int localPort() {
-            return base.localPort();
-        }
-
-        @Override
-        public @Nullable ClientTls tls() {
-            return base.tls();
+        public RequestContent content() {
+            return content;
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.fjord.lb.core;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -8,12 +7,11 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /** A {@link RequestHead} seen through header edits, applied in order. Immutable. */
-final class EditedRequestHead implements RequestHead {
-    private final RequestHead base;
+final class EditedRequestHead extends ForwardingRequestHead {
     private final List<HeaderEdit> edits;
 
     private EditedRequestHead(RequestHead base, List<HeaderEdit> edits) {
-        this.base = base;
+        super(base);
         this.edits = edits;
     }
 
@@ -25,39 +23,14 @@ final class EditedRequestHead implements RequestHead {
         if (base instanceof EditedRequestHead edited) {
             List<HeaderEdit> all = new ArrayList<>(edited.edits);
             all.addAll(edits);
-            return new EditedRequestHead(edited.base, List.copyOf(all));
+            return new EditedRequestHead(edited.base(), List.copyOf(all));
         }
         return new EditedRequestHead(base, List.copyOf(edits));
     }
 
-    /** The request the edits apply to. */
-    RequestHead base() {
-        return base;
-    }
-
-    @Override
-    public String method() {
-        return base.method();
-    }
-
-    @Override
-    public String path() {
-        return base.path();
-    }
-
-    @Override
-    public @Nullable String query() {
-        return base.query();
-    }
-
-    @Override
-    public String version() {
-        return base.version();
-    }
-
     @Override
     public List<String> headers(String name) {
-        List<String> values = new ArrayList<>(base.headers(name));
+        List<String> values = new ArrayList<>(base().headers(name));
         for (HeaderEdit edit : edits) {
             if (edit.name().equalsIgnoreCase(name)) {
                 if (edit instanceof HeaderEdit.Set set) {
@@ -74,9 +47,26 @@ final class EditedRequestHead implements RequestHead {
     }
 
     @Override
+    public @Nullable String header(String name) {
+        List<String> values = headers(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public @Nullable String cookie(String name) {
+        for (String header : headers("Cookie")) { // the edited Cookie fields
+            String value = dev.fjord.lb.core.internal.Cookies.find(header, name);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    @Override
     public void forEachHeader(BiConsumer<String, String> action) {
         List<String[]> headers = new ArrayList<>();
-        base.forEachHeader((name, value) -> headers.add(new String[] {name, value}));
+        base().forEachHeader((name, value) -> headers.add(new String[] {name, value}));
         for (HeaderEdit edit : edits) {
             if (edit instanceof HeaderEdit.Add add) {
                 headers.add(new String[] {add.name(), add.value()});
@@ -97,32 +87,7 @@ final class EditedRequestHead implements RequestHead {
     }
 
     @Override
-    public InetAddress clientAddress() {
-        return base.clientAddress();
-    }
-
-    @Override
-    public int clientPort() {
-        return base.clientPort();
-    }
-
-    @Override
-    public int localPort() {
-        return base.localPort();
-    }
-
-    @Override
-    public @Nullable ClientTls tls() {
-        return base.tls();
-    }
-
-    @Override
-    public RequestContent content() {
-        return base.content();
-    }
-
-    @Override
     public String toString() {
-        return base + " with " + edits;
+        return base() + " with " + edits;
     }
 }

@@ -1,9 +1,5 @@
 package dev.fjord.lb.core;
 
-import java.net.InetAddress;
-import java.util.List;
-import java.util.function.BiConsumer;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,13 +8,12 @@ import org.jspecify.annotations.Nullable;
  * {@code track-sc} forms without a table name mean. What the {@code sc_*} fetches of an {@link Acl} read. Immutable
  * but for the counters, which belong to the request's connection (one thread at a time).
  */
-final class TrackedRequestHead implements RequestHead {
-    private final RequestHead base;
+final class TrackedRequestHead extends ForwardingRequestHead {
     private final StickCounters counters;
     private final String section;
 
     TrackedRequestHead(RequestHead base, StickCounters counters, String section) {
-        this.base = base;
+        super(base);
         this.counters = counters;
         this.section = section;
     }
@@ -42,75 +37,5 @@ final class TrackedRequestHead implements RequestHead {
     /** The section whose table is meant when a rule or fetch names none. */
     String section() {
         return section;
-    }
-
-    @Override
-    public String method() {
-        return base.method();
-    }
-
-    @Override
-    public String path() {
-        return base.path();
-    }
-
-    @Override
-    public @Nullable String query() {
-        return base.query();
-    }
-
-    @Override
-    public String version() {
-        return base.version();
-    }
-
-    @Override
-    public List<String> headers(String name) {
-        return base.headers(name);
-    }
-
-    @Override
-    public @Nullable String header(String name) {
-        return base.header(name);
-    }
-
-    @Override
-    public void forEachHeader(BiConsumer<String, String> action) {
-        base.forEachHeader(action);
-    }
-
-    @Override
-    public @Nullable String cookie(String name) {
-        return base.cookie(name);
-    }
-
-    @Override
-    public RequestContent content() {
-        return base.content();
-    }
-
-    @Override
-    public InetAddress clientAddress() {
-        return base.clientAddress();
-    }
-
-    @Override
-    public int clientPort() {
-        return base.clientPort();
-    }
-
-    @Override
-    public int localPort() {
-        return base.localPort();
-    }
-
-    @Override
-    public @Nullable ClientTls tls() {
-        return base.tls();
-    }
-
-    @Override
-    public String toString() {
-        return base.toString();
     }
 }
