@@ -72,7 +72,9 @@ class FjordHttpClientLimitsTest {
                 .block(Duration.ofSeconds(30));
 
         assertThat(results).hasSize(30).containsOnly("200 web1");
-        assertThat(web1.maxInFlight.get()).isEqualTo(3);
+        // the server counts a call until its own handler ends, just after the caller got the answer and the next
+        // call took the slot: it may see one more than maxconn for an instant; the slots never hold more than 3
+        assertThat(web1.maxInFlight.get()).isBetween(3, 4);
         String row = client.statsCsv()
                 .lines()
                 .filter(line -> line.startsWith("app,web1,"))
@@ -81,6 +83,7 @@ class FjordHttpClientLimitsTest {
         assertThat(row).startsWith("app,web1,0,"); // qcur: none waiting now
         // qmax: 12 calls at once, 3 served (a call may start before the one it replaces has released its slot)
         assertThat(Integer.parseInt(row.split(",")[3])).isBetween(9, 12);
+        assertThat(Integer.parseInt(row.split(",")[5])).as("smax").isEqualTo(3);
         // the last connection is released just after its response reached the caller
         assertThat(await(() -> client.backend().requireServer("web1").activeConnections() == 0, Duration.ofSeconds(5)))
                 .as("no connection left active")
