@@ -128,7 +128,7 @@ final class DnsQueries implements AutoCloseable {
 
     /**
      * Resolves {@code name}'s SRV records, then each target's address; {@code done} on this loop once all are
-     * known (a target whose address does not resolve is left out).
+     * known.
      */
     void services(String name, Consumer<Answer> done) {
         resolver.query(new DefaultDnsQuestion(name, DnsRecordType.SRV))
@@ -162,9 +162,14 @@ final class DnsQueries implements AutoCloseable {
                 });
     }
 
+    /**
+     * Each SRV target's address; a target that does not resolve (the name server restarting, a timeout) fails the
+     * whole answer, so that its servers stay for the hold instead of leaving as if DNS had dropped them.
+     */
     private void resolveTargets(List<Srv> records, Consumer<Answer> done) {
         List<Target> targets = new ArrayList<>();
         int[] pending = {records.size()};
+        Throwable[] failed = {null};
         if (records.isEmpty()) {
             done.accept(Answer.of(targets));
             return;
@@ -173,9 +178,11 @@ final class DnsQueries implements AutoCloseable {
             resolver.resolveAll(srv.target()).addListener((Future<List<InetAddress>> f) -> {
                 if (f.isSuccess() && !f.getNow().isEmpty()) {
                     targets.add(new Target(f.getNow().get(0), srv.port(), srv.weight() / 256 + 1));
+                } else {
+                    failed[0] = f.cause() != null ? f.cause() : new java.net.UnknownHostException(srv.target());
                 }
                 if (--pending[0] == 0) {
-                    done.accept(Answer.of(targets));
+                    done.accept(failed[0] == null ? Answer.of(targets) : Answer.failed(Failure.OTHER, failed[0]));
                 }
             });
         }
