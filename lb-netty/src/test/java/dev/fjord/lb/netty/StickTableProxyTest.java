@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StickTableProxyTest {
     private static final String GET = "GET / HTTP/1.1\r\nHost: fjord\r\n\r\n";
+    private static final Pattern IN_USE = Pattern.compile(" use=[1-9]");
 
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
@@ -38,6 +41,20 @@ class StickTableProxyTest {
 
     private static InetAddress loopback(int last) throws IOException {
         return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
+    }
+
+    /**
+     * {@code show table NAME} once no entry is in use: a client's close reaches the proxy a moment after the client
+     * returns, so the entries it tracked are released a moment later too (polled every 10 ms, at most 5 s).
+     */
+    private static String tableOnceIdle(Path socket, String name) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String table = command(socket, "show table " + name);
+        while (IN_USE.matcher(table).find() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            table = command(socket, "show table " + name);
+        }
+        return table;
     }
 
     private static String command(Path socket, String line) throws IOException {
@@ -95,8 +112,7 @@ class StickTableProxyTest {
         assertThat(first).containsExactly("200", "200", "200", "200", "200", "429", "429", "429");
         assertThat(other).isEqualTo("200");
         assertThat(web.received()).hasSize(6); // the denied requests never reached the server
-        String table = command(socket, "show table fe");
-        assertThat(table)
+        assertThat(tableOnceIdle(socket, "fe"))
                 .startsWith("# table: fe, type: ip, size:102400, used:2\n")
                 .containsPattern("0x[0-9a-f]+: key=127\\.0\\.0\\.1 use=0 exp=\\d+ http_req_cnt=8 "
                         + "http_req_rate\\(10000\\)=8 http_err_cnt=3\n")
@@ -148,7 +164,7 @@ class StickTableProxyTest {
         }
 
         assertThat(web.received()).hasSize(4); // two requests on each accepted connection; none from the others
-        assertThat(command(socket, "show table fe"))
+        assertThat(tableOnceIdle(socket, "fe"))
                 .startsWith("# table: fe, type: ip, size:1024, used:1\n") // 127.0.0.3 was rejected before tracking
                 .containsPattern("key=127\\.0\\.0\\.1 use=0 exp=\\d+ conn_cnt=3 conn_rate\\(10000\\)=3 conn_cur=0 "
                         + "sess_cnt=2 http_req_cnt=4\n");
@@ -180,14 +196,7 @@ class StickTableProxyTest {
                 assertThat(client.send(payload).readUntil("\n", 2)).isEqualTo("echo\n" + payload);
                 assertThat(command(socket, "show table fe")).contains(" use=1 ").contains(" conn_cur=1 ");
             }
-            String table = command(socket, "show table fe");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            for (int attempt = 0; attempt < 500 && !table.contains(" use=0 ") && System.nanoTime() < deadline; ) {
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                table = command(socket, "show table fe"); // the close reaches the proxy a moment later
-                attempt++;
-            }
-            assertThat(table)
+            assertThat(tableOnceIdle(socket, "fe"))
                     .containsPattern(
                             "key=127\\.0\\.0\\.1 use=0 exp=0 conn_cur=0 bytes_in_cnt=1001 " + "bytes_out_cnt=1006\n");
         }
