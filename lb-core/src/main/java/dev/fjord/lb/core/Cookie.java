@@ -7,6 +7,8 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.internal.Tokens;
+
 /**
  * Cookie-based persistence of a backend, as HAProxy's {@code cookie NAME insert|rewrite|prefix [options]}: a client
  * that comes back with the cookie goes to the server whose {@link ServerConfig#cookie()} value it names, as long as
@@ -60,8 +62,7 @@ public record Cookie(
         Objects.requireNonNull(kind, "kind");
         domains = List.copyOf(domains);
         String context = "cookie '" + name + "'";
-        if (name.isEmpty()
-                || name.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)) {
+        if (!Tokens.isToken(name)) {
             throw new ConfigException("cookie: name '" + name + "' (expected: an RFC 6265 cookie name)");
         }
         if (kind != Kind.INSERT) {

@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.internal.InetAddresses;
+import dev.fjord.lb.core.internal.Tokens;
 
 /** The immutable {@link RequestHead} made by {@link RequestHead#builder()}. */
 final class SimpleRequestHead implements RequestHead {
@@ -204,8 +205,7 @@ final class SimpleRequestHead implements RequestHead {
 
         private static String requireToken(String what, String token) {
             Objects.requireNonNull(token, what);
-            if (token.isEmpty()
-                    || token.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)) {
+            if (!Tokens.isToken(token)) {
                 throw new IllegalArgumentException(what + ": '" + token + "' (expected: an RFC 9110 token)");
             }
             return token;

@@ -33,6 +33,12 @@ final class Admission {
 
     private boolean closed;
 
+    /**
+     * Whether a connection is held or a listener may be paused: only then does a close need the accepting thread.
+     * Set on the accepting thread before it holds or pauses, cleared there once nothing is held or paused.
+     */
+    private volatile boolean constrained;
+
     /** One frontend's count (shared with the stats), limit (0: none) and listeners. */
     private static final class Frontend {
         final AtomicInteger count;
@@ -133,9 +139,10 @@ final class Admission {
             Channel child = (Channel) msg;
             if (closed) {
                 child.unsafe().closeForcibly();
-            } else if (hasRoom(frontend) && held.stream().noneMatch(h -> h.frontend() == frontend)) {
+            } else if (hasRoom(frontend) && (held.isEmpty() || noneHeld(frontend))) {
                 admit(frontend, ctx, child);
             } else {
+                constrained = true;
                 held.add(new Held(frontend, ctx, child));
                 pauseFull();
             }
@@ -154,11 +161,26 @@ final class Admission {
         pauseFull();
     }
 
-    /** Stops the listeners of whatever is full, so the kernel holds what comes next. */
+    private boolean noneHeld(Frontend frontend) {
+        for (Held h : held) {
+            if (h.frontend() == frontend) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops the listeners of whatever is full, so the kernel holds what comes next. {@link #constrained} is set
+     * before the limits are read again, so a close that finds it unset came before that read and left room.
+     */
     private void pauseFull() {
         for (Frontend frontend : frontends.values()) {
             if (!hasRoom(frontend)) {
-                frontend.listeners.forEach(listener -> listener.config().setAutoRead(false));
+                constrained = true;
+                if (!hasRoom(frontend)) {
+                    frontend.listeners.forEach(listener -> listener.config().setAutoRead(false));
+                }
             }
         }
     }
@@ -166,6 +188,9 @@ final class Admission {
     private void release(Frontend frontend) {
         global.decrementAndGet();
         frontend.count.decrementAndGet();
+        if (!constrained) {
+            return; // nothing held, nothing paused: no task per closed connection for the accepting thread
+        }
         try {
             acceptor.execute(this::drain);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -185,11 +210,15 @@ final class Admission {
                 admit(next.frontend(), next.gate(), next.child());
             }
         }
+        boolean stillConstrained = !held.isEmpty();
         for (Frontend frontend : frontends.values()) {
             frontend.listeners.removeIf(listener -> !listener.isOpen()); // closed by a reconfiguration
-            if (hasRoom(frontend) && held.stream().noneMatch(h -> h.frontend() == frontend)) {
+            if (hasRoom(frontend) && noneHeld(frontend)) {
                 frontend.listeners.forEach(listener -> listener.config().setAutoRead(true));
+            } else {
+                stillConstrained = true;
             }
         }
+        constrained = stillConstrained;
     }
 }

@@ -2,12 +2,9 @@ package dev.fjord.lb.netty;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import dev.fjord.lb.core.ConnectionMode;
 import dev.fjord.lb.core.Cookie;
@@ -117,7 +114,7 @@ final class HttpMessages {
             boolean keepAlive,
             boolean bodyless) {
         HttpHeaders headers = response.headers();
-        Set<String> listed = connectionListed(headers);
+        List<String> listed = connectionListed(headers);
         Cookie cookie = decision.backend().config().cookie();
         String cookieName = cookie == null ? null : cookie.name();
         boolean serverSetsCookie = false;
@@ -126,8 +123,7 @@ final class HttpMessages {
         while (fields.hasNext()) {
             Map.Entry<CharSequence, CharSequence> field = fields.next();
             CharSequence name = field.getKey();
-            if (isHopByHop(name)
-                    || (!listed.isEmpty() && listed.contains(name.toString().toLowerCase(Locale.ROOT)))) {
+            if (isHopByHop(name) || (!listed.isEmpty() && isListed(listed, name))) {
                 if (removed == null) {
                     removed = new ArrayList<>(4);
                 }
@@ -252,23 +248,35 @@ final class HttpMessages {
     }
 
     /**
-     * The lower-cased field names listed in {@code Connection}, but for {@code Content-Length} and
-     * {@code Transfer-Encoding}: framing is never hop-by-hop, or the body would reach the client unframed.
+     * The field names listed in {@code Connection}, but for {@code Content-Length} and {@code Transfer-Encoding}:
+     * framing is never hop-by-hop, or the body would reach the client unframed.
      */
-    private static Set<String> connectionListed(HttpHeaders headers) {
+    private static List<String> connectionListed(HttpHeaders headers) {
         List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
         if (values.isEmpty()) {
-            return Set.of();
+            return List.of();
         }
-        Set<String> names = new HashSet<>();
+        List<String> names = new ArrayList<>(2);
         for (String value : values) {
             for (String name : value.split(",", -1)) {
-                String trimmed = name.strip().toLowerCase(Locale.ROOT);
-                if (!trimmed.isEmpty() && !trimmed.equals("content-length") && !trimmed.equals("transfer-encoding")) {
+                String trimmed = name.strip();
+                if (!trimmed.isEmpty()
+                        && !trimmed.equalsIgnoreCase("content-length")
+                        && !trimmed.equalsIgnoreCase("transfer-encoding")) {
                     names.add(trimmed);
                 }
             }
         }
         return names;
+    }
+
+    /** Whether {@code name} is one of {@code listed}, ignoring case, without copying it (per response field). */
+    private static boolean isListed(List<String> listed, CharSequence name) {
+        for (String candidate : listed) {
+            if (AsciiString.contentEqualsIgnoreCase(candidate, name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
