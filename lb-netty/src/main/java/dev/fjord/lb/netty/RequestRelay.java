@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
  * The request, from the client to the server: its body held while there is no server connection, then the head
@@ -65,7 +66,7 @@ final class RequestRelay {
             client.channel().config().setAutoRead(false);
             channel.flush();
             if (channel.isWritable()) {
-                client.channel().config().setAutoRead(true);
+                clientReads(true);
             }
         }
         return false;
@@ -93,7 +94,7 @@ final class RequestRelay {
         if (received) {
             sent = true;
         } else {
-            client.channel().config().setAutoRead(channel.isWritable());
+            clientReads(channel.isWritable());
         }
         return received;
     }
@@ -101,7 +102,20 @@ final class RequestRelay {
     /** The server connection can take more, or not: the client reads while the request is still arriving. */
     void serverWritable(boolean writable) {
         if (!received) {
-            client.channel().config().setAutoRead(writable);
+            clientReads(writable);
+        }
+    }
+
+    /**
+     * Reads the client, or stops. An HTTP/2 stream that reads again writes a WINDOW_UPDATE to its connection, which
+     * Netty leaves unflushed when the stream still counts a read in progress; outside the connection's own read loop
+     * (a server connection that became writable) nothing else would flush it and the client would wait for the
+     * window forever, so the stream is flushed here.
+     */
+    private void clientReads(boolean reads) {
+        client.channel().config().setAutoRead(reads);
+        if (reads && client.channel() instanceof Http2StreamChannel) {
+            client.channel().flush();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.fjord.lb.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -127,6 +129,29 @@ class Http2ProxyTest {
                 .isEqualTo("chunked");
         assertThat(received.get(1).request().body()).isEqualTo(body);
         assertThat(web1.errors()).isEmpty();
+    }
+
+    @Test
+    void anUploadWaitsForAServerSlowToReadAndThenCompletes() throws Exception {
+        RecordingHttpServer slow = fjord.closeAfter(new RecordingHttpServer(64 << 10));
+        slow.respond(Http2ProxyTest::echo);
+        CountDownLatch reading = new CountDownLatch(1);
+        slow.holdReads(reading);
+        NettyH2Client client = client("    server slow " + slow.address() + "\n");
+        byte[] body = new byte[4 << 20];
+        new Random(19).nextBytes(body);
+        FullHttpRequest unsized = NettyH2Client.request(HttpMethod.PUT, "/upload", body);
+        unsized.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+
+        CompletableFuture<Reply> reply = client.send(unsized);
+        // the server reads nothing: the proxy's server connection fills, so it stops reading the stream (no
+        // WINDOW_UPDATE)
+        assertThatThrownBy(() -> reply.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        reading.countDown(); // the server's buffer drains: the proxy must read the stream again, from outside its reads
+
+        assertThat(reply.get(20, TimeUnit.SECONDS).body()).isEqualTo(body);
+        assertThat(slow.received().get(0).request().body()).isEqualTo(body);
+        assertThat(slow.errors()).isEmpty();
     }
 
     /** 200 with the request's body, with Content-Length. */

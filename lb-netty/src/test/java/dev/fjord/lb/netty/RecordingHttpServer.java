@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +45,28 @@ final class RecordingHttpServer implements AutoCloseable {
     private int connections;
     private long bytes;
 
+    private volatile CountDownLatch readsAllowed = new CountDownLatch(0);
+
     RecordingHttpServer() throws IOException {
-        socket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+        this(0);
+    }
+
+    /**
+     * A server whose connections have a receive buffer of {@code receiveBufferBytes} (0: the system's), so that a
+     * server slow to read pushes back on the proxy soon.
+     */
+    RecordingHttpServer(int receiveBufferBytes) throws IOException {
+        socket = new ServerSocket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes); // inherited by accepted connections
+        }
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         threads.execute(this::acceptLoop);
+    }
+
+    /** Connections read nothing until {@code allowed} opens: a server slow to read its requests. */
+    void holdReads(CountDownLatch allowed) {
+        this.readsAllowed = allowed;
     }
 
     /** A response with {@code body}, kept alive unless {@code request} asked to close; no body for HEAD. */
@@ -157,6 +178,9 @@ final class RecordingHttpServer implements AutoCloseable {
         try (connection;
                 InputStream in = connection.getInputStream();
                 OutputStream out = connection.getOutputStream()) {
+            if (!readsAllowed.await(30, TimeUnit.SECONDS)) {
+                return;
+            }
             while (true) {
                 if (length == buffer.length) {
                     buffer = Arrays.copyOf(buffer, buffer.length * 2);
@@ -202,6 +226,8 @@ final class RecordingHttpServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // the proxy closed the connection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is closing
         } finally {
             open.remove(connection);
         }
