@@ -33,6 +33,19 @@ public enum Transport {
     /** Linux io_uring through Netty's native library (kernel 5.14 and later, where enabled). */
     IO_URING;
 
+    /**
+     * Netty's multishot poll on io_uring (4.2.18) misses a server's reset that follows data: a response cut
+     * mid-body with an RST left the client waiting for {@code timeout client} ({@code TruncatedResponseTest}).
+     * Single-shot polls see it. Set before Netty's io_uring classes load, unless the host application chose.
+     */
+    static final String IO_URING_MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
+
+    static {
+        if (System.getProperty(IO_URING_MULTISHOT_POLL) == null) {
+            System.setProperty(IO_URING_MULTISHOT_POLL, "false");
+        }
+    }
+
     /** The transport this one stands for on this machine: never {@link #AUTO}. */
     Transport resolve() {
         if (this != AUTO) {

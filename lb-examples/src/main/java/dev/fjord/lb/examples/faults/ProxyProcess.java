@@ -114,6 +114,10 @@ public final class ProxyProcess implements AutoCloseable {
         List<String> command;
         if (kind == Kind.FJORD) {
             List<String> flags = new ArrayList<>(FJORD_FLAGS);
+            String transport = System.getProperty("fjord.transport");
+            if (transport != null) {
+                flags.add("-Dfjord.transport=" + transport); // the suite's choice, for the proxy it starts
+            }
             flags.addAll(jvmFlags);
             command = Processes.java(flags, "dev.fjord.lb.examples.Main", List.of("--config", cfg.toString()));
         } else {
