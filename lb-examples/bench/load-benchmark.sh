@@ -17,7 +17,9 @@
 #   ROUNDS       rounds (default 1); WARMUP seconds of load before measuring (default 20); CONNECTIONS (default 64)
 #   SCENARIOS    default "keepalive-1k keepalive-64k close-1k" (close-1k: a new client connection per request)
 #   STRACE=1     also count syscalls per request (strace -c -f on the proxy, a separate 5 s run per scenario)
-#   JAR, JAR_B   Fjord's runnable jars (default lb-examples/target/lb-examples.jar); JAVA_OPTS for the JVM
+#   JAR, JAR_B   Fjord's runnable jars (default lb-examples/target/lb-examples.jar; JAR_B defaults to JAR)
+#   JAVA_OPTS    the JVM's flags; JAVA_OPTS_B those of fjord-b and fjord-ka-b (default JAVA_OPTS), e.g. to compare
+#                transports on one build: JAVA_OPTS_B="$JAVA_OPTS -Dfjord.transport=epoll"
 # Every process it starts is stopped by PID on exit. Traffic stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,8 +31,9 @@ ROUNDS=${ROUNDS:-1}
 CONTESTANTS=${CONTESTANTS:-haproxy fjord haproxy-ka fjord-ka}
 SCENARIOS=${SCENARIOS:-keepalive-1k keepalive-64k close-1k}
 JAR=${JAR:-lb-examples/target/lb-examples.jar}
-JAR_B=${JAR_B:-}
+JAR_B=${JAR_B:-$JAR}
 read -r -a JAVA_FLAGS <<< "${JAVA_OPTS:--Dio.netty.allocator.type=pooled -Xms256m -Xmx256m}"
+read -r -a JAVA_FLAGS_B <<< "${JAVA_OPTS_B:-${JAVA_FLAGS[*]}}"
 PROXY_CPU=0
 LOAD_CPU=1
 BACKEND1=127.0.0.1:9101
@@ -118,10 +121,10 @@ start() {
         bare) taskset -c $PROXY_CPU java "${JAVA_FLAGS[@]}" -cp "$JAR" dev.fjord.lb.examples.bench.BareReactorNettyProxy \
                   $PROXY_PORT $BACKEND1 $BACKEND2 > "$WORK/$1.log" 2>&1 & ;;
         fjord|fjord-ka|fjord-b|fjord-ka-b)
-            local jar=$JAR mode=""
-            [[ $1 == *-b ]] && jar=$JAR_B
+            local jar=$JAR mode="" flags=("${JAVA_FLAGS[@]}")
+            [[ $1 == *-b ]] && jar=$JAR_B && flags=("${JAVA_FLAGS_B[@]}")
             [[ $1 == fjord-ka* ]] && mode=keep-alive
-            taskset -c $PROXY_CPU java "${JAVA_FLAGS[@]}" -cp "$jar" dev.fjord.lb.examples.bench.FjordBenchmarkProxy \
+            taskset -c $PROXY_CPU java "${flags[@]}" -cp "$jar" dev.fjord.lb.examples.bench.FjordBenchmarkProxy \
                 $PROXY_PORT $BACKEND1 $BACKEND2 $mode > "$WORK/$1.log" 2>&1 & ;;
         *) echo "unknown contestant $1" >&2; exit 2 ;;
     esac
@@ -193,7 +196,7 @@ sample_rss() { # peak RSS of PID into FILE until killed
 
 echo "$(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1), $($HAPROXY -v | head -1 | cut -d' ' -f1-3)"
 echo "$ROUNDS round(s) of: $CONTESTANTS; $DURATION s per run after ${WARMUP} s of warm-up, $CONNECTIONS connections"
-echo "JVM: ${JAVA_FLAGS[*]}"
+echo "JVM: ${JAVA_FLAGS[*]}; fjord-b, fjord-ka-b: ${JAVA_FLAGS_B[*]} ($JAR_B)"
 wait_port 9101; wait_port 9102
 
 for round in $(seq 1 "$ROUNDS"); do

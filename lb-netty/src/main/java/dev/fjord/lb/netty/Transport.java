@@ -36,7 +36,8 @@ public enum Transport {
     /**
      * Netty's multishot poll on io_uring (4.2.18) misses a server's reset that follows data: a response cut
      * mid-body with an RST left the client waiting for {@code timeout client} ({@code TruncatedResponseTest}).
-     * Single-shot polls see it. Set before Netty's io_uring classes load, unless the host application chose.
+     * Single-shot polls see it. Set before Netty's io_uring classes load, unless the host application chose;
+     * where they loaded first with multishot polls on, {@link #AUTO} takes epoll.
      */
     static final String IO_URING_MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
 
@@ -64,8 +65,8 @@ public enum Transport {
             }
             return chosen.resolve();
         }
-        if (IoUring.isAvailable()) {
-            return IO_URING;
+        if (IoUring.isAvailable() && !IoUring.isPollAddMultishotEnabled()) {
+            return IO_URING; // not where the host loaded Netty's io_uring first, with multishot polls
         }
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
