@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.fjord.lb.core.haproxy.HaproxyImport;
 import dev.fjord.lb.netty.RawH2Client.Frame;
 
 /**
  * The life of an HTTP/2 client connection: idle ones close with GOAWAY on the frontend's timeouts (PINGs do not keep
- * them), a closing proxy sends GOAWAY and finishes the streams in flight, the PROXY protocol still names the client,
+ * them), a closing proxy or a removed frontend sends GOAWAY and finishes the streams in flight, the PROXY protocol still names the client,
  * an HTTP/1.1 client on an HTTP/2 bind is refused, and HTTP/1.1's {@code Upgrade: h2c} is never answered by Fjord.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -106,6 +108,43 @@ class Http2ConnectionTest {
         assertThat(closed.get(10, TimeUnit.SECONDS))
                 .as("every request finished before the deadline")
                 .isTrue();
+    }
+
+    @Test
+    void removingTheFrontendSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
+        web.respond(request -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RecordingHttpServer.response(request, 200, "late");
+        });
+        RawH2Client client = connect("", "proto h2");
+        client.preface();
+        client.get(1, "/held");
+        web.await(1, 5000);
+
+        proxy.reconfigure(HaproxyImport.parse(
+                        "defaults\n    mode http\n    timeout connect 1s\n    timeout client 10s\n"
+                                + "    timeout server 10s\nfrontend other\n    bind 127.0.0.1:0\n"
+                                + "    default_backend app\nbackend app\n    server web1 " + web.address() + "\n",
+                        "reload.cfg",
+                        Map.of())
+                .builder()
+                .build());
+        Frame goAway = client.awaitGoAway(Duration.ofSeconds(5));
+        assertThat(goAway).as("GOAWAY once the frontend is removed").isNotNull();
+        assertThat(goAway.errorCode()).isEqualTo(RawH2Client.NO_ERROR);
+        release.countDown();
+
+        RawH2Client.Response response = client.response(1, Duration.ofSeconds(5));
+        assertThat(response.status()).isEqualTo("200");
+        assertThat(response.text()).isEqualTo("late");
+        assertThat(client.closedWithin(Duration.ofSeconds(5)))
+                .as("closed once its stream is over")
+                .isTrue();
+        assertThat(web.received()).hasSize(1);
     }
 
     @Test
