@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fjord.lb.core.ClientTls;
 import dev.fjord.lb.core.ContentInspector;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
@@ -19,10 +20,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * A client connection of a {@code mode tcp} frontend: routed on connect (source address, local port), or, when the
+ * A client connection of a {@code mode tcp} frontend: routed on connect (source address, local port; over TLS, once
+ * the handshake is done, with its facts), or, when the
  * frontend has {@code tcp-request content} rules, once a {@link ContentInspector} has accepted the first bytes
  * (which {@code use_backend} then sees; a rejected connection is closed, no server contacted); then relayed byte for
  * byte to a server, the bytes held for inspection first and unchanged, both directions streamed with back-pressure
@@ -59,6 +63,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
     /** What the client sent before the server was connected: written to it first, unchanged. */
     private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
 
+    /** A TLS handshake is under way: the session starts when it completes. */
+    private boolean awaitingHandshake;
+
     /** The connection's sticky counters, from its {@code tcp-request connection} rules. */
     private final ConnectionTracking tracking;
 
@@ -78,11 +85,39 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(ChannelHandlerContext context) {
         Channel channel = context.channel();
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (channel.pipeline().get(SniSelector.class) != null
+                || (tls != null && !tls.handshakeFuture().isDone())) {
+            // as HAProxy, the session of a TLS connection starts after the handshake: its fetches route and log it;
+            // the connection reads meanwhile, for the handshake's sake
+            awaitingHandshake = true;
+        } else {
+            start(context);
+        }
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done && awaitingHandshake) {
+            awaitingHandshake = false;
+            if (done.isSuccess() && context.channel().isActive()) {
+                start(context);
+            }
+        }
+        context.fireUserEventTriggered(event);
+    }
+
+    private void start(ChannelHandlerContext context) {
+        Channel channel = context.channel();
         channel.config().setAutoRead(false); // read only to inspect, then once the server is connected
         InetSocketAddress client = ClientAddresses.source(channel);
+        ClientTls tls = ClientTlsFacts.of(channel);
+        record.tls(tls);
         RequestHead head = RequestHead.builder()
                 .client(client.getAddress(), client.getPort())
                 .localPort(ClientAddresses.destination(channel).getPort())
+                .tls(tls)
                 .build();
         counters.sessionStarted();
         Scheduler onThisLoop = (delay, task) -> {
@@ -104,7 +139,6 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
             inspectionIdle.arm();
             context.read();
         }
-        context.fireChannelActive();
     }
 
     @Override
