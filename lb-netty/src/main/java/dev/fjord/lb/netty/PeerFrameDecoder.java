@@ -29,6 +29,15 @@ final class PeerFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            frame(in, out);
+        } catch (PeerProtocolException e) {
+            in.skipBytes(in.readableBytes()); // the connection closes: nothing after the error is read
+            throw e;
+        }
+    }
+
+    private void frame(ByteBuf in, List<Object> out) {
         if (lines) {
             int end = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
             if (end < 0) {
