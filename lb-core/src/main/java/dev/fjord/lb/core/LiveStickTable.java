@@ -25,6 +25,11 @@ final class LiveStickTable {
     private final Ticker ticker;
     private final long expireNanos;
     private final Cache<Object, StickEntry> entries;
+    /** Numbers local updates, for peers; see {@link #onLocalUpdate}. */
+    private final java.util.concurrent.atomic.AtomicLong updates = new java.util.concurrent.atomic.AtomicLong();
+    /** Told of each local update when the table is shared with peers. */
+    private final List<java.util.function.Consumer<StickEntry>> updateListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param name the table's name: the frontend's or backend's that declares it
@@ -111,7 +116,7 @@ final class LiveStickTable {
                 return null;
             }
         }
-        return entries.asMap().compute(key, (k, existing) -> {
+        StickEntry made = entries.asMap().compute(key, (k, existing) -> {
             StickEntry entry = existing != null ? existing : new StickEntry(k, layout);
             if (track) {
                 entry.use(1);
@@ -119,6 +124,10 @@ final class LiveStickTable {
             refresh(entry);
             return entry;
         });
+        if (made != null) {
+            localUpdate(made);
+        }
+        return made;
     }
 
     /** A tracker stops using {@code entry}: it expires {@code expire} after its last update from then on. */
@@ -144,6 +153,50 @@ final class LiveStickTable {
             }
             return existing;
         });
+        localUpdate(entry);
+    }
+
+    /** Numbers the update of {@code entry} and tells the peers' listeners, when the table is shared. */
+    private void localUpdate(StickEntry entry) {
+        if (definition.peers() != null) {
+            entry.localUpdate(updates.incrementAndGet());
+            updateListeners.forEach(listener -> listener.accept(entry));
+        }
+    }
+
+    /** Tells {@code listener} of each entry updated locally (any thread); the returned handle stops it. */
+    Runnable onLocalUpdate(java.util.function.Consumer<StickEntry> listener) {
+        updateListeners.add(listener);
+        return () -> updateListeners.remove(listener);
+    }
+
+    /**
+     * Applies what a peer sent about {@code key}: the entry is made if there is none (unless the table is full and
+     * {@code nopurge}), takes the data and expires {@code expireMillis} from now, or {@code expire} when null.
+     * Peers are not told: HAProxy does not send learnt entries on either.
+     */
+    void learn(Object key, java.util.function.Consumer<StickEntry> apply, @Nullable Long expireMillis) {
+        if (!definition.purge() && entries.getIfPresent(key) == null) {
+            entries.cleanUp();
+            if (entries.estimatedSize() >= definition.size()) {
+                return;
+            }
+        }
+        entries.asMap().compute(key, (k, existing) -> {
+            StickEntry entry = existing != null ? existing : new StickEntry(k, layout);
+            apply.accept(entry);
+            if (expireMillis != null) {
+                entry.expiresAt(ticker.read() + expireMillis * 1_000_000);
+            } else {
+                refresh(entry);
+            }
+            return entry;
+        });
+    }
+
+    /** What the entries store, {@code server_id} and {@code server_key} included when sticky. */
+    java.util.Set<StickData> stored() {
+        return layout.stored();
     }
 
     private void refresh(StickEntry entry) {

@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  * @param backends backends by name, including the backend side of listen sections, in declaration order
  * @param listens the names of the listen sections
  * @param resolvers the {@code resolvers} sections by name, for {@link ServerTemplate server templates}
+ * @param peers the {@code peers} sections by name, which stick tables share their entries with
  */
 public record ProxyConfig(
         GlobalConfig global,
@@ -46,7 +47,8 @@ public record ProxyConfig(
         Map<String, FrontendConfig> frontends,
         Map<String, BackendConfig> backends,
         Set<String> listens,
-        Map<String, ResolversConfig> resolvers) {
+        Map<String, ResolversConfig> resolvers,
+        Map<String, PeersConfig> peers) {
 
     public ProxyConfig {
         Objects.requireNonNull(global, "global");
@@ -55,6 +57,18 @@ public record ProxyConfig(
         backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
         listens = Collections.unmodifiableSet(new LinkedHashSet<>(listens));
         resolvers = Collections.unmodifiableMap(new LinkedHashMap<>(resolvers));
+        peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+    }
+
+    /** The configuration without {@code peers} sections, as before they existed. */
+    public ProxyConfig(
+            GlobalConfig global,
+            Settings defaults,
+            Map<String, FrontendConfig> frontends,
+            Map<String, BackendConfig> backends,
+            Set<String> listens,
+            Map<String, ResolversConfig> resolvers) {
+        this(global, defaults, frontends, backends, listens, resolvers, Map.of());
     }
 
     /** The configuration without {@code resolvers} sections, as before they existed. */
@@ -64,7 +78,7 @@ public record ProxyConfig(
             Map<String, FrontendConfig> frontends,
             Map<String, BackendConfig> backends,
             Set<String> listens) {
-        this(global, defaults, frontends, backends, listens, Map.of());
+        this(global, defaults, frontends, backends, listens, Map.of(), Map.of());
     }
 
     /** A builder with HAProxy's built-in defaults. */
@@ -125,8 +139,22 @@ public record ProxyConfig(
         private final Map<String, ListenBuilder> listens = new LinkedHashMap<>();
         private final List<String> order = new ArrayList<>();
         private final Map<String, ResolversConfig> resolvers = new LinkedHashMap<>();
+        private final Map<String, PeersConfig> peers = new LinkedHashMap<>();
 
         Builder() {}
+
+        /**
+         * Adds a {@code peers} section: the processes that share the stick tables declaring {@code peers NAME}.
+         *
+         * @throws ConfigException when the name is taken, a peer is invalid or the local peer is not one of them
+         */
+        public Builder peers(String name, Consumer<PeersConfig.Builder> spec) {
+            requireNew("peers", name, peers.containsKey(name));
+            PeersConfig.Builder builder = new PeersConfig.Builder(name);
+            spec.accept(builder);
+            peers.put(name, builder.build());
+            return this;
+        }
 
         /**
          * Adds a {@code resolvers} section: the DNS servers that {@code server-template}s are resolved with.
@@ -248,6 +276,7 @@ public record ProxyConfig(
                 }
             }
             StickChecks.check(builtFrontends, builtBackends);
+            StickChecks.checkPeers(builtFrontends, builtBackends, peers);
             for (BackendConfig backend : builtBackends.values()) {
                 for (ServerTemplate template : backend.serverTemplates()) {
                     if (!resolvers.containsKey(template.resolvers())) {
@@ -258,7 +287,7 @@ public record ProxyConfig(
                 }
             }
             return new ProxyConfig(
-                    global.build(), defaults, builtFrontends, builtBackends, listens.keySet(), resolvers);
+                    global.build(), defaults, builtFrontends, builtBackends, listens.keySet(), resolvers, peers);
         }
 
         private static void requireBackend(

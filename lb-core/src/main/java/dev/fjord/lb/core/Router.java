@@ -84,6 +84,18 @@ public final class Router {
     }
 
     /**
+     * The stick tables declared with {@code peers NAME} now, in declaration order: what a transport shares with the
+     * peers of {@link ProxyConfig#peers()}. A reconfiguration may replace them (ask again after it).
+     */
+    public List<SharedTable> sharedTables(String peers) {
+        Objects.requireNonNull(peers, "peers");
+        return stickTables.all().stream()
+                .filter(table -> peers.equals(table.definition().peers()))
+                .map(SharedTable::new)
+                .toList();
+    }
+
+    /**
      * Runs {@code next} from now on, keeping what did not change: a backend or server of the same name keeps its
      * run-time state (health, admin state, counters, connections); a stick table of the same name and definition
      * keeps its entries (one whose definition changed starts empty); servers added join as

@@ -149,4 +149,29 @@ final class StickChecks {
         }
         return found;
     }
+
+    /**
+     * Checks that each table's {@code peers} section is defined.
+     *
+     * @throws ConfigException naming the section, the table and the peers sections there are
+     */
+    static void checkPeers(
+            Map<String, FrontendConfig> frontends,
+            Map<String, BackendConfig> backends,
+            Map<String, PeersConfig> peers) {
+        for (FrontendConfig frontend : frontends.values()) {
+            requirePeers("frontend '" + frontend.name() + "'", frontend.stickTable(), peers);
+        }
+        for (BackendConfig backend : backends.values()) {
+            requirePeers("backend '" + backend.name() + "'", backend.stickTable(), peers);
+        }
+    }
+
+    private static void requirePeers(String section, @Nullable StickTable table, Map<String, PeersConfig> peers) {
+        String name = table == null ? null : table.peers();
+        if (name != null && !peers.containsKey(name)) {
+            throw new ConfigException(section + ": stick-table peers '" + name + "' is not defined (defined: "
+                    + List.copyOf(peers.keySet()) + ")");
+        }
+    }
 }

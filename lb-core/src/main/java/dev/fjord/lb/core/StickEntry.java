@@ -1,6 +1,11 @@
 package dev.fjord.lb.core;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
+
+import dev.fjord.lb.core.peers.PeerMessage;
 
 /**
  * One entry of a live stick table: its key, the data its table stores (in one array laid out by the table's
@@ -16,6 +21,8 @@ final class StickEntry {
     private int use;
     /** Ticker time (ns) the entry expires at, once no tracker uses it; meaningless without {@code expire}. */
     private long expiresAt;
+    /** The table's update number of the entry's last local update, sent to peers; 0: learnt only. */
+    private long localUpdate;
 
     StickEntry(Object key, StickLayout layout) {
         this.key = key;
@@ -131,6 +138,58 @@ final class StickEntry {
     /** The name of the server stored, or null. */
     synchronized @Nullable String serverKey() {
         return serverKey;
+    }
+
+    // ---- peers ----
+
+    synchronized long localUpdate() {
+        return localUpdate;
+    }
+
+    synchronized void localUpdate(long update) {
+        localUpdate = update;
+    }
+
+    /** The data a peer update carries, at {@code nowMs}: counts, rates as HAProxy's freq counters, the server. */
+    synchronized Map<StickData, PeerMessage.Datum> peerData(long nowMs) {
+        Map<StickData, PeerMessage.Datum> data = new EnumMap<>(StickData.class);
+        for (StickData stored : layout.stored()) {
+            StickLayout.Slot slot = java.util.Objects.requireNonNull(layout.slot(stored));
+            if (stored == StickData.SERVER_KEY) {
+                if (serverKey != null) {
+                    data.put(stored, new PeerMessage.Name(serverKey));
+                }
+            } else if (stored.isRate()) {
+                long tick = values[slot.at()];
+                data.put(
+                        stored,
+                        tick == FreqCounter.NEVER
+                                ? new PeerMessage.Rate(0, 0, 0)
+                                : new PeerMessage.Rate(nowMs - tick, values[slot.at() + 1], values[slot.at() + 2]));
+            } else {
+                data.put(stored, new PeerMessage.Count(values[slot.at()]));
+            }
+        }
+        return data;
+    }
+
+    /** Takes the data a peer sent, as HAProxy does: {@code conn_cur} stays local, what is not stored is dropped. */
+    synchronized void learn(Map<StickData, PeerMessage.Datum> data, long nowMs) {
+        data.forEach((type, datum) -> {
+            StickLayout.Slot slot = layout.slot(type);
+            if (slot == null || type == StickData.CONN_CUR) {
+                return;
+            }
+            if (datum instanceof PeerMessage.Name name && type == StickData.SERVER_KEY) {
+                serverKey = name.value();
+            } else if (datum instanceof PeerMessage.Rate rate && type.isRate()) {
+                values[slot.at()] = (nowMs - rate.elapsedMillis()) & ~1L;
+                values[slot.at() + 1] = rate.current();
+                values[slot.at() + 2] = rate.previous();
+            } else if (datum instanceof PeerMessage.Count count && !type.isRate() && slot.at() >= 0) {
+                values[slot.at()] = count.value();
+            }
+        });
     }
 
     @Override

@@ -40,6 +40,11 @@ final class StickLayout {
         return slots.get(data);
     }
 
+    /** What the entries store, in HAProxy's order. */
+    java.util.Set<StickData> stored() {
+        return java.util.Collections.unmodifiableSet(slots.keySet());
+    }
+
     /** A new entry's array. */
     long[] newValues() {
         long[] values = new long[size];

@@ -10,10 +10,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A stick table, as HAProxy's {@code stick-table type ip|ipv6|integer|string [len N] size N [expire T] [nopurge]
- * [store ...]}: entries by key (a client address, a header, ...) holding the server a {@code stick} rule chose and
- * the counters {@code track-sc} rules update. Declared by a frontend or a backend (one table each, named after it).
- * An entry expires {@code expire} after it was last updated, unless a connection tracks it; without {@code expire}
- * entries stay until the table is full. A full table drops entries to make room (the least used first), or with
+ * [store ...] [peers NAME]}: entries by key (a client address, a header, ...) holding the server a {@code stick}
+ * rule chose and the counters {@code track-sc} rules update. Declared by a frontend or a backend (one table each,
+ * named after it), and shared with the peers of {@code peers NAME} ({@link PeersConfig}). An entry expires
+ * {@code expire} after it was last updated, unless a connection tracks it; without {@code expire} entries stay
+ * until the table is full. A full table drops entries to make room (the least used first), or with
  * {@code nopurge} takes no new ones. Immutable.
  *
  * <pre>{@code
@@ -26,9 +27,16 @@ import org.jspecify.annotations.Nullable;
  * @param expire how long an entry lives after its last update; null: until the table needs room
  * @param purge a full table drops entries to make room for new ones; false ({@code nopurge}): it refuses new ones
  * @param stored what each entry stores, with the period of each rate ({@link Duration#ZERO} for counters)
+ * @param peers the {@code peers} section the entries are shared with ({@link PeersConfig}); null: none
  */
 public record StickTable(
-        Type type, int keyLength, int size, @Nullable Duration expire, boolean purge, Map<StickData, Duration> stored) {
+        Type type,
+        int keyLength,
+        int size,
+        @Nullable Duration expire,
+        boolean purge,
+        Map<StickData, Duration> stored,
+        @Nullable String peers) {
 
     /** The longest {@code expire} HAProxy takes: 2^31-1 ms, slightly above 24 days. */
     static final Duration MAX_EXPIRE = Duration.ofMillis(Integer.MAX_VALUE);
@@ -63,6 +71,20 @@ public record StickTable(
         EnumMap<StickData, Duration> copy = new EnumMap<>(StickData.class);
         stored.forEach((data, period) -> copy.put(data, checkedPeriod(data, period)));
         stored = Collections.unmodifiableMap(copy);
+        if (peers != null) {
+            Require.name("stick-table", "peers", peers);
+        }
+    }
+
+    /** A table shared with no peers. */
+    public StickTable(
+            Type type,
+            int keyLength,
+            int size,
+            @Nullable Duration expire,
+            boolean purge,
+            Map<StickData, Duration> stored) {
+        this(type, keyLength, size, expire, purge, stored, null);
     }
 
     private static Duration checkedPeriod(StickData data, Duration period) {
@@ -108,17 +130,17 @@ public record StickTable(
         if (type != Type.STRING) {
             throw new ConfigException("stick-table: len " + length + " (expected: only with type string)");
         }
-        return new StickTable(type, length, size, expire, purge, stored);
+        return new StickTable(type, length, size, expire, purge, stored, peers);
     }
 
     /** The same table with entries expiring {@code expire} after their last update ({@code expire}). */
     public StickTable expire(Duration expire) {
-        return new StickTable(type, keyLength, size, Objects.requireNonNull(expire, "expire"), purge, stored);
+        return new StickTable(type, keyLength, size, Objects.requireNonNull(expire, "expire"), purge, stored, peers);
     }
 
     /** The same table refusing new entries when full ({@code nopurge}). */
     public StickTable noPurge() {
-        return new StickTable(type, keyLength, size, expire, false, stored);
+        return new StickTable(type, keyLength, size, expire, false, stored, peers);
     }
 
     /** The same table also storing the counter {@code data} ({@code store conn_cur}). */
@@ -137,7 +159,12 @@ public record StickTable(
         if (more.put(data, period) != null) {
             throw new ConfigException("stick-table: store " + data.keyword() + " is given twice");
         }
-        return new StickTable(type, keyLength, size, expire, purge, more);
+        return new StickTable(type, keyLength, size, expire, purge, more, peers);
+    }
+
+    /** The same table sharing its entries with the peers of the {@code peers} section {@code name}. */
+    public StickTable peers(String name) {
+        return new StickTable(type, keyLength, size, expire, purge, stored, Objects.requireNonNull(name, "name"));
     }
 
     /** Whether entries store {@code data}. */

@@ -28,8 +28,13 @@ import dev.fjord.lb.vrrp.VrrpInstance;
  *
  * <pre>
  * java -cp lb-examples.jar dev.fjord.lb.examples.FailoverNode --name lb1 --interface eth0 \
- *     --address 198.18.0.1 --priority 150 [--peer 198.18.0.2] [--vip 198.18.0.100/24] [--vrid 51]
+ *     --address 198.18.0.1 --priority 150 [--peer 198.18.0.2] [--vip 198.18.0.100/24] [--vrid 51] \
+ *     [--peers lb1=198.18.0.1:10000,lb2=198.18.0.2:10000 [--rate-limit 100]]
  * </pre>
+ *
+ * <p>With {@code --peers}, the two nodes share a {@code stick on src} table and a request rate table through
+ * HAProxy's peers protocol ({@link PeerSync}): after a failover a client keeps its web node, and its rate limit
+ * ({@code --rate-limit} requests per 10 s, default 100) counts what the other node served.
  *
  * <p>The frontend listens on 0.0.0.0:8080 and the stats page on 0.0.0.0:1936, so they answer on the VIP as soon as
  * it arrives. A {@link BackendTracker} hands the VIP over (FAULT) while backend {@code app} has no usable server,
@@ -40,7 +45,7 @@ import dev.fjord.lb.vrrp.VrrpInstance;
  */
 public final class FailoverNode {
     private static final String USAGE = "usage: FailoverNode --name NAME --interface IF --address IP --priority N "
-            + "[--peer IP] [--vip IP[/PREFIX]] [--vrid N]";
+            + "[--peer IP] [--vip IP[/PREFIX]] [--vrid N] [--peers NAME=IP:PORT,NAME=IP:PORT [--rate-limit N]]";
 
     private FailoverNode() {}
 
@@ -68,8 +73,15 @@ public final class FailoverNode {
         DemoWebNode web2 = DemoWebNode.start("web2@" + name, "127.0.0.1", 8082);
         // server events (a node down, in maintenance) recheck the tracker at once, besides its periodic check
         AtomicReference<BackendTracker> tracking = new AtomicReference<>();
-        FjordProxy proxy = FjordProxy.builder(Router.of(
-                        ReferenceCluster.at("0.0.0.0:8080", "0.0.0.0:1936", "127.0.0.1:8081", "127.0.0.1:8082")))
+        var config = ReferenceCluster.builderAt("0.0.0.0:8080", "0.0.0.0:1936", "127.0.0.1:8081", "127.0.0.1:8082");
+        if (options.containsKey("peers")) {
+            PeerSync.apply(
+                    config,
+                    name,
+                    peers(options.get("peers")),
+                    Integer.parseInt(options.getOrDefault("rate-limit", "100")));
+        }
+        FjordProxy proxy = FjordProxy.builder(Router.of(config.build()))
                 .eventListener(event -> {
                     BackendTracker tracker = tracking.get();
                     if (tracker != null) {
@@ -124,6 +136,23 @@ public final class FailoverNode {
             options.put(list.get(i).substring(2), list.get(i + 1));
         }
         return options;
+    }
+
+    /** {@code lb1=198.18.0.1:10000,lb2=198.18.0.2:10000}, in order. */
+    static Map<String, String> peers(String list) {
+        Map<String, String> peers = new java.util.LinkedHashMap<>();
+        for (int from = 0; from <= list.length(); ) {
+            int comma = list.indexOf(',', from);
+            String peer = list.substring(from, comma < 0 ? list.length() : comma);
+            from = comma < 0 ? list.length() + 1 : comma + 1;
+            int equals = peer.indexOf('=');
+            if (equals < 1) {
+                System.err.println("--peers '" + list + "' (expected: NAME=IP:PORT,NAME=IP:PORT)\n" + USAGE);
+                System.exit(2);
+            }
+            peers.put(peer.substring(0, equals), peer.substring(equals + 1));
+        }
+        return peers;
     }
 
     private static String required(Map<String, String> options, String name) {

@@ -97,12 +97,17 @@ public final class ReferenceCluster {
      * and the runtime command socket is {@link #localStatsSocket()}.
      */
     public static ProxyConfig at(String frontend, String stats, String web1, String web2) {
+        return builderAt(frontend, stats, web1, web2).build();
+    }
+
+    /** {@link #at}, as a builder to add to (peers, stick tables). */
+    public static ProxyConfig.Builder builderAt(String frontend, String stats, String web1, String web2) {
         return builder()
                 .global(g -> g.statsSocket(localStatsSocket()))
                 .editFrontend("main", f -> f.clearBinds().bind(frontend))
                 .editListen("stats", l -> l.clearBinds().bind(stats))
                 .editBackend(
-                        "app", b -> b.editServer("web1", s -> s.address(web1)).editServer("web2", s -> s.address(web2)))
-                .build();
+                        "app",
+                        b -> b.editServer("web1", s -> s.address(web1)).editServer("web2", s -> s.address(web2)));
     }
 }

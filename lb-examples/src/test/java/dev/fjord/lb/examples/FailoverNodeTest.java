@@ -38,6 +38,7 @@ import dev.fjord.lb.vrrp.lab.VrrpPeer;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FailoverNodeTest {
     private static final Pattern SERVED_BY = Pattern.compile("Hello from web\\d@(\\w+)");
+    private static final Pattern WEB_AND_LB = Pattern.compile("Hello from (web\\d)@(\\w+)");
 
     @TempDir
     Path dir;
@@ -109,6 +110,56 @@ class FailoverNodeTest {
                 .isLessThanOrEqualTo(Duration.ofMillis(609 + 100 + 100)); // + the command and the event to the tracker
     }
 
+    @Test
+    void withPeers_theClientKeepsItsWebNodeWhenTheBackupTakesOverAfterACrash() throws Exception {
+        client.close(); // this test's client also reads which web node answered
+        String peers = "lb1=" + NetnsLab.address("lb1") + ":10000,lb2=" + NetnsLab.address("lb2") + ":10000";
+        lb1.options("--peers", peers, "--rate-limit", "1000000");
+        lb2.options("--peers", peers, "--rate-limit", "1000000");
+        lb2.start();
+        lb1.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!lab.holdsVip("lb1") && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        // the client's first request finds web1 in maintenance on lb1: it is stuck to web2, where a fresh lb2
+        // would send a new client (round robin starts with web1) unless it learnt the entry from lb1
+        assertThat(lb1.command("disable server app/web1")).isBlank();
+        ClientView sticky = ClientView.probing(lab, 8080, FailoverNodeTest::servedByAndWebNode, Duration.ofSeconds(60));
+        sticky.awaitOwner("lb1/web2", System.nanoTime(), Duration.ofSeconds(10));
+        assertThat(lb1.command("enable server app/web1")).isBlank();
+        Thread.sleep(500); // more requests of the client, still to web2
+
+        long crashed = System.nanoTime();
+        lb1.crash();
+        Duration failover = sticky.awaitOwner("lb2/web2", crashed, Duration.ofSeconds(8));
+
+        assertThat(sticky.changes())
+                .as("what the client saw after the crash:%s", sticky.describe(crashed))
+                .filteredOn(
+                        change -> change.nanos() >= crashed && change.owner().startsWith("lb"))
+                .extracting(ClientView.Change::owner)
+                .isSubsetOf("lb1/web2", "lb2/web2")
+                .contains("lb2/web2");
+        System.out.printf("VRRP + peers: lb1 crashed, lb2 served the client's web2 after %d ms%n", failover.toMillis());
+    }
+
+    /** {@link #servedBy}, with the web node: {@code lb1/web2}. */
+    private static String servedByAndWebNode(InetSocketAddress vip) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(vip, 50);
+            socket.setSoTimeout(300);
+            socket.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: 198.18.0.100\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher matcher = WEB_AND_LB.matcher(response);
+            return matcher.find()
+                    ? matcher.group(2) + "/" + matcher.group(1)
+                    : response.lines().findFirst().orElse("empty response");
+        }
+    }
+
     /** One GET / on a new connection; the load balancer that served it, or the status line when it failed. */
     private static String servedBy(InetSocketAddress vip) throws IOException {
         try (Socket socket = new Socket()) {
@@ -132,31 +183,37 @@ class FailoverNodeTest {
 
     /** A {@link FailoverNode} in its own JVM in a lab namespace. */
     private static final class Node extends VrrpPeer {
+        private final List<String> options = new java.util.ArrayList<>();
+
         Node(NetnsLab lab, String node, int priority, Path dir) {
             super(lab, node, priority, new Pairing(3, false), dir);
+        }
+
+        /** Adds options to the node's command line. */
+        void options(String... more) {
+            options.addAll(List.of(more));
         }
 
         @Override
         public void start() throws IOException {
             String java =
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = lab.start(
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    java,
+                    "-Xmx256m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    FailoverNode.class.getName(),
+                    "--name",
                     node,
-                    log,
-                    List.of(
-                            java,
-                            "-Xmx256m",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            FailoverNode.class.getName(),
-                            "--name",
-                            node,
-                            "--interface",
-                            "eth0",
-                            "--address",
-                            NetnsLab.address(node),
-                            "--priority",
-                            Integer.toString(priority)));
+                    "--interface",
+                    "eth0",
+                    "--address",
+                    NetnsLab.address(node),
+                    "--priority",
+                    Integer.toString(priority)));
+            command.addAll(options);
+            process = lab.start(node, log, command);
         }
 
         /** The crash leaves the node's stats socket file behind; this test removes it. */

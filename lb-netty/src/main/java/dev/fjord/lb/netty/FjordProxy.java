@@ -161,6 +161,10 @@ public final class FjordProxy implements AutoCloseable {
             }
             runtime.discovery =
                     ServiceDiscovery.start(next, runtime.router, loops, ServiceDiscovery.datagramType(loops));
+            PeersService peers = runtime.peers;
+            if (peers != null) {
+                peers.apply(next);
+            }
             log.info("Fjord reconfigured: " + changes);
             return changes;
         }
@@ -244,6 +248,10 @@ public final class FjordProxy implements AutoCloseable {
         ServiceDiscovery discovery = runtime.discovery;
         if (discovery != null) {
             discovery.close();
+        }
+        PeersService peers = runtime.peers;
+        if (peers != null) {
+            peers.close();
         }
         healthChecks.close();
         if (statsSocket != null) {

@@ -81,6 +81,8 @@ final class ProxyRuntime {
     volatile @org.jspecify.annotations.Nullable HealthChecks healthChecks;
     /** Fills server templates from DNS; replaced by a reconfiguration. */
     volatile @org.jspecify.annotations.Nullable ServiceDiscovery discovery;
+    /** Shares the stick tables with the peers of the {@code peers} sections; set once at start. */
+    volatile @org.jspecify.annotations.Nullable PeersService peers;
     /** Runs the stats socket's {@code reload}, set once the proxy has started; null: none. */
     volatile dev.fjord.lb.core.RuntimeCommands.@Nullable Reloader reloader;
 

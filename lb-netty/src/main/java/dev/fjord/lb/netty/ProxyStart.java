@@ -68,6 +68,16 @@ final class ProxyStart {
         runtime.healthChecks = checks;
         runtime.discovery = ServiceDiscovery.start(
                 options.router.config(), options.router, loops, ServiceDiscovery.datagramType(loops));
+        try {
+            runtime.peers = PeersService.start(options.router.config(), options.router, loops);
+        } catch (IllegalStateException e) {
+            runtime.discovery.close();
+            checks.close();
+            frontends.closeListeners();
+            accessLogs.close();
+            shutdownOwn(loops, ownsLoops);
+            throw e;
+        }
         StatsSocket socket = null;
         String socketPath = options.router.config().global().statsSocket();
         if (socketPath != null) {
@@ -75,6 +85,7 @@ final class ProxyStart {
                 socket = StatsSocket.open(
                         java.nio.file.Path.of(socketPath), runtime, checks, options.ioThreads, runtime::reload);
             } catch (IllegalStateException e) {
+                runtime.peers.close();
                 checks.close();
                 frontends.closeListeners();
                 accessLogs.close();

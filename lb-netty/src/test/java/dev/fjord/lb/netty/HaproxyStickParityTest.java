@@ -74,7 +74,7 @@ class HaproxyStickParityTest {
         return seen;
     }
 
-    private static String command(Path socket, String line) throws IOException {
+    static String command(Path socket, String line) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));

@@ -33,18 +33,9 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  */
 public final class HaproxyImport {
     private static final Set<String> SECTIONS =
-            Set.of("global", "defaults", "frontend", "backend", "listen", "resolvers");
-    private static final Set<String> UNSUPPORTED_SECTIONS = Set.of(
-            "userlist",
-            "peers",
-            "mailers",
-            "program",
-            "cache",
-            "ring",
-            "http-errors",
-            "fcgi-app",
-            "crt-store",
-            "traces");
+            Set.of("global", "defaults", "frontend", "backend", "listen", "resolvers", "peers");
+    private static final Set<String> UNSUPPORTED_SECTIONS =
+            Set.of("userlist", "mailers", "program", "cache", "ring", "http-errors", "fcgi-app", "crt-store", "traces");
 
     private final ProxyConfig.Builder builder;
     private final ImportReport report;
@@ -120,15 +111,16 @@ public final class HaproxyImport {
                 skipping = false;
             } else if (UNSUPPORTED_SECTIONS.contains(keyword)) {
                 errors.add(file + ":" + line.number() + ": section '" + keyword
-                        + "' is not supported (expected: global, defaults, frontend, backend, listen or resolvers)");
+                        + "' is not supported (expected: global, defaults, frontend, backend, listen, "
+                        + "resolvers or peers)");
                 current = null;
                 skipping = true;
             } else if (current != null) {
                 current.add(line);
             } else if (!skipping) {
                 errors.add(file + ":" + line.number() + ": '" + keyword
-                        + "' outside of a section (expected: global, defaults, frontend, backend, listen or "
-                        + "resolvers first)");
+                        + "' outside of a section (expected: global, defaults, frontend, backend, listen, "
+                        + "resolvers or peers first)");
             }
         }
         for (Map.Entry<Line, List<Line>> section : sections) {
@@ -137,6 +129,11 @@ public final class HaproxyImport {
                 backends.put(head.arg(1), head.number());
             }
         }
+        sections.stream()
+                .filter(section -> section.getKey().keyword().equals("global"))
+                .flatMap(section -> section.getValue().stream())
+                .filter(line -> line.keyword().equals("localpeer") && line.size() == 2)
+                .forEach(line -> reader.localPeer(line.arg(1)));
         for (Map.Entry<Line, List<Line>> section : sections) {
             reader.section(builder, section.getKey(), section.getValue());
         }

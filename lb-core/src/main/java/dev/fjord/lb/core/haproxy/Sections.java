@@ -45,7 +45,6 @@ final class Sections {
             "set-dumpable",
             "unix-bind",
             "expose-experimental-directives",
-            "localpeer",
             "server-state-file",
             "server-state-base",
             "ssl-default-bind-ciphers",
@@ -101,9 +100,17 @@ final class Sections {
     /** A backend named by a frontend, to check once every section is read. */
     private record Reference(Line line, String context, String backend) {}
 
+    /** {@code localpeer} of {@code global}, set before the sections are read; null: none. */
+    private @Nullable String localPeer;
+
     Sections(String file) {
         this.file = file;
         this.tls = new TlsImport(file, warnings);
+    }
+
+    /** Sets {@code localpeer}, found in {@code global} before the sections are read. */
+    void localPeer(String name) {
+        this.localPeer = name;
     }
 
     /** The errors found so far, each naming its file and line; reading goes on after each. */
@@ -215,6 +222,19 @@ final class Sections {
                         }
                         checks.apply(b);
                     });
+                case "peers" ->
+                    builder.peers(name, p -> {
+                        if (localPeer != null) {
+                            p.localPeer(localPeer);
+                        }
+                        for (Line line : lines) {
+                            attempt(line, context, () -> {
+                                if (!PeersKeywords.apply(p, line)) {
+                                    throw new IllegalArgumentException("unknown keyword (expected: peer)");
+                                }
+                            });
+                        }
+                    });
                 case "resolvers" ->
                     builder.resolvers(name, r -> {
                         for (Line line : lines) {
@@ -247,10 +267,12 @@ final class Sections {
                     });
             }
         } catch (ConfigException e) {
+            String message = String.valueOf(e.getMessage());
             errors.add(
-                    e.getMessage().startsWith(file + ":")
-                            ? e.getMessage()
-                            : file + ":" + head.number() + ": " + kind + " '" + name + "': " + e.getMessage());
+                    message.startsWith(file + ":")
+                            ? message
+                            : file + ":" + head.number() + ": "
+                                    + (message.startsWith(context + ": ") ? message : context + ": " + message));
         }
     }
 
@@ -321,6 +343,12 @@ final class Sections {
                 case "maxconn" -> global.maxConn(Values.integer(line.arg(1)));
                 case "log" -> global.log(LogLines.target(line));
                 case "spread-checks" -> global.spreadChecks(Values.integer(line.arg(1)));
+                case "localpeer" -> {
+                    if (line.size() != 2) {
+                        throw new IllegalArgumentException("expected: localpeer NAME");
+                    }
+                    localPeer = line.arg(1); // read by the peers sections, whichever comes first
+                }
                 case "crt-base", "ca-base", "ssl-server-verify" -> tls.global(line);
                 case "stats" -> {
                     if (!line.arg(1).equals("socket")) {

@@ -24,7 +24,7 @@ final class StickKeywords {
 
     /**
      * {@code stick-table type ip|ipv6|integer|string [len N] size SIZE [expire TIME] [nopurge] [srvkey name]
-     * [store DATA[,DATA...]]...}.
+     * [store DATA[,DATA...]]... [peers NAME]}.
      */
     static StickTable table(Line line) {
         String type = null;
@@ -32,6 +32,7 @@ final class StickKeywords {
         Long size = null;
         Duration expire = null;
         boolean noPurge = false;
+        String peers = null;
         List<String[]> stores = new java.util.ArrayList<>();
         for (int i = 1; i < line.size(); i++) {
             String word = line.arg(i);
@@ -57,11 +58,17 @@ final class StickKeywords {
                         stores.add(new String[] {data});
                     }
                 }
-                case "peers", "recv-only", "write-to", "brates-factor" ->
+                case "peers" -> {
+                    peers = line.arg(++i);
+                    if (peers.isEmpty()) {
+                        throw new IllegalArgumentException("peers without a name (expected: peers NAME)");
+                    }
+                }
+                case "recv-only", "write-to", "brates-factor" ->
                     throw new IllegalArgumentException("'" + word + "' is not supported yet");
                 default ->
                     throw new IllegalArgumentException(
-                            "'" + word + "' (expected: type, size, expire, nopurge, srvkey " + "or store)");
+                            "'" + word + "' (expected: type, size, expire, nopurge, srvkey, store or peers)");
             }
         }
         if (type == null || size == null) {
@@ -86,6 +93,9 @@ final class StickKeywords {
         }
         if (noPurge) {
             table = table.noPurge();
+        }
+        if (peers != null) {
+            table = table.peers(peers);
         }
         for (String[] store : stores) {
             table = store(table, store[0]);

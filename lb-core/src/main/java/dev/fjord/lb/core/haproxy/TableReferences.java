@@ -35,6 +35,11 @@ final class TableReferences {
             }
         }
         List<String> errors = new ArrayList<>();
+        List<String> peers = sections.stream()
+                .map(Map.Entry::getKey)
+                .filter(head -> head.keyword().equals("peers"))
+                .map(head -> head.arg(1))
+                .toList();
         for (Map.Entry<Line, List<Line>> section : sections) {
             Line head = section.getKey();
             if (!List.of("frontend", "backend", "listen").contains(head.keyword())) {
@@ -43,6 +48,11 @@ final class TableReferences {
             String name = head.arg(1);
             String context = head.keyword() + " '" + name + "'";
             for (Line line : section.getValue()) {
+                int at = line.keyword().equals("stick-table") ? line.words().indexOf("peers") : -1;
+                if (at > 0 && at + 1 < line.size() && !peers.contains(line.arg(at + 1))) {
+                    errors.add(file + ":" + line.number() + ": 'stick-table' in " + context + ": peers '"
+                            + line.arg(at + 1) + "' is not defined (defined: " + peers + ")");
+                }
                 String keyword = keyword(line);
                 for (String table : ruleTables(line)) {
                     check(errors, file, line, keyword, context, table, name, declared);

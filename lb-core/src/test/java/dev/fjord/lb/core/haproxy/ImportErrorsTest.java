@@ -61,7 +61,7 @@ class ImportErrorsTest {
                 userlist admins
                 """))
                 .hasMessage("haproxy.cfg:1: section 'userlist' is not supported "
-                        + "(expected: global, defaults, frontend, backend, listen or resolvers)");
+                        + "(expected: global, defaults, frontend, backend, listen, resolvers or peers)");
         assertThatThrownBy(() -> parse("""
                 frontend main
                     bind :443 ssl crt /etc/ssl/no-such-site.pem
@@ -103,7 +103,7 @@ class ImportErrorsTest {
                                         "haproxy.cfg:9: 'use_backend' in frontend 'main': backend 'apps' is not "
                                                 + "defined (defined: [app])",
                                         "haproxy.cfg:11: section 'userlist' is not supported (expected: global, "
-                                                + "defaults, frontend, backend, listen or resolvers)",
+                                                + "defaults, frontend, backend, listen, resolvers or peers)",
                                         "haproxy.cfg:14: 'server' in backend 'app': server 'web1': weight 300 "
                                                 + "(expected: 0-256)"));
     }
