@@ -83,10 +83,7 @@ public final class Router {
         return stickTables;
     }
 
-    /**
-     * The stick tables declared with {@code peers NAME} now, in declaration order: what a transport shares with the
-     * peers of {@link ProxyConfig#peers()}. A reconfiguration may replace them (ask again after it).
-     */
+    /** The stick tables shared with the peers section {@code peers} now; a reconfiguration may replace them. */
     public List<SharedTable> sharedTables(String peers) {
         Objects.requireNonNull(peers, "peers");
         return stickTables.all().stream()

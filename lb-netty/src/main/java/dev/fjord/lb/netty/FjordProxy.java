@@ -161,10 +161,7 @@ public final class FjordProxy implements AutoCloseable {
             }
             runtime.discovery =
                     ServiceDiscovery.start(next, runtime.router, loops, ServiceDiscovery.datagramType(loops));
-            PeersService peers = runtime.peers;
-            if (peers != null) {
-                peers.apply(next);
-            }
+            Objects.requireNonNull(runtime.peers, "peers").apply(next);
             log.info("Fjord reconfigured: " + changes);
             return changes;
         }
@@ -249,10 +246,7 @@ public final class FjordProxy implements AutoCloseable {
         if (discovery != null) {
             discovery.close();
         }
-        PeersService peers = runtime.peers;
-        if (peers != null) {
-            peers.close();
-        }
+        Objects.requireNonNull(runtime.peers, "peers").close(); // set at start
         healthChecks.close();
         if (statsSocket != null) {
             statsSocket.close();

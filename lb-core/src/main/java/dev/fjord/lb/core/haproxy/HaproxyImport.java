@@ -133,7 +133,7 @@ public final class HaproxyImport {
                 .filter(section -> section.getKey().keyword().equals("global"))
                 .flatMap(section -> section.getValue().stream())
                 .filter(line -> line.keyword().equals("localpeer") && line.size() == 2)
-                .forEach(line -> reader.localPeer(line.arg(1)));
+                .forEach(line -> reader.localPeer = line.arg(1));
         for (Map.Entry<Line, List<Line>> section : sections) {
             reader.section(builder, section.getKey(), section.getValue());
         }

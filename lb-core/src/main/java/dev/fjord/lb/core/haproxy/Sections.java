@@ -100,17 +100,13 @@ final class Sections {
     /** A backend named by a frontend, to check once every section is read. */
     private record Reference(Line line, String context, String backend) {}
 
-    /** {@code localpeer} of {@code global}, set before the sections are read; null: none. */
-    private @Nullable String localPeer;
+    /** {@code localpeer} of {@code global}, set by the importer before the sections are read; null: none. */
+    @Nullable
+    String localPeer;
 
     Sections(String file) {
         this.file = file;
         this.tls = new TlsImport(file, warnings);
-    }
-
-    /** Sets {@code localpeer}, found in {@code global} before the sections are read. */
-    void localPeer(String name) {
-        this.localPeer = name;
     }
 
     /** The errors found so far, each naming its file and line; reading goes on after each. */
