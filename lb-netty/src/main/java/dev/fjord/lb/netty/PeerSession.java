@@ -131,7 +131,10 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
         if (reason instanceof PeerProtocolException) {
             group.log().warn("peers '" + group.name() + "': " + describe() + ": " + reason.getMessage());
             if (established) {
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 0})); // protocol error, as HAProxy
+                // protocol error, as HAProxy; closed once written (on io_uring the write completes later)
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 0}))
+                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                return;
             }
         }
         ctx.close();
