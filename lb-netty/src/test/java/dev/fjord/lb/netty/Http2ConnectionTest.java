@@ -20,8 +20,9 @@ import dev.fjord.lb.netty.RawH2Client.Frame;
 
 /**
  * The life of an HTTP/2 client connection: idle ones close with GOAWAY on the frontend's timeouts (PINGs do not keep
- * them), a closing proxy or a removed frontend sends GOAWAY and finishes the streams in flight, the PROXY protocol still names the client,
- * an HTTP/1.1 client on an HTTP/2 bind is refused, and HTTP/1.1's {@code Upgrade: h2c} is never answered by Fjord.
+ * them), a closing proxy or a removed frontend sends GOAWAY and finishes the streams in flight, the PROXY protocol
+ * still names the client, an HTTP/1.1 client on an HTTP/2 bind is refused, and HTTP/1.1's {@code Upgrade: h2c} is never
+ * answered by Fjord.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class Http2ConnectionTest {
