@@ -46,6 +46,23 @@ class Http2ConnectionTest {
         return fjord.closeAfter(new RawH2Client(proxy.address("main")));
     }
 
+    /** A connection whose stream 1 the server holds (answering {@code late} once {@link #release} opens). */
+    private RawH2Client streamHeldByTheServer() throws Exception {
+        web.respond(request -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RecordingHttpServer.response(request, 200, "late");
+        });
+        RawH2Client client = connect("", "proto h2");
+        client.preface();
+        client.get(1, "/held");
+        web.await(1, 5000);
+        return client;
+    }
+
     @Test
     void anIdleConnectionGetsGoAwayAfterHttpKeepAliveAndPingsDoNotKeepIt() throws Exception {
         RawH2Client client = connect("    timeout http-request 5s\n    timeout http-keep-alive 300ms\n", "proto h2");
@@ -84,18 +101,7 @@ class Http2ConnectionTest {
 
     @Test
     void closingTheProxySendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
-        web.respond(request -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return RecordingHttpServer.response(request, 200, "late");
-        });
-        RawH2Client client = connect("", "proto h2");
-        client.preface();
-        client.get(1, "/held");
-        web.await(1, 5000);
+        RawH2Client client = streamHeldByTheServer();
 
         CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> proxy.close(Duration.ofSeconds(10)));
         Frame goAway = client.awaitGoAway(Duration.ofSeconds(5));
@@ -113,18 +119,7 @@ class Http2ConnectionTest {
 
     @Test
     void removingTheFrontendSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
-        web.respond(request -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return RecordingHttpServer.response(request, 200, "late");
-        });
-        RawH2Client client = connect("", "proto h2");
-        client.preface();
-        client.get(1, "/held");
-        web.await(1, 5000);
+        RawH2Client client = streamHeldByTheServer();
 
         proxy.reconfigure(HaproxyImport.parse(
                         "defaults\n    mode http\n    timeout connect 1s\n    timeout client 10s\n"
