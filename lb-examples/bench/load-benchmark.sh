@@ -39,57 +39,15 @@ LOAD_CPU=1
 BACKEND1=127.0.0.1:9101
 BACKEND2=127.0.0.1:9102
 PROXY_PORT=9180
-WORK=$(mktemp -d /tmp/fjord-bench.XXXXXX)
-chmod 755 "$WORK"   # nginx workers run as another user
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-need() {
-    local missing=()
-    for tool in "$@"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-    if [ ${#missing[@]} -gt 0 ]; then
-        if [ "$(id -u)" != 0 ]; then echo "missing: ${missing[*]} (run as root to install them)" >&2; exit 1; fi
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
+WORK_PREFIX=fjord-bench
+# shellcheck source=bench-common.sh
+source "lb-examples/bench/bench-common.sh"
 need wrk nginx haproxy taskset python3
 [ "${STRACE:-}" = 1 ] && need strace
-[ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx || NGINX=$(command -v nginx)
 [ -x /usr/sbin/haproxy ] && HAPROXY=/usr/sbin/haproxy || HAPROXY=$(command -v haproxy)
 if [ ! -f "$JAR" ]; then mvn -B -ntp -q -DskipTests package; fi
 
-# --- backends: nginx, one worker, keep-alive without a request limit, 1 KiB and 64 KiB files ---
-mkdir -p "$WORK/www" "$WORK/nginx"
-head -c 1024 /dev/urandom > "$WORK/www/1k.bin"
-head -c 65536 /dev/urandom > "$WORK/www/64k.bin"
-echo OK > "$WORK/www/health_check.php"   # the reference health check
-cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 10000000;
-    keepalive_timeout 60s;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server { listen $BACKEND1; root $WORK/www; }
-    server { listen $BACKEND2; root $WORK/www; }
-}
-CONF
-taskset -c $LOAD_CPU "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-PIDS+=($!)
+start_nginx
 
 # --- HAProxy with the reference configuration, addresses moved to loopback, one thread, no syslog target ---
 # (HAProxy 2.x wants 'bind' lines instead of the 1.4-style address after the section name)
@@ -101,17 +59,6 @@ sed -e "s#^frontend main \*:80#frontend main\n    bind 127.0.0.1:$PROXY_PORT#" \
     -e "s#^global#global\n    nbthread 1#" \
     reference/haproxy.cfg > "$WORK/haproxy.cfg"
 sed -e "s#option http-server-close#option http-keep-alive#" "$WORK/haproxy.cfg" > "$WORK/haproxy-ka.cfg"
-
-wait_port() {
-    for _ in $(seq 1 100); do
-        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && { exec 3>&- 3<&-; return 0; }
-        sleep 0.1
-    done
-    echo "nothing listens on port $1" >&2; return 1
-}
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # start CONTESTANT: starts it on CPU 0, sets $pid
 start() {

@@ -45,27 +45,10 @@ BACKEND2=127.0.0.1:9202
 ECDSA_PORT=9280
 STATS_PORT=9281
 RSA_PORT=9282
-WORK=$(mktemp -d /tmp/fjord-tls-bench.XXXXXX)
-chmod 755 "$WORK"   # nginx workers run as another user
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-need() { # COMMAND[:PACKAGE] ...
-    local missing=()
-    for spec in "$@"; do command -v "${spec%%:*}" >/dev/null || missing+=("${spec#*:}"); done
-    if [ ${#missing[@]} -gt 0 ]; then
-        if [ "$(id -u)" != 0 ]; then echo "missing: ${missing[*]} (run as root to install them)" >&2; exit 1; fi
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
+WORK_PREFIX=fjord-tls-bench
+# shellcheck source=bench-common.sh
+source "lb-examples/bench/bench-common.sh"
 need wrk:wrk nginx:nginx haproxy:haproxy taskset:util-linux python3:python3 openssl:openssl curl:curl h2load:nghttp2-client
-[ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx || NGINX=$(command -v nginx)
 [ -x /usr/sbin/haproxy ] && HAPROXY=/usr/sbin/haproxy || HAPROXY=$(command -v haproxy)
 if [ ! -f "$JAR" ]; then mvn -B -ntp -q -DskipTests package -pl lb-examples -am; fi
 
@@ -84,31 +67,7 @@ if [ ! -f "$JAR" ]; then mvn -B -ntp -q -DskipTests package -pl lb-examples -am;
     done
 )
 
-# --- backends: nginx, one worker, keep-alive without a request limit, a 1 KiB file ---
-mkdir -p "$WORK/www" "$WORK/nginx"
-head -c 1024 /dev/urandom > "$WORK/www/1k.bin"
-echo OK > "$WORK/www/health_check.php"   # the reference health check
-cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 10000000;
-    keepalive_timeout 60s;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server { listen $BACKEND1; root $WORK/www; }
-    server { listen $BACKEND2; root $WORK/www; }
-}
-CONF
-taskset -c $LOAD_CPU "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-PIDS+=($!)
+start_nginx
 
 # --- one haproxy.cfg for both: the reference configuration on loopback, one thread, no syslog, keep-alive server
 # connections, and the frontend on TLS only: the ECDSA certificate on one port, the RSA one on another ---
@@ -122,16 +81,6 @@ sed -e "s#^frontend main \*:80#frontend main\n    bind 127.0.0.1:$ECDSA_PORT ssl
     reference/haproxy.cfg > "$WORK/haproxy.cfg"
 "$HAPROXY" -c -q -f "$WORK/haproxy.cfg"
 java -jar "$JAR" --check "$WORK/haproxy.cfg" > "$WORK/fjord-check.out" 2>&1 || { cat "$WORK/fjord-check.out" >&2; exit 1; }
-
-wait_port() {
-    for _ in $(seq 1 100); do
-        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && { exec 3>&- 3<&-; return 0; }
-        sleep 0.1
-    done
-    echo "nothing listens on port $1" >&2; return 1
-}
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # start CONTESTANT: starts it on CPU 0, sets $pid
 start() {
