@@ -357,8 +357,8 @@ public final class FjordProxy implements AutoCloseable {
         }
 
         /**
-         * The I/O transport of the proxy's own event loops; default {@link Transport#AUTO} (io_uring on Linux where
-         * the kernel offers it, else epoll, else NIO). Ignored with {@link #eventLoops}.
+         * The I/O transport of the proxy's own event loops; default {@link Transport#AUTO} (epoll on Linux, else
+         * NIO; io_uring on request). Ignored with {@link #eventLoops}.
          */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");

@@ -16,15 +16,14 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 
 /**
- * The I/O transport of a proxy's own event loops. {@link #AUTO}, the default, takes Linux's io_uring where the
- * kernel offers it (5.14 and later, not disabled by {@code kernel.io_uring_disabled} or a container's seccomp
- * profile), else epoll where Netty's native library loads (Linux x86_64 and aarch64), else Java's NIO; the system
- * property {@code fjord.transport} ({@code nio}, {@code epoll}, {@code io_uring}) overrides it for a whole JVM.
- * io_uring costs 10-25 % less CPU per request than epoll where connections are made per request (the README's load
- * benchmark), and the same on kept-alive connections.
+ * The I/O transport of a proxy's own event loops. {@link #AUTO}, the default, takes Linux's epoll where Netty's
+ * native library loads (Linux x86_64 and aarch64), else Java's NIO; the system property {@code fjord.transport}
+ * ({@code nio}, {@code epoll}, {@code io_uring}) overrides it for a whole JVM. io_uring costs 10-25 % less CPU per
+ * request where connections are made per request (the README's load benchmark) but is opt-in: on Netty 4.2.18 a
+ * connection closed while a write is in flight may stay open (seen after an HTTP/2 GOAWAY and a peers error).
  */
 public enum Transport {
-    /** io_uring where available, else epoll, else NIO; or what {@code -Dfjord.transport} says. */
+    /** epoll where available, else NIO; or what {@code -Dfjord.transport} says. */
     AUTO,
     /** Java NIO: everywhere. */
     NIO,
@@ -37,7 +36,7 @@ public enum Transport {
      * Netty's multishot poll on io_uring (4.2.18) misses a server's reset that follows data: a response cut
      * mid-body with an RST left the client waiting for {@code timeout client} ({@code TruncatedResponseTest}).
      * Single-shot polls see it. Set before Netty's io_uring classes load, unless the host application chose;
-     * where they loaded first with multishot polls on, {@link #AUTO} takes epoll.
+     * where they loaded first with multishot polls on, choose epoll.
      */
     static final String IO_URING_MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
 
@@ -64,9 +63,6 @@ public enum Transport {
                         "fjord.transport: '" + wanted + "' (expected: nio, epoll or io_uring)");
             }
             return chosen.resolve();
-        }
-        if (IoUring.isAvailable() && !IoUring.isPollAddMultishotEnabled()) {
-            return IO_URING; // not where the host loaded Netty's io_uring first, with multishot polls
         }
         return Epoll.isAvailable() ? EPOLL : NIO;
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 
-/** Every transport proxies the same way; AUTO takes io_uring, else epoll, where Netty's native library loads. */
+/** Every transport proxies the same way; AUTO takes epoll where Netty's native library loads. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TransportTest {
     @RegisterExtension
@@ -49,11 +49,9 @@ class TransportTest {
     }
 
     @Test
-    void autoIsIoUringThenEpollWhereTheyLoad() {
+    void autoIsEpollWhereItLoads() {
         assumeTrue(System.getProperty("fjord.transport") == null, "fjord.transport is set for this run");
-        Transport expected = IoUring.isAvailable() && !IoUring.isPollAddMultishotEnabled()
-                ? Transport.IO_URING
-                : Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+        Transport expected = Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
         assertThat(Transport.AUTO.resolve()).isEqualTo(expected);
         System.out.println("TransportTest: epoll " + Epoll.isAvailable() + ", io_uring " + IoUring.isAvailable()
                 + ", multishot polls " + IoUring.isPollAddMultishotEnabled());
