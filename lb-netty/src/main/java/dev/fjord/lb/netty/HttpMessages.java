@@ -256,6 +256,9 @@ final class HttpMessages {
         if (values.isEmpty()) {
             return List.of();
         }
+        if (values.size() == 1 && isPlainOption(values.get(0))) {
+            return List.of(); // "keep-alive" or "close", as most servers send: nothing but hop-by-hop fields named
+        }
         List<String> names = new ArrayList<>(2);
         for (String value : values) {
             for (String name : value.split(",", -1)) {
@@ -268,6 +271,10 @@ final class HttpMessages {
             }
         }
         return names;
+    }
+
+    private static boolean isPlainOption(String value) {
+        return value.equalsIgnoreCase("keep-alive") || value.equalsIgnoreCase("close");
     }
 
     /** Whether {@code name} is one of {@code listed}, ignoring case, without copying it (per response field). */
