@@ -12,13 +12,24 @@ import java.lang.reflect.Proxy;
 final class Hangup {
     private Hangup() {}
 
+    /** What became of the handler. */
+    enum Outcome {
+        /** Each {@code SIGHUP} runs the action. */
+        HANDLED,
+        /**
+         * The process was started with {@code SIGHUP} ignored (under {@code nohup}, or by a parent that ignores it):
+         * the JVM keeps it ignored, so a {@code SIGHUP} does nothing at all.
+         */
+        IGNORED_SINCE_START,
+        /** Signals cannot be handled in this JVM ({@code -Xrs}, no {@code jdk.unsupported}): a SIGHUP stops it. */
+        UNAVAILABLE
+    }
+
     /**
      * Runs {@code action} on each {@code SIGHUP}, on the JVM's signal thread, instead of the JVM's default (shutting
      * down).
-     *
-     * @return false when signals cannot be handled here (then a {@code SIGHUP} still stops the JVM)
      */
-    static boolean onHangup(Runnable action) {
+    static Outcome onHangup(Runnable action) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -36,10 +47,13 @@ final class Hangup {
             };
             Object handler =
                     Proxy.newProxyInstance(Hangup.class.getClassLoader(), new Class<?>[] {handlerClass}, invocation);
-            signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
-            return true;
+            Object previous =
+                    signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+            // the JVM installs nothing for a signal ignored when it started, and answers with SIG_IGN
+            Object ignored = handlerClass.getField("SIG_IGN").get(null);
+            return ignored.equals(previous) ? Outcome.IGNORED_SINCE_START : Outcome.HANDLED;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
+            return Outcome.UNAVAILABLE;
         }
     }
 }

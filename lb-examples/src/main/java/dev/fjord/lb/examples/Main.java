@@ -125,7 +125,11 @@ public final class Main {
                     return again.builder().build();
                 })
                 .start();
-        boolean hangup = Hangup.onHangup(() -> reload(proxy, file));
+        Hangup.Outcome hangup = Hangup.onHangup(() -> reload(proxy, file));
+        if (hangup == Hangup.Outcome.IGNORED_SINCE_START) {
+            System.out.println("SIGHUP was ignored when this process started (nohup?): it cannot reload " + file
+                    + "; the runtime socket's 'reload' can, where the file has a 'stats socket'.");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -135,7 +139,9 @@ public final class Main {
                         },
                         "fjord-shutdown"));
         System.out.println("Fjord is running " + proxy + ". "
-                + (hangup ? "kill -HUP " + ProcessHandle.current().pid() + " reloads " + file + "; " : "")
+                + (hangup == Hangup.Outcome.HANDLED
+                        ? "kill -HUP " + ProcessHandle.current().pid() + " reloads " + file + "; "
+                        : "")
                 + "Ctrl-C stops it.");
         stopped.await();
     }

@@ -91,6 +91,22 @@ final class Processes {
     }
 
     /**
+     * Whether this process ignores {@code SIGHUP} (bit 0 of {@code SigIgn} in {@code /proc/self/status}): started
+     * under {@code nohup}, say. The proxies it starts inherit that, and a JVM keeps a signal ignored since its start
+     * ignored, so Fjord cannot be reloaded by {@code SIGHUP} from here.
+     */
+    static boolean hangupIgnored() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+            return lines.filter(line -> line.startsWith("SigIgn:"))
+                    .map(line -> Long.parseUnsignedLong(
+                            line.substring("SigIgn:".length()).trim(), 16))
+                    .anyMatch(mask -> (mask & 1) != 0);
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /**
      * The CPU time of {@code pid} so far, user and system, in ms: fields 14 and 15 of {@code /proc/PID/stat}, in
      * clock ticks of 10 ms (USER_HZ is 100 on Linux); 0 when the process is gone.
      */
