@@ -50,6 +50,29 @@ final class Require {
         return name;
     }
 
+    /** A server's persistence cookie value: what HAProxy's cookie rewriting can carry. */
+    static String cookieValue(String context, String value) {
+        Objects.requireNonNull(value, "cookie");
+        if (value.isEmpty()
+                || value.chars()
+                        .anyMatch(c -> c <= ' ' || c >= 0x7f || c == ';' || c == ',' || c == '"' || c == '\\'
+                                || c == '|' || c == '~')) {
+            throw new ConfigException(prefix(context) + "cookie '" + value
+                    + "' (expected: a non-empty cookie value without spaces, quotes, ';', ',', '\\', '|' or '~')");
+        }
+        return value;
+    }
+
+    /** An IP address or host name, without spaces. */
+    static String host(String context, String keyword, String address) {
+        Objects.requireNonNull(address, keyword);
+        if (address.isEmpty() || address.chars().anyMatch(c -> c <= ' ')) {
+            throw new ConfigException(
+                    prefix(context) + keyword + " '" + address + "' (expected: an IP address or host name)");
+        }
+        return address;
+    }
+
     static String prefix(String context) {
         return context.isEmpty() ? "" : context + ": ";
     }

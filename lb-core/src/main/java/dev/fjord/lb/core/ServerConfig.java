@@ -38,6 +38,7 @@ import org.jspecify.annotations.Nullable;
  * @param checkSendProxy health checks start with a PROXY header too ({@code check-send-proxy}); HAProxy's default:
  *     when {@code sendProxy} is set and the checks have neither their own {@code port} nor {@code addr}
  * @param tls TLS to the server and its checks ({@code ssl}, {@code check-ssl}, {@code verify}, ...); null: neither
+ * @param idlePool the idle connections kept for reuse ({@code pool-max-conn}, {@code pool-purge-delay})
  */
 public record ServerConfig(
         String name,
@@ -63,7 +64,8 @@ public record ServerConfig(
         boolean shutdownBackupSessionsOnUp,
         ProxyProtocol sendProxy,
         boolean checkSendProxy,
-        @Nullable ServerTls tls) {
+        @Nullable ServerTls tls,
+        IdlePool idlePool) {
 
     public ServerConfig {
         Objects.requireNonNull(name, "name");
@@ -72,6 +74,7 @@ public record ServerConfig(
         Objects.requireNonNull(fastInter, "fastInter");
         Objects.requireNonNull(downInter, "downInter");
         Objects.requireNonNull(slowStart, "slowStart");
+        Objects.requireNonNull(idlePool, "idlePool");
     }
 
     /**
@@ -111,6 +114,7 @@ public record ServerConfig(
         private boolean ssl;
         private @Nullable Boolean checkSsl;
         private ServerTls.@Nullable Builder tls;
+        private IdlePool idlePool = IdlePool.DEFAULT;
         /** The TLS of the server {@link #like} copied, kept as it is unless TLS is set again. */
         private @Nullable ServerTls copiedTls;
 
@@ -145,6 +149,7 @@ public record ServerConfig(
             ssl = template.ssl;
             checkSsl = template.checkSsl;
             tls = template.tls == null ? null : new ServerTls.Builder(context, template.tls);
+            idlePool = template.idlePool;
             return this;
         }
 
@@ -175,6 +180,7 @@ public record ServerConfig(
             sendProxy = other.sendProxy();
             checkSendProxy = other.checkSendProxy();
             copiedTls = other.tls();
+            idlePool = other.idlePool();
             return this;
         }
 
@@ -199,15 +205,7 @@ public record ServerConfig(
 
         /** The persistence cookie value that designates this server ({@code cookie s1}). */
         public Builder cookie(String value) {
-            Objects.requireNonNull(value, "cookie");
-            if (value.isEmpty()
-                    || value.chars()
-                            .anyMatch(c -> c <= ' ' || c >= 0x7f || c == ';' || c == ',' || c == '"' || c == '\\'
-                                    || c == '|' || c == '~')) {
-                throw new ConfigException(context + ": cookie '" + value
-                        + "' (expected: a non-empty cookie value without spaces, quotes, ';', ',', '\\', '|' or '~')");
-            }
-            this.cookie = value;
+            this.cookie = Require.cookieValue(context, value);
             return this;
         }
 
@@ -231,11 +229,7 @@ public record ServerConfig(
 
         /** The address checks connect to ({@code addr}); default the server's address. */
         public Builder checkAddress(String address) {
-            Objects.requireNonNull(address, "addr");
-            if (address.isEmpty() || address.chars().anyMatch(c -> c <= ' ')) {
-                throw new ConfigException(context + ": addr '" + address + "' (expected: an IP address or host name)");
-            }
-            this.checkAddress = address;
+            this.checkAddress = Require.host(context, "addr", address);
             return this;
         }
 
@@ -323,6 +317,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** Idle connections kept, e.g. {@code s.idlePool(p -> p.maxConn(16))}; from {@link IdlePool#DEFAULT}. */
+        public Builder idlePool(java.util.function.UnaryOperator<IdlePool> change) {
+            this.idlePool = IdlePool.checked(context, change.apply(idlePool));
+            return this;
+        }
+
         /** Starts each health check with a PROXY protocol header too ({@code check-send-proxy}). */
         public Builder checkSendProxy() {
             this.checkSendProxy = true;
@@ -393,7 +393,8 @@ public record ServerConfig(
                     checkSendProxy != null
                             ? checkSendProxy
                             : sendProxy != ProxyProtocol.NONE && checkPort == 0 && checkAddress == null,
-                    buildTls());
+                    buildTls(),
+                    idlePool);
         }
     }
 }

@@ -3,12 +3,17 @@ package dev.fjord.lb.netty;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.IdlePool;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.Server;
 
@@ -19,31 +24,33 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Connections to one server: new ones on the caller's event loop (so a client connection and its server
- * connection share a thread and never lock), and idle keep-alive ones kept per event loop for reuse.
+ * connection share a thread and never lock), and idle keep-alive ones kept per event loop for reuse, as the server's
+ * {@link IdlePool} says ({@code pool-max-conn}, {@code pool-purge-delay}): every purge delay, each loop closes half
+ * of its idle connections beyond the most it needed at once lately (HAProxy's estimate: the peak of connections in use
+ * over the last period, decaying by half each period), oldest first.
  *
- * <p>Thread-safe: each event loop touches only its own idle deque.
+ * <p>Thread-safe: each event loop touches only its own idle connections.
  */
 final class BackendPool {
     static final String CODEC = "fjord.server.codec";
-    /**
-     * Idle connections kept per event loop and server: enough for a burst of HTTP/2 streams (64 clients of 10 streams
-     * want 640); beyond it a connection closes instead of waiting. At 64, the TLS benchmark's HTTP/2 run connected
-     * anew for most streams (82 us of CPU per request; 54 at 1024). HAProxy keeps them all and purges idle ones
-     * every {@code pool-purge-delay}.
-     */
-    private static final int MAX_IDLE_PER_LOOP = 1024;
 
+    private final Server server;
     private final Mode mode;
-    private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopIdle> idle = new ConcurrentHashMap<>();
     private final Map<EventLoop, Bootstrap> bootstraps = new ConcurrentHashMap<>();
+    /** Idle connections over all loops, for {@code pool-max-conn}. */
+    private final AtomicInteger idleTotal = new AtomicInteger();
+
     private final InetSocketAddress address;
     private final Class<? extends SocketChannel> channelType;
 
     /** Connections to {@code server} at {@code port} (its own, or the client's for a server without one). */
     BackendPool(Server server, int port, Mode mode, Class<? extends SocketChannel> channelType) {
+        this.server = server;
         this.mode = mode;
         this.channelType = channelType;
         // resolved once, at start: never a DNS lookup on an event loop
@@ -62,16 +69,19 @@ final class BackendPool {
      */
     @Nullable
     Channel pollIdle(EventLoop loop, @Nullable String sni) {
-        ArrayDeque<Channel> channels = idle.get(loop);
-        if (channels == null) {
+        LoopIdle state = idle.get(loop);
+        if (state == null) {
             return null;
         }
-        for (java.util.Iterator<Channel> newest = channels.descendingIterator(); newest.hasNext(); ) {
+        for (Iterator<Channel> newest = state.channels.descendingIterator(); newest.hasNext(); ) {
             Channel channel = newest.next();
             if (!channel.isActive()) {
                 newest.remove();
-            } else if (java.util.Objects.equals(ServerTlsHandshake.sni(channel), sni)) {
+                leftIdle();
+            } else if (Objects.equals(ServerTlsHandshake.sni(channel), sni)) {
                 newest.remove();
+                leftIdle();
+                state.noteInUse();
                 if (mode == Mode.HTTP) {
                     ServerCodec.of(channel).idle(false);
                 }
@@ -82,21 +92,90 @@ final class BackendPool {
     }
 
     /**
-     * Keeps {@code channel} for the next request of its event loop; closes it instead when too many are idle, or
-     * when the server sent bytes beyond the response just relayed (they would be read as the next response).
+     * Keeps {@code channel} for the next request of its event loop; closes it instead when the server's
+     * {@code pool-max-conn} idle ones are kept already (or its purge delay is zero), or when the server sent bytes
+     * beyond the response just relayed (they would be read as the next response). Call on its event loop.
      */
     void offerIdle(Channel channel) {
-        ArrayDeque<Channel> channels = idle.computeIfAbsent(channel.eventLoop(), l -> new ArrayDeque<>());
+        IdlePool settings = server.config().idlePool();
         if (!channel.isActive()
-                || channels.size() >= MAX_IDLE_PER_LOOP
-                || (mode == Mode.HTTP && ServerCodec.of(channel).bufferedBytes() > 0)) {
+                || !settings.keepsAny()
+                || (mode == Mode.HTTP && ServerCodec.of(channel).bufferedBytes() > 0)
+                || !enterIdle(settings.maxConn())) {
             channel.close();
             return;
         }
         if (mode == Mode.HTTP) {
             ServerCodec.of(channel).idle(true);
         }
-        channels.addLast(channel);
+        LoopIdle state = state(channel.eventLoop());
+        state.channels.addLast(channel);
+        if (state.purge == null) {
+            state.purge = channel.eventLoop()
+                    .schedule(() -> purge(state), settings.purgeDelay().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Counts one more idle connection, unless {@code max} (-1: no limit) are idle already. */
+    private boolean enterIdle(int max) {
+        for (int now = idleTotal.get(); max < 0 || now < max; now = idleTotal.get()) {
+            if (idleTotal.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void leftIdle() {
+        idleTotal.decrementAndGet();
+    }
+
+    /**
+     * One purge period of a loop, HAProxy's {@code srv_cleanup_idle_conns}: closes half (rounded up) of the
+     * connections beyond the most needed lately, then lowers the estimate towards what this period used.
+     */
+    private void purge(LoopIdle state) {
+        state.purge = null;
+        int idleNow = state.channels.size();
+        if (idleNow == 0) {
+            return;
+        }
+        int used = state.open - idleNow;
+        int exceeding = used + idleNow - Math.max(state.mostUsed, state.neededEstimate);
+        state.neededEstimate = Math.max((state.neededEstimate + state.mostUsed) / 2, state.mostUsed);
+        state.mostUsed = used;
+        for (int close = Math.min(idleNow, exceeding / 2 + (exceeding & 1)); close > 0; close--) {
+            Channel oldest = state.channels.pollFirst();
+            leftIdle();
+            oldest.close();
+        }
+        if (!state.channels.isEmpty()) {
+            Duration delay = server.config().idlePool().purgeDelay();
+            Channel any = state.channels.peekFirst();
+            state.purge = any.eventLoop().schedule(() -> purge(state), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private LoopIdle state(EventLoop loop) {
+        return idle.computeIfAbsent(loop, l -> new LoopIdle());
+    }
+
+    /** One event loop's idle connections and the use it has made of the server lately; on that loop only. */
+    private static final class LoopIdle {
+        final ArrayDeque<Channel> channels = new ArrayDeque<>();
+        /** Connections of this loop open to the server, idle or in use. */
+        int open;
+        /** The most in use at once since the last purge. */
+        int mostUsed;
+        /** HAProxy's {@code est_need_conns}: a decaying estimate of the connections this loop needs. */
+        int neededEstimate;
+
+        @Nullable
+        ScheduledFuture<?> purge;
+
+        void noteInUse() {
+            mostUsed = Math.max(mostUsed, open - channels.size());
+        }
     }
 
     /** Connects to the server on {@code loop}, with the HTTP codec in HTTP mode. */
@@ -117,11 +196,14 @@ final class BackendPool {
                                     .addLast(CODEC, new ServerCodec(limits))
                                     .addLast(ServerConnectionHandler.NAME, new ServerConnectionHandler());
                         }
+                        LoopIdle state = state(loop);
+                        state.open++;
+                        state.noteInUse();
                         // once per connection: an idle one that closes leaves the pool
                         ch.closeFuture().addListener(f -> {
-                            ArrayDeque<Channel> channels = idle.get(loop);
-                            if (channels != null) {
-                                channels.remove(ch);
+                            state.open--;
+                            if (state.channels.remove(ch)) {
+                                leftIdle();
                             }
                         });
                     }
@@ -136,9 +218,9 @@ final class BackendPool {
     /** The idle connections now, gathered on their event loops (for stats and tests; waits up to 1 s per loop). */
     List<Channel> idleChannels() {
         List<Channel> all = new java.util.ArrayList<>();
-        idle.forEach((loop, channels) -> {
+        idle.forEach((loop, state) -> {
             if (!loop.isShuttingDown()) {
-                io.netty.util.concurrent.Future<List<Channel>> copy = loop.submit(() -> List.copyOf(channels));
+                io.netty.util.concurrent.Future<List<Channel>> copy = loop.submit(() -> List.copyOf(state.channels));
                 if (copy.awaitUninterruptibly(1000) && copy.isSuccess()) {
                     all.addAll(copy.getNow());
                 }
@@ -149,9 +231,10 @@ final class BackendPool {
 
     /** Closes the idle connections, each on its own event loop. */
     void closeIdle() {
-        idle.forEach((loop, channels) -> {
+        idle.forEach((loop, state) -> {
             if (!loop.isShuttingDown()) {
-                loop.submit(() -> List.copyOf(channels).forEach(Channel::close)).awaitUninterruptibly(1000);
+                loop.submit(() -> List.copyOf(state.channels).forEach(Channel::close))
+                        .awaitUninterruptibly(1000);
             }
         });
     }

@@ -36,7 +36,9 @@ final class ServerOptions {
                     "on-marked-up",
                     "send-proxy",
                     "send-proxy-v2",
-                    "check-send-proxy" -> true;
+                    "check-send-proxy",
+                    "pool-max-conn",
+                    "pool-purge-delay" -> true;
             default -> ServerTlsOptions.OPTIONS.contains(word);
         };
     }
@@ -114,6 +116,14 @@ final class ServerOptions {
                 case "send-proxy" -> s.sendProxy(ProxyProtocol.V1);
                 case "send-proxy-v2" -> s.sendProxy(ProxyProtocol.V2);
                 case "check-send-proxy" -> s.checkSendProxy();
+                case "pool-max-conn" -> {
+                    int max = Values.signedInteger(value(line, ++i, option));
+                    s.idlePool(p -> p.maxConn(max));
+                }
+                case "pool-purge-delay" -> {
+                    java.time.Duration delay = Values.time(line, ++i);
+                    s.idlePool(p -> p.purgeDelay(delay));
+                }
                 default -> {
                     int last = ServerTlsOptions.apply(s, line, i, tls);
                     if (last < 0) {

@@ -68,4 +68,9 @@ final class Values {
         }
         return Integer.parseInt(text);
     }
+
+    /** A whole number, perhaps negative ({@code pool-max-conn -1}). */
+    static int signedInteger(String text) {
+        return text.startsWith("-") ? -integer(text.substring(1)) : integer(text);
+    }
 }
