@@ -64,6 +64,17 @@ public interface Backend {
     Server addServer(String name, String address, java.util.function.Consumer<ServerConfig.Builder> spec);
 
     /**
+     * Moves server {@code name} to {@code address} while running, keeping everything else: its health, administrative
+     * state, weight, counters and persistent clients. Requests in flight finish at the old address, new ones go to
+     * the new one. HAProxy's {@code set server B/S addr}; DNS does it to a named server whose address changes.
+     *
+     * @param by what moved it, for the log: {@code "stats socket command"}, {@code "DNS cache"}, ...
+     * @throws IllegalArgumentException when there is no such server
+     * @throws ConfigException when {@code address} is not {@code host:port}
+     */
+    void moveServer(String name, String address, String by);
+
+    /**
      * Removes a server while running: it takes no new requests, its persistent clients go elsewhere, and requests
      * in flight finish.
      *

@@ -62,6 +62,25 @@ public record BackendConfig(
         return null;
     }
 
+    /** Whether {@code name} is one of the names a server template of this backend fills. */
+    boolean isTemplateSlot(String name) {
+        for (ServerTemplate template : serverTemplates) {
+            if (template.named() && name.equals(template.prefix())) {
+                return true;
+            }
+            if (!template.named() && name.startsWith(template.prefix()) && server(name) == null) {
+                String number = name.substring(template.prefix().length());
+                if (!number.isEmpty() && number.chars().allMatch(Character::isDigit) && number.length() < 6) {
+                    int index = Integer.parseInt(number);
+                    if (index >= 1 && index <= template.count()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** Builds a {@link BackendConfig}; not thread-safe. Values are checked when set, references at build. */
     public static final class Builder extends SettingsBuilder<Builder> {
         private final String name;
@@ -125,21 +144,37 @@ public record BackendConfig(
                 String resolvers,
                 boolean preferIpv6,
                 Consumer<ServerConfig.Builder> spec) {
-            return template(prefix, count, fqdn, resolvers, preferIpv6, spec, false);
+            return template(prefix, count, fqdn, resolvers, preferIpv6, spec, false, List.of());
         }
 
         /**
          * Adds server {@code name} whose address DNS gives for {@code fqdn} ({@code host:port}, or an SRV name) and
          * keeps up to date at run time ({@code server NAME HOST:PORT resolvers R}): it joins once the name resolves
          * (after its checks, when checked), moves when the address changes, leaves while the name does not resolve
-         * beyond the resolvers' holds.
+         * beyond the resolvers' holds. It starts without an address ({@code init-addr none}).
          */
         public Builder resolvedServer(
                 String name, String fqdn, String resolvers, boolean preferIpv6, Consumer<ServerConfig.Builder> spec) {
+            return resolvedServer(name, fqdn, resolvers, preferIpv6, "none", spec);
+        }
+
+        /**
+         * {@link #resolvedServer(String, String, String, boolean, Consumer)} with an address from the start, as
+         * {@code initAddr} says ({@code init-addr}: {@code "libc"}, {@code "last,libc,none"}, {@code "10.0.0.5"}; see
+         * {@link ServerTemplate#initAddr()}).
+         */
+        public Builder resolvedServer(
+                String name,
+                String fqdn,
+                String resolvers,
+                boolean preferIpv6,
+                String initAddr,
+                Consumer<ServerConfig.Builder> spec) {
             if (servers.containsKey(name)) {
                 throw new ConfigException(context + ": server '" + name + "' is defined twice");
             }
-            return template(name, 1, fqdn, resolvers, preferIpv6, spec, true);
+            List<String> methods = ServerTemplate.initAddr(context + ": server '" + name + "'", initAddr);
+            return template(name, 1, fqdn, resolvers, preferIpv6, spec, true, methods);
         }
 
         private Builder template(
@@ -149,7 +184,8 @@ public record BackendConfig(
                 String resolvers,
                 boolean preferIpv6,
                 Consumer<ServerConfig.Builder> spec,
-                boolean named) {
+                boolean named,
+                List<String> initAddr) {
             Require.name(context, named ? "server" : "server-template", prefix);
             String what = context + (named ? ": server '" : ": server-template '") + prefix + "'";
             Require.range(what, "count", count, 1, 1024);
@@ -177,8 +213,8 @@ public record BackendConfig(
                 server.copyDefaults(defaultServer);
             }
             spec.accept(server);
-            serverTemplates.add(
-                    new ServerTemplate(prefix, count, name, port, resolvers, preferIpv6, server.build(), named));
+            serverTemplates.add(new ServerTemplate(
+                    prefix, count, name, port, resolvers, preferIpv6, server.build(), named, initAddr));
             return this;
         }
 

@@ -149,6 +149,18 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link BackendConfig.Builder#resolvedServer(String, String, String, boolean, String, Consumer)}. */
+    public ListenBuilder resolvedServer(
+            String name,
+            String fqdn,
+            String resolvers,
+            boolean preferIpv6,
+            String initAddr,
+            Consumer<ServerConfig.Builder> spec) {
+        backend.resolvedServer(name, fqdn, resolvers, preferIpv6, initAddr, spec);
+        return this;
+    }
+
     /** See {@link BackendConfig.Builder#server(String, String)}. */
     public ListenBuilder server(String name, String address) {
         backend.server(name, address);

@@ -235,6 +235,23 @@ final class LiveBackend implements Backend {
     }
 
     @Override
+    public void moveServer(String name, String address, String by) {
+        LiveServer server = byName.get(name);
+        if (server == null) {
+            throw new IllegalArgumentException("backend '" + name() + "': server '" + name + "' is not defined");
+        }
+        ServerConfig before = server.config();
+        ServerConfig moved = new ServerConfig.Builder("backend '" + name() + "'", name, address)
+                .like(before)
+                .build();
+        if (moved.address().equals(before.address())) {
+            return;
+        }
+        server.move(moved);
+        events.onEvent(new ServerEvent.Moved(server, before.address(), moved.address(), by));
+    }
+
+    @Override
     public void removeServer(String name) {
         LiveServer removed;
         synchronized (this) {
@@ -292,7 +309,7 @@ final class LiveBackend implements Backend {
                 }
             }
             for (LiveServer old : servers) {
-                if (!ordered.contains(old) && isTemplateSlot(next, old.name())) {
+                if (!ordered.contains(old) && next.isTemplateSlot(old.name())) {
                     ordered.add(old); // found by DNS: its server-template stays, so does it, until DNS says otherwise
                 } else if (!ordered.contains(old)) {
                     left.add(old);
@@ -364,24 +381,5 @@ final class LiveBackend implements Backend {
     @Override
     public String toString() {
         return "backend " + name() + ' ' + servers;
-    }
-
-    /** Whether {@code name} is one of the names a server template of {@code config} fills. */
-    static boolean isTemplateSlot(BackendConfig config, String name) {
-        for (ServerTemplate template : config.serverTemplates()) {
-            if (template.named() && name.equals(template.prefix())) {
-                return true;
-            }
-            if (!template.named() && name.startsWith(template.prefix()) && config.server(name) == null) {
-                String number = name.substring(template.prefix().length());
-                if (!number.isEmpty() && number.chars().allMatch(Character::isDigit) && number.length() < 6) {
-                    int index = Integer.parseInt(number);
-                    if (index >= 1 && index <= template.count()) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 }

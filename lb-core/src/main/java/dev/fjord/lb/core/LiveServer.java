@@ -89,6 +89,11 @@ final class LiveServer implements Server {
         }
     }
 
+    /** Takes {@code next}, this configuration at another address, keeping every run-time state. */
+    void move(ServerConfig next) {
+        config = next;
+    }
+
     /** MAINT without an event: for a server leaving with its whole backend. */
     void retireQuietly() {
         adminState = AdminState.MAINT;

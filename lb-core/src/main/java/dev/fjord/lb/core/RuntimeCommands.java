@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * HAProxy's most used runtime commands (the stats socket), answered as HAProxy answers them: {@code help},
  * {@code show info}, {@code show stat}, {@code show servers state [BACKEND]}, {@code set server B/S state
- * ready|drain|maint}, {@code set server B/S weight N[%]}, {@code enable|disable server B/S},
+ * ready|drain|maint}, {@code set server B/S weight N[%]}, {@code set server B/S addr IP [port N]},
+ * {@code enable|disable server B/S},
  * {@code enable|disable health B/S}, {@code show table [NAME [key K|data.TYPE OP V]]}, {@code clear table NAME
  * [key K|data.TYPE OP V]}, and {@code reload} as HAProxy's master CLI answers it ({@code Success=1} or
  * {@code Success=0}, then {@code --} and what changed or why not) when a {@link Reloader} is given. Several commands
@@ -29,6 +30,7 @@ public final class RuntimeCommands {
               show servers state [<backend>] : dump volatile server information
               set server <bk>/<srv> state [ready|drain|maint] : change a server's administrative state
               set server <bk>/<srv> weight <weight>[%] : change a server's weight
+              set server <bk>/<srv> addr <ip> [port <port>] : move a server, keeping its state
               enable server <bk>/<srv> : leave maintenance (set server ... state ready)
               disable server <bk>/<srv> : enter maintenance (set server ... state maint)
               enable health <bk>/<srv> : enable health checks
@@ -240,8 +242,33 @@ public final class RuntimeCommands {
                     default -> "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n";
                 };
             case "weight" -> weight(server, words.get(4));
-            default -> "'set server <srv>' only supports 'state' and 'weight'.\n";
+            case "addr" -> address(server, words);
+            default -> "'set server <srv>' only supports 'state', 'weight' and 'addr'.\n";
         });
+    }
+
+    /** {@code set server B/S addr IP [port N]}: answered in HAProxy's words. */
+    private static String address(Server server, List<String> words) {
+        String ip = words.get(4);
+        Address before = server.config().address();
+        int port = before.port();
+        if (words.size() >= 7 && words.get(5).equals("port")) {
+            try {
+                port = Integer.parseInt(words.get(6));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (!dev.fjord.lb.core.internal.InetAddresses.isLiteral(ip) || port < 0 || port > 65535) {
+            return "'set server <srv> addr' expects an IPv4 or IPv6 address and an optional 'port N'.\n";
+        }
+        String by = "stats socket command";
+        server.backend().moveServer(server.name(), (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port, by);
+        return "IP changed from '" + before.host() + "' to '" + ip + "'"
+                + (port == before.port()
+                        ? ", no need to change the port"
+                        : ", port changed from '" + before.port() + "' to '" + port + "'")
+                + " by '" + by + "'\n";
     }
 
     private static String state(Server server, AdminState state) {

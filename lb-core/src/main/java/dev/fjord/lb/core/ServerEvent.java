@@ -79,6 +79,20 @@ public sealed interface ServerEvent {
         }
     }
 
+    /**
+     * A server moved to another address at run time ({@link Backend#moveServer}), keeping its state: HAProxy's
+     * {@code set server B/S addr}, or DNS answering with a new address for a named server.
+     *
+     * @param by what moved it, in HAProxy's words: {@code "stats socket command"}, {@code "DNS cache"}, ...
+     */
+    record Moved(Server server, Address from, Address to, String by) implements ServerEvent {
+        @Override
+        public String message() {
+            return server.backend().name() + '/' + server.name() + " changed its IP from " + from + " to " + to + " by "
+                    + by + ".";
+        }
+    }
+
     /** A server was removed from its backend at run time ({@link Backend#removeServer}). */
     record Removed(Server server) implements ServerEvent {
         @Override

@@ -1,6 +1,9 @@
 package dev.fjord.lb.core;
 
+import java.util.List;
 import java.util.Objects;
+
+import dev.fjord.lb.core.internal.InetAddresses;
 
 /**
  * A {@code server-template}: up to {@link #count()} servers of a backend, named {@code prefix1} to
@@ -25,6 +28,10 @@ import java.util.Objects;
  *     address are placeholders
  * @param named one server called {@code prefix} itself, not numbered: a {@code server NAME HOST:PORT resolvers R}
  *     line, whose address DNS gives and keeps up to date (the first address of the answer)
+ * @param initAddr where a named A/AAAA server starts before DNS answers ({@code init-addr}), methods tried in order:
+ *     {@code libc} (the system resolver, when the proxy starts), an IP address, {@code none} (start without one and
+ *     join once DNS answers), {@code last} (no server-state file: skipped); when none gives an address the proxy
+ *     does not start. Empty (the default, and always for templates and SRV names): start without an address
  */
 public record ServerTemplate(
         String prefix,
@@ -34,13 +41,33 @@ public record ServerTemplate(
         String resolvers,
         boolean preferIpv6,
         ServerConfig prototype,
-        boolean named) {
+        boolean named,
+        List<String> initAddr) {
 
     public ServerTemplate {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(fqdn, "fqdn");
         Objects.requireNonNull(resolvers, "resolvers");
         Objects.requireNonNull(prototype, "prototype");
+        initAddr = List.copyOf(initAddr);
+    }
+
+    /**
+     * The methods of an {@code init-addr} value ({@code last,libc,none}, {@code 10.0.0.5}), checked; {@code what}
+     * names the server in the error.
+     */
+    public static List<String> initAddr(String what, String methods) {
+        List<String> list = List.of(methods.split(",", -1));
+        for (String method : list) {
+            if (!method.equals("last")
+                    && !method.equals("libc")
+                    && !method.equals("none")
+                    && !InetAddresses.isLiteral(method)) {
+                throw new ConfigException(Require.prefix(what) + "init-addr '" + methods
+                        + "' (expected: last, libc, none or IP addresses, separated by commas)");
+            }
+        }
+        return list;
     }
 
     /** Whether {@link #fqdn()} is asked for SRV records: it starts with {@code _}. */

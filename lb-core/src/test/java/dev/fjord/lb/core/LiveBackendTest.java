@@ -1,6 +1,7 @@
 package dev.fjord.lb.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,32 @@ class LiveBackendTest {
                         "Server app/web3 added at 127.0.0.1:8003.",
                         "Server app/web3 is going DOWN for maintenance. 2 active and 1 backup servers left.",
                         "Server app/web3 removed.");
+    }
+
+    @Test
+    void aServerMovedToAnotherAddressKeepsItsStateWeightAndCounters() {
+        Server web1 = app.requireServer("web1");
+        web1.adminState(AdminState.DRAIN);
+        web1.weight(7);
+        web1.counters().sessionStarted();
+        events.clear();
+
+        app.moveServer("web1", "127.0.0.2:9001", "DNS cache");
+        app.moveServer("web1", "127.0.0.2:9001", "DNS cache"); // the same address: nothing happens
+
+        assertThat(app.requireServer("web1")).isSameAs(web1);
+        assertThat(web1.config().address()).hasToString("127.0.0.2:9001");
+        assertThat(web1.adminState()).isEqualTo(AdminState.DRAIN);
+        assertThat(web1.weight()).isEqualTo(7);
+        assertThat(web1.counters().sessions()).isEqualTo(1);
+        assertThat(events)
+                .containsExactly("app/web1 changed its IP from 127.0.0.1:8001 to 127.0.0.2:9001 by DNS cache.");
+        assertThatThrownBy(() -> app.moveServer("web9", "127.0.0.2:9001", "test"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("backend 'app': server 'web9' is not defined");
+        assertThatThrownBy(() -> app.moveServer("web1", "127.0.0.2:99999", "test"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("backend 'app': server 'web1': ");
     }
 
     @Test

@@ -44,6 +44,25 @@ class RuntimeCommandsTest {
     }
 
     @Test
+    void setServerAddrMovesItKeepingItsState() {
+        commands.execute("set server app/web1 state drain");
+        String host = web1().config().address().host();
+        String port = String.valueOf(web1().config().address().port());
+
+        assertThat(commands.execute("set server app/web1 addr 127.0.0.2"))
+                .isEqualTo("IP changed from '" + host
+                        + "' to '127.0.0.2', no need to change the port by 'stats socket command'\n");
+        assertThat(web1().config().address()).hasToString("127.0.0.2:" + port);
+        assertThat(commands.execute("set server app/web1 addr ::1 port 8088"))
+                .isEqualTo("IP changed from '127.0.0.2' to '::1', port changed from '" + port
+                        + "' to '8088' by 'stats socket command'\n");
+        assertThat(web1().config().address()).hasToString("[::1]:8088");
+        assertThat(web1().adminState()).isEqualTo(AdminState.DRAIN);
+        assertThat(commands.execute("set server app/web1 addr web.example port 80"))
+                .isEqualTo("'set server <srv> addr' expects an IPv4 or IPv6 address and an optional 'port N'.\n");
+    }
+
+    @Test
     void errorsAnswerAsHaproxyDoes() {
         assertThat(commands.execute("set server app/web9 state drain")).isEqualTo("No such server.\n");
         assertThat(commands.execute("set server apps/web1 state drain")).isEqualTo("No such backend.\n");

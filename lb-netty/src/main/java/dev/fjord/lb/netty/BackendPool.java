@@ -46,6 +46,9 @@ final class BackendPool {
     private final AtomicInteger idleTotal = new AtomicInteger();
 
     private final InetSocketAddress address;
+    /** Set once by {@link #retire()}. */
+    private volatile boolean retired;
+
     private final Class<? extends SocketChannel> channelType;
 
     /** Connections to {@code server} at {@code port} (its own, or the client's for a server without one). */
@@ -99,6 +102,7 @@ final class BackendPool {
     void offerIdle(Channel channel) {
         IdlePool settings = server.config().idlePool();
         if (!channel.isActive()
+                || retired
                 || !settings.keepsAny()
                 || (mode == Mode.HTTP && ServerCodec.of(channel).bufferedBytes() > 0)
                 || !enterIdle(settings.maxConn())) {
@@ -227,6 +231,19 @@ final class BackendPool {
             }
         });
         return all;
+    }
+
+    /**
+     * Keeps no connection from now on (the server moved or left): the idle ones close, each on its own event loop,
+     * and those in use close when they are offered back. Returns at once; any thread.
+     */
+    void retire() {
+        retired = true;
+        idle.forEach((loop, state) -> {
+            if (!loop.isShuttingDown()) {
+                loop.execute(() -> List.copyOf(state.channels).forEach(Channel::close));
+            }
+        });
     }
 
     /** Closes the idle connections, each on its own event loop. */

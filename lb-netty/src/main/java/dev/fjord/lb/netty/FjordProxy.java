@@ -143,6 +143,7 @@ public final class FjordProxy implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the proxy is closed");
             }
+            java.util.Map<String, String> initial = InitialAddresses.resolve(next, runtime.router); // may refuse
             AccessLogs logs = AccessLogs.of(next, customAccessLog);
             Reconfiguration changes;
             try {
@@ -160,7 +161,7 @@ public final class FjordProxy implements AutoCloseable {
                 before.close(); // the next one adopts the servers it placed, by address
             }
             runtime.discovery =
-                    ServiceDiscovery.start(next, runtime.router, loops, ServiceDiscovery.datagramType(loops));
+                    ServiceDiscovery.start(next, runtime.router, loops, ServiceDiscovery.datagramType(loops), initial);
             Objects.requireNonNull(runtime.peers, "peers").apply(next);
             log.info("Fjord reconfigured: " + changes);
             return changes;

@@ -313,12 +313,33 @@ final class ProxyRuntime {
         return (entry, request, response) -> builtIn.format(entry);
     }
 
+    /** Forgets the pools of {@code server}: their idle connections close, those in use close when returned. */
+    private void retirePools(Server server) {
+        BackendPool pool = pools.remove(server);
+        if (pool != null) {
+            pool.retire();
+        }
+        Map<Integer, BackendPool> byPort = portlessPools.remove(server);
+        if (byPort != null) {
+            byPort.values().forEach(BackendPool::retire);
+        }
+    }
+
     void closePools() {
         pools.values().forEach(BackendPool::closeIdle);
         portlessPools.values().forEach(byPort -> byPort.values().forEach(BackendPool::closeIdle));
     }
+
     /** {@code on-marked-down shutdown-sessions} and {@code on-marked-up shutdown-backup-sessions}. */
     void onServerEvent(dev.fjord.lb.core.ServerEvent event) {
+        if (event instanceof dev.fjord.lb.core.ServerEvent.Moved moved) {
+            retirePools(moved.server()); // the next request connects to the new address
+            return;
+        }
+        if (event instanceof dev.fjord.lb.core.ServerEvent.Removed removed) {
+            retirePools(removed.server());
+            return;
+        }
         if (!(event instanceof dev.fjord.lb.core.ServerEvent.StateChanged changed)) {
             return;
         }

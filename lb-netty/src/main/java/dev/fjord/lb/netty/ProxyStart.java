@@ -23,6 +23,8 @@ final class ProxyStart {
 
     /** See {@link FjordProxy.Builder#start()}. */
     static FjordProxy start(FjordProxy.Builder options) {
+        // init-addr: a server without an address it must have stops the start before anything is bound
+        java.util.Map<String, String> initial = InitialAddresses.resolve(options.router.config(), options.router);
         AccessLogs accessLogs = AccessLogs.of(options.router.config(), options.accessLog);
         EventLoops given = options.eventLoops;
         boolean ownsLoops = given == null;
@@ -67,7 +69,7 @@ final class ProxyStart {
                 () -> ThreadLocalRandom.current().nextLong());
         runtime.healthChecks = checks;
         runtime.discovery = ServiceDiscovery.start(
-                options.router.config(), options.router, loops, ServiceDiscovery.datagramType(loops));
+                options.router.config(), options.router, loops, ServiceDiscovery.datagramType(loops), initial);
         try {
             runtime.peers = PeersService.start(options.router.config(), options.router, loops);
         } catch (IllegalStateException e) {

@@ -61,6 +61,9 @@ final class ServerConnector {
 
     private boolean queueLimited;
     private boolean counted;
+    /** The pool of the last connection made or reused: its channel goes back there. */
+    private @Nullable BackendPool pool;
+
     private boolean aborted;
 
     ServerConnector(
@@ -177,6 +180,7 @@ final class ServerConnector {
             record.connecting();
         }
         BackendPool pool = runtime.pool(server, decision.request().localPort());
+        this.pool = pool;
         ProxyProtocol sendProxy = server.config().sendProxy();
         // a connection that told the server one client's address is that client's only
         boolean pooled = poolable && sendProxy == ProxyProtocol.NONE;
@@ -295,7 +299,8 @@ final class ServerConnector {
     void release(@Nullable Channel channel, boolean reusable) {
         if (channel != null) {
             if (reusable && poolable && server.config().sendProxy() == ProxyProtocol.NONE && channel.isActive()) {
-                runtime.pool(server, decision.request().localPort()).offerIdle(channel);
+                // to the pool it came from: one retired since (the server moved or left) closes it
+                (pool != null ? pool : runtime.pool(server, decision.request().localPort())).offerIdle(channel);
             } else {
                 channel.close();
             }

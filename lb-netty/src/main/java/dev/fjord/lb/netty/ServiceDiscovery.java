@@ -31,7 +31,8 @@ import io.netty.util.concurrent.ScheduledFuture;
  * While resolutions fail, the servers found last stay for {@code hold nx} after NXDOMAIN and {@code hold other} after
  * other failures, counted from the last valid answer, then leave. Servers are known by address and port, so a new
  * discovery (after a reconfiguration) adopts those already in the backend. Thread-safe: each template's state lives
- * on its event loop; {@link #close()} from any thread.
+ * on its event loop; {@link #close()} from any thread. A named server whose address changes moves in place
+ * ({@link Backend#moveServer}), keeping its state.
  */
 final class ServiceDiscovery implements AutoCloseable {
     private static final OperatorLog log = OperatorLog.of(ServiceDiscovery.class.getName());
@@ -41,9 +42,16 @@ final class ServiceDiscovery implements AutoCloseable {
 
     private ServiceDiscovery() {}
 
-    /** Starts resolving every server template of {@code config}; none: nothing runs. */
+    /**
+     * Starts resolving every server template of {@code config}; none: nothing runs. A named server missing from its
+     * backend that has an address in {@code initial} ({@link InitialAddresses}) joins at it first.
+     */
     static ServiceDiscovery start(
-            ProxyConfig config, Router router, EventLoops loops, Class<? extends DatagramChannel> datagramType) {
+            ProxyConfig config,
+            Router router,
+            EventLoops loops,
+            Class<? extends DatagramChannel> datagramType,
+            Map<String, String> initial) {
         ServiceDiscovery discovery = new ServiceDiscovery();
         for (BackendConfig backend : config.backends().values()) {
             for (ServerTemplate template : backend.serverTemplates()) {
@@ -52,11 +60,17 @@ final class ServiceDiscovery implements AutoCloseable {
                     throw new ConfigException("backend '" + backend.name() + "': server-template '" + template.prefix()
                             + "': resolvers '" + template.resolvers() + "' is not defined");
                 }
+                Backend running = router.backend(backend.name());
+                String address = initial.get(InitialAddresses.key(backend.name(), template.prefix()));
+                if (template.named() && address != null && running.server(template.prefix()) == null) {
+                    running.addServer(template.prefix(), address, s -> s.like(template.prototype()));
+                    log.info("backend " + backend.name() + ": server " + template.prefix() + " (" + address
+                            + ") joined from init-addr");
+                }
                 EventLoop loop = loops.workers().next();
                 DnsQueries queries = new DnsQueries(resolvers, loop, datagramType, template.preferIpv6());
                 discovery.clients.add(queries);
-                TemplateResolution resolution =
-                        new TemplateResolution(router.backend(backend.name()), template, resolvers, queries, loop);
+                TemplateResolution resolution = new TemplateResolution(running, template, resolvers, queries, loop);
                 discovery.resolutions.add(resolution);
                 loop.execute(resolution::resolve);
             }
@@ -189,6 +203,9 @@ final class ServiceDiscovery implements AutoCloseable {
         /** Makes the backend hold {@code targets}: new ones added, missing ones removed after hold obsolete. */
         private void apply(List<DnsQueries.Target> answer, long now) {
             List<DnsQueries.Target> targets = template.named() ? oneOf(answer) : answer;
+            if (template.named() && movedInPlace(targets, now)) {
+                return;
+            }
             Map<String, DnsQueries.Target> wanted = new HashMap<>();
             targets.forEach(target -> wanted.putIfAbsent(target.key(), target));
             for (Map.Entry<String, Placed> entry : List.copyOf(placed.entrySet())) {
@@ -219,10 +236,7 @@ final class ServiceDiscovery implements AutoCloseable {
                             + "name for " + target.key() + " (all " + template.count() + " taken)");
                     continue;
                 }
-                String address = (target.address() instanceof java.net.Inet6Address
-                                ? "[" + target.address().getHostAddress() + "]"
-                                : target.address().getHostAddress())
-                        + ":" + target.port();
+                String address = addressOf(target);
                 int weight = target.weight() > 0
                         ? Math.min(target.weight(), 256)
                         : template.prototype().weight();
@@ -232,6 +246,37 @@ final class ServiceDiscovery implements AutoCloseable {
                 log.info("backend " + backend.name() + ": server " + name + " (" + address + ") joined from "
                         + template.fqdn());
             }
+        }
+
+        /**
+         * Moves a named server whose answer no longer holds its address to the new one, as HAProxy does: its state,
+         * counters and persistent clients stay (requests in flight finish at the old address). False when there is
+         * nothing to move.
+         */
+        private boolean movedInPlace(List<DnsQueries.Target> targets, long now) {
+            if (targets.isEmpty()
+                    || placed.size() != 1
+                    || placed.containsKey(targets.get(0).key())) {
+                return false;
+            }
+            Map.Entry<String, Placed> was = placed.entrySet().iterator().next();
+            if (backend.server(was.getValue().name()) == null) {
+                return false;
+            }
+            DnsQueries.Target target = targets.get(0);
+            backend.moveServer(was.getValue().name(), addressOf(target), "DNS cache");
+            placed.clear();
+            placed.put(target.key(), new Placed(was.getValue().name(), now));
+            log.info("backend " + backend.name() + ": server " + was.getValue().name() + " moved from " + was.getKey()
+                    + " to " + target.key() + " (" + template.fqdn() + ")");
+            return true;
+        }
+
+        private static String addressOf(DnsQueries.Target target) {
+            return (target.address() instanceof java.net.Inet6Address
+                            ? "[" + target.address().getHostAddress() + "]"
+                            : target.address().getHostAddress())
+                    + ":" + target.port();
         }
 
         /** A named server's one address: the one it has while the answer holds it, else the answer's first. */

@@ -164,6 +164,7 @@ class DnsDiscoveryTest {
             traffic.start();
             try {
                 Waits.until(() -> count("web1") > 0, "web gets traffic at 127.0.0.1", Duration.ofSeconds(15));
+                dev.fjord.lb.core.Server web = proxy.router().backend("app").requireServer("web");
                 startDns("host-record=app.test,127.0.0.2\n");
                 Waits.until(() -> count("moved") > 0, "web follows app.test to 127.0.0.2", Duration.ofSeconds(15));
                 assertThat(proxy.router()
@@ -173,6 +174,9 @@ class DnsDiscoveryTest {
                                 .address()
                                 .host())
                         .isEqualTo("127.0.0.2");
+                assertThat(proxy.router().backend("app").requireServer("web"))
+                        .as("moved in place, as HAProxy does: the same server, its state and counters kept")
+                        .isSameAs(web);
             } finally {
                 traffic.stop();
             }

@@ -78,7 +78,13 @@ final class BackendKeywords {
     /** Adds a server DNS keeps up to date, as {@link BackendConfig.Builder#resolvedServer}. */
     @FunctionalInterface
     interface NamedAdder {
-        void add(String name, String fqdn, String resolvers, boolean preferIpv6, Consumer<ServerConfig.Builder> spec);
+        void add(
+                String name,
+                String fqdn,
+                String resolvers,
+                boolean preferIpv6,
+                String initAddr,
+                Consumer<ServerConfig.Builder> spec);
     }
 
     /** Applies {@code line} to {@code backend}; false when it is none of these keywords. */

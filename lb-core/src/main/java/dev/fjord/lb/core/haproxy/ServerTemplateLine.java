@@ -7,9 +7,10 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
  * {@code server-template PREFIX COUNT|1-COUNT FQDN[:PORT] resolvers NAME [resolve-prefer ipv4|ipv6] [init-addr ...]
- * [server options]}, and {@code server NAME HOST:PORT resolvers NAME ...}, as HAProxy 2.x reads them. {@code init-addr}
- * and {@code resolve-opts} are accepted: the servers start without an address whatever they say, and join once DNS
- * answers.
+ * [server options]}, and {@code server NAME HOST:PORT resolvers NAME ...}, as HAProxy 2.x reads them. A named
+ * server's {@code init-addr} is applied, HAProxy's {@code last,libc} when it has none; a template's is checked but its
+ * servers start without an address whatever it says (HAProxy refuses to start a template of an SRV name without
+ * {@code init-addr none}). {@code resolve-opts} and {@code resolve-net} are accepted and ignored.
  */
 final class ServerTemplateLine {
     private ServerTemplateLine() {}
@@ -44,17 +45,29 @@ final class ServerTemplateLine {
         if (dev.fjord.lb.core.internal.InetAddresses.isLiteral(host) || host.startsWith("[")) {
             backend.server().add(name, address, resolution.options(tls));
         } else {
+            String initAddr = resolution.initAddr() != null ? resolution.initAddr() : "last,libc"; // HAProxy's default
             backend.resolvedServer()
-                    .add(name, address, resolution.resolvers(), resolution.preferIpv6(), resolution.options(tls));
+                    .add(
+                            name,
+                            address,
+                            resolution.resolvers(),
+                            resolution.preferIpv6(),
+                            initAddr,
+                            resolution.options(tls));
         }
         return true;
     }
 
     /** The DNS options of a line, and the rest of its server options. */
-    private record Resolution(String resolvers, boolean preferIpv6, Line rest) {
+    private record Resolution(
+            String resolvers,
+            boolean preferIpv6,
+            @org.jspecify.annotations.Nullable String initAddr,
+            Line rest) {
         static Resolution of(Line line, int from, String what) {
             String resolvers = null;
             boolean preferIpv6 = false;
+            String initAddr = null;
             List<String> options = new ArrayList<>(List.of("server", line.arg(1), "0.0.0.0"));
             for (int i = from; i < line.size(); i++) {
                 String word = line.arg(i);
@@ -68,7 +81,8 @@ final class ServerTemplateLine {
                         }
                         preferIpv6 = family.equals("ipv6");
                     }
-                    case "init-addr", "resolve-opts", "resolve-net" -> value(line, ++i, word);
+                    case "init-addr" -> initAddr = value(line, ++i, word);
+                    case "resolve-opts", "resolve-net" -> value(line, ++i, word);
                     default -> options.add(word);
                 }
             }
@@ -76,7 +90,10 @@ final class ServerTemplateLine {
                 throw new IllegalArgumentException(
                         what + " has no resolvers (expected: resolvers NAME, naming a " + "resolvers section)");
             }
-            return new Resolution(resolvers, preferIpv6, new Line(line.number(), options));
+            if (initAddr != null) {
+                dev.fjord.lb.core.ServerTemplate.initAddr(what, initAddr);
+            }
+            return new Resolution(resolvers, preferIpv6, initAddr, new Line(line.number(), options));
         }
 
         java.util.function.Consumer<dev.fjord.lb.core.ServerConfig.Builder> options(TlsImport tls) {

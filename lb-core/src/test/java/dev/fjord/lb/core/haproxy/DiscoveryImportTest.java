@@ -96,6 +96,35 @@ class DiscoveryImportTest {
         assertThat(db.fqdn()).isEqualTo("db.app.test");
         assertThat(db.port()).isEqualTo(5432);
         assertThat(db.prototype().check()).isTrue();
+        assertThat(db.initAddr()).containsExactly("last", "libc", "none");
+        assertThat(app.serverTemplates().get(0).initAddr())
+                .as("templates start without an address")
+                .isEmpty();
+    }
+
+    @Test
+    void aNamedServerWithoutInitAddrTakesHaproxysLastLibcAndABadOneNamesItsLine() {
+        ProxyConfig config = HaproxyImport.parse(
+                        CFG.replace(
+                                "    server-template api",
+                                "    server db db.app.test:5432 resolvers dns\n" + "    server-template api"),
+                        "haproxy.cfg",
+                        Map.of())
+                .builder()
+                .build();
+        assertThat(config.backend("app").serverTemplates().get(1).initAddr()).containsExactly("last", "libc");
+
+        assertThatThrownBy(() -> HaproxyImport.parse(
+                        CFG.replace(
+                                "    server-template api",
+                                "    server db db.app.test:5432 resolvers dns"
+                                        + " init-addr libc,dns\n    server-template api"),
+                        "haproxy.cfg",
+                        Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("haproxy.cfg:22:")
+                .hasMessageContaining("server 'db': init-addr 'libc,dns' (expected: last, libc, none or IP addresses,"
+                        + " separated by commas)");
     }
 
     @Test
