@@ -95,6 +95,9 @@ public final class StatsCsv {
             "conn_rate_max",
             "conn_tot");
 
+    /** The counters of a template slot no server fills: nothing ever counted. */
+    private static final Counters EMPTY = new Counters();
+
     private StatsCsv() {}
 
     /**
@@ -233,6 +236,13 @@ public final class StatsCsv {
             }
             csv.add(row);
         }
+        for (ServerTemplate template : backend.config().serverTemplates()) {
+            for (int i = 1; i <= template.count(); i++) {
+                if (backend.server(template.serverName(i)) == null) {
+                    csv.add(emptySlot(backend, template, i, iid, ++sid));
+                }
+            }
+        }
         String[] row = row(backend.name(), "BACKEND", iid, 0, 1, backend.counters());
         row[2] = Integer.toString(backend.servers().stream().mapToInt(queued).sum());
         row[4] = Integer.toString(
@@ -248,6 +258,21 @@ public final class StatsCsv {
         row[55] = now == 0 || lastSession < 0 ? "" : Long.toString(lastSession);
         times(row, backend.counters());
         csv.add(row);
+    }
+
+    /**
+     * A server template's slot DNS has not filled: listed as HAProxy lists it, {@code MAINT (resolution)}, with no
+     * address and no traffic.
+     */
+    private static String[] emptySlot(LiveBackend backend, ServerTemplate template, int index, int iid, int sid) {
+        String[] row = row(backend.name(), template.serverName(index), iid, sid, 2, EMPTY);
+        ServerConfig prototype = template.prototype();
+        row[17] = "MAINT (resolution)";
+        row[18] = Integer.toString(prototype.weight());
+        row[19] = prototype.backup() ? "0" : "1";
+        row[20] = prototype.backup() ? "1" : "0";
+        row[75] = mode(backend.config().settings().mode());
+        return row;
     }
 
     /** {@code qtime}, {@code ctime}, {@code rtime}, {@code ttime}: averages over the last 1024 sessions, in ms. */

@@ -94,4 +94,28 @@ class StatsCsvTest {
         assertThat(row(later, "app", "web2")).containsEntry("lastsess", "");
         assertThat(row(later, "app", "BACKEND")).containsEntry("lastsess", "5");
     }
+
+    @Test
+    void templateSlotsDnsHasNotFilledAreListedInMaintenanceForResolution() {
+        Router router = Router.of(ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .resolvers("dns", r -> r.nameserver("127.0.0.1:8600"))
+                .frontend("main", f -> f.bind(":80").defaultBackend("app"))
+                .backend("app", b -> b.serverTemplate("web", 3, "_http._tcp.app.test", "dns", s -> s.weight(5)))
+                .build());
+        router.backend("app").addServer("web2", "127.0.0.1:8002", s -> s.weight(5)); // what DNS does
+
+        String csv = StatsCsv.write(router, null, s -> 0, s -> 0);
+
+        assertThat(row(csv, "app", "web2")).containsEntry("status", "no check").containsEntry("addr", "127.0.0.1:8002");
+        for (String empty : List.of("web1", "web3")) {
+            assertThat(row(csv, "app", empty))
+                    .containsEntry("status", "MAINT (resolution)")
+                    .containsEntry("weight", "5")
+                    .containsEntry("addr", "")
+                    .containsEntry("stot", "0")
+                    .containsEntry("type", "2");
+        }
+        assertThat(row(csv, "app", "BACKEND")).containsEntry("status", "UP").containsEntry("act", "1");
+    }
 }

@@ -154,7 +154,7 @@ final class StatsPage {
                         ? "backend"
                         : switch (status) {
                             case "DOWN" -> "active_down";
-                            case "MAINT" -> "maintain";
+                            case "MAINT", "MAINT (resolution)" -> "maintain";
                             case "DRAIN" -> "draining";
                             case "NOLB" -> "active_nolb";
                             default -> c[20].equals("1") ? "backup_up" : "active_up";
