@@ -61,7 +61,9 @@ final class Http2Frontend {
         Http2Tuning tuning = runtime.router.config().global().http2();
         Http2Session session = new Http2Session(runtime, frontend, tracking);
         Duration client = frontend.settings().timeouts().client();
-        pipeline.addLast(CODEC, codec(tuning, state.policy().limits(), client != null ? client : DEFAULT_GRACE))
+        Http2FrameCodec codec =
+                codec(tuning, state.policy().limits(), client != null ? client : DEFAULT_GRACE, session);
+        pipeline.addLast(CODEC, codec)
                 .addLast(MULTIPLEX, new Http2MultiplexHandler(streams(runtime, frontend, state.policy(), session)))
                 .addLast(SESSION, session);
     }
@@ -70,9 +72,10 @@ final class Http2Frontend {
      * The frame codec: {@code tuning}'s settings, and a header list of {@code limits.maxHeaderBytes()} plus 32 bytes
      * per field for {@code limits.maxHeaderCount()} fields (HPACK counts 32 bytes of overhead a field), so that a head
      * HTTP/1.1 accepts is accepted over HTTP/2 too: 19584 bytes by default. After a GOAWAY of its own the connection
-     * closes once its streams are over, or after {@code grace} at the latest.
+     * closes once its streams are over, or after {@code grace} at the latest. The requests it refuses before any
+     * stream handler sees them are told to {@code session} ({@link RefusedStreams}), to be logged.
      */
-    static Http2FrameCodec codec(Http2Tuning tuning, HttpLimits limits, Duration grace) {
+    static Http2FrameCodec codec(Http2Tuning tuning, HttpLimits limits, Duration grace, Http2Session session) {
         Http2Settings settings = new Http2Settings()
                 .maxConcurrentStreams(tuning.maxConcurrentStreams())
                 .headerTableSize(tuning.headerTableSize())
@@ -87,6 +90,7 @@ final class Http2Frontend {
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA_FRAMES)
                 .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION_FRAMES)
                 .gracefulShutdownTimeoutMillis(grace.toMillis()) // the builder's default, 0, would cut streams short
+                .frameLogger(new RefusedStreams(session))
                 .build();
     }
 

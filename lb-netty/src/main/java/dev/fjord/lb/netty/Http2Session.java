@@ -34,6 +34,7 @@ final class Http2Session extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(Http2Session.class);
 
     final FrontendConfig frontend;
+    private final ProxyRuntime runtime;
     private final Counters counters;
     private final ConnectionTracking tracking;
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
@@ -41,12 +42,16 @@ final class Http2Session extends ChannelDuplexHandler {
 
     private boolean started;
     private int streams;
+    /** The highest stream id a stream handler was opened for. */
+    private int lastOpened;
+
     private boolean served;
     private boolean closing;
     private @Nullable ScheduledFuture<?> idleTimer;
 
     Http2Session(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking) {
         this.frontend = frontend;
+        this.runtime = runtime;
         this.counters = runtime.router.frontendCounters(frontend.name());
         this.tracking = tracking;
     }
@@ -86,10 +91,31 @@ final class Http2Session extends ChannelDuplexHandler {
         armIdleTimer();
     }
 
-    /** A stream opened: the connection is not idle. */
-    void streamOpened() {
+    /** Stream {@code id} opened: the connection is not idle. */
+    void streamOpened(int id) {
         streams++;
+        lastOpened = Math.max(lastOpened, id);
         cancelIdleTimer();
+    }
+
+    /**
+     * The codec reset client stream {@code id} with PROTOCOL_ERROR ({@link RefusedStreams}). One no handler was opened
+     * for (a higher id than any opened) carried a request the codec refused as malformed: counted and logged as a
+     * bad request, 400 {@code <BADREQ>}, as a malformed HTTP/1.1 request is; nothing was forwarded.
+     */
+    void resetByCodec(int id) {
+        if (id <= lastOpened || id % 2 == 0) {
+            return; // a stream Fjord had (its handler logs it), or not a client's
+        }
+        lastOpened = id;
+        counters.requestError();
+        tracking.counters().requestError();
+        ExchangeRecord record =
+                new ExchangeRecord(runtime.requestCounter.getAndIncrement(), ctx.channel(), System.nanoTime());
+        record.tls(ClientTlsFacts.of(ctx.channel()));
+        record.localResponse(400, 0);
+        record.ended(Termination.PROXY, Termination.Phase.REQUEST);
+        runtime.log(frontend, record, ClientAddresses.source(ctx.channel()), null, null, null);
     }
 
     /** A stream closed, answered or reset: without streams left, the idle timer runs. */

@@ -49,6 +49,8 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements H
 
     private @Nullable HttpExchange exchange;
     private boolean closing;
+    /** Whether a request, or its refusal, reached this handler: it is logged once either way. */
+    private boolean requested;
 
     Http2StreamHandler(ProxyRuntime runtime, FrontendConfig frontend, Http2Session session) {
         this.runtime = runtime;
@@ -73,7 +75,8 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements H
 
     @Override
     public void channelActive(ChannelHandlerContext context) {
-        session.streamOpened();
+        session.streamOpened(((io.netty.handler.codec.http2.Http2StreamChannel) context.channel())
+                .stream().id());
         context.fireChannelActive();
     }
 
@@ -122,6 +125,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements H
     }
 
     private void start(HttpRequest request) {
+        requested = true;
         ExchangeRecord record = newRecord();
         ClientTls tls = connectionTls();
         record.tls(tls);
@@ -174,17 +178,12 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements H
     /** Answers {@code status} (the frontend's error page), logged, then ends the stream; a started response resets. */
     private void reject(int status, String reason) {
         log.debug("{}: rejecting HTTP/2 request with {}: {}", frontend.name(), status, reason);
-        if (status != 408) {
-            frontendCounters().requestError();
-            stickCounters().requestError(); // an invalid request: a request and an error, as HAProxy counts them
-        }
         HttpExchange current = exchange;
         if (current == null) {
-            ExchangeRecord record = newRecord();
-            record.tls(connectionTls());
-            record.localResponse(status, 0);
-            record.ended(Termination.PROXY, Termination.Phase.REQUEST);
-            runtime.log(frontend, record, ClientAddresses.source(ctx.channel()), null, null, null);
+            logRefused(status);
+        } else if (status != 408) {
+            frontendCounters().requestError();
+            stickCounters().requestError();
         }
         boolean responseStarted = current != null && current.responseStarted();
         tearDown();
@@ -195,6 +194,20 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements H
         }
         ctx.writeAndFlush(HttpMessages.local(errorPage(status), Http2RequestHeaders.HTTP_2, false, false, ctx.alloc()))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A request refused before it ran ({@code status}, {@code <BADREQ>}): counted and logged, once. */
+    private void logRefused(int status) {
+        requested = true;
+        if (status != 408) {
+            frontendCounters().requestError();
+            stickCounters().requestError(); // an invalid request: a request and an error, as HAProxy counts them
+        }
+        ExchangeRecord record = newRecord();
+        record.tls(connectionTls());
+        record.localResponse(status, 0);
+        record.ended(Termination.PROXY, Termination.Phase.REQUEST);
+        runtime.log(frontend, record, ClientAddresses.source(ctx.channel()), null, null, null);
     }
 
     /** The frontend's errorfile for {@code status}, else the proxy-wide page (no {@code http-after-response}). */
@@ -243,6 +256,9 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements H
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         log.debug("{}: HTTP/2 stream error: {}", frontend.name(), cause.toString());
+        if (!requested && !closing && Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            logRefused(400); // the codec refused the request before it reached this handler (two Content-Lengths)
+        }
         tearDown();
         if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
             context.close();

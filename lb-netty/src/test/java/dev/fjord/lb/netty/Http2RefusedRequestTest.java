@@ -15,8 +15,8 @@ import io.netty.handler.codec.http2.Http2Headers;
 
 /**
  * Requests Netty's HTTP/2 codec refuses before Fjord sees them (RFC 9113 8.2.2: a connection-specific field makes a
- * request malformed): the stream is reset with PROTOCOL_ERROR, nothing is forwarded, the connection serves on. Not
- * logged: the codec resets streams it never opened without telling the handlers (a known gap, issue 18).
+ * request malformed): the stream is reset with PROTOCOL_ERROR, nothing is forwarded, the connection serves on, and
+ * the refusal is logged as a bad request (400 {@code <BADREQ>}) though no stream handler ever saw it.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class Http2RefusedRequestTest {
@@ -46,6 +46,8 @@ class Http2RefusedRequestTest {
         assertThat(refused.reset()).isEqualTo(RawH2Client.PROTOCOL_ERROR);
         assertThat(after.status()).isEqualTo("200");
         assertThat(web.received()).extracting(r -> r.request().target()).containsExactly("/after");
-        assertThat(log).hasSize(1).allMatch(line -> line.endsWith("\"GET /after HTTP/2.0\""));
+        assertThat(log).hasSize(2);
+        assertThat(log.get(0)).contains(" 400 ").endsWith("\"<BADREQ>\"");
+        assertThat(log.get(1)).endsWith("\"GET /after HTTP/2.0\"");
     }
 }
