@@ -27,10 +27,13 @@ import java.util.Objects;
  * @param holdNx how long the servers of the last valid answer stay while the name answers NXDOMAIN
  *     ({@code hold nx}); default 30 s
  * @param holdObsolete how long a server whose record left a valid answer is kept ({@code hold obsolete}); default 0
- * @param holdOther how long they stay while resolutions are refused, time out or fail otherwise ({@code hold
- *     refused|timeout|other}); default 30 s
+ * @param holdOther how long they stay while resolutions fail otherwise (SERVFAIL, an unreachable name server, ...)
+ *     ({@code hold other}); default 30 s
  * @param acceptedPayloadSize the largest DNS answer over UDP accepted, EDNS0 ({@code accepted_payload_size}); default
  *     512, at most 65535
+ * @param holdRefused how long they stay while the name servers refuse to answer ({@code hold refused}); default 30 s
+ * @param holdTimeout how long they stay while the name servers do not answer in time ({@code hold timeout}); default
+ *     30 s
  */
 public record ResolversConfig(
         String name,
@@ -43,7 +46,9 @@ public record ResolversConfig(
         Duration holdNx,
         Duration holdObsolete,
         Duration holdOther,
-        int acceptedPayloadSize) {
+        int acceptedPayloadSize,
+        Duration holdRefused,
+        Duration holdTimeout) {
 
     public ResolversConfig {
         Objects.requireNonNull(name, "name");
@@ -54,6 +59,8 @@ public record ResolversConfig(
         Objects.requireNonNull(holdNx, "holdNx");
         Objects.requireNonNull(holdObsolete, "holdObsolete");
         Objects.requireNonNull(holdOther, "holdOther");
+        Objects.requireNonNull(holdRefused, "holdRefused");
+        Objects.requireNonNull(holdTimeout, "holdTimeout");
     }
 
     /** Builds a {@link ResolversConfig}; not thread-safe. Every value is checked when set. */
@@ -69,6 +76,8 @@ public record ResolversConfig(
         private Duration holdNx = Duration.ofSeconds(30);
         private Duration holdObsolete = Duration.ZERO;
         private Duration holdOther = Duration.ofSeconds(30);
+        private Duration holdRefused = Duration.ofSeconds(30);
+        private Duration holdTimeout = Duration.ofSeconds(30);
         private int acceptedPayloadSize = 512;
 
         Builder(String name) {
@@ -131,9 +140,21 @@ public record ResolversConfig(
             return this;
         }
 
-        /** {@code hold refused}, {@code hold timeout} and {@code hold other}, one value for the three; default 30 s. */
+        /** {@code hold other}: after failures neither NXDOMAIN, refused nor timed out; default 30 s. */
         public Builder holdOther(Duration hold) {
             this.holdOther = Require.notNegative(context, "hold other", hold);
+            return this;
+        }
+
+        /** {@code hold refused}; default 30 s. */
+        public Builder holdRefused(Duration hold) {
+            this.holdRefused = Require.notNegative(context, "hold refused", hold);
+            return this;
+        }
+
+        /** {@code hold timeout}; default 30 s. */
+        public Builder holdTimeout(Duration hold) {
+            this.holdTimeout = Require.notNegative(context, "hold timeout", hold);
             return this;
         }
 
@@ -159,7 +180,9 @@ public record ResolversConfig(
                     holdNx,
                     holdObsolete,
                     holdOther,
-                    acceptedPayloadSize);
+                    acceptedPayloadSize,
+                    holdRefused,
+                    holdTimeout);
         }
     }
 }

@@ -47,7 +47,13 @@ final class DnsQueries implements AutoCloseable {
 
     /** Why a resolution gave no answer: the name does not exist, or the servers failed (refused, timeout, other). */
     enum Failure {
+        /** NXDOMAIN: the name does not exist. */
         NX,
+        /** The name servers refused to answer (SRV queries; an A query's refusal counts as {@link #OTHER}). */
+        REFUSED,
+        /** No answer in time. */
+        TIMEOUT,
+        /** Any other failure: SERVFAIL, an unreachable name server, a target that does not resolve. */
         OTHER
     }
 
@@ -115,7 +121,7 @@ final class DnsQueries implements AutoCloseable {
     void addresses(String name, int port, Consumer<Answer> done) {
         resolver.resolveAll(name).addListener((Future<List<InetAddress>> f) -> {
             if (!f.isSuccess()) {
-                done.accept(Answer.failed(isNx(f.cause()) ? Failure.NX : Failure.OTHER, f.cause()));
+                done.accept(Answer.failed(classify(f.cause()), f.cause()));
                 return;
             }
             List<Target> targets = new ArrayList<>();
@@ -134,7 +140,7 @@ final class DnsQueries implements AutoCloseable {
         resolver.query(new DefaultDnsQuestion(name, DnsRecordType.SRV))
                 .addListener((Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> f) -> {
                     if (!f.isSuccess()) {
-                        done.accept(Answer.failed(Failure.OTHER, f.cause()));
+                        done.accept(Answer.failed(classify(f.cause()), f.cause()));
                         return;
                     }
                     AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = f.getNow();
@@ -154,6 +160,8 @@ final class DnsQueries implements AutoCloseable {
                     }
                     if (code.equals(DnsResponseCode.NXDOMAIN)) {
                         done.accept(Answer.failed(Failure.NX, code));
+                    } else if (code.equals(DnsResponseCode.REFUSED)) {
+                        done.accept(Answer.failed(Failure.REFUSED, code));
                     } else if (!code.equals(DnsResponseCode.NOERROR)) {
                         done.accept(Answer.failed(Failure.OTHER, code));
                     } else {
@@ -188,9 +196,17 @@ final class DnsQueries implements AutoCloseable {
         }
     }
 
-    private static boolean isNx(Throwable cause) {
+    /** What a failed query's {@code cause} says: NXDOMAIN, no answer in time, or anything else. */
+    static Failure classify(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.netty.resolver.dns.DnsNameResolverTimeoutException) {
+                return Failure.TIMEOUT;
+            }
+        }
         return cause instanceof java.net.UnknownHostException
-                && String.valueOf(cause.getMessage()).contains("NXDOMAIN");
+                        && String.valueOf(cause.getMessage()).contains("NXDOMAIN")
+                ? Failure.NX
+                : Failure.OTHER;
     }
 
     /** An SRV record's data (RFC 2782): priority, weight, port, target. */

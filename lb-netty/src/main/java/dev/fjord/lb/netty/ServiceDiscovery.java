@@ -180,8 +180,12 @@ final class ServiceDiscovery implements AutoCloseable {
                                 + answer.failure() + ": " + answer.why() + "); its servers stay for the hold");
                         failing = true;
                     }
-                    Duration held =
-                            answer.failure() == DnsQueries.Failure.NX ? resolvers.holdNx() : resolvers.holdOther();
+                    Duration held = switch (answer.failure()) {
+                        case NX -> resolvers.holdNx();
+                        case REFUSED -> resolvers.holdRefused();
+                        case TIMEOUT -> resolvers.holdTimeout();
+                        case OTHER -> resolvers.holdOther();
+                    };
                     if (now - lastValid > held.toNanos() && !placed.isEmpty()) {
                         log.warn("backend " + backend.name() + ": server-template " + template.prefix() + ": "
                                 + template.fqdn() + " unresolved (" + answer.failure() + ") for longer than " + held

@@ -39,7 +39,9 @@ final class ResolversKeywords {
                     case "valid" -> r.holdValid(Values.time(line, 2));
                     case "nx" -> r.holdNx(Values.time(line, 2));
                     case "obsolete" -> r.holdObsolete(Values.time(line, 2));
-                    case "refused", "timeout", "other" -> r.holdOther(Values.time(line, 2));
+                    case "refused" -> r.holdRefused(Values.time(line, 2));
+                    case "timeout" -> r.holdTimeout(Values.time(line, 2));
+                    case "other" -> r.holdOther(Values.time(line, 2));
                     default ->
                         throw new IllegalArgumentException("hold '" + line.arg(1)
                                 + "' (expected: valid, nx, obsolete, refused, timeout or other)");

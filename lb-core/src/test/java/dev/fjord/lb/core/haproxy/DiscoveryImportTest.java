@@ -28,6 +28,8 @@ class DiscoveryImportTest {
                 hold nx 3s
                 hold obsolete 1s
                 hold timeout 7s
+                hold refused 8s
+                hold other 9s
                 accepted_payload_size 8192
 
             defaults
@@ -56,7 +58,9 @@ class DiscoveryImportTest {
         assertThat(dns.holdValid()).isEqualTo(Duration.ofSeconds(5));
         assertThat(dns.holdNx()).isEqualTo(Duration.ofSeconds(3));
         assertThat(dns.holdObsolete()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(dns.holdOther()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(dns.holdTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(dns.holdRefused()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(dns.holdOther()).isEqualTo(Duration.ofSeconds(9));
         assertThat(dns.acceptedPayloadSize()).isEqualTo(8192);
 
         BackendConfig app = config.backend("app");
@@ -122,7 +126,7 @@ class DiscoveryImportTest {
                         "haproxy.cfg",
                         Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("haproxy.cfg:22:")
+                .hasMessageContaining("haproxy.cfg:24:")
                 .hasMessageContaining("server 'db': init-addr 'libc,dns' (expected: last, libc, none or IP addresses,"
                         + " separated by commas)");
     }
@@ -139,7 +143,7 @@ class DiscoveryImportTest {
         assertThatThrownBy(() ->
                         HaproxyImport.parse(CFG.replace("api.app.test:9000", "api.app.test"), "haproxy.cfg", Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("haproxy.cfg:22:")
+                .hasMessageContaining("haproxy.cfg:24:")
                 .hasMessageContaining("(expected: _service._proto.name for SRV records, or name:port for A records)");
         assertThatThrownBy(() -> HaproxyImport.parse(
                         CFG.replace("timeout retry 200ms", "timeout query 200ms"), "haproxy.cfg", Map.of()))
