@@ -135,25 +135,10 @@ class DnsDiscoveryTest {
         moved.start(InetAddress.getByName("127.0.0.2"), web1.getPort());
         dnsPort = freeUdpAndTcpPort();
         startDns("host-record=app.test,127.0.0.1\n");
-        String cfg = """
-                resolvers dns
-                    nameserver local 127.0.0.1:%d
-                    timeout resolve 100ms
-                    hold valid 100ms
-                defaults
-                    mode http
-                    timeout connect 1s
-                    timeout client 5s
-                    timeout server 5s
-                frontend main
-                    bind 127.0.0.1:0
-                    default_backend app
-                backend app
-                    server web app.test:%d resolvers dns init-addr none
-                """.formatted(dnsPort, web1.getPort());
-        ProxyConfig config = dev.fjord.lb.core.haproxy.HaproxyImport.parse(cfg, "haproxy.cfg", Map.of())
-                .builder()
-                .build();
+        ProxyConfig config = ResolvedConfigs.of(
+                dnsPort,
+                "    timeout resolve 100ms\n    hold valid 100ms",
+                "server web app.test:" + web1.getPort() + " resolvers dns init-addr none");
         try {
             FjordProxy proxy = fjord.start(config, b -> {});
             Waits.until(

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.ProxyConfig;
-import dev.fjord.lb.core.haproxy.HaproxyImport;
 
 /**
  * {@code hold timeout} is its own hold, as in HAProxy: while the name server does not answer, a named server found
@@ -61,25 +59,10 @@ class DnsHoldTest {
     }
 
     private ProxyConfig config(String holds) {
-        String cfg = """
-                resolvers dns
-                    nameserver silent 127.0.0.1:%d
-                    resolve_retries 1
-                    timeout retry 100ms
-                    timeout resolve 100ms
-                    hold valid 100ms
-                    %s
-                defaults
-                    mode http
-                    timeout connect 1s
-                    timeout client 5s
-                    timeout server 5s
-                frontend main
-                    bind 127.0.0.1:0
-                    default_backend app
-                backend app
-                    server web app.unresolved.test:%d resolvers dns init-addr 127.0.0.1
-                """.formatted(silent.getLocalPort(), holds, server.port());
-        return HaproxyImport.parse(cfg, "haproxy.cfg", Map.of()).builder().build();
+        return ResolvedConfigs.of(
+                silent.getLocalPort(),
+                "    resolve_retries 1\n    timeout retry 100ms\n    timeout resolve 100ms\n    hold valid 100ms\n    "
+                        + holds,
+                "server web app.unresolved.test:" + server.port() + " resolvers dns init-addr 127.0.0.1");
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fjord.lb.core.ConfigException;
 import dev.fjord.lb.core.ProxyConfig;
-import dev.fjord.lb.core.haproxy.HaproxyImport;
 
 /**
  * {@code init-addr}: a named server DNS keeps up to date starts with an address from the system resolver or the
@@ -89,22 +87,7 @@ class InitAddrTest {
         try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             silentPort = probe.getLocalPort(); // closed again: queries there are refused
         }
-        String cfg = """
-                resolvers dns
-                    nameserver local 127.0.0.1:%d
-                    timeout resolve 1s
-                defaults
-                    mode http
-                    timeout connect 1s
-                    timeout client 5s
-                    timeout server 5s
-                frontend main
-                    bind 127.0.0.1:0
-                    default_backend app
-                backend app
-                    %s
-                """.formatted(silentPort, serverLine.formatted(server.port()));
-        return HaproxyImport.parse(cfg, "haproxy.cfg", Map.of()).builder().build();
+        return ResolvedConfigs.of(silentPort, "    timeout resolve 1s", serverLine.formatted(server.port()));
     }
 
     private static String get(FjordProxy proxy) throws IOException {

@@ -13,13 +13,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The idle server connections a burst leaves are purged as HAProxy purges them ({@code pool-purge-delay}: half of
- * those beyond the recent need each period), a steady client keeps its one connection across purges, and
- * {@code pool-max-conn} bounds how many stay idle.
+ * The idle server connections kept for reuse: they cover a burst of concurrent requests far beyond 64 (an HTTP/2
+ * client with 64 connections of 10 streams wants 640), so a second burst as large reuses them all; once no longer
+ * needed they are purged as HAProxy purges them ({@code pool-purge-delay}: half of those beyond the recent need each
+ * period), a steady client keeps its one connection across purges, and {@code pool-max-conn} bounds how many stay
+ * idle.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class IdlePoolPurgeTest {
+class IdlePoolTest {
     private static final int BURST = 20;
+    private static final int LARGE_BURST = 150;
 
     @RegisterExtension
     final ProxyExtension fjord = new ProxyExtension();
@@ -28,11 +31,24 @@ class IdlePoolPurgeTest {
     private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
 
     @Test
+    void aSecondBurstReusesTheConnectionsOfTheFirst() throws Exception {
+        FjordProxy proxy = start("");
+
+        burst(proxy, LARGE_BURST);
+        assertThat(server.connections()).isEqualTo(LARGE_BURST);
+        burst(proxy, LARGE_BURST);
+
+        assertThat(server.connections())
+                .as("the second burst on the first one's connections")
+                .isEqualTo(LARGE_BURST);
+    }
+
+    @Test
     void aBurstsIdleConnectionsCloseHalfAPeriodAtATimeOnceNoLongerNeeded() throws Exception {
         FjordProxy proxy = start("pool-purge-delay 100ms");
         BackendPool pool = pool(proxy);
 
-        burst(proxy);
+        burst(proxy, BURST);
         List<Integer> seen = new ArrayList<>();
         int idle = awaitIdle(pool, BURST); // the first two periods close none: the burst needed them all
         seen.add(idle);
@@ -73,7 +89,7 @@ class IdlePoolPurgeTest {
     void poolMaxConnBoundsTheIdleConnectionsOfTheServer() throws Exception {
         FjordProxy proxy = start("pool-max-conn 5");
 
-        burst(proxy);
+        burst(proxy, BURST);
 
         assertThat(awaitIdle(pool(proxy), 5)).isEqualTo(5);
         TimeUnit.MILLISECONDS.sleep(100);
@@ -128,16 +144,17 @@ class IdlePoolPurgeTest {
         return idle;
     }
 
-    /** {@link #BURST} concurrent requests, answered once the server holds them all; returns when all are answered. */
-    private void burst(FjordProxy proxy) throws Exception {
+    /** {@code size} concurrent requests, answered once the server holds them all; returns when all are answered. */
+    private void burst(FjordProxy proxy, int size) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         gate.set(release);
+        int before = server.received().size();
         List<RawClient> clients = new ArrayList<>();
         try {
-            for (int i = 0; i < BURST; i++) {
+            for (int i = 0; i < size; i++) {
                 clients.add(new RawClient(proxy.address("main")).send("GET /" + i + " HTTP/1.1\r\nHost: x\r\n\r\n"));
             }
-            server.await(BURST, 20_000);
+            server.await(before + size, 20_000);
             release.countDown();
             for (RawClient client : clients) {
                 assertThat(client.readResponse()).startsWith("HTTP/1.1 200");
