@@ -15,14 +15,18 @@
 #                    h2load --h1 with "Connection: close" resumes too.)
 #   keepalive-1k     wrk over https, CONNECTIONS keep-alive connections, 1 KiB responses (ECDSA certificate)
 #   h2-1k            h2load over https with ALPN h2: CONNECTIONS connections, STREAMS streams each, 1 KiB responses
+#   swap-ecdsa       handshake-ecdsa while the ECDSA certificate is replaced through the runtime socket every
+#                    SWAP_MS (set ssl cert + commit ssl cert, alternating two certificates, as HAProxy 2.x does it):
+#                    counts the swaps committed and the handshakes that failed (openssl s_time stops at "ERROR")
 # A test CA and both server certificates are made with openssl in the work directory at each start.
 #
 # Usage (from the repository root, as root to install missing packages):
 #   lb-examples/bench/tls-benchmark.sh [seconds-per-run, default 10]
 # Environment:
 #   CONTESTANTS  default "haproxy fjord"; ROUNDS default 3; WARMUP seconds of load before measuring, spread over the
-#                scenarios (default 20); CONNECTIONS default 64; STREAMS default 10; HANDSHAKERS default 4
-#   SCENARIOS    default "handshake-ecdsa handshake-rsa keepalive-1k h2-1k"
+#                scenarios (default 20); CONNECTIONS default 64; STREAMS default 10; HANDSHAKERS default 4;
+#                SWAP_MS default 100
+#   SCENARIOS    default "handshake-ecdsa handshake-rsa keepalive-1k h2-1k swap-ecdsa"
 #   JAR          Fjord's runnable jar (default lb-examples/target/lb-examples.jar); JAVA_OPTS the JVM's flags
 # Every process it starts is stopped by PID on exit. Traffic stays on 127.0.0.1 (ports 9201, 9202, 9280-9282).
 set -euo pipefail
@@ -35,7 +39,8 @@ STREAMS=${STREAMS:-10}
 HANDSHAKERS=${HANDSHAKERS:-4}
 ROUNDS=${ROUNDS:-3}
 CONTESTANTS=${CONTESTANTS:-haproxy fjord}
-SCENARIOS=${SCENARIOS:-handshake-ecdsa handshake-rsa keepalive-1k h2-1k}
+SCENARIOS=${SCENARIOS:-handshake-ecdsa handshake-rsa keepalive-1k h2-1k swap-ecdsa}
+SWAP_MS=${SWAP_MS:-100}
 JAR=${JAR:-lb-examples/target/lb-examples.jar}
 read -r -a JAVA_FLAGS <<< "${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m -Dio.netty.allocator.type=pooled -Dio.netty.leakDetection.level=disabled}"
 PROXY_CPU=0
@@ -48,7 +53,8 @@ RSA_PORT=9282
 WORK_PREFIX=fjord-tls-bench
 # shellcheck source=bench-common.sh
 source "lb-examples/bench/bench-common.sh"
-need wrk:wrk nginx:nginx haproxy:haproxy taskset:util-linux python3:python3 openssl:openssl curl:curl h2load:nghttp2-client
+need wrk:wrk nginx:nginx haproxy:haproxy taskset:util-linux python3:python3 openssl:openssl curl:curl h2load:nghttp2-client \
+    socat:socat
 [ -x /usr/sbin/haproxy ] && HAPROXY=/usr/sbin/haproxy || HAPROXY=$(command -v haproxy)
 if [ ! -f "$JAR" ]; then mvn -B -ntp -q -DskipTests package -pl lb-examples -am; fi
 
@@ -65,6 +71,13 @@ if [ ! -f "$JAR" ]; then mvn -B -ntp -q -DskipTests package -pl lb-examples -am;
             -out $kind.crt 2>/dev/null
         cat $kind.crt $kind.key > $kind.pem   # as HAProxy reads it: the certificate, then its key
     done
+    # a second ECDSA certificate for the same name, which swap-ecdsa alternates with the first
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ecdsa2.key -out ecdsa2.csr \
+        -subj "/CN=localhost" 2>/dev/null
+    openssl x509 -req -in ecdsa2.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 7 -extfile ext.cnf \
+        -out ecdsa2.crt 2>/dev/null
+    cat ecdsa2.crt ecdsa2.key > ecdsa2.pem
+    cp ecdsa.pem ecdsa1.pem
 )
 
 start_nginx
@@ -75,7 +88,7 @@ sed -e "s#^frontend main \*:80#frontend main\n    bind 127.0.0.1:$ECDSA_PORT ssl
     -e "s#^listen stats \*:1936#listen stats\n    bind 127.0.0.1:$STATS_PORT#" \
     -e "s#192.168.10.11:80#$BACKEND1#" -e "s#192.168.10.12:80#$BACKEND2#" \
     -e "/^ *log 127.0.0.1/d" -e "/^ *log global/d" -e "/^ *chroot/d" -e "/^ *pidfile/d" -e "/^ *user /d" \
-    -e "/^ *group /d" -e "/^ *daemon/d" -e "/^ *stats socket/d" \
+    -e "/^ *group /d" -e "/^ *daemon/d" -e "s#^ *stats socket .*#    stats socket $WORK/admin.sock level admin#" \
     -e "s#option http-server-close#option http-keep-alive#" \
     -e "s#^global#global\n    nbthread 1#" \
     reference/haproxy.cfg > "$WORK/haproxy.cfg"
@@ -140,6 +153,25 @@ load() {
                 > "$WORK/load.out"
             requests=$(awk '/requests in/ {print $1}' "$WORK/load.out")
             rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/load.out") ;;
+        swap-ecdsa)
+            local clients=() t0 t1 swapper
+            : > "$WORK/swaps.out"
+            t0=$(date +%s.%N)
+            for i in $(seq 1 "$HANDSHAKERS"); do
+                taskset -c $LOAD_CPU openssl s_time -new -connect 127.0.0.1:$port -www /1k.bin -time "$seconds" \
+                    > "$WORK/s_time.$i" 2>&1 &
+                clients+=($!)
+            done
+            swap_certificates "$seconds" &
+            swapper=$!
+            PIDS+=("${clients[@]}" "$swapper")
+            wait "${clients[@]}" "$swapper"
+            t1=$(date +%s.%N)
+            cat "$WORK"/s_time.* > "$WORK/load.out"
+            requests=$(awk '/connections in .* real seconds/ {n += $1} END {print n + 0}' "$WORK/load.out")
+            rps=$(awk -v n="$requests" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
+            echo "swaps: $(grep -c '^Success' "$WORK/swaps.out") committed of $(grep -c '^Committing' \
+                "$WORK/swaps.out"), handshakes failed: $(grep -c ERROR "$WORK/load.out")" >> "$WORK/load.out" ;;
         h2-1k)
             taskset -c $LOAD_CPU h2load -c"$CONNECTIONS" -m"$STREAMS" -D"$seconds" "https://127.0.0.1:$port/1k.bin" \
                 > "$WORK/load.out" 2>&1
@@ -147,6 +179,21 @@ load() {
             rps=$(awk '/^finished in/ {printf "%.0f", $4}' "$WORK/load.out") ;;
         *) echo "unknown scenario $scenario" >&2; exit 2 ;;
     esac
+}
+
+# swap_certificates SECONDS: for SECONDS (and 1000 swaps at most), every SWAP_MS, the ECDSA certificate replaced
+# through the runtime socket by the other of ecdsa1.pem and ecdsa2.pem; the answers to the commits in swaps.out
+swap_certificates() {
+    local end=$((SECONDS + $1)) n=0 pem
+    while [ $SECONDS -lt $end ] && [ $n -lt 1000 ]; do
+        if [ $((n % 2)) = 0 ]; then pem=$WORK/ecdsa2.pem; else pem=$WORK/ecdsa1.pem; fi
+        printf 'set ssl cert %s <<\n%s\n\n' "$WORK/ecdsa.pem" "$(cat "$pem")" \
+            | taskset -c $LOAD_CPU socat - "UNIX-CONNECT:$WORK/admin.sock" > /dev/null
+        echo "commit ssl cert $WORK/ecdsa.pem" | taskset -c $LOAD_CPU socat - "UNIX-CONNECT:$WORK/admin.sock" \
+            >> "$WORK/swaps.out"
+        n=$((n + 1))
+        sleep "$(awk -v ms="$SWAP_MS" 'BEGIN {print ms / 1000}')"
+    done
 }
 
 # measure ROUND NAME PID SCENARIO: one run; a result line to the console and to $WORK/results
@@ -159,7 +206,7 @@ measure() {
     us=$(awk -v t="$((after - before))" -v n="$requests" -v k="$((1000000 / $(getconf CLK_TCK)))" \
         'BEGIN {printf "%.1f", t * k / n}')
     local errors
-    errors=$(awk '/Non-2xx|Socket errors|errored|failed/ && !/ 0 failed, 0 errored/ {print}' "$WORK/load.out" \
+    errors=$(awk '/Non-2xx|Socket errors|errored|failed|^swaps:/ && !/ 0 failed, 0 errored/ {print}' "$WORK/load.out" \
         | tr -s ' \n' ' ')
     printf 'round %d  %-8s %-16s %8s req/s %8s us CPU/req  load %s %s\n' "$round" "$name" "$scenario" "$rps" "$us" \
         "$(cut -d' ' -f1 /proc/loadavg)" "$errors"
@@ -191,7 +238,7 @@ python3 - "$WORK/results" <<'PY'
 import sys, statistics
 from collections import defaultdict
 cpu, rps = defaultdict(dict), defaultdict(dict)
-order = ["handshake-ecdsa", "handshake-rsa", "keepalive-1k", "h2-1k"]
+order = ["handshake-ecdsa", "handshake-rsa", "keepalive-1k", "h2-1k", "swap-ecdsa"]
 for line in open(sys.argv[1]):
     rnd, name, scenario, us, r = line.split()
     cpu[(name, scenario)][int(rnd)] = float(us)
