@@ -55,6 +55,11 @@ public record PeersConfig(String name, String localPeer, Map<String, Address> pe
         private final Map<String, Address> peers = new LinkedHashMap<>();
         private final List<String> order = new ArrayList<>();
         private @Nullable String localPeer;
+        /** {@code bind}'s address, for the peer named by a {@code server} line without one. */
+        private @Nullable Address bind;
+
+        private @Nullable String serverWithoutAddress;
+        private boolean peerLines;
 
         Builder(String name) {
             this.name = Require.name("", "peers", name);
@@ -67,24 +72,66 @@ public record PeersConfig(String name, String localPeer, Map<String, Address> pe
          * @throws ConfigException when the name is taken or the address is not {@code host:port} with a port
          */
         public Builder peer(String peerName, String address) {
+            peerLines = true;
+            return add(peerName, address);
+        }
+
+        /**
+         * HAProxy 2.x's other form: {@code bind ADDR:PORT}, where this process listens for the other peers, with
+         * {@link #server} lines; not with {@code peer} lines.
+         *
+         * @throws ConfigException when the address has no port, or there is a bind already
+         */
+        public Builder bind(String address) {
+            if (bind != null) {
+                throw new ConfigException(context + ": a second 'bind' (expected: one, the local peer's address)");
+            }
+            bind = checked("bind", address, true);
+            return this;
+        }
+
+        /**
+         * HAProxy 2.x's other form: {@code server NAME ADDR:PORT}, a peer, or {@code server NAME} without an address,
+         * the local peer, which listens at the {@link #bind} address.
+         */
+        public Builder server(String peerName, @Nullable String address) {
+            if (address != null) {
+                return add(peerName, address);
+            }
+            Require.name(context, "server", peerName);
+            if (serverWithoutAddress != null || peers.containsKey(peerName)) {
+                throw new ConfigException(context + ": server '" + peerName + "' (expected: one server without an "
+                        + "address, the local peer, and a name used once)");
+            }
+            serverWithoutAddress = peerName;
+            order.add(peerName);
+            return this;
+        }
+
+        private Builder add(String peerName, String address) {
             Require.name(context, "peer", peerName);
-            if (peers.containsKey(peerName)) {
+            if (peers.containsKey(peerName) || peerName.equals(serverWithoutAddress)) {
                 throw new ConfigException(context + ": peer '" + peerName + "' is defined twice");
             }
+            peers.put(peerName, checked("peer '" + peerName + "'", address, false));
+            order.add(peerName);
+            return this;
+        }
+
+        /** {@code address} as {@code ip:port}; {@code anyHost}: the port alone ({@code :10000}) listens everywhere. */
+        private Address checked(String what, String address, boolean anyHost) {
             Address parsed;
             try {
                 parsed = Address.parse(address);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(context + ": peer '" + peerName + "' address '" + address
-                        + "' (expected: ip:port, e.g. 127.0.0.1:10000)");
+                throw new ConfigException(
+                        context + ": " + what + " address '" + address + "' (expected: ip:port, e.g. 127.0.0.1:10000)");
             }
-            if (parsed.port() == 0 || parsed.isAny()) {
-                throw new ConfigException(context + ": peer '" + peerName + "' address '" + address
+            if (parsed.port() == 0 || (parsed.isAny() && !anyHost)) {
+                throw new ConfigException(context + ": " + what + " address '" + address
                         + "' (expected: ip:port with a port, e.g. 127.0.0.1:10000)");
             }
-            peers.put(peerName, parsed);
-            order.add(peerName);
-            return this;
+            return parsed;
         }
 
         /** Names the peer that is this process ({@code localpeer}, HAProxy's {@code -L}); required. */
@@ -98,7 +145,24 @@ public record PeersConfig(String name, String localPeer, Map<String, Address> pe
                 throw new ConfigException(context + ": no local peer (expected: localPeer(NAME), 'localpeer NAME' in "
                         + "global, naming one of " + order + ")");
             }
-            return new PeersConfig(name, localPeer, peers);
+            if (bind != null && peerLines) {
+                throw new ConfigException(
+                        context + ": 'bind' with 'peer' lines (expected: either 'peer NAME ADDR:PORT' "
+                                + "lines, or 'bind ADDR:PORT' with 'server' lines, as HAProxy)");
+            }
+            Map<String, Address> all = new LinkedHashMap<>();
+            for (String peer : order) {
+                if (peer.equals(serverWithoutAddress)) {
+                    if (bind == null || !peer.equals(localPeer)) {
+                        throw new ConfigException(context + ": server '" + peer + "' has no address (expected: the "
+                                + "local peer '" + localPeer + "', whose address a 'bind ADDR:PORT' line gives)");
+                    }
+                    all.put(peer, bind);
+                } else {
+                    all.put(peer, Objects.requireNonNull(peers.get(peer), peer));
+                }
+            }
+            return new PeersConfig(name, localPeer, all);
         }
     }
 }

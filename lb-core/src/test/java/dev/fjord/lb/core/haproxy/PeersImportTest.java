@@ -66,7 +66,7 @@ final class PeersImportTest {
                     peer lb1 127.0.0.1:10000
                     peer lb2 127.0.0.2
                     peer lb3
-                    bind :10000
+                    table t1 type ip size 1m
                     peer lb1 127.0.0.1:10001
                 frontend fe
                     bind :80
@@ -79,11 +79,76 @@ final class PeersImportTest {
                                         "haproxy.cfg:5: 'peer' in peers 'mypeers': peer 'lb2' address '127.0.0.2' "
                                                 + "(expected: ip:port, e.g. 127.0.0.1:10000)",
                                         "haproxy.cfg:6: 'peer' in peers 'mypeers': expected: peer NAME ADDR:PORT",
-                                        "haproxy.cfg:7: 'bind' in peers 'mypeers': 'bind' is not supported yet "
+                                        "haproxy.cfg:7: 'table' in peers 'mypeers': 'table' is not supported yet "
                                                 + "(expected: peer NAME ADDR:PORT)",
                                         "haproxy.cfg:8: 'peer' in peers 'mypeers': peer 'lb1' is defined twice",
                                         "haproxy.cfg:11: 'stick-table' in frontend 'fe': peers 'otherpeers' is not "
                                                 + "defined (defined: [mypeers])"));
+    }
+
+    @Test
+    void haproxy2BindAndServerForm_givesTheLocalPeerTheBindAddress() {
+        ProxyConfig config = parse("""
+                global
+                    localpeer lb1
+                peers mypeers
+                    bind 127.0.0.1:10000
+                    default-server
+                    server lb1
+                    server lb2 127.0.0.2:10000
+                """);
+
+        PeersConfig peers = config.peers().get("mypeers");
+        assertThat(peers.localAddress()).isEqualTo(new Address("127.0.0.1", 10000));
+        assertThat(peers.peers()).containsOnlyKeys("lb1", "lb2");
+        assertThat(peers.remotePeers()).containsExactly(Map.entry("lb2", new Address("127.0.0.2", 10000)));
+    }
+
+    @Test
+    void bindAndServerMistakes_nameTheLineOrTheSection() {
+        assertThatThrownBy(() -> parse("""
+                        global
+                            localpeer lb1
+                        peers mypeers
+                            bind 127.0.0.1:10000 ssl crt /etc/peers.pem
+                            default-server ssl verify none
+                            server lb1
+                            server lb2 127.0.0.2:10000 ssl
+                        """))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.errors())
+                                .containsExactly(
+                                        // the bind refused, the local peer has no address either
+                                        "haproxy.cfg:3: peers 'mypeers': server 'lb1' has no address (expected: the"
+                                                + " local peer 'lb1', whose address a 'bind ADDR:PORT' line gives)",
+                                        "haproxy.cfg:4: 'bind' in peers 'mypeers': options after the address [ssl, crt,"
+                                                + " /etc/peers.pem] are not supported yet (SSL between peers; expected:"
+                                                + " bind ADDR:PORT)",
+                                        "haproxy.cfg:5: 'default-server' in peers 'mypeers': options [ssl, verify,"
+                                                + " none] are not supported yet (SSL between peers)",
+                                        "haproxy.cfg:7: 'server' in peers 'mypeers': options after the address [ssl]"
+                                                + " are not supported yet (SSL between peers; expected: server NAME"
+                                                + " [ADDR:PORT])"));
+        assertThatThrownBy(() -> parse("""
+                        global
+                            localpeer lb1
+                        peers mypeers
+                            bind 127.0.0.1:10000
+                            peer lb1 127.0.0.1:10000
+                        """))
+                .hasMessageContaining("'bind' with 'peer' lines (expected: either 'peer NAME ADDR:PORT' lines, or"
+                        + " 'bind ADDR:PORT' with 'server' lines, as HAProxy)");
+        assertThatThrownBy(() -> parse("""
+                        global
+                            localpeer lb1
+                        peers mypeers
+                            bind 127.0.0.1:10000
+                            server lb1 127.0.0.1:10000
+                            server lb2
+                        """))
+                .hasMessageContaining("server 'lb2' has no address (expected: the local peer 'lb1', whose address a"
+                        + " 'bind ADDR:PORT' line gives)");
     }
 
     @Test
