@@ -129,47 +129,40 @@ sanity() {
     : > "$WORK/sanity.out"
 }
 
+# handshakes SECONDS PORT [BESIDE]: HANDSHAKERS parallel 'openssl s_time -new' for SECONDS (and the function BESIDE
+# with SECONDS, in the background, when given); sets $requests and $rps, their reports in $WORK/load.out
+handshakes() {
+    local seconds=$1 port=$2 beside=${3:-} clients=() t0 t1 i
+    t0=$(date +%s.%N)
+    for i in $(seq 1 "$HANDSHAKERS"); do
+        taskset -c $LOAD_CPU openssl s_time -new -connect 127.0.0.1:$port -www /1k.bin -time "$seconds" \
+            > "$WORK/s_time.$i" 2>&1 &
+        clients+=($!)
+    done
+    if [ -n "$beside" ]; then "$beside" "$seconds" & clients+=($!); fi
+    PIDS+=("${clients[@]}")
+    wait "${clients[@]}"
+    t1=$(date +%s.%N)
+    cat "$WORK"/s_time.* > "$WORK/load.out"
+    requests=$(awk '/connections in .* real seconds/ {n += $1} END {print n + 0}' "$WORK/load.out")
+    rps=$(awk -v n="$requests" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
+}
+
 # load SECONDS SCENARIO: the client on CPU 1; sets $requests and $rps, the report in $WORK/load.out
 load() {
     local seconds=$1 scenario=$2 port=$ECDSA_PORT
     case $scenario in
         handshake-ecdsa|handshake-rsa)
             [ "$scenario" = handshake-rsa ] && port=$RSA_PORT
-            local clients=() t0 t1
-            t0=$(date +%s.%N)
-            for i in $(seq 1 "$HANDSHAKERS"); do
-                taskset -c $LOAD_CPU openssl s_time -new -connect 127.0.0.1:$port -www /1k.bin -time "$seconds" \
-                    > "$WORK/s_time.$i" 2>&1 &
-                clients+=($!)
-            done
-            PIDS+=("${clients[@]}")
-            wait "${clients[@]}"
-            t1=$(date +%s.%N)
-            cat "$WORK"/s_time.* > "$WORK/load.out"
-            requests=$(awk '/connections in .* real seconds/ {n += $1} END {print n + 0}' "$WORK/load.out")
-            rps=$(awk -v n="$requests" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}') ;;
+            handshakes "$seconds" "$port" ;;
         keepalive-1k)
             taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" "https://127.0.0.1:$port/1k.bin" \
                 > "$WORK/load.out"
             requests=$(awk '/requests in/ {print $1}' "$WORK/load.out")
             rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/load.out") ;;
         swap-ecdsa)
-            local clients=() t0 t1 swapper
             : > "$WORK/swaps.out"
-            t0=$(date +%s.%N)
-            for i in $(seq 1 "$HANDSHAKERS"); do
-                taskset -c $LOAD_CPU openssl s_time -new -connect 127.0.0.1:$port -www /1k.bin -time "$seconds" \
-                    > "$WORK/s_time.$i" 2>&1 &
-                clients+=($!)
-            done
-            swap_certificates "$seconds" &
-            swapper=$!
-            PIDS+=("${clients[@]}" "$swapper")
-            wait "${clients[@]}" "$swapper"
-            t1=$(date +%s.%N)
-            cat "$WORK"/s_time.* > "$WORK/load.out"
-            requests=$(awk '/connections in .* real seconds/ {n += $1} END {print n + 0}' "$WORK/load.out")
-            rps=$(awk -v n="$requests" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
+            handshakes "$seconds" "$port" swap_certificates
             echo "swaps: $(grep -c '^Success' "$WORK/swaps.out") committed of $(grep -c '^Committing' \
                 "$WORK/swaps.out"), handshakes failed: $(grep -c ERROR "$WORK/load.out")" >> "$WORK/load.out" ;;
         h2-1k)
