@@ -164,12 +164,27 @@ final class ProxyRuntime {
                 server, port, server.backend().config().settings().mode(), channelType);
     }
 
-    /** Registers a way to close a session on {@code server}; the returned action unregisters it. */
+    /**
+     * Registers a way to close a session on {@code server}, when an event may close it ({@code on-marked-down
+     * shutdown-sessions} on the server, or {@code on-marked-up shutdown-backup-sessions} on an active server of its
+     * backend for a backup one; else nothing is kept, sparing a shared map two updates per request); the returned
+     * action unregisters it. A session started before a reconfiguration turned either option on is not closed.
+     */
     Runnable session(Server server, Runnable close) {
+        dev.fjord.lb.core.ServerConfig config = server.config();
+        if (!config.shutdownSessionsOnDown()
+                && !(config.backup()
+                        && server.backend().servers().stream()
+                                .anyMatch(s -> s.config().shutdownBackupSessionsOnUp()))) {
+            return ProxyRuntime::noSession;
+        }
         Set<Runnable> set = sessions.computeIfAbsent(server, s -> ConcurrentHashMap.newKeySet());
         set.add(close);
         return () -> set.remove(close);
     }
+
+    /** What {@link #session} returns when nothing was registered. */
+    private static void noSession() {}
 
     /** Closes every session in flight on {@code server}. */
     void shutdownSessions(Server server) {

@@ -268,4 +268,48 @@ class HealthCheckProxyTest {
             }
         }
     }
+
+    @Test
+    void sessionsOfABackupServerAreShutDownWhenAnActiveServerComesUpIfConfigured() throws Exception {
+        web1Healthy.set(false);
+        web2.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return new MockResponse.Builder()
+                        .headersDelay(5, TimeUnit.SECONDS)
+                        .body("too late")
+                        .build();
+            }
+        });
+        try (FjordProxy shutting = FjordProxy.builder(Router.of(ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP).timeoutServer(Duration.ofSeconds(10)))
+                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
+                        .backend(
+                                "app",
+                                b -> b.httpCheck(HttpCheck.get("/health_check.php"))
+                                        .server(
+                                                "web1",
+                                                "127.0.0.1:" + web1.getPort(),
+                                                s -> s.check()
+                                                        .inter(INTER)
+                                                        .initState(dev.fjord.lb.core.InitState.FULLY_DOWN)
+                                                        .shutdownBackupSessionsOnUp())
+                                        .server("web2", "127.0.0.1:" + web2.getPort(), s -> s.backup()))
+                        .build()))
+                .ioThreads(1)
+                .start()) {
+            try (RawClient client = new RawClient(shutting.address("main"))) {
+                client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"); // to the backup: web1 is DOWN
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (web2.getRequestCount() == 0 && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(10); // until the request is at web2, before web1 comes up
+                }
+                long started = System.nanoTime();
+                web1Healthy.set(true);
+
+                assertThat(client.readUntilClose()).isEmpty(); // closed with the backup's session, no response
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            }
+        }
+    }
 }
