@@ -26,13 +26,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 /**
  * Fills the {@code server-template}s of a running proxy from DNS. Each template is resolved on one event loop, again
  * {@code hold valid} after a valid answer and {@code timeout resolve} after a failed one. A target that appears is
- * added to its backend under the lowest free name (after its checks, when checked); one whose record left the answer
- * is removed once {@code hold obsolete} has passed (its requests in flight finish); a changed SRV weight is applied.
- * While resolutions fail, the servers found last stay for {@code hold nx} after NXDOMAIN and {@code hold other} after
- * other failures, counted from the last valid answer, then leave. Servers are known by address and port, so a new
- * discovery (after a reconfiguration) adopts those already in the backend. Thread-safe: each template's state lives
- * on its event loop; {@link #close()} from any thread. A named server whose address changes moves in place
- * ({@link Backend#moveServer}), keeping its state.
+ * added to its backend under the lowest free name (after its checks, when checked); one whose record left the answer is
+ * removed once {@code hold obsolete} has passed (its requests in flight finish); a changed SRV weight is applied. While
+ * resolutions fail, the servers found last stay for the matching hold ({@code nx} after NXDOMAIN, {@code refused},
+ * {@code timeout}, else {@code other}), counted from the last valid answer, then leave. Servers are known by address
+ * and port, so a new discovery (after a reconfiguration) adopts those already in the backend. Thread-safe: each
+ * template's state lives on its event loop; {@link #close()} from any thread. A named server whose address changes
+ * moves in place ({@link Backend#moveServer}), keeping its state.
  */
 final class ServiceDiscovery implements AutoCloseable {
     private static final OperatorLog log = OperatorLog.of(ServiceDiscovery.class.getName());
