@@ -13,11 +13,13 @@ import dev.fjord.lb.core.LogTarget;
 import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.ServerConfig;
 import dev.fjord.lb.core.haproxy.HaproxyImport;
+import dev.fjord.lb.netty.InitialAddresses;
 
 /**
  * {@code --check FILE}: what {@code haproxy -c -f FILE} does for a haproxy.cfg, without binding anything. Reads the
  * whole file and reports every error with its line, then the cross-references that {@code build()} checks, then
- * names that would not resolve at start (servers, syslog targets); prints what the import ignored.
+ * names that would not resolve at start (servers, syslog targets, named servers' {@code init-addr}); prints what the
+ * import ignored.
  */
 final class ConfigCheck {
     private ConfigCheck() {}
@@ -88,6 +90,8 @@ final class ConfigCheck {
                 }
             }
         }
+        // a named server no init-addr method gives an address to stops the start (init-addr last,libc by default)
+        InitialAddresses.problems(config).forEach(problem -> errors.add(file + ": " + problem));
         for (LogTarget target : config.global().logs()) {
             if (target.kind() == LogTarget.Kind.UDP
                     && new InetSocketAddress(target.host(), target.port()).isUnresolved()) {

@@ -148,6 +148,33 @@ class CommandLineTest {
                         + "resolve (expected: an IP address or a resolvable name)");
     }
 
+    @Test
+    void checkingReportsANamedServerThatNoInitAddrMethodGivesAnAddress() throws Exception {
+        Path file = write("""
+                resolvers dns
+                    nameserver local 127.0.0.1:53
+                frontend main
+                    mode http
+                    bind :80
+                    default_backend app
+                backend app
+                    mode http
+                    server db db.unresolved.test:5432 resolvers dns init-addr last
+                    server web web.unresolved.test:80 resolvers dns init-addr last,127.0.0.1
+                    server api localhost:80 resolvers dns init-addr libc
+                """);
+
+        Output output = check(file);
+
+        assertThat(output.valid).isFalse();
+        assertThat(output.err.lines())
+                .containsExactly(
+                        "haproxy.cfg: backend 'app': server 'db': init-addr last: no address for 'db.unresolved.test'"
+                                + " (expected: a name the system resolver knows, an IP address, or 'none' to start"
+                                + " without one)",
+                        file + ": 1 error");
+    }
+
     private record Output(boolean valid, String out, String err) {}
 
     private Path write(String text) throws IOException {

@@ -21,9 +21,10 @@ import dev.fjord.lb.core.ServerTemplate;
  * server no method gives an address to stops the start (or the reconfiguration) with an error naming it. {@code libc}
  * asks the system resolver (blocking the caller), an IP address is taken as it is, {@code none} starts the server
  * without an address, {@code last} takes nothing (Fjord keeps no server-state file). Servers already running keep
- * theirs; templates and SRV names always start without one. Stateless.
+ * theirs; templates and SRV names always start without one. {@link #problems} checks a configuration the same way
+ * without starting anything, for {@code --check}. Stateless; thread-safe.
  */
-final class InitialAddresses {
+public final class InitialAddresses {
     private static final OperatorLog log = OperatorLog.of(ServiceDiscovery.class.getName());
 
     private InitialAddresses() {}
@@ -59,6 +60,27 @@ final class InitialAddresses {
             }
         }
         return addresses;
+    }
+
+    /**
+     * What starting {@code config} would refuse because of {@code init-addr}: for each named server that no method
+     * gives an address, the error {@link FjordProxy.Builder#start()} would throw. Asks the system resolver (blocking)
+     * where a server's methods say {@code libc}.
+     */
+    public static java.util.List<String> problems(ProxyConfig config) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (BackendConfig backend : config.backends().values()) {
+            for (ServerTemplate template : backend.serverTemplates()) {
+                if (template.named() && !template.srv() && !template.initAddr().isEmpty()) {
+                    try {
+                        initial(backend.name(), template);
+                    } catch (ConfigException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+        }
+        return problems;
     }
 
     /** The key of server {@code server} of backend {@code backend} in {@link #resolve}'s map. */
