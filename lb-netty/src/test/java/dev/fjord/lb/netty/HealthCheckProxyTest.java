@@ -2,6 +2,7 @@ package dev.fjord.lb.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -231,12 +232,49 @@ class HealthCheckProxyTest {
 
     @Test
     void sessionsOfAServerMarkedDownAreShutDownWhenConfigured() throws Exception {
-        web1.setDispatcher(new Dispatcher() {
+        web1.setDispatcher(slowPages(web1Healthy));
+        try (FjordProxy shutting = startApp(b -> b.server(
+                        "web1",
+                        ProxyExtension.address(web1),
+                        s -> s.check().inter(INTER).shutdownSessionsOnDown()));
+                RawClient client = new RawClient(shutting.address("main"))) {
+            client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertClosedWithoutAnswerSoonAfter(client, () -> web1Healthy.set(false));
+        }
+    }
+
+    @Test
+    void sessionsOfABackupServerAreShutDownWhenAnActiveServerComesUpIfConfigured() throws Exception {
+        web1Healthy.set(false);
+        web2.setDispatcher(slowPages(new AtomicBoolean(true)));
+        try (FjordProxy shutting = startApp(b -> b.server(
+                                "web1",
+                                ProxyExtension.address(web1),
+                                s -> s.check()
+                                        .inter(INTER)
+                                        .initState(dev.fjord.lb.core.InitState.FULLY_DOWN)
+                                        .shutdownBackupSessionsOnUp())
+                        .server("web2", ProxyExtension.address(web2), s -> s.backup()));
+                RawClient client = new RawClient(shutting.address("main"))) {
+            client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"); // to the backup: web1 is DOWN
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (web2.getRequestCount() == 0 && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(10); // until the request is at web2, before web1 comes up
+            }
+
+            assertClosedWithoutAnswerSoonAfter(client, () -> web1Healthy.set(true));
+        }
+    }
+
+    /** A node whose health check answers as {@code healthy} says and whose pages take 5 s: a session stays open. */
+    private static Dispatcher slowPages(AtomicBoolean healthy) {
+        return new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 if (request.getTarget().equals("/health_check.php")) {
                     return new MockResponse.Builder()
-                            .code(web1Healthy.get() ? 200 : 503)
+                            .code(healthy.get() ? 200 : 503)
                             .build();
                 }
                 return new MockResponse.Builder()
@@ -244,72 +282,26 @@ class HealthCheckProxyTest {
                         .body("too late")
                         .build();
             }
-        });
-        try (FjordProxy shutting = FjordProxy.builder(Router.of(ProxyConfig.builder()
-                        .defaults(d -> d.mode(Mode.HTTP).timeoutServer(Duration.ofSeconds(10)))
-                        .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                        .backend(
-                                "app",
-                                b -> b.httpCheck(HttpCheck.get("/health_check.php"))
-                                        .server(
-                                                "web1",
-                                                "127.0.0.1:" + web1.getPort(),
-                                                s -> s.check().inter(INTER).shutdownSessionsOnDown()))
-                        .build()))
-                .ioThreads(1)
-                .start()) {
-            try (RawClient client = new RawClient(shutting.address("main"))) {
-                client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-                long started = System.nanoTime();
-                web1Healthy.set(false);
-
-                assertThat(client.readUntilClose()).isEmpty(); // closed with the session, no response
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
-            }
-        }
+        };
     }
 
-    @Test
-    void sessionsOfABackupServerAreShutDownWhenAnActiveServerComesUpIfConfigured() throws Exception {
-        web1Healthy.set(false);
-        web2.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder()
-                        .headersDelay(5, TimeUnit.SECONDS)
-                        .body("too late")
-                        .build();
-            }
-        });
-        try (FjordProxy shutting = FjordProxy.builder(Router.of(ProxyConfig.builder()
+    /** A proxy of its own, one event loop: frontend {@code main} to backend {@code app}, checked over HTTP. */
+    private static FjordProxy startApp(java.util.function.Consumer<dev.fjord.lb.core.BackendConfig.Builder> servers) {
+        return FjordProxy.builder(Router.of(ProxyConfig.builder()
                         .defaults(d -> d.mode(Mode.HTTP).timeoutServer(Duration.ofSeconds(10)))
                         .frontend("main", f -> f.bind("127.0.0.1:0").defaultBackend("app"))
-                        .backend(
-                                "app",
-                                b -> b.httpCheck(HttpCheck.get("/health_check.php"))
-                                        .server(
-                                                "web1",
-                                                "127.0.0.1:" + web1.getPort(),
-                                                s -> s.check()
-                                                        .inter(INTER)
-                                                        .initState(dev.fjord.lb.core.InitState.FULLY_DOWN)
-                                                        .shutdownBackupSessionsOnUp())
-                                        .server("web2", "127.0.0.1:" + web2.getPort(), s -> s.backup()))
+                        .backend("app", b -> servers.accept(b.httpCheck(HttpCheck.get("/health_check.php"))))
                         .build()))
                 .ioThreads(1)
-                .start()) {
-            try (RawClient client = new RawClient(shutting.address("main"))) {
-                client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"); // to the backup: web1 is DOWN
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (web2.getRequestCount() == 0 && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(10); // until the request is at web2, before web1 comes up
-                }
-                long started = System.nanoTime();
-                web1Healthy.set(true);
+                .start();
+    }
 
-                assertThat(client.readUntilClose()).isEmpty(); // closed with the backup's session, no response
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
-            }
-        }
+    /** Runs {@code cause}; {@code client}'s connection then closes within 3 s with no response: its session shut. */
+    private static void assertClosedWithoutAnswerSoonAfter(RawClient client, Runnable cause) throws IOException {
+        long started = System.nanoTime();
+        cause.run();
+
+        assertThat(client.readUntilClose()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     }
 }

@@ -79,15 +79,8 @@ final class Processes {
 
     /** A value in kB from {@code /proc/PID/status} ({@code VmRSS}, {@code VmHWM}); 0 when the process is gone. */
     static long statusKb(long pid, String field) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc", String.valueOf(pid), "status"))) {
-            return lines.filter(line -> line.startsWith(field + ":"))
-                    .map(line -> line.substring(field.length() + 1).trim().split("\\s+", 2)[0])
-                    .mapToLong(Long::parseLong)
-                    .findFirst()
-                    .orElse(0);
-        } catch (IOException | UncheckedIOException e) {
-            return 0;
-        }
+        String value = statusField(String.valueOf(pid), field);
+        return value.isEmpty() ? 0 : Long.parseLong(value);
     }
 
     /**
@@ -96,13 +89,19 @@ final class Processes {
      * ignored, so Fjord cannot be reloaded by {@code SIGHUP} from here.
      */
     static boolean hangupIgnored() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(line -> line.startsWith("SigIgn:"))
-                    .map(line -> Long.parseUnsignedLong(
-                            line.substring("SigIgn:".length()).trim(), 16))
-                    .anyMatch(mask -> (mask & 1) != 0);
+        String mask = statusField("self", "SigIgn");
+        return !mask.isEmpty() && (Long.parseUnsignedLong(mask, 16) & 1) != 0;
+    }
+
+    /** The first word of {@code field} in {@code /proc/PROCESS/status}; empty when the process or field is gone. */
+    private static String statusField(String process, String field) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc", process, "status"))) {
+            return lines.filter(line -> line.startsWith(field + ":"))
+                    .map(line -> line.substring(field.length() + 1).trim().split("\\s+", 2)[0])
+                    .findFirst()
+                    .orElse("");
         } catch (IOException | UncheckedIOException e) {
-            return false;
+            return "";
         }
     }
 
