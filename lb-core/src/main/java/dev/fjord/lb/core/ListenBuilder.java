@@ -145,8 +145,7 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
     /** See {@link BackendConfig.Builder#resolvedServer(String, String, String, boolean, Consumer)}. */
     public ListenBuilder resolvedServer(
             String name, String fqdn, String resolvers, boolean preferIpv6, Consumer<ServerConfig.Builder> spec) {
-        backend.resolvedServer(name, fqdn, resolvers, preferIpv6, spec);
-        return this;
+        return resolvedServer(name, fqdn, resolvers, preferIpv6, "none", spec);
     }
 
     /** See {@link BackendConfig.Builder#resolvedServer(String, String, String, boolean, String, Consumer)}. */

@@ -263,7 +263,7 @@ public final class RuntimeCommands {
             return "'set server <srv> addr' expects an IPv4 or IPv6 address and an optional 'port N'.\n";
         }
         String by = "stats socket command";
-        server.backend().moveServer(server.name(), (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port, by);
+        server.backend().moveServer(server.name(), new Address(ip, port).toString(), by);
         return "IP changed from '" + before.host() + "' to '" + ip + "'"
                 + (port == before.port()
                         ? ", no need to change the port"

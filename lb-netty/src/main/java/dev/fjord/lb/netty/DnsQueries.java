@@ -198,7 +198,7 @@ final class DnsQueries implements AutoCloseable {
 
     /** What a failed query's {@code cause} says: NXDOMAIN, no answer in time, or anything else. */
     static Failure classify(Throwable cause) {
-        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
             if (c instanceof io.netty.resolver.dns.DnsNameResolverTimeoutException) {
                 return Failure.TIMEOUT;
             }

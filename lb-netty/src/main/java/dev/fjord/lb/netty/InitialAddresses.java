@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.BackendConfig;
 import dev.fjord.lb.core.ConfigException;
@@ -52,10 +53,9 @@ public final class InitialAddresses {
                 }
                 InetAddress address = initial(backend.name(), template);
                 if (address != null) {
-                    String host = address instanceof Inet6Address
-                            ? "[" + address.getHostAddress() + "]"
-                            : address.getHostAddress();
-                    addresses.put(key(backend.name(), template.prefix()), host + ":" + template.port());
+                    addresses.put(
+                            key(backend.name(), template.prefix()),
+                            new Address(address.getHostAddress(), template.port()).toString());
                 }
             }
         }

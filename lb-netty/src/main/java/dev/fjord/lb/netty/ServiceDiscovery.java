@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.BackendConfig;
 import dev.fjord.lb.core.ConfigException;
@@ -277,10 +278,7 @@ final class ServiceDiscovery implements AutoCloseable {
         }
 
         private static String addressOf(DnsQueries.Target target) {
-            return (target.address() instanceof java.net.Inet6Address
-                            ? "[" + target.address().getHostAddress() + "]"
-                            : target.address().getHostAddress())
-                    + ":" + target.port();
+            return new Address(target.address().getHostAddress(), target.port()).toString();
         }
 
         /** A named server's one address: the one it has while the answer holds it, else the answer's first. */
