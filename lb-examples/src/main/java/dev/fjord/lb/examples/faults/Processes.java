@@ -110,12 +110,36 @@ final class Processes {
      * clock ticks of 10 ms (USER_HZ is 100 on Linux); 0 when the process is gone.
      */
     static long cpuMillis(long pid) {
+        return cpuMillis(Path.of("/proc", String.valueOf(pid), "stat"));
+    }
+
+    private static long cpuMillis(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String stat = Files.readString(statFile);
             // the command, field 2, is in parentheses and may hold spaces: count from the last ')'
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+", 14);
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
         } catch (IOException | RuntimeException e) { // gone, or not the format of Linux
+            return 0;
+        }
+    }
+
+    /**
+     * CPU time (user and system) of the JIT compiler threads of Java process {@code pid} ({@code C1 CompilerThread*},
+     * {@code C2 CompilerThread*} in {@code /proc/PID/task}), in milliseconds; 0 when it cannot be read.
+     */
+    static long compilerCpuMillis(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            return tasks.filter(task -> {
+                        try {
+                            return Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*");
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .mapToLong(task -> cpuMillis(task.resolve("stat")))
+                    .sum();
+        } catch (IOException | UncheckedIOException e) {
             return 0;
         }
     }

@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * Netty's {@code LEAK:} reports are counted.
  *
  * <p>Fjord runs as {@code java -XX:+UseSerialGC -Xms32m -Xmx128m -Dio.netty.allocator.type=pooled [extra flags]
- * dev.fjord.lb.examples.Main --config FILE} on this JVM's class path; HAProxy as {@code /usr/sbin/haproxy -f FILE
- * -db}. Not thread-safe for starting and closing; the figures may be read from any thread.
+ * dev.fjord.lb.examples.Main --config FILE} on this JVM's class path (the extra flags: a scenario's, then those of the
+ * system property {@code faults.fjordFlags}, split at spaces, e.g. to record a JFR profile); HAProxy as {@code
+ * /usr/sbin/haproxy -f FILE -db}. Not thread-safe for starting and closing; the figures may be read from any thread.
  */
 public final class ProxyProcess implements AutoCloseable {
     /** Where HAProxy is expected. */
@@ -119,6 +120,10 @@ public final class ProxyProcess implements AutoCloseable {
                 flags.add("-Dfjord.transport=" + transport); // the suite's choice, for the proxy it starts
             }
             flags.addAll(jvmFlags);
+            String extra = System.getProperty("faults.fjordFlags");
+            if (extra != null) {
+                flags.addAll(List.of(extra.trim().split("\\s+")));
+            }
             command = Processes.java(flags, "dev.fjord.lb.examples.Main", List.of("--config", cfg.toString()));
         } else {
             command = masterWorker
@@ -187,6 +192,11 @@ public final class ProxyProcess implements AutoCloseable {
     /** The CPU time the proxy has used so far, user and system ({@code /proc/PID/stat}), ms; 0 when gone. */
     public long cpuMillis() {
         return Processes.cpuMillis(process.pid());
+    }
+
+    /** CPU time of the proxy's JIT compiler threads so far, in milliseconds (0 for HAProxy, or when unknown). */
+    public long compilerCpuMillis() {
+        return kind == Kind.FJORD ? Processes.compilerCpuMillis(process.pid()) : 0;
     }
 
     /** Open file descriptors now; -1 when they cannot be read. */

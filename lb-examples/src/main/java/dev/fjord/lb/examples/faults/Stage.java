@@ -122,6 +122,11 @@ final class Stage implements AutoCloseable {
                 .await();
     }
 
+    /** A warm-up with {@code options}, not reported; returns once its clients have their last answers. */
+    void warmUp(LoadClient.Options options) throws InterruptedException {
+        LoadClient.start(proxy().frontend(), options).await();
+    }
+
     /** Sleeps until {@code offset} after {@code originNanos}; at once when that is past. */
     static void sleepUntil(long originNanos, Duration offset) throws InterruptedException {
         long left = originNanos + offset.toNanos() - System.nanoTime();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,12 +36,6 @@ class LoadFaultsTest {
     }
 
     @Test
-    @Disabled("Fjord bug, measured 2026-11-28 on the shared 2-core machine: the storm's slowest request was 2.4-4.8 s"
-            + " in 12 suite runs (4 over this bound); Fjord's listening socket held up to 800-1,900 connections in the"
-            + " kernel's accept queue (HAProxy's at most 81-124). After the queue deadline fix, console lines off the"
-            + " event loop and 64 accepts a wake-up, 6 alternating rounds: Fjord 2,284-3,588 ms (medians 2,720 and"
-            + " 2,390), HAProxy 2,234-2,355 ms; none over the bound, but too close under CI load, and Fjord uses"
-            + " 45-59 % of a core to HAProxy's 14-18 %. See FaultSuite --only overload.")
     void aStormOf2000ClientsWaitsNoLongerThanTimeoutQueueAndTheServer() {
         ScenarioResult result =
                 Runs.ran(LoadFaults.overload(Kind.FJORD, Runs.dir("overload-bound"), Duration.ofSeconds(4)));
