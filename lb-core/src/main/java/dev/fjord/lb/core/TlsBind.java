@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param certificates {@code crt} paths in order: a PEM file holding a certificate, its chain and its private key
  *     (a key in {@code FILE.key} beside it also does), or a directory whose every such file counts, in name order.
  *     The first certificate is the default one, served when the client's SNI matches none
- * @param crtList a {@code crt-list} file: one certificate path per line, optionally followed by the SNI names it
- *     serves ({@code *.example.com}, {@code !skip.example.com}); null: none
+ * @param crtList a {@code crt-list} file: one certificate path per line, optionally followed by options of its own
+ *     and the SNI names it serves ({@link CrtList}); null: none
+ * @param listed the lines of {@code crtList}, read when the settings are built; empty without one
  * @param alpn the protocols offered by ALPN, in preference order ({@code alpn h2,http/1.1}); empty (the default):
  *     no ALPN. An HTTP frontend offers only {@code http/1.1} of them until Fjord speaks HTTP/2
  * @param minVersion the lowest version accepted ({@code ssl-min-ver}); default {@link TlsVersion#TLS_1_2}, as HAProxy
@@ -31,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 public record TlsBind(
         List<Path> certificates,
         @Nullable Path crtList,
+        List<CrtList.Entry> listed,
         List<String> alpn,
         TlsVersion minVersion,
         TlsVersion maxVersion,
@@ -42,6 +44,7 @@ public record TlsBind(
 
     public TlsBind {
         certificates = List.copyOf(certificates);
+        listed = List.copyOf(listed);
         alpn = List.copyOf(alpn);
         Objects.requireNonNull(minVersion, "minVersion");
         Objects.requireNonNull(maxVersion, "maxVersion");
@@ -60,11 +63,40 @@ public record TlsBind(
         return files;
     }
 
+    /**
+     * The settings a crt-list line's certificate is served with: these, with what the line overrides.
+     *
+     * @throws ConfigException naming the line when the result does not hold together (a minimum above the maximum,
+     *     {@code verify} without a CA file)
+     */
+    public TlsBind settingsOf(CrtList.Entry entry) {
+        CrtList.Options o = entry.options();
+        if (o.equals(CrtList.Options.NONE)) {
+            return this;
+        }
+        TlsBind over = new TlsBind(
+                List.of(entry.certificate()),
+                null,
+                List.of(),
+                o.alpn() == null ? alpn : o.alpn(),
+                o.minVersion() == null ? minVersion : o.minVersion(),
+                o.maxVersion() == null ? maxVersion : o.maxVersion(),
+                o.ciphers() == null ? ciphers : o.ciphers(),
+                o.cipherSuites() == null ? cipherSuites : o.cipherSuites(),
+                o.caFile() == null ? caFile : o.caFile(),
+                o.verify() == null ? verify : o.verify(),
+                strictSni);
+        Builder.check(entry.origin(), over);
+        return over;
+    }
+
     /** Builds a {@link TlsBind}; not thread-safe. Values are checked when set, the whole at {@code build}. */
     public static final class Builder {
         private final String context;
         private final List<Path> certificates = new ArrayList<>();
         private @Nullable Path crtList;
+        private @Nullable Path crtBase;
+        private @Nullable Path caBase;
         private List<String> alpn = List.of();
         private TlsVersion minVersion = TlsVersion.TLS_1_2;
         private TlsVersion maxVersion = TlsVersion.TLS_1_3;
@@ -76,7 +108,16 @@ public record TlsBind(
 
         /** @param context names the bind in messages, e.g. {@code frontend 'main': bind '*:443'} */
         Builder(String context) {
-            this.context = context + ": ssl";
+            this(context, ": ssl");
+        }
+
+        private Builder(String context, String suffix) {
+            this.context = context + suffix;
+        }
+
+        /** A builder whose setters check values for a crt-list line, naming it {@code context} in messages. */
+        static Builder checking(String context) {
+            return new Builder(context, "");
         }
 
         /** Adds {@code crt FILE|DIR}; the first certificate added is the default one. */
@@ -90,9 +131,22 @@ public record TlsBind(
             return crt(path("crt", fileOrDirectory));
         }
 
-        /** {@code crt-list FILE}: certificates and the SNI names each serves, one per line. */
+        /**
+         * {@code crt-list FILE}: certificates, each with options of its own and the SNI names it serves, one a line
+         * ({@link CrtList}); read at {@code build}, relative paths in it from the working directory.
+         */
         public Builder crtList(String file) {
+            return crtList(file, null, null);
+        }
+
+        /**
+         * {@code crt-list FILE}, relative paths in it resolved as HAProxy's {@code crt-base} (certificates, keys) and
+         * {@code ca-base} (CA files) say; null: from the working directory.
+         */
+        public Builder crtList(String file, @Nullable Path crtBase, @Nullable Path caBase) {
             this.crtList = path("crt-list", file);
+            this.crtBase = crtBase;
+            this.caBase = caBase;
             return this;
         }
 
@@ -165,17 +219,16 @@ public record TlsBind(
             if (certificates.isEmpty() && crtList == null) {
                 throw new ConfigException(context + ": no certificate (expected: crt FILE|DIR or crt-list FILE)");
             }
-            if (minVersion.compareTo(maxVersion) > 0) {
-                throw new ConfigException(context + ": ssl-min-ver " + minVersion + " is above ssl-max-ver "
-                        + maxVersion + " (expected: min <= max)");
+            List<CrtList.Entry> listed;
+            try {
+                listed = crtList == null ? List.of() : CrtList.read(crtList, crtBase, caBase);
+            } catch (ConfigException e) {
+                throw new ConfigException(context + ": " + e.getMessage());
             }
-            if (verify != TlsVerify.NONE && caFile == null) {
-                throw new ConfigException(context + ": verify " + verify.keyword()
-                        + " without ca-file (expected: ca-file FILE naming the CAs client certificates chain to)");
-            }
-            return new TlsBind(
+            TlsBind built = new TlsBind(
                     certificates,
                     crtList,
+                    listed,
                     alpn,
                     minVersion,
                     maxVersion,
@@ -184,6 +237,29 @@ public record TlsBind(
                     caFile,
                     verify,
                     strictSni);
+            check(context, built);
+            for (CrtList.Entry entry : listed) {
+                try {
+                    built.settingsOf(entry);
+                } catch (ConfigException e) {
+                    throw new ConfigException(context + ": " + e.getMessage());
+                }
+            }
+            return built;
+        }
+
+        /** Checks what the settings say together; {@code context} names them in messages. */
+        static void check(String context, TlsBind settings) {
+            if (settings.minVersion().compareTo(settings.maxVersion()) > 0) {
+                throw new ConfigException(context + ": ssl-min-ver " + settings.minVersion() + " is above ssl-max-ver "
+                        + settings.maxVersion() + " (expected: min <= max)");
+            }
+            if (settings.verify() != TlsVerify.NONE && settings.caFile() == null) {
+                throw new ConfigException(
+                        context + ": verify " + settings.verify().keyword()
+                                + " without ca-file (expected: ca-file FILE naming the CAs client certificates"
+                                + " chain to)");
+            }
         }
 
         private Path path(String what, String file) {

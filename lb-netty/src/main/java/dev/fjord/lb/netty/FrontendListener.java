@@ -144,9 +144,7 @@ final class FrontendListener {
                                 if (sessionLater) {
                                     ch.pipeline().addLast("fjord.client.session", new SessionStart(runtime, tracking));
                                 }
-                                boolean alpnMayChooseH2 = frontendTls != null
-                                        && http
-                                        && frontendTls.offeredProtocols().contains("h2");
+                                boolean alpnMayChooseH2 = frontendTls != null && http && frontendTls.mayOfferH2();
                                 if (http && now.bindOptions(bind).h2()) {
                                     Http2Frontend.configure(ch.pipeline(), runtime, state, tracking); // proto h2
                                 } else if (alpnMayChooseH2) {

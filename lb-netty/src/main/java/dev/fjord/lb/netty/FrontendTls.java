@@ -1,7 +1,10 @@
 package dev.fjord.lb.netty;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,19 +17,22 @@ import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.CrtList;
 import dev.fjord.lb.core.TlsBind;
 import dev.fjord.lb.core.TlsVerify;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
 /**
- * The TLS of one bind: an {@link SslContext} per certificate, and which certificate each SNI gets, as HAProxy picks
- * it: an exact name of the certificate (its DNS SANs and CN, or the crt-list's filters), else a wildcard
- * {@code *.domain} covering one label, else the first certificate, or none with {@code strict-sni}. A certificate
+ * The TLS of one bind: an {@link SslContext} per certificate (with the settings of its crt-list line, if any), and
+ * which certificate each SNI gets, as HAProxy picks it: an exact name of the certificate (its DNS SANs and CN, or the
+ * crt-list's filters), else a wildcard {@code *.domain} covering one label (not one its line excludes), else the
+ * first certificate, or none with {@code strict-sni}. A certificate
  * replaced at run time ({@link #replace}) serves the handshakes that start after it; established connections keep
  * theirs. Thread-safe: lookups read an immutable table that replacements swap.
  */
@@ -34,8 +40,10 @@ final class FrontendTls {
     private final TlsBind settings;
     private final boolean http;
     private final OpenSslSessionTicketKey @Nullable [] ticketKeys;
-    private final X509Certificate @Nullable [] caCertificates;
     private final List<CrtList.Entry> entries;
+    /** The settings of each entry: the bind's, with what its crt-list line overrides. */
+    private final List<TlsBind> entrySettings;
+
     private volatile Table table;
 
     /** The contexts and the names that select them; immutable. */
@@ -55,9 +63,7 @@ final class FrontendTls {
         this.http = http;
         this.ticketKeys = ticketKeys;
         this.entries = entries;
-        this.caCertificates = settings.caFile() == null
-                ? null
-                : PemBundle.caCertificates(settings.caFile()).toArray(new X509Certificate[0]);
+        this.entrySettings = entries.stream().map(settings::settingsOf).toList();
         this.table = table(bundles, null);
     }
 
@@ -72,14 +78,12 @@ final class FrontendTls {
         List<CrtList.Entry> entries = new ArrayList<>();
         for (Path path : settings.certificates()) {
             for (Path file : certificateFiles(path)) {
-                entries.add(new CrtList.Entry(file, List.of(), List.of()));
+                entries.add(CrtList.Entry.of(file));
             }
         }
-        if (settings.crtList() != null) {
-            entries.addAll(CrtList.read(settings.crtList()));
-        }
+        entries.addAll(settings.listed());
         List<PemBundle> bundles = new ArrayList<>();
-        entries.forEach(entry -> bundles.add(PemBundle.read(entry.certificate())));
+        entries.forEach(entry -> bundles.add(PemBundle.read(entry.certificate(), entry.key())));
         return new FrontendTls(settings, http, ticketKeys, entries, bundles);
     }
 
@@ -113,7 +117,7 @@ final class FrontendTls {
 
     /** The certificates' names (their paths as configured), as the runtime socket names them. */
     List<String> certificateNames() {
-        return table.bundles().stream().map(PemBundle::name).toList();
+        return table.bundles().stream().map(PemBundle::name).distinct().toList();
     }
 
     /** The bundles now served, in order. */
@@ -134,7 +138,7 @@ final class FrontendTls {
                 name = name.substring(0, name.length() - 1);
             }
             Integer exact = now.exact().get(name);
-            if (exact != null && !entries.get(exact).excluded().contains(name)) {
+            if (exact != null) {
                 return now.contexts().get(exact);
             }
             int dot = name.indexOf('.');
@@ -171,10 +175,12 @@ final class FrontendTls {
     }
 
     private Table table(List<PemBundle> bundles, @Nullable Table old) {
-        Map<PemBundle, SslContext> built = new HashMap<>();
+        Map<Served, SslContext> built = new HashMap<>();
         if (old != null) { // a replacement: the contexts of unchanged certificates stay
             for (int i = 0; i < old.bundles().size(); i++) {
-                built.put(old.bundles().get(i), old.contexts().get(i));
+                built.put(
+                        new Served(old.bundles().get(i), entrySettings.get(i)),
+                        old.contexts().get(i));
             }
         }
         List<SslContext> contexts = new ArrayList<>();
@@ -182,10 +188,8 @@ final class FrontendTls {
         Map<String, List<Integer>> wildcards = new LinkedHashMap<>();
         for (int i = 0; i < bundles.size(); i++) {
             PemBundle bundle = bundles.get(i);
-            contexts.add(built.computeIfAbsent(bundle, this::context));
-            List<String> names = entries.get(i).names().isEmpty()
-                    ? List.copyOf(bundle.serverNames())
-                    : entries.get(i).names();
+            contexts.add(built.computeIfAbsent(new Served(bundle, entrySettings.get(i)), this::context));
+            List<String> names = entries.get(i).filtered() ? entries.get(i).names() : List.copyOf(bundle.serverNames());
             for (String name : names) {
                 if (name.startsWith("*.")) {
                     wildcards
@@ -199,7 +203,12 @@ final class FrontendTls {
         return new Table(List.copyOf(bundles), List.copyOf(contexts), Map.copyOf(exact), wildcards);
     }
 
-    private SslContext context(PemBundle bundle) {
+    /** A certificate with the settings it is served with: one context each. */
+    private record Served(PemBundle bundle, TlsBind settings) {}
+
+    private SslContext context(Served served) {
+        PemBundle bundle = served.bundle();
+        TlsBind settings = served.settings();
         SslContextBuilder builder = SslContextBuilder.forServer(
                         bundle.key(), bundle.chain().toArray(new X509Certificate[0]))
                 .sslProvider(TlsProvider.provider())
@@ -212,14 +221,17 @@ final class FrontendTls {
         if (ciphers != null) {
             builder.ciphers(ciphers);
         }
-        if (caCertificates != null) {
-            builder.trustManager(caCertificates);
+        if (settings.caFile() != null) {
+            builder.trustManager(PemBundle.caCertificates(settings.caFile()).toArray(new X509Certificate[0]));
         }
-        TlsProvider.alpn(builder, offeredProtocols());
+        TlsProvider.alpn(builder, offered(settings.alpn()));
         try {
             SslContext context = builder.build();
             if (ticketKeys != null && context.sessionContext() instanceof OpenSslSessionContext sessions) {
                 sessions.setTicketKeys(ticketKeys);
+            }
+            if (context.sessionContext() instanceof OpenSslServerSessionContext sessions) {
+                sessions.setSessionIdContext(sessionIdContext(settings));
             }
             return context;
         } catch (SSLException | RuntimeException e) {
@@ -227,12 +239,44 @@ final class FrontendTls {
         }
     }
 
-    /** ALPN: what the bind lists, less what Fjord does not speak in HTTP mode (all but {@code h2} and HTTP/1.x). */
+    /**
+     * The session ID context of certificates served with {@code settings}: a session resumes only where it was made
+     * under the same settings, so that a client cannot carry a session made under one crt-list line's options ({@code
+     * verify}, {@code ssl-min-ver}, {@code alpn}) to a name another line serves. Certificates served alike share it,
+     * and a certificate replaced at run time keeps it, so sessions outlive a swap.
+     */
+    static byte[] sessionIdContext(TlsBind settings) {
+        String served = String.join(
+                "|",
+                String.join(",", settings.alpn()),
+                settings.minVersion().toString(),
+                settings.maxVersion().toString(),
+                String.valueOf(settings.ciphers()),
+                String.valueOf(settings.cipherSuites()),
+                String.valueOf(settings.caFile()),
+                settings.verify().keyword());
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(served.getBytes(StandardCharsets.UTF_8)); // 32 bytes
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    /** ALPN: what the bind line lists, less what Fjord does not speak in HTTP mode (all but h2 and HTTP/1.x). */
     List<String> offeredProtocols() {
+        return offered(settings.alpn());
+    }
+
+    /** Whether a handshake may choose {@code h2}: the bind, or a crt-list line of it, offers it. */
+    boolean mayOfferH2() {
+        return entrySettings.stream().anyMatch(s -> offered(s.alpn()).contains("h2"));
+    }
+
+    private List<String> offered(List<String> alpn) {
         return http
-                ? settings.alpn().stream()
+                ? alpn.stream()
                         .filter(p -> p.equals("h2") || p.equals("http/1.1") || p.equals("http/1.0"))
                         .toList()
-                : settings.alpn();
+                : alpn;
     }
 }

@@ -49,9 +49,22 @@ record PemBundle(String name, List<X509Certificate> chain, PrivateKey key) {
      * @throws IllegalArgumentException naming the file and what is wrong with it
      */
     static PemBundle read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * Reads {@code file}, with its key in {@code keyFile} (a crt-list line's {@code key}); null: in {@code file}, or
+     * else in {@code FILE.key} beside it.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    static PemBundle read(Path file, @Nullable Path keyFile) {
         String text = readText(file);
-        Path keyFile = Path.of(file + ".key");
-        String keyText = hasKey(text) || !Files.isReadable(keyFile) ? null : readText(keyFile);
+        if (keyFile != null) {
+            return parse(file.toString(), text, readText(keyFile), keyFile.toString());
+        }
+        Path beside = Path.of(file + ".key");
+        String keyText = hasKey(text) || !Files.isReadable(beside) ? null : readText(beside);
         return parse(file.toString(), text, keyText);
     }
 
@@ -61,11 +74,7 @@ record PemBundle(String name, List<X509Certificate> chain, PrivateKey key) {
      * @throws IllegalArgumentException naming {@code name} and what is wrong
      */
     static PemBundle parse(String name, String text, @Nullable String keyText) {
-        List<X509Certificate> chain = certificates(name, text);
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException(name + ": no certificate (expected: a PEM file with BEGIN CERTIFICATE, "
-                    + "then its chain and private key)");
-        }
+        List<X509Certificate> chain = chain(name, text);
         PrivateKey key = privateKey(name, text);
         if (key == null && keyText != null) {
             key = privateKey(name + ".key", keyText);
@@ -76,6 +85,27 @@ record PemBundle(String name, List<X509Certificate> chain, PrivateKey key) {
         }
         requireMatch(name, chain.get(0), key);
         return new PemBundle(name, chain, key);
+    }
+
+    /** {@code name}'s chain in {@code text}, with its key in {@code keyText} (the file {@code keyName}). */
+    private static PemBundle parse(String name, String text, String keyText, String keyName) {
+        List<X509Certificate> chain = chain(name, text);
+        PrivateKey key = privateKey(keyName, keyText);
+        if (key == null) {
+            throw new IllegalArgumentException(keyName + ": no private key (expected: BEGIN PRIVATE KEY, BEGIN RSA "
+                    + "PRIVATE KEY or BEGIN EC PRIVATE KEY)");
+        }
+        requireMatch(name, chain.get(0), key);
+        return new PemBundle(name, chain, key);
+    }
+
+    private static List<X509Certificate> chain(String name, String text) {
+        List<X509Certificate> chain = certificates(name, text);
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException(name + ": no certificate (expected: a PEM file with BEGIN CERTIFICATE, "
+                    + "then its chain and private key)");
+        }
+        return chain;
     }
 
     /**

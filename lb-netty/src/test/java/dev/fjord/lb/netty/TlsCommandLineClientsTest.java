@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +65,7 @@ class TlsCommandLineClientsTest {
                 .address("main")
                 .getPort();
 
-        Result h2 = run(
+        CommandRun h2 = run(
                 "/usr/bin/curl",
                 "--http2",
                 "-sS",
@@ -86,7 +85,7 @@ class TlsCommandLineClientsTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed (/usr/bin/curl)");
         int port = fjordPort();
 
-        Result localhost = run(
+        CommandRun localhost = run(
                 "/usr/bin/curl",
                 "--http1.1",
                 "-sS",
@@ -97,10 +96,10 @@ class TlsCommandLineClientsTest {
         assertThat(localhost.out()).isEqualTo("fjord-tls");
         assertThat(localhost.err()).contains("CN=localhost").contains("SSL certificate verify ok");
 
-        Result a = curlResolving("a.example.test", port);
+        CommandRun a = curlResolving("a.example.test", port);
         assertThat(a.out()).isEqualTo("fjord-tls");
         assertThat(a.err()).contains("CN=a.example.test");
-        Result b = curlResolving("b.example.test", port); // the wildcard of site-ecdsa.pem
+        CommandRun b = curlResolving("b.example.test", port); // the wildcard of site-ecdsa.pem
         assertThat(b.out()).isEqualTo("fjord-tls");
         assertThat(b.err()).contains("subject: O=Fjord Test; CN=localhost");
     }
@@ -120,7 +119,7 @@ class TlsCommandLineClientsTest {
             TlsFixtures.path("ca.pem")
         };
         // TLS 1.2: one full handshake, then five reconnections resuming the session
-        Result tls12 = run(0, concat(connect, "-tls1_2", "-reconnect"));
+        CommandRun tls12 = run(0, concat(connect, "-tls1_2", "-reconnect"));
         assertThat(tls12.out().lines().filter(l -> l.startsWith("New,"))).hasSize(1);
         assertThat(tls12.out().lines().filter(l -> l.startsWith("Reused,"))).hasSize(5);
         // TLS 1.3: the ticket comes after the handshake (BoringSSL sends it with the first response), so the first
@@ -128,7 +127,7 @@ class TlsCommandLineClientsTest {
         String session = dir.resolve("session.pem").toString();
         assertThat(run(1000, concat(connect, "-tls1_3", "-sess_out", session)).out())
                 .contains("New, TLSv1.3");
-        Result resumed = run(300, concat(connect, "-tls1_3", "-sess_in", session));
+        CommandRun resumed = run(300, concat(connect, "-tls1_3", "-sess_in", session));
         assertThat(resumed.out()).as(resumed.err()).contains("Reused, TLSv1.3");
     }
 
@@ -158,8 +157,8 @@ class TlsCommandLineClientsTest {
             // not a.example.test: HAProxy 2.6 prefers an ECDSA certificate matching by wildcard over an RSA one
             // matching exactly, for clients that take ECDSA; Fjord serves the exact match (see the README)
             for (String name : List.of("localhost", "b.example.test")) {
-                Result fromHaproxy = curlResolving(name, haproxyPort);
-                Result fromFjord = curlResolving(name, fjordPort);
+                CommandRun fromHaproxy = curlResolving(name, haproxyPort);
+                CommandRun fromFjord = curlResolving(name, fjordPort);
                 assertThat(fromHaproxy.out()).as(haproxy.output()).isEqualTo("haproxy-tls");
                 assertThat(fromFjord.out()).isEqualTo("fjord-tls");
                 assertThat(subject(fromFjord.err()))
@@ -178,7 +177,7 @@ class TlsCommandLineClientsTest {
                 .strip();
     }
 
-    private Result curlResolving(String name, int port) throws Exception {
+    private CommandRun curlResolving(String name, int port) throws Exception {
         return run(
                 "/usr/bin/curl",
                 "--http1.1",
@@ -191,34 +190,11 @@ class TlsCommandLineClientsTest {
                 "https://" + name + ":" + port + "/");
     }
 
-    private record Result(String out, String err) {}
-
-    private Result run(String... command) throws IOException, InterruptedException {
-        return run(0, command);
+    private CommandRun run(String... command) throws IOException, InterruptedException {
+        return CommandRun.run(dir, 0, command);
     }
 
-    /**
-     * Runs {@code command}; with {@code stdinMillis} above 0 it is sent a GET and its standard input stays open that
-     * long, then closes.
-     */
-    private Result run(long stdinMillis, String... command) throws IOException, InterruptedException {
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        if (stdinMillis > 0) {
-            process.getOutputStream()
-                    .write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            process.getOutputStream().flush();
-            process.waitFor(stdinMillis, TimeUnit.MILLISECONDS);
-        }
-        process.getOutputStream().close();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + ": still running after 30 s");
-        }
-        return new Result(Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    private CommandRun run(long stdinMillis, String... command) throws IOException, InterruptedException {
+        return CommandRun.run(dir, stdinMillis, command);
     }
 }

@@ -204,8 +204,13 @@ class TlsTerminationTest {
 
     /** Sends a GET with Connection: close and reads the whole response. */
     static String exchange(SSLSocket socket) throws IOException {
+        return exchange(socket, "/");
+    }
+
+    /** Sends a GET of {@code path} with Connection: close and reads the whole response. */
+    static String exchange(SSLSocket socket, String path) throws IOException {
         socket.getOutputStream()
-                .write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

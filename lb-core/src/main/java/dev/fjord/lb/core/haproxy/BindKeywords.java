@@ -48,7 +48,8 @@ final class BindKeywords {
                 }
                 case "crt-list" -> {
                     String file = tls.certificate("crt-list", value(line, ++i, option));
-                    settings.add(t -> t.crtList(file));
+                    tls.crtList(file);
+                    settings.add(t -> t.crtList(file, tls.crtBase(), tls.caBase()));
                 }
                 case "ca-file" -> {
                     String file = tls.caFile(value(line, ++i, option));

@@ -1,12 +1,12 @@
 package dev.fjord.lb.core.haproxy;
 
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.CrtList;
 import dev.fjord.lb.core.TlsVersion;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
@@ -61,12 +61,45 @@ final class TlsImport {
 
     /** A certificate file or directory ({@code crt}), from {@code crt-base} when relative; it must be readable. */
     String certificate(String what, String path) {
-        return readable(what, resolve(crtBase, path));
+        return readable(what, CrtList.resolve(crtBase, path));
+    }
+
+    /** {@code crt-base}; null: none. */
+    @Nullable
+    Path crtBase() {
+        return crtBase;
+    }
+
+    /** {@code ca-base}; null: none. */
+    @Nullable
+    Path caBase() {
+        return caBase;
+    }
+
+    /**
+     * Checks that the files a crt-list names, from {@code crt-base} and {@code ca-base} when relative, are readable.
+     *
+     * @throws IllegalArgumentException naming the crt-list's line and the file
+     */
+    void crtList(String file) {
+        for (CrtList.Entry entry : CrtList.read(Path.of(file), crtBase, caBase)) {
+            try {
+                readable("certificate", entry.certificate());
+                if (entry.key() != null) {
+                    readable("key", entry.key());
+                }
+                if (entry.options().caFile() != null) {
+                    readable("ca-file", entry.options().caFile());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(entry.origin() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** A CA file ({@code ca-file}), from {@code ca-base} when relative; it must be readable. */
     String caFile(String path) {
-        return readable("ca-file", resolve(caBase, path));
+        return readable("ca-file", CrtList.resolve(caBase, path));
     }
 
     /** A TLS version ({@code ssl-min-ver}, {@code ssl-max-ver}). */
@@ -75,15 +108,6 @@ final class TlsImport {
             return TlsVersion.parse(name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + " " + e.getMessage());
-        }
-    }
-
-    private static Path resolve(@Nullable Path base, String path) {
-        try {
-            Path given = Path.of(path);
-            return base == null || given.isAbsolute() ? given : base.resolve(given);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("'" + path + "' (expected: a file path)");
         }
     }
 
@@ -102,6 +126,6 @@ final class TlsImport {
         if (line.size() != 2) {
             throw new IllegalArgumentException("expected: " + line.keyword() + " DIRECTORY");
         }
-        return resolve(null, line.arg(1));
+        return CrtList.resolve(null, line.arg(1));
     }
 }
