@@ -27,6 +27,7 @@
 #                scenarios (default 20); CONNECTIONS default 64; STREAMS default 10; HANDSHAKERS default 4;
 #                SWAP_MS default 100
 #   SCENARIOS    default "handshake-ecdsa handshake-rsa keepalive-1k h2-1k swap-ecdsa"
+#   STRACE=1     also count syscalls per request in round 1 (strace -c -f on the proxy, a separate 5 s run each)
 #   JAR          Fjord's runnable jar (default lb-examples/target/lb-examples.jar); JAVA_OPTS the JVM's flags
 # Every process it starts is stopped by PID on exit. Traffic stays on 127.0.0.1 (ports 9201, 9202, 9280-9282).
 set -euo pipefail
@@ -53,6 +54,7 @@ RSA_PORT=9282
 WORK_PREFIX=fjord-tls-bench
 # shellcheck source=bench-common.sh
 source "lb-examples/bench/bench-common.sh"
+[ "${STRACE:-}" = 1 ] && need strace:strace
 need wrk:wrk nginx:nginx haproxy:haproxy taskset:util-linux python3:python3 openssl:openssl curl:curl h2load:nghttp2-client \
     socat:socat
 [ -x /usr/sbin/haproxy ] && HAPROXY=/usr/sbin/haproxy || HAPROXY=$(command -v haproxy)
@@ -189,6 +191,24 @@ swap_certificates() {
     done
 }
 
+# syscalls NAME PID SCENARIO: syscalls per request under strace -c (slower: a separate, shorter run)
+syscalls() {
+    local name=$1 pid=$2 scenario=$3
+    strace -f -c -p "$pid" -o "$WORK/strace.out" 2>/dev/null &
+    local tracer=$!
+    sleep 1
+    load 5 "$scenario"
+    kill -INT $tracer; wait $tracer 2>/dev/null || true
+    awk -v n="$requests" -v who="$name" -v s="$scenario" '
+        $NF != "syscall" && $NF != "total" && NF >= 5 && $4 ~ /^[0-9]+$/ {calls[$NF] = $4}
+        $NF == "total" {total = $4}
+        END {
+            line = ""
+            for (c in calls) if (calls[c] / n >= 0.05) line = line sprintf(" %s %.2f", c, calls[c] / n)
+            printf "syscalls %-8s %-16s %.2f per request:%s\n", who, s, total / n, line
+        }' "$WORK/strace.out" | tee -a "$WORK/syscalls"
+}
+
 # measure ROUND NAME PID SCENARIO: one run; a result line to the console and to $WORK/results
 measure() {
     local round=$1 name=$2 pid=$3 scenario=$4 before after us
@@ -221,6 +241,9 @@ for round in $(seq 1 "$ROUNDS"); do
         sanity "$name"
         for scenario in "${SCENARIO_LIST[@]}"; do load "$WARM_EACH" "$scenario"; done
         for scenario in "${SCENARIO_LIST[@]}"; do measure "$round" "$name" "$pid" "$scenario"; done
+        if [ "${STRACE:-}" = 1 ] && [ "$round" = 1 ]; then
+            for scenario in "${SCENARIO_LIST[@]}"; do syscalls "$name" "$pid" "$scenario"; done
+        fi
         kill "$pid"; wait "$pid" 2>/dev/null || true
     done
 done

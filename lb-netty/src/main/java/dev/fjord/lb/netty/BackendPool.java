@@ -196,9 +196,8 @@ final class BackendPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (mode == Mode.HTTP) {
-                            ch.pipeline()
-                                    .addLast(CODEC, new ServerCodec(limits))
-                                    .addLast(ServerConnectionHandler.NAME, new ServerConnectionHandler());
+                            ServerCodec.add(ch, limits);
+                            ServerConnectionHandler.add(ch);
                         }
                         LoopIdle state = state(loop);
                         state.open++;

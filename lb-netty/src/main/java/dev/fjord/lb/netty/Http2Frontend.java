@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * HTTP/2 to clients, translated to HTTP/1.1 servers: the one place a client connection becomes HTTP/2. Where a bind
@@ -33,11 +34,15 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  */
 final class Http2Frontend {
     static final String CODEC = "fjord.h2.codec";
+    static final String FLUSHES = "fjord.h2.flushes";
     static final String MULTIPLEX = "fjord.h2.multiplex";
     static final String SESSION = "fjord.h2.session";
 
     /** How long streams may finish after a GOAWAY without {@code timeout client}: Netty's connection default. */
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+
+    /** Flushes held at most before one goes through, while the connection reads: Netty's default. */
+    private static final int FLUSH_AT_MOST_AFTER = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
     /** Netty's guard against floods of empty DATA frames (no valid use: only END_STREAM may be empty). */
     private static final int MAX_CONSECUTIVE_EMPTY_DATA_FRAMES = 2;
@@ -64,6 +69,9 @@ final class Http2Frontend {
         Http2FrameCodec codec =
                 codec(tuning, state.policy().limits(), client != null ? client : DEFAULT_GRACE, session);
         pipeline.addLast(CODEC, codec)
+                // the flushes of streams answered in one turn of the event loop become one: one TLS record and one
+                // write for all their frames, not one each (the codec's own flushes, GOAWAY and SETTINGS, are not held)
+                .addLast(FLUSHES, new FlushConsolidationHandler(FLUSH_AT_MOST_AFTER, true))
                 .addLast(MULTIPLEX, new Http2MultiplexHandler(streams(runtime, frontend, state.policy(), session)))
                 .addLast(SESSION, session);
     }

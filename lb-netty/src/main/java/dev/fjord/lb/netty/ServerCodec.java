@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -27,6 +28,8 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Not sharable; all calls on the connection's event loop.
  */
 final class ServerCodec extends CombinedChannelDuplexHandler<ServerCodec.ResponseDecoder, HttpRequestEncoder> {
+    private static final AttributeKey<ServerCodec> KEY = AttributeKey.valueOf("fjord.server.codec");
+
     private boolean idle;
 
     ServerCodec(HttpLimits limits) {
@@ -38,9 +41,16 @@ final class ServerCodec extends CombinedChannelDuplexHandler<ServerCodec.Respons
                 new HttpRequestEncoder());
     }
 
-    /** The codec of {@code channel}, an HTTP server connection. */
+    /** The codec of {@code channel}, an HTTP server connection (an attribute: a pipeline lookup walks its names). */
     static ServerCodec of(Channel channel) {
-        return (ServerCodec) channel.pipeline().get(BackendPool.CODEC);
+        return channel.attr(KEY).get();
+    }
+
+    /** Adds the codec of {@code channel}, an HTTP server connection, to its pipeline. */
+    static void add(Channel channel, HttpLimits limits) {
+        ServerCodec codec = new ServerCodec(limits);
+        channel.attr(KEY).set(codec);
+        channel.pipeline().addLast(BackendPool.CODEC, codec);
     }
 
     /** Bytes received and not yet decoded into messages: what the server sent after the response taken. */

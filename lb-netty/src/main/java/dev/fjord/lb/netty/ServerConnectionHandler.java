@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -15,6 +16,7 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "fjord.server.exchange";
+    private static final AttributeKey<ServerConnectionHandler> KEY = AttributeKey.valueOf(NAME);
 
     /** What an attached exchange gets from its server connection. */
     interface Listener {
@@ -31,7 +33,14 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** The handler of {@code channel}. */
     static ServerConnectionHandler of(Channel channel) {
-        return (ServerConnectionHandler) channel.pipeline().get(NAME);
+        return channel.attr(KEY).get();
+    }
+
+    /** Adds the handler of {@code channel}, an HTTP server connection, to its pipeline. */
+    static void add(Channel channel) {
+        ServerConnectionHandler handler = new ServerConnectionHandler();
+        channel.attr(KEY).set(handler);
+        channel.pipeline().addLast(NAME, handler);
     }
 
     void attach(Listener exchange) {
