@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * A {@code crt-list} file as HAProxy reads it: one certificate a line,
  * {@code PATH [[OPTION ...]] [[!]SNI-FILTER ...]}; blank lines and {@code #} comments are skipped. The options in
  * brackets override the bind's for that certificate: {@code alpn LIST}, {@code no-alpn}, {@code ssl-min-ver V},
- * {@code ssl-max-ver V}, {@code ciphers LIST}, {@code ciphersuites LIST}, {@code ca-file FILE},
- * {@code verify none|optional|required}, {@code key FILE}; the others HAProxy knows ({@code curves}, {@code ocsp},
+ * {@code ssl-max-ver V}, {@code ciphers LIST}, {@code ciphersuites LIST}, {@code curves LIST}, {@code ca-file FILE},
+ * {@code verify none|optional|required}, {@code key FILE}; the others HAProxy knows ({@code ecdhe}, {@code ocsp},
  * ...) are refused by name. A filter names an SNI the certificate serves ({@code *.example.com} covers one label),
  * {@code !name} excludes one from the line's wildcards, {@code *} makes it a default certificate; a line with filters
  * serves their names instead of those of its certificate. Relative paths resolve from {@code crt-base} (certificates
@@ -25,13 +25,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CrtList {
     private static final List<String> SUPPORTED = List.of(
-            "alpn", "no-alpn", "ssl-min-ver", "ssl-max-ver", "ciphers", "ciphersuites", "ca-file", "verify", "key");
+            "alpn",
+            "no-alpn",
+            "ssl-min-ver",
+            "ssl-max-ver",
+            "ciphers",
+            "ciphersuites",
+            "curves",
+            "ca-file",
+            "verify",
+            "key");
     private static final List<String> NOT_YET = List.of(
             "allow-0rtt",
             "ca-verify-file",
             "client-sigalgs",
             "crl-file",
-            "curves",
             "ecdhe",
             "no-ca-names",
             "npn",
@@ -54,9 +62,10 @@ public final class CrtList {
             @Nullable String ciphers,
             @Nullable String cipherSuites,
             @Nullable Path caFile,
-            @Nullable TlsVerify verify) {
+            @Nullable TlsVerify verify,
+            @Nullable String curves) {
         /** Nothing overridden: a {@code crt} of the bind line. */
-        public static final Options NONE = new Options(null, null, null, null, null, null, null);
+        public static final Options NONE = new Options(null, null, null, null, null, null, null, null);
 
         public Options {
             alpn = alpn == null ? null : List.copyOf(alpn);
@@ -187,6 +196,7 @@ public final class CrtList {
         String suites = null;
         Path caFile = null;
         TlsVerify verify = null;
+        String curves = null;
         TlsBind.Builder check = TlsBind.Builder.checking("[...]"); // its setters check the values
         for (int i = 0; i < words.size(); i++) {
             String option = words.get(i);
@@ -206,6 +216,10 @@ public final class CrtList {
                     suites = value(words, ++i, option);
                     check.cipherSuites(suites);
                 }
+                case "curves" -> {
+                    curves = value(words, ++i, option);
+                    check.curves(curves);
+                }
                 case "ca-file" -> caFile = resolve(caBase, value(words, ++i, option));
                 case "key" -> resolve(crtBase, value(words, ++i, option)); // keyFile reads it
                 case "verify" -> verify = verify(value(words, ++i, option));
@@ -216,7 +230,7 @@ public final class CrtList {
                             + " (supported in [...]: " + String.join(", ", SUPPORTED) + ")");
             }
         }
-        return new Options(alpn, min, max, ciphers, suites, caFile, verify);
+        return new Options(alpn, min, max, ciphers, suites, caFile, verify, curves);
     }
 
     private static @Nullable Path keyFile(List<String> words, @Nullable Path crtBase) {

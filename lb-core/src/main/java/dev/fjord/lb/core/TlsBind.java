@@ -28,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * @param verify whether client certificates are asked for ({@code verify}); default {@link TlsVerify#NONE}
  * @param strictSni a handshake whose SNI matches no certificate is refused instead of served the default one
  *     ({@code strict-sni})
+ * @param curves the key exchange groups offered, {@code :}-separated in preference order ({@code curves
+ *     X25519:P-256}); null: the library's
+ * @param tickets whether sessions resume by tickets; default true ({@code no-tls-tickets}: false)
+ * @param preferClientCiphers the client's cipher order wins over the server's ({@code prefer-client-ciphers});
+ *     default false
  */
 public record TlsBind(
         List<Path> certificates,
@@ -40,7 +45,10 @@ public record TlsBind(
         @Nullable String cipherSuites,
         @Nullable Path caFile,
         TlsVerify verify,
-        boolean strictSni) {
+        boolean strictSni,
+        @Nullable String curves,
+        boolean tickets,
+        boolean preferClientCiphers) {
 
     public TlsBind {
         certificates = List.copyOf(certificates);
@@ -85,7 +93,10 @@ public record TlsBind(
                 o.cipherSuites() == null ? cipherSuites : o.cipherSuites(),
                 o.caFile() == null ? caFile : o.caFile(),
                 o.verify() == null ? verify : o.verify(),
-                strictSni);
+                strictSni,
+                o.curves() == null ? curves : o.curves(),
+                tickets,
+                preferClientCiphers);
         Builder.check(entry.origin(), over);
         return over;
     }
@@ -105,6 +116,9 @@ public record TlsBind(
         private @Nullable Path caFile;
         private TlsVerify verify = TlsVerify.NONE;
         private boolean strictSni;
+        private @Nullable String curves;
+        private boolean tickets = true;
+        private boolean preferClientCiphers;
 
         /** @param context names the bind in messages, e.g. {@code frontend 'main': bind '*:443'} */
         Builder(String context) {
@@ -210,6 +224,27 @@ public record TlsBind(
             return this;
         }
 
+        /** {@code curves}: the key exchange groups offered, e.g. {@code X25519:P-256}; default: the library's. */
+        public Builder curves(String curves) {
+            this.curves = cipherList("curves", curves);
+            return this;
+        }
+
+        /**
+         * {@code no-tls-tickets} ({@code false}): sessions do not resume by tickets (TLS 1.3 then resumes none);
+         * {@code tls-tickets} ({@code true}, the default) undoes it.
+         */
+        public Builder tlsTickets(boolean enabled) {
+            this.tickets = enabled;
+            return this;
+        }
+
+        /** {@code prefer-client-ciphers}: the client's cipher order wins over the server's. */
+        public Builder preferClientCiphers() {
+            this.preferClientCiphers = true;
+            return this;
+        }
+
         /**
          * The settings.
          *
@@ -236,7 +271,10 @@ public record TlsBind(
                     cipherSuites,
                     caFile,
                     verify,
-                    strictSni);
+                    strictSni,
+                    curves,
+                    tickets,
+                    preferClientCiphers);
             check(context, built);
             for (CrtList.Entry entry : listed) {
                 try {

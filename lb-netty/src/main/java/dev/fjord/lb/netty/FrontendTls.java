@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,11 +24,14 @@ import dev.fjord.lb.core.TlsBind;
 import dev.fjord.lb.core.TlsVerify;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.internal.tcnative.SSL;
 
 /**
  * The TLS of one bind: an {@link SslContext} per certificate (with the settings of its crt-list line, if any), and
@@ -154,6 +159,22 @@ final class FrontendTls {
         return settings.strictSni() ? null : now.contexts().get(0);
     }
 
+    /**
+     * Applies what the bind says per connection to the engine of a handshake about to start: {@code
+     * prefer-client-ciphers} (the client's cipher order), and {@code no-tls-tickets} (no ticket issued; with
+     * BoringSSL, which Netty otherwise lets issue TLS 1.3 tickets on every connection).
+     */
+    void configure(SSLEngine engine) {
+        if (settings.preferClientCiphers()) {
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setUseCipherSuitesOrder(false);
+            engine.setSSLParameters(parameters);
+        }
+        if (!settings.tickets() && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            SSL.setOptions(openSsl.sslPointer(), SSL.SSL_OP_NO_TICKET);
+        }
+    }
+
     /** Whether a certificate of this bind is named {@code name}. */
     boolean uses(String name) {
         return certificateNames().contains(name);
@@ -225,9 +246,14 @@ final class FrontendTls {
             builder.trustManager(PemBundle.caCertificates(settings.caFile()).toArray(new X509Certificate[0]));
         }
         TlsProvider.alpn(builder, offered(settings.alpn()));
+        if (settings.curves() != null && TlsProvider.isNative()) { // the JDK's: -Djdk.tls.namedGroups
+            builder.option(OpenSslContextOption.GROUPS, settings.curves().split(":"));
+        }
         try {
             SslContext context = builder.build();
-            if (ticketKeys != null && context.sessionContext() instanceof OpenSslSessionContext sessions) {
+            if (settings.tickets()
+                    && ticketKeys != null
+                    && context.sessionContext() instanceof OpenSslSessionContext sessions) {
                 sessions.setTicketKeys(ticketKeys);
             }
             if (context.sessionContext() instanceof OpenSslServerSessionContext sessions) {

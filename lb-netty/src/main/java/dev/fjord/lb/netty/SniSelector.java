@@ -57,6 +57,7 @@ final class SniSelector extends AbstractSniHandler<SslContext> {
             return;
         }
         SslHandler handler = future.getNow().newHandler(ctx.alloc());
+        tls.configure(handler.engine());
         handler.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
         ctx.pipeline().replace(this, TlsNames.SSL_HANDLER, handler);
     }

@@ -11,6 +11,24 @@ import java.util.concurrent.TimeUnit;
 /** A command line tool's run in a test (curl, openssl): its standard output and error. */
 record CommandRun(String out, String err) {
     /**
+     * {@code openssl s_client} to 127.0.0.1:{@code port} asking for {@code sni}, trusting the test CA, then
+     * {@code options}.
+     */
+    static String[] sClient(int port, String sni, String... options) {
+        List<String> command = new ArrayList<>(List.of(
+                "/usr/bin/openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-servername",
+                sni,
+                "-CAfile",
+                TlsFixtures.path("ca.pem")));
+        command.addAll(List.of(options));
+        return command.toArray(new String[0]);
+    }
+
+    /**
      * Runs {@code command}, its output in files under {@code dir}; with {@code stdinMillis} above 0 it is sent a GET
      * and its standard input stays open that long, then closes. At most 30 s.
      */

@@ -108,16 +108,7 @@ class TlsCommandLineClientsTest {
     void opensslResumesSessionsByTicketWithTls12AndTls13() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed (/usr/bin/openssl)");
         int port = fjordPort();
-        String[] connect = {
-            "/usr/bin/openssl",
-            "s_client",
-            "-connect",
-            "127.0.0.1:" + port,
-            "-servername",
-            "localhost",
-            "-CAfile",
-            TlsFixtures.path("ca.pem")
-        };
+        String[] connect = CommandRun.sClient(port, "localhost");
         // TLS 1.2: one full handshake, then five reconnections resuming the session
         CommandRun tls12 = run(0, concat(connect, "-tls1_2", "-reconnect"));
         assertThat(tls12.out().lines().filter(l -> l.startsWith("New,"))).hasSize(1);

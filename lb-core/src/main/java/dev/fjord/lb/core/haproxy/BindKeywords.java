@@ -16,8 +16,10 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  * The options after a bind's address: {@code accept-proxy}, {@code proto h1|h2}, and TLS: {@code ssl}, {@code crt
  * FILE|DIR} (repeated), {@code crt-list FILE}, {@code alpn LIST}, {@code ssl-min-ver}, {@code ssl-max-ver}, {@code
  * no-sslv3}, {@code no-tlsv10}, {@code no-tlsv11}, {@code no-tlsv13}, {@code force-tlsv12}, {@code force-tlsv13},
- * {@code ciphers}, {@code ciphersuites}, {@code ca-file}, {@code verify none|optional|required}, {@code strict-sni}.
- * Checked when read, so that an error names its line; files must be readable.
+ * {@code ciphers}, {@code ciphersuites}, {@code curves}, {@code no-tls-tickets}, {@code tls-tickets},
+ * {@code prefer-client-ciphers}, {@code ca-file}, {@code verify none|optional|required}, {@code strict-sni}; the
+ * global {@code ssl-default-bind-*} settings come first, the line's own override them. Checked when read, so that an
+ * error names its line; files must be readable.
  */
 final class BindKeywords {
     private BindKeywords() {}
@@ -28,9 +30,16 @@ final class BindKeywords {
         boolean ssl = false;
         String[] proto = {null};
         List<Consumer<TlsBind.Builder>> settings = new ArrayList<>();
-        TlsVersion[] range = {null, null};
+        TlsVersion[] range = tls.bindVersions(); // from ssl-default-bind-options, which the line's refine
+        boolean versions = false;
         for (int i = 2; i < line.size(); i++) {
             String option = line.arg(i);
+            int last = versionOption(line, i, range);
+            if (last >= 0) {
+                i = last;
+                versions = true;
+                continue;
+            }
             switch (option) {
                 case "accept-proxy" -> acceptProxy = true;
                 case "proto" -> { // h2: HTTP/2 from the first byte; h1: HTTP/1.x
@@ -78,21 +87,25 @@ final class BindKeywords {
                     };
                     settings.add(t -> t.verify(verify));
                 }
-                case "ssl-min-ver" -> range[0] = TlsImport.version(option, value(line, ++i, option));
-                case "ssl-max-ver" -> range[1] = TlsImport.version(option, value(line, ++i, option));
-                case "no-sslv3" -> range[0] = higher(range[0], TlsVersion.TLS_1_0);
-                case "no-tlsv10" -> range[0] = higher(range[0], TlsVersion.TLS_1_1);
-                case "no-tlsv11" -> range[0] = higher(range[0], TlsVersion.TLS_1_2);
-                case "no-tlsv13" -> range[1] = TlsVersion.TLS_1_2;
-                case "force-tlsv12" -> range[0] = range[1] = TlsVersion.TLS_1_2;
-                case "force-tlsv13" -> range[0] = range[1] = TlsVersion.TLS_1_3;
+                case "curves" -> {
+                    String curves = value(line, ++i, option);
+                    settings.add(t -> t.curves(curves));
+                }
+                case "no-tls-tickets" -> settings.add(t -> t.tlsTickets(false));
+                case "tls-tickets" -> settings.add(t -> t.tlsTickets(true));
+                case "prefer-client-ciphers" -> settings.add(TlsBind.Builder::preferClientCiphers);
                 default ->
                     throw new IllegalArgumentException("bind option '" + option + "' is not supported yet (supported: "
                             + "accept-proxy, proto, ssl, crt, crt-list, alpn, ssl-min-ver, ssl-max-ver, no-sslv3, "
                             + "no-tlsv10, no-tlsv11, no-tlsv13, force-tlsv12, force-tlsv13, ciphers, ciphersuites, "
-                            + "ca-file, verify, strict-sni)");
+                            + "curves, no-tls-tickets, tls-tickets, prefer-client-ciphers, ca-file, verify, "
+                            + "strict-sni)");
             }
         }
+        if (!ssl && (!settings.isEmpty() || versions)) {
+            throw new IllegalArgumentException("TLS options without 'ssl' (expected: bind ADDRESS ssl crt FILE ...)");
+        }
+        settings.addAll(0, tls.bindDefaults()); // the line's own settings after, so that they win
         if (range[0] != null) {
             TlsVersion min = range[0];
             settings.add(t -> t.minVersion(min));
@@ -100,9 +113,6 @@ final class BindKeywords {
         if (range[1] != null) {
             TlsVersion max = range[1];
             settings.add(t -> t.maxVersion(max));
-        }
-        if (!ssl && !settings.isEmpty()) {
-            throw new IllegalArgumentException("TLS options without 'ssl' (expected: bind ADDRESS ssl crt FILE ...)");
         }
         boolean proxy = acceptProxy;
         boolean terminate = ssl;
@@ -118,6 +128,30 @@ final class BindKeywords {
                 b.ssl(t -> settings.forEach(setting -> setting.accept(t)));
             }
         };
+    }
+
+    /**
+     * The version option at word {@code i} of {@code line} ({@code ssl-min-ver V}, {@code ssl-max-ver V},
+     * {@code no-sslv3}, {@code no-tlsv10}, {@code no-tlsv11}, {@code no-tlsv13}, {@code force-tlsv12},
+     * {@code force-tlsv13}) applied to {@code range} (min, max; null: the default); the index of its last word, or -1
+     * when the word is no version option.
+     */
+    static int versionOption(Line line, int i, @Nullable TlsVersion[] range) {
+        String option = line.arg(i);
+        switch (option) {
+            case "ssl-min-ver" -> range[0] = TlsImport.version(option, value(line, ++i, option));
+            case "ssl-max-ver" -> range[1] = TlsImport.version(option, value(line, ++i, option));
+            case "no-sslv3" -> range[0] = higher(range[0], TlsVersion.TLS_1_0);
+            case "no-tlsv10" -> range[0] = higher(range[0], TlsVersion.TLS_1_1);
+            case "no-tlsv11" -> range[0] = higher(range[0], TlsVersion.TLS_1_2);
+            case "no-tlsv13" -> range[1] = TlsVersion.TLS_1_2;
+            case "force-tlsv12" -> range[0] = range[1] = TlsVersion.TLS_1_2;
+            case "force-tlsv13" -> range[0] = range[1] = TlsVersion.TLS_1_3;
+            default -> {
+                return -1;
+            }
+        }
+        return i;
     }
 
     /** {@code no-sslv3} and the like: the minimum at least {@code floor}. */

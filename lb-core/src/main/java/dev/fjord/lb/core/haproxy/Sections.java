@@ -47,8 +47,6 @@ final class Sections {
             "expose-experimental-directives",
             "server-state-file",
             "server-state-base",
-            "ssl-default-bind-ciphers",
-            "ssl-default-bind-options",
             "ssl-default-server-ciphers",
             "ssl-default-server-options",
             "tune.ssl.default-dh-param",
@@ -79,9 +77,7 @@ final class Sections {
             "strict-limits",
             "zero-warning",
             "ssl-dh-param-file",
-            "ssl-default-bind-ciphersuites",
             "ssl-default-server-ciphersuites",
-            "ssl-default-bind-curves",
             "ssl-default-bind-sigalgs",
             "ssl-default-server-sigalgs");
 
@@ -345,7 +341,13 @@ final class Sections {
                     }
                     localPeer = line.arg(1); // read by the peers sections, whichever comes first
                 }
-                case "crt-base", "ca-base", "ssl-server-verify" -> tls.global(line);
+                case "crt-base",
+                        "ca-base",
+                        "ssl-server-verify",
+                        "ssl-default-bind-ciphers",
+                        "ssl-default-bind-ciphersuites",
+                        "ssl-default-bind-curves",
+                        "ssl-default-bind-options" -> tls.global(line);
                 case "stats" -> {
                     if (!line.arg(1).equals("socket")) {
                         if (line.arg(1).equals("timeout") || line.arg(1).equals("maxconn")) {

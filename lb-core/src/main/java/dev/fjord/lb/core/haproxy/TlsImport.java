@@ -2,11 +2,14 @@ package dev.fjord.lb.core.haproxy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.CrtList;
+import dev.fjord.lb.core.TlsBind;
 import dev.fjord.lb.core.TlsVersion;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
@@ -20,6 +23,11 @@ final class TlsImport {
     private @Nullable Path crtBase;
     private @Nullable Path caBase;
     private boolean serverVerifyNone;
+    /** What {@code ssl-default-bind-*} sets on every TLS bind, before the bind's own options. */
+    private final List<Consumer<TlsBind.Builder>> bindDefaults = new ArrayList<>();
+    /** {@code ssl-default-bind-options}' versions: min, max; null: Fjord's default. */
+    private final @Nullable TlsVersion[] bindVersions = {null, null};
+
     private final List<String> warnings;
     private final String file;
 
@@ -28,7 +36,11 @@ final class TlsImport {
         this.warnings = warnings;
     }
 
-    /** Reads a global line; false when it is none of {@code crt-base}, {@code ca-base}, {@code ssl-server-verify}. */
+    /**
+     * Reads a global line; false when it is none of {@code crt-base}, {@code ca-base}, {@code ssl-server-verify},
+     * {@code ssl-default-bind-ciphers}, {@code ssl-default-bind-ciphersuites}, {@code ssl-default-bind-curves},
+     * {@code ssl-default-bind-options}.
+     */
     boolean global(Line line) {
         switch (line.keyword()) {
             case "crt-base" -> crtBase = directory(line);
@@ -42,11 +54,63 @@ final class TlsImport {
                                 "'" + line.arg(1) + "' (expected: ssl-server-verify none|required)");
                 }
             }
+            case "ssl-default-bind-ciphers" -> {
+                String ciphers = single(line);
+                bindDefaults.add(t -> t.ciphers(ciphers));
+            }
+            case "ssl-default-bind-ciphersuites" -> {
+                String suites = single(line);
+                bindDefaults.add(t -> t.cipherSuites(suites));
+            }
+            case "ssl-default-bind-curves" -> {
+                String curves = single(line);
+                bindDefaults.add(t -> t.curves(curves));
+            }
+            case "ssl-default-bind-options" -> bindOptions(line);
             default -> {
                 return false;
             }
         }
         return true;
+    }
+
+    /** {@code ssl-default-bind-options}: versions, {@code no-tls-tickets}, {@code prefer-client-ciphers}. */
+    private void bindOptions(Line line) {
+        for (int i = 1; i < line.size(); i++) {
+            int last = BindKeywords.versionOption(line, i, bindVersions);
+            if (last >= 0) {
+                i = last;
+                continue;
+            }
+            switch (line.arg(i)) {
+                case "no-tls-tickets" -> bindDefaults.add(t -> t.tlsTickets(false));
+                case "tls-tickets" -> bindDefaults.add(t -> t.tlsTickets(true));
+                case "prefer-client-ciphers" -> bindDefaults.add(TlsBind.Builder::preferClientCiphers);
+                default ->
+                    throw new IllegalArgumentException("'" + line.arg(i) + "' is not supported yet in "
+                            + "ssl-default-bind-options (supported: ssl-min-ver, ssl-max-ver, no-sslv3, no-tlsv10, "
+                            + "no-tlsv11, no-tlsv13, force-tlsv12, force-tlsv13, no-tls-tickets, tls-tickets, "
+                            + "prefer-client-ciphers)");
+            }
+        }
+    }
+
+    /** What the global {@code ssl-default-bind-*} lines set, for every TLS bind (before its own options). */
+    List<Consumer<TlsBind.Builder>> bindDefaults() {
+        return bindDefaults;
+    }
+
+    /** The versions {@code ssl-default-bind-options} sets (min, max; null: unset), a copy for a bind to refine. */
+    @Nullable
+    TlsVersion[] bindVersions() {
+        return bindVersions.clone();
+    }
+
+    private static String single(Line line) {
+        if (line.size() != 2) {
+            throw new IllegalArgumentException("expected: " + line.keyword() + " LIST (one word, ':'-separated)");
+        }
+        return line.arg(1);
     }
 
     /** {@code ssl-server-verify none}: servers whose lines do not say {@code verify} are not verified. */

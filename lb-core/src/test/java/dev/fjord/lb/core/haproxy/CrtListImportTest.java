@@ -41,7 +41,8 @@ class CrtListImportTest {
                         "default.pem *",
                         "",
                         "a.pem [alpn http/1.1 ssl-min-ver TLSv1.3 verify required ca-file ca.pem] A.Example.com",
-                        "wild.pem [no-alpn ciphers ECDHE-RSA-AES128-GCM-SHA256] *.example.com !secure.example.com !*.x",
+                        "wild.pem [no-alpn ciphers ECDHE-RSA-AES128-GCM-SHA256 curves P-384] *.example.com"
+                                + " !secure.example.com !*.x",
                         "/abs/split.pem [key split.key]"),
                 dir,
                 dir.resolve("cas"));
@@ -65,13 +66,15 @@ class CrtListImportTest {
                         null,
                         null,
                         dir.resolve("cas").resolve("ca.pem"), // from ca-base
-                        TlsVerify.REQUIRED));
+                        TlsVerify.REQUIRED,
+                        null));
 
         CrtList.Entry wild = entries.get(2);
         assertThat(wild.names()).containsExactly("*.example.com");
         assertThat(wild.excluded()).containsExactly("secure.example.com"); // a negated wildcard is ignored
         assertThat(wild.options().alpn()).isEmpty();
         assertThat(wild.options().ciphers()).isEqualTo("ECDHE-RSA-AES128-GCM-SHA256");
+        assertThat(wild.options().curves()).isEqualTo("P-384");
 
         CrtList.Entry split = entries.get(3);
         assertThat(split.certificate()).isEqualTo(Path.of("/abs/split.pem")); // absolute: crt-base does not apply
@@ -99,11 +102,11 @@ class CrtListImportTest {
     @Test
     void wrongLinesAreReportedWithTheCfgLineAndTheCrtListLine() throws IOException {
         String bind = "haproxy.cfg:4: 'bind' in frontend 'main': ";
-        assertThat(errors("a.pem [curves X25519]"))
+        assertThat(errors("a.pem [ocsp-update on]"))
                 .containsExactly(bind
                         + "crt-list " + dir.resolve("certs.list")
-                        + ":1: option 'curves' is not supported yet (supported in "
-                        + "[...]: alpn, no-alpn, ssl-min-ver, ssl-max-ver, ciphers, ciphersuites, ca-file,"
+                        + ":1: option 'ocsp-update' is not supported yet (supported in "
+                        + "[...]: alpn, no-alpn, ssl-min-ver, ssl-max-ver, ciphers, ciphersuites, curves, ca-file,"
                         + " verify, key)");
         assertThat(errors("a.pem [alpn h2"))
                 .singleElement()
@@ -113,7 +116,7 @@ class CrtListImportTest {
                 .singleElement()
                 .asString()
                 .endsWith(":2: unknown option 'frobnicate' (supported in [...]: alpn, no-alpn, ssl-min-ver,"
-                        + " ssl-max-ver, ciphers, ciphersuites, ca-file, verify, key)");
+                        + " ssl-max-ver, ciphers, ciphersuites, curves, ca-file, verify, key)");
         assertThat(errors("a.pem [ssl-min-ver TLSv9]"))
                 .singleElement()
                 .asString()

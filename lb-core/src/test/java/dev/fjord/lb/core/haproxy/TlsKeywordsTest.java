@@ -107,6 +107,50 @@ class TlsKeywordsTest {
     }
 
     @Test
+    void sslDefaultBindLinesComeFirstAndTheBindsOwnOptionsWin() {
+        HaproxyImport.Checked checked = check("""
+                global
+                    ssl-default-bind-ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256
+                    ssl-default-bind-ciphersuites TLS_AES_128_GCM_SHA256
+                    ssl-default-bind-curves X25519:P-256
+                    ssl-default-bind-options prefer-client-ciphers no-sslv3 no-tlsv10 no-tlsv11 no-tls-tickets
+                    ssl-default-server-options no-tls-tickets
+                frontend main
+                    bind :8443 ssl crt %s
+                    bind :8444 ssl crt %s ciphers AES128-SHA curves P-384 tls-tickets no-tlsv13
+                    bind :8080
+                    default_backend app
+                backend app
+                    server web1 127.0.0.1:9000
+                """.formatted(site, site));
+        assertThat(checked.errors()).isEmpty();
+        assertThat(checked.imported().report().ignored()).anyMatch(i -> i.contains("ssl-default-server-options"));
+        var frontend = checked.imported().builder().build().frontends().get("main");
+
+        TlsBind defaults = frontend.bindOptions(Address.parse(":8443")).tls();
+        assertThat(defaults.ciphers()).isEqualTo("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256");
+        assertThat(defaults.cipherSuites()).isEqualTo("TLS_AES_128_GCM_SHA256");
+        assertThat(defaults.curves()).isEqualTo("X25519:P-256");
+        assertThat(defaults.minVersion()).isEqualTo(TlsVersion.TLS_1_2);
+        assertThat(defaults.maxVersion()).isEqualTo(TlsVersion.TLS_1_3);
+        assertThat(defaults.tickets()).isFalse();
+        assertThat(defaults.preferClientCiphers()).isTrue();
+        TlsBind own = frontend.bindOptions(Address.parse(":8444")).tls();
+        assertThat(own.ciphers()).isEqualTo("AES128-SHA");
+        assertThat(own.curves()).isEqualTo("P-384");
+        assertThat(own.tickets()).isTrue();
+        assertThat(own.minVersion()).isEqualTo(TlsVersion.TLS_1_2); // the defaults' no-tlsv11, kept
+        assertThat(own.maxVersion()).isEqualTo(TlsVersion.TLS_1_2);
+        assertThat(frontend.bindOptions(Address.parse(":8080")).tls()).isNull(); // a plain bind stays plain
+
+        assertThat(check("global\n    ssl-default-bind-options strict-sni\n").errors())
+                .containsExactly("haproxy.cfg:2: 'ssl-default-bind-options' in global: 'strict-sni' is not supported"
+                        + " yet in ssl-default-bind-options (supported: ssl-min-ver, ssl-max-ver, no-sslv3, no-tlsv10,"
+                        + " no-tlsv11, no-tlsv13,"
+                        + " force-tlsv12, force-tlsv13, no-tls-tickets, tls-tickets, prefer-client-ciphers)");
+    }
+
+    @Test
     void aMissingCertificateOrCaFileIsReportedByPathWithItsLine() {
         HaproxyImport.Checked checked = check("""
                 frontend main
@@ -202,13 +246,13 @@ class TlsKeywordsTest {
     void unsupportedBindOptionsNameTheSupportedOnes() {
         assertThatThrownBy(() -> HaproxyImport.parse("""
                         frontend main
-                            bind :8443 ssl crt %s no-tls-tickets
+                            bind :8443 ssl crt %s ocsp-update on
                             default_backend app
                         backend app
                             server web1 127.0.0.1:9000
                         """.formatted(site), "haproxy.cfg", Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("haproxy.cfg:2: 'bind' in frontend 'main': bind option 'no-tls-tickets' is not "
+                .hasMessageContaining("haproxy.cfg:2: 'bind' in frontend 'main': bind option 'ocsp-update' is not "
                         + "supported yet (supported: accept-proxy, proto, ssl, crt,");
     }
 }
