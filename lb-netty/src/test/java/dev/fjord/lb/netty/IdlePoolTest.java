@@ -123,7 +123,7 @@ class IdlePoolTest {
             return RecordingHttpServer.response(request, 200, "ok");
         });
         return fjord.start(
-                "defaults\n    mode http\n    timeout connect 1s\n    timeout client 20s\n    timeout server 20s\n"
+                "defaults\n    mode http\n    timeout connect 5s\n    timeout client 20s\n    timeout server 20s\n"
                         + "frontend main\n    bind 127.0.0.1:0\n    default_backend app\n"
                         + "backend app\n    server web1 " + server.address() + " " + poolOptions + "\n",
                 b -> b.ioThreads(1)); // one event loop: one pool

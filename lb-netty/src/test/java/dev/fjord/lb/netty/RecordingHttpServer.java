@@ -60,7 +60,7 @@ final class RecordingHttpServer implements AutoCloseable {
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes); // inherited by accepted connections
         }
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024); // bursts of 150 (IdlePoolTest)
         threads.execute(this::acceptLoop);
     }
 
