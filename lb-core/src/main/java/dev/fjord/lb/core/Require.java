@@ -18,6 +18,16 @@ final class Require {
         return value;
     }
 
+    /** A {@code :}-separated list of names (ciphers, suites, curves): not blank, printable, no spaces. */
+    static String nameList(String context, String keyword, String list) {
+        Objects.requireNonNull(list, keyword);
+        if (list.isBlank() || list.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+            throw new ConfigException(
+                    prefix(context) + keyword + " '" + list + "' (expected: names separated by ':', without spaces)");
+        }
+        return list;
+    }
+
     static int atLeast(String context, String keyword, int value, int min) {
         if (value < min) {
             throw new ConfigException(prefix(context) + keyword + ' ' + value + " (expected: >= " + min + ')');

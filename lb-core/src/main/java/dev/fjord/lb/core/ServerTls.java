@@ -35,6 +35,9 @@ import dev.fjord.lb.core.internal.InetAddresses;
  *     ({@code crt}); null: none
  * @param minVersion the lowest version ({@code ssl-min-ver}); default TLSv1.2
  * @param maxVersion the highest version ({@code ssl-max-ver}); default TLSv1.3
+ * @param ciphers the TLS 1.2 and older cipher list in OpenSSL's syntax ({@code ciphers}); null: the library's
+ * @param cipherSuites the TLS 1.3 suites, {@code :}-separated ({@code ciphersuites}); null: the library's
+ * @param tickets whether sessions with the server resume by tickets; default true ({@code no-tls-tickets}: false)
  */
 public record ServerTls(
         boolean traffic,
@@ -48,7 +51,10 @@ public record ServerTls(
         List<String> alpn,
         @Nullable Path certificate,
         TlsVersion minVersion,
-        TlsVersion maxVersion) {
+        TlsVersion maxVersion,
+        @Nullable String ciphers,
+        @Nullable String cipherSuites,
+        boolean tickets) {
     /** {@code ca-file @system-ca}: the JDK's trusted CAs. */
     public static final String SYSTEM_CA = "@system-ca";
 
@@ -114,6 +120,9 @@ public record ServerTls(
         private @Nullable Path certificate;
         private TlsVersion minVersion = TlsVersion.TLS_1_2;
         private TlsVersion maxVersion = TlsVersion.TLS_1_3;
+        private @Nullable String ciphers;
+        private @Nullable String cipherSuites;
+        private boolean tickets = true;
 
         Builder(String context) {
             this.context = context;
@@ -132,6 +141,9 @@ public record ServerTls(
             certificate = other.certificate;
             minVersion = other.minVersion;
             maxVersion = other.maxVersion;
+            ciphers = other.ciphers;
+            cipherSuites = other.cipherSuites;
+            tickets = other.tickets;
         }
 
         /** {@code verify none|required}; default required. */
@@ -214,11 +226,24 @@ public record ServerTls(
             return this;
         }
 
-        /**
-         * The settings for {@code traffic} and {@code checks}.
-         *
-         * @throws ConfigException naming the server when the certificate would be checked against no CA
-         */
+        /** {@code ciphers}: TLS 1.2 and older ciphers offered, OpenSSL's syntax. */
+        public Builder ciphers(String ciphers) {
+            this.ciphers = cipherList("ciphers", ciphers);
+            return this;
+        }
+
+        /** {@code ciphersuites}: TLS 1.3 suites offered, e.g. {@code TLS_AES_128_GCM_SHA256}. */
+        public Builder cipherSuites(String suites) {
+            this.cipherSuites = cipherList("ciphersuites", suites);
+            return this;
+        }
+
+        /** {@code no-tls-tickets} ({@code false}): sessions with the server do not resume by tickets. */
+        public Builder tlsTickets(boolean enabled) {
+            this.tickets = enabled;
+            return this;
+        }
+
         /**
          * The TLS of a server: {@code options} (or the defaults) when requests ({@code traffic}) or {@code checks} go
          * over TLS, else null.
@@ -230,6 +255,11 @@ public record ServerTls(
             return (options != null ? options : new Builder(context)).build(traffic, checks);
         }
 
+        /**
+         * The settings for {@code traffic} and {@code checks}.
+         *
+         * @throws ConfigException naming the server when the certificate would be checked against no CA
+         */
         ServerTls build(boolean traffic, boolean checks) {
             if (verify == TlsVerify.REQUIRED && caFile == null && !systemCa) {
                 throw new ConfigException(context + ": ssl with verify required (the default) and no ca-file "
@@ -251,7 +281,10 @@ public record ServerTls(
                     alpn,
                     certificate,
                     minVersion,
-                    maxVersion);
+                    maxVersion,
+                    ciphers,
+                    cipherSuites,
+                    tickets);
         }
 
         private Path path(String what, String file) {
@@ -264,6 +297,10 @@ public record ServerTls(
                 // reported below
             }
             throw new ConfigException(context + ": " + what + " '" + file + "' (expected: a file path)");
+        }
+
+        private String cipherList(String what, String list) {
+            return Require.nameList(context, what, list);
         }
 
         private String hostName(String what, String name) {

@@ -313,12 +313,7 @@ public record TlsBind(
         }
 
         private String cipherList(String what, String list) {
-            Objects.requireNonNull(list, what);
-            if (list.isBlank() || list.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-                throw new ConfigException(
-                        context + ": " + what + " '" + list + "' (expected: names separated by ':', without spaces)");
-            }
-            return list;
+            return Require.nameList(context, what, list);
         }
     }
 }

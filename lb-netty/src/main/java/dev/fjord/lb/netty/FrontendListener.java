@@ -58,14 +58,6 @@ final class FrontendListener {
     }
 
     /**
-     * Binds {@code bind} of the frontend {@code slot} holds, accepting on {@code acceptLoop} (where {@code admission}
-     * keeps its state) and serving connections on {@code loops}' workers; each connection gets the frontend's
-     * configuration of the moment it is accepted. A {@code paused} listener accepts nothing until admission resumes
-     * it (a reconfiguration binds new addresses so, before it commits).
-     *
-     * @throws IllegalStateException naming the frontend and the address when the bind fails
-     */
-    /**
      * Makes {@code pipeline}'s connection HTTP/1.x: the strict decoder, the response encoder and its
      * {@link HttpProxyHandler}, which it returns.
      */
@@ -80,6 +72,14 @@ final class FrontendListener {
         return handler;
     }
 
+    /**
+     * Binds {@code bind} of the frontend {@code slot} holds, accepting on {@code acceptLoop} (where {@code admission}
+     * keeps its state) and serving connections on {@code loops}' workers; each connection gets the frontend's
+     * configuration of the moment it is accepted. A {@code paused} listener accepts nothing until admission resumes
+     * it (a reconfiguration binds new addresses so, before it commits).
+     *
+     * @throws IllegalStateException naming the frontend and the address when the bind fails
+     */
     static Channel bind(
             ProxyRuntime runtime,
             EventLoops loops,

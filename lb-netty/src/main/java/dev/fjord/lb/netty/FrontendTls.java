@@ -28,10 +28,8 @@ import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
-import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.internal.tcnative.SSL;
 
 /**
  * The TLS of one bind: an {@link SslContext} per certificate (with the settings of its crt-list line, if any), and
@@ -170,8 +168,8 @@ final class FrontendTls {
             parameters.setUseCipherSuitesOrder(false);
             engine.setSSLParameters(parameters);
         }
-        if (!settings.tickets() && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
-            SSL.setOptions(openSsl.sslPointer(), SSL.SSL_OP_NO_TICKET);
+        if (!settings.tickets()) {
+            TlsProvider.noTickets(engine);
         }
     }
 

@@ -47,6 +47,9 @@ final class ServerTlsHandshake {
         }
         parameters.setServerNames(sni == null ? List.of() : serverName(sni));
         engine.setSSLParameters(parameters);
+        if (!tls.tickets()) {
+            TlsProvider.noTickets(engine);
+        }
         if (timeout != null) {
             handler.setHandshakeTimeoutMillis(Math.max(1, timeout.toMillis()));
         }

@@ -5,14 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 import dev.fjord.lb.core.TlsVersion;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
 
 /**
  * Which TLS library handshakes: BoringSSL through {@code netty-tcnative-boringssl-static} when its native library
@@ -22,6 +25,9 @@ import io.netty.handler.ssl.SslProvider;
 final class TlsProvider {
     private static final OperatorLog log = OperatorLog.of(TlsProvider.class.getName());
     private static final SslProvider PROVIDER = choose();
+    /** The TLS 1.3 suites of BoringSSL (fixed) and the defaults of OpenSSL and the JDK, in the names all three use. */
+    private static final List<String> TLS13_SUITES =
+            List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
     private TlsProvider() {}
 
@@ -51,6 +57,16 @@ final class TlsProvider {
         return SslProvider.JDK;
     }
 
+    /**
+     * {@code no-tls-tickets} on one connection's engine, client or server: BoringSSL's {@code SSL_OP_NO_TICKET}, which
+     * Netty clears for TLS 1.3 and does not expose; the JDK's engines are left as they are.
+     */
+    static void noTickets(SSLEngine engine) {
+        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            SSL.setOptions(openSsl.sslPointer(), SSL.SSL_OP_NO_TICKET);
+        }
+    }
+
     /** The protocols from {@code min} to {@code max} the library has, in Java's names. */
     static String[] protocols(TlsVersion min, TlsVersion max) {
         List<String> protocols = new ArrayList<>();
@@ -65,7 +81,8 @@ final class TlsProvider {
     /**
      * The names of {@code ciphers} and {@code suites} (OpenSSL's, {@code :}-separated) the library has, in the names
      * it takes; null when both are null (the library's defaults). Names it lacks, and OpenSSL's keywords and
-     * exclusions ({@code HIGH}, {@code !aNULL}), are left out, as OpenSSL skips names it does not know.
+     * exclusions ({@code HIGH}, {@code !aNULL}), are left out, as OpenSSL skips names it does not know. {@code ciphers}
+     * concern TLS 1.2 and older only: without {@code suites} (and always with BoringSSL) TLS 1.3 keeps its three.
      *
      * @throws IllegalArgumentException when {@code ciphers} names no cipher the library has
      */
@@ -95,9 +112,13 @@ final class TlsProvider {
                     "ciphers '" + ciphers + "': no cipher " + (isNative() ? "BoringSSL" : "the JDK")
                             + " has (expected: names such as ECDHE-ECDSA-AES128-GCM-SHA256, separated by ':')");
         }
-        if (suites != null && isBoringSsl()) {
-            // BoringSSL's TLS 1.3 suites are fixed: AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305
-            names.removeIf(name -> name.startsWith("TLS_AES_") || name.startsWith("TLS_CHACHA20_"));
+        // a list without TLS 1.3 suites would turn TLS 1.3 off (Netty's rule); ciphers are TLS 1.2's alone (HAProxy's):
+        // without ciphersuites, and always with BoringSSL (whose TLS 1.3 suites are fixed), the library's three
+        if (isBoringSsl()) {
+            names.removeIf(TLS13_SUITES::contains);
+        }
+        if (suites == null || isBoringSsl()) {
+            names.addAll(TLS13_SUITES);
         }
         return names;
     }

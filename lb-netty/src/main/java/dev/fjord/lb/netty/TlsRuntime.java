@@ -156,7 +156,7 @@ final class TlsRuntime {
 
     /**
      * The client context of {@code tls}: the CA file or the JDK's CAs (verify required) or none (verify none), the
-     * client certificate ({@code crt}), versions and ALPN.
+     * client certificate ({@code crt}), versions, ciphers and ALPN.
      *
      * @throws IllegalArgumentException naming the file that is missing or wrong
      */
@@ -176,6 +176,10 @@ final class TlsRuntime {
             builder.keyManager(client.key(), client.chain().toArray(new X509Certificate[0]));
         }
         TlsProvider.alpn(builder, tls.alpn());
+        List<String> ciphers = TlsProvider.ciphers(tls.ciphers(), tls.cipherSuites());
+        if (ciphers != null) {
+            builder.ciphers(ciphers);
+        }
         try {
             return builder.build();
         } catch (SSLException | RuntimeException e) {

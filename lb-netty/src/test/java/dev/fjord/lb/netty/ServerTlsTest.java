@@ -107,6 +107,37 @@ class ServerTlsTest {
     }
 
     @Test
+    void ciphersAndVersionsFromTheServerLineOrTheGlobalSslDefaultServerLines() throws Exception {
+        MockWebServer own = tlsServer("site-ecdsa.pem", false);
+        FjordProxy proxy = proxy(own, "ssl verify none ssl-max-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256");
+        assertThat(get(proxy, "x")).endsWith("tls-ok");
+        assertThat(own.takeRequest(5, TimeUnit.SECONDS)
+                        .getHandshake()
+                        .cipherSuite()
+                        .javaName())
+                .isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+
+        MockWebServer defaults = tlsServer("site-ecdsa.pem", false);
+        FjordProxy fromGlobal = fjord.start("""
+                global
+                    ssl-default-server-ciphers ECDHE-ECDSA-CHACHA20-POLY1305
+                    ssl-default-server-options no-tlsv13 no-tls-tickets
+                defaults
+                    mode http
+                frontend main
+                    bind 127.0.0.1:0
+                    default_backend app
+                backend app
+                    default-server verify none
+                    server web1 %s ssl
+                """.formatted(ProxyExtension.address(defaults)));
+        assertThat(get(fromGlobal, "x")).endsWith("tls-ok");
+        var handshake = defaults.takeRequest(5, TimeUnit.SECONDS).getHandshake();
+        assertThat(handshake.tlsVersion().javaName()).isEqualTo("TLSv1.2");
+        assertThat(handshake.cipherSuite().javaName()).isEqualTo("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+    }
+
+    @Test
     void verifyNoneTakesAnyCertificate() throws Exception {
         FjordProxy proxy = proxy(tlsServer("self-signed.pem", false), "ssl verify none");
         assertThat(get(proxy, "x")).startsWith("HTTP/1.1 200").endsWith("tls-ok");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +61,20 @@ class TlsBindOptionsTest {
         assertThat(s_client(port, "-tls1_2", "-cipher", ECDSA_AES).out()).contains("Cipher is " + ECDSA_AES);
         assertThat(s_client(port, "-tls1_2", "-cipher", "AES128-SHA").out()).doesNotContain("Cipher is AES128-SHA");
         assertThat(s_client(port, "-tls1_3").out()).doesNotContain("TLSv1.3, Cipher"); // ssl-max-ver of the bind
+    }
+
+    @Test
+    void ciphersConcernTls12AloneAndMozillasCurveNamesAreTaken() throws Exception {
+        int port = proxy("""
+                    ssl-default-bind-curves X25519:prime256v1:secp384r1
+                    ssl-default-bind-ciphersuites TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384
+                """, "ciphers " + ECDSA_AES);
+
+        for (String group : List.of("X25519", "prime256v1", "secp384r1")) {
+            assertThat(s_client(port, "-groups", group).out()).as(group).contains("New, TLSv1.3");
+        }
+        assertThat(s_client(port, "-groups", "secp521r1").out()).doesNotContain("New, TLSv1.3");
+        assertThat(s_client(proxy("", "ciphers " + ECDSA_AES), "-tls1_3").out()).contains("New, TLSv1.3");
     }
 
     @Test

@@ -88,6 +88,16 @@ final class BackendKeywords {
     }
 
     /** Applies {@code line} to {@code backend}; false when it is none of these keywords. */
+    /**
+     * The global {@code ssl-default-server-*} settings, as a first {@code default-server} of {@code backend}: under the
+     * section's own {@code default-server} and server lines. Nothing without them.
+     */
+    static void globalServerDefaults(Target backend, TlsImport tls) {
+        if (!tls.serverDefaults().isEmpty()) {
+            backend.defaultServer().accept(s -> tls.serverDefaults().forEach(s::tlsOptions));
+        }
+    }
+
     static boolean apply(Target backend, Line line, TlsImport tls) {
         switch (line.keyword()) {
             case "server" -> server(backend, line, tls);

@@ -21,66 +21,6 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  * instance per import, not thread-safe.
  */
 final class Sections {
-    /** Process-level directives that mean nothing inside a JVM: accepted and reported as ignored. */
-    private static final Set<String> PROCESS_LEVEL = Set.of(
-            "chroot",
-            "user",
-            "group",
-            "uid",
-            "gid",
-            "daemon",
-            "pidfile",
-            "nbthread",
-            "nbproc",
-            "ulimit-n",
-            "master-worker",
-            "cpu-map",
-            "node",
-            "description",
-            "quiet",
-            "debug",
-            "hard-stop-after",
-            "log-send-hostname",
-            "log-tag",
-            "set-dumpable",
-            "unix-bind",
-            "expose-experimental-directives",
-            "server-state-file",
-            "server-state-base",
-            "ssl-default-server-ciphers",
-            "ssl-default-server-options",
-            "tune.ssl.default-dh-param",
-            "insecure-fork-wanted",
-            "insecure-setuid-wanted",
-            "expose-deprecated-directives",
-            "busy-polling",
-            "cpu-affinity",
-            "cpu-policy",
-            "cpu-set",
-            "fd-hard-limit",
-            "max-threads-per-group",
-            "thread-groups",
-            "numa-cpu-mapping",
-            "maxpipes",
-            "maxzlibmem",
-            "mworker-max-reloads",
-            "no-memory-trimming",
-            "noepoll",
-            "noevports",
-            "nokqueue",
-            "noktls",
-            "nopoll",
-            "noreuseport",
-            "nosplice",
-            "nogetaddrinfo",
-            "prealloc-fd",
-            "strict-limits",
-            "zero-warning",
-            "ssl-dh-param-file",
-            "ssl-default-server-ciphersuites",
-            "ssl-default-bind-sigalgs",
-            "ssl-default-server-sigalgs");
-
     private final String file;
     private final List<String> ignored = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -203,6 +143,7 @@ final class Sections {
                         }
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(b, this::warn);
+                        BackendKeywords.globalServerDefaults(BackendKeywords.Target.of(b), tls);
                         for (Line line : lines) {
                             attempt(line, context, () -> {
                                 if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line, tls)
@@ -244,6 +185,7 @@ final class Sections {
                         legacyBind(head, l::bind, context);
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(l, this::warn);
+                        BackendKeywords.globalServerDefaults(BackendKeywords.Target.of(l), tls);
                         for (Line line : lines) {
                             attempt(line, context, () -> {
                                 if (!ResponseKeywords.apply(responses, line)
@@ -347,7 +289,10 @@ final class Sections {
                         "ssl-default-bind-ciphers",
                         "ssl-default-bind-ciphersuites",
                         "ssl-default-bind-curves",
-                        "ssl-default-bind-options" -> tls.global(line);
+                        "ssl-default-bind-options",
+                        "ssl-default-server-ciphers",
+                        "ssl-default-server-ciphersuites",
+                        "ssl-default-server-options" -> tls.global(line);
                 case "stats" -> {
                     if (!line.arg(1).equals("socket")) {
                         if (line.arg(1).equals("timeout") || line.arg(1).equals("maxconn")) {
@@ -366,7 +311,7 @@ final class Sections {
                     if (http2Tune.apply(global, line)) {
                         return;
                     }
-                    if (PROCESS_LEVEL.contains(keyword) || keyword.startsWith("tune.")) {
+                    if (KnownKeywords.PROCESS_LEVEL.contains(keyword) || keyword.startsWith("tune.")) {
                         ignored.add(file + ":" + line.number() + ": " + String.join(" ", line.words()));
                     } else {
                         throw unknown(line, "global");

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.CrtList;
+import dev.fjord.lb.core.ServerTls;
 import dev.fjord.lb.core.TlsBind;
 import dev.fjord.lb.core.TlsVersion;
 import dev.fjord.lb.core.haproxy.Lines.Line;
@@ -28,6 +29,9 @@ final class TlsImport {
     /** {@code ssl-default-bind-options}' versions: min, max; null: Fjord's default. */
     private final @Nullable TlsVersion[] bindVersions = {null, null};
 
+    /** What {@code ssl-default-server-*} sets on every server, under its backend's {@code default-server}. */
+    private final List<Consumer<ServerTls.Builder>> serverDefaults = new ArrayList<>();
+
     private final List<String> warnings;
     private final String file;
 
@@ -39,7 +43,8 @@ final class TlsImport {
     /**
      * Reads a global line; false when it is none of {@code crt-base}, {@code ca-base}, {@code ssl-server-verify},
      * {@code ssl-default-bind-ciphers}, {@code ssl-default-bind-ciphersuites}, {@code ssl-default-bind-curves},
-     * {@code ssl-default-bind-options}.
+     * {@code ssl-default-bind-options}, {@code ssl-default-server-ciphers}, {@code ssl-default-server-ciphersuites},
+     * {@code ssl-default-server-options}.
      */
     boolean global(Line line) {
         switch (line.keyword()) {
@@ -67,6 +72,15 @@ final class TlsImport {
                 bindDefaults.add(t -> t.curves(curves));
             }
             case "ssl-default-bind-options" -> bindOptions(line);
+            case "ssl-default-server-ciphers" -> {
+                String ciphers = single(line);
+                serverDefaults.add(t -> t.ciphers(ciphers));
+            }
+            case "ssl-default-server-ciphersuites" -> {
+                String suites = single(line);
+                serverDefaults.add(t -> t.cipherSuites(suites));
+            }
+            case "ssl-default-server-options" -> serverOptions(line);
             default -> {
                 return false;
             }
@@ -93,6 +107,35 @@ final class TlsImport {
                             + "prefer-client-ciphers)");
             }
         }
+    }
+
+    /** {@code ssl-default-server-options}: versions, {@code no-tls-tickets}. */
+    private void serverOptions(Line line) {
+        for (int i = 1; i < line.size(); i++) {
+            TlsVersion[] range = {null, null};
+            int last = BindKeywords.versionOption(line, i, range);
+            if (last >= 0) {
+                i = last;
+                serverDefaults.add(ServerTlsOptions.versions(range));
+                continue;
+            }
+            switch (line.arg(i)) {
+                case "no-tls-tickets" -> serverDefaults.add(t -> t.tlsTickets(false));
+                case "tls-tickets" -> serverDefaults.add(t -> t.tlsTickets(true));
+                default ->
+                    throw new IllegalArgumentException("'" + line.arg(i) + "' is not supported yet in "
+                            + "ssl-default-server-options (supported: ssl-min-ver, ssl-max-ver, no-sslv3, no-tlsv10, "
+                            + "no-tlsv11, no-tlsv13, force-tlsv12, force-tlsv13, no-tls-tickets, tls-tickets)");
+            }
+        }
+    }
+
+    /**
+     * What the global {@code ssl-default-server-*} lines set, for every server of a backend (a {@code default-server}
+     * before the section's own); empty without them.
+     */
+    List<Consumer<ServerTls.Builder>> serverDefaults() {
+        return serverDefaults;
     }
 
     /** What the global {@code ssl-default-bind-*} lines set, for every TLS bind (before its own options). */

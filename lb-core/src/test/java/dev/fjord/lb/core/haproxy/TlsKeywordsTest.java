@@ -114,7 +114,6 @@ class TlsKeywordsTest {
                     ssl-default-bind-ciphersuites TLS_AES_128_GCM_SHA256
                     ssl-default-bind-curves X25519:P-256
                     ssl-default-bind-options prefer-client-ciphers no-sslv3 no-tlsv10 no-tlsv11 no-tls-tickets
-                    ssl-default-server-options no-tls-tickets
                 frontend main
                     bind :8443 ssl crt %s
                     bind :8444 ssl crt %s ciphers AES128-SHA curves P-384 tls-tickets no-tlsv13
@@ -124,7 +123,6 @@ class TlsKeywordsTest {
                     server web1 127.0.0.1:9000
                 """.formatted(site, site));
         assertThat(checked.errors()).isEmpty();
-        assertThat(checked.imported().report().ignored()).anyMatch(i -> i.contains("ssl-default-server-options"));
         var frontend = checked.imported().builder().build().frontends().get("main");
 
         TlsBind defaults = frontend.bindOptions(Address.parse(":8443")).tls();
@@ -148,6 +146,36 @@ class TlsKeywordsTest {
                         + " yet in ssl-default-bind-options (supported: ssl-min-ver, ssl-max-ver, no-sslv3, no-tlsv10,"
                         + " no-tlsv11, no-tlsv13,"
                         + " force-tlsv12, force-tlsv13, no-tls-tickets, tls-tickets, prefer-client-ciphers)");
+    }
+
+    @Test
+    void sslDefaultServerLinesComeUnderTheBackendsDefaultServerAndTheServerLine() {
+        HaproxyImport.Checked checked = check("""
+                global
+                    ssl-default-server-ciphers ECDHE-ECDSA-AES128-GCM-SHA256
+                    ssl-default-server-ciphersuites TLS_AES_128_GCM_SHA256
+                    ssl-default-server-options no-sslv3 no-tlsv10 no-tlsv11 no-tls-tickets
+                backend app
+                    default-server verify none ssl-max-ver TLSv1.2
+                    server defaults 127.0.0.1:9443 ssl
+                    server own 127.0.0.1:9444 ssl ciphers AES128-SHA tls-tickets force-tlsv13
+                    server plain 127.0.0.1:9000
+                """);
+        assertThat(checked.errors()).isEmpty();
+        var servers = checked.imported().builder().build().backends().get("app").servers();
+
+        ServerTls defaults = servers.get(0).tls();
+        assertThat(defaults.ciphers()).isEqualTo("ECDHE-ECDSA-AES128-GCM-SHA256");
+        assertThat(defaults.cipherSuites()).isEqualTo("TLS_AES_128_GCM_SHA256");
+        assertThat(defaults.tickets()).isFalse();
+        assertThat(defaults.minVersion()).isEqualTo(TlsVersion.TLS_1_2);
+        assertThat(defaults.maxVersion()).isEqualTo(TlsVersion.TLS_1_2); // the backend's default-server
+        ServerTls own = servers.get(1).tls();
+        assertThat(own.ciphers()).isEqualTo("AES128-SHA");
+        assertThat(own.tickets()).isTrue();
+        assertThat(own.minVersion()).isEqualTo(TlsVersion.TLS_1_3);
+        assertThat(own.maxVersion()).isEqualTo(TlsVersion.TLS_1_3);
+        assertThat(servers.get(2).tls()).isNull();
     }
 
     @Test
