@@ -145,6 +145,34 @@ public record FrontendConfig(
             return this;
         }
 
+        /**
+         * Moves the bind at {@code from} to {@code to}, keeping its options ({@code ssl ...}, {@code accept-proxy}):
+         * e.g. an imported frontend onto a test address.
+         *
+         * @throws ConfigException when no bind is at {@code from}, or one is at {@code to} already
+         */
+        public Builder moveBind(Address from, String to) {
+            int at = binds.indexOf(Objects.requireNonNull(from, "from"));
+            if (at < 0) {
+                throw new ConfigException(context + ": no bind '" + from + "' to move (binds: " + binds + ")");
+            }
+            Address moved;
+            try {
+                moved = Address.parse(to);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(context + ": bind " + e.getMessage());
+            }
+            if (!moved.equals(from) && binds.contains(moved)) {
+                throw new ConfigException(context + ": bind '" + moved + "' is declared twice");
+            }
+            binds.set(at, moved);
+            BindOptions options = bindOptions.remove(from);
+            if (options != null) {
+                bindOptions.put(moved, options);
+            }
+            return this;
+        }
+
         /** Removes every bind, e.g. to move an imported frontend onto a test address. */
         public Builder clearBinds() {
             binds.clear();

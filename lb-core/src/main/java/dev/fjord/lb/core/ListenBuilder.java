@@ -33,6 +33,12 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link FrontendConfig.Builder#moveBind(Address, String)}. */
+    public ListenBuilder moveBind(Address from, String to) {
+        frontend.moveBind(from, to);
+        return this;
+    }
+
     /** See {@link FrontendConfig.Builder#clearBinds()}. */
     public ListenBuilder clearBinds() {
         frontend.clearBinds();

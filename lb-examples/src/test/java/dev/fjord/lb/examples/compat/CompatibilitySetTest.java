@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The compatibility set ({@code src/test/resources/compat}): haproxy.cfg files written from HAProxy's documentation
  * and common deployments, each accepted by HAProxy 2.6's {@code haproxy -c}, imported as it is, started on loopback
- * ({@link CompatRun}) and checked for one behaviour it configures ({@link RoutingChecks}, {@link OperationsChecks}).
+ * ({@link CompatRun}) and checked for one behaviour it configures ({@link RoutingChecks}, {@link OperationsChecks},
+ * {@link TlsChecks}).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CompatibilitySetTest {
@@ -32,6 +33,7 @@ class CompatibilitySetTest {
     static {
         CHECKS.putAll(RoutingChecks.all());
         CHECKS.putAll(OperationsChecks.all());
+        CHECKS.putAll(TlsChecks.all());
     }
 
     static List<String> files() throws IOException, URISyntaxException {
