@@ -65,3 +65,16 @@ wait_port() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# syscall_report NAME SCENARIO REQUESTS: syscalls per request from $WORK/strace.out (strace -c -f), those above 0.05
+# per request by name, to the console and $WORK/syscalls
+syscall_report() {
+    awk -v n="$3" -v who="$1" -v s="$2" '
+        $NF != "syscall" && $NF != "total" && NF >= 5 && $4 ~ /^[0-9]+$/ {calls[$NF] = $4}
+        $NF == "total" {total = $4}
+        END {
+            line = ""
+            for (c in calls) if (calls[c] / n >= 0.05) line = line sprintf(" %s %.2f", c, calls[c] / n)
+            printf "syscalls %-10s %-14s %.2f per request:%s\n", who, s, total / n, line
+        }' "$WORK/strace.out" | tee -a "$WORK/syscalls"
+}

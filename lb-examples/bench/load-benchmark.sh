@@ -122,14 +122,7 @@ syscalls() {
     kill -INT $tracer; wait $tracer 2>/dev/null || true
     local requests
     requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
-    awk -v n="$requests" -v who="$name" -v s="$scenario" '
-        $NF != "syscall" && $NF != "total" && NF >= 5 && $4 ~ /^[0-9]+$/ {calls[$NF] = $4}
-        $NF == "total" {total = $4}
-        END {
-            line = ""
-            for (c in calls) if (calls[c] / n >= 0.05) line = line sprintf(" %s %.2f", c, calls[c] / n)
-            printf "syscalls %-10s %-14s %.2f per request:%s\n", who, s, total / n, line
-        }' "$WORK/strace.out" | tee -a "$WORK/syscalls"
+    syscall_report "$name" "$scenario" "$requests"
 }
 
 sample_rss() { # peak RSS of PID into FILE until killed

@@ -199,14 +199,7 @@ syscalls() {
     sleep 1
     load 5 "$scenario"
     kill -INT $tracer; wait $tracer 2>/dev/null || true
-    awk -v n="$requests" -v who="$name" -v s="$scenario" '
-        $NF != "syscall" && $NF != "total" && NF >= 5 && $4 ~ /^[0-9]+$/ {calls[$NF] = $4}
-        $NF == "total" {total = $4}
-        END {
-            line = ""
-            for (c in calls) if (calls[c] / n >= 0.05) line = line sprintf(" %s %.2f", c, calls[c] / n)
-            printf "syscalls %-8s %-16s %.2f per request:%s\n", who, s, total / n, line
-        }' "$WORK/strace.out" | tee -a "$WORK/syscalls"
+    syscall_report "$name" "$scenario" "$requests"
 }
 
 # measure ROUND NAME PID SCENARIO: one run; a result line to the console and to $WORK/results
