@@ -166,8 +166,8 @@ public final class CrtList {
             optionWords = words(rest.substring(1, close));
             rest = rest.substring(close + 1).strip();
         }
-        Options options = options(optionWords, crtBase, caBase);
-        Path key = keyFile(optionWords, crtBase);
+        Path[] key = {null};
+        Options options = options(optionWords, crtBase, caBase, key);
         List<String> names = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
         boolean fallback = false;
@@ -185,10 +185,12 @@ public final class CrtList {
                 names.add(sni);
             }
         }
-        return new Entry(certificate, key, names, excluded, fallback, options, origin);
+        return new Entry(certificate, key[0], names, excluded, fallback, options, origin);
     }
 
-    private static Options options(List<String> words, @Nullable Path crtBase, @Nullable Path caBase) {
+    /** The options in {@code words}; a {@code key FILE} goes to {@code key[0]}. */
+    private static Options options(
+            List<String> words, @Nullable Path crtBase, @Nullable Path caBase, @Nullable Path[] key) {
         List<String> alpn = null;
         TlsVersion min = null;
         TlsVersion max = null;
@@ -221,8 +223,8 @@ public final class CrtList {
                     check.curves(curves);
                 }
                 case "ca-file" -> caFile = resolve(caBase, value(words, ++i, option));
-                case "key" -> resolve(crtBase, value(words, ++i, option)); // keyFile reads it
-                case "verify" -> verify = verify(value(words, ++i, option));
+                case "key" -> key[0] = resolve(crtBase, value(words, ++i, option));
+                case "verify" -> verify = TlsVerify.parse(value(words, ++i, option));
                 default ->
                     throw new ConfigException((NOT_YET.contains(option)
                                     ? "option '" + option + "' is not supported yet"
@@ -233,26 +235,12 @@ public final class CrtList {
         return new Options(alpn, min, max, ciphers, suites, caFile, verify, curves);
     }
 
-    private static @Nullable Path keyFile(List<String> words, @Nullable Path crtBase) {
-        int at = words.indexOf("key");
-        return at < 0 ? null : resolve(crtBase, words.get(at + 1));
-    }
-
     private static TlsVersion version(String option, String word) {
         try {
             return TlsVersion.parse(word);
         } catch (ConfigException e) {
             throw new ConfigException(option + " " + e.getMessage());
         }
-    }
-
-    private static TlsVerify verify(String word) {
-        return switch (word) {
-            case "none" -> TlsVerify.NONE;
-            case "optional" -> TlsVerify.OPTIONAL;
-            case "required" -> TlsVerify.REQUIRED;
-            default -> throw new ConfigException("verify '" + word + "' (expected: none, optional or required)");
-        };
     }
 
     private static String value(List<String> words, int index, String option) {

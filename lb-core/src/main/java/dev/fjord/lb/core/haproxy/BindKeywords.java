@@ -77,14 +77,7 @@ final class BindKeywords {
                     settings.add(t -> t.cipherSuites(suites));
                 }
                 case "verify" -> {
-                    TlsVerify verify = switch (value(line, ++i, option)) {
-                        case "none" -> TlsVerify.NONE;
-                        case "optional" -> TlsVerify.OPTIONAL;
-                        case "required" -> TlsVerify.REQUIRED;
-                        default ->
-                            throw new IllegalArgumentException(
-                                    "verify '" + line.arg(i) + "' (expected: none, optional or required)");
-                    };
+                    TlsVerify verify = TlsVerify.parse(value(line, ++i, option));
                     settings.add(t -> t.verify(verify));
                 }
                 case "curves" -> {
