@@ -5,24 +5,17 @@ import java.time.Duration;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.Http2Tuning;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * HTTP/2 to clients, translated to HTTP/1.1 servers: the one place a client connection becomes HTTP/2. Where a bind
  * says {@code proto h2} the listener calls {@link #configure} when it accepts a connection (h2c with prior knowledge);
- * over TLS, the handler that sees ALPN choose {@code h2} calls it once the handshake is done. Each connection gets
- * Netty's frame codec (HPACK, flow control, the protocol's own checks) with {@link Http2Tuning}'s settings and limits,
- * then a multiplexer that makes each stream a child channel, then its {@link Http2Session}; each stream channel gets
- * {@link Http2RequestDecoder}, {@link Http2ResponseEncoder} and {@link Http2StreamHandler}, which runs the stream's
- * request as any HTTP/1.1 request is run, over pooled HTTP/1.1 server connections.
+ * over TLS, the handler that sees ALPN choose {@code h2} calls it once the handshake is done. Each connection gets an
+ * {@link Http2ServerCodec} (Netty's connection handler: framing, HPACK, flow control, the protocol's own checks) with
+ * {@link Http2Tuning}'s settings and limits, then its {@link Http2Session}. A stream has no channel or pipeline of its
+ * own: it is an {@link Http2ClientStream} ({@link Http2RequestDecoder} in, {@link Http2ResponseEncoder} out), which
+ * runs the stream's request as any HTTP/1.1 request is run, over pooled HTTP/1.1 server connections.
  *
  * <p>Limits against known attacks, each answered by Netty's codec: more streams than
  * {@code maxConcurrentStreams} (RST_STREAM REFUSED_STREAM); rapid reset, more than {@code maxResetsPerWindow}
@@ -34,15 +27,10 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  */
 final class Http2Frontend {
     static final String CODEC = "fjord.h2.codec";
-    static final String FLUSHES = "fjord.h2.flushes";
-    static final String MULTIPLEX = "fjord.h2.multiplex";
     static final String SESSION = "fjord.h2.session";
 
     /** How long streams may finish after a GOAWAY without {@code timeout client}: Netty's connection default. */
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
-
-    /** Flushes held at most before one goes through, while the connection reads: Netty's default. */
-    private static final int FLUSH_AT_MOST_AFTER = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
     /** Netty's guard against floods of empty DATA frames (no valid use: only END_STREAM may be empty). */
     private static final int MAX_CONSECUTIVE_EMPTY_DATA_FRAMES = 2;
@@ -52,7 +40,7 @@ final class Http2Frontend {
     private Http2Frontend() {}
 
     /**
-     * Makes {@code pipeline}'s connection HTTP/2: adds the codec, the stream multiplexer and the session after the
+     * Makes {@code pipeline}'s connection HTTP/2: adds the codec and the session after the
      * handlers already there ({@code tracking} first, then a PROXY header decoder and TLS where the bind has them).
      * Call it on the connection's event loop, before the client's first HTTP/2 byte is read: when the connection is
      * accepted, or right after a TLS handshake chose {@code h2} (the session then starts at once).
@@ -66,14 +54,12 @@ final class Http2Frontend {
         Http2Tuning tuning = runtime.router.config().global().http2();
         Http2Session session = new Http2Session(runtime, frontend, tracking);
         Duration client = frontend.settings().timeouts().client();
-        Http2FrameCodec codec =
-                codec(tuning, state.policy().limits(), client != null ? client : DEFAULT_GRACE, session);
-        pipeline.addLast(CODEC, codec)
-                // the flushes of streams answered in one turn of the event loop become one: one TLS record and one
-                // write for all their frames, not one each (the codec's own flushes, GOAWAY and SETTINGS, are not held)
-                .addLast(FLUSHES, new FlushConsolidationHandler(FLUSH_AT_MOST_AFTER, true))
-                .addLast(MULTIPLEX, new Http2MultiplexHandler(streams(runtime, frontend, state.policy(), session)))
-                .addLast(SESSION, session);
+        RequestPolicy policy = state.policy();
+        Http2Streams.Factory streams =
+                (codec, stream) -> new Http2ClientStream(codec, stream, runtime, frontend, policy, session);
+        Http2ServerCodec codec =
+                codec(tuning, policy.limits(), client != null ? client : DEFAULT_GRACE, session, streams);
+        pipeline.addLast(CODEC, codec).addLast(SESSION, session);
     }
 
     /**
@@ -81,16 +67,17 @@ final class Http2Frontend {
      * per field for {@code limits.maxHeaderCount()} fields (HPACK counts 32 bytes of overhead a field), so that a head
      * HTTP/1.1 accepts is accepted over HTTP/2 too: 19584 bytes by default. After a GOAWAY of its own the connection
      * closes once its streams are over, or after {@code grace} at the latest. The requests it refuses before any
-     * stream handler sees them are told to {@code session} ({@link RefusedStreams}), to be logged.
+     * stream sees them are told to {@code session} ({@link RefusedStreams}), to be logged.
      */
-    static Http2FrameCodec codec(Http2Tuning tuning, HttpLimits limits, Duration grace, Http2Session session) {
+    static Http2ServerCodec codec(
+            Http2Tuning tuning, HttpLimits limits, Duration grace, Http2Session session, Http2Streams.Factory streams) {
         Http2Settings settings = new Http2Settings()
                 .maxConcurrentStreams(tuning.maxConcurrentStreams())
                 .headerTableSize(tuning.headerTableSize())
                 .initialWindowSize(tuning.initialWindowSize())
                 .maxFrameSize(tuning.maxFrameSize())
                 .maxHeaderListSize(maxHeaderListSize(limits));
-        return Http2FrameCodecBuilder.forServer()
+        return new Http2ServerCodec.Builder(streams)
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(tuning.maxResetsPerWindow(), Http2Tuning.RESET_WINDOW_SECONDS)
@@ -105,19 +92,5 @@ final class Http2Frontend {
     /** SETTINGS_MAX_HEADER_LIST_SIZE for {@code limits}. */
     static long maxHeaderListSize(HttpLimits limits) {
         return limits.maxHeaderBytes() + 32L * limits.maxHeaderCount();
-    }
-
-    /** What each stream channel gets, on its creation. */
-    private static ChannelHandler streams(
-            ProxyRuntime runtime, FrontendConfig frontend, RequestPolicy policy, Http2Session session) {
-        return new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline()
-                        .addLast("fjord.h2.request", new Http2RequestDecoder(policy))
-                        .addLast("fjord.h2.response", new Http2ResponseEncoder())
-                        .addLast("fjord.h2.stream", new Http2StreamHandler(runtime, frontend, session));
-            }
-        };
     }
 }

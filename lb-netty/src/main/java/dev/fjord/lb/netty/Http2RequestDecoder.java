@@ -1,15 +1,14 @@
 package dev.fjord.lb.netty;
 
+import java.util.function.Consumer;
+
 import org.jspecify.annotations.Nullable;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2DataFrame;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http2.Http2Headers;
 
 /**
  * The request of one HTTP/2 stream as the proxy's HTTP/1.1 machinery takes it, the same messages
@@ -18,12 +17,11 @@ import io.netty.util.ReferenceCountUtil;
  * {@code LastHttpContent}, a trailing HEADERS frame its trailers. The body is held to its {@code Content-Length}
  * (RFC 9113 8.1.1: a DATA frame beyond it, or an END_STREAM short of it, is malformed) and to
  * {@link HttpLimits#maxBodyBytes()} (413). Anything malformed yields one {@link RequestRejected} and nothing more of
- * the stream is passed on, so it can never reach a server. Flow control is the stream channel's: a DATA frame is
- * acknowledged to the client once it is read here, which the exchange pauses while the server cannot take more.
+ * the stream is passed on, so it can never reach a server.
  *
- * <p>Not sharable: one per stream, on its connection's event loop.
+ * <p>Not thread-safe: one per stream, on its connection's event loop.
  */
-final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
+final class Http2RequestDecoder {
     private enum State {
         HEADERS,
         BODY,
@@ -32,6 +30,7 @@ final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private final RequestPolicy policy;
+    private final Consumer<Object> out;
     private State state = State.HEADERS;
     private @Nullable ParsedRequest request;
     /** The declared length, -1 without {@code Content-Length}. */
@@ -39,71 +38,83 @@ final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
 
     private long received;
 
-    Http2RequestDecoder(RequestPolicy policy) {
+    /** A decoder that passes what it makes to {@code out}. */
+    Http2RequestDecoder(RequestPolicy policy, Consumer<Object> out) {
         this.policy = policy;
+        this.out = out;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    /** A header block of the stream: the request's, or its trailers. */
+    void headers(Http2Headers headers, boolean endStream) {
         if (state == State.DONE || state == State.REJECTED) {
-            ReferenceCountUtil.release(msg); // the codec already refuses frames after END_STREAM
+            return; // the codec already refuses frames after END_STREAM
+        }
+        try {
+            decodeHeaders(headers, endStream);
+        } catch (RequestHeadParser.Rejection rejection) {
+            reject(rejection);
+        }
+    }
+
+    /** A DATA frame's content, which this decoder owns: passed on, or released. */
+    void data(ByteBuf content, boolean endStream) {
+        if (state == State.DONE || state == State.REJECTED) {
+            content.release();
             return;
         }
         try {
-            if (msg instanceof Http2HeadersFrame headers) {
-                headers(ctx, headers);
-            } else if (msg instanceof Http2DataFrame data) {
-                data(ctx, data);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
+            decodeData(content, endStream);
         } catch (RequestHeadParser.Rejection rejection) {
-            state = State.REJECTED;
-            ctx.fireChannelRead(new RequestRejected(rejection.status, String.valueOf(rejection.getMessage())));
+            reject(rejection);
         }
     }
 
-    private void headers(ChannelHandlerContext ctx, Http2HeadersFrame frame) throws RequestHeadParser.Rejection {
+    private void reject(RequestHeadParser.Rejection rejection) {
+        state = State.REJECTED;
+        out.accept(new RequestRejected(rejection.status, String.valueOf(rejection.getMessage())));
+    }
+
+    private void decodeHeaders(Http2Headers headers, boolean endStream) throws RequestHeadParser.Rejection {
         if (state == State.HEADERS) {
-            Http2RequestHeaders.Head head = Http2RequestHeaders.request(frame.headers(), frame.isEndStream(), policy);
+            Http2RequestHeaders.Head head = Http2RequestHeaders.request(headers, endStream, policy);
             request = head.request();
             declared = head.contentLength();
-            ctx.fireChannelRead(head.request());
-            if (frame.isEndStream()) {
+            out.accept(head.request());
+            if (endStream) {
                 state = State.DONE;
-                ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+                out.accept(LastHttpContent.EMPTY_LAST_CONTENT);
             } else {
                 state = State.BODY;
             }
             return;
         }
-        if (!frame.isEndStream()) {
+        if (!endStream) {
             throw new RequestHeadParser.Rejection(400, "a HEADERS frame after DATA that does not end the stream");
         }
         checkLength(true);
         ParsedRequest current = java.util.Objects.requireNonNull(request, "a request precedes its trailers");
-        LastHttpContent trailers = Http2RequestHeaders.trailers(frame.headers(), current, policy);
+        LastHttpContent trailers = Http2RequestHeaders.trailers(headers, current, policy);
         state = State.DONE;
-        ctx.fireChannelRead(trailers);
+        out.accept(trailers);
     }
 
-    private void data(ChannelHandlerContext ctx, Http2DataFrame frame) throws RequestHeadParser.Rejection {
+    private void decodeData(ByteBuf content, boolean endStream) throws RequestHeadParser.Rejection {
         if (state != State.BODY) {
-            frame.release();
+            content.release();
             throw new RequestHeadParser.Rejection(400, "DATA before the request headers");
         }
-        received += frame.content().readableBytes();
+        received += content.readableBytes();
         try {
-            checkLength(frame.isEndStream());
+            checkLength(endStream);
         } catch (RequestHeadParser.Rejection e) {
-            frame.release();
+            content.release();
             throw e;
         }
-        if (frame.isEndStream()) {
+        if (endStream) {
             state = State.DONE;
-            ctx.fireChannelRead(new DefaultLastHttpContent(frame.content(), HttpMessages.CHECKED_TRAILERS));
+            out.accept(new DefaultLastHttpContent(content, HttpMessages.CHECKED_TRAILERS));
         } else {
-            ctx.fireChannelRead(new DefaultHttpContent(frame.content())); // the frame's buffer, handed on
+            out.accept(new DefaultHttpContent(content)); // the frame's buffer, handed on
         }
     }
 

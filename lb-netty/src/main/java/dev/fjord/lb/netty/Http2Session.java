@@ -14,19 +14,16 @@ import dev.fjord.lb.core.Timeouts;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * One HTTP/2 client connection, after the frame codec and the stream multiplexer: the frontend's session (a session is
+ * One HTTP/2 client connection, after its {@link Http2ServerCodec}: the frontend's session (a session is
  * a client connection, however many streams it carries, as in HAProxy); the connection's receive window opened to
  * 2<sup>31</sup>-1 at once (as HAProxy does: each stream's window bounds what a client sends ahead); its streams
  * counted, so that a connection without any closes with GOAWAY after {@code timeout http-keep-alive} (once a stream
  * was served; before, {@code timeout http-request}), else {@code timeout client}, and never on a client's PINGs; a
- * graceful GOAWAY when the proxy closes or the frontend is removed (streams in flight finish). Frames that reach it
- * (SETTINGS, PING, GOAWAY, handled by the codec already) are dropped.
+ * graceful GOAWAY when the proxy closes or the frontend is removed (streams in flight finish).
  *
  * <p>Not sharable: one per connection; all calls on its event loop.
  */
@@ -39,6 +36,8 @@ final class Http2Session extends ChannelDuplexHandler {
     private final ConnectionTracking tracking;
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
     private ChannelHandlerContext ctx;
+    /** The connection's codec, before this handler; set with {@link #ctx}. */
+    private Http2ServerCodec codec;
 
     private boolean started;
     private int streams;
@@ -69,6 +68,7 @@ final class Http2Session extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        this.codec = context.pipeline().get(Http2ServerCodec.class);
         if (context.channel().isActive()) {
             start(); // added after the connection became active: after a TLS handshake chose h2
         }
@@ -87,7 +87,7 @@ final class Http2Session extends ChannelDuplexHandler {
         started = true;
         counters.sessionStarted();
         int opened = Integer.MAX_VALUE - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
-        ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(opened)); // no stream: the connection's window
+        codec.openConnectionWindow(opened);
         armIdleTimer();
     }
 
@@ -171,11 +171,6 @@ final class Http2Session extends ChannelDuplexHandler {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext context, Object msg) {
-        ReferenceCountUtil.release(msg); // connection frames, which the codec answered (SETTINGS, PING) or applied
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext context) {
         cancelIdleTimer();
         closing = true;
@@ -186,8 +181,8 @@ final class Http2Session extends ChannelDuplexHandler {
     }
 
     /**
-     * An HTTP/2 protocol error is the codec's to answer (it tells this handler first, then sends GOAWAY with the
-     * error's code and closes); any other error closes the connection.
+     * An HTTP/2 protocol error is the codec's to answer (GOAWAY with the error's code, then the connection closes);
+     * any other error that reaches this handler closes the connection.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {

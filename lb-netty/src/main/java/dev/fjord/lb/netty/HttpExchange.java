@@ -12,7 +12,6 @@ import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.StickCounters;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -41,7 +40,7 @@ final class HttpExchange {
         StickCounters stickCounters();
     }
 
-    private final ChannelHandlerContext ctx;
+    private final ClientSide client;
     private final ProxyRuntime runtime;
     private final FrontendConfig frontend;
     private final Completion completion;
@@ -63,14 +62,14 @@ final class HttpExchange {
     private boolean done;
 
     HttpExchange(
-            ChannelHandlerContext ctx,
+            ClientSide client,
             ProxyRuntime runtime,
             FrontendConfig frontend,
             Completion completion,
             HttpRequest request,
             NettyRequestHead head,
             ExchangeRecord record) {
-        this.ctx = ctx;
+        this.client = client;
         this.runtime = runtime;
         this.frontend = frontend;
         this.completion = completion;
@@ -80,19 +79,18 @@ final class HttpExchange {
         record.headReceived();
         this.traffic = new ExchangeTraffic(completion.frontendCounters(), completion.stickCounters(), record);
         this.decision = runtime.route(frontend, head, completion.stickCounters());
-        this.requestRelay = new RequestRelay(ctx);
-        this.responseRelay = new ResponseRelay(this, ctx, requestRelay, runtime, request);
+        this.requestRelay = new RequestRelay(client);
+        this.responseRelay = new ResponseRelay(this, client, requestRelay, runtime, request);
         this.hasBody = HttpUtil.isContentLengthSet(request)
                 ? HttpUtil.getContentLength(request, 0L) > 0
                 : HttpUtil.isTransferEncodingChunked(request);
         this.clientKeepAlive =
                 HttpUtil.isKeepAlive(request) && frontend.settings().connectionMode() != ConnectionMode.HTTP_CLOSE;
         this.clientTimer = new InactivityTimer(
-                ctx.executor(),
+                client.executor(),
                 frontend.settings().timeouts().client(),
                 () -> !done
-                        && ((hasBody && !requestRelay.received())
-                                || (responseRelay.started() && !ctx.channel().isWritable())),
+                        && ((hasBody && !requestRelay.received()) || (responseRelay.started() && !client.isWritable())),
                 this::clientTimedOut);
     }
 
@@ -123,7 +121,8 @@ final class HttpExchange {
                 respondLocally(StatsPage.render(runtime, stats, request.uri()));
             }
         } else {
-            server = new ServerLeg(this, ctx, runtime, frontend, request, record, requestRelay, responseRelay, hasBody);
+            server = new ServerLeg(
+                    this, client, runtime, frontend, request, record, requestRelay, responseRelay, hasBody);
             clientTimer.arm();
             server.start();
         }
@@ -285,12 +284,12 @@ final class HttpExchange {
         }
         response = runtime.router.responses().afterResponse(decision, response);
         traffic.localResponse(response.status(), response.body().length());
-        ctx.write(HttpMessages.local(
+        client.write(HttpMessages.local(
                 response,
                 request.protocolVersion(),
                 clientKeepAlive,
                 HttpProxyHandler.isHead(request.method()),
-                ctx.alloc()));
+                client.alloc()));
     }
 
     /**
@@ -317,7 +316,7 @@ final class HttpExchange {
             finish(clientKeepAlive);
         } else if (!hasBody) {
             discardingBody = true; // the end of a body-less request is on its way
-            ctx.channel().config().setAutoRead(true);
+            client.reads(true);
         } else {
             finish(false);
         }
@@ -337,7 +336,7 @@ final class HttpExchange {
         done = true;
         clientTimer.cancel();
         releaseBuffered();
-        if (!ctx.channel().isActive()) {
+        if (!client.isActive()) {
             record.ended(Termination.CLIENT_CLOSED, Termination.Phase.DATA); // the response could not be delivered
         }
         writeLog();

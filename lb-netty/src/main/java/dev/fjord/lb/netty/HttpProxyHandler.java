@@ -50,6 +50,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     private @Nullable ArrayDeque<Object> pipelined;
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
     ChannelHandlerContext ctx;
+    /** The connection as its exchanges see it; set with {@link #ctx}. */
+    private ClientSide clientSide;
 
     private @Nullable HttpExchange exchange;
     private @Nullable ScheduledFuture<?> headTimer;
@@ -103,6 +105,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        this.clientSide = ClientSide.of(context);
     }
 
     private ExchangeRecord newRecord() {
@@ -166,7 +169,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             record.received(request);
             stickCounters().requestStarted();
             exchange = new HttpExchange(
-                    ctx,
+                    clientSide,
                     runtime,
                     frontend,
                     this,

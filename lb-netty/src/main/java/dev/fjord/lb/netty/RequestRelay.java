@@ -5,11 +5,9 @@ import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
  * The request, from the client to the server: its body held while there is no server connection, then the head
@@ -18,13 +16,13 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * event loop, which the server connection shares.
  */
 final class RequestRelay {
-    private final ChannelHandlerContext client;
+    private final ClientSide client;
     private final ArrayDeque<HttpContent> held = new ArrayDeque<>();
     private @Nullable Channel server;
     private boolean received;
     private boolean sent;
 
-    RequestRelay(ChannelHandlerContext client) {
+    RequestRelay(ClientSide client) {
         this.client = client;
     }
 
@@ -63,7 +61,7 @@ final class RequestRelay {
         }
         if (!channel.isWritable()) {
             // pause the client first: the flush may make the server side writable again at once
-            client.channel().config().setAutoRead(false);
+            client.reads(false);
             channel.flush();
             if (channel.isWritable()) {
                 clientReads(true);
@@ -106,17 +104,9 @@ final class RequestRelay {
         }
     }
 
-    /**
-     * Reads the client, or stops. An HTTP/2 stream that reads again writes a WINDOW_UPDATE to its connection, which
-     * Netty leaves unflushed when the stream still counts a read in progress; outside the connection's own read loop
-     * (a server connection that became writable) nothing else would flush it and the client would wait for the
-     * window forever, so the stream is flushed here.
-     */
+    /** Reads the client, or stops. */
     private void clientReads(boolean reads) {
-        client.channel().config().setAutoRead(reads);
-        if (reads && client.channel() instanceof Http2StreamChannel) {
-            client.channel().flush();
-        }
+        client.reads(reads);
     }
 
     /** The server connection is gone (a retry, the end): a new one gets the whole request again. */

@@ -6,7 +6,6 @@ import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RetryOn;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -27,7 +26,7 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class ResponseRelay implements ServerConnectionHandler.Listener {
     private final HttpExchange exchange;
-    private final ChannelHandlerContext client;
+    private final ClientSide client;
     private final RequestRelay request;
     private final ProxyRuntime runtime;
     private final HttpRequest clientRequest;
@@ -38,7 +37,7 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
 
     ResponseRelay(
             HttpExchange exchange,
-            ChannelHandlerContext client,
+            ClientSide client,
             RequestRelay request,
             ProxyRuntime runtime,
             HttpRequest clientRequest) {
@@ -143,14 +142,14 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
         }
         if (last && started) {
             exchange.responseComplete(reusable);
-        } else if (!last && !client.channel().isWritable()) {
+        } else if (!last && !client.isWritable()) {
             Channel server = exchange.server().channel();
             if (server == null) {
                 return;
             }
             server.config().setAutoRead(false); // before the flush, which may make the client writable again
             client.flush();
-            if (client.channel().isWritable() && !exchange.isDone()) {
+            if (client.isWritable() && !exchange.isDone()) {
                 server.config().setAutoRead(true);
             }
         }

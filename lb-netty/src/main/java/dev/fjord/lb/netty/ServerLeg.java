@@ -12,7 +12,6 @@ import dev.fjord.lb.core.Server;
 import dev.fjord.lb.core.Settings;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 
@@ -28,7 +27,7 @@ final class ServerLeg implements ServerConnector.Listener {
     private static final Logger log = LoggerFactory.getLogger(ServerLeg.class);
 
     private final HttpExchange exchange;
-    private final ChannelHandlerContext ctx;
+    private final ClientSide client;
     private final ProxyRuntime runtime;
     private final FrontendConfig frontend;
     private final HttpRequest request;
@@ -48,7 +47,7 @@ final class ServerLeg implements ServerConnector.Listener {
 
     ServerLeg(
             HttpExchange exchange,
-            ChannelHandlerContext ctx,
+            ClientSide client,
             ProxyRuntime runtime,
             FrontendConfig frontend,
             HttpRequest request,
@@ -57,7 +56,7 @@ final class ServerLeg implements ServerConnector.Listener {
             ResponseRelay responseRelay,
             boolean hasBody) {
         this.exchange = exchange;
-        this.ctx = ctx;
+        this.client = client;
         this.runtime = runtime;
         this.frontend = frontend;
         this.request = request;
@@ -67,7 +66,7 @@ final class ServerLeg implements ServerConnector.Listener {
         this.hasBody = hasBody;
         this.retry = new RetryPolicy(backendSettings(), request.method(), runtime.limits.retryBufferBytes());
         this.timer = new InactivityTimer(
-                ctx.executor(),
+                client.executor(),
                 backendSettings().timeouts().server(),
                 () -> !exchange.isDone() && channel != null,
                 this::timedOut);
@@ -83,12 +82,12 @@ final class ServerLeg implements ServerConnector.Listener {
      */
     void start() {
         if (hasBody && !requestRelay.received()) {
-            ctx.channel().config().setAutoRead(false);
+            client.reads(false);
         }
         boolean poolable = backendSettings().connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.settings().connectionMode() == ConnectionMode.KEEP_ALIVE;
-        ServerConnector started =
-                new ServerConnector(runtime, ctx.channel(), exchange.decision().asForward(), poolable, this, record);
+        ServerConnector started = new ServerConnector(
+                runtime, client.connection(), exchange.decision().asForward(), poolable, this, record);
         connector = started;
         started.start();
     }
@@ -100,7 +99,7 @@ final class ServerLeg implements ServerConnector.Listener {
         channel = connection;
         endSession = runtime.session(
                 connector().server(),
-                () -> ctx.executor().execute(() -> {
+                () -> client.executor().execute(() -> {
                     if (!exchange.isDone() && channel != null) {
                         release(false);
                         exchange.abortClient(Termination.SESSIONS_SHUT_DOWN);
@@ -191,7 +190,7 @@ final class ServerLeg implements ServerConnector.Listener {
         Channel upgraded = java.util.Objects.requireNonNull(detach(), "a 101 arrived on a connection");
         connector().release(null, false); // the slot is freed; the tunnel keeps the connection
         Tunnel.start(
-                ctx,
+                java.util.Objects.requireNonNull(client.tunnelContext(), "a 101 only answers an HTTP/1.1 request"),
                 upgraded,
                 ServerConnectionHandler.NAME,
                 BackendPool.CODEC,

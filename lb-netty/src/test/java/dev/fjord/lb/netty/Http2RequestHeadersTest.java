@@ -4,20 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 
 /**
@@ -155,60 +155,71 @@ class Http2RequestHeadersTest {
 
     @Test
     void theDecoderHoldsTheBodyToItsContentLength() {
-        EmbeddedChannel longer = decoding(get().method("POST").add("content-length", "3"));
-        longer.writeInbound(new DefaultHttp2DataFrame(ascii("abcd"), true));
-        assertThat(next(longer)).isInstanceOf(ParsedRequest.class);
-        assertThat(next(longer)).isEqualTo(new RequestRejected(400, "DATA of 4 bytes for Content-Length 3"));
-        assertThat(next(longer)).isNull();
+        Decoding longer = decoding(get().method("POST").add("content-length", "3"));
+        longer.decoder.data(ascii("abcd"), true);
+        assertThat(longer.next()).isInstanceOf(ParsedRequest.class);
+        assertThat(longer.next()).isEqualTo(new RequestRejected(400, "DATA of 4 bytes for Content-Length 3"));
+        assertThat(longer.next()).isNull();
 
-        EmbeddedChannel shorter = decoding(get().method("POST").add("content-length", "3"));
-        shorter.writeInbound(new DefaultHttp2DataFrame(ascii("ab"), false));
-        shorter.writeInbound(new DefaultHttp2DataFrame(ascii(""), true));
-        shorter.readInbound();
-        HttpContent part = shorter.readInbound();
+        Decoding shorter = decoding(get().method("POST").add("content-length", "3"));
+        shorter.decoder.data(ascii("ab"), false);
+        shorter.decoder.data(ascii(""), true);
+        shorter.next();
+        HttpContent part = (HttpContent) shorter.next();
         assertThat(part.content().toString(StandardCharsets.US_ASCII)).isEqualTo("ab");
         part.release();
-        assertThat(next(shorter)).isEqualTo(new RequestRejected(400, "DATA of 2 bytes for Content-Length 3"));
+        assertThat(shorter.next()).isEqualTo(new RequestRejected(400, "DATA of 2 bytes for Content-Length 3"));
 
-        EmbeddedChannel unsized = decoding(get().method("POST"));
-        unsized.writeInbound(new DefaultHttp2DataFrame(ascii("x".repeat(101)), false));
-        unsized.readInbound();
-        assertThat(next(unsized)).isEqualTo(new RequestRejected(413, "body over the limit of 100"));
+        Decoding unsized = decoding(get().method("POST"));
+        unsized.decoder.data(ascii("x".repeat(101)), false);
+        unsized.next();
+        assertThat(unsized.next()).isEqualTo(new RequestRejected(413, "body over the limit of 100"));
     }
 
     @Test
     void theDecoderEmitsWhatStrictRequestDecoderWould() {
-        EmbeddedChannel channel = decoding(get().method("POST"));
-        channel.writeInbound(new DefaultHttp2DataFrame(ascii("ab"), false));
-        channel.writeInbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("x-sum", "1"), true));
+        Decoding decoding = decoding(get().method("POST"));
+        decoding.decoder.data(ascii("ab"), false);
+        decoding.decoder.headers(new DefaultHttp2Headers().add("x-sum", "1"), true);
 
-        assertThat(next(channel)).isInstanceOf(ParsedRequest.class);
-        HttpContent part = channel.readInbound();
+        assertThat(decoding.next()).isInstanceOf(ParsedRequest.class);
+        HttpContent part = (HttpContent) decoding.next();
         assertThat(part.content().toString(StandardCharsets.US_ASCII)).isEqualTo("ab");
         part.release();
-        LastHttpContent last = channel.readInbound();
+        LastHttpContent last = (LastHttpContent) decoding.next();
         assertThat(last.trailingHeaders().get("x-sum")).isEqualTo("1");
         last.release();
 
-        EmbeddedChannel bad = decoding(get().method("POST"));
-        bad.writeInbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("x-sum", "1"), false));
-        bad.readInbound();
-        assertThat(next(bad))
+        Decoding bad = decoding(get().method("POST"));
+        bad.decoder.headers(new DefaultHttp2Headers().add("x-sum", "1"), false);
+        bad.next();
+        assertThat(bad.next())
                 .isEqualTo(new RequestRejected(400, "a HEADERS frame after DATA that does not end the stream"));
-        assertThat(bad.finishAndReleaseAll()).isFalse();
+        assertThat(bad.next()).isNull();
+        ByteBuf late = ascii("late");
+        bad.decoder.data(late, true);
+        assertThat(late.refCnt())
+                .as("a rejected stream's DATA is released, not passed on")
+                .isZero();
+        assertThat(bad.next()).isNull();
     }
 
-    private static Object next(EmbeddedChannel channel) {
-        return channel.readInbound();
+    /** A decoder and what it passed on, in order. */
+    private record Decoding(Http2RequestDecoder decoder, ArrayDeque<Object> out) {
+        @Nullable
+        Object next() {
+            return out.poll();
+        }
     }
 
-    private static EmbeddedChannel decoding(Http2Headers headers) {
-        EmbeddedChannel channel = new EmbeddedChannel(new Http2RequestDecoder(POLICY));
-        channel.writeInbound(new DefaultHttp2HeadersFrame(headers, false));
-        return channel;
+    private static Decoding decoding(Http2Headers headers) {
+        ArrayDeque<Object> out = new ArrayDeque<>();
+        Http2RequestDecoder decoder = new Http2RequestDecoder(POLICY, out::add);
+        decoder.headers(headers, false);
+        return new Decoding(decoder, out);
     }
 
-    private static io.netty.buffer.ByteBuf ascii(String text) {
+    private static ByteBuf ascii(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
     }
 }

@@ -1,0 +1,106 @@
+package dev.fjord.lb.netty;
+
+import org.jspecify.annotations.Nullable;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * The client end of an {@link HttpExchange}: an HTTP/1.x connection ({@link #of}), or one stream of an HTTP/2
+ * connection ({@link Http2ClientStream}). The exchange writes its response here as HTTP/1.1 messages, flushes,
+ * follows the client's writability (a connection's socket buffer, a stream's flow-control window) and pauses the
+ * client's reads while the server cannot take more of the request. All calls on the client connection's event loop.
+ */
+interface ClientSide {
+    /** The client connection: its event loop, addresses ({@link ClientAddresses}) and TLS facts. */
+    Channel connection();
+
+    /** Writes a response part, unflushed; released when the client is gone. */
+    void write(HttpObject message);
+
+    /** Flushes what was written. */
+    void flush();
+
+    /** Whether the client takes more now: written bytes are not piling up. */
+    boolean isWritable();
+
+    /** Whether the client can still be answered. */
+    boolean isActive();
+
+    /** Reads the client's request (body), or stops until called with true: back-pressure towards the client. */
+    void reads(boolean on);
+
+    /** The pipeline context of an HTTP/1.x connection, which a {@code 101} turns into a tunnel; null for a stream. */
+    @Nullable
+    ChannelHandlerContext tunnelContext();
+
+    default EventExecutor executor() {
+        return connection().eventLoop();
+    }
+
+    default ByteBufAllocator alloc() {
+        return connection().alloc();
+    }
+
+    /** An HTTP/1.x connection whose last HTTP handler has {@code ctx}. */
+    static ClientSide of(ChannelHandlerContext ctx) {
+        return new Http1(ctx);
+    }
+
+    /** An HTTP/1.x client connection, through its HTTP handler's context. */
+    final class Http1 implements ClientSide {
+        private final ChannelHandlerContext ctx;
+
+        Http1(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Channel connection() {
+            return ctx.channel();
+        }
+
+        @Override
+        public void write(HttpObject message) {
+            ctx.write(message);
+        }
+
+        @Override
+        public void flush() {
+            ctx.flush();
+        }
+
+        @Override
+        public boolean isWritable() {
+            return ctx.channel().isWritable();
+        }
+
+        @Override
+        public boolean isActive() {
+            return ctx.channel().isActive();
+        }
+
+        @Override
+        public void reads(boolean on) {
+            ctx.channel().config().setAutoRead(on);
+        }
+
+        @Override
+        public ChannelHandlerContext tunnelContext() {
+            return ctx;
+        }
+
+        @Override
+        public EventExecutor executor() {
+            return ctx.executor();
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return ctx.alloc();
+        }
+    }
+}
