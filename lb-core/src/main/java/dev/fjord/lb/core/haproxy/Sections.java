@@ -28,6 +28,8 @@ final class Sections {
     private final List<String> errors = new ArrayList<>();
     private @Nullable HttpCheck defaultsHttpCheck;
     private @Nullable TcpCheck defaultsTcpCheck;
+    /** The {@code default-server} lines of the last {@code defaults} section, which backends and listens start from. */
+    private List<Line> defaultsServers = List.of();
     /** crt-base, ca-base, ssl-server-verify: read in global, used by bind and server lines. */
     private final TlsImport tls;
 
@@ -112,13 +114,22 @@ final class Sections {
                     if (head.size() > 2) {
                         throw error(head, context, "'from' and other arguments are not supported");
                     }
+                    List<Line> servers = new ArrayList<>();
                     builder.defaults(d -> {
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
-                        lines.forEach(line -> attempt(line, context, () -> settingOrFail(d, line, context, checks)));
+                        lines.forEach(line -> attempt(line, context, () -> {
+                            if (line.keyword().equals("default-server")) {
+                                checkDefaultServer(line);
+                                servers.add(line);
+                            } else {
+                                settingOrFail(d, line, context, checks);
+                            }
+                        }));
                         checks.apply(d);
                         defaultsHttpCheck = checks.http;
                         defaultsTcpCheck = checks.tcp;
                     });
+                    defaultsServers = List.copyOf(servers); // a defaults section replaces the one before
                 }
                 case "frontend" ->
                     builder.frontend(name, f -> {
@@ -144,6 +155,7 @@ final class Sections {
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(b, this::warn);
                         BackendKeywords.globalServerDefaults(BackendKeywords.Target.of(b), tls);
+                        defaultsServers.forEach(line -> BackendKeywords.apply(BackendKeywords.Target.of(b), line, tls));
                         for (Line line : lines) {
                             attempt(line, context, () -> {
                                 if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line, tls)
@@ -186,6 +198,7 @@ final class Sections {
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(l, this::warn);
                         BackendKeywords.globalServerDefaults(BackendKeywords.Target.of(l), tls);
+                        defaultsServers.forEach(line -> BackendKeywords.apply(BackendKeywords.Target.of(l), line, tls));
                         for (Line line : lines) {
                             attempt(line, context, () -> {
                                 if (!ResponseKeywords.apply(responses, line)
@@ -321,6 +334,15 @@ final class Sections {
         } catch (IllegalArgumentException e) {
             throw located(e, line, "global");
         }
+    }
+
+    /**
+     * Checks a {@code default-server} line of {@code defaults} once, where it is written, on a backend of its own:
+     * applied to each backend after, it fails the same way, so its errors are reported here alone.
+     */
+    private void checkDefaultServer(Line line) {
+        dev.fjord.lb.core.ProxyConfig.builder()
+                .backend("defaults", b -> BackendKeywords.apply(BackendKeywords.Target.of(b), line, tls));
     }
 
     private void settingOrFail(SettingsBuilder<?> settings, Line line, String context, CheckLines checks) {
