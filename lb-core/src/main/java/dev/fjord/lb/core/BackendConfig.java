@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param allBackups when no active server is usable, balance over every backup server rather than only the first
  *     ({@code option allbackups})
  * @param acls named ACLs of the backend, for its rules' conditions ({@code acl})
+ * @param httpRequestRules {@code http-request} rules, in order, applied once the request is routed here, after the
+ *     frontend's
  * @param httpResponseRules {@code http-response} rules, in order, applied before the frontend's
  * @param httpAfterResponseRules {@code http-after-response} rules, in order, applied before the frontend's
  * @param stickRules {@code stick match|on|store-request} rules, in order
@@ -34,6 +36,7 @@ public record BackendConfig(
         List<ServerConfig> servers,
         boolean allBackups,
         Map<String, List<Acl>> acls,
+        List<HttpRequestRule> httpRequestRules,
         List<HttpResponseRule> httpResponseRules,
         List<HttpResponseRule> httpAfterResponseRules,
         List<StickRule> stickRules,
@@ -46,6 +49,7 @@ public record BackendConfig(
         Map<String, List<Acl>> copy = new java.util.LinkedHashMap<>();
         acls.forEach((acl, lines) -> copy.put(acl, List.copyOf(lines)));
         acls = java.util.Collections.unmodifiableMap(copy);
+        httpRequestRules = List.copyOf(httpRequestRules);
         httpResponseRules = List.copyOf(httpResponseRules);
         httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
         stickRules = List.copyOf(stickRules);
@@ -92,6 +96,7 @@ public record BackendConfig(
         private final List<ServerTemplate> serverTemplates = new ArrayList<>();
         private boolean allBackups;
         private final Map<String, List<Acl>> acls = new java.util.LinkedHashMap<>();
+        private final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
         private final ResponseRuleLists responseRules;
 
         Builder(String kind, String name, Settings defaults) {
@@ -287,6 +292,38 @@ public record BackendConfig(
             }
         }
 
+        /**
+         * Adds an {@code http-request} rule, evaluated once a request is routed to this backend, after the frontend's
+         * rules and those added before it: header edits, {@code deny}, {@code redirect}, {@code return},
+         * {@code allow} (not yet {@code track-sc*}, {@code sc-inc-gpc*}, {@code set-log-level} or {@code use-service},
+         * which a frontend has). Needs mode http.
+         *
+         * @throws ConfigException for the actions a backend does not have
+         */
+        public Builder httpRequest(HttpRequestRule rule) {
+            Objects.requireNonNull(rule, "rule");
+            String frontendOnly = frontendOnly(rule);
+            if (frontendOnly != null) {
+                throw new ConfigException(context + ": http-request " + frontendOnly
+                        + " is not supported in a backend yet (expected in a frontend or listen section)");
+            }
+            httpRequestRules.add(rule);
+            return this;
+        }
+
+        private static @Nullable String frontendOnly(HttpRequestRule rule) {
+            if (rule instanceof HttpRequestRule.Track track) {
+                return "track-sc" + track.track().counter();
+            }
+            if (rule instanceof HttpRequestRule.IncGpc) {
+                return "sc-inc-gpc";
+            }
+            if (rule instanceof HttpRequestRule.SetLogLevel) {
+                return "set-log-level";
+            }
+            return rule instanceof HttpRequestRule.UseService ? "use-service" : null;
+        }
+
         /** Adds an {@code http-response} rule, evaluated after those added before it and before the frontend's. */
         public Builder httpResponse(HttpResponseRule rule) {
             responseRules.httpResponse(rule);
@@ -342,6 +379,9 @@ public record BackendConfig(
                             context + ": stick " + rule.kind().keyword());
                 }
             }
+            if (!httpRequestRules.isEmpty() && settings.mode() != Mode.HTTP) {
+                throw new ConfigException(context + ": http-request rules need mode http (mode is tcp)");
+            }
             if (!responseRules.isEmpty() && settings.mode() != Mode.HTTP) {
                 throw new ConfigException(
                         context + ": http-response and http-after-response rules need mode http " + "(mode is tcp)");
@@ -354,11 +394,13 @@ public record BackendConfig(
                     built,
                     allBackups || settings.allBackups(),
                     acls,
+                    httpRequestRules,
                     responseRules.httpResponseRules(),
                     responseRules.httpAfterResponseRules(),
                     stickRules,
                     serverTemplates);
-            new ResponseRules(config.httpResponseRules(), config.acls(), context); // every ACL named is defined
+            RequestRuleSet.of(httpRequestRules, acls, context); // every ACL named is defined
+            new ResponseRules(config.httpResponseRules(), config.acls(), context);
             new ResponseRules(config.httpAfterResponseRules(), config.acls(), context);
             return config;
         }

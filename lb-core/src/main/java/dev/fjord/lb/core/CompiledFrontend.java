@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
 final class CompiledFrontend {
 
     private final FrontendConfig config;
-    final HttpRequestRule[] rules;
-    final List<Predicate<RequestHead>> ruleConditions;
-    /** The value each rule's {@code set-header} or {@code add-header} writes ({@link HeaderValue#NONE} for others). */
-    final List<HeaderValue> headerValues;
+    /** The frontend's {@code http-request} rules. */
+    final RequestRuleSet requestRules;
+    /** The {@code http-request} rules of each backend, by name. */
+    private final Map<String, RequestRuleSet> backendRequestRules;
 
     final LiveBackend[] useBackends;
     final List<Predicate<RequestHead>> useBackendConditions;
@@ -34,18 +34,14 @@ final class CompiledFrontend {
 
     final List<Predicate<RequestHead>> sessionConditions;
 
-    CompiledFrontend(FrontendConfig config, Map<String, LiveBackend> backends) {
+    CompiledFrontend(
+            FrontendConfig config, Map<String, LiveBackend> backends, Map<String, RequestRuleSet> backendRequestRules) {
         this.config = config;
         String context = context(config);
         Map<String, List<Acl>> acls = config.acls();
         List<HttpRequestRule> ruleList = config.httpRequestRules();
-        rules = ruleList.toArray(new HttpRequestRule[0]);
-        List<Predicate<RequestHead>> ruleTests = new ArrayList<>(rules.length);
-        for (HttpRequestRule rule : rules) {
-            ruleTests.add(compile(rule.condition(), acls, context));
-        }
-        ruleConditions = List.copyOf(ruleTests);
-        headerValues = ruleList.stream().map(HeaderValue::of).toList();
+        requestRules = RequestRuleSet.of(ruleList, acls, context);
+        this.backendRequestRules = backendRequestRules;
         setsLogLevel = ruleList.stream().anyMatch(rule -> rule instanceof HttpRequestRule.SetLogLevel);
         List<UseBackendRule> useList = config.useBackendRules();
         useBackends = new LiveBackend[useList.size()];
@@ -77,6 +73,12 @@ final class CompiledFrontend {
 
     FrontendConfig config() {
         return config;
+    }
+
+    /** The {@code http-request} rules of {@code backend}. */
+    RequestRuleSet requestRules(LiveBackend backend) {
+        RequestRuleSet rules = backendRequestRules.get(backend.config().name());
+        return rules != null ? rules : RequestRuleSet.EMPTY;
     }
 
     /** The backend of the first {@code use_backend} rule whose condition holds, else the default backend. */

@@ -41,14 +41,72 @@ final class RouteDecisions {
     RouteDecision route(CompiledFrontend frontend, RequestHead request, @Nullable StickCounters counters) {
         String name = frontend.config().name();
         RequestHead seen = counters == null ? request : new TrackedRequestHead(request, counters, name);
-        RequestHead routed = seen;
-        List<HeaderEdit> edits = List.of();
+        Pass pass = new Pass(seen);
         boolean http = frontend.config().settings().mode() == Mode.HTTP;
-        for (int i = 0; i < frontend.rules.length; i++) {
-            if (!frontend.ruleConditions.get(i).test(routed)) {
+        RouteDecision answered = run(frontend.requestRules, frontend, null, request, pass, counters);
+        if (answered != null) {
+            return answered;
+        }
+        RequestHead routed = pass.routed;
+        StatsConfig stats = frontend.config().stats();
+        if (stats != null && request.uri().startsWith(stats.uri())) {
+            RouteDecision decision = stats(frontend, stats, request, routed);
+            if (decision instanceof RouteDecision.Respond && counters != null) {
+                counters.httpError(); // a failed authentication
+            }
+            return decision;
+        }
+        LiveBackend backend = frontend.backendFor(routed);
+        if (backend == null) {
+            return new RouteDecision.Respond(
+                    frontend.config(),
+                    request,
+                    routed,
+                    null,
+                    ErrorPages.of(frontend.config(), null, 503),
+                    CookieStatus.NOT_CHECKED);
+        }
+        RequestRuleSet backendRules = frontend.requestRules(backend);
+        if (!backendRules.isEmpty()) {
+            answered = run(backendRules, frontend, backend, request, pass, counters);
+            if (answered != null) {
+                return answered;
+            }
+        }
+        return forward(frontend, backend, request, pass.routed, pass.edits, http);
+    }
+
+    /** A request on its way through rule sets: its head as the rules so far edited it, and their edits. */
+    private static final class Pass {
+        final RequestHead seen;
+        RequestHead routed;
+        List<HeaderEdit> edits = List.of();
+
+        Pass(RequestHead seen) {
+            this.seen = seen;
+            this.routed = seen;
+        }
+    }
+
+    /**
+     * Runs {@code rules} (the frontend's, or {@code backend}'s once the request is routed there) on {@code pass},
+     * which collects their edits; the decision of a rule that answers ({@code deny}, {@code redirect},
+     * {@code return}, {@code use-service}), else null.
+     */
+    private static @Nullable RouteDecision run(
+            RequestRuleSet rules,
+            CompiledFrontend frontend,
+            @Nullable LiveBackend backend,
+            RequestHead request,
+            Pass pass,
+            @Nullable StickCounters counters) {
+        String name = frontend.config().name();
+        for (int i = 0; i < rules.rules.length; i++) {
+            RequestHead routed = pass.routed;
+            if (!rules.conditions.get(i).test(routed)) {
                 continue;
             }
-            HttpRequestRule rule = frontend.rules[i];
+            HttpRequestRule rule = rules.rules[i];
             if (rule instanceof HttpRequestRule.Allow) {
                 break;
             }
@@ -70,43 +128,26 @@ final class RouteDecisions {
             if (rule instanceof HttpRequestRule.UseService service) {
                 return new RouteDecision.Service(frontend.config(), request, routed, service.service());
             }
-            LocalResponse response = RuleResponses.responseFor(rule, routed, frontend.config());
+            LocalResponse response = RuleResponses.responseFor(
+                    rule, routed, frontend.config(), backend == null ? null : backend.config());
             if (response != null) {
                 if (rule instanceof HttpRequestRule.Deny && counters != null) {
                     counters.httpError(); // a denied request is the client's error, as HAProxy counts it
                 }
                 return new RouteDecision.Respond(
-                        frontend.config(), request, routed, null, response, CookieStatus.NOT_CHECKED);
+                        frontend.config(), request, routed, backend, response, CookieStatus.NOT_CHECKED);
             }
-            List<HeaderEdit> ruleEdits = RuleResponses.editsFor(rule, frontend.headerValues.get(i), routed);
+            List<HeaderEdit> ruleEdits = RuleResponses.editsFor(rule, rules.values.get(i), routed);
             if (ruleEdits.isEmpty()) {
                 continue; // a replace-header that matched nothing
             }
-            if (edits.isEmpty()) {
-                edits = new ArrayList<>(4);
+            if (pass.edits.isEmpty()) {
+                pass.edits = new ArrayList<>(4);
             }
-            edits.addAll(ruleEdits);
-            routed = EditedRequestHead.of(seen, edits);
+            pass.edits.addAll(ruleEdits);
+            pass.routed = EditedRequestHead.of(pass.seen, pass.edits);
         }
-        StatsConfig stats = frontend.config().stats();
-        if (stats != null && request.uri().startsWith(stats.uri())) {
-            RouteDecision decision = stats(frontend, stats, request, routed);
-            if (decision instanceof RouteDecision.Respond && counters != null) {
-                counters.httpError(); // a failed authentication
-            }
-            return decision;
-        }
-        LiveBackend backend = frontend.backendFor(routed);
-        if (backend == null) {
-            return new RouteDecision.Respond(
-                    frontend.config(),
-                    request,
-                    routed,
-                    null,
-                    ErrorPages.of(frontend.config(), null, 503),
-                    CookieStatus.NOT_CHECKED);
-        }
-        return forward(frontend, backend, request, routed, edits, http);
+        return null;
     }
 
     private RouteDecision forward(
@@ -188,20 +229,21 @@ final class RouteDecisions {
         String level = null;
         RequestHead routed = request;
         List<HeaderEdit> edits = new ArrayList<>(4);
-        for (int i = 0; i < frontend.rules.length; i++) {
-            if (!frontend.ruleConditions.get(i).test(routed)) {
+        RequestRuleSet rules = frontend.requestRules;
+        for (int i = 0; i < rules.rules.length; i++) {
+            if (!rules.conditions.get(i).test(routed)) {
                 continue;
             }
-            HttpRequestRule rule = frontend.rules[i];
+            HttpRequestRule rule = rules.rules[i];
             boolean tracks = rule instanceof HttpRequestRule.Track || rule instanceof HttpRequestRule.IncGpc;
             if (rule instanceof HttpRequestRule.SetLogLevel set) {
                 level = set.level();
             } else if (rule instanceof HttpRequestRule.Allow
                     || rule instanceof HttpRequestRule.UseService
-                    || (!tracks && RuleResponses.responseFor(rule, routed, frontend.config()) != null)) {
+                    || (!tracks && RuleResponses.responseFor(rule, routed, frontend.config(), null) != null)) {
                 break;
             } else if (!tracks) { // tracking counted when the request was routed
-                edits.addAll(RuleResponses.editsFor(rule, frontend.headerValues.get(i), routed));
+                edits.addAll(RuleResponses.editsFor(rule, rules.values.get(i), routed));
                 routed = EditedRequestHead.of(request, edits);
             }
         }

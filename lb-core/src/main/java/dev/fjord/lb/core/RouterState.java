@@ -22,10 +22,16 @@ record RouterState(
     /** The state of {@code config} over {@code backends}, keeping the counters of frontends that stay. */
     static RouterState of(ProxyConfig config, Map<String, LiveBackend> backends, Map<String, Counters> previous) {
         Map<String, LiveBackend> live = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
+        Map<String, RequestRuleSet> backendRequestRules = new LinkedHashMap<>();
+        for (BackendConfig backend : config.backends().values()) {
+            backendRequestRules.put(
+                    backend.name(),
+                    RequestRuleSet.of(backend.httpRequestRules(), backend.acls(), "backend '" + backend.name() + "'"));
+        }
         Map<String, CompiledFrontend> compiled = new LinkedHashMap<>();
         Map<String, Counters> counters = new LinkedHashMap<>();
         for (FrontendConfig frontend : config.frontends().values()) {
-            compiled.put(frontend.name(), new CompiledFrontend(frontend, live));
+            compiled.put(frontend.name(), new CompiledFrontend(frontend, live, backendRequestRules));
             Counters kept = previous.get(frontend.name());
             counters.put(frontend.name(), kept != null ? kept : new Counters());
         }

@@ -1,5 +1,6 @@
 package dev.fjord.lb.core;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,20 +14,7 @@ final class RoutingHeaders {
     static Set<String> of(ProxyConfig config, FrontendConfig frontend) {
         RoutingHeaders headers = new RoutingHeaders();
         frontend.acls().values().forEach(acls -> acls.forEach(headers::acl));
-        for (HttpRequestRule rule : frontend.httpRequestRules()) {
-            headers.condition(rule.condition());
-            if (rule instanceof HttpRequestRule.SetHeader set) {
-                headers.add(set.name());
-            } else if (rule instanceof HttpRequestRule.AddHeader add) {
-                headers.add(add.name());
-            } else if (rule instanceof HttpRequestRule.DelHeader delete) {
-                headers.add(delete.name());
-            } else if (rule instanceof HttpRequestRule.ReplaceHeader replace) {
-                headers.add(replace.name());
-            } else if (rule instanceof HttpRequestRule.Track track) {
-                headers.sample(track.track().fetch());
-            }
-        }
+        headers.requestRules(frontend.httpRequestRules());
         frontend.useBackendRules().forEach(rule -> headers.condition(rule.condition()));
         headers.forwardFor(frontend.settings());
         for (String name : frontend.backendNames()) {
@@ -35,6 +23,8 @@ final class RoutingHeaders {
                 continue;
             }
             headers.forwardFor(backend.settings());
+            backend.acls().values().forEach(acls -> acls.forEach(headers::acl));
+            headers.requestRules(backend.httpRequestRules());
             if (backend.settings().balance() instanceof Balance.Hdr hdr) {
                 headers.add(hdr.name());
             }
@@ -47,6 +37,23 @@ final class RoutingHeaders {
             }
         }
         return Set.copyOf(headers.names);
+    }
+
+    private void requestRules(List<HttpRequestRule> rules) {
+        for (HttpRequestRule rule : rules) {
+            condition(rule.condition());
+            if (rule instanceof HttpRequestRule.SetHeader set) {
+                add(set.name());
+            } else if (rule instanceof HttpRequestRule.AddHeader add) {
+                add(add.name());
+            } else if (rule instanceof HttpRequestRule.DelHeader delete) {
+                add(delete.name());
+            } else if (rule instanceof HttpRequestRule.ReplaceHeader replace) {
+                add(replace.name());
+            } else if (rule instanceof HttpRequestRule.Track track) {
+                sample(track.track().fetch());
+            }
+        }
     }
 
     private void add(String name) {

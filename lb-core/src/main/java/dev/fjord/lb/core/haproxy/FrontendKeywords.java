@@ -122,7 +122,7 @@ final class FrontendKeywords {
     }
 
     /** {@code http-request ACTION [ARGS] [if|unless CONDITION]}. */
-    private static HttpRequestRule httpRequest(Line line) {
+    static HttpRequestRule httpRequest(Line line) {
         List<String> words = line.words();
         int condition = words.indexOf("if");
         int unless = words.indexOf("unless");

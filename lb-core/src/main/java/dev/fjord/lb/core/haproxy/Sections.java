@@ -160,6 +160,7 @@ final class Sections {
                             attempt(line, context, () -> {
                                 if (!BackendKeywords.apply(BackendKeywords.Target.of(b), line, tls)
                                         && !ResponseKeywords.apply(responses, line)
+                                        && !backendRequestRule(b, line)
                                         && !setting(b, line, context, checks)) {
                                     notApplied(line, context);
                                 }
@@ -334,6 +335,15 @@ final class Sections {
         } catch (IllegalArgumentException e) {
             throw located(e, line, "global");
         }
+    }
+
+    /** An {@code http-request} rule of a backend; false when {@code line} is none. */
+    private static boolean backendRequestRule(dev.fjord.lb.core.BackendConfig.Builder backend, Line line) {
+        if (!line.keyword().equals("http-request")) {
+            return false;
+        }
+        backend.httpRequest(FrontendKeywords.httpRequest(line));
+        return true;
     }
 
     /**

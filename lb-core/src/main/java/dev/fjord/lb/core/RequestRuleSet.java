@@ -1,0 +1,59 @@
+package dev.fjord.lb.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code http-request} rules of a frontend or a backend, ready to run: each rule's condition compiled against the
+ * section's ACLs, and the value each {@code set-header} or {@code add-header} writes. Immutable.
+ */
+final class RequestRuleSet {
+    static final RequestRuleSet EMPTY = new RequestRuleSet(new HttpRequestRule[0], List.of(), List.of());
+
+    final HttpRequestRule[] rules;
+    final List<Predicate<RequestHead>> conditions;
+    /** The value each rule's {@code set-header} or {@code add-header} writes ({@link HeaderValue#NONE} for others). */
+    final List<HeaderValue> values;
+
+    private RequestRuleSet(HttpRequestRule[] rules, List<Predicate<RequestHead>> conditions, List<HeaderValue> values) {
+        this.rules = rules;
+        this.conditions = conditions;
+        this.values = values;
+    }
+
+    /**
+     * Compiles {@code rules}.
+     *
+     * @throws ConfigException naming {@code context} and an ACL a condition names that is not defined
+     */
+    static RequestRuleSet of(List<HttpRequestRule> rules, Map<String, List<Acl>> acls, String context) {
+        if (rules.isEmpty()) {
+            return EMPTY;
+        }
+        List<Predicate<RequestHead>> tests = new ArrayList<>(rules.size());
+        for (HttpRequestRule rule : rules) {
+            tests.add(compile(rule.condition(), acls, context));
+        }
+        return new RequestRuleSet(
+                rules.toArray(new HttpRequestRule[0]),
+                List.copyOf(tests),
+                rules.stream().map(HeaderValue::of).toList());
+    }
+
+    boolean isEmpty() {
+        return rules.length == 0;
+    }
+
+    private static Predicate<RequestHead> compile(
+            @Nullable Condition condition, Map<String, List<Acl>> acls, String context) {
+        return condition == null ? RequestRuleSet::always : ConditionParser.compile(condition, acls, context);
+    }
+
+    private static boolean always(RequestHead request) {
+        return true;
+    }
+}
