@@ -76,12 +76,13 @@ final class BackendPool {
         if (state == null) {
             return null;
         }
+        boolean tls = server.config().tls() != null; // plain connections have no SNI to match
         for (Iterator<Channel> newest = state.channels.descendingIterator(); newest.hasNext(); ) {
             Channel channel = newest.next();
             if (!channel.isActive()) {
                 newest.remove();
                 leftIdle();
-            } else if (Objects.equals(ServerTlsHandshake.sni(channel), sni)) {
+            } else if (!tls || Objects.equals(ServerTlsHandshake.sni(channel), sni)) {
                 newest.remove();
                 leftIdle();
                 state.noteInUse();
