@@ -168,6 +168,22 @@ final class RoutingChecks {
                                             "x-tags=a,redacted");
                         }));
         checks.put(
+                "32-backend-rules-and-defaults-servers.cfg",
+                CompatCheck.of(
+                        "the API backend's own rules deny its internal path and set its header; the web backend's "
+                                + "requests pass untouched",
+                        run -> {
+                            assertThat(run.get("www", "/api/internal/keys").status())
+                                    .isEqualTo(403);
+                            HttpReply api = run.get("www", "/api/orders", "X-Debug: 1");
+                            assertThat(api.status()).isEqualTo(200);
+                            assertThat(api.seen("x-backend")).isEqualTo("api");
+                            assertThat(api.seen("x-debug")).isNull();
+                            HttpReply web = run.get("www", "/internal", "X-Debug: 1");
+                            assertThat(web.seen("x-backend")).isNull();
+                            assertThat(web.seen("x-debug")).isEqualTo("1");
+                        }));
+        checks.put(
                 "19-security-headers.cfg",
                 CompatCheck.of("responses get HSTS and the other security headers, cookies get Secure", run -> {
                     HttpReply reply = run.get("www", "/login");
