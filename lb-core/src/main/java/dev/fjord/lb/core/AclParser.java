@@ -1,5 +1,6 @@
 package dev.fjord.lb.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,6 +147,7 @@ final class AclParser {
             List<String> words, String criterion, AclFetch fetch, @Nullable String argument, Match defaultMatch) {
         Match match = defaultMatch;
         boolean ignoreCase = false;
+        List<String> fromFiles = new ArrayList<>();
         int i = 1;
         for (; i < words.size() && words.get(i).startsWith("-"); i++) {
             String flag = words.get(i);
@@ -159,14 +161,42 @@ final class AclParser {
                     throw new ConfigException(criterion + ": -m needs a match method (expected: " + methods() + ")");
                 }
                 match = method(criterion, words.get(i));
+            } else if (flag.equals("-f")) {
+                if (++i == words.size()) {
+                    throw new ConfigException(criterion + ": -f needs a file of patterns (expected: -f FILE)");
+                }
+                fromFiles.addAll(patternFile(criterion, words.get(i)));
             } else if (flag.matches("-\\d+")) {
                 break; // a negative integer pattern
             } else {
-                throw new ConfigException(criterion + ": flag '" + flag + "' (expected: -i, -m METHOD or --)");
+                throw new ConfigException(criterion + ": flag '" + flag + "' (expected: -i, -f FILE, -m METHOD or --)");
             }
         }
-        List<String> patterns = new ArrayList<>(words.subList(i, words.size()));
+        List<String> patterns = new ArrayList<>(fromFiles);
+        patterns.addAll(words.subList(i, words.size()));
         return new Acl(fetch, argument, match, ignoreCase, patterns);
+    }
+
+    /**
+     * The patterns of {@code -f FILE}, as HAProxy reads them: one a line, leading and trailing blanks stripped, empty
+     * lines and those starting with {@code #} skipped. Read once, when the ACL is parsed (a reload reads it again).
+     */
+    private static List<String> patternFile(String criterion, String file) {
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file), StandardCharsets.UTF_8);
+        } catch (java.io.IOException | java.io.UncheckedIOException | java.nio.file.InvalidPathException e) {
+            throw new ConfigException(criterion + ": -f '" + file + "': cannot read it ("
+                    + e.getClass().getSimpleName() + "; expected: a readable file of patterns, one a line)");
+        }
+        List<String> patterns = new ArrayList<>();
+        for (String line : lines) {
+            String pattern = line.strip();
+            if (!pattern.isEmpty() && !pattern.startsWith("#")) {
+                patterns.add(pattern);
+            }
+        }
+        return patterns;
     }
 
     private static boolean isString(AclFetch fetch) {

@@ -145,7 +145,7 @@ class AclTest {
                 "path_beg              # path_beg: no pattern (expected: at least one pattern, or -m found)",
                 "hdr /a                # criterion 'hdr' (expected: hdr(name))",
                 "path(x) /a            # criterion 'path(x)' (expected: path without argument)",
-                "path_beg -x /a        # path_beg: flag '-x' (expected: -i, -m METHOD or --)",
+                "path_beg -x /a        # path_beg: flag '-x' (expected: -i, -f FILE, -m METHOD or --)",
                 "path -m nope /a       # path: match method 'nope' (expected: str, beg, end, sub, dir, reg, int, ip, "
                         + "bin, found, bool)",
                 "path_reg (            # path_reg: pattern '(' (expected: a regular expression; Unclosed group at "
