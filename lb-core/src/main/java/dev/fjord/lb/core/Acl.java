@@ -72,7 +72,7 @@ public final class Acl {
 
     /** The matches HAProxy writes as a suffix of a string fetch ({@code path_beg}, {@code hdr_reg}). */
     private static final java.util.Set<Match> SUFFIXES =
-            java.util.EnumSet.of(Match.BEG, Match.END, Match.SUB, Match.DIR, Match.REG);
+            java.util.EnumSet.of(Match.BEG, Match.END, Match.SUB, Match.DIR, Match.DOM, Match.REG);
 
     /** How fetched values are compared with the patterns ({@code -m}). */
     enum Match {
@@ -81,6 +81,8 @@ public final class Acl {
         END,
         SUB,
         DIR,
+        /** A part of the value delimited by {@code .}, {@code /}, {@code ?}, {@code :} or its ends: a domain. */
+        DOM,
         REG,
         INT,
         IP,

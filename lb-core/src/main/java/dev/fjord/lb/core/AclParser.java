@@ -15,8 +15,8 @@ final class AclParser {
     /** Criterion keywords without their {@code _beg}-style suffixes, and the fetch each stands for. */
     private static final Map<String, AclFetch> FETCHES = new LinkedHashMap<>();
 
-    private static final Map<String, Match> SUFFIXES =
-            Map.of("beg", Match.BEG, "end", Match.END, "sub", Match.SUB, "dir", Match.DIR, "reg", Match.REG);
+    private static final Map<String, Match> SUFFIXES = Map.of(
+            "beg", Match.BEG, "end", Match.END, "sub", Match.SUB, "dir", Match.DIR, "dom", Match.DOM, "reg", Match.REG);
     private static final Map<String, Acl> PREDEFINED = new LinkedHashMap<>();
 
     static {
@@ -129,7 +129,7 @@ final class AclParser {
             }
             if (fetch == null || match == null || !isString(fetch) || fetch == AclFetch.SSL_SNI) {
                 throw new ConfigException("criterion '" + criterion + "' (expected: one of " + FETCHES.keySet()
-                        + ", with _beg/_end/_sub/_dir/_reg for path, url, url_param, hdr, req.cook, res.hdr and "
+                        + ", with _beg/_end/_sub/_dir/_dom/_reg for path, url, url_param, hdr, req.cook, res.hdr and "
                         + "res.cook, or hdr_val and res.hdr_val)");
             }
         }

@@ -58,7 +58,7 @@ interface ValueTest {
                     return false;
                 };
             }
-            case STR, BEG, END, SUB, DIR -> {
+            case STR, BEG, END, SUB, DIR, DOM -> {
                 String[] texts = patterns.toArray(new String[0]);
                 Match match = acl.match();
                 yield value -> {
@@ -85,7 +85,8 @@ interface ValueTest {
             case BEG -> value.regionMatches(ignoreCase, 0, pattern, 0, pl);
             case END -> vl >= pl && value.regionMatches(ignoreCase, vl - pl, pattern, 0, pl);
             case SUB -> indexOf(value, pattern, 0, ignoreCase) >= 0;
-            case DIR -> containsDir(value, pattern, ignoreCase);
+            case DIR -> containsWord(value, pattern, ignoreCase, "/?");
+            case DOM -> containsWord(value, pattern, ignoreCase, "/?.:");
             default -> throw new AssertionError(match);
         };
     }
@@ -102,28 +103,32 @@ interface ValueTest {
         return -1;
     }
 
-    /** HAProxy's {@code -m dir}: the pattern occurs delimited by {@code /} or the ends of the value. */
-    private static boolean containsDir(String value, String pattern, boolean ignoreCase) {
-        String trimmed = trimSlashes(pattern);
+    /**
+     * HAProxy's {@code -m dir} and {@code -m dom}: the pattern, without the delimiters it starts or ends with, occurs
+     * delimited by one of {@code delimiters} or the ends of the value.
+     */
+    private static boolean containsWord(String value, String pattern, boolean ignoreCase, String delimiters) {
+        String trimmed = trim(pattern, delimiters);
         if (trimmed.isEmpty()) {
-            return value.indexOf('/') >= 0 || value.isEmpty();
+            return value.isEmpty() || value.chars().anyMatch(c -> delimiters.indexOf(c) >= 0);
         }
         for (int i = indexOf(value, trimmed, 0, ignoreCase); i >= 0; i = indexOf(value, trimmed, i + 1, ignoreCase)) {
             int end = i + trimmed.length();
-            if ((i == 0 || value.charAt(i - 1) == '/') && (end == value.length() || value.charAt(end) == '/')) {
+            if ((i == 0 || delimiters.indexOf(value.charAt(i - 1)) >= 0)
+                    && (end == value.length() || delimiters.indexOf(value.charAt(end)) >= 0)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String trimSlashes(String pattern) {
+    private static String trim(String pattern, String delimiters) {
         int start = 0;
         int end = pattern.length();
-        while (start < end && pattern.charAt(start) == '/') {
+        while (start < end && delimiters.indexOf(pattern.charAt(start)) >= 0) {
             start++;
         }
-        while (end > start && pattern.charAt(end - 1) == '/') {
+        while (end > start && delimiters.indexOf(pattern.charAt(end - 1)) >= 0) {
             end--;
         }
         return pattern.substring(start, end);

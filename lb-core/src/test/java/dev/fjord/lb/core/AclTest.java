@@ -34,6 +34,7 @@ class AclTest {
                 "path_dir shop          | /shop/cart  | true",
                 "path_dir sho           | /shop/cart  | false",
                 "path_dir shop/cart     | /x/shop/cart| true",
+                "path_dir cart          | /shop/cart?x| true",
                 "path_reg ^/api/v[0-9]+/| /api/v2/x   | true",
                 "path_reg -i ^/API/     | /api/x      | true",
                 "path_reg ^/api/        | /API/x      | false",
@@ -72,6 +73,25 @@ class AclTest {
         assertThat(Acl.hdrCnt("accept", "gt 3").test(request)).isFalse();
         assertThat(matches("hdr_cnt(host) gt 1", request)).isFalse();
         assertThat(matches("hdr_cnt(x-none) 0", request)).isTrue();
+    }
+
+    @Test
+    void domainMatchesFindADotDelimitedPartAsHaproxyDoes() {
+        RequestHead request =
+                RequestHead.builder().header("Host", "Shop.Example.com:8080").build();
+
+        assertThat(matches("hdr_dom(host) -i example.com", request)).isTrue();
+        assertThat(matches("hdr_dom(host) -i shop", request)).isTrue();
+        assertThat(matches("hdr_dom(host) -i .example.com.", request))
+                .as("outer delimiters ignored")
+                .isTrue();
+        assertThat(matches("hdr_dom(host) -i ample.com", request))
+                .as("not a whole part")
+                .isFalse();
+        assertThat(matches("hdr_dom(host) example.com", request))
+                .as("case matters without -i")
+                .isFalse();
+        assertThat(matches("hdr(host) -m dom -i 8080", request)).isTrue();
     }
 
     @Test
@@ -140,14 +160,14 @@ class AclTest {
                         + "req.len, req_len, req.payload, payload, req.ssl_hello_type, req_ssl_hello_type, "
                         + "req.ssl_sni, req_ssl_sni, req.ssl_ver, req_ssl_ver, ssl_fc, ssl_fc_sni, ssl_fc_protocol, "
                         + "ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn], with "
-                        + "_beg/_end/_sub/_dir/_reg for path, url, url_param, hdr, req.cook, res.hdr and res.cook, or "
-                        + "hdr_val and res.hdr_val)",
+                        + "_beg/_end/_sub/_dir/_dom/_reg for path, url, url_param, hdr, req.cook, res.hdr and "
+                        + "res.cook, or hdr_val and res.hdr_val)",
                 "path_beg              # path_beg: no pattern (expected: at least one pattern, or -m found)",
                 "hdr /a                # criterion 'hdr' (expected: hdr(name))",
                 "path(x) /a            # criterion 'path(x)' (expected: path without argument)",
                 "path_beg -x /a        # path_beg: flag '-x' (expected: -i, -f FILE, -m METHOD or --)",
-                "path -m nope /a       # path: match method 'nope' (expected: str, beg, end, sub, dir, reg, int, ip, "
-                        + "bin, found, bool)",
+                "path -m nope /a       # path: match method 'nope' (expected: str, beg, end, sub, dir, dom, reg, "
+                        + "int, ip, bin, found, bool)",
                 "path_reg (            # path_reg: pattern '(' (expected: a regular expression; Unclosed group at "
                         + "index 1)",
                 "src 10.0.0.0/33       # src: pattern '10.0.0.0/33' (expected: an IPv4 or IPv6 address or CIDR "
