@@ -171,14 +171,14 @@ final class ProxyKeywords {
                     case 0 -> HttpCheck.defaults();
                     case 1 -> HttpCheck.of("OPTIONS", args.get(0));
                     case 2 -> HttpCheck.of(args.get(0), args.get(1));
-                    default -> HttpCheck.of(args.get(0), args.get(1)).version(args.get(2));
+                    default -> versionWithHeaders(HttpCheck.of(args.get(0), args.get(1)), args);
                 };
                 if (checks.http != null) {
                     check = new HttpCheck(
                             check.method(),
                             check.uri(),
                             check.version(),
-                            checks.http.headers(),
+                            check.headers().isEmpty() ? checks.http.headers() : check.headers(), // the line's own
                             checks.http.expect(),
                             checks.http.isDisableOn404());
                 }
@@ -194,6 +194,32 @@ final class ProxyKeywords {
             }
         }
         return true;
+    }
+
+    /**
+     * The version of {@code option httpchk METHOD URI VERSION}, and the request headers older configurations append
+     * to it ({@code HTTP/1.1\r\nHost:\ www.example.com}, HAProxy 1.x's way before {@code http-check send}): the
+     * text after each line break is a {@code Name: value} header; words after the version continue it.
+     */
+    private static HttpCheck versionWithHeaders(HttpCheck check, List<String> args) {
+        String text = String.join(" ", args.subList(2, args.size()));
+        String[] lines = text.split("\r?\n", -1);
+        HttpCheck withVersion = check.version(lines[0]);
+        for (int i = 1; i < lines.length; i++) {
+            String field = lines[i];
+            if (field.isBlank()) {
+                continue;
+            }
+            int colon = field.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("httpchk: header line '" + field
+                        + "' after the version (expected: Name: value, as in HTTP/1.1\\r\\nHost:\\ example.com)");
+            }
+            withVersion = withVersion.header(
+                    field.substring(0, colon).strip(),
+                    field.substring(colon + 1).strip());
+        }
+        return withVersion;
     }
 
     private static ForwardFor forwardFor(Line line) {

@@ -1,0 +1,52 @@
+package dev.fjord.lb.core.haproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fjord.lb.core.ConfigException;
+import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.ProxyConfig;
+
+/**
+ * {@code option httpchk METHOD URI VERSION} with the request headers HAProxy 1.x configurations append to the version
+ * ({@code HTTP/1.1\r\nHost:\ www.example.com}), still read by HAProxy 2.x.
+ */
+class HttpCheckLineTest {
+
+    private static HttpCheck check(String option) {
+        ProxyConfig config = HaproxyImport.parse(
+                        "defaults\n    mode http\nbackend app\n    " + option
+                                + "\n    server web1 127.0.0.1:8001 check\n",
+                        "haproxy.cfg",
+                        Map.of())
+                .builder()
+                .build();
+        return java.util.Objects.requireNonNull(
+                config.backends().get("app").settings().httpCheck());
+    }
+
+    @Test
+    void headersAfterTheVersionBecomeTheChecksHeaders() {
+        HttpCheck check = check("option httpchk HEAD / HTTP/1.1\\r\\nHost:localhost");
+        assertThat(check.method()).isEqualTo("HEAD");
+        assertThat(check.version()).isEqualTo("HTTP/1.1");
+        assertThat(check.headers()).containsExactly(Map.entry("Host", "localhost"));
+
+        HttpCheck two =
+                check("option httpchk GET /health HTTP/1.1\\r\\nHost:\\ www.example.com\\r\\nUser-Agent: probe");
+        assertThat(two.headers())
+                .containsExactly(Map.entry("Host", "www.example.com"), Map.entry("User-Agent", "probe"));
+    }
+
+    @Test
+    void aHeaderLineWithoutAColonIsRefusedWithItsLine() {
+        assertThatThrownBy(() -> check("option httpchk GET / HTTP/1.1\\r\\nlocalhost"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("haproxy.cfg:4")
+                .hasMessageContaining("header line 'localhost'");
+    }
+}
