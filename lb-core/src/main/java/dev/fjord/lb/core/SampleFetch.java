@@ -25,12 +25,16 @@ final class SampleFetch {
 
     private static final String KEY_FETCHES = "src, src_port, dst_port, path, query, url, base, method, req.ver, "
             + "hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
-            + "ssl_fc_sni or str(TEXT)";
+            + "ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn "
+            + "or str(TEXT)";
 
     private final String text;
     private final String fetch;
     private final List<String> args;
     private final @Nullable StickFetch stick;
+    /** The TLS fetch this is ({@code ssl_fc_sni}...), resolved once; null for the others. */
+    private final @Nullable AclFetch tls;
+
     private final List<SampleConverter> converters;
 
     private SampleFetch(
@@ -43,6 +47,7 @@ final class SampleFetch {
         this.fetch = fetch;
         this.args = args;
         this.stick = stick;
+        this.tls = tlsFetch(fetch);
         this.converters = converters;
     }
 
@@ -89,8 +94,15 @@ final class SampleFetch {
             default -> name;
         };
         int[] arity = switch (fetch) {
-            case "src", "src_port", "dst_port", "path", "query", "url", "base", "method", "req.ver", "ssl_fc_sni" ->
-                new int[] {0, 0};
+            case "src", "src_port", "dst_port", "path", "query", "url", "base", "method", "req.ver" -> new int[] {0, 0};
+            case "ssl_fc",
+                    "ssl_fc_sni",
+                    "ssl_fc_protocol",
+                    "ssl_fc_cipher",
+                    "ssl_fc_alpn",
+                    "ssl_c_used",
+                    "ssl_c_verify",
+                    "ssl_c_s_dn" -> new int[] {0, 0};
             case "str" -> new int[] {1, 1};
             case "req.hdr", "req.fhdr", "req.hdr_ip" -> new int[] {1, 2};
             case "url_param", "req.cook" -> new int[] {1, 1};
@@ -234,12 +246,21 @@ final class SampleFetch {
             case "req.hdr" -> occurrence(values(request.headers(args.get(0))), args);
             case "req.hdr_ip" -> SampleConverter.address(occurrence(values(request.headers(args.get(0))), args));
             case "str" -> args.get(0);
-            case "ssl_fc_sni" -> {
-                ClientTls tls = request.tls();
-                yield tls == null ? null : tls.sni();
+            default -> {
+                Object value = TlsFetches.value(java.util.Objects.requireNonNull(tls, fetch), request);
+                yield value == null ? null : value.toString(); // ssl_fc, ssl_c_verify: integers
             }
-            default -> throw new AssertionError(fetch);
         };
+    }
+
+    /** The TLS fetch named {@code keyword} ({@code ssl_fc_sni}...), or null. */
+    private static @Nullable AclFetch tlsFetch(String keyword) {
+        for (AclFetch fetch : AclFetch.values()) {
+            if (fetch.keyword.equals(keyword) && TlsFetches.reads(fetch)) {
+                return fetch;
+            }
+        }
+        return null;
     }
 
     private static @Nullable String lastCookie(RequestHead request, String name) {

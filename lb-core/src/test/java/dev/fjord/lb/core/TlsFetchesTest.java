@@ -31,6 +31,37 @@ class TlsFetchesTest {
     }
 
     @Test
+    void headerValuesCarryTheHandshakeAsMutualTlsSetupsSendIt() {
+        FrontendRouter router = Router.of(ProxyConfig.builder()
+                        .defaults(d -> d.mode(Mode.HTTP))
+                        .frontend(
+                                "main",
+                                f -> f.bind(":80")
+                                        .httpRequest(HttpRequestRule.setHeaderFormat("X-SSL", "%[ssl_fc]"))
+                                        .httpRequest(HttpRequestRule.setHeaderFormat(
+                                                "X-SSL-Client-Verify", "%[ssl_c_verify]"))
+                                        .httpRequest(
+                                                HttpRequestRule.setHeaderFormat("X-SSL-Client-DN", "%[ssl_c_s_dn]"))
+                                        .httpRequest(
+                                                HttpRequestRule.setHeaderFormat("X-SSL-Protocol", "%[ssl_fc_protocol]"))
+                                        .defaultBackend("app"))
+                        .backend("app", b -> b.server("web1", "127.0.0.1:9000"))
+                        .build())
+                .frontend("main");
+
+        RequestHead tls = router.route(TLS).asForward().forwardedRequest();
+        assertThat(tls.header("X-SSL")).isEqualTo("1");
+        assertThat(tls.header("X-SSL-Client-Verify")).isEqualTo("0");
+        assertThat(tls.header("X-SSL-Client-DN")).isEqualTo("/C=NO/O=Fjord Test/CN=c");
+        assertThat(tls.header("X-SSL-Protocol")).isEqualTo("TLSv1.3");
+        RequestHead plain = router.route(PLAIN).asForward().forwardedRequest();
+        assertThat(plain.header("X-SSL")).isEqualTo("0");
+        assertThat(plain.header("X-SSL-Protocol"))
+                .as("no value: an empty field, as HAProxy")
+                .isEmpty();
+    }
+
+    @Test
     void redirectSchemeHttpsUnlessSslFc() {
         FrontendRouter router = Router.of(
                         dev.fjord.lb.core.haproxy.HaproxyImport.parse("""
