@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * @param tcpCheck scripted TCP checks ({@code option tcp-check}); default null: a plain connect, or {@code httpCheck}
  * @param abortOnClose a client that goes away cancels its queued or in-flight server request ({@code option
  *     abortonclose}); default false: the request goes on and its response is dropped
+ * @param bufferRequest a request's body is read whole, or up to {@link #BUFFERED_BODY_BYTES}, before a server is
+ *     connected to ({@code option http-buffer-request}: a slow upload never holds a server connection); default
+ *     false: the body is relayed as it comes
  * @param backlog a frontend's listen backlog ({@code backlog}); default 0: the frontend's {@code maxconn}, else the
  *     global {@code maxconn}, else 1024, as HAProxy derives it
  * @param underscoreHeaders what a frontend does with request headers that look like framing or routing headers once
@@ -60,10 +63,14 @@ public record Settings(
         @Nullable TcpCheck tcpCheck,
         UnderscoreHeaders underscoreHeaders,
         boolean abortOnClose,
+        boolean bufferRequest,
         int backlog,
         Map<Integer, LocalResponse> errorFiles,
         boolean allBackups,
         LogOptions logOptions) {
+
+    /** The body bytes {@code bufferRequest} waits for at most: HAProxy's buffer (16 KiB) less its rewrite reserve. */
+    public static final int BUFFERED_BODY_BYTES = 16384 - 1024;
 
     /** HAProxy's built-in defaults, which a {@code defaults} section starts from. */
     public static final Settings DEFAULT = new Settings(
@@ -84,6 +91,7 @@ public record Settings(
             RetryOn.DEFAULT,
             null,
             UnderscoreHeaders.DROP,
+            false,
             false,
             0,
             Map.of(),

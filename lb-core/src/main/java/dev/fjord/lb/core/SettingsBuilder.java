@@ -38,6 +38,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private @Nullable TcpCheck tcpCheck;
     private UnderscoreHeaders underscoreHeaders;
     private boolean abortOnClose;
+    private boolean bufferRequest;
     private int backlog;
     private Map<Integer, LocalResponse> errorFiles;
     private boolean allBackups;
@@ -63,6 +64,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         tcpCheck = defaults.tcpCheck();
         underscoreHeaders = defaults.underscoreHeaders();
         abortOnClose = defaults.abortOnClose();
+        bufferRequest = defaults.bufferRequest();
         backlog = defaults.backlog();
         errorFiles = defaults.errorFiles();
         allBackups = defaults.allBackups();
@@ -263,6 +265,15 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
+     * Whether a request's body is read whole (or its first {@link Settings#BUFFERED_BODY_BYTES}) before a server is
+     * connected to ({@code option http-buffer-request}), in a frontend or its backend; default false.
+     */
+    public B bufferRequest(boolean bufferRequest) {
+        this.bufferRequest = bufferRequest;
+        return touch("option http-buffer-request");
+    }
+
+    /**
      * The listen backlog of a frontend's sockets ({@code backlog}); default 0: the frontend's {@code maxconn}, else
      * the global {@code maxconn}, else 1024. Connections beyond it wait in no queue Fjord can time out: keep it near
      * {@code maxconn}. Frontends only.
@@ -370,6 +381,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
                 tcpCheck,
                 underscoreHeaders,
                 abortOnClose,
+                bufferRequest,
                 backlog,
                 errorFiles,
                 allBackups,

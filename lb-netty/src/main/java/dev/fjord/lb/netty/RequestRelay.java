@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 final class RequestRelay {
     private final ClientSide client;
     private final ArrayDeque<HttpContent> held = new ArrayDeque<>();
+    private long heldBytes;
     private @Nullable Channel server;
     private boolean received;
     private boolean sent;
@@ -50,6 +51,7 @@ final class RequestRelay {
         Channel channel = server;
         if (channel == null) {
             held.add(part);
+            heldBytes += part.content().readableBytes();
             return false;
         }
         retry.remember(part);
@@ -79,6 +81,7 @@ final class RequestRelay {
         server = channel;
         channel.write(head);
         boolean wroteLast = retry.retrying() && retry.replayTo(channel);
+        heldBytes = 0;
         HttpContent part;
         while ((part = held.poll()) != null) {
             wroteLast |= part instanceof LastHttpContent;
@@ -115,8 +118,14 @@ final class RequestRelay {
         sent = false;
     }
 
+    /** The body bytes held while there is no server connection. */
+    long heldBytes() {
+        return heldBytes;
+    }
+
     /** Frees the parts still held. */
     void release() {
+        heldBytes = 0;
         HttpContent part;
         while ((part = held.poll()) != null) {
             part.release();

@@ -40,6 +40,9 @@ final class ServerLeg implements ServerConnector.Listener {
 
     private final boolean hasBody;
     private @Nullable ServerConnector connector;
+    /** Whether the body is being read before connecting ({@code option http-buffer-request}). */
+    private boolean buffering;
+
     private @Nullable Channel channel;
     private boolean reusedConnection;
     /** Unregisters the exchange from its server's sessions; a no-op when not connected. */
@@ -78,9 +81,21 @@ final class ServerLeg implements ServerConnector.Listener {
 
     /**
      * Asks for a connection to the decision's server. A request body waits for it: the client is not read meanwhile
-     * (a body-less request leaves reading on, so no read interest is toggled per request).
+     * (a body-less request leaves reading on, so no read interest is toggled per request). With {@code option
+     * http-buffer-request} (the frontend's or the backend's), the body is read first, whole or up to
+     * {@link Settings#BUFFERED_BODY_BYTES}, so that a slow upload holds no server connection or slot meanwhile.
      */
     void start() {
+        if (hasBody
+                && !requestRelay.received()
+                && (frontend.settings().bufferRequest() || backendSettings().bufferRequest())) {
+            buffering = true; // the client is read on; relay() connects once enough is held
+            return;
+        }
+        connect();
+    }
+
+    private void connect() {
         if (hasBody && !requestRelay.received()) {
             client.reads(false);
         }
@@ -132,6 +147,10 @@ final class ServerLeg implements ServerConnector.Listener {
     void relay(HttpContent part) {
         if (requestRelay.relay(part, retry)) {
             armTimer();
+        }
+        if (buffering && (requestRelay.received() || requestRelay.heldBytes() >= Settings.BUFFERED_BODY_BYTES)) {
+            buffering = false;
+            connect();
         }
     }
 
@@ -292,7 +311,10 @@ final class ServerLeg implements ServerConnector.Listener {
     /** Gives the connection back, to the pool when {@code reusable}, and the server's slot. */
     void release(boolean reusable) {
         endSession.run();
-        connector().release(detach(), reusable);
+        buffering = false;
+        if (connector != null) { // none while the body was still being read (http-buffer-request)
+            connector().release(detach(), reusable);
+        }
     }
 
     /** Takes the connection from the exchange (its handler forgets the exchange); null when there is none. */

@@ -147,6 +147,7 @@ final class ProxyKeywords {
         switch (line.arg(1)) {
             case "redispatch" -> s.redispatch(true);
             case "abortonclose" -> s.abortOnClose(true);
+            case "http-buffer-request" -> s.bufferRequest(true);
             case "httplog" -> {
                 s.logFormat(LogFormat.HTTP);
                 if (line.arg(2).equals("clf")) {
