@@ -6,7 +6,7 @@ import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
-/** A {@link RequestHead} seen through header edits, applied in order. Immutable. */
+/** A {@link RequestHead} seen through header and target edits, applied in order. Immutable. */
 final class EditedRequestHead extends ForwardingRequestHead {
     private final List<HeaderEdit> edits;
 
@@ -28,11 +28,48 @@ final class EditedRequestHead extends ForwardingRequestHead {
         return new EditedRequestHead(base, List.copyOf(edits));
     }
 
+    /** The target the last {@link HeaderEdit.Target} edit set; null when none did. */
+    private @Nullable String target() {
+        String target = null;
+        for (HeaderEdit edit : edits) {
+            if (edit instanceof HeaderEdit.Target set) {
+                target = set.uri();
+            }
+        }
+        return target;
+    }
+
+    @Override
+    public String uri() {
+        String target = target();
+        return target != null ? target : base().uri();
+    }
+
+    @Override
+    public String path() {
+        String target = target();
+        if (target == null) {
+            return base().path();
+        }
+        int question = target.indexOf('?');
+        return question < 0 ? target : target.substring(0, question);
+    }
+
+    @Override
+    public @Nullable String query() {
+        String target = target();
+        if (target == null) {
+            return base().query();
+        }
+        int question = target.indexOf('?');
+        return question < 0 ? null : target.substring(question + 1);
+    }
+
     @Override
     public List<String> headers(String name) {
         List<String> values = new ArrayList<>(base().headers(name));
         for (HeaderEdit edit : edits) {
-            if (edit.name().equalsIgnoreCase(name)) {
+            if (edit.name().equalsIgnoreCase(name) && !(edit instanceof HeaderEdit.Target)) {
                 if (edit instanceof HeaderEdit.Set set) {
                     values.clear();
                     values.add(set.value());
@@ -70,6 +107,9 @@ final class EditedRequestHead extends ForwardingRequestHead {
         for (HeaderEdit edit : edits) {
             if (edit instanceof HeaderEdit.Add add) {
                 headers.add(new String[] {add.name(), add.value()});
+                continue;
+            }
+            if (edit instanceof HeaderEdit.Target) {
                 continue;
             }
             int first = -1;

@@ -28,6 +28,24 @@ public sealed interface HeaderEdit {
         }
     }
 
+    /**
+     * Replace the request target (path and query) by {@code uri}: {@code http-request set-path}, {@code set-query},
+     * {@code set-uri}, {@code replace-path}, {@code replace-uri}. Not a header: its {@link #name()} is empty.
+     */
+    record Target(String uri) implements HeaderEdit {
+        public Target {
+            Objects.requireNonNull(uri, "uri");
+            if (uri.isEmpty() || uri.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                throw new ConfigException("request target '" + uri + "' (expected: no spaces or control characters)");
+            }
+        }
+
+        @Override
+        public String name() {
+            return "";
+        }
+    }
+
     /** Remove every {@code name} header. */
     record Delete(String name) implements HeaderEdit {
         public Delete {

@@ -37,6 +37,16 @@ final class HeaderValue {
             return new HeaderValue(
                     replace.replacement(), null, HeaderRewrite.compile("http-request replace", replace.regex()));
         }
+        if (rule instanceof HttpRequestRule.Rewrite rewrite) {
+            String regex = rewrite.regex();
+            return regex == null
+                    ? of(rewrite.value(), true)
+                    : new HeaderValue(
+                            rewrite.value(),
+                            null,
+                            HeaderRewrite.compile(
+                                    "http-request " + rewrite.kind().keyword(), regex));
+        }
         return NONE;
     }
 
@@ -76,6 +86,30 @@ final class HeaderValue {
         } catch (ConfigException e) {
             throw new ConfigException(context + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The edit of a target {@code rewrite} of {@code request}: none when its regex does not match, or when what it
+     * makes cannot be a request target (a space or a control character from a sample): the target stays.
+     */
+    List<HeaderEdit> target(HttpRequestRule.Rewrite rewrite, RequestHead request) {
+        String query = request.query();
+        String uri = switch (rewrite.kind()) {
+            case SET_PATH -> of(request) + (query == null ? "" : "?" + query);
+            case SET_QUERY -> request.path() + "?" + of(request);
+            case SET_URI -> of(request);
+            case REPLACE_PATH -> {
+                String path = HeaderRewrite.replace(
+                        java.util.Objects.requireNonNull(regex, "regex"), literal, request.path());
+                yield path == null ? null : path + (query == null ? "" : "?" + query);
+            }
+            case REPLACE_URI ->
+                HeaderRewrite.replace(java.util.Objects.requireNonNull(regex, "regex"), literal, request.uri());
+        };
+        if (uri == null || uri.isEmpty() || uri.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            return List.of();
+        }
+        return List.of(new HeaderEdit.Target(uri));
     }
 
     /** The value for {@code request}. */

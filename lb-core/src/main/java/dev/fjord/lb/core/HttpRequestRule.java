@@ -39,6 +39,16 @@ public sealed interface HttpRequestRule {
         return when(Condition.unless(condition));
     }
 
+    /**
+     * {@code http-request set-path|set-query|set-uri FORMAT} ({@code regex} null), or {@code replace-path|replace-uri
+     * REGEX REPLACEMENT} (the whole path or target replaced by {@code replacement} with {@code \1}... for the
+     * regex's groups, when the regex matches in it): the request target the server gets, and that later rules see.
+     * A FORMAT is a log-format as {@link #setHeaderFormat} reads it.
+     */
+    static HttpRequestRule rewrite(Rewrite.Kind kind, @Nullable String regex, String value) {
+        return new Rewrite(kind, regex, value, null);
+    }
+
     /** {@code http-request allow}: stop evaluating further {@code http-request} rules. */
     static HttpRequestRule allow() {
         return new Allow(null);
@@ -392,6 +402,50 @@ public sealed interface HttpRequestRule {
         @Override
         public HttpRequestRule when(Condition condition) {
             return new UseService(service, condition);
+        }
+    }
+
+    /** A rewrite of the request target; see {@link #rewrite}. */
+    record Rewrite(
+            Kind kind,
+            @Nullable String regex,
+            String value,
+            @Nullable Condition condition) implements HttpRequestRule {
+        /** What is rewritten, and how. */
+        public enum Kind {
+            SET_PATH,
+            SET_QUERY,
+            SET_URI,
+            REPLACE_PATH,
+            REPLACE_URI;
+
+            /** The action's keyword, e.g. {@code set-path}. */
+            public String keyword() {
+                return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            }
+
+            boolean replaces() {
+                return this == REPLACE_PATH || this == REPLACE_URI;
+            }
+        }
+
+        public Rewrite {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(value, "value");
+            if (kind.replaces() != (regex != null)) {
+                throw new ConfigException("http-request " + kind.keyword()
+                        + (kind.replaces()
+                                ? ": a regex (expected: REGEX REPLACEMENT)"
+                                : ": no regex (expected: FORMAT)"));
+            }
+            if (!kind.replaces()) {
+                HeaderValue.check("http-request " + kind.keyword(), value);
+            }
+        }
+
+        @Override
+        public HttpRequestRule when(Condition condition) {
+            return new Rewrite(kind, regex, value, condition);
         }
     }
 }

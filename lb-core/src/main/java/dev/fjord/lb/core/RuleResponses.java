@@ -47,6 +47,9 @@ final class RuleResponses {
         if (rule instanceof HttpRequestRule.ReplaceHeader replace) {
             return value.replace(replace.name(), replace.values(), request);
         }
+        if (rule instanceof HttpRequestRule.Rewrite rewrite) {
+            return value.target(rewrite, request);
+        }
         throw new AssertionError("not a header rule: " + rule);
     }
 }

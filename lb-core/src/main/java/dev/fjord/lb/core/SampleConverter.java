@@ -13,19 +13,39 @@ import org.jspecify.annotations.Nullable;
 import dev.fjord.lb.core.internal.InetAddresses;
 
 /**
- * One converter of a sample expression, as HAProxy names it: {@code lower}, {@code upper},
- * {@code ipmask(BITS4[,BITS6])} and {@code base64}. Samples are a String, an InetAddress or a Number; a converter
- * that cannot apply to its input gives no sample (null). Immutable and thread-safe.
+ * One converter of a sample expression, as HAProxy names it: {@code lower}, {@code upper}, {@code
+ * ipmask(BITS4[,BITS6])}, {@code base64} and {@code regsub(REGEX,SUBST[,FLAGS])} (the first match, or every one with
+ * flag {@code g}, replaced by SUBST with {@code \1}... for its groups; flag {@code i} ignores case). Samples are a
+ * String, an InetAddress or a Number; a converter that cannot apply to its input gives no sample (null). Immutable and
+ * thread-safe.
  */
 final class SampleConverter {
     private final String name;
     private final int bits4;
     private final int bits6;
+    private final java.util.regex.@Nullable Pattern regex;
+    /** regsub's substitution in {@link java.util.regex.Matcher#appendReplacement} syntax. */
+    private final String replacement;
+
+    private final boolean global;
 
     private SampleConverter(String name, int bits4, int bits6) {
+        this(name, bits4, bits6, null, "", false);
+    }
+
+    private SampleConverter(
+            String name,
+            int bits4,
+            int bits6,
+            java.util.regex.@Nullable Pattern regex,
+            String replacement,
+            boolean global) {
         this.name = name;
         this.bits4 = bits4;
         this.bits6 = bits6;
+        this.regex = regex;
+        this.replacement = replacement;
+        this.global = global;
     }
 
     /**
@@ -50,10 +70,42 @@ final class SampleConverter {
                 int bits6 = words.size() == 3 ? mask(text, words.get(2), 128) : 128;
                 return new SampleConverter(name, bits4, bits6);
             }
+            case "regsub" -> {
+                return regsub(text, words);
+            }
             default ->
-                throw new ConfigException("sample '" + text + "': converter '" + name
-                        + "' is not supported yet (expected: lower, upper, base64 or ipmask(BITS4[,BITS6]))");
+                throw new ConfigException("sample '" + text + "': converter '" + name + "' is not supported yet "
+                        + "(expected: lower, upper, base64, ipmask(BITS4[,BITS6]) or regsub(REGEX,SUBST[,FLAGS]))");
         }
+    }
+
+    private static SampleConverter regsub(String text, List<String> words) {
+        if (words.size() < 3 || words.size() > 4) {
+            throw new ConfigException("sample '" + text + "': regsub takes REGEX,SUBST[,FLAGS]");
+        }
+        String flags = words.size() == 4 ? words.get(3) : "";
+        if (!flags.chars().allMatch(c -> c == 'g' || c == 'i')) {
+            throw new ConfigException("sample '" + text + "': regsub flags '" + flags + "' (expected: g, i)");
+        }
+        java.util.regex.Pattern regex;
+        try {
+            regex = java.util.regex.Pattern.compile(
+                    words.get(1), flags.indexOf('i') >= 0 ? java.util.regex.Pattern.CASE_INSENSITIVE : 0);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new ConfigException("sample '" + text + "': regsub regex '" + words.get(1)
+                    + "' (expected: a regular expression; " + e.getDescription() + ")");
+        }
+        StringBuilder replacement = new StringBuilder();
+        String subst = words.get(2);
+        for (int i = 0; i < subst.length(); i++) {
+            char c = subst.charAt(i);
+            if (c == '\\' && i + 1 < subst.length() && Character.isDigit(subst.charAt(i + 1))) {
+                replacement.append('$').append(subst.charAt(++i)); // \1: the first group
+            } else {
+                replacement.append(c == '$' || c == '\\' ? "\\" + c : String.valueOf(c));
+            }
+        }
+        return new SampleConverter("regsub", 0, 0, regex, replacement.toString(), flags.indexOf('g') >= 0);
     }
 
     private static int mask(String text, String bits, int max) {
@@ -75,6 +127,15 @@ final class SampleConverter {
             case "lower" -> text(sample).toLowerCase(Locale.ROOT);
             case "upper" -> text(sample).toUpperCase(Locale.ROOT);
             case "base64" -> Base64.getEncoder().encodeToString(bytes(sample));
+            case "regsub" -> {
+                java.util.regex.Matcher matcher =
+                        java.util.Objects.requireNonNull(regex, "regex").matcher(text(sample));
+                try {
+                    yield global ? matcher.replaceAll(replacement) : matcher.replaceFirst(replacement);
+                } catch (IndexOutOfBoundsException e) {
+                    yield null; // a group the regex does not have
+                }
+            }
             default -> ipmask(sample);
         };
     }

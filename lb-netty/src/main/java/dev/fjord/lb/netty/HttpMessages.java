@@ -61,7 +61,7 @@ final class HttpMessages {
     static HttpRequest serverRequest(HttpRequest original, RouteDecision.Forward decision, ConnectionMode mode) {
         boolean upgrade = isUpgrade(original);
         DefaultHttpRequest request =
-                new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), original.uri(), CHECKED);
+                new DefaultHttpRequest(HttpVersion.HTTP_1_1, original.method(), target(original, decision), CHECKED);
         HttpHeaders headers = request.headers();
         Iterator<Map.Entry<CharSequence, CharSequence>> fields =
                 original.headers().iteratorCharSequence();
@@ -91,6 +91,17 @@ final class HttpMessages {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return request;
+    }
+
+    /** The request target the server gets: the last {@code set-path}... rule's, else the client's. */
+    private static String target(HttpRequest original, RouteDecision.Forward decision) {
+        String target = original.uri();
+        for (HeaderEdit edit : decision.requestEdits()) {
+            if (edit instanceof HeaderEdit.Target set) {
+                target = set.uri();
+            }
+        }
+        return target;
     }
 
     /** Whether the client wants its connection kept open after this request. */
@@ -241,9 +252,9 @@ final class HttpMessages {
                 headers.add(add.name(), add.value());
             } else if (edit instanceof HeaderEdit.Set set) {
                 headers.set(set.name(), set.value());
-            } else {
+            } else if (edit instanceof HeaderEdit.Delete) {
                 headers.remove(edit.name());
-            }
+            } // a HeaderEdit.Target is the request line's (serverRequest)
         }
     }
 

@@ -134,6 +134,11 @@ final class FrontendKeywords {
         return condition < 0 ? rule : rule.when(Condition.parse(words.subList(condition, words.size())));
     }
 
+    private static HttpRequestRule.Rewrite.Kind rewriteKind(String action) {
+        return HttpRequestRule.Rewrite.Kind.valueOf(
+                action.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+
     private static HttpRequestRule action(List<String> words) {
         String name = words.isEmpty() ? "" : words.get(0);
         return switch (name) {
@@ -159,6 +164,9 @@ final class FrontendKeywords {
                 yield HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body());
             }
             case "set-log-level" -> HttpRequestRule.setLogLevel(arg(words, 1));
+            case "set-path", "set-query", "set-uri" -> HttpRequestRule.rewrite(rewriteKind(name), null, arg(words, 1));
+            case "replace-path", "replace-uri" ->
+                HttpRequestRule.rewrite(rewriteKind(name), arg(words, 1), RequestKeywords.literal(arg(words, 2)));
             case "use-service" -> {
                 if (!arg(words, 1).equals(HttpRequestRule.UseService.PROMETHEUS_EXPORTER)) {
                     throw new IllegalArgumentException(
@@ -170,8 +178,8 @@ final class FrontendKeywords {
                 HttpRequestRule stick = StickKeywords.httpRequestAction(words);
                 if (stick == null) {
                     throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                            + "set-header, add-header, del-header, replace-header, replace-value, return, "
-                            + "set-log-level, use-service, "
+                            + "set-header, add-header, del-header, replace-header, replace-value, set-path, "
+                            + "set-query, set-uri, replace-path, replace-uri, return, set-log-level, use-service, "
                             + "track-sc0|1|2 or sc-inc-gpc0|1)");
                 }
                 yield stick;

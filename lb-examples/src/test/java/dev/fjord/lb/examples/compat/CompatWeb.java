@@ -85,6 +85,7 @@ final class CompatWeb implements AutoCloseable {
                 exchange.getResponseHeaders().add("Set-Cookie", "JSESSIONID=" + name + "-session; path=/");
             }
             StringBuilder body = new StringBuilder("server=").append(name).append('\n');
+            body.append("target=").append(exchange.getRequestURI().toString()).append('\n'); // as the proxy sent it
             Map<String, List<String>> sorted = new TreeMap<>();
             exchange.getRequestHeaders().forEach((field, values) -> sorted.put(field.toLowerCase(Locale.ROOT), values));
             sorted.forEach((field, values) -> values.forEach(

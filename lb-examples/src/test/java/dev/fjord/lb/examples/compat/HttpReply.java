@@ -82,6 +82,16 @@ record HttpReply(int status, List<String> fields, String body) {
         return body.startsWith("server=") ? body.substring(7, body.indexOf('\n')) : null;
     }
 
+    /** The request target the server received ({@link CompatWeb}'s {@code target=} line), or null. */
+    String target() {
+        for (String line : body.split("\n", -1)) {
+            if (line.startsWith("target=")) {
+                return line.substring("target=".length());
+            }
+        }
+        return null;
+    }
+
     /** The value of request header {@code name} as the server received it ({@link CompatWeb}'s body), or null. */
     String seen(String name) {
         String prefix = name.toLowerCase(Locale.ROOT) + ": ";

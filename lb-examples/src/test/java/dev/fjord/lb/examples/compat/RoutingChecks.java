@@ -184,6 +184,19 @@ final class RoutingChecks {
                             assertThat(web.seen("x-debug")).isEqualTo("1");
                         }));
         checks.put(
+                "33-api-path-rewriting.cfg",
+                CompatCheck.of(
+                        "the API service gets its path without /api (query kept); old static paths reach the assets "
+                                + "backend under /assets",
+                        run -> {
+                            HttpReply api = run.get("www", "/api/orders?id=7");
+                            assertThat(api.server()).isEqualTo("api1");
+                            assertThat(api.target()).isEqualTo("/orders?id=7");
+                            HttpReply asset = run.get("www", "/static/app.css");
+                            assertThat(asset.server()).isEqualTo("cdn1");
+                            assertThat(asset.target()).isEqualTo("/assets/app.css");
+                        }));
+        checks.put(
                 "19-security-headers.cfg",
                 CompatCheck.of("responses get HSTS and the other security headers, cookies get Secure", run -> {
                     HttpReply reply = run.get("www", "/login");
