@@ -202,25 +202,22 @@ final class Http2ClientStream implements ClientSide, HttpExchange.Completion, Ht
 
     @Override
     public void headers(Http2Headers headers, boolean endStream) {
-        ChannelHandlerContext ctx = codec.context();
-        ChannelPromise promise = ctx.newPromise();
-        ended(endStream, promise);
-        codec.encoder().writeHeaders(ctx, stream.id(), headers, 0, endStream, promise);
+        codec.encoder().writeHeaders(codec.context(), stream.id(), headers, 0, endStream, promise(endStream));
     }
 
     @Override
     public void data(ByteBuf content, boolean endStream) {
-        ChannelHandlerContext ctx = codec.context();
-        ChannelPromise promise = ctx.newPromise();
-        ended(endStream, promise);
-        codec.encoder().writeData(ctx, stream.id(), content, 0, endStream, promise);
+        codec.encoder().writeData(codec.context(), stream.id(), content, 0, endStream, promise(endStream));
     }
 
-    private void ended(boolean endStream, ChannelPromise promise) {
+    /** The promise of a frame's write; the one that ends the stream is kept, for a reset not to overtake it. */
+    private ChannelPromise promise(boolean endStream) {
+        ChannelPromise promise = codec.context().newPromise();
         if (endStream) {
             endSent = true;
             endWrite = promise;
         }
+        return promise;
     }
 
     @Override
