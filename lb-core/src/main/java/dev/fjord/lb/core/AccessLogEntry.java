@@ -2,6 +2,7 @@ package dev.fjord.lb.core;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -78,6 +79,9 @@ public record AccessLogEntry(
      * @param backendSource the local address of the connection to the server ({@code %bi:%bp}); null without one
      * @param serverAddress the address of the server connected to ({@code %si:%sp}); null without one
      * @param tls the TLS handshake of the client connection ({@code %sslv}, {@code %sslc}); null on a plain one
+     * @param requestCaptures the frontend's captured request headers ({@code %hr}), one value per capture; empty
+     *     without captures
+     * @param responseCaptures the frontend's captured response headers ({@code %hs}), likewise
      */
     public record Details(
             long idleTime,
@@ -86,9 +90,37 @@ public record AccessLogEntry(
             @Nullable InetSocketAddress frontendAddress,
             @Nullable InetSocketAddress backendSource,
             @Nullable InetSocketAddress serverAddress,
-            @Nullable ClientTls tls) {
-        /** Nothing recorded: no idle time, no addresses, no TLS. */
+            @Nullable ClientTls tls,
+            List<String> requestCaptures,
+            List<String> responseCaptures) {
+        /** Nothing recorded: no idle time, no addresses, no TLS, no captures. */
         public static final Details NONE = new Details(-1, 0, 0, null, null, null, null);
+
+        public Details {
+            requestCaptures = List.copyOf(requestCaptures);
+            responseCaptures = List.copyOf(responseCaptures);
+        }
+
+        /** Details without header captures. */
+        public Details(
+                long idleTime,
+                long bytesIn,
+                long requestCounter,
+                @Nullable InetSocketAddress frontendAddress,
+                @Nullable InetSocketAddress backendSource,
+                @Nullable InetSocketAddress serverAddress,
+                @Nullable ClientTls tls) {
+            this(
+                    idleTime,
+                    bytesIn,
+                    requestCounter,
+                    frontendAddress,
+                    backendSource,
+                    serverAddress,
+                    tls,
+                    List.of(),
+                    List.of());
+        }
     }
 
     public AccessLogEntry {

@@ -3,15 +3,17 @@ package dev.fjord.lb.core;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 import dev.fjord.lb.core.internal.InetAddresses;
 
 /**
  * Writes {@link AccessLogEntry}s as HAProxy does, field for field: {@code option httplog}
- * ({@code %ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %{+Q}r}; no
- * header captures, so {@code %hr %hs} print nothing), {@code option tcplog}, or JSON. Control characters and
- * non-ASCII bytes of the request line are escaped as {@code #XX}, as HAProxy does. Thread-safe.
+ * ({@code %ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs
+ * %{+Q}r}; {@code %hr %hs} are the frontend's {@link HeaderCapture}s, nothing without them), {@code option tcplog},
+ * or JSON. Control characters and non-ASCII bytes of the request line are escaped as {@code #XX}, as HAProxy does.
+ * Thread-safe.
  *
  * <pre>{@code
  * 203.0.113.0:51000 [24/Nov/2026:15:39:48.123] main app/web1 0/0/1/2/3 200 345 - - --NI 1/1/0/0/0 0/0 "GET / HTTP/1.1"
@@ -63,6 +65,8 @@ public final class AccessLogFormat {
                 .append(" - - ")
                 .append(e.termination());
         counters(line, e);
+        captures(line, e.details().requestCaptures());
+        captures(line, e.details().responseCaptures());
         line.append(" \"")
                 .append(escape(e.requestLine() == null ? "<BADREQ>" : e.requestLine()))
                 .append('"');
@@ -118,6 +122,13 @@ public final class AccessLogFormat {
                 .append(e.serverQueue())
                 .append('/')
                 .append(e.backendQueue());
+    }
+
+    /** {@code %hr} or {@code %hs}: the captured headers between braces, nothing without captures. */
+    private static void captures(StringBuilder line, List<String> values) {
+        if (!values.isEmpty()) {
+            line.append(' ').append(HeaderCapture.braces(values));
+        }
     }
 
     private String json(AccessLogEntry e) {

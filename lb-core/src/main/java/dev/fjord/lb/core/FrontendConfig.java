@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param defaultBackend the backend when no {@code use_backend} rule applies ({@code default_backend}); null: 503
  * @param stats the statistics page served by this frontend ({@code stats enable}); null: none
  * @param logMask how client addresses are masked in this frontend's access log; default {@link LogMask#NONE}
+ * @param requestCaptures request headers logged ({@code capture request header}), in order; default none
+ * @param responseCaptures response headers logged ({@code capture response header}), in order; default none
  * @param httpResponseRules {@code http-response} rules, in order, applied after the backend's
  * @param httpAfterResponseRules {@code http-after-response} rules, in order, applied after the backend's, to every
  *     response including the proxy's own
@@ -51,7 +53,9 @@ public record FrontendConfig(
         ContentInspection contentInspection,
         @Nullable StickTable stickTable,
         List<TcpConnectionRule> tcpConnectionRules,
-        List<TcpConnectionRule> tcpSessionRules) {
+        List<TcpConnectionRule> tcpSessionRules,
+        List<HeaderCapture> requestCaptures,
+        List<HeaderCapture> responseCaptures) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -68,6 +72,8 @@ public record FrontendConfig(
         Objects.requireNonNull(contentInspection, "contentInspection");
         tcpConnectionRules = List.copyOf(tcpConnectionRules);
         tcpSessionRules = List.copyOf(tcpSessionRules);
+        requestCaptures = List.copyOf(requestCaptures);
+        responseCaptures = List.copyOf(responseCaptures);
     }
 
     /** The options of bind {@code address}; {@link BindOptions#DEFAULT} for a plain one. */
@@ -102,6 +108,8 @@ public record FrontendConfig(
         private @Nullable StickTable stickTable;
         private final List<TcpConnectionRule> tcpConnectionRules = new ArrayList<>();
         private final List<TcpConnectionRule> tcpSessionRules = new ArrayList<>();
+        private final List<HeaderCapture> requestCaptures = new ArrayList<>();
+        private final List<HeaderCapture> responseCaptures = new ArrayList<>();
 
         Builder(String kind, String name, Settings defaults) {
             super(kind + " '" + name + "'", defaults);
@@ -294,6 +302,22 @@ public record FrontendConfig(
         }
 
         /**
+         * Logs request header {@code name}, the whole value of its last occurrence up to {@code length} characters
+         * ({@code capture request header NAME len LENGTH}), in declaration order between braces in the httplog line
+         * ({@link HeaderCapture}). Needs mode http.
+         */
+        public Builder captureRequestHeader(String name, int length) {
+            requestCaptures.add(new HeaderCapture(name, length));
+            return this;
+        }
+
+        /** Logs response header {@code name} ({@code capture response header NAME len LENGTH}); see above. */
+        public Builder captureResponseHeader(String name, int length) {
+            responseCaptures.add(new HeaderCapture(name, length));
+            return this;
+        }
+
+        /**
          * The frontend's stick table ({@code stick-table}), which its {@code track-sc} rules use unless they name
          * another: {@code f.stickTable(StickTable.ip(100_000).expire(Duration.ofSeconds(30)).store(
          * StickData.HTTP_REQ_RATE, Duration.ofSeconds(10))).httpRequest(HttpRequestRule.trackSc(0, "src"))}.
@@ -335,6 +359,7 @@ public record FrontendConfig(
             StatsConfig builtStats = stats == null ? null : stats.build();
             if (settings.mode() == Mode.TCP) {
                 requireHttp(!httpRequestRules.isEmpty(), "http-request rules");
+                requireHttp(!requestCaptures.isEmpty() || !responseCaptures.isEmpty(), "header captures");
                 requireHttp(builtStats != null, "stats");
                 requireHttp(!responseRules.isEmpty(), "http-response and http-after-response rules");
                 requireHttp(bindOptions.values().stream().anyMatch(BindOptions::h2), "binds with proto h2");
@@ -359,7 +384,9 @@ public record FrontendConfig(
                     new ContentInspection(inspectDelay, tcpContentRules),
                     stickTable,
                     tcpConnectionRules,
-                    tcpSessionRules);
+                    tcpSessionRules,
+                    requestCaptures,
+                    responseCaptures);
             CompiledFrontend.checkConditions(config, context);
             return config;
         }

@@ -190,6 +190,18 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link FrontendConfig.Builder#captureRequestHeader(String, int)}. */
+    public ListenBuilder captureRequestHeader(String name, int length) {
+        frontend.captureRequestHeader(name, length);
+        return this;
+    }
+
+    /** See {@link FrontendConfig.Builder#captureResponseHeader(String, int)}. */
+    public ListenBuilder captureResponseHeader(String name, int length) {
+        frontend.captureResponseHeader(name, length);
+        return this;
+    }
+
     /** See {@link BackendConfig.Builder#stickTable(StickTable)}. */
     public ListenBuilder stickTable(StickTable stickTable) {
         backend.stickTable(stickTable);

@@ -101,8 +101,35 @@ final class LogVariables {
             case "ts" -> e.termination().substring(0, 2);
             case "tsc" -> e.termination();
             case "sslv", "sslc" -> tls(variable, e.details().tls());
-            default -> null; // hr, hrl, hs, hsl: Fjord captures no headers
+            case "hr" -> captures(details.requestCaptures(), false);
+            case "hs" -> captures(details.responseCaptures(), false);
+            case "hrl" -> captures(details.requestCaptures(), true);
+            case "hsl" -> captures(details.responseCaptures(), true);
+            default -> null;
         };
+    }
+
+    /**
+     * {@code %hr}/{@code %hs}: the captured headers between braces ({@link HeaderCapture#braces}); {@code %hrl}/{@code
+     * %hsl} ({@code list}): the values separated by spaces, {@code -} for an empty one. Null (an empty item) without
+     * captures.
+     */
+    private static @Nullable String captures(java.util.List<String> values, boolean list) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        if (!list) {
+            return HeaderCapture.braces(values);
+        }
+        StringBuilder out = new StringBuilder();
+        for (String value : values) {
+            if (out.length() > 0) {
+                out.append(' ');
+            }
+            String braced = HeaderCapture.braces(java.util.List.of(value)); // {escaped}
+            out.append(value.isEmpty() ? "-" : braced.substring(1, braced.length() - 1));
+        }
+        return out.toString();
     }
 
     /** {@code %sslv} (the TLS version) or {@code %sslc} (the cipher); {@code -} on a plain connection. */

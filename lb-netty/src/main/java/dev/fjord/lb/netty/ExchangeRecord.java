@@ -2,6 +2,7 @@ package dev.fjord.lb.netty;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -11,6 +12,7 @@ import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.ClientTls;
 import dev.fjord.lb.core.CookieStatus;
 import dev.fjord.lb.core.FrontendConfig;
+import dev.fjord.lb.core.HeaderCapture;
 import dev.fjord.lb.core.ResponseHead;
 import dev.fjord.lb.core.RouteDecision;
 import dev.fjord.lb.core.Server;
@@ -246,7 +248,25 @@ final class ExchangeRecord {
                         ClientAddresses.destination(this.client),
                         backendSource,
                         serverAddress,
-                        tls));
+                        tls,
+                        captures(frontend.requestCaptures(), received),
+                        captures(frontend.responseCaptures(), sent)));
+    }
+
+    /**
+     * The values of {@code captures} in {@code message}: the client's request as received, the response as sent to
+     * the client (an answer of the proxy's own has none: its captures are empty).
+     */
+    private static List<String> captures(
+            List<HeaderCapture> captures, io.netty.handler.codec.http.@Nullable HttpMessage message) {
+        if (captures.isEmpty()) {
+            return List.of();
+        }
+        List<String> values = new java.util.ArrayList<>(captures.size());
+        for (HeaderCapture capture : captures) {
+            values.add(message == null ? "" : capture.of(message.headers().getAll(capture.name())));
+        }
+        return values;
     }
 
     private static long millis(long from, long to) {

@@ -40,7 +40,9 @@ final class FrontendKeywords {
 
             Consumer<StickTable> stickTable,
             Consumer<TcpConnectionRule> tcpRequestConnection,
-            Consumer<TcpConnectionRule> tcpRequestSession) {
+            Consumer<TcpConnectionRule> tcpRequestSession,
+            BiConsumer<String, Integer> captureRequest,
+            BiConsumer<String, Integer> captureResponse) {
 
         static Target of(FrontendConfig.Builder f) {
             return new Target(
@@ -54,7 +56,9 @@ final class FrontendKeywords {
                     f::tcpContent,
                     f::stickTable,
                     f::tcpRequestConnection,
-                    f::tcpRequestSession);
+                    f::tcpRequestSession,
+                    f::captureRequestHeader,
+                    f::captureResponseHeader);
         }
 
         static Target of(ListenBuilder l) {
@@ -69,7 +73,9 @@ final class FrontendKeywords {
                     l::tcpContent,
                     l::stickTable,
                     l::tcpRequestConnection,
-                    l::tcpRequestSession);
+                    l::tcpRequestSession,
+                    l::captureRequestHeader,
+                    l::captureResponseHeader);
         }
     }
 
@@ -114,10 +120,29 @@ final class FrontendKeywords {
             case "stats" -> frontend.stats().accept(stats(line));
             case "stick-table" -> frontend.stickTable().accept(StickKeywords.table(line));
             case "tcp-request" -> TcpRequestKeywords.apply(frontend, line);
+            case "capture" -> {
+                if (!capture(frontend, line)) {
+                    return false; // capture cookie: reported as not supported yet, by name
+                }
+            }
             default -> {
                 return false;
             }
         }
+        return true;
+    }
+
+    /** {@code capture request|response header NAME len LENGTH}; false for the others ({@code capture cookie}). */
+    private static boolean capture(Target frontend, Line line) {
+        String what = line.arg(1);
+        if (!(what.equals("request") || what.equals("response")) || !line.arg(2).equals("header")) {
+            return false;
+        }
+        if (line.size() != 6 || !line.arg(4).equals("len")) {
+            throw new IllegalArgumentException("expected: capture " + what + " header NAME len LENGTH");
+        }
+        int length = Values.integer(line.arg(5));
+        (what.equals("request") ? frontend.captureRequest() : frontend.captureResponse()).accept(line.arg(3), length);
         return true;
     }
 

@@ -28,7 +28,7 @@ class NeverSilentlyDropTest {
                     compression algo gzip
                 frontend main
                     bind :80
-                    capture request header Host len 32
+                    capture cookie SESSID len 32
                     monitor-uri /health
                     unique-id-format %{+X}o%ci
                     description the public site
@@ -61,7 +61,7 @@ class NeverSilentlyDropTest {
                         "haproxy.cfg:4: 'maxsslrate' in global" + supported,
                         "haproxy.cfg:7: 'option logasap' in defaults" + supported,
                         "haproxy.cfg:9: 'compression' in defaults" + supported,
-                        "haproxy.cfg:12: 'capture request header' in frontend 'main'" + supported,
+                        "haproxy.cfg:12: 'capture cookie' in frontend 'main'" + supported,
                         "haproxy.cfg:13: 'monitor-uri' in frontend 'main'" + supported,
                         "haproxy.cfg:14: 'unique-id-format' in frontend 'main'" + supported,
                         "haproxy.cfg:16: 'rate-limit sessions' in frontend 'main'" + supported,
