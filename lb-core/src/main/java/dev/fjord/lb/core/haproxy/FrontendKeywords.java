@@ -120,6 +120,7 @@ final class FrontendKeywords {
             case "stats" -> frontend.stats().accept(stats(line));
             case "stick-table" -> frontend.stickTable().accept(StickKeywords.table(line));
             case "tcp-request" -> TcpRequestKeywords.apply(frontend, line);
+            case "monitor-uri" -> monitorUri(frontend, line);
             case "capture" -> {
                 if (!capture(frontend, line)) {
                     return false; // capture cookie: reported as not supported yet, by name
@@ -130,6 +131,22 @@ final class FrontendKeywords {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code monitor-uri URI}: a request for exactly {@code URI} is answered 200 ({@code Service ready.}, as HAProxy's
+     * page) and not logged, before any other rule: two {@code http-request} rules, which the importer reads first.
+     */
+    private static void monitorUri(Target frontend, Line line) {
+        if (line.size() != 2 || !line.arg(1).startsWith("/")) {
+            throw new IllegalArgumentException("expected: monitor-uri URI, a path starting with '/'");
+        }
+        Condition monitored = Condition.of(Acl.parse(List.of("url", "--", line.arg(1))));
+        frontend.httpRequest().accept(HttpRequestRule.setLogLevel("silent").when(monitored));
+        frontend.httpRequest()
+                .accept(HttpRequestRule.returnResponse(
+                                200, "text/html", "<html><body><h1>200 OK</h1>\nService ready.\n</body></html>\n")
+                        .when(monitored));
     }
 
     /** {@code capture request|response header NAME len LENGTH}; false for the others ({@code capture cookie}). */

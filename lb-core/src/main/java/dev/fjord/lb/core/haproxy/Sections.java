@@ -136,7 +136,7 @@ final class Sections {
                         legacyBind(head, f::bind, context);
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(f, this::warn);
-                        for (Line line : lines) {
+                        for (Line line : monitorFirst(lines)) {
                             attempt(line, context, () -> {
                                 if (!ResponseKeywords.apply(responses, line)
                                         && !frontendLine(FrontendKeywords.Target.of(f), line, context)
@@ -200,7 +200,7 @@ final class Sections {
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(l, this::warn);
                         BackendKeywords.globalServerDefaults(BackendKeywords.Target.of(l), tls);
                         defaultsServers.forEach(line -> BackendKeywords.apply(BackendKeywords.Target.of(l), line, tls));
-                        for (Line line : lines) {
+                        for (Line line : monitorFirst(lines)) {
                             attempt(line, context, () -> {
                                 if (!ResponseKeywords.apply(responses, line)
                                         && !frontendLine(FrontendKeywords.Target.of(l), line, context)
@@ -335,6 +335,14 @@ final class Sections {
         } catch (IllegalArgumentException e) {
             throw located(e, line, "global");
         }
+    }
+
+    /** {@code lines} with {@code monitor-uri} first: HAProxy answers it before any {@code http-request} rule. */
+    private static List<Line> monitorFirst(List<Line> lines) {
+        List<Line> ordered = new ArrayList<>(lines.size());
+        lines.stream().filter(line -> line.keyword().equals("monitor-uri")).forEach(ordered::add);
+        lines.stream().filter(line -> !line.keyword().equals("monitor-uri")).forEach(ordered::add);
+        return ordered;
     }
 
     /** An {@code http-request} rule of a backend; false when {@code line} is none. */

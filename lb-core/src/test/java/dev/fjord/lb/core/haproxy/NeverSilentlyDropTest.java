@@ -29,7 +29,7 @@ class NeverSilentlyDropTest {
                 frontend main
                     bind :80
                     capture cookie SESSID len 32
-                    monitor-uri /health
+                    monitor fail if FALSE
                     unique-id-format %{+X}o%ci
                     description the public site
                     rate-limit sessions 10
@@ -62,7 +62,7 @@ class NeverSilentlyDropTest {
                         "haproxy.cfg:7: 'option logasap' in defaults" + supported,
                         "haproxy.cfg:9: 'compression' in defaults" + supported,
                         "haproxy.cfg:12: 'capture cookie' in frontend 'main'" + supported,
-                        "haproxy.cfg:13: 'monitor-uri' in frontend 'main'" + supported,
+                        "haproxy.cfg:13: 'monitor fail' in frontend 'main'" + supported,
                         "haproxy.cfg:14: 'unique-id-format' in frontend 'main'" + supported,
                         "haproxy.cfg:16: 'rate-limit sessions' in frontend 'main'" + supported,
                         "haproxy.cfg:17: 'no option http-buffer-request' in frontend 'main'" + supported,
