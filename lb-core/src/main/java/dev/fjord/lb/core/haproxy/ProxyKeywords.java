@@ -190,6 +190,10 @@ final class ProxyKeywords {
                 checks.tcp = checks.tcp == null ? TcpCheck.create() : checks.tcp;
                 checks.touched = true;
             }
+            case "redis-check" -> { // HAProxy's own: a PING as a RESP array, +PONG expected
+                checks.tcp = TcpCheck.create().send("*1\r\n$4\r\nPING\r\n").expectString("+PONG\r\n");
+                checks.touched = true;
+            }
             default -> {
                 return false;
             }

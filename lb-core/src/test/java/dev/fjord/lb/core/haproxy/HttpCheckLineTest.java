@@ -13,7 +13,7 @@ import dev.fjord.lb.core.ProxyConfig;
 
 /**
  * {@code option httpchk METHOD URI VERSION} with the request headers HAProxy 1.x configurations append to the version
- * ({@code HTTP/1.1\r\nHost:\ www.example.com}), still read by HAProxy 2.x.
+ * ({@code HTTP/1.1\r\nHost:\ www.example.com}), still read by HAProxy 2.x; {@code option redis-check}.
  */
 class HttpCheckLineTest {
 
@@ -40,6 +40,26 @@ class HttpCheckLineTest {
                 check("option httpchk GET /health HTTP/1.1\\r\\nHost:\\ www.example.com\\r\\nUser-Agent: probe");
         assertThat(two.headers())
                 .containsExactly(Map.entry("Host", "www.example.com"), Map.entry("User-Agent", "probe"));
+    }
+
+    @Test
+    void redisCheckSendsHaproxysPingAndExpectsPong() {
+        dev.fjord.lb.core.TcpCheck check = java.util.Objects.requireNonNull(HaproxyImport.parse(
+                        "listen redis\n    mode tcp\n    bind :6380\n    option redis-check\n"
+                                + "    server r1 127.0.0.1:6379 check\n",
+                        "haproxy.cfg",
+                        Map.of())
+                .builder()
+                .build()
+                .backends()
+                .get("redis")
+                .settings()
+                .tcpCheck());
+
+        assertThat(check)
+                .isEqualTo(dev.fjord.lb.core.TcpCheck.create()
+                        .send("*1\r\n$4\r\nPING\r\n")
+                        .expectString("+PONG\r\n"));
     }
 
     @Test
