@@ -67,7 +67,7 @@ final class Http2Frontend {
      * per field for {@code limits.maxHeaderCount()} fields (HPACK counts 32 bytes of overhead a field), so that a head
      * HTTP/1.1 accepts is accepted over HTTP/2 too: 19584 bytes by default. After a GOAWAY of its own the connection
      * closes once its streams are over, or after {@code grace} at the latest. The requests it refuses before any
-     * stream sees them are told to {@code session} ({@link RefusedStreams}), to be logged.
+     * stream sees them are told to {@code session} ({@link Http2Session#resetByCodec}), to be logged.
      */
     static Http2ServerCodec codec(
             Http2Tuning tuning, HttpLimits limits, Duration grace, Http2Session session, Http2Streams.Factory streams) {
@@ -77,7 +77,7 @@ final class Http2Frontend {
                 .initialWindowSize(tuning.initialWindowSize())
                 .maxFrameSize(tuning.maxFrameSize())
                 .maxHeaderListSize(maxHeaderListSize(limits));
-        return new Http2ServerCodec.Builder(streams)
+        return new Http2ServerCodec.Builder(streams, session::resetByCodec)
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(tuning.maxResetsPerWindow(), Http2Tuning.RESET_WINDOW_SECONDS)
@@ -85,7 +85,6 @@ final class Http2Frontend {
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA_FRAMES)
                 .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION_FRAMES)
                 .gracefulShutdownTimeoutMillis(grace.toMillis()) // the builder's default, 0, would cut streams short
-                .frameLogger(new RefusedStreams(session))
                 .build();
     }
 

@@ -8,8 +8,8 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 
@@ -25,6 +25,8 @@ import io.netty.handler.codec.http2.UniformStreamByteDistributor;
  */
 final class Http2ServerCodec extends Http2ConnectionHandler {
     private final Http2Streams streams;
+    /** Told the id of a client stream the codec refused before any {@link Http2ClientStream} was opened for it. */
+    private final java.util.function.IntConsumer refused;
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
     private ChannelHandlerContext ctx;
 
@@ -35,9 +37,11 @@ final class Http2ServerCodec extends Http2ConnectionHandler {
             Http2ConnectionDecoder decoder,
             Http2ConnectionEncoder encoder,
             Http2Settings settings,
-            Http2Streams.Factory streams) {
+            Http2Streams.Factory streams,
+            java.util.function.IntConsumer refused) {
         super(decoder, encoder, settings);
         this.streams = new Http2Streams(this, streams);
+        this.refused = refused;
         decoder.frameListener(this.streams);
         connection().addListener(this.streams.closings());
         encoder.flowController().listener(this.streams);
@@ -99,22 +103,32 @@ final class Http2ServerCodec extends Http2ConnectionHandler {
         flush(ctx);
     }
 
+    /**
+     * A stream error: told to the stream's {@link Http2ClientStream}, or, for a request the codec refused as
+     * malformed before one was opened (a header block that breaks RFC 9113 8.2-8.3: a connection-specific field, an
+     * upper-case name, a bad pseudo-header; PROTOCOL_ERROR), to {@code refused}, so that it is logged. Then the codec
+     * resets the stream with the error's code.
+     */
     @Override
     protected void onStreamError(
             ChannelHandlerContext context,
             boolean outbound,
             Throwable cause,
             Http2Exception.StreamException streamError) {
-        streams.streamError(streamError.streamId(), cause);
+        if (!streams.streamError(streamError.streamId(), cause) && streamError.error() == Http2Error.PROTOCOL_ERROR) {
+            refused.accept(streamError.streamId());
+        }
         super.onStreamError(context, outbound, cause, streamError); // RST_STREAM with the error's code
     }
 
     /** Builds the handler with the builder's protected settings made public, as Netty's builders do. */
     static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<Http2ServerCodec, Builder> {
         private final Http2Streams.Factory streams;
+        private final java.util.function.IntConsumer refused;
 
-        Builder(Http2Streams.Factory streams) {
+        Builder(Http2Streams.Factory streams, java.util.function.IntConsumer refused) {
             this.streams = streams; // a server's, by default
+            this.refused = refused;
         }
 
         @Override
@@ -152,11 +166,6 @@ final class Http2ServerCodec extends Http2ConnectionHandler {
             return super.gracefulShutdownTimeoutMillis(millis);
         }
 
-        @Override
-        public Builder frameLogger(Http2FrameLogger logger) {
-            return super.frameLogger(logger);
-        }
-
         /**
          * Builds the handler on a connection whose streams share the window uniformly: RFC 9113 deprecates the
          * priority tree, and Netty's weighted-fair distributor that keeps it cost ~9 % of the proxy's Java time on
@@ -176,7 +185,7 @@ final class Http2ServerCodec extends Http2ConnectionHandler {
         @Override
         protected Http2ServerCodec build(
                 Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
-            return new Http2ServerCodec(decoder, encoder, initialSettings, streams);
+            return new Http2ServerCodec(decoder, encoder, initialSettings, streams, refused);
         }
     }
 }

@@ -99,9 +99,9 @@ final class Http2Session extends ChannelDuplexHandler {
     }
 
     /**
-     * The codec reset client stream {@code id} with PROTOCOL_ERROR ({@link RefusedStreams}). One no handler was opened
-     * for (a higher id than any opened) carried a request the codec refused as malformed: counted and logged as a
-     * bad request, 400 {@code <BADREQ>}, as a malformed HTTP/1.1 request is; nothing was forwarded.
+     * The codec reset client stream {@code id} with PROTOCOL_ERROR ({@link Http2ServerCodec#onStreamError}). One no
+     * handler was opened for (a higher id than any opened) carried a request the codec refused as malformed: counted
+     * and logged as a bad request, 400 {@code <BADREQ>}, as a malformed HTTP/1.1 request is; nothing was forwarded.
      */
     void resetByCodec(int id) {
         if (id <= lastOpened || id % 2 == 0) {

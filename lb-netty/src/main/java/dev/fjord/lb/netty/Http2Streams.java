@@ -90,12 +90,14 @@ final class Http2Streams extends Http2FrameAdapter implements Http2RemoteFlowCon
         }
     }
 
-    /** The codec found a stream error on {@code streamId}, which it resets next. */
-    void streamError(int streamId, Throwable cause) {
+    /** The codec found a stream error on {@code streamId}, which it resets next; false when no stream of Fjord's. */
+    boolean streamError(int streamId, Throwable cause) {
         Http2ClientStream client = of(streamId);
-        if (client != null) {
-            client.codecError(cause);
+        if (client == null) {
+            return false;
         }
+        client.codecError(cause);
+        return true;
     }
 
     @Override
