@@ -17,24 +17,17 @@ final class ClientAddresses {
 
     private ClientAddresses() {}
 
-    /** The client's address ({@code src}, {@code src_port}); {@code client} may be an HTTP/2 stream's channel. */
+    /** The client's address ({@code src}, {@code src_port}) of connection {@code client}. */
     static InetSocketAddress source(Channel client) {
-        client = connection(client);
         InetSocketAddress told = client.hasAttr(SOURCE) ? client.attr(SOURCE).get() : null;
         return told != null ? told : (InetSocketAddress) client.remoteAddress();
     }
 
     /** The address the client connected to ({@code dst}, {@code dst_port}). */
     static InetSocketAddress destination(Channel client) {
-        client = connection(client);
         InetSocketAddress told =
                 client.hasAttr(DESTINATION) ? client.attr(DESTINATION).get() : null;
         return told != null ? told : (InetSocketAddress) client.localAddress();
-    }
-
-    /** The connection an HTTP/2 stream's channel belongs to, which holds the attributes; else {@code client}. */
-    private static Channel connection(Channel client) {
-        return client instanceof io.netty.handler.codec.http2.Http2StreamChannel ? client.parent() : client;
     }
 
     /** Records the addresses a PROXY header gave; null ones leave the socket's. */
