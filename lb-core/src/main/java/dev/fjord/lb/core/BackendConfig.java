@@ -302,26 +302,13 @@ public record BackendConfig(
          */
         public Builder httpRequest(HttpRequestRule rule) {
             Objects.requireNonNull(rule, "rule");
-            String frontendOnly = frontendOnly(rule);
+            String frontendOnly = RequestRuleSet.frontendOnly(rule);
             if (frontendOnly != null) {
                 throw new ConfigException(context + ": http-request " + frontendOnly
                         + " is not supported in a backend yet (expected in a frontend or listen section)");
             }
             httpRequestRules.add(rule);
             return this;
-        }
-
-        private static @Nullable String frontendOnly(HttpRequestRule rule) {
-            if (rule instanceof HttpRequestRule.Track track) {
-                return "track-sc" + track.track().counter();
-            }
-            if (rule instanceof HttpRequestRule.IncGpc) {
-                return "sc-inc-gpc";
-            }
-            if (rule instanceof HttpRequestRule.SetLogLevel) {
-                return "set-log-level";
-            }
-            return rule instanceof HttpRequestRule.UseService ? "use-service" : null;
         }
 
         /** Adds an {@code http-response} rule, evaluated after those added before it and before the frontend's. */

@@ -37,7 +37,7 @@ final class HeaderValue {
             return new HeaderValue(
                     replace.replacement(), null, HeaderRewrite.compile("http-request replace", replace.regex()));
         }
-        if (rule instanceof HttpRequestRule.Rewrite rewrite) {
+        if (rule instanceof TargetRewrite rewrite) {
             String regex = rewrite.regex();
             return regex == null
                     ? of(rewrite.value(), true)
@@ -92,7 +92,7 @@ final class HeaderValue {
      * The edit of a target {@code rewrite} of {@code request}: none when its regex does not match, or when what it
      * makes cannot be a request target (a space or a control character from a sample): the target stays.
      */
-    List<HeaderEdit> target(HttpRequestRule.Rewrite rewrite, RequestHead request) {
+    List<HeaderEdit> target(TargetRewrite rewrite, RequestHead request) {
         String query = request.query();
         String uri = switch (rewrite.kind()) {
             case SET_PATH -> of(request) + (query == null ? "" : "?" + query);

@@ -20,7 +20,20 @@ import org.jspecify.annotations.Nullable;
  * log-format: text, sample expressions such as {@code %[src]} or {@code %[req.hdr(host),lower]}, {@code %ci},
  * {@code %cp}, and {@code %%} for a {@code %}, evaluated for each request.
  */
-public sealed interface HttpRequestRule {
+public sealed interface HttpRequestRule
+        permits TrackRule,
+                IncGpcRule,
+                HttpRequestRule.Allow,
+                HttpRequestRule.Deny,
+                HttpRequestRule.Redirect,
+                HttpRequestRule.SetHeader,
+                HttpRequestRule.AddHeader,
+                HttpRequestRule.DelHeader,
+                HttpRequestRule.ReplaceHeader,
+                HttpRequestRule.Return,
+                HttpRequestRule.SetLogLevel,
+                HttpRequestRule.UseService,
+                TargetRewrite {
 
     /** The condition under which the rule applies; null: always. */
     @Nullable
@@ -45,8 +58,8 @@ public sealed interface HttpRequestRule {
      * regex's groups, when the regex matches in it): the request target the server gets, and that later rules see.
      * A FORMAT is a log-format as {@link #setHeaderFormat} reads it.
      */
-    static HttpRequestRule rewrite(Rewrite.Kind kind, @Nullable String regex, String value) {
-        return new Rewrite(kind, regex, value, null);
+    static HttpRequestRule rewrite(TargetRewrite.Kind kind, @Nullable String regex, String value) {
+        return new TargetRewrite(kind, regex, value, null);
     }
 
     /** {@code http-request allow}: stop evaluating further {@code http-request} rules. */
@@ -151,42 +164,17 @@ public sealed interface HttpRequestRule {
      * (e.g. {@code src}), which counts it there; later rules read the counters with {@code sc_*} fetches.
      */
     static HttpRequestRule trackSc(int counter, String key) {
-        return new Track(new TrackSc(counter, key, null), null);
+        return new TrackRule(new TrackSc(counter, key, null), null);
     }
 
     /** {@code http-request track-scN KEY table TABLE}. */
     static HttpRequestRule trackSc(int counter, String key, String table) {
-        return new Track(new TrackSc(counter, key, table), null);
+        return new TrackRule(new TrackSc(counter, key, table), null);
     }
 
     /** {@code http-request sc-inc-gpc0(N)} ({@code gpc} 0) or {@code sc-inc-gpc1(N)} ({@code gpc} 1). */
     static HttpRequestRule scIncGpc(int gpc, int counter) {
-        return new IncGpc(gpc, counter, null);
-    }
-
-    /** {@code http-request track-scN KEY [table TABLE]}: tracks, then goes on with the next rule. */
-    record Track(TrackSc track, @Nullable Condition condition) implements HttpRequestRule {
-        public Track {
-            Objects.requireNonNull(track, "track");
-        }
-
-        @Override
-        public HttpRequestRule when(Condition condition) {
-            return new Track(track, condition);
-        }
-    }
-
-    /** {@code http-request sc-inc-gpc0|1(COUNTER)}: increments a tracked entry's counter, then goes on. */
-    record IncGpc(int gpc, int counter, @Nullable Condition condition) implements HttpRequestRule {
-        public IncGpc {
-            Require.range("http-request sc-inc-gpc", "gpc", gpc, 0, 1);
-            Require.range("http-request sc-inc-gpc" + gpc, "counter", counter, 0, TrackSc.COUNTERS - 1);
-        }
-
-        @Override
-        public HttpRequestRule when(Condition condition) {
-            return new IncGpc(gpc, counter, condition);
-        }
+        return new IncGpcRule(gpc, counter, null);
     }
 
     /** {@code http-request allow}. */
@@ -402,50 +390,6 @@ public sealed interface HttpRequestRule {
         @Override
         public HttpRequestRule when(Condition condition) {
             return new UseService(service, condition);
-        }
-    }
-
-    /** A rewrite of the request target; see {@link #rewrite}. */
-    record Rewrite(
-            Kind kind,
-            @Nullable String regex,
-            String value,
-            @Nullable Condition condition) implements HttpRequestRule {
-        /** What is rewritten, and how. */
-        public enum Kind {
-            SET_PATH,
-            SET_QUERY,
-            SET_URI,
-            REPLACE_PATH,
-            REPLACE_URI;
-
-            /** The action's keyword, e.g. {@code set-path}. */
-            public String keyword() {
-                return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-            }
-
-            boolean replaces() {
-                return this == REPLACE_PATH || this == REPLACE_URI;
-            }
-        }
-
-        public Rewrite {
-            Objects.requireNonNull(kind, "kind");
-            Objects.requireNonNull(value, "value");
-            if (kind.replaces() != (regex != null)) {
-                throw new ConfigException("http-request " + kind.keyword()
-                        + (kind.replaces()
-                                ? ": a regex (expected: REGEX REPLACEMENT)"
-                                : ": no regex (expected: FORMAT)"));
-            }
-            if (!kind.replaces()) {
-                HeaderValue.check("http-request " + kind.keyword(), value);
-            }
-        }
-
-        @Override
-        public HttpRequestRule when(Condition condition) {
-            return new Rewrite(kind, regex, value, condition);
         }
     }
 }

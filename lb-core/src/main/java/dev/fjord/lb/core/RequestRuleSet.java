@@ -44,6 +44,23 @@ final class RequestRuleSet {
                 rules.stream().map(HeaderValue::of).toList());
     }
 
+    /**
+     * The action of {@code rule} if only a frontend runs it ({@code track-sc*}, {@code sc-inc-gpc*},
+     * {@code set-log-level}, {@code use-service}: a backend's rules do not yet); null for the others.
+     */
+    static @Nullable String frontendOnly(HttpRequestRule rule) {
+        if (rule instanceof TrackRule track) {
+            return "track-sc" + track.track().counter();
+        }
+        if (rule instanceof IncGpcRule) {
+            return "sc-inc-gpc";
+        }
+        if (rule instanceof HttpRequestRule.SetLogLevel) {
+            return "set-log-level";
+        }
+        return rule instanceof HttpRequestRule.UseService ? "use-service" : null;
+    }
+
     boolean isEmpty() {
         return rules.length == 0;
     }

@@ -110,13 +110,13 @@ final class RouteDecisions {
             if (rule instanceof HttpRequestRule.Allow) {
                 break;
             }
-            if (rule instanceof HttpRequestRule.Track track) {
+            if (rule instanceof TrackRule track) {
                 if (counters != null) {
                     StickActions.track(track.track(), routed, counters, name, StickActions.Level.HTTP_REQUEST);
                 }
                 continue;
             }
-            if (rule instanceof HttpRequestRule.IncGpc increment) {
+            if (rule instanceof IncGpcRule increment) {
                 if (counters != null) {
                     StickActions.incrementGpc(increment.gpc(), increment.counter(), counters);
                 }
@@ -235,7 +235,7 @@ final class RouteDecisions {
                 continue;
             }
             HttpRequestRule rule = rules.rules[i];
-            boolean tracks = rule instanceof HttpRequestRule.Track || rule instanceof HttpRequestRule.IncGpc;
+            boolean tracks = rule instanceof TrackRule || rule instanceof IncGpcRule;
             if (rule instanceof HttpRequestRule.SetLogLevel set) {
                 level = set.level();
             } else if (rule instanceof HttpRequestRule.Allow

@@ -50,7 +50,7 @@ final class RoutingHeaders {
                 add(delete.name());
             } else if (rule instanceof HttpRequestRule.ReplaceHeader replace) {
                 add(replace.name());
-            } else if (rule instanceof HttpRequestRule.Track track) {
+            } else if (rule instanceof TrackRule track) {
                 sample(track.track().fetch());
             }
         }

@@ -47,7 +47,7 @@ final class RuleResponses {
         if (rule instanceof HttpRequestRule.ReplaceHeader replace) {
             return value.replace(replace.name(), replace.values(), request);
         }
-        if (rule instanceof HttpRequestRule.Rewrite rewrite) {
+        if (rule instanceof TargetRewrite rewrite) {
             return value.target(rewrite, request);
         }
         throw new AssertionError("not a header rule: " + rule);

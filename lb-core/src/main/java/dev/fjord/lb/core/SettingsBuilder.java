@@ -264,10 +264,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         return touch("option abortonclose");
     }
 
-    /**
-     * Whether a request's body is read whole (or its first {@link Settings#BUFFERED_BODY_BYTES}) before a server is
-     * connected to ({@code option http-buffer-request}), in a frontend or its backend; default false.
-     */
+    /** Reads the body before connecting ({@code option http-buffer-request}); default false. See {@link Settings}. */
     public B bufferRequest(boolean bufferRequest) {
         this.bufferRequest = bufferRequest;
         return touch("option http-buffer-request");

@@ -41,7 +41,7 @@ final class StickChecks {
         for (FrontendConfig frontend : frontends.values()) {
             String context = "frontend '" + frontend.name() + "'";
             for (HttpRequestRule rule : frontend.httpRequestRules()) {
-                if (rule instanceof HttpRequestRule.Track track) {
+                if (rule instanceof TrackRule track) {
                     table(
                             declared,
                             context,

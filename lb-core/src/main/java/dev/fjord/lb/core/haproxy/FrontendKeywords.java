@@ -12,6 +12,7 @@ import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.ListenBuilder;
 import dev.fjord.lb.core.StatsConfig;
 import dev.fjord.lb.core.StickTable;
+import dev.fjord.lb.core.TargetRewrite;
 import dev.fjord.lb.core.TcpConnectionRule;
 import dev.fjord.lb.core.TcpContentRule;
 import dev.fjord.lb.core.haproxy.Lines.Line;
@@ -176,8 +177,8 @@ final class FrontendKeywords {
         return condition < 0 ? rule : rule.when(Condition.parse(words.subList(condition, words.size())));
     }
 
-    private static HttpRequestRule.Rewrite.Kind rewriteKind(String action) {
-        return HttpRequestRule.Rewrite.Kind.valueOf(
+    private static TargetRewrite.Kind rewriteKind(String action) {
+        return TargetRewrite.Kind.valueOf(
                 action.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 
