@@ -102,16 +102,17 @@ final class BackendPool {
      */
     void offerIdle(Channel channel) {
         IdlePool settings = server.config().idlePool();
+        ServerCodec codec = mode == Mode.HTTP ? ServerCodec.of(channel) : null;
         if (!channel.isActive()
                 || retired
                 || !settings.keepsAny()
-                || (mode == Mode.HTTP && ServerCodec.of(channel).bufferedBytes() > 0)
+                || (codec != null && codec.bufferedBytes() > 0)
                 || !enterIdle(settings.maxConn())) {
             channel.close();
             return;
         }
-        if (mode == Mode.HTTP) {
-            ServerCodec.of(channel).idle(true);
+        if (codec != null) {
+            codec.idle(true);
         }
         LoopIdle state = state(channel.eventLoop());
         state.channels.addLast(channel);

@@ -1,9 +1,7 @@
 package dev.fjord.lb.netty;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -14,7 +12,6 @@ import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.StickCounters;
-import dev.fjord.lb.core.Timeouts;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -31,7 +28,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * One client connection of an HTTP frontend: takes requests in order, runs each as an {@link HttpExchange}, and
@@ -39,7 +35,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * the one in flight wait their turn. Not sharable: one per connection, all calls on its event loop.
  */
 final class HttpProxyHandler extends ChannelDuplexHandler
-        implements HttpExchange.Completion, StrictRequestDecoder.HeadListener {
+        implements HttpExchange.Completion, StrictRequestDecoder.HeadListener, HeadTimer.Expiry {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 
     final ProxyRuntime runtime;
@@ -54,7 +50,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     private ClientSide clientSide;
 
     private @Nullable HttpExchange exchange;
-    private @Nullable ScheduledFuture<?> headTimer;
+    /** Set with {@link #ctx}. */
+    private HeadTimer headTimer;
     /** Bytes arrived since the last request head (tells a keep-alive timeout from an http-request one). */
     private boolean bytesSinceHead;
     /** The record of the request whose bytes are arriving, from its first byte. */
@@ -63,6 +60,12 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     private long idleSince = System.nanoTime();
 
     private boolean closing;
+
+    /** The client's address, its local port and TLS facts, read from the channel at the first request. */
+    private @Nullable InetSocketAddress source;
+
+    private int localPort;
+    private @Nullable ClientTls tls;
 
     /** Set by {@link #retire}: the connection closes once the request in flight is answered. */
     private boolean retired;
@@ -106,6 +109,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
         this.clientSide = ClientSide.of(context);
+        this.headTimer = new HeadTimer(context.executor(), frontend.settings().timeouts(), this);
     }
 
     private ExchangeRecord newRecord() {
@@ -116,7 +120,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     public void channelActive(ChannelHandlerContext context) {
         idleSince = System.nanoTime(); // after the PROXY header, if any: HAProxy's Ti starts after the handshakes
         counters.sessionStarted(); // a session is a client connection
-        armHeadTimer(false);
+        headTimer.arm(false);
         context.fireChannelActive();
     }
 
@@ -158,13 +162,17 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             return;
         }
         if (msg instanceof HttpRequest request) {
-            cancelHeadTimer();
+            headTimer.disarm();
             bytesSinceHead = false;
-            InetSocketAddress client = ClientAddresses.source(ctx.channel());
-            int localPort = ClientAddresses.destination(ctx.channel()).getPort();
+            InetSocketAddress client = source;
+            if (client == null) { // the first request: the addresses (a PROXY header's) and TLS facts are known now
+                client = ClientAddresses.source(ctx.channel());
+                source = client;
+                localPort = ClientAddresses.destination(ctx.channel()).getPort();
+                tls = ClientTlsFacts.of(ctx.channel());
+            }
             ExchangeRecord record = pending != null ? pending : newRecord();
             pending = null;
-            ClientTls tls = ClientTlsFacts.of(ctx.channel());
             record.tls(tls);
             record.received(request);
             stickCounters().requestStarted();
@@ -220,7 +228,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             return;
         }
         context.flush();
-        armHeadTimer(true);
+        headTimer.arm(true);
         drainPipelined();
         if (nothingPipelined() && (exchange == null || !exchange.requestComplete())) {
             context.channel().config().setAutoRead(true);
@@ -245,7 +253,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
 
     /** Stops everything in flight on this connection: timers, the exchange, pipelined requests. */
     private void tearDown() {
-        cancelHeadTimer();
+        headTimer.cancel();
         closing = true;
         if (exchange != null) {
             exchange.abort();
@@ -288,44 +296,17 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         return page != null ? page : runtime.errorPage(status);
     }
 
-    /**
-     * Starts the timer for the next request head: {@code timeout http-request} (408) once bytes arrive, and before
-     * that {@code timeout http-keep-alive} (silent close) on a kept-alive connection.
-     */
-    private void armHeadTimer(boolean keptAlive) {
-        Timeouts timeouts = frontend.settings().timeouts();
-        Duration request = timeouts.effectiveHttpRequest();
-        Duration idle = keptAlive ? timeouts.effectiveHttpKeepAlive() : request;
-        if (idle == null && request == null) {
-            idle = timeouts.client();
-            request = idle;
-        }
-        if (idle == null) {
+    @Override
+    public void headTimedOut(boolean keptAlive, boolean requestTimeoutSet) {
+        if (exchange != null || closing) {
             return;
         }
-        Duration requestTimeout = request;
-        headTimer = ctx.executor()
-                .schedule(
-                        () -> {
-                            if (exchange != null || closing) {
-                                return;
-                            }
-                            if (bytesSinceHead) {
-                                rejectAndClose(408, "request head not complete in time");
-                            } else if (keptAlive && requestTimeout != null) {
-                                closeSilently(); // an idle kept-alive connection simply closes
-                            } else {
-                                rejectAndClose(408, "no request in time");
-                            }
-                        },
-                        idle.toNanos(),
-                        TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelHeadTimer() {
-        if (headTimer != null) {
-            headTimer.cancel(false);
-            headTimer = null;
+        if (bytesSinceHead) {
+            rejectAndClose(408, "request head not complete in time");
+        } else if (keptAlive && requestTimeoutSet) {
+            closeSilently(); // an idle kept-alive connection simply closes
+        } else {
+            rejectAndClose(408, "no request in time");
         }
     }
 

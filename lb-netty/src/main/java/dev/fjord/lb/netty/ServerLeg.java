@@ -44,6 +44,9 @@ final class ServerLeg implements ServerConnector.Listener {
     private boolean buffering;
 
     private @Nullable Channel channel;
+    /** The handler of {@link #channel} while this leg is attached to it. */
+    private @Nullable ServerConnectionHandler attached;
+
     private boolean reusedConnection;
     /** Unregisters the exchange from its server's sessions; a no-op when not connected. */
     private Runnable endSession = () -> {};
@@ -121,7 +124,8 @@ final class ServerLeg implements ServerConnector.Listener {
                     }
                 }));
         reusedConnection = reused;
-        ServerConnectionHandler.of(connection).attach(responseRelay);
+        attached = ServerConnectionHandler.of(connection);
+        attached.attach(responseRelay);
         connection.config().setAutoRead(true);
         ConnectionMode mode = frontend.settings().connectionMode() == ConnectionMode.HTTP_CLOSE
                 ? ConnectionMode.HTTP_CLOSE
@@ -321,8 +325,10 @@ final class ServerLeg implements ServerConnector.Listener {
     private @Nullable Channel detach() {
         Channel connection = channel;
         channel = null;
-        if (connection != null) {
-            ServerConnectionHandler.of(connection).detach();
+        ServerConnectionHandler handler = attached;
+        attached = null;
+        if (handler != null) {
+            handler.detach();
         }
         return connection;
     }
