@@ -25,8 +25,11 @@ public final class StickCounters {
     record Slot(LiveStickTable table, StickEntry entry) {}
 
     private final StickTables tables;
-    private final Slot[] connection = new Slot[TrackSc.COUNTERS];
-    private final Slot[] request = new Slot[TrackSc.COUNTERS];
+    /** The counters the connection's rules track; null until one does (most connections track nothing). */
+    private Slot @Nullable [] connection;
+    /** The counters the request's rules track; null until one does. */
+    private Slot @Nullable [] request;
+
     private boolean rejected;
     private boolean closed;
 
@@ -99,10 +102,11 @@ public final class StickCounters {
         }
         closed = true;
         releaseRequest();
-        for (int i = 0; i < connection.length; i++) {
-            Slot slot = connection[i];
+        Slot[] slots = connection;
+        for (int i = 0; slots != null && i < slots.length; i++) {
+            Slot slot = slots[i];
             if (slot != null) {
-                connection[i] = null;
+                slots[i] = null;
                 end(slot);
             }
         }
@@ -122,7 +126,8 @@ public final class StickCounters {
 
     /** Whether counter {@code counter} is already tracked at this level (a rule then does not track it again). */
     boolean isTracked(int counter, boolean forRequest) {
-        return (forRequest ? request : connection)[counter] != null;
+        Slot[] slots = forRequest ? request : connection;
+        return slots != null && slots[counter] != null;
     }
 
     /**
@@ -132,12 +137,20 @@ public final class StickCounters {
      */
     boolean track(int counter, LiveStickTable table, Object key, boolean forRequest, boolean countRequest) {
         Slot[] slots = forRequest ? request : connection;
-        if (slots[counter] != null || closed) {
+        if ((slots != null && slots[counter] != null) || closed) {
             return true;
         }
         StickEntry entry = table.acquire(key, true);
         if (entry == null) {
             return false;
+        }
+        if (slots == null) {
+            slots = new Slot[TrackSc.COUNTERS];
+            if (forRequest) {
+                request = slots;
+            } else {
+                connection = slots;
+            }
         }
         slots[counter] = new Slot(table, entry);
         long now = table.nowMillis();
@@ -152,7 +165,11 @@ public final class StickCounters {
 
     /** The connection was accepted: a session on each entry it tracks ({@code sess_cnt}, {@code sess_rate}). */
     void sessionAccepted() {
-        for (Slot slot : connection) {
+        Slot[] slots = connection;
+        if (slots == null) {
+            return;
+        }
+        for (Slot slot : slots) {
             if (slot != null) {
                 update(slot, StickData.SESS_CNT, StickData.SESS_RATE, 1);
             }
@@ -165,13 +182,26 @@ public final class StickCounters {
         if (counter < 0 || counter >= TrackSc.COUNTERS) {
             return null;
         }
-        return request[counter] != null ? request[counter] : connection[counter];
+        return slotOf(counter);
+    }
+
+    /** The request's counter {@code counter}, else the connection's; null when neither tracks it. */
+    private @Nullable Slot slotOf(int counter) {
+        Slot[] forRequest = request;
+        Slot slot = forRequest == null ? null : forRequest[counter];
+        if (slot == null && connection != null) {
+            slot = connection[counter];
+        }
+        return slot;
     }
 
     /** Updates each counter's entry, the request's in place of the connection's, as HAProxy does. */
     private void each(@Nullable StickData count, @Nullable StickData rate, long events) {
+        if (request == null && connection == null) {
+            return;
+        }
         for (int i = 0; i < TrackSc.COUNTERS; i++) {
-            Slot slot = request[i] != null ? request[i] : connection[i];
+            Slot slot = slotOf(i);
             if (slot != null) {
                 update(slot, count, rate, events);
             }
@@ -185,10 +215,11 @@ public final class StickCounters {
     }
 
     private void releaseRequest() {
-        for (int i = 0; i < request.length; i++) {
-            Slot slot = request[i];
+        Slot[] slots = request;
+        for (int i = 0; slots != null && i < slots.length; i++) {
+            Slot slot = slots[i];
             if (slot != null) {
-                request[i] = null;
+                slots[i] = null;
                 end(slot);
             }
         }

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -24,6 +26,7 @@ import io.netty.channel.EventLoop;
 final class Admission {
     private final EventLoop acceptor;
     private final AtomicInteger global;
+    private final ClientConnections connections;
     /** Read on the accepting thread; {@link #reconfigure} changes it there. */
     private int globalMax;
     /** Declared before their listeners bind (any thread), changed on the accepting thread. */
@@ -53,12 +56,31 @@ final class Admission {
 
     private record Held(Frontend frontend, ChannelHandlerContext gate, Channel child) {}
 
+    /** An admitted connection's close: its room back, and it leaves {@link #connections}. */
+    private final class Admitted implements ChannelFutureListener {
+        private final Frontend frontend;
+        private final Channel child;
+
+        Admitted(Frontend frontend, Channel child) {
+            this.frontend = frontend;
+            this.child = child;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture closed) {
+            connections.remove(child);
+            release(frontend);
+        }
+    }
+
     /**
      * @param acceptor the event loop every listener is registered with
      * @param global the count of client connections over all frontends
+     * @param connections where admitted connections are kept until they close
      */
-    Admission(EventLoop acceptor, AtomicInteger global, int globalMax) {
+    Admission(EventLoop acceptor, AtomicInteger global, int globalMax, ClientConnections connections) {
         this.acceptor = acceptor;
+        this.connections = connections;
         this.global = global;
         this.globalMax = globalMax;
     }
@@ -156,7 +178,8 @@ final class Admission {
     private void admit(Frontend frontend, ChannelHandlerContext gate, Channel child) {
         global.incrementAndGet();
         frontend.count.incrementAndGet();
-        child.closeFuture().addListener(f -> release(frontend));
+        connections.add(child);
+        child.closeFuture().addListener(new Admitted(frontend, child)); // one listener: see ClientConnections
         gate.fireChannelRead(child);
         pauseFull();
     }

@@ -20,7 +20,6 @@ import dev.fjord.lb.core.Router;
 import dev.fjord.lb.core.ServerEventListener;
 
 import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
@@ -50,7 +49,7 @@ public final class FjordProxy implements AutoCloseable {
 
     private final ScheduledFuture<?> rateSampler;
     private final Frontends frontends;
-    private final ChannelGroup connections;
+    private final ClientConnections connections;
     private final HealthChecks healthChecks;
     private final @org.jspecify.annotations.Nullable StatsSocket statsSocket;
     /** The application's access-log sink, kept for the access logs a reconfiguration makes; null: none. */
@@ -66,7 +65,7 @@ public final class FjordProxy implements AutoCloseable {
             boolean ownsLoops,
             ScheduledFuture<?> rateSampler,
             Frontends frontends,
-            ChannelGroup connections,
+            ClientConnections connections,
             HealthChecks healthChecks,
             @org.jspecify.annotations.Nullable StatsSocket statsSocket,
             @org.jspecify.annotations.Nullable AccessLogSink customAccessLog,
@@ -258,6 +257,9 @@ public final class FjordProxy implements AutoCloseable {
             admission.close();
         }
         for (Channel connection : connections) {
+            if (!connection.isRegistered()) {
+                continue; // admitted a moment ago and not set up yet: closed below with the rest
+            }
             connection.eventLoop().execute(() -> {
                 HttpProxyHandler handler = connection.pipeline().get(HttpProxyHandler.class);
                 if (handler != null) {
@@ -270,7 +272,7 @@ public final class FjordProxy implements AutoCloseable {
             });
         }
         boolean drained = runtime.awaitDrained(deadline);
-        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        connections.closeAll(1000);
         runtime.closePools();
         rateSampler.cancel(false);
         if (ownsLoops) {

@@ -13,9 +13,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /**
  * A frontend's listening socket on one bind address, and the pipeline of each connection it accepts: its
@@ -58,7 +56,7 @@ final class FrontendListener {
     }
 
     /**
-     * Makes {@code pipeline}'s connection HTTP/1.x: the strict decoder, the response encoder and its
+     * Makes {@code pipeline}'s connection HTTP/1.x: its codec ({@link ClientHttp1Codec}) and its
      * {@link HttpProxyHandler}, which it returns.
      */
     static HttpProxyHandler http1(
@@ -66,8 +64,7 @@ final class FrontendListener {
         // a request's end of input is not its abort: HttpProxyHandler decides
         pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         HttpProxyHandler handler = new HttpProxyHandler(runtime, state.config(), tracking);
-        pipeline.addLast(CLIENT_DECODER, new StrictRequestDecoder(state.policy(), handler))
-                .addLast("fjord.client.encoder", new HttpResponseEncoder())
+        pipeline.addLast(CLIENT_DECODER, new ClientHttp1Codec(state.policy(), handler))
                 .addLast("fjord.client.proxy", handler);
         return handler;
     }
@@ -87,7 +84,7 @@ final class FrontendListener {
             FrontendSlot slot,
             Address bind,
             Admission admission,
-            ChannelGroup connections,
+            ClientConnections connections,
             boolean paused) {
         FrontendConfig frontend = slot.config();
         InetSocketAddress address =
@@ -110,7 +107,6 @@ final class FrontendListener {
                         new ChannelInitializer<Channel>() { // TCP_NODELAY: Netty's default already
                             @Override
                             protected void initChannel(Channel ch) {
-                                connections.add(ch);
                                 FrontendSlot.State state = slot.state();
                                 FrontendConfig now = state.config();
                                 // tcp-request connection rules (on the TCP peer, before a PROXY header is read,

@@ -14,7 +14,6 @@ import dev.fjord.lb.core.Reconfiguration;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.group.ChannelGroup;
 
 /**
  * The frontends as the transport runs them: a {@link FrontendSlot} and the listening sockets of each, bound at
@@ -27,7 +26,7 @@ final class Frontends {
     private final EventLoops loops;
     private final EventLoop acceptLoop;
     private final Admission admission;
-    private final ChannelGroup connections;
+    private final ClientConnections connections;
     private final Map<String, FrontendSlot> slots = new LinkedHashMap<>();
     private final Map<String, Map<Address, Channel>> listeners = new LinkedHashMap<>();
 
@@ -36,7 +35,7 @@ final class Frontends {
             EventLoops loops,
             EventLoop acceptLoop,
             Admission admission,
-            ChannelGroup connections) {
+            ClientConnections connections) {
         this.runtime = runtime;
         this.loops = loops;
         this.acceptLoop = acceptLoop;
@@ -141,6 +140,9 @@ final class Frontends {
     /** Connections of a frontend no longer configured: closed when idle, else after the request in flight. */
     private void retireConnections(String frontend) {
         for (Channel connection : connections) {
+            if (!connection.isRegistered()) {
+                continue; // admitted a moment ago: it gets the configuration of the moment it is set up
+            }
             connection.eventLoop().execute(() -> {
                 HttpProxyHandler handler = connection.pipeline().get(HttpProxyHandler.class);
                 if (handler != null && handler.frontend.name().equals(frontend)) {

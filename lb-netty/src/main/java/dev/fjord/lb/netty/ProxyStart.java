@@ -10,9 +10,6 @@ import dev.fjord.lb.core.ServerEventListener;
 import dev.fjord.lb.core.Ticker;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /** Starts a {@link FjordProxy} from its builder's options: loops, listeners, health checks, stats socket. */
@@ -32,13 +29,14 @@ final class ProxyStart {
         EventLoopGroup workers = loops.workers();
         ProxyRuntime runtime = new ProxyRuntime(
                 options.router, workers, loops.channelType(), options.limits, options.errorPages, accessLogs);
-        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        ClientConnections connections = new ClientConnections();
         // every listener on one loop, which admission (maxconn) keeps its state on
         io.netty.channel.EventLoop acceptLoop = loops.acceptor().next();
         Admission admission = new Admission(
                 acceptLoop,
                 runtime.globalConnections,
-                options.router.config().global().maxConn());
+                options.router.config().global().maxConn(),
+                connections);
         runtime.admission = admission;
         Frontends frontends = new Frontends(runtime, loops, acceptLoop, admission, connections);
         try {

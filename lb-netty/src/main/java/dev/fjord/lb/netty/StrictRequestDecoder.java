@@ -18,11 +18,11 @@ import io.netty.handler.codec.http.LastHttpContent;
  * {@link HttpLimits}. Anything malformed or ambiguous yields one {@link RequestRejected} and nothing more is decoded
  * on the connection, so it can never reach a server.
  *
- * <p>Not sharable: one per connection.
+ * <p>Not sharable: one per connection. {@link ClientHttp1Codec} adds the response encoder.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9112#section-7.1">RFC 9112 7.1: chunked transfer coding</a>
  */
-final class StrictRequestDecoder extends ByteToMessageDecoder {
+class StrictRequestDecoder extends ByteToMessageDecoder {
     /** Empty lines tolerated before a request line (RFC 9112 2.2 asks for at least one). */
     private static final int MAX_LEADING_EMPTY_BYTES = 64;
 

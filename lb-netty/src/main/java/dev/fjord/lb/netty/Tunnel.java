@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -58,7 +57,6 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
             idle(serverPipeline, timeout);
         }
         serverPipeline.remove(serverHandler);
-        clientPipeline.remove(HttpResponseEncoder.class);
         clientPipeline.remove(decoder);
         serverPipeline.remove(serverCodec);
         client.channel().config().setAutoRead(true);
