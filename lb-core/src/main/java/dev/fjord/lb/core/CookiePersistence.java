@@ -3,6 +3,8 @@ package dev.fjord.lb.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +21,8 @@ import dev.fjord.lb.core.internal.Cookies;
 final class CookiePersistence {
     private final Cookie cookie;
     private final LiveBackend backend;
+    /** {@code Set-Cookie} values without dates or domain, by server cookie value: made once, not per request. */
+    private final Map<String, String> plainSetCookies = new ConcurrentHashMap<>();
 
     CookiePersistence(Cookie cookie, LiveBackend backend) {
         this.cookie = cookie;
@@ -103,16 +107,27 @@ final class CookiePersistence {
         if (reading.status() == CookieStatus.VALID && !dated) {
             return null;
         }
-        StringBuilder header =
-                new StringBuilder(48).append(cookie.name()).append('=').append(value);
+        if (!dated && cookie.domains().isEmpty()) {
+            return plainSetCookies.computeIfAbsent(value, v -> format(v, null, null)); // the same for every request
+        }
+        String dates = null;
         if (dated) {
             long first = reading.status() == CookieStatus.VALID && reading.firstSeen() >= 0
                     ? reading.firstSeen()
                     : nowSeconds;
-            header.append('|').append(Long.toString(nowSeconds, 32)).append('|').append(Long.toString(first, 32));
+            dates = Long.toString(nowSeconds, 32) + '|' + Long.toString(first, 32);
+        }
+        return format(value, dates, cookie.domains().isEmpty() ? null : domain(request.header("Host")));
+    }
+
+    /** The {@code Set-Cookie} value for the server cookie {@code value}, its {@code dates} and {@code domain}. */
+    private String format(String value, @Nullable String dates, @Nullable String domain) {
+        StringBuilder header =
+                new StringBuilder(48).append(cookie.name()).append('=').append(value);
+        if (dates != null) {
+            header.append('|').append(dates);
         }
         header.append("; path=/");
-        String domain = domain(request.header("Host"));
         if (domain != null) {
             header.append("; domain=").append(domain);
         }
@@ -165,8 +180,13 @@ final class CookiePersistence {
     }
 
     private HeaderEdit removeCookie(RequestHead request) {
-        List<String> kept = new ArrayList<>(1);
-        for (String header : request.headers("Cookie")) {
+        List<String> headers = request.headers("Cookie");
+        if (headers.size() == 1) { // the usual case: no list to make and join
+            String rest = Cookies.remove(headers.get(0), cookie.name());
+            return rest == null ? new HeaderEdit.Delete("Cookie") : new HeaderEdit.Set("Cookie", rest);
+        }
+        List<String> kept = new ArrayList<>(headers.size());
+        for (String header : headers) {
             String rest = Cookies.remove(header, cookie.name());
             if (rest != null) {
                 kept.add(rest);

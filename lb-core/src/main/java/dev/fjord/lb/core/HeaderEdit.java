@@ -60,7 +60,7 @@ public sealed interface HeaderEdit {
     static void requireHeader(String context, String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (!Tokens.isToken(name)) {
+        if (!Tokens.isToken(name)) { // not cached: a loop over a short name costs less than a lookup
             throw new ConfigException(context + ": name '" + name + "' (expected: an RFC 9110 field name)");
         }
         if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
@@ -69,7 +69,7 @@ public sealed interface HeaderEdit {
         }
         for (int i = 0; i < value.length(); i++) { // a loop, not a stream: edits are made per request
             char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
+            if (c <= '\r' && (c == '\r' || c == '\n' || c == 0)) {
                 throw new ConfigException(
                         context + ": value of '" + name + "' contains CR, LF or NUL (expected: none)");
             }

@@ -67,9 +67,13 @@ public sealed interface RouteDecision {
      */
     default List<String> matchedAcls() {
         List<String> names = new ArrayList<>();
+        RequestHead routed = routedRequest();
         for (Map.Entry<String, List<Acl>> acl : frontend().acls().entrySet()) {
-            if (acl.getValue().stream().anyMatch(a -> a.test(routedRequest()))) {
-                names.add(acl.getKey());
+            for (Acl alternative : acl.getValue()) { // a loop, not a stream: benchmarks call it per request
+                if (alternative.test(routed)) {
+                    names.add(acl.getKey());
+                    break;
+                }
             }
         }
         return List.copyOf(names);

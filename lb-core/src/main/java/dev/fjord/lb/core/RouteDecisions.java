@@ -254,10 +254,20 @@ final class RouteDecisions {
         return clock.millis() / 1000;
     }
 
+    /**
+     * {@code edits} and then {@code edit}, as an immutable list the decision keeps as it is (no {@code ArrayList} made
+     * and then copied: a request has at most a few edits).
+     */
     private static List<HeaderEdit> append(List<HeaderEdit> edits, HeaderEdit edit) {
-        List<HeaderEdit> more = edits instanceof ArrayList<HeaderEdit> list ? list : new ArrayList<>(edits);
-        more.add(edit);
-        return more;
+        return switch (edits.size()) {
+            case 0 -> List.of(edit);
+            case 1 -> List.of(edits.get(0), edit);
+            default -> {
+                HeaderEdit[] more = edits.toArray(new HeaderEdit[edits.size() + 1]);
+                more[edits.size()] = edit;
+                yield List.of(more);
+            }
+        };
     }
 
     /** {@link Router#redispatch}: another server of {@code backend} than the decision's, or a 503. */

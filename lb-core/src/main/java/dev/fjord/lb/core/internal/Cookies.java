@@ -51,6 +51,48 @@ public final class Cookies {
      * Other cookies keep their order and are joined with {@code "; "}.
      */
     public static @Nullable String remove(String header, String name) {
+        // the usual case, the cookies kept are one run of the header already joined with "; ": one substring
+        int length = header.length();
+        int keptStart = -1;
+        int keptEnd = -1;
+        boolean removedInside = false;
+        int start = 0;
+        while (start < length) {
+            int end = header.indexOf(';', start);
+            if (end < 0) {
+                end = length;
+            }
+            int pairStart = skipSpaces(header, start, end);
+            int pairEnd = trimEnd(header, pairStart, end);
+            if (pairEnd > pairStart) {
+                if (isNamed(header, pairStart, pairEnd, name)) {
+                    removedInside |= keptStart >= 0;
+                } else if (keptStart < 0) {
+                    keptStart = pairStart;
+                    keptEnd = pairEnd;
+                } else if (!removedInside && pairStart == keptEnd + 2 && header.startsWith("; ", keptEnd)) {
+                    keptEnd = pairEnd;
+                } else {
+                    return rebuild(header, name); // a cookie removed between two kept, or other separators
+                }
+            }
+            start = end + 1;
+        }
+        if (keptStart < 0) {
+            return null;
+        }
+        return keptStart == 0 && keptEnd == length ? header : header.substring(keptStart, keptEnd);
+    }
+
+    /** Whether the pair at {@code [pairStart, pairEnd)} of {@code header} is the cookie {@code name}. */
+    private static boolean isNamed(String header, int pairStart, int pairEnd, String name) {
+        int equals = header.indexOf('=', pairStart);
+        int nameEnd = equals < 0 || equals > pairEnd ? pairEnd : trimEnd(header, pairStart, equals);
+        return nameEnd - pairStart == name.length() && header.regionMatches(pairStart, name, 0, name.length());
+    }
+
+    /** {@link #remove}, joining the cookies kept anew. */
+    private static @Nullable String rebuild(String header, String name) {
         StringBuilder kept = new StringBuilder(header.length());
         int length = header.length();
         int start = 0;
@@ -62,11 +104,7 @@ public final class Cookies {
             int pairStart = skipSpaces(header, start, end);
             int pairEnd = trimEnd(header, pairStart, end);
             if (pairEnd > pairStart) {
-                int equals = header.indexOf('=', pairStart);
-                int nameEnd = equals < 0 || equals > pairEnd ? pairEnd : trimEnd(header, pairStart, equals);
-                boolean matches =
-                        nameEnd - pairStart == name.length() && header.regionMatches(pairStart, name, 0, name.length());
-                if (!matches) {
+                if (!isNamed(header, pairStart, pairEnd, name)) {
                     if (kept.length() > 0) {
                         kept.append("; ");
                     }
