@@ -6,7 +6,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.fjord.lb.core.ClientTls;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
@@ -158,8 +157,8 @@ final class Http2ClientStream implements ClientSide, HttpExchange.Completion, Ht
     private void startExchange(HttpRequest request) {
         requested = true;
         ExchangeRecord record = newRecord();
-        ClientTls tls = ClientTlsFacts.of(connection());
-        record.tls(tls);
+        ClientFacts client = session.clientFacts();
+        record.tls(client.tls());
         record.received(request);
         stickCounters().requestStarted();
         HttpExchange started = new HttpExchange(
@@ -168,11 +167,7 @@ final class Http2ClientStream implements ClientSide, HttpExchange.Completion, Ht
                 frontend,
                 this,
                 request,
-                new NettyRequestHead(
-                        request,
-                        ClientAddresses.source(connection()),
-                        ClientAddresses.destination(connection()).getPort(),
-                        tls),
+                new NettyRequestHead(request, client.source(), client.localPort(), client.tls()),
                 record);
         exchange = started;
         runtime.inFlight.incrementAndGet();

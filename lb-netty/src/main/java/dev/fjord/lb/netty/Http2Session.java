@@ -47,12 +47,24 @@ final class Http2Session extends ChannelDuplexHandler {
     private boolean served;
     private boolean closing;
     private @Nullable ScheduledFuture<?> idleTimer;
+    /** Read at the first stream, after the handshake (and a PROXY header), for every stream. */
+    private @Nullable ClientFacts clientFacts;
 
     Http2Session(ProxyRuntime runtime, FrontendConfig frontend, ConnectionTracking tracking) {
         this.frontend = frontend;
         this.runtime = runtime;
         this.counters = runtime.router.frontendCounters(frontend.name());
         this.tracking = tracking;
+    }
+
+    /** The connection's source, local port and TLS facts, which its streams share. */
+    ClientFacts clientFacts() {
+        ClientFacts known = clientFacts;
+        if (known == null) {
+            known = ClientFacts.of(ctx.channel());
+            clientFacts = known;
+        }
+        return known;
     }
 
     /** The frontend's counters, kept: a reconfiguration may remove the frontend while this connection lives. */

@@ -1,13 +1,11 @@
 package dev.fjord.lb.netty;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.fjord.lb.core.ClientTls;
 import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
@@ -62,10 +60,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     private boolean closing;
 
     /** The client's address, its local port and TLS facts, read from the channel at the first request. */
-    private @Nullable InetSocketAddress source;
-
-    private int localPort;
-    private @Nullable ClientTls tls;
+    private @Nullable ClientFacts facts;
 
     /** Set by {@link #retire}: the connection closes once the request in flight is answered. */
     private boolean retired;
@@ -164,16 +159,14 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         if (msg instanceof HttpRequest request) {
             headTimer.disarm();
             bytesSinceHead = false;
-            InetSocketAddress client = source;
+            ClientFacts client = facts;
             if (client == null) { // the first request: the addresses (a PROXY header's) and TLS facts are known now
-                client = ClientAddresses.source(ctx.channel());
-                source = client;
-                localPort = ClientAddresses.destination(ctx.channel()).getPort();
-                tls = ClientTlsFacts.of(ctx.channel());
+                client = ClientFacts.of(ctx.channel());
+                facts = client;
             }
             ExchangeRecord record = pending != null ? pending : newRecord();
             pending = null;
-            record.tls(tls);
+            record.tls(client.tls());
             record.received(request);
             stickCounters().requestStarted();
             exchange = new HttpExchange(
@@ -182,7 +175,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
                     frontend,
                     this,
                     request,
-                    new NettyRequestHead(request, client, localPort, tls),
+                    new NettyRequestHead(request, client.source(), client.localPort(), client.tls()),
                     record);
             runtime.inFlight.incrementAndGet();
             exchange.start();
