@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 
 import org.jspecify.annotations.Nullable;
 
-/** The few DER encodings {@link PemBundle} needs to wrap keys into PKCS#8. Stateless. */
+/**
+ * The few DER encodings {@link PemBundle} needs to wrap keys into PKCS#8, and the element headers
+ * {@link OcspResponse} reads. Stateless.
+ */
 final class Der {
     private Der() {}
 
@@ -71,7 +74,7 @@ final class Der {
     }
 
     /** The start of the content and its length for the element at {@code at}; null when malformed. */
-    private static int @Nullable [] header(byte[] der, int at) {
+    static int @Nullable [] header(byte[] der, int at) {
         if (at + 2 > der.length) {
             return null;
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,6 +49,13 @@ final class FrontendTls {
     private final List<TlsBind> entrySettings;
 
     private volatile Table table;
+    /** The OCSP responses stapled, by certificate name; replaced whole. */
+    private volatile Map<String, OcspResponse> staples;
+
+    /**
+     * What a handshake is served: the context of its certificate and, when there is one, the OCSP response to staple.
+     */
+    record Selection(SslContext context, @Nullable OcspResponse staple) {}
 
     /** The contexts and the names that select them; immutable. */
     private record Table(
@@ -68,6 +76,14 @@ final class FrontendTls {
         this.entries = entries;
         this.entrySettings = entries.stream().map(settings::settingsOf).toList();
         this.table = table(bundles, null);
+        Map<String, OcspResponse> loaded = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            OcspResponse response = OcspStaples.load(entries.get(i).certificate(), bundles.get(i));
+            if (response != null) {
+                loaded.put(bundles.get(i).name(), response);
+            }
+        }
+        this.staples = Map.copyOf(loaded);
     }
 
     /**
@@ -133,8 +149,19 @@ final class FrontendTls {
      * ({@code strict-sni} and no certificate for it).
      */
     @Nullable
-    SslContext select(@Nullable String hostname) {
+    Selection select(@Nullable String hostname) {
         Table now = table;
+        int index = index(now, hostname);
+        if (index < 0) {
+            return null;
+        }
+        OcspResponse staple =
+                staples.isEmpty() ? null : staples.get(now.bundles().get(index).name());
+        return new Selection(now.contexts().get(index), staple);
+    }
+
+    /** The index of the certificate for {@code hostname}; -1 when the handshake is refused. */
+    private int index(Table now, @Nullable String hostname) {
         if (hostname != null) {
             String name = hostname.toLowerCase(Locale.ROOT);
             if (name.endsWith(".")) {
@@ -142,27 +169,31 @@ final class FrontendTls {
             }
             Integer exact = now.exact().get(name);
             if (exact != null) {
-                return now.contexts().get(exact);
+                return exact;
             }
             int dot = name.indexOf('.');
             List<Integer> wild = dot > 0 ? now.wildcards().get(name.substring(dot + 1)) : null;
             if (wild != null) {
                 for (int index : wild) {
                     if (!entries.get(index).excluded().contains(name)) {
-                        return now.contexts().get(index);
+                        return index;
                     }
                 }
             }
         }
-        return settings.strictSni() ? null : now.contexts().get(0);
+        return settings.strictSni() ? -1 : 0;
     }
 
     /**
      * Applies what the bind says per connection to the engine of a handshake about to start: {@code
      * prefer-client-ciphers} (the client's cipher order), and {@code no-tls-tickets} (no ticket issued; with
-     * BoringSSL, which Netty otherwise lets issue TLS 1.3 tickets on every connection).
+     * BoringSSL, which Netty otherwise lets issue TLS 1.3 tickets on every connection), and the OCSP response to
+     * {@code staple}, if any.
      */
-    void configure(SSLEngine engine) {
+    void configure(SSLEngine engine, @Nullable OcspResponse staple) {
+        if (staple != null) {
+            TlsProvider.staple(engine, staple.der());
+        }
         if (settings.preferClientCiphers()) {
             SSLParameters parameters = engine.getSSLParameters();
             parameters.setUseCipherSuitesOrder(false);
@@ -191,6 +222,35 @@ final class FrontendTls {
             }
         }
         table = table(bundles, table);
+        OcspResponse stapled = staples.get(bundle.name());
+        if (stapled != null
+                && stapled.problem(bundle.chain().get(0), OcspStaples.issuer(bundle), Instant.now())
+                        != null) { // about the certificate replaced: not stapled to the new one
+            Map<String, OcspResponse> kept = new HashMap<>(staples);
+            kept.remove(bundle.name());
+            staples = Map.copyOf(kept);
+        }
+    }
+
+    /**
+     * Staples {@code response} from the next handshake on to the certificates it is about (valid now, status good);
+     * none when it is about none of this bind's.
+     *
+     * @return the names of the certificates it is now stapled to
+     */
+    synchronized List<String> staple(OcspResponse response, Instant now) {
+        List<String> names = new ArrayList<>();
+        for (PemBundle bundle : table.bundles()) {
+            if (response.problem(bundle.chain().get(0), OcspStaples.issuer(bundle), now) == null) {
+                names.add(bundle.name());
+            }
+        }
+        if (!names.isEmpty()) {
+            Map<String, OcspResponse> updated = new HashMap<>(staples);
+            names.forEach(name -> updated.put(name, response));
+            staples = Map.copyOf(updated);
+        }
+        return names;
     }
 
     private Table table(List<PemBundle> bundles, @Nullable Table old) {
@@ -244,6 +304,9 @@ final class FrontendTls {
             builder.trustManager(PemBundle.caCertificates(settings.caFile()).toArray(new X509Certificate[0]));
         }
         TlsProvider.alpn(builder, offered(settings.alpn()));
+        if (TlsProvider.isNative()) {
+            builder.enableOcsp(true); // a stapled response is set per handshake (configure), none when there is none
+        }
         if (settings.curves() != null && TlsProvider.isNative()) { // the JDK's: -Djdk.tls.namedGroups
             builder.option(OpenSslContextOption.GROUPS, settings.curves().split(":"));
         }

@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.AbstractSniHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
@@ -20,7 +19,7 @@ import io.netty.util.concurrent.Future;
  * certificate for the name it answers a fatal {@code unrecognized_name} alert and closes, as BoringSSL would. A
  * ClientHello that does not come within the handshake timeout closes the connection. Not sharable.
  */
-final class SniSelector extends AbstractSniHandler<SslContext> {
+final class SniSelector extends AbstractSniHandler<FrontendTls.Selection> {
     private static final Logger log = LoggerFactory.getLogger(SniSelector.class);
     static final AttributeKey<String> SNI = AttributeKey.valueOf("fjord.tls.sni");
     /** TLS record: alert, TLS 1.2, length 2, fatal, unrecognized_name (112). */
@@ -39,15 +38,16 @@ final class SniSelector extends AbstractSniHandler<SslContext> {
     }
 
     @Override
-    protected Future<SslContext> lookup(ChannelHandlerContext ctx, @Nullable String hostname) {
-        SslContext context = tls.select(hostname);
-        return context != null
-                ? ctx.executor().newSucceededFuture(context)
+    protected Future<FrontendTls.Selection> lookup(ChannelHandlerContext ctx, @Nullable String hostname) {
+        FrontendTls.Selection selection = tls.select(hostname);
+        return selection != null
+                ? ctx.executor().newSucceededFuture(selection)
                 : ctx.executor().newFailedFuture(new StrictSniRefusal(hostname));
     }
 
     @Override
-    protected void onLookupComplete(ChannelHandlerContext ctx, @Nullable String hostname, Future<SslContext> future) {
+    protected void onLookupComplete(
+            ChannelHandlerContext ctx, @Nullable String hostname, Future<FrontendTls.Selection> future) {
         if (hostname != null) {
             ctx.channel().attr(SNI).set(hostname);
         }
@@ -56,8 +56,9 @@ final class SniSelector extends AbstractSniHandler<SslContext> {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(UNRECOGNIZED_NAME)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        SslHandler handler = future.getNow().newHandler(ctx.alloc());
-        tls.configure(handler.engine());
+        FrontendTls.Selection selection = future.getNow();
+        SslHandler handler = selection.context().newHandler(ctx.alloc());
+        tls.configure(handler.engine(), selection.staple());
         handler.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
         ctx.pipeline().replace(this, TlsNames.SSL_HANDLER, handler);
     }

@@ -67,6 +67,16 @@ final class TlsProvider {
         }
     }
 
+    /**
+     * Staples {@code response} (an OCSP response in DER) to the handshake about to start on {@code engine}, a server
+     * engine of a context built with OCSP enabled; the JDK's engines cannot staple a given response.
+     */
+    static void staple(SSLEngine engine, byte[] response) {
+        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            openSsl.setOcspResponse(response);
+        }
+    }
+
     /** The protocols from {@code min} to {@code max} the library has, in Java's names. */
     static String[] protocols(TlsVersion min, TlsVersion max) {
         List<String> protocols = new ArrayList<>();

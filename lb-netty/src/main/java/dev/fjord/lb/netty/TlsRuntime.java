@@ -137,6 +137,20 @@ final class TlsRuntime {
     }
 
     /** Whether a bind serves a certificate named {@code name}. */
+    /**
+     * Staples {@code response} on every bind to the certificates it is about, from their next handshakes on.
+     *
+     * @return the names of those certificates; empty when it is about none (nothing changes then)
+     */
+    List<String> staple(OcspResponse response) {
+        java.time.Instant now = java.time.Instant.now();
+        List<String> names = new ArrayList<>();
+        for (FrontendTls bind : binds.values()) {
+            names.addAll(bind.staple(response, now));
+        }
+        return names;
+    }
+
     boolean knows(String name) {
         return binds.values().stream().anyMatch(bind -> bind.uses(name));
     }
