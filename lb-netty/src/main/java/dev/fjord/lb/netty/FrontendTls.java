@@ -61,7 +61,7 @@ final class FrontendTls {
     private record Table(
             List<PemBundle> bundles,
             List<SslContext> contexts,
-            Map<String, Integer> exact,
+            Map<String, List<Integer>> exact,
             Map<String, List<Integer>> wildcards) {}
 
     private FrontendTls(
@@ -149,9 +149,9 @@ final class FrontendTls {
      * ({@code strict-sni} and no certificate for it).
      */
     @Nullable
-    Selection select(@Nullable String hostname) {
+    Selection select(@Nullable String hostname, boolean takesEcdsa) {
         Table now = table;
-        int index = index(now, hostname);
+        int index = index(now, hostname, takesEcdsa);
         if (index < 0) {
             return null;
         }
@@ -161,27 +161,46 @@ final class FrontendTls {
     }
 
     /** The index of the certificate for {@code hostname}; -1 when the handshake is refused. */
-    private int index(Table now, @Nullable String hostname) {
+    private int index(Table now, @Nullable String hostname, boolean takesEcdsa) {
         if (hostname != null) {
             String name = hostname.toLowerCase(Locale.ROOT);
             if (name.endsWith(".")) {
                 name = name.substring(0, name.length() - 1);
             }
-            Integer exact = now.exact().get(name);
+            List<Integer> exact = now.exact().get(name);
             if (exact != null) {
-                return exact;
+                return byKeyType(now, exact, takesEcdsa);
             }
             int dot = name.indexOf('.');
             List<Integer> wild = dot > 0 ? now.wildcards().get(name.substring(dot + 1)) : null;
             if (wild != null) {
-                for (int index : wild) {
-                    if (!entries.get(index).excluded().contains(name)) {
-                        return index;
-                    }
+                String served = name;
+                List<Integer> usable = wild.stream()
+                        .filter(index -> !entries.get(index).excluded().contains(served))
+                        .toList();
+                if (!usable.isEmpty()) {
+                    return byKeyType(now, usable, takesEcdsa);
                 }
             }
         }
-        return settings.strictSni() ? -1 : 0;
+        return settings.strictSni() ? -1 : 0; // as HAProxy 2.6: the first certificate, whatever the client takes
+    }
+
+    /**
+     * Of certificates serving the same name, the first with an ECDSA key for a client that takes ECDSA, else the first
+     * with an RSA key, else the first: HAProxy's choice, so that ECDSA and RSA certificates for one site serve each
+     * client the one it can use.
+     */
+    private static int byKeyType(Table now, List<Integer> candidates, boolean takesEcdsa) {
+        if (candidates.size() > 1) {
+            String wanted = takesEcdsa ? "EC" : "RSA";
+            for (int index : candidates) {
+                if (now.bundles().get(index).key().getAlgorithm().equals(wanted)) {
+                    return index;
+                }
+            }
+        }
+        return candidates.get(0);
     }
 
     /**
@@ -263,7 +282,7 @@ final class FrontendTls {
             }
         }
         List<SslContext> contexts = new ArrayList<>();
-        Map<String, Integer> exact = new HashMap<>();
+        Map<String, List<Integer>> exact = new HashMap<>();
         Map<String, List<Integer>> wildcards = new LinkedHashMap<>();
         for (int i = 0; i < bundles.size(); i++) {
             PemBundle bundle = bundles.get(i);
@@ -275,7 +294,7 @@ final class FrontendTls {
                             .computeIfAbsent(name.substring(2), n -> new ArrayList<>())
                             .add(i);
                 } else {
-                    exact.putIfAbsent(name, i); // the first certificate of a name serves it
+                    exact.computeIfAbsent(name, n -> new ArrayList<>()).add(i); // in order: byKeyType chooses
                 }
             }
         }

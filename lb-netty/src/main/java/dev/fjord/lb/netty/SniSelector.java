@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -37,9 +38,18 @@ final class SniSelector extends AbstractSniHandler<FrontendTls.Selection> {
         return channel.hasAttr(SNI) ? channel.attr(SNI).get() : null;
     }
 
+    /** Whether the ClientHello being looked up lets the server sign with an ECDSA key ({@link ClientHelloKeys}). */
+    private boolean takesEcdsa = true;
+
+    @Override
+    protected Future<FrontendTls.Selection> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) throws Exception {
+        takesEcdsa = ClientHelloKeys.takesEcdsa(clientHello);
+        return super.lookup(ctx, clientHello);
+    }
+
     @Override
     protected Future<FrontendTls.Selection> lookup(ChannelHandlerContext ctx, @Nullable String hostname) {
-        FrontendTls.Selection selection = tls.select(hostname);
+        FrontendTls.Selection selection = tls.select(hostname, takesEcdsa);
         return selection != null
                 ? ctx.executor().newSucceededFuture(selection)
                 : ctx.executor().newFailedFuture(new StrictSniRefusal(hostname));
