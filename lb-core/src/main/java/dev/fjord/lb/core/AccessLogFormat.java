@@ -1,8 +1,6 @@
 package dev.fjord.lb.core;
 
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,8 +18,6 @@ import dev.fjord.lb.core.internal.InetAddresses;
  * }</pre>
  */
 public final class AccessLogFormat {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ROOT);
-
     private final LogFormat format;
     private final LogMask mask;
     private final ZoneId zone;
@@ -92,12 +88,9 @@ public final class AccessLogFormat {
     private StringBuilder prefix(AccessLogEntry e) {
         StringBuilder line = new StringBuilder(160);
         String address = InetAddresses.toText(mask.apply(e.client()));
-        line.append(address)
-                .append(':')
-                .append(e.clientPort())
-                .append(" [")
-                .append(DATE.format(Instant.ofEpochMilli(e.acceptedAtMillis()).atZone(zone)))
-                .append("] ")
+        line.append(address).append(':').append(e.clientPort()).append(" [");
+        LogDates.appendMillis(line, e.acceptedAtMillis(), zone);
+        line.append("] ")
                 .append(e.frontend())
                 .append(' ')
                 .append(e.backend() == null ? e.frontend() : e.backend())
@@ -135,10 +128,7 @@ public final class AccessLogFormat {
         StringBuilder json = new StringBuilder(320).append('{');
         field(json, "client_ip", InetAddresses.toText(mask.apply(e.client())));
         number(json, "client_port", e.clientPort());
-        field(
-                json,
-                "accept_date",
-                DATE.format(Instant.ofEpochMilli(e.acceptedAtMillis()).atZone(zone)));
+        field(json, "accept_date", LogDates.millis(e.acceptedAtMillis(), zone));
         field(json, "frontend_name", e.frontend());
         field(json, "backend_name", e.backend() == null ? e.frontend() : e.backend());
         field(json, "server_name", e.server() == null ? "<NOSRV>" : e.server());

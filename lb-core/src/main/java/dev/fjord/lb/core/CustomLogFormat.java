@@ -39,7 +39,18 @@ public final class CustomLogFormat {
             @Nullable String variable,
             @Nullable SampleFetch sample,
             boolean quote,
-            boolean escape) {
+            boolean escape,
+            boolean quotable) {
+        /** {@code quotable}: a variable printed as a string ({@link LogVariables#STRINGS}), known when parsed. */
+        Item(
+                @Nullable String text,
+                @Nullable String variable,
+                @Nullable SampleFetch sample,
+                boolean quote,
+                boolean escape) {
+            this(text, variable, sample, quote, escape, variable != null && LogVariables.STRINGS.contains(variable));
+        }
+
         boolean separator() {
             return text == null && variable == null && sample == null;
         }
@@ -249,7 +260,7 @@ public final class CustomLogFormat {
                 if (value == null) {
                     continue;
                 }
-                quotable = LogVariables.STRINGS.contains(variable);
+                quotable = item.quotable();
                 if (quotable && item.quote() && value.equals("-") && variable.startsWith("C")) {
                     value = ""; // no cookie captured: "-", or "" when quoted
                 }

@@ -35,8 +35,6 @@ final class LogVariables {
     /** Variables a header value may hold: known when the request is routed. */
     static final Set<String> OF_THE_REQUEST = Set.of("ci", "cp");
 
-    private static final DateTimeFormatter MILLIS =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ROOT);
     private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
     private LogVariables() {}
@@ -54,7 +52,7 @@ final class LogVariables {
         return switch (variable) {
             case "ci" -> InetAddresses.toText(mask.apply(e.client()));
             case "cp" -> Integer.toString(e.clientPort());
-            case "t", "tr" -> MILLIS.format(accepted.atZone(zone));
+            case "t", "tr" -> LogDates.millis(e.acceptedAtMillis(), zone);
             case "T", "trg" -> ZONED.format(accepted.atZone(ZoneOffset.UTC));
             case "Tl", "trl" -> ZONED.format(ZonedDateTime.ofInstant(accepted, zone));
             case "Ts" -> Long.toString(e.acceptedAtMillis() / 1000);
