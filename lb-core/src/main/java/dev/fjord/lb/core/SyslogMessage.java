@@ -8,14 +8,31 @@ import java.util.Locale;
  * A log line as a syslog message in the RFC 3164 form HAProxy sends by default:
  * {@code <PRI>Mmm dd hh:mm:ss TAG[PID]: MESSAGE}, PRI being facility * 8 + severity ({@code local2} at {@code info}:
  * 150) and the day padded with a space; and in each of the other formats of HAProxy's {@code log ... format}
- * ({@link #format}). The time is the caller's: lb-core reads no clock. Stateless.
+ * ({@link #format}). The time is the caller's: lb-core reads no clock. Thread-safe (the timestamp of the last second
+ * is cached).
  */
 public final class SyslogMessage {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
     private static final DateTimeFormatter ISO =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ROOT);
 
+    /** The RFC 3164 timestamp of the last second a message was made in: one per second, not one per message. */
+    private record Stamp(long epochSecond, java.time.ZoneId zone, String text) {}
+
+    private static volatile Stamp last = new Stamp(Long.MIN_VALUE, java.time.ZoneOffset.UTC, "");
+
     private SyslogMessage() {}
+
+    /** {@code time} as RFC 3164's {@code Mmm dd hh:mm:ss}, from the cached text of its second. */
+    private static String timestamp(ZonedDateTime time) {
+        long second = time.toEpochSecond();
+        Stamp cached = last;
+        if (cached.epochSecond() != second || !cached.zone().equals(time.getZone())) {
+            cached = new Stamp(second, time.getZone(), TIMESTAMP.format(time));
+            last = cached;
+        }
+        return cached.text();
+    }
 
     /**
      * One message in RFC 3164's form: {@code <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: LINE}.
@@ -26,7 +43,7 @@ public final class SyslogMessage {
     public static String rfc3164(
             LogTarget target, String severity, ZonedDateTime time, String tag, long pid, String message) {
         int priority = target.facilityCode() * 8 + LogTarget.severityCode(severity);
-        return "<" + priority + ">" + TIMESTAMP.format(time) + " " + tag + "[" + pid + "]: " + message;
+        return "<" + priority + ">" + timestamp(time) + " " + tag + "[" + pid + "]: " + message;
     }
 
     /**
@@ -57,10 +74,9 @@ public final class SyslogMessage {
         int level = LogTarget.severityCode(target.sentLevel(severity));
         int priority = target.facilityCode() * 8 + level;
         return switch (target.format()) {
-            case LOCAL -> "<" + priority + ">" + TIMESTAMP.format(time) + " " + tag + "[" + pid + "]: " + message;
+            case LOCAL -> "<" + priority + ">" + timestamp(time) + " " + tag + "[" + pid + "]: " + message;
             case RFC3164 ->
-                "<" + priority + ">" + TIMESTAMP.format(time) + " " + hostname + " " + tag + "[" + pid + "]: "
-                        + message;
+                "<" + priority + ">" + timestamp(time) + " " + hostname + " " + tag + "[" + pid + "]: " + message;
             case RFC5424 -> "<" + priority + ">1 " + ISO.format(time) + " - " + tag + " " + pid + " - - " + message;
             case PRIORITY -> "<" + priority + ">" + message;
             case SHORT -> "<" + level + ">" + message;

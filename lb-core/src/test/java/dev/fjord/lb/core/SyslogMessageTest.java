@@ -26,6 +26,21 @@ class SyslogMessageTest {
     }
 
     @Test
+    void theCachedSecondFollowsTheTimeAndItsZone() {
+        LogTarget target = LogTarget.of("127.0.0.1", "local0");
+        ZonedDateTime oslo = NOV_5.withZoneSameInstant(java.time.ZoneId.of("Europe/Oslo"));
+        assertThat(SyslogMessage.rfc3164(target, "info", NOV_5, "t", 1, "m")).contains("Nov  5 09:07:03 ");
+        assertThat(SyslogMessage.rfc3164(target, "info", NOV_5.plusNanos(999_000_000), "t", 1, "m"))
+                .contains("Nov  5 09:07:03 ");
+        assertThat(SyslogMessage.rfc3164(target, "info", NOV_5.plusSeconds(1), "t", 1, "m"))
+                .contains("Nov  5 09:07:04 ");
+        assertThat(SyslogMessage.rfc3164(target, "info", oslo.plusSeconds(1), "t", 1, "m"))
+                .contains("Nov  5 10:07:04 "); // the same second in another zone
+        assertThat(SyslogMessage.rfc3164(target, "info", NOV_5.plusSeconds(1), "t", 1, "m"))
+                .contains("Nov  5 09:07:04 ");
+    }
+
+    @Test
     void targetsReadEveryAddressFormHaproxyAccepts() {
         LogTarget plain = LogTarget.of("127.0.0.1", "local2");
         assertThat(plain.kind()).isEqualTo(LogTarget.Kind.UDP);
