@@ -40,6 +40,20 @@ final class HaproxyProcess implements AutoCloseable {
         }
     }
 
+    /** A cfg whose frontend binds 127.0.0.1:{@code port} with {@code bindOptions} and answers 200 {@code answer}. */
+    static String answering(int port, String bindOptions, String answer) {
+        return """
+                defaults
+                    mode http
+                    timeout client 5s
+                    timeout connect 1s
+                    timeout server 5s
+                frontend main
+                    bind 127.0.0.1:%d %s
+                    http-request return status 200 content-type text/plain string %s
+                """.formatted(port, bindOptions, answer);
+    }
+
     /** Starts HAProxy on {@code cfg} in {@code dir} and waits (at most 5 s) until {@code port} accepts connections. */
     static HaproxyProcess start(Path dir, String cfg, int port) throws IOException, InterruptedException {
         assumeInstalled();

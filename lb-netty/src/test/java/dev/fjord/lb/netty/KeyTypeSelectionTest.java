@@ -69,16 +69,7 @@ class KeyTypeSelectionTest {
     void haproxyChoosesAlike() throws Exception {
         HaproxyProcess.assumeInstalled();
         int haproxyPort = HaproxyProcess.freePort();
-        String cfg = """
-                defaults
-                    mode http
-                    timeout client 5s
-                    timeout connect 1s
-                    timeout server 5s
-                frontend main
-                    bind 127.0.0.1:%d %s
-                    http-request return status 200 content-type text/plain string haproxy
-                """.formatted(haproxyPort, BIND);
+        String cfg = HaproxyProcess.answering(haproxyPort, BIND, "haproxy");
         int fjordPort = fjordPort();
         try (HaproxyProcess haproxy = HaproxyProcess.start(dir, cfg, haproxyPort)) {
             for (List<String> client : List.of(

@@ -133,16 +133,7 @@ class TlsCommandLineClientsTest {
         HaproxyProcess.assumeInstalled();
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed (/usr/bin/curl)");
         int haproxyPort = HaproxyProcess.freePort();
-        String cfg = """
-                defaults
-                    mode http
-                    timeout client 5s
-                    timeout connect 1s
-                    timeout server 5s
-                frontend main
-                    bind 127.0.0.1:%d %s
-                    http-request return status 200 content-type text/plain string haproxy-tls
-                """.formatted(haproxyPort, BIND_OPTIONS);
+        String cfg = HaproxyProcess.answering(haproxyPort, BIND_OPTIONS, "haproxy-tls");
         int fjordPort = fjordPort();
         try (HaproxyProcess haproxy = HaproxyProcess.start(dir, cfg, haproxyPort)) {
             // not a.example.test: HAProxy 2.6 prefers an ECDSA certificate matching by wildcard over an RSA one

@@ -56,6 +56,7 @@ public final class Cookies {
         int keptStart = -1;
         int keptEnd = -1;
         boolean removedInside = false;
+        StringBuilder joined = null; // once the cookies kept are not one run of the header
         int start = 0;
         while (start < length) {
             int end = header.indexOf(';', start);
@@ -70,16 +71,25 @@ public final class Cookies {
                 } else if (keptStart < 0) {
                     keptStart = pairStart;
                     keptEnd = pairEnd;
-                } else if (!removedInside && pairStart == keptEnd + 2 && header.startsWith("; ", keptEnd)) {
+                } else if (joined == null
+                        && !removedInside
+                        && pairStart == keptEnd + 2
+                        && header.startsWith("; ", keptEnd)) {
                     keptEnd = pairEnd;
-                } else {
-                    return rebuild(header, name); // a cookie removed between two kept, or other separators
+                } else { // a cookie removed between two kept, or other separators: joined anew
+                    if (joined == null) {
+                        joined = new StringBuilder(length).append(header, keptStart, keptEnd);
+                    }
+                    joined.append("; ").append(header, pairStart, pairEnd);
                 }
             }
             start = end + 1;
         }
         if (keptStart < 0) {
             return null;
+        }
+        if (joined != null) {
+            return joined.toString();
         }
         return keptStart == 0 && keptEnd == length ? header : header.substring(keptStart, keptEnd);
     }
@@ -89,31 +99,6 @@ public final class Cookies {
         int equals = header.indexOf('=', pairStart);
         int nameEnd = equals < 0 || equals > pairEnd ? pairEnd : trimEnd(header, pairStart, equals);
         return nameEnd - pairStart == name.length() && header.regionMatches(pairStart, name, 0, name.length());
-    }
-
-    /** {@link #remove}, joining the cookies kept anew. */
-    private static @Nullable String rebuild(String header, String name) {
-        StringBuilder kept = new StringBuilder(header.length());
-        int length = header.length();
-        int start = 0;
-        while (start < length) {
-            int end = header.indexOf(';', start);
-            if (end < 0) {
-                end = length;
-            }
-            int pairStart = skipSpaces(header, start, end);
-            int pairEnd = trimEnd(header, pairStart, end);
-            if (pairEnd > pairStart) {
-                if (!isNamed(header, pairStart, pairEnd, name)) {
-                    if (kept.length() > 0) {
-                        kept.append("; ");
-                    }
-                    kept.append(header, pairStart, pairEnd);
-                }
-            }
-            start = end + 1;
-        }
-        return kept.length() == 0 ? null : kept.toString();
     }
 
     private static int skipSpaces(String s, int from, int to) {
