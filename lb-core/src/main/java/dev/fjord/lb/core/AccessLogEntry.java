@@ -82,6 +82,8 @@ public record AccessLogEntry(
      * @param requestCaptures the frontend's captured request headers ({@code %hr}), one value per capture; empty
      *     without captures
      * @param responseCaptures the frontend's captured response headers ({@code %hs}), likewise
+     * @param requestCookie the request's cookie {@code capture cookie} took ({@code %CC}); null: none
+     * @param responseCookie the cookie the response set that {@code capture cookie} took ({@code %CS}); null: none
      */
     public record Details(
             long idleTime,
@@ -92,7 +94,9 @@ public record AccessLogEntry(
             @Nullable InetSocketAddress serverAddress,
             @Nullable ClientTls tls,
             List<String> requestCaptures,
-            List<String> responseCaptures) {
+            List<String> responseCaptures,
+            @Nullable String requestCookie,
+            @Nullable String responseCookie) {
         /** Nothing recorded: no idle time, no addresses, no TLS, no captures. */
         public static final Details NONE = new Details(-1, 0, 0, null, null, null, null);
 
@@ -101,7 +105,32 @@ public record AccessLogEntry(
             responseCaptures = List.copyOf(responseCaptures);
         }
 
-        /** Details without header captures. */
+        /** Details without cookie captures. */
+        public Details(
+                long idleTime,
+                long bytesIn,
+                long requestCounter,
+                @Nullable InetSocketAddress frontendAddress,
+                @Nullable InetSocketAddress backendSource,
+                @Nullable InetSocketAddress serverAddress,
+                @Nullable ClientTls tls,
+                List<String> requestCaptures,
+                List<String> responseCaptures) {
+            this(
+                    idleTime,
+                    bytesIn,
+                    requestCounter,
+                    frontendAddress,
+                    backendSource,
+                    serverAddress,
+                    tls,
+                    requestCaptures,
+                    responseCaptures,
+                    null,
+                    null);
+        }
+
+        /** Details without header or cookie captures. */
         public Details(
                 long idleTime,
                 long bytesIn,

@@ -4,6 +4,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fjord.lb.core.internal.InetAddresses;
 
 /**
@@ -58,7 +60,11 @@ public final class AccessLogFormat {
                 .append(e.status())
                 .append(' ')
                 .append(e.bytesOut())
-                .append(" - - ")
+                .append(' ')
+                .append(cookie(e.details().requestCookie()))
+                .append(' ')
+                .append(cookie(e.details().responseCookie()))
+                .append(' ')
                 .append(e.termination());
         counters(line, e);
         captures(line, e.details().requestCaptures());
@@ -115,6 +121,11 @@ public final class AccessLogFormat {
                 .append(e.serverQueue())
                 .append('/')
                 .append(e.backendQueue());
+    }
+
+    /** {@code %CC} or {@code %CS} in httplog: the captured cookie, {@code -} without one. */
+    static String cookie(@Nullable String captured) {
+        return captured == null || captured.isEmpty() ? "-" : HeaderCapture.escaped(captured);
     }
 
     /** {@code %hr} or {@code %hs}: the captured headers between braces, nothing without captures. */

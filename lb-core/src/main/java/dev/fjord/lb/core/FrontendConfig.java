@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param logMask how client addresses are masked in this frontend's access log; default {@link LogMask#NONE}
  * @param requestCaptures request headers logged ({@code capture request header}), in order; default none
  * @param responseCaptures response headers logged ({@code capture response header}), in order; default none
+ * @param cookieCapture the cookie logged ({@code capture cookie}: {@code %CC}, {@code %CS}); null: none
  * @param httpResponseRules {@code http-response} rules, in order, applied after the backend's
  * @param httpAfterResponseRules {@code http-after-response} rules, in order, applied after the backend's, to every
  *     response including the proxy's own
@@ -55,7 +56,8 @@ public record FrontendConfig(
         List<TcpConnectionRule> tcpConnectionRules,
         List<TcpConnectionRule> tcpSessionRules,
         List<HeaderCapture> requestCaptures,
-        List<HeaderCapture> responseCaptures) {
+        List<HeaderCapture> responseCaptures,
+        @Nullable CookieCapture cookieCapture) {
 
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -106,6 +108,7 @@ public record FrontendConfig(
         private java.time.Duration inspectDelay = java.time.Duration.ZERO;
         private final List<TcpContentRule> tcpContentRules = new ArrayList<>();
         private @Nullable StickTable stickTable;
+        private @Nullable CookieCapture cookieCapture;
         private final List<TcpConnectionRule> tcpConnectionRules = new ArrayList<>();
         private final List<TcpConnectionRule> tcpSessionRules = new ArrayList<>();
         private final List<HeaderCapture> requestCaptures = new ArrayList<>();
@@ -160,24 +163,7 @@ public record FrontendConfig(
          * @throws ConfigException when no bind is at {@code from}, or one is at {@code to} already
          */
         public Builder moveBind(Address from, String to) {
-            int at = binds.indexOf(Objects.requireNonNull(from, "from"));
-            if (at < 0) {
-                throw new ConfigException(context + ": no bind '" + from + "' to move (binds: " + binds + ")");
-            }
-            Address moved;
-            try {
-                moved = Address.parse(to);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(context + ": bind " + e.getMessage());
-            }
-            if (!moved.equals(from) && binds.contains(moved)) {
-                throw new ConfigException(context + ": bind '" + moved + "' is declared twice");
-            }
-            binds.set(at, moved);
-            BindOptions options = bindOptions.remove(from);
-            if (options != null) {
-                bindOptions.put(moved, options);
-            }
+            BindMove.move(context, binds, bindOptions, from, to);
             return this;
         }
 
@@ -317,6 +303,12 @@ public record FrontendConfig(
             return this;
         }
 
+        /** Logs a cookie ({@code capture cookie NAME len LENGTH}: {@link CookieCapture}); the last call wins. */
+        public Builder captureCookie(String name, int length) {
+            cookieCapture = new CookieCapture(name, length);
+            return this;
+        }
+
         /**
          * The frontend's stick table ({@code stick-table}), which its {@code track-sc} rules use unless they name
          * another: {@code f.stickTable(StickTable.ip(100_000).expire(Duration.ofSeconds(30)).store(
@@ -359,7 +351,9 @@ public record FrontendConfig(
             StatsConfig builtStats = stats == null ? null : stats.build();
             if (settings.mode() == Mode.TCP) {
                 requireHttp(!httpRequestRules.isEmpty(), "http-request rules");
-                requireHttp(!requestCaptures.isEmpty() || !responseCaptures.isEmpty(), "header captures");
+                requireHttp(
+                        !requestCaptures.isEmpty() || !responseCaptures.isEmpty() || cookieCapture != null,
+                        "header and cookie captures");
                 requireHttp(builtStats != null, "stats");
                 requireHttp(!responseRules.isEmpty(), "http-response and http-after-response rules");
                 requireHttp(bindOptions.values().stream().anyMatch(BindOptions::h2), "binds with proto h2");
@@ -386,7 +380,8 @@ public record FrontendConfig(
                     tcpConnectionRules,
                     tcpSessionRules,
                     requestCaptures,
-                    responseCaptures);
+                    responseCaptures,
+                    cookieCapture);
             CompiledFrontend.checkConditions(config, context);
             return config;
         }

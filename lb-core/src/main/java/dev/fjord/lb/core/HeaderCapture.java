@@ -44,14 +44,26 @@ public record HeaderCapture(String name, int length) {
             if (i > 0) {
                 out.append('|');
             }
-            for (char c : values.get(i).toCharArray()) {
-                if (c < 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '{' || c == '|' || c == '}') {
-                    out.append('#').append(String.format("%02X", c & 0xff));
-                } else {
-                    out.append(c);
-                }
-            }
+            escape(out, values.get(i));
         }
         return out.append('}').toString();
+    }
+
+    /** {@code value} with the characters {@link #braces} escapes written {@code #XX}: a captured cookie's log form. */
+    public static String escaped(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        escape(out, value);
+        return out.toString();
+    }
+
+    private static void escape(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '{' || c == '|' || c == '}') {
+                out.append('#').append(String.format("%02X", c & 0xff));
+            } else {
+                out.append(c);
+            }
+        }
     }
 }

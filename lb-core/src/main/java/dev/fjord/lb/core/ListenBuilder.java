@@ -202,6 +202,12 @@ public final class ListenBuilder extends SettingsBuilder<ListenBuilder> {
         return this;
     }
 
+    /** See {@link FrontendConfig.Builder#captureCookie(String, int)}. */
+    public ListenBuilder captureCookie(String name, int length) {
+        frontend.captureCookie(name, length);
+        return this;
+    }
+
     /** See {@link BackendConfig.Builder#stickTable(StickTable)}. */
     public ListenBuilder stickTable(StickTable stickTable) {
         backend.stickTable(stickTable);

@@ -71,7 +71,8 @@ final class LogVariables {
             case "Th" -> "0";
             case "B" -> Long.toString(e.bytesOut());
             case "U" -> Long.toString(details.bytesIn());
-            case "CC", "CS" -> "-";
+            case "CC" -> AccessLogFormat.cookie(details.requestCookie());
+            case "CS" -> AccessLogFormat.cookie(details.responseCookie());
             case "H" -> hostname;
             case "HM", "HU", "HV", "HP", "HPO", "HQ" -> requestPart(variable, request);
             case "ST" -> Integer.toString(e.status());

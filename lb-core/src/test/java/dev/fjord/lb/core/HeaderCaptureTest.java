@@ -65,11 +65,7 @@ class HeaderCaptureTest {
         assertThat(www.requestCaptures())
                 .containsExactly(new HeaderCapture("Host", 64), new HeaderCapture("User-Agent", 16));
         assertThat(www.responseCaptures()).containsExactly(new HeaderCapture("Location", 32));
-        assertThatThrownBy(() -> HaproxyImport.parse(
-                        "frontend www\n    bind :80\n    capture cookie SESSID len 32\n", "haproxy.cfg", Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("haproxy.cfg:3")
-                .hasMessageContaining("'capture cookie' in frontend 'www' is not supported yet");
+        assertThat(www.cookieCapture()).isNull();
     }
 
     private static AccessLogEntry entry(List<String> requestCaptures, List<String> responseCaptures) {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import dev.fjord.lb.core.AccessLogEntry;
 import dev.fjord.lb.core.Backend;
 import dev.fjord.lb.core.ClientTls;
+import dev.fjord.lb.core.CookieCapture;
 import dev.fjord.lb.core.CookieStatus;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HeaderCapture;
@@ -38,6 +39,8 @@ final class ExchangeRecord {
     private @Nullable HttpResponse sent;
     /** The request head, whose size counts in {@code %U} (measured only when an entry is made). */
     private @Nullable HttpRequest received;
+    /** The cookie the server's response set that the frontend's {@code capture cookie} took ({@code %CS}). */
+    private @Nullable String responseCookie;
 
     private long headEnd = -1;
     private long queueStart = -1;
@@ -121,6 +124,11 @@ final class ExchangeRecord {
     /** {@code bytes} more came from the client (a request body, or a TCP session's). */
     void bytesIn(long bytes) {
         bytesIn += bytes;
+    }
+
+    /** The server's response set {@code cookie}, which {@code capture cookie} logs ({@code %CS}). */
+    void responseCookie(@Nullable String cookie) {
+        responseCookie = cookie;
     }
 
     /** The response head sent to the client, which log-format's response samples read (kept, not copied). */
@@ -250,7 +258,18 @@ final class ExchangeRecord {
                         serverAddress,
                         tls,
                         captures(frontend.requestCaptures(), received),
-                        captures(frontend.responseCaptures(), sent)));
+                        captures(frontend.responseCaptures(), sent),
+                        requestCookie(frontend.cookieCapture()),
+                        responseCookie));
+    }
+
+    /** The request's cookie the frontend's {@code capture cookie} takes ({@code %CC}); null: none. */
+    private @Nullable String requestCookie(@Nullable CookieCapture capture) {
+        HttpRequest request = received;
+        if (capture == null || request == null) {
+            return null;
+        }
+        return capture.request(request.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.COOKIE));
     }
 
     /**

@@ -58,6 +58,11 @@ final class ExchangeTraffic {
         }
     }
 
+    /** The cookie the server's response set that the frontend's {@code capture cookie} took; null: none. */
+    void responseCookie(@Nullable String cookie) {
+        record.responseCookie(cookie);
+    }
+
     /** The response head as sent to the client, after the response rules. */
     void sent(io.netty.handler.codec.http.HttpResponse head) {
         record.sent(head);

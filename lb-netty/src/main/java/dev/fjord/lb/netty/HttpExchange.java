@@ -171,6 +171,11 @@ final class HttpExchange {
         return decision;
     }
 
+    /** The frontend the request came to, as configured when its connection was accepted. */
+    FrontendConfig frontend() {
+        return frontend;
+    }
+
     /** The decision of a retry, or of the server a connection was finally had to. */
     void decision(RouteDecision.Forward decision) {
         this.decision = decision;

@@ -2,6 +2,7 @@ package dev.fjord.lb.netty;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.CookieCapture;
 import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RetryOn;
 
@@ -108,6 +109,11 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
             return false;
         }
         started = true;
+        CookieCapture capture = exchange.frontend().cookieCapture();
+        if (capture != null) { // the server's cookies, before the proxy's own Set-Cookie, as HAProxy captures them
+            exchange.traffic()
+                    .responseCookie(capture.response(response.headers().getAll(HttpHeaderNames.SET_COOKIE)));
+        }
         exchange.traffic()
                 .responseHead(response.status().code(), 64 + response.headers().size() * 32L); // an estimate
         bodyless = HttpMessages.isBodyless(exchange.method(), response.status()); // set-status may have changed it

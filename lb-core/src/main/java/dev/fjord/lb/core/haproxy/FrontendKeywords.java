@@ -43,7 +43,8 @@ final class FrontendKeywords {
             Consumer<TcpConnectionRule> tcpRequestConnection,
             Consumer<TcpConnectionRule> tcpRequestSession,
             BiConsumer<String, Integer> captureRequest,
-            BiConsumer<String, Integer> captureResponse) {
+            BiConsumer<String, Integer> captureResponse,
+            BiConsumer<String, Integer> captureCookie) {
 
         static Target of(FrontendConfig.Builder f) {
             return new Target(
@@ -59,7 +60,8 @@ final class FrontendKeywords {
                     f::tcpRequestConnection,
                     f::tcpRequestSession,
                     f::captureRequestHeader,
-                    f::captureResponseHeader);
+                    f::captureResponseHeader,
+                    f::captureCookie);
         }
 
         static Target of(ListenBuilder l) {
@@ -76,7 +78,8 @@ final class FrontendKeywords {
                     l::tcpRequestConnection,
                     l::tcpRequestSession,
                     l::captureRequestHeader,
-                    l::captureResponseHeader);
+                    l::captureResponseHeader,
+                    l::captureCookie);
         }
     }
 
@@ -124,7 +127,7 @@ final class FrontendKeywords {
             case "monitor-uri" -> monitorUri(frontend, line);
             case "capture" -> {
                 if (!capture(frontend, line)) {
-                    return false; // capture cookie: reported as not supported yet, by name
+                    return false;
                 }
             }
             default -> {
@@ -150,9 +153,16 @@ final class FrontendKeywords {
                         .when(monitored));
     }
 
-    /** {@code capture request|response header NAME len LENGTH}; false for the others ({@code capture cookie}). */
+    /** {@code capture request|response header NAME len LENGTH}, {@code capture cookie NAME len LENGTH}. */
     private static boolean capture(Target frontend, Line line) {
         String what = line.arg(1);
+        if (what.equals("cookie")) {
+            if (line.size() != 5 || !line.arg(3).equals("len")) {
+                throw new IllegalArgumentException("expected: capture cookie NAME len LENGTH");
+            }
+            frontend.captureCookie().accept(line.arg(2), Values.integer(line.arg(4)));
+            return true;
+        }
         if (!(what.equals("request") || what.equals("response")) || !line.arg(2).equals("header")) {
             return false;
         }

@@ -28,7 +28,7 @@ class NeverSilentlyDropTest {
                     compression algo gzip
                 frontend main
                     bind :80
-                    capture cookie SESSID len 32
+                    unique-id-header X-Unique-ID
                     monitor fail if FALSE
                     unique-id-format %{+X}o%ci
                     description the public site
@@ -61,7 +61,7 @@ class NeverSilentlyDropTest {
                         "haproxy.cfg:4: 'maxsslrate' in global" + supported,
                         "haproxy.cfg:7: 'option logasap' in defaults" + supported,
                         "haproxy.cfg:9: 'compression' in defaults" + supported,
-                        "haproxy.cfg:12: 'capture cookie' in frontend 'main'" + supported,
+                        "haproxy.cfg:12: 'unique-id-header' in frontend 'main'" + supported,
                         "haproxy.cfg:13: 'monitor fail' in frontend 'main'" + supported,
                         "haproxy.cfg:14: 'unique-id-format' in frontend 'main'" + supported,
                         "haproxy.cfg:16: 'rate-limit sessions' in frontend 'main'" + supported,
