@@ -54,20 +54,34 @@ final class FailoverPeersTest {
     void start() throws IOException {
         web1 = DemoWebNode.start("web1@loopback", "127.0.0.1", 0);
         web2 = DemoWebNode.start("web2@loopback", "127.0.0.1", 0);
-        Map<String, String> peers = new LinkedHashMap<>();
-        peers.put("lb1", "127.0.0.1:" + freePort("127.0.0.1"));
-        peers.put("lb2", "127.0.0.2:" + freePort("127.0.0.2"));
-        lb1 = node("lb1", "127.0.0.1", peers);
-        lb2 = node("lb2", "127.0.0.2", peers);
+        for (int attempt = 1; ; attempt++) { // a port found free may be taken before the node binds it: new ones
+            Map<String, String> peers = new LinkedHashMap<>();
+            peers.put("lb1", "127.0.0.1:" + freePort("127.0.0.1"));
+            peers.put("lb2", "127.0.0.2:" + freePort("127.0.0.2"));
+            try {
+                lb1 = node("lb1", "127.0.0.1", peers);
+                lb2 = node("lb2", "127.0.0.2", peers);
+                return;
+            } catch (IllegalStateException e) {
+                stop(lb1);
+                lb1 = null;
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void stop(FjordProxy proxy) {
+        if (proxy != null) {
+            proxy.close(Duration.ofSeconds(1));
+        }
     }
 
     @AfterEach
     void stop() {
-        for (FjordProxy proxy : new FjordProxy[] {lb1, lb2}) {
-            if (proxy != null) {
-                proxy.close(Duration.ofSeconds(1));
-            }
-        }
+        stop(lb1);
+        stop(lb2);
         web1.close();
         web2.close();
     }
