@@ -91,7 +91,7 @@ public final class CustomLogFormat {
             String variable = item.variable();
             if (variable != null && !LogVariables.OF_THE_REQUEST.contains(variable)) {
                 throw new ConfigException("'%" + variable + "' is not known when the request is routed (expected in "
-                        + "a header value: text, %[SAMPLE], %ci, %cp, %% for %)");
+                        + "a header value: text, %[SAMPLE], %ci, %cp, %Ts, %ms, %% for %)");
             }
         }
         return new CustomLogFormat(value, items);
@@ -307,6 +307,12 @@ public final class CustomLogFormat {
                 part = InetAddresses.toText(request.clientAddress());
             } else if ("cp".equals(variable)) {
                 part = Integer.toString(request.clientPort());
+            } else if ("Ts".equals(variable)) {
+                long accepted = request.acceptedAtMillis();
+                part = accepted < 0 ? "" : Long.toString(accepted / 1000);
+            } else if ("ms".equals(variable)) {
+                long accepted = request.acceptedAtMillis();
+                part = accepted < 0 ? "" : String.format(java.util.Locale.ROOT, "%03d", accepted % 1000);
             } else {
                 continue;
             }

@@ -89,6 +89,11 @@ abstract class ForwardingRequestHead implements RequestHead {
     }
 
     @Override
+    public long acceptedAtMillis() {
+        return base.acceptedAtMillis();
+    }
+
+    @Override
     public String toString() {
         return base.toString();
     }

@@ -33,7 +33,7 @@ final class LogVariables {
             "ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "OG", "b", "f", "ft", "r", "s", "sslc", "sslv");
 
     /** Variables a header value may hold: known when the request is routed. */
-    static final Set<String> OF_THE_REQUEST = Set.of("ci", "cp");
+    static final Set<String> OF_THE_REQUEST = Set.of("ci", "cp", "Ts", "ms");
 
     private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 

@@ -102,6 +102,15 @@ public interface RequestHead {
         return null;
     }
 
+    /**
+     * When the request was accepted, in milliseconds since the epoch, as the transport's clock said ({@code %Ts},
+     * {@code %ms} in a header value: {@code X-Request-Start: t=%Ts%ms}); -1 (the default) when not known. lb-core
+     * reads no clock: the transport gives it.
+     */
+    default long acceptedAtMillis() {
+        return -1;
+    }
+
     /** Builds {@link RequestHead} values; not thread-safe. */
     interface Builder {
         /** The method token; default {@code GET}. */
@@ -133,6 +142,9 @@ public interface RequestHead {
 
         /** The TLS handshake of the connection; default null (not TLS). */
         Builder tls(@Nullable ClientTls tls);
+
+        /** When the request was accepted ({@link RequestHead#acceptedAtMillis()}); default -1, not known. */
+        Builder acceptedAtMillis(long millis);
 
         RequestHead build();
     }

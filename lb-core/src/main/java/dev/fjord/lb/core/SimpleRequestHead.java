@@ -26,6 +26,7 @@ final class SimpleRequestHead implements RequestHead {
     private final int localPort;
     private final RequestContent content;
     private final @Nullable ClientTls tls;
+    private final long acceptedAtMillis;
 
     private SimpleRequestHead(Builder b) {
         this.method = b.method;
@@ -39,6 +40,7 @@ final class SimpleRequestHead implements RequestHead {
         this.localPort = b.localPort;
         this.content = b.content;
         this.tls = b.tls;
+        this.acceptedAtMillis = b.acceptedAtMillis;
     }
 
     @Override
@@ -118,6 +120,11 @@ final class SimpleRequestHead implements RequestHead {
     }
 
     @Override
+    public long acceptedAtMillis() {
+        return acceptedAtMillis;
+    }
+
+    @Override
     public String toString() {
         return method + ' ' + uri() + ' ' + version + " from " + clientAddress.getHostAddress() + ':' + clientPort;
     }
@@ -132,6 +139,7 @@ final class SimpleRequestHead implements RequestHead {
         private int localPort = 80;
         private RequestContent content = RequestContent.NONE;
         private @Nullable ClientTls tls;
+        private long acceptedAtMillis = -1;
 
         @Override
         public Builder method(String method) {
@@ -189,6 +197,12 @@ final class SimpleRequestHead implements RequestHead {
         @Override
         public Builder content(RequestContent content) {
             this.content = Objects.requireNonNull(content, "content");
+            return this;
+        }
+
+        @Override
+        public Builder acceptedAtMillis(long millis) {
+            this.acceptedAtMillis = millis;
             return this;
         }
 

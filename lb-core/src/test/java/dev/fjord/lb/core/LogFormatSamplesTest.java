@@ -174,7 +174,31 @@ class LogFormatSamplesTest {
         assertThatThrownBy(() -> HttpRequestRule.setHeaderFormat("X-Time", "%Tr"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("http-request set-header X-Time: '%Tr' is not known when the request is routed "
-                        + "(expected in a header value: text, %[SAMPLE], %ci, %cp, %% for %)");
+                        + "(expected in a header value: text, %[SAMPLE], %ci, %cp, %Ts, %ms, %% for %)");
+    }
+
+    @Test
+    void theRequestsAcceptTimeMakesXRequestStart() {
+        ProxyConfig config = ProxyConfig.builder()
+                .defaults(d -> d.mode(Mode.HTTP))
+                .frontend(
+                        "www",
+                        f -> f.bind("127.0.0.1:8080")
+                                .httpRequest(HttpRequestRule.setHeaderFormat("X-Request-Start", "t=%Ts%ms"))
+                                .defaultBackend("app"))
+                .backend("app", b -> b.server("web1", "127.0.0.1:9001"))
+                .build();
+        Router router = Router.of(config);
+
+        RequestHead accepted = RequestHead.builder()
+                .uri("/")
+                .acceptedAtMillis(1_795_534_788_007L)
+                .build();
+        assertThat(router.route("www", accepted).asForward().forwardedRequest().header("X-Request-Start"))
+                .isEqualTo("t=1795534788007");
+        assertThat(router.route("www", REQUEST).asForward().forwardedRequest().header("X-Request-Start"))
+                .as("no accept time known")
+                .isEqualTo("t=");
     }
 
     @Test

@@ -116,6 +116,11 @@ final class ExchangeRecord {
         return address instanceof InetSocketAddress inet ? inet : null;
     }
 
+    /** When the request was accepted (the wall clock, milliseconds since the epoch): {@code %t}, {@code %Ts}. */
+    long acceptedAtMillis() {
+        return acceptedAtMillis;
+    }
+
     /** The request's head came: its size counts as bytes from the client. */
     void received(HttpRequest head) {
         received = head;

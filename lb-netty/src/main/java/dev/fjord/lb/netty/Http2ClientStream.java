@@ -167,7 +167,8 @@ final class Http2ClientStream implements ClientSide, HttpExchange.Completion, Ht
                 frontend,
                 this,
                 request,
-                new NettyRequestHead(request, client.source(), client.localPort(), client.tls()),
+                new NettyRequestHead(
+                        request, client.source(), client.localPort(), client.tls(), record.acceptedAtMillis()),
                 record);
         exchange = started;
         runtime.inFlight.incrementAndGet();

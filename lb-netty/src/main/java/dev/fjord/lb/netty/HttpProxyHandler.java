@@ -175,7 +175,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler
                     frontend,
                     this,
                     request,
-                    new NettyRequestHead(request, client.source(), client.localPort(), client.tls()),
+                    new NettyRequestHead(
+                            request, client.source(), client.localPort(), client.tls(), record.acceptedAtMillis()),
                     record);
             runtime.inFlight.incrementAndGet();
             exchange.start();

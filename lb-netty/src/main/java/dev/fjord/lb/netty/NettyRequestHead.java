@@ -21,6 +21,7 @@ final class NettyRequestHead implements RequestHead {
     private final InetSocketAddress client;
     private final int localPort;
     private final @Nullable ClientTls tls;
+    private final long acceptedAtMillis;
 
     NettyRequestHead(HttpRequest request, InetSocketAddress client, int localPort) {
         this(request, client, localPort, null);
@@ -28,6 +29,17 @@ final class NettyRequestHead implements RequestHead {
 
     /** {@code tls}: the connection's handshake; null on a plain connection. */
     NettyRequestHead(HttpRequest request, InetSocketAddress client, int localPort, @Nullable ClientTls tls) {
+        this(request, client, localPort, tls, -1);
+    }
+
+    /** {@code acceptedAtMillis}: when the request was accepted ({@code %Ts} in header values); -1 unknown. */
+    NettyRequestHead(
+            HttpRequest request,
+            InetSocketAddress client,
+            int localPort,
+            @Nullable ClientTls tls,
+            long acceptedAtMillis) {
+        this.acceptedAtMillis = acceptedAtMillis;
         this.request = request;
         String uri = request.uri();
         int start = 0;
@@ -104,6 +116,11 @@ final class NettyRequestHead implements RequestHead {
     @Override
     public int localPort() {
         return localPort;
+    }
+
+    @Override
+    public long acceptedAtMillis() {
+        return acceptedAtMillis;
     }
 
     @Override
