@@ -105,31 +105,6 @@ public record AccessLogEntry(
             responseCaptures = List.copyOf(responseCaptures);
         }
 
-        /** Details without cookie captures. */
-        public Details(
-                long idleTime,
-                long bytesIn,
-                long requestCounter,
-                @Nullable InetSocketAddress frontendAddress,
-                @Nullable InetSocketAddress backendSource,
-                @Nullable InetSocketAddress serverAddress,
-                @Nullable ClientTls tls,
-                List<String> requestCaptures,
-                List<String> responseCaptures) {
-            this(
-                    idleTime,
-                    bytesIn,
-                    requestCounter,
-                    frontendAddress,
-                    backendSource,
-                    serverAddress,
-                    tls,
-                    requestCaptures,
-                    responseCaptures,
-                    null,
-                    null);
-        }
-
         /** Details without header or cookie captures. */
         public Details(
                 long idleTime,
@@ -148,7 +123,9 @@ public record AccessLogEntry(
                     serverAddress,
                     tls,
                     List.of(),
-                    List.of());
+                    List.of(),
+                    null,
+                    null);
         }
     }
 

@@ -312,7 +312,7 @@ public final class CustomLogFormat {
                 part = accepted < 0 ? "" : Long.toString(accepted / 1000);
             } else if ("ms".equals(variable)) {
                 long accepted = request.acceptedAtMillis();
-                part = accepted < 0 ? "" : String.format(java.util.Locale.ROOT, "%03d", accepted % 1000);
+                part = accepted < 0 ? "" : LogDates.millisPart(accepted);
             } else {
                 continue;
             }

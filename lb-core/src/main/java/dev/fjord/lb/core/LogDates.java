@@ -38,10 +38,17 @@ final class LogDates {
                     SECOND.format(Instant.ofEpochSecond(epochSecond).atZone(zone)));
             last = cached;
         }
+        appendMillisPart(text.append(cached.text()).append('.'), epochMillis);
+    }
+
+    /** The milliseconds of {@code epochMillis} in three digits ({@code %ms}). */
+    static String millisPart(long epochMillis) {
+        return appendMillisPart(new StringBuilder(3), epochMillis).toString();
+    }
+
+    private static StringBuilder appendMillisPart(StringBuilder text, long epochMillis) {
         int millis = (int) Math.floorMod(epochMillis, 1000L);
-        text.append(cached.text())
-                .append('.')
-                .append((char) ('0' + millis / 100))
+        return text.append((char) ('0' + millis / 100))
                 .append((char) ('0' + millis / 10 % 10))
                 .append((char) ('0' + millis % 10));
     }

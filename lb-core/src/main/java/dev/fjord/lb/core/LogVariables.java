@@ -56,7 +56,7 @@ final class LogVariables {
             case "T", "trg" -> ZONED.format(accepted.atZone(ZoneOffset.UTC));
             case "Tl", "trl" -> ZONED.format(ZonedDateTime.ofInstant(accepted, zone));
             case "Ts" -> Long.toString(e.acceptedAtMillis() / 1000);
-            case "ms" -> String.format(Locale.ROOT, "%03d", e.acceptedAtMillis() % 1000);
+            case "ms" -> LogDates.millisPart(e.acceptedAtMillis());
             case "TR" -> Long.toString(e.requestTime());
             case "Tw" -> Long.toString(e.queueTime());
             case "Tc" -> Long.toString(e.connectTime());

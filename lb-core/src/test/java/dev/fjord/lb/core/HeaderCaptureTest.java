@@ -94,6 +94,7 @@ class HeaderCaptureTest {
                 0,
                 "GET / HTTP/1.1",
                 0,
-                new AccessLogEntry.Details(-1, 0, 0, null, null, null, null, requestCaptures, responseCaptures));
+                new AccessLogEntry.Details(
+                        -1, 0, 0, null, null, null, null, requestCaptures, responseCaptures, null, null));
     }
 }

@@ -20,6 +20,7 @@ class LogDatesTest {
     void millisArePaddedAndSecondsRollOver() {
         long second = 1_795_534_788_000L; // 2026-11-24T15:39:48Z
         assertThat(LogDates.millis(second + 7, ZoneOffset.UTC)).isEqualTo("24/Nov/2026:15:39:48.007");
+        assertThat(LogDates.millisPart(second + 7)).isEqualTo("007"); // %ms
         assertThat(LogDates.millis(second + 999, ZoneOffset.UTC)).isEqualTo("24/Nov/2026:15:39:48.999");
         assertThat(LogDates.millis(second + 1000, ZoneOffset.UTC)).isEqualTo("24/Nov/2026:15:39:49.000");
         assertThat(LogDates.millis(second + 1000, ZoneId.of("Europe/Oslo"))).isEqualTo("24/Nov/2026:16:39:49.000");
