@@ -84,6 +84,7 @@ public record AccessLogEntry(
      * @param responseCaptures the frontend's captured response headers ({@code %hs}), likewise
      * @param requestCookie the request's cookie {@code capture cookie} took ({@code %CC}); null: none
      * @param responseCookie the cookie the response set that {@code capture cookie} took ({@code %CS}); null: none
+     * @param uniqueId the request's unique ID ({@code %ID}, from {@code unique-id-format}); null: none
      */
     public record Details(
             long idleTime,
@@ -96,7 +97,8 @@ public record AccessLogEntry(
             List<String> requestCaptures,
             List<String> responseCaptures,
             @Nullable String requestCookie,
-            @Nullable String responseCookie) {
+            @Nullable String responseCookie,
+            @Nullable String uniqueId) {
         /** Nothing recorded: no idle time, no addresses, no TLS, no captures. */
         public static final Details NONE = new Details(-1, 0, 0, null, null, null, null);
 
@@ -124,6 +126,7 @@ public record AccessLogEntry(
                     tls,
                     List.of(),
                     List.of(),
+                    null,
                     null,
                     null);
         }

@@ -33,6 +33,10 @@ final class CompiledFrontend {
     final TcpConnectionRule[] sessionRules;
 
     final List<Predicate<RequestHead>> sessionConditions;
+    /** The {@code unique-id-format}; null: requests get no unique ID. */
+    final @Nullable CustomLogFormat uniqueIdFormat;
+    /** The {@code unique-id-header}; null: the ID is not sent. */
+    final @Nullable String uniqueIdHeader;
 
     CompiledFrontend(
             FrontendConfig config, Map<String, LiveBackend> backends, Map<String, RequestRuleSet> backendRequestRules) {
@@ -69,6 +73,18 @@ final class CompiledFrontend {
             sessionTests.add(compile(rule.condition(), acls, context));
         }
         sessionConditions = List.copyOf(sessionTests);
+        String uniqueId = config.settings().logOptions().uniqueIdFormat();
+        uniqueIdFormat = uniqueId == null ? null : CustomLogFormat.parseUniqueId(uniqueId);
+        uniqueIdHeader =
+                uniqueId == null ? null : config.settings().logOptions().uniqueIdHeader();
+    }
+
+    /** {@code request} with its unique ID when the frontend makes them ({@code unique-id-format}), else itself. */
+    RequestHead identified(RequestHead request) {
+        CustomLogFormat format = uniqueIdFormat;
+        return format == null || request.uniqueId() != null
+                ? request
+                : new IdentifiedRequestHead(request, format.value(request));
     }
 
     FrontendConfig config() {

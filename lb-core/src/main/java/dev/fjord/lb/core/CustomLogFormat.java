@@ -30,7 +30,7 @@ import dev.fjord.lb.core.internal.InetAddresses;
  * }</pre>
  */
 public final class CustomLogFormat {
-    /** HAProxy's documented variables that Fjord does not record yet: {@code %ID}. */
+    /** HAProxy's documented variables that Fjord does not record yet: none now. */
     public static final Set<String> NOT_SUPPORTED = LogVariables.NOT_SUPPORTED;
 
     /** One part of the format: literal text, a separator, a variable or a sample expression, with their flags. */
@@ -40,6 +40,7 @@ public final class CustomLogFormat {
             @Nullable SampleFetch sample,
             boolean quote,
             boolean escape,
+            boolean hex,
             boolean quotable) {
         /** {@code quotable}: a variable printed as a string ({@link LogVariables#STRINGS}), known when parsed. */
         Item(
@@ -47,8 +48,16 @@ public final class CustomLogFormat {
                 @Nullable String variable,
                 @Nullable SampleFetch sample,
                 boolean quote,
-                boolean escape) {
-            this(text, variable, sample, quote, escape, variable != null && LogVariables.STRINGS.contains(variable));
+                boolean escape,
+                boolean hex) {
+            this(
+                    text,
+                    variable,
+                    sample,
+                    quote,
+                    escape,
+                    hex,
+                    variable != null && LogVariables.STRINGS.contains(variable));
         }
 
         boolean separator() {
@@ -86,15 +95,32 @@ public final class CustomLogFormat {
      * @throws ConfigException naming what is not allowed there
      */
     static CustomLogFormat parseValue(String value) {
-        List<Item> items = items(value, false);
+        return new CustomLogFormat(value, ofTheRequest(items(value, false), "a header value"));
+    }
+
+    /**
+     * Parses a {@code unique-id-format}: a log-format (spaces are separators) of what is known when a request is
+     * routed; {@link #value} makes the ID.
+     *
+     * @throws ConfigException naming what is not allowed there
+     */
+    public static CustomLogFormat parseUniqueId(String format) {
+        List<Item> items = ofTheRequest(items(format, true), "a unique ID");
+        if (items.stream().anyMatch(item -> "ID".equals(item.variable()))) {
+            throw new ConfigException("'%ID' is the unique ID itself");
+        }
+        return new CustomLogFormat(format, items);
+    }
+
+    private static List<Item> ofTheRequest(List<Item> items, String where) {
         for (Item item : items) {
             String variable = item.variable();
             if (variable != null && !LogVariables.OF_THE_REQUEST.contains(variable)) {
                 throw new ConfigException("'%" + variable + "' is not known when the request is routed (expected in "
-                        + "a header value: text, %[SAMPLE], %ci, %cp, %Ts, %ms, %% for %)");
+                        + where + ": text, %[SAMPLE], " + LogVariables.OF_THE_REQUEST_LIST + ", %% for %)");
             }
         }
-        return new CustomLogFormat(value, items);
+        return items;
     }
 
     private static List<Item> items(String format, boolean mergeSpaces) {
@@ -102,13 +128,14 @@ public final class CustomLogFormat {
         StringBuilder text = new StringBuilder();
         boolean quote = false;
         boolean escape = false;
+        boolean hex = false;
         int i = 0;
         while (i < format.length()) {
             char c = format.charAt(i);
             if (c == ' ' && mergeSpaces) {
                 flush(items, text);
                 if (items.isEmpty() || !items.get(items.size() - 1).separator()) {
-                    items.add(new Item(null, null, null, false, false));
+                    items.add(new Item(null, null, null, false, false, false));
                 }
                 i++;
                 continue;
@@ -127,6 +154,7 @@ public final class CustomLogFormat {
             i++;
             boolean itemQuote = quote;
             boolean itemEscape = escape;
+            boolean itemHex = hex;
             if (i < format.length() && format.charAt(i) == '(') { // a name, used only by json and cbor encodings
                 int end = format.indexOf(')', i);
                 i = end < 0 ? format.length() : end + 1;
@@ -142,9 +170,10 @@ public final class CustomLogFormat {
                     switch (name) {
                         case "Q" -> itemQuote = on;
                         case "E" -> itemEscape = on;
+                        case "X" -> itemHex = on;
                         default ->
                             throw new ConfigException(
-                                    "flag '" + flag + "' is not supported yet (expected: +Q, -Q, +E or -E)");
+                                    "flag '" + flag + "' is not supported yet (expected: +Q, -Q, +E, -E, +X or -X)");
                     }
                 }
                 i = end + 1;
@@ -155,7 +184,7 @@ public final class CustomLogFormat {
                     throw new ConfigException("sample expression '%" + format.substring(i) + "' without ']'");
                 }
                 SampleFetch sample = SampleFetch.parseExpression(format.substring(i + 1, end));
-                items.add(new Item(null, null, sample, itemQuote, itemEscape));
+                items.add(new Item(null, null, sample, itemQuote, itemEscape, false));
                 i = end + 1;
                 continue;
             }
@@ -174,8 +203,9 @@ public final class CustomLogFormat {
             if (variable.equals("o")) {
                 quote = itemQuote;
                 escape = itemEscape;
+                hex = itemHex;
             } else {
-                items.add(new Item(null, variable, null, itemQuote, itemEscape));
+                items.add(new Item(null, variable, null, itemQuote, itemEscape, itemHex));
             }
         }
         flush(items, text);
@@ -200,7 +230,7 @@ public final class CustomLogFormat {
 
     private static void flush(List<Item> items, StringBuilder text) {
         if (text.length() > 0) {
-            items.add(new Item(text.toString(), null, null, false, false));
+            items.add(new Item(text.toString(), null, null, false, false, false));
             text.setLength(0);
         }
     }
@@ -260,6 +290,9 @@ public final class CustomLogFormat {
                 if (value == null) {
                     continue;
                 }
+                if (item.hex()) {
+                    value = LogVariables.hex(variable, value);
+                }
                 quotable = item.quotable();
                 if (quotable && item.quote() && value.equals("-") && variable.startsWith("C")) {
                     value = ""; // no cookie captured: "-", or "" when quoted
@@ -303,17 +336,15 @@ public final class CustomLogFormat {
             } else if (sample != null) {
                 Object fetched = sample.fetch(request, null);
                 part = fetched == null ? "" : headerSafe(SampleConverter.text(fetched));
-            } else if ("ci".equals(variable)) {
-                part = InetAddresses.toText(request.clientAddress());
-            } else if ("cp".equals(variable)) {
-                part = Integer.toString(request.clientPort());
-            } else if ("Ts".equals(variable)) {
-                long accepted = request.acceptedAtMillis();
-                part = accepted < 0 ? "" : Long.toString(accepted / 1000);
-            } else if ("ms".equals(variable)) {
-                long accepted = request.acceptedAtMillis();
-                part = accepted < 0 ? "" : LogDates.millisPart(accepted);
+            } else if (variable != null) {
+                part = LogVariables.ofRequest(variable, request);
+                if (item.hex()) {
+                    part = LogVariables.hex(variable, part);
+                }
             } else {
+                if (value.length() > 0 && value.charAt(value.length() - 1) != ' ') {
+                    value.append(' '); // a separator (a unique-id-format's): none first, never two in a row
+                }
                 continue;
             }
             value.append(item.quote() ? "\"" + part + "\"" : part);

@@ -94,6 +94,21 @@ abstract class ForwardingRequestHead implements RequestHead {
     }
 
     @Override
+    public @Nullable InetAddress localAddress() {
+        return base.localAddress();
+    }
+
+    @Override
+    public long requestCounter() {
+        return base.requestCounter();
+    }
+
+    @Override
+    public @Nullable String uniqueId() {
+        return base.uniqueId();
+    }
+
+    @Override
     public String toString() {
         return base.toString();
     }

@@ -12,32 +12,49 @@ import org.jspecify.annotations.Nullable;
  * @param logSeparateErrors lines of failed requests (as {@code dontLogNormal} defines them) are sent at level
  *     {@code err} instead of {@code info} ({@code option log-separate-errors}); default false
  * @param customFormat the {@code log-format} string; null: the format of {@link Settings#logFormat()}
+ * @param uniqueIdFormat the log-format each request's unique ID is made from ({@code unique-id-format}: {@code %ID}
+ *     in logs, the {@code unique-id} fetch); null (the default): requests get none
+ * @param uniqueIdHeader the request header the unique ID is sent to the server in ({@code unique-id-header}), when
+ *     {@code uniqueIdFormat} is set; null (the default): none
  */
 public record LogOptions(
         boolean dontLogNormal,
         boolean logHealthChecks,
         boolean logSeparateErrors,
-        @Nullable String customFormat) {
-    /** HAProxy's defaults: everything logged at {@code info}, in the built-in formats. */
-    public static final LogOptions DEFAULT = new LogOptions(false, false, false, null);
+        @Nullable String customFormat,
+        @Nullable String uniqueIdFormat,
+        @Nullable String uniqueIdHeader) {
+    /** HAProxy's defaults: everything logged at {@code info}, in the built-in formats, no unique ID. */
+    public static final LogOptions DEFAULT = new LogOptions(false, false, false, null, null, null);
 
     /** These options with {@code option dontlog-normal} set to {@code value}. */
     public LogOptions withDontLogNormal(boolean value) {
-        return new LogOptions(value, logHealthChecks, logSeparateErrors, customFormat);
+        return new LogOptions(value, logHealthChecks, logSeparateErrors, customFormat, uniqueIdFormat, uniqueIdHeader);
     }
 
     /** These options with {@code option log-health-checks} set to {@code value}. */
     public LogOptions withLogHealthChecks(boolean value) {
-        return new LogOptions(dontLogNormal, value, logSeparateErrors, customFormat);
+        return new LogOptions(dontLogNormal, value, logSeparateErrors, customFormat, uniqueIdFormat, uniqueIdHeader);
     }
 
     /** These options with {@code option log-separate-errors} set to {@code value}. */
     public LogOptions withLogSeparateErrors(boolean value) {
-        return new LogOptions(dontLogNormal, logHealthChecks, value, customFormat);
+        return new LogOptions(dontLogNormal, logHealthChecks, value, customFormat, uniqueIdFormat, uniqueIdHeader);
     }
 
     /** These options with the {@code log-format} string {@code format}; null: the built-in format. */
     public LogOptions withCustomFormat(@Nullable String format) {
-        return new LogOptions(dontLogNormal, logHealthChecks, logSeparateErrors, format);
+        return new LogOptions(
+                dontLogNormal, logHealthChecks, logSeparateErrors, format, uniqueIdFormat, uniqueIdHeader);
+    }
+
+    /** These options with the {@code unique-id-format} {@code format}; null: requests get no unique ID. */
+    public LogOptions withUniqueIdFormat(@Nullable String format) {
+        return new LogOptions(dontLogNormal, logHealthChecks, logSeparateErrors, customFormat, format, uniqueIdHeader);
+    }
+
+    /** These options with the {@code unique-id-header} {@code name}; null: the ID is not sent to servers. */
+    public LogOptions withUniqueIdHeader(@Nullable String name) {
+        return new LogOptions(dontLogNormal, logHealthChecks, logSeparateErrors, customFormat, uniqueIdFormat, name);
     }
 }

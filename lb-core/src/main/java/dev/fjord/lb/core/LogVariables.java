@@ -19,21 +19,28 @@ import dev.fjord.lb.core.internal.InetAddresses;
  */
 final class LogVariables {
     /** HAProxy's documented variables that Fjord does not record yet. */
-    static final Set<String> NOT_SUPPORTED = Set.of("ID");
+    static final Set<String> NOT_SUPPORTED = Set.of();
 
     /** The variables Fjord prints. */
     static final Set<String> SUPPORTED = Set.of(
             "o", "ci", "cp", "t", "T", "Tl", "Ts", "ms", "tr", "trg", "trl", "TR", "Tw", "Tc", "Tr", "Ta", "Tt", "Td",
             "Th", "Ti", "Tq", "Tu", "B", "U", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "ST", "ac", "b",
             "bc", "bi", "bp", "bq", "f", "fc", "fi", "fp", "ft", "hr", "hrl", "hs", "hsl", "lc", "OG", "pid", "r", "rc",
-            "rt", "s", "sc", "si", "sp", "sq", "ts", "tsc", "sslc", "sslv");
+            "rt", "s", "sc", "si", "sp", "sq", "ts", "tsc", "sslc", "sslv", "ID");
 
     /** Variables printed as strings, which {@code +Q} quotes. */
     static final Set<String> STRINGS = Set.of(
-            "ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "OG", "b", "f", "ft", "r", "s", "sslc", "sslv");
+            "ci", "CC", "CS", "H", "HM", "HP", "HPO", "HQ", "HU", "HV", "OG", "b", "f", "ft", "r", "s", "sslc", "sslv",
+            "ID");
 
-    /** Variables a header value may hold: known when the request is routed. */
-    static final Set<String> OF_THE_REQUEST = Set.of("ci", "cp", "Ts", "ms");
+    /** Variables a header value or a unique ID may hold: known when the request is routed. */
+    static final Set<String> OF_THE_REQUEST = Set.of("ci", "cp", "fi", "fp", "Ts", "ms", "rt", "pid", "ID");
+
+    /** {@link #OF_THE_REQUEST} for error messages. */
+    static final String OF_THE_REQUEST_LIST = "%ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID";
+
+    /** {@code %pid}: this process's (lb-core is given no other). */
+    private static final long PID = ProcessHandle.current().pid();
 
     private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
@@ -100,12 +107,69 @@ final class LogVariables {
             case "ts" -> e.termination().substring(0, 2);
             case "tsc" -> e.termination();
             case "sslv", "sslc" -> tls(variable, e.details().tls());
+            case "ID" -> {
+                String id = details.uniqueId();
+                yield id == null ? "-" : id;
+            }
             case "hr" -> captures(details.requestCaptures(), false);
             case "hs" -> captures(details.responseCaptures(), false);
             case "hrl" -> captures(details.requestCaptures(), true);
             case "hsl" -> captures(details.responseCaptures(), true);
             default -> null;
         };
+    }
+
+    /**
+     * The value of {@link #OF_THE_REQUEST} variable {@code variable} for {@code request} as it is routed; {@code ""}
+     * when the transport did not say ({@code %fi} unknown, {@code %Ts} without an accept time).
+     */
+    static String ofRequest(String variable, RequestHead request) {
+        return switch (variable) {
+            case "ci" -> InetAddresses.toText(request.clientAddress());
+            case "cp" -> Integer.toString(request.clientPort());
+            case "fi" -> {
+                java.net.InetAddress local = request.localAddress();
+                yield local == null ? "" : InetAddresses.toText(local);
+            }
+            case "fp" -> Integer.toString(request.localPort());
+            case "Ts" -> request.acceptedAtMillis() < 0 ? "" : Long.toString(request.acceptedAtMillis() / 1000);
+            case "ms" -> request.acceptedAtMillis() < 0 ? "" : LogDates.millisPart(request.acceptedAtMillis());
+            case "rt" -> request.requestCounter() < 0 ? "" : Long.toString(request.requestCounter());
+            case "pid" -> Long.toString(PID);
+            case "ID" -> {
+                String id = request.uniqueId();
+                yield id == null ? "" : id;
+            }
+            default -> "";
+        };
+    }
+
+    /**
+     * {@code value} of {@code variable} as the {@code +X} flag prints it, as HAProxy: an IPv4 address as 8 hex digits,
+     * a port, {@code %Ts}, {@code %rt} or {@code %pid} as at least 4, {@code %ms} as at least 2; others unchanged.
+     */
+    static String hex(String variable, String value) {
+        try {
+            return switch (variable) {
+                case "ci", "fi", "bi", "si" -> {
+                    String[] octets = value.split("\\.", -1);
+                    if (octets.length != 4) {
+                        yield value; // IPv6 stays as it is, as in HAProxy
+                    }
+                    StringBuilder out = new StringBuilder(8);
+                    for (String octet : octets) {
+                        out.append(String.format(Locale.ROOT, "%02X", Integer.parseInt(octet)));
+                    }
+                    yield out.toString();
+                }
+                case "cp", "fp", "bp", "sp", "Ts", "rt", "pid" ->
+                    String.format(Locale.ROOT, "%04X", Long.parseLong(value));
+                case "ms" -> String.format(Locale.ROOT, "%02X", Long.parseLong(value));
+                default -> value;
+            };
+        } catch (NumberFormatException e) {
+            return value; // "-" or "": not known
+        }
     }
 
     /**

@@ -111,6 +111,27 @@ public interface RequestHead {
         return -1;
     }
 
+    /** The local address the request arrived on ({@code %fi}); null (the default) when not known. */
+    default @Nullable InetAddress localAddress() {
+        return null;
+    }
+
+    /**
+     * The process's count of requests and TCP sessions before this one ({@code %rt}, from 0), as the transport counts
+     * them; -1 (the default) when not known.
+     */
+    default long requestCounter() {
+        return -1;
+    }
+
+    /**
+     * The request's unique ID, made from the frontend's {@code unique-id-format} when it was routed ({@code %ID},
+     * the {@code unique-id} fetch); null (the default) when the frontend has none.
+     */
+    default @Nullable String uniqueId() {
+        return null;
+    }
+
     /** Builds {@link RequestHead} values; not thread-safe. */
     interface Builder {
         /** The method token; default {@code GET}. */
@@ -145,6 +166,12 @@ public interface RequestHead {
 
         /** When the request was accepted ({@link RequestHead#acceptedAtMillis()}); default -1, not known. */
         Builder acceptedAtMillis(long millis);
+
+        /** The local address the request arrived on, an IP literal ({@code %fi}); default null, not known. */
+        Builder localAddress(String address);
+
+        /** The process's count of requests before this one ({@code %rt}); default -1, not known. */
+        Builder requestCounter(long counter);
 
         RequestHead build();
     }

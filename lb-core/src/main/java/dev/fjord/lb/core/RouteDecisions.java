@@ -38,7 +38,8 @@ final class RouteDecisions {
      * Decides for {@code request}; {@code counters} are its connection's sticky counters, which its rules may track
      * and its ACLs read (null: the router has no stick table).
      */
-    RouteDecision route(CompiledFrontend frontend, RequestHead request, @Nullable StickCounters counters) {
+    RouteDecision route(CompiledFrontend frontend, RequestHead received, @Nullable StickCounters counters) {
+        RequestHead request = frontend.identified(received);
         String name = frontend.config().name();
         RequestHead seen = counters == null ? request : new TrackedRequestHead(request, counters, name);
         Pass pass = new Pass(seen);
@@ -190,6 +191,11 @@ final class RouteDecisions {
         }
         stickRules.store(backend, routed, server);
         if (http) {
+            String uniqueIdHeader = frontend.uniqueIdHeader;
+            String uniqueId = request.uniqueId();
+            if (uniqueIdHeader != null && uniqueId != null) { // before X-Forwarded-For, as HAProxy adds them
+                edits = append(edits, new HeaderEdit.Add(uniqueIdHeader, uniqueId));
+            }
             HeaderEdit forwardedFor = ForwardFor.edit(frontend, backend, routed);
             if (forwardedFor != null) {
                 edits = append(edits, forwardedFor);

@@ -25,8 +25,8 @@ final class SampleFetch {
 
     private static final String KEY_FETCHES = "src, src_port, dst_port, path, query, url, base, method, req.ver, "
             + "hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
-            + "ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn "
-            + "or str(TEXT)";
+            + "ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, "
+            + "str(TEXT), uuid or unique-id";
 
     private final String text;
     private final String fetch;
@@ -104,6 +104,8 @@ final class SampleFetch {
                     "ssl_c_verify",
                     "ssl_c_s_dn" -> new int[] {0, 0};
             case "str" -> new int[] {1, 1};
+            case "uuid" -> new int[] {0, 1};
+            case "unique-id" -> new int[] {0, 0};
             case "req.hdr", "req.fhdr", "req.hdr_ip" -> new int[] {1, 2};
             case "url_param", "req.cook" -> new int[] {1, 1};
             case "status" -> expression ? new int[] {0, 0} : null;
@@ -125,6 +127,9 @@ final class SampleFetch {
         }
         if (args.size() == 2) {
             occurrence(text, args.get(1));
+        }
+        if (fetch.equals("uuid") && !args.isEmpty() && !args.get(0).equals("4")) {
+            throw new ConfigException("sample '" + text + "': uuid version " + args.get(0) + " (expected: 4)");
         }
         return new SampleFetch(text, fetch, List.copyOf(args), null, List.copyOf(converters));
     }
@@ -246,11 +251,21 @@ final class SampleFetch {
             case "req.hdr" -> occurrence(values(request.headers(args.get(0))), args);
             case "req.hdr_ip" -> SampleConverter.address(occurrence(values(request.headers(args.get(0))), args));
             case "str" -> args.get(0);
+            case "uuid" -> randomUuid();
+            case "unique-id" -> request.uniqueId();
             default -> {
                 Object value = TlsFetches.value(java.util.Objects.requireNonNull(tls, fetch), request);
                 yield value == null ? null : value.toString(); // ssl_fc, ssl_c_verify: integers
             }
         };
+    }
+
+    /** A random (version 4) UUID, as HAProxy's {@code uuid()}: from a fast generator, not a secure one, as its. */
+    private static String randomUuid() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & ~(0xC0L << 56)) | (0x80L << 56); // variant 10
+        return new java.util.UUID(high, low).toString();
     }
 
     /** The TLS fetch named {@code keyword} ({@code ssl_fc_sni}...), or null. */

@@ -35,7 +35,9 @@ final class SectionKeywords {
             "backlog",
             "option dontlog-normal",
             "option log-separate-errors",
-            "log-format");
+            "log-format",
+            "unique-id-format",
+            "unique-id-header");
 
     private SectionKeywords() {}
 }

@@ -9,6 +9,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fjord.lb.core.internal.Tokens;
+
 /**
  * The setters of {@link Settings}, shared by the builders of {@code defaults}, frontends, backends and listen
  * sections. A section's builder starts from the defaults in force when the section was declared; what it sets
@@ -355,6 +357,32 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         }
         this.logOptions = logOptions.withCustomFormat(format);
         return touch("log-format");
+    }
+
+    /**
+     * Each request gets a unique ID made from {@code format}, a log-format of what is known when it is routed
+     * ({@code unique-id-format}; e.g. {@code %[uuid()]}, or {@code %{+X}o %ci:%cp_%fi:%fp_%Ts_%rt:%pid}):
+     * {@code %ID} in the access log, the {@code unique-id} fetch; default none. Frontends only.
+     *
+     * @throws ConfigException naming a variable not known when the request is routed
+     */
+    public B uniqueIdFormat(String format) {
+        try {
+            CustomLogFormat.parseUniqueId(format);
+        } catch (ConfigException e) {
+            throw new ConfigException(context + ": unique-id-format: " + e.getMessage());
+        }
+        this.logOptions = logOptions.withUniqueIdFormat(format);
+        return touch("unique-id-format");
+    }
+
+    /** Sends the unique ID to servers in request header {@code name} ({@code unique-id-header}); default none. */
+    public B uniqueIdHeader(String name) {
+        if (!Tokens.isToken(name)) {
+            throw new ConfigException(context + ": unique-id-header '" + name + "' (expected: a header name)");
+        }
+        this.logOptions = logOptions.withUniqueIdHeader(name);
+        return touch("unique-id-header");
     }
 
     /** The settings as set so far. */

@@ -27,6 +27,8 @@ final class SimpleRequestHead implements RequestHead {
     private final RequestContent content;
     private final @Nullable ClientTls tls;
     private final long acceptedAtMillis;
+    private final @Nullable InetAddress localAddress;
+    private final long requestCounter;
 
     private SimpleRequestHead(Builder b) {
         this.method = b.method;
@@ -41,6 +43,8 @@ final class SimpleRequestHead implements RequestHead {
         this.content = b.content;
         this.tls = b.tls;
         this.acceptedAtMillis = b.acceptedAtMillis;
+        this.localAddress = b.localAddress;
+        this.requestCounter = b.requestCounter;
     }
 
     @Override
@@ -125,6 +129,16 @@ final class SimpleRequestHead implements RequestHead {
     }
 
     @Override
+    public @Nullable InetAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public long requestCounter() {
+        return requestCounter;
+    }
+
+    @Override
     public String toString() {
         return method + ' ' + uri() + ' ' + version + " from " + clientAddress.getHostAddress() + ':' + clientPort;
     }
@@ -140,6 +154,8 @@ final class SimpleRequestHead implements RequestHead {
         private RequestContent content = RequestContent.NONE;
         private @Nullable ClientTls tls;
         private long acceptedAtMillis = -1;
+        private @Nullable InetAddress localAddress;
+        private long requestCounter = -1;
 
         @Override
         public Builder method(String method) {
@@ -203,6 +219,18 @@ final class SimpleRequestHead implements RequestHead {
         @Override
         public Builder acceptedAtMillis(long millis) {
             this.acceptedAtMillis = millis;
+            return this;
+        }
+
+        @Override
+        public Builder localAddress(String address) {
+            this.localAddress = InetAddresses.parseLiteral(address);
+            return this;
+        }
+
+        @Override
+        public Builder requestCounter(long counter) {
+            this.requestCounter = counter;
             return this;
         }
 

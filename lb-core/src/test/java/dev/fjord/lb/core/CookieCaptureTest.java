@@ -107,6 +107,6 @@ class CookieCaptureTest {
                 "GET / HTTP/1.1",
                 0,
                 new AccessLogEntry.Details(
-                        -1, 0, 0, null, null, null, null, List.of(), List.of(), requestCookie, responseCookie));
+                        -1, 0, 0, null, null, null, null, List.of(), List.of(), requestCookie, responseCookie, null));
     }
 }

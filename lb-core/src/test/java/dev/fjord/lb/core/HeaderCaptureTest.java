@@ -95,6 +95,6 @@ class HeaderCaptureTest {
                 "GET / HTTP/1.1",
                 0,
                 new AccessLogEntry.Details(
-                        -1, 0, 0, null, null, null, null, requestCaptures, responseCaptures, null, null));
+                        -1, 0, 0, null, null, null, null, requestCaptures, responseCaptures, null, null, null));
     }
 }

@@ -174,7 +174,8 @@ class LogFormatSamplesTest {
         assertThatThrownBy(() -> HttpRequestRule.setHeaderFormat("X-Time", "%Tr"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("http-request set-header X-Time: '%Tr' is not known when the request is routed "
-                        + "(expected in a header value: text, %[SAMPLE], %ci, %cp, %Ts, %ms, %% for %)");
+                        + "(expected in a header value: text, %[SAMPLE], %ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID, "
+                        + "%% for %)");
     }
 
     @Test

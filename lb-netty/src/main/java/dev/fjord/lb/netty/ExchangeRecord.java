@@ -121,6 +121,11 @@ final class ExchangeRecord {
         return acceptedAtMillis;
     }
 
+    /** The process's requests and TCP sessions before this one ({@code %rt}). */
+    long counter() {
+        return counter;
+    }
+
     /** The request's head came: its size counts as bytes from the client. */
     void received(HttpRequest head) {
         received = head;
@@ -265,7 +270,8 @@ final class ExchangeRecord {
                         captures(frontend.requestCaptures(), received),
                         captures(frontend.responseCaptures(), sent),
                         requestCookie(frontend.cookieCapture()),
-                        responseCookie));
+                        responseCookie,
+                        decision == null ? null : decision.routedRequest().uniqueId()));
     }
 
     /** The request's cookie the frontend's {@code capture cookie} takes ({@code %CC}); null: none. */

@@ -162,14 +162,7 @@ final class Http2ClientStream implements ClientSide, HttpExchange.Completion, Ht
         record.received(request);
         stickCounters().requestStarted();
         HttpExchange started = new HttpExchange(
-                this,
-                runtime,
-                frontend,
-                this,
-                request,
-                new NettyRequestHead(
-                        request, client.source(), client.localPort(), client.tls(), record.acceptedAtMillis()),
-                record);
+                this, runtime, frontend, this, request, new NettyRequestHead(request, client, record), record);
         exchange = started;
         runtime.inFlight.incrementAndGet();
         started.start();

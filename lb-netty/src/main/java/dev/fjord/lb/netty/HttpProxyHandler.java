@@ -175,8 +175,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
                     frontend,
                     this,
                     request,
-                    new NettyRequestHead(
-                            request, client.source(), client.localPort(), client.tls(), record.acceptedAtMillis()),
+                    new NettyRequestHead(request, client, record),
                     record);
             runtime.inFlight.incrementAndGet();
             exchange.start();

@@ -19,26 +19,42 @@ final class NettyRequestHead implements RequestHead {
     private final String path;
     private final @Nullable String query;
     private final InetSocketAddress client;
+    private final @Nullable InetAddress localAddress;
     private final int localPort;
     private final @Nullable ClientTls tls;
     private final long acceptedAtMillis;
+    private final long counter;
 
     NettyRequestHead(HttpRequest request, InetSocketAddress client, int localPort) {
-        this(request, client, localPort, null);
+        this(request, client, null, localPort, null, -1, -1);
     }
 
-    /** {@code tls}: the connection's handshake; null on a plain connection. */
-    NettyRequestHead(HttpRequest request, InetSocketAddress client, int localPort, @Nullable ClientTls tls) {
-        this(request, client, localPort, tls, -1);
+    /** A request of connection {@code client}, recorded by {@code record}. */
+    NettyRequestHead(HttpRequest request, ClientFacts client, ExchangeRecord record) {
+        this(
+                request,
+                client.source(),
+                client.destination().getAddress(),
+                client.localPort(),
+                client.tls(),
+                record.acceptedAtMillis(),
+                record.counter());
     }
 
-    /** {@code acceptedAtMillis}: when the request was accepted ({@code %Ts} in header values); -1 unknown. */
-    NettyRequestHead(
+    /**
+     * {@code tls}: the connection's handshake, null on a plain one; {@code acceptedAtMillis}: when the request was
+     * accepted ({@code %Ts}), -1 unknown; {@code counter}: the process's requests before it ({@code %rt}), -1 unknown.
+     */
+    private NettyRequestHead(
             HttpRequest request,
             InetSocketAddress client,
+            @Nullable InetAddress localAddress,
             int localPort,
             @Nullable ClientTls tls,
-            long acceptedAtMillis) {
+            long acceptedAtMillis,
+            long counter) {
+        this.localAddress = localAddress;
+        this.counter = counter;
         this.acceptedAtMillis = acceptedAtMillis;
         this.request = request;
         String uri = request.uri();
@@ -121,6 +137,16 @@ final class NettyRequestHead implements RequestHead {
     @Override
     public long acceptedAtMillis() {
         return acceptedAtMillis;
+    }
+
+    @Override
+    public @Nullable InetAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public long requestCounter() {
+        return counter;
     }
 
     @Override

@@ -86,6 +86,11 @@ final class HaproxyProcess implements AutoCloseable {
         }
     }
 
+    /** The process's ID ({@code %pid}). */
+    long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         process.destroy();

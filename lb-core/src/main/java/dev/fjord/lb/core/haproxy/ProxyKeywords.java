@@ -86,6 +86,18 @@ final class ProxyKeywords {
                 }
                 s.logFormat(line.arg(1));
             }
+            case "unique-id-format" -> {
+                if (line.size() != 2) {
+                    throw new IllegalArgumentException("expected: unique-id-format \"FORMAT\" (one word: quote it)");
+                }
+                s.uniqueIdFormat(line.arg(1));
+            }
+            case "unique-id-header" -> {
+                if (line.size() != 2) {
+                    throw new IllegalArgumentException("expected: unique-id-header NAME");
+                }
+                s.uniqueIdHeader(line.arg(1));
+            }
             case "option" -> {
                 return option(s, line, checks);
             }

@@ -96,11 +96,11 @@ class LoggingKeywordsTest {
                 .hasMessageStartingWith("haproxy.cfg:3: 'log-format' in frontend 'main': log-format: sample "
                         + "'req.body': fetch 'req.body' is not supported yet (expected: src, src_port,");
         assertThatThrownBy(() -> config("""
-                frontend main
-                    bind :80
-                    log-format "%ci %ID"
+                backend app
+                    unique-id-format %[uuid()]
                 """))
-                .hasMessage("haproxy.cfg:3: 'log-format' in frontend 'main': log-format: '%ID' is not supported yet");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'unique-id-format' is not allowed in a backend");
         assertThatThrownBy(() -> config("""
                 backend app
                     option dontlog-normal

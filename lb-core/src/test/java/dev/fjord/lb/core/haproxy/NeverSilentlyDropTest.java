@@ -28,9 +28,9 @@ class NeverSilentlyDropTest {
                     compression algo gzip
                 frontend main
                     bind :80
-                    unique-id-header X-Unique-ID
+                    unique-id-header X:Unique
                     monitor fail if FALSE
-                    unique-id-format %{+X}o%ci
+                    unique-id-format %{+X}o%ST
                     description the public site
                     rate-limit sessions 10
                     no option http-buffer-request
@@ -61,9 +61,12 @@ class NeverSilentlyDropTest {
                         "haproxy.cfg:4: 'maxsslrate' in global" + supported,
                         "haproxy.cfg:7: 'option logasap' in defaults" + supported,
                         "haproxy.cfg:9: 'compression' in defaults" + supported,
-                        "haproxy.cfg:12: 'unique-id-header' in frontend 'main'" + supported,
+                        "haproxy.cfg:12: 'unique-id-header' in frontend 'main': unique-id-header "
+                                + "'X:Unique' (expected: a header name)",
                         "haproxy.cfg:13: 'monitor fail' in frontend 'main'" + supported,
-                        "haproxy.cfg:14: 'unique-id-format' in frontend 'main'" + supported,
+                        "haproxy.cfg:14: 'unique-id-format' in frontend 'main': unique-id-format: "
+                                + "'%ST' is not known when the request is routed (expected in a unique ID: text, "
+                                + "%[SAMPLE], %ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID, %% for %)",
                         "haproxy.cfg:16: 'rate-limit sessions' in frontend 'main'" + supported,
                         "haproxy.cfg:17: 'no option http-buffer-request' in frontend 'main'" + supported,
                         "haproxy.cfg:18: 'reqadd' in frontend 'main'" + supported,

@@ -67,9 +67,9 @@ class RequestHeaderRewriteTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("haproxy.cfg:5: 'http-request replace-header' in frontend 'www': "
                         + "http-request replace-header: regex '^(curl' (expected: a regular expression;");
-        assertThatThrownBy(() -> router("    http-request set-header X-Id %[uuid]"))
+        assertThatThrownBy(() -> router("    http-request set-header X-Id %[rand]"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("haproxy.cfg:5: 'http-request set-header' in frontend 'www': http-request "
-                        + "set-header X-Id: sample 'uuid': fetch 'uuid' is not supported yet (expected: src,");
+                        + "set-header X-Id: sample 'rand': fetch 'rand' is not supported yet (expected: src,");
     }
 }
