@@ -41,8 +41,10 @@ import org.jspecify.annotations.Nullable;
  *     a backend's first, then the frontend's; default none
  * @param allBackups a backend balances over every backup server, not only the first, when no active server is
  *     usable ({@code option allbackups}); default false
- * @param logOptions {@code option dontlog-normal}, {@code log-health-checks}, {@code log-separate-errors} and
- *     {@code log-format}; default {@link LogOptions#DEFAULT}
+ * @param logOptions {@code option dontlog-normal}, {@code log-health-checks}, {@code log-separate-errors},
+ *     {@code log-format} and {@code unique-id-format}; default {@link LogOptions#DEFAULT}
+ * @param httpReuse whether a backend's idle server connections serve other clients ({@code http-reuse}); default
+ *     {@link HttpReuse#SAFE}
  */
 public record Settings(
         Mode mode,
@@ -67,7 +69,8 @@ public record Settings(
         int backlog,
         Map<Integer, LocalResponse> errorFiles,
         boolean allBackups,
-        LogOptions logOptions) {
+        LogOptions logOptions,
+        HttpReuse httpReuse) {
 
     /** The body bytes {@code bufferRequest} waits for at most: HAProxy's buffer (16 KiB) less its rewrite reserve. */
     public static final int BUFFERED_BODY_BYTES = 16384 - 1024;
@@ -96,7 +99,8 @@ public record Settings(
             0,
             Map.of(),
             false,
-            LogOptions.DEFAULT);
+            LogOptions.DEFAULT,
+            HttpReuse.SAFE);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");
@@ -107,6 +111,7 @@ public record Settings(
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
         Objects.requireNonNull(logOptions, "logOptions");
+        Objects.requireNonNull(httpReuse, "httpReuse");
         retryOn = Set.copyOf(retryOn);
         logTargets = List.copyOf(logTargets);
         errorFiles = Map.copyOf(errorFiles);

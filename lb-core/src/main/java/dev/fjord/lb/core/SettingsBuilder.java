@@ -1,27 +1,21 @@
 package dev.fjord.lb.core;
 
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.fjord.lb.core.internal.Tokens;
-
 /**
  * The setters of {@link Settings}, shared by the builders of {@code defaults}, frontends, backends and listen
- * sections. A section's builder starts from the defaults in force when the section was declared; what it sets
- * overrides them for that section only. Not thread-safe.
+ * sections (the logging ones in {@link LogSettingsBuilder}). A section's builder starts from the defaults in force when
+ * the section was declared; what it sets overrides them for that section only. Not thread-safe.
  *
  * @param <B> the concrete builder, returned by every setter
  */
-public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
+public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogSettingsBuilder<B> {
 
-    final String context;
-    private final Set<String> touched = new LinkedHashSet<>();
     private Mode mode;
     private int maxConn;
     private int retries;
@@ -31,10 +25,6 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private final Timeouts.Draft timeouts;
     private @Nullable ForwardFor forwardFor;
     private ConnectionMode connectionMode;
-    private LogFormat logFormat;
-    private boolean dontLogNull;
-    private boolean logGlobal;
-    private List<LogTarget> logTargets;
     private @Nullable HttpCheck httpCheck;
     private Set<RetryOn> retryOn;
     private @Nullable TcpCheck tcpCheck;
@@ -44,10 +34,10 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     private int backlog;
     private Map<Integer, LocalResponse> errorFiles;
     private boolean allBackups;
-    private LogOptions logOptions;
+    private HttpReuse httpReuse;
 
     SettingsBuilder(String context, Settings defaults) {
-        this.context = context;
+        super(context, defaults);
         mode = defaults.mode();
         maxConn = defaults.maxConn();
         retries = defaults.retries();
@@ -57,10 +47,6 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         timeouts = new Timeouts.Draft(defaults.timeouts());
         forwardFor = defaults.forwardFor();
         connectionMode = defaults.connectionMode();
-        logFormat = defaults.logFormat();
-        dontLogNull = defaults.dontLogNull();
-        logGlobal = defaults.logGlobal();
-        logTargets = defaults.logTargets();
         httpCheck = defaults.httpCheck();
         retryOn = defaults.retryOn();
         tcpCheck = defaults.tcpCheck();
@@ -70,13 +56,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         backlog = defaults.backlog();
         errorFiles = defaults.errorFiles();
         allBackups = defaults.allBackups();
-        logOptions = defaults.logOptions();
-    }
-
-    @SuppressWarnings("unchecked")
-    private B touch(String keyword) {
-        touched.add(keyword);
-        return (B) this;
+        httpReuse = defaults.httpReuse();
     }
 
     /** What is proxied ({@code mode}); default {@link Mode#TCP}. */
@@ -192,36 +172,6 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
                 });
     }
 
-    /** The access-log format ({@code option httplog}, {@code option tcplog}); default {@link LogFormat#DEFAULT}. */
-    public B logFormat(LogFormat logFormat) {
-        this.logFormat = Objects.requireNonNull(logFormat, "logFormat");
-        this.logOptions = logOptions.withCustomFormat(null); // the last format line wins, as in HAProxy
-        return touch(logFormat == LogFormat.TCP ? "option tcplog" : "option httplog");
-    }
-
-    /** Whether connections that sent nothing are left out of the log ({@code option dontlognull}); default false. */
-    public B dontLogNull(boolean dontLogNull) {
-        this.dontLogNull = dontLogNull;
-        return touch("option dontlognull");
-    }
-
-    /** Whether log lines go to the global log targets ({@code log global}); default false. */
-    public B logGlobal(boolean logGlobal) {
-        this.logGlobal = logGlobal;
-        return touch("log global");
-    }
-
-    /**
-     * Adds a log target of this section ({@code log ADDRESS FACILITY [LEVEL]}), after those inherited from the
-     * defaults; with {@code log global} too, lines go to the global targets and to these.
-     */
-    public B log(LogTarget target) {
-        List<LogTarget> targets = new java.util.ArrayList<>(logTargets);
-        targets.add(Objects.requireNonNull(target, "target"));
-        this.logTargets = List.copyOf(targets);
-        return touch("log");
-    }
-
     /** HTTP health checks for the servers marked {@code check} ({@code option httpchk}); default TCP checks. */
     public B httpCheck(HttpCheck httpCheck) {
         this.httpCheck = Objects.requireNonNull(httpCheck, "httpCheck");
@@ -310,79 +260,12 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * Forgets the log targets and {@code log global} inherited from the defaults: this section logs nothing
-     * ({@code no log}).
+     * Whether the backend's idle keep-alive server connections serve other clients' requests ({@code http-reuse});
+     * default {@link HttpReuse#SAFE}: yes. Backends only.
      */
-    public B noLog() {
-        this.logGlobal = false;
-        this.logTargets = List.of();
-        return touch("no log");
-    }
-
-    /**
-     * Only failed requests are logged ({@code option dontlog-normal}): a 5xx, a termination state other than
-     * {@code --}, a retry; default false. Frontends only.
-     */
-    public B dontLogNormal(boolean dontLogNormal) {
-        this.logOptions = logOptions.withDontLogNormal(dontLogNormal);
-        return touch("option dontlog-normal");
-    }
-
-    /** Lines of failed requests are sent at level {@code err} ({@code option log-separate-errors}); default false. */
-    public B logSeparateErrors(boolean logSeparateErrors) {
-        this.logOptions = logOptions.withLogSeparateErrors(logSeparateErrors);
-        return touch("option log-separate-errors");
-    }
-
-    /**
-     * Every change of a server's health-check result is logged to the backend's log targets, not only its state
-     * changes ({@code option log-health-checks}); default false. Backends only.
-     */
-    public B logHealthChecks(boolean logHealthChecks) {
-        this.logOptions = logOptions.withLogHealthChecks(logHealthChecks);
-        return touch("option log-health-checks");
-    }
-
-    /**
-     * The access-log line as a {@code log-format} string of HAProxy's {@code %} variables ({@link CustomLogFormat}
-     * lists those known); default none: {@link #logFormat(LogFormat)}'s format. Frontends only.
-     *
-     * @throws ConfigException naming a variable that is unknown or not supported
-     */
-    public B logFormat(String format) {
-        try {
-            CustomLogFormat.parse(format);
-        } catch (ConfigException e) {
-            throw new ConfigException(context + ": log-format: " + e.getMessage());
-        }
-        this.logOptions = logOptions.withCustomFormat(format);
-        return touch("log-format");
-    }
-
-    /**
-     * Each request gets a unique ID made from {@code format}, a log-format of what is known when it is routed
-     * ({@code unique-id-format}; e.g. {@code %[uuid()]}, or {@code %{+X}o %ci:%cp_%fi:%fp_%Ts_%rt:%pid}):
-     * {@code %ID} in the access log, the {@code unique-id} fetch; default none. Frontends only.
-     *
-     * @throws ConfigException naming a variable not known when the request is routed
-     */
-    public B uniqueIdFormat(String format) {
-        try {
-            CustomLogFormat.parseUniqueId(format);
-        } catch (ConfigException e) {
-            throw new ConfigException(context + ": unique-id-format: " + e.getMessage());
-        }
-        this.logOptions = logOptions.withUniqueIdFormat(format);
-        return touch("unique-id-format");
-    }
-
-    /** Sends the unique ID to servers in request header {@code name} ({@code unique-id-header}); default none. */
-    public B uniqueIdHeader(String name) {
-        if (!Tokens.isToken(name)) {
-            throw new ConfigException(context + ": unique-id-header '" + name + "' (expected: a header name)");
-        }
-        this.logOptions = logOptions.withUniqueIdHeader(name);
-        return touch("unique-id-header");
+    public B httpReuse(HttpReuse httpReuse) {
+        this.httpReuse = Objects.requireNonNull(httpReuse, "httpReuse");
+        return touch("http-reuse");
     }
 
     /** The settings as set so far. */
@@ -410,18 +293,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
                 backlog,
                 errorFiles,
                 allBackups,
-                logOptions);
-    }
-
-    /** Fails when this section set a keyword that HAProxy allows only in the other kind of section. */
-    void rejectKeywordsOf(boolean frontend) {
-        Set<String> forbidden = frontend ? SectionKeywords.BACKEND_ONLY : SectionKeywords.FRONTEND_ONLY;
-        for (String keyword : touched) {
-            if (forbidden.contains(keyword)) {
-                throw new ConfigException(context + ": '" + keyword + "' is not allowed in a "
-                        + (frontend ? "frontend" : "backend") + " (allowed in: defaults, "
-                        + (frontend ? "backend" : "frontend") + ", listen)");
-            }
-        }
+                logOptions,
+                httpReuse);
     }
 }

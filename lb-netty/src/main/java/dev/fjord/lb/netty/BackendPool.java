@@ -60,6 +60,11 @@ final class BackendPool {
         this.address = new InetSocketAddress(server.config().address().host(), port);
     }
 
+    /** Whether the connections carry HTTP (with the server codec) or TCP. */
+    Mode mode() {
+        return mode;
+    }
+
     /** An idle keep-alive connection of {@code loop} still open, or null. Call on {@code loop}. */
     @Nullable
     Channel pollIdle(EventLoop loop) {

@@ -188,7 +188,9 @@ final class ServerConnector {
         boolean overTls = tls != null && tls.traffic();
         String sni = tls != null && overTls ? tls.sni(decision.forwardedRequest()) : null;
         if (pooled && mayReuse) {
-            Channel idle = pool.pollIdle(loop, sni); // a TLS connection only for requests sending its SNI
+            Channel idle = settings().httpReuse().shared()
+                    ? pool.pollIdle(loop, sni) // a TLS connection only for requests sending its SNI
+                    : PrivateConnection.take(client, pool, tls != null, sni);
             if (idle != null) {
                 if (record != null) {
                     record.connected(idle);
@@ -300,7 +302,14 @@ final class ServerConnector {
         if (channel != null) {
             if (reusable && poolable && server.config().sendProxy() == ProxyProtocol.NONE && channel.isActive()) {
                 // to the pool it came from: one retired since (the server moved or left) closes it
-                (pool != null ? pool : runtime.pool(server, decision.request().localPort())).offerIdle(channel);
+                BackendPool home = pool != null
+                        ? pool
+                        : runtime.pool(server, decision.request().localPort());
+                if (settings().httpReuse().shared()) {
+                    home.offerIdle(channel);
+                } else {
+                    PrivateConnection.keep(client, channel, home);
+                }
             } else {
                 channel.close();
             }

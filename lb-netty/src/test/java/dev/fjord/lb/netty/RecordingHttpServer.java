@@ -43,6 +43,9 @@ final class RecordingHttpServer implements AutoCloseable {
     private volatile Function<Request, byte[]> responder = OK;
     private volatile boolean closeAfterResponse;
     private int connections;
+    /** Connections the proxy closed (end of stream read). */
+    private int closedByProxy;
+
     private long bytes;
 
     private volatile CountDownLatch readsAllowed = new CountDownLatch(0);
@@ -131,6 +134,12 @@ final class RecordingHttpServer implements AutoCloseable {
         return bytes;
     }
 
+    /** Waits until the proxy closed {@code count} connections in all, or {@code millis} pass; returns how many. */
+    synchronized int awaitClosedByProxy(int count, long millis) throws InterruptedException {
+        awaitUntil(() -> closedByProxy >= count, millis);
+        return closedByProxy;
+    }
+
     /** Waits until {@code count} requests in all have arrived, or {@code millis} pass; returns them. */
     synchronized List<Received> await(int count, long millis) throws InterruptedException {
         awaitUntil(() -> received.size() >= count, millis);
@@ -187,6 +196,10 @@ final class RecordingHttpServer implements AutoCloseable {
                 }
                 int n = in.read(buffer, length, buffer.length - length);
                 if (n < 0) {
+                    synchronized (this) {
+                        closedByProxy++;
+                        notifyAll();
+                    }
                     if (length > 0) {
                         error(number, "connection closed after an incomplete request", buffer, length);
                     }

@@ -9,6 +9,7 @@ import dev.fjord.lb.core.CustomLogFormat;
 import dev.fjord.lb.core.ForwardFor;
 import dev.fjord.lb.core.HashType;
 import dev.fjord.lb.core.HttpCheck;
+import dev.fjord.lb.core.HttpReuse;
 import dev.fjord.lb.core.LogFormat;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.RetryOn;
@@ -85,6 +86,21 @@ final class ProxyKeywords {
                     throw new IllegalArgumentException("expected: log-format \"FORMAT\" (one word: quote it)");
                 }
                 s.logFormat(line.arg(1));
+            }
+            case "http-reuse" -> {
+                if (line.size() != 2) {
+                    throw new IllegalArgumentException("expected: http-reuse never|safe|aggressive|always");
+                }
+                s.httpReuse(
+                        switch (line.arg(1)) {
+                            case "never" -> HttpReuse.NEVER;
+                            case "safe" -> HttpReuse.SAFE;
+                            case "aggressive" -> HttpReuse.AGGRESSIVE;
+                            case "always" -> HttpReuse.ALWAYS;
+                            default ->
+                                throw new IllegalArgumentException(
+                                        "'" + line.arg(1) + "' (expected: never, safe, aggressive or always)");
+                        });
             }
             case "unique-id-format" -> {
                 if (line.size() != 2) {

@@ -14,6 +14,7 @@ import dev.fjord.lb.core.ProxyConfig;
 import dev.fjord.lb.core.SettingsBuilder;
 import dev.fjord.lb.core.TcpCheck;
 import dev.fjord.lb.core.haproxy.Lines.Line;
+import dev.fjord.lb.core.internal.SectionKeywords;
 
 /**
  * Applies each section's lines to the fluent builders, keeping every error (each naming its file and line) and what
@@ -143,6 +144,7 @@ final class Sections {
                                         && !setting(f, line, context, checks)) {
                                     notApplied(line, context);
                                 }
+                                onlyIn(line, SectionKeywords.BACKEND_ONLY, "frontend", "backend");
                             });
                         }
                         responses.end();
@@ -164,6 +166,7 @@ final class Sections {
                                         && !setting(b, line, context, checks)) {
                                     notApplied(line, context);
                                 }
+                                onlyIn(line, SectionKeywords.FRONTEND_ONLY, "backend", "frontend");
                             });
                         }
                         checks.apply(b);
@@ -375,6 +378,18 @@ final class Sections {
             return ProxyKeywords.apply(s, line, checks, warnings, file) || ResponseKeywords.proxyLine(s, line);
         } catch (IllegalArgumentException e) {
             throw located(e, line, context);
+        }
+    }
+
+    /**
+     * Fails on {@code line} when its keyword is one of {@code others}, those HAProxy allows only in a section of kind
+     * {@code other}, not in this {@code kind} (the built section would fail too, without the line).
+     */
+    private static void onlyIn(Line line, Set<String> others, String kind, String other) {
+        String keyword = KnownKeywords.proxy(line);
+        if (keyword != null && others.contains(keyword)) {
+            throw new IllegalArgumentException(
+                    "not allowed in a " + kind + " (allowed in: defaults, " + other + ", listen)");
         }
     }
 

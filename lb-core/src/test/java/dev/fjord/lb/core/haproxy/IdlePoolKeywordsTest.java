@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fjord.lb.core.BackendConfig;
 import dev.fjord.lb.core.ConfigException;
+import dev.fjord.lb.core.HttpReuse;
 import dev.fjord.lb.core.IdlePool;
 import dev.fjord.lb.core.ProxyConfig;
 
@@ -77,5 +78,35 @@ class IdlePoolKeywordsTest {
                         .build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("backend 'app': server 'web1': pool-purge-delay PT-1S (expected: >= 0)");
+    }
+
+    @Test
+    void httpReuseIsReadInDefaultsAndBackendsAndRefusedInFrontends() {
+        ProxyConfig config = parse("""
+                defaults
+                    mode http
+                    http-reuse always
+                backend shared
+                    server web1 127.0.0.1:9001
+                backend ntlm
+                    http-reuse never
+                    server web1 127.0.0.1:9001
+                """);
+
+        assertThat(config.backends().get("shared").settings().httpReuse()).isEqualTo(HttpReuse.ALWAYS);
+        assertThat(config.backends().get("ntlm").settings().httpReuse()).isEqualTo(HttpReuse.NEVER);
+        assertThat(HttpReuse.NEVER.shared()).isFalse();
+        assertThat(HttpReuse.SAFE.shared()).isTrue();
+        assertThatThrownBy(() -> parse("""
+                frontend main
+                    bind :80
+                    http-reuse safe
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("haproxy.cfg:3: 'http-reuse' in frontend 'main': not allowed in a frontend (allowed in: "
+                        + "defaults, backend, listen)");
+        assertThatThrownBy(() -> parse("backend app\n    http-reuse sometimes\n"))
+                .hasMessage("haproxy.cfg:2: 'http-reuse' in backend 'app': 'sometimes' (expected: never, safe, "
+                        + "aggressive or always)");
     }
 }

@@ -100,13 +100,15 @@ class LoggingKeywordsTest {
                     unique-id-format %[uuid()]
                 """))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("'unique-id-format' is not allowed in a backend");
+                .hasMessage("haproxy.cfg:2: 'unique-id-format' in backend 'app': not allowed in a backend (allowed in: "
+                        + "defaults, frontend, listen)");
         assertThatThrownBy(() -> config("""
                 backend app
                     option dontlog-normal
                 """))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("'option dontlog-normal' is not allowed in a backend");
+                .hasMessageStartingWith(
+                        "haproxy.cfg:2: 'option dontlog-normal' in backend 'app': not allowed in a backend");
     }
 
     @Test
@@ -209,6 +211,8 @@ class LoggingKeywordsTest {
                 frontend main
                     bind :80
                     option allbackups
-                """)).hasMessageContaining("'option allbackups' is not allowed in a frontend");
+                """))
+                .hasMessageContaining(
+                        "haproxy.cfg:3: 'option allbackups' in frontend 'main': not allowed in a frontend");
     }
 }

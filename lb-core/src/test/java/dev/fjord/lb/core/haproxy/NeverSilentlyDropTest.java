@@ -72,7 +72,6 @@ class NeverSilentlyDropTest {
                         "haproxy.cfg:18: 'reqadd' in frontend 'main'" + supported,
                         "haproxy.cfg:19: unknown keyword 'frobnicate' in frontend 'main' (see the README's table of "
                                 + "supported keywords)",
-                        "haproxy.cfg:22: 'http-reuse' in backend 'app'" + supported,
                         "haproxy.cfg:23: 'fullconn' in backend 'app'" + supported,
                         "haproxy.cfg:24: 'hash-balance-factor' in backend 'app'" + supported,
                         "haproxy.cfg:25: 'option prefer-last-server' in backend 'app'" + supported);

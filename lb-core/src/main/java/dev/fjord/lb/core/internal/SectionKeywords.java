@@ -1,11 +1,14 @@
-package dev.fjord.lb.core;
+package dev.fjord.lb.core.internal;
 
 import java.util.Set;
 
-/** The keywords of {@link SettingsBuilder} that HAProxy allows only in one kind of section. Immutable. */
-final class SectionKeywords {
+/**
+ * The keywords of {@code SettingsBuilder} that HAProxy allows only in one kind of section, checked when a section is
+ * built and, with the line, when a haproxy.cfg is imported. Immutable.
+ */
+public final class SectionKeywords {
     /** Keywords a frontend may not set (HAProxy rejects them there too). */
-    static final Set<String> BACKEND_ONLY = Set.of(
+    public static final Set<String> BACKEND_ONLY = Set.of(
             "balance",
             "hash-type",
             "retries",
@@ -20,10 +23,11 @@ final class SectionKeywords {
             "timeout check",
             "timeout server-fin",
             "option allbackups",
-            "option log-health-checks");
+            "option log-health-checks",
+            "http-reuse");
 
     /** Keywords a backend may not set. */
-    static final Set<String> FRONTEND_ONLY = Set.of(
+    public static final Set<String> FRONTEND_ONLY = Set.of(
             "maxconn",
             "timeout client",
             "timeout http-request",
