@@ -196,6 +196,11 @@ final class RouteDecisions {
             if (uniqueIdHeader != null && uniqueId != null) { // before X-Forwarded-For, as HAProxy adds them
                 edits = append(edits, new HeaderEdit.Add(uniqueIdHeader, uniqueId));
             }
+            Compression compression = Compression.of(
+                    frontend.config().settings(), backend.config().settings());
+            if (compression.offload() && compression.choose(request) != null) { // the server need not compress
+                edits = append(edits, new HeaderEdit.Delete("Accept-Encoding"));
+            }
             HeaderEdit forwardedFor = ForwardFor.edit(frontend, backend, routed);
             if (forwardedFor != null) {
                 edits = append(edits, forwardedFor);

@@ -45,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  *     {@code log-format} and {@code unique-id-format}; default {@link LogOptions#DEFAULT}
  * @param httpReuse whether a backend's idle server connections serve other clients ({@code http-reuse}); default
  *     {@link HttpReuse#SAFE}
+ * @param compression responses compressed for clients that accept it ({@code compression}); default
+ *     {@link Compression#NONE}
  */
 public record Settings(
         Mode mode,
@@ -70,7 +72,8 @@ public record Settings(
         Map<Integer, LocalResponse> errorFiles,
         boolean allBackups,
         LogOptions logOptions,
-        HttpReuse httpReuse) {
+        HttpReuse httpReuse,
+        Compression compression) {
 
     /** The body bytes {@code bufferRequest} waits for at most: HAProxy's buffer (16 KiB) less its rewrite reserve. */
     public static final int BUFFERED_BODY_BYTES = 16384 - 1024;
@@ -100,7 +103,8 @@ public record Settings(
             Map.of(),
             false,
             LogOptions.DEFAULT,
-            HttpReuse.SAFE);
+            HttpReuse.SAFE,
+            Compression.NONE);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");
@@ -112,6 +116,7 @@ public record Settings(
         Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
         Objects.requireNonNull(logOptions, "logOptions");
         Objects.requireNonNull(httpReuse, "httpReuse");
+        Objects.requireNonNull(compression, "compression");
         retryOn = Set.copyOf(retryOn);
         logTargets = List.copyOf(logTargets);
         errorFiles = Map.copyOf(errorFiles);

@@ -35,6 +35,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
     private Map<Integer, LocalResponse> errorFiles;
     private boolean allBackups;
     private HttpReuse httpReuse;
+    private Compression compression;
 
     SettingsBuilder(String context, Settings defaults) {
         super(context, defaults);
@@ -57,6 +58,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
         errorFiles = defaults.errorFiles();
         allBackups = defaults.allBackups();
         httpReuse = defaults.httpReuse();
+        compression = defaults.compression();
     }
 
     /** What is proxied ({@code mode}); default {@link Mode#TCP}. */
@@ -268,6 +270,27 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
         return touch("http-reuse");
     }
 
+    /**
+     * Compresses responses with {@code algorithm} for clients that accept it ({@code compression algo}; several:
+     * the client's preference decides, then their order); default none. See {@link Compression}.
+     */
+    public B compressionAlgorithm(CompressionAlgorithm algorithm) {
+        this.compression = compression.withAlgorithm(algorithm);
+        return touch("compression");
+    }
+
+    /** Compresses only responses whose {@code Content-Type} starts with {@code type} ({@code compression type}). */
+    public B compressionType(String type) {
+        this.compression = compression.withType(type);
+        return touch("compression");
+    }
+
+    /** Requests go to the server without {@code Accept-Encoding} if Fjord compresses ({@code compression offload}). */
+    public B compressionOffload() {
+        this.compression = compression.withOffload();
+        return touch("compression");
+    }
+
     /** The settings as set so far. */
     Settings settings() {
         return new Settings(
@@ -294,6 +317,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
                 errorFiles,
                 allBackups,
                 logOptions,
-                httpReuse);
+                httpReuse,
+                compression);
     }
 }

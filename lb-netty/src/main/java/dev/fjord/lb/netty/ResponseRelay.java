@@ -35,6 +35,8 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
     private boolean bodyless;
     private boolean upgrading;
     private boolean reusable;
+    /** The body's compressor when the response is compressed for the client ({@code compression}); else null. */
+    private @Nullable BodyCompressor compressor;
 
     ResponseRelay(
             HttpExchange exchange,
@@ -118,6 +120,7 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
                 .responseHead(response.status().code(), 64 + response.headers().size() * 32L); // an estimate
         bodyless = HttpMessages.isBodyless(exchange.method(), response.status()); // set-status may have changed it
         String upgrade = response.headers().get(HttpHeaderNames.UPGRADE, ""); // before the hop-by-hop fields go
+        compressor = ResponseCompression.prepare(exchange.decision().asForward(), response, bodyless);
         HttpResponse out = clientResponse(response, exchange.clientKeepAlive(), bodyless);
         exchange.traffic().sent(out);
         exchange.clientKeepAlive(!out.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
@@ -142,6 +145,14 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
             if (last) {
                 client.write(LastHttpContent.EMPTY_LAST_CONTENT);
             }
+        } else if (compressor != null) {
+            BodyCompressor body = compressor;
+            if (last) {
+                compressor = null;
+            }
+            HttpContent compressed = ResponseCompression.compress(body, content, last, client.alloc());
+            exchange.traffic().responseBytes(compressed.content().readableBytes());
+            client.write(compressed);
         } else {
             exchange.traffic().responseBytes(content.content().readableBytes());
             client.write(content);
@@ -175,6 +186,11 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
 
     @Override
     public void inactive(Channel channel) {
+        BodyCompressor unfinished = compressor;
+        if (unfinished != null) { // the body ends here, cut short: its compressor's native memory goes now
+            compressor = null;
+            unfinished.end();
+        }
         exchange.server().inactive(channel);
     }
 

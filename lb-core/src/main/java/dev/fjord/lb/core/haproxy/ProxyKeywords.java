@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.fjord.lb.core.Balance;
+import dev.fjord.lb.core.CompressionAlgorithm;
 import dev.fjord.lb.core.ConnectionMode;
 import dev.fjord.lb.core.CustomLogFormat;
 import dev.fjord.lb.core.ForwardFor;
@@ -87,6 +88,7 @@ final class ProxyKeywords {
                 }
                 s.logFormat(line.arg(1));
             }
+            case "compression" -> compression(s, line);
             case "http-reuse" -> {
                 if (line.size() != 2) {
                     throw new IllegalArgumentException("expected: http-reuse never|safe|aggressive|always");
@@ -127,6 +129,31 @@ final class ProxyKeywords {
             }
         }
         return true;
+    }
+
+    /** {@code compression algo A...}, {@code compression type T...}, {@code compression offload}. */
+    private static void compression(SettingsBuilder<?> s, Line line) {
+        String what = line.size() < 2 ? "" : line.arg(1);
+        switch (what) {
+            case "algo" -> {
+                if (line.size() < 3) {
+                    throw new IllegalArgumentException("expected: compression algo ALGORITHM...");
+                }
+                line.words()
+                        .subList(2, line.size())
+                        .forEach(name -> s.compressionAlgorithm(CompressionAlgorithm.of(name)));
+            }
+            case "type" -> {
+                if (line.size() < 3) {
+                    throw new IllegalArgumentException("expected: compression type MIME-TYPE...");
+                }
+                line.words().subList(2, line.size()).forEach(s::compressionType);
+            }
+            case "offload" -> s.compressionOffload();
+            default ->
+                throw new IllegalArgumentException("'" + what + "' (expected: compression algo|type|offload; "
+                        + "algo-req, algo-res, type-req, type-res and direction are not supported yet)");
+        }
     }
 
     private static Balance balance(Line line) {

@@ -25,7 +25,7 @@ class NeverSilentlyDropTest {
                     mode http
                     option logasap
                     option splice-auto
-                    compression algo gzip
+                    compression algo brotli
                 frontend main
                     bind :80
                     unique-id-header X:Unique
@@ -60,7 +60,8 @@ class NeverSilentlyDropTest {
                         "haproxy.cfg:3: 'lua-load' in global" + supported,
                         "haproxy.cfg:4: 'maxsslrate' in global" + supported,
                         "haproxy.cfg:7: 'option logasap' in defaults" + supported,
-                        "haproxy.cfg:9: 'compression' in defaults" + supported,
+                        "haproxy.cfg:9: 'compression' in defaults: compression algo 'brotli' (expected: identity, "
+                                + "gzip, deflate or raw-deflate)",
                         "haproxy.cfg:12: 'unique-id-header' in frontend 'main': unique-id-header "
                                 + "'X:Unique' (expected: a header name)",
                         "haproxy.cfg:13: 'monitor fail' in frontend 'main'" + supported,

@@ -1,0 +1,88 @@
+package dev.fjord.lb.netty;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+import dev.fjord.lb.core.CompressionAlgorithm;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Compresses one response body as it is relayed: each part flushed ({@link Deflater#SYNC_FLUSH}) so the client gets
+ * what has arrived, the end finished with the gzip trailer. Level 1, HAProxy's {@code tune.comp.maxlevel} default:
+ * the fastest, which a proxy on the path of every response wants. Not thread-safe: one event loop.
+ */
+final class BodyCompressor {
+    /** gzip's header (RFC 1952): deflate, no flags, no time, no extra flags, unknown OS. */
+    private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+
+    private final Deflater deflater;
+    private final boolean gzip;
+    private final CRC32 crc = new CRC32();
+    private boolean headerWritten;
+    private boolean ended;
+
+    BodyCompressor(CompressionAlgorithm algorithm) {
+        this.gzip = algorithm == CompressionAlgorithm.GZIP;
+        this.deflater = new Deflater(1, algorithm != CompressionAlgorithm.DEFLATE); // zlib's wrapper for deflate only
+    }
+
+    /** The compressed form of {@code in} (not released), the body's end when {@code last}; may be empty. */
+    ByteBuf compress(ByteBuf in, boolean last, ByteBufAllocator alloc) {
+        int length = in.readableBytes();
+        ByteBuf out = alloc.buffer(Math.max(64, length / 2 + 32));
+        if (gzip && !headerWritten) {
+            out.writeBytes(GZIP_HEADER);
+            headerWritten = true;
+        }
+        if (length > 0) {
+            ByteBuffer input = in.nioBufferCount() == 1 ? in.nioBuffer() : ByteBuffer.wrap(copy(in));
+            if (gzip) {
+                crc.update(input.duplicate());
+            }
+            deflater.setInput(input);
+        }
+        if (last) {
+            deflater.finish();
+            while (!deflater.finished()) {
+                deflate(out, Deflater.NO_FLUSH);
+            }
+            if (gzip) {
+                out.writeIntLE((int) crc.getValue());
+                out.writeIntLE((int) deflater.getBytesRead()); // ISIZE: the input's length modulo 2^32
+            }
+            end();
+        } else if (length > 0) {
+            while (deflate(out, Deflater.SYNC_FLUSH) || !deflater.needsInput()) {
+                // more output space, or input left: once more with the same flush
+            }
+        }
+        return out;
+    }
+
+    /** One {@code deflate} into {@code out}'s free space; true when it filled that space (more may follow). */
+    private boolean deflate(ByteBuf out, int flush) {
+        out.ensureWritable(Math.max(256, out.writableBytes() == 0 ? 1024 : 0));
+        int writable = out.writableBytes();
+        ByteBuffer space = out.nioBuffer(out.writerIndex(), writable);
+        int written = deflater.deflate(space, flush);
+        out.writerIndex(out.writerIndex() + written);
+        return written == writable;
+    }
+
+    private static byte[] copy(ByteBuf in) {
+        byte[] bytes = new byte[in.readableBytes()];
+        in.getBytes(in.readerIndex(), bytes);
+        return bytes;
+    }
+
+    /** Frees the compressor's native memory; once, whatever happened to the response. */
+    void end() {
+        if (!ended) {
+            ended = true;
+            deflater.end();
+        }
+    }
+}
