@@ -37,6 +37,8 @@ final class CompiledFrontend {
     final @Nullable CustomLogFormat uniqueIdFormat;
     /** The {@code unique-id-header}; null: the ID is not sent. */
     final @Nullable String uniqueIdHeader;
+    /** The router's backends when an ACL reads their state ({@code nbsrv}); else null. */
+    private final @Nullable Map<String, LiveBackend> backendStates;
 
     CompiledFrontend(
             FrontendConfig config, Map<String, LiveBackend> backends, Map<String, RequestRuleSet> backendRequestRules) {
@@ -77,14 +79,31 @@ final class CompiledFrontend {
         uniqueIdFormat = uniqueId == null ? null : CustomLogFormat.parseUniqueId(uniqueId);
         uniqueIdHeader =
                 uniqueId == null ? null : config.settings().logOptions().uniqueIdHeader();
+        backendStates = nbsrvAcls(config).isEmpty() ? null : backends;
     }
 
-    /** {@code request} with its unique ID when the frontend makes them ({@code unique-id-format}), else itself. */
-    RequestHead identified(RequestHead request) {
+    /**
+     * {@code request} as this frontend's rules see it: with the backends' state when an ACL reads it ({@code nbsrv}),
+     * and its unique ID when the frontend makes them ({@code unique-id-format}); else itself.
+     */
+    RequestHead prepared(RequestHead request) {
+        Map<String, LiveBackend> states = backendStates;
+        RequestHead seen = states == null ? request : new BackendsView(request, states);
         CustomLogFormat format = uniqueIdFormat;
-        return format == null || request.uniqueId() != null
-                ? request
-                : new IdentifiedRequestHead(request, format.value(request));
+        return format == null || seen.uniqueId() != null ? seen : new IdentifiedRequestHead(seen, format.value(seen));
+    }
+
+    /**
+     * The ACLs of {@code config} that read a backend's state ({@code nbsrv}): named ones, and anonymous ones in the
+     * conditions of its {@code http-request} and {@code use_backend} rules.
+     */
+    static List<Acl> nbsrvAcls(FrontendConfig config) {
+        List<Acl> all = new ArrayList<>();
+        config.acls().values().forEach(all::addAll);
+        config.httpRequestRules().forEach(rule -> Condition.anonymousAcls(rule.condition(), all));
+        config.useBackendRules().forEach(rule -> Condition.anonymousAcls(rule.condition(), all));
+        all.removeIf(acl -> acl.fetch() != AclFetch.NBSRV);
+        return all;
     }
 
     FrontendConfig config() {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fjord.lb.core.internal.Words;
 
 /**
@@ -26,6 +28,19 @@ public sealed interface Condition {
     /** The ACLs named {@code name} in the frontend (or a predefined ACL). */
     static Condition acl(String name) {
         return new Named(name);
+    }
+
+    /** The anonymous ACLs of {@code condition} (null: none), in braces anywhere in it, to {@code into}. */
+    static void anonymousAcls(@Nullable Condition condition, java.util.List<Acl> into) {
+        if (condition instanceof Anonymous anonymous) {
+            into.add(anonymous.acl());
+        } else if (condition instanceof Not not) {
+            anonymousAcls(not.condition(), into);
+        } else if (condition instanceof All all) {
+            all.conditions().forEach(each -> anonymousAcls(each, into));
+        } else if (condition instanceof Any any) {
+            any.conditions().forEach(each -> anonymousAcls(each, into));
+        }
     }
 
     /** An anonymous ACL, as HAProxy's {@code { path_beg /static }}. */

@@ -274,6 +274,13 @@ public record ProxyConfig(
                 if (frontend.defaultBackend() != null) {
                     requireBackend(context, "default backend", frontend.defaultBackend(), frontend, builtBackends);
                 }
+                for (Acl acl : CompiledFrontend.nbsrvAcls(frontend)) {
+                    String named = Objects.requireNonNull(acl.argument(), "argument");
+                    if (!builtBackends.containsKey(named)) {
+                        throw new ConfigException(context + ": nbsrv(" + named + "): backend '" + named
+                                + "' is not defined (defined: " + List.copyOf(builtBackends.keySet()) + ")");
+                    }
+                }
             }
             StickChecks.check(builtFrontends, builtBackends);
             StickChecks.checkPeers(builtFrontends, builtBackends, peers);

@@ -39,7 +39,7 @@ final class RouteDecisions {
      * and its ACLs read (null: the router has no stick table).
      */
     RouteDecision route(CompiledFrontend frontend, RequestHead received, @Nullable StickCounters counters) {
-        RequestHead request = frontend.identified(received);
+        RequestHead request = frontend.prepared(received);
         String name = frontend.config().name();
         RequestHead seen = counters == null ? request : new TrackedRequestHead(request, counters, name);
         Pass pass = new Pass(seen);

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fjord.lb.core.Acl;
 import dev.fjord.lb.core.BindOptions;
 import dev.fjord.lb.core.Condition;
@@ -151,6 +153,33 @@ final class FrontendKeywords {
                 .accept(HttpRequestRule.returnResponse(
                                 200, "text/html", "<html><body><h1>200 OK</h1>\nService ready.\n</body></html>\n")
                         .when(monitored));
+    }
+
+    /**
+     * {@code monitor fail if|unless CONDITION}: when the condition holds, the {@code monitor-uri} request is answered
+     * 503 ({@code Service Unavailable}, as HAProxy's page) instead of 200, e.g. {@code if { nbsrv(app) lt 1 }}; read
+     * before {@code monitor-uri}'s rules. Without a {@code monitor-uri} it changes nothing, as in HAProxy.
+     */
+    static void monitorFail(Target frontend, Line line, @Nullable String monitorUri) {
+        if (line.size() < 4
+                || !line.arg(1).equals("fail")
+                || !(line.arg(2).equals("if") || line.arg(2).equals("unless"))) {
+            throw new IllegalArgumentException("expected: monitor fail if|unless CONDITION");
+        }
+        Condition failing = Condition.parse(line.words().subList(2, line.size()));
+        if (monitorUri == null) {
+            return;
+        }
+        Condition monitored = Condition.of(Acl.parse(List.of("url", "--", monitorUri)));
+        frontend.httpRequest()
+                .accept(HttpRequestRule.setLogLevel("silent").when(new Condition.All(List.of(monitored, failing))));
+        frontend.httpRequest()
+                .accept(HttpRequestRule.returnResponse(
+                                503,
+                                "text/html",
+                                "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this "
+                                        + "request.\n</body></html>\n")
+                        .when(new Condition.All(List.of(monitored, failing))));
     }
 
     /** {@code capture request|response header NAME len LENGTH}, {@code capture cookie NAME len LENGTH}. */

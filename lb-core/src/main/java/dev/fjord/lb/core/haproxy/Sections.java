@@ -139,7 +139,10 @@ final class Sections {
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(f, this::warn);
                         for (Line line : monitorFirst(lines)) {
                             attempt(line, context, () -> {
-                                if (!ResponseKeywords.apply(responses, line)
+                                if (line.keyword().equals("monitor")) {
+                                    FrontendKeywords.monitorFail(
+                                            FrontendKeywords.Target.of(f), line, monitorUri(lines));
+                                } else if (!ResponseKeywords.apply(responses, line)
                                         && !frontendLine(FrontendKeywords.Target.of(f), line, context)
                                         && !setting(f, line, context, checks)) {
                                     notApplied(line, context);
@@ -205,7 +208,10 @@ final class Sections {
                         defaultsServers.forEach(line -> BackendKeywords.apply(BackendKeywords.Target.of(l), line, tls));
                         for (Line line : monitorFirst(lines)) {
                             attempt(line, context, () -> {
-                                if (!ResponseKeywords.apply(responses, line)
+                                if (line.keyword().equals("monitor")) {
+                                    FrontendKeywords.monitorFail(
+                                            FrontendKeywords.Target.of(l), line, monitorUri(lines));
+                                } else if (!ResponseKeywords.apply(responses, line)
                                         && !frontendLine(FrontendKeywords.Target.of(l), line, context)
                                         && !BackendKeywords.apply(BackendKeywords.Target.of(l), line, tls)
                                         && !setting(l, line, context, checks)) {
@@ -343,9 +349,22 @@ final class Sections {
     /** {@code lines} with {@code monitor-uri} first: HAProxy answers it before any {@code http-request} rule. */
     private static List<Line> monitorFirst(List<Line> lines) {
         List<Line> ordered = new ArrayList<>(lines.size());
+        lines.stream().filter(line -> line.keyword().equals("monitor")).forEach(ordered::add); // its 503 goes first
         lines.stream().filter(line -> line.keyword().equals("monitor-uri")).forEach(ordered::add);
-        lines.stream().filter(line -> !line.keyword().equals("monitor-uri")).forEach(ordered::add);
+        lines.stream()
+                .filter(line ->
+                        !line.keyword().equals("monitor-uri") && !line.keyword().equals("monitor"))
+                .forEach(ordered::add);
         return ordered;
+    }
+
+    /** The section's {@code monitor-uri}, or null. */
+    private static @Nullable String monitorUri(List<Line> lines) {
+        return lines.stream()
+                .filter(line -> line.keyword().equals("monitor-uri") && line.size() == 2)
+                .map(line -> line.arg(1))
+                .findFirst()
+                .orElse(null);
     }
 
     /** An {@code http-request} rule of a backend; false when {@code line} is none. */

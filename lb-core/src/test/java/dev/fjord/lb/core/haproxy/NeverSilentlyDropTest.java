@@ -64,7 +64,6 @@ class NeverSilentlyDropTest {
                                 + "gzip, deflate or raw-deflate)",
                         "haproxy.cfg:12: 'unique-id-header' in frontend 'main': unique-id-header "
                                 + "'X:Unique' (expected: a header name)",
-                        "haproxy.cfg:13: 'monitor fail' in frontend 'main'" + supported,
                         "haproxy.cfg:14: 'unique-id-format' in frontend 'main': unique-id-format: "
                                 + "'%ST' is not known when the request is routed (expected in a unique ID: text, "
                                 + "%[SAMPLE], %ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID, %% for %)",
