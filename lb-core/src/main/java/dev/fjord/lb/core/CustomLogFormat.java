@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -96,6 +95,30 @@ public final class CustomLogFormat {
      */
     static CustomLogFormat parseValue(String value) {
         return new CustomLogFormat(value, ofTheRequest(items(value, false), "a header value"));
+    }
+
+    /**
+     * Parses an {@code http-response} or {@code http-after-response} header value: as {@link #parseValue}, with
+     * response fetches ({@code %[res.hdr(x)]}, {@code %[status]}) and {@code %ST}, {@code %b}, {@code %s}.
+     *
+     * @throws ConfigException naming what is not allowed there
+     */
+    static CustomLogFormat parseResponseValue(String value) {
+        List<Item> items = items(value, false);
+        for (Item item : items) {
+            String variable = item.variable();
+            SampleFetch sample = item.sample();
+            if (sample != null && sample.readsRequestContent()) {
+                throw new ConfigException("sample '" + sample + "' reads the request's head, which a response rule "
+                        + "no longer has (as in HAProxy; expected: src, dst_port, status, res.hdr(NAME), ...)");
+            }
+            if (variable != null && !LogVariables.OF_THE_RESPONSE.contains(variable)) {
+                throw new ConfigException("'%" + variable + "' is not known when the response is sent (expected in "
+                        + "a response header value: text, %[SAMPLE], " + LogVariables.OF_THE_REQUEST_LIST
+                        + ", %ST, %b, %s, %% for %)");
+            }
+        }
+        return new CustomLogFormat(value, items);
     }
 
     /**
@@ -324,6 +347,15 @@ public final class CustomLogFormat {
      * bytes a header value may not hold written {@code %XX}, and {@code %ci}, {@code %cp}.
      */
     String value(RequestHead request) {
+        return value(request, null, null);
+    }
+
+    /**
+     * The value of a header whose format this is, for {@code request} and (in a response rule) {@code response} as
+     * {@code decision} routed it: text, samples ({@code ""} when none) with the bytes a header value may not hold
+     * written {@code %XX}, and the variables known then.
+     */
+    String value(RequestHead request, @Nullable ResponseHead response, @Nullable RouteDecision decision) {
         StringBuilder value = new StringBuilder();
         for (Item item : items) {
             String text = item.text();
@@ -334,10 +366,10 @@ public final class CustomLogFormat {
                 value.append(text);
                 continue;
             } else if (sample != null) {
-                Object fetched = sample.fetch(request, null);
+                Object fetched = sample.fetch(request, response);
                 part = fetched == null ? "" : headerSafe(SampleConverter.text(fetched));
             } else if (variable != null) {
-                part = LogVariables.ofRequest(variable, request);
+                part = LogVariables.ofResponse(variable, request, response, decision);
                 if (item.hex()) {
                     part = LogVariables.hex(variable, part);
                 }
@@ -357,30 +389,11 @@ public final class CustomLogFormat {
         if (sample instanceof InetAddress address) {
             return InetAddresses.toText(mask.apply(address));
         }
-        return encode(sample.toString(), '#');
+        return LogVariables.encode(sample.toString(), '#');
     }
 
     private static String headerSafe(String text) {
-        return encode(text, '%');
-    }
-
-    private static String encode(String text, char prefix) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean unsafe = (c < 0x20 && c != '\t') || c == 0x7f;
-            if (unsafe && out == null) {
-                out = new StringBuilder(text.length() + 8).append(text, 0, i);
-            }
-            if (out != null) {
-                if (unsafe) {
-                    out.append(prefix).append(String.format(Locale.ROOT, "%02X", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        return out == null ? text : out.toString();
+        return LogVariables.encode(text, '%');
     }
 
     @Override

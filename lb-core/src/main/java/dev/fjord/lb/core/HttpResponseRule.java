@@ -80,6 +80,22 @@ public sealed interface HttpResponseRule {
         return new SetHeader(name, value, null);
     }
 
+    /**
+     * {@code set-header NAME FORMAT}: as {@link #setHeader}, the value a log-format evaluated for each response:
+     * text, samples of the request and the response ({@code %[res.hdr(x)]}), {@code %ci}..., {@code %ST}, {@code %b},
+     * {@code %s}, {@code %%} for a {@code %}.
+     *
+     * @throws ConfigException naming an expression that is wrong or not known when the response is sent
+     */
+    static HttpResponseRule setHeaderFormat(String name, String format) {
+        return new SetHeader(name, format, true, null);
+    }
+
+    /** {@code add-header NAME FORMAT}: as {@link #addHeader}, the value a log-format as {@link #setHeaderFormat}. */
+    static HttpResponseRule addHeaderFormat(String name, String format) {
+        return new AddHeader(name, format, true, null);
+    }
+
     /** {@code add-header NAME VALUE}: add one more {@code name} header. */
     static HttpResponseRule addHeader(String name, String value) {
         return new AddHeader(name, value, null);
@@ -211,15 +227,31 @@ public sealed interface HttpResponseRule {
         }
     }
 
-    /** {@code set-header NAME VALUE}. */
-    record SetHeader(String name, String value, @Nullable Condition condition) implements HttpResponseRule {
+    /**
+     * {@code set-header NAME VALUE}.
+     *
+     * @param format whether {@code value} is a log-format ({@link #setHeaderFormat}) rather than literal text
+     */
+    record SetHeader(
+            String name,
+            String value,
+            boolean format,
+            @Nullable Condition condition) implements HttpResponseRule {
         public SetHeader {
             HeaderEdit.requireHeader("http-response set-header", name, value);
+            if (format) {
+                ResponseRules.checkFormat("http-response set-header " + name, value);
+            }
+        }
+
+        /** A literal value. */
+        public SetHeader(String name, String value, @Nullable Condition condition) {
+            this(name, value, false, condition);
         }
 
         @Override
         public HttpResponseRule when(Condition condition) {
-            return new SetHeader(name, value, condition);
+            return new SetHeader(name, value, format, condition);
         }
 
         @Override
@@ -228,15 +260,31 @@ public sealed interface HttpResponseRule {
         }
     }
 
-    /** {@code add-header NAME VALUE}. */
-    record AddHeader(String name, String value, @Nullable Condition condition) implements HttpResponseRule {
+    /**
+     * {@code add-header NAME VALUE}.
+     *
+     * @param format whether {@code value} is a log-format ({@link #addHeaderFormat}) rather than literal text
+     */
+    record AddHeader(
+            String name,
+            String value,
+            boolean format,
+            @Nullable Condition condition) implements HttpResponseRule {
         public AddHeader {
             HeaderEdit.requireHeader("http-response add-header", name, value);
+            if (format) {
+                ResponseRules.checkFormat("http-response add-header " + name, value);
+            }
+        }
+
+        /** A literal value. */
+        public AddHeader(String name, String value, @Nullable Condition condition) {
+            this(name, value, false, condition);
         }
 
         @Override
         public HttpResponseRule when(Condition condition) {
-            return new AddHeader(name, value, condition);
+            return new AddHeader(name, value, format, condition);
         }
 
         @Override

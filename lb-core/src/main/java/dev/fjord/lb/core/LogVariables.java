@@ -36,6 +36,10 @@ final class LogVariables {
     /** Variables a header value or a unique ID may hold: known when the request is routed. */
     static final Set<String> OF_THE_REQUEST = Set.of("ci", "cp", "fi", "fp", "Ts", "ms", "rt", "pid", "ID");
 
+    /** Variables a response header value may hold: those of the request, the status, the backend and server. */
+    static final Set<String> OF_THE_RESPONSE =
+            Set.of("ci", "cp", "fi", "fp", "Ts", "ms", "rt", "pid", "ID", "ST", "b", "s");
+
     /** {@link #OF_THE_REQUEST} for error messages. */
     static final String OF_THE_REQUEST_LIST = "%ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID";
 
@@ -142,6 +146,48 @@ final class LogVariables {
             }
             default -> "";
         };
+    }
+
+    /**
+     * The value of {@link #OF_THE_RESPONSE} variable {@code variable}: {@code %ST} of {@code response}, {@code %b} and
+     * {@code %s} of {@code decision} ({@code <NOSRV>} without a server, as in the log), else {@link #ofRequest}.
+     */
+    static String ofResponse(
+            String variable, RequestHead request, @Nullable ResponseHead response, @Nullable RouteDecision decision) {
+        return switch (variable) {
+            case "ST" -> response == null ? "" : Integer.toString(response.status());
+            case "b" -> {
+                Backend backend = decision == null ? null : decision.backend();
+                yield backend != null
+                        ? backend.name()
+                        : decision == null ? "" : decision.frontend().name();
+            }
+            case "s" ->
+                decision instanceof RouteDecision.Forward forward
+                        ? forward.server().name()
+                        : "<NOSRV>";
+            default -> ofRequest(variable, request);
+        };
+    }
+
+    /** {@code text} with control characters (but tab) written {@code PREFIX} and two hex digits. */
+    static String encode(String text, char prefix) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean unsafe = (c < 0x20 && c != '\t') || c == 0x7f;
+            if (unsafe && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out != null) {
+                if (unsafe) {
+                    out.append(prefix).append(String.format(Locale.ROOT, "%02X", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /**

@@ -47,6 +47,8 @@ final class ResponseRules {
     private final ResponseTest[] conditions;
     /** The regular expression of each {@code replace-header} and {@code replace-value} rule; null for the others. */
     private final @Nullable Pattern[] regexes;
+    /** The log-format of each {@code set-header} and {@code add-header} rule whose value is one; null for others. */
+    private final @Nullable CustomLogFormat[] formats;
 
     /**
      * Compiles {@code rules} against the ACLs of their section.
@@ -57,6 +59,7 @@ final class ResponseRules {
         this.rules = rules.toArray(new HttpResponseRule[0]);
         this.conditions = new ResponseTest[this.rules.length];
         this.regexes = new Pattern[this.rules.length];
+        this.formats = new CustomLogFormat[this.rules.length];
         for (int i = 0; i < this.rules.length; i++) {
             Condition condition = this.rules[i].condition();
             conditions[i] = condition == null ? ResponseRules::always : compile(condition, acls, context);
@@ -66,6 +69,10 @@ final class ResponseRules {
                 regexes[i] = HeaderRewrite.compile(context, replace.regex());
             } else if (this.rules[i] instanceof HttpResponseRule.ReplaceValue replace) {
                 regexes[i] = HeaderRewrite.compile(context, replace.regex());
+            } else if (this.rules[i] instanceof HttpResponseRule.SetHeader set && set.format()) {
+                formats[i] = CustomLogFormat.parseResponseValue(set.value());
+            } else if (this.rules[i] instanceof HttpResponseRule.AddHeader add && add.format()) {
+                formats[i] = CustomLogFormat.parseResponseValue(add.value());
             }
         }
     }
@@ -81,8 +88,8 @@ final class ResponseRules {
      * @return the rule that answered and the response to send instead of {@code response}; null to send
      *     {@code response}
      */
-    Responses.@Nullable Answer apply(
-            RequestHead request, EditableResponseHead response, IntFunction<LocalResponse> errorPage) {
+    Responses.@Nullable Answer apply(RouteDecision decision, RequestHead request, EditableResponseHead response) {
+        IntFunction<LocalResponse> errorPage = decision::errorPage;
         for (int i = 0; i < rules.length; i++) {
             if (!conditions[i].test(request, response)) {
                 continue;
@@ -91,9 +98,9 @@ final class ResponseRules {
             if (rule instanceof HttpResponseRule.Allow) {
                 return null;
             } else if (rule instanceof HttpResponseRule.SetHeader set) {
-                response.setHeader(set.name(), set.value());
+                response.setHeader(set.name(), value(i, set.value(), decision, request, response));
             } else if (rule instanceof HttpResponseRule.AddHeader add) {
-                response.addHeader(add.name(), add.value());
+                response.addHeader(add.name(), value(i, add.value(), decision, request, response));
             } else if (rule instanceof HttpResponseRule.DelHeader delete) {
                 if (delete.match() == HeaderMatch.STR) {
                     response.removeHeader(delete.name());
@@ -122,6 +129,25 @@ final class ResponseRules {
             }
         }
         return null;
+    }
+
+    /** Rule {@code rule}'s header value: its literal text, or its log-format's value for this response. */
+    private String value(int rule, String literal, RouteDecision decision, RequestHead request, ResponseHead response) {
+        CustomLogFormat format = formats[rule];
+        return format == null ? literal : format.value(request, response, decision);
+    }
+
+    /**
+     * Checks {@code format}, a response header value's log-format.
+     *
+     * @throws ConfigException naming {@code context} and what is wrong
+     */
+    static void checkFormat(String context, String format) {
+        try {
+            CustomLogFormat.parseResponseValue(format);
+        } catch (ConfigException e) {
+            throw new ConfigException(context + ": " + e.getMessage());
+        }
     }
 
     private Pattern regex(int rule) {

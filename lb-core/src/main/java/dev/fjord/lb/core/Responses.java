@@ -88,9 +88,9 @@ public final class Responses {
      */
     public @Nullable Answer httpResponse(RouteDecision.Forward decision, EditableResponseHead response) {
         RequestHead request = decision.routedRequest();
-        Answer instead = backendRules(decision).httpResponse().apply(request, response, decision::errorPage);
+        Answer instead = backendRules(decision).httpResponse().apply(decision, request, response);
         if (instead == null) {
-            instead = frontendRules(decision).httpResponse().apply(request, response, decision::errorPage);
+            instead = frontendRules(decision).httpResponse().apply(decision, request, response);
         }
         return instead;
     }
@@ -98,8 +98,8 @@ public final class Responses {
     /** Applies the {@code http-after-response} rules of {@code decision}'s backend, then its frontend's, in place. */
     public void afterResponse(RouteDecision decision, EditableResponseHead response) {
         RequestHead request = decision.routedRequest();
-        backendRules(decision).afterResponse().apply(request, response, decision::errorPage);
-        frontendRules(decision).afterResponse().apply(request, response, decision::errorPage);
+        backendRules(decision).afterResponse().apply(decision, request, response);
+        frontendRules(decision).afterResponse().apply(decision, request, response);
     }
 
     /**

@@ -183,6 +183,17 @@ final class SampleFetch {
         return CONNECTION_LEVEL.contains(fetch);
     }
 
+    /**
+     * Whether the fetch reads the request's head beyond its connection (headers, target): gone once the request is
+     * forwarded, so HAProxy refuses it in a response rule.
+     */
+    boolean readsRequestContent() {
+        return switch (fetch) {
+            case "path", "query", "url", "base", "url_param", "req.cook", "req.hdr", "req.fhdr", "req.hdr_ip" -> true;
+            default -> false;
+        };
+    }
+
     /** The request header the fetch reads (lower case; {@code cookie} for {@code req.cook}), or null. */
     @Nullable
     String header() {

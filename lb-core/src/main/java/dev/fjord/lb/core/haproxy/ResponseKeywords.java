@@ -221,8 +221,14 @@ final class ResponseKeywords {
             case "deny" -> deny(words);
             case "redirect" -> redirect(words);
             case "return" -> returnRule(words);
-            case "set-header" -> HttpResponseRule.setHeader(arg(words, 1), value(words, 2));
-            case "add-header" -> HttpResponseRule.addHeader(arg(words, 1), value(words, 2));
+            case "set-header" ->
+                isFormat(arg(words, 2))
+                        ? HttpResponseRule.setHeaderFormat(arg(words, 1), arg(words, 2))
+                        : HttpResponseRule.setHeader(arg(words, 1), value(words, 2));
+            case "add-header" ->
+                isFormat(arg(words, 2))
+                        ? HttpResponseRule.addHeaderFormat(arg(words, 1), arg(words, 2))
+                        : HttpResponseRule.addHeader(arg(words, 1), value(words, 2));
             case "del-header" -> {
                 if (words.size() == 2) {
                     yield HttpResponseRule.delHeader(arg(words, 1));
@@ -302,6 +308,11 @@ final class ResponseKeywords {
     /** A header value: literal text, HAProxy's {@code %%} read as {@code %}; other {@code %} expressions refused. */
     private static String value(List<String> words, int index) {
         return RequestKeywords.literal(arg(words, index));
+    }
+
+    /** Whether {@code text} holds a log-format expression, a {@code %} other than {@code %%}. */
+    private static boolean isFormat(String text) {
+        return text.replace("%%", "").indexOf('%') >= 0;
     }
 
     private static String arg(List<String> words, int index) {

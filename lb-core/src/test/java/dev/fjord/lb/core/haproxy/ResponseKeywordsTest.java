@@ -247,7 +247,7 @@ class ResponseKeywordsTest {
                             errorfile 503 %s
                             errorfile 502 %s/missing.http
                             http-response redirect prefix /x
-                            http-response set-header X-Served-By %%s
+                            http-response set-header X-Served-By %%Tr
                             http-response lua.mine
                             http-after-response deny
                             http-response set-status 503 because
@@ -270,9 +270,11 @@ class ResponseKeywordsTest {
                                         "haproxy.cfg:8: 'http-response redirect' in frontend 'www': redirect "
                                                 + "prefix: a response supports only redirect type 'location' (as "
                                                 + "HAProxy)",
-                                        "haproxy.cfg:9: 'http-response set-header' in frontend 'www': '%s': "
-                                                + "log-format expressions ('%s') are not supported yet (expected: "
-                                                + "literal text, %% for %)",
+                                        "haproxy.cfg:9: 'http-response set-header' in frontend 'www': "
+                                                + "http-response set-header X-Served-By: '%Tr' is not known when the "
+                                                + "response is sent (expected in a response header value: text, "
+                                                + "%[SAMPLE], %ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID, %ST, %b, "
+                                                + "%s, %% for %)",
                                         "haproxy.cfg:10: 'http-response lua.mine' in frontend 'www': action "
                                                 + "'lua.mine' is not supported yet (expected: allow, deny, redirect, "
                                                 + "return, set-header, add-header, del-header, replace-header, "
@@ -285,5 +287,21 @@ class ResponseKeywordsTest {
                                         "haproxy.cfg:15: 'redirect' in backend 'app': is not supported yet in a "
                                                 + "backend (expected: in a frontend or listen section, or "
                                                 + "http-request redirect there)"));
+    }
+
+    @Test
+    void aResponseHeaderValueMayNotReadTheRequestsHeadAsInHaproxy() {
+        assertThatThrownBy(() -> parse("""
+                        frontend www
+                            bind :80
+                            http-response set-header X-Host %[req.hdr(host),lower]
+                            default_backend app
+                        backend app
+                            server web1 127.0.0.1:8001
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("haproxy.cfg:3: 'http-response set-header' in frontend 'www'")
+                .hasMessageContaining("sample 'req.hdr(host),lower' reads the request's head, which a response rule "
+                        + "no longer has");
     }
 }
