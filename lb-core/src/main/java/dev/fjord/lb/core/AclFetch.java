@@ -37,6 +37,8 @@ enum AclFetch {
     SSL_C_USED("ssl_c_used", false, Acl.Match.BOOL),
     SSL_C_VERIFY("ssl_c_verify", false, Acl.Match.INT),
     SSL_C_S_DN("ssl_c_s_dn", false, Acl.Match.STR),
+    /** A variable of the request ({@code var(txn.name)}): see {@link VariablesView}. */
+    VAR("var", true, Acl.Match.STR),
     /** The usable servers of the backend named in the argument: see {@link BackendsView}. */
     NBSRV("nbsrv", true, Acl.Match.INT),
     /** A stick table fetch ({@code sc_http_req_rate(0)}, {@code src_conn_cur}): the criterion is its argument. */

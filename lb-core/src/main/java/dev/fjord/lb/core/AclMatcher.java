@@ -36,6 +36,15 @@ abstract class AclMatcher {
                 }
             };
         }
+        if (fetch == AclFetch.VAR) {
+            String name = VariablesView.checkName(java.util.Objects.requireNonNull(acl.argument(), "argument"));
+            return new AclMatcher() {
+                @Override
+                boolean test(RequestHead request, @Nullable ResponseHead response) {
+                    return test.test(VariablesView.get(request, name));
+                }
+            };
+        }
         if (fetch == AclFetch.NBSRV) {
             String backend = java.util.Objects.requireNonNull(acl.argument(), "argument");
             return new AclMatcher() {
@@ -122,7 +131,7 @@ abstract class AclMatcher {
                 test.test(version(
                         java.util.Objects.requireNonNull(response, "response").version()));
             case RES_COOK -> test.test(setCookie(java.util.Objects.requireNonNull(response, "response"), argument));
-            case TRUE, FALSE, STICK, NBSRV, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER ->
+            case TRUE, FALSE, STICK, NBSRV, VAR, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER ->
                 throw new AssertionError(acl.fetch());
             case SSL_FC,
                     SSL_FC_SNI,

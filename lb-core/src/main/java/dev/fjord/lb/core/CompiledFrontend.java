@@ -37,12 +37,18 @@ final class CompiledFrontend {
     final @Nullable CustomLogFormat uniqueIdFormat;
     /** The {@code unique-id-header}; null: the ID is not sent. */
     final @Nullable String uniqueIdHeader;
+    /** Whether each request carries its variables ({@code set-var} somewhere in the configuration). */
+    private final boolean variables;
     /** The router's backends when an ACL reads their state ({@code nbsrv}); else null. */
     private final @Nullable Map<String, LiveBackend> backendStates;
 
     CompiledFrontend(
-            FrontendConfig config, Map<String, LiveBackend> backends, Map<String, RequestRuleSet> backendRequestRules) {
+            FrontendConfig config,
+            Map<String, LiveBackend> backends,
+            Map<String, RequestRuleSet> backendRequestRules,
+            boolean variables) {
         this.config = config;
+        this.variables = variables;
         String context = context(config);
         Map<String, List<Acl>> acls = config.acls();
         List<HttpRequestRule> ruleList = config.httpRequestRules();
@@ -84,11 +90,15 @@ final class CompiledFrontend {
 
     /**
      * {@code request} as this frontend's rules see it: with the backends' state when an ACL reads it ({@code nbsrv}),
-     * and its unique ID when the frontend makes them ({@code unique-id-format}); else itself.
+     * its variables when a rule sets some, and its unique ID when the frontend makes them ({@code unique-id-format});
+     * else itself.
      */
     RequestHead prepared(RequestHead request) {
         Map<String, LiveBackend> states = backendStates;
         RequestHead seen = states == null ? request : new BackendsView(request, states);
+        if (variables) {
+            seen = new VariablesView(seen);
+        }
         CustomLogFormat format = uniqueIdFormat;
         return format == null || seen.uniqueId() != null ? seen : new IdentifiedRequestHead(seen, format.value(seen));
     }

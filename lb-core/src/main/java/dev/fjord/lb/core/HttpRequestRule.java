@@ -33,7 +33,8 @@ public sealed interface HttpRequestRule
                 HttpRequestRule.Return,
                 HttpRequestRule.SetLogLevel,
                 HttpRequestRule.UseService,
-                TargetRewrite {
+                TargetRewrite,
+                SetVarRule {
 
     /** The condition under which the rule applies; null: always. */
     @Nullable

@@ -23,7 +23,18 @@ import org.jspecify.annotations.Nullable;
  * {@code method}, {@code req.ver}, {@code src} and {@code dst_port}; the request's path, URL, headers and cookies are
  * gone by then and an ACL on them never matches here. Header values are literal text. Immutable.
  */
-public sealed interface HttpResponseRule {
+public sealed interface HttpResponseRule
+        permits HttpResponseRule.Allow,
+                HttpResponseRule.Deny,
+                HttpResponseRule.Redirect,
+                HttpResponseRule.Return,
+                HttpResponseRule.SetHeader,
+                HttpResponseRule.AddHeader,
+                HttpResponseRule.DelHeader,
+                HttpResponseRule.ReplaceHeader,
+                HttpResponseRule.ReplaceValue,
+                HttpResponseRule.SetStatus,
+                ResponseSetVarRule {
 
     /** The condition under which the rule applies; null: always. */
     @Nullable

@@ -12,17 +12,25 @@ import org.jspecify.annotations.Nullable;
  * section's ACLs, and the value each {@code set-header} or {@code add-header} writes. Immutable.
  */
 final class RequestRuleSet {
-    static final RequestRuleSet EMPTY = new RequestRuleSet(new HttpRequestRule[0], List.of(), List.of());
+    static final RequestRuleSet EMPTY =
+            new RequestRuleSet(new HttpRequestRule[0], List.of(), List.of(), new VariableValue[0]);
 
     final HttpRequestRule[] rules;
     final List<Predicate<RequestHead>> conditions;
     /** The value each rule's {@code set-header} or {@code add-header} writes ({@link HeaderValue#NONE} for others). */
     final List<HeaderValue> values;
+    /** What each {@code set-var} rule stores; null for the other rules. */
+    final @Nullable VariableValue[] variables;
 
-    private RequestRuleSet(HttpRequestRule[] rules, List<Predicate<RequestHead>> conditions, List<HeaderValue> values) {
+    private RequestRuleSet(
+            HttpRequestRule[] rules,
+            List<Predicate<RequestHead>> conditions,
+            List<HeaderValue> values,
+            @Nullable VariableValue[] variables) {
         this.rules = rules;
         this.conditions = conditions;
         this.values = values;
+        this.variables = variables;
     }
 
     /**
@@ -35,13 +43,19 @@ final class RequestRuleSet {
             return EMPTY;
         }
         List<Predicate<RequestHead>> tests = new ArrayList<>(rules.size());
-        for (HttpRequestRule rule : rules) {
+        VariableValue[] variables = new VariableValue[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            HttpRequestRule rule = rules.get(i);
             tests.add(compile(rule.condition(), acls, context));
+            if (rule instanceof SetVarRule set && !set.unset()) {
+                variables[i] = VariableValue.compile(set.value(), set.format(), false);
+            }
         }
         return new RequestRuleSet(
                 rules.toArray(new HttpRequestRule[0]),
                 List.copyOf(tests),
-                rules.stream().map(HeaderValue::of).toList());
+                rules.stream().map(HeaderValue::of).toList(),
+                variables);
     }
 
     /**

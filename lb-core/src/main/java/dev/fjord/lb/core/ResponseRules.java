@@ -49,6 +49,8 @@ final class ResponseRules {
     private final @Nullable Pattern[] regexes;
     /** The log-format of each {@code set-header} and {@code add-header} rule whose value is one; null for others. */
     private final @Nullable CustomLogFormat[] formats;
+    /** What each {@code set-var} rule stores; null for the other rules. */
+    private final @Nullable VariableValue[] variables;
 
     /**
      * Compiles {@code rules} against the ACLs of their section.
@@ -60,6 +62,7 @@ final class ResponseRules {
         this.conditions = new ResponseTest[this.rules.length];
         this.regexes = new Pattern[this.rules.length];
         this.formats = new CustomLogFormat[this.rules.length];
+        this.variables = new VariableValue[this.rules.length];
         for (int i = 0; i < this.rules.length; i++) {
             Condition condition = this.rules[i].condition();
             conditions[i] = condition == null ? ResponseRules::always : compile(condition, acls, context);
@@ -73,6 +76,8 @@ final class ResponseRules {
                 formats[i] = CustomLogFormat.parseResponseValue(set.value());
             } else if (this.rules[i] instanceof HttpResponseRule.AddHeader add && add.format()) {
                 formats[i] = CustomLogFormat.parseResponseValue(add.value());
+            } else if (this.rules[i] instanceof ResponseSetVarRule set && !set.unset()) {
+                variables[i] = VariableValue.compile(set.value(), set.format(), true);
             }
         }
     }
@@ -97,6 +102,9 @@ final class ResponseRules {
             HttpResponseRule rule = rules[i];
             if (rule instanceof HttpResponseRule.Allow) {
                 return null;
+            } else if (rule instanceof ResponseSetVarRule set) {
+                VariableValue value = variables[i];
+                VariablesView.set(request, set.name(), value == null ? null : value.of(request, response, decision));
             } else if (rule instanceof HttpResponseRule.SetHeader set) {
                 response.setHeader(set.name(), value(i, set.value(), decision, request, response));
             } else if (rule instanceof HttpResponseRule.AddHeader add) {

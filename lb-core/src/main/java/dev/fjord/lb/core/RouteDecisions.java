@@ -126,6 +126,11 @@ final class RouteDecisions {
             if (rule instanceof HttpRequestRule.SetLogLevel) {
                 continue; // read by logLevel when the request is logged
             }
+            if (rule instanceof SetVarRule set) {
+                VariableValue value = rules.variables[i];
+                VariablesView.set(routed, set.name(), value == null ? null : value.of(routed, null, null));
+                continue;
+            }
             if (rule instanceof HttpRequestRule.UseService service) {
                 return new RouteDecision.Service(frontend.config(), request, routed, service.service());
             }

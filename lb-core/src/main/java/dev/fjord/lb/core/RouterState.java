@@ -30,8 +30,9 @@ record RouterState(
         }
         Map<String, CompiledFrontend> compiled = new LinkedHashMap<>();
         Map<String, Counters> counters = new LinkedHashMap<>();
+        boolean variables = setsVariables(config);
         for (FrontendConfig frontend : config.frontends().values()) {
-            compiled.put(frontend.name(), new CompiledFrontend(frontend, live, backendRequestRules));
+            compiled.put(frontend.name(), new CompiledFrontend(frontend, live, backendRequestRules, variables));
             Counters kept = previous.get(frontend.name());
             counters.put(frontend.name(), kept != null ? kept : new Counters());
         }
@@ -54,6 +55,21 @@ record RouterState(
                 Collections.unmodifiableMap(counters),
                 Collections.unmodifiableMap(backendRules),
                 anyRules);
+    }
+
+    /** Whether a rule of {@code config} sets a variable: then each request carries its own ({@link VariablesView}). */
+    private static boolean setsVariables(ProxyConfig config) {
+        java.util.stream.Stream<HttpRequestRule> requests = java.util.stream.Stream.concat(
+                config.frontends().values().stream().flatMap(f -> f.httpRequestRules().stream()),
+                config.backends().values().stream().flatMap(b -> b.httpRequestRules().stream()));
+        java.util.stream.Stream<HttpResponseRule> responses = java.util.stream.Stream.of(
+                        config.frontends().values().stream().flatMap(f -> f.httpResponseRules().stream()),
+                        config.frontends().values().stream().flatMap(f -> f.httpAfterResponseRules().stream()),
+                        config.backends().values().stream().flatMap(b -> b.httpResponseRules().stream()),
+                        config.backends().values().stream().flatMap(b -> b.httpAfterResponseRules().stream()))
+                .flatMap(rules -> rules);
+        return requests.anyMatch(SetVarRule.class::isInstance)
+                || responses.anyMatch(ResponseSetVarRule.class::isInstance);
     }
 
     /**

@@ -26,7 +26,7 @@ final class SampleFetch {
     private static final String KEY_FETCHES = "src, src_port, dst_port, path, query, url, base, method, req.ver, "
             + "hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
             + "ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, "
-            + "str(TEXT), uuid or unique-id";
+            + "str(TEXT), uuid, unique-id or var(NAME)";
 
     private final String text;
     private final String fetch;
@@ -106,6 +106,7 @@ final class SampleFetch {
             case "str" -> new int[] {1, 1};
             case "uuid" -> new int[] {0, 1};
             case "unique-id" -> new int[] {0, 0};
+            case "var" -> new int[] {1, 1};
             case "req.hdr", "req.fhdr", "req.hdr_ip" -> new int[] {1, 2};
             case "url_param", "req.cook" -> new int[] {1, 1};
             case "status" -> expression ? new int[] {0, 0} : null;
@@ -127,6 +128,9 @@ final class SampleFetch {
         }
         if (args.size() == 2) {
             occurrence(text, args.get(1));
+        }
+        if (fetch.equals("var")) {
+            VariablesView.checkName(args.get(0));
         }
         if (fetch.equals("uuid") && !args.isEmpty() && !args.get(0).equals("4")) {
             throw new ConfigException("sample '" + text + "': uuid version " + args.get(0) + " (expected: 4)");
@@ -264,6 +268,7 @@ final class SampleFetch {
             case "str" -> args.get(0);
             case "uuid" -> randomUuid();
             case "unique-id" -> request.uniqueId();
+            case "var" -> VariablesView.get(request, args.get(0));
             default -> {
                 Object value = TlsFetches.value(java.util.Objects.requireNonNull(tls, fetch), request);
                 yield value == null ? null : value.toString(); // ssl_fc, ssl_c_verify: integers

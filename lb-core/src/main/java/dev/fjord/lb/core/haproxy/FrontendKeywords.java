@@ -12,6 +12,7 @@ import dev.fjord.lb.core.Condition;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.ListenBuilder;
+import dev.fjord.lb.core.SetVarRule;
 import dev.fjord.lb.core.StatsConfig;
 import dev.fjord.lb.core.StickTable;
 import dev.fjord.lb.core.TargetRewrite;
@@ -223,6 +224,10 @@ final class FrontendKeywords {
 
     private static HttpRequestRule action(List<String> words) {
         String name = words.isEmpty() ? "" : words.get(0);
+        Variables.Action variable = Variables.action(words);
+        if (variable != null) {
+            return new SetVarRule(variable.name(), variable.value(), variable.format(), variable.unset(), null);
+        }
         return switch (name) {
             case "allow" -> HttpRequestRule.allow();
             case "deny" -> RequestKeywords.deny(words);
@@ -262,7 +267,7 @@ final class FrontendKeywords {
                     throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
                             + "set-header, add-header, del-header, replace-header, replace-value, set-path, "
                             + "set-query, set-uri, replace-path, replace-uri, return, set-log-level, use-service, "
-                            + "track-sc0|1|2 or sc-inc-gpc0|1)");
+                            + "set-var(NAME), set-var-fmt(NAME), unset-var(NAME), track-sc0|1|2 or sc-inc-gpc0|1)");
                 }
                 yield stick;
             }

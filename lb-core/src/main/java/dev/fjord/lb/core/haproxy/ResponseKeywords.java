@@ -23,6 +23,7 @@ import dev.fjord.lb.core.HttpResponseRule;
 import dev.fjord.lb.core.ListenBuilder;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.RedirectOptions;
+import dev.fjord.lb.core.ResponseSetVarRule;
 import dev.fjord.lb.core.SettingsBuilder;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
@@ -164,7 +165,8 @@ final class ResponseKeywords {
         HttpResponseRule rule = action(words.subList(1, condition), after);
         if (after && !rule.isAfterResponseAction()) {
             throw new IllegalArgumentException("action '" + rule.action() + "' (expected: allow, set-header, "
-                    + "add-header, del-header, replace-header, replace-value or set-status)");
+                    + "add-header, del-header, replace-header, replace-value, set-status, set-var(NAME), "
+                    + "set-var-fmt(NAME) or unset-var(NAME))");
         }
         return condition == words.size() ? rule : rule.when(Condition.parse(words.subList(condition, words.size())));
     }
@@ -216,6 +218,10 @@ final class ResponseKeywords {
 
     private static HttpResponseRule action(List<String> words, boolean after) {
         String name = words.isEmpty() ? "" : words.get(0);
+        Variables.Action variable = Variables.action(words);
+        if (variable != null) {
+            return new ResponseSetVarRule(variable.name(), variable.value(), variable.format(), variable.unset(), null);
+        }
         return switch (name) {
             case "allow" -> HttpResponseRule.allow();
             case "deny" -> deny(words);
@@ -245,7 +251,8 @@ final class ResponseKeywords {
             default ->
                 throw new IllegalArgumentException("action '" + name + "' is not supported yet (expected: allow, "
                         + (after ? "" : "deny, redirect, return, ") + "set-header, add-header, del-header, "
-                        + "replace-header, replace-value or set-status)");
+                        + "replace-header, replace-value, set-status, set-var(NAME), set-var-fmt(NAME) or "
+                        + "unset-var(NAME))");
         };
     }
 

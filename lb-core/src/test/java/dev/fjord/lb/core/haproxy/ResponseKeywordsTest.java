@@ -278,10 +278,12 @@ class ResponseKeywordsTest {
                                         "haproxy.cfg:10: 'http-response lua.mine' in frontend 'www': action "
                                                 + "'lua.mine' is not supported yet (expected: allow, deny, redirect, "
                                                 + "return, set-header, add-header, del-header, replace-header, "
-                                                + "replace-value or set-status)",
+                                                + "replace-value, set-status, set-var(NAME), set-var-fmt(NAME) or "
+                                                + "unset-var(NAME))",
                                         "haproxy.cfg:11: 'http-after-response deny' in frontend 'www': action "
                                                 + "'deny' (expected: allow, set-header, add-header, del-header, "
-                                                + "replace-header, replace-value or set-status)",
+                                                + "replace-header, replace-value, set-status, set-var(NAME), "
+                                                + "set-var-fmt(NAME) or unset-var(NAME))",
                                         "haproxy.cfg:12: 'http-response set-status' in frontend 'www': set-status "
                                                 + "503 because (expected: set-status CODE [reason TEXT])",
                                         "haproxy.cfg:15: 'redirect' in backend 'app': is not supported yet in a "
