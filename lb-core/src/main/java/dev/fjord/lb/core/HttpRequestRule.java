@@ -34,7 +34,8 @@ public sealed interface HttpRequestRule
                 HttpRequestRule.SetLogLevel,
                 HttpRequestRule.UseService,
                 TargetRewrite,
-                SetVarRule {
+                SetVarRule,
+                SetSrcRule {
 
     /** The condition under which the rule applies; null: always. */
     @Nullable

@@ -19,7 +19,7 @@ final class RequestRuleSet {
     final List<Predicate<RequestHead>> conditions;
     /** The value each rule's {@code set-header} or {@code add-header} writes ({@link HeaderValue#NONE} for others). */
     final List<HeaderValue> values;
-    /** What each {@code set-var} rule stores; null for the other rules. */
+    /** What each {@code set-var} (or {@code set-src}) rule stores; null for the other rules. */
     final @Nullable VariableValue[] variables;
 
     private RequestRuleSet(
@@ -49,6 +49,8 @@ final class RequestRuleSet {
             tests.add(compile(rule.condition(), acls, context));
             if (rule instanceof SetVarRule set && !set.unset()) {
                 variables[i] = VariableValue.compile(set.value(), set.format(), false);
+            } else if (rule instanceof SetSrcRule source) {
+                variables[i] = VariableValue.compile(source.expression(), false, false);
             }
         }
         return new RequestRuleSet(

@@ -79,7 +79,7 @@ final class RouteDecisions {
 
     /** A request on its way through rule sets: its head as the rules so far edited it, and their edits. */
     private static final class Pass {
-        final RequestHead seen;
+        RequestHead seen;
         RequestHead routed;
         List<HeaderEdit> edits = List.of();
 
@@ -125,6 +125,21 @@ final class RouteDecisions {
             }
             if (rule instanceof HttpRequestRule.SetLogLevel) {
                 continue; // read by logLevel when the request is logged
+            }
+            if (rule instanceof SetSrcRule) {
+                VariableValue value = rules.variables[i];
+                Object sample = value == null ? null : value.of(routed, null, null);
+                java.net.InetAddress source = sample instanceof java.net.InetAddress address
+                        ? address
+                        : sample == null
+                                ? null
+                                : SampleConverter.address(
+                                        SampleConverter.text(sample).trim());
+                if (source != null) {
+                    pass.seen = new SourceRequestHead(pass.seen, source);
+                    pass.routed = pass.edits.isEmpty() ? pass.seen : EditedRequestHead.of(pass.seen, pass.edits);
+                }
+                continue;
             }
             if (rule instanceof SetVarRule set) {
                 VariableValue value = rules.variables[i];

@@ -20,8 +20,14 @@ final class TrackedRequestHead extends ForwardingRequestHead {
 
     /** The tracked view of {@code request}, whatever edits wrap it; null when the request is not tracked. */
     static @Nullable TrackedRequestHead of(RequestHead request) {
-        RequestHead head = request instanceof EditedRequestHead edited ? edited.base() : request;
-        return head instanceof TrackedRequestHead tracked ? tracked : null;
+        RequestHead head = request;
+        while (head instanceof ForwardingRequestHead forwarding) { // edits, a set-src, over the tracked view
+            if (forwarding instanceof TrackedRequestHead tracked) {
+                return tracked;
+            }
+            head = forwarding.base();
+        }
+        return null;
     }
 
     /** {@code request} as seen from {@code section} (a backend's stick rules), with the same counters. */

@@ -235,7 +235,9 @@ final class ExchangeRecord {
             }
         }
         return new AccessLogEntry(
-                client.getAddress(),
+                decision == null
+                        ? client.getAddress()
+                        : decision.routedRequest().clientAddress(), // set-src's
                 client.getPort(),
                 acceptedAtMillis,
                 frontend.name(),

@@ -12,6 +12,7 @@ import dev.fjord.lb.core.Condition;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.ListenBuilder;
+import dev.fjord.lb.core.SetSrcRule;
 import dev.fjord.lb.core.SetVarRule;
 import dev.fjord.lb.core.StatsConfig;
 import dev.fjord.lb.core.StickTable;
@@ -251,6 +252,12 @@ final class FrontendKeywords {
                 yield HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body());
             }
             case "set-log-level" -> HttpRequestRule.setLogLevel(arg(words, 1));
+            case "set-src" -> {
+                if (words.size() != 2) {
+                    throw new IllegalArgumentException("expected: set-src EXPRESSION (one word: FETCH,CONVERTER...)");
+                }
+                yield new SetSrcRule(words.get(1), null);
+            }
             case "set-path", "set-query", "set-uri" -> HttpRequestRule.rewrite(rewriteKind(name), null, arg(words, 1));
             case "replace-path", "replace-uri" ->
                 HttpRequestRule.rewrite(rewriteKind(name), arg(words, 1), RequestKeywords.literal(arg(words, 2)));
@@ -267,7 +274,8 @@ final class FrontendKeywords {
                     throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
                             + "set-header, add-header, del-header, replace-header, replace-value, set-path, "
                             + "set-query, set-uri, replace-path, replace-uri, return, set-log-level, use-service, "
-                            + "set-var(NAME), set-var-fmt(NAME), unset-var(NAME), track-sc0|1|2 or sc-inc-gpc0|1)");
+                            + "set-var(NAME), set-var-fmt(NAME), unset-var(NAME), set-src, track-sc0|1|2 or "
+                            + "sc-inc-gpc0|1)");
                 }
                 yield stick;
             }
