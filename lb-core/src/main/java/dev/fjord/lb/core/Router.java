@@ -306,6 +306,20 @@ public final class Router {
     }
 
     /**
+     * Whether connections to frontend {@code frontend} need {@link #accept}: the router has stick tables, or the
+     * frontend has {@code tcp-request connection} or {@code session} rules. When not, a transport may skip it and
+     * route with {@link StickCounters#untracked()} counters, which one connection's rules could never fill; true for
+     * a frontend the router does not have. Thread-safe.
+     */
+    public boolean tracksConnections(String frontend) {
+        if (!stickTables.isEmpty()) {
+            return true;
+        }
+        CompiledFrontend compiled = state.frontends().get(frontend);
+        return compiled == null || compiled.connectionRules.length > 0 || compiled.sessionRules.length > 0;
+    }
+
+    /**
      * A connection to frontend {@code frontend} was accepted from {@code client}: its {@code tcp-request connection}
      * rules run, before anything is read, tracking it as they say. The sticky counters returned are the
      * connection's, to route its requests with and to {@link StickCounters#close() close} with it; when

@@ -199,6 +199,7 @@ final class BackendPool {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channelFactory(ChannelFactories.client(channelType, address)) // TCP_NODELAY: Netty's default
+                .option(ChannelOption.RECVBUF_ALLOCATOR, ChannelFactories.RECEIVE)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

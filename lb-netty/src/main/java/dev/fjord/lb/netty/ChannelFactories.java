@@ -21,6 +21,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * the type's default constructor. Stateless.
  */
 final class ChannelFactories {
+    /**
+     * The receive buffer sizing of every connection, shared (each channel's handle keeps its own guess): Netty gives
+     * each channel its own, 32 bytes of each of thousands of idle connections.
+     */
+    static final io.netty.channel.RecvByteBufAllocator RECEIVE = new io.netty.channel.AdaptiveRecvByteBufAllocator();
+
     private ChannelFactories() {}
 
     static ChannelFactory<ServerSocketChannel> server(

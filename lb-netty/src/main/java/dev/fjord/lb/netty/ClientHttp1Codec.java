@@ -18,7 +18,8 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
  * <p>Not sharable: one per connection, its calls on its event loop.
  */
 final class ClientHttp1Codec extends StrictRequestDecoder implements ChannelOutboundHandler {
-    private final HttpResponseEncoder encoder = new HttpResponseEncoder();
+    /** Made at the first response: a connection that never sends a request holds none (40 bytes each). */
+    private @Nullable HttpResponseEncoder encoder;
 
     ClientHttp1Codec(RequestPolicy policy, @Nullable HeadListener listener) {
         super(policy, listener);
@@ -26,7 +27,12 @@ final class ClientHttp1Codec extends StrictRequestDecoder implements ChannelOutb
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        encoder.write(ctx, msg, promise); // its output goes to the handler before this one
+        HttpResponseEncoder responses = encoder;
+        if (responses == null) {
+            responses = new HttpResponseEncoder();
+            encoder = responses;
+        }
+        responses.write(ctx, msg, promise); // its output goes to the handler before this one
     }
 
     @Override

@@ -39,6 +39,17 @@ final class ConnectionTracking extends ChannelDuplexHandler {
         this.sessionLater = sessionLater;
     }
 
+    /**
+     * Counters for the connections of {@code frontend} when nothing tracks them ({@link
+     * dev.fjord.lb.core.Router#tracksConnections} false): not in a pipeline, shared by those connections, which saves
+     * a handler (and its context and counters) per connection.
+     */
+    static ConnectionTracking untracked(ProxyRuntime runtime, String frontend) {
+        ConnectionTracking shared = new ConnectionTracking(runtime, frontend, false);
+        shared.counters = StickCounters.untracked(); // no table: its methods change nothing, from any thread
+        return shared;
+    }
+
     /** The frontend's name. */
     String frontend() {
         return frontend;

@@ -2,6 +2,8 @@ package dev.fjord.lb.netty;
 
 import java.net.InetSocketAddress;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fjord.lb.core.Address;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.Mode;
@@ -102,9 +104,22 @@ final class FrontendListener {
                         ChannelOption.RECVBUF_ALLOCATOR,
                         new io.netty.channel.ServerChannelRecvByteBufAllocator().maxMessagesPerRead(64))
                 .option(ChannelOption.AUTO_READ, !paused)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, ChannelFactories.RECEIVE) // one for all connections
                 .handler(admission.gate(frontend.name())) // maxconn, before a worker gets the connection
                 .childHandler(
                         new ChannelInitializer<Channel>() { // TCP_NODELAY: Netty's default already
+                            /** The counters this bind's untracked connections share; made again on a rename. */
+                            private volatile @Nullable ConnectionTracking shared;
+
+                            private ConnectionTracking untracked(String name) {
+                                ConnectionTracking now = shared;
+                                if (now == null || !now.frontend().equals(name)) {
+                                    now = ConnectionTracking.untracked(runtime, name);
+                                    shared = now;
+                                }
+                                return now;
+                            }
+
                             @Override
                             protected void initChannel(Channel ch) {
                                 FrontendSlot.State state = slot.state();
@@ -115,8 +130,13 @@ final class FrontendListener {
                                 boolean acceptProxy = now.bindOptions(bind).acceptProxy();
                                 boolean sessionLater =
                                         acceptProxy && !now.tcpSessionRules().isEmpty();
-                                ConnectionTracking tracking = new ConnectionTracking(runtime, now.name(), sessionLater);
-                                ch.pipeline().addLast("fjord.client.tracking", tracking);
+                                ConnectionTracking tracking;
+                                if (sessionLater || runtime.router.tracksConnections(now.name())) {
+                                    tracking = new ConnectionTracking(runtime, now.name(), sessionLater);
+                                    ch.pipeline().addLast("fjord.client.tracking", tracking);
+                                } else {
+                                    tracking = untracked(now.name()); // no table, no rule: no handler either
+                                }
                                 boolean http = now.settings().mode() == Mode.HTTP;
                                 if (acceptProxy) {
                                     ch.pipeline()
