@@ -79,7 +79,7 @@ class CommandLineTest {
                 frontend main
                     bind :80
                     log stdout format raw local0
-                    unique-id-header X-Unique-ID
+                    rate-limit sessions 10
                     http-request use-service lua.hello
                     default_backend app
                 backend app
@@ -96,7 +96,7 @@ class CommandLineTest {
                 .containsExactly(
                         "haproxy.cfg:3: 'lua-load' in global" + notYet,
                         "haproxy.cfg:6: 'option logasap' in defaults" + notYet,
-                        "haproxy.cfg:10: 'unique-id-header' in frontend 'main'" + notYet,
+                        "haproxy.cfg:10: 'rate-limit sessions' in frontend 'main'" + notYet,
                         "haproxy.cfg:11: 'http-request use-service' in frontend 'main': use-service 'lua.hello' is not "
                                 + "supported yet (expected: prometheus-exporter)",
                         "haproxy.cfg:14: 'fullconn' in backend 'app'" + notYet,

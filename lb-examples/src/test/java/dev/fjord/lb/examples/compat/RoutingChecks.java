@@ -225,6 +225,32 @@ final class RoutingChecks {
                             assertThat(reply.seen("x-real-ip")).isEqualTo("127.0.0.1");
                             assertThat(reply.seen("x-forwarded-host")).isEqualTo("www.example.com");
                         }));
+        checks.put(
+                "34-modern-http.cfg",
+                CompatCheck.of(
+                        "text is gzipped for a client that accepts it, the server gets a unique ID, a variable "
+                                + "routes admin hosts, X-Served-By names the server, /healthz fails without app "
+                                + "servers",
+                        run -> {
+                            HttpReply page = run.get("www", "/page", "Accept-Encoding: gzip", "Host: WWW.Example");
+                            assertThat(page.header("Content-Encoding")).isEqualTo("gzip");
+                            assertThat(page.header("Vary")).isEqualTo("Accept-Encoding");
+                            assertThat(page.header("X-Served-By")).isEqualTo("web1");
+                            assertThat(page.header("X-Host")).isEqualTo("www.example");
+                            HttpReply admin = run.get("www", "/", "Host: Admin.Example");
+                            assertThat(admin.server()).isEqualTo("admin1");
+                            assertThat(admin.header("Content-Encoding")).isNull();
+                            assertThat(admin.seen("x-unique-id"))
+                                    .matches("7F000001:[0-9A-F]{4}_7F000001:[0-9A-F]{4}_"
+                                            + "[0-9A-F]{8}_[0-9A-F]{4,}:[0-9A-F]{4,}");
+                            assertThat(run.get("www", "/healthz").status()).isEqualTo(200);
+                            run.proxy()
+                                    .router()
+                                    .backend("app")
+                                    .requireServer("web1")
+                                    .adminState(dev.fjord.lb.core.AdminState.MAINT);
+                            assertThat(run.get("www", "/healthz").status()).isEqualTo(503);
+                        }));
         return checks;
     }
 }
