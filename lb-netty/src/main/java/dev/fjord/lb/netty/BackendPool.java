@@ -60,6 +60,11 @@ final class BackendPool {
         this.address = new InetSocketAddress(server.config().address().host(), port);
     }
 
+    /** Whether the server moved or left ({@link #retire()}): its connections are not kept. */
+    boolean retired() {
+        return retired;
+    }
+
     /** Whether the connections carry HTTP (with the server codec) or TCP. */
     Mode mode() {
         return mode;

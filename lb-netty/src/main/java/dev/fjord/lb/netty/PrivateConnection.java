@@ -11,7 +11,8 @@ import io.netty.util.AttributeKey;
 
 /**
  * The idle server connection a client connection keeps for its next request with {@code http-reuse never}: never
- * shared with another client, closed with the client connection (or when the next request goes to another server).
+ * shared with another client, closed with the client connection, when the next request goes to another server, or
+ * when the server moved or left.
  * At most one per client connection, in its attributes. All calls on the client's event loop.
  */
 final class PrivateConnection {
@@ -31,7 +32,7 @@ final class PrivateConnection {
      */
     static void keep(Channel client, Channel server, BackendPool pool) {
         ServerCodec codec = pool.mode() == Mode.HTTP ? ServerCodec.of(server) : null;
-        if (!client.isActive() || (codec != null && codec.bufferedBytes() > 0)) {
+        if (!client.isActive() || pool.retired() || (codec != null && codec.bufferedBytes() > 0)) {
             server.close();
             return;
         }
@@ -66,6 +67,7 @@ final class PrivateConnection {
             return null;
         }
         if (kept.pool != pool
+                || pool.retired()
                 || !kept.channel.isActive()
                 || (tls && !Objects.equals(ServerTlsHandshake.sni(kept.channel), sni))) {
             kept.channel.close();
