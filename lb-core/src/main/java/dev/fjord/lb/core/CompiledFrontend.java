@@ -116,6 +116,11 @@ final class CompiledFrontend {
         return all;
     }
 
+    /** Whether the frontend has {@code tcp-request connection} or {@code session} rules, which track connections. */
+    boolean tracksConnections() {
+        return connectionRules.length + sessionRules.length > 0;
+    }
+
     FrontendConfig config() {
         return config;
     }

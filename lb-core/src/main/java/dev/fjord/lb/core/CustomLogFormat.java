@@ -202,7 +202,7 @@ public final class CustomLogFormat {
                 i = end + 1;
             }
             if (i < format.length() && format.charAt(i) == '[') {
-                int end = closingBracket(format, i);
+                int end = dev.fjord.lb.core.internal.Words.closingBracket(format, i);
                 if (end < 0) {
                     throw new ConfigException("sample expression '%" + format.substring(i) + "' without ']'");
                 }
@@ -235,32 +235,11 @@ public final class CustomLogFormat {
         return items;
     }
 
-    /** The index of the {@code ]} closing the {@code [} at {@code open}, outside parentheses; -1 when none. */
-    private static int closingBracket(String format, int open) {
-        int depth = 0;
-        for (int i = open + 1; i < format.length(); i++) {
-            char c = format.charAt(i);
-            if (c == '(') {
-                depth++;
-            } else if (c == ')' && depth > 0) {
-                depth--;
-            } else if (c == ']' && depth == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static void flush(List<Item> items, StringBuilder text) {
         if (text.length() > 0) {
             items.add(new Item(text.toString(), null, null, false, false, false));
             text.setLength(0);
         }
-    }
-
-    /** Whether the format is text only: no variable, no sample expression. */
-    boolean isText() {
-        return items.stream().allMatch(item -> item.variable() == null && item.sample() == null);
     }
 
     /**

@@ -178,7 +178,7 @@ public final class Router {
      * @throws IllegalArgumentException when no frontend, or more than one, binds that port
      */
     public RouteDecision route(RequestHead request) {
-        return route(state.frontendFor(request.localPort()), request);
+        return decisions.routeAlone(state.frontendFor(request.localPort()), request, stickTables);
     }
 
     /**
@@ -197,7 +197,7 @@ public final class Router {
      * @throws IllegalArgumentException when there is no such frontend
      */
     public RouteDecision route(String frontend, RequestHead request) {
-        return route(compiled(frontend), request);
+        return decisions.routeAlone(compiled(frontend), request, stickTables);
     }
 
     /**
@@ -306,17 +306,12 @@ public final class Router {
     }
 
     /**
-     * Whether connections to frontend {@code frontend} need {@link #accept}: the router has stick tables, or the
-     * frontend has {@code tcp-request connection} or {@code session} rules. When not, a transport may skip it and
-     * route with {@link StickCounters#untracked()} counters, which one connection's rules could never fill; true for
-     * a frontend the router does not have. Thread-safe.
+     * Whether connections to {@code frontend} need {@link #accept}: there are stick tables, or {@code tcp-request
+     * connection|session} rules. If not, a transport may route them with shared {@link StickCounters#untracked()}.
      */
     public boolean tracksConnections(String frontend) {
-        if (!stickTables.isEmpty()) {
-            return true;
-        }
         CompiledFrontend compiled = state.frontends().get(frontend);
-        return compiled == null || compiled.connectionRules.length > 0 || compiled.sessionRules.length > 0;
+        return !stickTables.isEmpty() || compiled == null || compiled.tracksConnections();
     }
 
     /**
@@ -362,10 +357,6 @@ public final class Router {
         return RouterState.require("frontend", state.frontends(), frontend);
     }
 
-    private RouteDecision route(CompiledFrontend frontend, RequestHead request) {
-        return decisions.routeAlone(frontend, request, stickTables);
-    }
-
     @Override
     public String toString() {
         RouterState now = state;
@@ -395,11 +386,7 @@ public final class Router {
             return this;
         }
 
-        /**
-         * The random source of {@code balance random}; default the calling thread's {@link ThreadLocalRandom}. It is
-         * called from every routing thread: pass a seeded one (e.g. {@code new SplittableRandom(1)}) only to a router
-         * used from one thread, as tests do.
-         */
+        /** The source of {@code balance random}; default each thread's: a seeded one only for one thread (tests). */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;

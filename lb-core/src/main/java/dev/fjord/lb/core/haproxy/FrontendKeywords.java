@@ -1,5 +1,6 @@
 package dev.fjord.lb.core.haproxy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -321,5 +322,26 @@ final class FrontendKeywords {
             throw new IllegalArgumentException("missing argument after '" + words.get(index - 1) + "'");
         }
         return words.get(index);
+    }
+
+    /** {@code lines} with {@code monitor-uri} first: HAProxy answers it before any {@code http-request} rule. */
+    static List<Line> monitorFirst(List<Line> lines) {
+        List<Line> ordered = new ArrayList<>(lines.size());
+        lines.stream().filter(line -> line.keyword().equals("monitor")).forEach(ordered::add); // its 503 goes first
+        lines.stream().filter(line -> line.keyword().equals("monitor-uri")).forEach(ordered::add);
+        lines.stream()
+                .filter(line ->
+                        !line.keyword().equals("monitor-uri") && !line.keyword().equals("monitor"))
+                .forEach(ordered::add);
+        return ordered;
+    }
+
+    /** The section's {@code monitor-uri}, or null. */
+    static @Nullable String monitorUri(List<Line> lines) {
+        return lines.stream()
+                .filter(line -> line.keyword().equals("monitor-uri") && line.size() == 2)
+                .map(line -> line.arg(1))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -146,4 +146,16 @@ final class KnownKeywords {
                 || keyword.startsWith("deviceatlas-")
                 || keyword.startsWith("quic-");
     }
+
+    /**
+     * Fails on {@code line} when its keyword is one of {@code others}, those HAProxy allows only in a section of kind
+     * {@code other}, not in this {@code kind} (the built section would fail too, without the line).
+     */
+    static void onlyIn(Line line, Set<String> others, String kind, String other) {
+        String keyword = KnownKeywords.proxy(line);
+        if (keyword != null && others.contains(keyword)) {
+            throw new IllegalArgumentException(
+                    "not allowed in a " + kind + " (allowed in: defaults, " + other + ", listen)");
+        }
+    }
 }

@@ -137,17 +137,17 @@ final class Sections {
                         legacyBind(head, f::bind, context);
                         CheckLines checks = new CheckLines(defaultsHttpCheck, defaultsTcpCheck);
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(f, this::warn);
-                        for (Line line : monitorFirst(lines)) {
+                        for (Line line : FrontendKeywords.monitorFirst(lines)) {
                             attempt(line, context, () -> {
                                 if (line.keyword().equals("monitor")) {
                                     FrontendKeywords.monitorFail(
-                                            FrontendKeywords.Target.of(f), line, monitorUri(lines));
+                                            FrontendKeywords.Target.of(f), line, FrontendKeywords.monitorUri(lines));
                                 } else if (!ResponseKeywords.apply(responses, line)
                                         && !frontendLine(FrontendKeywords.Target.of(f), line, context)
                                         && !setting(f, line, context, checks)) {
                                     notApplied(line, context);
                                 }
-                                onlyIn(line, SectionKeywords.BACKEND_ONLY, "frontend", "backend");
+                                KnownKeywords.onlyIn(line, SectionKeywords.BACKEND_ONLY, "frontend", "backend");
                             });
                         }
                         responses.end();
@@ -169,7 +169,7 @@ final class Sections {
                                         && !setting(b, line, context, checks)) {
                                     notApplied(line, context);
                                 }
-                                onlyIn(line, SectionKeywords.FRONTEND_ONLY, "backend", "frontend");
+                                KnownKeywords.onlyIn(line, SectionKeywords.FRONTEND_ONLY, "backend", "frontend");
                             });
                         }
                         checks.apply(b);
@@ -206,11 +206,11 @@ final class Sections {
                         ResponseKeywords.Target responses = ResponseKeywords.Target.of(l, this::warn);
                         BackendKeywords.globalServerDefaults(BackendKeywords.Target.of(l), tls);
                         defaultsServers.forEach(line -> BackendKeywords.apply(BackendKeywords.Target.of(l), line, tls));
-                        for (Line line : monitorFirst(lines)) {
+                        for (Line line : FrontendKeywords.monitorFirst(lines)) {
                             attempt(line, context, () -> {
                                 if (line.keyword().equals("monitor")) {
                                     FrontendKeywords.monitorFail(
-                                            FrontendKeywords.Target.of(l), line, monitorUri(lines));
+                                            FrontendKeywords.Target.of(l), line, FrontendKeywords.monitorUri(lines));
                                 } else if (!ResponseKeywords.apply(responses, line)
                                         && !frontendLine(FrontendKeywords.Target.of(l), line, context)
                                         && !BackendKeywords.apply(BackendKeywords.Target.of(l), line, tls)
@@ -346,27 +346,6 @@ final class Sections {
         }
     }
 
-    /** {@code lines} with {@code monitor-uri} first: HAProxy answers it before any {@code http-request} rule. */
-    private static List<Line> monitorFirst(List<Line> lines) {
-        List<Line> ordered = new ArrayList<>(lines.size());
-        lines.stream().filter(line -> line.keyword().equals("monitor")).forEach(ordered::add); // its 503 goes first
-        lines.stream().filter(line -> line.keyword().equals("monitor-uri")).forEach(ordered::add);
-        lines.stream()
-                .filter(line ->
-                        !line.keyword().equals("monitor-uri") && !line.keyword().equals("monitor"))
-                .forEach(ordered::add);
-        return ordered;
-    }
-
-    /** The section's {@code monitor-uri}, or null. */
-    private static @Nullable String monitorUri(List<Line> lines) {
-        return lines.stream()
-                .filter(line -> line.keyword().equals("monitor-uri") && line.size() == 2)
-                .map(line -> line.arg(1))
-                .findFirst()
-                .orElse(null);
-    }
-
     /** An {@code http-request} rule of a backend; false when {@code line} is none. */
     private static boolean backendRequestRule(dev.fjord.lb.core.BackendConfig.Builder backend, Line line) {
         if (!line.keyword().equals("http-request")) {
@@ -397,18 +376,6 @@ final class Sections {
             return ProxyKeywords.apply(s, line, checks, warnings, file) || ResponseKeywords.proxyLine(s, line);
         } catch (IllegalArgumentException e) {
             throw located(e, line, context);
-        }
-    }
-
-    /**
-     * Fails on {@code line} when its keyword is one of {@code others}, those HAProxy allows only in a section of kind
-     * {@code other}, not in this {@code kind} (the built section would fail too, without the line).
-     */
-    private static void onlyIn(Line line, Set<String> others, String kind, String other) {
-        String keyword = KnownKeywords.proxy(line);
-        if (keyword != null && others.contains(keyword)) {
-            throw new IllegalArgumentException(
-                    "not allowed in a " + kind + " (allowed in: defaults, " + other + ", listen)");
         }
     }
 

@@ -133,4 +133,20 @@ public final class Words {
         }
         return '\'' + word.replace("'", "'\\''") + '\'';
     }
+
+    /** The index of the {@code ]} closing the {@code [} at {@code open}, outside parentheses; -1 when none. */
+    public static int closingBracket(String format, int open) {
+        int depth = 0;
+        for (int i = open + 1; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (c == ']' && depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
