@@ -59,12 +59,7 @@ class CompressionProxyTest {
     }
 
     private String config(String bind) {
-        return """
-                defaults
-                    mode http
-                    timeout client 10s
-                    timeout server 10s
-                    timeout connect 2s
+        return HaproxyProcess.HTTP_DEFAULTS + """
                 frontend fe
                     bind %s
                     compression algo gzip deflate

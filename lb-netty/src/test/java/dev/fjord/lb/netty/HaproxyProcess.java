@@ -19,6 +19,15 @@ import org.junit.jupiter.api.Assumptions;
 final class HaproxyProcess implements AutoCloseable {
     static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
 
+    /** The {@code defaults} section the side-by-side HTTP tests share: HTTP mode, timeouts of a few seconds. */
+    static final String HTTP_DEFAULTS = """
+            defaults
+                mode http
+                timeout client 10s
+                timeout server 10s
+                timeout connect 2s
+            """;
+
     private final Process process;
     private final Path log;
 

@@ -35,12 +35,7 @@ class ResponseHeaderFormatTest {
     }
 
     private String config(String bind) {
-        return """
-                defaults
-                    mode http
-                    timeout client 10s
-                    timeout server 10s
-                    timeout connect 2s
+        return HaproxyProcess.HTTP_DEFAULTS + """
                 frontend fe
                     bind %s
                     http-response set-header X-Served-By %%s

@@ -32,14 +32,9 @@ class UniqueIdProxyTest {
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private String config(String bind) {
-        return """
-                defaults
-                    mode http
-                    log global
-                    timeout client 10s
-                    timeout server 10s
-                    timeout connect 2s
+        return HaproxyProcess.HTTP_DEFAULTS + """
                 frontend fe
+                    log global
                     bind %s
                     unique-id-format %%{+X}o\\ %%ci:%%cp_%%fi:%%fp_%%Ts_%%rt:%%pid
                     unique-id-header X-Unique-ID

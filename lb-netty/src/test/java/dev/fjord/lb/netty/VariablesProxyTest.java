@@ -32,14 +32,9 @@ class VariablesProxyTest {
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private String config(String bind) {
-        return """
-                defaults
-                    mode http
-                    log global
-                    timeout client 10s
-                    timeout server 10s
-                    timeout connect 2s
+        return HaproxyProcess.HTTP_DEFAULTS + """
                 frontend fe
+                    log global
                     bind %s
                     log-format "%%[var(txn.host)] %%[var(txn.len)] %%ST"
                     http-request set-var(txn.host) req.hdr(host),lower
