@@ -1,6 +1,7 @@
 package dev.fjord.lb.netty;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -8,11 +9,13 @@ import dev.fjord.lb.core.CompressionAlgorithm;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Compresses one response body as it is relayed: each part flushed ({@link Deflater#SYNC_FLUSH}) so the client gets
  * what has arrived, the end finished with the gzip trailer. Level 1, HAProxy's {@code tune.comp.maxlevel} default:
- * the fastest, which a proxy on the path of every response wants. Not thread-safe: one event loop.
+ * the fastest, which a proxy on the path of every response wants. Each response being compressed holds a zlib state
+ * (about 256 KB of native memory); idle ones are reused on their event loop. Not thread-safe: one event loop.
  */
 final class BodyCompressor {
     /** gzip's header (RFC 1952): deflate, no flags, no time, no extra flags, unknown OS. */
@@ -20,13 +23,29 @@ final class BodyCompressor {
 
     private final Deflater deflater;
     private final boolean gzip;
+    private final boolean raw;
     private final CRC32 crc = new CRC32();
     private boolean headerWritten;
     private boolean ended;
 
+    /**
+     * Each event loop's idle raw deflaters (gzip and raw-deflate), reset for the next response: a new one allocates
+     * zlib's state (about 256 KB of native memory) again. At most {@link #KEPT} a loop.
+     */
+    private static final FastThreadLocal<ArrayDeque<Deflater>> IDLE = new FastThreadLocal<>() {
+        @Override
+        protected ArrayDeque<Deflater> initialValue() {
+            return new ArrayDeque<>(KEPT);
+        }
+    };
+
+    private static final int KEPT = 16;
+
     BodyCompressor(CompressionAlgorithm algorithm) {
         this.gzip = algorithm == CompressionAlgorithm.GZIP;
-        this.deflater = new Deflater(1, algorithm != CompressionAlgorithm.DEFLATE); // zlib's wrapper for deflate only
+        this.raw = algorithm != CompressionAlgorithm.DEFLATE; // zlib's wrapper for deflate only
+        Deflater idle = raw ? IDLE.get().pollLast() : null;
+        this.deflater = idle != null ? idle : new Deflater(1, raw);
     }
 
     /** The compressed form of {@code in} (not released), the body's end when {@code last}; may be empty. */
@@ -78,10 +97,17 @@ final class BodyCompressor {
         return bytes;
     }
 
-    /** Frees the compressor's native memory; once, whatever happened to the response. */
+    /** Frees the compressor, kept for the next response of this loop or its native memory released; once. */
     void end() {
-        if (!ended) {
-            ended = true;
+        if (ended) {
+            return;
+        }
+        ended = true;
+        ArrayDeque<Deflater> idle = IDLE.get();
+        if (raw && idle.size() < KEPT) {
+            deflater.reset();
+            idle.addLast(deflater);
+        } else {
             deflater.end();
         }
     }
