@@ -15,9 +15,16 @@ import org.jspecify.annotations.Nullable;
  * @param spreadChecks each health-check interval varies randomly by up to this percent ({@code spread-checks});
  *     default 0
  * @param http2 how HTTP/2 client connections are run ({@code tune.h2.*}); default {@link Http2Tuning#DEFAULT}
+ * @param maxZlibMemMegabytes the most native memory the compression of responses may hold at once, in MB
+ *     ({@code maxzlibmem}): a response that would go beyond it is sent uncompressed; default 0, no limit
  */
 public record GlobalConfig(
-        int maxConn, List<LogTarget> logs, @Nullable String statsSocket, int spreadChecks, Http2Tuning http2) {
+        int maxConn,
+        List<LogTarget> logs,
+        @Nullable String statsSocket,
+        int spreadChecks,
+        Http2Tuning http2,
+        int maxZlibMemMegabytes) {
     /** The default global {@code maxconn}. */
     public static final int DEFAULT_MAX_CONN = 4096;
 
@@ -33,6 +40,7 @@ public record GlobalConfig(
         private @Nullable String statsSocket;
         private int spreadChecks;
         private final Http2Tuning.Builder http2 = new Http2Tuning.Builder();
+        private int maxZlibMemMegabytes;
 
         Builder() {}
 
@@ -73,8 +81,14 @@ public record GlobalConfig(
             return this;
         }
 
+        /** The most native memory compression may hold, in MB ({@code maxzlibmem}); default 0, no limit. */
+        public Builder maxZlibMem(int megabytes) {
+            this.maxZlibMemMegabytes = Require.atLeast("global", "maxzlibmem", megabytes, 0);
+            return this;
+        }
+
         GlobalConfig build() {
-            return new GlobalConfig(maxConn, logs, statsSocket, spreadChecks, http2.build());
+            return new GlobalConfig(maxConn, logs, statsSocket, spreadChecks, http2.build(), maxZlibMemMegabytes);
         }
     }
 }

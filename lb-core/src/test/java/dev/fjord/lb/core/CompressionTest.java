@@ -166,4 +166,14 @@ class CompressionTest {
                 .hasMessageContaining("haproxy.cfg:3: 'compression' in frontend 'www': 'direction' (expected: "
                         + "compression algo|type|offload;");
     }
+
+    @Test
+    void maxzlibmemIsReadFromGlobal() {
+        var imported = HaproxyImport.parse("global\n    maxzlibmem 64\n", "haproxy.cfg", Map.of());
+        assertThat(imported.builder().build().global().maxZlibMemMegabytes()).isEqualTo(64);
+        assertThat(imported.report().ignored()).isEmpty();
+        assertThatThrownBy(() -> HaproxyImport.parse("global\n    maxzlibmem -1\n", "haproxy.cfg", Map.of()))
+                .hasMessageContaining("haproxy.cfg:2")
+                .hasMessageContaining("maxzlibmem");
+    }
 }

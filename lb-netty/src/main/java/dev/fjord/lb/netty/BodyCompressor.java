@@ -24,6 +24,7 @@ final class BodyCompressor {
     private final Deflater deflater;
     private final boolean gzip;
     private final boolean raw;
+    private final ZlibBudget budget;
     private final CRC32 crc = new CRC32();
     private boolean headerWritten;
     private boolean ended;
@@ -41,7 +42,9 @@ final class BodyCompressor {
 
     private static final int KEPT = 16;
 
-    BodyCompressor(CompressionAlgorithm algorithm) {
+    /** @param budget counted in already ({@link ZlibBudget#tryAcquire}); released at the {@link #end()} */
+    BodyCompressor(CompressionAlgorithm algorithm, ZlibBudget budget) {
+        this.budget = budget;
         this.gzip = algorithm == CompressionAlgorithm.GZIP;
         this.raw = algorithm != CompressionAlgorithm.DEFLATE; // zlib's wrapper for deflate only
         Deflater idle = raw ? IDLE.get().pollLast() : null;
@@ -103,6 +106,7 @@ final class BodyCompressor {
             return;
         }
         ended = true;
+        budget.release();
         ArrayDeque<Deflater> idle = IDLE.get();
         if (raw && idle.size() < KEPT) {
             deflater.reset();

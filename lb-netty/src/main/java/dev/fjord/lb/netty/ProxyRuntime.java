@@ -46,6 +46,8 @@ final class ProxyRuntime {
     final String hostname = SyslogAccessLog.hostname();
     /** The TLS contexts of binds and servers, and the certificates replaced at run time. */
     final TlsRuntime tls = new TlsRuntime();
+    /** The native memory compression holds ({@code maxzlibmem}). */
+    final ZlibBudget zlib = new ZlibBudget(this::maxZlibMem);
 
     private final Map<Server, ServerSlots> slots = new ConcurrentHashMap<>();
     private final Map<Server, BackendPool> pools = new ConcurrentHashMap<>();
@@ -85,6 +87,11 @@ final class ProxyRuntime {
     volatile @org.jspecify.annotations.Nullable PeersService peers;
     /** Runs the stats socket's {@code reload}, set once the proxy has started; null: none. */
     volatile dev.fjord.lb.core.RuntimeCommands.@Nullable Reloader reloader;
+
+    /** {@code maxzlibmem} of the configuration running now, in MB. */
+    private int maxZlibMem() {
+        return router.config().global().maxZlibMemMegabytes();
+    }
 
     /** The stats socket's {@code reload}: refused until the proxy has started, and without a source. */
     String reload() throws Exception {

@@ -28,17 +28,20 @@ final class ResponseCompression {
 
     /**
      * Rewrites {@code response}'s head for compression and returns the body's compressor, when the decision's
-     * frontend or backend compresses, the client accepts an algorithm and the response may be compressed; else
-     * leaves it and returns null.
+     * frontend or backend compresses, the client accepts an algorithm, the response may be compressed and
+     * {@code budget} ({@code maxzlibmem}) has room; else leaves it and returns null.
      */
-    static @Nullable BodyCompressor prepare(RouteDecision.Forward decision, HttpResponse response, boolean bodyless) {
+    static @Nullable BodyCompressor prepare(
+            RouteDecision.Forward decision, HttpResponse response, boolean bodyless, ZlibBudget budget) {
         Compression compression = Compression.of(
                 decision.frontend().settings(), decision.backend().config().settings());
         if (compression.algorithms().isEmpty()) {
             return null;
         }
         CompressionAlgorithm algorithm = compression.choose(decision.request());
-        if (algorithm == null || !compression.compresses(new NettyResponseHead(response), bodyless)) {
+        if (algorithm == null
+                || !compression.compresses(new NettyResponseHead(response), bodyless)
+                || !budget.tryAcquire()) { // beyond maxzlibmem: uncompressed, as HAProxy
             return null;
         }
         HttpHeaders headers = response.headers();
@@ -51,7 +54,7 @@ final class ResponseCompression {
         if (etag != null && !etag.startsWith("W/")) {
             headers.set(HttpHeaderNames.ETAG, "W/" + etag); // the bytes differ from the server's: a weak validator
         }
-        return new BodyCompressor(algorithm);
+        return new BodyCompressor(algorithm, budget);
     }
 
     /** Whether {@code Vary} already names {@code Accept-Encoding} (or {@code *}). */

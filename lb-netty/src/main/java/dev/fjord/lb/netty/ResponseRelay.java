@@ -120,7 +120,7 @@ final class ResponseRelay implements ServerConnectionHandler.Listener {
                 .responseHead(response.status().code(), 64 + response.headers().size() * 32L); // an estimate
         bodyless = HttpMessages.isBodyless(exchange.method(), response.status()); // set-status may have changed it
         String upgrade = response.headers().get(HttpHeaderNames.UPGRADE, ""); // before the hop-by-hop fields go
-        compressor = ResponseCompression.prepare(exchange.decision().asForward(), response, bodyless);
+        compressor = ResponseCompression.prepare(exchange.decision().asForward(), response, bodyless, runtime.zlib);
         HttpResponse out = clientResponse(response, exchange.clientKeepAlive(), bodyless);
         exchange.traffic().sent(out);
         exchange.clientKeepAlive(!out.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));

@@ -26,7 +26,9 @@ import io.netty.buffer.Unpooled;
  */
 class BodyCompressorTest {
     private static byte[] compress(CompressionAlgorithm algorithm, byte[] body, int parts) {
-        BodyCompressor compressor = new BodyCompressor(algorithm);
+        ZlibBudget budget = new ZlibBudget(() -> 0);
+        assertThat(budget.tryAcquire()).isTrue();
+        BodyCompressor compressor = new BodyCompressor(algorithm, budget);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int step = Math.max(1, body.length / parts);
         for (int from = 0; from <= body.length; from += step) {
@@ -88,5 +90,34 @@ class BodyCompressorTest {
             assertThat(decompress(algorithm, compress(algorithm, new byte[0], 1)))
                     .isEmpty();
         }
+    }
+
+    @Test
+    void maxzlibmemBoundsTheResponsesCompressedAtOnce() {
+        int[] megabytes = {1};
+        ZlibBudget budget = new ZlibBudget(() -> megabytes[0]);
+        int granted = 0;
+        while (granted < 100 && budget.tryAcquire()) {
+            granted++;
+        }
+        assertThat(granted).as("1 MB of ~262 KB states").isEqualTo(3);
+        budget.release();
+        assertThat(budget.tryAcquire()).isTrue();
+        assertThat(budget.tryAcquire()).isFalse();
+        megabytes[0] = 0; // a reconfiguration lifts the limit
+        assertThat(budget.tryAcquire()).isTrue();
+        assertThat(budget.inUse()).isEqualTo(4);
+    }
+
+    @Test
+    void theEndOfAResponseGivesItsShareBack() {
+        ZlibBudget budget = new ZlibBudget(() -> 0);
+        assertThat(budget.tryAcquire()).isTrue();
+        BodyCompressor compressor = new BodyCompressor(CompressionAlgorithm.GZIP, budget);
+        compressor
+                .compress(Unpooled.EMPTY_BUFFER, true, ByteBufAllocator.DEFAULT)
+                .release();
+        compressor.end(); // once only
+        assertThat(budget.inUse()).isZero();
     }
 }

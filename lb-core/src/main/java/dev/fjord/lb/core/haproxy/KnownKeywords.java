@@ -60,7 +60,6 @@ final class KnownKeywords {
             "thread-groups",
             "numa-cpu-mapping",
             "maxpipes",
-            "maxzlibmem",
             "mworker-max-reloads",
             "no-memory-trimming",
             "noepoll",

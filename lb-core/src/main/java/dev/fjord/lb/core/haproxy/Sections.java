@@ -300,6 +300,7 @@ final class Sections {
                 case "maxconn" -> global.maxConn(Values.integer(line.arg(1)));
                 case "log" -> global.log(LogLines.target(line));
                 case "spread-checks" -> global.spreadChecks(Values.integer(line.arg(1)));
+                case "maxzlibmem" -> global.maxZlibMem(Values.integer(line.arg(1)));
                 case "localpeer" -> {
                     if (line.size() != 2) {
                         throw new IllegalArgumentException("expected: localpeer NAME");
