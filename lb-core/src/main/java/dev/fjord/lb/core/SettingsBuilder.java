@@ -139,6 +139,12 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
         return touch("timeout check");
     }
 
+    /** {@code timeout tarpit}: kept for {@code http-request tarpit}, which Fjord does not support yet. */
+    public B timeoutTarpit(Duration timeout) {
+        timeouts.tarpit = Require.positive(context, "timeout tarpit", timeout);
+        return touch("timeout tarpit");
+    }
+
     /** {@code timeout tunnel}: inactivity of tunnels (WebSocket); default unset (client/server timeouts). */
     public B timeoutTunnel(Duration timeout) {
         timeouts.tunnel = Require.positive(context, "timeout tunnel", timeout);

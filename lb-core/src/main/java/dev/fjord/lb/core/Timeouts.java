@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param tunnel inactivity of a tunnel (WebSocket, CONNECT) both ways ({@code timeout tunnel})
  * @param clientFin inactivity of a half-closed client connection ({@code timeout client-fin})
  * @param serverFin inactivity of a half-closed server connection ({@code timeout server-fin})
+ * @param tarpit how long HAProxy holds a tarpitted request ({@code timeout tarpit}, for {@code http-request tarpit},
+ *     which Fjord does not support yet: kept, so that a defaults section setting it reads as HAProxy reads it)
  */
 public record Timeouts(
         @Nullable Duration httpRequest,
@@ -29,10 +31,11 @@ public record Timeouts(
         @Nullable Duration check,
         @Nullable Duration tunnel,
         @Nullable Duration clientFin,
-        @Nullable Duration serverFin) {
+        @Nullable Duration serverFin,
+        @Nullable Duration tarpit) {
 
     /** No timeout set. */
-    public static final Timeouts NONE = new Timeouts(null, null, null, null, null, null, null, null, null, null);
+    public static final Timeouts NONE = new Timeouts(null, null, null, null, null, null, null, null, null, null, null);
 
     /** {@code http-request}, else {@code client} (HAProxy's fallback); null when neither is set. */
     public @Nullable Duration effectiveHttpRequest() {
@@ -92,6 +95,9 @@ public record Timeouts(
         @Nullable
         Duration serverFin;
 
+        @Nullable
+        Duration tarpit;
+
         Draft(Timeouts from) {
             httpRequest = from.httpRequest();
             queue = from.queue();
@@ -103,11 +109,22 @@ public record Timeouts(
             tunnel = from.tunnel();
             clientFin = from.clientFin();
             serverFin = from.serverFin();
+            tarpit = from.tarpit();
         }
 
         Timeouts build() {
             return new Timeouts(
-                    httpRequest, queue, connect, client, server, httpKeepAlive, check, tunnel, clientFin, serverFin);
+                    httpRequest,
+                    queue,
+                    connect,
+                    client,
+                    server,
+                    httpKeepAlive,
+                    check,
+                    tunnel,
+                    clientFin,
+                    serverFin,
+                    tarpit);
         }
     }
 }

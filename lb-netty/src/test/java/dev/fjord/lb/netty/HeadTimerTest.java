@@ -29,7 +29,8 @@ class HeadTimerTest {
     }
 
     private HeadTimer timer(Duration httpRequest, Duration httpKeepAlive) {
-        Timeouts timeouts = new Timeouts(httpRequest, null, null, null, null, httpKeepAlive, null, null, null, null);
+        Timeouts timeouts =
+                new Timeouts(httpRequest, null, null, null, null, httpKeepAlive, null, null, null, null, null);
         return new HeadTimer(
                 loop.eventLoop(),
                 timeouts,

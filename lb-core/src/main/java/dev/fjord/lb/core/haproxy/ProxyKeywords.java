@@ -192,9 +192,11 @@ final class ProxyKeywords {
             case "tunnel" -> s.timeoutTunnel(value);
             case "client-fin" -> s.timeoutClientFin(value);
             case "server-fin" -> s.timeoutServerFin(value);
+            case "tarpit" -> s.timeoutTarpit(value);
             default ->
                 throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: http-request, queue, "
-                        + "connect, client, server, http-keep-alive, check, tunnel, client-fin or server-fin)");
+                        + "connect, client, server, http-keep-alive, check, tunnel, client-fin, server-fin or "
+                        + "tarpit)");
         }
     }
 
