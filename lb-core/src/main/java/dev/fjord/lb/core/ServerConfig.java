@@ -1,6 +1,7 @@
 package dev.fjord.lb.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -10,8 +11,7 @@ import org.jspecify.annotations.Nullable;
  * Immutable; made by {@link BackendConfig.Builder#server(String, String, java.util.function.Consumer)}.
  *
  * @param name unique in its backend
- * @param address where requests go; port 0 (an address written without a port, HAProxy 1.4's syntax): the port
- *     the client connected to on the frontend
+ * @param address where requests go; port 0 (none written, HAProxy 1.4's syntax): the port the client connected to
  * @param weight 0-256, default 1; 0 takes only persistent traffic
  * @param cookie the value of the persistence cookie that designates this server, or null (no cookie persistence)
  * @param backup used only when no active server is usable
@@ -29,16 +29,16 @@ import org.jspecify.annotations.Nullable;
  * @param disabled starts in {@link AdminState#MAINT} ({@code disabled})
  * @param observe passive checks from live traffic ({@code observe}); null: none
  * @param initState how a checked server starts ({@code init-state}); default fully up
- * @param shutdownSessionsOnDown a server marked DOWN by its checks has its sessions closed
- *     ({@code on-marked-down shutdown-sessions})
- * @param shutdownBackupSessionsOnUp an active server coming UP closes the sessions of every backup server
- *     ({@code on-marked-up shutdown-backup-sessions})
+ * @param shutdownSessionsOnDown sessions closed when checks mark it DOWN ({@code on-marked-down shutdown-sessions})
+ * @param shutdownBackupSessionsOnUp backups' sessions closed when it comes UP ({@code on-marked-up ...})
  * @param sendProxy the PROXY protocol header each connection to the server starts with ({@code send-proxy},
  *     {@code send-proxy-v2}); default {@link ProxyProtocol#NONE}. Such connections are not shared between clients.
  * @param checkSendProxy health checks start with a PROXY header too ({@code check-send-proxy}); HAProxy's default:
  *     when {@code sendProxy} is set and the checks have neither their own {@code port} nor {@code addr}
  * @param tls TLS to the server and its checks ({@code ssl}, {@code check-ssl}, {@code verify}, ...); null: neither
  * @param idlePool the idle connections kept for reuse ({@code pool-max-conn}, {@code pool-purge-delay})
+ * @param initAddr where a server written with a name starts ({@code init-addr}: {@code libc}, an IP address,
+ *     {@code none}: in MAINT, {@code last}: nothing), tried in order; empty (the default): the name as it resolves
  */
 public record ServerConfig(
         String name,
@@ -65,7 +65,8 @@ public record ServerConfig(
         ProxyProtocol sendProxy,
         boolean checkSendProxy,
         @Nullable ServerTls tls,
-        IdlePool idlePool) {
+        IdlePool idlePool,
+        List<String> initAddr) {
 
     public ServerConfig {
         Objects.requireNonNull(name, "name");
@@ -75,6 +76,7 @@ public record ServerConfig(
         Objects.requireNonNull(downInter, "downInter");
         Objects.requireNonNull(slowStart, "slowStart");
         Objects.requireNonNull(idlePool, "idlePool");
+        initAddr = List.copyOf(initAddr);
     }
 
     /**
@@ -115,6 +117,7 @@ public record ServerConfig(
         private @Nullable Boolean checkSsl;
         private ServerTls.@Nullable Builder tls;
         private IdlePool idlePool = IdlePool.DEFAULT;
+        private List<String> initAddr = List.of();
         /** The TLS of the server {@link #like} copied, kept as it is unless TLS is set again. */
         private @Nullable ServerTls copiedTls;
 
@@ -150,6 +153,7 @@ public record ServerConfig(
             checkSsl = template.checkSsl;
             tls = template.tls == null ? null : new ServerTls.Builder(context, template.tls);
             idlePool = template.idlePool;
+            initAddr = template.initAddr;
             return this;
         }
 
@@ -181,6 +185,7 @@ public record ServerConfig(
             checkSendProxy = other.checkSendProxy();
             copiedTls = other.tls();
             idlePool = other.idlePool();
+            initAddr = other.initAddr();
             return this;
         }
 
@@ -323,6 +328,12 @@ public record ServerConfig(
             return this;
         }
 
+        /** Where a server written with a name starts ({@code init-addr last,libc,none}); checked. */
+        public Builder initAddr(String methods) {
+            this.initAddr = ServerTemplate.initAddr(context, methods);
+            return this;
+        }
+
         /** Starts each health check with a PROXY protocol header too ({@code check-send-proxy}). */
         public Builder checkSendProxy() {
             this.checkSendProxy = true;
@@ -394,7 +405,8 @@ public record ServerConfig(
                             ? checkSendProxy
                             : sendProxy != ProxyProtocol.NONE && checkPort == 0 && checkAddress == null,
                     buildTls(),
-                    idlePool);
+                    idlePool,
+                    initAddr);
         }
     }
 }

@@ -84,6 +84,7 @@ final class ConfigCheck {
             for (ServerConfig server : backend.servers()) {
                 String host = server.address().host();
                 if (!server.address().isAny()
+                        && server.initAddr().isEmpty() // with init-addr: InitialAddresses.problems below
                         && new InetSocketAddress(host, server.address().port()).isUnresolved()) {
                     errors.add(file + ": backend '" + backend.name() + "': server '" + server.name() + "': address '"
                             + host + "' does not resolve (expected: an IP address or a resolvable name)");

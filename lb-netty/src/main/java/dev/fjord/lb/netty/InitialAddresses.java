@@ -38,6 +38,10 @@ public final class InitialAddresses {
      *     {@code none}
      */
     static Map<String, String> resolve(ProxyConfig config, Router router) {
+        java.util.List<String> plain = PlainInitialAddresses.problems(config); // servers without resolvers
+        if (!plain.isEmpty()) {
+            throw new ConfigException(String.join("; ", plain));
+        }
         Map<String, String> addresses = new HashMap<>();
         for (BackendConfig backend : config.backends().values()) {
             Backend running = router.backends().stream()
@@ -68,7 +72,7 @@ public final class InitialAddresses {
      * where a server's methods say {@code libc}.
      */
     public static java.util.List<String> problems(ProxyConfig config) {
-        java.util.List<String> problems = new java.util.ArrayList<>();
+        java.util.List<String> problems = new java.util.ArrayList<>(PlainInitialAddresses.problems(config));
         for (BackendConfig backend : config.backends().values()) {
             for (ServerTemplate template : backend.serverTemplates()) {
                 if (template.named() && !template.srv() && !template.initAddr().isEmpty()) {

@@ -122,6 +122,7 @@ final class ProxyRuntime {
      * made again.
      */
     void reconfigured() {
+        PlainInitialAddresses.apply(router); // init-addr of servers written with a name that does not resolve
         slots.forEach((server, slots) -> {
             if (slots.maxConn() != server.config().maxConn()
                     || slots.maxQueue() != server.config().maxQueue()) {

@@ -22,6 +22,7 @@ final class ProxyStart {
     static FjordProxy start(FjordProxy.Builder options) {
         // init-addr: a server without an address it must have stops the start before anything is bound
         java.util.Map<String, String> initial = InitialAddresses.resolve(options.router.config(), options.router);
+        PlainInitialAddresses.apply(options.router);
         AccessLogs accessLogs = AccessLogs.of(options.router.config(), options.accessLog);
         EventLoops given = options.eventLoops;
         boolean ownsLoops = given == null;

@@ -38,7 +38,8 @@ final class ServerOptions {
                     "send-proxy-v2",
                     "check-send-proxy",
                     "pool-max-conn",
-                    "pool-purge-delay" -> true;
+                    "pool-purge-delay",
+                    "init-addr" -> true;
             default -> ServerTlsOptions.OPTIONS.contains(word);
         };
     }
@@ -124,6 +125,7 @@ final class ServerOptions {
                     java.time.Duration delay = Values.time(line, ++i);
                     s.idlePool(p -> p.purgeDelay(delay));
                 }
+                case "init-addr" -> s.initAddr(value(line, ++i, option));
                 default -> {
                     int last = ServerTlsOptions.apply(s, line, i, tls);
                     if (last < 0) {

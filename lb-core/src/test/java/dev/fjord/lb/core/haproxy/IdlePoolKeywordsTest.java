@@ -120,4 +120,20 @@ class IdlePoolKeywordsTest {
                 .hasMessageContaining("haproxy.cfg:3")
                 .hasMessageContaining("action 'tarpit'");
     }
+
+    @Test
+    void initAddrIsReadOnPlainServersAndFromTheDefaultServer() {
+        BackendConfig app = parse("""
+                        backend app
+                            default-server init-addr last,libc,none
+                            server web1 web1.local:80
+                            server web2 web2.local:80 init-addr 10.0.0.2
+                        """).backends().get("app");
+
+        assertThat(app.servers().get(0).initAddr()).containsExactly("last", "libc", "none");
+        assertThat(app.servers().get(1).initAddr()).containsExactly("10.0.0.2");
+        assertThatThrownBy(() -> parse("backend app\n    server web1 web1.local:80 init-addr dns\n"))
+                .hasMessageContaining("haproxy.cfg:2")
+                .hasMessageContaining("init-addr 'dns' (expected: last, libc, none or IP addresses");
+    }
 }
