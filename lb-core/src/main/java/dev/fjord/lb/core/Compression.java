@@ -101,13 +101,19 @@ public record Compression(List<CompressionAlgorithm> algorithms, List<String> ty
     }
 
     /**
-     * Whether a response may be compressed: {@code response} with a body ({@code bodyless} false), its status 200 to
+     * Whether a response may be compressed: {@code response} with a body ({@code bodyless} false, no
+     * {@code Content-Length: 0}), its status 200 to
      * 203, version HTTP/1.1 or later, no {@code Content-Encoding}, no {@code no-transform}, at most one {@code ETag},
      * a {@code Content-Type} that is not multipart and matches {@link #types} when there are some.
      */
     public boolean compresses(ResponseHead response, boolean bodyless) {
         int status = response.status();
-        if (bodyless || status < 200 || status > 203 || response.version().equals("HTTP/1.0")) {
+        String length = response.header("Content-Length");
+        if (bodyless
+                || status < 200
+                || status > 203
+                || response.version().equals("HTTP/1.0")
+                || (length != null && length.trim().equals("0"))) { // an empty body stays as it is, as in HAProxy
             return false;
         }
         if (!response.headers("Content-Encoding").isEmpty()

@@ -82,6 +82,9 @@ class CompressionTest {
         assertThat(GZIP_DEFLATE.compresses(response(200, "Content-Type", "text/html"), true))
                 .as("no body")
                 .isFalse();
+        assertThat(GZIP_DEFLATE.compresses(response(200, "Content-Type", "text/html", "Content-Length", "0"), false))
+                .as("an empty body")
+                .isFalse();
         assertThat(GZIP_DEFLATE.compresses(response(206, "Content-Type", "text/html"), false))
                 .isFalse();
         assertThat(GZIP_DEFLATE.compresses(response(404, "Content-Type", "text/html"), false))
