@@ -89,37 +89,58 @@ public record ServerConfig(
 
     /** Builds a {@link ServerConfig}; not thread-safe. Every value is checked when set. */
     public static final class Builder {
-        private final String context;
-        private final String name;
-        private Address address;
-        private int weight = 1;
-        private @Nullable String cookie;
-        private boolean backup;
-        private boolean check;
-        private int checkPort;
-        private @Nullable String checkAddress;
-        private Duration inter = Duration.ofSeconds(2);
-        private @Nullable Duration fastInter;
-        private @Nullable Duration downInter;
-        private int rise = 2;
-        private int fall = 3;
-        private int maxConn;
-        private int maxQueue;
-        private Duration slowStart = Duration.ZERO;
-        private boolean disabled;
-        private @Nullable PassiveCheck observe;
-        private InitState initState = InitState.FULLY_UP;
-        private boolean shutdownSessionsOnDown;
-        private boolean shutdownBackupSessionsOnUp;
-        private ProxyProtocol sendProxy = ProxyProtocol.NONE;
-        private @Nullable Boolean checkSendProxy;
-        private boolean ssl;
-        private @Nullable Boolean checkSsl;
-        private ServerTls.@Nullable Builder tls;
-        private IdlePool idlePool = IdlePool.DEFAULT;
-        private List<String> initAddr = List.of();
+        final String context;
+        final String name;
+        Address address;
+        int weight = 1;
+
+        @Nullable
+        String cookie;
+
+        boolean backup;
+        boolean check;
+        int checkPort;
+
+        @Nullable
+        String checkAddress;
+
+        Duration inter = Duration.ofSeconds(2);
+
+        @Nullable
+        Duration fastInter;
+
+        @Nullable
+        Duration downInter;
+
+        int rise = 2;
+        int fall = 3;
+        int maxConn;
+        int maxQueue;
+        Duration slowStart = Duration.ZERO;
+        boolean disabled;
+
+        @Nullable
+        PassiveCheck observe;
+
+        InitState initState = InitState.FULLY_UP;
+        boolean shutdownSessionsOnDown;
+        boolean shutdownBackupSessionsOnUp;
+        ProxyProtocol sendProxy = ProxyProtocol.NONE;
+
+        @Nullable
+        Boolean checkSendProxy;
+
+        boolean ssl;
+
+        @Nullable
+        Boolean checkSsl;
+
+        ServerTls.@Nullable Builder tls;
+        IdlePool idlePool = IdlePool.DEFAULT;
+        List<String> initAddr = List.of();
         /** The TLS of the server {@link #like} copied, kept as it is unless TLS is set again. */
-        private @Nullable ServerTls copiedTls;
+        @Nullable
+        ServerTls copiedTls;
 
         Builder(String backendContext, String name, String address) {
             this.name = Require.name(backendContext, "server", name);
@@ -129,31 +150,7 @@ public record ServerConfig(
 
         /** Starts from a copy of {@code template}'s values ({@code default-server}), keeping this name and address. */
         Builder copyDefaults(Builder template) {
-            weight = template.weight;
-            check = template.check;
-            checkPort = template.checkPort;
-            checkAddress = template.checkAddress;
-            inter = template.inter;
-            fastInter = template.fastInter;
-            downInter = template.downInter;
-            rise = template.rise;
-            fall = template.fall;
-            maxConn = template.maxConn;
-            maxQueue = template.maxQueue;
-            slowStart = template.slowStart;
-            backup = template.backup;
-            disabled = template.disabled;
-            observe = template.observe;
-            initState = template.initState;
-            shutdownSessionsOnDown = template.shutdownSessionsOnDown;
-            shutdownBackupSessionsOnUp = template.shutdownBackupSessionsOnUp;
-            sendProxy = template.sendProxy;
-            checkSendProxy = template.checkSendProxy;
-            ssl = template.ssl;
-            checkSsl = template.checkSsl;
-            tls = template.tls == null ? null : new ServerTls.Builder(context, template.tls);
-            idlePool = template.idlePool;
-            initAddr = template.initAddr;
+            ServerSettingsCopy.fromDefaults(this, template);
             return this;
         }
 
@@ -162,30 +159,7 @@ public record ServerConfig(
          * {@link ServerTemplate} fills from DNS.
          */
         public Builder like(ServerConfig other) {
-            weight = other.weight();
-            cookie = other.cookie();
-            backup = other.backup();
-            check = other.check();
-            checkPort = other.checkPort();
-            checkAddress = other.checkAddress();
-            inter = other.inter();
-            fastInter = other.fastInter();
-            downInter = other.downInter();
-            rise = other.rise();
-            fall = other.fall();
-            maxConn = other.maxConn();
-            maxQueue = other.maxQueue();
-            slowStart = other.slowStart();
-            disabled = other.disabled();
-            observe = other.observe();
-            initState = other.initState();
-            shutdownSessionsOnDown = other.shutdownSessionsOnDown();
-            shutdownBackupSessionsOnUp = other.shutdownBackupSessionsOnUp();
-            sendProxy = other.sendProxy();
-            checkSendProxy = other.checkSendProxy();
-            copiedTls = other.tls();
-            idlePool = other.idlePool();
-            initAddr = other.initAddr();
+            ServerSettingsCopy.fromServer(this, other);
             return this;
         }
 
