@@ -42,8 +42,12 @@ final class Admission {
      */
     private volatile boolean constrained;
 
-    /** One frontend's count (shared with the stats), limit (0: none) and listeners. */
-    private static final class Frontend {
+    /**
+     * One frontend's count (shared with the stats), limit (0: none) and listeners; also the listener on the close of
+     * every connection it admitted (its room back, and it leaves {@link #connections}): one listener for all, no
+     * object per connection.
+     */
+    private final class Frontend implements ChannelFutureListener {
         final AtomicInteger count;
         volatile int max;
         final List<Channel> listeners = new ArrayList<>();
@@ -52,26 +56,15 @@ final class Admission {
             this.count = count;
             this.max = max;
         }
-    }
-
-    private record Held(Frontend frontend, ChannelHandlerContext gate, Channel child) {}
-
-    /** An admitted connection's close: its room back, and it leaves {@link #connections}. */
-    private final class Admitted implements ChannelFutureListener {
-        private final Frontend frontend;
-        private final Channel child;
-
-        Admitted(Frontend frontend, Channel child) {
-            this.frontend = frontend;
-            this.child = child;
-        }
 
         @Override
         public void operationComplete(ChannelFuture closed) {
-            connections.remove(child);
-            release(frontend);
+            connections.remove(closed.channel());
+            release(this);
         }
     }
+
+    private record Held(Frontend frontend, ChannelHandlerContext gate, Channel child) {}
 
     /**
      * @param acceptor the event loop every listener is registered with
@@ -179,7 +172,7 @@ final class Admission {
         global.incrementAndGet();
         frontend.count.incrementAndGet();
         connections.add(child);
-        child.closeFuture().addListener(new Admitted(frontend, child)); // one listener: see ClientConnections
+        child.closeFuture().addListener(frontend); // one listener: see ClientConnections
         gate.fireChannelRead(child);
         pauseFull();
     }

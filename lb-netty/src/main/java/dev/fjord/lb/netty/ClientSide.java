@@ -9,8 +9,8 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
- * The client end of an {@link HttpExchange}: an HTTP/1.x connection ({@link #of}), or one stream of an HTTP/2
- * connection ({@link Http2ClientStream}). The exchange writes its response here as HTTP/1.1 messages, flushes,
+ * The client end of an {@link HttpExchange}: an HTTP/1.x connection ({@link HttpProxyHandler}), or one stream of an
+ * HTTP/2 connection ({@link Http2ClientStream}). The exchange writes its response here as HTTP/1.1 messages, flushes,
  * follows the client's writability (a connection's socket buffer, a stream's flow-control window) and pauses the
  * client's reads while the server cannot take more of the request. All calls on the client connection's event loop.
  */
@@ -43,64 +43,5 @@ interface ClientSide {
 
     default ByteBufAllocator alloc() {
         return connection().alloc();
-    }
-
-    /** An HTTP/1.x connection whose last HTTP handler has {@code ctx}. */
-    static ClientSide of(ChannelHandlerContext ctx) {
-        return new Http1(ctx);
-    }
-
-    /** An HTTP/1.x client connection, through its HTTP handler's context. */
-    final class Http1 implements ClientSide {
-        private final ChannelHandlerContext ctx;
-
-        Http1(ChannelHandlerContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public Channel connection() {
-            return ctx.channel();
-        }
-
-        @Override
-        public void write(HttpObject message) {
-            ctx.write(message);
-        }
-
-        @Override
-        public void flush() {
-            ctx.flush();
-        }
-
-        @Override
-        public boolean isWritable() {
-            return ctx.channel().isWritable();
-        }
-
-        @Override
-        public boolean isActive() {
-            return ctx.channel().isActive();
-        }
-
-        @Override
-        public void reads(boolean on) {
-            ctx.channel().config().setAutoRead(on);
-        }
-
-        @Override
-        public ChannelHandlerContext tunnelContext() {
-            return ctx;
-        }
-
-        @Override
-        public EventExecutor executor() {
-            return ctx.executor();
-        }
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return ctx.alloc();
-        }
     }
 }

@@ -1,25 +1,22 @@
 package dev.fjord.lb.netty;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.Timeouts;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * The wait for a client connection's next request head: {@code timeout http-request} for its first, {@code timeout
  * http-keep-alive} for each next one, with HAProxy's fallbacks ({@link Timeouts#effectiveHttpKeepAlive()}); what
- * expiry means (a 408, a silent close) is the {@link Expiry}'s. One task stays scheduled per connection and its
- * deadline moves: a kept-alive connection arms the timer after each response and disarms it at each head without
- * scheduling or cancelling anything (a schedule and a cancel per request cost a task and two heap operations); a task
- * that runs before the deadline waits again for the rest. Time is the executor's {@linkplain EventExecutor#ticker()
- * ticker}. Not thread-safe: the connection's event loop.
+ * expiry means (a 408, a silent close) is the {@link Expiry}'s. The timer holds no task: armed, it waits in the
+ * {@link HeadWaits.Queue} of its event loop and duration, whose one task expires it; arming after each response and
+ * disarming at each head move it within or out of that queue in constant time. Time is the executor's
+ * {@linkplain EventExecutor#ticker() ticker}. Not thread-safe: the connection's event loop.
  */
-final class HeadTimer implements Runnable {
+final class HeadTimer {
     /** What a head that did not come in time does. */
     interface Expiry {
         /**
@@ -32,21 +29,34 @@ final class HeadTimer implements Runnable {
         void headTimedOut(boolean keptAlive, boolean requestTimeoutSet);
     }
 
-    private final EventExecutor executor;
-    private final Timeouts timeouts;
+    /** The queue of the first head's wait, null without a timeout. */
+    private final HeadWaits.@Nullable Queue firstHead;
+    /** The queue of the waits after a response, null without a timeout. */
+    private final HeadWaits.@Nullable Queue nextHead;
+
     private final Expiry expiry;
-    private @Nullable ScheduledFuture<?> scheduled;
-    /** When the scheduled task runs (the executor's ticker); meaningful while {@link #scheduled} is set. */
-    private long firesAt;
-
-    private long deadline;
-    private boolean armed;
     private boolean keptAlive;
-    private boolean requestTimeoutSet;
 
-    HeadTimer(EventExecutor executor, Timeouts timeouts, Expiry expiry) {
-        this.executor = executor;
-        this.timeouts = timeouts;
+    /** The queue this timer waits in while armed; its links and deadline are that queue's. */
+    HeadWaits.@Nullable Queue queue;
+
+    @Nullable
+    HeadTimer previous;
+
+    @Nullable
+    HeadTimer next;
+
+    long deadline;
+
+    /**
+     * A timer of a connection on {@code executor} whose head waits follow {@code timeouts}; its queues come from
+     * {@code waits}.
+     */
+    HeadTimer(HeadWaits waits, EventExecutor executor, Timeouts timeouts, Expiry expiry) {
+        Duration request = timeouts.effectiveHttpRequest(); // falls back to timeout client
+        Duration keepAlive = timeouts.effectiveHttpKeepAlive();
+        this.firstHead = request == null ? null : waits.queue(executor, request);
+        this.nextHead = keepAlive == null ? null : waits.queue(executor, keepAlive);
         this.expiry = expiry;
     }
 
@@ -55,59 +65,29 @@ final class HeadTimer implements Runnable {
      * connection ({@code keptAlive}). Nothing when no timeout applies.
      */
     void arm(boolean keptAlive) {
-        Duration request = timeouts.effectiveHttpRequest(); // falls back to timeout client
-        Duration wait = keptAlive ? timeouts.effectiveHttpKeepAlive() : request;
-        if (wait == null) {
-            armed = false;
-            return;
+        disarm();
+        HeadWaits.Queue waitIn = keptAlive ? nextHead : firstHead;
+        if (waitIn != null) {
+            this.keptAlive = keptAlive;
+            waitIn.add(this);
         }
-        long now = executor.ticker().nanoTime();
-        this.keptAlive = keptAlive;
-        this.requestTimeoutSet = request != null;
-        this.deadline = now + wait.toNanos();
-        this.armed = true;
-        ScheduledFuture<?> task = scheduled;
-        if (task != null && firesAt - deadline <= 0) {
-            return; // the task running before the deadline waits for the rest
-        }
-        if (task != null) {
-            task.cancel(false); // a shorter wait than the one scheduled
-        }
-        schedule(deadline - now, now);
     }
 
-    /** A head arrived: the wait is over (the task, if it runs before the next {@link #arm}, does nothing). */
+    /** A head arrived: the wait is over. */
     void disarm() {
-        armed = false;
+        HeadWaits.Queue in = queue;
+        if (in != null) {
+            in.remove(this);
+        }
     }
 
-    /** The connection is closing: the task goes too. */
+    /** The connection is closing: no wait any more. */
     void cancel() {
-        armed = false;
-        ScheduledFuture<?> task = scheduled;
-        if (task != null) {
-            scheduled = null;
-            task.cancel(false);
-        }
+        disarm();
     }
 
-    @Override
-    public void run() {
-        scheduled = null;
-        if (!armed) {
-            return;
-        }
-        long now = executor.ticker().nanoTime();
-        if (now - deadline < 0) {
-            schedule(deadline - now, now); // armed again since it was scheduled: the rest of the new wait
-            return;
-        }
-        armed = false;
-        expiry.headTimedOut(keptAlive, requestTimeoutSet);
-    }
-
-    private void schedule(long delayNanos, long now) {
-        firesAt = now + delayNanos;
-        scheduled = executor.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+    /** Called by the queue, which took this timer out of it, once the deadline passed. */
+    void expired() {
+        expiry.headTimedOut(keptAlive, firstHead != null);
     }
 }

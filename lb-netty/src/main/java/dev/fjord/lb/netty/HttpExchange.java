@@ -293,7 +293,7 @@ final class HttpExchange {
                 response,
                 request.protocolVersion(),
                 clientKeepAlive,
-                HttpProxyHandler.isHead(request.method()),
+                HttpMessages.isHead(request.method()),
                 client.alloc()));
     }
 

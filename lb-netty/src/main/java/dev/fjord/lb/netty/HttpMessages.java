@@ -203,6 +203,23 @@ final class HttpMessages {
         return size;
     }
 
+    /** Whether {@code method} is HEAD, whose response has no body. */
+    static boolean isHead(HttpMethod method) {
+        return HttpMethod.HEAD.equals(method);
+    }
+
+    /** The status that answers a request the decoder failed with {@code result}: 414, 431, 413 or 400. */
+    static int statusOf(io.netty.handler.codec.DecoderResult result) {
+        Throwable cause = result.cause();
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            return 414;
+        }
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            return 431;
+        }
+        return cause instanceof io.netty.handler.codec.TooLongFrameException ? 413 : 400;
+    }
+
     /** Whether the response can carry no body whatever its fields say. */
     static boolean isBodyless(HttpMethod method, HttpResponseStatus status) {
         int code = status.code();

@@ -11,29 +11,27 @@ import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.StickCounters;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * One client connection of an HTTP frontend: takes requests in order, runs each as an {@link HttpExchange}, and
  * keeps the connection's timers ({@code timeout http-request}, {@code http-keep-alive}). Requests pipelined behind
- * the one in flight wait their turn. Not sharable: one per connection, all calls on its event loop.
+ * the one in flight wait their turn. It is the connection's {@link ClientSide} too: no object apart, 16 bytes less
+ * per idle connection. Not sharable: one per connection, all calls on its event loop.
  */
 final class HttpProxyHandler extends ChannelDuplexHandler
-        implements HttpExchange.Completion, StrictRequestDecoder.HeadListener, HeadTimer.Expiry {
+        implements HttpExchange.Completion, StrictRequestDecoder.HeadListener, HeadTimer.Expiry, ClientSide {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 
     final ProxyRuntime runtime;
@@ -44,8 +42,6 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     private @Nullable ArrayDeque<Object> pipelined;
     /** Set in {@link #handlerAdded}, before any other call (a known initializer to NullAway). */
     ChannelHandlerContext ctx;
-    /** The connection as its exchanges see it; set with {@link #ctx}. */
-    private ClientSide clientSide;
 
     private @Nullable HttpExchange exchange;
     /** Set with {@link #ctx}. */
@@ -103,8 +99,8 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
-        this.clientSide = ClientSide.of(context);
-        this.headTimer = new HeadTimer(context.executor(), frontend.settings().timeouts(), this);
+        this.headTimer = new HeadTimer(
+                runtime.headWaits, context.executor(), frontend.settings().timeouts(), this);
     }
 
     private ExchangeRecord newRecord() {
@@ -152,7 +148,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             rejectAndClose(
-                    statusOf(object.decoderResult()),
+                    HttpMessages.statusOf(object.decoderResult()),
                     String.valueOf(object.decoderResult().cause()));
             return;
         }
@@ -170,13 +166,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             record.received(request);
             stickCounters().requestStarted();
             exchange = new HttpExchange(
-                    clientSide,
-                    runtime,
-                    frontend,
-                    this,
-                    request,
-                    new NettyRequestHead(request, client, record),
-                    record);
+                    this, runtime, frontend, this, request, new NettyRequestHead(request, client, record), record);
             runtime.inFlight.incrementAndGet();
             exchange.start();
             if (msg instanceof HttpContent content && exchange != null) {
@@ -191,17 +181,6 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         } else {
             ReferenceCountUtil.release(msg);
         }
-    }
-
-    private static int statusOf(DecoderResult result) {
-        Throwable cause = result.cause();
-        if (cause instanceof TooLongHttpLineException) {
-            return 414;
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return 431;
-        }
-        return cause instanceof TooLongFrameException ? 413 : 400;
     }
 
     /** Called by the exchange once its response is complete. */
@@ -359,13 +338,50 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         context.close();
     }
 
-    /** Whether a response to {@code method} has no body. */
-    static boolean isHead(HttpMethod method) {
-        return HttpMethod.HEAD.equals(method);
+    // the connection as its exchanges see it (ClientSide): this handler's context, whose writes the codec encodes
+
+    @Override
+    public Channel connection() {
+        return ctx.channel();
     }
 
-    /** Whether the last part of a request has been seen. */
-    static boolean isLast(Object msg) {
-        return msg instanceof LastHttpContent;
+    @Override
+    public void write(HttpObject message) {
+        ctx.write(message);
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public boolean isActive() {
+        return ctx.channel().isActive();
+    }
+
+    @Override
+    public void reads(boolean on) {
+        ctx.channel().config().setAutoRead(on);
+    }
+
+    @Override
+    public ChannelHandlerContext tunnelContext() {
+        return ctx;
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
     }
 }

@@ -46,6 +46,8 @@ final class ProxyRuntime {
     final String hostname = SyslogAccessLog.hostname();
     /** The TLS contexts of binds and servers, and the certificates replaced at run time. */
     final TlsRuntime tls = new TlsRuntime();
+    /** The client connections' head timers, by event loop and wait. */
+    final HeadWaits headWaits = new HeadWaits();
     /** The native memory compression holds ({@code maxzlibmem}). */
     final ZlibBudget zlib = new ZlibBudget(this::maxZlibMem);
 

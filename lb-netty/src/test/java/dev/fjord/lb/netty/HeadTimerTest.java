@@ -18,6 +18,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 class HeadTimerTest {
     private final EmbeddedChannel loop = new EmbeddedChannel();
     private final List<String> expired = new ArrayList<>();
+    private final HeadWaits waits = new HeadWaits();
 
     HeadTimerTest() {
         loop.freezeTime();
@@ -32,6 +33,7 @@ class HeadTimerTest {
         Timeouts timeouts =
                 new Timeouts(httpRequest, null, null, null, null, httpKeepAlive, null, null, null, null, null);
         return new HeadTimer(
+                waits,
                 loop.eventLoop(),
                 timeouts,
                 (keptAlive, requestTimeoutSet) ->
@@ -101,12 +103,79 @@ class HeadTimerTest {
 
     @Test
     void withoutAnyTimeoutNothingIsScheduled() {
-        HeadTimer timer = new HeadTimer(loop.eventLoop(), Timeouts.NONE, (keptAlive, set) -> expired.add("fired"));
+        HeadTimer timer =
+                new HeadTimer(waits, loop.eventLoop(), Timeouts.NONE, (keptAlive, set) -> expired.add("fired"));
         timer.arm(false);
         timer.arm(true);
 
         assertThat(loop.runScheduledPendingTasks()).isEqualTo(-1); // no task waits
         advanceMillis(3_600_000);
         assertThat(expired).isEmpty();
+    }
+
+    @Test
+    void timersOfOneWaitShareOneQueueAndExpireInTheOrderTheyWereArmed() {
+        List<HeadTimer> timers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int id = i;
+            Timeouts timeouts = new Timeouts(
+                    Duration.ofSeconds(1), null, null, null, null, Duration.ofSeconds(1), null, null, null, null, null);
+            HeadTimer timer =
+                    new HeadTimer(waits, loop.eventLoop(), timeouts, (keptAlive, set) -> expired.add("t" + id));
+            timers.add(timer);
+            timer.arm(true);
+            advanceMillis(100); // armed at 0, 100, ..., 400 ms
+        }
+        HeadWaits.Queue queue = waits.queue(loop.eventLoop(), Duration.ofSeconds(1));
+        assertThat(queue.size()).isEqualTo(5);
+        timers.get(0).disarm(); // the first: a head came
+        timers.get(2).cancel(); // one in the middle: closed
+        timers.get(4).disarm();
+        timers.get(4).arm(true); // the last, answered again at 500 ms: 1.5 s
+
+        advanceMillis(600); // 1.1 s
+        assertThat(expired).containsExactly("t1");
+        advanceMillis(300); // 1.4 s
+        assertThat(expired).containsExactly("t1", "t3");
+        advanceMillis(99);
+        assertThat(expired).containsExactly("t1", "t3");
+        advanceMillis(1);
+        assertThat(expired).containsExactly("t1", "t3", "t4");
+        assertThat(queue.size()).isZero();
+    }
+
+    @Test
+    void anExpiryThatArmsAnotherTimerDoesNotDelayTheNextDeadline() {
+        Timeouts timeouts = new Timeouts(
+                Duration.ofSeconds(1), null, null, null, null, Duration.ofSeconds(1), null, null, null, null, null);
+        HeadTimer later = new HeadTimer(waits, loop.eventLoop(), timeouts, (keptAlive, set) -> expired.add("later"));
+        HeadTimer again = new HeadTimer(waits, loop.eventLoop(), timeouts, (keptAlive, set) -> expired.add("again"));
+        HeadTimer first = new HeadTimer(waits, loop.eventLoop(), timeouts, (keptAlive, set) -> {
+            expired.add("first");
+            again.arm(true); // from 1.0 s: 2.0 s
+        });
+        first.arm(true);
+        advanceMillis(200);
+        later.arm(true); // 1.2 s
+
+        advanceMillis(800); // 1.0 s
+        assertThat(expired).containsExactly("first");
+        advanceMillis(200); // 1.2 s: not at 2.0 s, when the task the expiry's arm would have scheduled runs
+        assertThat(expired).containsExactly("first", "later");
+        advanceMillis(800);
+        assertThat(expired).containsExactly("first", "later", "again");
+    }
+
+    @Test
+    void timersOnOtherLoopsOrWaitsHaveTheirOwnQueues() {
+        EmbeddedChannel other = new EmbeddedChannel();
+        try {
+            assertThat(waits.queue(loop.eventLoop(), Duration.ofSeconds(1)))
+                    .isSameAs(waits.queue(loop.eventLoop(), Duration.ofMillis(1000)))
+                    .isNotSameAs(waits.queue(loop.eventLoop(), Duration.ofSeconds(2)))
+                    .isNotSameAs(waits.queue(other.eventLoop(), Duration.ofSeconds(1)));
+        } finally {
+            other.finishAndReleaseAll();
+        }
     }
 }
