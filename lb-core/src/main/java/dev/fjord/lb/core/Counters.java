@@ -211,6 +211,11 @@ public final class Counters {
         return bytesIn.sum();
     }
 
+    /** Requests denied by a rule: {@code deny}, {@code tarpit}, {@code tcp-request} rejects ({@code dreq}). */
+    public long deniedRequests() {
+        return deniedRequests.sum();
+    }
+
     /** Responses denied by an {@code http-response deny} rule ({@code dresp}). */
     public long deniedResponses() {
         return deniedResponses.sum();

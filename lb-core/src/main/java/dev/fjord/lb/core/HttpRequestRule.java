@@ -7,9 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An {@code http-request} rule of a frontend, evaluated in order for each request whose condition holds:
- * {@code allow} stops the evaluation of further rules; {@code deny}, {@code redirect} and {@code return} answer the
- * request themselves; the header actions edit the request and go on; {@code track-sc} and {@code sc-inc-gpc} update
- * stick tables and go on.
+ * {@code allow} stops the evaluation of further rules; {@code deny}, {@code tarpit} ({@link TarpitRule}),
+ * {@code redirect} and {@code return} answer the request themselves; the header actions edit the request and go on;
+ * {@code track-sc} and {@code sc-inc-gpc} update stick tables and go on.
  *
  * <pre>{@code
  * frontend.httpRequest(HttpRequestRule.deny(403).when("!LOCALHOST { path_beg /admin }"))
@@ -35,7 +35,8 @@ public sealed interface HttpRequestRule
                 HttpRequestRule.UseService,
                 TargetRewrite,
                 SetVarRule,
-                SetSrcRule {
+                SetSrcRule,
+                TarpitRule {
 
     /** The condition under which the rule applies; null: always. */
     @Nullable

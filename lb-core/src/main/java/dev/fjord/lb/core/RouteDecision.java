@@ -1,5 +1,6 @@
 package dev.fjord.lb.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -205,6 +206,7 @@ public sealed interface RouteDecision {
      *     was chosen
      * @param response the response to send
      * @param cookieStatus what the request's persistence cookie said
+     * @param tarpit how long the response waits ({@link TarpitRule}); null: sent at once
      */
     record Respond(
             FrontendConfig frontend,
@@ -212,7 +214,8 @@ public sealed interface RouteDecision {
             RequestHead routedRequest,
             @Nullable Backend backend,
             LocalResponse response,
-            CookieStatus cookieStatus)
+            CookieStatus cookieStatus,
+            @Nullable Duration tarpit)
             implements RouteDecision {
 
         public Respond {
@@ -223,9 +226,21 @@ public sealed interface RouteDecision {
             Objects.requireNonNull(cookieStatus, "cookieStatus");
         }
 
+        /** A response sent at once. */
+        public Respond(
+                FrontendConfig frontend,
+                RequestHead request,
+                RequestHead routedRequest,
+                @Nullable Backend backend,
+                LocalResponse response,
+                CookieStatus cookieStatus) {
+            this(frontend, request, routedRequest, backend, response, cookieStatus, null);
+        }
+
         @Override
         public String toString() {
-            return "RESPOND " + response.status() + (backend == null ? "" : " from " + backend.name());
+            return "RESPOND " + response.status() + (backend == null ? "" : " from " + backend.name())
+                    + (tarpit == null ? "" : " after a tarpit of " + tarpit.toMillis() + " ms");
         }
     }
 

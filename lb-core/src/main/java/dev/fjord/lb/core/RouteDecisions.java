@@ -1,5 +1,6 @@
 package dev.fjord.lb.core;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,11 +153,17 @@ final class RouteDecisions {
             LocalResponse response = RuleResponses.responseFor(
                     rule, routed, frontend.config(), backend == null ? null : backend.config());
             if (response != null) {
-                if (rule instanceof HttpRequestRule.Deny && counters != null) {
+                if ((rule instanceof HttpRequestRule.Deny || rule instanceof TarpitRule) && counters != null) {
                     counters.httpError(); // a denied request is the client's error, as HAProxy counts it
                 }
+                Duration tarpit = rule instanceof TarpitRule
+                        ? TarpitRule.delay((backend == null
+                                        ? frontend.config().settings()
+                                        : backend.config().settings())
+                                .timeouts())
+                        : null;
                 return new RouteDecision.Respond(
-                        frontend.config(), request, routed, backend, response, CookieStatus.NOT_CHECKED);
+                        frontend.config(), request, routed, backend, response, CookieStatus.NOT_CHECKED, tarpit);
             }
             List<HeaderEdit> ruleEdits = RuleResponses.editsFor(rule, rules.values.get(i), routed);
             if (ruleEdits.isEmpty()) {

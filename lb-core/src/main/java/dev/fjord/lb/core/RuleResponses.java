@@ -10,13 +10,16 @@ final class RuleResponses {
     private RuleResponses() {}
 
     /**
-     * The response of a {@code deny} (the errorfile for its status of {@code backend}, whose rule it is, or of the
-     * frontend, if any), {@code redirect} or {@code return} rule; null for the other rules.
+     * The response of a {@code deny} or {@code tarpit} (the errorfile for its status of {@code backend}, whose rule
+     * it is, or of the frontend, if any), {@code redirect} or {@code return} rule; null for the other rules.
      */
     static @Nullable LocalResponse responseFor(
             HttpRequestRule rule, RequestHead request, FrontendConfig frontend, @Nullable BackendConfig backend) {
         if (rule instanceof HttpRequestRule.Deny deny) {
             return ErrorPages.of(frontend, backend, deny.status());
+        }
+        if (rule instanceof TarpitRule tarpit) {
+            return ErrorPages.of(frontend, backend, tarpit.status());
         }
         if (rule instanceof HttpRequestRule.Return answer) {
             return new LocalResponse(

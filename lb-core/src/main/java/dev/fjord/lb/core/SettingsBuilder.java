@@ -139,7 +139,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
         return touch("timeout check");
     }
 
-    /** {@code timeout tarpit}: kept for {@code http-request tarpit}, which Fjord does not support yet. */
+    /** {@code timeout tarpit}: how long {@code http-request tarpit} holds a request ({@link TarpitRule}). */
     public B timeoutTarpit(Duration timeout) {
         timeouts.tarpit = Require.positive(context, "timeout tarpit", timeout);
         return touch("timeout tarpit");

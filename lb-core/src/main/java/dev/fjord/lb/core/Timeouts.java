@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param tunnel inactivity of a tunnel (WebSocket, CONNECT) both ways ({@code timeout tunnel})
  * @param clientFin inactivity of a half-closed client connection ({@code timeout client-fin})
  * @param serverFin inactivity of a half-closed server connection ({@code timeout server-fin})
- * @param tarpit how long HAProxy holds a tarpitted request ({@code timeout tarpit}, for {@code http-request tarpit},
- *     which Fjord does not support yet: kept, so that a defaults section setting it reads as HAProxy reads it)
+ * @param tarpit how long {@code http-request tarpit} holds a request before its answer ({@code timeout tarpit};
+ *     unset, {@code timeout connect}: {@link TarpitRule})
  */
 public record Timeouts(
         @Nullable Duration httpRequest,

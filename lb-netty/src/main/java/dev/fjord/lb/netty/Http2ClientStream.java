@@ -40,7 +40,7 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>Not thread-safe: one per stream; all calls on its connection's event loop.
  */
-final class Http2ClientStream implements ClientSide, HttpExchange.Completion, Http2ResponseEncoder.Frames {
+final class Http2ClientStream implements ClientSide, ExchangeCompletion, Http2ResponseEncoder.Frames {
     private static final Logger log = LoggerFactory.getLogger(Http2ClientStream.class);
 
     private final Http2ServerCodec codec;

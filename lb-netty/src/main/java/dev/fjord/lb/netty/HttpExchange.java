@@ -5,12 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fjord.lb.core.ConnectionMode;
-import dev.fjord.lb.core.Counters;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.LocalResponse;
 import dev.fjord.lb.core.Responses;
 import dev.fjord.lb.core.RouteDecision;
-import dev.fjord.lb.core.StickCounters;
 
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -24,26 +22,15 @@ import io.netty.handler.codec.http.LastHttpContent;
  * connection, {@code retry-on} retries, {@code timeout server}); the request relayed ({@link RequestRelay}) and the
  * response relayed back ({@link ResponseRelay}), each side paused while the other cannot take more; counted in one
  * place ({@link ExchangeTraffic}); ended once, with its {@link Termination}, its access-log record, and a call to its
- * {@link Completion}. All calls on the client connection's event loop; the server connection shares it.
+ * {@link ExchangeCompletion}. All calls on the client connection's event loop; the server connection shares it.
  */
 final class HttpExchange {
     private static final Logger log = LoggerFactory.getLogger(HttpExchange.class);
 
-    /** Told once when the exchange is over, with whether the client connection stays open. */
-    interface Completion {
-        void exchangeDone(HttpExchange exchange, boolean keepAlive);
-
-        /** The counters of the connection's frontend (kept by the connection: its frontend may be removed). */
-        Counters frontendCounters();
-
-        /** The connection's sticky counters, which the request is routed and tracked with. */
-        StickCounters stickCounters();
-    }
-
     private final ClientSide client;
     private final ProxyRuntime runtime;
     private final FrontendConfig frontend;
-    private final Completion completion;
+    private final ExchangeCompletion completion;
     private final HttpRequest request;
     private final NettyRequestHead head;
     private final ExchangeRecord record;
@@ -60,12 +47,14 @@ final class HttpExchange {
     private boolean clientKeepAlive;
     private boolean discardingBody;
     private boolean done;
+    /** The wait of an {@code http-request tarpit} before its answer; null when not held. */
+    private io.netty.util.concurrent.@Nullable ScheduledFuture<?> tarpit;
 
     HttpExchange(
             ClientSide client,
             ProxyRuntime runtime,
             FrontendConfig frontend,
-            Completion completion,
+            ExchangeCompletion completion,
             HttpRequest request,
             NettyRequestHead head,
             ExchangeRecord record) {
@@ -110,7 +99,9 @@ final class HttpExchange {
     }
 
     void start() {
-        if (decision instanceof RouteDecision.Respond respond) {
+        if (decision instanceof RouteDecision.Respond respond && respond.tarpit() != null) {
+            holdInTarpit(respond.response(), respond.tarpit());
+        } else if (decision instanceof RouteDecision.Respond respond) {
             respondLocally(respond.response());
         } else if (decision instanceof RouteDecision.Service) {
             respondLocally(StatsPage.prometheus(runtime, request.uri()));
@@ -137,7 +128,7 @@ final class HttpExchange {
             statsForm(content, last);
         } else if (done || discardingBody) {
             content.release();
-            if (last && discardingBody && !done) {
+            if (last && discardingBody && !done && tarpit == null) {
                 finish(clientKeepAlive);
             }
         } else {
@@ -252,11 +243,31 @@ final class HttpExchange {
             return Termination.Phase.DATA;
         }
         if (server == null) {
-            return Termination.Phase.REQUEST;
+            return tarpit != null ? Termination.Phase.TARPIT : Termination.Phase.REQUEST;
         }
         return server.channel() != null
                 ? Termination.Phase.HEADERS
                 : server.queued() ? Termination.Phase.QUEUE : Termination.Phase.CONNECT;
+    }
+
+    /**
+     * {@code http-request tarpit}: denied, the body dropped, the answer after {@code wait}, the connection kept (as
+     * HAProxy 2.6); logged {@code PT} from the start, as HAProxy, so also when the client leaves first.
+     */
+    private void holdInTarpit(LocalResponse response, java.time.Duration wait) {
+        traffic.denied();
+        record.ended(Termination.PROXY, Termination.Phase.TARPIT);
+        discardingBody = true;
+        tarpit = client.executor()
+                .schedule(
+                        () -> {
+                            tarpit = null;
+                            if (!done) {
+                                respondLocally(response, Termination.PROXY, Termination.Phase.TARPIT);
+                            }
+                        },
+                        wait.toNanos(),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private void respondLocally(LocalResponse response) {
@@ -360,6 +371,9 @@ final class HttpExchange {
         requestRelay.release();
         if (server != null) {
             server.abort();
+        }
+        if (tarpit != null) {
+            tarpit.cancel(false);
         }
     }
 

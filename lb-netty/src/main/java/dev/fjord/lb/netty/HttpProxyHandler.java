@@ -31,7 +31,7 @@ import io.netty.util.concurrent.EventExecutor;
  * per idle connection. Not sharable: one per connection, all calls on its event loop.
  */
 final class HttpProxyHandler extends ChannelDuplexHandler
-        implements HttpExchange.Completion, StrictRequestDecoder.HeadListener, HeadTimer.Expiry, ClientSide {
+        implements ExchangeCompletion, StrictRequestDecoder.HeadListener, HeadTimer.Expiry, ClientSide {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 
     final ProxyRuntime runtime;

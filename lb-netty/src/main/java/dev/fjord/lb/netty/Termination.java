@@ -49,6 +49,8 @@ enum Termination {
         REQUEST('R'),
         /** Waiting in a server's queue. */
         QUEUE('Q'),
+        /** Held by {@code http-request tarpit}. */
+        TARPIT('T'),
         /** Connecting to the server. */
         CONNECT('C'),
         /** Waiting for the response head. */

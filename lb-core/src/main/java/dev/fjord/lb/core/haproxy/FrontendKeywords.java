@@ -233,6 +233,7 @@ final class FrontendKeywords {
         return switch (name) {
             case "allow" -> HttpRequestRule.allow();
             case "deny" -> RequestKeywords.deny(words);
+            case "tarpit" -> RequestKeywords.tarpit(words);
             case "redirect" -> RequestKeywords.redirect(words);
             // a value with % is a log-format: %[sample], %ci, %cp, %% (HAProxy's other % items are refused)
             case "set-header" ->
@@ -272,11 +273,12 @@ final class FrontendKeywords {
             default -> {
                 HttpRequestRule stick = StickKeywords.httpRequestAction(words);
                 if (stick == null) {
-                    throw new IllegalArgumentException("action '" + name + "' (expected: allow, deny, redirect, "
-                            + "set-header, add-header, del-header, replace-header, replace-value, set-path, "
-                            + "set-query, set-uri, replace-path, replace-uri, return, set-log-level, use-service, "
-                            + "set-var(NAME), set-var-fmt(NAME), unset-var(NAME), set-src, track-sc0|1|2 or "
-                            + "sc-inc-gpc0|1)");
+                    throw new IllegalArgumentException(
+                            "action '" + name + "' (expected: allow, deny, tarpit, redirect, "
+                                    + "set-header, add-header, del-header, replace-header, replace-value, set-path, "
+                                    + "set-query, set-uri, replace-path, replace-uri, return, set-log-level, "
+                                    + "use-service, set-var(NAME), set-var-fmt(NAME), unset-var(NAME), set-src, "
+                                    + "track-sc0|1|2 or sc-inc-gpc0|1)");
                 }
                 yield stick;
             }

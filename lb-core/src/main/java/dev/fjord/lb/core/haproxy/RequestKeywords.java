@@ -8,6 +8,7 @@ import java.util.List;
 
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.RedirectOptions;
+import dev.fjord.lb.core.TarpitRule;
 
 /**
  * The arguments of the {@code deny}, {@code redirect} and {@code return} actions of {@code http-request} (and of the
@@ -36,6 +37,18 @@ final class RequestKeywords {
         return payload
                 ? HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body())
                 : HttpRequestRule.deny(answer.status());
+    }
+
+    /** {@code tarpit [deny_status STATUS]}: the status of the answer after the wait, 500 by default. */
+    static HttpRequestRule tarpit(List<String> words) {
+        if (words.size() == 1) {
+            return TarpitRule.tarpit();
+        }
+        if (words.size() != 3 || !words.get(1).equals("deny_status")) {
+            throw new IllegalArgumentException("tarpit " + String.join(" ", words.subList(1, words.size()))
+                    + " (expected: tarpit [deny_status STATUS]; an answer of its own is not supported yet)");
+        }
+        return new TarpitRule(Values.integer(words.get(2)), null);
     }
 
     /**
