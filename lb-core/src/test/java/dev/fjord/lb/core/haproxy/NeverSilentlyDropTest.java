@@ -39,7 +39,6 @@ class NeverSilentlyDropTest {
                     default_backend app
                 backend app
                     http-reuse safe
-                    fullconn 100
                     hash-balance-factor 150
                     option prefer-last-server
                     server web1 10.0.0.1:80
@@ -72,9 +71,8 @@ class NeverSilentlyDropTest {
                         "haproxy.cfg:18: 'reqadd' in frontend 'main'" + supported,
                         "haproxy.cfg:19: unknown keyword 'frobnicate' in frontend 'main' (see the README's table of "
                                 + "supported keywords)",
-                        "haproxy.cfg:23: 'fullconn' in backend 'app'" + supported,
-                        "haproxy.cfg:24: 'hash-balance-factor' in backend 'app'" + supported,
-                        "haproxy.cfg:25: 'option prefer-last-server' in backend 'app'" + supported);
+                        "haproxy.cfg:23: 'hash-balance-factor' in backend 'app'" + supported,
+                        "haproxy.cfg:24: 'option prefer-last-server' in backend 'app'" + supported);
     }
 
     @Test
@@ -96,6 +94,7 @@ class NeverSilentlyDropTest {
                 backend app
                     id 3
                     option srvtcpka
+                    fullconn 1000
                     server web1 10.0.0.1:80
                 """, "haproxy.cfg", Map.of());
 
@@ -109,7 +108,8 @@ class NeverSilentlyDropTest {
                         "haproxy.cfg:11: description the public site (in frontend 'main')",
                         "haproxy.cfg:12: option http-no-delay (in frontend 'main')",
                         "haproxy.cfg:15: id 3 (in backend 'app')",
-                        "haproxy.cfg:16: option srvtcpka (in backend 'app')");
+                        "haproxy.cfg:16: option srvtcpka (in backend 'app')",
+                        "haproxy.cfg:17: fullconn 1000 (in backend 'app')");
         assertThat(imported.builder().build().frontends()).containsKey("main");
     }
 }
