@@ -41,6 +41,10 @@ enum AclFetch {
     VAR("var", true, Acl.Match.STR),
     /** The usable servers of the backend named in the argument: see {@link BackendsView}. */
     NBSRV("nbsrv", true, Acl.Match.INT),
+    /** Whether the request's Basic credentials are right for the userlist named in the argument ({@link UserList}). */
+    HTTP_AUTH("http_auth", true, Acl.Match.BOOL),
+    /** The groups of the user whose right credentials the request carries, of the userlist named in the argument. */
+    HTTP_AUTH_GROUP("http_auth_group", true, Acl.Match.STR),
     /** A stick table fetch ({@code sc_http_req_rate(0)}, {@code src_conn_cur}): the criterion is its argument. */
     STICK("", false, Acl.Match.INT);
 
@@ -54,7 +58,7 @@ enum AclFetch {
      * {@code dst_port} stay).
      */
     static final java.util.Set<AclFetch> REQUEST_CONTENT =
-            java.util.EnumSet.of(PATH, URL, URL_PARAM, HDR, HDR_CNT, REQ_COOK);
+            java.util.EnumSet.of(PATH, URL, URL_PARAM, HDR, HDR_CNT, REQ_COOK, HTTP_AUTH, HTTP_AUTH_GROUP);
 
     final String keyword;
     final boolean needsArgument;

@@ -54,6 +54,23 @@ abstract class AclMatcher {
                 }
             };
         }
+        if (fetch == AclFetch.HTTP_AUTH || fetch == AclFetch.HTTP_AUTH_GROUP) {
+            String list = java.util.Objects.requireNonNull(acl.argument(), "argument");
+            boolean groups = fetch == AclFetch.HTTP_AUTH_GROUP;
+            return new AclMatcher() {
+                @Override
+                boolean test(RequestHead request, @Nullable ResponseHead response) {
+                    if (response != null) {
+                        return false; // the request's credentials are gone once it is forwarded, as in HAProxy
+                    }
+                    UserList.User user = BackendsView.user(request, list);
+                    if (!groups) {
+                        return test.test(user == null ? 0L : 1L);
+                    }
+                    return user != null && user.groups().stream().anyMatch(test::test);
+                }
+            };
+        }
         if (ContentFetches.readsContent(fetch)) {
             return content(acl, test);
         }
@@ -131,8 +148,18 @@ abstract class AclMatcher {
                 test.test(version(
                         java.util.Objects.requireNonNull(response, "response").version()));
             case RES_COOK -> test.test(setCookie(java.util.Objects.requireNonNull(response, "response"), argument));
-            case TRUE, FALSE, STICK, NBSRV, VAR, REQ_LEN, PAYLOAD, SSL_HELLO_TYPE, SSL_SNI, SSL_VER ->
-                throw new AssertionError(acl.fetch());
+            case TRUE,
+                    FALSE,
+                    STICK,
+                    NBSRV,
+                    HTTP_AUTH,
+                    HTTP_AUTH_GROUP,
+                    VAR,
+                    REQ_LEN,
+                    PAYLOAD,
+                    SSL_HELLO_TYPE,
+                    SSL_SNI,
+                    SSL_VER -> throw new AssertionError(acl.fetch());
             case SSL_FC,
                     SSL_FC_SNI,
                     SSL_FC_PROTOCOL,

@@ -63,6 +63,8 @@ final class AclParser {
         FETCHES.put("ssl_c_verify", AclFetch.SSL_C_VERIFY);
         FETCHES.put("ssl_c_s_dn", AclFetch.SSL_C_S_DN);
         FETCHES.put("nbsrv", AclFetch.NBSRV);
+        FETCHES.put("http_auth", AclFetch.HTTP_AUTH);
+        FETCHES.put("http_auth_group", AclFetch.HTTP_AUTH_GROUP);
         FETCHES.put("var", AclFetch.VAR);
 
         PREDEFINED.put("TRUE", new Acl(AclFetch.TRUE, null, Match.FOUND, false, List.of()));

@@ -39,15 +39,19 @@ final class CompiledFrontend {
     final @Nullable String uniqueIdHeader;
     /** Whether each request carries its variables ({@code set-var} somewhere in the configuration). */
     private final boolean variables;
-    /** The router's backends when an ACL reads their state ({@code nbsrv}); else null. */
+    /** The router's backends when an ACL reads their state ({@code nbsrv}) or there are userlists; else null. */
     private final @Nullable Map<String, LiveBackend> backendStates;
+    /** The configuration's userlists, which {@code http_auth} ACLs read. */
+    private final Map<String, UserList> userLists;
 
     CompiledFrontend(
             FrontendConfig config,
             Map<String, LiveBackend> backends,
             Map<String, RequestRuleSet> backendRequestRules,
-            boolean variables) {
+            boolean variables,
+            Map<String, UserList> userLists) {
         this.config = config;
+        this.userLists = userLists;
         this.variables = variables;
         String context = context(config);
         Map<String, List<Acl>> acls = config.acls();
@@ -85,17 +89,18 @@ final class CompiledFrontend {
         uniqueIdFormat = uniqueId == null ? null : CustomLogFormat.parseUniqueId(uniqueId);
         uniqueIdHeader =
                 uniqueId == null ? null : config.settings().logOptions().uniqueIdHeader();
-        backendStates = nbsrvAcls(config).isEmpty() ? null : backends;
+        backendStates = nbsrvAcls(config).isEmpty() && userLists.isEmpty() ? null : backends;
     }
 
     /**
-     * {@code request} as this frontend's rules see it: with the backends' state when an ACL reads it ({@code nbsrv}),
+     * {@code request} as this frontend's rules see it: with the backends' state when an ACL reads it ({@code nbsrv})
+     * and the userlists when there are some ({@code http_auth}),
      * its variables when a rule sets some, and its unique ID when the frontend makes them ({@code unique-id-format});
      * else itself.
      */
     RequestHead prepared(RequestHead request) {
         Map<String, LiveBackend> states = backendStates;
-        RequestHead seen = states == null ? request : new BackendsView(request, states);
+        RequestHead seen = states == null ? request : new BackendsView(request, states, userLists);
         if (variables) {
             seen = new VariablesView(seen);
         }
@@ -108,11 +113,16 @@ final class CompiledFrontend {
      * conditions of its {@code http-request} and {@code use_backend} rules.
      */
     static List<Acl> nbsrvAcls(FrontendConfig config) {
+        return acls(config, AclFetch.NBSRV);
+    }
+
+    /** The ACLs of {@code config} with {@code fetch}, named ones and those in its rules' conditions. */
+    static List<Acl> acls(FrontendConfig config, AclFetch fetch) {
         List<Acl> all = new ArrayList<>();
         config.acls().values().forEach(all::addAll);
         config.httpRequestRules().forEach(rule -> Condition.anonymousAcls(rule.condition(), all));
         config.useBackendRules().forEach(rule -> Condition.anonymousAcls(rule.condition(), all));
-        all.removeIf(acl -> acl.fetch() != AclFetch.NBSRV);
+        all.removeIf(acl -> acl.fetch() != fetch);
         return all;
     }
 

@@ -36,7 +36,8 @@ public sealed interface HttpRequestRule
                 TargetRewrite,
                 SetVarRule,
                 SetSrcRule,
-                TarpitRule {
+                TarpitRule,
+                AuthRule {
 
     /** The condition under which the rule applies; null: always. */
     @Nullable

@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A whole proxy configuration, the counterpart of a haproxy.cfg: global settings, defaults, frontends, backends and
  * listen sections. An immutable value: two configurations with the same values are equal, however they were made
@@ -40,6 +42,7 @@ import java.util.function.Consumer;
  * @param listens the names of the listen sections
  * @param resolvers the {@code resolvers} sections by name, for {@link ServerTemplate server templates}
  * @param peers the {@code peers} sections by name, which stick tables share their entries with
+ * @param userLists the {@code userlist} sections by name, which {@code http_auth} ACLs check credentials against
  */
 public record ProxyConfig(
         GlobalConfig global,
@@ -48,7 +51,8 @@ public record ProxyConfig(
         Map<String, BackendConfig> backends,
         Set<String> listens,
         Map<String, ResolversConfig> resolvers,
-        Map<String, PeersConfig> peers) {
+        Map<String, PeersConfig> peers,
+        Map<String, UserList> userLists) {
 
     public ProxyConfig {
         Objects.requireNonNull(global, "global");
@@ -58,6 +62,19 @@ public record ProxyConfig(
         listens = Collections.unmodifiableSet(new LinkedHashSet<>(listens));
         resolvers = Collections.unmodifiableMap(new LinkedHashMap<>(resolvers));
         peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+        userLists = Collections.unmodifiableMap(new LinkedHashMap<>(userLists));
+    }
+
+    /** The configuration without {@code userlist} sections, as before they existed. */
+    public ProxyConfig(
+            GlobalConfig global,
+            Settings defaults,
+            Map<String, FrontendConfig> frontends,
+            Map<String, BackendConfig> backends,
+            Set<String> listens,
+            Map<String, ResolversConfig> resolvers,
+            Map<String, PeersConfig> peers) {
+        this(global, defaults, frontends, backends, listens, resolvers, peers, Map.of());
     }
 
     /** The configuration without {@code peers} sections, as before they existed. */
@@ -68,7 +85,7 @@ public record ProxyConfig(
             Map<String, BackendConfig> backends,
             Set<String> listens,
             Map<String, ResolversConfig> resolvers) {
-        this(global, defaults, frontends, backends, listens, resolvers, Map.of());
+        this(global, defaults, frontends, backends, listens, resolvers, Map.of(), Map.of());
     }
 
     /** The configuration without {@code resolvers} sections, as before they existed. */
@@ -78,7 +95,7 @@ public record ProxyConfig(
             Map<String, FrontendConfig> frontends,
             Map<String, BackendConfig> backends,
             Set<String> listens) {
-        this(global, defaults, frontends, backends, listens, Map.of(), Map.of());
+        this(global, defaults, frontends, backends, listens, Map.of(), Map.of(), Map.of());
     }
 
     /** A builder with HAProxy's built-in defaults. */
@@ -140,8 +157,20 @@ public record ProxyConfig(
         private final List<String> order = new ArrayList<>();
         private final Map<String, ResolversConfig> resolvers = new LinkedHashMap<>();
         private final Map<String, PeersConfig> peers = new LinkedHashMap<>();
+        private final Map<String, UserList> userLists = new LinkedHashMap<>();
 
         Builder() {}
+
+        /**
+         * Adds a {@code userlist} section, which {@code http_auth(NAME)} ACLs check credentials against.
+         *
+         * @throws ConfigException when the name is taken
+         */
+        public Builder userList(UserList list) {
+            requireNew("userlist", list.name(), userLists.containsKey(list.name()));
+            userLists.put(list.name(), list);
+            return this;
+        }
 
         /**
          * Adds a {@code peers} section: the processes that share the stick tables declaring {@code peers NAME}.
@@ -274,11 +303,27 @@ public record ProxyConfig(
                 if (frontend.defaultBackend() != null) {
                     requireBackend(context, "default backend", frontend.defaultBackend(), frontend, builtBackends);
                 }
+                for (Acl acl : CompiledFrontend.acls(frontend, AclFetch.HTTP_AUTH)) {
+                    requireUserList(context, "http_auth", acl.argument());
+                }
+                for (Acl acl : CompiledFrontend.acls(frontend, AclFetch.HTTP_AUTH_GROUP)) {
+                    requireUserList(context, "http_auth_group", acl.argument());
+                }
                 for (Acl acl : CompiledFrontend.nbsrvAcls(frontend)) {
                     String named = Objects.requireNonNull(acl.argument(), "argument");
                     if (!builtBackends.containsKey(named)) {
                         throw new ConfigException(context + ": nbsrv(" + named + "): backend '" + named
                                 + "' is not defined (defined: " + List.copyOf(builtBackends.keySet()) + ")");
+                    }
+                }
+            }
+            for (BackendConfig backend : builtBackends.values()) {
+                List<Acl> acls = new ArrayList<>();
+                backend.acls().values().forEach(acls::addAll);
+                backend.httpRequestRules().forEach(rule -> Condition.anonymousAcls(rule.condition(), acls));
+                for (Acl acl : acls) {
+                    if (acl.fetch() == AclFetch.HTTP_AUTH || acl.fetch() == AclFetch.HTTP_AUTH_GROUP) {
+                        requireUserList("backend '" + backend.name() + "'", acl.fetch().keyword, acl.argument());
                     }
                 }
             }
@@ -294,7 +339,21 @@ public record ProxyConfig(
                 }
             }
             return new ProxyConfig(
-                    global.build(), defaults, builtFrontends, builtBackends, listens.keySet(), resolvers, peers);
+                    global.build(),
+                    defaults,
+                    builtFrontends,
+                    builtBackends,
+                    listens.keySet(),
+                    resolvers,
+                    peers,
+                    userLists);
+        }
+
+        private void requireUserList(String context, String fetch, @Nullable String list) {
+            if (!userLists.containsKey(list)) {
+                throw new ConfigException(context + ": " + fetch + "(" + list + "): userlist '" + list
+                        + "' is not defined (defined: " + List.copyOf(userLists.keySet()) + ")");
+            }
         }
 
         private static void requireBackend(

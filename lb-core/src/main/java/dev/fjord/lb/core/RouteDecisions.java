@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -242,13 +241,7 @@ final class RouteDecisions {
     private static RouteDecision stats(
             CompiledFrontend frontend, StatsConfig stats, RequestHead request, RequestHead routed) {
         if (!stats.admits(request.header("Authorization"))) {
-            LocalResponse challenge = new LocalResponse(
-                    401,
-                    List.of(
-                            Map.entry("WWW-Authenticate", "Basic realm=\"" + stats.realm() + '"'),
-                            Map.entry("Content-Type", "text/html"),
-                            Map.entry("Cache-Control", "no-cache")),
-                    LocalResponse.error(401).body());
+            LocalResponse challenge = RuleResponses.unauthorized(stats.realm());
             return new RouteDecision.Respond(
                     frontend.config(), request, routed, null, challenge, CookieStatus.NOT_CHECKED);
         }

@@ -32,7 +32,9 @@ record RouterState(
         Map<String, Counters> counters = new LinkedHashMap<>();
         boolean variables = setsVariables(config);
         for (FrontendConfig frontend : config.frontends().values()) {
-            compiled.put(frontend.name(), new CompiledFrontend(frontend, live, backendRequestRules, variables));
+            compiled.put(
+                    frontend.name(),
+                    new CompiledFrontend(frontend, live, backendRequestRules, variables, config.userLists()));
             Counters kept = previous.get(frontend.name());
             counters.put(frontend.name(), kept != null ? kept : new Counters());
         }

@@ -79,6 +79,8 @@ final class RoutingHeaders {
             add(acl.argument());
         } else if (acl.fetch() == AclFetch.REQ_COOK) {
             add("Cookie");
+        } else if (acl.fetch() == AclFetch.HTTP_AUTH || acl.fetch() == AclFetch.HTTP_AUTH_GROUP) {
+            add("Authorization");
         }
     }
 

@@ -10,8 +10,9 @@ final class RuleResponses {
     private RuleResponses() {}
 
     /**
-     * The response of a {@code deny} or {@code tarpit} (the errorfile for its status of {@code backend}, whose rule
-     * it is, or of the frontend, if any), {@code redirect} or {@code return} rule; null for the other rules.
+     * The response of an {@code auth} (a 401), a {@code deny} or {@code tarpit} (the errorfile for its status of
+     * {@code backend}, whose rule it is, or of the frontend, if any), {@code redirect} or {@code return} rule; null for
+     * the other rules.
      */
     static @Nullable LocalResponse responseFor(
             HttpRequestRule rule, RequestHead request, FrontendConfig frontend, @Nullable BackendConfig backend) {
@@ -20,6 +21,10 @@ final class RuleResponses {
         }
         if (rule instanceof TarpitRule tarpit) {
             return ErrorPages.of(frontend, backend, tarpit.status());
+        }
+        if (rule instanceof AuthRule auth) {
+            String realm = auth.realm() != null ? auth.realm() : backend != null ? backend.name() : frontend.name();
+            return unauthorized(realm);
         }
         if (rule instanceof HttpRequestRule.Return answer) {
             return new LocalResponse(
@@ -30,6 +35,17 @@ final class RuleResponses {
             return Redirects.response(location, redirect.code(), redirect.options());
         }
         return null;
+    }
+
+    /** A {@code 401} asking for Basic credentials of {@code realm}, with HAProxy's page. */
+    static LocalResponse unauthorized(String realm) {
+        return new LocalResponse(
+                401,
+                List.of(
+                        Map.entry("WWW-Authenticate", "Basic realm=\"" + realm + '"'),
+                        Map.entry("Content-Type", "text/html"),
+                        Map.entry("Cache-Control", "no-cache")),
+                LocalResponse.error(401).body());
     }
 
     /**

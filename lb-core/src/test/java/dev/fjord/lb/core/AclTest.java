@@ -159,7 +159,8 @@ class AclTest {
                         + "status, res.hdr, shdr, res.hdr_cnt, shdr_cnt, res.ver, resp_ver, res.cook, scook, "
                         + "req.len, req_len, req.payload, payload, req.ssl_hello_type, req_ssl_hello_type, "
                         + "req.ssl_sni, req_ssl_sni, req.ssl_ver, req_ssl_ver, ssl_fc, ssl_fc_sni, ssl_fc_protocol, "
-                        + "ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, nbsrv, var], with "
+                        + "ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, nbsrv, http_auth, "
+                        + "http_auth_group, var], with "
                         + "_beg/_end/_sub/_dir/_dom/_reg for path, url, url_param, hdr, req.cook, res.hdr and "
                         + "res.cook, or hdr_val and res.hdr_val)",
                 "path_beg              # path_beg: no pattern (expected: at least one pattern, or -m found)",

@@ -43,6 +43,26 @@ final class HaproxyProcess implements AutoCloseable {
     }
 
     /** A free port on 127.0.0.1 for HAProxy to bind (free when asked; HAProxy binds it at once). */
+    /** What a side-by-side test sends through a proxy and what it saw. */
+    interface Run<T> {
+        T through(InetSocketAddress proxy) throws Exception;
+    }
+
+    /**
+     * Runs {@code run} through a HAProxy started on {@code config} of its bind address ({@code 127.0.0.1:PORT}) and
+     * checks that it sees what it saw through Fjord; skipped where HAProxy is not installed.
+     */
+    static <T> void seesTheSame(T byFjord, Path dir, java.util.function.Function<String, String> config, Run<T> run)
+            throws Exception {
+        assumeInstalled();
+        int port = freePort();
+        try (HaproxyProcess haproxy = start(dir, config.apply("127.0.0.1:" + port), port)) {
+            org.assertj.core.api.Assertions.assertThat(run.through(new InetSocketAddress("127.0.0.1", port)))
+                    .as("through HAProxy (its output: %s)", haproxy.output())
+                    .isEqualTo(byFjord);
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();

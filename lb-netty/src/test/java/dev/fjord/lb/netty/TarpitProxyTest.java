@@ -86,14 +86,8 @@ class TarpitProxyTest {
                 .containsExactly("500 PT", "200 --", "429 PT", "200 --", "200 --", "200 --");
         assertThat(proxy.router().frontendCounters("fe").deniedRequests()).isEqualTo(2);
 
-        HaproxyProcess.assumeInstalled();
         web.clear();
-        int port = HaproxyProcess.freePort();
-        try (HaproxyProcess haproxy = HaproxyProcess.start(dir, config("127.0.0.1:" + port), port)) {
-            assertThat(run(new InetSocketAddress("127.0.0.1", port)))
-                    .as("HAProxy's answers (its output: %s)", haproxy.output())
-                    .isEqualTo(byFjord);
-        }
+        HaproxyProcess.seesTheSame(byFjord, dir, this::config, this::run);
     }
 
     @Test

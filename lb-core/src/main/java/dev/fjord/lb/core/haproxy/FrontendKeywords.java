@@ -234,6 +234,15 @@ final class FrontendKeywords {
             case "allow" -> HttpRequestRule.allow();
             case "deny" -> RequestKeywords.deny(words);
             case "tarpit" -> RequestKeywords.tarpit(words);
+            case "auth" -> {
+                if (words.size() == 1) {
+                    yield dev.fjord.lb.core.AuthRule.auth();
+                }
+                if (words.size() != 3 || !words.get(1).equals("realm")) {
+                    throw new IllegalArgumentException("expected: auth [realm REALM]");
+                }
+                yield new dev.fjord.lb.core.AuthRule(words.get(2), null);
+            }
             case "redirect" -> RequestKeywords.redirect(words);
             // a value with % is a log-format: %[sample], %ci, %cp, %% (HAProxy's other % items are refused)
             case "set-header" ->
@@ -274,7 +283,7 @@ final class FrontendKeywords {
                 HttpRequestRule stick = StickKeywords.httpRequestAction(words);
                 if (stick == null) {
                     throw new IllegalArgumentException(
-                            "action '" + name + "' (expected: allow, deny, tarpit, redirect, "
+                            "action '" + name + "' (expected: allow, deny, tarpit, auth, redirect, "
                                     + "set-header, add-header, del-header, replace-header, replace-value, set-path, "
                                     + "set-query, set-uri, replace-path, replace-uri, return, set-log-level, "
                                     + "use-service, set-var(NAME), set-var-fmt(NAME), unset-var(NAME), set-src, "

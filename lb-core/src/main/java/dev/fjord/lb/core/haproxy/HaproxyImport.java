@@ -33,9 +33,9 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  */
 public final class HaproxyImport {
     private static final Set<String> SECTIONS =
-            Set.of("global", "defaults", "frontend", "backend", "listen", "resolvers", "peers");
+            Set.of("global", "defaults", "frontend", "backend", "listen", "resolvers", "peers", "userlist");
     private static final Set<String> UNSUPPORTED_SECTIONS =
-            Set.of("userlist", "mailers", "program", "cache", "ring", "http-errors", "fcgi-app", "crt-store", "traces");
+            Set.of("mailers", "program", "cache", "ring", "http-errors", "fcgi-app", "crt-store", "traces");
 
     private final ProxyConfig.Builder builder;
     private final ImportReport report;
@@ -112,7 +112,7 @@ public final class HaproxyImport {
             } else if (UNSUPPORTED_SECTIONS.contains(keyword)) {
                 errors.add(file + ":" + line.number() + ": section '" + keyword
                         + "' is not supported (expected: global, defaults, frontend, backend, listen, "
-                        + "resolvers or peers)");
+                        + "resolvers, peers or userlist)");
                 current = null;
                 skipping = true;
             } else if (current != null) {
@@ -120,7 +120,7 @@ public final class HaproxyImport {
             } else if (!skipping) {
                 errors.add(file + ":" + line.number() + ": '" + keyword
                         + "' outside of a section (expected: global, defaults, frontend, backend, listen, "
-                        + "resolvers or peers first)");
+                        + "resolvers, peers or userlist first)");
             }
         }
         for (Map.Entry<Line, List<Line>> section : sections) {

@@ -187,6 +187,11 @@ final class Sections {
                             });
                         }
                     });
+                case "userlist" -> {
+                    dev.fjord.lb.core.UserList.Builder list = dev.fjord.lb.core.UserList.builder(name);
+                    lines.forEach(line -> attempt(line, context, () -> UserListKeywords.apply(list, line)));
+                    builder.userList(list.build());
+                }
                 case "resolvers" ->
                     builder.resolvers(name, r -> {
                         for (Line line : lines) {

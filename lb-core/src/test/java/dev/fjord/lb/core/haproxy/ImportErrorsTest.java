@@ -58,10 +58,10 @@ class ImportErrorsTest {
                 .hasMessage(
                         "haproxy.cfg:2: 'server' in backend 'app': server 'web1': weight 300 " + "(expected: 0-256)");
         assertThatThrownBy(() -> parse("""
-                userlist admins
+                mailers alerts
                 """))
-                .hasMessage("haproxy.cfg:1: section 'userlist' is not supported "
-                        + "(expected: global, defaults, frontend, backend, listen, resolvers or peers)");
+                .hasMessage("haproxy.cfg:1: section 'mailers' is not supported "
+                        + "(expected: global, defaults, frontend, backend, listen, resolvers, peers or userlist)");
         assertThatThrownBy(() -> parse("""
                 frontend main
                     bind :443 ssl crt /etc/ssl/no-such-site.pem
@@ -85,8 +85,8 @@ class ImportErrorsTest {
                     balanse roundrobin
                     use_backend apps if { path_beg /api }
                     default_backend app
-                userlist admins
-                    user admin insecure-password x
+                mailers alerts
+                    mailer smtp1 192.0.2.1:25
                 backend app
                     server web1 127.0.0.1:80 weight 300
                 """))
@@ -102,8 +102,8 @@ class ImportErrorsTest {
                                                 + "supported keywords)",
                                         "haproxy.cfg:9: 'use_backend' in frontend 'main': backend 'apps' is not "
                                                 + "defined (defined: [app])",
-                                        "haproxy.cfg:11: section 'userlist' is not supported (expected: global, "
-                                                + "defaults, frontend, backend, listen, resolvers or peers)",
+                                        "haproxy.cfg:11: section 'mailers' is not supported (expected: global, "
+                                                + "defaults, frontend, backend, listen, resolvers, peers or userlist)",
                                         "haproxy.cfg:14: 'server' in backend 'app': server 'web1': weight 300 "
                                                 + "(expected: 0-256)"));
     }
