@@ -251,6 +251,29 @@ final class RoutingChecks {
                                     .adminState(dev.fjord.lb.core.AdminState.MAINT);
                             assertThat(run.get("www", "/healthz").status()).isEqualTo(503);
                         }));
+        checks.put(
+                "35-protected-admin.cfg",
+                CompatCheck.of(
+                        "the admin application asks for Basic credentials of the userlist and its group, WordPress "
+                                + "login probes wait for the tarpit, fullconn changes nothing",
+                        run -> {
+                            HttpReply challenge = run.get("www", "/admin/");
+                            assertThat(challenge.status()).isEqualTo(401);
+                            assertThat(challenge.header("WWW-Authenticate")).isEqualTo("Basic realm=\"Operators\"");
+                            String ops = java.util.Base64.getEncoder()
+                                    .encodeToString("ops:secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            HttpReply admin = run.get("www", "/admin/", "Authorization: Basic " + ops);
+                            assertThat(admin.server()).isEqualTo("admin1");
+                            String intern = java.util.Base64.getEncoder()
+                                    .encodeToString("intern:trainee".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            assertThat(run.get("www", "/admin/", "Authorization: Basic " + intern)
+                                            .status())
+                                    .isEqualTo(403);
+                            long start = System.nanoTime();
+                            assertThat(run.get("www", "/wp-login.php").status()).isEqualTo(500);
+                            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(180_000_000L);
+                            assertThat(run.get("www", "/").server()).isEqualTo("web1");
+                        }));
         return checks;
     }
 }
