@@ -19,9 +19,11 @@ final class HashPicker implements ServerPicker {
         Server pick(int hash, @Nullable Server avoid);
     }
 
-    HashPicker(HashKey key, HashType hashType, Server[] servers, ServerPicker withoutKey) {
+    HashPicker(HashKey key, HashType hashType, int balanceFactor, Server[] servers, ServerPicker withoutKey) {
         this.key = key;
-        this.mapping = hashType == HashType.CONSISTENT ? new ConsistentHash(servers) : new MapBasedHash(servers);
+        this.mapping = hashType == HashType.CONSISTENT
+                ? new ConsistentHash(servers, balanceFactor)
+                : new MapBasedHash(servers);
         this.withoutKey = withoutKey;
     }
 

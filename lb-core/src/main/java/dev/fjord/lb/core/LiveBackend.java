@@ -374,8 +374,9 @@ final class LiveBackend implements Backend {
         }
         Settings settings = config.settings();
         snapshot = new Snapshot(
-                ServerPicker.of(settings.balance(), settings.hashType(), actives, random),
-                ServerPicker.of(settings.balance(), settings.hashType(), backups, random));
+                ServerPicker.of(settings.balance(), settings.hashType(), settings.hashBalanceFactor(), actives, random),
+                ServerPicker.of(
+                        settings.balance(), settings.hashType(), settings.hashBalanceFactor(), backups, random));
     }
 
     @Override

@@ -27,6 +27,15 @@ interface ServerPicker {
 
     /** A picker running {@code balance} over {@code servers} (the usable ones, in declaration order). */
     static ServerPicker of(Balance balance, HashType hashType, List<Server> servers, RandomGenerator random) {
+        return of(balance, hashType, 0, servers, random);
+    }
+
+    /**
+     * A picker running {@code balance} over {@code servers}; with {@code hash-type consistent}, a server over
+     * {@code hashBalanceFactor} % of the average load passes its keys on ({@link Settings#hashBalanceFactor()}).
+     */
+    static ServerPicker of(
+            Balance balance, HashType hashType, int hashBalanceFactor, List<Server> servers, RandomGenerator random) {
         if (servers.isEmpty()) {
             return NONE;
         }
@@ -44,6 +53,8 @@ interface ServerPicker {
             return new RandomPicker(array, draws.draws(), random);
         }
         RoundRobinPicker roundRobin = new RoundRobinPicker(array, false);
-        return balance.isHashBased() ? new HashPicker(HashKey.of(balance), hashType, array, roundRobin) : roundRobin;
+        return balance.isHashBased()
+                ? new HashPicker(HashKey.of(balance), hashType, hashBalanceFactor, array, roundRobin)
+                : roundRobin;
     }
 }

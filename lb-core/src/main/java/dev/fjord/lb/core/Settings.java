@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param redispatch retries may go to another server ({@code option redispatch}); default false
  * @param balance the balancing algorithm ({@code balance}); default round robin
  * @param hashType how hash-based algorithms map keys ({@code hash-type}); default map-based
+ * @param hashBalanceFactor with {@code hash-type consistent}, no server takes more than this percentage of the
+ *     average load of the backend's servers: a key whose server is over it goes to the next one on the ring
+ *     ({@code hash-balance-factor}, bounded-load consistent hashing); default 0: unbounded
  * @param timeouts the {@code timeout} values; default none set
  * @param forwardFor whether and how the client address is added to requests ({@code option forwardfor}); default null
  * @param connectionMode how HTTP connections are kept alive; default keep-alive
@@ -73,7 +76,8 @@ public record Settings(
         boolean allBackups,
         LogOptions logOptions,
         HttpReuse httpReuse,
-        Compression compression) {
+        Compression compression,
+        int hashBalanceFactor) {
 
     /** The body bytes {@code bufferRequest} waits for at most: HAProxy's buffer (16 KiB) less its rewrite reserve. */
     public static final int BUFFERED_BODY_BYTES = 16384 - 1024;
@@ -104,7 +108,8 @@ public record Settings(
             false,
             LogOptions.DEFAULT,
             HttpReuse.SAFE,
-            Compression.NONE);
+            Compression.NONE,
+            0);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");

@@ -22,6 +22,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
     private boolean redispatch;
     private Balance balance;
     private HashType hashType;
+    private int hashBalanceFactor;
     private final Timeouts.Draft timeouts;
     private @Nullable ForwardFor forwardFor;
     private ConnectionMode connectionMode;
@@ -45,6 +46,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
         redispatch = defaults.redispatch();
         balance = defaults.balance();
         hashType = defaults.hashType();
+        hashBalanceFactor = defaults.hashBalanceFactor();
         timeouts = new Timeouts.Draft(defaults.timeouts());
         forwardFor = defaults.forwardFor();
         connectionMode = defaults.connectionMode();
@@ -95,6 +97,18 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
     public B hashType(HashType hashType) {
         this.hashType = Objects.requireNonNull(hashType, "hashType");
         return touch("hash-type");
+    }
+
+    /**
+     * {@code hash-balance-factor}: with {@code hash-type consistent}, a server takes at most {@code percent} % of the
+     * average load (bounded-load consistent hashing); 0 (the default) for no bound, else more than 100.
+     */
+    public B hashBalanceFactor(int percent) {
+        if (percent != 0 && percent <= 100) {
+            throw new ConfigException(context + ": hash-balance-factor " + percent + " (expected: 0 or more than 100)");
+        }
+        this.hashBalanceFactor = percent;
+        return touch("hash-balance-factor");
     }
 
     /** {@code timeout http-request}: time to receive a complete request head; default unset (client timeout). */
@@ -324,6 +338,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
                 allBackups,
                 logOptions,
                 httpReuse,
-                compression);
+                compression,
+                hashBalanceFactor);
     }
 }

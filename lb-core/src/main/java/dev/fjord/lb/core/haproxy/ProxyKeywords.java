@@ -40,6 +40,7 @@ final class ProxyKeywords {
             case "backlog" -> s.backlog(Values.integer(line.arg(1)));
             case "retries" -> s.retries(Values.integer(line.arg(1)));
             case "balance" -> s.balance(balance(line));
+            case "hash-balance-factor" -> s.hashBalanceFactor(Values.integer(line.arg(1)));
             case "hash-type" ->
                 s.hashType(
                         switch (line.arg(1)) {

@@ -11,6 +11,7 @@ public final class SectionKeywords {
     public static final Set<String> BACKEND_ONLY = Set.of(
             "balance",
             "hash-type",
+            "hash-balance-factor",
             "retries",
             "option redispatch",
             "option abortonclose",
