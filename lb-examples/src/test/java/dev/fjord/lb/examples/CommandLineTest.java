@@ -83,7 +83,7 @@ class CommandLineTest {
                     http-request use-service lua.hello
                     default_backend app
                 backend app
-                    fullconn 100
+                    option prefer-last-server
                     server web1 127.0.0.1
                 """);
 
@@ -99,7 +99,7 @@ class CommandLineTest {
                         "haproxy.cfg:10: 'rate-limit sessions' in frontend 'main'" + notYet,
                         "haproxy.cfg:11: 'http-request use-service' in frontend 'main': use-service 'lua.hello' is not "
                                 + "supported yet (expected: prometheus-exporter)",
-                        "haproxy.cfg:14: 'fullconn' in backend 'app'" + notYet,
+                        "haproxy.cfg:14: 'option prefer-last-server' in backend 'app'" + notYet,
                         file + ": 5 errors");
     }
 
