@@ -37,7 +37,8 @@ public sealed interface HttpRequestRule
                 SetVarRule,
                 SetSrcRule,
                 TarpitRule,
-                AuthRule {
+                AuthRule,
+                CaptureRule {
 
     /** The condition under which the rule applies; null: always. */
     @Nullable

@@ -19,8 +19,19 @@ final class RequestRuleSet {
     final List<Predicate<RequestHead>> conditions;
     /** The value each rule's {@code set-header} or {@code add-header} writes ({@link HeaderValue#NONE} for others). */
     final List<HeaderValue> values;
-    /** What each {@code set-var} (or {@code set-src}) rule stores; null for the other rules. */
+    /** What each {@code set-var} (or {@code set-src}, {@code capture}) rule stores; null for the other rules. */
     final @Nullable VariableValue[] variables;
+
+    /** The log slot of the rule at {@code index}, a {@code capture} rule: how many capture rules come before it. */
+    int captureSlot(int index) {
+        int slot = 0;
+        for (int i = 0; i < index; i++) {
+            if (rules[i] instanceof CaptureRule) {
+                slot++;
+            }
+        }
+        return slot;
+    }
 
     private RequestRuleSet(
             HttpRequestRule[] rules,
@@ -51,6 +62,8 @@ final class RequestRuleSet {
                 variables[i] = VariableValue.compile(set.value(), set.format(), false);
             } else if (rule instanceof SetSrcRule source) {
                 variables[i] = VariableValue.compile(source.expression(), false, false);
+            } else if (rule instanceof CaptureRule capture) {
+                variables[i] = VariableValue.compile(capture.sample(), false, false);
             }
         }
         return new RequestRuleSet(
@@ -62,7 +75,8 @@ final class RequestRuleSet {
 
     /**
      * The action of {@code rule} if only a frontend runs it ({@code track-sc*}, {@code sc-inc-gpc*},
-     * {@code set-log-level}, {@code use-service}: a backend's rules do not yet); null for the others.
+     * {@code set-log-level}, {@code use-service}: a backend's rules do not yet; {@code capture ... len}, whose slots
+     * are the frontend's); null for the others.
      */
     static @Nullable String frontendOnly(HttpRequestRule rule) {
         if (rule instanceof TrackRule track) {
@@ -73,6 +87,9 @@ final class RequestRuleSet {
         }
         if (rule instanceof HttpRequestRule.SetLogLevel) {
             return "set-log-level";
+        }
+        if (rule instanceof CaptureRule) {
+            return "capture"; // its slots are the frontend's, as HAProxy allocates them
         }
         return rule instanceof HttpRequestRule.UseService ? "use-service" : null;
     }

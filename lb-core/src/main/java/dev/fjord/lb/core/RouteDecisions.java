@@ -141,6 +141,12 @@ final class RouteDecisions {
                 }
                 continue;
             }
+            if (rule instanceof CaptureRule capture) {
+                VariableValue value = rules.variables[i];
+                Object sample = value == null ? null : value.of(routed, null, null);
+                SampleCaptures.take(routed, rules.captureSlot(i), capture.length(), sample);
+                continue;
+            }
             if (rule instanceof SetVarRule set) {
                 VariableValue value = rules.variables[i];
                 VariablesView.set(routed, set.name(), value == null ? null : value.of(routed, null, null));

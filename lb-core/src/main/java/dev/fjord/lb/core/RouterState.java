@@ -70,7 +70,7 @@ record RouterState(
                         config.backends().values().stream().flatMap(b -> b.httpResponseRules().stream()),
                         config.backends().values().stream().flatMap(b -> b.httpAfterResponseRules().stream()))
                 .flatMap(rules -> rules);
-        return requests.anyMatch(SetVarRule.class::isInstance)
+        return requests.anyMatch(rule -> rule instanceof SetVarRule || rule instanceof CaptureRule)
                 || responses.anyMatch(ResponseSetVarRule.class::isInstance);
     }
 

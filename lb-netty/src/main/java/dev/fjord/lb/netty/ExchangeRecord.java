@@ -16,6 +16,7 @@ import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HeaderCapture;
 import dev.fjord.lb.core.ResponseHead;
 import dev.fjord.lb.core.RouteDecision;
+import dev.fjord.lb.core.SampleCaptures;
 import dev.fjord.lb.core.Server;
 
 import io.netty.channel.Channel;
@@ -269,11 +270,26 @@ final class ExchangeRecord {
                         backendSource,
                         serverAddress,
                         tls,
-                        captures(frontend.requestCaptures(), received),
+                        requestCaptures(frontend, decision),
                         captures(frontend.responseCaptures(), sent),
                         requestCookie(frontend.cookieCapture()),
                         responseCookie,
                         decision == null ? null : decision.routedRequest().uniqueId()));
+    }
+
+    /**
+     * What {@code %hr} shows: the frontend's {@code capture request header} values in the request as received, then
+     * the values its {@code http-request capture} rules took ({@link SampleCaptures}).
+     */
+    private List<String> requestCaptures(FrontendConfig frontend, @Nullable RouteDecision decision) {
+        List<String> headers = captures(frontend.requestCaptures(), received);
+        List<String> samples = SampleCaptures.values(frontend, decision == null ? null : decision.routedRequest());
+        if (samples.isEmpty()) {
+            return headers;
+        }
+        List<String> all = new java.util.ArrayList<>(headers);
+        all.addAll(samples);
+        return all;
     }
 
     /** The request's cookie the frontend's {@code capture cookie} takes ({@code %CC}); null: none. */

@@ -234,6 +234,13 @@ final class FrontendKeywords {
             case "allow" -> HttpRequestRule.allow();
             case "deny" -> RequestKeywords.deny(words);
             case "tarpit" -> RequestKeywords.tarpit(words);
+            case "capture" -> {
+                if (words.size() != 4 || !words.get(2).equals("len")) {
+                    throw new IllegalArgumentException("expected: capture SAMPLE len LENGTH (capture ... id N, which "
+                            + "needs declare capture, is not supported yet)");
+                }
+                yield new dev.fjord.lb.core.CaptureRule(words.get(1), Values.integer(words.get(3)), null);
+            }
             case "auth" -> {
                 if (words.size() == 1) {
                     yield dev.fjord.lb.core.AuthRule.auth();
@@ -283,7 +290,7 @@ final class FrontendKeywords {
                 HttpRequestRule stick = StickKeywords.httpRequestAction(words);
                 if (stick == null) {
                     throw new IllegalArgumentException(
-                            "action '" + name + "' (expected: allow, deny, tarpit, auth, redirect, "
+                            "action '" + name + "' (expected: allow, deny, tarpit, auth, capture, redirect, "
                                     + "set-header, add-header, del-header, replace-header, replace-value, set-path, "
                                     + "set-query, set-uri, replace-path, replace-uri, return, set-log-level, "
                                     + "use-service, set-var(NAME), set-var-fmt(NAME), unset-var(NAME), set-src, "
