@@ -18,9 +18,18 @@ final class Crypt {
 
     private Crypt() {}
 
-    /** Whether {@code hash} is of a scheme this class computes. */
+    /**
+     * A whole hash of the schemes this class computes: the scheme, {@code rounds=N$} for SHA-crypt, the salt, then the
+     * digest of its length in crypt's alphabet (a hash cut short in a copy would otherwise never match).
+     */
+    private static final java.util.regex.Pattern WHOLE =
+            java.util.regex.Pattern.compile("\\$1\\$[^$\\s]{0,8}\\$[./0-9A-Za-z]{22}"
+                    + "|\\$5\\$(rounds=[0-9]{1,9}\\$)?[^$\\s]{0,16}\\$[./0-9A-Za-z]{43}"
+                    + "|\\$6\\$(rounds=[0-9]{1,9}\\$)?[^$\\s]{0,16}\\$[./0-9A-Za-z]{86}");
+
+    /** Whether {@code hash} is a whole hash of a scheme this class computes ({@code $1$}, {@code $5$}, {@code $6$}). */
     static boolean supports(String hash) {
-        return hash.startsWith("$1$") || hash.startsWith("$5$") || hash.startsWith("$6$");
+        return WHOLE.matcher(hash).matches();
     }
 
     /** Whether {@code password} hashes to {@code hash}, compared in constant time. */

@@ -22,16 +22,8 @@ final class RequestRuleSet {
     /** What each {@code set-var} (or {@code set-src}, {@code capture}) rule stores; null for the other rules. */
     final @Nullable VariableValue[] variables;
 
-    /** The log slot of the rule at {@code index}, a {@code capture} rule: how many capture rules come before it. */
-    int captureSlot(int index) {
-        int slot = 0;
-        for (int i = 0; i < index; i++) {
-            if (rules[i] instanceof CaptureRule) {
-                slot++;
-            }
-        }
-        return slot;
-    }
+    /** The log slot of each {@code capture} rule (how many capture rules come before it); 0 for the others. */
+    private final int[] captureSlots;
 
     private RequestRuleSet(
             HttpRequestRule[] rules,
@@ -42,6 +34,18 @@ final class RequestRuleSet {
         this.conditions = conditions;
         this.values = values;
         this.variables = variables;
+        this.captureSlots = new int[rules.length];
+        int slot = 0;
+        for (int i = 0; i < rules.length; i++) {
+            if (rules[i] instanceof CaptureRule) {
+                captureSlots[i] = slot++;
+            }
+        }
+    }
+
+    /** The log slot of the rule at {@code index}, a {@code capture} rule. */
+    int captureSlot(int index) {
+        return captureSlots[index];
     }
 
     /**

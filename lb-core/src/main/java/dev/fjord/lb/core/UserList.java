@@ -138,7 +138,7 @@ public final class UserList {
             }
             if (!insecure && !Crypt.supports(password)) {
                 throw new ConfigException(context(user) + "password '" + password
-                        + "' (expected: a crypt(3) hash $1$, $5$ or $6$, or insecure-password)");
+                        + "' (expected: a whole crypt(3) hash $1$, $5$ or $6$, or insecure-password)");
             }
             users.put(user, new Declared(password, insecure, List.of(groups)));
             return this;

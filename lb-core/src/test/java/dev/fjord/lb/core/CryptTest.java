@@ -43,6 +43,10 @@ class CryptTest {
     @ParameterizedTest
     @MethodSource("opensslHashes")
     void computesWhatOpensslComputes(String hash, String password) {
+        assertThat(Crypt.supports(hash)).isTrue();
+        assertThat(Crypt.supports(hash.substring(0, hash.length() - 1)))
+                .as("cut short")
+                .isFalse();
         assertThat(Crypt.hash(hash, password)).isEqualTo(hash);
         assertThat(Crypt.matches(hash, password)).isTrue();
         assertThat(Crypt.matches(hash, password + "x")).isFalse();

@@ -66,7 +66,8 @@ class SampleCaptureTest {
                                 Map.of())
                         .builder()
                         .build())
-                .hasMessageContaining("capture");
+                .hasMessage("haproxy.cfg:11: 'http-request capture' in backend 'app': http-request capture is not "
+                        + "supported in a backend yet (expected in a frontend or listen section)");
         assertThatThrownBy(() -> HaproxyImport.parse(
                         CONFIG.replace("capture src len 15", "capture src id 0"), "haproxy.cfg", Map.of()))
                 .hasMessageContaining("haproxy.cfg:8")

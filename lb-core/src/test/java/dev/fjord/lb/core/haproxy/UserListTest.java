@@ -128,8 +128,12 @@ class UserListTest {
         assertThatThrownBy(() -> router(
                         CONFIG.replace("user bob insecure-password hunter2", "user bob password $y$j9T$salt$hash")))
                 .hasMessageContaining("haproxy.cfg:5:")
-                .hasMessageContaining("user 'bob': password '$y$j9T$salt$hash' (expected: a crypt(3) hash $1$, $5$ "
-                        + "or $6$, or insecure-password)");
+                .hasMessageContaining("user 'bob': password '$y$j9T$salt$hash' (expected: a whole crypt(3) hash $1$, "
+                        + "$5$ or $6$, or insecure-password)");
+        String cut = ALICE_HASH.substring(0, ALICE_HASH.length() - 1); // a copy one character short
+        assertThatThrownBy(() -> router(CONFIG.replace(ALICE_HASH, cut)))
+                .hasMessageContaining("haproxy.cfg:4:")
+                .hasMessageContaining("user 'alice': password '" + cut + "' (expected: a whole crypt(3) hash");
         assertThatThrownBy(() -> router(CONFIG.replace("insecure-password c4rol", "insecure-password c4rol groups qa")))
                 .hasMessageContaining("user 'carol': group 'qa' is not declared (declared: [ops, dev])");
         assertThatThrownBy(() -> router(CONFIG.replace("user bob insecure-password hunter2", "user bob")))
