@@ -116,6 +116,19 @@ final class CompiledFrontend {
         return acls(config, AclFetch.NBSRV);
     }
 
+    /** The ACLs of {@code backend}: named ones and those in its {@code http-request} rules' conditions. */
+    static List<Acl> acls(BackendConfig backend) {
+        List<Acl> all = new ArrayList<>();
+        backend.acls().values().forEach(all::addAll);
+        backend.httpRequestRules().forEach(rule -> Condition.anonymousAcls(rule.condition(), all));
+        return all;
+    }
+
+    /** Whether {@code acl} checks a request's credentials against a userlist ({@code http_auth}, {@code _group}). */
+    static boolean readsCredentials(Acl acl) {
+        return acl.fetch() == AclFetch.HTTP_AUTH || acl.fetch() == AclFetch.HTTP_AUTH_GROUP;
+    }
+
     /** The ACLs of {@code config} with {@code fetch}, named ones and those in its rules' conditions. */
     static List<Acl> acls(FrontendConfig config, AclFetch fetch) {
         List<Acl> all = new ArrayList<>();

@@ -318,11 +318,8 @@ public record ProxyConfig(
                 }
             }
             for (BackendConfig backend : builtBackends.values()) {
-                List<Acl> acls = new ArrayList<>();
-                backend.acls().values().forEach(acls::addAll);
-                backend.httpRequestRules().forEach(rule -> Condition.anonymousAcls(rule.condition(), acls));
-                for (Acl acl : acls) {
-                    if (acl.fetch() == AclFetch.HTTP_AUTH || acl.fetch() == AclFetch.HTTP_AUTH_GROUP) {
+                for (Acl acl : CompiledFrontend.acls(backend)) {
+                    if (CompiledFrontend.readsCredentials(acl)) {
                         requireUserList("backend '" + backend.name() + "'", acl.fetch().keyword, acl.argument());
                     }
                 }

@@ -34,7 +34,7 @@ record RouterState(
         for (FrontendConfig frontend : config.frontends().values()) {
             compiled.put(
                     frontend.name(),
-                    new CompiledFrontend(frontend, live, backendRequestRules, variables, config.userLists()));
+                    new CompiledFrontend(frontend, live, backendRequestRules, variables, credentialLists(config)));
             Counters kept = previous.get(frontend.name());
             counters.put(frontend.name(), kept != null ? kept : new Counters());
         }
@@ -60,6 +60,26 @@ record RouterState(
     }
 
     /** Whether a rule of {@code config} sets a variable: then each request carries its own ({@link VariablesView}). */
+    /**
+     * The userlists, when an ACL of a frontend or a backend checks credentials against one ({@code http_auth}); else
+     * none, so that no request is wrapped to carry lists nothing reads.
+     */
+    private static Map<String, UserList> credentialLists(ProxyConfig config) {
+        for (FrontendConfig frontend : config.frontends().values()) {
+            if (!CompiledFrontend.acls(frontend, AclFetch.HTTP_AUTH).isEmpty()
+                    || !CompiledFrontend.acls(frontend, AclFetch.HTTP_AUTH_GROUP)
+                            .isEmpty()) {
+                return config.userLists();
+            }
+        }
+        for (BackendConfig backend : config.backends().values()) {
+            if (CompiledFrontend.acls(backend).stream().anyMatch(CompiledFrontend::readsCredentials)) {
+                return config.userLists();
+            }
+        }
+        return Map.of();
+    }
+
     private static boolean setsVariables(ProxyConfig config) {
         java.util.stream.Stream<HttpRequestRule> requests = java.util.stream.Stream.concat(
                 config.frontends().values().stream().flatMap(f -> f.httpRequestRules().stream()),

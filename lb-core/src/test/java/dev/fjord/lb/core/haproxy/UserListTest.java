@@ -106,6 +106,25 @@ class UserListTest {
     }
 
     @Test
+    void aBackendsRuleAloneChecksCredentialsToo() {
+        Router router = router("""
+                userlist admins
+                    user bob insecure-password hunter2
+                defaults
+                    mode http
+                frontend www
+                    bind :80
+                    default_backend app
+                backend app
+                    http-request deny unless { http_auth(admins) }
+                    server web1 127.0.0.1:8001
+                """);
+
+        assertThat(outcome(route(router, "/", basic("bob:hunter2")))).isEqualTo("forwarded");
+        assertThat(outcome(route(router, "/", basic("bob:wrong")))).isEqualTo("403");
+    }
+
+    @Test
     void theAuthorizationHeaderIsARoutingHeader() {
         assertThat(HaproxyImport.parse(CONFIG, "haproxy.cfg", Map.of())
                         .builder()
