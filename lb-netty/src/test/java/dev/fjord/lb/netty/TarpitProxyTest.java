@@ -91,6 +91,26 @@ class TarpitProxyTest {
     }
 
     @Test
+    void aRequestWithABodyIsAnsweredAfterTheTarpitAsWell() throws Exception {
+        FjordProxy proxy = fjord.start(config("127.0.0.1:0"), b -> b.accessLog((entry, line) -> entries.add(entry)));
+        try (RawClient client = new RawClient(proxy.addresses("fe").get(0)).timeout(5_000)) {
+            long start = System.nanoTime();
+            // the body is whole before the tarpit ends: the answer still waits for it, then the connection serves on
+            String response = client.send("POST /bot HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello")
+                    .readResponse();
+            assertThat(response).startsWith("HTTP/1.1 500");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(TARPIT_MILLIS - 20);
+            assertThat(client.send("GET /next HTTP/1.1\r\nHost: a\r\n\r\n").readResponse())
+                    .startsWith("HTTP/1.1 200");
+        }
+        awaitEntries(2);
+        assertThat(entries.get(0).termination()).startsWith("PT");
+        assertThat(web.received().stream().map(r -> r.request().target()).toList())
+                .containsExactly("/next");
+    }
+
+    @Test
     void aClientThatResetsDuringTheTarpitEndsItAndIsLoggedPtAsInHaproxy() throws Exception {
         FjordProxy proxy = fjord.start(config("127.0.0.1:0"), b -> b.accessLog((entry, line) -> entries.add(entry)));
         long start = System.nanoTime();
