@@ -64,6 +64,7 @@ wait_port() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; } # the kernel's share of cpu_ticks (stime)
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # syscall_report NAME SCENARIO REQUESTS: syscalls per request from $WORK/strace.out (strace -c -f), those above 0.05

@@ -14,7 +14,8 @@
 #                fjord-ka    the same with pooled keep-alive server connections
 #                bare        a bare Reactor Netty proxy (pools server connections)
 #                fjord-b, fjord-ka-b   fjord and fjord-ka from the jar JAR_B (another build, for before/after)
-#   ROUNDS       rounds (default 1); WARMUP seconds of load before measuring (default 20); CONNECTIONS (default 64)
+#   ROUNDS       rounds (default 1); WARMUP seconds of load per scenario before measuring (default 20);
+#                CONNECTIONS (default 64)
 #   SCENARIOS    default "keepalive-1k keepalive-64k close-1k" (close-1k: a new client connection per request)
 #   STRACE=1     also count syscalls per request (strace -c -f on the proxy, a separate 5 s run per scenario)
 #   JAR, JAR_B   Fjord's runnable jars (default lb-examples/target/lb-examples.jar; JAR_B defaults to JAR)
@@ -95,20 +96,22 @@ wrk_load() {
 # measure ROUND NAME PID SCENARIO: one wrk run; a result line to the console and to $WORK/results
 measure() {
     local round=$1 name=$2 pid=$3 scenario=$4
-    local before after
-    before=$(cpu_ticks "$pid")
+    local before after sys_before sys_after
+    before=$(cpu_ticks "$pid"); sys_before=$(sys_ticks "$pid")
     wrk_load "$DURATION" "$scenario"
-    after=$(cpu_ticks "$pid")
+    after=$(cpu_ticks "$pid"); sys_after=$(sys_ticks "$pid")
     local requests rps p99 errors
     requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
     rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out")
     p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.out")
     errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.out" | tr '\n' ' ')
-    local us
+    local us sys
     us=$(awk -v t="$((after - before))" -v n="$requests" -v k="$((1000000 / $(getconf CLK_TCK)))" \
         'BEGIN {printf "%.1f", t * k / n}')
-    printf 'round %d  %-10s %-14s %9s req/s  p99 %8s  %7s us CPU/req %s\n' "$round" "$name" "$scenario" "$rps" \
-        "$p99" "$us" "$errors"
+    sys=$(awk -v t="$((sys_after - sys_before))" -v n="$requests" -v k="$((1000000 / $(getconf CLK_TCK)))" \
+        'BEGIN {printf "%.1f", t * k / n}')
+    printf 'round %d  %-10s %-14s %9s req/s  p99 %8s  %7s us CPU/req (kernel %s) %s\n' "$round" "$name" \
+        "$scenario" "$rps" "$p99" "$us" "$sys" "$errors"
     echo "$round $name $scenario $us $rps" >> "$WORK/results"
 }
 
@@ -144,7 +147,9 @@ for round in $(seq 1 "$ROUNDS"); do
         start "$name"
         idle=$(rss_kb "$pid")
         sample_rss "$pid" "$WORK/peak" & sampler=$!
-        wrk_load "$WARMUP" keepalive-1k
+        # each scenario's own warm-up: C2 compiles what a path runs only once it runs (accept, connect and close
+        # are not on the keep-alive path), and a compile takes seconds when it shares the proxy's one core
+        for scenario in $SCENARIOS; do wrk_load "$WARMUP" "$scenario"; done
         for scenario in $SCENARIOS; do measure "$round" "$name" "$pid" "$scenario"; done
         if [ "${STRACE:-}" = 1 ] && [ "$round" = 1 ]; then
             for scenario in $SCENARIOS; do syscalls "$name" "$pid" "$scenario"; done
