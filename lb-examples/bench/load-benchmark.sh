@@ -190,9 +190,10 @@ for b, a in [("fjord", "haproxy"), ("fjord-ka", "haproxy-ka"), ("fjord-ka", "bar
         print(f"  {b + '/' + a:22}" + "".join(f"{c:>30}" for c in cells))
 rss = defaultdict(list)
 for line in open(sys.argv[2]):
-    _, rnd, name, idle, peak = line.split()
-    rss[name].append((int(idle), int(peak)))
+    fields = line.split()
+    if len(fields) == 5:  # a sample that came back empty (the process gone) leaves a field out
+        rss[fields[2]].append((int(fields[3]), int(fields[4])))
 print("RSS (MB), idle after start / peak under load, median of rounds:")
-for n in names:
+for n in (n for n in names if rss[n]):
     print(f"  {n:12} {statistics.median(i for i, _ in rss[n]) / 1024:6.1f} / {statistics.median(p for _, p in rss[n]) / 1024:6.1f}")
 PY
