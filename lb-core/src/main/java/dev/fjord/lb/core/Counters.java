@@ -251,13 +251,17 @@ public final class Counters {
      * {@link #averageTimes()}. Negative times count as 0.
      */
     public synchronized void timings(long queue, long connect, long response, long total) {
-        long[] times = {queue, connect, response, total};
         timedSessions++;
-        for (int i = 0; i < times.length; i++) {
-            long sum = timeSums[i];
-            // HAProxy's swrate_add: an exact mean over the first samples, then a window of TIME_SAMPLES
-            timeSums[i] = sum - (timedSessions > TIME_SAMPLES ? sum / TIME_SAMPLES : 0) + Math.max(0, times[i]);
-        }
+        add(0, queue);
+        add(1, connect);
+        add(2, response);
+        add(3, total);
+    }
+
+    /** HAProxy's swrate_add: an exact mean over the first samples, then a window of TIME_SAMPLES. */
+    private void add(int time, long millis) {
+        long sum = timeSums[time];
+        timeSums[time] = sum - (timedSessions > TIME_SAMPLES ? sum / TIME_SAMPLES : 0) + Math.max(0, millis);
     }
 
     /**

@@ -12,11 +12,11 @@ import io.netty.util.concurrent.EventExecutor;
  * The wait for a client connection's next request head: {@code timeout http-request} for its first, {@code timeout
  * http-keep-alive} for each next one, with HAProxy's fallbacks ({@link Timeouts#effectiveHttpKeepAlive()}); what
  * expiry means (a 408, a silent close) is the {@link Expiry}'s. The timer holds no task: armed, it waits in the
- * {@link HeadWaits.Queue} of its event loop and duration, whose one task expires it; arming after each response and
- * disarming at each head move it within or out of that queue in constant time. Time is the executor's
+ * {@link DeadlineQueues.Queue} of its event loop and duration, whose one task expires it; arming after each response
+ * and disarming at each head move it within or out of that queue in constant time. Time is the executor's
  * {@linkplain EventExecutor#ticker() ticker}. Not thread-safe: the connection's event loop.
  */
-final class HeadTimer {
+final class HeadTimer extends DeadlineQueues.Entry {
     /** What a head that did not come in time does. */
     interface Expiry {
         /**
@@ -30,29 +30,18 @@ final class HeadTimer {
     }
 
     /** The queue of the first head's wait, null without a timeout. */
-    private final HeadWaits.@Nullable Queue firstHead;
+    private final DeadlineQueues.@Nullable Queue firstHead;
     /** The queue of the waits after a response, null without a timeout. */
-    private final HeadWaits.@Nullable Queue nextHead;
+    private final DeadlineQueues.@Nullable Queue nextHead;
 
     private final Expiry expiry;
     private boolean keptAlive;
-
-    /** The queue this timer waits in while armed; its links and deadline are that queue's. */
-    HeadWaits.@Nullable Queue queue;
-
-    @Nullable
-    HeadTimer previous;
-
-    @Nullable
-    HeadTimer next;
-
-    long deadline;
 
     /**
      * A timer of a connection on {@code executor} whose head waits follow {@code timeouts}; its queues come from
      * {@code waits}.
      */
-    HeadTimer(HeadWaits waits, EventExecutor executor, Timeouts timeouts, Expiry expiry) {
+    HeadTimer(DeadlineQueues waits, EventExecutor executor, Timeouts timeouts, Expiry expiry) {
         Duration request = timeouts.effectiveHttpRequest(); // falls back to timeout client
         Duration keepAlive = timeouts.effectiveHttpKeepAlive();
         this.firstHead = request == null ? null : waits.queue(executor, request);
@@ -66,7 +55,7 @@ final class HeadTimer {
      */
     void arm(boolean keptAlive) {
         disarm();
-        HeadWaits.Queue waitIn = keptAlive ? nextHead : firstHead;
+        DeadlineQueues.Queue waitIn = keptAlive ? nextHead : firstHead;
         if (waitIn != null) {
             this.keptAlive = keptAlive;
             waitIn.add(this);
@@ -75,7 +64,7 @@ final class HeadTimer {
 
     /** A head arrived: the wait is over. */
     void disarm() {
-        HeadWaits.Queue in = queue;
+        DeadlineQueues.Queue in = queue;
         if (in != null) {
             in.remove(this);
         }
@@ -86,7 +75,7 @@ final class HeadTimer {
         disarm();
     }
 
-    /** Called by the queue, which took this timer out of it, once the deadline passed. */
+    @Override
     void expired() {
         expiry.headTimedOut(keptAlive, firstHead != null);
     }

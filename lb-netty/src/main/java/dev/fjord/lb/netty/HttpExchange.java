@@ -1,5 +1,7 @@
 package dev.fjord.lb.netty;
 
+import java.util.concurrent.TimeUnit;
+
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,7 @@ final class HttpExchange {
         this.clientKeepAlive =
                 HttpUtil.isKeepAlive(request) && frontend.settings().connectionMode() != ConnectionMode.HTTP_CLOSE;
         this.clientTimer = new InactivityTimer(
+                runtime.deadlines,
                 client.executor(),
                 frontend.settings().timeouts().client(),
                 () -> !done
@@ -258,16 +261,14 @@ final class HttpExchange {
         traffic.denied();
         record.ended(Termination.PROXY, Termination.Phase.TARPIT);
         discardingBody = true;
-        tarpit = client.executor()
-                .schedule(
-                        () -> {
-                            tarpit = null;
-                            if (!done) {
-                                respondLocally(response, Termination.PROXY, Termination.Phase.TARPIT);
-                            }
-                        },
-                        wait.toNanos(),
-                        java.util.concurrent.TimeUnit.NANOSECONDS);
+        tarpit = client.executor().schedule(() -> tarpitEnds(response), wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void tarpitEnds(LocalResponse response) {
+        tarpit = null;
+        if (!done) {
+            respondLocally(response, Termination.PROXY, Termination.Phase.TARPIT);
+        }
     }
 
     private void respondLocally(LocalResponse response) {
@@ -382,13 +383,7 @@ final class HttpExchange {
         if (request instanceof ParsedRequest parsed) {
             record.droppedHeaders(parsed.droppedFields());
         }
-        runtime.log(
-                frontend,
-                record,
-                head.clientSocket(),
-                decision,
-                server == null ? null : server.server(),
-                request.method() + " " + request.uri() + " " + request.protocolVersion());
+        runtime.log(frontend, record, head.clientSocket(), decision, server == null ? null : server.server(), request);
     }
 
     private void releaseBuffered() {

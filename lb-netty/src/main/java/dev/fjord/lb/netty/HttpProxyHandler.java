@@ -100,7 +100,7 @@ final class HttpProxyHandler extends ChannelDuplexHandler
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
         this.headTimer = new HeadTimer(
-                runtime.headWaits, context.executor(), frontend.settings().timeouts(), this);
+                runtime.deadlines, context.executor(), frontend.settings().timeouts(), this);
     }
 
     private ExchangeRecord newRecord() {

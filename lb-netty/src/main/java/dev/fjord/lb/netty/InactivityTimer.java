@@ -1,73 +1,65 @@
 package dev.fjord.lb.netty;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * An inactivity timeout ({@code timeout client}, {@code timeout server}): armed once, it fires {@code onExpiry}
- * when nothing was {@linkplain #touch() touched} for the whole timeout while {@code watching} holds; activity
- * only moves the deadline, so a busy connection costs no rescheduling per read. Not thread-safe: one event loop.
+ * An inactivity timeout ({@code timeout client}, {@code timeout server}): armed, it fires {@code onExpiry} when
+ * nothing was {@linkplain #touch() touched} for the whole timeout and {@code watching} holds then (when it does not,
+ * the timer stops until armed again). The timer holds no task: armed, it waits in the {@link DeadlineQueues.Queue}
+ * of its event loop and timeout, and activity moves it to that queue's end in constant time, so a request costs no
+ * scheduled task and a busy connection no rescheduling per read. Time is the executor's
+ * {@linkplain EventExecutor#ticker() ticker}. Not thread-safe: one event loop.
  */
-final class InactivityTimer {
-    private final EventExecutor executor;
-    private final @Nullable Duration timeout;
+final class InactivityTimer extends DeadlineQueues.Entry {
+    /** The queue of this timer's timeout on its loop, null without a timeout. */
+    private final DeadlineQueues.@Nullable Queue waitIn;
+
     private final BooleanSupplier watching;
     private final Runnable onExpiry;
-    private @Nullable ScheduledFuture<?> scheduled;
-    private long lastActivity;
 
-    /** A timer that never fires when {@code timeout} is null. */
-    InactivityTimer(EventExecutor executor, @Nullable Duration timeout, BooleanSupplier watching, Runnable onExpiry) {
-        this.executor = executor;
-        this.timeout = timeout;
+    /** A timer on {@code executor}, in a queue of {@code queues}; it never fires when {@code timeout} is null. */
+    InactivityTimer(
+            DeadlineQueues queues,
+            EventExecutor executor,
+            @Nullable Duration timeout,
+            BooleanSupplier watching,
+            Runnable onExpiry) {
+        this.waitIn = timeout == null ? null : queues.queue(executor, timeout);
         this.watching = watching;
         this.onExpiry = onExpiry;
     }
 
-    /** Notes activity now. */
+    /** Notes activity now: an armed timer starts its wait over. */
     void touch() {
-        lastActivity = System.nanoTime();
+        DeadlineQueues.Queue in = queue;
+        if (in != null) {
+            in.renew(this);
+        }
     }
 
     /** Starts counting from now, unless already counting. */
     void arm() {
-        if (timeout == null || scheduled != null) {
-            return;
+        if (waitIn != null && queue == null) {
+            waitIn.add(this);
         }
-        touch();
-        schedule(timeout.toNanos());
     }
 
     void cancel() {
-        if (scheduled != null) {
-            scheduled.cancel(false);
-            scheduled = null;
+        DeadlineQueues.Queue in = queue;
+        if (in != null) {
+            in.remove(this);
         }
     }
 
-    private void schedule(long delayNanos) {
-        Duration timeout = java.util.Objects.requireNonNull(this.timeout, "timeout"); // armed only with one
-        scheduled = executor.schedule(
-                () -> {
-                    scheduled = null;
-                    if (!watching.getAsBoolean()) {
-                        return;
-                    }
-                    long idle = System.nanoTime() - lastActivity;
-                    long full = timeout.toNanos();
-                    if (idle < full) {
-                        schedule(full - idle); // activity since: wait for the rest
-                    } else {
-                        onExpiry.run();
-                    }
-                },
-                delayNanos,
-                TimeUnit.NANOSECONDS);
+    @Override
+    void expired() {
+        if (watching.getAsBoolean()) {
+            onExpiry.run();
+        }
     }
 }

@@ -29,6 +29,7 @@ import dev.fjord.lb.core.ServerSlots;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpRequest;
 
 /** What every connection of one running proxy shares: the router, slots, connection pools, options. Thread-safe. */
 final class ProxyRuntime {
@@ -47,7 +48,7 @@ final class ProxyRuntime {
     /** The TLS contexts of binds and servers, and the certificates replaced at run time. */
     final TlsRuntime tls = new TlsRuntime();
     /** The client connections' head timers, by event loop and wait. */
-    final HeadWaits headWaits = new HeadWaits();
+    final DeadlineQueues deadlines = new DeadlineQueues();
     /** The native memory compression holds ({@code maxzlibmem}). */
     final ZlibBudget zlib = new ZlibBudget(this::maxZlibMem);
 
@@ -276,7 +277,7 @@ final class ProxyRuntime {
             InetSocketAddress client,
             @Nullable RouteDecision decision,
             @Nullable Server server,
-            @Nullable String requestLine) {
+            @Nullable HttpRequest http) {
         AccessLogSink sink = accessLogs.sink(frontend.name());
         java.util.function.Consumer<AccessLogEntry> observer = entryObserver;
         if (sink == null && observer == null) {
@@ -286,6 +287,8 @@ final class ProxyRuntime {
             return;
         }
         AtomicInteger count = frontendConnections.get(frontend.name());
+        String requestLine = // built only for a log: no string per request otherwise
+                http == null ? null : http.method() + " " + http.uri() + " " + http.protocolVersion();
         AccessLogEntry entry =
                 record.entry(frontend, client, decision, server, this, count == null ? 0 : count.get(), requestLine);
         if (entry == null) {

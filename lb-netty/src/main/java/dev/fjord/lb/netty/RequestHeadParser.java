@@ -226,7 +226,7 @@ final class RequestHeadParser {
         for (String value : values) {
             for (String element : value.split(",", -1)) {
                 String digits = element.strip();
-                if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                if (digits.isEmpty() || digits.length() > 18 || !isDigits(digits)) {
                     throw new Rejection(400, "Content-Length '" + value + "'");
                 }
                 long parsed = Long.parseLong(digits);
@@ -306,7 +306,13 @@ final class RequestHeadParser {
                 return false;
             }
             name = host.substring(1, close);
-            if (name.isEmpty() || !name.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                    return false;
+                }
+            }
+            if (name.isEmpty()) {
                 return false;
             }
             portStart = close + 1;
@@ -327,7 +333,18 @@ final class RequestHeadParser {
             }
         }
         String port = portStart < host.length() ? host.substring(portStart + 1) : "";
-        return port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9');
+        return port.length() <= 5 && isDigits(port);
+    }
+
+    /** Whether {@code text} holds ASCII digits only (true when empty); per request, so no stream. */
+    private static boolean isDigits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String token(ByteBuf buf, int start, int end, String what) throws Rejection {

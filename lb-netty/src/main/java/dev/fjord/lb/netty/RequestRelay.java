@@ -17,7 +17,9 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 final class RequestRelay {
     private final ClientSide client;
-    private final ArrayDeque<HttpContent> held = new ArrayDeque<>();
+    /** Made at the first part held: most requests are sent before their (empty) last part arrives. */
+    private @Nullable ArrayDeque<HttpContent> held;
+
     private long heldBytes;
     private @Nullable Channel server;
     private boolean received;
@@ -50,6 +52,9 @@ final class RequestRelay {
     boolean relay(HttpContent part, RetryPolicy retry) {
         Channel channel = server;
         if (channel == null) {
+            if (held == null) {
+                held = new ArrayDeque<>(4);
+            }
             held.add(part);
             heldBytes += part.content().readableBytes();
             return false;
@@ -82,8 +87,9 @@ final class RequestRelay {
         channel.write(head);
         boolean wroteLast = retry.retrying() && retry.replayTo(channel);
         heldBytes = 0;
+        ArrayDeque<HttpContent> parts = held;
         HttpContent part;
-        while ((part = held.poll()) != null) {
+        while (parts != null && (part = parts.poll()) != null) {
             wroteLast |= part instanceof LastHttpContent;
             retry.remember(part);
             channel.write(part);
@@ -126,8 +132,9 @@ final class RequestRelay {
     /** Frees the parts still held. */
     void release() {
         heldBytes = 0;
+        ArrayDeque<HttpContent> parts = held;
         HttpContent part;
-        while ((part = held.poll()) != null) {
+        while (parts != null && (part = parts.poll()) != null) {
             part.release();
         }
     }

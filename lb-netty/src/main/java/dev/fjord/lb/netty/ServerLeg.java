@@ -72,6 +72,7 @@ final class ServerLeg implements ServerConnector.Listener {
         this.hasBody = hasBody;
         this.retry = new RetryPolicy(backendSettings(), request.method(), runtime.limits.retryBufferBytes());
         this.timer = new InactivityTimer(
+                runtime.deadlines,
                 client.executor(),
                 backendSettings().timeouts().server(),
                 () -> !exchange.isDone() && channel != null,

@@ -132,6 +132,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter
         }
         if (inspector != null && inspector.waiting()) {
             inspectionIdle = new InactivityTimer(
+                    runtime.deadlines,
                     channel.eventLoop(),
                     frontend.settings().timeouts().client(),
                     () -> inspector != null && inspector.waiting(),

@@ -18,7 +18,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 class HeadTimerTest {
     private final EmbeddedChannel loop = new EmbeddedChannel();
     private final List<String> expired = new ArrayList<>();
-    private final HeadWaits waits = new HeadWaits();
+    private final DeadlineQueues waits = new DeadlineQueues();
 
     HeadTimerTest() {
         loop.freezeTime();
@@ -126,7 +126,7 @@ class HeadTimerTest {
             timer.arm(true);
             advanceMillis(100); // armed at 0, 100, ..., 400 ms
         }
-        HeadWaits.Queue queue = waits.queue(loop.eventLoop(), Duration.ofSeconds(1));
+        DeadlineQueues.Queue queue = waits.queue(loop.eventLoop(), Duration.ofSeconds(1));
         assertThat(queue.size()).isEqualTo(5);
         timers.get(0).disarm(); // the first: a head came
         timers.get(2).cancel(); // one in the middle: closed
