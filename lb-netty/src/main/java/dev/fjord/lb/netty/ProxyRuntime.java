@@ -47,7 +47,7 @@ final class ProxyRuntime {
     final String hostname = SyslogAccessLog.hostname();
     /** The TLS contexts of binds and servers, and the certificates replaced at run time. */
     final TlsRuntime tls = new TlsRuntime();
-    /** The client connections' head timers, by event loop and wait. */
+    /** The timers of connections and exchanges (head waits, {@code timeout client} and {@code server}). */
     final DeadlineQueues deadlines = new DeadlineQueues();
     /** The native memory compression holds ({@code maxzlibmem}). */
     final ZlibBudget zlib = new ZlibBudget(this::maxZlibMem);

@@ -306,14 +306,14 @@ final class RequestHeadParser {
                 return false;
             }
             name = host.substring(1, close);
+            if (name.isEmpty()) {
+                return false;
+            }
             for (int i = 0; i < name.length(); i++) {
                 char c = name.charAt(i);
                 if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
                     return false;
                 }
-            }
-            if (name.isEmpty()) {
-                return false;
             }
             portStart = close + 1;
             if (portStart < host.length() && host.charAt(portStart) != ':') {

@@ -155,6 +155,13 @@ class StrictRequestDecoderTest {
     }
 
     @Test
+    void hostsWithAnIpLiteralOrAnEmptyPortAreValid() {
+        assertThat(decode("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"))
+                .containsExactly("GET / HTTP/1.1 [Host=[::1]:8080]", "body ''");
+        assertThat(decode("GET / HTTP/1.1\r\nHost: x:\r\n\r\n")).containsExactly("GET / HTTP/1.1 [Host=x:]", "body ''");
+    }
+
+    @Test
     void anHttp09RequestLineIsRefusedWithoutWaitingForHeaders() {
         assertThat(decode("GET /\r\n")).containsExactly("rejected 400");
         assertThat(decode("GET / \r\n")).containsExactly("rejected 400");
@@ -226,6 +233,11 @@ class StrictRequestDecoderTest {
                 "GET / HTTP/1.1\\r\\n\\r\\n| 400",
                 "GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n| 400",
                 "GET / HTTP/1.1\\r\\nHost: bad host\\r\\n\\r\\n| 400",
+                "GET / HTTP/1.1\\r\\nHost: []\\r\\n\\r\\n| 400",
+                "GET / HTTP/1.1\\r\\nHost: [::1g]\\r\\n\\r\\n| 400",
+                "GET / HTTP/1.1\\r\\nHost: [::1]x\\r\\n\\r\\n| 400",
+                "GET / HTTP/1.1\\r\\nHost: x:8o\\r\\n\\r\\n| 400",
+                "GET / HTTP/1.1\\r\\nHost: x:123456\\r\\n\\r\\n| 400",
                 "GET /a b HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
                 "GET  / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
                 "GET /\\u007f HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n| 400",
