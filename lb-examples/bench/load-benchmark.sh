@@ -21,6 +21,10 @@
 #   JAR, JAR_B   Fjord's runnable jars (default lb-examples/target/lb-examples.jar; JAR_B defaults to JAR)
 #   JAVA_OPTS    the JVM's flags; JAVA_OPTS_B those of fjord-b and fjord-ka-b (default JAVA_OPTS), e.g. to compare
 #                transports on one build: JAVA_OPTS_B="$JAVA_OPTS -Dfjord.transport=epoll"
+#   SIDE_BY_SIDE=1  all contestants run at once (each on its own port, all on CPU 0), each warmed up, then loaded in
+#                turn, one run each per round: no contestant is the first process after another's exit, which in
+#                sequential rounds favoured the second of two JVMs (use it for an A/B of two builds; short runs,
+#                e.g. 5 s, and more rounds, e.g. 8, suit it)
 # Every process it starts is stopped by PID on exit. Traffic stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -61,11 +65,19 @@ sed -e "s#^frontend main \*:80#frontend main\n    bind 127.0.0.1:$PROXY_PORT#" \
     reference/haproxy.cfg > "$WORK/haproxy.cfg"
 sed -e "s#option http-server-close#option http-keep-alive#" "$WORK/haproxy.cfg" > "$WORK/haproxy-ka.cfg"
 
-# start CONTESTANT: starts it on CPU 0, sets $pid
+# haproxy_cfg FILE: FILE with the proxy and stats ports moved to PROXY_PORT and the one after it
+haproxy_cfg() {
+    sed -e "s#127.0.0.1:9180#127.0.0.1:$PROXY_PORT#" -e "s#127.0.0.1:9181#127.0.0.1:$((PROXY_PORT + 1))#" "$1" \
+        > "$1.$PROXY_PORT"
+    echo "$1.$PROXY_PORT"
+}
+
+# start CONTESTANT: starts it on CPU 0, listening on PROXY_PORT, sets $pid
 start() {
     case $1 in
-        haproxy) taskset -c $PROXY_CPU "$HAPROXY" -f "$WORK/haproxy.cfg" -db > "$WORK/$1.log" 2>&1 & ;;
-        haproxy-ka) taskset -c $PROXY_CPU "$HAPROXY" -f "$WORK/haproxy-ka.cfg" -db > "$WORK/$1.log" 2>&1 & ;;
+        haproxy) taskset -c $PROXY_CPU "$HAPROXY" -f "$(haproxy_cfg "$WORK/haproxy.cfg")" -db > "$WORK/$1.log" 2>&1 & ;;
+        haproxy-ka) taskset -c $PROXY_CPU "$HAPROXY" -f "$(haproxy_cfg "$WORK/haproxy-ka.cfg")" -db \
+                        > "$WORK/$1.log" 2>&1 & ;;
         bare) taskset -c $PROXY_CPU java "${JAVA_FLAGS[@]}" -cp "$JAR" dev.fjord.lb.examples.bench.BareReactorNettyProxy \
                   $PROXY_PORT $BACKEND1 $BACKEND2 > "$WORK/$1.log" 2>&1 & ;;
         fjord|fjord-ka|fjord-b|fjord-ka-b)
@@ -141,8 +153,37 @@ echo "$(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1), $($HAPROXY -v
 echo "$ROUNDS round(s) of: $CONTESTANTS; $DURATION s per run after ${WARMUP} s of warm-up, $CONNECTIONS connections"
 echo "JVM: ${JAVA_FLAGS[*]}; fjord-b, fjord-ka-b: ${JAVA_FLAGS_B[*]} ($JAR_B)"
 wait_port 9101; wait_port 9102
+SAMPLERS=()
 
+if [ "${SIDE_BY_SIDE:-}" = 1 ]; then
+    declare -A PID_OF PORT_OF
+    port=$PROXY_PORT
+    for name in $CONTESTANTS; do
+        PROXY_PORT=$port; port=$((port + 10))
+        start "$name"
+        PID_OF[$name]=$pid; PORT_OF[$name]=$PROXY_PORT
+        echo "$(rss_kb "$pid")" > "$WORK/idle-$name"
+        sample_rss "$pid" "$WORK/peak-$name" & SAMPLERS+=($!)
+    done
+    for name in $CONTESTANTS; do
+        PROXY_PORT=${PORT_OF[$name]}
+        for scenario in $SCENARIOS; do wrk_load "$WARMUP" "$scenario"; done
+    done
+    for round in $(seq 1 "$ROUNDS"); do
+        for scenario in $SCENARIOS; do
+            for name in $CONTESTANTS; do
+                PROXY_PORT=${PORT_OF[$name]}
+                measure "$round" "$name" "${PID_OF[$name]}" "$scenario"
+            done
+        done
+    done
+    for sampler in "${SAMPLERS[@]}"; do kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; done
+    for name in $CONTESTANTS; do
+        echo "rss 1 $name $(cat "$WORK/idle-$name") $(cat "$WORK/peak-$name" 2>/dev/null || echo 0)" >> "$WORK/rss"
+    done
+fi
 for round in $(seq 1 "$ROUNDS"); do
+    [ "${SIDE_BY_SIDE:-}" = 1 ] && break
     for name in $CONTESTANTS; do
         start "$name"
         idle=$(rss_kb "$pid")
