@@ -269,7 +269,8 @@ final class ProxyRuntime {
      * {@code option dontlog-normal}, nor one an {@code http-request set-log-level silent} rule silenced; at the
      * level a {@code set-log-level} rule set, else {@code err} for a failed request with {@code option
      * log-separate-errors}, else {@code info}; in the frontend's {@code log-format}, or its format ({@code option
-     * httplog}, tcplog, JSON), client addresses masked as configured.
+     * httplog}, tcplog, JSON), client addresses masked as configured. {@code http} is the HTTP request whose line
+     * the entry carries (made only when an entry is), null for TCP sessions and connections without a request.
      */
     void log(
             FrontendConfig frontend,
