@@ -2,6 +2,8 @@ package dev.fjord.lb.core;
 
 import java.util.Objects;
 
+import dev.fjord.lb.core.internal.InetAddresses;
+
 /**
  * A host and port as written in a {@code bind} or {@code server} line: {@code 10.0.0.1:80}, {@code [::1]:8080},
  * {@code backend.local:80}, or for binds {@code *:80} and {@code :80} (every address). Never resolved here.
@@ -24,27 +26,37 @@ public record Address(String host, int port) {
     }
 
     /**
-     * Parses {@code host:port}, {@code [v6]:port}, {@code *:port} or {@code :port}.
+     * Parses {@code host:port}, {@code [v6]:port}, {@code *:port} or {@code :port}, and as HAProxy also an IPv6 host
+     * without brackets, the port after its last colon ({@code :::80}, {@code 2001:db8::1:443}), and the address
+     * family prefixes {@code ipv4@} and {@code ipv6@} ({@code ipv6@:80} binds every IPv6 address).
      *
      * @throws IllegalArgumentException naming the text and the expected form
      */
     public static Address parse(String text) {
         Objects.requireNonNull(text, "text");
         String expected = " (expected: host:port, [ipv6]:port, *:port or :port)";
-        int colon = text.lastIndexOf(':');
-        if (colon < 0 || colon == text.length() - 1) {
+        boolean ipv6 = text.startsWith("ipv6@");
+        String address = ipv6 || text.startsWith("ipv4@") ? text.substring(5) : text;
+        int at = address.indexOf('@');
+        if (at >= 0) {
+            throw new IllegalArgumentException("address '" + text + "': prefix '" + address.substring(0, at + 1)
+                    + "' is not supported (expected: ipv4@, ipv6@ or none)");
+        }
+        int colon = address.lastIndexOf(':');
+        if (colon < 0 || colon == address.length() - 1) {
             throw new IllegalArgumentException("address '" + text + "'" + expected);
         }
-        String host = text.substring(0, colon);
+        String host = address.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
-        } else if (host.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("address '" + text + "': an IPv6 host needs brackets" + expected);
+        } else if (host.indexOf(':') >= 0 && !InetAddresses.isLiteral(host)) {
+            throw new IllegalArgumentException("address '" + text + "': host '" + host
+                    + "' is no IPv6 address (expected: an IPv6 address, its port after the last ':')");
         }
-        if (host.isEmpty()) {
-            host = ANY;
+        if (host.isEmpty() || host.equals(ANY)) {
+            host = ipv6 ? "::" : ANY;
         }
-        String portText = text.substring(colon + 1);
+        String portText = address.substring(colon + 1);
         if (!portText.chars().allMatch(c -> c >= '0' && c <= '9') || portText.length() > 5) {
             throw new IllegalArgumentException("address '" + text + "': port '" + portText + "'" + expected);
         }

@@ -23,8 +23,8 @@ final class SampleFetch {
     /** Fetches available when a connection is accepted, before anything is read. */
     private static final Set<String> CONNECTION_LEVEL = Set.of("src", "src_port", "dst_port");
 
-    private static final String KEY_FETCHES = "src, src_port, dst_port, path, query, url, base, method, req.ver, "
-            + "hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
+    private static final String KEY_FETCHES = "src, src_port, dst_port, path, pathq, query, url, base, method, "
+            + "req.ver, hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
             + "ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, "
             + "str(TEXT), uuid, unique-id or var(NAME)";
 
@@ -94,7 +94,8 @@ final class SampleFetch {
             default -> name;
         };
         int[] arity = switch (fetch) {
-            case "src", "src_port", "dst_port", "path", "query", "url", "base", "method", "req.ver" -> new int[] {0, 0};
+            case "src", "src_port", "dst_port", "path", "pathq", "query", "url", "base", "method", "req.ver" ->
+                new int[] {0, 0};
             case "ssl_fc",
                     "ssl_fc_sni",
                     "ssl_fc_protocol",
@@ -193,7 +194,16 @@ final class SampleFetch {
      */
     boolean readsRequestContent() {
         return switch (fetch) {
-            case "path", "query", "url", "base", "url_param", "req.cook", "req.hdr", "req.fhdr", "req.hdr_ip" -> true;
+            case "path",
+                    "pathq",
+                    "query",
+                    "url",
+                    "base",
+                    "url_param",
+                    "req.cook",
+                    "req.hdr",
+                    "req.fhdr",
+                    "req.hdr_ip" -> true;
             default -> false;
         };
     }
@@ -251,6 +261,10 @@ final class SampleFetch {
             case "src_port" -> request.clientPort();
             case "dst_port" -> request.localPort();
             case "path" -> request.path();
+            case "pathq" -> {
+                String query = request.query();
+                yield query == null ? request.path() : request.path() + '?' + query;
+            }
             case "query" -> request.query();
             case "url" -> request.uri();
             case "method" -> request.method();

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 record CommandLine(Mode mode, @Nullable Path file, boolean routes) {
     static final String USAGE = """
             usage: java -jar lb-examples.jar [--config FILE] [--routes]
-                   java -jar lb-examples.jar --check FILE
+                   java -jar lb-examples.jar --check FILE   (also: --check --config FILE, -c -f FILE)
                    java -jar lb-examples.jar --help
 
               (no option)    the demo: the reference cluster on 127.0.0.1 (frontend :8080, stats :1936) with two
@@ -57,8 +57,8 @@ record CommandLine(Mode mode, @Nullable Path file, boolean routes) {
     }
 
     static CommandLine parse(List<String> args) throws Usage {
-        Mode mode = Mode.DEMO;
         Path file = null;
+        boolean check = false;
         boolean routes = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -67,29 +67,36 @@ record CommandLine(Mode mode, @Nullable Path file, boolean routes) {
                     return new CommandLine(Mode.HELP, null, false);
                 }
                 case "--routes" -> routes = true;
-                case "--config", "--check", "-c", "-f" -> {
-                    if (i + 1 >= args.size()) {
-                        throw new Usage(arg + ": missing FILE");
+                case "-c" -> check = true; // haproxy -c -f FILE, in either order
+                case "--config", "--check", "-f" -> {
+                    check |= arg.equals("--check");
+                    boolean fileFollows =
+                            i + 1 < args.size() && !args.get(i + 1).startsWith("-");
+                    boolean fileOptionFollows = i + 1 < args.size() && isFileOption(args.get(i + 1));
+                    if (arg.equals("--check") && ((!fileFollows && file != null) || fileOptionFollows)) {
+                        continue; // --check --config FILE, --config FILE --check
                     }
-                    Mode wanted = arg.equals("--check") || arg.equals("-c") ? Mode.CHECK : Mode.CONFIG;
-                    if (arg.equals("-c")) { // haproxy -c -f FILE
-                        if (!args.get(i + 1).equals("-f") || i + 2 >= args.size()) {
-                            throw new Usage("-c: expected -c -f FILE, as haproxy takes it");
-                        }
-                        i++;
+                    if (!fileFollows) {
+                        throw new Usage(arg + ": missing FILE");
                     }
                     if (file != null) {
                         throw new Usage(arg + ": one FILE at most (already " + file + ")");
                     }
                     file = Path.of(args.get(++i));
-                    mode = wanted;
                 }
                 default -> throw new Usage("unknown option '" + arg + "'");
             }
         }
-        if (mode == Mode.CHECK && routes) {
+        if (check && file == null) {
+            throw new Usage("-c: expected -c -f FILE, as haproxy takes it");
+        }
+        if (check && routes) {
             throw new Usage("--routes and --check: choose one");
         }
-        return new CommandLine(mode, file, routes);
+        return new CommandLine(check ? Mode.CHECK : file != null ? Mode.CONFIG : Mode.DEMO, file, routes);
+    }
+
+    private static boolean isFileOption(String arg) {
+        return arg.equals("--config") || arg.equals("-f");
     }
 }

@@ -31,10 +31,21 @@ class CommandLineTest {
         assertThat(CommandLine.parse(List.of("--check", "a.cfg")))
                 .isEqualTo(new CommandLine(CommandLine.Mode.CHECK, Path.of("a.cfg"), false));
         assertThat(CommandLine.parse(List.of("-c", "-f", "a.cfg")).mode()).isEqualTo(CommandLine.Mode.CHECK);
+        // as haproxy takes them: -c and -f in either order; and --check with --config
+        assertThat(CommandLine.parse(List.of("-f", "a.cfg", "-c")))
+                .isEqualTo(new CommandLine(CommandLine.Mode.CHECK, Path.of("a.cfg"), false));
+        assertThat(CommandLine.parse(List.of("--check", "--config", "a.cfg")))
+                .isEqualTo(new CommandLine(CommandLine.Mode.CHECK, Path.of("a.cfg"), false));
+        assertThat(CommandLine.parse(List.of("--config", "a.cfg", "--check")))
+                .isEqualTo(new CommandLine(CommandLine.Mode.CHECK, Path.of("a.cfg"), false));
         assertThat(CommandLine.parse(List.of("--help")).mode()).isEqualTo(CommandLine.Mode.HELP);
 
         assertThatThrownBy(() -> CommandLine.parse(List.of("--bogus"))).hasMessage("unknown option '--bogus'");
         assertThatThrownBy(() -> CommandLine.parse(List.of("--config"))).hasMessage("--config: missing FILE");
+        assertThatThrownBy(() -> CommandLine.parse(List.of("--config", "--routes")))
+                .hasMessage("--config: missing FILE");
+        assertThatThrownBy(() -> CommandLine.parse(List.of("-c")))
+                .hasMessage("-c: expected -c -f FILE, as haproxy takes it");
         assertThatThrownBy(() -> CommandLine.parse(List.of("--check", "a.cfg", "--routes")))
                 .hasMessage("--routes and --check: choose one");
         assertThatThrownBy(() -> CommandLine.parse(List.of("--config", "a.cfg", "--check", "b.cfg")))

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
 import dev.fjord.lb.core.Address;
+import dev.fjord.lb.core.BindSocket;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.Mode;
 import dev.fjord.lb.core.TlsBind;
@@ -91,12 +92,14 @@ final class FrontendListener {
         FrontendConfig frontend = slot.config();
         InetSocketAddress address =
                 bind.isAny() ? new InetSocketAddress(bind.port()) : new InetSocketAddress(bind.host(), bind.port());
+        BindSocket socket = frontend.bindOptions(bind).socket();
+        int backlog = socket.backlog() > 0
+                ? socket.backlog()
+                : backlog(frontend, runtime.router.config().global().maxConn());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptLoop, loops.workers())
                 .channelFactory(ChannelFactories.server(loops.serverChannelType(), address))
-                .option(
-                        ChannelOption.SO_BACKLOG,
-                        backlog(frontend, runtime.router.config().global().maxConn()))
+                .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // accept up to 64 connections a wake-up (HAProxy's tune.maxaccept), not Netty's 16: in a storm the
                 // kernel's accept queue, where timeout queue cannot reach, stays short
@@ -176,6 +179,13 @@ final class FrontendListener {
                                 }
                             }
                         });
+        ListenerSockets.apply(
+                bootstrap,
+                socket,
+                address,
+                loops.serverChannelType(),
+                backlog,
+                "frontend '" + frontend.name() + "': bind " + bind);
         try {
             return bootstrap.bind(address).syncUninterruptibly().channel();
         } catch (Exception e) { // the native transports throw their IOException unchecked (Errors.NativeIoException)

@@ -13,10 +13,13 @@ import dev.fjord.lb.core.TlsVersion;
 import dev.fjord.lb.core.haproxy.Lines.Line;
 
 /**
- * The options after a bind's address: {@code accept-proxy}, {@code proto h1|h2}, and TLS: {@code ssl}, {@code crt
+ * The options after a bind's address: {@code accept-proxy}, {@code proto h1|h2}, the socket's ({@code backlog},
+ * {@code defer-accept}, {@code tfo}, {@code transparent}, {@code tcp-ut}, {@code v4v6}, {@code v6only}), those that
+ * change nothing in Fjord and are reported ({@code name}, {@code id}, {@code process}, {@code thread}, {@code nice},
+ * {@code npn}, ...), and TLS: {@code ssl}, {@code crt
  * FILE|DIR} (repeated), {@code crt-list FILE}, {@code alpn LIST}, {@code ssl-min-ver}, {@code ssl-max-ver}, {@code
  * no-sslv3}, {@code no-tlsv10}, {@code no-tlsv11}, {@code no-tlsv13}, {@code force-tlsv12}, {@code force-tlsv13},
- * {@code ciphers}, {@code ciphersuites}, {@code curves}, {@code no-tls-tickets}, {@code tls-tickets},
+ * {@code ciphers}, {@code ciphersuites}, {@code curves} ({@code ecdhe}), {@code no-tls-tickets}, {@code tls-tickets},
  * {@code prefer-client-ciphers}, {@code ca-file}, {@code verify none|optional|required}, {@code strict-sni}; the
  * global {@code ssl-default-bind-*} settings come first, the line's own override them. Checked when read, so that an
  * error names its line; files must be readable.
@@ -32,6 +35,8 @@ final class BindKeywords {
         List<Consumer<TlsBind.Builder>> settings = new ArrayList<>();
         TlsVersion[] range = tls.bindVersions(); // from ssl-default-bind-options, which the line's refine
         boolean versions = false;
+        List<Consumer<BindOptions.Builder>> socket = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
         for (int i = 2; i < line.size(); i++) {
             String option = line.arg(i);
             int last = versionOption(line, i, range);
@@ -87,16 +92,42 @@ final class BindKeywords {
                 case "no-tls-tickets" -> settings.add(t -> t.tlsTickets(false));
                 case "tls-tickets" -> settings.add(t -> t.tlsTickets(true));
                 case "prefer-client-ciphers" -> settings.add(TlsBind.Builder::preferClientCiphers);
+                case "ecdhe" -> { // the one curve of older configurations
+                    String curve = value(line, ++i, option);
+                    settings.add(t -> t.curves(curve));
+                }
+                case "backlog" -> {
+                    int backlog = Values.integer(value(line, ++i, option));
+                    socket.add(b -> b.backlog(backlog));
+                }
+                case "tcp-ut" -> {
+                    java.time.Duration timeout = Values.time(line, ++i);
+                    socket.add(b -> b.userTimeout(timeout));
+                }
+                case "v4v6" -> socket.add(BindOptions.Builder::v4v6);
+                case "v6only" -> socket.add(BindOptions.Builder::v6only);
+                case "defer-accept" -> socket.add(BindOptions.Builder::deferAccept);
+                case "tfo" -> socket.add(BindOptions.Builder::fastOpen);
+                case "transparent" -> socket.add(BindOptions.Builder::transparent);
+                // names and placement of the listener (stats per listener, processes, threads), the NPN of old
+                // browsers: nothing in Fjord reads them
+                case "name", "id", "nice", "process", "thread", "shards", "npn", "label", "guid-prefix" ->
+                    ignored.add(option + " " + value(line, ++i, option));
+                case "no-ca-names" -> ignored.add(option);
                 default ->
                     throw new IllegalArgumentException("bind option '" + option + "' is not supported yet (supported: "
-                            + "accept-proxy, proto, ssl, crt, crt-list, alpn, ssl-min-ver, ssl-max-ver, no-sslv3, "
+                            + "accept-proxy, proto, backlog, defer-accept, tfo, transparent, tcp-ut, v4v6, v6only, "
+                            + "name, id, ssl, crt, crt-list, alpn, ssl-min-ver, ssl-max-ver, no-sslv3, "
                             + "no-tlsv10, no-tlsv11, no-tlsv13, force-tlsv12, force-tlsv13, ciphers, ciphersuites, "
-                            + "curves, no-tls-tickets, tls-tickets, prefer-client-ciphers, ca-file, verify, "
+                            + "curves, ecdhe, no-tls-tickets, tls-tickets, prefer-client-ciphers, ca-file, verify, "
                             + "strict-sni)");
             }
         }
         if (!ssl && (!settings.isEmpty() || versions)) {
             throw new IllegalArgumentException("TLS options without 'ssl' (expected: bind ADDRESS ssl crt FILE ...)");
+        }
+        if (!ignored.isEmpty()) {
+            tls.warn(line, "bind options " + ignored + " ignored (nothing in Fjord reads them)");
         }
         settings.addAll(0, tls.bindDefaults()); // the line's own settings after, so that they win
         if (range[0] != null) {
@@ -111,6 +142,7 @@ final class BindKeywords {
         boolean terminate = ssl;
         String protocol = proto[0];
         return b -> {
+            socket.forEach(option -> option.accept(b));
             if (proxy) {
                 b.acceptProxy();
             }

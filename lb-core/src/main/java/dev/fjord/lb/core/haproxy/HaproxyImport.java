@@ -95,9 +95,9 @@ public final class HaproxyImport {
 
     /** Reads configuration {@code text} as {@link #parse(String, String, Map)} does, keeping errors and report. */
     public static Checked check(String text, String file, Map<String, String> environment) {
-        List<Line> lines = Lines.split(text, file, environment);
         Sections reader = new Sections(file);
         List<String> errors = new ArrayList<>();
+        List<Line> lines = Lines.split(text, file, environment, errors, reader.warnings());
         ProxyConfig.Builder builder = ProxyConfig.builder();
         Map<String, Integer> backends = new LinkedHashMap<>();
         List<Line> current = null;

@@ -158,7 +158,7 @@ final class ProxyKeywords {
     }
 
     private static Balance balance(Line line) {
-        String algorithm = line.arg(1);
+        String algorithm = line.size() < 2 ? "roundrobin" : line.arg(1); // 'balance' alone: HAProxy's default
         if (algorithm.startsWith("hdr(") && algorithm.endsWith(")")) {
             return Balance.hdr(algorithm.substring(4, algorithm.length() - 1));
         }
@@ -304,6 +304,7 @@ final class ProxyKeywords {
         HttpCheck check = checks.http != null ? checks.http : HttpCheck.defaults();
         switch (line.arg(1)) {
             case "disable-on-404" -> check = check.disableOn404();
+            case "comment" -> {} // HAProxy quotes it when the next rule fails; Fjord's check log does not
             case "expect" -> {
                 int i = 2;
                 boolean negate = line.arg(i).equals("!");
@@ -353,7 +354,8 @@ final class ProxyKeywords {
                 }
             }
             default ->
-                throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: expect, send or disable-on-404)");
+                throw new IllegalArgumentException(
+                        "'" + line.arg(1) + "' (expected: expect, send, comment or disable-on-404)");
         }
         checks.http = check;
         checks.touched = true;
@@ -367,6 +369,7 @@ final class ProxyKeywords {
                     throw new IllegalArgumentException("connect options are not supported yet");
                 }
             }
+            case "comment" -> {} // as http-check comment
             case "send" -> check = check.send(line.arg(2));
             case "expect" -> {
                 int i = 2;
@@ -386,7 +389,9 @@ final class ProxyKeywords {
                                     + "' (expected: [!] string TEXT, or rstring REGEX)");
                 }
             }
-            default -> throw new IllegalArgumentException("'" + line.arg(1) + "' (expected: connect, send or expect)");
+            default ->
+                throw new IllegalArgumentException(
+                        "'" + line.arg(1) + "' (expected: connect, send, expect or comment)");
         }
         checks.tcp = check;
         checks.touched = true;

@@ -48,6 +48,11 @@ final class Sections {
         this.tls = new TlsImport(file, warnings);
     }
 
+    /** The warnings of the report, e.g. those of the lines' words before any section is read. */
+    List<String> warnings() {
+        return warnings;
+    }
+
     /** The errors found so far, each naming its file and line; reading goes on after each. */
     List<String> errors() {
         return errors;

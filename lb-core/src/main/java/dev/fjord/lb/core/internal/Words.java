@@ -2,6 +2,7 @@ package dev.fjord.lb.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -26,13 +27,25 @@ public final class Words {
 
     /**
      * The words of a haproxy.cfg line: as {@link #split(String)}, and {@code #} starts a comment outside quotes, and
-     * {@code ${NAME}} inside double quotes is replaced by {@code variables.apply(NAME)} when {@code variables} is
-     * given.
+     * {@code ${NAME}}, {@code ${NAME-DEFAULT}} and {@code $NAME} inside double quotes are replaced by
+     * {@code variables.apply(NAME)} (DEFAULT when it is null) when {@code variables} is given.
      *
      * @throws IllegalArgumentException when a quote or <code>${</code> is not closed, or a variable is not set
      */
     public static List<String> split(
             String text, @Nullable Function<String, @Nullable String> variables, boolean hashComments) {
+        return split(text, variables, hashComments, null);
+    }
+
+    /**
+     * As {@link #split(String, Function, boolean)}, but a variable that is neither set nor given a default expands to
+     * nothing and is passed to {@code unset}, as HAProxy reads it, when {@code unset} is given.
+     */
+    public static List<String> split(
+            String text,
+            @Nullable Function<String, @Nullable String> variables,
+            boolean hashComments,
+            @Nullable Consumer<String> unset) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
@@ -51,22 +64,8 @@ public final class Words {
                 }
                 i = escape(text, i, word);
                 inWord = true;
-            } else if (quote == '"'
-                    && c == '$'
-                    && variables != null
-                    && i + 1 < text.length()
-                    && text.charAt(i + 1) == '{') {
-                int close = text.indexOf('}', i);
-                if (close < 0) {
-                    throw new IllegalArgumentException("unclosed '${' (expected: \"${VAR}\")");
-                }
-                String name = text.substring(i + 2, close);
-                String value = variables.apply(name);
-                if (value == null) {
-                    throw new IllegalArgumentException("environment variable '" + name + "' is not set");
-                }
-                word.append(value);
-                i = close;
+            } else if (quote == '"' && c == '$' && variables != null && i + 1 < text.length()) {
+                i = variable(text, i, variables, unset, word);
             } else if (quote == '"') {
                 if (c == '"') {
                     quote = 0;
@@ -96,6 +95,61 @@ public final class Words {
             words.add(word.toString());
         }
         return words;
+    }
+
+    /**
+     * Appends the value of the variable at {@code text[i]} ({@code $}): {@code ${NAME}}, {@code ${NAME-DEFAULT}}
+     * (DEFAULT when NAME is not set) or {@code $NAME} (letters, digits and {@code _}); a {@code $} before anything
+     * else stays. Returns the index of the last character used.
+     */
+    private static int variable(
+            String text,
+            int i,
+            Function<String, @Nullable String> variables,
+            @Nullable Consumer<String> unset,
+            StringBuilder word) {
+        String name;
+        String fallback = null;
+        int last;
+        if (text.charAt(i + 1) == '{') {
+            last = text.indexOf('}', i);
+            if (last < 0) {
+                throw new IllegalArgumentException("unclosed '${' (expected: \"${VAR}\")");
+            }
+            name = text.substring(i + 2, last);
+            int dash = name.indexOf('-');
+            if (dash >= 0) {
+                fallback = name.substring(dash + 1);
+                name = name.substring(0, dash);
+            }
+        } else {
+            last = i;
+            while (last + 1 < text.length() && isNameChar(text.charAt(last + 1))) {
+                last++;
+            }
+            if (last == i || Character.isDigit(text.charAt(i + 1))) {
+                word.append('$');
+                return i;
+            }
+            name = text.substring(i + 1, last + 1);
+        }
+        String value = variables.apply(name);
+        if (value == null) {
+            value = fallback;
+        }
+        if (value == null && unset != null) {
+            unset.accept(name);
+            value = "";
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("environment variable '" + name + "' is not set");
+        }
+        word.append(value);
+        return last;
+    }
+
+    private static boolean isNameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 
     /**

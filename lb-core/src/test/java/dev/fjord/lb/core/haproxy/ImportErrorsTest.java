@@ -68,8 +68,12 @@ class ImportErrorsTest {
                 """))
                 .hasMessage("haproxy.cfg:2: 'bind' in frontend 'main': crt '/etc/ssl/no-such-site.pem': no such file "
                         + "(expected: a readable PEM file or directory)");
+        // a variable that is not set expands to nothing, as in HAProxy: here the server has no address left
         assertThatThrownBy(() -> HaproxyImport.parse("backend app\n    server web1 \"${NOPE}\"\n", "x.cfg", Map.of()))
-                .hasMessage("x.cfg:2: environment variable 'NOPE' is not set");
+                .hasMessage("x.cfg:2: 'server' in backend 'app': server 'web1' has no address "
+                        + "(expected: server NAME ADDRESS [options])");
+        assertThatThrownBy(() -> HaproxyImport.parse("backend app\n    server web1 \"${NOPE\"\n", "x.cfg", Map.of()))
+                .hasMessage("x.cfg:2: unclosed '${' (expected: \"${VAR}\")");
     }
 
     @Test

@@ -56,13 +56,13 @@ class ProxyProtocolKeywordsTest {
         assertThatThrownBy(() -> parse("""
                         frontend main
                             mode http
-                            bind :443 tfo
+                            bind :443 interface eth0
                             default_backend app
                         backend app
                             server web1 127.0.0.1:9000
                         """))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("haproxy.cfg:3:")
-                .hasMessageContaining("bind option 'tfo' is not supported yet");
+                .hasMessageContaining("bind option 'interface' is not supported yet");
     }
 }

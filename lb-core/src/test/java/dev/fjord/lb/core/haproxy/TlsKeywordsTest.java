@@ -281,6 +281,7 @@ class TlsKeywordsTest {
                         """.formatted(site), "haproxy.cfg", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("haproxy.cfg:2: 'bind' in frontend 'main': bind option 'ocsp-update' is not "
-                        + "supported yet (supported: accept-proxy, proto, ssl, crt,");
+                        + "supported yet (supported: accept-proxy, proto, backlog, defer-accept, tfo, transparent, "
+                        + "tcp-ut, v4v6, v6only, name, id, ssl, crt,");
     }
 }

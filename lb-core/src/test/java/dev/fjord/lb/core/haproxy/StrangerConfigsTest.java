@@ -1,0 +1,135 @@
+package dev.fjord.lb.core.haproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fjord.lb.core.Address;
+import dev.fjord.lb.core.Balance;
+import dev.fjord.lb.core.BindSocket;
+import dev.fjord.lb.core.ProxyConfig;
+
+/**
+ * What HAProxy's own example and test configurations write and Fjord refused until 2026-11-29: IPv6 addresses without
+ * brackets, address family prefixes, the socket options of a bind and those that change nothing, {@code balance}
+ * alone, {@code pathq}, check comments.
+ */
+class StrangerConfigsTest {
+    private static ProxyConfig imported(String text) {
+        HaproxyImport.Checked checked = HaproxyImport.check(text, "haproxy.cfg", Map.of());
+        assertThat(checked.errors()).isEmpty();
+        return checked.imported().builder().build();
+    }
+
+    @Test
+    void ipv6AddressesWithoutBracketsTakeThePortAfterTheLastColon() {
+        assertThat(Address.parse(":::80")).isEqualTo(new Address("::", 80));
+        assertThat(Address.parse("2001:db8::1:443")).isEqualTo(new Address("2001:db8::1", 443));
+        assertThat(Address.parse("::ffff:127.0.0.1:8080")).isEqualTo(new Address("::ffff:127.0.0.1", 8080));
+        assertThat(Address.parse("[::1]:80")).isEqualTo(new Address("::1", 80));
+        assertThat(Address.parse("ipv4@*:80")).isEqualTo(new Address("*", 80));
+        assertThat(Address.parse("ipv4@10.0.0.1:80")).isEqualTo(new Address("10.0.0.1", 80));
+        assertThat(Address.parse("ipv6@:80")).isEqualTo(new Address("::", 80));
+        assertThat(Address.parse("ipv6@::1:80")).isEqualTo(new Address("::1", 80));
+        assertThat(new Address("::", 80)).hasToString("[::]:80");
+
+        assertThatThrownBy(() -> Address.parse("db8:zz::1:80"))
+                .hasMessage("address 'db8:zz::1:80': host 'db8:zz::1' is no IPv6 address (expected: an IPv6 address, "
+                        + "its port after the last ':')");
+        assertThatThrownBy(() -> Address.parse("mptcp@[::]:5000"))
+                .hasMessage("address 'mptcp@[::]:5000': prefix 'mptcp@' is not supported (expected: ipv4@, ipv6@ or "
+                        + "none)");
+        assertThatThrownBy(() -> Address.parse(":::"))
+                .hasMessage("address ':::' (expected: host:port, [ipv6]:port, *:port or :port)");
+        assertThatThrownBy(() -> Address.parse("::1:99999"))
+                .hasMessage("address '::1:99999': port 99999 (expected: 0-65535)");
+    }
+
+    @Test
+    void bindsTakeTheirSocketOptionsAndReportThoseThatChangeNothing() {
+        HaproxyImport.Checked checked = HaproxyImport.check("""
+                frontend main
+                    bind :::8080 v4v6 name web id 3 process 1 thread 1-2 nice 10
+                    bind 127.0.0.1:8081 v6only defer-accept tfo transparent tcp-ut 20s backlog 100
+                    bind 127.0.0.1:8082
+                """, "haproxy.cfg", Map.of());
+
+        assertThat(checked.errors()).isEmpty();
+        ProxyConfig config = checked.imported().builder().build();
+        var frontend = config.frontends().get("main");
+        assertThat(frontend.binds())
+                .containsExactly(
+                        new Address("::", 8080), new Address("127.0.0.1", 8081), new Address("127.0.0.1", 8082));
+        assertThat(frontend.bindOptions(new Address("::", 8080)).socket())
+                .isEqualTo(new BindSocket(0, true, false, false, false, false, null));
+        assertThat(frontend.bindOptions(new Address("127.0.0.1", 8081)).socket())
+                .isEqualTo(new BindSocket(100, false, true, true, true, true, Duration.ofSeconds(20)));
+        assertThat(frontend.bindOptions(new Address("127.0.0.1", 8082)).socket())
+                .isEqualTo(BindSocket.DEFAULT);
+        assertThat(checked.report().warnings())
+                .containsExactly("haproxy.cfg:2: bind options [name web, id 3, process 1, thread 1-2, nice 10] "
+                        + "ignored (nothing in Fjord reads them)");
+    }
+
+    @Test
+    void badBindOptionsNameTheLineAndTheValue() {
+        HaproxyImport.Checked checked = HaproxyImport.check("""
+                frontend main
+                    bind :8080 backlog 0
+                    bind :8081 tcp-ut soon
+                    bind :8082 name
+                    bind :8083 interface eth0
+                    bind :8084 ecdhe secp384r1
+                """, "haproxy.cfg", Map.of());
+
+        assertThat(checked.errors()).hasSize(5);
+        assertThat(checked.errors().get(0))
+                .startsWith("haproxy.cfg:2: 'bind' in frontend 'main': ")
+                .contains("backlog 0 (expected: 1-1000000)");
+        assertThat(checked.errors().get(1))
+                .startsWith("haproxy.cfg:3: 'bind' in frontend 'main': ")
+                .contains("'soon'");
+        assertThat(checked.errors().get(2)).isEqualTo("haproxy.cfg:4: 'bind' in frontend 'main': 'name' needs a value");
+        assertThat(checked.errors().get(3))
+                .startsWith("haproxy.cfg:5: 'bind' in frontend 'main': bind option 'interface' is not supported yet");
+        assertThat(checked.errors().get(4))
+                .isEqualTo("haproxy.cfg:6: 'bind' in frontend 'main': TLS options without 'ssl' (expected: bind "
+                        + "ADDRESS ssl crt FILE ...)");
+    }
+
+    @Test
+    void balanceAloneIsRoundRobinAsInHaproxy() {
+        ProxyConfig config = imported("""
+                backend app
+                    balance
+                    server web1 127.0.0.1:8081
+                """);
+
+        assertThat(config.backends().get("app").settings().balance()).isEqualTo(Balance.roundRobin());
+    }
+
+    @Test
+    void checkCommentsAreAccepted() {
+        ProxyConfig config = imported("""
+                backend app
+                    option httpchk
+                    http-check comment "the home page answers"
+                    http-check send meth GET uri /
+                    http-check expect status 200
+                    server web1 127.0.0.1:8081 check
+                backend redis
+                    option tcp-check
+                    tcp-check comment PING
+                    tcp-check send PING\\r\\n
+                    tcp-check expect string +PONG
+                    server r1 127.0.0.1:6379 check
+                """);
+
+        assertThat(config.backends().get("app").settings().httpCheck().uri()).isEqualTo("/");
+        assertThat(config.backends().get("redis").settings().tcpCheck().steps()).hasSize(2);
+    }
+}
