@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  *     average load of the backend's servers: a key whose server is over it goes to the next one on the ring
  *     ({@code hash-balance-factor}, bounded-load consistent hashing); default 0: unbounded
  * @param timeouts the {@code timeout} values; default none set
+ * @param sendNameHeader the request field that tells a server its own name ({@code http-send-name-header}), set on
+ *     every attempt; default null: none
  * @param forwardFor whether and how the client address is added to requests ({@code option forwardfor}); default null
  * @param connectionMode how HTTP connections are kept alive; default keep-alive
  * @param logFormat the access-log format ({@code option httplog/tcplog}); default {@link LogFormat#DEFAULT}
@@ -77,7 +79,8 @@ public record Settings(
         LogOptions logOptions,
         HttpReuse httpReuse,
         Compression compression,
-        int hashBalanceFactor) {
+        int hashBalanceFactor,
+        @Nullable String sendNameHeader) {
 
     /** The body bytes {@code bufferRequest} waits for at most: HAProxy's buffer (16 KiB) less its rewrite reserve. */
     public static final int BUFFERED_BODY_BYTES = 16384 - 1024;
@@ -109,7 +112,8 @@ public record Settings(
             LogOptions.DEFAULT,
             HttpReuse.SAFE,
             Compression.NONE,
-            0);
+            0,
+            null);
 
     public Settings {
         Objects.requireNonNull(mode, "mode");

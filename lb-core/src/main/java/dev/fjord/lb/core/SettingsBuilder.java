@@ -23,6 +23,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
     private Balance balance;
     private HashType hashType;
     private int hashBalanceFactor;
+    private @Nullable String sendNameHeader;
     private final Timeouts.Draft timeouts;
     private @Nullable ForwardFor forwardFor;
     private ConnectionMode connectionMode;
@@ -47,6 +48,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
         balance = defaults.balance();
         hashType = defaults.hashType();
         hashBalanceFactor = defaults.hashBalanceFactor();
+        sendNameHeader = defaults.sendNameHeader();
         timeouts = new Timeouts.Draft(defaults.timeouts());
         forwardFor = defaults.forwardFor();
         connectionMode = defaults.connectionMode();
@@ -109,6 +111,26 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
         }
         this.hashBalanceFactor = percent;
         return touch("hash-balance-factor");
+    }
+
+    /**
+     * {@code http-send-name-header NAME}: each request a server gets carries the server's name in the field
+     * {@code name}, set again on every retry and redispatch, any such field of the client's removed; default none.
+     *
+     * @throws ConfigException for a name that is no token, or one of {@code Host}, {@code Content-Length},
+     *     {@code Transfer-Encoding} and {@code Connection}, which HAProxy forbids too
+     */
+    public B sendNameHeader(String name) {
+        if (name.isEmpty() || !name.chars().allMatch(c -> c > ' ' && c < 127 && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0)) {
+            throw new ConfigException(context + ": http-send-name-header '" + name + "' (expected: a header name)");
+        }
+        if (java.util.Set.of("host", "content-length", "transfer-encoding", "connection")
+                .contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            throw new ConfigException(context + ": http-send-name-header '" + name
+                    + "' (expected: a header other than Host, Content-Length, Transfer-Encoding and Connection)");
+        }
+        this.sendNameHeader = name;
+        return touch("http-send-name-header");
     }
 
     /** {@code timeout http-request}: time to receive a complete request head; default unset (client timeout). */
@@ -339,6 +361,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> extends LogS
                 logOptions,
                 httpReuse,
                 compression,
-                hashBalanceFactor);
+                hashBalanceFactor,
+                sendNameHeader);
     }
 }

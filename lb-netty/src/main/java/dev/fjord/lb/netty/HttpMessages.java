@@ -72,6 +72,10 @@ final class HttpMessages {
             }
         }
         apply(headers, decision.requestEdits()); // the same edits forwardedRequest() shows, straight on the headers
+        String sendName = decision.backend().config().settings().sendNameHeader();
+        if (sendName != null) { // http-send-name-header: the server of this attempt
+            headers.set(sendName, decision.server().name());
+        }
         if (!headers.contains(HttpHeaderNames.HOST)) {
             // an HTTP/1.0 request without Host, forwarded as HTTP/1.1, which requires one: the server's address
             headers.set(

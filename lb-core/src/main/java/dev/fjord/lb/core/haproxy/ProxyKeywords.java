@@ -41,6 +41,7 @@ final class ProxyKeywords {
             case "retries" -> s.retries(Values.integer(line.arg(1)));
             case "balance" -> s.balance(balance(line));
             case "hash-balance-factor" -> s.hashBalanceFactor(Values.integer(line.arg(1)));
+            case "http-send-name-header" -> s.sendNameHeader(line.arg(1));
             case "hash-type" ->
                 s.hashType(
                         switch (line.arg(1)) {

@@ -12,6 +12,7 @@ public final class SectionKeywords {
             "balance",
             "hash-type",
             "hash-balance-factor",
+            "http-send-name-header",
             "retries",
             "option redispatch",
             "option abortonclose",

@@ -113,6 +113,35 @@ class StrangerConfigsTest {
     }
 
     @Test
+    void sendNameHeaderIsInheritedFromDefaultsAndRefusesFramingFields() {
+        ProxyConfig config = imported("""
+                defaults
+                    mode http
+                    http-send-name-header X-Server
+                backend app
+                    server web1 127.0.0.1:8081
+                backend other
+                    http-send-name-header X-Served-By
+                    server web2 127.0.0.1:8082
+                """);
+        assertThat(config.backends().get("app").settings().sendNameHeader()).isEqualTo("X-Server");
+        assertThat(config.backends().get("other").settings().sendNameHeader()).isEqualTo("X-Served-By");
+
+        HaproxyImport.Checked checked = HaproxyImport.check("""
+                backend app
+                    http-send-name-header Content-Length
+                    http-send-name-header
+                """, "haproxy.cfg", Map.of());
+        assertThat(checked.errors())
+                .containsExactly(
+                        "haproxy.cfg:2: 'http-send-name-header' in backend 'app': http-send-name-header "
+                                + "'Content-Length' (expected: a header other than Host, Content-Length, "
+                                + "Transfer-Encoding and Connection)",
+                        "haproxy.cfg:3: 'http-send-name-header' in backend 'app': http-send-name-header '' "
+                                + "(expected: a header name)");
+    }
+
+    @Test
     void checkCommentsAreAccepted() {
         ProxyConfig config = imported("""
                 backend app
