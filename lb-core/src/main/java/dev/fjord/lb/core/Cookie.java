@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 import dev.fjord.lb.core.internal.Tokens;
 
 /**
- * Cookie-based persistence of a backend, as HAProxy's {@code cookie NAME insert|rewrite|prefix [options]}: a client
+ * Cookie-based persistence of a backend, as HAProxy's {@code cookie NAME [insert|rewrite|prefix] [options]}: a client
  * that comes back with the cookie goes to the server whose {@link ServerConfig#cookie()} value it names, as long as
  * that server {@linkplain Server#acceptsPersistent() accepts persistent traffic} (a draining server still does; a DOWN
  * or MAINT one does not, and the client is balanced to another server and re-pinned).
@@ -54,7 +54,12 @@ public record Cookie(
         /** The server sets the cookie; Fjord rewrites its value to the server's ({@code rewrite}). */
         REWRITE,
         /** The server's own cookie gets the server's value as prefix, {@code VALUE~original} ({@code prefix}). */
-        PREFIX
+        PREFIX,
+        /**
+         * The application sets the cookie to a server's {@code cookie} value itself; Fjord only reads it and changes
+         * nothing ({@code cookie NAME} without insert, rewrite or prefix).
+         */
+        PASSIVE
     }
 
     public Cookie {
@@ -94,6 +99,14 @@ public record Cookie(
     /** {@code cookie NAME rewrite}: the server sets the cookie, Fjord rewrites its value. */
     public static Cookie rewrite(String name) {
         return new Cookie(name, Kind.REWRITE, false, false, false, false, false, false, List.of(), null, null);
+    }
+
+    /**
+     * {@code cookie NAME} alone: the application sets the cookie to a server's value; requests carrying it go to that
+     * server, and neither they nor the responses are changed.
+     */
+    public static Cookie passive(String name) {
+        return new Cookie(name, Kind.PASSIVE, false, false, false, false, false, false, List.of(), null, null);
     }
 
     /** {@code cookie NAME prefix}: the server's cookie {@code NAME} carries the server's value as a prefix. */

@@ -75,7 +75,7 @@ final class CookiePersistence {
                     }
                 }
             }
-            case REWRITE -> {}
+            case REWRITE, PASSIVE -> {}
         }
         LiveServer server = backend.serverByCookie(serverValue);
         if (server == null) {
@@ -142,11 +142,12 @@ final class CookiePersistence {
 
     /**
      * A {@code Set-Cookie} value from {@code server}'s response as the client must get it: with {@code rewrite} the
-     * value becomes the server's cookie value, with {@code prefix} it gets {@code VALUE~} in front; else unchanged.
+     * value becomes the server's cookie value, with {@code prefix} it gets {@code VALUE~} in front; else (insert,
+     * passive) unchanged.
      */
     static String rewriteResponseCookie(Cookie cookie, String setCookie, Server server) {
         String value = server.config().cookie();
-        if (value == null || cookie.kind() == Cookie.Kind.INSERT) {
+        if (value == null || cookie.kind() == Cookie.Kind.INSERT || cookie.kind() == Cookie.Kind.PASSIVE) {
             return setCookie;
         }
         int equals = setCookie.indexOf('=');

@@ -135,40 +135,38 @@ final class BackendKeywords {
         }
     }
 
-    /** {@code cookie NAME insert|rewrite|prefix [options]}. */
+    /**
+     * {@code cookie NAME [insert|rewrite|prefix] [options]}, in any order as HAProxy reads it; without a mode the
+     * cookie is passive (the application sets it).
+     */
     private static Cookie cookie(Line line) {
         String name = line.arg(1);
-        Cookie cookie = null;
+        Cookie cookie = Cookie.passive(name);
         for (int i = 2; i < line.size(); i++) {
-            String word = line.arg(i);
-            switch (word) {
+            switch (line.arg(i)) {
                 case "insert" -> cookie = Cookie.insert(name);
                 case "rewrite" -> cookie = Cookie.rewrite(name);
                 case "prefix" -> cookie = Cookie.prefix(name);
-                default -> {
-                    if (cookie == null) {
-                        throw new IllegalArgumentException("'" + word + "' before insert, rewrite or prefix");
-                    }
-                    cookie = switch (word) {
-                        case "indirect" -> cookie.indirect();
-                        case "nocache" -> cookie.noCache();
-                        case "postonly" -> cookie.postOnly();
-                        case "preserve" -> cookie.preserve();
-                        case "httponly" -> cookie.httpOnly();
-                        case "secure" -> cookie.secure();
-                        case "domain" -> cookie.domain(line.arg(++i));
-                        case "maxidle" -> cookie.maxIdle(Values.time(line, ++i));
-                        case "maxlife" -> cookie.maxLife(Values.time(line, ++i));
-                        default ->
-                            throw new IllegalArgumentException("option '" + word + "' (expected: indirect, "
-                                    + "nocache, postonly, preserve, httponly, secure, domain, maxidle or maxlife)");
-                    };
-                }
+                default -> {}
             }
         }
-        if (cookie == null) {
-            throw new IllegalArgumentException(
-                    "'" + name + "' without insert, rewrite or prefix (passive cookies " + "are not supported yet)");
+        for (int i = 2; i < line.size(); i++) {
+            String word = line.arg(i);
+            cookie = switch (word) {
+                case "insert", "rewrite", "prefix" -> cookie;
+                case "indirect" -> cookie.indirect();
+                case "nocache" -> cookie.noCache();
+                case "postonly" -> cookie.postOnly();
+                case "preserve" -> cookie.preserve();
+                case "httponly" -> cookie.httpOnly();
+                case "secure" -> cookie.secure();
+                case "domain" -> cookie.domain(line.arg(++i));
+                case "maxidle" -> cookie.maxIdle(Values.time(line, ++i));
+                case "maxlife" -> cookie.maxLife(Values.time(line, ++i));
+                default ->
+                    throw new IllegalArgumentException("option '" + word + "' (expected: insert, rewrite, prefix, "
+                            + "indirect, nocache, postonly, preserve, httponly, secure, domain, maxidle or maxlife)");
+            };
         }
         return cookie;
     }
