@@ -43,6 +43,15 @@ public record TcpCheck(List<Step> steps) {
         return with(new Expect(true, false, regex));
     }
 
+    /**
+     * Then expects {@code count} complete MySQL protocol packets (a 3-byte length and a sequence byte each), none of
+     * them an error packet ({@code 0xff}): the server's greeting, and the answer to a login ({@code option
+     * mysql-check}).
+     */
+    public TcpCheck expectMysqlPackets(int count) {
+        return with(new MysqlPackets(count));
+    }
+
     /** Then expects the received data not to contain {@code text} ({@code tcp-check expect ! string}). */
     public TcpCheck expectNoString(String text) {
         return with(new Expect(false, true, text));
@@ -55,7 +64,7 @@ public record TcpCheck(List<Step> steps) {
     }
 
     /** One step of a TCP check. */
-    public sealed interface Step permits Send, Expect {}
+    public sealed interface Step permits Send, Expect, MysqlPackets {}
 
     /** Sends {@code data} (as ISO-8859-1 bytes). */
     public record Send(String data) implements Step {
@@ -93,6 +102,41 @@ public record TcpCheck(List<Step> steps) {
         public boolean matches(String received) {
             boolean found = regex ? Pattern.compile(pattern).matcher(received).find() : received.contains(pattern);
             return found != negated;
+        }
+    }
+
+    /**
+     * Waits for {@code count} complete MySQL packets; fails on an error packet.
+     *
+     * @param count 1 or more
+     */
+    public record MysqlPackets(int count) implements Step {
+        public MysqlPackets {
+            if (count < 1) {
+                throw new ConfigException("mysql packets: " + count + " (expected: 1 or more)");
+            }
+        }
+
+        /**
+         * What {@code received} (bytes as ISO-8859-1 characters) says: 1 when the packets are all there, -1 when one
+         * is an error packet, 0 while more must come.
+         */
+        public int judge(CharSequence received) {
+            int at = 0;
+            for (int i = 0; i < count; i++) {
+                if (received.length() < at + 5) {
+                    return 0;
+                }
+                int length = received.charAt(at) | received.charAt(at + 1) << 8 | received.charAt(at + 2) << 16;
+                if (received.charAt(at + 4) == 0xff) {
+                    return -1;
+                }
+                at += 4 + length;
+                if (received.length() < at) {
+                    return 0;
+                }
+            }
+            return 1;
         }
     }
 }

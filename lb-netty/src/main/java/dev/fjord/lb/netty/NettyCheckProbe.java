@@ -265,7 +265,8 @@ public final class NettyCheckProbe implements CheckProbe {
         private final java.util.Iterator<TcpCheck.Step> steps;
         private final Attempt attempt;
         private final StringBuilder received = new StringBuilder();
-        private TcpCheck.@Nullable Expect waiting;
+        /** The expectation awaited: a {@link TcpCheck.Expect} or {@link TcpCheck.MysqlPackets}; null: none. */
+        private TcpCheck.@Nullable Step waiting;
 
         TcpCheckHandler(TcpCheck check, Attempt attempt) {
             this.steps = check.steps().iterator();
@@ -280,7 +281,7 @@ public final class NettyCheckProbe implements CheckProbe {
                     channel.writeAndFlush(
                             io.netty.buffer.Unpooled.copiedBuffer(send.data(), StandardCharsets.ISO_8859_1));
                 } else {
-                    waiting = (TcpCheck.Expect) step;
+                    waiting = step;
                     if (!evaluate(channel)) {
                         return; // waits for more data, or failed
                     }
@@ -292,16 +293,21 @@ public final class NettyCheckProbe implements CheckProbe {
 
         /** Judges what was received against the awaited expectation; true when it is met. */
         private boolean evaluate(Channel channel) {
-            TcpCheck.Expect expect = waiting;
-            if (expect == null || received.length() == 0) {
+            TcpCheck.Step step = waiting;
+            if (step == null || received.length() == 0) {
                 return false;
             }
-            if (expect.matches(received.toString())) {
+            int verdict = step instanceof TcpCheck.MysqlPackets packets
+                    ? packets.judge(received)
+                    : ((TcpCheck.Expect) step).matches(received.toString()) ? 1 : 0;
+            if (verdict > 0) {
                 waiting = null;
                 received.setLength(0);
                 return true;
             }
-            if (expect.negated() || received.length() > MAX_RESPONSE) {
+            if (verdict < 0
+                    || (step instanceof TcpCheck.Expect expect && expect.negated())
+                    || received.length() > MAX_RESPONSE) {
                 attempt.finish(CheckStatus.L7RSP, 0, "tcp-check expect failed");
                 channel.close();
             }

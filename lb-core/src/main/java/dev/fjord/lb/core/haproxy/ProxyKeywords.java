@@ -249,8 +249,8 @@ final class ProxyKeywords {
                 checks.tcp = checks.tcp == null ? TcpCheck.create() : checks.tcp;
                 checks.touched = true;
             }
-            case "redis-check" -> { // HAProxy's own: a PING as a RESP array, +PONG expected
-                checks.tcp = TcpCheck.create().send("*1\r\n$4\r\nPING\r\n").expectString("+PONG\r\n");
+            case "redis-check", "smtpchk", "ssl-hello-chk", "mysql-check", "pgsql-check" -> {
+                checks.tcp = ProtocolCheckOptions.of(line);
                 checks.touched = true;
             }
             default -> {

@@ -142,6 +142,68 @@ class StrangerConfigsTest {
     }
 
     @Test
+    void protocolChecksAreTcpCheckScriptsAndTheirArgumentsAreChecked() {
+        ProxyConfig config = imported("""
+                backend mail
+                    option smtpchk EHLO lb.example.com
+                    server m1 127.0.0.1:25 check
+                backend db
+                    option mysql-check user haproxy post-80
+                    server d1 127.0.0.1:3306 check
+                backend pg
+                    option pgsql-check user monitor
+                    server p1 127.0.0.1:5432 check
+                backend tls
+                    option ssl-hello-chk
+                    server t1 127.0.0.1:443 check
+                """);
+        assertThat(config.backends().get("mail").settings().tcpCheck())
+                .isEqualTo(dev.fjord.lb.core.ProtocolChecks.smtp("EHLO lb.example.com"));
+        assertThat(config.backends().get("db").settings().tcpCheck())
+                .isEqualTo(dev.fjord.lb.core.ProtocolChecks.mysql(
+                        "haproxy", dev.fjord.lb.core.ProtocolChecks.MysqlLogin.POST_80));
+        assertThat(config.backends().get("pg").settings().tcpCheck())
+                .isEqualTo(dev.fjord.lb.core.ProtocolChecks.pgsql("monitor"));
+        assertThat(config.backends().get("tls").settings().tcpCheck())
+                .isEqualTo(dev.fjord.lb.core.ProtocolChecks.sslHello());
+
+        HaproxyImport.Checked checked = HaproxyImport.check("""
+                backend a
+                    option mysql-check login haproxy
+                backend b
+                    option mysql-check user haproxy post-99
+                backend c
+                    option pgsql-check
+                backend d
+                    option smtpchk HELO
+                """, "haproxy.cfg", Map.of());
+        assertThat(checked.errors())
+                .containsExactly(
+                        "haproxy.cfg:2: 'option mysql-check' in backend 'a': 'login' (expected: option mysql-check "
+                                + "[user NAME [post-41|pre-41|post-80]])",
+                        "haproxy.cfg:4: 'option mysql-check' in backend 'b': 'post-99' (expected: post-41, pre-41 or "
+                                + "post-80)",
+                        "haproxy.cfg:6: 'option pgsql-check' in backend 'c': expected: option pgsql-check user NAME",
+                        "haproxy.cfg:8: 'option smtpchk' in backend 'd': 'HELO' needs a domain (expected: option "
+                                + "smtpchk [HELO|EHLO DOMAIN])");
+    }
+
+    @Test
+    void mysqlPacketsAreCountedWholeAndAnErrorPacketFails() {
+        var greetingThenOk = new dev.fjord.lb.core.TcpCheck.MysqlPackets(2);
+        String greeting = "\u0003\u0000\u0000\u0000\n8\u0000";
+        String ok = "\u0002\u0000\u0000\u0002\u0000\u0000";
+        assertThat(greetingThenOk.judge("\u0003\u0000")).isZero();
+        assertThat(greetingThenOk.judge(greeting)).isZero(); // the second packet has not come
+        assertThat(greetingThenOk.judge(greeting + ok.substring(0, 5))).isZero(); // nor all of it
+        assertThat(greetingThenOk.judge(greeting + ok)).isOne();
+        assertThat(greetingThenOk.judge(greeting + "\u0003\u0000\u0000\u0002\u00ff\u0015\u0004"))
+                .isEqualTo(-1);
+        assertThat(new dev.fjord.lb.core.TcpCheck.MysqlPackets(1).judge("\u0002\u0000\u0000\u0000\u00ff\u006a"))
+                .isEqualTo(-1);
+    }
+
+    @Test
     void checkCommentsAreAccepted() {
         ProxyConfig config = imported("""
                 backend app
