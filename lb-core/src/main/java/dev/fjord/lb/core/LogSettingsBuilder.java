@@ -88,6 +88,15 @@ public abstract class LogSettingsBuilder<B extends LogSettingsBuilder<B>> {
         return touch("option dontlog-normal");
     }
 
+    /**
+     * A new connection that sends nothing in time (a browser's pre-connect) is closed without a 408 and without a
+     * log line ({@code option http-ignore-probes}); default false. Frontends only.
+     */
+    public B ignoreProbes(boolean ignoreProbes) {
+        this.logOptions = logOptions.withIgnoreProbes(ignoreProbes);
+        return touch("option http-ignore-probes");
+    }
+
     /** Lines of failed requests are sent at level {@code err} ({@code option log-separate-errors}); default false. */
     public B logSeparateErrors(boolean logSeparateErrors) {
         this.logOptions = logOptions.withLogSeparateErrors(logSeparateErrors);

@@ -246,8 +246,11 @@ final class HttpProxyHandler extends ChannelDuplexHandler
             counters.requestError();
             stickCounters().requestError(); // an invalid request: a request and an error, as HAProxy counts them
         }
-        if (exchange == null && pending != null) {
-            ExchangeRecord record = pending;
+        ExchangeRecord record = pending;
+        if (record == null && status == 408 && !frontend.settings().dontLogNull()) {
+            record = newRecord(); // a connection that sent nothing: its 408 is logged as HAProxy's <BADREQ>
+        }
+        if (exchange == null && record != null) {
             pending = null;
             record.localResponse(status, 0);
             record.tls(ClientTlsFacts.of(ctx.channel()));
@@ -275,8 +278,9 @@ final class HttpProxyHandler extends ChannelDuplexHandler
         }
         if (bytesSinceHead) {
             rejectAndClose(408, "request head not complete in time");
-        } else if (keptAlive && requestTimeoutSet) {
-            closeSilently(); // an idle kept-alive connection simply closes
+        } else if ((keptAlive && requestTimeoutSet)
+                || frontend.settings().logOptions().ignoreProbes()) {
+            closeSilently(); // an idle kept-alive connection simply closes, as a probe does (http-ignore-probes)
         } else {
             rejectAndClose(408, "no request in time");
         }

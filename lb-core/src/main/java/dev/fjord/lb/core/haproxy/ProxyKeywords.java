@@ -124,8 +124,8 @@ final class ProxyKeywords {
             case "tcp-request" ->
                 throw new IllegalArgumentException("not supported yet in defaults and backend sections (expected: "
                         + "tcp-request inspect-delay and tcp-request content rules in the frontend or listen section)");
-            case "http-check" -> httpCheck(line, checks);
-            case "tcp-check" -> tcpCheck(line, checks);
+            case "http-check" -> checks.httpCheckLine(line);
+            case "tcp-check" -> checks.tcpCheckLine(line);
             default -> {
                 return false;
             }
@@ -216,6 +216,7 @@ final class ProxyKeywords {
                 }
             }
             case "dontlog-normal" -> s.dontLogNormal(true);
+            case "http-ignore-probes" -> s.ignoreProbes(true);
             case "log-separate-errors" -> s.logSeparateErrors(true);
             case "log-health-checks" -> s.logHealthChecks(true);
             case "allbackups" -> s.allBackups(true);
@@ -299,102 +300,5 @@ final class ProxyKeywords {
             }
         }
         return option;
-    }
-
-    private static void httpCheck(Line line, CheckLines checks) {
-        HttpCheck check = checks.http != null ? checks.http : HttpCheck.defaults();
-        switch (line.arg(1)) {
-            case "disable-on-404" -> check = check.disableOn404();
-            case "comment" -> {} // HAProxy quotes it when the next rule fails; Fjord's check log does not
-            case "expect" -> {
-                int i = 2;
-                boolean negate = line.arg(i).equals("!");
-                if (negate) {
-                    i++;
-                }
-                String pattern = line.arg(i + 1);
-                HttpCheck.Expect expect = switch (line.arg(i)) {
-                    case "status" -> HttpCheck.Expect.status(pattern);
-                    case "rstatus" -> HttpCheck.Expect.rstatus(pattern);
-                    case "string" -> HttpCheck.Expect.string(pattern);
-                    case "rstring" -> HttpCheck.Expect.rstring(pattern);
-                    default ->
-                        throw new IllegalArgumentException(
-                                "'" + line.arg(i) + "' (expected: [!] status|rstatus|string|rstring PATTERN)");
-                };
-                check = check.expect(negate ? expect.negate() : expect);
-            }
-            case "send" -> {
-                for (int i = 2; i < line.size(); i++) {
-                    switch (line.arg(i)) {
-                        case "hdr" -> {
-                            check = check.header(line.arg(i + 1), line.arg(i + 2));
-                            i += 2;
-                        }
-                        case "meth" ->
-                            check = new HttpCheck(
-                                    line.arg(++i),
-                                    check.uri(),
-                                    check.version(),
-                                    check.headers(),
-                                    check.expect(),
-                                    check.isDisableOn404());
-                        case "uri" ->
-                            check = new HttpCheck(
-                                    check.method(),
-                                    line.arg(++i),
-                                    check.version(),
-                                    check.headers(),
-                                    check.expect(),
-                                    check.isDisableOn404());
-                        case "ver" -> check = check.version(line.arg(++i));
-                        default ->
-                            throw new IllegalArgumentException(
-                                    "'" + line.arg(i) + "' (expected: meth, uri, ver or hdr NAME VALUE)");
-                    }
-                }
-            }
-            default ->
-                throw new IllegalArgumentException(
-                        "'" + line.arg(1) + "' (expected: expect, send, comment or disable-on-404)");
-        }
-        checks.http = check;
-        checks.touched = true;
-    }
-
-    private static void tcpCheck(Line line, CheckLines checks) {
-        TcpCheck check = checks.tcp != null ? checks.tcp : TcpCheck.create();
-        switch (line.arg(1)) {
-            case "connect" -> {
-                if (line.size() > 2) {
-                    throw new IllegalArgumentException("connect options are not supported yet");
-                }
-            }
-            case "comment" -> {} // as http-check comment
-            case "send" -> check = check.send(line.arg(2));
-            case "expect" -> {
-                int i = 2;
-                boolean negate = line.arg(i).equals("!");
-                if (negate) {
-                    i++;
-                }
-                String kind = line.arg(i);
-                String pattern = line.arg(i + 1);
-                if (kind.equals("string")) {
-                    check = negate ? check.expectNoString(pattern) : check.expectString(pattern);
-                } else if (kind.equals("rstring") && !negate) {
-                    check = check.expectRegex(pattern);
-                } else {
-                    throw new IllegalArgumentException(
-                            "'" + String.join(" ", line.words().subList(2, line.size()))
-                                    + "' (expected: [!] string TEXT, or rstring REGEX)");
-                }
-            }
-            default ->
-                throw new IllegalArgumentException(
-                        "'" + line.arg(1) + "' (expected: connect, send, expect or comment)");
-        }
-        checks.tcp = check;
-        checks.touched = true;
     }
 }

@@ -40,6 +40,7 @@ public final class SectionKeywords {
             "underscore-headers",
             "backlog",
             "option dontlog-normal",
+            "option http-ignore-probes",
             "option log-separate-errors",
             "log-format",
             "unique-id-format",
