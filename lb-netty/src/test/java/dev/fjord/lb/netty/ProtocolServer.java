@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server on 127.0.0.1 that answers each connection with a script: of a protocol (SMTP, MySQL, PostgreSQL, a TLS
- * record) as the real servers start a session, what health checks see; or an echo ({@link EchoServer}). Connections are served on daemon threads;
- * closing stops them.
+ * record) as the real servers start a session, what health checks see; or an echo ({@link EchoServer}). Connections
+ * are served on daemon threads; closing stops them.
  */
 final class ProtocolServer implements AutoCloseable {
     /** Answers one connection. */
