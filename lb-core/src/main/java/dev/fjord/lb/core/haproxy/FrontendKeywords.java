@@ -100,7 +100,9 @@ final class FrontendKeywords {
                 }
                 Consumer<BindOptions.Builder> options = BindKeywords.options(line, tls);
                 for (String address : line.arg(1).split(",", -1)) {
-                    frontend.bind().accept(address, options);
+                    for (String one : PortRanges.expand(address)) { // :8000-8009: ten binds
+                        frontend.bind().accept(one, options);
+                    }
                 }
             }
             case "acl" -> {

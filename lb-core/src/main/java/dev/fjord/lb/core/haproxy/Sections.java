@@ -297,9 +297,9 @@ final class Sections {
 
     private void bindAddress(Line line, String address, Consumer<String> bind, String context) {
         try {
-            bind.accept(address);
-        } catch (ConfigException e) {
-            throw error(line, context, e.getMessage());
+            PortRanges.expand(address).forEach(bind); // :8000-8009: ten binds
+        } catch (IllegalArgumentException e) { // a ConfigException too
+            throw error(line, context, String.valueOf(e.getMessage()));
         }
     }
 

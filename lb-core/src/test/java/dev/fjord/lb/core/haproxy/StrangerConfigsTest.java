@@ -102,6 +102,49 @@ class StrangerConfigsTest {
     }
 
     @Test
+    void aPortRangeBindsEachPort() {
+        ProxyConfig config = imported("""
+                frontend main
+                    bind 127.0.0.1:8000-8002,:::9000-9001 defer-accept
+                listen old 127.0.0.2:7000-7001
+                    server s1 127.0.0.1:80
+                """);
+
+        var main = config.frontends().get("main");
+        assertThat(main.binds())
+                .containsExactly(
+                        new Address("127.0.0.1", 8000),
+                        new Address("127.0.0.1", 8001),
+                        new Address("127.0.0.1", 8002),
+                        new Address("::", 9000),
+                        new Address("::", 9001));
+        assertThat(main.bindOptions(new Address("::", 9001)).socket().deferAccept())
+                .isTrue();
+        assertThat(config.frontends().get("old").binds())
+                .containsExactly(new Address("127.0.0.2", 7000), new Address("127.0.0.2", 7001));
+
+        HaproxyImport.Checked checked = HaproxyImport.check("""
+                frontend a
+                    bind :8010-8000
+                frontend b
+                    bind :0-11
+                frontend c
+                    bind :65016-
+                frontend d :7000-99999
+                """, "haproxy.cfg", Map.of());
+        assertThat(checked.errors())
+                .containsExactly(
+                        "haproxy.cfg:2: 'bind' in frontend 'a': bind address ':8010-8000': port range 8010-8000 "
+                                + "(expected: LOW-HIGH, LOW not above HIGH)",
+                        "haproxy.cfg:4: 'bind' in frontend 'b': bind address ':0-11': port range end 0 (expected: "
+                                + "LOW-HIGH, each 1-65535)",
+                        "haproxy.cfg:6: 'bind' in frontend 'c': bind address ':65016-': port range end '' (expected: "
+                                + "LOW-HIGH, each 1-65535)",
+                        "haproxy.cfg:7: 'frontend' in frontend 'd': bind address ':7000-99999': port range end "
+                                + "99999 (expected: LOW-HIGH, each 1-65535)");
+    }
+
+    @Test
     void balanceAloneIsRoundRobinAsInHaproxy() {
         ProxyConfig config = imported("""
                 backend app
