@@ -32,10 +32,10 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
  * }</pre>
  */
 public final class HaproxyImport {
-    private static final Set<String> SECTIONS =
-            Set.of("global", "defaults", "frontend", "backend", "listen", "resolvers", "peers", "userlist");
+    private static final Set<String> SECTIONS = Set.of(
+            "global", "defaults", "frontend", "backend", "listen", "resolvers", "peers", "userlist", "http-errors");
     private static final Set<String> UNSUPPORTED_SECTIONS =
-            Set.of("mailers", "program", "cache", "ring", "http-errors", "fcgi-app", "crt-store", "traces");
+            Set.of("mailers", "program", "cache", "ring", "fcgi-app", "crt-store", "traces");
 
     private final ProxyConfig.Builder builder;
     private final ImportReport report;
@@ -112,7 +112,7 @@ public final class HaproxyImport {
             } else if (UNSUPPORTED_SECTIONS.contains(keyword)) {
                 errors.add(file + ":" + line.number() + ": section '" + keyword
                         + "' is not supported (expected: global, defaults, frontend, backend, listen, "
-                        + "resolvers, peers or userlist)");
+                        + "resolvers, peers, userlist or http-errors)");
                 current = null;
                 skipping = true;
             } else if (current != null) {
@@ -120,7 +120,7 @@ public final class HaproxyImport {
             } else if (!skipping) {
                 errors.add(file + ":" + line.number() + ": '" + keyword
                         + "' outside of a section (expected: global, defaults, frontend, backend, listen, "
-                        + "resolvers, peers or userlist first)");
+                        + "resolvers, peers, userlist or http-errors first)");
             }
         }
         for (Map.Entry<Line, List<Line>> section : sections) {
@@ -134,6 +134,9 @@ public final class HaproxyImport {
                 .flatMap(section -> section.getValue().stream())
                 .filter(line -> line.keyword().equals("localpeer") && line.size() == 2)
                 .forEach(line -> reader.localPeer = line.arg(1));
+        // http-errors sections first: a proxy may use one declared after it
+        sections.sort(java.util.Comparator.comparing(
+                section -> !section.getKey().keyword().equals("http-errors")));
         for (Map.Entry<Line, List<Line>> section : sections) {
             reader.section(builder, section.getKey(), section.getValue());
         }

@@ -13,8 +13,8 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 final class PeersKeywords {
     private PeersKeywords() {}
 
-    /** Applies {@code line}; false when it is none of these keywords. */
-    static boolean apply(PeersConfig.Builder peers, Line line) {
+    /** Applies {@code line}; an unknown keyword is an error. */
+    static void apply(PeersConfig.Builder peers, Line line) {
         switch (line.keyword()) {
             case "peer" -> {
                 if (line.size() < 3) {
@@ -59,10 +59,7 @@ final class PeersKeywords {
             case "table", "shards", "log" ->
                 throw new IllegalArgumentException(
                         "'" + line.keyword() + "' is not supported yet (expected: " + "peer NAME ADDR:PORT)");
-            default -> {
-                return false;
-            }
+            default -> throw new IllegalArgumentException("unknown keyword (expected: peer)");
         }
-        return true;
     }
 }

@@ -12,8 +12,8 @@ import dev.fjord.lb.core.haproxy.Lines.Line;
 final class ResolversKeywords {
     private ResolversKeywords() {}
 
-    /** Applies {@code line}; false when it is none of these keywords. */
-    static boolean apply(ResolversConfig.Builder r, Line line) {
+    /** Applies {@code line}; an unknown keyword is an error. */
+    static void apply(ResolversConfig.Builder r, Line line) {
         switch (line.keyword()) {
             case "nameserver" -> {
                 if (line.size() < 3) {
@@ -47,10 +47,9 @@ final class ResolversKeywords {
                                 + "' (expected: valid, nx, obsolete, refused, timeout or other)");
                 }
             }
-            default -> {
-                return false;
-            }
+            default ->
+                throw new IllegalArgumentException("unknown keyword (expected: nameserver, parse-resolv-conf, "
+                        + "resolve_retries, timeout, hold or accepted_payload_size)");
         }
-        return true;
     }
 }

@@ -123,7 +123,8 @@ final class ResponseKeywords {
     }
 
     /**
-     * The keywords of every proxy section, defaults included: {@code errorfile CODE FILE}, the file read now, whole;
+     * The keywords of every proxy section, defaults included: {@code errorfile CODE FILE}, the file read now, whole,
+     * and {@code errorloc|errorloc302|errorloc303 CODE URL};
      * false when {@code line} is not one. Response rules reach here only from a {@code defaults} section: refused.
      */
     static boolean proxyLine(SettingsBuilder<?> settings, Line line) {
@@ -131,19 +132,51 @@ final class ResponseKeywords {
             throw new IllegalArgumentException("is not supported in defaults (HAProxy refuses it in anonymous "
                     + "defaults and allows it in named ones used with 'from', which Fjord does not support yet)");
         }
+        if (line.keyword().startsWith("errorloc")) {
+            settings.errorFile(errorStatus(line, "errorloc"), errorLocation(line));
+            return true;
+        }
         if (!line.keyword().equals("errorfile")) {
             return false;
         }
+        Map.Entry<Integer, LocalResponse> page = errorFile(line);
+        settings.errorFile(page.getKey(), page.getValue());
+        return true;
+    }
+
+    /** The status and page of an {@code errorfile CODE FILE} line, the file read now. */
+    static Map.Entry<Integer, LocalResponse> errorFile(Line line) {
+        int status = errorStatus(line, "errorfile"); // before the file is read, as HAProxy checks
+        return Map.entry(status, readErrorFile(line.arg(2)));
+    }
+
+    private static int errorStatus(Line line, String keyword) {
         if (line.size() != 3) {
-            throw new IllegalArgumentException("expected: errorfile CODE FILE");
+            throw new IllegalArgumentException(
+                    "expected: " + line.keyword() + " CODE " + (keyword.equals("errorfile") ? "FILE" : "URL"));
         }
         int status = Values.integer(line.arg(1));
-        if (!ErrorFile.STATUSES.contains(status)) { // before the file is read, as HAProxy checks
-            throw new IllegalArgumentException("errorfile " + status + " (expected: one of " + ErrorFile.STATUSES
-                    + ", the statuses the proxy makes)");
+        if (!ErrorFile.STATUSES.contains(status)) {
+            throw new IllegalArgumentException(line.keyword() + " " + status + " (expected: one of "
+                    + ErrorFile.STATUSES + ", the statuses the proxy makes)");
         }
-        settings.errorFile(status, readErrorFile(line.arg(2)));
-        return true;
+        return status;
+    }
+
+    /**
+     * {@code errorloc|errorloc302|errorloc303 CODE URL}: the error answered with a redirect to {@code URL} (303 for
+     * {@code errorloc303}, else 302), as HAProxy sends it.
+     */
+    private static LocalResponse errorLocation(Line line) {
+        int code = switch (line.keyword()) {
+            case "errorloc", "errorloc302" -> 302;
+            case "errorloc303" -> 303;
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown keyword (expected: errorloc, errorloc302 or " + "errorloc303)");
+        };
+        return new LocalResponse(
+                code, List.of(Map.entry("Location", line.arg(2)), Map.entry("Cache-Control", "no-cache")), "");
     }
 
     private static LocalResponse readErrorFile(String file) {

@@ -39,6 +39,8 @@ final class Sections {
     /** A backend named by a frontend, to check once every section is read. */
     private record Reference(Line line, String context, String backend) {}
 
+    private final HttpErrorsSections httpErrors = new HttpErrorsSections();
+
     /** {@code localpeer} of {@code global}, set by the importer before the sections are read; null: none. */
     @Nullable
     String localPeer;
@@ -184,31 +186,21 @@ final class Sections {
                         if (localPeer != null) {
                             p.localPeer(localPeer);
                         }
-                        for (Line line : lines) {
-                            attempt(line, context, () -> {
-                                if (!PeersKeywords.apply(p, line)) {
-                                    throw new IllegalArgumentException("unknown keyword (expected: peer)");
-                                }
-                            });
-                        }
+                        lines.forEach(line -> attempt(line, context, () -> PeersKeywords.apply(p, line)));
                     });
+                case "http-errors" -> { // read first (HaproxyImport), for proxies declared before
+                    httpErrors.declare(name);
+                    lines.forEach(line -> attempt(line, context, () -> httpErrors.add(name, line)));
+                }
                 case "userlist" -> {
                     dev.fjord.lb.core.UserList.Builder list = dev.fjord.lb.core.UserList.builder(name);
                     lines.forEach(line -> attempt(line, context, () -> UserListKeywords.apply(list, line)));
                     builder.userList(list.build());
                 }
                 case "resolvers" ->
-                    builder.resolvers(name, r -> {
-                        for (Line line : lines) {
-                            attempt(line, context, () -> {
-                                if (!ResolversKeywords.apply(r, line)) {
-                                    throw new IllegalArgumentException("unknown keyword (expected: nameserver, "
-                                            + "parse-resolv-conf, resolve_retries, timeout, hold or "
-                                            + "accepted_payload_size)");
-                                }
-                            });
-                        }
-                    });
+                    builder.resolvers(
+                            name,
+                            r -> lines.forEach(line -> attempt(line, context, () -> ResolversKeywords.apply(r, line))));
                 default ->
                     builder.listen(name, l -> {
                         legacyBind(head, l::bind, context);
@@ -384,7 +376,9 @@ final class Sections {
     /** The keywords of every proxy section; false when {@code line} is none of them. */
     private boolean setting(SettingsBuilder<?> s, Line line, String context, CheckLines checks) {
         try {
-            return ProxyKeywords.apply(s, line, checks, warnings, file) || ResponseKeywords.proxyLine(s, line);
+            return ProxyKeywords.apply(s, line, checks, warnings, file)
+                    || ResponseKeywords.proxyLine(s, line)
+                    || httpErrors.apply(s, line);
         } catch (IllegalArgumentException e) {
             throw located(e, line, context);
         }

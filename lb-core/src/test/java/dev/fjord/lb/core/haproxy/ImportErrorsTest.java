@@ -61,7 +61,8 @@ class ImportErrorsTest {
                 mailers alerts
                 """))
                 .hasMessage("haproxy.cfg:1: section 'mailers' is not supported "
-                        + "(expected: global, defaults, frontend, backend, listen, resolvers, peers or userlist)");
+                        + "(expected: global, defaults, frontend, backend, listen, resolvers, peers, userlist or "
+                        + "http-errors)");
         assertThatThrownBy(() -> parse("""
                 frontend main
                     bind :443 ssl crt /etc/ssl/no-such-site.pem
@@ -107,7 +108,8 @@ class ImportErrorsTest {
                                         "haproxy.cfg:9: 'use_backend' in frontend 'main': backend 'apps' is not "
                                                 + "defined (defined: [app])",
                                         "haproxy.cfg:11: section 'mailers' is not supported (expected: global, "
-                                                + "defaults, frontend, backend, listen, resolvers, peers or userlist)",
+                                                + "defaults, frontend, backend, listen, resolvers, peers, userlist "
+                                                + "or http-errors)",
                                         "haproxy.cfg:14: 'server' in backend 'app': server 'web1': weight 300 "
                                                 + "(expected: 0-256)"));
     }

@@ -172,6 +172,93 @@ class ResponseKeywordsTest {
     }
 
     @Test
+    void httpErrorsSectionsGiveTheirPagesToTheProxiesThatNameThem() throws IOException {
+        Path sorry = Files.writeString(
+                dir.resolve("503.http"), "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\n\r\nsorry\n");
+        Path forbidden = Files.writeString(dir.resolve("403.http"), "HTTP/1.0 403 Forbidden\n\nno\n");
+        ProxyConfig config = parse("""
+                defaults
+                    mode http
+                    errorfiles site
+                frontend www
+                    bind :80
+                    errorfiles site 503
+                    http-request deny if { path /admin }
+                    default_backend app
+                backend app
+                    errorfiles site 403
+                http-errors site
+                    errorfile 503 %s
+                    errorfile 403 %s
+                """.formatted(sorry, forbidden));
+
+        assertThat(config.frontends()
+                        .get("www")
+                        .settings()
+                        .errorFiles()
+                        .get(503)
+                        .body())
+                .isEqualTo("sorry\n");
+        assertThat(config.frontends()
+                        .get("www")
+                        .settings()
+                        .errorFiles()
+                        .get(403)
+                        .body())
+                .isEqualTo("no\n");
+        assertThat(config.backend("app").settings().errorFiles()).containsOnlyKeys(403, 503);
+        assertThat(Router.of(config)
+                        .route(RequestHead.get("/"))
+                        .asRespond()
+                        .response()
+                        .body())
+                .isEqualTo("sorry\n");
+
+        HaproxyImport.Checked checked = HaproxyImport.check("""
+                backend a
+                    errorfiles nope
+                backend b
+                    errorfiles site 404
+                http-errors site
+                    errorfile 503 %s
+                    errorloc 502 /x
+                """.formatted(sorry), "haproxy.cfg", java.util.Map.of());
+        assertThat(checked.errors())
+                .containsExactly(
+                        "haproxy.cfg:2: 'errorfiles' in backend 'a': http-errors section 'nope' is not defined "
+                                + "(defined: [site])",
+                        "haproxy.cfg:4: 'errorfiles' in backend 'b': http-errors 'site' has no errorfile 404 (it "
+                                + "has: [503])",
+                        "haproxy.cfg:7: 'errorloc' in http-errors 'site': unknown keyword (expected: errorfile CODE "
+                                + "FILE)");
+    }
+
+    @Test
+    void errorlocAnswersTheErrorWithARedirect() {
+        ProxyConfig config = parse("""
+                defaults
+                    mode http
+                frontend www
+                    bind :80
+                    errorloc 503 https://status.example.com/
+                    errorloc303 403 /denied.html
+                    http-request deny if { path /admin }
+                    default_backend app
+                backend app
+                """);
+        Router router = Router.of(config);
+
+        LocalResponse noServer = router.route(RequestHead.get("/")).asRespond().response();
+        assertThat(noServer.status()).isEqualTo(302);
+        assertThat(noServer.header("Location")).isEqualTo("https://status.example.com/");
+        assertThat(noServer.body()).isEmpty();
+        LocalResponse denied =
+                router.route(RequestHead.get("/admin")).asRespond().response();
+        assertThat(denied.status()).isEqualTo(303);
+        assertThat(denied.header("Location")).isEqualTo("/denied.html");
+    }
+
+    @Test
     void theImportedRulesRunThroughTheRouter() {
         Router router = Router.of(parse("""
                 defaults
