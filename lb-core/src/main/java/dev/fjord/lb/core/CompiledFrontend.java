@@ -16,7 +16,12 @@ final class CompiledFrontend {
     /** The {@code http-request} rules of each backend, by name. */
     private final Map<String, RequestRuleSet> backendRequestRules;
 
-    final LiveBackend[] useBackends;
+    final @Nullable LiveBackend[] useBackends;
+    /** The log-formats of dynamic {@code use_backend} rules, by rule; null for a rule that names its backend. */
+    private final @Nullable CustomLogFormat[] useFormats;
+    /** Every backend by name, for dynamic {@code use_backend} rules. */
+    private final Map<String, LiveBackend> backends;
+
     final List<Predicate<RequestHead>> useBackendConditions;
     final @Nullable LiveBackend defaultBackend;
     final @Nullable Predicate<RequestHead> statsAdmin;
@@ -62,10 +67,17 @@ final class CompiledFrontend {
         List<UseBackendRule> useList = config.useBackendRules();
         useBackends = new LiveBackend[useList.size()];
         List<Predicate<RequestHead>> useTests = new ArrayList<>(useList.size());
+        useFormats = new CustomLogFormat[useList.size()];
         for (int i = 0; i < useBackends.length; i++) {
-            useBackends[i] = backends.get(useList.get(i).backend());
-            useTests.add(compile(useList.get(i).condition(), acls, context));
+            UseBackendRule rule = useList.get(i);
+            if (rule.isDynamic()) {
+                useFormats[i] = CustomLogFormat.parseValue(rule.backend());
+            } else {
+                useBackends[i] = backends.get(rule.backend());
+            }
+            useTests.add(compile(rule.condition(), acls, context));
         }
+        this.backends = backends;
         useBackendConditions = List.copyOf(useTests);
         defaultBackend = config.defaultBackend() == null ? null : backends.get(config.defaultBackend());
         StatsConfig stats = config.stats();
@@ -154,12 +166,24 @@ final class CompiledFrontend {
         return rules != null ? rules : RequestRuleSet.EMPTY;
     }
 
-    /** The backend of the first {@code use_backend} rule whose condition holds, else the default backend. */
+    /**
+     * The backend of the first {@code use_backend} rule whose condition holds (a dynamic rule's: the backend its
+     * log-format names, else the default), else the default backend.
+     */
     @Nullable
     LiveBackend backendFor(RequestHead request) {
         for (int i = 0; i < useBackends.length; i++) {
             if (useBackendConditions.get(i).test(request)) {
-                return useBackends[i];
+                CustomLogFormat format = useFormats[i];
+                if (format == null) {
+                    return useBackends[i];
+                }
+                LiveBackend named = backends.get(format.value(request)); // as HAProxy: no later rule is tried
+                return named != null
+                                && named.config().settings().mode()
+                                        == config.settings().mode()
+                        ? named
+                        : defaultBackend;
             }
         }
         return defaultBackend;

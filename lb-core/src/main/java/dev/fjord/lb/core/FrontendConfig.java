@@ -86,7 +86,7 @@ public record FrontendConfig(
     /** The names of the backends this frontend may route to: {@code use_backend} targets, then the default. */
     public List<String> backendNames() {
         List<String> names = new ArrayList<>();
-        useBackendRules.forEach(rule -> names.add(rule.backend()));
+        useBackendRules.stream().filter(rule -> !rule.isDynamic()).forEach(rule -> names.add(rule.backend()));
         if (defaultBackend != null) {
             names.add(defaultBackend);
         }
@@ -236,7 +236,12 @@ public record FrontendConfig(
 
         /** {@code use_backend BACKEND if CONDITION}. */
         public Builder useBackend(String backend, Condition condition) {
-            useBackendRules.add(new UseBackendRule(Require.name(context, "use_backend", backend), condition));
+            if (backend.contains("%[")) { // dynamic: checked as a log-format, resolved for each request
+                HeaderValue.check(context + ": use_backend", backend);
+            } else {
+                Require.name(context, "use_backend", backend);
+            }
+            useBackendRules.add(new UseBackendRule(backend, condition));
             return this;
         }
 

@@ -297,8 +297,10 @@ public record ProxyConfig(
             for (FrontendConfig frontend : builtFrontends.values()) {
                 String kind = listens.containsKey(frontend.name()) ? "listen" : "frontend";
                 String context = kind + " '" + frontend.name() + "'";
-                for (UseBackendRule rule : frontend.useBackendRules()) {
-                    requireBackend(context, "use_backend", rule.backend(), frontend, builtBackends);
+                for (String backend : frontend.backendNames()) { // a dynamic use_backend names none
+                    if (!backend.equals(frontend.defaultBackend())) {
+                        requireBackend(context, "use_backend", backend, frontend, builtBackends);
+                    }
                 }
                 if (frontend.defaultBackend() != null) {
                     requireBackend(context, "default backend", frontend.defaultBackend(), frontend, builtBackends);

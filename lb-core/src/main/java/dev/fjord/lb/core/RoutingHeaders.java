@@ -17,7 +17,8 @@ final class RoutingHeaders {
         headers.requestRules(frontend.httpRequestRules());
         frontend.useBackendRules().forEach(rule -> headers.condition(rule.condition()));
         headers.forwardFor(frontend.settings());
-        for (String name : frontend.backendNames()) {
+        boolean dynamic = frontend.useBackendRules().stream().anyMatch(UseBackendRule::isDynamic);
+        for (String name : dynamic ? List.copyOf(config.backends().keySet()) : frontend.backendNames()) {
             BackendConfig backend = config.backends().get(name);
             if (backend == null) {
                 continue;

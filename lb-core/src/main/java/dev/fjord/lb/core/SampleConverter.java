@@ -14,8 +14,9 @@ import dev.fjord.lb.core.internal.InetAddresses;
 
 /**
  * One converter of a sample expression, as HAProxy names it: {@code lower}, {@code upper}, {@code
- * ipmask(BITS4[,BITS6])}, {@code base64} and {@code regsub(REGEX,SUBST[,FLAGS])} (the first match, or every one with
- * flag {@code g}, replaced by SUBST with {@code \1}... for its groups; flag {@code i} ignores case). Samples are a
+ * ipmask(BITS4[,BITS6])}, {@code base64}, {@code regsub(REGEX,SUBST[,FLAGS])} (the first match, or every one with
+ * flag {@code g}, replaced by SUBST with {@code \1}... for its groups; flag {@code i} ignores case) and the map
+ * converters {@code map(FILE[,DEFAULT])}, {@code map_METHOD[_OUTPUT](FILE[,DEFAULT])} ({@link MapFile}). Samples are a
  * String, an InetAddress or a Number; a converter that cannot apply to its input gives no sample (null). Immutable and
  * thread-safe.
  */
@@ -28,9 +29,27 @@ final class SampleConverter {
     private final String replacement;
 
     private final boolean global;
+    /** The map of a {@code map_*} converter; null for the others. */
+    private final @Nullable MapFile map;
+    /** A {@code map_*} converter's default value, and its output type ({@code str}, {@code int} or {@code ip}). */
+    private final @Nullable String fallback;
+
+    private final String output;
 
     private SampleConverter(String name, int bits4, int bits6) {
         this(name, bits4, bits6, null, "", false);
+    }
+
+    private SampleConverter(MapFile map, @Nullable String fallback, String output) {
+        this.name = "map";
+        this.bits4 = 0;
+        this.bits6 = 0;
+        this.regex = null;
+        this.replacement = "";
+        this.global = false;
+        this.map = map;
+        this.fallback = fallback;
+        this.output = output;
     }
 
     private SampleConverter(
@@ -46,6 +65,9 @@ final class SampleConverter {
         this.regex = regex;
         this.replacement = replacement;
         this.global = global;
+        this.map = null;
+        this.fallback = null;
+        this.output = "str";
     }
 
     /**
@@ -73,10 +95,38 @@ final class SampleConverter {
             case "regsub" -> {
                 return regsub(text, words);
             }
-            default ->
-                throw new ConfigException("sample '" + text + "': converter '" + name + "' is not supported yet "
-                        + "(expected: lower, upper, base64, ipmask(BITS4[,BITS6]) or regsub(REGEX,SUBST[,FLAGS]))");
+            default -> {
+                if (name.equals("map") || name.startsWith("map_")) {
+                    return map(text, words);
+                }
+            }
         }
+        throw new ConfigException("sample '" + text + "': converter '" + name + "' is not supported yet "
+                + "(expected: lower, upper, base64, ipmask(BITS4[,BITS6]), regsub(REGEX,SUBST[,FLAGS]) or "
+                + "map[_str|_beg|_end|_sub|_dir|_dom|_reg|_int|_ip][_str|_int|_ip](FILE[,DEFAULT]))");
+    }
+
+    /** {@code map(FILE[,DEFAULT])} and {@code map_<method>[_<output>](FILE[,DEFAULT])}: the file read now. */
+    private static SampleConverter map(String text, List<String> words) {
+        String[] parts = words.get(0).split("_", -1);
+        String method = parts.length > 1 ? parts[1] : "str";
+        String output = parts.length > 2 ? parts[2] : "str";
+        Acl.Match match = MapFile.METHODS.stream()
+                .filter(m -> m.keyword.equals(method))
+                .findFirst()
+                .orElse(null);
+        if (match == null || parts.length > 3 || !List.of("str", "int", "ip").contains(output)) {
+            throw new ConfigException("sample '" + text + "': converter '" + words.get(0) + "' (expected: map or "
+                    + "map_METHOD[_OUTPUT], METHOD one of str, beg, end, sub, dir, dom, reg, int, ip, OUTPUT one of "
+                    + "str, int, ip)");
+        }
+        if (words.size() < 2 || words.size() > 3 || words.get(1).isEmpty()) {
+            throw new ConfigException("sample '" + text + "': " + words.get(0) + " takes FILE[,DEFAULT]");
+        }
+        return new SampleConverter(
+                MapFile.read("sample '" + text + "'", words.get(1), match),
+                words.size() == 3 ? words.get(2) : null,
+                output);
     }
 
     private static SampleConverter regsub(String text, List<String> words) {
@@ -120,6 +170,21 @@ final class SampleConverter {
         throw new ConfigException("sample '" + text + "': ipmask '" + bits + "' (expected: 0 to " + max + " bits)");
     }
 
+    /** A map's value as its output type says: the text, an integer, an address; null when it is not one. */
+    private @Nullable Object typed(@Nullable String value) {
+        if (value == null || output.equals("str")) {
+            return value;
+        }
+        if (output.equals("ip")) {
+            return address(value);
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** {@code sample} converted; null when it cannot be. */
     @Nullable
     Object apply(Object sample) {
@@ -135,6 +200,10 @@ final class SampleConverter {
                 } catch (IndexOutOfBoundsException e) {
                     yield null; // a group the regex does not have
                 }
+            }
+            case "map" -> {
+                String value = java.util.Objects.requireNonNull(map, "map").lookup(sample);
+                yield typed(value != null ? value : fallback);
             }
             default -> ipmask(sample);
         };

@@ -122,7 +122,9 @@ final class FrontendKeywords {
                                 line.size() == 2
                                         ? Condition.acl("TRUE") // unconditional, as HAProxy 1.5 allows
                                         : Condition.parse(line.words().subList(2, line.size())));
-                backendNamed.accept(line.arg(1));
+                if (!line.arg(1).contains("%[")) { // a dynamic name is resolved for each request
+                    backendNamed.accept(line.arg(1));
+                }
             }
             case "default_backend" -> {
                 frontend.defaultBackend().accept(line.arg(1));

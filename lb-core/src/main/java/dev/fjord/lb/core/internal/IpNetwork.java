@@ -67,6 +67,11 @@ public final class IpNetwork {
         return true;
     }
 
+    /** The network's prefix length: 32 (IPv4) or 128 (IPv6) for a single address. */
+    public int prefix() {
+        return prefix;
+    }
+
     /** Whether this is an IPv4 network. */
     public boolean isIpv4() {
         return network.length == 4;
