@@ -95,6 +95,19 @@ final class SampleConverter {
             case "regsub" -> {
                 return regsub(text, words);
             }
+            case "field" -> {
+                if (words.size() < 3 || words.size() > 4 || words.get(2).isEmpty()) {
+                    throw new ConfigException("sample '" + text + "': field takes INDEX,DELIMITERS[,COUNT]");
+                }
+                int index = integer(text, "field index", words.get(1));
+                int count = words.size() == 4 ? integer(text, "field count", words.get(3)) : 1;
+                if (index == 0 || count < 0) {
+                    throw new ConfigException("sample '" + text + "': field " + index + "," + count
+                            + " (expected: an index other than 0, from the end when negative, and a count of 0 or "
+                            + "more, 0 for all the rest)");
+                }
+                return new SampleConverter("field", index, count, null, words.get(2), false);
+            }
             default -> {
                 if (name.equals("map") || name.startsWith("map_")) {
                     return map(text, words);
@@ -102,7 +115,8 @@ final class SampleConverter {
             }
         }
         throw new ConfigException("sample '" + text + "': converter '" + name + "' is not supported yet "
-                + "(expected: lower, upper, base64, ipmask(BITS4[,BITS6]), regsub(REGEX,SUBST[,FLAGS]) or "
+                + "(expected: lower, upper, base64, ipmask(BITS4[,BITS6]), regsub(REGEX,SUBST[,FLAGS]), "
+                + "field(INDEX,DELIMITERS[,COUNT]) or "
                 + "map[_str|_beg|_end|_sub|_dir|_dom|_reg|_int|_ip][_str|_int|_ip](FILE[,DEFAULT]))");
     }
 
@@ -158,6 +172,36 @@ final class SampleConverter {
         return new SampleConverter("regsub", 0, 0, regex, replacement.toString(), flags.indexOf('g') >= 0);
     }
 
+    private static int integer(String text, String what, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("sample '" + text + "': " + what + " '" + value + "' (expected: an integer)");
+        }
+    }
+
+    /**
+     * {@code field(INDEX,DELIMITERS[,COUNT])}: the INDEXth field (1 the first, -1 the last) of the text cut at any of
+     * the delimiters, COUNT fields with their delimiters (0: to the end); empty past the last field.
+     */
+    private String field(String value) {
+        List<Integer> cuts = new java.util.ArrayList<>();
+        cuts.add(-1);
+        for (int i = 0; i < value.length(); i++) {
+            if (replacement.indexOf(value.charAt(i)) >= 0) {
+                cuts.add(i);
+            }
+        }
+        cuts.add(value.length());
+        int fields = cuts.size() - 1;
+        int first = bits4 > 0 ? bits4 - 1 : fields + bits4;
+        if (first < 0 || first >= fields) {
+            return "";
+        }
+        int last = bits6 == 0 ? fields - 1 : Math.min(fields - 1, first + bits6 - 1);
+        return value.substring(cuts.get(first) + 1, cuts.get(last + 1));
+    }
+
     private static int mask(String text, String bits, int max) {
         try {
             int n = Integer.parseInt(bits);
@@ -201,6 +245,7 @@ final class SampleConverter {
                     yield null; // a group the regex does not have
                 }
             }
+            case "field" -> field(text(sample));
             case "map" -> {
                 String value = java.util.Objects.requireNonNull(map, "map").lookup(sample);
                 yield typed(value != null ? value : fallback);

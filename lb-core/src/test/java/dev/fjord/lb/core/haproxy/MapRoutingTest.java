@@ -102,6 +102,30 @@ class MapRoutingTest {
     }
 
     @Test
+    void fieldCutsTheSampleAsHaproxyDoes() throws IOException {
+        Router router = router("example.com app\n", """
+                    http-request set-header X-Host %[req.hdr(host),field(1,:)]
+                    http-request set-header X-Last %[path,field(-1,/)]
+                    http-request set-header X-Two %[path,field(2,/.,2)]
+                    http-request set-header X-Rest %[path,field(3,/,0)]
+                    http-request set-header X-Past %[path,field(9,/)]
+                    use_backend %[req.hdr(host),field(1,:),map(FILE)]""");
+
+        RouteDecision.Forward forward = router.route(RequestHead.builder()
+                        .uri("/a.b/c/d")
+                        .header("Host", "example.com:8080")
+                        .build())
+                .asForward();
+        assertThat(forward.backend().name()).isEqualTo("app");
+        RequestHead sent = forward.forwardedRequest();
+        assertThat(sent.header("X-Host")).isEqualTo("example.com");
+        assertThat(sent.header("X-Last")).isEqualTo("d");
+        assertThat(sent.header("X-Two")).isEqualTo("a.b");
+        assertThat(sent.header("X-Rest")).isEqualTo("c/d");
+        assertThat(sent.header("X-Past")).isEmpty();
+    }
+
+    @Test
     void anAddressFindsItsFinestNetwork() throws IOException {
         Router ip = router("10.0.0.0/8 api\n10.1.0.0/16 app\n", "    use_backend %[src,map_ip(FILE,fallback)]");
         assertThat(ip.route(RequestHead.builder()
