@@ -34,14 +34,15 @@ final class LogVariables {
             "ID");
 
     /** Variables a header value or a unique ID may hold: known when the request is routed. */
-    static final Set<String> OF_THE_REQUEST = Set.of("ci", "cp", "fi", "fp", "Ts", "ms", "rt", "pid", "ID");
+    static final Set<String> OF_THE_REQUEST =
+            Set.of("ci", "cp", "fi", "fp", "t", "tr", "T", "trg", "Tl", "trl", "Ts", "ms", "rt", "pid", "ID");
 
     /** Variables a response header value may hold: those of the request, the status, the backend and server. */
-    static final Set<String> OF_THE_RESPONSE =
-            Set.of("ci", "cp", "fi", "fp", "Ts", "ms", "rt", "pid", "ID", "ST", "b", "s");
+    static final Set<String> OF_THE_RESPONSE = Set.of(
+            "ci", "cp", "fi", "fp", "t", "tr", "T", "trg", "Tl", "trl", "Ts", "ms", "rt", "pid", "ID", "ST", "b", "s");
 
     /** {@link #OF_THE_REQUEST} for error messages. */
-    static final String OF_THE_REQUEST_LIST = "%ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID";
+    static final String OF_THE_REQUEST_LIST = "%ci, %cp, %fi, %fp, %t, %T, %Tl, %Ts, %ms, %rt, %pid, %ID";
 
     /** {@code %pid}: this process's (lb-core is given no other). */
     private static final long PID = ProcessHandle.current().pid();
@@ -138,6 +139,20 @@ final class LogVariables {
             case "fp" -> Integer.toString(request.localPort());
             case "Ts" -> request.acceptedAtMillis() < 0 ? "" : Long.toString(request.acceptedAtMillis() / 1000);
             case "ms" -> request.acceptedAtMillis() < 0 ? "" : LogDates.millisPart(request.acceptedAtMillis());
+            case "t", "tr" ->
+                request.acceptedAtMillis() < 0
+                        ? ""
+                        : LogDates.millis(request.acceptedAtMillis(), java.time.ZoneId.systemDefault());
+            case "T", "trg", "Tl", "trl" -> {
+                if (request.acceptedAtMillis() < 0) {
+                    yield "";
+                }
+                Instant accepted = Instant.ofEpochMilli(request.acceptedAtMillis());
+                yield ZONED.format(
+                        variable.equals("T") || variable.equals("trg")
+                                ? accepted.atZone(ZoneOffset.UTC)
+                                : accepted.atZone(java.time.ZoneId.systemDefault()));
+            }
             case "rt" -> request.requestCounter() < 0 ? "" : Long.toString(request.requestCounter());
             case "pid" -> Long.toString(PID);
             case "ID" -> {

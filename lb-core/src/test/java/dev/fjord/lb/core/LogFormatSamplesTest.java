@@ -60,6 +60,20 @@ class LogFormatSamplesTest {
     }
 
     @Test
+    void headerValuesMayHoldTheAcceptDate() {
+        RequestHead accepted = RequestHead.builder()
+                .uri("/")
+                .client("192.0.2.10", 40000)
+                .acceptedAtMillis(1_795_534_788_123L)
+                .build();
+
+        assertThat(CustomLogFormat.parseValue("t=%Ts%ms").value(accepted)).isEqualTo("t=1795534788123");
+        assertThat(CustomLogFormat.parseValue("%T").value(accepted)).isEqualTo("24/Nov/2026:15:39:48 +0000");
+        assertThat(CustomLogFormat.parseValue("%t").value(accepted))
+                .isEqualTo(LogDates.millis(1_795_534_788_123L, java.time.ZoneId.systemDefault()));
+    }
+
+    @Test
     void requestAndResponseFetchesWithConverters() {
         ResponseHead response =
                 ResponseHead.builder(201).header("Content-Type", "text/plain").build();
@@ -174,8 +188,8 @@ class LogFormatSamplesTest {
         assertThatThrownBy(() -> HttpRequestRule.setHeaderFormat("X-Time", "%Tr"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("http-request set-header X-Time: '%Tr' is not known when the request is routed "
-                        + "(expected in a header value: text, %[SAMPLE], %ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID, "
-                        + "%% for %)");
+                        + "(expected in a header value: text, %[SAMPLE], %ci, %cp, %fi, %fp, %t, %T, %Tl, %Ts, %ms, "
+                        + "%rt, %pid, %ID, %% for %)");
     }
 
     @Test

@@ -64,7 +64,7 @@ class NeverSilentlyDropTest {
                                 + "'X:Unique' (expected: a header name)",
                         "haproxy.cfg:14: 'unique-id-format' in frontend 'main': unique-id-format: "
                                 + "'%ST' is not known when the request is routed (expected in a unique ID: text, "
-                                + "%[SAMPLE], %ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID, %% for %)",
+                                + "%[SAMPLE], %ci, %cp, %fi, %fp, %t, %T, %Tl, %Ts, %ms, %rt, %pid, %ID, %% for %)",
                         "haproxy.cfg:16: 'rate-limit sessions' in frontend 'main'" + supported,
                         "haproxy.cfg:17: 'no option http-buffer-request' in frontend 'main'" + supported,
                         "haproxy.cfg:18: 'reqadd' in frontend 'main'" + supported,

@@ -360,8 +360,8 @@ class ResponseKeywordsTest {
                                         "haproxy.cfg:9: 'http-response set-header' in frontend 'www': "
                                                 + "http-response set-header X-Served-By: '%Tr' is not known when the "
                                                 + "response is sent (expected in a response header value: text, "
-                                                + "%[SAMPLE], %ci, %cp, %fi, %fp, %Ts, %ms, %rt, %pid, %ID, %ST, %b, "
-                                                + "%s, %% for %)",
+                                                + "%[SAMPLE], %ci, %cp, %fi, %fp, %t, %T, %Tl, %Ts, %ms, %rt, "
+                                                + "%pid, %ID, %ST, %b, %s, %% for %)",
                                         "haproxy.cfg:10: 'http-response lua.mine' in frontend 'www': action "
                                                 + "'lua.mine' is not supported yet (expected: allow, deny, redirect, "
                                                 + "return, set-header, add-header, del-header, replace-header, "
