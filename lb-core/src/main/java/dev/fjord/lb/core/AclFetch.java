@@ -14,6 +14,8 @@ enum AclFetch {
     HDR_CNT("hdr_cnt", true, Acl.Match.INT),
     METHOD("method", false, Acl.Match.STR),
     SRC("src", false, Acl.Match.IP),
+    /** The address the client connected to (the proxy's own, or the PROXY header's destination). */
+    DST("dst", false, Acl.Match.IP),
     DST_PORT("dst_port", false, Acl.Match.INT),
     REQ_COOK("req.cook", true, Acl.Match.STR),
     VERSION("req.ver", false, Acl.Match.STR),

@@ -136,6 +136,7 @@ abstract class AclMatcher {
             case HDR_CNT -> test.test(countValues(request.headers(argument)));
             case DST_PORT -> test.test(request.localPort());
             case SRC -> test.test(request.clientAddress());
+            case DST -> test.test(request.localAddress());
             case STATUS ->
                 test.test(java.util.Objects.requireNonNull(response, "response").status());
             case RES_HDR ->

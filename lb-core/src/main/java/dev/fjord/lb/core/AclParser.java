@@ -30,6 +30,7 @@ final class AclParser {
         FETCHES.put("req.hdr_cnt", AclFetch.HDR_CNT);
         FETCHES.put("method", AclFetch.METHOD);
         FETCHES.put("src", AclFetch.SRC);
+        FETCHES.put("dst", AclFetch.DST);
         FETCHES.put("dst_port", AclFetch.DST_PORT);
         FETCHES.put("req.cook", AclFetch.REQ_COOK);
         FETCHES.put("cook", AclFetch.REQ_COOK);

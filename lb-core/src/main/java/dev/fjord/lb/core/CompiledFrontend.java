@@ -244,10 +244,10 @@ final class CompiledFrontend {
 
     private static void requireConnectionLevel(Acl acl, String name, String context) {
         switch (acl.fetch()) {
-            case SRC, DST_PORT, STICK, TRUE, FALSE -> {}
+            case SRC, DST, DST_PORT, STICK, TRUE, FALSE -> {}
             default ->
                 throw new ConfigException(context + ": " + name + " fetches " + acl.criterion()
-                        + ", which is not known when a connection is accepted (expected: src, dst_port or stick "
+                        + ", which is not known when a connection is accepted (expected: src, dst, dst_port or stick "
                         + "table fetches)");
         }
     }

@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class SampleFetch {
     /** Fetches available when a connection is accepted, before anything is read. */
-    private static final Set<String> CONNECTION_LEVEL = Set.of("src", "src_port", "dst_port");
+    private static final Set<String> CONNECTION_LEVEL = Set.of("src", "src_port", "dst", "dst_port");
 
-    private static final String KEY_FETCHES = "src, src_port, dst_port, path, pathq, query, url, base, method, "
+    private static final String KEY_FETCHES = "src, src_port, dst, dst_port, path, pathq, query, url, base, method, "
             + "req.ver, hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
             + "ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, "
             + "str(TEXT), uuid, unique-id or var(NAME)";
@@ -94,7 +94,7 @@ final class SampleFetch {
             default -> name;
         };
         int[] arity = switch (fetch) {
-            case "src", "src_port", "dst_port", "path", "pathq", "query", "url", "base", "method", "req.ver" ->
+            case "src", "src_port", "dst", "dst_port", "path", "pathq", "query", "url", "base", "method", "req.ver" ->
                 new int[] {0, 0};
             case "ssl_fc",
                     "ssl_fc_sni",
@@ -259,6 +259,7 @@ final class SampleFetch {
         return switch (fetch) {
             case "src" -> request.clientAddress();
             case "src_port" -> request.clientPort();
+            case "dst" -> request.localAddress();
             case "dst_port" -> request.localPort();
             case "path" -> request.path();
             case "pathq" -> {

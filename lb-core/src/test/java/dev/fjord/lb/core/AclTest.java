@@ -155,8 +155,8 @@ class AclTest {
             delimiter = '#',
             value = {
                 "path_bgn /a           # criterion 'path_bgn' (expected: one of [path, url, url_param, urlp, hdr, "
-                        + "req.hdr, hdr_cnt, req.hdr_cnt, method, src, dst_port, req.cook, cook, req.ver, req_ver, "
-                        + "status, res.hdr, shdr, res.hdr_cnt, shdr_cnt, res.ver, resp_ver, res.cook, scook, "
+                        + "req.hdr, hdr_cnt, req.hdr_cnt, method, src, dst, dst_port, req.cook, cook, req.ver, "
+                        + "req_ver, status, res.hdr, shdr, res.hdr_cnt, shdr_cnt, res.ver, resp_ver, res.cook, scook, "
                         + "req.len, req_len, req.payload, payload, req.ssl_hello_type, req_ssl_hello_type, "
                         + "req.ssl_sni, req_ssl_sni, req.ssl_ver, req_ssl_ver, ssl_fc, ssl_fc_sni, ssl_fc_protocol, "
                         + "ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, nbsrv, http_auth, "

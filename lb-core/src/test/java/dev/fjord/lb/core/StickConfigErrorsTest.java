@@ -62,7 +62,7 @@ class StickConfigErrorsTest {
                                 .acl("api", "path_beg /api")
                                 .tcpRequestConnection(TcpConnectionRule.reject().when("api"))),
                 "frontend 'fe': tcp-request connection: acl 'api' fetches path, which is not known when a connection "
-                        + "is accepted (expected: src, dst_port or stick table fetches)");
+                        + "is accepted (expected: src, dst, dst_port or stick table fetches)");
     }
 
     @Test
@@ -78,9 +78,10 @@ class StickConfigErrorsTest {
                 "stick-table: expire PT600H (expected: at most 2147483647ms)");
         fails(
                 b -> b.frontend("fe", f -> f.bind(":80").httpRequest(HttpRequestRule.trackSc(0, "base32+src"))),
-                "sample 'base32+src': fetch 'base32+src' is not supported yet (expected: src, src_port, dst_port, "
-                        + "path, pathq, query, url, base, method, req.ver, hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), "
-                        + "hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), ssl_fc, ssl_fc_sni, ssl_fc_protocol, "
+                "sample 'base32+src': fetch 'base32+src' is not supported yet (expected: src, src_port, dst, "
+                        + "dst_port, path, pathq, query, url, base, method, req.ver, hdr(NAME[,OCC]), "
+                        + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), ssl_fc, "
+                        + "ssl_fc_sni, ssl_fc_protocol, "
                         + "ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, str(TEXT), uuid, "
                         + "unique-id or var(NAME))");
         fails(

@@ -145,6 +145,40 @@ class StrangerConfigsTest {
     }
 
     @Test
+    void dstIsTheAddressTheClientConnectedTo() {
+        dev.fjord.lb.core.Router router = dev.fjord.lb.core.Router.of(imported("""
+                defaults
+                    mode http
+                frontend main
+                    bind :80
+                    acl internal dst 10.0.0.0/8
+                    http-request set-header X-Dst %[dst]:%[dst_port]
+                    use_backend inside if internal
+                    default_backend outside
+                backend inside
+                    server s1 127.0.0.1:8001
+                backend outside
+                    server s2 127.0.0.1:8002
+                """));
+
+        var inside = router.route(dev.fjord.lb.core.RequestHead.builder()
+                        .uri("/")
+                        .localAddress("10.1.2.3")
+                        .localPort(80)
+                        .build())
+                .asForward();
+        assertThat(inside.backend().name()).isEqualTo("inside");
+        assertThat(inside.forwardedRequest().header("X-Dst")).isEqualTo("10.1.2.3:80");
+        var outside = router.route(dev.fjord.lb.core.RequestHead.builder()
+                        .uri("/")
+                        .localAddress("192.0.2.1")
+                        .localPort(80)
+                        .build())
+                .asForward();
+        assertThat(outside.backend().name()).isEqualTo("outside");
+    }
+
+    @Test
     void balanceAloneIsRoundRobinAsInHaproxy() {
         ProxyConfig config = imported("""
                 backend app
