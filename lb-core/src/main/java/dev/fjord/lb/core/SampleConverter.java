@@ -40,6 +40,14 @@ final class SampleConverter {
         this(name, bits4, bits6, null, "", false);
     }
 
+    /** A {@link TextConverters} converter: its name then its arguments. */
+    private @Nullable List<String> words;
+
+    private SampleConverter(List<String> words) {
+        this(words.get(0), 0, 0);
+        this.words = List.copyOf(words);
+    }
+
     private SampleConverter(MapFile map, @Nullable String fallback, String output) {
         this.name = "map";
         this.bits4 = 0;
@@ -108,6 +116,10 @@ final class SampleConverter {
                 }
                 return new SampleConverter("field", index, count, null, words.get(2), false);
             }
+            case "length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2" -> {
+                TextConverters.check(text, words);
+                return new SampleConverter(words);
+            }
             default -> {
                 if (name.equals("map") || name.startsWith("map_")) {
                     return map(text, words);
@@ -116,7 +128,8 @@ final class SampleConverter {
         }
         throw new ConfigException("sample '" + text + "': converter '" + name + "' is not supported yet "
                 + "(expected: lower, upper, base64, ipmask(BITS4[,BITS6]), regsub(REGEX,SUBST[,FLAGS]), "
-                + "field(INDEX,DELIMITERS[,COUNT]) or "
+                + "field(INDEX,DELIMITERS[,COUNT]), word(INDEX,DELIMITERS[,COUNT]), length, url_dec, ltrim(CHARS), "
+                + "rtrim(CHARS), hex, sha1, sha2([BITS]) or "
                 + "map[_str|_beg|_end|_sub|_dir|_dom|_reg|_int|_ip][_str|_int|_ip](FILE[,DEFAULT]))");
     }
 
@@ -246,6 +259,9 @@ final class SampleConverter {
                 }
             }
             case "field" -> field(text(sample));
+            case "length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2" ->
+                TextConverters.apply(
+                        java.util.Objects.requireNonNull(words, "words"), sample, text(sample), bytes(sample));
             case "map" -> {
                 String value = java.util.Objects.requireNonNull(map, "map").lookup(sample);
                 yield typed(value != null ? value : fallback);
@@ -274,6 +290,9 @@ final class SampleConverter {
 
     /** A sample as text: an address as its literal, a number in decimal. */
     static String text(Object sample) {
+        if (sample instanceof byte[] binary) {
+            return new String(binary, StandardCharsets.ISO_8859_1); // a digest: its bytes, as HAProxy casts them
+        }
         return sample instanceof InetAddress address ? InetAddresses.toText(address) : sample.toString();
     }
 
@@ -284,6 +303,9 @@ final class SampleConverter {
         }
         if (sample instanceof Number number) {
             return ByteBuffer.allocate(Long.BYTES).putLong(number.longValue()).array();
+        }
+        if (sample instanceof byte[] binary) {
+            return binary;
         }
         return sample.toString().getBytes(StandardCharsets.UTF_8);
     }

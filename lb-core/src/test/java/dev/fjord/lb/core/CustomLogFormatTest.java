@@ -86,10 +86,11 @@ class CustomLogFormatTest {
     void unknownAndMissingVariablesAreRefused() {
         assertThatThrownBy(() -> CustomLogFormat.parse("%ci %zz"))
                 .hasMessageStartingWith("'%zz' is not a log-format variable (expected one of: [");
-        assertThatThrownBy(() -> CustomLogFormat.parse("%[src,sha1]"))
-                .hasMessage("sample 'src,sha1': converter 'sha1' is not supported yet (expected: lower, upper, "
+        assertThatThrownBy(() -> CustomLogFormat.parse("%[src,djb2]"))
+                .hasMessage("sample 'src,djb2': converter 'djb2' is not supported yet (expected: lower, upper, "
                         + "base64, ipmask(BITS4[,BITS6]), regsub(REGEX,SUBST[,FLAGS]), "
-                        + "field(INDEX,DELIMITERS[,COUNT]) or "
+                        + "field(INDEX,DELIMITERS[,COUNT]), word(INDEX,DELIMITERS[,COUNT]), length, url_dec, "
+                        + "ltrim(CHARS), rtrim(CHARS), hex, sha1, sha2([BITS]) or "
                         + "map[_str|_beg|_end|_sub|_dir|_dom|_reg|_int|_ip][_str|_int|_ip](FILE[,DEFAULT]))");
         assertThatThrownBy(() -> CustomLogFormat.parse("%[src")).hasMessage("sample expression '%[src' without ']'");
         assertThatThrownBy(() -> CustomLogFormat.parse("%{+Z}o %ci")).hasMessageStartingWith("flag '+Z'");

@@ -60,6 +60,40 @@ class LogFormatSamplesTest {
     }
 
     @Test
+    void textAndDigestConvertersGiveHaproxysValues() {
+        RequestHead request = RequestHead.builder()
+                .uri("/a//b/c?q=b%20c+d")
+                .header("X-Abc", "abc")
+                .header("X-Path", "//a/b/")
+                .build();
+
+        assertThat(value("%[req.hdr(x-abc),length]", request)).isEqualTo("3");
+        assertThat(value("%[query,url_dec]", request)).isEqualTo("q=b c+d");
+        assertThat(value("%[query,url_dec(1)]", request)).isEqualTo("q=b c d");
+        assertThat(value("%[url,url_dec]", request)).isEqualTo("/a//b/c?q=b c d"); // '+' after '?'
+        assertThat(value("%[req.hdr(x-abc),sha1,hex]", request)).isEqualTo("A9993E364706816ABA3E25717850C26C9CD0D89D");
+        assertThat(value("%[req.hdr(x-abc),sha1,base64]", request)).isEqualTo("qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+        assertThat(value("%[req.hdr(x-abc),sha2,hex]", request))
+                .isEqualTo("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
+        assertThat(value("%[req.hdr(x-abc),hex]", request)).isEqualTo("616263");
+        assertThat(value("%[req.hdr(x-path),ltrim(/)]", request)).isEqualTo("a/b/");
+        assertThat(value("%[req.hdr(x-path),rtrim(/)]", request)).isEqualTo("//a/b");
+        assertThat(value("%[path,word(2,/)]", request)).isEqualTo("b");
+        assertThat(value("%[path,word(-1,/)]", request)).isEqualTo("c");
+        assertThat(value("%[path,word(1,/,0)]", request)).isEqualTo("a//b/c");
+        assertThat(value("%[path,field(2,/)]", request)).isEqualTo("a");
+
+        assertThatThrownBy(() -> CustomLogFormat.parseValue("%[path,word(0,/)]"))
+                .hasMessage("sample 'path,word(0,/)': word (expected: word(INDEX,DELIMITERS[,COUNT]), INDEX not 0)");
+        assertThatThrownBy(() -> CustomLogFormat.parseValue("%[path,sha2(100)]"))
+                .hasMessage("sample 'path,sha2(100)': sha2 (expected: sha2 or sha2(224|256|384|512))");
+    }
+
+    private static String value(String format, RequestHead request) {
+        return CustomLogFormat.parseValue(format).value(request);
+    }
+
+    @Test
     void headerValuesMayHoldTheAcceptDate() {
         RequestHead accepted = RequestHead.builder()
                 .uri("/")

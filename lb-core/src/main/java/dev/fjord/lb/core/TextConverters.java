@@ -1,0 +1,151 @@
+package dev.fjord.lb.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The converters of {@link SampleConverter} that work on text and bytes: {@code length}, {@code url_dec([IN_FORM])},
+ * {@code ltrim(CHARS)}, {@code rtrim(CHARS)}, {@code word(INDEX,DELIMITERS[,COUNT])}, {@code hex}, {@code sha1},
+ * {@code sha2([BITS])}. A digest is binary, a {@code byte[]} sample, which {@code hex} or {@code base64} then print.
+ * Stateless.
+ */
+final class TextConverters {
+    /** The names this class converts with. */
+    static final java.util.Set<String> NAMES =
+            java.util.Set.of("length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2");
+
+    private TextConverters() {}
+
+    /**
+     * Checks the arguments of converter {@code words} (its name then its arguments).
+     *
+     * @throws ConfigException naming the converter of {@code text} and what was expected
+     */
+    static void check(String text, List<String> words) {
+        String name = words.get(0);
+        int args = words.size() - 1;
+        boolean ok = switch (name) {
+            case "length", "hex", "sha1" -> args == 0;
+            case "url_dec" -> args <= 1 && (args == 0 || isInteger(words.get(1)));
+            case "ltrim", "rtrim" -> args == 1 && !words.get(1).isEmpty();
+            case "sha2" ->
+                args == 0 || (args == 1 && List.of("224", "256", "384", "512").contains(words.get(1)));
+            case "word" ->
+                (args == 2 || args == 3)
+                        && isInteger(words.get(1))
+                        && !words.get(1).equals("0")
+                        && !words.get(2).isEmpty()
+                        && (args == 2 || isInteger(words.get(3)));
+            default -> false;
+        };
+        if (!ok) {
+            throw new ConfigException("sample '" + text + "': " + name + " (expected: "
+                    + switch (name) {
+                        case "url_dec" -> "url_dec or url_dec(IN_FORM), an integer";
+                        case "ltrim", "rtrim" -> name + "(CHARS)";
+                        case "sha2" -> "sha2 or sha2(224|256|384|512)";
+                        case "word" -> "word(INDEX,DELIMITERS[,COUNT]), INDEX not 0";
+                        default -> name + " without argument";
+                    }
+                    + ")");
+        }
+    }
+
+    /** {@code sample} converted by {@code words}; null when it cannot be (bad percent-encoding). */
+    static @Nullable Object apply(List<String> words, Object sample, String text, byte[] bytes) {
+        return switch (words.get(0)) {
+            case "length" -> (long) text.length();
+            case "url_dec" -> urlDecode(text, words.size() > 1 && !words.get(1).equals("0"));
+            case "ltrim" -> trim(text, words.get(1), true);
+            case "rtrim" -> trim(text, words.get(1), false);
+            case "word" ->
+                word(
+                        text,
+                        Integer.parseInt(words.get(1)),
+                        words.get(2),
+                        words.size() > 3 ? Integer.parseInt(words.get(3)) : 1);
+            case "hex" -> HexFormat.of().withUpperCase().formatHex(bytes);
+            case "sha1" -> digest("SHA-1", bytes);
+            case "sha2" -> digest("SHA-" + (words.size() > 1 ? words.get(1) : "256"), bytes);
+            default -> throw new IllegalStateException("not a text converter: " + words.get(0));
+        };
+    }
+
+    private static boolean isInteger(String text) {
+        return text.matches("-?[0-9]{1,9}");
+    }
+
+    private static @Nullable String urlDecode(String text, boolean form) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+        boolean query = form;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= text.length()
+                        || Character.digit(text.charAt(i + 1), 16) < 0
+                        || Character.digit(text.charAt(i + 2), 16) < 0) {
+                    return null; // as HAProxy: a bad encoding gives no sample
+                }
+                out.write(Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
+                i += 2;
+            } else if (c == '+' && query) {
+                out.write(' ');
+            } else {
+                query |= c == '?';
+                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(bytes, 0, bytes.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String trim(String text, String chars, boolean left) {
+        int start = 0;
+        int end = text.length();
+        if (left) {
+            while (start < end && chars.indexOf(text.charAt(start)) >= 0) {
+                start++;
+            }
+        } else {
+            while (end > start && chars.indexOf(text.charAt(end - 1)) >= 0) {
+                end--;
+            }
+        }
+        return text.substring(start, end);
+    }
+
+    /** HAProxy's {@code word}: as {@code field}, but runs of delimiters separate one pair of words. */
+    private static String word(String text, int index, String delimiters, int count) {
+        List<int[]> words = new java.util.ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean delimiter = i == text.length() || delimiters.indexOf(text.charAt(i)) >= 0;
+            if (!delimiter && start < 0) {
+                start = i;
+            } else if (delimiter && start >= 0) {
+                words.add(new int[] {start, i});
+                start = -1;
+            }
+        }
+        int first = index > 0 ? index - 1 : words.size() + index;
+        if (first < 0 || first >= words.size()) {
+            return "";
+        }
+        int last = count <= 0 ? words.size() - 1 : Math.min(words.size() - 1, first + count - 1);
+        return text.substring(words.get(first)[0], words.get(last)[1]);
+    }
+
+    private static byte[] digest(String algorithm, byte[] bytes) {
+        try {
+            return MessageDigest.getInstance(algorithm).digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is part of every Java platform", e);
+        }
+    }
+}
