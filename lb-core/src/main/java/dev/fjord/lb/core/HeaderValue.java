@@ -33,6 +33,10 @@ final class HeaderValue {
         if (rule instanceof HttpRequestRule.AddHeader add) {
             return of(add.value(), add.format());
         }
+        if (rule instanceof HttpRequestRule.Redirect redirect
+                && redirect.value().indexOf('%') >= 0) {
+            return of(redirect.value(), true); // a log-format target, as HAProxy's redirect takes
+        }
         if (rule instanceof HttpRequestRule.ReplaceHeader replace) {
             return new HeaderValue(
                     replace.replacement(), null, HeaderRewrite.compile("http-request replace", replace.regex()));

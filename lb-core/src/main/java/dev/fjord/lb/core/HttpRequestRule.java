@@ -238,6 +238,9 @@ public sealed interface HttpRequestRule
                         "http-request redirect: " + type.name().toLowerCase(java.util.Locale.ROOT) + " '" + value
                                 + "' (expected: non-empty text without spaces)");
             }
+            if (value.indexOf('%') >= 0) { // a log-format: %[sample], %ci..., %% for %
+                HeaderValue.check("http-request redirect " + type.name().toLowerCase(java.util.Locale.ROOT), value);
+            }
         }
 
         /** The same redirect with {@code options} ({@code drop-query}, {@code set-cookie}, ...). */

@@ -156,7 +156,7 @@ final class RouteDecisions {
                 return new RouteDecision.Service(frontend.config(), request, routed, service.service());
             }
             LocalResponse response = RuleResponses.responseFor(
-                    rule, routed, frontend.config(), backend == null ? null : backend.config());
+                    rule, rules.values.get(i), routed, frontend.config(), backend == null ? null : backend.config());
             if (response != null) {
                 if ((rule instanceof HttpRequestRule.Deny || rule instanceof TarpitRule) && counters != null) {
                     counters.httpError(); // a denied request is the client's error, as HAProxy counts it
@@ -277,7 +277,9 @@ final class RouteDecisions {
                 level = set.level();
             } else if (rule instanceof HttpRequestRule.Allow
                     || rule instanceof HttpRequestRule.UseService
-                    || (!tracks && RuleResponses.responseFor(rule, routed, frontend.config(), null) != null)) {
+                    || (!tracks
+                            && RuleResponses.responseFor(rule, rules.values.get(i), routed, frontend.config(), null)
+                                    != null)) {
                 break;
             } else if (!tracks) { // tracking counted when the request was routed
                 edits.addAll(RuleResponses.editsFor(rule, rules.values.get(i), routed));

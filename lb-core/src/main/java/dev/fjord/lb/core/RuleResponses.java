@@ -15,7 +15,11 @@ final class RuleResponses {
      * the other rules.
      */
     static @Nullable LocalResponse responseFor(
-            HttpRequestRule rule, RequestHead request, FrontendConfig frontend, @Nullable BackendConfig backend) {
+            HttpRequestRule rule,
+            HeaderValue value,
+            RequestHead request,
+            FrontendConfig frontend,
+            @Nullable BackendConfig backend) {
         if (rule instanceof HttpRequestRule.Deny deny) {
             return ErrorPages.of(frontend, backend, deny.status());
         }
@@ -31,7 +35,8 @@ final class RuleResponses {
                     answer.status(), List.of(Map.entry("Content-Type", answer.contentType())), answer.body());
         }
         if (rule instanceof HttpRequestRule.Redirect redirect) {
-            String location = Redirects.location(redirect.type(), redirect.value(), redirect.options(), request);
+            String target = value == HeaderValue.NONE ? redirect.value() : value.of(request); // a log-format
+            String location = Redirects.location(redirect.type(), target, redirect.options(), request);
             return Redirects.response(location, redirect.code(), redirect.options());
         }
         return null;

@@ -24,7 +24,8 @@ final class SampleFetch {
     private static final Set<String> CONNECTION_LEVEL = Set.of("src", "src_port", "dst", "dst_port");
 
     private static final String KEY_FETCHES = "src, src_port, dst, dst_port, path, pathq, query, url, base, method, "
-            + "req.ver, hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
+            + "capture.req.uri, capture.req.method, req.ver, hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), "
+            + "hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), "
             + "ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, "
             + "str(TEXT), uuid, unique-id or var(NAME)";
 
@@ -94,8 +95,19 @@ final class SampleFetch {
             default -> name;
         };
         int[] arity = switch (fetch) {
-            case "src", "src_port", "dst", "dst_port", "path", "pathq", "query", "url", "base", "method", "req.ver" ->
-                new int[] {0, 0};
+            case "capture.req.uri",
+                    "capture.req.method",
+                    "src",
+                    "src_port",
+                    "dst",
+                    "dst_port",
+                    "path",
+                    "pathq",
+                    "query",
+                    "url",
+                    "base",
+                    "method",
+                    "req.ver" -> new int[] {0, 0};
             case "ssl_fc",
                     "ssl_fc_sni",
                     "ssl_fc_protocol",
@@ -195,6 +207,7 @@ final class SampleFetch {
     boolean readsRequestContent() {
         return switch (fetch) {
             case "path",
+                    "capture.req.uri",
                     "pathq",
                     "query",
                     "url",
@@ -268,6 +281,12 @@ final class SampleFetch {
             }
             case "query" -> request.query();
             case "url" -> request.uri();
+            case "capture.req.uri" -> { // from the first slash: no scheme nor authority
+                String uri = request.uri();
+                int slash = uri.startsWith("/") ? 0 : uri.indexOf('/', uri.indexOf("://") + 3);
+                yield slash < 0 ? uri : uri.substring(slash);
+            }
+            case "capture.req.method" -> request.method();
             case "method" -> request.method();
             case "req.ver" ->
                 request.version().startsWith("HTTP/") ? request.version().substring(5) : null;

@@ -79,7 +79,8 @@ class StickConfigErrorsTest {
         fails(
                 b -> b.frontend("fe", f -> f.bind(":80").httpRequest(HttpRequestRule.trackSc(0, "base32+src"))),
                 "sample 'base32+src': fetch 'base32+src' is not supported yet (expected: src, src_port, dst, "
-                        + "dst_port, path, pathq, query, url, base, method, req.ver, hdr(NAME[,OCC]), "
+                        + "dst_port, path, pathq, query, url, base, method, capture.req.uri, capture.req.method, "
+                        + "req.ver, hdr(NAME[,OCC]), "
                         + "req.fhdr(NAME[,OCC]), hdr_ip(NAME[,OCC]), url_param(NAME), req.cook(NAME), ssl_fc, "
                         + "ssl_fc_sni, ssl_fc_protocol, "
                         + "ssl_fc_cipher, ssl_fc_alpn, ssl_c_used, ssl_c_verify, ssl_c_s_dn, str(TEXT), uuid, "

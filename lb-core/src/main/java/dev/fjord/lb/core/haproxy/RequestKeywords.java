@@ -86,9 +86,9 @@ final class RequestKeywords {
         RedirectOptions options = RedirectOptions.NONE;
         for (int i = 1; i < words.size(); i++) {
             switch (words.get(i)) {
-                case "location", "prefix", "scheme" -> {
+                case "location", "prefix", "scheme" -> { // a log-format, evaluated for each request
                     type = words.get(i);
-                    value = literal(arg(words, ++i));
+                    value = arg(words, ++i);
                 }
                 case "code" -> code = Values.integer(arg(words, ++i));
                 case "drop-query" -> options = options.withDropQuery();
