@@ -33,6 +33,9 @@ final class HeaderValue {
         if (rule instanceof HttpRequestRule.AddHeader add) {
             return of(add.value(), add.format());
         }
+        if (rule instanceof FormattedReturn answer) {
+            return of(answer.format(), true);
+        }
         if (rule instanceof HttpRequestRule.Redirect redirect
                 && redirect.value().indexOf('%') >= 0) {
             return of(redirect.value(), true); // a log-format target, as HAProxy's redirect takes

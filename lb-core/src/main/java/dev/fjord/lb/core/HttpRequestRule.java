@@ -37,6 +37,7 @@ public sealed interface HttpRequestRule
                 SetVarRule,
                 SetSrcRule,
                 TarpitRule,
+                FormattedReturn,
                 AuthRule,
                 CaptureRule {
 
@@ -233,14 +234,7 @@ public sealed interface HttpRequestRule
                 throw new ConfigException(
                         "http-request redirect: code " + code + " (expected: 301, 302, 303, 307 or 308)");
             }
-            if (value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-                throw new ConfigException(
-                        "http-request redirect: " + type.name().toLowerCase(java.util.Locale.ROOT) + " '" + value
-                                + "' (expected: non-empty text without spaces)");
-            }
-            if (value.indexOf('%') >= 0) { // a log-format: %[sample], %ci..., %% for %
-                HeaderValue.check("http-request redirect " + type.name().toLowerCase(java.util.Locale.ROOT), value);
-            }
+            Redirects.checkTarget(type, value);
         }
 
         /** The same redirect with {@code options} ({@code drop-query}, {@code set-cookie}, ...). */

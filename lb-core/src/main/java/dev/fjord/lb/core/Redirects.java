@@ -14,6 +14,22 @@ final class Redirects {
      * {@code Host} (empty when none) and the URI. The URI of the last two loses its query with {@code drop-query} and
      * is {@code /} for {@code *}; {@code append-slash} adds a {@code /} to a location not ending with one.
      */
+    /**
+     * Checks a redirect's target: non-empty text without spaces, a log-format when it holds {@code %}.
+     *
+     * @throws ConfigException naming the redirect and what is wrong
+     */
+    static void checkTarget(HttpRequestRule.RedirectType type, String value) {
+        String kind = type.name().toLowerCase(java.util.Locale.ROOT);
+        if (value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+            throw new ConfigException(
+                    "http-request redirect: " + kind + " '" + value + "' (expected: non-empty text without spaces)");
+        }
+        if (value.indexOf('%') >= 0) { // a log-format: %[sample], %ci..., %% for %
+            HeaderValue.check("http-request redirect " + kind, value);
+        }
+    }
+
     static String location(
             HttpRequestRule.RedirectType type, String value, RedirectOptions options, RequestHead request) {
         if (type == HttpRequestRule.RedirectType.LOCATION) {

@@ -34,6 +34,10 @@ final class RuleResponses {
             return new LocalResponse(
                     answer.status(), List.of(Map.entry("Content-Type", answer.contentType())), answer.body());
         }
+        if (rule instanceof FormattedReturn answer) {
+            return new LocalResponse(
+                    answer.status(), List.of(Map.entry("Content-Type", answer.contentType())), value.of(request));
+        }
         if (rule instanceof HttpRequestRule.Redirect redirect) {
             String target = value == HeaderValue.NONE ? redirect.value() : value.of(request); // a log-format
             String location = Redirects.location(redirect.type(), target, redirect.options(), request);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Redirects whose target is a log-format, as HTTPS redirects are written: the same {@code Location} as HAProxy 2.6.
+ * Redirects whose target is a log-format, as HTTPS redirects are written, and a {@code return} whose body is one
+ * ({@code lf-string}): the same {@code Location} and body as HAProxy 2.6.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RedirectFormatProxyTest {
@@ -33,12 +34,19 @@ class RedirectFormatProxyTest {
                     http-request redirect location https://%%[hdr(host),field(1,:)]%%[capture.req.uri] code 301 if a
                     http-request redirect prefix https://%%[req.hdr(host),lower] code 302 if { path_beg /b }
                     http-request redirect location /c?from=%%[path,url_dec]&%%%% code 303 if { path_beg /c }
+                    acl j path_beg /j
+                    http-request return status 200 content-type text/json lf-string '{"p":"%%[path]","c":"%%%%"}' if j
                     http-request return status 200 content-type text/plain string none
                 """.formatted(bind);
     }
 
     private List<String> run(InetSocketAddress proxy) throws IOException {
         List<String> seen = new ArrayList<>();
+        try (RawClient client = new RawClient(proxy).timeout(5000)) {
+            client.send("GET /j/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            String response = client.readUntilClose();
+            seen.add("/j/1 " + response.substring(response.indexOf("\r\n\r\n") + 4));
+        }
         for (String target : List.of("/a/x?y=1", "/b/z", "/c%20d")) {
             try (RawClient client = new RawClient(proxy).timeout(5000)) {
                 client.send("GET " + target + " HTTP/1.1\r\nHost: WWW.Example.com:80\r\nConnection: close\r\n\r\n");
@@ -59,6 +67,7 @@ class RedirectFormatProxyTest {
 
         assertThat(byFjord)
                 .containsExactly(
+                        "/j/1 {\"p\":\"/j/1\",\"c\":\"%\"}",
                         "/a/x?y=1 301 https://WWW.Example.com/a/x?y=1",
                         "/b/z 302 https://www.example.com:80/b/z",
                         "/c%20d 303 /c?from=/c d&%");

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import dev.fjord.lb.core.Acl;
 import dev.fjord.lb.core.BindOptions;
 import dev.fjord.lb.core.Condition;
+import dev.fjord.lb.core.FormattedReturn;
 import dev.fjord.lb.core.FrontendConfig;
 import dev.fjord.lb.core.HttpRequestRule;
 import dev.fjord.lb.core.ListenBuilder;
@@ -270,8 +271,10 @@ final class FrontendKeywords {
             case "replace-value" ->
                 HttpRequestRule.replaceValue(arg(words, 1), arg(words, 2), RequestKeywords.literal(arg(words, 3)));
             case "return" -> {
-                RequestKeywords.Answer answer = RequestKeywords.answer(words, 200);
-                yield HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body());
+                RequestKeywords.Answer answer = RequestKeywords.answer(words, 200, true);
+                yield answer.format()
+                        ? new FormattedReturn(answer.status(), answer.contentType(), answer.body(), null)
+                        : HttpRequestRule.returnResponse(answer.status(), answer.contentType(), answer.body());
             }
             case "set-log-level" -> HttpRequestRule.setLogLevel(arg(words, 1));
             case "set-src" -> {

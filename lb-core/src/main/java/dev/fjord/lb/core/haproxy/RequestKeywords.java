@@ -18,7 +18,8 @@ final class RequestKeywords {
     private RequestKeywords() {}
 
     /** The status, content type and body a {@code return} (or a {@code deny} with a payload) answers with. */
-    record Answer(int status, String contentType, String body) {}
+    /** An answer's status, type and body; {@code format}: the body is a log-format (lf-string, lf-file). */
+    record Answer(int status, String contentType, String body, boolean format) {}
 
     /**
      * {@code deny [deny_status|status CODE] [content-type TYPE] [string TEXT|lf-string TEXT|file FILE]}: a plain deny
@@ -56,6 +57,12 @@ final class RequestKeywords {
      * word first; a file is read now, whole, as UTF-8.
      */
     static Answer answer(List<String> words, int defaultStatus) {
+        return answer(words, defaultStatus, false);
+    }
+
+    /** As {@link #answer(List, int)}; {@code formats}: {@code lf-string} and {@code lf-file} stay log-formats. */
+    static Answer answer(List<String> words, int defaultStatus, boolean formats) {
+        boolean format = false;
         int status = defaultStatus;
         String type = "text/plain";
         String body = "";
@@ -64,15 +71,23 @@ final class RequestKeywords {
                 case "status" -> status = Values.integer(arg(words, ++i));
                 case "content-type" -> type = arg(words, ++i);
                 case "string" -> body = arg(words, ++i);
-                case "lf-string" -> body = literal(arg(words, ++i));
+                case "lf-string" -> {
+                    body = arg(words, ++i);
+                    format = formats && !isLiteral(body);
+                    body = format ? body : literal(body);
+                }
                 case "file" -> body = read(arg(words, ++i));
-                case "lf-file" -> body = literal(read(arg(words, ++i)));
+                case "lf-file" -> {
+                    body = read(arg(words, ++i));
+                    format = formats && !isLiteral(body);
+                    body = format ? body : literal(body);
+                }
                 default ->
                     throw new IllegalArgumentException(words.get(0) + " option '" + words.get(i) + "' is not "
                             + "supported yet (expected: status CODE, content-type TYPE, string TEXT, file FILE)");
             }
         }
-        return new Answer(status, type, body);
+        return new Answer(status, type, body, format);
     }
 
     /**
@@ -136,6 +151,11 @@ final class RequestKeywords {
             }
         }
         return out.toString();
+    }
+
+    /** Whether a log-format is literal text: no {@code %} but in {@code %%}. */
+    private static boolean isLiteral(String text) {
+        return text.replace("%%", "").indexOf('%') < 0;
     }
 
     private static String read(String file) {
