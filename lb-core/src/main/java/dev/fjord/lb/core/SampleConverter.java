@@ -116,7 +116,7 @@ final class SampleConverter {
                 }
                 return new SampleConverter("field", index, count, null, words.get(2), false);
             }
-            case "length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2" -> {
+            case "length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2", "json" -> {
                 TextConverters.check(text, words);
                 return new SampleConverter(words);
             }
@@ -129,7 +129,7 @@ final class SampleConverter {
         throw new ConfigException("sample '" + text + "': converter '" + name + "' is not supported yet "
                 + "(expected: lower, upper, base64, ipmask(BITS4[,BITS6]), regsub(REGEX,SUBST[,FLAGS]), "
                 + "field(INDEX,DELIMITERS[,COUNT]), word(INDEX,DELIMITERS[,COUNT]), length, url_dec, ltrim(CHARS), "
-                + "rtrim(CHARS), hex, sha1, sha2([BITS]) or "
+                + "rtrim(CHARS), hex, sha1, sha2([BITS]), json or "
                 + "map[_str|_beg|_end|_sub|_dir|_dom|_reg|_int|_ip][_str|_int|_ip](FILE[,DEFAULT]))");
     }
 
@@ -259,7 +259,7 @@ final class SampleConverter {
                 }
             }
             case "field" -> field(text(sample));
-            case "length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2" ->
+            case "length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2", "json" ->
                 TextConverters.apply(
                         java.util.Objects.requireNonNull(words, "words"), sample, text(sample), bytes(sample));
             case "map" -> {

@@ -12,13 +12,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The converters of {@link SampleConverter} that work on text and bytes: {@code length}, {@code url_dec([IN_FORM])},
  * {@code ltrim(CHARS)}, {@code rtrim(CHARS)}, {@code word(INDEX,DELIMITERS[,COUNT])}, {@code hex}, {@code sha1},
- * {@code sha2([BITS])}. A digest is binary, a {@code byte[]} sample, which {@code hex} or {@code base64} then print.
- * Stateless.
+ * {@code sha2([BITS])}, {@code json([ascii|utf8|utf8s|utf8p|utf8ps])}. A digest is binary, a {@code byte[]} sample,
+ * which {@code hex} or {@code base64} then print. Stateless.
  */
 final class TextConverters {
     /** The names this class converts with. */
     static final java.util.Set<String> NAMES =
-            java.util.Set.of("length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2");
+            java.util.Set.of("length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2", "json");
 
     private TextConverters() {}
 
@@ -32,6 +32,11 @@ final class TextConverters {
         int args = words.size() - 1;
         boolean ok = switch (name) {
             case "length", "hex", "sha1" -> args == 0;
+            case "json" ->
+                args == 0
+                        || (args == 1
+                                && List.of("ascii", "utf8", "utf8s", "utf8p", "utf8ps")
+                                        .contains(words.get(1)));
             case "url_dec" -> args <= 1 && (args == 0 || isInteger(words.get(1)));
             case "ltrim", "rtrim" -> args == 1 && !words.get(1).isEmpty();
             case "sha2" ->
@@ -50,6 +55,7 @@ final class TextConverters {
                         case "url_dec" -> "url_dec or url_dec(IN_FORM), an integer";
                         case "ltrim", "rtrim" -> name + "(CHARS)";
                         case "sha2" -> "sha2 or sha2(224|256|384|512)";
+                        case "json" -> "json or json(ascii|utf8|utf8s|utf8p|utf8ps)";
                         case "word" -> "word(INDEX,DELIMITERS[,COUNT]), INDEX not 0";
                         default -> name + " without argument";
                     }
@@ -71,6 +77,7 @@ final class TextConverters {
                         words.get(2),
                         words.size() > 3 ? Integer.parseInt(words.get(3)) : 1);
             case "hex" -> HexFormat.of().withUpperCase().formatHex(bytes);
+            case "json" -> json(text, words.size() > 1 && words.get(1).equals("ascii"));
             case "sha1" -> digest("SHA-1", bytes);
             case "sha2" -> digest("SHA-" + (words.size() > 1 ? words.get(1) : "256"), bytes);
             default -> throw new IllegalStateException("not a text converter: " + words.get(0));
@@ -139,6 +146,34 @@ final class TextConverters {
         }
         int last = count <= 0 ? words.size() - 1 : Math.min(words.size() - 1, first + count - 1);
         return text.substring(words.get(first)[0], words.get(last)[1]);
+    }
+
+    /**
+     * {@code json}: the text escaped to sit inside a JSON string ({@code "}, {@code \}, control characters, and with
+     * {@code ascii} every non-ASCII character, as a backslash, {@code u} and four hex digits).
+     */
+    private static String json(String text, boolean ascii) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || (ascii && c > 0x7e)) {
+                        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static byte[] digest(String algorithm, byte[] bytes) {

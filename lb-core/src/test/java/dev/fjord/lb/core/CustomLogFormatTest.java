@@ -90,7 +90,7 @@ class CustomLogFormatTest {
                 .hasMessage("sample 'src,djb2': converter 'djb2' is not supported yet (expected: lower, upper, "
                         + "base64, ipmask(BITS4[,BITS6]), regsub(REGEX,SUBST[,FLAGS]), "
                         + "field(INDEX,DELIMITERS[,COUNT]), word(INDEX,DELIMITERS[,COUNT]), length, url_dec, "
-                        + "ltrim(CHARS), rtrim(CHARS), hex, sha1, sha2([BITS]) or "
+                        + "ltrim(CHARS), rtrim(CHARS), hex, sha1, sha2([BITS]), json or "
                         + "map[_str|_beg|_end|_sub|_dir|_dom|_reg|_int|_ip][_str|_int|_ip](FILE[,DEFAULT]))");
         assertThatThrownBy(() -> CustomLogFormat.parse("%[src")).hasMessage("sample expression '%[src' without ']'");
         assertThatThrownBy(() -> CustomLogFormat.parse("%{+Z}o %ci")).hasMessageStartingWith("flag '+Z'");

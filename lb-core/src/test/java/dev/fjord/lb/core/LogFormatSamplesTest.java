@@ -82,6 +82,20 @@ class LogFormatSamplesTest {
         assertThat(value("%[path,word(-1,/)]", request)).isEqualTo("c");
         assertThat(value("%[path,word(1,/,0)]", request)).isEqualTo("a//b/c");
         assertThat(value("%[path,field(2,/)]", request)).isEqualTo("a");
+        assertThat(value(
+                        "%[req.hdr(x-quote),json]",
+                        RequestHead.builder()
+                                .uri("/")
+                                .header("X-Quote", "say \"hi\"\\ \u00e9\u0001")
+                                .build()))
+                .isEqualTo("say \\\"hi\\\"\\\\ \u00e9\\u0001");
+        assertThat(value(
+                        "%[req.hdr(x-quote),json(ascii)]",
+                        RequestHead.builder()
+                                .uri("/")
+                                .header("X-Quote", "\u00e9")
+                                .build()))
+                .isEqualTo("\\u00e9");
 
         assertThatThrownBy(() -> CustomLogFormat.parseValue("%[path,word(0,/)]"))
                 .hasMessage("sample 'path,word(0,/)': word (expected: word(INDEX,DELIMITERS[,COUNT]), INDEX not 0)");
