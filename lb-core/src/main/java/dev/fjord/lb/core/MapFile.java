@@ -16,7 +16,6 @@ import java.util.regex.PatternSyntaxException;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.fjord.lb.core.internal.InetAddresses;
 import dev.fjord.lb.core.internal.IpNetwork;
 
 /**
@@ -147,10 +146,5 @@ final class MapFile {
             }
         }
         return found;
-    }
-
-    /** Whether {@code text} is an IP literal; used to type {@code map_*_ip} outputs. */
-    static boolean isAddress(String text) {
-        return InetAddresses.isLiteral(text);
     }
 }

@@ -35,17 +35,15 @@ final class SampleConverter {
     private final @Nullable String fallback;
 
     private final String output;
+    /** A {@link TextConverters} converter's name then arguments; empty for the others. */
+    private final List<String> words;
 
     private SampleConverter(String name, int bits4, int bits6) {
         this(name, bits4, bits6, null, "", false);
     }
 
-    /** A {@link TextConverters} converter: its name then its arguments. */
-    private @Nullable List<String> words;
-
     private SampleConverter(List<String> words) {
-        this(words.get(0), 0, 0);
-        this.words = List.copyOf(words);
+        this(words.get(0), 0, 0, null, "", false, List.copyOf(words));
     }
 
     private SampleConverter(MapFile map, @Nullable String fallback, String output) {
@@ -58,6 +56,7 @@ final class SampleConverter {
         this.map = map;
         this.fallback = fallback;
         this.output = output;
+        this.words = List.of();
     }
 
     private SampleConverter(
@@ -67,6 +66,17 @@ final class SampleConverter {
             java.util.regex.@Nullable Pattern regex,
             String replacement,
             boolean global) {
+        this(name, bits4, bits6, regex, replacement, global, List.of());
+    }
+
+    private SampleConverter(
+            String name,
+            int bits4,
+            int bits6,
+            java.util.regex.@Nullable Pattern regex,
+            String replacement,
+            boolean global,
+            List<String> words) {
         this.name = name;
         this.bits4 = bits4;
         this.bits6 = bits6;
@@ -76,6 +86,7 @@ final class SampleConverter {
         this.map = null;
         this.fallback = null;
         this.output = "str";
+        this.words = words;
     }
 
     /**
@@ -103,24 +114,11 @@ final class SampleConverter {
             case "regsub" -> {
                 return regsub(text, words);
             }
-            case "field" -> {
-                if (words.size() < 3 || words.size() > 4 || words.get(2).isEmpty()) {
-                    throw new ConfigException("sample '" + text + "': field takes INDEX,DELIMITERS[,COUNT]");
-                }
-                int index = integer(text, "field index", words.get(1));
-                int count = words.size() == 4 ? integer(text, "field count", words.get(3)) : 1;
-                if (index == 0 || count < 0) {
-                    throw new ConfigException("sample '" + text + "': field " + index + "," + count
-                            + " (expected: an index other than 0, from the end when negative, and a count of 0 or "
-                            + "more, 0 for all the rest)");
-                }
-                return new SampleConverter("field", index, count, null, words.get(2), false);
-            }
-            case "length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2", "json" -> {
-                TextConverters.check(text, words);
-                return new SampleConverter(words);
-            }
             default -> {
+                if (TextConverters.NAMES.contains(name)) {
+                    TextConverters.check(text, words);
+                    return new SampleConverter(words);
+                }
                 if (name.equals("map") || name.startsWith("map_")) {
                     return map(text, words);
                 }
@@ -185,36 +183,6 @@ final class SampleConverter {
         return new SampleConverter("regsub", 0, 0, regex, replacement.toString(), flags.indexOf('g') >= 0);
     }
 
-    private static int integer(String text, String what, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException("sample '" + text + "': " + what + " '" + value + "' (expected: an integer)");
-        }
-    }
-
-    /**
-     * {@code field(INDEX,DELIMITERS[,COUNT])}: the INDEXth field (1 the first, -1 the last) of the text cut at any of
-     * the delimiters, COUNT fields with their delimiters (0: to the end); empty past the last field.
-     */
-    private String field(String value) {
-        List<Integer> cuts = new java.util.ArrayList<>();
-        cuts.add(-1);
-        for (int i = 0; i < value.length(); i++) {
-            if (replacement.indexOf(value.charAt(i)) >= 0) {
-                cuts.add(i);
-            }
-        }
-        cuts.add(value.length());
-        int fields = cuts.size() - 1;
-        int first = bits4 > 0 ? bits4 - 1 : fields + bits4;
-        if (first < 0 || first >= fields) {
-            return "";
-        }
-        int last = bits6 == 0 ? fields - 1 : Math.min(fields - 1, first + bits6 - 1);
-        return value.substring(cuts.get(first) + 1, cuts.get(last + 1));
-    }
-
     private static int mask(String text, String bits, int max) {
         try {
             int n = Integer.parseInt(bits);
@@ -245,6 +213,9 @@ final class SampleConverter {
     /** {@code sample} converted; null when it cannot be. */
     @Nullable
     Object apply(Object sample) {
+        if (!words.isEmpty()) {
+            return TextConverters.apply(words, sample);
+        }
         return switch (name) {
             case "lower" -> text(sample).toLowerCase(Locale.ROOT);
             case "upper" -> text(sample).toUpperCase(Locale.ROOT);
@@ -258,10 +229,6 @@ final class SampleConverter {
                     yield null; // a group the regex does not have
                 }
             }
-            case "field" -> field(text(sample));
-            case "length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2", "json" ->
-                TextConverters.apply(
-                        java.util.Objects.requireNonNull(words, "words"), sample, text(sample), bytes(sample));
             case "map" -> {
                 String value = java.util.Objects.requireNonNull(map, "map").lookup(sample);
                 yield typed(value != null ? value : fallback);
@@ -297,7 +264,7 @@ final class SampleConverter {
     }
 
     /** A sample as HAProxy casts it to binary: an address's bytes, an integer's 8 bytes, a string's bytes. */
-    private static byte[] bytes(Object sample) {
+    static byte[] bytes(Object sample) {
         if (sample instanceof InetAddress address) {
             return address.getAddress();
         }

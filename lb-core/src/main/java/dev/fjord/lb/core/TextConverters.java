@@ -10,15 +10,16 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The converters of {@link SampleConverter} that work on text and bytes: {@code length}, {@code url_dec([IN_FORM])},
- * {@code ltrim(CHARS)}, {@code rtrim(CHARS)}, {@code word(INDEX,DELIMITERS[,COUNT])}, {@code hex}, {@code sha1},
+ * The converters of {@link SampleConverter} that work on text and bytes: {@code field(INDEX,DELIMITERS[,COUNT])},
+ * {@code word(INDEX,DELIMITERS[,COUNT])}, {@code length}, {@code url_dec([IN_FORM])}, {@code ltrim(CHARS)},
+ * {@code rtrim(CHARS)}, {@code hex}, {@code sha1},
  * {@code sha2([BITS])}, {@code json([ascii|utf8|utf8s|utf8p|utf8ps])}. A digest is binary, a {@code byte[]} sample,
  * which {@code hex} or {@code base64} then print. Stateless.
  */
 final class TextConverters {
     /** The names this class converts with. */
     static final java.util.Set<String> NAMES =
-            java.util.Set.of("length", "url_dec", "ltrim", "rtrim", "word", "hex", "sha1", "sha2", "json");
+            java.util.Set.of("field", "word", "length", "url_dec", "ltrim", "rtrim", "hex", "sha1", "sha2", "json");
 
     private TextConverters() {}
 
@@ -41,22 +42,26 @@ final class TextConverters {
             case "ltrim", "rtrim" -> args == 1 && !words.get(1).isEmpty();
             case "sha2" ->
                 args == 0 || (args == 1 && List.of("224", "256", "384", "512").contains(words.get(1)));
-            case "word" ->
+            case "field", "word" ->
                 (args == 2 || args == 3)
                         && isInteger(words.get(1))
                         && !words.get(1).equals("0")
                         && !words.get(2).isEmpty()
-                        && (args == 2 || isInteger(words.get(3)));
+                        && (args == 2
+                                || (isInteger(words.get(3)) && !words.get(3).startsWith("-")));
             default -> false;
         };
         if (!ok) {
-            throw new ConfigException("sample '" + text + "': " + name + " (expected: "
+            String written = args == 0 ? name : name + "(" + String.join(",", words.subList(1, words.size())) + ")";
+            throw new ConfigException("sample '" + text + "': " + written + " (expected: "
                     + switch (name) {
                         case "url_dec" -> "url_dec or url_dec(IN_FORM), an integer";
                         case "ltrim", "rtrim" -> name + "(CHARS)";
                         case "sha2" -> "sha2 or sha2(224|256|384|512)";
                         case "json" -> "json or json(ascii|utf8|utf8s|utf8p|utf8ps)";
-                        case "word" -> "word(INDEX,DELIMITERS[,COUNT]), INDEX not 0";
+                        case "field", "word" ->
+                            name + "(INDEX,DELIMITERS[,COUNT]), INDEX not 0, from the end when "
+                                    + "negative, COUNT 0 or more, 0 for all the rest";
                         default -> name + " without argument";
                     }
                     + ")");
@@ -64,22 +69,24 @@ final class TextConverters {
     }
 
     /** {@code sample} converted by {@code words}; null when it cannot be (bad percent-encoding). */
-    static @Nullable Object apply(List<String> words, Object sample, String text, byte[] bytes) {
+    static @Nullable Object apply(List<String> words, Object sample) {
+        String text = SampleConverter.text(sample);
         return switch (words.get(0)) {
             case "length" -> (long) text.length();
             case "url_dec" -> urlDecode(text, words.size() > 1 && !words.get(1).equals("0"));
             case "ltrim" -> trim(text, words.get(1), true);
             case "rtrim" -> trim(text, words.get(1), false);
-            case "word" ->
-                word(
+            case "field", "word" ->
+                cut(
                         text,
+                        words.get(0).equals("word"),
                         Integer.parseInt(words.get(1)),
                         words.get(2),
                         words.size() > 3 ? Integer.parseInt(words.get(3)) : 1);
-            case "hex" -> HexFormat.of().withUpperCase().formatHex(bytes);
+            case "hex" -> HexFormat.of().withUpperCase().formatHex(SampleConverter.bytes(sample));
             case "json" -> json(text, words.size() > 1 && words.get(1).equals("ascii"));
-            case "sha1" -> digest("SHA-1", bytes);
-            case "sha2" -> digest("SHA-" + (words.size() > 1 ? words.get(1) : "256"), bytes);
+            case "sha1" -> digest("SHA-1", SampleConverter.bytes(sample));
+            case "sha2" -> digest("SHA-" + (words.size() > 1 ? words.get(1) : "256"), SampleConverter.bytes(sample));
             default -> throw new IllegalStateException("not a text converter: " + words.get(0));
         };
     }
@@ -127,25 +134,28 @@ final class TextConverters {
         return text.substring(start, end);
     }
 
-    /** HAProxy's {@code word}: as {@code field}, but runs of delimiters separate one pair of words. */
-    private static String word(String text, int index, String delimiters, int count) {
-        List<int[]> words = new java.util.ArrayList<>();
-        int start = -1;
+    /**
+     * HAProxy's {@code field} and {@code word}: the INDEXth part (1 the first, -1 the last) of the text cut at any of
+     * the delimiters, COUNT parts with the delimiters between them (0: to the end); empty past the last part. For
+     * {@code word} ({@code words}), runs of delimiters separate one pair of words and empty parts do not count.
+     */
+    private static String cut(String text, boolean words, int index, String delimiters, int count) {
+        List<int[]> parts = new java.util.ArrayList<>();
+        int start = 0;
         for (int i = 0; i <= text.length(); i++) {
-            boolean delimiter = i == text.length() || delimiters.indexOf(text.charAt(i)) >= 0;
-            if (!delimiter && start < 0) {
-                start = i;
-            } else if (delimiter && start >= 0) {
-                words.add(new int[] {start, i});
-                start = -1;
+            if (i == text.length() || delimiters.indexOf(text.charAt(i)) >= 0) {
+                if (!words || i > start) {
+                    parts.add(new int[] {start, i});
+                }
+                start = i + 1;
             }
         }
-        int first = index > 0 ? index - 1 : words.size() + index;
-        if (first < 0 || first >= words.size()) {
+        int first = index > 0 ? index - 1 : parts.size() + index;
+        if (first < 0 || first >= parts.size()) {
             return "";
         }
-        int last = count <= 0 ? words.size() - 1 : Math.min(words.size() - 1, first + count - 1);
-        return text.substring(words.get(first)[0], words.get(last)[1]);
+        int last = count <= 0 ? parts.size() - 1 : Math.min(parts.size() - 1, first + count - 1);
+        return text.substring(parts.get(first)[0], parts.get(last)[1]);
     }
 
     /**

@@ -98,9 +98,13 @@ class LogFormatSamplesTest {
                 .isEqualTo("\\u00e9");
 
         assertThatThrownBy(() -> CustomLogFormat.parseValue("%[path,word(0,/)]"))
-                .hasMessage("sample 'path,word(0,/)': word (expected: word(INDEX,DELIMITERS[,COUNT]), INDEX not 0)");
+                .hasMessage(
+                        "sample 'path,word(0,/)': word(0,/) (expected: word(INDEX,DELIMITERS[,COUNT]), INDEX not 0, "
+                                + "from the end when negative, COUNT 0 or more, 0 for all the rest)");
+        assertThatThrownBy(() -> CustomLogFormat.parseValue("%[path,field(1,/,-2)]"))
+                .hasMessageStartingWith("sample 'path,field(1,/,-2)': field(1,/,-2) (expected: field(INDEX,");
         assertThatThrownBy(() -> CustomLogFormat.parseValue("%[path,sha2(100)]"))
-                .hasMessage("sample 'path,sha2(100)': sha2 (expected: sha2 or sha2(224|256|384|512))");
+                .hasMessage("sample 'path,sha2(100)': sha2(100) (expected: sha2 or sha2(224|256|384|512))");
     }
 
     private static String value(String format, RequestHead request) {
